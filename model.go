@@ -1,0 +1,80 @@
+package ticketsum
+
+import (
+	"context"
+	"time"
+)
+
+// ChatRole is the speaker of a ChatMessage sent to a model.
+type ChatRole string
+
+// The chat roles. The system prompt travels apart, in ModelRequest.System.
+const (
+	ChatUser      ChatRole = "user"
+	ChatAssistant ChatRole = "assistant"
+)
+
+// ChatMessage is one turn of a conversation sent to a model.
+type ChatMessage struct {
+	Role    ChatRole `json:"role"`
+	Content string   `json:"content"`
+}
+
+// CallMeta attributes a model call: who made it, for what, about which ticket.
+// It travels with the request to the gateway, the audit log and cost reports.
+type CallMeta struct {
+	RequestID   string `json:"request_id,omitempty"`
+	Principal   string `json:"principal,omitempty"`
+	UseCase     string `json:"use_case,omitempty"`
+	TicketID    string `json:"ticket_id,omitempty"`
+	ProductLine string `json:"product_line,omitempty"`
+}
+
+// ModelRequest is one call to a model.
+type ModelRequest struct {
+	// System is the system prompt: instructions, tone guide and examples.
+	System string
+	// Messages is the conversation; the last one is usually the user's.
+	Messages []ChatMessage
+	// CacheSystem asks for a prompt-cache point after System, on models that
+	// support prompt caching.
+	CacheSystem bool
+	// MaxTokens caps the output. Providers always send it; zero means the
+	// provider's default (512).
+	MaxTokens int
+	// Temperature is the sampling temperature; nil leaves the model's default.
+	Temperature *float64
+	// StopSequences end generation early.
+	StopSequences []string
+	// Meta attributes the call.
+	Meta CallMeta
+}
+
+// ModelResponse is a model's answer to one request.
+type ModelResponse struct {
+	Text string
+	// Model is the name of the model that answered, which differs from the
+	// one asked for when a fallback answered.
+	Model      string
+	StopReason string
+	Usage      Usage
+	CostUSD    float64
+	Latency    time.Duration
+	// Flags lists guardrail interventions, as on Summary.
+	Flags []string
+}
+
+// Model is a text-generation model behind a provider: Bedrock, SageMaker, an
+// OpenAI-compatible server, or a wrapper such as the gateway.
+type Model interface {
+	// Name returns the model's full name, such as
+	// "bedrock:anthropic.claude-3-5-haiku-20241022-v1:0".
+	Name() string
+	// Generate sends req and returns the answer. It returns EINVALID for a
+	// request the model rejects (including a context that is too long),
+	// EUNAUTHORIZED for missing credentials, EFORBIDDEN for access not granted,
+	// ENOTFOUND for an unknown model or endpoint, ETHROTTLED when rate
+	// limited, EQUOTA when a budget is spent and EUNAVAILABLE when the
+	// service fails, times out or is not ready.
+	Generate(ctx context.Context, req *ModelRequest) (*ModelResponse, error)
+}

@@ -1,0 +1,79 @@
+package ticketsum
+
+import (
+	"context"
+	"time"
+)
+
+// Status is a ticket's resolution status as a summary states it.
+type Status string
+
+// The statuses a summary can give.
+const (
+	StatusResolved         Status = "resolved"          // the issue is solved or the customer confirmed
+	StatusAwaitingCustomer Status = "awaiting_customer" // the agent asked for something and waits
+	StatusAwaitingSupport  Status = "awaiting_support"  // the customer waits for support
+)
+
+// Valid reports whether s is one of the known statuses.
+func (s Status) Valid() bool {
+	return s == StatusResolved || s == StatusAwaitingCustomer || s == StatusAwaitingSupport
+}
+
+// MaxSummaryWords is the longest summary, in words, a reviewer can read in
+// ten seconds.
+const MaxSummaryWords = 60
+
+// Usage counts the tokens of one model call or of all calls behind a summary.
+// InputTokens excludes cache reads and writes, which are counted apart
+// because they are priced apart.
+type Usage struct {
+	InputTokens      int `json:"input_tokens"`
+	OutputTokens     int `json:"output_tokens"`
+	CacheReadTokens  int `json:"cache_read_tokens,omitempty"`
+	CacheWriteTokens int `json:"cache_write_tokens,omitempty"`
+}
+
+// Add returns the sum of two usages.
+func (u Usage) Add(v Usage) Usage {
+	return Usage{
+		InputTokens:      u.InputTokens + v.InputTokens,
+		OutputTokens:     u.OutputTokens + v.OutputTokens,
+		CacheReadTokens:  u.CacheReadTokens + v.CacheReadTokens,
+		CacheWriteTokens: u.CacheWriteTokens + v.CacheWriteTokens,
+	}
+}
+
+// Summary is one generated summary of a ticket thread. A summary is
+// identified by (TicketID, ContentHash, Model, PromptVersion): generating it
+// again for the same thread, model and prompt gives no new summary.
+type Summary struct {
+	ID            int64         `json:"id,omitempty"`
+	TicketID      string        `json:"ticket_id"`
+	Text          string        `json:"summary"`
+	Status        Status        `json:"status"`
+	Model         string        `json:"model"`
+	PromptVersion string        `json:"prompt_version"`
+	ContentHash   string        `json:"content_hash"`
+	Usage         Usage         `json:"usage"`
+	CostUSD       float64       `json:"cost_usd"`
+	Latency       time.Duration `json:"-"`
+	CreatedAt     time.Time     `json:"created_at"`
+
+	// RequestedModel is the model asked for when a fallback answered instead.
+	RequestedModel string `json:"requested_model,omitempty"`
+	// Principal is who asked for the summary.
+	Principal string `json:"principal,omitempty"`
+	// Flags lists guardrail interventions on the input or output, such as
+	// "input:NAME:ANONYMIZED" or "output:profanity".
+	Flags []string `json:"flags,omitempty"`
+}
+
+// Summarizer turns a ticket into a summary.
+type Summarizer interface {
+	// Summarize returns a new, unsaved summary of t. It returns EINVALID for
+	// a ticket it cannot summarise, EFORBIDDEN when policy blocks it,
+	// ETHROTTLED or EQUOTA when limits are hit and EUNAVAILABLE when the
+	// model cannot be reached.
+	Summarize(ctx context.Context, t *Ticket) (*Summary, error)
+}
