@@ -3,6 +3,7 @@ package ticketsum
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // ErrorCode classifies an error for the user and for the code that decides
@@ -31,10 +32,13 @@ type Error struct {
 	Err     error
 }
 
-// Error returns the message, followed by the cause when there is one.
+// Error returns the message, followed by the cause when there is one and the
+// message does not already end with it (as it does when made by Errorf).
 func (e *Error) Error() string {
 	if e.Err != nil {
-		return e.Message + ": " + e.Err.Error()
+		if cause := e.Err.Error(); !strings.HasSuffix(e.Message, cause) {
+			return e.Message + ": " + cause
+		}
 	}
 	return e.Message
 }
