@@ -1,0 +1,146 @@
+package summarize
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/ticketsum/ticketsum"
+)
+
+// OutputGuard checks a finished summary for personal data and banned words.
+// It returns the text to keep (scrubbed when the policy allows it), the
+// guardrail flags to record, and EFORBIDDEN when the policy blocks the text.
+type OutputGuard interface {
+	CheckSummary(ctx context.Context, t *ticketsum.Ticket, text string) (string, []string, error)
+}
+
+// Config configures a Pipeline.
+type Config struct {
+	// Summarizer makes the summaries. Required.
+	Summarizer ticketsum.Summarizer
+	// Store loads tickets and keeps summaries; required for Process only.
+	Store ticketsum.Store
+	// Guard checks the finished summary; nil skips the check.
+	Guard OutputGuard
+	// Principal is recorded on every summary (default "ticketsum-worker").
+	Principal string
+	// Clock stamps summaries (default the system clock).
+	Clock ticketsum.Clock
+	// Logger receives one line per summary, never ticket text (default
+	// discards).
+	Logger *slog.Logger
+}
+
+func (c *Config) setDefaults() error {
+	if c.Summarizer == nil {
+		return ticketsum.Errorf(ticketsum.EINVALID, "summarize: no summarizer configured")
+	}
+	if c.Principal == "" {
+		c.Principal = "ticketsum-worker"
+	}
+	if c.Clock == nil {
+		c.Clock = ticketsum.SystemClock{}
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return nil
+}
+
+// Pipeline summarises one ticket at a time: validate, summarise, check the
+// output's shape, guard it, and (for Process) save it idempotently.
+type Pipeline struct {
+	cfg Config
+}
+
+// New returns a pipeline, or EINVALID when cfg lacks a summarizer.
+func New(cfg Config) (*Pipeline, error) {
+	if err := cfg.setDefaults(); err != nil {
+		return nil, err
+	}
+	return &Pipeline{cfg: cfg}, nil
+}
+
+// Summarize returns a checked, unsaved summary of t. It returns EINVALID for
+// an invalid ticket or an output that breaks the summary rules, and passes
+// the summarizer's coded errors through.
+func (p *Pipeline) Summarize(ctx context.Context, t *ticketsum.Ticket) (*ticketsum.Summary, error) {
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	s, err := p.cfg.Summarizer.Summarize(ctx, t)
+	if err != nil {
+		return nil, fmt.Errorf("summarize ticket %s: %w", t.ID, err)
+	}
+	s.Text = strings.TrimSpace(s.Text)
+	if err := CheckShape(s.Text); err != nil {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "summary of ticket %s from %s rejected: %s", t.ID, s.Model, ticketsum.ErrorMessage(err))
+	}
+	if !s.Status.Valid() {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "summary of ticket %s from %s has unknown status %q", t.ID, s.Model, s.Status)
+	}
+	if p.cfg.Guard != nil {
+		text, flags, err := p.cfg.Guard.CheckSummary(ctx, t, s.Text)
+		if err != nil {
+			return nil, fmt.Errorf("guard summary of ticket %s: %w", t.ID, err)
+		}
+		s.Text = text
+		s.Flags = append(s.Flags, flags...)
+	}
+	s.TicketID = t.ID
+	s.ContentHash = t.ContentHash()
+	if s.Principal == "" {
+		s.Principal = p.cfg.Principal
+	}
+	if s.CreatedAt.IsZero() {
+		s.CreatedAt = p.cfg.Clock.Now().UTC()
+	}
+	return s, nil
+}
+
+// Process loads the ticket with id, summarises it and saves the summary. It
+// is safe to run twice for the same thread: the store keeps one summary per
+// (ticket, content hash, model, prompt version).
+func (p *Pipeline) Process(ctx context.Context, id string) error {
+	if p.cfg.Store == nil {
+		return ticketsum.Errorf(ticketsum.EINVALID, "summarize: no store configured")
+	}
+	t, err := p.cfg.Store.FindTicket(ctx, id)
+	if err != nil {
+		return fmt.Errorf("load ticket %s: %w", id, err)
+	}
+	s, err := p.Summarize(ctx, t)
+	if err != nil {
+		p.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "summary failed", slog.String("ticket_id", id),
+			slog.String("code", string(ticketsum.ErrorCodeOf(err))))
+		return err
+	}
+	created, err := p.cfg.Store.SaveSummary(ctx, s)
+	if err != nil {
+		return fmt.Errorf("save summary of ticket %s: %w", id, err)
+	}
+	p.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "summary saved", slog.String("ticket_id", id),
+		slog.String("model", s.Model), slog.String("status", string(s.Status)), slog.Bool("created", created),
+		slog.Int("input_tokens", s.Usage.InputTokens), slog.Int("output_tokens", s.Usage.OutputTokens),
+		slog.Float64("cost_usd", s.CostUSD), slog.Duration("latency", s.Latency))
+	return nil
+}
+
+// CheckShape checks the rules every summary follows: not empty, one
+// paragraph, at most ticketsum.MaxSummaryWords words. It returns an EINVALID
+// error saying which rule failed.
+func CheckShape(text string) error {
+	text = strings.TrimSpace(text)
+	switch {
+	case text == "":
+		return ticketsum.Errorf(ticketsum.EINVALID, "summary is empty")
+	case strings.Contains(text, "\n\n") || strings.Contains(text, "\r\n\r\n"):
+		return ticketsum.Errorf(ticketsum.EINVALID, "summary has more than one paragraph")
+	}
+	if n := len(strings.Fields(text)); n > ticketsum.MaxSummaryWords {
+		return ticketsum.Errorf(ticketsum.EINVALID, "summary has %d words, more than %d", n, ticketsum.MaxSummaryWords)
+	}
+	return nil
+}
