@@ -1,0 +1,101 @@
+package cost
+
+import (
+	"strings"
+
+	ticketsum "github.com/ticketsum/ticketsum"
+)
+
+// profilePrefixes are the cross-region inference profile prefixes of
+// Bedrock model IDs.
+var profilePrefixes = []string{"us-gov", "us", "eu", "apac", "jp", "au", "ca", "global"}
+
+// Lookup returns the entry that prices the named model. It accepts
+//
+//   - catalogue names and aliases: "bedrock:anthropic.claude-3-5-haiku-20241022-v1:0";
+//   - cross-region inference profiles: "bedrock:us.amazon.nova-pro-v1:0",
+//     "bedrock:global.anthropic.claude-sonnet-4-5-20250929-v1:0";
+//   - Bedrock ARNs of foundation models and system inference profiles:
+//     "bedrock:arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0";
+//   - Bedrock IDs without the "bedrock:" prefix;
+//   - any "openai:<model>" or "sagemaker:<endpoint>" through the generic
+//     "openai:*" and "sagemaker:*" entries unless the model has its own.
+//
+// The returned entry carries the profile prefix in Profile and, for models
+// whose global profile is cheaper, the regional prices. It returns ENOTFOUND
+// with what to do for a name it cannot price, such as an application
+// inference profile ARN without an alias.
+func (c *Catalogue) Lookup(name string) (Entry, error) {
+	name = strings.TrimSpace(name)
+	if e, ok := c.exact(name); ok {
+		return e, nil
+	}
+	provider, id, _ := strings.Cut(name, ":")
+	switch provider {
+	case "bedrock", "openai", "sagemaker", "builtin":
+	default:
+		provider, id = "bedrock", name
+	}
+	switch provider {
+	case "bedrock":
+		return c.lookupBedrock(name, id)
+	case "openai", "sagemaker", "builtin":
+		if e, ok := c.exact(provider + ":*"); ok {
+			return e, nil
+		}
+	}
+	return Entry{}, notFound(name)
+}
+
+func (c *Catalogue) exact(name string) (Entry, bool) {
+	i, ok := c.byName[name]
+	if !ok {
+		return Entry{}, false
+	}
+	return c.entries[i], true
+}
+
+func (c *Catalogue) lookupBedrock(name, id string) (Entry, error) {
+	if strings.HasPrefix(id, "arn:") {
+		parts := strings.SplitN(id, ":", 6)
+		if len(parts) < 6 {
+			return Entry{}, ticketsum.Errorf(ticketsum.EINVALID, "model %q is not a valid ARN", name)
+		}
+		kind, rest, _ := strings.Cut(parts[5], "/")
+		switch kind {
+		case "foundation-model", "inference-profile":
+			id = rest
+		default:
+			return Entry{}, ticketsum.Errorf(ticketsum.ENOTFOUND,
+				"model %q is a %s ARN, which does not name its base model: add it as an alias of the base model's entry in a catalogue override file", name, kind)
+		}
+	}
+	if e, ok := c.exact("bedrock:" + id); ok {
+		return c.priced(e, ""), nil
+	}
+	if prefix, base, ok := strings.Cut(id, "."); ok {
+		for _, p := range profilePrefixes {
+			if prefix == p {
+				if e, ok := c.exact("bedrock:" + base); ok {
+					return c.priced(e, p), nil
+				}
+			}
+		}
+	}
+	return Entry{}, notFound(name)
+}
+
+// priced returns e as called through profile: regional and geographic
+// profiles and base IDs cost RegionalUplift more than the global profile.
+func (c *Catalogue) priced(e Entry, profile string) Entry {
+	if e.RegionalUplift > 0 && profile != "global" {
+		e = e.uplifted(e.RegionalUplift)
+	}
+	e.Profile = profile
+	return e
+}
+
+func notFound(name string) error {
+	return ticketsum.Errorf(ticketsum.ENOTFOUND,
+		"model %q is not in the catalogue: check the name (`ticketsum models` lists them) or add an entry with its prices in a catalogue override file", name)
+}
