@@ -23,7 +23,8 @@ var statusLine = regexp.MustCompile(`(?im)^[\s*_#>-]*status[\s*_]*[:=\-–][\s*_
 // ParseAnswer splits a model's raw answer into the summary and the status.
 // It accepts the template's format (the paragraph, then a "STATUS: x" line,
 // tolerating markdown and case), or a JSON object with "summary" and
-// "status" keys anywhere in the text. Text outside is kept as the summary,
+// "status" keys anywhere in the text. The last status line gives the
+// status and every status line is removed. Text outside is kept as the summary,
 // so that the checks can flag it.
 func ParseAnswer(raw string) Answer {
 	raw = strings.TrimSpace(raw)
@@ -36,7 +37,7 @@ func ParseAnswer(raw string) Answer {
 	}
 	last := locs[len(locs)-1]
 	status := normaliseStatus(raw[last[2]:last[3]])
-	text := strings.TrimSpace(raw[:last[0]] + raw[last[1]:])
+	text := strings.TrimSpace(statusLine.ReplaceAllString(raw, ""))
 	return Answer{Text: text, Status: status}
 }
 
