@@ -1,0 +1,221 @@
+package openai
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	oai "github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/option"
+	"github.com/openai/openai-go/v3/packages/param"
+	ticketsum "github.com/ticketsum/ticketsum"
+)
+
+// Config configures a Model.
+type Config struct {
+	// Model is the server's model name, such as "gpt-4o-mini" or
+	// "llama3.1:8b". Required.
+	Model string
+	// BaseURL is the server's API root, such as "http://localhost:11434/v1".
+	// Default "https://api.openai.com/v1".
+	BaseURL string
+	// APIKey is sent as a bearer token when set. Default: none (Ollama,
+	// vLLM without --api-key).
+	APIKey string
+	// MaxTokens caps the output when a request sets none. Default 512.
+	MaxTokens int
+	// Timeout bounds one HTTP attempt. Default 60s.
+	Timeout time.Duration
+	// HTTPClient sends the requests. Default: a client on
+	// http.DefaultTransport.
+	HTTPClient *http.Client
+	// Clock measures latency. Default ticketsum.SystemClock.
+	Clock ticketsum.Clock
+	// Logger logs failures, never prompt text. Default: discard.
+	Logger *slog.Logger
+}
+
+// DefaultBaseURL is the API root used when Config.BaseURL is empty.
+const DefaultBaseURL = "https://api.openai.com/v1"
+
+func (c *Config) fill() error {
+	if c.Model == "" {
+		return ticketsum.Errorf(ticketsum.EINVALID, "openai provider: no model name: set the model, e.g. openai:llama3.1:8b")
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = DefaultBaseURL
+	}
+	if !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
+		return ticketsum.Errorf(ticketsum.EINVALID, "openai provider: base URL %q must start with http:// or https://", c.BaseURL)
+	}
+	switch {
+	case c.MaxTokens < 0:
+		return ticketsum.Errorf(ticketsum.EINVALID, "openai provider: max tokens %d is negative", c.MaxTokens)
+	case c.MaxTokens == 0:
+		c.MaxTokens = 512
+	}
+	switch {
+	case c.Timeout < 0:
+		return ticketsum.Errorf(ticketsum.EINVALID, "openai provider: timeout %s is negative", c.Timeout)
+	case c.Timeout == 0:
+		c.Timeout = 60 * time.Second
+	}
+	if c.HTTPClient == nil {
+		c.HTTPClient = &http.Client{Transport: http.DefaultTransport}
+	}
+	if c.Clock == nil {
+		c.Clock = ticketsum.SystemClock{}
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return nil
+}
+
+// Model is a chat model on an OpenAI-compatible server.
+type Model struct {
+	cfg  Config
+	chat oai.ChatCompletionService
+}
+
+var _ ticketsum.Model = (*Model)(nil)
+
+// New returns a Model. It returns EINVALID for a bad Config.
+func New(cfg Config) (*Model, error) {
+	if err := cfg.fill(); err != nil {
+		return nil, err
+	}
+	opts := []option.RequestOption{
+		option.WithBaseURL(cfg.BaseURL),
+		option.WithHTTPClient(cfg.HTTPClient),
+		option.WithMaxRetries(0), // the gateway owns retries
+		option.WithRequestTimeout(cfg.Timeout),
+	}
+	if cfg.APIKey != "" {
+		opts = append(opts, option.WithAPIKey(cfg.APIKey))
+	}
+	// NewChatCompletionService, unlike NewClient, reads no OPENAI_* variables.
+	return &Model{cfg: cfg, chat: oai.NewChatCompletionService(opts...)}, nil
+}
+
+// Name returns "openai:<model>".
+func (m *Model) Name() string { return "openai:" + m.cfg.Model }
+
+// Generate sends req as one chat completion. It returns EINVALID for a bad
+// request or a prompt beyond the context window, EUNAUTHORIZED for a missing
+// or wrong key, EFORBIDDEN, ENOTFOUND for an unknown model or URL,
+// ETHROTTLED for 429, EQUOTA when the account's quota is spent, and
+// EUNAVAILABLE for 5xx, timeouts, unreachable servers and empty answers.
+func (m *Model) Generate(ctx context.Context, req *ModelRequest) (*ticketsum.ModelResponse, error) {
+	if req == nil || len(req.Messages) == 0 {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "%s: request has no messages", m.Name())
+	}
+	params, err := m.params(req)
+	if err != nil {
+		return nil, err
+	}
+	start := m.cfg.Clock.Now()
+	res, err := m.chat.New(ctx, params)
+	latency := m.cfg.Clock.Now().Sub(start)
+	if err != nil {
+		err = m.translate(ctx, err)
+		m.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "openai call failed", slog.String("model", m.Name()),
+			slog.String("code", string(ticketsum.ErrorCodeOf(err))), slog.Duration("latency", latency),
+			slog.String("request_id", req.Meta.RequestID))
+		return nil, err
+	}
+	if len(res.Choices) == 0 {
+		return nil, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "%s: server answered with no choices", m.Name())
+	}
+	u := res.Usage
+	cached := min(max(int(u.PromptTokensDetails.CachedTokens), 0), int(u.PromptTokens))
+	return &ticketsum.ModelResponse{
+		Text:       res.Choices[0].Message.Content,
+		Model:      m.Name(),
+		StopReason: res.Choices[0].FinishReason,
+		Usage: ticketsum.Usage{
+			// OpenAI counts cached tokens inside prompt_tokens; ticketsum
+			// counts them apart so that they are priced apart.
+			InputTokens:     max(int(u.PromptTokens)-cached, 0),
+			OutputTokens:    max(int(u.CompletionTokens), 0),
+			CacheReadTokens: cached,
+		},
+		Latency: latency,
+	}, nil
+}
+
+// ModelRequest is ticketsum.ModelRequest, named here for brevity.
+type ModelRequest = ticketsum.ModelRequest
+
+func (m *Model) params(req *ModelRequest) (oai.ChatCompletionNewParams, error) {
+	msgs := make([]oai.ChatCompletionMessageParamUnion, 0, len(req.Messages)+1)
+	if req.System != "" {
+		msgs = append(msgs, oai.SystemMessage(req.System))
+	}
+	for i, cm := range req.Messages {
+		switch cm.Role {
+		case ticketsum.ChatUser:
+			msgs = append(msgs, oai.UserMessage(cm.Content))
+		case ticketsum.ChatAssistant:
+			msgs = append(msgs, oai.AssistantMessage(cm.Content))
+		default:
+			return oai.ChatCompletionNewParams{}, ticketsum.Errorf(ticketsum.EINVALID, "%s: message %d has unknown role %q", m.Name(), i+1, cm.Role)
+		}
+	}
+	maxTokens := req.MaxTokens
+	if maxTokens < 0 {
+		return oai.ChatCompletionNewParams{}, ticketsum.Errorf(ticketsum.EINVALID, "%s: max tokens %d is negative", m.Name(), maxTokens)
+	}
+	if maxTokens == 0 {
+		maxTokens = m.cfg.MaxTokens
+	}
+	p := oai.ChatCompletionNewParams{
+		Model:     m.cfg.Model,
+		Messages:  msgs,
+		MaxTokens: param.NewOpt(int64(maxTokens)),
+	}
+	if req.Temperature != nil {
+		p.Temperature = param.NewOpt(*req.Temperature)
+	}
+	if len(req.StopSequences) > 0 {
+		p.Stop = oai.ChatCompletionNewParamsStopUnion{OfStringArray: req.StopSequences}
+	}
+	return p, nil
+}
+
+// translate maps an SDK or transport error to a coded error. Server messages
+// are not copied into 4xx errors, which may echo the prompt back.
+func (m *Model) translate(ctx context.Context, err error) error {
+	var apiErr *oai.Error
+	if !errors.As(err, &apiErr) {
+		if ctx.Err() != nil {
+			return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "%s: call cancelled or timed out: %w", m.Name(), ctx.Err())
+		}
+		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "%s: server %s did not answer (timeout or connection failure): %w", m.Name(), m.cfg.BaseURL, err)
+	}
+	status, code := apiErr.StatusCode, apiErr.Code
+	name := m.Name()
+	switch {
+	case code == "context_length_exceeded" || (status == http.StatusBadRequest && strings.Contains(strings.ToLower(apiErr.Message), "context length")):
+		return ticketsum.Errorf(ticketsum.EINVALID, "%s: the prompt and max tokens exceed the model's context window: shorten the ticket thread (chunk it) or lower max tokens", name)
+	case status == http.StatusUnauthorized:
+		return ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "%s: the server rejected the API key (401): set the key for %s", name, m.cfg.BaseURL)
+	case status == http.StatusForbidden:
+		return ticketsum.Errorf(ticketsum.EFORBIDDEN, "%s: the key may not use this model (403)", name)
+	case status == http.StatusNotFound:
+		return ticketsum.Errorf(ticketsum.ENOTFOUND, "%s: model or endpoint not found (404) at %s: check the model name and that the base URL ends in /v1", name, m.cfg.BaseURL)
+	case status == http.StatusTooManyRequests && code == "insufficient_quota":
+		return ticketsum.Errorf(ticketsum.EQUOTA, "%s: the account's quota is spent (429 insufficient_quota): raise it with the provider", name)
+	case status == http.StatusTooManyRequests:
+		return ticketsum.Errorf(ticketsum.ETHROTTLED, "%s: rate limited (429)", name)
+	case status == http.StatusRequestTimeout || status >= 500:
+		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "%s: server error (%d)", name, status)
+	case status >= 400:
+		return ticketsum.Errorf(ticketsum.EINVALID, "%s: the server rejected the request (%d %s)", name, status, fmt.Sprint(code))
+	}
+	return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "%s: unexpected answer (%d)", name, status)
+}

@@ -1,0 +1,216 @@
+package openai_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	ticketsum "github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/openai"
+	"github.com/ticketsum/ticketsum/openai/openaitest"
+)
+
+// MustModel returns a Model pointed at srv.
+func MustModel(tb testing.TB, srv *openaitest.Server, mod func(*openai.Config)) *openai.Model {
+	tb.Helper()
+	cfg := openai.Config{Model: "llama3.1:8b", BaseURL: srv.URL, APIKey: "sk-test", Timeout: 5 * time.Second}
+	if mod != nil {
+		mod(&cfg)
+	}
+	m, err := openai.New(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return m
+}
+
+func request() *ticketsum.ModelRequest {
+	return &ticketsum.ModelRequest{
+		System:        "Summarise the ticket in one neutral paragraph.",
+		Messages:      []ticketsum.ChatMessage{{Role: ticketsum.ChatUser, Content: "Customer: my export fails.\nAgent: fixed the permissions."}},
+		StopSequences: []string{"\n\n"},
+	}
+}
+
+func TestGenerate(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(openaitest.Config{APIKey: "sk-test", Models: []string{"llama3.1:8b"}, CachedTokens: 10})
+	defer srv.Close()
+	m := MustModel(t, srv, nil)
+	if m.Name() != "openai:llama3.1:8b" {
+		t.Fatalf("Name = %q", m.Name())
+	}
+	temp := 0.2
+	req := request()
+	req.Temperature = &temp
+	res, err := m.Generate(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Text != openaitest.DefaultReply || res.Model != "openai:llama3.1:8b" || res.StopReason != "stop" {
+		t.Fatalf("response = %+v", res)
+	}
+	got := srv.Requests()
+	if len(got) != 1 {
+		t.Fatalf("server saw %d requests, want 1", len(got))
+	}
+	sent := got[0]
+	if sent.Model != "llama3.1:8b" || sent.MaxTokens != 512 || sent.Authorization != "Bearer sk-test" ||
+		sent.Temperature == nil || *sent.Temperature != 0.2 || len(sent.Messages) != 2 ||
+		sent.Messages[0].Role != "system" || sent.Messages[1].Role != "user" {
+		t.Fatalf("sent request = %+v", sent)
+	}
+	prompt := 0
+	for _, msg := range sent.Messages {
+		prompt += 4 + openaitest.EstimateTokens(msg.Content)
+	}
+	want := ticketsum.Usage{InputTokens: prompt - 10, CacheReadTokens: 10, OutputTokens: len(strings.Fields(openaitest.DefaultReply))}
+	if res.Usage != want {
+		t.Fatalf("usage = %+v, want %+v (cached tokens apart from input)", res.Usage, want)
+	}
+}
+
+func TestGenerateMaxTokens(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(openaitest.Config{})
+	defer srv.Close()
+	m := MustModel(t, srv, func(c *openai.Config) { c.MaxTokens = 100 })
+	req := request()
+	if _, err := m.Generate(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	req.MaxTokens = 5
+	res, err := m.Generate(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs := srv.Requests()
+	if reqs[0].MaxTokens != 100 || reqs[1].MaxTokens != 5 {
+		t.Fatalf("max_tokens sent = %d, %d; want 100 (config default) then 5 (request)", reqs[0].MaxTokens, reqs[1].MaxTokens)
+	}
+	if res.StopReason != "length" || res.Usage.OutputTokens != 5 {
+		t.Fatalf("truncated answer = %+v", res)
+	}
+}
+
+func TestGenerateErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		fault   openaitest.Fault
+		cfg     openaitest.Config
+		code    ticketsum.ErrorCode
+		mention string
+	}{
+		{"bad key", openaitest.Fault{}, openaitest.Config{APIKey: "other"}, ticketsum.EUNAUTHORIZED, "API key"},
+		{"unknown model", openaitest.Fault{}, openaitest.Config{Models: []string{"gpt-4o"}}, ticketsum.ENOTFOUND, "model name"},
+		{"context too long", openaitest.Fault{}, openaitest.Config{ContextWindow: 20}, ticketsum.EINVALID, "context window"},
+		{"forbidden", openaitest.Fault{Status: 403, Type: "permission_error", Message: "no"}, openaitest.Config{}, ticketsum.EFORBIDDEN, "403"},
+		{"throttled", openaitest.Fault{Status: 429, Type: "rate_limit_error", Code: "rate_limit_exceeded"}, openaitest.Config{}, ticketsum.ETHROTTLED, "rate limited"},
+		{"quota", openaitest.Fault{Status: 429, Type: "insufficient_quota", Code: "insufficient_quota"}, openaitest.Config{}, ticketsum.EQUOTA, "quota"},
+		{"server error", openaitest.Fault{Status: 500, Type: "server_error"}, openaitest.Config{}, ticketsum.EUNAVAILABLE, "500"},
+		{"bad gateway", openaitest.Fault{Status: 502}, openaitest.Config{}, ticketsum.EUNAVAILABLE, "502"},
+		{"unavailable", openaitest.Fault{Status: 503}, openaitest.Config{}, ticketsum.EUNAVAILABLE, "503"},
+		{"bad request hides server text", openaitest.Fault{Status: 422, Type: "invalid_request_error", Message: "input: Customer: my export fails"}, openaitest.Config{}, ticketsum.EINVALID, "rejected the request"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := openaitest.NewServer(tt.cfg)
+			defer srv.Close()
+			if tt.fault.Status != 0 {
+				srv.Fail(tt.fault)
+			}
+			_, err := MustModel(t, srv, nil).Generate(context.Background(), request())
+			if ticketsum.ErrorCodeOf(err) != tt.code || !strings.Contains(err.Error(), tt.mention) {
+				t.Fatalf("error = %v, want %s mentioning %q", err, tt.code, tt.mention)
+			}
+			if strings.Contains(err.Error(), "export fails") || strings.Contains(err.Error(), "sk-test") {
+				t.Fatalf("error leaks prompt text or key: %v", err)
+			}
+			if n := len(srv.Requests()); n != 1 {
+				t.Fatalf("server saw %d attempts, want exactly 1 (SDK retries must be off)", n)
+			}
+		})
+	}
+}
+
+func TestGenerateTimeout(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(openaitest.Config{})
+	defer srv.Close()
+	srv.Fail(openaitest.Fault{Hang: true})
+	m := MustModel(t, srv, func(c *openai.Config) { c.Timeout = 50 * time.Millisecond })
+	_, err := m.Generate(context.Background(), request())
+	if ticketsum.ErrorCodeOf(err) != ticketsum.EUNAVAILABLE {
+		t.Fatalf("hung server: %v, want EUNAVAILABLE", err)
+	}
+	if n := len(srv.Requests()); n != 1 {
+		t.Fatalf("server saw %d attempts, want 1", n)
+	}
+}
+
+func TestGenerateUnreachable(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(openaitest.Config{})
+	srv.Close()
+	_, err := MustModel(t, srv, nil).Generate(context.Background(), request())
+	if ticketsum.ErrorCodeOf(err) != ticketsum.EUNAVAILABLE || !strings.Contains(err.Error(), "did not answer") {
+		t.Fatalf("closed server: %v, want EUNAVAILABLE", err)
+	}
+}
+
+func TestGenerateBadRequest(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(openaitest.Config{})
+	defer srv.Close()
+	m := MustModel(t, srv, nil)
+	for _, req := range []*ticketsum.ModelRequest{
+		nil,
+		{},
+		{Messages: []ticketsum.ChatMessage{{Role: "system", Content: "x"}}},
+		{Messages: []ticketsum.ChatMessage{{Role: ticketsum.ChatUser, Content: "x"}}, MaxTokens: -1},
+	} {
+		if _, err := m.Generate(context.Background(), req); ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID {
+			t.Errorf("Generate(%+v) = %v, want EINVALID", req, err)
+		}
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Fatalf("bad requests reached the server %d times", n)
+	}
+}
+
+func TestNewRejectsBadConfig(t *testing.T) {
+	t.Parallel()
+	for _, cfg := range []openai.Config{
+		{},
+		{Model: "m", BaseURL: "localhost:11434"},
+		{Model: "m", MaxTokens: -1},
+		{Model: "m", Timeout: -time.Second},
+	} {
+		if _, err := openai.New(cfg); ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID {
+			t.Errorf("New(%+v) = %v, want EINVALID", cfg, err)
+		}
+	}
+}
+
+// TestNoEnvironment checks that OPENAI_* variables do not leak into the
+// provider: the key and base URL come only from Config.
+func TestNoEnvironment(t *testing.T) {
+	t.Setenv("OPENAI_API_KEY", "sk-from-env")
+	t.Setenv("OPENAI_BASE_URL", "http://127.0.0.1:1/v1")
+	srv := openaitest.NewServer(openaitest.Config{})
+	defer srv.Close()
+	m, err := openai.New(openai.Config{Model: "m", BaseURL: srv.URL, HTTPClient: http.DefaultClient})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Generate(context.Background(), request()); err != nil {
+		t.Fatal(err)
+	}
+	if a := srv.Requests()[0].Authorization; a != "" {
+		t.Fatalf("Authorization = %q, want none (no key configured)", a)
+	}
+}
