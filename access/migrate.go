@@ -91,4 +91,3 @@ func splitSQL(body string) []string {
 	}
 	return out
 }
-
