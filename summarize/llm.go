@@ -276,4 +276,3 @@ func (r *llmRun) repair(ctx context.Context, req *ticketsum.ModelRequest, answer
 	}
 	return parsed, left, nil
 }
-
