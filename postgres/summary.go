@@ -1,0 +1,171 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ticketsum/ticketsum"
+)
+
+// summaryColsS lists the summary columns of table alias s, in nullSummary.dest order.
+const summaryColsS = `s.id, s.ticket_id, s.content_hash, s.model, s.prompt_version, s.text, s.status,
+	s.input_tokens, s.output_tokens, s.cache_read_tokens, s.cache_write_tokens, s.cost_usd, s.latency_us,
+	s.requested_model, s.principal, s.flags::text, s.created_at`
+
+// nullSummary scans a summary row that may be absent (a LEFT JOIN).
+type nullSummary struct {
+	id                                  *int64
+	ticketID, hash, model, prompt, text *string
+	status, requested, principal, flags *string
+	in, out, cacheRead, cacheWrite      *int32
+	latency                             *int64
+	createdAt                           *time.Time
+	cost                                *float64
+}
+
+func (n *nullSummary) dest() []any {
+	return []any{&n.id, &n.ticketID, &n.hash, &n.model, &n.prompt, &n.text, &n.status,
+		&n.in, &n.out, &n.cacheRead, &n.cacheWrite, &n.cost, &n.latency,
+		&n.requested, &n.principal, &n.flags, &n.createdAt}
+}
+
+// summary returns the scanned summary, or nil when the row was absent.
+func (n *nullSummary) summary() *ticketsum.Summary {
+	if n.id == nil {
+		return nil
+	}
+	s := &ticketsum.Summary{
+		ID: *n.id, TicketID: *n.ticketID, ContentHash: *n.hash, Model: *n.model,
+		PromptVersion: *n.prompt, Text: *n.text, Status: ticketsum.Status(*n.status),
+		Usage: ticketsum.Usage{
+			InputTokens: int(*n.in), OutputTokens: int(*n.out),
+			CacheReadTokens: int(*n.cacheRead), CacheWriteTokens: int(*n.cacheWrite),
+		},
+		CostUSD:        *n.cost,
+		Latency:        time.Duration(*n.latency) * time.Microsecond,
+		RequestedModel: *n.requested,
+		Principal:      *n.principal,
+		CreatedAt:      n.createdAt.UTC(),
+	}
+	// Flags were written by SaveSummary as a JSON array; a damaged value
+	// leaves them empty rather than failing the read.
+	_ = json.Unmarshal([]byte(*n.flags), &s.Flags)
+	return s
+}
+
+// SaveSummary stores s and makes it the ticket's current summary. It is
+// idempotent on (ticket, content hash, model, prompt version): saving a key
+// again stores nothing, makes the existing row current, sets s.ID to it and
+// reports created=false. A zero s.CreatedAt is set to the clock's time; times
+// are kept to the microsecond. Saves for one ticket are serialised on its
+// row. It returns ENOTFOUND for an unknown ticket and EINVALID for an
+// incomplete summary.
+func (s *Store) SaveSummary(ctx context.Context, sum *ticketsum.Summary) (bool, error) {
+	if err := validateSummary(sum); err != nil {
+		return false, err
+	}
+	createdAt := sum.CreatedAt
+	if createdAt.IsZero() {
+		createdAt = s.cfg.Clock.Now()
+	}
+	createdAt = createdAt.Truncate(time.Microsecond)
+	flags, err := json.Marshal(append([]string{}, sum.Flags...))
+	if err != nil {
+		return false, fmt.Errorf("encode flags: %w", err)
+	}
+	var (
+		id      int64
+		created bool
+	)
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		var one int
+		err := tx.QueryRow(ctx, `SELECT 1 FROM tickets WHERE id = $1 FOR UPDATE`, sum.TicketID).Scan(&one)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ticketsum.Errorf(ticketsum.ENOTFOUND, "ticket %q not found", sum.TicketID)
+		} else if err != nil {
+			return err
+		}
+		err = tx.QueryRow(ctx, `INSERT INTO summaries (ticket_id, content_hash, model, prompt_version, text, status,
+			input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, latency_us,
+			requested_model, principal, flags, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16)
+			ON CONFLICT (ticket_id, content_hash, model, prompt_version) DO NOTHING RETURNING id`,
+			sum.TicketID, sum.ContentHash, sum.Model, sum.PromptVersion, sum.Text, string(sum.Status),
+			sum.Usage.InputTokens, sum.Usage.OutputTokens, sum.Usage.CacheReadTokens, sum.Usage.CacheWriteTokens,
+			sum.CostUSD, sum.Latency.Microseconds(), sum.RequestedModel, sum.Principal, string(flags), createdAt,
+		).Scan(&id)
+		created = err == nil
+		if errors.Is(err, pgx.ErrNoRows) {
+			err = tx.QueryRow(ctx, `SELECT id FROM summaries WHERE ticket_id = $1 AND content_hash = $2 AND model = $3 AND prompt_version = $4`,
+				sum.TicketID, sum.ContentHash, sum.Model, sum.PromptVersion).Scan(&id)
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE tickets SET current_summary_id = $1 WHERE id = $2`, id, sum.TicketID)
+		return err
+	})
+	if err != nil {
+		return false, translate(err, fmt.Sprintf("save summary of ticket %s", sum.TicketID))
+	}
+	sum.ID = id
+	if created {
+		sum.CreatedAt = createdAt
+	}
+	return created, nil
+}
+
+// CurrentSummary returns the ticket's current summary, or ENOTFOUND when the
+// ticket is unknown or has none.
+func (s *Store) CurrentSummary(ctx context.Context, ticketID string) (*ticketsum.Summary, error) {
+	var ns nullSummary
+	var ticket string
+	err := s.pool.QueryRow(ctx, `SELECT t.id, `+summaryColsS+`
+		FROM tickets t LEFT JOIN summaries s ON s.id = t.current_summary_id WHERE t.id = $1`, ticketID).
+		Scan(append([]any{&ticket}, ns.dest()...)...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ticketsum.Errorf(ticketsum.ENOTFOUND, "ticket %q not found", ticketID)
+	}
+	if err != nil {
+		return nil, translate(err, fmt.Sprintf("load current summary of ticket %s", ticketID))
+	}
+	if sum := ns.summary(); sum != nil {
+		return sum, nil
+	}
+	return nil, ticketsum.Errorf(ticketsum.ENOTFOUND, "ticket %q has no summary yet", ticketID)
+}
+
+// SummaryHistory returns every summary of the ticket, newest first (by
+// creation time, then by id), or ENOTFOUND for an unknown ticket.
+func (s *Store) SummaryHistory(ctx context.Context, ticketID string) ([]*ticketsum.Summary, error) {
+	what := fmt.Sprintf("load summary history of ticket %s", ticketID)
+	var one int
+	if err := s.pool.QueryRow(ctx, `SELECT 1 FROM tickets WHERE id = $1`, ticketID).Scan(&one); errors.Is(err, pgx.ErrNoRows) {
+		return nil, ticketsum.Errorf(ticketsum.ENOTFOUND, "ticket %q not found", ticketID)
+	} else if err != nil {
+		return nil, translate(err, what)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+summaryColsS+` FROM summaries s WHERE s.ticket_id = $1
+		ORDER BY s.created_at DESC, s.id DESC`, ticketID)
+	if err != nil {
+		return nil, translate(err, what)
+	}
+	defer rows.Close()
+	out := []*ticketsum.Summary{}
+	for rows.Next() {
+		var ns nullSummary
+		if err := rows.Scan(ns.dest()...); err != nil {
+			return nil, translate(err, what)
+		}
+		out = append(out, ns.summary())
+	}
+	if err := rows.Err(); err != nil {
+		return nil, translate(err, what)
+	}
+	return out, nil
+}
