@@ -1,0 +1,116 @@
+package web
+
+import (
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/ticketsum/ticketsum"
+)
+
+// Config configures a Server. Only Store is required.
+type Config struct {
+	// Addr is the TCP address to listen on. Default "127.0.0.1:8080"; a port
+	// of 0 picks a free one (see Server.Addr).
+	Addr string
+	// Store is where tickets and summaries are read from. Required.
+	Store ticketsum.Store
+	// Logger receives request and error logs. Default slog.Default().
+	Logger *slog.Logger
+	// Clock tells the time for ages such as "3 minutes ago". Default
+	// ticketsum.SystemClock.
+	Clock ticketsum.Clock
+	// Title is the product name in the page header. Default "ticketsum".
+	Title string
+	// PageSize is the number of tickets per list page, and the API's default
+	// limit. Default 25.
+	PageSize int
+	// MaxPageSize is the largest limit the API accepts. Default 100.
+	MaxPageSize int
+	// ProductLines are offered in the list page's product-line filter.
+	// Default none, in which case the filter is a free-text field.
+	ProductLines []string
+	// Mount maps extra ServeMux patterns (such as "/metrics", "/v1/" or
+	// "GET /governance") to handlers served beside the built-in routes.
+	// A pattern that conflicts with a built-in route is rejected by New.
+	// Default none.
+	Mount map[string]http.Handler
+	// Nav lists extra links for the page header, such as a governance page
+	// served through Mount. Default none.
+	Nav []Link
+	// ReadHeaderTimeout bounds reading a request's headers. Default 10s.
+	ReadHeaderTimeout time.Duration
+	// ShutdownTimeout bounds the graceful shutdown in Run. Default 10s.
+	ShutdownTimeout time.Duration
+}
+
+// Link is a link in the page header.
+type Link struct {
+	Label string
+	Path  string
+}
+
+// withDefaults returns cfg with every zero field set to its default, or an
+// EINVALID error naming the first bad field.
+func (cfg Config) withDefaults() (Config, error) {
+	if cfg.Store == nil {
+		return cfg, ticketsum.Errorf(ticketsum.EINVALID, "web: Config.Store is required")
+	}
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:8080"
+	}
+	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
+		return cfg, ticketsum.Errorf(ticketsum.EINVALID, "web: Config.Addr %q is not host:port: %w", cfg.Addr, err)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = ticketsum.SystemClock{}
+	}
+	if cfg.Title == "" {
+		cfg.Title = "ticketsum"
+	}
+	if cfg.PageSize == 0 {
+		cfg.PageSize = 25
+	}
+	if cfg.MaxPageSize == 0 {
+		cfg.MaxPageSize = 100
+	}
+	switch {
+	case cfg.PageSize < 0:
+		return cfg, ticketsum.Errorf(ticketsum.EINVALID, "web: Config.PageSize %d is negative", cfg.PageSize)
+	case cfg.MaxPageSize < 0:
+		return cfg, ticketsum.Errorf(ticketsum.EINVALID, "web: Config.MaxPageSize %d is negative", cfg.MaxPageSize)
+	case cfg.PageSize > cfg.MaxPageSize:
+		return cfg, ticketsum.Errorf(ticketsum.EINVALID, "web: Config.PageSize %d is above MaxPageSize %d", cfg.PageSize, cfg.MaxPageSize)
+	}
+	if cfg.ReadHeaderTimeout == 0 {
+		cfg.ReadHeaderTimeout = 10 * time.Second
+	}
+	if cfg.ReadHeaderTimeout < 0 {
+		return cfg, ticketsum.Errorf(ticketsum.EINVALID, "web: Config.ReadHeaderTimeout %s is negative", cfg.ReadHeaderTimeout)
+	}
+	if cfg.ShutdownTimeout == 0 {
+		cfg.ShutdownTimeout = 10 * time.Second
+	}
+	if cfg.ShutdownTimeout < 0 {
+		return cfg, ticketsum.Errorf(ticketsum.EINVALID, "web: Config.ShutdownTimeout %s is negative", cfg.ShutdownTimeout)
+	}
+	for pattern, h := range cfg.Mount {
+		if h == nil {
+			return cfg, ticketsum.Errorf(ticketsum.EINVALID, "web: Config.Mount[%q] is nil", pattern)
+		}
+		if !strings.Contains(pattern, "/") {
+			return cfg, ticketsum.Errorf(ticketsum.EINVALID, "web: Config.Mount pattern %q has no path", pattern)
+		}
+	}
+	for i, l := range cfg.Nav {
+		if l.Label == "" || !strings.HasPrefix(l.Path, "/") {
+			return cfg, ticketsum.Errorf(ticketsum.EINVALID, "web: Config.Nav[%d] needs a label and a path starting with /", i)
+		}
+	}
+	return cfg, nil
+}
