@@ -11,7 +11,7 @@ import (
 // delimiterLike matches anything in ticket text that could pass for one of
 // the prompt's own tags: "<", its full-width and angle-bracket look-alikes,
 // optional slash and spaces, then a tag name.
-var delimiterLike = regexp.MustCompile(`(?i)[<＜﹤‹〈⟨〈](\s*/?\s*)(ticket|message|kb_article|example|part|system|instructions?)`)
+var delimiterLike = regexp.MustCompile(`(?i)[<＜﹤‹〈⟨〈](\s*/?\s*)(ticket|message|kb_article|example|part|summary|system|instructions?)`)
 
 // invisible are format characters that could split a tag name so that it
 // escapes delimiterLike ("<tic\u200bket>").

@@ -1,0 +1,133 @@
+package eval
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/ticketsum/ticketsum"
+)
+
+// Bar is a quality bar: a metric of CellMetrics, by its JSON key, compared
+// with a value, such as rougeL >= 30, pii_leaks <= 0 or
+// format_compliance >= 100.
+type Bar struct {
+	Metric string  `json:"metric"`
+	Op     string  `json:"op"`
+	Value  float64 `json:"value"`
+}
+
+func (b Bar) String() string {
+	return b.Metric + " " + b.Op + " " + strconv.FormatFloat(b.Value, 'g', -1, 64)
+}
+
+// BarResult is a bar checked against one configuration.
+type BarResult struct {
+	Bar
+	// Actual is the measured value; nil when the metric was not measured
+	// (e.g. status accuracy without labels), which fails the bar.
+	Actual *float64 `json:"actual"`
+	Met    bool     `json:"met"`
+}
+
+var barRE = regexp.MustCompile(`^\s*([A-Za-z0-9_]+)\s*(>=|<=|==|>|<)\s*(-?[0-9.]+)\s*%?\s*$`)
+
+// ParseBar parses a bar such as "rougeL>=30", "pii_leaks<=0" or
+// "format_compliance >= 100%". It returns EINVALID for bad syntax or a
+// metric CellMetrics does not have.
+func ParseBar(s string) (Bar, error) {
+	m := barRE.FindStringSubmatch(s)
+	if m == nil {
+		return Bar{}, ticketsum.Errorf(ticketsum.EINVALID, "bar %q is not METRIC OP VALUE (e.g. rougeL>=30; ops >=, <=, ==, >, <)", s)
+	}
+	v, err := strconv.ParseFloat(m[3], 64)
+	if err != nil {
+		return Bar{}, ticketsum.Errorf(ticketsum.EINVALID, "bar %q: value %q is not a number", s, m[3])
+	}
+	b := Bar{Metric: m[1], Op: m[2], Value: v}
+	return b, b.validate()
+}
+
+// ParseBars parses a comma-separated list of bars.
+func ParseBars(s string) ([]Bar, error) {
+	var out []Bar
+	for _, part := range strings.Split(s, ",") {
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		b, err := ParseBar(part)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+// MetricNames lists the metric keys bars can use.
+func MetricNames() []string {
+	var names []string
+	for k := range metricMap(&CellMetrics{}) {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func (b Bar) validate() error {
+	switch b.Op {
+	case ">=", "<=", "==", ">", "<":
+	default:
+		return ticketsum.Errorf(ticketsum.EINVALID, "bar %s: unknown operator %q", b.Metric, b.Op)
+	}
+	if _, ok := metricMap(&CellMetrics{})[b.Metric]; !ok {
+		return ticketsum.Errorf(ticketsum.EINVALID, "bar: unknown metric %q (known: %s)", b.Metric, strings.Join(MetricNames(), ", "))
+	}
+	return nil
+}
+
+// metricMap returns the numeric metrics of m by JSON key; unmeasured
+// (null) metrics map to nil.
+func metricMap(m *CellMetrics) map[string]*float64 {
+	b, err := json.Marshal(m)
+	if err != nil {
+		panic(fmt.Sprintf("eval: marshal metrics: %v", err))
+	}
+	var raw map[string]any
+	_ = json.Unmarshal(b, &raw)
+	out := map[string]*float64{}
+	for k, v := range raw {
+		switch x := v.(type) {
+		case float64:
+			out[k] = &x
+		case nil:
+			out[k] = nil
+		}
+	}
+	return out
+}
+
+// Check checks the bar against a configuration's metrics.
+func (b Bar) Check(m *CellMetrics) BarResult {
+	res := BarResult{Bar: b, Actual: metricMap(m)[b.Metric]}
+	if res.Actual == nil {
+		return res
+	}
+	a := *res.Actual
+	switch b.Op {
+	case ">=":
+		res.Met = a >= b.Value
+	case "<=":
+		res.Met = a <= b.Value
+	case ">":
+		res.Met = a > b.Value
+	case "<":
+		res.Met = a < b.Value
+	case "==":
+		res.Met = a == b.Value
+	}
+	return res
+}

@@ -1,0 +1,272 @@
+package eval
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/prompt"
+)
+
+// Config configures a Runner.
+type Config struct {
+	// Candidates are the configurations to compare (models x prompt
+	// versions). Required; names must be unique.
+	Candidates []Candidate
+	// Concurrency is how many summaries are made at once, across all
+	// candidates. Default 4. The gateway's rate limits apply underneath.
+	Concurrency int
+	// Cache keeps summaries so that a run can be re-scored without calling
+	// models. Default nil: no cache.
+	Cache Cache
+	// Refresh ignores cached summaries (new ones are still written).
+	Refresh bool
+	// PII finds personal data in summaries. Default prompt.DefaultPII; the
+	// names and emails of each ticket's people are always checked too.
+	PII prompt.PIIChecker
+	// Judge scores each summary with a model. Default nil: no judge.
+	Judge *Judge
+	// Bars are the quality bars every configuration is checked against.
+	// Default none.
+	Bars []Bar
+	// TicketsPerWeek scales cost per ticket to a weekly cost. Default 8000.
+	TicketsPerWeek int
+	// MaxWords is the summary word limit for format compliance. Default
+	// ticketsum.MaxSummaryWords.
+	MaxWords int
+	// KeepItems keeps per-item results in the report. Default false: the
+	// report holds per-configuration metrics and score distributions only.
+	KeepItems bool
+	// Progress is called after every item, from one goroutine at a time.
+	// Default nil.
+	Progress func(Progress)
+	// Clock times the run. Default the system clock.
+	Clock ticketsum.Clock
+	// Logger gets one line per failed item (ids and codes only). Default
+	// discards.
+	Logger *slog.Logger
+}
+
+// Progress reports how far a run is.
+type Progress struct {
+	Done    int
+	Total   int
+	Cached  int
+	Errors  int
+	Elapsed time.Duration
+	// Rate is items per second so far.
+	Rate float64
+	// ETA is the estimated time left at the current rate.
+	ETA time.Duration
+}
+
+// String renders the progress as one line for a terminal progress bar.
+func (p Progress) String() string {
+	const width = 30
+	filled := 0
+	if p.Total > 0 {
+		filled = p.Done * width / p.Total
+	}
+	bar := make([]byte, width)
+	for i := range bar {
+		bar[i] = '.'
+		if i < filled {
+			bar[i] = '#'
+		}
+	}
+	return fmt.Sprintf("[%s] %d/%d  %.1f/s  ETA %s  cached %d  errors %d",
+		bar, p.Done, p.Total, p.Rate, p.ETA.Round(time.Second), p.Cached, p.Errors)
+}
+
+// Runner runs a dataset through every candidate and scores the results.
+type Runner struct {
+	cfg     Config
+	checker *prompt.Template
+}
+
+// NewRunner checks cfg and returns a Runner. It returns EINVALID for no or
+// badly named candidates, unknown bar metrics and out-of-range values.
+func NewRunner(cfg Config) (*Runner, error) {
+	if len(cfg.Candidates) == 0 {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "eval: no candidates to evaluate")
+	}
+	cands := make([]Candidate, len(cfg.Candidates))
+	seen := map[string]bool{}
+	for i, c := range cfg.Candidates {
+		c.fill()
+		if err := c.validate(); err != nil {
+			return nil, err
+		}
+		if seen[c.Name] {
+			return nil, ticketsum.Errorf(ticketsum.EINVALID, "eval: two candidates are named %q", c.Name)
+		}
+		seen[c.Name] = true
+		cands[i] = c
+	}
+	cfg.Candidates = cands
+	if cfg.Concurrency == 0 {
+		cfg.Concurrency = 4
+	}
+	if cfg.Concurrency < 0 || cfg.Concurrency > 1024 {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "eval: Concurrency is %d, want 1 to 1024", cfg.Concurrency)
+	}
+	if cfg.TicketsPerWeek == 0 {
+		cfg.TicketsPerWeek = 8000
+	}
+	if cfg.TicketsPerWeek < 0 {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "eval: TicketsPerWeek is %d, want 1 or more", cfg.TicketsPerWeek)
+	}
+	if cfg.Judge != nil && cfg.Judge.Model == nil {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "eval: the judge has no model")
+	}
+	for _, b := range cfg.Bars {
+		if err := b.validate(); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.PII == nil {
+		cfg.PII = prompt.DefaultPII
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = ticketsum.SystemClock{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	checker, err := prompt.New(prompt.Config{NoExamples: true, PII: cfg.PII, MaxWords: cfg.MaxWords})
+	if err != nil {
+		return nil, fmt.Errorf("eval: output checker: %w", err)
+	}
+	return &Runner{cfg: cfg, checker: checker}, nil
+}
+
+type job struct {
+	cand, item int
+}
+
+// Run summarises every ticket of ds with every candidate, at most
+// Concurrency at a time, scores the results and checks the bars. A failed
+// summary is an item with an error, not a failed run; Run returns an error
+// only when a Summarizer cannot be built (its code passes through) or ctx
+// ends (EUNAVAILABLE).
+func (r *Runner) Run(ctx context.Context, ds *Dataset) (*Report, error) {
+	if ds == nil || len(ds.Tickets) == 0 {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "eval: empty dataset")
+	}
+	sums := make([]ticketsum.Summarizer, len(r.cfg.Candidates))
+	for i, c := range r.cfg.Candidates {
+		s, err := c.New()
+		if err != nil {
+			return nil, fmt.Errorf("eval: build summarizer %s: %w", c.Name, err)
+		}
+		sums[i] = s
+	}
+	start := r.cfg.Clock.Now()
+	items := make([][]Item, len(sums))
+	for i := range items {
+		items[i] = make([]Item, len(ds.Tickets))
+	}
+	jobs := make(chan job)
+	var (
+		mu   sync.Mutex
+		prog = Progress{Total: len(sums) * len(ds.Tickets)}
+		wg   sync.WaitGroup
+	)
+	for range min(r.cfg.Concurrency, prog.Total) {
+		wg.Go(func() {
+			for j := range jobs {
+				it := r.runItem(ctx, r.cfg.Candidates[j.cand], sums[j.cand], ds.Tickets[j.item])
+				items[j.cand][j.item] = it
+				mu.Lock()
+				prog.Done++
+				if it.Cached {
+					prog.Cached++
+				}
+				if it.Error != "" {
+					prog.Errors++
+				}
+				r.report(&prog, start)
+				mu.Unlock()
+			}
+		})
+	}
+feed:
+	// Interleave candidates so that every configuration progresses evenly.
+	for i := range ds.Tickets {
+		for c := range sums {
+			select {
+			case jobs <- job{cand: c, item: i}:
+			case <-ctx.Done():
+				break feed
+			}
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "eval: run stopped after %d of %d items: %w", prog.Done, prog.Total, err)
+	}
+	return r.buildReport(ds, items, start), nil
+}
+
+func (r *Runner) report(p *Progress, start time.Time) {
+	p.Elapsed = r.cfg.Clock.Now().Sub(start)
+	if s := p.Elapsed.Seconds(); s > 0 {
+		p.Rate = float64(p.Done) / s
+		if p.Rate > 0 {
+			p.ETA = time.Duration(float64(p.Total-p.Done) / p.Rate * float64(time.Second))
+		}
+	}
+	if r.cfg.Progress != nil {
+		r.cfg.Progress(*p)
+	}
+}
+
+// runItem makes (or loads) one summary and scores it.
+func (r *Runner) runItem(ctx context.Context, c Candidate, s ticketsum.Summarizer, t *ticketsum.Ticket) Item {
+	it := Item{Config: c.Name, TicketID: t.ID, ExpectedStatus: t.ExpectedStatus}
+	key := CacheKey(c.Model, c.PromptVersion, t)
+	var cs *CachedSummary
+	if r.cfg.Cache != nil && !r.cfg.Refresh {
+		if got, ok := r.cfg.Cache.Get(key); ok {
+			cs, it.Cached = got, true
+		}
+	}
+	if cs == nil {
+		begin := r.cfg.Clock.Now()
+		sum, err := s.Summarize(ctx, t)
+		if err != nil {
+			it.ErrorCode = string(ticketsum.ErrorCodeOf(err))
+			it.Error = ticketsum.ErrorMessage(err)
+			r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "eval item failed", slog.String("config", c.Name),
+				slog.String("ticket_id", t.ID), slog.String("code", it.ErrorCode))
+			return it
+		}
+		lat := sum.Latency
+		if lat <= 0 {
+			lat = r.cfg.Clock.Now().Sub(begin)
+		}
+		cs = &CachedSummary{Summary: *sum, LatencyNS: lat}
+		if r.cfg.Cache != nil {
+			if err := r.cfg.Cache.Put(key, cs); err != nil {
+				r.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "eval cache write failed", slog.String("error", err.Error()))
+			}
+		}
+	}
+	r.score(&it, cs, t)
+	if r.cfg.Judge != nil {
+		jd, resp, err := r.cfg.Judge.Score(ctx, t, it.Summary)
+		if resp != nil {
+			it.JudgeCostUSD = resp.CostUSD
+		}
+		if err != nil {
+			it.JudgeError = ticketsum.ErrorMessage(err)
+		} else {
+			it.Judge = jd
+		}
+	}
+	return it
+}
