@@ -1,0 +1,187 @@
+package guard
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Street-type words, English and European, standing alone.
+const streetWords = `street|st|str|road|rd|avenue|ave|av|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|square|sq|terrace|way|parkway|pkwy|highway|hwy|circle|cir|trail|crescent|close|row|walk|alley|plaza|gardens|loop|pike|route|turnpike|mews|grove|ridge|crossing|estates|rue|rua|via|viale|calle|avenida|piazza|praça|praca|carrer|chemin|allee|allée|platz|plein|utca|ulica|ul|tér|út|gatan|gata|vej|vegen|veien|straat|strasse|straße|weg|katu|kuja|tie|tee|laan|markt|gasse|ring|ringvej|gade|vägen|bulevar|cesta`
+
+// Street-type endings glued to the street name ("Friedhofstrasse").
+const streetSuffixes = `strasse|straße|str|gasse|weg|vej|vegen|veien|gata|gatan|vägen|katu|kuja|tie|laan|straat|plein|gracht|utca|platz|allee|ring|ringvej|gade|polku|kaari|väylä|ová|ova|ská|ska`
+
+var (
+	// number [number] words street-type [number]
+	reAddrNumFirst = regexp.MustCompile(`\b\d{1,6}[A-Za-z]?(?:[ ,]{1,2}\d{1,6}[A-Za-z]?)?[ ,]{1,2}(?:[\p{L}][\p{L}.'’-]*[ ]{1,2}){0,4}(?i:` + streetWords + `)\b\.?(?:[ ]{1,2}\d{1,5}[A-Za-z]?\b\.?)?`)
+	// street-type words name number
+	reAddrTypeFirst = regexp.MustCompile(`(?i:\b(?:rue|rua|via|viale|calle|avenida|av|piazza|praça|praca|carrer|chemin|place|plaza|ul|ulica|avenue|boulevard|bulevar)\b)\.?(?:[ ]{1,2}[\p{L}][\p{L}.'’-]*){1,5}[ ,]{1,2}\d{1,5}[A-Za-z]?\b\.?`)
+	// name-with-street-ending number
+	reAddrGlued = regexp.MustCompile(`[\p{L}]{2,40}(?i:` + streetSuffixes + `)\.?[ ]{1,2}\d{1,5}[A-Za-z]?\b\.?`)
+	// number Name [words] number, the European shape "9721 Dalmatinova 43"
+	reAddrNumWordNum = regexp.MustCompile(`\b\d{1,6}[ ]{1,2}\p{Lu}[\p{L}.'’-]+(?:[ ]{1,2}[\p{L}][\p{L}.'’-]*){0,3}[ ]{1,2}\d{1,5}[A-Za-z]?\b\.?`)
+	// apartment, suite, unit
+	reAddrUnit = regexp.MustCompile(`(?i)\b(?:apt|apartment|suite|ste|unit|flat|floor|room)\.?[ ]{0,2}#?[ ]{0,2}\d{1,5}[A-Za-z]?\b`)
+	// post office and military boxes
+	reAddrBox      = regexp.MustCompile(`(?i)\b(?:p\.? ?o\.? box|post office box|(?:psc|cmr|unit) \d{1,5},? box)[ ]{0,2}\d{1,6}\b`)
+	reAddrMilitary = regexp.MustCompile(`\b(?:USNS|USNV|USS|USCGC) [\p{L}]+\s{0,3}\n?\s{0,3}[AFD]PO A[AEP] \d{5}\b|\b[AFD]PO A[AEP] \d{5}\b`)
+	// postcodes
+	reUSStateZip = regexp.MustCompile(`\b(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY),? \d{5}(?:-\d{4})?\b`)
+	reUKPostcode = regexp.MustCompile(`\b(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?) \d[ABD-HJLNP-UW-Z]{2}\b`)
+	reCAPostcode = regexp.MustCompile(`\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] \d[ABCEGHJ-NPRSTV-Z]\d\b`)
+	// a line segment that can continue an address: city, state, country,
+	// postcode
+	reAddrCont = regexp.MustCompile(`^[ ,>]{0,6}(?:nan|[\p{L}\d][\p{L}\d.'’ -]{0,40})$`)
+)
+
+// addrDetector finds postal addresses: a street core (house number and
+// street-type word, European "Name 12" forms, units, boxes) extended over
+// the unit, city, region, postcode and country that follow it on the same or
+// the next lines.
+type addrDetector struct {
+	lx *lexicon
+}
+
+func (a *addrDetector) detect(text string) []span {
+	var cores []span
+	add := func(re *regexp.Regexp, score float64, check func(string) bool) {
+		for _, m := range re.FindAllStringIndex(text, -1) {
+			if check == nil || check(text[m[0]:m[1]]) {
+				cores = append(cores, span{m[0], m[1], Address, score})
+			}
+		}
+	}
+	add(reAddrNumFirst, 0.85, a.notAllStop)
+	add(reAddrTypeFirst, 0.8, nil)
+	add(reAddrGlued, 0.75, nil)
+	add(reAddrNumWordNum, 0.6, a.notAllStop)
+	add(reAddrUnit, 0.6, nil)
+	add(reAddrBox, 0.85, nil)
+	add(reAddrMilitary, 0.9, nil)
+	add(reUSStateZip, 0.7, nil)
+	add(reUKPostcode, 0.7, nil)
+	add(reCAPostcode, 0.7, nil)
+	if len(cores) == 0 {
+		return nil
+	}
+	cores = mergeSpans(cores)
+	for i := range cores {
+		cores[i].start = a.extendBack(text, cores[i].start)
+		cores[i].end = a.extendForward(text, cores[i].end)
+	}
+	return mergeSpans(cores)
+}
+
+// notAllStop rejects a core whose words are all stop words ("10 Pro 22").
+func (a *addrDetector) notAllStop(v string) bool {
+	for _, t := range tokenize(v) {
+		if t.letters && len(t.folded) > 2 && !a.lx.stop[t.folded] {
+			return true
+		}
+	}
+	return false
+}
+
+// extendBack takes in a house number just before the core on the same line.
+func (a *addrDetector) extendBack(text string, start int) int {
+	i := start
+	for k := 0; k < 2; k++ {
+		j := i
+		for j > 0 && (text[j-1] == ' ' || text[j-1] == ',') && i-j < 2 {
+			j--
+		}
+		if j == i {
+			return i
+		}
+		e := j
+		for j > 0 && text[j-1] >= '0' && text[j-1] <= '9' && e-j < 6 {
+			j--
+		}
+		if j == e || (j > 0 && text[j-1] != ' ' && text[j-1] != '\n' && text[j-1] != '>') {
+			return i
+		}
+		i = j
+	}
+	return i
+}
+
+// extendForward takes in up to five following segments (split on commas and
+// line breaks) that look like unit, city, region, country or postcode.
+func (a *addrDetector) extendForward(text string, end int) int {
+	for n := 0; n < 5 && end < len(text); n++ {
+		i := end
+		// the separator: a comma, a line break or spaces, but no blank line
+		for i < len(text) && (text[i] == ' ' || text[i] == ',') {
+			i++
+		}
+		if i < len(text) && text[i] == '\n' {
+			i++
+			for i < len(text) && (text[i] == ' ' || text[i] == '>' || text[i] == '\t') {
+				i++
+			}
+		}
+		if i == end || i >= len(text) || text[i] == '\n' {
+			return end
+		}
+		j := i
+		for j < len(text) && text[j] != '\n' && text[j] != ',' && j-i <= 42 {
+			j++
+		}
+		seg := strings.TrimRight(text[i:j], " .")
+		if seg == "" || !reAddrCont.MatchString(seg) || !a.placeLike(seg) {
+			return end
+		}
+		end = i + len(seg)
+	}
+	return end
+}
+
+// placeLike reports whether seg can be part of an address: at most five
+// words, each capitalised, a number, a unit word or a postcode, with no
+// sentence words.
+func (a *addrDetector) placeLike(seg string) bool {
+	if seg == "nan" {
+		return true
+	}
+	toks := tokenize(seg)
+	if len(toks) == 0 || len(toks) > 5 {
+		return false
+	}
+	for _, t := range toks {
+		switch {
+		case !t.letters: // numbers, postcodes
+		case t.upper && !a.lx.stop[t.folded]:
+		case t.folded == "apt" || t.folded == "suite" || t.folded == "unit" || t.folded == "nan" || t.folded == "flat" || t.folded == "floor" || t.folded == "box":
+		case t.upper && len(t.text) == 2: // state codes
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// mergeSpans sorts spans and merges overlapping or touching ones (joined by
+// at most a space or comma) into one.
+func mergeSpans(in []span) []span {
+	if len(in) == 0 {
+		return in
+	}
+	s := append([]span(nil), in...)
+	sort.Slice(s, func(i, j int) bool { return s[i].start < s[j].start })
+	out := []span{s[0]}
+	for _, x := range s[1:] {
+		last := &out[len(out)-1]
+		if x.start <= last.end {
+			if x.end > last.end {
+				last.end = x.end
+			}
+			if x.score > last.score {
+				last.score = x.score
+			}
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
+}

@@ -1,0 +1,141 @@
+package guard
+
+import (
+	"regexp"
+	"strings"
+)
+
+// The patterns are compiled once; a *regexp.Regexp is immutable and safe for
+// concurrent use. All of them are RE2: linear in the length of the text.
+var (
+	reEmail     = regexp.MustCompile(`[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}\.)+[A-Za-z]{2,24}\b`)
+	reURL       = regexp.MustCompile(`(?i)\b(?:https?://|www\.)[^\s<>"'(){}\[\]]{2,1000}`)
+	reIPv4      = regexp.MustCompile(`\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b`)
+	reIPv6      = regexp.MustCompile(`(?i)(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?:%[0-9a-z]+)?`)
+	reMAC       = regexp.MustCompile(`(?i)\b[0-9a-f]{2}(?:[:-][0-9a-f]{2}){5}\b`)
+	reCard      = regexp.MustCompile(`\b\d(?:[ -]?\d){11,18}\b`)
+	reCVV       = regexp.MustCompile(`(?i)\b(?:cvv2?|cvc2?|cid|csc|security code|card verification (?:code|value))\s*(?:number|no\.?|code)?\s*(?:is|was|:|#|=|-)?\s*(\d{3,4})\b`)
+	reExpiry    = regexp.MustCompile(`(?i)\b(?:exp(?:iry|iration|ires|\.)?(?:\s+date)?|valid (?:thru|through|until)|good thru)\s*(?:is|on|:|=|-)?\s*((?:0?[1-9]|1[0-2])\s?[/-]\s?(?:20)?\d{2})\b`)
+	reIBAN      = regexp.MustCompile(`\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b`)
+	reSWIFT     = regexp.MustCompile(`\b[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?\b`)
+	reSSN       = regexp.MustCompile(`\b(\d{3})([- ]?)(\d{2})([- ]?)(\d{4})\b`)
+	reNine      = regexp.MustCompile(`\b\d{9}\b`)
+	reBankAcct  = regexp.MustCompile(`(?i)\b(?:bank |checking |savings )account(?: number| no\.?| #)?\s*(?:is|:|=|#)?\s*(\d{6,17})\b`)
+	reUKNI      = regexp.MustCompile(`(?i)\b([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]) ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b`)
+	reVIN       = regexp.MustCompile(`\b[A-HJ-NPR-Z0-9]{17}\b`)
+	reAWSKey    = regexp.MustCompile(`\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}\b`)
+	reAWSSecret = regexp.MustCompile(`(?:^|[^A-Za-z0-9/+=])([A-Za-z0-9/+=]{40})(?:$|[^A-Za-z0-9/+=])`)
+	rePassword  = regexp.MustCompile(`(?i)\b(?:password|passwd|pwd|passcode|pass ?phrase)\s*(?:(?:is|was|=|:)\s*[:=]?|[:=])\s*("[^"\n]{1,64}"|'[^'\n]{1,64}'|[^\s"']{1,64})`)
+	rePIN       = regexp.MustCompile(`(?i)\bpin(?:\s*(?:code|number|no\.?))?\s*(?:is|was|:|=|#|-)?\s*(\d{4,8})\b`)
+	reUsername  = regexp.MustCompile(`(?i)\b(?:user ?name|user ?id|login(?: name| id)?|account name|handle)\s*(?:is|was|:|=)\s*[:=]?\s*([A-Za-z0-9._\-@]{3,64})`)
+	reDriverID  = regexp.MustCompile(`(?i)\b(?:driver'?s? licen[cs]e|driving licen[cs]e|licen[cs]e (?:number|no\.?|#)|DL)(?:\s*(?:number|no\.?|#|id))?\s*(?:is|:|=|#)?\s*([A-Z0-9][A-Z0-9-]{4,19})\b`)
+	rePlate     = regexp.MustCompile(`(?i)\b(?:licen[cs]e plate|number plate|plate number|plate|registration number|reg(?:istration)?\.? no\.?)\s*(?:number|no\.?|#)?\s*(?:is|:|=|#)?\s*([A-Z0-9]{1,4}[ -]?[A-Z0-9]{1,4}[ -]?[A-Z0-9]{0,4})\b`)
+	reAge       = regexp.MustCompile(`(?i)\b(?:(\d{1,3})[- ](?:years?|yrs?)[- ]old|(?:aged?|age is|age:)\s*(\d{1,3})\b|(?:i am|i'm|turned|turning)\s+(\d{1,3})\b\s*(?:years|yrs|y/o|yo|now|and|,|\.|$))`)
+)
+
+// add appends a span for the submatch g of m (g=0 is the whole match).
+func addGroup(out []span, m []int, g int, t EntityType, score float64) []span {
+	if 2*g+1 >= len(m) || m[2*g] < 0 {
+		return out
+	}
+	return append(out, span{m[2*g], m[2*g+1], t, score})
+}
+
+// detectPatterns runs every regular-expression detector over text.
+func detectPatterns(text string, ph *phoneDetector) []span {
+	var out []span
+	for _, m := range reEmail.FindAllStringIndex(text, -1) {
+		out = append(out, span{m[0], m[1], Email, 0.99})
+	}
+	for _, m := range reURL.FindAllStringIndex(text, -1) {
+		s, e := trimSpan(text, m[0], m[1])
+		out = append(out, span{s, e, URL, 0.95})
+	}
+	out = detectIPs(text, out)
+	for _, m := range reMAC.FindAllStringIndex(text, -1) {
+		v := text[m[0]:m[1]]
+		if strings.Count(v, ":") == 5 || strings.Count(v, "-") == 5 {
+			out = append(out, span{m[0], m[1], MACAddress, 0.95})
+		}
+	}
+	out = detectCards(text, out)
+	for _, m := range reCVV.FindAllStringSubmatchIndex(text, -1) {
+		out = addGroup(out, m, 1, CardCVV, 0.9)
+	}
+	for _, m := range reExpiry.FindAllStringSubmatchIndex(text, -1) {
+		out = addGroup(out, m, 1, CardExpiry, 0.85)
+	}
+	for _, m := range reIBAN.FindAllStringIndex(text, -1) {
+		if ibanValid(strings.ReplaceAll(text[m[0]:m[1]], " ", "")) {
+			out = append(out, span{m[0], m[1], IBAN, 0.99})
+		}
+	}
+	out = detectSWIFT(text, out)
+	out = detectSSN(text, out)
+	for _, m := range reNine.FindAllStringIndex(text, -1) {
+		if abaValid(text[m[0]:m[1]]) && hasAny(before(text, m[0], 40), "routing", "aba", "rtn", "transit") {
+			out = append(out, span{m[0], m[1], USBankRouting, 0.9})
+		}
+	}
+	for _, m := range reBankAcct.FindAllStringSubmatchIndex(text, -1) {
+		out = addGroup(out, m, 1, USBankAccount, 0.8)
+	}
+	for _, m := range reUKNI.FindAllStringSubmatchIndex(text, -1) {
+		switch strings.ToUpper(text[m[2]:m[3]]) {
+		case "BG", "GB", "NK", "KN", "TN", "NT", "ZZ":
+			continue
+		}
+		score := 0.6
+		if hasAny(before(text, m[0], 40), "national insurance", "ni number", "nino", "ni no") {
+			score = 0.95
+		}
+		out = append(out, span{m[0], m[1], UKNationalInsurance, score})
+	}
+	for _, m := range reVIN.FindAllStringIndex(text, -1) {
+		v := text[m[0]:m[1]]
+		if strings.ContainsAny(v, "0123456789") && strings.ContainsAny(v, "ABCDEFGHJKLMNPRSTUVWXYZ") &&
+			(vinValid(v) || hasAny(before(text, m[0], 30), "vin", "vehicle identification", "chassis")) {
+			out = append(out, span{m[0], m[1], VIN, 0.9})
+		}
+	}
+	for _, m := range reAWSKey.FindAllStringIndex(text, -1) {
+		out = append(out, span{m[0], m[1], AWSAccessKey, 0.99})
+	}
+	out = detectAWSSecrets(text, out)
+	for _, m := range rePassword.FindAllStringSubmatchIndex(text, -1) {
+		s, e := trimSpan(text, m[2], m[3])
+		if e > s && !commonWord(strings.ToLower(text[s:e])) {
+			out = append(out, span{s, e, Password, 0.9})
+		}
+	}
+	for _, m := range rePIN.FindAllStringSubmatchIndex(text, -1) {
+		out = addGroup(out, m, 1, PIN, 0.85)
+	}
+	for _, m := range reUsername.FindAllStringSubmatchIndex(text, -1) {
+		s, e := trimSpan(text, m[2], m[3])
+		if e > s && !commonWord(strings.ToLower(text[s:e])) {
+			out = append(out, span{s, e, Username, 0.85})
+		}
+	}
+	for _, m := range reDriverID.FindAllStringSubmatchIndex(text, -1) {
+		if strings.ContainsAny(text[m[2]:m[3]], "0123456789") {
+			out = addGroup(out, m, 1, DriverID, 0.85)
+		}
+	}
+	for _, m := range rePlate.FindAllStringSubmatchIndex(text, -1) {
+		v := text[m[2]:m[3]]
+		if strings.ContainsAny(v, "0123456789") && strings.ContainsAny(strings.ToUpper(v), "ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+			s, e := trimSpan(text, m[2], m[3])
+			out = append(out, span{s, e, LicensePlate, 0.8})
+		}
+	}
+	for _, m := range reAge.FindAllStringSubmatchIndex(text, -1) {
+		for g := 1; g <= 3; g++ {
+			if m[2*g] >= 0 {
+				out = append(out, span{m[2*g], m[2*g+1], Age, 0.8})
+			}
+		}
+	}
+	out = append(out, ph.detect(text)...)
+	return out
+}

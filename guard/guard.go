@@ -1,0 +1,358 @@
+package guard
+
+import (
+	"context"
+	"log/slog"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ticketsum/ticketsum"
+)
+
+// Guard checks text against the guardrail policy. It is safe for concurrent
+// use; per-ticket state lives in a Session.
+type Guard struct {
+	cfg    Config
+	lx     *lexicon
+	phone  *phoneDetector
+	addr   *addrDetector
+	topics []compiledTopic
+	words  *wordFilter
+	log    *slog.Logger
+}
+
+// New returns a Guard for cfg, or an EINVALID error naming the first bad
+// setting.
+func New(cfg Config) (*Guard, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	topics, err := compileTopics(cfg.Topics)
+	if err != nil {
+		return nil, err
+	}
+	words, err := newWordFilter(cfg.Profanity != ActionNone, cfg.CustomWords)
+	if err != nil {
+		return nil, err
+	}
+	lx := newLexicon()
+	return &Guard{
+		cfg:    cfg,
+		lx:     lx,
+		phone:  &phoneDetector{region: cfg.PhoneRegion},
+		addr:   &addrDetector{lx: lx},
+		topics: topics,
+		words:  words,
+		log:    cfg.Logger,
+	}, nil
+}
+
+// Detect returns the personal data found in text, with types, offsets and
+// scores and action NONE. s may be nil; with a session the ticket's known
+// people are found too.
+func (g *Guard) Detect(s *Session, text string) []Finding {
+	var out []Finding
+	for _, sp := range g.detect(s, text, tokenize(text)) {
+		out = append(out, Finding{Kind: KindPII, Type: string(sp.typ), Start: sp.start, End: sp.end, Action: OutcomeNone, Score: sp.score})
+	}
+	return out
+}
+
+// detect runs every PII detector and resolves overlaps.
+func (g *Guard) detect(s *Session, text string, toks []token) []span {
+	spans := detectPatterns(text, g.phone)
+	spans = append(spans, g.lx.detectNames(text, toks, s.knownParts())...)
+	spans = append(spans, g.addr.detect(text)...)
+	if s != nil && len(s.emails) > 0 {
+		for e := range s.emails {
+			lower := strings.ToLower(text)
+			for i := 0; ; {
+				j := strings.Index(lower[i:], e)
+				if j < 0 {
+					break
+				}
+				spans = append(spans, span{i + j, i + j + len(e), Email, 0.99})
+				i += j + len(e)
+			}
+		}
+	}
+	// never detect inside a placeholder the guard wrote itself
+	phs := rePlaceholder.FindAllStringIndex(text, -1)
+	kept := spans[:0]
+	for _, sp := range spans {
+		if sp.score < g.cfg.MinScore || sp.end <= sp.start {
+			continue
+		}
+		inside := false
+		for _, p := range phs {
+			if sp.start < p[1] && p[0] < sp.end {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			kept = append(kept, sp)
+		}
+	}
+	return resolve(kept)
+}
+
+// CheckInput checks text about to be sent to a model. See Check.
+func (g *Guard) CheckInput(ctx context.Context, s *Session, text string) (*Result, error) {
+	return g.Check(ctx, s, SourceInput, text)
+}
+
+// CheckOutput checks text a model returned. See Check.
+func (g *Guard) CheckOutput(ctx context.Context, s *Session, text string) (*Result, error) {
+	return g.Check(ctx, s, SourceOutput, text)
+}
+
+// edit replaces text[start:end] with repl; start == end inserts.
+type edit struct {
+	start, end int
+	repl       string
+}
+
+// Check applies the policy for source to text: personal data, word filters,
+// denied topics, prompt attacks, then the Remote guardrail. It always
+// returns a Result when the text could be checked. When the policy blocks
+// the text it also returns an EFORBIDDEN error that names the entity types,
+// topics or filters (never a value). It returns EINVALID for text that is
+// not UTF-8 or too long, and EUNAVAILABLE when the Remote guardrail fails
+// and RemoteFailOpen is false.
+func (g *Guard) Check(ctx context.Context, s *Session, source Source, text string) (*Result, error) {
+	if source != SourceInput && source != SourceOutput {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "guard: unknown source %q (want INPUT or OUTPUT)", source)
+	}
+	if !utf8.ValidString(text) {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "guard: %s text is not valid UTF-8", strings.ToLower(string(source)))
+	}
+	if len(text) > g.cfg.MaxTextBytes {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "guard: %s text is %d bytes, more than the %d allowed", strings.ToLower(string(source)), len(text), g.cfg.MaxTextBytes)
+	}
+	if s == nil {
+		s = g.NewSession(nil)
+	}
+	policy := g.cfg.Input
+	if source == SourceOutput {
+		policy = g.cfg.Output
+	}
+	toks := tokenize(text)
+	var findings []Finding
+	var edits []edit
+	var blocked []string
+
+	for _, sp := range g.detect(s, text, toks) {
+		f := Finding{Kind: KindPII, Type: string(sp.typ), Start: sp.start, End: sp.end, Score: sp.score}
+		switch policy[sp.typ] {
+		case ActionAnonymize:
+			f.Action = OutcomeAnonymized
+			f.Placeholder = s.placeholder(sp.typ, text[sp.start:sp.end])
+			edits = append(edits, edit{sp.start, sp.end, f.Placeholder})
+		case ActionBlock:
+			f.Action = OutcomeBlocked
+			blocked = append(blocked, string(sp.typ))
+			edits = append(edits, edit{sp.start, sp.end, "{" + string(sp.typ) + "}"})
+		default:
+			f.Action = OutcomeNone
+		}
+		findings = append(findings, f)
+	}
+	covered := func(a, b int) bool {
+		for _, e := range edits {
+			if a < e.end && e.start < b {
+				return true
+			}
+		}
+		return false
+	}
+	for _, h := range g.words.detect(toks) {
+		typ, act := "PROFANITY", g.cfg.Profanity
+		if h.custom {
+			typ, act = "CUSTOM", g.cfg.CustomWordAction
+		}
+		f := Finding{Kind: KindWord, Type: typ, Start: h.start, End: h.end, Score: 1, Action: OutcomeNone}
+		switch act {
+		case ActionMask:
+			f.Action = OutcomeMasked
+			if !covered(h.start, h.end) {
+				edits = append(edits, edit{h.start, h.end, maskWord(text[h.start:h.end])})
+			}
+		case ActionBlock:
+			f.Action = OutcomeBlocked
+			blocked = append(blocked, "word filter "+strings.ToLower(typ))
+			if !covered(h.start, h.end) {
+				edits = append(edits, edit{h.start, h.end, maskWord(text[h.start:h.end])})
+			}
+		}
+		findings = append(findings, f)
+	}
+	for _, h := range detectTopics(g.topics, text) {
+		t := g.topics[h.topic]
+		act := t.Input
+		if source == SourceOutput {
+			act = t.Output
+		}
+		f := Finding{Kind: KindTopic, Type: t.Name, Start: h.start, End: h.end, Score: h.score, Action: OutcomeDetected}
+		if act == ActionBlock {
+			f.Action = OutcomeBlocked
+			blocked = append(blocked, "denied topic "+t.Name)
+		}
+		findings = append(findings, f)
+	}
+	for _, h := range detectAttacks(text) {
+		f := Finding{Kind: KindPromptAttack, Type: h.name, Start: h.start, End: h.end, Score: 0.9, Action: OutcomeDetected}
+		switch g.cfg.PromptAttack {
+		case ActionBlock:
+			f.Action = OutcomeBlocked
+			blocked = append(blocked, "prompt attack")
+		case ActionAnonymize:
+			f.Action = OutcomeNeutralized
+			edits = append(edits, neutralize(text, h.start, h.end, edits)...)
+		}
+		findings = append(findings, f)
+	}
+
+	res := &Result{Source: source, Text: applyEdits(text, edits), Action: OutcomeNone, Findings: findings}
+	for _, f := range findings {
+		if f.Action != OutcomeNone && f.Action != OutcomeDetected {
+			res.Action = OutcomeAnonymized
+		}
+	}
+	if len(blocked) == 0 && g.cfg.Remote != nil {
+		if err := g.applyRemote(ctx, source, res, &blocked); err != nil {
+			return nil, err
+		}
+	}
+	res.Flags = flagsOf(source, res.Findings)
+	if len(blocked) > 0 {
+		res.Action = OutcomeBlocked
+		g.log.DebugContext(ctx, "guard blocked", "result", res)
+		return res, ticketsum.Errorf(ticketsum.EFORBIDDEN, "guardrail blocked the %s: it contains %s", strings.ToLower(string(source)), strings.Join(uniq(blocked), ", "))
+	}
+	g.log.DebugContext(ctx, "guard checked", "result", res)
+	return res, nil
+}
+
+// applyRemote runs the Remote guardrail on the masked text.
+func (g *Guard) applyRemote(ctx context.Context, source Source, res *Result, blocked *[]string) error {
+	rr, err := g.cfg.Remote.Apply(ctx, source, res.Text)
+	if err != nil {
+		if g.cfg.RemoteFailOpen {
+			g.log.WarnContext(ctx, "remote guardrail failed; continuing (fail open)", "code", ticketsum.ErrorCodeOf(err))
+			res.Findings = append(res.Findings, Finding{Kind: KindRemote, Type: "UNAVAILABLE", Action: OutcomeDetected})
+			return nil
+		}
+		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "guard: remote guardrail failed on the %s: %w", strings.ToLower(string(source)), err)
+	}
+	if rr == nil {
+		return nil
+	}
+	action := rr.Action
+	// A guardrail that says BLOCKED but whose every finding was only
+	// anonymised, with masked text, has masked, not blocked.
+	if action == OutcomeBlocked && rr.Text != "" && len(rr.Findings) > 0 {
+		onlyMasked := true
+		for _, f := range rr.Findings {
+			if f.Action != OutcomeAnonymized {
+				onlyMasked = false
+			}
+		}
+		if onlyMasked {
+			action = OutcomeAnonymized
+		}
+	}
+	for _, f := range rr.Findings {
+		f.Kind = KindRemote
+		res.Findings = append(res.Findings, f)
+	}
+	switch action {
+	case OutcomeBlocked:
+		*blocked = append(*blocked, "remote guardrail")
+		if len(rr.Findings) == 0 {
+			res.Findings = append(res.Findings, Finding{Kind: KindRemote, Type: "GUARDRAIL", Action: OutcomeBlocked})
+		}
+	case OutcomeAnonymized:
+		if rr.Text == "" {
+			return ticketsum.Errorf(ticketsum.EINTERNAL, "guard: remote guardrail anonymised the %s but returned no text", strings.ToLower(string(source)))
+		}
+		res.Text = rr.Text
+		res.Action = OutcomeAnonymized
+		if len(rr.Findings) == 0 {
+			res.Findings = append(res.Findings, Finding{Kind: KindRemote, Type: "GUARDRAIL", Action: OutcomeAnonymized})
+		}
+	}
+	return nil
+}
+
+// neutralize returns the edits that fence a prompt attack at [start,end):
+// markers around it and delimiter characters inside defanged, leaving alone
+// parts already replaced by other edits.
+func neutralize(text string, start, end int, existing []edit) []edit {
+	out := []edit{{start, start, attackOpen}}
+	for i, r := range text[start:end] {
+		p := start + i
+		n := utf8.RuneLen(r)
+		d := defang.Replace(string(r))
+		if d == string(r) {
+			continue
+		}
+		clash := false
+		for _, e := range existing {
+			if p < e.end && e.start < p+n {
+				clash = true
+				break
+			}
+		}
+		if !clash {
+			out = append(out, edit{p, p + n, d})
+		}
+	}
+	return append(out, edit{end, end, attackClose})
+}
+
+// applyEdits applies non-overlapping edits; an edit that overlaps an earlier
+// one (by start) is dropped, and inserts come before replacements at the
+// same offset.
+func applyEdits(text string, edits []edit) string {
+	if len(edits) == 0 {
+		return text
+	}
+	sort.SliceStable(edits, func(i, j int) bool {
+		if edits[i].start != edits[j].start {
+			return edits[i].start < edits[j].start
+		}
+		return edits[i].end-edits[i].start < edits[j].end-edits[j].start
+	})
+	var b strings.Builder
+	b.Grow(len(text))
+	pos := 0
+	for _, e := range edits {
+		if e.start < pos {
+			if e.start == e.end && e.start == pos {
+				b.WriteString(e.repl)
+			}
+			continue
+		}
+		b.WriteString(text[pos:e.start])
+		b.WriteString(e.repl)
+		pos = e.end
+	}
+	b.WriteString(text[pos:])
+	return b.String()
+}
+
+func uniq(s []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range s {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,318 @@
+package guard
+
+import (
+	_ "embed"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+var (
+	//go:embed names_first.txt
+	firstNamesText string
+	//go:embed names_ambiguous.txt
+	ambiguousNamesText string
+	//go:embed names_stop.txt
+	stopWordsText string
+)
+
+// lexicon holds the word lists of the name detector. It is built once by New
+// and only read afterwards.
+type lexicon struct {
+	first     map[string]bool // given names
+	ambiguous map[string]bool // given names that are also common words
+	stop      map[string]bool // capitalised words that are not names
+}
+
+func wordSet(text string) map[string]bool {
+	m := map[string]bool{}
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		for _, w := range strings.Fields(line) {
+			m[w] = true
+		}
+	}
+	return m
+}
+
+func newLexicon() *lexicon {
+	return &lexicon{first: wordSet(firstNamesText), ambiguous: wordSet(ambiguousNamesText), stop: wordSet(stopWordsText)}
+}
+
+// surnameSuffixes end many family names across Europe and Asia.
+var surnameSuffixes = []string{
+	"son", "sen", "sson", "dottir", "ova", "ov", "ev", "eva", "ski", "ska", "sky", "cki", "cka", "wicz", "vich", "vic", "ic",
+	"enko", "chuk", "uk", "yk", "ian", "yan", "idis", "poulos", "akis", "ez", "escu", "elli", "etti", "otti", "ucci",
+	"berg", "burg", "stein", "mann", "feld", "holm", "strom", "qvist", "lund", "nen", "ainen", "yama", "kawa", "mura",
+	"moto", "hara", "zaki", "saki", "uchi", "shi", "ova", "aite", "iene", "ius", "ienė", "dze", "shvili", "oglu",
+}
+
+// commonWord reports whether w (lower case) is a stop word: used to reject
+// values captured after "password:" or "username:" that are ordinary words.
+func commonWord(w string) bool {
+	switch w {
+	case "not", "is", "was", "the", "a", "an", "and", "or", "reset", "wrong", "incorrect", "invalid", "expired",
+		"changed", "correct", "required", "field", "manager", "policy", "please", "again", "still", "now", "for",
+		"to", "of", "on", "in", "with", "that", "this", "it", "working", "same", "different", "missing", "empty",
+		"blank", "forgotten", "forgot", "lost", "locked", "unknown", "none", "n/a", "***", "hidden", "redacted", "below", "above":
+		return true
+	}
+	return false
+}
+
+// nameCue is a phrase (folded tokens) after which a name follows.
+type nameCue struct {
+	words  []string
+	strong bool // the next token is a name even in lower case
+	colon  bool // the cue must be followed by a colon ("Name:")
+}
+
+var nameCues = []nameCue{
+	{words: []string{"my", "name", "is"}, strong: true},
+	{words: []string{"name", "is"}, strong: true},
+	{words: []string{"name"}, strong: true, colon: true},
+	{words: []string{"full", "name"}, strong: true, colon: true},
+	{words: []string{"call", "me"}, strong: true},
+	{words: []string{"mr"}, strong: true}, {words: []string{"mrs"}, strong: true}, {words: []string{"ms"}, strong: true},
+	{words: []string{"miss"}}, {words: []string{"dr"}}, {words: []string{"prof"}}, {words: []string{"mx"}},
+	{words: []string{"i'm"}}, {words: []string{"i", "am"}}, {words: []string{"this", "is"}},
+	{words: []string{"hi"}}, {words: []string{"hello"}}, {words: []string{"hey"}}, {words: []string{"dear"}},
+	{words: []string{"thanks"}}, {words: []string{"thank", "you"}}, {words: []string{"regards"}}, {words: []string{"cheers"}},
+	{words: []string{"sincerely"}}, {words: []string{"best"}}, {words: []string{"speak", "to"}}, {words: []string{"talk", "to"}},
+	{words: []string{"ask", "for"}}, {words: []string{"named"}}, {words: []string{"called"}}, {words: []string{"said"}},
+	{words: []string{"says"}}, {words: []string{"told"}}, {words: []string{"by"}}, {words: []string{"with"}},
+	{words: []string{"user"}, colon: true}, {words: []string{"customer"}, colon: true}, {words: []string{"agent"}, colon: true},
+	{words: []string{"from"}, colon: true}, {words: []string{"to"}, colon: true}, {words: []string{"cc"}, colon: true},
+	{words: []string{"last", "name"}, strong: true}, {words: []string{"first", "name"}, strong: true},
+	{words: []string{"maiden", "name", "is"}, strong: true}, {words: []string{"under"}},
+}
+
+// weakCue marks cues after which a capitalised word is a name only when it
+// is a given name or followed by another capitalised word.
+func (c nameCue) weak() bool {
+	switch c.words[0] {
+	case "i'm", "i", "this", "by", "with", "under", "best", "said", "says", "told":
+		return true
+	}
+	return false
+}
+
+// nameCtx is the state of one name-detection pass.
+type nameCtx struct {
+	lx    *lexicon
+	text  string
+	toks  []token
+	known map[string]bool // folded name parts of the ticket's known people
+	taken []bool          // token is part of a found name
+	out   []span
+}
+
+// detectNames finds person names: the ticket's known people (any part of
+// their name, case- and accent-insensitively), names after cues ("my name
+// is", "Hi", "Mr."), given names from the lexicon with the capitalised words
+// that follow them, capitalised pairs with a surname ending, speaker labels
+// at the start of a line ("Anna:"), and again every part of a name found.
+func (lx *lexicon) detectNames(text string, toks []token, known map[string]bool) []span {
+	c := &nameCtx{lx: lx, text: text, toks: toks, known: known, taken: make([]bool, len(toks))}
+	for i := range toks {
+		if c.taken[i] {
+			continue
+		}
+		switch {
+		case known[toks[i].folded] && toks[i].letters:
+			c.take(i, c.extend(i), 0.95)
+		case c.afterCue(i):
+		case c.isCap(i) && lx.first[toks[i].folded] && !lx.ambiguous[toks[i].folded]:
+			c.take(i, c.extend(i), 0.8)
+		case c.isCap(i) && lx.first[toks[i].folded] && c.isCapNext(i):
+			c.take(i, c.extend(i), 0.7)
+		case c.isCap(i) && c.isCapNext(i) && c.surnameLike(i):
+			c.take(i, c.extend(i), 0.65)
+		case c.isCap(i) && c.speakerLabel(i):
+			c.take(i, i+1, 0.7)
+		}
+	}
+	c.propagate()
+	return c.out
+}
+
+// take records toks[i:j] as a name.
+func (c *nameCtx) take(i, j int, score float64) {
+	for k := i; k < j; k++ {
+		c.taken[k] = true
+	}
+	c.out = append(c.out, span{c.toks[i].start, c.toks[j-1].end, Name, score})
+}
+
+// isCap reports whether token i looks like a name word: capitalised letters
+// (not all capitals beyond four letters), not a stop word.
+func (c *nameCtx) isCap(i int) bool {
+	t := c.toks[i]
+	if !t.upper || !t.letters || utf8.RuneCountInString(t.text) < 2 || c.lx.stop[t.folded] {
+		return false
+	}
+	if len(t.text) > 4 && strings.ToUpper(t.text) == t.text {
+		return false
+	}
+	return true
+}
+
+// joined reports whether tokens i and i+1 are separated only by a space or
+// an initial's period, on one line.
+func (c *nameCtx) joined(i int) bool {
+	if i+1 >= len(c.toks) {
+		return false
+	}
+	gap := c.text[c.toks[i].end:c.toks[i+1].start]
+	if len(gap) == 0 || len(gap) > 3 {
+		return false
+	}
+	gap = strings.TrimPrefix(gap, ".")
+	return strings.Trim(gap, " ") == "" && gap != ""
+}
+
+func (c *nameCtx) isCapNext(i int) bool {
+	return c.joined(i) && (c.isCap(i+1) || c.isInitial(i+1) && c.joined(i+1) && c.isCap(i+2))
+}
+
+// isInitial reports whether token i is a single capital letter.
+func (c *nameCtx) isInitial(i int) bool {
+	if i >= len(c.toks) {
+		return false
+	}
+	t := c.toks[i].text
+	r, n := utf8.DecodeRuneInString(t)
+	return n == len(t) && unicode.IsUpper(r)
+}
+
+// extend returns the end (exclusive) of the name that starts at token i: the
+// capitalised words, initials, particles and suffixes that follow it, up to
+// four tokens in all.
+func (c *nameCtx) extend(i int) int {
+	j := i + 1
+	for j < len(c.toks) && j-i < 4 && c.joined(j-1) {
+		f := c.toks[j].folded
+		switch {
+		case c.isCap(j) || c.known[f] && c.toks[j].letters:
+		case c.isInitial(j) && j+1 < len(c.toks) && c.joined(j) && c.isCap(j+1):
+		case f == "ii" || f == "iii" || f == "iv" || f == "jr" || f == "sr":
+		case (f == "van" || f == "von" || f == "de" || f == "der" || f == "da" || f == "di" || f == "del" || f == "la" || f == "le" || f == "bin" || f == "al" || f == "dos") &&
+			j+1 < len(c.toks) && c.joined(j) && c.isCap(j+1):
+		default:
+			return j
+		}
+		j++
+	}
+	return j
+}
+
+// surnameLike reports whether the capitalised pair at i looks like a full
+// name: the second word has a surname ending, or either has letters outside
+// ASCII (names like Szöllösy that no English word list holds).
+func (c *nameCtx) surnameLike(i int) bool {
+	j := i + 1
+	if c.isInitial(j) {
+		j++
+	}
+	if j >= len(c.toks) {
+		return false
+	}
+	second := c.toks[j].folded
+	for _, s := range surnameSuffixes {
+		if strings.HasSuffix(second, s) && len(second) > len(s)+2 {
+			return true
+		}
+	}
+	return nonASCII(c.toks[i].text) || nonASCII(c.toks[j].text)
+}
+
+func nonASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
+}
+
+// speakerLabel reports whether token i starts a line and is followed by a
+// colon, as in a chat transcript ("Anna: hello").
+func (c *nameCtx) speakerLabel(i int) bool {
+	t := c.toks[i]
+	if t.end >= len(c.text) || c.text[t.end] != ':' {
+		return false
+	}
+	if t.end+1 < len(c.text) && c.text[t.end+1] != ' ' && c.text[t.end+1] != '"' {
+		return false
+	}
+	k := t.start - 1
+	for k >= 0 && (c.text[k] == ' ' || c.text[k] == '>') {
+		k--
+	}
+	return k < 0 || c.text[k] == '\n'
+}
+
+// afterCue takes a name that follows a cue ending just before token i and
+// reports whether it did.
+func (c *nameCtx) afterCue(i int) bool {
+	for _, cue := range nameCues {
+		n := len(cue.words)
+		if i < n {
+			continue
+		}
+		ok := true
+		for k := 0; k < n; k++ {
+			if c.toks[i-n+k].folded != cue.words[k] {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		gap := c.text[c.toks[i-1].end:c.toks[i].start]
+		if cue.colon != strings.Contains(gap, ":") || strings.Count(gap, "\n") > 1 || len(gap) > 12 {
+			continue
+		}
+		t := c.toks[i]
+		if !t.letters || c.lx.stop[t.folded] || utf8.RuneCountInString(t.text) < 2 {
+			continue
+		}
+		switch {
+		case c.isCap(i) && (!cue.weak() || c.lx.first[t.folded] || c.isCapNext(i) || c.known[t.folded]):
+			c.take(i, c.extend(i), 0.85)
+			return true
+		case cue.strong && !t.upper:
+			j := i + 1
+			if j < len(c.toks) && c.joined(i) && c.toks[j].letters && !c.lx.stop[c.toks[j].folded] {
+				j++
+			}
+			c.take(i, j, 0.75)
+			return true
+		}
+	}
+	return false
+}
+
+// propagate marks every other occurrence of a word of a found name (three
+// letters or more, not a stop word or ambiguous word) as a name too.
+func (c *nameCtx) propagate() {
+	parts := map[string]bool{}
+	for _, s := range c.out {
+		for _, t := range tokenize(c.text[s.start:s.end]) {
+			if len(t.folded) >= 3 && t.letters && !c.lx.stop[t.folded] && !c.lx.ambiguous[t.folded] {
+				parts[t.folded] = true
+			}
+		}
+	}
+	if len(parts) == 0 {
+		return
+	}
+	for i, t := range c.toks {
+		if !c.taken[i] && t.upper && parts[t.folded] {
+			c.take(i, i+1, 0.7)
+		}
+	}
+}

@@ -1,0 +1,101 @@
+package guard
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+var (
+	rePhone     = regexp.MustCompile(`(?:\+|00)?(?:\d{1,4}[ .\-]?)?(?:\(\d{1,5}\)[ .\-]?)?\d{1,5}(?:(?:[ .\-/]|\s?-\s?)\d{1,5}){0,6}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?`)
+	rePhoneDate = regexp.MustCompile(`^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:\d{4}|\d{2}))$`)
+)
+
+// phoneContext are words that, shortly before a number, make it a phone
+// number.
+var phoneContext = []string{"phone", "tel", "call", "mobile", "cell", "fax", "desk", "office", "whatsapp", "sms", "text me", "reach me", "contact", "messages to", "answering at", "dial", "landline", "number:", "ring me", "reach us", "hotline"}
+
+// phoneAfter are words that, right after a number, make it a phone number.
+var phoneAfter = []string{"office", "fax", "mobile", "cell", "home", "work", "(m)", "(o)", "(h)", "(w)"}
+
+// notPhoneContext are words that, before a number, make it something else.
+var notPhoneContext = []string{"order", "invoice", "ticket", "ref", "case", "tracking", "account", "serial", "version", "build", "id", "#", "$", "€", "£", "price", "total", "usd", "eur", "gbp", "amount", "sku", "po ", "isbn", "zip", "postcode", "postal"}
+
+// phoneDetector finds phone numbers: digit groups shaped like a phone
+// number, kept when libphonenumber says they are valid in the configured
+// region (or, with a + prefix, anywhere) or when a context word says so.
+type phoneDetector struct {
+	region string
+}
+
+func (p *phoneDetector) detect(text string) []span {
+	var out []span
+	for _, m := range rePhone.FindAllStringIndex(text, -1) {
+		s, e := m[0], m[1]
+		for e > s && strings.IndexByte(" .-/", text[e-1]) >= 0 {
+			e--
+		}
+		v := text[s:e]
+		d := digitsOf(v)
+		if len(d) < 7 || len(d) > 15 {
+			continue
+		}
+		if s > 0 {
+			c := text[s-1]
+			if c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '.' || c == ',' || c == '/' || c == ':' {
+				continue
+			}
+		}
+		if e < len(text) {
+			c := text[e]
+			if c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '/' || c == ':' || c == '%' {
+				continue
+			}
+		}
+		if rePhoneDate.MatchString(v) || allSame(d) {
+			continue
+		}
+		b := before(text, s, 32)
+		ctx := hasAny(b, phoneContext...) || hasAny(after(text, e, 12), phoneAfter...)
+		if !ctx && hasAny(b, notPhoneContext...) {
+			continue
+		}
+		intl := strings.HasPrefix(v, "+") || strings.HasPrefix(v, "00")
+		grouped := strings.ContainsAny(v, " .-()")
+		score := 0.0
+		switch {
+		case p.valid(v, intl):
+			score = 0.85
+			if ctx {
+				score = 0.95
+			}
+			if !grouped && !ctx && !intl && len(d) < 10 {
+				score = 0 // a bare number of 7-9 digits: too often an id
+			}
+		case ctx:
+			score = 0.7
+		}
+		if score > 0 {
+			out = append(out, span{s, e, Phone, score})
+		}
+	}
+	return out
+}
+
+// valid reports whether libphonenumber accepts v as a valid number in the
+// configured region or, when it is written in international form, anywhere.
+func (p *phoneDetector) valid(v string, intl bool) bool {
+	region := p.region
+	if intl {
+		region = "ZZ"
+		if strings.HasPrefix(v, "00") {
+			v = "+" + v[2:]
+		}
+	}
+	n, err := phonenumbers.Parse(v, region)
+	if err != nil {
+		return false
+	}
+	return phonenumbers.IsValidNumber(n)
+}

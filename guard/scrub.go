@@ -1,0 +1,58 @@
+package guard
+
+// Scrub rewrites a final summary for reviewers: personal data, and any
+// placeholder the model copied from its input, become neutral words ("the
+// customer", "the agent", "someone", "an email address") instead of tags.
+// It returns the scrubbed text and what it replaced. s may be nil.
+func (g *Guard) Scrub(s *Session, text string) (string, []Finding) {
+	if s == nil {
+		s = g.NewSession(nil)
+	}
+	var edits []edit
+	var findings []Finding
+	for _, m := range rePlaceholder.FindAllStringIndex(text, -1) {
+		p := text[m[0]:m[1]]
+		e, ok := s.entry(p)
+		typ := EntityType(rePlaceholder.FindStringSubmatch(p)[1])
+		if ok {
+			typ = e.typ
+		}
+		edits = append(edits, edit{m[0], m[1], neutralWord(typ, e.role)})
+		findings = append(findings, Finding{Kind: KindPII, Type: string(typ), Start: m[0], End: m[1], Action: OutcomeAnonymized, Score: 1, Placeholder: p})
+	}
+	for _, sp := range g.detect(s, text, tokenize(text)) {
+		r := roleNone
+		if sp.typ == Name {
+			r = s.personRole(nameParts(text[sp.start:sp.end]))
+		}
+		edits = append(edits, edit{sp.start, sp.end, neutralWord(sp.typ, r)})
+		findings = append(findings, Finding{Kind: KindPII, Type: string(sp.typ), Start: sp.start, End: sp.end, Action: OutcomeAnonymized, Score: sp.score})
+	}
+	return applyEdits(text, edits), findings
+}
+
+// neutralWord is the phrase that stands for a value of type t.
+func neutralWord(t EntityType, r role) string {
+	if t == Name || t == Email {
+		switch r {
+		case roleCustomer:
+			return "the customer"
+		case roleAgent:
+			return "the agent"
+		}
+		if t == Name {
+			return "someone"
+		}
+	}
+	return t.neutral()
+}
+
+func nameParts(v string) map[string]bool {
+	m := map[string]bool{}
+	for _, t := range tokenize(v) {
+		if t.letters {
+			m[t.folded] = true
+		}
+	}
+	return m
+}

@@ -1,0 +1,117 @@
+package guard
+
+import (
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// span is a detected value: its byte range, type and confidence.
+type span struct {
+	start, end int
+	typ        EntityType
+	score      float64
+}
+
+// priority breaks ties between overlapping spans: specific, checksummed types
+// win over generic ones.
+func (t EntityType) priority() int {
+	switch t {
+	case AWSAccessKey, AWSSecretKey, CardNumber, IBAN, USSSN, Email:
+		return 9
+	case URL, IPAddress, MACAddress, VIN, UKNationalInsurance, USBankRouting:
+		return 8
+	case Password, PIN, CardCVV, CardExpiry, Username, SWIFTCode, USBankAccount, DriverID, LicensePlate:
+		return 7
+	case Phone:
+		return 6
+	case Name:
+		return 5
+	case Address:
+		return 4
+	}
+	return 1
+}
+
+// resolve sorts spans by start and, where spans overlap, keeps the better
+// one: higher priority first, then longer, then higher score.
+func resolve(spans []span) []span {
+	if len(spans) < 2 {
+		return spans
+	}
+	better := func(a, b span) bool {
+		if a.typ.priority() != b.typ.priority() {
+			return a.typ.priority() > b.typ.priority()
+		}
+		if a.end-a.start != b.end-b.start {
+			return a.end-a.start > b.end-b.start
+		}
+		return a.score > b.score
+	}
+	sort.SliceStable(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	out := spans[:0:0]
+	for _, s := range spans {
+		if n := len(out); n > 0 && s.start < out[n-1].end {
+			if better(s, out[n-1]) {
+				out[n-1] = s
+				// the new span may now overlap the one before it
+				for n > 1 && out[n-1].start < out[n-2].end {
+					if better(out[n-2], out[n-1]) {
+						out = out[:n-1]
+					} else {
+						out[n-2] = out[n-1]
+						out = out[:n-1]
+					}
+					n--
+				}
+			}
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// before returns the up to n bytes of text before i, lowercased, starting on
+// a rune boundary.
+func before(text string, i, n int) string {
+	j := i - n
+	if j < 0 {
+		j = 0
+	}
+	for j < i && !utf8.RuneStart(text[j]) {
+		j++
+	}
+	return strings.ToLower(text[j:i])
+}
+
+// after returns the up to n bytes of text after i, lowercased, ending on a
+// rune boundary.
+func after(text string, i, n int) string {
+	j := i + n
+	if j > len(text) {
+		j = len(text)
+	}
+	for j > i && j < len(text) && !utf8.RuneStart(text[j]) {
+		j--
+	}
+	return strings.ToLower(text[i:j])
+}
+
+// hasAny reports whether s contains any of words.
+func hasAny(s string, words ...string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// trimSpan shrinks [start,end) past trailing punctuation.
+func trimSpan(text string, start, end int) (int, int) {
+	for end > start && strings.IndexByte(".,;:!?)]}'\"", text[end-1]) >= 0 {
+		end--
+	}
+	return start, end
+}

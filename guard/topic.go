@@ -1,0 +1,202 @@
+package guard
+
+import (
+	"strings"
+
+	"github.com/ticketsum/ticketsum"
+)
+
+// Topic is a denied topic, configured as Bedrock Guardrails configures one:
+// a name, a definition and example phrases.
+//
+// Matching is lexical, not semantic: every sentence of the text is reduced
+// to its content words (lower case, accents stripped, stop words dropped,
+// crude suffix stemming), and the topic matches when the words of one
+// example phrase appear in the sentence with an overlap of at least
+// Threshold (the share of the example's content words found) and at least
+// two words (one for a one-word example). Write several short, specific
+// examples ("should I sue them", "is this legal advice"); paraphrases that
+// share no words with any example are not found.
+type Topic struct {
+	// Name identifies the topic in findings and flags, e.g. "legal_advice".
+	Name string
+	// Definition says what the topic covers; documentation only.
+	Definition string
+	// Examples are the phrases that define the topic. At least one.
+	Examples []string
+	// Input is the action on model input: NONE records it (DETECTED), BLOCK
+	// stops the request. Default: NONE.
+	Input Action
+	// Output is the action on model output. Default: BLOCK.
+	Output Action
+	// Threshold is the share of an example's content words that must appear
+	// in one sentence. Default: 0.75.
+	Threshold float64
+}
+
+// DefaultTopics returns two topics a support desk should not answer: legal
+// advice and medical advice. Their actions are the defaults (record on
+// input, block on output).
+func DefaultTopics() []Topic {
+	return []Topic{
+		{
+			Name:       "legal_advice",
+			Definition: "Advice on the customer's legal rights, lawsuits, liability or how to take legal action.",
+			Examples: []string{
+				"should I sue the company", "can I take you to court", "is this legal advice",
+				"what are my legal rights", "you are liable for damages", "file a lawsuit against",
+				"talk to a lawyer about suing", "small claims court",
+			},
+		},
+		{
+			Name:       "medical_advice",
+			Definition: "Diagnosis, treatment or medication advice about a person's health.",
+			Examples: []string{
+				"what medication should I take", "diagnose my symptoms", "increase the dosage",
+				"is this a medical emergency", "treatment for my condition", "stop taking my prescription",
+			},
+		},
+	}
+}
+
+type compiledTopic struct {
+	Topic
+	examples [][]string
+}
+
+func compileTopics(ts []Topic) ([]compiledTopic, error) {
+	var out []compiledTopic
+	seen := map[string]bool{}
+	for i, t := range ts {
+		if strings.TrimSpace(t.Name) == "" {
+			return nil, ticketsum.Errorf(ticketsum.EINVALID, "guard: topic %d has no name", i+1)
+		}
+		if seen[t.Name] {
+			return nil, ticketsum.Errorf(ticketsum.EINVALID, "guard: topic %q is configured twice", t.Name)
+		}
+		seen[t.Name] = true
+		if t.Input == "" {
+			t.Input = ActionNone
+		}
+		if t.Output == "" {
+			t.Output = ActionBlock
+		}
+		for _, a := range []Action{t.Input, t.Output} {
+			if a != ActionNone && a != ActionBlock {
+				return nil, ticketsum.Errorf(ticketsum.EINVALID, "guard: topic %q has action %q (want NONE or BLOCK)", t.Name, a)
+			}
+		}
+		if t.Threshold == 0 {
+			t.Threshold = 0.75
+		}
+		if t.Threshold < 0 || t.Threshold > 1 {
+			return nil, ticketsum.Errorf(ticketsum.EINVALID, "guard: topic %q threshold %v is outside [0,1]", t.Name, t.Threshold)
+		}
+		ct := compiledTopic{Topic: t}
+		for _, e := range t.Examples {
+			if w := contentWords(e); len(w) > 0 {
+				ct.examples = append(ct.examples, w)
+			}
+		}
+		if len(ct.examples) == 0 {
+			return nil, ticketsum.Errorf(ticketsum.EINVALID, "guard: topic %q has no example phrase with a content word", t.Name)
+		}
+		out = append(out, ct)
+	}
+	return out, nil
+}
+
+// topicStop are words that carry no topic.
+var topicStop = map[string]bool{
+	"a": true, "an": true, "the": true, "i": true, "me": true, "my": true, "you": true, "your": true, "we": true, "our": true,
+	"it": true, "this": true, "that": true, "is": true, "are": true, "am": true, "be": true, "was": true, "to": true, "of": true,
+	"for": true, "in": true, "on": true, "at": true, "and": true, "or": true, "do": true, "does": true, "can": true, "should": true,
+	"would": true, "could": true, "what": true, "how": true, "about": true, "with": true, "please": true, "if": true, "so": true,
+	"them": true, "they": true, "against": true, "take": true, "get": true, "have": true, "has": true, "will": true,
+}
+
+// stem strips common English suffixes so that "suing", "sued" and "sue"
+// compare equal.
+func stem(w string) string {
+	for _, suf := range []string{"ing", "ed", "es", "s"} {
+		if strings.HasSuffix(w, suf) && len(w)-len(suf) >= 3 {
+			w = w[:len(w)-len(suf)]
+			break
+		}
+	}
+	return strings.TrimSuffix(w, "e")
+}
+
+// contentWords returns the stemmed content words of s.
+func contentWords(s string) []string {
+	var out []string
+	for _, t := range tokenize(s) {
+		if topicStop[t.folded] {
+			continue
+		}
+		out = append(out, stem(t.folded))
+	}
+	return out
+}
+
+// sentences splits text into sentence ranges.
+func sentences(text string) [][2]int {
+	var out [][2]int
+	start := 0
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case '.', '!', '?', '\n':
+			if i > start {
+				out = append(out, [2]int{start, i})
+			}
+			start = i + 1
+		}
+	}
+	if start < len(text) {
+		out = append(out, [2]int{start, len(text)})
+	}
+	return out
+}
+
+// detectTopics returns one span per sentence that matches a topic; the
+// span's type is the topic's index.
+func detectTopics(topics []compiledTopic, text string) []topicHit {
+	if len(topics) == 0 {
+		return nil
+	}
+	var out []topicHit
+	for _, sr := range sentences(text) {
+		words := map[string]bool{}
+		for _, w := range contentWords(text[sr[0]:sr[1]]) {
+			words[w] = true
+		}
+		if len(words) == 0 {
+			continue
+		}
+		for ti, t := range topics {
+			best := 0.0
+			for _, ex := range t.examples {
+				n := 0
+				for _, w := range ex {
+					if words[w] {
+						n++
+					}
+				}
+				score := float64(n) / float64(len(ex))
+				if (n >= 2 || len(ex) == 1 && n == 1) && score >= t.Threshold && score > best {
+					best = score
+				}
+			}
+			if best > 0 {
+				out = append(out, topicHit{topic: ti, start: sr[0], end: sr[1], score: best})
+			}
+		}
+	}
+	return out
+}
+
+type topicHit struct {
+	topic      int
+	start, end int
+	score      float64
+}
