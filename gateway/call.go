@@ -1,0 +1,123 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	ticketsum "github.com/ticketsum/ticketsum"
+)
+
+// generate runs one logical call: the requested model with its retries,
+// then each fallback in turn while the failure is throttling or
+// unavailability and time remains.
+func (g *Gateway) generate(ctx context.Context, first *member, req *ticketsum.ModelRequest) (*ticketsum.ModelResponse, error) {
+	if req == nil {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "%s: no request", first.name)
+	}
+	start := g.cfg.Clock.Now()
+	deadline := start.Add(g.cfg.MaxElapsed)
+	chain := append([]string{first.name}, g.cfg.Fallbacks[first.name]...)
+	var err error
+	for i, name := range chain {
+		m := g.members[name]
+		if i > 0 {
+			g.cfg.Metrics.Fallback(chain[i-1], name)
+			g.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "model call falls back",
+				slog.String("from", chain[i-1]), slog.String("to", name),
+				slog.String("code", string(ticketsum.ErrorCodeOf(err))), slog.String("request_id", req.Meta.RequestID))
+		}
+		var res *ticketsum.ModelResponse
+		res, err = g.retry(ctx, m, req, deadline)
+		if err == nil {
+			res.Latency = g.cfg.Clock.Now().Sub(start)
+			return res, nil
+		}
+		if ctx.Err() != nil || !ticketsum.Retryable(err) || !g.cfg.Clock.Now().Before(deadline) {
+			break
+		}
+	}
+	if len(chain) > 1 && ticketsum.Retryable(err) {
+		return nil, ticketsum.Errorf(ticketsum.ErrorCodeOf(err), "%s and its fallbacks %v all failed, last: %w", first.name, chain[1:], err)
+	}
+	return nil, err
+}
+
+// retry calls one model up to MaxAttempts times, backing off between
+// attempts with full jitter while the error is retryable.
+func (g *Gateway) retry(ctx context.Context, m *member, req *ticketsum.ModelRequest, deadline time.Time) (*ticketsum.ModelResponse, error) {
+	reserve := g.reservation(m, req)
+	for attempt := 1; ; attempt++ {
+		res, err := g.attempt(ctx, m, req, reserve)
+		if err == nil {
+			return res, nil
+		}
+		if ctx.Err() != nil {
+			return nil, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "%s: call cancelled: %w", m.name, ctx.Err())
+		}
+		if !ticketsum.Retryable(err) || attempt >= g.cfg.MaxAttempts {
+			return nil, err
+		}
+		d := g.backoff(attempt)
+		if g.cfg.Clock.Now().Add(d).After(deadline) {
+			return nil, err
+		}
+		g.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "model call retries",
+			slog.String("model", m.name), slog.Int("attempt", attempt), slog.Duration("backoff", d),
+			slog.String("code", string(ticketsum.ErrorCodeOf(err))), slog.String("request_id", req.Meta.RequestID))
+		if err := g.cfg.Sleep(ctx, d); err != nil {
+			return nil, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "%s: call cancelled during backoff: %w", m.name, err)
+		}
+	}
+}
+
+// backoff returns the full-jitter delay before retry number attempt:
+// uniform in [0, min(MaxBackoff, BaseBackoff * 2^(attempt-1))).
+func (g *Gateway) backoff(attempt int) time.Duration {
+	ceiling := g.cfg.MaxBackoff
+	if attempt-1 < 32 {
+		ceiling = min(ceiling, g.cfg.BaseBackoff<<(attempt-1))
+	}
+	return time.Duration(g.cfg.Rand() * float64(ceiling))
+}
+
+// attempt makes one provider call inside the model's concurrency window and
+// quota, with the per-attempt timeout.
+func (g *Gateway) attempt(ctx context.Context, m *member, req *ticketsum.ModelRequest, reserve int) (*ticketsum.ModelResponse, error) {
+	if err := m.win.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer m.win.release()
+	gr, err := m.quota.wait(ctx, reserve)
+	if err != nil {
+		return nil, err
+	}
+	actx, cancel := context.WithTimeout(ctx, g.cfg.CallTimeout)
+	t0 := g.cfg.Clock.Now()
+	res, err := m.call.Generate(actx, req)
+	timedOut := errors.Is(actx.Err(), context.DeadlineExceeded) && ctx.Err() == nil
+	cancel()
+	latency := g.cfg.Clock.Now().Sub(t0)
+	if err != nil && timedOut {
+		err = ticketsum.Errorf(ticketsum.EUNAVAILABLE, "%s: no answer within %s: %w", m.name, g.cfg.CallTimeout, err)
+	}
+	code := ticketsum.ErrorCodeOf(err)
+	g.cfg.Metrics.Attempt(m.name, code, latency)
+	m.win.record(code == ticketsum.ETHROTTLED)
+	switch {
+	case code == ticketsum.ETHROTTLED:
+		gr.refund()
+	case err != nil:
+		gr.settle(0)
+	default:
+		gr.settle(m.used(res.Usage))
+		g.cfg.Metrics.Usage(m.name, res.Usage, res.CostUSD)
+	}
+	if err != nil {
+		g.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "model attempt failed", slog.String("model", m.name),
+			slog.String("code", string(code)), slog.String("error", ticketsum.ErrorMessage(err)),
+			slog.Duration("latency", latency), slog.String("request_id", req.Meta.RequestID))
+	}
+	return res, err
+}

@@ -1,0 +1,39 @@
+// Package gateway is the one path every model call takes. It wraps the
+// provider models (Bedrock, SageMaker, OpenAI-compatible, built-in) and gives
+// each call, per model:
+//
+//   - rate limits on requests and tokens per minute (golang.org/x/time/rate),
+//     set to the account's quotas: a call reserves its estimated input tokens
+//     plus its max output tokens and the reservation is corrected to the
+//     usage the provider reports once it answers;
+//   - bounded concurrency that halves under sustained throttling and grows
+//     back by one per round of successes (AIMD);
+//   - retries with full-jitter exponential backoff on throttling and
+//     unavailability (5xx, timeouts, not ready) only, never on invalid,
+//     forbidden, not-found or unauthorized errors; one retry loop only, so
+//     providers must have their SDK's retries off;
+//   - a per-attempt timeout and a cap on attempts and on elapsed time;
+//   - a fallback chain (for example Sonnet, then Haiku, then Nova) tried when
+//     a model stays throttled or unavailable after its retries, with
+//     ModelResponse.Model naming the model that answered;
+//   - the cost of the answer from the catalogue (ModelResponse.CostUSD);
+//   - metrics hooks and slog logs that never carry prompt or answer text.
+//
+// # Where the governance wrappers go
+//
+// Wrappers have the shape Middleware, func(ticketsum.Model) ticketsum.Model,
+// and are given to the gateway once, in Config, so that no call can skip
+// them. There are two places:
+//
+//	Outer[0]( Outer[1]( ... gateway core: limits, retries, fallback ... ) )
+//	                                  |  for each attempt on each model:
+//	                                  v
+//	Inner[0]( Inner[1]( ... pricing( provider ) ) )
+//
+// Outer wrappers run once per logical call and see the final answer with its
+// cost and the model that answered. Put them in this order: access check
+// (principal, model allow-list), budget (reserve Estimate, settle CostUSD),
+// input redaction, input guard, output guard, audit record. Inner wrappers
+// run once per provider attempt, failed ones included, and see the priced
+// provider answer: put the encrypted invocation log there.
+package gateway

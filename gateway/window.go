@@ -1,0 +1,115 @@
+package gateway
+
+import (
+	"context"
+	"sync"
+)
+
+// window bounds a model's calls in flight with a limit that halves when the
+// share of throttled attempts over the last ThrottleWindow attempts reaches
+// ThrottleRate, and grows by 1/limit per success (one per round) back up to
+// MaxConcurrency. Waiters are served first come, first served.
+type window struct {
+	mu       sync.Mutex
+	limit    float64
+	min, max float64
+	inflight int
+	waiters  []chan struct{}
+
+	recent    []bool // ring of recent outcomes, true = throttled
+	next      int
+	filled    int
+	throttled int
+	rate      float64
+	onChange  func(limit int)
+}
+
+func newWindow(l Limits, onChange func(int)) *window {
+	return &window{
+		limit: float64(l.MaxConcurrency), min: float64(l.MinConcurrency), max: float64(l.MaxConcurrency),
+		recent: make([]bool, l.ThrottleWindow), rate: l.ThrottleRate, onChange: onChange,
+	}
+}
+
+// acquire takes a slot, waiting for one while the window is full.
+func (w *window) acquire(ctx context.Context) error {
+	w.mu.Lock()
+	if w.inflight < int(w.limit) && len(w.waiters) == 0 {
+		w.inflight++
+		w.mu.Unlock()
+		return nil
+	}
+	ch := make(chan struct{})
+	w.waiters = append(w.waiters, ch)
+	w.mu.Unlock()
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		for i, c := range w.waiters {
+			if c == ch {
+				w.waiters = append(w.waiters[:i], w.waiters[i+1:]...)
+				return ctx.Err()
+			}
+		}
+		// The slot was granted while we gave up: hand it on.
+		w.inflight--
+		w.wake()
+		return ctx.Err()
+	}
+}
+
+// release frees a slot.
+func (w *window) release() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.inflight--
+	w.wake()
+}
+
+// wake grants slots to waiters while the window has room. w.mu is held.
+func (w *window) wake() {
+	for len(w.waiters) > 0 && w.inflight < int(w.limit) {
+		close(w.waiters[0])
+		w.waiters = w.waiters[1:]
+		w.inflight++
+	}
+}
+
+// record notes an attempt's outcome and adapts the limit.
+func (w *window) record(throttled bool) {
+	w.mu.Lock()
+	old := int(w.limit)
+	if w.filled == len(w.recent) && w.recent[w.next] {
+		w.throttled--
+	}
+	w.recent[w.next] = throttled
+	w.next = (w.next + 1) % len(w.recent)
+	w.filled = min(w.filled+1, len(w.recent))
+	if throttled {
+		w.throttled++
+		if w.filled == len(w.recent) && float64(w.throttled) >= w.rate*float64(len(w.recent)) {
+			w.limit = max(w.min, w.limit/2)
+			// Start a fresh window of evidence before halving again.
+			clear(w.recent)
+			w.filled, w.throttled, w.next = 0, 0, 0
+		}
+	} else {
+		w.limit = min(w.max, w.limit+1/w.limit)
+		w.wake()
+	}
+	now := int(w.limit)
+	w.mu.Unlock()
+	if now != old && w.onChange != nil {
+		w.onChange(now)
+	}
+}
+
+// current returns the limit and the calls in flight.
+func (w *window) current() (limit, inflight int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return int(w.limit), w.inflight
+}
