@@ -449,7 +449,9 @@ func TestMiddlewareOrder(t *testing.T) {
 	var log []string
 	var mu sync.Mutex
 	mw := func(label string) gateway.Middleware {
-		return func(next ticketsum.Model) ticketsum.Model { return tracer{label: label, log: &log, mu: &mu, next: next} }
+		return func(next ticketsum.Model) ticketsum.Model {
+			return tracer{label: label, log: &log, mu: &mu, next: next}
+		}
 	}
 	clock := newFakeClock()
 	fake := &fakeModel{name: sonnet, faults: []error{coded(ticketsum.ETHROTTLED)}}
