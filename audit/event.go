@@ -1,0 +1,130 @@
+package audit
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"strings"
+	"time"
+)
+
+// Event kinds.
+const (
+	KindInvocation = "invocation" // a model call
+	KindAdmin      = "admin"      // a key, model, principal or policy change, or a log read
+)
+
+// GenesisHash is the PrevHash of the first event of a trail.
+const GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// Event is one record of the audit trail. Hash is the SHA-256 of every
+// other field except Seq, PrevHash included, so that each event commits to
+// the whole history before it. Seq is the storage position; the chain, not
+// Seq, defines the true order, which is how reordering is detected.
+type Event struct {
+	Seq    int64     `json:"seq"`
+	Time   time.Time `json:"time"`
+	Kind   string    `json:"kind"`
+	Actor  string    `json:"actor"`  // principal of a call, operator of an admin action
+	Action string    `json:"action"` // "model.call", "key.create", "model.approve", ...
+	Target string    `json:"target"` // model id, key prefix, principal name...
+
+	RequestID        string `json:"request_id,omitempty"`
+	TicketID         string `json:"ticket_id,omitempty"`
+	ProductLine      string `json:"product_line,omitempty"`
+	UseCase          string `json:"use_case,omitempty"`
+	Outcome          string `json:"outcome,omitempty"` // success, denied, error
+	ErrorCode        string `json:"error_code,omitempty"`
+	InputTokens      int64  `json:"input_tokens,omitempty"`
+	OutputTokens     int64  `json:"output_tokens,omitempty"`
+	CacheReadTokens  int64  `json:"cache_read_tokens,omitempty"`
+	CacheWriteTokens int64  `json:"cache_write_tokens,omitempty"`
+	// CostMicros is the cost in micro-dollars (1e-6 USD).
+	CostMicros int64             `json:"cost_micros,omitempty"`
+	Flags      []string          `json:"flags,omitempty"`
+	Details    map[string]string `json:"details,omitempty"`
+
+	PrevHash string `json:"prev_hash"`
+	Hash     string `json:"hash"`
+}
+
+// hashedEvent fixes the field order of the hashed form.
+type hashedEvent struct {
+	Time             int64             `json:"t"`
+	Kind             string            `json:"k"`
+	Actor            string            `json:"a"`
+	Action           string            `json:"ac"`
+	Target           string            `json:"tg"`
+	RequestID        string            `json:"r"`
+	TicketID         string            `json:"ti"`
+	ProductLine      string            `json:"pl"`
+	UseCase          string            `json:"uc"`
+	Outcome          string            `json:"o"`
+	ErrorCode        string            `json:"ec"`
+	InputTokens      int64             `json:"it"`
+	OutputTokens     int64             `json:"ot"`
+	CacheReadTokens  int64             `json:"cr"`
+	CacheWriteTokens int64             `json:"cw"`
+	CostMicros       int64             `json:"c"`
+	Flags            []string          `json:"f"`
+	Details          map[string]string `json:"d"`
+	PrevHash         string            `json:"p"`
+}
+
+// ComputeHash returns the hash the event should carry.
+func (e *Event) ComputeHash() string {
+	flags := e.Flags
+	if flags == nil {
+		flags = []string{}
+	}
+	details := e.Details
+	if details == nil {
+		details = map[string]string{}
+	}
+	b, _ := json.Marshal(hashedEvent{
+		Time: e.Time.UnixMicro(), Kind: e.Kind, Actor: e.Actor, Action: e.Action, Target: e.Target,
+		RequestID: e.RequestID, TicketID: e.TicketID, ProductLine: e.ProductLine, UseCase: e.UseCase,
+		Outcome: e.Outcome, ErrorCode: e.ErrorCode, InputTokens: e.InputTokens, OutputTokens: e.OutputTokens,
+		CacheReadTokens: e.CacheReadTokens, CacheWriteTokens: e.CacheWriteTokens, CostMicros: e.CostMicros,
+		Flags: flags, Details: details, PrevHash: e.PrevHash,
+	})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// eventFromInvocation turns an invocation record into a trail event. No
+// input or output text goes into the trail.
+func eventFromInvocation(r *InvocationRecord) *Event {
+	e := &Event{
+		Time: r.Timestamp, Kind: KindInvocation, Actor: r.Identity.Principal, Action: "model.call", Target: r.ModelID,
+		RequestID: r.RequestID, TicketID: r.RequestMetadata.TicketID, ProductLine: r.RequestMetadata.ProductLine,
+		UseCase: r.RequestMetadata.UseCase, Outcome: r.Outcome, ErrorCode: r.ErrorCode,
+		InputTokens: int64(r.Input.InputTokenCount), CacheReadTokens: int64(r.Input.CacheReadInputTokenCount),
+		CacheWriteTokens: int64(r.Input.CacheWriteInputTokenCount), CostMicros: usdToMicros(r.CostUSD),
+		Flags: r.GuardrailActions,
+	}
+	if r.Output != nil {
+		e.OutputTokens = int64(r.Output.OutputTokenCount)
+	}
+	if r.ResponseModelID != "" {
+		e.Details = map[string]string{"response_model": r.ResponseModelID}
+	}
+	return e
+}
+
+func usdToMicros(usd float64) int64 {
+	if usd <= 0 || usd != usd {
+		return 0
+	}
+	return int64(usd*1e6 + 0.5)
+}
+
+// flagType returns the intervention type of a guardrail flag:
+// "input:NAME:ANONYMIZED" -> "NAME", "output:profanity" -> "profanity".
+func flagType(f string) string {
+	parts := strings.Split(f, ":")
+	if len(parts) >= 2 {
+		return parts[1]
+	}
+	return f
+}

@@ -1,0 +1,162 @@
+package audit
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/ticketsum/ticketsum"
+)
+
+// FileSinkConfig configures a FileSink.
+type FileSinkConfig struct {
+	// Dir is the log directory, created 0700 if missing. Required.
+	Dir string
+	// Wrapper wraps each file's data key. Required.
+	Wrapper KeyWrapper
+	// MaxFileBytes rotates a file once it reaches this size. Default 64 MiB.
+	MaxFileBytes int64
+	// Sync makes every Write fsync the file. Default false: Flush and Close
+	// sync, and a crash can lose the records written since.
+	Sync bool
+	// Clock tells the time; files also rotate when the UTC day changes.
+	// Default ticketsum.SystemClock.
+	Clock ticketsum.Clock
+	// Logger receives operational messages. Default: discard.
+	Logger *slog.Logger
+}
+
+// FileSink writes encrypted JSONL files named
+// invocations-<UTC time>-<segment>.jsonl.enc, mode 0600, each with its own
+// data key.
+type FileSink struct {
+	cfg  FileSinkConfig
+	mu   sync.Mutex
+	f    *os.File
+	seg  *segmentWriter
+	size int64
+	day  string
+}
+
+var _ Sink = (*FileSink)(nil)
+
+// NewFileSink returns a FileSink, or EINVALID for a bad config.
+func NewFileSink(cfg FileSinkConfig) (*FileSink, error) {
+	if cfg.Dir == "" {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "file sink: Dir is required")
+	}
+	if cfg.Wrapper == nil {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "file sink: Wrapper is required")
+	}
+	if cfg.MaxFileBytes == 0 {
+		cfg.MaxFileBytes = 64 << 20
+	}
+	if cfg.MaxFileBytes < 1024 {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "file sink: MaxFileBytes must be at least 1024")
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = ticketsum.SystemClock{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create log directory: %w", err)
+	}
+	return &FileSink{cfg: cfg}, nil
+}
+
+// Write implements Sink.
+func (s *FileSink) Write(ctx context.Context, rec *InvocationRecord) error {
+	pt, err := json.Marshal(rec)
+	if err != nil {
+		return fmt.Errorf("encode invocation record: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.cfg.Clock.Now().UTC()
+	if s.f == nil || s.size >= s.cfg.MaxFileBytes || now.Format(time.DateOnly) != s.day {
+		if err := s.rotate(ctx, now); err != nil {
+			return err
+		}
+	}
+	line, err := s.seg.seal(pt)
+	if err != nil {
+		return fmt.Errorf("seal invocation record: %w", err)
+	}
+	n, err := s.f.Write(line)
+	s.size += int64(n)
+	if err != nil {
+		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "write invocation log: %w", err)
+	}
+	if s.cfg.Sync {
+		if err := s.f.Sync(); err != nil {
+			return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "sync invocation log: %w", err)
+		}
+	}
+	return nil
+}
+
+func (s *FileSink) rotate(ctx context.Context, now time.Time) error {
+	if err := s.closeFile(); err != nil {
+		return err
+	}
+	seg, err := newSegmentWriter(ctx, s.cfg.Wrapper, now)
+	if err != nil {
+		return err
+	}
+	name := filepath.Join(s.cfg.Dir, fmt.Sprintf("invocations-%s-%s.jsonl.enc", now.Format("20060102T150405Z"), seg.hdr.Segment[:8]))
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o600)
+	if err != nil {
+		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "create invocation log file: %w", err)
+	}
+	hdr := seg.header()
+	if _, err := f.Write(hdr); err != nil {
+		f.Close()
+		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "write invocation log header: %w", err)
+	}
+	s.f, s.seg, s.size, s.day = f, seg, int64(len(hdr)), now.Format(time.DateOnly)
+	s.cfg.Logger.Info("invocation log file opened", "file", filepath.Base(name), "key_id", seg.hdr.KeyID)
+	return nil
+}
+
+func (s *FileSink) closeFile() error {
+	if s.f == nil {
+		return nil
+	}
+	err := s.f.Sync()
+	if cerr := s.f.Close(); err == nil {
+		err = cerr
+	}
+	s.f, s.seg = nil, nil
+	if err != nil {
+		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "close invocation log file: %w", err)
+	}
+	return nil
+}
+
+// Flush implements Sink by syncing the open file.
+func (s *FileSink) Flush(context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.f == nil {
+		return nil
+	}
+	if err := s.f.Sync(); err != nil {
+		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "sync invocation log: %w", err)
+	}
+	return nil
+}
+
+// Close implements Sink.
+func (s *FileSink) Close(context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closeFile()
+}
