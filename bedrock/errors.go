@@ -1,0 +1,107 @@
+package bedrock
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+
+	"github.com/aws/smithy-go"
+
+	"github.com/ticketsum/ticketsum"
+)
+
+// translate turns an SDK error into a coded error whose message says what
+// to do. Coded errors pass through.
+func (m *Model) translate(err error) error {
+	var coded *ticketsum.Error
+	if errors.As(err, &coded) {
+		return err
+	}
+	id := m.cfg.ModelID
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "Bedrock call to %s timed out: %w", id, err)
+	case errors.Is(err, context.Canceled):
+		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "Bedrock call to %s was canceled: %w", id, err)
+	}
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return m.translateAPI(ae, err)
+	}
+	if CredentialsError(err) {
+		return ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "no AWS credentials found: set AWS_PROFILE (and run `aws sso login`) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run with an IAM role: %w", err)
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "cannot reach Bedrock in %s: check the network or AWS_ENDPOINT_URL_BEDROCK_RUNTIME: %w", m.region, err)
+	}
+	var de *smithy.DeserializationError
+	if errors.As(err, &de) {
+		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "Bedrock returned a malformed response for %s: retry: %w", id, err)
+	}
+	return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "Bedrock call to %s failed: %w", id, err)
+}
+
+// CredentialsError reports whether err comes from finding no usable AWS
+// credentials, before any request was sent.
+func CredentialsError(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "get identity") || strings.Contains(s, "failed to retrieve credentials") ||
+		strings.Contains(s, "failed to refresh cached credentials")
+}
+
+func (m *Model) translateAPI(ae smithy.APIError, err error) error {
+	id, region := m.cfg.ModelID, m.region
+	msg := strings.ToLower(ae.ErrorMessage())
+	switch ae.ErrorCode() {
+	case "ThrottlingException", "TooManyRequestsException":
+		return ticketsum.Errorf(ticketsum.ETHROTTLED, "Bedrock throttled %s: the requests- or tokens-per-minute quota is reached; retry after a pause, or raise the quota in Service Quotas: %w", id, err)
+	case "ServiceQuotaExceededException":
+		return ticketsum.Errorf(ticketsum.EQUOTA, "Bedrock quota exceeded for %s in %s (such as tokens per day): wait for it to reset or request an increase in Service Quotas: %w", id, region, err)
+	case "AccessDeniedException":
+		return ticketsum.Errorf(ticketsum.EFORBIDDEN, "model access not granted: enable %s in the Bedrock console (Model access) in %s, or check that IAM allows bedrock:InvokeModel on it: %w", m.displayBase(), region, err)
+	case "UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException", "ExpiredToken",
+		"IncompleteSignature", "MissingAuthenticationTokenException", "InvalidClientTokenId":
+		return ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "AWS rejected the credentials: refresh them (`aws sso login`), check AWS_PROFILE and the region %s: %w", region, err)
+	case "ResourceNotFoundException":
+		if m.cfg.Guardrail.ID != "" && strings.Contains(msg, "guardrail") {
+			return ticketsum.Errorf(ticketsum.EINVALID, "Bedrock guardrail %s version %s not found in %s: check the guardrail settings: %w", m.cfg.Guardrail.ID, m.cfg.Guardrail.Version, region, err)
+		}
+		return ticketsum.Errorf(ticketsum.ENOTFOUND, "model %s not found in %s: check the model ID, or use a cross-region inference profile such as %s or another region: %w", id, region, m.ref.ProfileSuggestion(region), err)
+	case "ValidationException":
+		return m.translateValidation(msg, err)
+	case "ModelNotReadyException", "ServiceUnavailableException", "InternalServerException", "ModelTimeoutException",
+		"ModelErrorException", "ModelStreamErrorException", "ServiceUnavailable", "InternalFailure":
+		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "Bedrock could not answer for %s (%s): retry later: %w", id, ae.ErrorCode(), err)
+	}
+	if ae.ErrorFault() == smithy.FaultServer {
+		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "Bedrock failed for %s (%s): retry later: %w", id, ae.ErrorCode(), err)
+	}
+	return ticketsum.Errorf(ticketsum.EINVALID, "Bedrock rejected the request to %s (%s): %w", id, ae.ErrorCode(), err)
+}
+
+func (m *Model) translateValidation(msg string, err error) error {
+	id, region := m.cfg.ModelID, m.region
+	switch {
+	case strings.Contains(msg, "on-demand throughput") || strings.Contains(msg, "inference profile"):
+		return ticketsum.Errorf(ticketsum.EINVALID, "model %s cannot be called on demand in %s: use a cross-region inference profile such as %s or another region: %w", id, region, m.ref.ProfileSuggestion(region), err)
+	case strings.Contains(msg, "model identifier is invalid") || strings.Contains(msg, "model id") && strings.Contains(msg, "not supported"):
+		return ticketsum.Errorf(ticketsum.ENOTFOUND, "model %s is not available in %s: check the model ID, or use a cross-region inference profile such as %s or another region: %w", id, region, m.ref.ProfileSuggestion(region), err)
+	case strings.Contains(msg, "too long") || strings.Contains(msg, "too many tokens") || strings.Contains(msg, "context window") ||
+		strings.Contains(msg, "context length") || strings.Contains(msg, "input length") || strings.Contains(msg, "maximum context"):
+		return ticketsum.Errorf(ticketsum.EINVALID, "ticket too long for %s's context window: shorten the thread or use a model with a larger context: %w", m.displayBase(), err)
+	case strings.Contains(msg, "guardrail"):
+		return ticketsum.Errorf(ticketsum.EINVALID, "Bedrock guardrail %s version %s was rejected: check the guardrail settings: %w", m.cfg.Guardrail.ID, m.cfg.Guardrail.Version, err)
+	case strings.Contains(msg, "prompt caching"):
+		return ticketsum.Errorf(ticketsum.EINVALID, "%s does not support prompt caching here: turn prompt caching off for it: %w", id, err)
+	}
+	return ticketsum.Errorf(ticketsum.EINVALID, "Bedrock rejected the request to %s: %w", id, err)
+}
+
+func (m *Model) displayBase() string {
+	if m.ref.Base != "" {
+		return m.ref.Base
+	}
+	return m.cfg.ModelID
+}
