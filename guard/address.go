@@ -7,10 +7,10 @@ import (
 )
 
 // Street-type words, English and European, standing alone.
-const streetWords = `street|st|str|road|rd|avenue|ave|av|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|square|sq|terrace|way|parkway|pkwy|highway|hwy|circle|cir|trail|crescent|close|row|walk|alley|plaza|gardens|loop|pike|route|turnpike|mews|grove|ridge|crossing|estates|rue|rua|via|viale|calle|avenida|piazza|praça|praca|carrer|chemin|allee|allée|platz|plein|utca|ulica|ul|tér|út|gatan|gata|vej|vegen|veien|straat|strasse|straße|weg|katu|kuja|tie|tee|laan|markt|gasse|ring|ringvej|gade|vägen|bulevar|cesta`
+const streetWords = `street|st|str|u|road|rd|avenue|ave|av|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|square|sq|terrace|way|parkway|pkwy|highway|hwy|circle|cir|trail|crescent|close|row|walk|alley|plaza|gardens|loop|pike|route|turnpike|mews|grove|ridge|crossing|estates|rue|rua|via|viale|calle|avenida|piazza|praça|praca|carrer|chemin|allee|allée|platz|plein|utca|ulica|ul|tér|út|gatan|gata|vej|vegen|veien|straat|strasse|straße|weg|katu|kuja|tie|tee|laan|markt|gasse|ring|ringvej|gade|vägen|bulevar|cesta`
 
 // Street-type endings glued to the street name ("Friedhofstrasse").
-const streetSuffixes = `strasse|straße|str|gasse|weg|vej|vegen|veien|gata|gatan|vägen|katu|kuja|tie|laan|straat|plein|gracht|utca|platz|allee|ring|ringvej|gade|polku|kaari|väylä|ová|ova|ská|ska`
+const streetSuffixes = `graben|damm|ufer|steig|pfad|strasse|straße|str|gasse|weg|vej|vegen|veien|gata|gatan|vägen|katu|kuja|tie|laan|straat|plein|gracht|utca|platz|allee|ring|ringvej|gade|polku|kaari|väylä|ová|ova|ská|ska`
 
 var (
 	// number [number] words street-type [number]
@@ -21,6 +21,10 @@ var (
 	reAddrGlued = regexp.MustCompile(`[\p{L}]{2,40}(?i:` + streetSuffixes + `)\.?[ ]{1,2}\d{1,5}[A-Za-z]?\b\.?`)
 	// number Name [words] number, the European shape "9721 Dalmatinova 43"
 	reAddrNumWordNum = regexp.MustCompile(`\b\d{1,6}[ ]{1,2}\p{Lu}[\p{L}.'’-]+(?:[ ]{1,2}[\p{L}][\p{L}.'’-]*){0,3}[ ]{1,2}\d{1,5}[A-Za-z]?\b\.?`)
+	// Name [Name] number street-type: "Hoge Wei 32 St.", "Pärna 33 street"
+	reAddrWordsNumType = regexp.MustCompile(`\p{Lu}[\p{L}'’-]+(?:[ ]\p{Lu}[\p{L}'’-]+){0,3}[ ]\d{1,5}[ ](?i:st|street|rd|road|ave|avenue|str)\b\.?`)
+	// street corners
+	reAddrCorner = regexp.MustCompile(`(?i:\bthe corner of )[^\n?!]{3,60}? and (?:\p{Lu}[\p{L}'’-]*|\d+)(?:[ ][\p{Lu}\d][\p{L}.'’-]*){0,3}`)
 	// apartment, suite, unit
 	reAddrUnit = regexp.MustCompile(`(?i)\b(?:apt|apartment|suite|ste|unit|flat|floor|room)\.?[ ]{0,2}#?[ ]{0,2}\d{1,5}[A-Za-z]?\b`)
 	// post office and military boxes
@@ -57,6 +61,8 @@ func (a *addrDetector) detect(text string) []span {
 	add(reAddrGlued, 0.75, nil)
 	add(reAddrNumWordNum, 0.6, a.notAllStop)
 	add(reAddrUnit, 0.6, nil)
+	add(reAddrWordsNumType, 0.7, a.notAllStop)
+	add(reAddrCorner, 0.7, nil)
 	add(reAddrBox, 0.85, nil)
 	add(reAddrMilitary, 0.9, nil)
 	add(reUSStateZip, 0.7, nil)
@@ -115,10 +121,13 @@ func (a *addrDetector) extendForward(text string, end int) int {
 		for i < len(text) && (text[i] == ' ' || text[i] == ',') {
 			i++
 		}
+		blank := false
 		if i < len(text) && text[i] == '\n' {
 			i++
-			for i < len(text) && (text[i] == ' ' || text[i] == '>' || text[i] == '\t') {
-				i++
+			i = skipLinePrefix(text, i)
+			if i < len(text) && text[i] == '\n' { // one blank line, allowed before a final "Country 12345" line
+				i = skipLinePrefix(text, i+1)
+				blank = true
 			}
 		}
 		if i == end || i >= len(text) || text[i] == '\n' {
@@ -129,12 +138,23 @@ func (a *addrDetector) extendForward(text string, end int) int {
 			j++
 		}
 		seg := strings.TrimRight(text[i:j], " .")
-		if seg == "" || !reAddrCont.MatchString(seg) || !a.placeLike(seg) {
+		if seg == "" || !reAddrCont.MatchString(seg) || !a.placeLike(seg) || blank && !reCountryZip.MatchString(seg) {
 			return end
 		}
 		end = i + len(seg)
 	}
 	return end
+}
+
+var reCountryZip = regexp.MustCompile(`^\p{Lu}[\p{L} ()]{2,30} \d{4,6}$`)
+
+// skipLinePrefix skips the indentation and quote marks at the start of a
+// line (" ", ">", "?", tab).
+func skipLinePrefix(text string, i int) int {
+	for i < len(text) && (text[i] == ' ' || text[i] == '>' || text[i] == '\t' || text[i] == '?') {
+		i++
+	}
+	return i
 }
 
 // placeLike reports whether seg can be part of an address: at most five

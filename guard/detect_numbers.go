@@ -45,8 +45,14 @@ func detectCards(text string, out []span) []span {
 	for _, m := range reCard.FindAllStringIndex(text, -1) {
 		v := text[m[0]:m[1]]
 		d := digitsOf(v)
-		if len(d) < 12 || len(d) > 19 || allSame(d) || !luhn(d) || d[0] < '2' || d[0] > '6' {
+		if len(d) < 12 || len(d) > 19 || allSame(d) || !luhn(d) {
 			continue
+		}
+		if (d[0] < '2' || d[0] > '6') && !strings.HasPrefix(d, "1800") && !strings.HasPrefix(d, "2131") {
+			continue // no issuer starts with 0, 7, 8 or 9; 1800 and 2131 are old JCB ranges
+		}
+		if m[0] > 0 && (text[m[0]-1] == '+' || text[m[0]-1] == '.' || text[m[0]-1] == ',') {
+			continue // an international phone number or part of a decimal
 		}
 		if strings.Contains(v, " ") && strings.Contains(v, "-") {
 			continue

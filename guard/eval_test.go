@@ -193,7 +193,7 @@ func TestPresidioSynth(t *testing.T) {
 		t.Fatal(err)
 	}
 	tune := scorePresidio(g, docs, 0, *showMisses)
-	held := scorePresidio(g, docs, 1, *showMisses)
+	held := scorePresidio(g, docs, 1, "")
 	t.Log("\n" + formatScores("tuning half (even ids)", tune))
 	t.Log("\n" + formatScores("held-out half (odd ids)", held))
 	for typ, floor := range recallFloors {

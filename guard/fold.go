@@ -66,7 +66,10 @@ func tokenize(s string) []token {
 			return
 		}
 		w := s[start:end]
-		// trim trailing apostrophes and hyphens
+		// trim a possessive 's and trailing apostrophes and hyphens
+		if len(w) > 2 && (strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "'S")) {
+			w = w[:len(w)-2]
+		}
 		for len(w) > 0 && (w[len(w)-1] == '\'' || w[len(w)-1] == '-') {
 			w = w[:len(w)-1]
 		}

@@ -87,13 +87,15 @@ var nameCues = []nameCue{
 	{words: []string{"from"}, colon: true}, {words: []string{"to"}, colon: true}, {words: []string{"cc"}, colon: true},
 	{words: []string{"last", "name"}, strong: true}, {words: []string{"first", "name"}, strong: true},
 	{words: []string{"maiden", "name", "is"}, strong: true}, {words: []string{"under"}},
+	{words: []string{"change", "it", "to"}}, {words: []string{"correct", "it", "to"}}, {words: []string{"known", "as"}},
+	{words: []string{"on", "behalf", "of"}}, {words: []string{"signed"}}, {words: []string{"contact", "person"}, colon: true},
 }
 
 // weakCue marks cues after which a capitalised word is a name only when it
 // is a given name or followed by another capitalised word.
 func (c nameCue) weak() bool {
 	switch c.words[0] {
-	case "i'm", "i", "this", "by", "with", "under", "best", "said", "says", "told":
+	case "i'm", "i", "this", "by", "with", "under", "best", "told", "change", "correct":
 		return true
 	}
 	return false
@@ -130,10 +132,19 @@ func (lx *lexicon) detectNames(text string, toks []token, known map[string]bool)
 			c.take(i, c.extend(i), 0.7)
 		case c.isCap(i) && c.isCapNext(i) && c.surnameLike(i):
 			c.take(i, c.extend(i), 0.65)
+		case c.isCap(i) && c.isInitial(i+1) && c.joined(i) && c.joined(i+1) && c.isCap(i+2):
+			c.take(i, c.extend(i), 0.75) // "Stefan M. Berg"
 		case c.isCap(i) && c.speakerLabel(i):
 			c.take(i, i+1, 0.7)
+		case c.isCap(i) && c.nameLine(i):
+			c.take(i, c.extend(i), 0.6)
+		case c.isCap(i) && c.vocative(i):
+			c.take(i, i+1, 0.6)
+		case !toks[i].upper && toks[i].letters && len(toks[i].folded) >= 4 && lx.first[toks[i].folded] && !lx.ambiguous[toks[i].folded] && !lx.stop[toks[i].folded]:
+			c.take(i, c.extendLower(i), 0.6) // "olga krylova" in an all-lower-case message
 		}
 	}
+	c.coordinate()
 	c.propagate()
 	return c.out
 }
@@ -294,6 +305,92 @@ func (c *nameCtx) afterCue(i int) bool {
 		}
 	}
 	return false
+}
+
+// nameLine reports whether token i starts a line that holds only two or
+// three name words ("Lara Berg" above an address or signature block).
+func (c *nameCtx) nameLine(i int) bool {
+	k := c.toks[i].start - 1
+	for k >= 0 && (c.text[k] == ' ' || c.text[k] == '>' || c.text[k] == '\t') {
+		k--
+	}
+	if k >= 0 && c.text[k] != '\n' {
+		return false
+	}
+	j := c.extend(i)
+	if j-i < 2 {
+		return false
+	}
+	e := c.toks[j-1].end
+	for e < len(c.text) && (c.text[e] == ' ' || c.text[e] == '.') {
+		e++
+	}
+	return e < len(c.text) && c.text[e] == '\n'
+}
+
+// vocative reports whether token i opens the text or a line and is followed
+// by a comma and a lower-case word, as in "Anna, can you help".
+func (c *nameCtx) vocative(i int) bool {
+	k := c.toks[i].start - 1
+	for k >= 0 && c.text[k] == ' ' {
+		k--
+	}
+	if k >= 0 && c.text[k] != '\n' {
+		return false
+	}
+	t := c.toks[i]
+	return t.end+1 < len(c.text) && c.text[t.end] == ',' && i+1 < len(c.toks) && !c.toks[i+1].upper
+}
+
+// extendLower extends a lower-case given name over one following lower-case
+// word that is not a stop word ("olga krylova").
+func (c *nameCtx) extendLower(i int) int {
+	j := i + 1
+	if j < len(c.toks) && c.joined(i) && c.toks[j].letters && !c.toks[j].upper && len(c.toks[j].folded) >= 3 && !c.lx.stop[c.toks[j].folded] && !topicStop[c.toks[j].folded] {
+		return j + 1
+	}
+	return j
+}
+
+// coordinate extends found names over lists: in "Anna, Berg and Olsen" or
+// "Anna and Olsen", the capitalised words listed with a name are names too.
+func (c *nameCtx) coordinate() {
+	for changed := true; changed; {
+		changed = false
+		for i := 0; i+1 < len(c.toks); i++ {
+			if !c.taken[i] || c.taken[i+1] {
+				continue
+			}
+			gap := c.text[c.toks[i].end:c.toks[i+1].start]
+			j := i + 1
+			if gap == " " && c.toks[i+1].folded == "and" && j+1 < len(c.toks) && c.text[c.toks[j].end:c.toks[j+1].start] == " " {
+				j++
+			} else if gap != ", " {
+				continue
+			}
+			if c.isCap(j) && !c.taken[j] {
+				c.take(j, j+1, 0.6)
+				changed = true
+			}
+		}
+		// and backwards: "Berg and Anna"
+		for i := len(c.toks) - 1; i > 0; i-- {
+			if !c.taken[i] {
+				continue
+			}
+			gap := c.text[c.toks[i-1].end:c.toks[i].start]
+			j := i - 1
+			if gap == " " && c.toks[j].folded == "and" && j > 0 && c.text[c.toks[j-1].end:c.toks[j].start] == " " {
+				j--
+			} else if gap != ", " {
+				continue
+			}
+			if c.isCap(j) && !c.taken[j] {
+				c.take(j, j+1, 0.6)
+				changed = true
+			}
+		}
+	}
 }
 
 // propagate marks every other occurrence of a word of a found name (three

@@ -8,13 +8,13 @@ import (
 )
 
 var (
-	rePhone     = regexp.MustCompile(`(?:\+|00)?(?:\d{1,4}[ .\-]?)?(?:\(\d{1,5}\)[ .\-]?)?\d{1,5}(?:(?:[ .\-/]|\s?-\s?)\d{1,5}){0,6}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?`)
+	rePhone     = regexp.MustCompile(`(?:\+|\b00)?(?:\(\d{1,5}\)\s?)?\d{1,15}(?:(?:[ .\-/]|\s-\s)(?:\(\d{1,5}\)\s?)?\d{1,15}){0,7}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?`)
 	rePhoneDate = regexp.MustCompile(`^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:\d{4}|\d{2}))$`)
 )
 
 // phoneContext are words that, shortly before a number, make it a phone
 // number.
-var phoneContext = []string{"phone", "tel", "call", "mobile", "cell", "fax", "desk", "office", "whatsapp", "sms", "text me", "reach me", "contact", "messages to", "answering at", "dial", "landline", "number:", "ring me", "reach us", "hotline"}
+var phoneContext = []string{"phone", "tel", "call", "mobile", "cell", "fax", "desk", "office", "whatsapp", "sms", "text me", "reach me", "contact", "messages to", "answering at", "registered", "dial", "landline", "number:", "ring me", "reach us", "hotline"}
 
 // phoneAfter are words that, right after a number, make it a phone number.
 var phoneAfter = []string{"office", "fax", "mobile", "cell", "home", "work", "(m)", "(o)", "(h)", "(w)"}
@@ -43,7 +43,7 @@ func (p *phoneDetector) detect(text string) []span {
 		}
 		if s > 0 {
 			c := text[s-1]
-			if c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '.' || c == ',' || c == '/' || c == ':' {
+			if c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '.' || c == '/' || c == ':' {
 				continue
 			}
 		}

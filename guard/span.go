@@ -25,9 +25,9 @@ func (t EntityType) priority() int {
 		return 7
 	case Phone:
 		return 6
-	case Name:
-		return 5
 	case Address:
+		return 5 // an address holds street names that look like people's names
+	case Name:
 		return 4
 	}
 	return 1
