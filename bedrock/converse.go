@@ -104,7 +104,7 @@ func (m *Model) converseStream(ctx context.Context, req *ticketsum.ModelRequest)
 		}
 	}
 	if err := stream.Err(); err != nil {
-		return nil, guardResult{}, err
+		return nil, guardResult{}, m.streamError(ctx, err)
 	}
 	if !gotMeta {
 		return nil, guardResult{}, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "Bedrock stream for %s ended without its metadata event: retry", m.cfg.ModelID)

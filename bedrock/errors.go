@@ -3,6 +3,7 @@ package bedrock
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"strings"
 
@@ -104,4 +105,18 @@ func (m *Model) displayBase() string {
 		return m.ref.Base
 	}
 	return m.cfg.ModelID
+}
+
+// streamError codes an error that broke a stream after it started: a
+// modeled exception or a cancelled context is translated as usual, anything
+// else is a broken or malformed stream, worth a retry.
+func (m *Model) streamError(ctx context.Context, err error) error {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return err
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("%w: %w", ctx.Err(), err)
+	}
+	return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "Bedrock returned a malformed response for %s (the stream broke): retry: %w", m.cfg.ModelID, err)
 }

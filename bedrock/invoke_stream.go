@@ -137,7 +137,7 @@ func (m *Model) invokeStream(ctx context.Context, req *ticketsum.ModelRequest) (
 		}
 	}
 	if err := stream.Err(); err != nil {
-		return nil, guardResult{}, err
+		return nil, guardResult{}, m.streamError(ctx, err)
 	}
 	if !metrics {
 		return nil, guardResult{}, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "Bedrock stream for %s ended without invocation metrics: retry", m.cfg.ModelID)
