@@ -9,7 +9,7 @@ import (
 )
 
 var (
-	numberRE    = regexp.MustCompile(`\d+(?:[.,:/]\d+)*`)
+	numberRE    = regexp.MustCompile(`\b\d+(?:[.,:/]\d+)*\b`)
 	wordRE      = regexp.MustCompile(`[\p{L}\p{N}][\p{L}\p{N}'’\-]*`)
 	timeSplitRE = regexp.MustCompile(`[:/]`)
 )

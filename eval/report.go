@@ -131,11 +131,15 @@ func (rep *Report) WriteTable(w io.Writer) error {
 	fmt.Fprintf(w, "dataset %s (%d tickets, hash %.12s)\n\n", rep.Dataset.Name, rep.Dataset.Tickets, rep.Dataset.Hash)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	judge := rep.Judge != ""
+	width := len("configuration")
+	for _, m := range rep.Configurations {
+		width = max(width, len(m.Name))
+	}
 	head := "configuration\tR-1\tR-2\tR-L\tformat%\tPII\tstatus%\thalluc%\twords\tp50 ms\tp95 ms\ttok in/out\t$/ticket\t$/week\terrors\t"
 	if judge {
 		head += "judge F/C/T\t"
 	}
-	fmt.Fprintln(tw, head+"bars\t")
+	fmt.Fprintln(tw, pad("configuration", width)+strings.TrimPrefix(head, "configuration")+"bars\t")
 	for _, m := range rep.Configurations {
 		verdict := "-"
 		if len(rep.Bars) > 0 {
@@ -145,7 +149,7 @@ func (rep *Report) WriteTable(w io.Writer) error {
 			}
 		}
 		row := fmt.Sprintf("%s\t%s\t%s\t%s\t%.1f\t%d\t%s\t%.1f\t%.1f\t%.0f\t%.0f\t%.0f/%.0f\t%.5f\t%.2f\t%d\t",
-			m.Name, fmtOpt(m.Rouge1, "%.1f"), fmtOpt(m.Rouge2, "%.1f"), fmtOpt(m.RougeL, "%.1f"),
+			pad(m.Name, width), fmtOpt(m.Rouge1, "%.1f"), fmtOpt(m.Rouge2, "%.1f"), fmtOpt(m.RougeL, "%.1f"),
 			m.FormatCompliance, m.PIILeaks, fmtOpt(m.StatusAccuracy, "%.1f"), m.HallucinationRate, m.MeanWords,
 			m.LatencyP50MS, m.LatencyP95MS, m.InputTokensPerTkt, m.OutputTokensPerTkt, m.CostPerTicketUSD, m.CostPerWeekUSD, m.Errors)
 		if judge {
@@ -180,4 +184,9 @@ func (rep *Report) WriteTable(w io.Writer) error {
 		fmt.Fprintf(w, "\nno configuration meets every bar\n")
 	}
 	return nil
+}
+
+// pad left-aligns s in a right-aligned table column.
+func pad(s string, width int) string {
+	return s + strings.Repeat(" ", max(width-len(s), 0))
 }
