@@ -1,0 +1,197 @@
+package builtin
+
+import (
+	"html"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/thread"
+)
+
+// turn is one customer or agent message after cleaning.
+type turn struct {
+	role  ticketsum.Role
+	index int    // position among the turns of the same role
+	text  string // cleaned text, not scrubbed
+}
+
+// sentence is a candidate for the summary.
+type sentence struct {
+	role  ticketsum.Role
+	turn  int // position among the turns of the same role
+	pos   int // position within its turn
+	last  bool
+	text  string // scrubbed text
+	words []string
+}
+
+// digest is what the summariser knows about a ticket.
+type digest struct {
+	subject    string
+	turns      []turn
+	customer   []sentence
+	agent      []sentence
+	status     ticketsum.Status
+	inputWords int
+	lastAgent  int // number of agent turns
+	lastCust   int // number of customer turns
+}
+
+// digest cleans the ticket's messages within the input cap, scrubs their
+// sentences and decides the status.
+func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
+	d := &digest{}
+	msgs := s.selectMessages(t.Messages)
+	counts := map[ticketsum.Role]int{}
+	for _, m := range msgs {
+		text := thread.Clean(m.Body)
+		if strings.Contains(text, "&") {
+			text = html.UnescapeString(text)
+		}
+		if text == "" {
+			continue
+		}
+		d.turns = append(d.turns, turn{role: m.Role, index: counts[m.Role], text: text})
+		counts[m.Role]++
+	}
+	d.lastCust, d.lastAgent = counts[ticketsum.RoleCustomer], counts[ticketsum.RoleAgent]
+	sc := newScrubber(t, d.turns)
+	d.subject = sc.scrub(t.Subject, false)
+	for _, tu := range d.turns {
+		d.inputWords += len(strings.Fields(tu.text))
+		sents := splitSentences(tu.text)
+		for i, raw := range sents {
+			text := sc.scrub(raw, tu.role == ticketsum.RoleAgent && i == len(sents)-1)
+			text = stripPleasantry(text)
+			words := strings.Fields(text)
+			if len(words) == 0 || !hasLetters(text) {
+				continue
+			}
+			st := sentence{role: tu.role, turn: tu.index, pos: i, text: text, words: words}
+			if tu.role == ticketsum.RoleCustomer {
+				st.last = tu.index == d.lastCust-1
+				d.customer = append(d.customer, st)
+			} else {
+				st.last = tu.index == d.lastAgent-1
+				d.agent = append(d.agent, st)
+			}
+		}
+	}
+	d.status = decideStatus(d.turns)
+	return d
+}
+
+// selectMessages drops internal notes and keeps the thread within
+// MaxInputBytes: when it is longer, the first and last messages are kept,
+// each cut to a quarter of the cap.
+func (s *Summarizer) selectMessages(all []ticketsum.Message) []ticketsum.Message {
+	var msgs []ticketsum.Message
+	total := 0
+	for _, m := range all {
+		if m.Role == ticketsum.RoleInternal {
+			continue
+		}
+		msgs = append(msgs, m)
+		total += len(m.Body)
+	}
+	budget := s.cfg.MaxInputBytes
+	if total <= budget {
+		return msgs
+	}
+	per := budget / 4
+	cut := func(m ticketsum.Message) ticketsum.Message {
+		m.Body = truncateBytes(m.Body, per)
+		return m
+	}
+	var head, tail []ticketsum.Message
+	used := 0
+	for i, j := 0, len(msgs)-1; i <= j && used < budget; {
+		h := cut(msgs[i])
+		head = append(head, h)
+		used += len(h.Body)
+		i++
+		if i > j || used >= budget {
+			break
+		}
+		tl := cut(msgs[j])
+		tail = append(tail, tl)
+		used += len(tl.Body)
+		j--
+	}
+	for i := len(tail) - 1; i >= 0; i-- {
+		head = append(head, tail[i])
+	}
+	return head
+}
+
+// truncateBytes cuts s to at most n bytes at a rune boundary.
+func truncateBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// abbreviations do not end a sentence.
+var abbreviations = map[string]bool{"e.g.": true, "i.e.": true, "mr.": true, "mrs.": true, "ms.": true,
+	"dr.": true, "st.": true, "vs.": true, "etc.": true, "no.": true, "approx.": true, "inc.": true}
+
+// splitSentences splits text at line breaks and at '.', '!' or '?'
+// followed by a space.
+func splitSentences(text string) []string {
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		start := 0
+		for i := 0; i < len(line); i++ {
+			c := line[i]
+			if c != '.' && c != '!' && c != '?' {
+				continue
+			}
+			j := i
+			for j+1 < len(line) && (line[j+1] == '.' || line[j+1] == '!' || line[j+1] == '?') {
+				j++
+			}
+			if j+1 < len(line) && line[j+1] != ' ' && !gluedSentence(line, i, j) {
+				i = j
+				continue
+			}
+			if c == '.' && j == i {
+				w := line[max(strings.LastIndexByte(line[:i], ' ')+1, start) : i+1]
+				if abbreviations[strings.ToLower(w)] {
+					continue
+				}
+			}
+			if s := strings.TrimSpace(line[start : j+1]); s != "" {
+				out = append(out, s)
+			}
+			start, i = j+1, j
+		}
+		if s := strings.TrimSpace(line[start:]); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func hasLetters(s string) bool {
+	for _, r := range s {
+		if isLetter(r) {
+			return true
+		}
+	}
+	return false
+}
+
+func wordCount(s string) int { return len(strings.Fields(s)) }
+
+// gluedSentence reports whether the punctuation at line[i..j] ends a
+// sentence that the next starts right after, without a space:
+// "card.Thanks" (a lowercase letter, then an uppercase one).
+func gluedSentence(line string, i, j int) bool {
+	return i > 0 && j+1 < len(line) && line[i-1] >= 'a' && line[i-1] <= 'z' && line[j+1] >= 'A' && line[j+1] <= 'Z' &&
+		(j+2 >= len(line) || line[j+2] >= 'a' && line[j+2] <= 'z')
+}

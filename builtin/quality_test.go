@@ -1,0 +1,108 @@
+package builtin_test
+
+import (
+	"context"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/builtin"
+	"github.com/ticketsum/ticketsum/eval"
+	"github.com/ticketsum/ticketsum/ticketfile"
+)
+
+var (
+	dump    = flag.Bool("dump", false, "print each summary with its references in the quality tests")
+	dataset = flag.String("dataset", "tweetsumm/tweetsumm_valid.jsonl", "dataset scored by TestQualityReport, relative to the shared datasets")
+)
+
+const datasetDir = "../../shared/datasets"
+
+// mustTickets reads a dataset of the shared datasets folder, skipping the
+// test when the folder is not beside the repository.
+func mustTickets(tb testing.TB, name string) []*ticketsum.Ticket {
+	tb.Helper()
+	path := filepath.Join(datasetDir, name)
+	f, err := os.Open(path)
+	if os.IsNotExist(err) {
+		tb.Skipf("%s not present", path)
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	d := ticketfile.NewDecoder(f, name, ticketfile.Options{})
+	var out []*ticketsum.Ticket
+	for {
+		t, err := d.Next()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, t)
+	}
+}
+
+// baseline is the trivial summary of issue 2: the first customer message,
+// a space, and the last agent message.
+func baseline(t *ticketsum.Ticket) string {
+	var first, last string
+	for _, m := range t.Messages {
+		if m.Role == ticketsum.RoleCustomer && first == "" {
+			first = m.Body
+		}
+		if m.Role == ticketsum.RoleAgent {
+			last = m.Body
+		}
+	}
+	return first + " " + last
+}
+
+// score returns the mean ROUGE (x100) of the builtin and of the baseline.
+func score(tb testing.TB, tickets []*ticketsum.Ticket) (got, base eval.Scores) {
+	tb.Helper()
+	s := builtin.MustNew(tb, builtin.Config{})
+	var gs, bs []eval.Scores
+	for _, t := range tickets {
+		sum, err := s.Summarize(context.Background(), t)
+		if err != nil {
+			tb.Fatalf("summarize %s: %v", t.ID, err)
+		}
+		g := eval.Rouge(sum.Text, t.References)
+		gs = append(gs, g)
+		bs = append(bs, eval.Rouge(baseline(t), t.References))
+		if *dump {
+			tb.Logf("\n%s [%s] R1=%.1f\n  OUT: %s\n  REF: %s", t.ID, sum.Status, g.R1*100, sum.Text, strings.Join(t.References, "\n  REF: "))
+		}
+	}
+	return eval.Mean(gs).Percent(), eval.Mean(bs).Percent()
+}
+
+// TestBeatsBaselineOnTweetSummTest is the quality bar of issue 2: on the
+// TweetSumm test set the builtin beats "first customer turn + last agent
+// turn" (29.55 / 13.57 / 24.83) on ROUGE-1, -2 and -L.
+func TestBeatsBaselineOnTweetSummTest(t *testing.T) {
+	t.Parallel()
+	got, base := score(t, mustTickets(t, "tweetsumm/tweetsumm_test.jsonl"))
+	t.Logf("builtin ROUGE-1/2/L %.2f / %.2f / %.2f; baseline %.2f / %.2f / %.2f", got.R1, got.R2, got.RL, base.R1, base.R2, base.RL)
+	if got.R1 <= base.R1 || got.R2 <= base.R2 || got.RL <= base.RL {
+		t.Errorf("builtin %.2f / %.2f / %.2f does not beat the baseline %.2f / %.2f / %.2f", got.R1, got.R2, got.RL, base.R1, base.R2, base.RL)
+	}
+}
+
+// TestQualityReport prints the figures on -dataset (valid by default); it
+// asserts only that the summaries are well formed, for tuning with -dump.
+func TestQualityReport(t *testing.T) {
+	t.Parallel()
+	got, base := score(t, mustTickets(t, *dataset))
+	t.Logf("%s: builtin %.2f / %.2f / %.2f; baseline %.2f / %.2f / %.2f", *dataset, got.R1, got.R2, got.RL, base.R1, base.R2, base.RL)
+	if got.R1 == 0 {
+		t.Error("ROUGE-1 is zero")
+	}
+}

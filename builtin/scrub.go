@@ -1,0 +1,357 @@
+package builtin
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/ticketsum/ticketsum"
+)
+
+// scrubber removes personal data from sentences: the ticket's people,
+// names found in greetings and sign-offs, @handles, emails, URLs, phone and
+// card numbers, long digit runs and emoji.
+type scrubber struct {
+	names   map[string]bool // lowercased name parts from Ticket.People
+	greeted map[string]bool // capitalised names found in greetings
+	handles map[string]bool // lowercased @handles without the @
+}
+
+// notNames are words that follow a greeting but are not names.
+var notNames = map[string]bool{"there": true, "team": true, "support": true, "all": true, "everyone": true,
+	"guys": true, "folks": true, "again": true, "so": true, "much": true, "sir": true, "madam": true,
+	"friend": true, "friends": true, "mate": true, "i": true, "for": true, "you": true, "a": true,
+	"lot": true, "the": true, "we": true, "please": true, "and": true, "good": true, "morning": true,
+	"afternoon": true, "evening": true, "hello": true, "hi": true, "hey": true, "customer": true, "it": true,
+	"both": true, "to": true, "again,": true, "in": true, "but": true, "now": true, "ok": true, "okay": true}
+
+// commonWordNames are name parts that are also common words: they are
+// dropped only when capitalised.
+var commonWordNames = map[string]bool{"will": true, "mark": true, "bill": true, "may": true, "june": true,
+	"grace": true, "hope": true, "faith": true, "joy": true, "rose": true, "summer": true, "art": true,
+	"sam": false, "max": true, "frank": true, "case": true, "miles": true, "chance": true, "page": true,
+	"long": true, "young": true, "king": true, "rich": true, "drew": true, "sky": true, "dawn": true}
+
+// roleWords appear in author names such as "Sam (Support)" without being names.
+var roleWords = map[string]bool{"support": true, "team": true, "agent": true, "customer": true,
+	"service": true, "care": true, "help": true, "desk": true, "bot": true, "admin": true, "the": true}
+
+var greetings = map[string]bool{"hi": true, "hello": true, "hey": true, "dear": true, "hiya": true,
+	"howdy": true, "greetings": true, "morning": true, "evening": true, "afternoon": true, "yo": true,
+	"thanks": true, "thank": true, "cheers": true, "thx": true, "bonjour": true, "hola": true, "hallo": true}
+
+func newScrubber(t *ticketsum.Ticket, turns []turn) *scrubber {
+	sc := &scrubber{names: map[string]bool{}, greeted: map[string]bool{}, handles: map[string]bool{}}
+	for _, p := range t.People() {
+		for _, part := range strings.FieldsFunc(p, func(r rune) bool { return !isLetter(r) && r != '\'' }) {
+			lower := strings.ToLower(part)
+			if utf8.RuneCountInString(part) >= 2 && !roleWords[lower] {
+				sc.names[lower] = true
+			}
+		}
+	}
+	for _, tu := range turns {
+		sc.harvest(tu.text)
+	}
+	return sc
+}
+
+// harvest collects @handles, names that follow a greeting ("Hi Sarah,",
+// "Thanks, Norlene!") and a sign-off name alone on the last line.
+func (sc *scrubber) harvest(text string) {
+	words := strings.Fields(text)
+	for i, w := range words {
+		if strings.HasPrefix(w, "@") {
+			if h := strings.ToLower(trimPunct(w[1:])); h != "" {
+				sc.handles[h] = true
+			}
+		}
+		if !greetings[strings.ToLower(trimPunct(w))] {
+			continue
+		}
+		j := i + 1
+		if strings.EqualFold(trimPunct(w), "thank") && j < len(words) && strings.EqualFold(trimPunct(words[j]), "you") {
+			j++
+		}
+		for k := j; k < len(words) && k < j+2; k++ {
+			core := trimPunct(words[k])
+			if !isCapitalised(core) || notNames[strings.ToLower(core)] {
+				break
+			}
+			sc.greeted[core] = true
+			if strings.ContainsAny(words[k], ",!.?:;") {
+				break
+			}
+		}
+	}
+	lines := strings.Split(strings.TrimSpace(text), "\n")
+	last := strings.Fields(lines[len(lines)-1])
+	if len(last) == 1 || len(last) == 2 && strings.Trim(last[0], "-~^*/") == "" {
+		core := trimPunct(strings.TrimLeft(last[len(last)-1], "-~^*/"))
+		if isCapitalised(core) && !notNames[strings.ToLower(core)] {
+			sc.greeted[core] = true
+		}
+	}
+	// A name glued to a sign-off: "Thanks-Mich", "~Anna".
+	if ws := strings.Fields(lines[len(lines)-1]); len(ws) > 0 {
+		lastw := ws[len(ws)-1]
+		if k := strings.LastIndexAny(lastw, "-~^/"); k >= 0 {
+			core := trimPunct(lastw[k+1:])
+			if isCapitalised(core) && len(core) <= 12 && !notNames[strings.ToLower(core)] {
+				sc.greeted[core] = true
+			}
+		}
+	}
+	// The last word of a tweet-style reply is often the agent's name or
+	// initials: "... Keep us posted. Rach", "... /JI".
+	if ws := strings.Fields(lines[len(lines)-1]); len(ws) > 2 {
+		prev, lastw := ws[len(ws)-2], ws[len(ws)-1]
+		core := trimPunct(lastw)
+		if strings.HasSuffix(prev, ".") || strings.HasSuffix(prev, "!") || strings.HasSuffix(prev, "?") {
+			if isCapitalised(core) && !notNames[strings.ToLower(core)] && len(core) <= 12 {
+				sc.greeted[core] = true
+			}
+		}
+	}
+}
+
+// scrub returns s without personal data. atEnd marks the last sentence of
+// an agent's message, where initials such as "MT" or "/JI" sign it.
+func (sc *scrubber) scrub(s string, atEnd bool) string {
+	words := strings.Fields(s)
+	keep := make([]bool, len(words))
+	for i := range words {
+		keep[i] = true
+	}
+	dropNumberRuns(words, keep)
+	for i, w := range words {
+		if !keep[i] {
+			continue
+		}
+		core := trimPunct(w)
+		lower := strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(core, "'s"), "’s"))
+		switch {
+		case core == "":
+			keep[i] = hasAlnum(w) || w == "&" || w == "-"
+		case strings.HasPrefix(w, "@") || strings.HasPrefix(core, "@"), strings.Contains(core, "@"),
+			isURL(core), strings.HasPrefix(core, "__"),
+			strings.Contains(w, "<LINK>") || strings.EqualFold(core, "link") && strings.Contains(w, "<"),
+			sc.handles[lower] && (i == 0 || !isCapitalised(core) || len(core) > 6),
+			sc.greeted[core] || sc.greeted[strings.TrimSuffix(core, "'s")] || sc.gluedName(core),
+			sc.names[lower] && (isCapitalised(core) || !commonWordNames[lower]),
+			isInitials(w) && (atEnd && i == len(words)-1 || strings.ContainsAny(w[:1], "/^*~")):
+			keep[i] = false
+		}
+	}
+	var b strings.Builder
+	for i, w := range words {
+		if !keep[i] {
+			// Keep the punctuation that ended a dropped word, so that
+			// "Hi Sarah, thanks" still reads as two clauses.
+			if p := trailingPunct(w); p != "" && b.Len() > 0 {
+				b.WriteString(p)
+			}
+			continue
+		}
+		w = stripSymbols(w)
+		if w == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w)
+	}
+	return tidy(b.String())
+}
+
+// gluedName reports whether w ends with a known name glued on with a
+// hyphen or tilde, as in "Thanks-Mich".
+func (sc *scrubber) gluedName(w string) bool {
+	k := strings.LastIndexAny(w, "-~^/")
+	return k >= 0 && sc.greeted[trimPunct(w[k+1:])]
+}
+
+// dropNumberRuns drops runs of numeric words holding 7 or more digits in
+// all (phone and card numbers) and single words with 5 or more digits.
+func dropNumberRuns(words []string, keep []bool) {
+	for i := 0; i < len(words); {
+		j, digits := i, 0
+		for j < len(words) && isNumeric(words[j]) {
+			digits += countDigits(words[j])
+			j++
+		}
+		if j == i {
+			if countDigits(words[i]) >= 5 {
+				keep[i] = false
+			}
+			i++
+			continue
+		}
+		if digits >= 7 || (j-i == 1 && digits >= 5) {
+			for k := i; k < j; k++ {
+				keep[k] = false
+			}
+		}
+		i = j
+	}
+}
+
+// isNumeric reports whether w is made of digits and phone punctuation.
+func isNumeric(w string) bool {
+	digits := 0
+	for _, r := range w {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case strings.ContainsRune("+()-./,:#", r):
+		default:
+			return false
+		}
+	}
+	return digits > 0
+}
+
+func countDigits(w string) int {
+	n := 0
+	for i := 0; i < len(w); i++ {
+		if w[i] >= '0' && w[i] <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+var tlds = []string{".com", ".net", ".org", ".io", ".co", ".uk", ".de", ".fr", ".ly", ".me", ".gov", ".edu", ".info", ".biz", ".app", ".us", ".ca", ".au", ".in", ".es", ".it", ".nl"}
+
+// isURL reports whether w is a link or a bare domain.
+func isURL(w string) bool {
+	lower := strings.ToLower(w)
+	if strings.Contains(lower, "://") || strings.HasPrefix(lower, "www.") || strings.Contains(lower, ".com/") ||
+		strings.HasPrefix(lower, "t.co/") || strings.HasPrefix(lower, "bit.ly/") {
+		return true
+	}
+	for _, t := range tlds {
+		if strings.HasSuffix(lower, t) && len(lower) > len(t)+1 {
+			return true
+		}
+	}
+	return false
+}
+
+// isInitials reports whether w is an agent's initials such as "MT", "/JI" or "^XS".
+func isInitials(w string) bool {
+	core := strings.TrimLeft(strings.TrimRight(w, ".!,"), "/^*~-")
+	if n := len(core); n < 2 || n > 3 {
+		return false
+	}
+	for i := 0; i < len(core); i++ {
+		if core[i] < 'A' || core[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// trimPunct trims punctuation and symbols around a word.
+func trimPunct(w string) string {
+	return strings.TrimFunc(w, func(r rune) bool { return !isLetter(r) && !unicode.IsDigit(r) && r != '@' && r != '_' })
+}
+
+func trailingPunct(w string) string {
+	end := len(w)
+	for end > 0 && strings.ContainsRune(",.!?;:", rune(w[end-1])) {
+		end--
+	}
+	if end == len(w) {
+		return ""
+	}
+	return w[end : end+1]
+}
+
+// stripSymbols removes emoji and other symbols from a word.
+func stripSymbols(w string) string {
+	if isPlainASCII(w) {
+		return w
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.So, r) || unicode.Is(unicode.Sk, r) || unicode.Is(unicode.Cs, r) || r == '\ufe0f' || r == '\u200d' {
+			return -1
+		}
+		return r
+	}, w)
+}
+
+func isPlainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func isLetter(r rune) bool { return unicode.IsLetter(r) }
+
+func hasAlnum(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
+}
+
+func isCapitalised(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
+}
+
+// tidy removes spaces before punctuation, repeated punctuation and stray
+// punctuation at the start.
+func tidy(s string) string {
+	s = strings.TrimLeft(s, ",.;:!?-) ")
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == ' ' && i+1 < len(s) && strings.IndexByte(",.!?;:", s[i+1]) >= 0 {
+			continue
+		}
+		if strings.IndexByte(",;:", c) >= 0 && b.Len() > 0 && strings.IndexByte(",;:.!?", b.String()[b.Len()-1]) >= 0 {
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// pleasantries open sentences that carry no content before a comma.
+var pleasantries = []string{"hi", "hello", "hey", "dear", "thanks", "thank you", "sorry", "apologies",
+	"we apologize", "we apologise", "i'm sorry", "we're sorry", "good morning", "good afternoon",
+	"good evening", "ok", "okay", "oh", "ah", "great", "alright", "yes", "no worries", "hiya", "cheers"}
+
+// stripPleasantry removes a greeting or thanks that opens s up to the first
+// comma or exclamation mark within six words: "Hi there, the cavalry's
+// here!" becomes "the cavalry's here!".
+func stripPleasantry(s string) string {
+	lower := strings.ToLower(s)
+	for _, p := range pleasantries {
+		if !strings.HasPrefix(lower, p) || len(lower) > len(p) && isLetter(rune(lower[len(p)])) {
+			continue
+		}
+		words := strings.Fields(s)
+		if len(words) > 2 && notNames[strings.ToLower(trimPunct(words[1]))] && greetings[strings.ToLower(trimPunct(words[0]))] && !strings.ContainsAny(words[0], ",!.") {
+			switch strings.ToLower(trimPunct(words[1])) {
+			case "there", "folks", "guys", "team", "all", "everyone":
+				return strings.Join(words[2:], " ")
+			}
+		}
+		for i := 0; i < len(words) && i < 6; i++ {
+			if strings.HasSuffix(words[i], ",") || strings.HasSuffix(words[i], "!") || strings.HasSuffix(words[i], ".") {
+				return strings.Join(words[i+1:], " ")
+			}
+		}
+		return s
+	}
+	return s
+}

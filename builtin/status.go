@@ -1,0 +1,92 @@
+package builtin
+
+import (
+	"strings"
+
+	"github.com/ticketsum/ticketsum"
+)
+
+// Phrases that decide the status, matched on lowercased text.
+var (
+	thanksPhrases = []string{"thank you", "thanks", "thx", "thank u", "ty ", "cheers", "works now", "working now", "works fine", "working fine",
+		"fixed", "solved", "resolved", "sorted", "that did it", "that worked", "it worked", "all good",
+		"perfect", "awesome", "appreciate", "got it", "brilliant", "you can close", "close the ticket",
+		"merci", "gracias", "danke", "grazie", "obrigad"}
+	openPhrases = []string{"still", "not working", "doesn't", "does not", "don't", "can't", "cannot", "didn't",
+		"did not", "won't", "isn't", "is not", "no longer", "but ", "however", "again", "problem", "issue",
+		"error", "?", "unfortunately", "nothing", "same"}
+	closingPhrases = []string{"anything else", "if you need", "if you have any", "if the issue persists",
+		"if this persists", "if it happens again", "feel free", "have a great", "have a good", "have a nice",
+		"enjoy", "you're welcome", "you are welcome", "glad", "happy to hear", "happy to help", "any further",
+		"any other", "any more questions", "in the future", "if that doesn't", "if that does not", "if not,",
+		"hope this helps", "hope that helps"}
+	requestPhrases = []string{"?", "please", "dm ", "dm.", "direct message", "send us", "send me", "let us know",
+		"let me know", "could you", "can you", "would you", "provide", "reply with", "contact us", "reach out",
+		"get in touch", "message us", "fill in", "fill out", "follow the steps", "try ", "confirm", "share"}
+	pendingPhrases = []string{"look into", "looking into", "passed on", "pass this", "pass it", "escalat",
+		"investigat", "get back to you", "be in touch", "will contact", "will reach out", "follow up with you",
+		"our team will", "we'll check", "we will check", "checking", "forwarded", "shortly", "as soon as"}
+)
+
+// decideStatus decides the resolution status from the end of the thread:
+// a customer's thanks or confirmation without a new problem is resolved, any
+// other last customer message awaits support; an agent's last message that
+// asks for something awaits the customer, one that promises follow-up awaits
+// support, and any other answer is taken as resolving the issue.
+func decideStatus(turns []turn) ticketsum.Status {
+	if len(turns) == 0 {
+		return ticketsum.StatusAwaitingSupport
+	}
+	last := turns[len(turns)-1]
+	if last.role == ticketsum.RoleCustomer {
+		if isConfirmation(last.text) {
+			return ticketsum.StatusResolved
+		}
+		return ticketsum.StatusAwaitingSupport
+	}
+	// A closing reply to the customer's thanks ends the thread.
+	if len(turns) >= 2 && turns[len(turns)-2].role == ticketsum.RoleCustomer && isConfirmation(turns[len(turns)-2].text) {
+		if !asksSomething(last.text) {
+			return ticketsum.StatusResolved
+		}
+	}
+	switch {
+	case asksSomething(last.text):
+		return ticketsum.StatusAwaitingCustomer
+	case containsAny(strings.ToLower(last.text), pendingPhrases):
+		return ticketsum.StatusAwaitingSupport
+	}
+	return ticketsum.StatusResolved
+}
+
+// isConfirmation reports whether a customer's message thanks or confirms a
+// fix without raising a problem again.
+func isConfirmation(text string) bool {
+	lower := strings.ToLower(text) + " "
+	return containsAny(lower, thanksPhrases) && !containsAny(lower, openPhrases)
+}
+
+// asksSomething reports whether an agent's message asks the customer for
+// something, leaving out closing lines such as "Let us know if you need
+// anything else".
+func asksSomething(text string) bool {
+	for _, s := range splitSentences(text) {
+		lower := strings.ToLower(s) + " "
+		if containsAny(lower, closingPhrases) {
+			continue
+		}
+		if containsAny(lower, requestPhrases) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsAny(s string, phrases []string) bool {
+	for _, p := range phrases {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
+}
