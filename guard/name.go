@@ -89,6 +89,10 @@ var nameCues = []nameCue{
 	{words: []string{"maiden", "name", "is"}, strong: true}, {words: []string{"under"}},
 	{words: []string{"change", "it", "to"}}, {words: []string{"correct", "it", "to"}}, {words: []string{"known", "as"}},
 	{words: []string{"on", "behalf", "of"}}, {words: []string{"signed"}}, {words: []string{"contact", "person"}, colon: true},
+	{words: []string{"calls", "me"}, strong: true}, {words: []string{"kid"}}, {words: []string{"son"}}, {words: []string{"daughter"}},
+	{words: []string{"wife"}}, {words: []string{"husband"}}, {words: []string{"partner"}}, {words: []string{"friend"}},
+	{words: []string{"colleague"}}, {words: []string{"coworker"}}, {words: []string{"boss"}}, {words: []string{"brother"}},
+	{words: []string{"sister"}}, {words: []string{"mother"}}, {words: []string{"father"}}, {words: []string{"mom"}}, {words: []string{"dad"}},
 }
 
 // weakCue marks cues after which a capitalised word is a name only when it
@@ -126,7 +130,7 @@ func (lx *lexicon) detectNames(text string, toks []token, known map[string]bool)
 		case known[toks[i].folded] && toks[i].letters:
 			c.take(i, c.extend(i), 0.95)
 		case c.afterCue(i):
-		case c.isCap(i) && lx.first[toks[i].folded] && !lx.ambiguous[toks[i].folded]:
+		case c.isCap(i) && lx.first[toks[i].folded] && !lx.ambiguous[toks[i].folded] && !c.numberNext(i):
 			c.take(i, c.extend(i), 0.8)
 		case c.isCap(i) && lx.first[toks[i].folded] && c.isCapNext(i):
 			c.take(i, c.extend(i), 0.7)
@@ -307,11 +311,16 @@ func (c *nameCtx) afterCue(i int) bool {
 	return false
 }
 
+// numberNext reports whether token i is followed by a number ("Jan 5").
+func (c *nameCtx) numberNext(i int) bool {
+	return i+1 < len(c.toks) && c.joined(i) && !c.toks[i+1].letters
+}
+
 // nameLine reports whether token i starts a line that holds only two or
 // three name words ("Lara Berg" above an address or signature block).
 func (c *nameCtx) nameLine(i int) bool {
 	k := c.toks[i].start - 1
-	for k >= 0 && (c.text[k] == ' ' || c.text[k] == '>' || c.text[k] == '\t') {
+	for k >= 0 && (c.text[k] == ' ' || c.text[k] == '>' || c.text[k] == '\t' || c.text[k] == '?') {
 		k--
 	}
 	if k >= 0 && c.text[k] != '\n' {
@@ -408,7 +417,7 @@ func (c *nameCtx) propagate() {
 		return
 	}
 	for i, t := range c.toks {
-		if !c.taken[i] && t.upper && parts[t.folded] {
+		if !c.taken[i] && parts[t.folded] && (t.upper || len(t.folded) >= 4) {
 			c.take(i, i+1, 0.7)
 		}
 	}
