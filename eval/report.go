@@ -112,6 +112,7 @@ func (rep *Report) ExitCode(requireAll bool) int {
 func (rep *Report) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	if err := enc.Encode(rep); err != nil {
 		return fmt.Errorf("write eval report: %w", err)
 	}

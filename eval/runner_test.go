@@ -360,8 +360,8 @@ func TestBarsDecideExitCode(t *testing.T) {
 		cheapest string
 		exit     int
 	}{
-		{"", "tiny", 0},                      // no bars: cheapest with summaries
-		{"rougeL>=50", "small", 0},           // tiny's ROUGE-L (41.1) is too low
+		{"", "tiny", 0},            // no bars: cheapest with summaries
+		{"rougeL>=50", "small", 0}, // tiny's ROUGE-L (41.1) is too low
 		{"cost_per_ticket_usd<=0.0003, rougeL>=50", "", 1},
 		{"status_accuracy>=100", "small", 0}, // labels exist
 		{"judge_tone>=3", "", 1},             // not measured: fails

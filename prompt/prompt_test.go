@@ -275,3 +275,23 @@ func TestLoadToneGuideAndExamples(t *testing.T) {
 		t.Errorf("bad example status error = %v, want EINVALID naming the status", err)
 	}
 }
+
+func TestRenderCleansThread(t *testing.T) {
+	t.Parallel()
+	tk := MustTicket(t)
+	tk.Messages[1].Body = "<p>Please switch to <b>channel 6</b>.</p><p>Thanks,<br>Sam Quinn<br>Support Team</p>" +
+		"<blockquote>On Monday, Jane Roe wrote: My router drops the Wi-Fi.</blockquote>"
+	req, err := prompt.Default().Render(tk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := req.Messages[0].Content
+	if !strings.Contains(user, "Please switch to channel 6.") {
+		t.Errorf("HTML not turned into text:\n%s", user)
+	}
+	for _, s := range []string{"<p>", "<b>", "Jane Roe wrote", "Sam Quinn"} {
+		if strings.Contains(user, s) {
+			t.Errorf("rendered ticket still contains %q:\n%s", s, user)
+		}
+	}
+}

@@ -35,10 +35,9 @@ func escapeAttr(s string) string {
 
 var blankRuns = regexp.MustCompile(`\n[ \t]*\n(?:[ \t]*\n)+`)
 
-// CleanBody is the default message renderer: it normalises line endings,
-// trims trailing spaces and collapses runs of blank lines. The thread
-// package's cleaner (HTML, quoted replies, signatures, pasted logs) can be
-// set as Config.Render instead.
+// CleanBody is the minimal message renderer: it normalises line endings,
+// trims trailing spaces and collapses runs of blank lines, and nothing more.
+// The default renderer is thread.Clean.
 func CleanBody(body string) string {
 	body = strings.ReplaceAll(body, "\r\n", "\n")
 	body = strings.ReplaceAll(body, "\r", "\n")

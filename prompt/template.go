@@ -12,6 +12,7 @@ import (
 	"text/template"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/thread"
 )
 
 //go:embed templates/*.tmpl
@@ -61,9 +62,10 @@ type Config struct {
 	// PII finds personal data in an answer. Default DefaultPII (emails and
 	// phone numbers); the lead plugs the guard package in here.
 	PII PIIChecker
-	// Render turns a message body into prompt text before it is escaped,
-	// e.g. stripping HTML, quoted replies and signatures. Default
-	// CleanBody.
+	// Render turns a message body into prompt text before it is escaped.
+	// Default thread.Clean: HTML to text, quoted replies and signatures
+	// removed, pasted logs and stack traces collapsed. CleanBody only
+	// normalises whitespace.
 	Render func(body string) string
 }
 
@@ -106,7 +108,7 @@ func (c *Config) fill() {
 		c.PII = DefaultPII
 	}
 	if c.Render == nil {
-		c.Render = CleanBody
+		c.Render = thread.Clean
 	}
 }
 
