@@ -42,7 +42,11 @@ func (t *Trail) Verify(ctx context.Context) (*Report, error) {
 	if len(evs) > 0 {
 		maxSeq = evs[len(evs)-1].Seq
 	}
-	rep.Problems = append(rep.Problems, verifyDigests(digests, a.pos, maxSeq, t.pub, rep)...)
+	known := make(map[string]bool, len(evs))
+	for _, e := range evs {
+		known[e.Hash] = true
+	}
+	rep.Problems = append(rep.Problems, verifyDigests(digests, a.pos, known, maxSeq, t.pub, rep)...)
 	rep.Unsigned = len(evs) - int(rep.SignedThrough)
 	if rep.Unsigned < 0 {
 		rep.Unsigned = 0
@@ -52,7 +56,9 @@ func (t *Trail) Verify(ctx context.Context) (*Report, error) {
 
 // verifyDigests checks signatures, the digest chain and that each digest's
 // end record sits where the digest says on the unbroken chain.
-func verifyDigests(ds []*Digest, pos map[string]int64, maxSeq int64, pub ed25519.PublicKey, rep *Report) []Problem {
+// A digest whose end record sits on a segment after a chain break is not
+// reported again: the break already is.
+func verifyDigests(ds []*Digest, pos map[string]int64, known map[string]bool, maxSeq int64, pub ed25519.PublicKey, rep *Report) []Problem {
 	var out []Problem
 	prevHash := GenesisHash
 	wantKey := hex.EncodeToString(pub)
@@ -64,13 +70,15 @@ func verifyDigests(ds []*Digest, pos map[string]int64, maxSeq int64, pub ed25519
 		switch {
 		case d.PublicKey != wantKey:
 			bad(ProblemDigest, "signed by another key (%.16s...), not the trail's key", d.PublicKey)
+			prevHash = ""
 			continue
 		case err != nil || !ed25519.Verify(pub, d.Message(), sig):
 			bad(ProblemDigest, "signature is not valid: the digest was altered or forged")
+			prevHash = "" // the next digest cannot be checked against it
 			continue
 		case d.N != int64(i+1):
 			bad(ProblemDigest, "digests were deleted or reordered (found digest %d in position %d)", d.N, i+1)
-		case d.PrevDigestHash != prevHash:
+		case prevHash != "" && d.PrevDigestHash != prevHash:
 			bad(ProblemDigest, "does not chain to the digest before it: digests were deleted or replaced")
 		}
 		prevHash = d.Hash()
@@ -78,6 +86,8 @@ func verifyDigests(ds []*Digest, pos map[string]int64, maxSeq int64, pub ed25519
 		switch {
 		case !found && d.LastSeq > maxSeq:
 			bad(ProblemDeleted, "it vouches for records up to seq %d, but the trail ends at seq %d: records were deleted from the end", d.LastSeq, maxSeq)
+		case !found && known[d.LastHash]:
+			// After a chain break, already reported.
 		case !found:
 			bad(ProblemDeleted, "record seq %d that it vouches for is no longer on the chain: records up to it were deleted or rewritten", d.LastSeq)
 		case p != d.Count:
