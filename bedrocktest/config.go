@@ -79,7 +79,7 @@ type Config struct {
 	// as some containers do. Default false.
 	SageMakerNoUsage bool
 	// RecordRequests is how many of the latest requests Server.Requests
-	// keeps. Default 256.
+	// keeps; negative keeps none (for benchmarks). Default 256.
 	RecordRequests int
 	// Clock tells the time for quotas, caches and fault windows. Default
 	// the system clock.
@@ -191,8 +191,6 @@ func (c Config) withDefaults() (Config, error) {
 		return c, ticketsum.Errorf(ticketsum.EINVALID, "bedrocktest: Latency %v is negative", c.Latency)
 	case c.CacheMinTokens < 0:
 		return c, ticketsum.Errorf(ticketsum.EINVALID, "bedrocktest: CacheMinTokens %d is negative", c.CacheMinTokens)
-	case c.RecordRequests < 0:
-		return c, ticketsum.Errorf(ticketsum.EINVALID, "bedrocktest: RecordRequests %d is negative", c.RecordRequests)
 	}
 	for k, q := range c.Quotas {
 		if q.RPM < 0 || q.TPM < 0 || q.OutputBurn < 0 {

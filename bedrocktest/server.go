@@ -153,12 +153,11 @@ func (s *Server) LastRequest() (Request, bool) {
 }
 
 func (s *Server) record(r Request) {
-	if s.cfg.RecordRequests == 0 {
+	if s.cfg.RecordRequests < 0 {
 		return
 	}
 	if len(s.requests) >= s.cfg.RecordRequests {
-		copy(s.requests, s.requests[1:])
-		s.requests = s.requests[:len(s.requests)-1]
+		s.requests = s.requests[1:]
 	}
 	s.requests = append(s.requests, r)
 }

@@ -1,0 +1,103 @@
+package bedrock_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/bedrock"
+	"github.com/ticketsum/ticketsum/bedrocktest"
+)
+
+// isolateAWSEnv clears the AWS environment a developer's machine may have,
+// pointing the shared config files into an empty temp dir.
+func isolateAWSEnv(t *testing.T) string {
+	dir := t.TempDir()
+	for _, k := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID",
+		"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME",
+		"AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_WEB_IDENTITY_TOKEN_FILE",
+		"AWS_ROLE_ARN", "AWS_BEARER_TOKEN_BEDROCK", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	return dir
+}
+
+// Not parallel: it sets environment variables.
+func TestStandardAWSChainRoutesToTheEndpointFromEnv(t *testing.T) {
+	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{Region: "eu-west-1"})
+	cases := []struct {
+		name string
+		env  map[string]string
+		akid string
+	}{
+		{"service endpoint", map[string]string{"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": srv.URL, "AWS_REGION": "eu-west-1",
+			"AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "secret"}, "AKIDENV"},
+		{"global endpoint", map[string]string{"AWS_ENDPOINT_URL": srv.URL, "AWS_REGION": "eu-west-1",
+			"AWS_ACCESS_KEY_ID": "AKIDGLOBAL", "AWS_SECRET_ACCESS_KEY": "secret"}, "AKIDGLOBAL"},
+		{"profile", map[string]string{"AWS_PROFILE": "ticketsum", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": srv.URL}, "AKIDPROFILE"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := isolateAWSEnv(t)
+			writeFile(t, filepath.Join(dir, "config"), "[profile ticketsum]\nregion = eu-west-1\n")
+			writeFile(t, filepath.Join(dir, "credentials"), "[ticketsum]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = secret\n")
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			m, err := bedrock.New(context.Background(), bedrock.Config{ModelID: "eu.amazon.nova-lite-v1:0"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := m.Generate(context.Background(), request("I cannot reset my password.")); err != nil {
+				t.Fatal(err)
+			}
+			req, _ := srv.LastRequest()
+			if auth := req.Header.Get("Authorization"); !strings.Contains(auth, "Credential="+tc.akid+"/") || !strings.Contains(auth, "/eu-west-1/bedrock/aws4_request") {
+				t.Errorf("Authorization = %q", auth)
+			}
+		})
+	}
+}
+
+// Not parallel: it sets environment variables.
+func TestStandardAWSChainWithoutCredentials(t *testing.T) {
+	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{})
+	isolateAWSEnv(t)
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", srv.URL)
+	m, err := bedrock.New(context.Background(), bedrock.Config{ModelID: "amazon.nova-lite-v1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = m.Generate(context.Background(), request("hello"))
+	if ticketsum.ErrorCodeOf(err) != ticketsum.EUNAUTHORIZED || !strings.HasPrefix(ticketsum.ErrorMessage(err), "no AWS credentials found") {
+		t.Fatalf("err = %v", err)
+	}
+	if n := srv.Stats().Ops[bedrocktest.OpConverse]; n != 0 {
+		t.Errorf("%d unsigned calls reached the server", n)
+	}
+}
+
+// Not parallel: it sets environment variables.
+func TestStandardAWSChainWithoutRegion(t *testing.T) {
+	isolateAWSEnv(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKID")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	_, err := bedrock.New(context.Background(), bedrock.Config{ModelID: "amazon.nova-lite-v1:0"})
+	if ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID || !strings.Contains(err.Error(), "AWS_REGION") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func writeFile(t *testing.T, path, s string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
