@@ -3,6 +3,7 @@ package eval
 import (
 	"math"
 	"sort"
+	"strings"
 )
 
 // CellMetrics are the metrics of one configuration over the dataset. Its
@@ -35,12 +36,14 @@ type CellMetrics struct {
 	// entity the ticket does not contain; UnsupportedEntities counts them.
 	HallucinationRate   float64 `json:"hallucination_rate"`
 	UnsupportedEntities int     `json:"unsupported_entities"`
-	MeanWords           float64 `json:"mean_words"`
-	LatencyP50MS        float64 `json:"latency_p50_ms"`
-	LatencyP95MS        float64 `json:"latency_p95_ms"`
-	InputTokensPerTkt   float64 `json:"input_tokens_per_ticket"`
-	OutputTokensPerTkt  float64 `json:"output_tokens_per_ticket"`
-	CostPerTicketUSD    float64 `json:"cost_per_ticket_usd"`
+	// Repaired counts summaries that needed the repair call.
+	Repaired           int     `json:"repaired"`
+	MeanWords          float64 `json:"mean_words"`
+	LatencyP50MS       float64 `json:"latency_p50_ms"`
+	LatencyP95MS       float64 `json:"latency_p95_ms"`
+	InputTokensPerTkt  float64 `json:"input_tokens_per_ticket"`
+	OutputTokensPerTkt float64 `json:"output_tokens_per_ticket"`
+	CostPerTicketUSD   float64 `json:"cost_per_ticket_usd"`
 	// CostPerWeekUSD is CostPerTicketUSD times Config.TicketsPerWeek.
 	CostPerWeekUSD float64 `json:"cost_per_week_usd"`
 	// Judge scores are means on 1-5 over the items the judge scored; nil
@@ -99,6 +102,12 @@ func aggregate(c Candidate, items []Item, perWeek int) CellMetrics {
 		if len(it.Unsupported) > 0 {
 			halluc++
 			m.UnsupportedEntities += len(it.Unsupported)
+		}
+		for _, f := range it.Flags {
+			if strings.HasPrefix(f, "repaired:") {
+				m.Repaired++
+				break
+			}
 		}
 		words += float64(it.Words)
 		in += float64(it.Usage.InputTokens + it.Usage.CacheReadTokens + it.Usage.CacheWriteTokens)

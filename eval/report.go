@@ -136,7 +136,7 @@ func (rep *Report) WriteTable(w io.Writer) error {
 	for _, m := range rep.Configurations {
 		width = max(width, len(m.Name))
 	}
-	head := "configuration\tR-1\tR-2\tR-L\tformat%\tPII\tstatus%\thalluc%\twords\tp50 ms\tp95 ms\ttok in/out\t$/ticket\t$/week\terrors\t"
+	head := "configuration\tR-1\tR-2\tR-L\tformat%\tPII\tstatus%\thalluc%\trepaired\twords\tp50 ms\tp95 ms\ttok in/out\t$/ticket\t$/week\terrors\t"
 	if judge {
 		head += "judge F/C/T\t"
 	}
@@ -149,9 +149,9 @@ func (rep *Report) WriteTable(w io.Writer) error {
 				verdict = "pass"
 			}
 		}
-		row := fmt.Sprintf("%s\t%s\t%s\t%s\t%.1f\t%d\t%s\t%.1f\t%.1f\t%.0f\t%.0f\t%.0f/%.0f\t%.5f\t%.2f\t%d\t",
+		row := fmt.Sprintf("%s\t%s\t%s\t%s\t%.1f\t%d\t%s\t%.1f\t%d\t%.1f\t%.0f\t%.0f\t%.0f/%.0f\t%.5f\t%.2f\t%d\t",
 			pad(m.Name, width), fmtOpt(m.Rouge1, "%.1f"), fmtOpt(m.Rouge2, "%.1f"), fmtOpt(m.RougeL, "%.1f"),
-			m.FormatCompliance, m.PIILeaks, fmtOpt(m.StatusAccuracy, "%.1f"), m.HallucinationRate, m.MeanWords,
+			m.FormatCompliance, m.PIILeaks, fmtOpt(m.StatusAccuracy, "%.1f"), m.HallucinationRate, m.Repaired, m.MeanWords,
 			m.LatencyP50MS, m.LatencyP95MS, m.InputTokensPerTkt, m.OutputTokensPerTkt, m.CostPerTicketUSD, m.CostPerWeekUSD, m.Errors)
 		if judge {
 			row += fmt.Sprintf("%s/%s/%s (%d unscored)\t", fmtOpt(m.JudgeFaithfulness, "%.1f"), fmtOpt(m.JudgeCompleteness, "%.1f"), fmtOpt(m.JudgeTone, "%.1f"), m.JudgeUnscored)
