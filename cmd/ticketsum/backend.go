@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+
+	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/queue"
+	"github.com/ticketsum/ticketsum/sqlite"
+)
+
+// workQueue is the part of queue.Queue the commands use, whatever the driver.
+type workQueue interface {
+	Start(ctx context.Context) error
+	Stop(ctx context.Context) error
+	Stats(ctx context.Context) (queue.Stats, error)
+	WaitIdle(ctx context.Context) error
+}
+
+// backend is an open store with its queue.
+type backend struct {
+	store ticketsum.Store
+	queue workQueue
+	// importTicket upserts a ticket and queues it when its thread changed,
+	// in one transaction.
+	importTicket func(ctx context.Context, t *ticketsum.Ticket) (bool, error)
+}
+
+// openBackend opens the configured store and a queue on it. handler may be
+// nil for an insert-only queue.
+func (w *wiring) openBackend(ctx context.Context, handler queue.Handler) (*backend, error) {
+	qcfg := queue.Config{
+		Handler:   handler,
+		Workers:   w.cfg.Worker.Concurrency,
+		SnoozeFor: w.cfg.Worker.ThrottleSnooze,
+		Logger:    w.queueLogger(),
+	}
+	if strings.HasPrefix(w.cfg.DB, "postgres://") || strings.HasPrefix(w.cfg.DB, "postgresql://") {
+		return w.openPostgres(ctx, qcfg)
+	}
+	st, err := sqlite.Open(ctx, sqlite.Config{Path: w.cfg.DB, Logger: w.logger})
+	if err != nil {
+		return nil, err
+	}
+	w.closers = append(w.closers, st.Close)
+	q, err := queue.NewSQLite(ctx, st.DB(), qcfg)
+	if err != nil {
+		return nil, err
+	}
+	return &backend{store: st, queue: q, importTicket: func(ctx context.Context, t *ticketsum.Ticket) (bool, error) {
+		return q.Import(ctx, st, t)
+	}}, nil
+}
+
+// queueLogger is the logger for River, which reports routine progress at
+// info level: it only shows warnings unless the log level is debug.
+func (w *wiring) queueLogger() *slog.Logger {
+	if w.cfg.LogLevel == "debug" {
+		return w.logger
+	}
+	return newLogger(w.env.stderr, "warn")
+}

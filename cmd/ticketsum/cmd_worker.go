@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// stopTimeout bounds a graceful stop: running jobs get this long to finish
+// before they are cancelled and returned to the queue.
+const stopTimeout = 30 * time.Second
+
+// runWorker handles `ticketsum worker`.
+func runWorker(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "worker", "")
+	var cf commonFlags
+	cf.register(fs)
+	workers := fs.Int("workers", 0, "tickets summarised at once (default from config, 4)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return usagef("takes no arguments")
+	}
+	cfg, err := cf.load(e)
+	if err != nil {
+		return err
+	}
+	if *workers != 0 {
+		cfg.Worker.Concurrency = *workers
+		if err := cfg.validate(); err != nil {
+			return err
+		}
+	}
+	w, err := newWiring(ctx, e, cfg)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	b, err := w.startWorker(ctx)
+	if err != nil {
+		return err
+	}
+	w.logger.Info("worker started", "model", cfg.Model, "workers", cfg.Worker.Concurrency)
+	<-ctx.Done()
+	return w.stopWorker(b)
+}
+
+// startWorker opens the backend and starts its queue with the one-ticket
+// pipeline as handler.
+func (w *wiring) startWorker(ctx context.Context) (*backend, error) {
+	// The handler runs only after Start, by which time w.proc is set.
+	b, err := w.openBackend(ctx, func(ctx context.Context, id string) error {
+		return w.proc.Process(ctx, id)
+	})
+	if err != nil {
+		return nil, err
+	}
+	pipe, err := w.pipeline(ctx, w.cfg.Model, b.store)
+	if err != nil {
+		return nil, err
+	}
+	w.proc = pipe
+	if err := b.queue.Start(ctx); err != nil {
+		return nil, fmt.Errorf("start queue: %w", err)
+	}
+	return b, nil
+}
+
+// stopWorker stops the queue gracefully; jobs still running after
+// stopTimeout go back to the queue.
+func (w *wiring) stopWorker(b *backend) error {
+	ctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
+	defer cancel()
+	if err := b.queue.Stop(ctx); err != nil {
+		return fmt.Errorf("stop queue: %w", err)
+	}
+	w.logger.Info("worker stopped")
+	return nil
+}

@@ -1,0 +1,235 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ticketsum/ticketsum"
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is the whole configuration of the binary. It is read from the
+// config file, then overridden by TICKETSUM_* environment variables, then by
+// command-line flags (highest precedence).
+type Config struct {
+	// DB is the store: a SQLite file path (default "ticketsum.db") or a
+	// postgres:// URL.
+	DB string `yaml:"db"`
+	// Model is the default model (default "builtin").
+	Model string `yaml:"model"`
+	// MaxTicketBytes is the largest ticket accepted (default 1 MiB).
+	MaxTicketBytes int64 `yaml:"max_ticket_bytes"`
+	// LogLevel is debug, info, warn or error (default info).
+	LogLevel string `yaml:"log_level"`
+
+	Server ServerConfig `yaml:"server"`
+	Worker WorkerConfig `yaml:"worker"`
+	// Models holds per-model settings, keyed by model name.
+	Models map[string]ModelConfig `yaml:"models"`
+	OpenAI OpenAIConfig           `yaml:"openai"`
+	AWS    AWSConfig              `yaml:"aws"`
+}
+
+// ServerConfig configures `ticketsum serve`.
+type ServerConfig struct {
+	// Addr is the listen address (default 127.0.0.1:8080).
+	Addr string `yaml:"addr"`
+	// LoadSample loads the bundled sample tickets into an empty store on
+	// start (default true).
+	LoadSample *bool `yaml:"load_sample"`
+}
+
+// WorkerConfig configures the queue workers.
+type WorkerConfig struct {
+	// Concurrency is the number of tickets summarised at once (default 4).
+	Concurrency int `yaml:"concurrency"`
+	// ThrottleSnooze is how long a throttled job waits (default 30s).
+	ThrottleSnooze time.Duration `yaml:"throttle_snooze"`
+}
+
+// ModelConfig holds the settings of one model.
+type ModelConfig struct {
+	// API is "converse" (default) or "invoke", for Bedrock models.
+	API string `yaml:"api"`
+	// Stream uses the streaming API.
+	Stream bool `yaml:"stream"`
+	// RPM and TPM are the account's requests and tokens per minute quotas.
+	RPM int `yaml:"rpm"`
+	TPM int `yaml:"tpm"`
+	// Fallback lists models tried, in order, when this one is throttled or
+	// unavailable.
+	Fallback []string `yaml:"fallback"`
+	// MaxTokens caps the output (default 300).
+	MaxTokens int `yaml:"max_tokens"`
+	// Payload is "tgi" or "openai", for SageMaker endpoints.
+	Payload string `yaml:"payload"`
+	// InferenceComponent names a SageMaker inference component.
+	InferenceComponent string `yaml:"inference_component"`
+}
+
+// OpenAIConfig configures OpenAI-compatible servers.
+type OpenAIConfig struct {
+	// BaseURL is the server, e.g. http://127.0.0.1:8000/v1 for vLLM.
+	BaseURL string `yaml:"base_url"`
+	// APIKeyEnv names the environment variable holding the API key
+	// (default OPENAI_API_KEY); the key itself never goes in the file.
+	APIKeyEnv string `yaml:"api_key_env"`
+}
+
+// AWSConfig overrides parts of the standard AWS configuration chain.
+type AWSConfig struct {
+	// Region overrides AWS_REGION and the profile's region.
+	Region string `yaml:"region"`
+	// Profile selects a shared-config profile (AWS_PROFILE otherwise).
+	Profile string `yaml:"profile"`
+}
+
+// defaultConfig returns the configuration with every default filled in.
+func defaultConfig() Config {
+	yes := true
+	return Config{
+		DB:             "ticketsum.db",
+		Model:          "builtin",
+		MaxTicketBytes: 1 << 20,
+		LogLevel:       "info",
+		Server:         ServerConfig{Addr: "127.0.0.1:8080", LoadSample: &yes},
+		Worker:         WorkerConfig{Concurrency: 4, ThrottleSnooze: 30 * time.Second},
+		OpenAI:         OpenAIConfig{APIKeyEnv: "OPENAI_API_KEY"},
+	}
+}
+
+// loadConfig reads the config file at path over the defaults, then applies
+// environment overrides. An empty path reads ./ticketsum.yaml when it
+// exists. Unknown fields and bad values are refused with the field's name.
+func loadConfig(path string, getenv func(string) string) (Config, error) {
+	cfg := defaultConfig()
+	explicit := path != ""
+	if !explicit {
+		path = "ticketsum.yaml"
+	}
+	data, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) { // io.EOF: empty file
+			return cfg, ticketsum.Errorf(ticketsum.EINVALID, "config %s: %s", path, yamlMessage(err))
+		}
+	case explicit || !errors.Is(err, os.ErrNotExist):
+		return cfg, ticketsum.Errorf(ticketsum.EINVALID, "config %s: %v", path, unwrapPathError(err))
+	}
+	if err := applyEnv(&cfg, getenv); err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.validate()
+}
+
+func yamlMessage(err error) string {
+	return strings.TrimPrefix(err.Error(), "yaml: ")
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// envVars lists the environment overrides, each with the field it sets.
+var envVars = []struct {
+	name string
+	set  func(*Config, string) error
+}{
+	{"TICKETSUM_DB", func(c *Config, v string) error { c.DB = v; return nil }},
+	{"TICKETSUM_MODEL", func(c *Config, v string) error { c.Model = v; return nil }},
+	{"TICKETSUM_ADDR", func(c *Config, v string) error { c.Server.Addr = v; return nil }},
+	{"TICKETSUM_LOG_LEVEL", func(c *Config, v string) error { c.LogLevel = v; return nil }},
+	{"TICKETSUM_MAX_TICKET_BYTES", func(c *Config, v string) error {
+		n, err := strconv.ParseInt(v, 10, 64)
+		c.MaxTicketBytes = n
+		return err
+	}},
+	{"TICKETSUM_WORKERS", func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		c.Worker.Concurrency = n
+		return err
+	}},
+}
+
+func applyEnv(cfg *Config, getenv func(string) string) error {
+	for _, ev := range envVars {
+		v := getenv(ev.name)
+		if v == "" {
+			continue
+		}
+		if err := ev.set(cfg, v); err != nil {
+			return ticketsum.Errorf(ticketsum.EINVALID, "environment %s=%q: not a number", ev.name, v)
+		}
+	}
+	return nil
+}
+
+// validate rejects values that cannot work, naming the field and the reason.
+func (c *Config) validate() error {
+	bad := func(field, format string, args ...any) error {
+		return ticketsum.Errorf(ticketsum.EINVALID, "config: %s: %s", field, fmt.Sprintf(format, args...))
+	}
+	switch {
+	case c.DB == "":
+		return bad("db", "must not be empty")
+	case c.Model == "":
+		return bad("model", "must not be empty")
+	case c.MaxTicketBytes <= 0:
+		return bad("max_ticket_bytes", "must be positive, got %d", c.MaxTicketBytes)
+	case c.Worker.Concurrency < 1 || c.Worker.Concurrency > 1000:
+		return bad("worker.concurrency", "must be between 1 and 1000, got %d", c.Worker.Concurrency)
+	case c.Worker.ThrottleSnooze < 0:
+		return bad("worker.throttle_snooze", "must not be negative")
+	case c.Server.Addr == "":
+		return bad("server.addr", "must not be empty")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return bad("log_level", "must be debug, info, warn or error, got %q", c.LogLevel)
+	}
+	for name, m := range c.Models {
+		field := "models." + name
+		switch m.API {
+		case "", "converse", "invoke":
+		default:
+			return bad(field+".api", "must be converse or invoke, got %q", m.API)
+		}
+		switch m.Payload {
+		case "", "tgi", "openai":
+		default:
+			return bad(field+".payload", "must be tgi or openai, got %q", m.Payload)
+		}
+		if m.RPM < 0 || m.TPM < 0 || m.MaxTokens < 0 {
+			return bad(field, "rpm, tpm and max_tokens must not be negative")
+		}
+	}
+	return nil
+}
+
+// modelConfig returns the settings of model name, with defaults filled in.
+func (c *Config) modelConfig(name string) ModelConfig {
+	m := c.Models[name]
+	if m.API == "" {
+		m.API = "converse"
+	}
+	if m.MaxTokens == 0 {
+		m.MaxTokens = 300
+	}
+	if m.Payload == "" {
+		m.Payload = "tgi"
+	}
+	return m
+}
