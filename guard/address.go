@@ -138,8 +138,15 @@ func (a *addrDetector) extendForward(text string, end int) int {
 			j++
 		}
 		seg := strings.TrimRight(text[i:j], " .")
-		if seg == "" || !reAddrCont.MatchString(seg) || !a.placeLike(seg) || blank && !reCountryZip.MatchString(seg) {
+		if seg == "" || !reAddrCont.MatchString(seg) || blank && !reCountryZip.MatchString(seg) {
 			return end
+		}
+		n, all := a.placeLike(seg)
+		if n == 0 {
+			return end
+		}
+		if !all {
+			return i + n // the place ends inside this segment: "DC 20500 asap"
 		}
 		end = i + len(seg)
 	}
@@ -157,28 +164,37 @@ func skipLinePrefix(text string, i int) int {
 	return i
 }
 
-// placeLike reports whether seg can be part of an address: at most five
-// words, each capitalised, a number, a unit word or a postcode, with no
-// sentence words.
-func (a *addrDetector) placeLike(seg string) bool {
+// placeLike reports how many leading bytes of seg look like part of an
+// address (capitalised words, numbers, unit words, postcodes, state codes;
+// at most five words) and whether that is all of seg.
+func (a *addrDetector) placeLike(seg string) (int, bool) {
 	if seg == "nan" {
-		return true
+		return len(seg), true
 	}
 	toks := tokenize(seg)
-	if len(toks) == 0 || len(toks) > 5 {
-		return false
+	if len(toks) == 0 {
+		return 0, false
 	}
-	for _, t := range toks {
+	end := 0
+	for k, t := range toks {
+		ok := false
 		switch {
+		case k >= 5:
 		case !t.letters: // numbers, postcodes
+			ok = true
 		case t.upper && !a.lx.stop[t.folded]:
+			ok = true
 		case t.folded == "apt" || t.folded == "suite" || t.folded == "unit" || t.folded == "nan" || t.folded == "flat" || t.folded == "floor" || t.folded == "box":
+			ok = true
 		case t.upper && len(t.text) == 2: // state codes
-		default:
-			return false
+			ok = true
 		}
+		if !ok {
+			return end, false
+		}
+		end = t.end
 	}
-	return true
+	return len(seg), true
 }
 
 // mergeSpans sorts spans and merges overlapping or touching ones (joined by

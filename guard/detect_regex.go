@@ -16,7 +16,7 @@ var (
 	reCard      = regexp.MustCompile(`\b\d(?:[ -]?\d){11,18}\b`)
 	reCVV       = regexp.MustCompile(`(?i)\b(?:cvv2?|cvc2?|cid|csc|security code|card verification (?:code|value))\s*(?:number|no\.?|code)?\s*(?:is|was|:|#|=|-)?\s*(\d{3,4})\b`)
 	reExpiry    = regexp.MustCompile(`(?i)\b(?:exp(?:iry|iration|ires|\.)?(?:\s+date)?|valid (?:thru|through|until)|good thru)\s*(?:is|on|:|=|-)?\s*((?:0?[1-9]|1[0-2])\s?[/-]\s?(?:20)?\d{2})\b`)
-	reIBAN      = regexp.MustCompile(`\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b`)
+	reIBAN      = regexp.MustCompile(`\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}\b`)
 	reSWIFT     = regexp.MustCompile(`\b[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?\b`)
 	reSSN       = regexp.MustCompile(`\b(\d{3})([- ]?)(\d{2})([- ]?)(\d{4})\b`)
 	reNine      = regexp.MustCompile(`\b\d{9}\b`)
@@ -29,8 +29,8 @@ var (
 	rePIN       = regexp.MustCompile(`(?i)\bpin(?:\s*(?:code|number|no\.?))?\s*(?:is|was|:|=|#|-)?\s*(\d{4,8})\b`)
 	reUsername  = regexp.MustCompile(`(?i)\b(?:user ?name|user ?id|login(?: name| id)?|account name|handle)\s*(?:is|was|:|=)\s*[:=]?\s*([A-Za-z0-9._\-@]{3,64})`)
 	reDriverID  = regexp.MustCompile(`(?i)\b(?:driver'?s? licen[cs]e|driving licen[cs]e|licen[cs]e (?:number|no\.?|#)|DL)(?:\s*(?:number|no\.?|#|id))?\s*(?:is|:|=|#)?\s*([A-Z0-9][A-Z0-9-]{4,19})\b`)
-	rePlate     = regexp.MustCompile(`(?i)\b(?:licen[cs]e plate|number plate|plate number|plate|registration number|reg(?:istration)?\.? no\.?)\s*(?:number|no\.?|#)?\s*(?:is|:|=|#)?\s*([A-Z0-9]{1,4}[ -]?[A-Z0-9]{1,4}[ -]?[A-Z0-9]{0,4})\b`)
-	reAge       = regexp.MustCompile(`(?i)\b(?:(\d{1,3})[- ](?:years?|yrs?)[- ]old|(?:aged?|age is|age:)\s*(\d{1,3})\b|(?:i am|i'm|turned|turning)\s+(\d{1,3})\b\s*(?:years|yrs|y/o|yo|now|and|,|\.|$))`)
+	rePlate     = regexp.MustCompile(`(?i:\b(?:licen[cs]e plate|number plate|plate number|plate|registration number|reg(?:istration)?\.? no\.?)\s*(?:number|no\.?|#)?\s*(?:is|:|=|#)?)\s*([A-Z0-9]{1,4}(?:[ -]?[A-Z0-9]{1,4}){0,2})\b`)
+	reAge       = regexp.MustCompile(`(?i)\b(?:(\d{1,3})[- ](?:years?|yrs?)[- ]old|(?:aged?|age is|age:|age of)\s*(\d{1,3})\b|(?:i am|i'm|turned|turning|turn|when (?:he|she|i) was)\s+(\d{1,3})\b\s*(?:years|yrs|y/o|yo|now|and|,|\.|$))`)
 )
 
 // add appends a span for the submatch g of m (g=0 is the whole match).
@@ -66,8 +66,17 @@ func detectPatterns(text string, ph *phoneDetector) []span {
 		out = addGroup(out, m, 1, CardExpiry, 0.85)
 	}
 	for _, m := range reIBAN.FindAllStringIndex(text, -1) {
-		if ibanValid(strings.ReplaceAll(text[m[0]:m[1]], " ", "")) {
-			out = append(out, span{m[0], m[1], IBAN, 0.99})
+		// the match may run into the next words: shorten it word by word
+		for e := m[1]; e-m[0] >= 15; {
+			if ibanValid(strings.ToUpper(strings.ReplaceAll(text[m[0]:e], " ", ""))) {
+				out = append(out, span{m[0], e, IBAN, 0.99})
+				break
+			}
+			k := strings.LastIndexByte(text[m[0]:e], ' ')
+			if k < 0 {
+				break
+			}
+			e = m[0] + k
 		}
 	}
 	out = detectSWIFT(text, out)
