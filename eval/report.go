@@ -179,9 +179,12 @@ func (rep *Report) WriteTable(w io.Writer) error {
 			}
 		}
 	}
-	if rep.Cheapest != "" {
+	switch {
+	case rep.Cheapest != "" && len(rep.Bars) == 0:
+		fmt.Fprintf(w, "\nno bars set; cheapest configuration: %s\n", rep.Cheapest)
+	case rep.Cheapest != "":
 		fmt.Fprintf(w, "\ncheapest configuration meeting every bar: %s\n", rep.Cheapest)
-	} else {
+	default:
 		fmt.Fprintf(w, "\nno configuration meets every bar\n")
 	}
 	return nil
