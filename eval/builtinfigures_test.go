@@ -47,7 +47,7 @@ func firstAndLast(t *ticketsum.Ticket) string {
 			break
 		}
 	}
-	return strings.Join(strings.Fields(first.Body+" "+last)[:min(60, len(strings.Fields(first.Body+" "+last)))], " ")
+	return strings.Join(strings.Fields(first.Body + " " + last)[:min(60, len(strings.Fields(first.Body+" "+last)))], " ")
 }
 
 func baselineCandidate(name string, s ticketsum.Summarizer, version string) eval.Candidate {
