@@ -50,7 +50,9 @@ type Config struct {
 	// ContextWindows caps the input tokens per model ID (as called or
 	// base); inputs beyond it get "Input is too long for requested model."
 	// Default per family: Claude 200K, Nova 300K, Llama 128K, Mistral 32K,
-	// Titan 8K.
+	// Titan 8K. A SageMaker endpoint named here gets the TGI 422 input
+	// validation error (as a ModelError) when input plus max new tokens
+	// exceed it; endpoints not named have no limit.
 	ContextWindows map[string]int
 	// CacheMinTokens is the fewest tokens a cache point's prefix must hold
 	// for it to be cached; shorter prefixes are silently not cached, as on

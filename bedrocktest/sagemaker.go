@@ -2,6 +2,7 @@ package bedrocktest
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"regexp"
@@ -80,6 +81,12 @@ func (s *Server) serveSageMaker(w http.ResponseWriter, r *http.Request, endpoint
 		}
 	}
 	input := Tokens(all)
+	if window, ok := s.cfg.ContextWindows[endpoint]; ok && input+maxTokens > window {
+		e := newError(424, "ModelError", fmt.Sprintf("Received client error (422) from primary with message \"Input validation error: `inputs` tokens + `max_new_tokens` must be <= %d. Given: %d `inputs` tokens and %d `max_new_tokens`\".", window, input, maxTokens))
+		e.extra = map[string]any{"OriginalStatusCode": 422}
+		writeError(w, "sagemaker", e)
+		return
+	}
 	s.mu.Lock()
 	ev, q, ok := s.admit(endpoint, endpoint, input, maxTokens, now)
 	if !ok {

@@ -170,7 +170,9 @@ func TestCredentialScopeIsChecked(t *testing.T) {
 	}{
 		{"wrong region", func(o *bedrockruntime.Options) { o.Region = "us-west-2" }, "InvalidSignatureException"},
 		{"wrong service", bedrockruntime.WithSigV4SigningName("s3"), "InvalidSignatureException"},
-		{"right scope", func(o *bedrockruntime.Options) { o.Credentials = credentials.NewStaticCredentialsProvider("AKID", "S", "") }, ""},
+		{"right scope", func(o *bedrockruntime.Options) {
+			o.Credentials = credentials.NewStaticCredentialsProvider("AKID", "S", "")
+		}, ""},
 	}
 	for _, tc := range cases {
 		_, err := newClient(srv, tc.opt).Converse(context.Background(), converseInput("amazon.nova-micro-v1:0", "", "hello there"))
