@@ -18,14 +18,13 @@ func (g *Gateway) generate(ctx context.Context, first *member, req *ticketsum.Mo
 	}
 	start := g.cfg.Clock.Now()
 	deadline := start.Add(g.cfg.MaxElapsed)
-	chain := append([]string{first.name}, g.cfg.Fallbacks[first.name]...)
 	var err error
-	for i, name := range chain {
-		m := g.members[name]
+	for i, m := range first.chain {
 		if i > 0 {
-			g.cfg.Metrics.Fallback(chain[i-1], name)
+			from := first.chain[i-1].name
+			g.cfg.Metrics.Fallback(from, m.name)
 			g.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "model call falls back",
-				slog.String("from", chain[i-1]), slog.String("to", name),
+				slog.String("from", from), slog.String("to", m.name),
 				slog.String("code", string(ticketsum.ErrorCodeOf(err))), slog.String("request_id", req.Meta.RequestID))
 		}
 		var res *ticketsum.ModelResponse
@@ -38,8 +37,8 @@ func (g *Gateway) generate(ctx context.Context, first *member, req *ticketsum.Mo
 			break
 		}
 	}
-	if len(chain) > 1 && ticketsum.Retryable(err) {
-		return nil, ticketsum.Errorf(ticketsum.ErrorCodeOf(err), "%s and its fallbacks %v all failed, last: %w", first.name, chain[1:], err)
+	if len(first.chain) > 1 && ticketsum.Retryable(err) {
+		return nil, ticketsum.Errorf(ticketsum.ErrorCodeOf(err), "%s and its fallbacks %v all failed, last: %w", first.name, g.cfg.Fallbacks[first.name], err)
 	}
 	return nil, err
 }
@@ -88,9 +87,9 @@ func (g *Gateway) attempt(ctx context.Context, m *member, req *ticketsum.ModelRe
 	if err := m.win.acquire(ctx); err != nil {
 		return nil, err
 	}
-	defer m.win.release()
 	gr, err := m.quota.wait(ctx, reserve)
 	if err != nil {
+		m.win.release()
 		return nil, err
 	}
 	actx, cancel := context.WithTimeout(ctx, g.cfg.CallTimeout)
@@ -104,7 +103,7 @@ func (g *Gateway) attempt(ctx context.Context, m *member, req *ticketsum.ModelRe
 	}
 	code := ticketsum.ErrorCodeOf(err)
 	g.cfg.Metrics.Attempt(m.name, code, latency)
-	m.win.record(code == ticketsum.ETHROTTLED)
+	m.win.done(code == ticketsum.ETHROTTLED)
 	switch {
 	case code == ticketsum.ETHROTTLED:
 		gr.refund()

@@ -25,7 +25,8 @@ type member struct {
 	call   ticketsum.Model // Inner middlewares around the priced provider
 	quota  *quota
 	win    *window
-	weight float64 // quota tokens one output token burns
+	weight float64   // quota tokens one output token burns
+	chain  []*member // itself, then its fallbacks in order
 }
 
 // New returns a gateway over models. It returns EINVALID for a bad Config,
@@ -58,7 +59,12 @@ func New(cfg Config, models ...ticketsum.Model) (*Gateway, error) {
 		}
 	}
 	for _, name := range g.names {
-		var m ticketsum.Model = &routed{g: g, m: g.members[name]}
+		mem := g.members[name]
+		mem.chain = []*member{mem}
+		for _, f := range cfg.Fallbacks[name] {
+			mem.chain = append(mem.chain, g.members[f])
+		}
+		var m ticketsum.Model = &routed{g: g, m: mem}
 		for i := len(cfg.Outer) - 1; i >= 0; i-- {
 			m = cfg.Outer[i](m)
 		}

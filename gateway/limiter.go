@@ -13,6 +13,7 @@ import (
 type quota struct {
 	requests *rate.Limiter
 	tokens   *rate.Limiter
+	burst    int // the tokens bucket's burst (Limiter.Burst takes its lock)
 	clock    ticketsum.Clock
 	sleep    func(context.Context, time.Duration) error
 }
@@ -26,7 +27,8 @@ func newQuota(l Limits, clock ticketsum.Clock, sleep func(context.Context, time.
 		q.requests = rate.NewLimiter(rate.Limit(float64(l.RequestsPerMinute)/60), burst(l.RequestsPerMinute))
 	}
 	if l.TokensPerMinute > 0 {
-		q.tokens = rate.NewLimiter(rate.Limit(float64(l.TokensPerMinute)/60), burst(l.TokensPerMinute))
+		q.burst = burst(l.TokensPerMinute)
+		q.tokens = rate.NewLimiter(rate.Limit(float64(l.TokensPerMinute)/60), q.burst)
 	}
 	return q
 }
@@ -48,7 +50,7 @@ func (q *quota) wait(ctx context.Context, n int) (grant, error) {
 		reqs = q.requests.ReserveN(now, 1)
 	}
 	if q.tokens != nil {
-		n = min(n, q.tokens.Burst())
+		n = min(n, q.burst)
 		toks = q.tokens.ReserveN(now, n)
 	} else {
 		n = 0

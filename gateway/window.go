@@ -69,6 +69,18 @@ func (w *window) release() {
 	w.wake()
 }
 
+// done frees a slot and records the attempt's outcome under one lock.
+func (w *window) done(throttled bool) {
+	w.mu.Lock()
+	w.inflight--
+	old, now := w.adapt(throttled)
+	w.wake()
+	w.mu.Unlock()
+	if now != old && w.onChange != nil {
+		w.onChange(now)
+	}
+}
+
 // wake grants slots to waiters while the window has room. w.mu is held.
 func (w *window) wake() {
 	for len(w.waiters) > 0 && w.inflight < int(w.limit) {
@@ -78,10 +90,9 @@ func (w *window) wake() {
 	}
 }
 
-// record notes an attempt's outcome and adapts the limit.
-func (w *window) record(throttled bool) {
-	w.mu.Lock()
-	old := int(w.limit)
+// adapt notes an attempt's outcome and adapts the limit. w.mu is held.
+func (w *window) adapt(throttled bool) (old, now int) {
+	old = int(w.limit)
 	if w.filled == len(w.recent) && w.recent[w.next] {
 		w.throttled--
 	}
@@ -98,13 +109,8 @@ func (w *window) record(throttled bool) {
 		}
 	} else {
 		w.limit = min(w.max, w.limit+1/w.limit)
-		w.wake()
 	}
-	now := int(w.limit)
-	w.mu.Unlock()
-	if now != old && w.onChange != nil {
-		w.onChange(now)
-	}
+	return old, int(w.limit)
 }
 
 // current returns the limit and the calls in flight.
