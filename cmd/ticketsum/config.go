@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -119,7 +120,7 @@ func loadConfig(path string, getenv func(string) string) (Config, error) {
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)
 		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) { // io.EOF: empty file
-			return cfg, ticketsum.Errorf(ticketsum.EINVALID, "config %s: %s", path, yamlMessage(err))
+			return cfg, ticketsum.Errorf(ticketsum.EINVALID, "config %s: %s", path, yamlMessage(err, data))
 		}
 	case explicit || !errors.Is(err, os.ErrNotExist):
 		return cfg, ticketsum.Errorf(ticketsum.EINVALID, "config %s: %v", path, unwrapPathError(err))
@@ -130,8 +131,26 @@ func loadConfig(path string, getenv func(string) string) (Config, error) {
 	return cfg, cfg.validate()
 }
 
-func yamlMessage(err error) string {
-	return strings.TrimPrefix(err.Error(), "yaml: ")
+var yamlLine = regexp.MustCompile(`line (\d+): `)
+
+// yamlMessage turns a YAML decoding error into one line that names the
+// field: the decoder names only the line, so the key on that line is added.
+func yamlMessage(err error, data []byte) string {
+	msg := strings.TrimPrefix(oneLine(strings.TrimPrefix(err.Error(), "yaml: ")), "unmarshal errors: ")
+	m := yamlLine.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	n, _ := strconv.Atoi(m[1])
+	lines := strings.Split(string(data), "\n")
+	if n < 1 || n > len(lines) {
+		return msg
+	}
+	key, _, ok := strings.Cut(strings.TrimSpace(lines[n-1]), ":")
+	if !ok || key == "" {
+		return msg
+	}
+	return "field " + key + " (" + msg + ")"
 }
 
 func unwrapPathError(err error) error {
