@@ -186,7 +186,7 @@ func (s *Server) run(r *http.Request, c *call, now time.Time) (*result, *apiErro
 
 	if !s.wait(r, s.cfg.Latency) {
 		s.settle(ev, q, 0, 0)
-		return nil, newError(408, "ModelTimeoutException", "request ended before the model answered")
+		panic(http.ErrAbortHandler) // the client left or the server is closing
 	}
 	if res.guardIn != nil && res.guardIn.blocked {
 		res.text, res.stop = s.cfg.BlockedMessage, "guardrail_intervened"

@@ -98,7 +98,8 @@ func (s *Server) serveSageMaker(w http.ResponseWriter, r *http.Request, endpoint
 		return
 	}
 	if !s.wait(r, s.cfg.Latency) {
-		return
+		s.settle(ev, q, 0, 0)
+		panic(http.ErrAbortHandler) // the client left or the server is closing
 	}
 	text, cut := truncateTokens(s.cfg.Responder(endpoint, prompt), maxTokens)
 	output := Tokens(text)

@@ -270,10 +270,12 @@ func (s *Server) wait(r *http.Request, d time.Duration) bool {
 	return false
 }
 
-// hang blocks until the request ends or the server closes.
+// hang blocks until the request ends or the server closes, then drops the
+// connection without an answer.
 func (s *Server) hang(r *http.Request) {
 	select {
 	case <-r.Context().Done():
 	case <-s.closing:
 	}
+	panic(http.ErrAbortHandler)
 }
