@@ -6,28 +6,24 @@ import "time"
 type quotaEvent struct {
 	at     time.Time
 	tokens int
+	w      *window // nil once pruned
 }
 
 // window is the sliding-minute record of one quota key; guarded by
 // Server.mu.
 type window struct {
 	events []*quotaEvent
+	sum    int // tokens of events
 }
 
 func (w *window) prune(now time.Time, minute time.Duration) {
 	i := 0
 	for i < len(w.events) && now.Sub(w.events[i].at) >= minute {
+		w.sum -= w.events[i].tokens
+		w.events[i].w = nil
 		i++
 	}
 	w.events = w.events[i:]
-}
-
-func (w *window) tokens() int {
-	n := 0
-	for _, e := range w.events {
-		n += e.tokens
-	}
-	return n
 }
 
 // quotaFor returns the quota of a model and its key, or false.
@@ -67,11 +63,12 @@ func (s *Server) admit(model, base string, input, maxTokens int, now time.Time) 
 	if q.ReserveMaxTokens {
 		cost += maxTokens * q.OutputBurn
 	}
-	if q.TPM > 0 && w.tokens()+cost > q.TPM {
+	if q.TPM > 0 && w.sum+cost > q.TPM {
 		return nil, q, false
 	}
-	e := &quotaEvent{at: now, tokens: cost}
+	e := &quotaEvent{at: now, tokens: cost, w: w}
 	w.events = append(w.events, e)
+	w.sum += cost
 	return e, q, true
 }
 
@@ -81,7 +78,11 @@ func (s *Server) settle(e *quotaEvent, q Quota, input, output int) {
 		return
 	}
 	s.mu.Lock()
-	e.tokens = input + output*q.OutputBurn
+	n := input + output*q.OutputBurn
+	if e.w != nil {
+		e.w.sum += n - e.tokens
+	}
+	e.tokens = n
 	s.mu.Unlock()
 }
 

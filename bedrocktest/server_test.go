@@ -219,3 +219,5 @@ func TestQuotaThrottlesOverRPMAndRecoversNextMinute(t *testing.T) {
 		t.Fatalf("after the window: %v", err)
 	}
 }
+
+func asValidation(err error, target **types.ValidationException) bool { return errors.As(err, target) }
