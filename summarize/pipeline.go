@@ -24,6 +24,11 @@ type Config struct {
 	Store ticketsum.Store
 	// Guard checks the finished summary; nil skips the check.
 	Guard OutputGuard
+	// Model is the model name the Summarizer answers as. When set, Process
+	// skips a ticket whose current summary was made by this model (or as a
+	// fallback for it) for the same thread, so redelivered work costs
+	// nothing. Default "": always summarise.
+	Model string
 	// Principal is recorded on every summary (default "ticketsum-worker").
 	Principal string
 	// Clock stamps summaries (default the system clock).
@@ -111,6 +116,10 @@ func (p *Pipeline) Process(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("load ticket %s: %w", id, err)
 	}
+	if p.upToDate(ctx, t) {
+		p.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "summary up to date", slog.String("ticket_id", id))
+		return nil
+	}
 	s, err := p.Summarize(ctx, t)
 	if err != nil {
 		p.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "summary failed", slog.String("ticket_id", id),
@@ -126,6 +135,19 @@ func (p *Pipeline) Process(ctx context.Context, id string) error {
 		slog.Int("input_tokens", s.Usage.InputTokens), slog.Int("output_tokens", s.Usage.OutputTokens),
 		slog.Float64("cost_usd", s.CostUSD), slog.Duration("latency", s.Latency))
 	return nil
+}
+
+// upToDate reports whether t's current summary is for its thread and was
+// made by (or in place of) the configured model.
+func (p *Pipeline) upToDate(ctx context.Context, t *ticketsum.Ticket) bool {
+	if p.cfg.Model == "" {
+		return false
+	}
+	cur, err := p.cfg.Store.CurrentSummary(ctx, t.ID)
+	if err != nil {
+		return false // no summary yet, or the check failed: summarise
+	}
+	return cur.ContentHash == t.ContentHash() && (cur.Model == p.cfg.Model || cur.RequestedModel == p.cfg.Model)
 }
 
 // CheckShape checks the rules every summary follows: not empty, one

@@ -61,6 +61,13 @@ func (m *memStore) SaveSummary(ctx context.Context, s *ticketsum.Summary) (bool,
 }
 
 func (m *memStore) CurrentSummary(ctx context.Context, id string) (*ticketsum.Summary, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i := len(m.saved) - 1; i >= 0; i-- {
+		if m.saved[i].TicketID == id {
+			return m.saved[i], nil
+		}
+	}
 	return nil, ticketsum.Errorf(ticketsum.ENOTFOUND, "none")
 }
 
@@ -157,6 +164,35 @@ func TestPipelineProcess(t *testing.T) {
 	}
 	if err := p.Process(context.Background(), "missing"); ticketsum.ErrorCodeOf(err) != ticketsum.ENOTFOUND {
 		t.Fatalf("missing ticket: %v", err)
+	}
+}
+
+func TestPipelineProcessSkipsUpToDate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := &memStore{tickets: map[string]*ticketsum.Ticket{}}
+	tk := mustTicket(t)
+	store.UpsertTicket(ctx, tk)
+	p, err := summarize.New(summarize.Config{Store: store, Model: "fake", Summarizer: &fakeSummarizer{text: "Fixed.", status: ticketsum.StatusResolved}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := p.Process(ctx, "T-1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(store.saved) != 1 {
+		t.Fatalf("same thread summarised %d times, want once", len(store.saved))
+	}
+	edited := mustTicket(t)
+	edited.Messages = append(edited.Messages, ticketsum.Message{Role: ticketsum.RoleAgent, Body: "Done."})
+	store.UpsertTicket(ctx, edited)
+	if err := p.Process(ctx, "T-1"); err != nil {
+		t.Fatal(err)
+	}
+	if len(store.saved) != 2 || store.saved[1].ContentHash != edited.ContentHash() {
+		t.Fatalf("changed thread not summarised again: %d summaries", len(store.saved))
 	}
 }
 

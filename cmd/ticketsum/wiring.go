@@ -72,5 +72,5 @@ func (w *wiring) pipeline(ctx context.Context, model string, store ticketsum.Sto
 	if err != nil {
 		return nil, err
 	}
-	return summarize.New(summarize.Config{Summarizer: s, Store: store, Logger: w.logger})
+	return summarize.New(summarize.Config{Summarizer: s, Store: store, Model: model, Logger: w.logger})
 }
