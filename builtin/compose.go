@@ -16,8 +16,8 @@ const (
 // statusSentences state the resolution status.
 var statusSentences = map[ticketsum.Status]string{
 	ticketsum.StatusResolved:         "The issue is resolved.",
-	ticketsum.StatusAwaitingCustomer: "The agent is waiting for the customer's reply.",
-	ticketsum.StatusAwaitingSupport:  "The customer is waiting for support.",
+	ticketsum.StatusAwaitingCustomer: "The agent is waiting for the customer to reply.",
+	ticketsum.StatusAwaitingSupport:  "The customer is waiting for the agent to reply.",
 }
 
 // compose writes the summary: the customer's issue, what the agent did and
@@ -25,8 +25,10 @@ var statusSentences = map[ticketsum.Status]string{
 // removed.
 func (s *Summarizer) compose(d *digest) (string, []string) {
 	var parts []string
-	if c := pick(d.customer, func(st sentence) float64 { return scoreIssue(d, st) }); c != nil {
+	if c := pick(d.customer, func(st sentence) float64 { return scoreIssue(d, st) }); c != nil && strings.HasSuffix(c.text, "?") {
 		parts = append(parts, issueClause(c))
+	} else if c != nil {
+		parts = append(parts, issueClause(extend(d.customer, c, 10)))
 	} else {
 		parts = append(parts, "The customer contacted support.")
 	}
@@ -44,6 +46,25 @@ func (s *Summarizer) compose(d *digest) (string, []string) {
 		flags = append(flags, "output:profanity")
 	}
 	return text + " " + status, flags
+}
+
+// extend joins a short sentence with the next one of the same message, so
+// that "Still broken." carries what is broken.
+func extend(cands []sentence, st *sentence, short int) *sentence {
+	if len(st.words) >= short {
+		return st
+	}
+	for i := range cands {
+		n := &cands[i]
+		if n.role == st.role && n.turn == st.turn && n.pos == st.pos+1 {
+			words := append(append([]string(nil), st.words...), n.words...)
+			if last := words[len(st.words)-1]; !strings.ContainsAny(last[len(last)-1:], ".!?,;:") {
+				words[len(st.words)-1] = last + ","
+			}
+			return &sentence{role: st.role, turn: st.turn, pos: st.pos, last: st.last, text: st.text, words: words}
+		}
+	}
+	return st
 }
 
 // pick returns the best-scoring sentence, the earliest on ties.
@@ -74,7 +95,7 @@ func scoreIssue(d *digest, st sentence) float64 {
 		score += 1
 	}
 	if st.pos == 0 {
-		score += 1
+		score += 2
 	}
 	lower := strings.ToLower(st.text)
 	if containsAny(lower+" ", problemWords) {
@@ -157,7 +178,7 @@ var firstPerson = map[string]string{"i": "they", "i'm": "they are", "im": "they 
 var agentPerson = map[string]string{"we": "they", "we're": "they are", "we've": "they have", "we'll": "they will",
 	"we’ll": "they will", "we’re": "they are", "our": "their", "us": "them", "i": "they", "i'm": "they are",
 	"i'll": "they will", "i've": "they have", "me": "them", "my": "their", "you": "the customer",
-	"your": "their", "you're": "the customer is", "you’re": "the customer is", "yourself": "themselves"}
+	"your": "their", "you're": "the customer is", "we'd": "they would", "we’d": "they would", "i'd": "they would", "am": "are", "you’re": "the customer is", "yourself": "themselves"}
 
 // issueClause states the customer's issue in the third person.
 func issueClause(st *sentence) string {
@@ -166,17 +187,14 @@ func issueClause(st *sentence) string {
 	question := strings.HasSuffix(st.text, "?")
 	switch {
 	case whWords[first]:
-		return "Customer is asking " + limitWords(rewrite(words, firstPerson), issueWords) + "."
-	case question && auxWords[first] && len(words) > 2 && subjects[strings.ToLower(trimPunct(words[1]))]:
-		swapped := append([]string{words[1], strings.ToLower(words[0])}, words[2:]...)
-		if doWords[first] {
-			swapped = append([]string{words[1]}, words[2:]...)
-		}
-		return "Customer is asking whether " + limitWords(rewrite(swapped, firstPerson), issueWords) + "."
+		return "The customer is asking " + limitWords(rewrite(words, firstPerson), issueWords) + "."
 	case question:
-		return "Customer is asking " + limitWords(rewrite(words, firstPerson), issueWords) + "."
+		if body, ok := whether(words, firstPerson); ok {
+			return "The customer is asking " + limitWords(body, issueWords) + "."
+		}
+		return "The customer is asking " + limitWords(rewrite(words, firstPerson), issueWords) + "."
 	}
-	return "Customer is complaining that " + limitWords(rewrite(words, firstPerson), issueWords) + "."
+	return "The customer is complaining that " + limitWords(rewrite(words, firstPerson), issueWords) + "."
 }
 
 var (
@@ -188,10 +206,54 @@ var (
 		"that": true, "he": true, "she": true, "you": true}
 )
 
-var requestLeads = []string{"please ", "kindly ", "can you please ", "could you please ", "can you ", "could you ",
-	"would you ", "will you ", "can we have you ", "could we have you ", "may we ask you to ", "pls ", "plz ",
-	"would you mind ", "we'd like you to ", "we would like you to ", "we need you to ", "we'll need you to ",
-	"i'd like you to ", "we'd ask that you ", "we ask that you "}
+// whether turns a yes/no question into an indirect one: "Are you able to
+// send a DM?" becomes "whether the customer is able to send a DM", "Does
+// restarting help?" becomes "whether restarting help". It reports false
+// when the question does not open with an auxiliary verb.
+func whether(words []string, persons map[string]string) (string, bool) {
+	first := strings.ToLower(trimPunct(words[0]))
+	if !auxWords[first] || len(words) < 3 {
+		return "", false
+	}
+	if subjects[strings.ToLower(trimPunct(words[1]))] {
+		subj := rewrite(words[1:2], persons)
+		aux := first
+		if subj == "the customer" {
+			if to, ok := singular[aux]; ok {
+				aux = to
+			}
+		} else if subj == "they" {
+			if to, ok := plural[aux]; ok {
+				aux = to
+			}
+		}
+		if doWords[first] {
+			return "whether " + subj + " " + rewrite(words[2:], persons), true
+		}
+		return "whether " + subj + " " + aux + " " + rewrite(words[2:], persons), true
+	}
+	if doWords[first] {
+		return "whether " + rewrite(words[1:], persons), true
+	}
+	return "", false
+}
+
+// plural fixes an auxiliary verb after "they" (from "I").
+var plural = map[string]string{"am": "are", "is": "are", "was": "were", "has": "have", "does": "do"}
+
+// requestLeads open requests to the customer, longest first.
+var requestLeads = []string{"can you please ", "could you please ", "would you please ", "would you mind ",
+	"may we ask you to ", "we'd like you to ", "we would like you to ", "we need you to ", "we'll need you to ",
+	"i'd like you to ", "we'd ask that you ", "we ask that you ", "can we have you ", "could we have you ",
+	"please ", "kindly ", "can you ", "could you ", "would you ", "will you ", "pls ", "plz "}
+
+// informLeads open notices: "Please note that ...".
+var informLeads = []string{"please be informed that ", "please be advised that ", "please note that ",
+	"kindly note that ", "kindly be informed that ", "please be aware that ", "just so you know, ", "fyi "}
+
+// offerLeads open offers: "Would you like us to check?"
+var offerLeads = []string{"would you like us to ", "would you like me to ", "do you want us to ", "do you want me to ",
+	"shall we ", "should we ", "can we ", "may we "}
 
 // imperatives open instructions to the customer.
 var imperatives = map[string]bool{"try": true, "make": true, "go": true, "reach": true, "check": true,
@@ -202,32 +264,56 @@ var imperatives = map[string]bool{"try": true, "make": true, "go": true, "reach"
 	"hit": true, "reset": true, "remove": true, "install": true, "uninstall": true, "power": true,
 	"unplug": true, "reboot": true, "shoot": true, "refer": true, "apply": true, "download": true,
 	"confirm": true, "provide": true, "share": true, "fill": true, "submit": true, "see": true, "speak": true,
-	"ask": true, "wait": true, "disable": true, "enable": true, "navigate": true, "hold": true, "tweet": true, "message": true}
+	"ask": true, "wait": true, "connect": true, "chat": true, "continue": true, "look": true, "verify": true,
+	"double-check": true, "find": true, "start": true, "get": true, "pull": true, "write": true, "read": true, "disable": true, "enable": true, "navigate": true, "hold": true, "tweet": true, "message": true}
 
 // actionClause states what the agent did.
 func actionClause(st *sentence) string {
 	words := calm(st.words)
 	lower := strings.ToLower(strings.Join(words, " "))
+	for _, lead := range offerLeads {
+		if strings.HasPrefix(lower, lead) && len(words) > len(strings.Fields(lead)) {
+			return "The agent offered to " + limitWords(rewrite(words[len(strings.Fields(lead)):], agentPerson), actionWords) + "."
+		}
+	}
+	for _, lead := range informLeads {
+		if strings.HasPrefix(lower, lead) && len(words) > len(strings.Fields(lead)) {
+			return "The agent informed the customer that " + limitWords(rewrite(words[len(strings.Fields(lead)):], agentPerson), actionWords) + "."
+		}
+	}
 	for _, lead := range requestLeads {
 		if strings.HasPrefix(lower, lead) {
 			rest := words[len(strings.Fields(lead)):]
 			if len(rest) > 0 {
-				return "Agent asked the customer to " + limitWords(rewrite(rest, agentPerson), actionWords) + "."
+				return "The agent asked the customer to " + limitWords(rewrite(rest, agentPerson), actionWords) + "."
 			}
 		}
 	}
-	for len(words) > 1 {
+	if strings.HasSuffix(st.text, "?") {
+		if body, ok := whether(words, agentPerson); ok {
+			return "The agent asked " + limitWords(body, actionWords) + "."
+		}
+	}
+	for len(words) > 2 {
 		w := strings.ToLower(trimPunct(words[0]))
-		if w == "let's" || w == "lets" || w == "let’s" || w == "just" || w == "so" || w == "first" || w == "also" || w == "then" {
+		next := strings.ToLower(trimPunct(words[1]))
+		switch {
+		case w == "let's" || w == "lets" || w == "let’s" || w == "so" || w == "first" || w == "also" || w == "then" || w == "now":
 			words = words[1:]
+			continue
+		case w == "just" && imperatives[next]:
+			words = words[1:]
+			continue
+		case w == "have" && next == "you":
+			words = words[2:]
 			continue
 		}
 		break
 	}
 	if imperatives[strings.ToLower(trimPunct(words[0]))] {
-		return "Agent suggested that the customer " + limitWords(rewrite(words, agentPerson), actionWords) + "."
+		return "The agent suggested that the customer " + limitWords(rewrite(words, agentPerson), actionWords) + "."
 	}
-	return "Agent stated that " + limitWords(rewrite(words, agentPerson), actionWords) + "."
+	return "The agent stated that " + limitWords(rewrite(words, agentPerson), actionWords) + "."
 }
 
 // calm lowercases a shouted sentence, one mostly in capitals.
@@ -291,7 +377,7 @@ func rewrite(words []string, persons map[string]string) string {
 }
 
 // singular fixes the verb after "the customer" (from "you").
-var singular = map[string]string{"are": "is", "were": "was", "have": "has", "don't": "doesn't", "do": "does", "need": "needs", "want": "wants", "can't": "cannot"}
+var singular = map[string]string{"am": "is", "are": "is", "were": "was", "have": "has", "don't": "doesn't", "do": "does", "need": "needs", "want": "wants", "can't": "cannot"}
 
 // limitWords keeps at most n words of s, ending cleanly without a dangling
 // conjunction or comma.

@@ -65,7 +65,7 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 			text := sc.scrub(raw, tu.role == ticketsum.RoleAgent && i == len(sents)-1)
 			text = stripPleasantry(text)
 			words := strings.Fields(text)
-			if len(words) == 0 || !hasLetters(text) {
+			if len(words) == 0 || !hasLetters(text) || isMarker(text) {
 				continue
 			}
 			st := sentence{role: tu.role, turn: tu.index, pos: i, text: text, words: words}
@@ -194,4 +194,10 @@ func wordCount(s string) int { return len(strings.Fields(s)) }
 func gluedSentence(line string, i, j int) bool {
 	return i > 0 && j+1 < len(line) && line[i-1] >= 'a' && line[i-1] <= 'z' && line[j+1] >= 'A' && line[j+1] <= 'Z' &&
 		(j+2 >= len(line) || line[j+2] >= 'a' && line[j+2] <= 'z')
+}
+
+// isMarker reports whether s is one of thread's markers, such as
+// "[log: 120 lines omitted]".
+func isMarker(s string) bool {
+	return strings.HasPrefix(s, "[") && strings.HasSuffix(s, "omitted]")
 }

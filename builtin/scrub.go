@@ -84,6 +84,7 @@ func (sc *scrubber) harvest(text string) {
 			}
 		}
 	}
+	sc.harvestVocatives(words)
 	lines := strings.Split(strings.TrimSpace(text), "\n")
 	last := strings.Fields(lines[len(lines)-1])
 	if len(last) == 1 || len(last) == 2 && strings.Trim(last[0], "-~^*/") == "" {
@@ -115,6 +116,33 @@ func (sc *scrubber) harvest(text string) {
 	}
 }
 
+// harvestVocatives collects names addressed in passing: a capitalised word
+// after a comma or "you" and before a comma or end mark ("nope, Demarton,
+// you may", "a refund for you Sonal, can you"), and sign-off tokens such as
+// "*RachaelTansey" or "- Taz".
+func (sc *scrubber) harvestVocatives(words []string) {
+	for i, w := range words {
+		core := trimPunct(w)
+		if !isCapitalised(core) || notNames[strings.ToLower(core)] || len(core) < 2 {
+			continue
+		}
+		if (w[0] == '*' || w[0] == '~' || w[0] == '^') && len(core) >= 3 {
+			sc.greeted[core] = true
+			continue
+		}
+		if i == 0 {
+			continue
+		}
+		prev := words[i-1]
+		afterDash := prev == "-" || prev == "~" || prev == "--"
+		afterComma := strings.HasSuffix(prev, ",") || strings.EqualFold(trimPunct(prev), "you") && !strings.ContainsAny(prev, ".!?")
+		endsClause := strings.ContainsAny(w[len(w)-1:], ",!?") || strings.HasSuffix(w, ".") && i == len(words)-1
+		if afterDash && (i == len(words)-1 || !isCapitalised(words[i+1])) || afterComma && endsClause && core == strings.TrimRight(w, ",!?.") {
+			sc.greeted[core] = true
+		}
+	}
+}
+
 // scrub returns s without personal data. atEnd marks the last sentence of
 // an agent's message, where initials such as "MT" or "/JI" sign it.
 func (sc *scrubber) scrub(s string, atEnd bool) string {
@@ -139,7 +167,8 @@ func (sc *scrubber) scrub(s string, atEnd bool) string {
 			sc.handles[lower] && (i == 0 || !isCapitalised(core) || len(core) > 6),
 			sc.greeted[core] || sc.greeted[strings.TrimSuffix(core, "'s")] || sc.gluedName(core),
 			sc.names[lower] && (isCapitalised(core) || !commonWordNames[lower]),
-			isInitials(w) && (atEnd && i == len(words)-1 || strings.ContainsAny(w[:1], "/^*~")):
+			isInitials(w) && (atEnd && i == len(words)-1 || strings.ContainsAny(w[:1], "/^*~")),
+			strings.ContainsAny(w[:1], "*~^") && isCapitalised(core) && len(core) >= 3:
 			keep[i] = false
 		}
 	}
@@ -328,7 +357,8 @@ func tidy(s string) string {
 // pleasantries open sentences that carry no content before a comma.
 var pleasantries = []string{"hi", "hello", "hey", "dear", "thanks", "thank you", "sorry", "apologies",
 	"we apologize", "we apologise", "i'm sorry", "we're sorry", "good morning", "good afternoon",
-	"good evening", "ok", "okay", "oh", "ah", "great", "alright", "yes", "no worries", "hiya", "cheers"}
+	"good evening", "ok", "okay", "oh", "ah", "great", "alright", "yes", "no worries", "hiya", "cheers",
+	"perfect", "awesome", "excellent", "no problem", "of course", "absolutely", "sure", "understood", "got it"}
 
 // stripPleasantry removes a greeting or thanks that opens s up to the first
 // comma or exclamation mark within six words: "Hi there, the cavalry's
@@ -338,6 +368,9 @@ func stripPleasantry(s string) string {
 	for _, p := range pleasantries {
 		if !strings.HasPrefix(lower, p) || len(lower) > len(p) && isLetter(rune(lower[len(p)])) {
 			continue
+		}
+		if len(s) > len(p) && (s[len(p)] == ',' || s[len(p)] == '!') && len(s) > len(p)+1 && s[len(p)+1] != ' ' {
+			return s[len(p)+1:] // "Hi,How long ..."
 		}
 		words := strings.Fields(s)
 		if len(words) > 2 && notNames[strings.ToLower(trimPunct(words[1]))] && greetings[strings.ToLower(trimPunct(words[0]))] && !strings.ContainsAny(words[0], ",!.") {
@@ -350,6 +383,9 @@ func stripPleasantry(s string) string {
 			if strings.HasSuffix(words[i], ",") || strings.HasSuffix(words[i], "!") || strings.HasSuffix(words[i], ".") {
 				return strings.Join(words[i+1:], " ")
 			}
+		}
+		if first := strings.ToLower(words[0]); len(words) > 2 && (first == "hi" || first == "hello" || first == "hey" || first == "dear" || first == "hiya") {
+			return strings.Join(words[1:], " ") // "dear need a direct flight"
 		}
 		return s
 	}
