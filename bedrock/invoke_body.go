@@ -1,6 +1,7 @@
 package bedrock
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 
@@ -84,7 +85,13 @@ func (m *Model) nativeBody(req *ticketsum.ModelRequest) ([]byte, error) {
 	default:
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "bedrock: no InvokeModel body for %s: use the converse API", m.cfg.ModelID)
 	}
-	return json.Marshal(b)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // keep <|eot_id|> and <s> readable in logs
+	if err := enc.Encode(b); err != nil {
+		return nil, ticketsum.Errorf(ticketsum.EINTERNAL, "bedrock: encode %s body: %w", m.ref.Family, err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 func anthropicMessages(req *ticketsum.ModelRequest) []any {
@@ -126,7 +133,7 @@ func mistralPrompt(req *ticketsum.ModelRequest) string {
 			}
 			b.WriteString("[INST] " + text + " [/INST]")
 		} else {
-			b.WriteString(msg.Content + "</s>")
+			b.WriteString(" " + msg.Content + "</s>")
 		}
 	}
 	return b.String()
