@@ -92,6 +92,9 @@ func TestBuiltinAgainstBaselines(t *testing.T) {
 		}
 		t.Log("\n" + table.String())
 		if *workedOut != "" {
+			if err := os.MkdirAll(*workedOut, 0o755); err != nil {
+				t.Fatal(err)
+			}
 			out := filepath.Join(*workedOut, strings.TrimSuffix(filepath.Base(name), ".jsonl")+"-builtin.txt")
 			if err := os.WriteFile(out, []byte(table.String()), 0o644); err != nil {
 				t.Fatal(err)

@@ -143,8 +143,12 @@ func normaliseNumber(n string) string {
 
 func addNumber(set map[string]bool, n string) {
 	set[normaliseNumber(n)] = true
-	// "10:30" also supports "10" and "30"; "1.5" supports itself only.
+	// "10:30" also supports "10" and "30"; "4.1" also supports "4", as a
+	// summary may shorten a version; "1,200" supports "1200" only.
 	for _, part := range timeSplitRE.Split(n, -1) {
 		set[normaliseNumber(part)] = true
+	}
+	if whole, _, ok := strings.Cut(n, "."); ok {
+		set[normaliseNumber(whole)] = true
 	}
 }

@@ -116,6 +116,8 @@ func TestUnsupported(t *testing.T) {
 		{"The customer paid 1200 dollars for a 5 year old router.", ""},
 		{"The agent scheduled the update at 10:30 via the iPhone app.", ""},
 		{"The router drops every 15 minutes.", "15"},
+		{"The customer paid 200 dollars.", "200"}, // not a part of 1,200
+		{"The firmware update is due at 10.", ""}, // part of 10:30
 		{"The customer's Netgear R7000 router drops.", "Netgear,R7000"},
 		{"Firmware matters. Customer support helped.", ""}, // sentence starts and common words
 		{"The agent escalated to Tier2 in Berlin.", "Tier2,Berlin"},

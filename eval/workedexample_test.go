@@ -55,7 +55,8 @@ func firstWords(s string, n int) string {
 // workedResponder plays three models of different quality behind the fake
 // Bedrock server. It reads the ticket the prompt carries and answers
 // extractively: the "large" model well, the "small" one more briefly, the
-// "micro" one by copying text verbatim, often too long and without a status.
+// "micro" one by copying text verbatim, often too long and without a status,
+// sometimes with an invented credit.
 // A repair prompt (the responder sees only the last user turn, not the
 // draft) gets a generic, compliant answer, except from the micro model.
 func workedResponder(model, p string) string {
@@ -120,6 +121,9 @@ func workedResponder(model, p string) string {
 		return firstWords(s, 45) + "\nSTATUS: " + string(status)
 	default:
 		s := handleRE.ReplaceAllString(cust+" "+agentLast, "")
+		if roll == 4 {
+			s += " A credit of 20 dollars was applied to the account." // invented
+		}
 		if roll < 3 {
 			return s // no status line
 		}
@@ -163,7 +167,7 @@ func TestWorkedExampleThreeModels(t *testing.T) {
 				return summarize.NewLLM(summarize.LLMConfig{Model: m, Prompt: tmpl, ContextWindow: 200_000})
 			}}
 	}
-	bars, err := eval.ParseBars("rougeL>=22, format_compliance>=95, pii_leaks<=0")
+	bars, err := eval.ParseBars("rougeL>=22, format_compliance>=95, pii_leaks<=0, hallucination_rate<=5")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,6 +177,7 @@ func TestWorkedExampleThreeModels(t *testing.T) {
 		},
 		Concurrency: 8,
 		Bars:        bars,
+		KeepItems:   true,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -181,14 +186,38 @@ func TestWorkedExampleThreeModels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	store, err := eval.NewJSONLStore(filepath.Join(t.TempDir(), "eval-history.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.SaveRun(ctx, eval.NewRun(rep, map[string]string{"concurrency": "8", "dataset": path})); err != nil {
+		t.Fatal(err)
+	}
+	runs, err := store.ListRuns(ctx)
+	if err != nil || len(runs) != 1 || runs[0].Cheapest != rep.Cheapest {
+		t.Fatalf("history: %v runs, err %v", len(runs), err)
+	}
 	if *workedOut != "" {
 		writeWorked(t, rep)
+		f, err := os.Create(filepath.Join(*workedOut, "history.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := eval.WriteHistory(f, runs); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var table strings.Builder
 	if err := rep.WriteTable(&table); err != nil {
 		t.Fatal(err)
 	}
 	t.Log("\n" + table.String())
+	for _, it := range rep.Items {
+		if len(it.Unsupported) > 0 && testing.Verbose() {
+			t.Logf("%s %s unsupported %v", it.Config, it.TicketID, it.Unsupported)
+		}
+	}
 	if rep.Cheapest != "haiku-3.5" {
 		t.Errorf("cheapest passing configuration = %q, want haiku-3.5\n%s", rep.Cheapest, table.String())
 	}
