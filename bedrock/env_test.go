@@ -19,7 +19,7 @@ func isolateAWSEnv(t *testing.T) string {
 	for _, k := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID",
 		"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME",
 		"AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_WEB_IDENTITY_TOKEN_FILE",
-		"AWS_ROLE_ARN", "AWS_BEARER_TOKEN_BEDROCK", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"} {
+		"AWS_ROLE_ARN", "AWS_BEARER_TOKEN_BEDROCK", "AWS_CA_BUNDLE", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"} {
 		t.Setenv(k, "")
 	}
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
@@ -30,7 +30,9 @@ func isolateAWSEnv(t *testing.T) string {
 
 // Not parallel: it sets environment variables.
 func TestStandardAWSChainRoutesToTheEndpointFromEnv(t *testing.T) {
-	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{Region: "eu-west-1"})
+	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{Region: "eu-west-1", APIKey: "bedrock-api-key-1", TLS: true})
+	bundle := filepath.Join(t.TempDir(), "ca.pem")
+	writeFile(t, bundle, string(srv.CertificatePEM()))
 	cases := []struct {
 		name string
 		env  map[string]string
@@ -41,12 +43,15 @@ func TestStandardAWSChainRoutesToTheEndpointFromEnv(t *testing.T) {
 		{"global endpoint", map[string]string{"AWS_ENDPOINT_URL": srv.URL, "AWS_REGION": "eu-west-1",
 			"AWS_ACCESS_KEY_ID": "AKIDGLOBAL", "AWS_SECRET_ACCESS_KEY": "secret"}, "AKIDGLOBAL"},
 		{"profile", map[string]string{"AWS_PROFILE": "ticketsum", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": srv.URL}, "AKIDPROFILE"},
+		{"bedrock API key", map[string]string{"AWS_BEARER_TOKEN_BEDROCK": "bedrock-api-key-1", "AWS_REGION": "eu-west-1",
+			"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": srv.URL}, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := isolateAWSEnv(t)
 			writeFile(t, filepath.Join(dir, "config"), "[profile ticketsum]\nregion = eu-west-1\n")
 			writeFile(t, filepath.Join(dir, "credentials"), "[ticketsum]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = secret\n")
+			t.Setenv("AWS_CA_BUNDLE", bundle)
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}
@@ -58,6 +63,12 @@ func TestStandardAWSChainRoutesToTheEndpointFromEnv(t *testing.T) {
 				t.Fatal(err)
 			}
 			req, _ := srv.LastRequest()
+			if tc.akid == "" {
+				if auth := req.Header.Get("Authorization"); auth != "Bearer bedrock-api-key-1" {
+					t.Errorf("Authorization = %q, want the API key", auth)
+				}
+				return
+			}
 			if auth := req.Header.Get("Authorization"); !strings.Contains(auth, "Credential="+tc.akid+"/") || !strings.Contains(auth, "/eu-west-1/bedrock/aws4_request") {
 				t.Errorf("Authorization = %q", auth)
 			}

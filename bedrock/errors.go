@@ -30,6 +30,9 @@ func (m *Model) translate(err error) error {
 	if errors.As(err, &ae) {
 		return m.translateAPI(ae, err)
 	}
+	if strings.Contains(err.Error(), "bearer token with HTTP request requires HTTPS") {
+		return ticketsum.Errorf(ticketsum.EINVALID, "a Bedrock API key (AWS_BEARER_TOKEN_BEDROCK) needs an https endpoint: fix AWS_ENDPOINT_URL_BEDROCK_RUNTIME or use AWS credentials: %w", err)
+	}
 	if CredentialsError(err) {
 		return ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "no AWS credentials found: set AWS_PROFILE (and run `aws sso login`) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run with an IAM role: %w", err)
 	}

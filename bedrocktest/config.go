@@ -19,6 +19,11 @@ type Config struct {
 	// APIKey, when set, is accepted as a Bedrock API key
 	// ("Authorization: Bearer <key>") instead of a SigV4 signature.
 	APIKey string
+	// TLS serves HTTPS with a self-signed certificate (Client and AWSConfig
+	// trust it; CertificatePEM gives it for AWS_CA_BUNDLE). Bedrock API
+	// keys need it: the SDK sends bearer tokens over HTTPS only.
+	// Default false (plain HTTP).
+	TLS bool
 	// Responder writes the answer to a prompt. For chat bodies (Converse,
 	// Claude, Nova, Mistral chat) the prompt is the text of the last user
 	// turn; for text-completion bodies (Llama, Mistral, Titan) it is the

@@ -1,6 +1,7 @@
 package bedrocktest
 
 import (
+	"encoding/pem"
 	"math/rand"
 	"net/http"
 	"net/http/httptest"
@@ -67,14 +68,20 @@ func NewServer(cfg Config) (*Server, error) {
 	for _, f := range cfg.Faults {
 		s.faults = append(s.faults, &faultState{Fault: f})
 	}
-	s.srv = httptest.NewServer(s)
-	s.URL = s.srv.URL
-	s.client = &http.Client{Transport: &http.Transport{
+	transport := &http.Transport{
 		Proxy:               nil,
 		MaxIdleConns:        2048,
 		MaxIdleConnsPerHost: 2048,
 		IdleConnTimeout:     90 * time.Second,
-	}}
+	}
+	if cfg.TLS {
+		s.srv = httptest.NewTLSServer(s)
+		transport.TLSClientConfig = s.srv.Client().Transport.(*http.Transport).TLSClientConfig.Clone()
+	} else {
+		s.srv = httptest.NewServer(s)
+	}
+	s.URL = s.srv.URL
+	s.client = &http.Client{Transport: transport}
 	return s, nil
 }
 
@@ -112,6 +119,15 @@ func (s *Server) Close() {
 // Client returns an HTTP client for the server that keeps up to 2048 idle
 // connections, so that benchmarks with many concurrent calls reuse them.
 func (s *Server) Client() *http.Client { return s.client }
+
+// CertificatePEM returns the server's TLS certificate in PEM, for
+// AWS_CA_BUNDLE, or nil when the server does not use TLS.
+func (s *Server) CertificatePEM() []byte {
+	if !s.cfg.TLS {
+		return nil
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.srv.Certificate().Raw})
+}
 
 // Region returns the region the server expects requests to be signed for.
 func (s *Server) Region() string { return s.cfg.Region }
