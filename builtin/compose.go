@@ -105,6 +105,7 @@ func scoreIssue(d *digest, st sentence) float64 {
 		score += 0.5
 	}
 	score += overlap(d.subject, lower)
+	score -= 0.3 * float64(min(st.removed, 3))
 	n := len(st.words)
 	switch {
 	case n < 4:
@@ -147,6 +148,7 @@ func scoreAction(d *digest, st sentence) float64 {
 	if strings.HasSuffix(st.text, "?") {
 		score += 0.3
 	}
+	score -= 0.3 * float64(min(st.removed, 3))
 	if len(st.words) < 4 {
 		score -= 3
 	}

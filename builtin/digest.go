@@ -24,6 +24,9 @@ type sentence struct {
 	last  bool
 	text  string // scrubbed text
 	words []string
+	// removed counts the words scrubbed out: a sentence full of personal
+	// data reads badly once scrubbed.
+	removed int
 }
 
 // digest is what the summariser knows about a ticket.
@@ -57,18 +60,18 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 	}
 	d.lastCust, d.lastAgent = counts[ticketsum.RoleCustomer], counts[ticketsum.RoleAgent]
 	sc := newScrubber(t, d.turns)
-	d.subject = sc.scrub(t.Subject, false)
+	d.subject, _ = sc.scrub(t.Subject, false)
 	for _, tu := range d.turns {
 		d.inputWords += len(strings.Fields(tu.text))
 		sents := splitSentences(tu.text)
 		for i, raw := range sents {
-			text := sc.scrub(raw, tu.role == ticketsum.RoleAgent && i == len(sents)-1)
+			text, removed := sc.scrub(raw, tu.role == ticketsum.RoleAgent && i == len(sents)-1)
 			text = stripPleasantry(text)
 			words := strings.Fields(text)
 			if len(words) == 0 || !hasLetters(text) || isMarker(text) {
 				continue
 			}
-			st := sentence{role: tu.role, turn: tu.index, pos: i, text: text, words: words}
+			st := sentence{role: tu.role, turn: tu.index, pos: i, text: text, words: words, removed: removed}
 			if tu.role == ticketsum.RoleCustomer {
 				st.last = tu.index == d.lastCust-1
 				d.customer = append(d.customer, st)

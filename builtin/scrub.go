@@ -143,17 +143,23 @@ func (sc *scrubber) harvestVocatives(words []string) {
 	}
 }
 
-// scrub returns s without personal data. atEnd marks the last sentence of
-// an agent's message, where initials such as "MT" or "/JI" sign it.
-func (sc *scrubber) scrub(s string, atEnd bool) string {
+// scrub returns s without personal data, and how many words it removed or
+// replaced. Links become "a link" and emails "an email address"; names,
+// handles, phone and card numbers and long digit runs are dropped. atEnd
+// marks the last sentence of an agent's message, where initials such as
+// "MT" or "/JI" sign it.
+func (sc *scrubber) scrub(s string, atEnd bool) (string, int) {
 	words := strings.Fields(s)
 	keep := make([]bool, len(words))
 	for i := range words {
 		keep[i] = true
 	}
 	dropNumberRuns(words, keep)
+	repl := make([]string, len(words))
+	removed := 0
 	for i, w := range words {
 		if !keep[i] {
+			removed++
 			continue
 		}
 		core := trimPunct(w)
@@ -161,18 +167,28 @@ func (sc *scrubber) scrub(s string, atEnd bool) string {
 		switch {
 		case core == "":
 			keep[i] = hasAlnum(w) || w == "&" || w == "-"
-		case strings.HasPrefix(w, "@") || strings.HasPrefix(core, "@"), strings.Contains(core, "@"),
-			isURL(core), strings.HasPrefix(core, "__"),
-			strings.Contains(w, "<LINK>") || strings.EqualFold(core, "link") && strings.Contains(w, "<"),
+			continue
+		case strings.HasPrefix(w, "@") || strings.HasPrefix(core, "@"):
+			keep[i] = false
+			continue // handles open tweets; dropping them leaves no gap
+		case strings.Contains(core, "@") && strings.Contains(core[strings.IndexByte(core, '@'):], "."):
+			repl[i] = "an email address"
+		case isURL(core) || strings.Contains(w, "<LINK>") || strings.EqualFold(core, "link") && strings.Contains(w, "<"):
+			repl[i] = "a link"
+		case strings.Contains(core, "@"), strings.HasPrefix(core, "__"),
 			sc.handles[lower] && (i == 0 || !isCapitalised(core) || len(core) > 6),
 			sc.greeted[core] || sc.greeted[strings.TrimSuffix(core, "'s")] || sc.gluedName(core),
 			sc.names[lower] && (isCapitalised(core) || !commonWordNames[lower]),
 			isInitials(w) && (atEnd && i == len(words)-1 || strings.ContainsAny(w[:1], "/^*~")),
 			strings.ContainsAny(w[:1], "*~^") && isCapitalised(core) && len(core) >= 3:
 			keep[i] = false
+		default:
+			continue
 		}
+		removed++
 	}
 	var b strings.Builder
+	lastRepl := ""
 	for i, w := range words {
 		if !keep[i] {
 			// Keep the punctuation that ended a dropped word, so that
@@ -182,7 +198,16 @@ func (sc *scrubber) scrub(s string, atEnd bool) string {
 			}
 			continue
 		}
-		w = stripSymbols(w)
+		if repl[i] != "" {
+			if repl[i] == lastRepl {
+				continue // "a link a link"
+			}
+			lastRepl = repl[i]
+			w = repl[i] + trailingPunct(w)
+		} else {
+			lastRepl = ""
+			w = stripSymbols(w)
+		}
 		if w == "" {
 			continue
 		}
@@ -191,7 +216,7 @@ func (sc *scrubber) scrub(s string, atEnd bool) string {
 		}
 		b.WriteString(w)
 	}
-	return tidy(b.String())
+	return tidy(b.String()), removed
 }
 
 // gluedName reports whether w ends with a known name glued on with a
@@ -358,7 +383,8 @@ func tidy(s string) string {
 var pleasantries = []string{"hi", "hello", "hey", "dear", "thanks", "thank you", "sorry", "apologies",
 	"we apologize", "we apologise", "i'm sorry", "we're sorry", "good morning", "good afternoon",
 	"good evening", "ok", "okay", "oh", "ah", "great", "alright", "yes", "no worries", "hiya", "cheers",
-	"perfect", "awesome", "excellent", "no problem", "of course", "absolutely", "sure", "understood", "got it"}
+	"perfect", "awesome", "excellent", "no problem", "of course", "absolutely", "sure", "understood", "got it",
+	"bonjour", "hola", "hallo", "ciao", "salut", "buongiorno", "buenos días", "buenas", "olá", "oi"}
 
 // stripPleasantry removes a greeting or thanks that opens s up to the first
 // comma or exclamation mark within six words: "Hi there, the cavalry's

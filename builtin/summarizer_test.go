@@ -1,0 +1,355 @@
+package builtin_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/builtin"
+	"github.com/ticketsum/ticketsum/eval"
+)
+
+// fixedClock is a Clock stopped at one instant.
+type fixedClock struct{ t time.Time }
+
+func (c fixedClock) Now() time.Time { return c.t }
+
+// newTicket builds a ticket whose messages alternate customer and agent,
+// starting with the customer.
+func newTicket(id string, bodies ...string) *ticketsum.Ticket {
+	t := &ticketsum.Ticket{ID: id, Subject: "Help", Customer: ticketsum.Customer{Name: "Dana Whitfield", Email: "dana.whitfield@example.com"}}
+	for i, b := range bodies {
+		m := ticketsum.Message{Role: ticketsum.RoleCustomer, Author: "Dana Whitfield", Body: b}
+		if i%2 == 1 {
+			m = ticketsum.Message{Role: ticketsum.RoleAgent, Author: "Priya Raman (Support)", Body: b}
+		}
+		t.Messages = append(t.Messages, m)
+	}
+	return t
+}
+
+// checkShape fails when a summary is not one paragraph of at most 60 words.
+func checkShape(t *testing.T, text string) {
+	t.Helper()
+	if n := len(strings.Fields(text)); n > ticketsum.MaxSummaryWords || n < 5 {
+		t.Errorf("summary has %d words, want 5 to %d: %q", n, ticketsum.MaxSummaryWords, text)
+	}
+	if strings.ContainsAny(text, "\n\r") {
+		t.Errorf("summary is not one paragraph: %q", text)
+	}
+}
+
+func TestSummarizeFields(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2025, 3, 1, 9, 30, 0, 0, time.UTC)
+	s := builtin.MustNew(t, builtin.Config{Clock: fixedClock{now}})
+	tk := newTicket("T-1",
+		"My invoice for March was charged twice. Can you refund one of the payments?",
+		"I have refunded the duplicate charge; it will show in 3-5 days.",
+		"Great, thank you!")
+	got, err := s.Summarize(context.Background(), tk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkShape(t, got.Text)
+	if got.TicketID != "T-1" || got.Model != "builtin" || got.PromptVersion != builtin.PromptVersion ||
+		got.ContentHash != tk.ContentHash() || got.CostUSD != 0 || !got.CreatedAt.Equal(now) || got.Latency != 0 {
+		t.Errorf("summary fields = %+v", got)
+	}
+	if got.Status != ticketsum.StatusResolved {
+		t.Errorf("status = %q, want resolved", got.Status)
+	}
+	inputWords := 0
+	for _, m := range tk.Messages {
+		inputWords += len(strings.Fields(m.Body))
+	}
+	if got.Usage.InputTokens < inputWords || got.Usage.OutputTokens < len(strings.Fields(got.Text)) {
+		t.Errorf("usage = %+v for %d output words", got.Usage, len(strings.Fields(got.Text)))
+	}
+	for _, want := range []string{"The customer", "charged twice", "The agent", "refunded the duplicate charge", "The issue is resolved."} {
+		if !strings.Contains(got.Text, want) {
+			t.Errorf("summary %q lacks %q", got.Text, want)
+		}
+	}
+	again, err := s.Summarize(context.Background(), tk)
+	if err != nil || again.Text != got.Text {
+		t.Errorf("second summary = %q, %v; want the same text", again.Text, err)
+	}
+}
+
+func TestStatus(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		bodies []string
+		want   ticketsum.Status
+	}{
+		{"customer confirms fix", []string{"App crashes on start.", "Please reinstall the app.", "That worked, thanks!"}, ticketsum.StatusResolved},
+		{"agent closes after thanks", []string{"App crashes.", "Reinstall it.", "Thanks, all good now.", "Glad to hear it! Let us know if you need anything else."}, ticketsum.StatusResolved},
+		{"agent asks a question", []string{"App crashes.", "Which version of the app are you on?"}, ticketsum.StatusAwaitingCustomer},
+		{"agent requests a DM", []string{"I was charged twice.", "Sorry about that. Please DM us your order number."}, ticketsum.StatusAwaitingCustomer},
+		{"customer unanswered", []string{"My parcel is late."}, ticketsum.StatusAwaitingSupport},
+		{"customer still broken", []string{"App crashes.", "Please reinstall the app.", "Thanks, but it still crashes."}, ticketsum.StatusAwaitingSupport},
+		{"agent escalates", []string{"The export is broken.", "Thanks for the details. We have passed this on to our engineers and will get back to you."}, ticketsum.StatusAwaitingSupport},
+		{"agent answers", []string{"Do you ship to Norway?", "Yes, we ship to Norway within 5 days. Let us know if you need anything else."}, ticketsum.StatusResolved},
+		{"thanking is not thanks", []string{"The ad-free time resets.", "Did the app crash?", "No. It ended by thanking me for watching the ad."}, ticketsum.StatusAwaitingSupport},
+	}
+	s := builtin.MustNew(t, builtin.Config{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := s.Summarize(context.Background(), newTicket("S", tt.bodies...))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Status != tt.want {
+				t.Errorf("status = %q, want %q (summary %q)", got.Status, tt.want, got.Text)
+			}
+			checkShape(t, got.Text)
+		})
+	}
+}
+
+func TestNoPersonalDataOrProfanity(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		bodies    []string
+		forbidden []string
+	}{
+		{
+			name: "people of the ticket",
+			bodies: []string{"Hi, this is Dana Whitfield. Dana here again: my login fails since Monday with an error.",
+				"Hi Dana, Priya here. I reset your password, Dana. Priya from Support"},
+			forbidden: []string{"Dana", "Whitfield", "Priya", "Raman"},
+		},
+		{
+			name:      "greeting and sign-off names",
+			bodies:    []string{"Hey Sarah, the router keeps dropping the connection every hour.", "Thanks, Norlene! We have reset the line. Rach", "Cheers Tom, it works now."},
+			forbidden: []string{"Sarah", "Norlene", "Rach", "Tom"},
+		},
+		{
+			name:      "vocatives and initials",
+			bodies:    []string{"My order never arrived and nobody answers.", "We can issue a refund for you Sonal, can you DM us your full name? ^JL", "ok", "Nope, Demarton, you may just leave it as it is. *RachaelTansey"},
+			forbidden: []string{"Sonal", "Demarton", "JL", "Rachael"},
+		},
+		{
+			name: "contact details and numbers",
+			bodies: []string{"Call me on +44 20 7946 0958 or mail jo.bloggs@example.org, card 4111 1111 1111 1111 was charged twice for order 99812345.",
+				"@JoBloggs please see https://help.example.com/refunds and www.example.com/faq and DM @AcmeCares."},
+			forbidden: []string{"7946", "0958", "jo.bloggs", "example", "4111", "99812345", "https", "www", "@", "JoBloggs", "AcmeCares"},
+		},
+		{
+			name:      "profanity",
+			bodies:    []string{"This shit app is fucking broken again and the damn update deleted my playlists.", "Sorry! Please reinstall the app to restore the playlists."},
+			forbidden: []string{"shit", "fuck", "damn"},
+		},
+		{
+			name:      "masked tokens",
+			bodies:    []string{"My email is __email__ and card __credit_card__, the payment failed twice.", "Please try another card."},
+			forbidden: []string{"__email__", "__credit_card__", "__"},
+		},
+	}
+	s := builtin.MustNew(t, builtin.Config{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := s.Summarize(context.Background(), newTicket("P", tt.bodies...))
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkShape(t, got.Text)
+			t.Log(got.Text)
+			for _, f := range tt.forbidden {
+				if containsWord(got.Text, f) {
+					t.Errorf("summary contains %q: %q", f, got.Text)
+				}
+			}
+		})
+	}
+}
+
+func TestMessyBodies(t *testing.T) {
+	t.Parallel()
+	var log strings.Builder
+	for i := range 200 {
+		log.WriteString("2025-03-01T10:00:00Z ERROR sync failed attempt=")
+		log.WriteString(strings.Repeat("1", i%3+1))
+		log.WriteString("\n")
+	}
+	tests := []struct {
+		name      string
+		bodies    []string
+		want      []string
+		forbidden []string
+	}{
+		{
+			name:      "html",
+			bodies:    []string{"<html><body><p>The export to <b>CSV</b> fails &amp; shows a blank page.</p><script>track()</script></body></html>", "<p>Please clear the browser cache and try again.</p>"},
+			want:      []string{"export to CSV fails & shows a blank page", "clear the browser cache"},
+			forbidden: []string{"<", ">", "track", "&amp;"},
+		},
+		{
+			name:      "quoted reply and signature",
+			bodies:    []string{"The sync still fails after the update.\n\nBest regards,\nDana Whitfield\nCFO, Whitfield Ltd\n\nOn Mon, 3 Mar 2025 at 10:02, Support <help@acme.example> wrote:\n> Please update to 4.2.", "Please send us the sync log from Settings."},
+			want:      []string{"sync still fails after the update"},
+			forbidden: []string{"wrote", "Whitfield", "CFO", "update to 4.2"},
+		},
+		{
+			name:      "pasted log",
+			bodies:    []string{"Sync fails every night, log below:\n" + log.String() + "Can you check the server?", "We found a bad certificate and renewed it."},
+			want:      []string{"sync fails every night"},
+			forbidden: []string{"2025-03-01", "ERROR", "omitted"},
+		},
+		{
+			name:   "non-english",
+			bodies: []string{"Bonjour, ma facture de mars est incorrecte : le montant est doublé.", "Nous avons corrigé la facture."},
+			want:   []string{"The customer", "facture de mars est incorrecte", "The agent"},
+		},
+	}
+	s := builtin.MustNew(t, builtin.Config{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := s.Summarize(context.Background(), newTicket("M", tt.bodies...))
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkShape(t, got.Text)
+			t.Log(got.Text)
+			for _, w := range tt.want {
+				if !strings.Contains(got.Text, w) {
+					t.Errorf("summary %q lacks %q", got.Text, w)
+				}
+			}
+			for _, f := range tt.forbidden {
+				if strings.Contains(got.Text, f) {
+					t.Errorf("summary %q contains %q", got.Text, f)
+				}
+			}
+		})
+	}
+}
+
+// bigTicket builds a ticket of about size bytes: many long messages.
+func bigTicket(size int) *ticketsum.Ticket {
+	para := "The nightly export of the invoices to the accounting system fails with a timeout after the upgrade, and the retry makes duplicate rows. "
+	var bodies []string
+	total := 0
+	for i := 0; total < size; i++ {
+		body := strings.Repeat(para, 40)
+		if i%2 == 1 {
+			body = "We have raised the export timeout and removed the duplicate rows. " + strings.Repeat(para, 10)
+		}
+		bodies = append(bodies, body)
+		total += len(body)
+	}
+	return newTicket("BIG", bodies...)
+}
+
+func TestLargeTickets(t *testing.T) {
+	t.Parallel()
+	s := builtin.MustNew(t, builtin.Config{})
+	for _, size := range []int{150 << 10, 900 << 10} {
+		tk := bigTicket(size)
+		got, err := s.Summarize(context.Background(), tk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkShape(t, got.Text)
+		// The cap on the text considered bounds the input estimate.
+		if max := (64 << 10) / 4; got.Usage.InputTokens > max {
+			t.Errorf("%d-byte ticket: input tokens %d, want at most %d", tk.Size(), got.Usage.InputTokens, max)
+		}
+	}
+	// One huge message with no sentence breaks.
+	tk := newTicket("ONE", strings.Repeat("a", 500<<10))
+	got, err := s.Summarize(context.Background(), tk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(got.Text, "\n") || len(strings.Fields(got.Text)) > ticketsum.MaxSummaryWords {
+		t.Errorf("summary = %q", got.Text)
+	}
+}
+
+func TestEdgeTickets(t *testing.T) {
+	t.Parallel()
+	s := builtin.MustNew(t, builtin.Config{})
+	agentOnly := &ticketsum.Ticket{ID: "A", Messages: []ticketsum.Message{{Role: ticketsum.RoleAgent, Body: "We have restored the service after the outage."}}}
+	internalOnly := &ticketsum.Ticket{ID: "I", Messages: []ticketsum.Message{{Role: ticketsum.RoleInternal, Body: "Customer Dana is VIP, handle with care."}}}
+	empty := newTicket("E", "   ", "<p></p>")
+	for _, tk := range []*ticketsum.Ticket{agentOnly, internalOnly, empty, newTicket("C", "Where is my parcel?")} {
+		got, err := s.Summarize(context.Background(), tk)
+		if err != nil {
+			t.Fatalf("%s: %v", tk.ID, err)
+		}
+		checkShape(t, got.Text)
+		if !got.Status.Valid() {
+			t.Errorf("%s: status %q", tk.ID, got.Status)
+		}
+		if strings.Contains(got.Text, "Dana") || strings.Contains(got.Text, "VIP") {
+			t.Errorf("%s: internal note leaked: %q", tk.ID, got.Text)
+		}
+	}
+}
+
+func TestSummarizeErrors(t *testing.T) {
+	t.Parallel()
+	s := builtin.MustNew(t, builtin.Config{})
+	if _, err := s.Summarize(context.Background(), &ticketsum.Ticket{ID: "X"}); ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID {
+		t.Errorf("no messages: err = %v, want invalid", err)
+	}
+	if _, err := s.Summarize(context.Background(), nil); ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID {
+		t.Errorf("nil ticket: err = %v, want invalid", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.Summarize(ctx, newTicket("C", "x y z")); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: err = %v, want context.Canceled", err)
+	}
+}
+
+func TestConfigRejectsBadValues(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		cfg  builtin.Config
+		want string
+	}{
+		{builtin.Config{MaxWords: 61}, "MaxWords is 61"},
+		{builtin.Config{MaxWords: 5}, "MaxWords is 5"},
+		{builtin.Config{MaxInputBytes: 10}, "MaxInputBytes is 10"},
+	}
+	for _, tt := range tests {
+		_, err := builtin.New(tt.cfg)
+		if ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("New(%+v) = %v, want invalid %q", tt.cfg, err, tt.want)
+		}
+	}
+	s := builtin.MustNew(t, builtin.Config{MaxWords: 25})
+	got, err := s.Summarize(context.Background(), bigTicket(20<<10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(strings.Fields(got.Text)); n > 25 {
+		t.Errorf("MaxWords 25: summary has %d words: %q", n, got.Text)
+	}
+}
+
+// containsWord reports whether text holds f: as a whole word (any case)
+// when f is one word of letters and digits, else as a substring.
+func containsWord(text, f string) bool {
+	words := eval.Tokens(f)
+	if len(words) != 1 || words[0] != strings.ToLower(f) {
+		return strings.Contains(strings.ToLower(text), strings.ToLower(f))
+	}
+	for _, w := range eval.Tokens(text) {
+		if w == words[0] {
+			return true
+		}
+	}
+	return false
+}
