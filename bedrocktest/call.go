@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 )
 
@@ -36,10 +35,9 @@ type result struct {
 // defaultMaxTokens is the output cap when a body sets none.
 const defaultMaxTokens = 4096
 
-var requestSeq atomic.Int64
-
-func requestID() string {
-	n := requestSeq.Add(1)
+// requestID returns the next X-Amzn-RequestId of the server.
+func (s *Server) requestID() string {
+	n := s.seq.Add(1)
 	return fmt.Sprintf("fa4e0000-0000-4000-8000-%012d", n)
 }
 
@@ -99,7 +97,7 @@ func (s *Server) serveModel(w http.ResponseWriter, r *http.Request, op, model st
 		return
 	}
 	res.latency = time.Since(begin)
-	w.Header().Set("X-Amzn-RequestId", requestID())
+	w.Header().Set("X-Amzn-RequestId", s.requestID())
 	switch op {
 	case OpConverse:
 		writeJSON(w, res, converseBody(c, res), fault == FaultMalformed)

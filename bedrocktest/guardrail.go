@@ -204,7 +204,7 @@ func (s *Server) serveApplyGuardrail(w http.ResponseWriter, r *http.Request, id,
 		b = b[:len(b)/2]
 	}
 	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Amzn-RequestId", requestID())
+	w.Header().Set("X-Amzn-RequestId", s.requestID())
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(b)
 }

@@ -134,7 +134,7 @@ func (s *Server) serveSageMaker(w http.ResponseWriter, r *http.Request, endpoint
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("X-Amzn-Invoked-Production-Variant", "AllTraffic")
-	h.Set("X-Amzn-RequestId", requestID())
+	h.Set("X-Amzn-RequestId", s.requestID())
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(b)
 }

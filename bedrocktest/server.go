@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,6 +23,7 @@ type Server struct {
 	client  *http.Client
 	closing chan struct{}
 	start   time.Time
+	seq     atomic.Int64 // request IDs
 
 	mu       sync.Mutex
 	rng      *rand.Rand

@@ -25,20 +25,26 @@ func truncateTokens(s string, n int) (string, bool) {
 	return string(runes[:n*4]), true
 }
 
-// stopWords are skipped when DefaultResponder picks the topic of a prompt.
-var stopWords = map[string]bool{}
+// stopWords are skipped when DefaultResponder picks the topic of a prompt,
+// space-separated with a space at each end.
+const stopWords = ` a about above after again against all also am an and any are as at be because been
+before being below between both but by can cannot could did do does doing down during each few for from further
+had has have having he her here hers him his how i if in into is it its itself just let me more most my no nor not
+now of off on once only or other our ours out over own please same she should so some such than that the their
+them then there these they this those through to too under until up very was we were what when where which while
+who whom why will with would you your yours hi hello thanks thank regards dear customer agent support ticket
+summarize summarise summary one paragraph words message messages get got also still really like need want know
+since already back able today yesterday tomorrow im ive dont cant didnt doesnt isnt wont youre `
 
-func init() {
-	for _, w := range strings.Fields(`a about above after again against all also am an and any are as at be because been
-	before being below between both but by can cannot could did do does doing down during each few for from further
-	had has have having he her here hers him his how i if in into is it its itself just let me more most my no nor not
-	now of off on once only or other our ours out over own please same she should so some such than that the their
-	them then there these they this those through to too under until up very was we were what when where which while
-	who whom why will with would you your yours hi hello thanks thank regards dear customer agent support ticket
-	summarize summarise summary one paragraph words message messages get got also still really like need want know
-	since already back able today yesterday tomorrow im ive dont cant didnt doesnt isnt wont youre`) {
-		stopWords[w] = true
+func isStopWord(w string) bool {
+	for _, sep := range []string{" ", "\n"} {
+		for _, sep2 := range []string{" ", "\n"} {
+			if strings.Contains(stopWords, sep+w+sep2) {
+				return true
+			}
+		}
 	}
+	return false
 }
 
 // DefaultResponder is the responder used when Config.Responder is nil: a
@@ -53,7 +59,7 @@ func DefaultResponder(model, prompt string) string {
 	for _, f := range strings.FieldsFunc(prompt, func(r rune) bool { return !unicode.IsLetter(r) && r != '-' && r != '\'' && r != '@' }) {
 		i++
 		w := strings.Trim(f, "-'")
-		if len(w) < 4 || strings.ContainsRune(w, '@') || strings.ContainsRune(w, '\'') || w != strings.ToLower(w) || stopWords[w] {
+		if len(w) < 4 || strings.ContainsRune(w, '@') || strings.ContainsRune(w, '\'') || w != strings.ToLower(w) || isStopWord(w) {
 			continue
 		}
 		if _, ok := first[w]; !ok {
