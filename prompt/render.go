@@ -24,6 +24,9 @@ var invisible = strings.NewReplacer("\u200b", "", "\u200c", "", "\u200d", "", "\
 // the text can neither close the data block nor open a new one.
 func EscapeData(s string) string {
 	s = invisible.Replace(s)
+	if !strings.ContainsAny(s, "<＜﹤‹〈⟨〈") {
+		return s
+	}
 	return delimiterLike.ReplaceAllString(s, "&lt;$1$2")
 }
 
