@@ -57,6 +57,9 @@ func extend(cands []sentence, st *sentence, short int) *sentence {
 	for i := range cands {
 		n := &cands[i]
 		if n.role == st.role && n.turn == st.turn && n.pos == st.pos+1 {
+			if n.removed > 0 || len(n.words) < 3 {
+				return st
+			}
 			words := append(append([]string(nil), st.words...), n.words...)
 			if last := words[len(st.words)-1]; !strings.ContainsAny(last[len(last)-1:], ".!?,;:") {
 				words[len(st.words)-1] = last + ","
@@ -408,6 +411,10 @@ var danglers = map[string]bool{"and": true, "or": true, "but": true, "the": true
 // dropProfanity removes words the profanity detector flags and reports
 // whether any were removed.
 func (s *Summarizer) dropProfanity(text string) (string, bool) {
+	// One check of the whole text first: the detector is costly per call.
+	if !s.profanity.IsProfane(text) {
+		return text, false
+	}
 	words := strings.Fields(text)
 	out := words[:0]
 	dropped := false

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	goaway "github.com/TwiN/go-away"
+
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/builtin"
 	"github.com/ticketsum/ticketsum/eval"
@@ -105,4 +107,45 @@ func TestQualityReport(t *testing.T) {
 	if got.R1 == 0 {
 		t.Error("ROUGE-1 is zero")
 	}
+}
+
+// TestDatasetSummariesAreClean checks every summary of the shared datasets
+// for the output rules: at most 60 words in one paragraph, a valid status,
+// and no handles, links, emails, long digit runs, masks or profanity.
+func TestDatasetSummariesAreClean(t *testing.T) {
+	t.Parallel()
+	s := builtin.MustNew(t, builtin.Config{})
+	detector := goaway.NewProfanityDetector()
+	for _, name := range []string{"tweetsumm/tweetsumm_test.jsonl", "tweetsumm/tweetsumm_valid.jsonl", "dialogsum/dialogsum_test.jsonl"} {
+		for _, tk := range mustTickets(t, name) {
+			sum, err := s.Summarize(context.Background(), tk)
+			if err != nil {
+				t.Fatalf("%s %s: %v", name, tk.ID, err)
+			}
+			words := strings.Fields(sum.Text)
+			if len(words) > ticketsum.MaxSummaryWords || strings.ContainsAny(sum.Text, "\n\r") || !sum.Status.Valid() {
+				t.Errorf("%s %s: %d words, status %q: %q", name, tk.ID, len(words), sum.Status, sum.Text)
+			}
+			for _, w := range words {
+				if strings.ContainsAny(w, "@") || strings.Contains(w, "http") || strings.Contains(w, "www.") ||
+					strings.Contains(w, "__") || digitRun(w) >= 5 || detector.IsProfane(strings.Trim(w, ".,!?;:")) {
+					t.Errorf("%s %s: summary holds %q: %q", name, tk.ID, w, sum.Text)
+				}
+			}
+		}
+	}
+}
+
+// digitRun returns the longest run of digits in w.
+func digitRun(w string) int {
+	best, n := 0, 0
+	for i := 0; i < len(w); i++ {
+		if w[i] >= '0' && w[i] <= '9' {
+			n++
+			best = max(best, n)
+		} else {
+			n = 0
+		}
+	}
+	return best
 }
