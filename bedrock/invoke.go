@@ -41,7 +41,7 @@ func (m *Model) invoke(ctx context.Context, req *ticketsum.ModelRequest) (*ticke
 	if err := json.Unmarshal(out.Body, &nb); err != nil {
 		return nil, guardResult{}, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "Bedrock returned a malformed %s body for %s: retry", m.ref.Family, m.cfg.ModelID)
 	}
-	resp := &ticketsum.ModelResponse{Text: nb.text(), StopReason: nb.stopReason(), Usage: nb.usage()}
+	resp := &ticketsum.ModelResponse{Text: nb.text(), StopReason: normalizeStop(nb.stopReason()), Usage: nb.usage()}
 	if h := headerUsage(out.ResultMetadata); resp.Usage == (ticketsum.Usage{}) {
 		resp.Usage = h
 	}
@@ -210,4 +210,21 @@ func (a *nativeAnswer) usage() ticketsum.Usage {
 		return ticketsum.Usage{InputTokens: *a.InputTextTokenCount, OutputTokens: a.Results[0].TokenCount}
 	}
 	return ticketsum.Usage{}
+}
+
+// normalizeStop maps a family's own stop reason to Converse's vocabulary
+// (end_turn, max_tokens, stop_sequence, content_filtered), so that callers
+// see one set of values whatever the API.
+func normalizeStop(s string) string {
+	switch s {
+	case "stop", "FINISH", "FINISHED", "COMPLETE":
+		return "end_turn"
+	case "length", "LENGTH", "MAX_TOKENS":
+		return "max_tokens"
+	case "STOP_CRITERIA_MET":
+		return "stop_sequence"
+	case "CONTENT_FILTERED":
+		return "content_filtered"
+	}
+	return s
 }

@@ -143,5 +143,6 @@ func (m *Model) invokeStream(ctx context.Context, req *ticketsum.ModelRequest) (
 		return nil, guardResult{}, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "Bedrock stream for %s ended without invocation metrics: retry", m.cfg.ModelID)
 	}
 	resp.Text = text.String()
+	resp.StopReason = normalizeStop(resp.StopReason)
 	return resp, g, nil
 }

@@ -50,8 +50,8 @@ func TestGenerateEveryFamilyAndAPI(t *testing.T) {
 					if resp.Usage.InputTokens < bedrocktest.Tokens(user) {
 						t.Errorf("input tokens = %d, want at least %d", resp.Usage.InputTokens, bedrocktest.Tokens(user))
 					}
-					if resp.StopReason == "" {
-						t.Error("no stop reason")
+					if resp.StopReason != "end_turn" {
+						t.Errorf("stop reason %q, want end_turn whatever the family", resp.StopReason)
 					}
 					if !strings.Contains(rec.prompts[0], "my invoices will not print") {
 						t.Errorf("the model saw prompt %q", rec.prompts[0])
@@ -72,6 +72,27 @@ func TestGenerateEveryFamilyAndAPI(t *testing.T) {
 						t.Errorf("body %s does not set %s", req.Body, maxKey)
 					}
 				})
+			}
+		}
+	}
+}
+
+func TestMaxTokensStopReasonIsNormalised(t *testing.T) {
+	t.Parallel()
+	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{})
+	for _, id := range []string{"meta.llama3-1-8b-instruct-v1:0", "amazon.titan-text-lite-v1", "mistral.mistral-7b-instruct-v0:2", "amazon.nova-micro-v1:0"} {
+		for _, api := range []string{bedrock.APIConverse, bedrock.APIInvoke} {
+			for _, stream := range []bool{false, true} {
+				m := MustModel(t, srv, bedrock.Config{ModelID: id, API: api, Stream: stream})
+				req := request("The checkout page times out when I pay by card.")
+				req.MaxTokens = 3
+				resp, err := m.Generate(context.Background(), req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if resp.StopReason != "max_tokens" || resp.Usage.OutputTokens != 3 {
+					t.Errorf("%s %s stream=%v: stop %q, %d output tokens", id, api, stream, resp.StopReason, resp.Usage.OutputTokens)
+				}
 			}
 		}
 	}
