@@ -1,0 +1,104 @@
+package queue
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"regexp"
+	"time"
+
+	"github.com/ticketsum/ticketsum"
+)
+
+// Handler summarises one ticket: the one-ticket pipeline, supplied by the
+// wiring code. Its error's code decides the job's fate (see the package doc).
+type Handler func(ctx context.Context, ticketID string) error
+
+// Config configures a Queue.
+type Config struct {
+	// Handler works the summarize jobs. Nil makes an insert-only queue
+	// (for `ticketsum import`), whose Start returns EINVALID.
+	Handler Handler
+	// Workers is how many jobs run at once in this process. Default 4.
+	Workers int
+	// Queue names the River queue. Default "ticketsum".
+	Queue string
+	// PollInterval is how often workers look for new jobs when no
+	// notification arrives (SQLite always polls). Default 200ms.
+	PollInterval time.Duration
+	// MaxAttempts is how many times a failing job runs before River discards
+	// it. Snoozes do not count. Default 10.
+	MaxAttempts int
+	// SnoozeFor is the pause before a throttled (ETHROTTLED) job runs again.
+	// Default 30s.
+	SnoozeFor time.Duration
+	// JobTimeout cancels the context of a job that runs longer. Default 5m.
+	JobTimeout time.Duration
+	// RescueAfter is how long a job may stay running before it is considered
+	// lost (its worker was killed) and made available again. It must be at
+	// least JobTimeout. Default JobTimeout + 1m.
+	RescueAfter time.Duration
+	// Schema is, on Postgres, the schema of River's tables: pass the store's
+	// Schema(). Default "", the connections' search_path. Ignored on SQLite.
+	Schema string
+	// Logger receives River's and the workers' logs. Default: discard.
+	Logger *slog.Logger
+	// Clock tells the age of waiting jobs in Stats. Default: the system clock.
+	Clock ticketsum.Clock
+}
+
+var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
+var queueName = regexp.MustCompile(`^[a-z0-9_-]{1,64}$`)
+
+// withDefaults returns c with defaults filled in, or EINVALID for a bad value.
+func (c Config) withDefaults() (Config, error) {
+	bad := func(format string, args ...any) (Config, error) {
+		return c, ticketsum.Errorf(ticketsum.EINVALID, "queue config: "+format, args...)
+	}
+	if c.Workers == 0 {
+		c.Workers = 4
+	}
+	if c.Queue == "" {
+		c.Queue = "ticketsum"
+	}
+	if c.PollInterval == 0 {
+		c.PollInterval = 200 * time.Millisecond
+	}
+	if c.MaxAttempts == 0 {
+		c.MaxAttempts = 10
+	}
+	if c.SnoozeFor == 0 {
+		c.SnoozeFor = 30 * time.Second
+	}
+	if c.JobTimeout == 0 {
+		c.JobTimeout = 5 * time.Minute
+	}
+	if c.RescueAfter == 0 {
+		c.RescueAfter = c.JobTimeout + time.Minute
+	}
+	switch {
+	case c.Workers < 1 || c.Workers > 10000:
+		return bad("workers %d must be between 1 and 10000", c.Workers)
+	case !queueName.MatchString(c.Queue):
+		return bad("queue name %q must be 1-64 lower-case letters, digits, '_' or '-'", c.Queue)
+	case c.PollInterval < time.Millisecond:
+		return bad("poll interval %v must be at least 1ms", c.PollInterval)
+	case c.MaxAttempts < 1:
+		return bad("max attempts %d must be at least 1", c.MaxAttempts)
+	case c.SnoozeFor < 0:
+		return bad("snooze pause %v must not be negative", c.SnoozeFor)
+	case c.JobTimeout < 0:
+		return bad("job timeout %v must not be negative", c.JobTimeout)
+	case c.RescueAfter < c.JobTimeout:
+		return bad("rescue after %v must be at least the job timeout %v", c.RescueAfter, c.JobTimeout)
+	case c.Schema != "" && !schemaName.MatchString(c.Schema):
+		return bad("schema %q must be lower-case letters, digits or underscores", c.Schema)
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if c.Clock == nil {
+		c.Clock = ticketsum.SystemClock{}
+	}
+	return c, nil
+}

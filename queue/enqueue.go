@@ -1,0 +1,68 @@
+package queue
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/riverqueue/river"
+
+	"github.com/ticketsum/ticketsum"
+)
+
+// TxStore is a ticket store that upserts a ticket and, when its thread
+// changed, runs onChange in the same transaction; both the sqlite and the
+// postgres Store implement it.
+type TxStore[TTx any] interface {
+	UpsertTicketTx(ctx context.Context, t *ticketsum.Ticket, onChange func(ctx context.Context, tx TTx) error) (changed bool, err error)
+}
+
+func (q *Queue[TTx]) insertOpts() *river.InsertOpts {
+	return &river.InsertOpts{
+		Queue:       q.cfg.Queue,
+		MaxAttempts: q.cfg.MaxAttempts,
+		UniqueOpts:  river.UniqueOpts{ByArgs: true, ByState: uniqueStates},
+	}
+}
+
+func checkArgs(ticketID, contentHash string) error {
+	if ticketID == "" || contentHash == "" {
+		return ticketsum.Errorf(ticketsum.EINVALID, "a summarize job needs a ticket id and a content hash")
+	}
+	return nil
+}
+
+// Enqueue adds a summarise job for the ticket's thread and reports whether
+// it was inserted (false when the same job already waits or runs).
+func (q *Queue[TTx]) Enqueue(ctx context.Context, ticketID, contentHash string) (bool, error) {
+	if err := checkArgs(ticketID, contentHash); err != nil {
+		return false, err
+	}
+	res, err := q.client.Insert(ctx, SummarizeArgs{TicketID: ticketID, ContentHash: contentHash}, q.insertOpts())
+	if err != nil {
+		return false, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "enqueue summarize job for ticket %s: %w", ticketID, err)
+	}
+	return !res.UniqueSkippedAsDuplicate, nil
+}
+
+// EnqueueTx is Enqueue inside the caller's transaction.
+func (q *Queue[TTx]) EnqueueTx(ctx context.Context, tx TTx, ticketID, contentHash string) (bool, error) {
+	if err := checkArgs(ticketID, contentHash); err != nil {
+		return false, err
+	}
+	res, err := q.client.InsertTx(ctx, tx, SummarizeArgs{TicketID: ticketID, ContentHash: contentHash}, q.insertOpts())
+	if err != nil {
+		return false, fmt.Errorf("enqueue summarize job for ticket %s: %w", ticketID, err)
+	}
+	return !res.UniqueSkippedAsDuplicate, nil
+}
+
+// Import upserts t into store and, when its thread is new or changed,
+// enqueues its summarise job in the same transaction, so that the ticket and
+// its job are saved together or not at all. It reports whether the thread
+// changed, and returns the store's errors (EINVALID for a bad ticket).
+func (q *Queue[TTx]) Import(ctx context.Context, store TxStore[TTx], t *ticketsum.Ticket) (bool, error) {
+	return store.UpsertTicketTx(ctx, t, func(ctx context.Context, tx TTx) error {
+		_, err := q.EnqueueTx(ctx, tx, t.ID, t.ContentHash())
+		return err
+	})
+}

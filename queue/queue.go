@@ -1,0 +1,232 @@
+package queue
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+
+	"github.com/ticketsum/ticketsum"
+)
+
+// Queue is a River client for summarise jobs. TTx is the database's
+// transaction type: *sql.Tx on SQLite, pgx.Tx on Postgres.
+type Queue[TTx any] struct {
+	client *river.Client[TTx]
+	cfg    Config
+	// countStates counts this queue's jobs by state with the driver's SQL.
+	countStates func(ctx context.Context) (map[string]int, error)
+
+	mu      sync.Mutex
+	started bool
+}
+
+// NewSQLite returns a queue on the SQLite store's connection pool
+// (sqlite.Store.DB), after applying River's migrations to it. The pool must
+// allow a single connection, as the sqlite package sets it. It returns
+// EINVALID for a bad Config and EUNAVAILABLE when the migrations fail.
+func NewSQLite(ctx context.Context, db *sql.DB, cfg Config) (*Queue[*sql.Tx], error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	cfg.Schema = ""
+	driver := riversqlite.New(db)
+	err = migrateRiver(ctx, driver, cfg, func(ctx context.Context, fn func(tx *sql.Tx) error) error {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if err := fn(tx); err != nil {
+			tx.Rollback()
+			return err
+		}
+		return tx.Commit()
+	})
+	if err != nil {
+		return nil, err
+	}
+	q, err := newQueue(driver, cfg)
+	if err != nil {
+		return nil, err
+	}
+	q.countStates = func(ctx context.Context) (map[string]int, error) {
+		rows, err := db.QueryContext(ctx, `SELECT state, count(*) FROM river_job WHERE queue = ? GROUP BY state`, cfg.Queue)
+		if err != nil {
+			return nil, err
+		}
+		return scanCounts(rows)
+	}
+	return q, nil
+}
+
+// NewPostgres returns a queue on the Postgres store's pool
+// (postgres.Store.Pool), after applying River's migrations under an advisory
+// lock so that several workers may start at once. Set cfg.Schema to the
+// store's Schema(). It returns EINVALID for a bad Config and EUNAVAILABLE
+// when the migrations fail.
+func NewPostgres(ctx context.Context, pool *pgxpool.Pool, cfg Config) (*Queue[pgx.Tx], error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	driver := riverpgxv5.New(pool)
+	err = migrateRiver(ctx, driver, cfg, func(ctx context.Context, fn func(tx pgx.Tx) error) error {
+		return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('ticketsum river migrate ' || $1, 0))`, cfg.Schema); err != nil {
+				return err
+			}
+			return fn(tx)
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	q, err := newQueue(driver, cfg)
+	if err != nil {
+		return nil, err
+	}
+	table := "river_job"
+	if cfg.Schema != "" {
+		table = pgx.Identifier{cfg.Schema, "river_job"}.Sanitize()
+	}
+	q.countStates = func(ctx context.Context) (map[string]int, error) {
+		rows, err := pool.Query(ctx, `SELECT state::text, count(*) FROM `+table+` WHERE queue = $1 GROUP BY state`, cfg.Queue)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		out := map[string]int{}
+		for rows.Next() {
+			var state string
+			var n int
+			if err := rows.Scan(&state, &n); err != nil {
+				return nil, err
+			}
+			out[state] = n
+		}
+		return out, rows.Err()
+	}
+	return q, nil
+}
+
+func scanCounts(rows *sql.Rows) (map[string]int, error) {
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var state string
+		var n int
+		if err := rows.Scan(&state, &n); err != nil {
+			return nil, err
+		}
+		out[state] = n
+	}
+	return out, rows.Err()
+}
+
+// migrateRiver applies River's pending migrations one version per
+// transaction given by inTx (Postgres cannot use an enum value added in the
+// same transaction), until none is left.
+func migrateRiver[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Config, inTx func(context.Context, func(TTx) error) error) error {
+	m, err := rivermigrate.New(driver, &rivermigrate.Config{Schema: cfg.Schema, Logger: cfg.Logger})
+	if err != nil {
+		return fmt.Errorf("river migrator: %w", err)
+	}
+	for total := 0; ; {
+		applied := 0
+		err = inTx(ctx, func(tx TTx) error {
+			res, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp, &rivermigrate.MigrateOpts{MaxSteps: 1})
+			if err == nil {
+				applied = len(res.Versions)
+			}
+			return err
+		})
+		if err != nil {
+			return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "apply river migrations: %w", err)
+		}
+		if applied == 0 {
+			if total > 0 {
+				cfg.Logger.InfoContext(ctx, "river migrations applied", "count", total)
+			}
+			return nil
+		}
+		total += applied
+	}
+}
+
+// newQueue builds the River client. Queues (workers) are configured only
+// when there is a handler, so that an insert-only client can be made.
+func newQueue[TTx any](driver riverdriver.Driver[TTx], cfg Config) (*Queue[TTx], error) {
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &worker{handler: cfg.Handler, snooze: cfg.SnoozeFor, logger: cfg.Logger})
+	rc := &river.Config{
+		Logger:               cfg.Logger,
+		Workers:              workers,
+		MaxAttempts:          cfg.MaxAttempts,
+		FetchPollInterval:    cfg.PollInterval,
+		FetchCooldown:        min(cfg.PollInterval, river.FetchCooldownDefault),
+		JobTimeout:           cfg.JobTimeout,
+		RescueStuckJobsAfter: cfg.RescueAfter,
+		Schema:               cfg.Schema,
+	}
+	if cfg.Handler != nil {
+		rc.Queues = map[string]river.QueueConfig{cfg.Queue: {MaxWorkers: cfg.Workers}}
+	}
+	client, err := river.NewClient(driver, rc)
+	if err != nil {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "river client: %w", err)
+	}
+	return &Queue[TTx]{client: client, cfg: cfg}, nil
+}
+
+// Start starts working jobs in the background until Stop or until ctx ends
+// (which cancels the running jobs, as Stop's deadline does). It returns
+// EINVALID for a queue made without a Handler.
+func (q *Queue[TTx]) Start(ctx context.Context) error {
+	if q.cfg.Handler == nil {
+		return ticketsum.Errorf(ticketsum.EINVALID, "queue has no handler: it can enqueue but not work jobs")
+	}
+	if err := q.client.Start(ctx); err != nil {
+		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "start queue: %w", err)
+	}
+	q.mu.Lock()
+	q.started = true
+	q.mu.Unlock()
+	return nil
+}
+
+// Stop stops fetching jobs and waits for the running ones to finish. When
+// ctx ends first, the running jobs' contexts are cancelled; their handlers'
+// errors send them back to the queue for a retry, and Stop waits for them to
+// be recorded. Nothing is lost either way. Stop on a queue that is not
+// running returns nil.
+func (q *Queue[TTx]) Stop(ctx context.Context) error {
+	q.mu.Lock()
+	started := q.started
+	q.started = false
+	q.mu.Unlock()
+	if !started {
+		return nil
+	}
+	err := q.client.Stop(ctx)
+	if err == nil {
+		return nil
+	}
+	q.cfg.Logger.Warn("queue stop deadline passed; cancelling running jobs", "err", err)
+	if err := q.client.StopAndCancel(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("stop queue: %w", err)
+	}
+	return nil
+}
+
+// Client returns the underlying River client, for wiring that needs more of
+// River (subscriptions for metrics, the River UI).
+func (q *Queue[TTx]) Client() *river.Client[TTx] { return q.client }
