@@ -81,64 +81,100 @@ func TestBrowserSummaryAboveThread(t *testing.T) {
 	base := "http://" + srv.Addr()
 
 	browser := mustBrowser(t, ctx)
+	if err := chromedp.Do(browser); err != nil { // starts the browser, tied to ctx
+		t.Fatalf("start chromium: %v", err)
+	}
 
-	if err := chromedp.Do(browser,
-		chromedp.Navigate(base+"/tickets/TS-1001"),
-		chromedp.WaitVisible(chromedp.ID("summary")),
-		chromedp.WaitVisible(chromedp.ID("thread")),
-	); err != nil {
-		t.Fatalf("load ticket page: %v", err)
+	viewports := []struct {
+		name          string
+		width, height int64
+		mobile        bool
+	}{
+		{"desktop", 1280, 900, false},
+		{"phone", 390, 844, true},
 	}
-	type box struct {
-		Text          string  `json:"text"`
-		SummaryTop    float64 `json:"summaryTop"`
-		SummaryBottom float64 `json:"summaryBottom"`
-		SummaryHeight float64 `json:"summaryHeight"`
-		ThreadTop     float64 `json:"threadTop"`
-		Visibility    string  `json:"visibility"`
-		Display       string  `json:"display"`
-	}
-	got, err := chromedp.Run(browser, chromedp.Evaluate[box](`(() => {
-		const s = document.getElementById("summary"), t = document.getElementById("thread");
-		const sb = s.getBoundingClientRect(), tb = t.getBoundingClientRect(), cs = getComputedStyle(s);
-		return {text: s.querySelector(".summary-text").innerText, summaryTop: sb.top, summaryBottom: sb.bottom,
-			summaryHeight: sb.height, threadTop: tb.top, visibility: cs.visibility, display: cs.display};
-	})()`))
-	if err != nil {
-		t.Fatalf("measure page: %v", err)
-	}
-	if got.Text != want {
-		t.Errorf("summary text = %q, want %q", got.Text, want)
-	}
-	if got.SummaryHeight <= 0 || got.Visibility != "visible" || got.Display == "none" {
-		t.Errorf("summary not visible: %+v", got)
-	}
-	if got.SummaryBottom > got.ThreadTop {
-		t.Errorf("summary (top %.0f, bottom %.0f) is not above the thread (top %.0f)", got.SummaryTop, got.SummaryBottom, got.ThreadTop)
-	}
-	summaryText, err := chromedp.Run(browser, chromedp.Text(chromedp.ID("summary")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, w := range []string{"Resolved", "builtin", "3 minutes ago"} {
-		if !strings.Contains(summaryText, w) {
-			t.Errorf("rendered summary %q lacks %q", summaryText, w)
+	for _, vp := range viewports {
+		tab, closeTab := chromedp.NewContext(browser)
+		emulate := chromedp.EmulateViewport(vp.width, vp.height)
+		if vp.mobile {
+			emulate = chromedp.EmulateViewport(vp.width, vp.height, chromedp.EmulateMobile, chromedp.EmulateScale(3))
+		}
+		got, err := measureTicketPage(tab, emulate, base+"/tickets/TS-1001")
+		if err != nil {
+			closeTab()
+			t.Fatalf("%s: %v", vp.name, err)
+		}
+		if got.Text != want {
+			t.Errorf("%s: summary text = %q, want %q", vp.name, got.Text, want)
+		}
+		if got.SummaryHeight <= 0 || got.Visibility != "visible" || got.Display == "none" {
+			t.Errorf("%s: summary not visible: %+v", vp.name, got)
+		}
+		if got.SummaryBottom > got.ThreadTop {
+			t.Errorf("%s: summary (top %.0f, bottom %.0f) is not above the thread (top %.0f)", vp.name, got.SummaryTop, got.SummaryBottom, got.ThreadTop)
+		}
+		if got.SummaryTop > float64(vp.height) {
+			t.Errorf("%s: summary starts at %.0f px, below the first screen (%d px)", vp.name, got.SummaryTop, vp.height)
+		}
+		if got.ScrollWidth > got.InnerWidth {
+			t.Errorf("%s: page is %d px wide in a %d px window", vp.name, got.ScrollWidth, got.InnerWidth)
+		}
+		summaryText, err := chromedp.Run(tab, chromedp.Text(chromedp.ID("summary")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range []string{"Resolved", "builtin", "v2", "3 minutes ago"} {
+			if !strings.Contains(summaryText, w) {
+				t.Errorf("%s: rendered summary %q lacks %q", vp.name, summaryText, w)
+			}
+		}
+		type widths struct {
+			Scroll int `json:"scroll"`
+			Inner  int `json:"inner"`
+			Rows   int `json:"rows"`
+			// TableScroll > TableClient when the table needs sideways scrolling.
+			TableScroll int `json:"tableScroll"`
+			TableClient int `json:"tableClient"`
+		}
+		var list widths
+		err = chromedp.Do(tab, chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS("table.tickets")))
+		if err == nil {
+			list, err = chromedp.Run(tab, chromedp.Evaluate[widths](`({scroll: document.documentElement.scrollWidth, inner: window.innerWidth, rows: document.querySelectorAll("table.tickets tbody tr").length,
+				tableScroll: document.querySelector(".table-wrap").scrollWidth, tableClient: document.querySelector(".table-wrap").clientWidth})`))
+		}
+		closeTab()
+		if err != nil {
+			t.Fatalf("%s: list page: %v", vp.name, err)
+		}
+		if list.Rows != 25 || list.Scroll > list.Inner || list.TableScroll > list.TableClient {
+			t.Errorf("%s: list page shows %d rows, is %d px wide in a %d px window, table %d px in %d px; want 25 rows that fit",
+				vp.name, list.Rows, list.Scroll, list.Inner, list.TableScroll, list.TableClient)
 		}
 	}
 
 	// Screenshots for a person to look at the design; never committed.
 	if dir := os.Getenv("TICKETSUM_SCREENSHOT_DIR"); dir != "" {
-		shots := []struct{ name, path string }{
-			{"ticket.png", "/tickets/TS-1001"},
-			{"ticket-internal.png", "/tickets/TS-2001"},
-			{"list.png", "/"},
+		shots := []struct {
+			name, path string
+			width      int64
+		}{
+			{"ticket.png", "/tickets/TS-1001", 1280},
+			{"ticket-internal.png", "/tickets/TS-2001", 1280},
+			{"list.png", "/", 1280},
+			{"list-phone.png", "/", 390},
+			{"ticket-phone.png", "/tickets/TS-2001", 390},
 		}
 		for _, s := range shots {
 			tab, closeTab := chromedp.NewContext(browser)
-			if err := chromedp.Do(tab, chromedp.Navigate(base+s.path), chromedp.WaitVisible(chromedp.CSS("main"))); err != nil {
-				t.Fatalf("%s: %v", s.path, err)
+			err := chromedp.Do(tab, chromedp.EmulateViewport(s.width, 900), chromedp.Navigate(base+s.path), chromedp.WaitVisible(chromedp.CSS("main")))
+			var png []byte
+			if err == nil {
+				shot := chromedp.FullScreenshot(100)
+				if s.width < 600 {
+					shot = chromedp.CaptureScreenshot() // the first screen of a phone
+				}
+				png, err = chromedp.Run(tab, shot)
 			}
-			png, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
 			closeTab()
 			if err != nil {
 				t.Fatalf("%s: %v", s.path, err)
@@ -148,6 +184,39 @@ func TestBrowserSummaryAboveThread(t *testing.T) {
 			}
 		}
 	}
+}
+
+// pageBox is where the summary and the thread are on a rendered page.
+type pageBox struct {
+	Text          string  `json:"text"`
+	SummaryTop    float64 `json:"summaryTop"`
+	SummaryBottom float64 `json:"summaryBottom"`
+	SummaryHeight float64 `json:"summaryHeight"`
+	ThreadTop     float64 `json:"threadTop"`
+	Visibility    string  `json:"visibility"`
+	Display       string  `json:"display"`
+	ScrollWidth   int     `json:"scrollWidth"`
+	InnerWidth    int     `json:"innerWidth"`
+}
+
+// measureTicketPage loads a ticket page in tab with the given viewport and
+// measures the summary's and the thread's bounding boxes.
+func measureTicketPage(tab context.Context, viewport chromedp.Action[chromedp.Void], url string) (pageBox, error) {
+	if err := chromedp.Do(tab,
+		viewport,
+		chromedp.Navigate(url),
+		chromedp.WaitVisible(chromedp.ID("summary")),
+		chromedp.WaitVisible(chromedp.ID("thread")),
+	); err != nil {
+		return pageBox{}, fmt.Errorf("load %s: %w", url, err)
+	}
+	return chromedp.Run(tab, chromedp.Evaluate[pageBox](`(() => {
+		const s = document.getElementById("summary"), t = document.getElementById("thread");
+		const sb = s.getBoundingClientRect(), tb = t.getBoundingClientRect(), cs = getComputedStyle(s);
+		return {text: s.querySelector(".summary-text").innerText, summaryTop: sb.top, summaryBottom: sb.bottom,
+			summaryHeight: sb.height, threadTop: tb.top, visibility: cs.visibility, display: cs.display,
+			scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth};
+	})()`))
 }
 
 // mustBrowser starts headless Chromium with a fresh profile and returns a
