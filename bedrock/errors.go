@@ -58,25 +58,27 @@ func CredentialsError(err error) bool {
 func (m *Model) translateAPI(ae smithy.APIError, err error) error {
 	id, region := m.cfg.ModelID, m.region
 	msg := strings.ToLower(ae.ErrorMessage())
-	switch ae.ErrorCode() {
-	case "ThrottlingException", "TooManyRequestsException":
+	// Codes compare without case: exceptions inside streams arrive in
+	// lowerCamelCase (throttlingException), and unmodeled ones keep it.
+	switch strings.ToLower(ae.ErrorCode()) {
+	case "throttlingexception", "toomanyrequestsexception":
 		return ticketsum.Errorf(ticketsum.ETHROTTLED, "Bedrock throttled %s: the requests- or tokens-per-minute quota is reached; retry after a pause, or raise the quota in Service Quotas: %w", id, err)
-	case "ServiceQuotaExceededException":
+	case "servicequotaexceededexception":
 		return ticketsum.Errorf(ticketsum.EQUOTA, "Bedrock quota exceeded for %s in %s (such as tokens per day): wait for it to reset or request an increase in Service Quotas: %w", id, region, err)
-	case "AccessDeniedException":
+	case "accessdeniedexception":
 		return ticketsum.Errorf(ticketsum.EFORBIDDEN, "model access not granted: enable %s in the Bedrock console (Model access) in %s, or check that IAM allows bedrock:InvokeModel on it: %w", m.displayBase(), region, err)
-	case "UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException", "ExpiredToken",
-		"IncompleteSignature", "MissingAuthenticationTokenException", "InvalidClientTokenId":
+	case "unrecognizedclientexception", "invalidsignatureexception", "expiredtokenexception", "expiredtoken",
+		"incompletesignature", "missingauthenticationtokenexception", "invalidclienttokenid":
 		return ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "AWS rejected the credentials: refresh them (`aws sso login`), check AWS_PROFILE and the region %s: %w", region, err)
-	case "ResourceNotFoundException":
+	case "resourcenotfoundexception":
 		if m.cfg.Guardrail.ID != "" && strings.Contains(msg, "guardrail") {
 			return ticketsum.Errorf(ticketsum.EINVALID, "Bedrock guardrail %s version %s not found in %s: check the guardrail settings: %w", m.cfg.Guardrail.ID, m.cfg.Guardrail.Version, region, err)
 		}
 		return ticketsum.Errorf(ticketsum.ENOTFOUND, "model %s not found in %s: check the model ID, or use a cross-region inference profile such as %s or another region: %w", id, region, m.ref.ProfileSuggestion(region), err)
-	case "ValidationException":
+	case "validationexception":
 		return m.translateValidation(msg, err)
-	case "ModelNotReadyException", "ServiceUnavailableException", "InternalServerException", "ModelTimeoutException",
-		"ModelErrorException", "ModelStreamErrorException", "ServiceUnavailable", "InternalFailure":
+	case "modelnotreadyexception", "serviceunavailableexception", "internalserverexception", "modeltimeoutexception",
+		"modelerrorexception", "modelstreamerrorexception", "serviceunavailable", "internalfailure":
 		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "Bedrock could not answer for %s (%s): retry later: %w", id, ae.ErrorCode(), err)
 	}
 	if ae.ErrorFault() == smithy.FaultServer {

@@ -73,7 +73,8 @@ func (s *Server) serveModel(w http.ResponseWriter, r *http.Request, op, model st
 	}
 
 	s.mu.Lock()
-	fault := s.pickFault(op, model, base, now)
+	fault, mid := s.pickFaultMid(op, model, base, now)
+	streaming := op == OpConverseStream || op == OpInvokeModelStream
 	if fault != "" {
 		s.stats.Faults++
 		if fault == FaultThrottle {
@@ -81,11 +82,15 @@ func (s *Server) serveModel(w http.ResponseWriter, r *http.Request, op, model st
 		}
 	}
 	s.mu.Unlock()
-	switch fault {
-	case "", FaultMalformed:
-	case FaultTimeout:
+	var exception *apiError
+	switch {
+	case fault == "" || fault == FaultMalformed:
+	case fault == FaultTimeout:
 		s.hang(r)
 		return
+	case mid && streaming:
+		exception = faultError(fault, "bedrock", model)
+		exception.code = streamExceptionType(fault)
 	default:
 		writeError(w, "bedrock", faultError(fault, "bedrock", model))
 		return
@@ -104,10 +109,10 @@ func (s *Server) serveModel(w http.ResponseWriter, r *http.Request, op, model st
 	case OpInvokeModel:
 		writeJSON(w, res, nativeBody(c, res), fault == FaultMalformed)
 	case OpConverseStream:
-		s.writeStream(w, r, converseEvents(c, res), fault == FaultMalformed)
+		s.writeStream(w, r, converseEvents(c, res), fault == FaultMalformed, exception)
 	case OpInvokeModelStream:
 		w.Header().Set("X-Amzn-Bedrock-Content-Type", "application/json")
-		s.writeStream(w, r, chunkEvents(nativeChunks(c, res)), fault == FaultMalformed)
+		s.writeStream(w, r, chunkEvents(nativeChunks(c, res)), fault == FaultMalformed, exception)
 	}
 }
 

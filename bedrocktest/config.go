@@ -148,6 +148,11 @@ type Fault struct {
 	After, For time.Duration
 	// Limit is the most times the fault fires; 0 means no limit.
 	Limit int
+	// MidStream sends the fault on streaming operations as an exception
+	// event after the first events of an answer (as throttlingException,
+	// modelStreamErrorException ...), not as an HTTP error. Other
+	// operations get the HTTP error. Not for FaultTimeout or FaultMalformed.
+	MidStream bool
 }
 
 // Operation names, as Stats counts them.

@@ -12,6 +12,9 @@ func (f Fault) validate() error {
 	default:
 		return errors.New("unknown fault kind " + string(f.Kind))
 	}
+	if f.MidStream && (f.Kind == FaultTimeout || f.Kind == FaultMalformed) {
+		return errors.New("MidStream applies to error faults, not " + string(f.Kind))
+	}
 	if f.Every < 0 || f.Rate < 0 || f.Rate > 1 || f.After < 0 || f.For < 0 || f.Limit < 0 {
 		return errors.New("Every, Rate (0..1), After, For and Limit must not be negative")
 	}
@@ -28,6 +31,13 @@ type faultState struct {
 // pickFault returns the first fault that fires for a call, or "". The
 // caller holds s.mu.
 func (s *Server) pickFault(op, model, base string, now time.Time) FaultKind {
+	k, _ := s.pickFaultMid(op, model, base, now)
+	return k
+}
+
+// pickFaultMid is pickFault that also tells whether the fault is to be
+// sent mid-stream.
+func (s *Server) pickFaultMid(op, model, base string, now time.Time) (FaultKind, bool) {
 	elapsed := now.Sub(s.start)
 	for _, f := range s.faults {
 		if f.Model != "" && f.Model != model && f.Model != base {
@@ -52,8 +62,25 @@ func (s *Server) pickFault(op, model, base string, now time.Time) FaultKind {
 		}
 		if fire {
 			f.fired++
-			return f.Kind
+			return f.Kind, f.MidStream
 		}
 	}
-	return ""
+	return "", false
+}
+
+// streamExceptionType is the :exception-type a fault is sent as mid-stream.
+func streamExceptionType(kind FaultKind) string {
+	switch kind {
+	case FaultThrottle:
+		return "throttlingException"
+	case FaultUnavailable:
+		return "serviceUnavailableException"
+	case FaultModelTimeout:
+		return "modelTimeoutException"
+	case FaultModelError, FaultModelNotReady:
+		return "modelStreamErrorException"
+	case FaultQuotaExceeded:
+		return "serviceQuotaExceededException"
+	}
+	return "internalServerException"
 }

@@ -42,8 +42,10 @@ func chunkEvents(chunks []map[string]any) []event {
 
 // writeStream writes events in the application/vnd.amazon.eventstream
 // framing, flushing after each; malformed corrupts the second frame's
-// checksum so the client's decoder fails mid-stream.
-func (s *Server) writeStream(w http.ResponseWriter, r *http.Request, evs []event, malformed bool) {
+// checksum so the client's decoder fails mid-stream, and a non-nil
+// exception is sent as an exception message in place of the third event,
+// ending the stream.
+func (s *Server) writeStream(w http.ResponseWriter, r *http.Request, evs []event, malformed bool, exception *apiError) {
 	w.Header().Set("Content-Type", "application/vnd.amazon.eventstream")
 	w.WriteHeader(http.StatusOK)
 	flusher, _ := w.(http.Flusher)
@@ -52,9 +54,18 @@ func (s *Server) writeStream(w http.ResponseWriter, r *http.Request, evs []event
 	for i, ev := range evs {
 		payload, _ := json.Marshal(ev.payload)
 		msg := eventstream.Message{Payload: payload}
-		msg.Headers.Set(":message-type", eventstream.StringValue("event"))
-		msg.Headers.Set(":event-type", eventstream.StringValue(ev.typ))
-		msg.Headers.Set(":content-type", eventstream.StringValue("application/json"))
+		final := exception != nil && i == min(2, len(evs)-1)
+		if final {
+			payload, _ = json.Marshal(map[string]any{"message": exception.message})
+			msg = eventstream.Message{Payload: payload}
+			msg.Headers.Set(":message-type", eventstream.StringValue("exception"))
+			msg.Headers.Set(":exception-type", eventstream.StringValue(exception.code))
+			msg.Headers.Set(":content-type", eventstream.StringValue("application/json"))
+		} else {
+			msg.Headers.Set(":message-type", eventstream.StringValue("event"))
+			msg.Headers.Set(":event-type", eventstream.StringValue(ev.typ))
+			msg.Headers.Set(":content-type", eventstream.StringValue("application/json"))
+		}
 		buf.Reset()
 		if err := enc.Encode(&buf, msg); err != nil {
 			return
@@ -69,7 +80,7 @@ func (s *Server) writeStream(w http.ResponseWriter, r *http.Request, evs []event
 		if flusher != nil {
 			flusher.Flush()
 		}
-		if r.Context().Err() != nil {
+		if final || r.Context().Err() != nil {
 			return
 		}
 	}

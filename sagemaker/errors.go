@@ -40,10 +40,10 @@ func (m *Model) translate(err error) error {
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		msg := strings.ToLower(ae.ErrorMessage())
-		switch ae.ErrorCode() {
-		case "ThrottlingException", "TooManyRequestsException":
+		switch strings.ToLower(ae.ErrorCode()) {
+		case "throttlingexception", "toomanyrequestsexception":
 			return ticketsum.Errorf(ticketsum.ETHROTTLED, "SageMaker throttled endpoint %s: retry after a pause, or scale the endpoint: %w", ep, err)
-		case "ValidationError", "ValidationException":
+		case "validationerror", "validationexception":
 			if strings.Contains(msg, "not found") {
 				if m.cfg.InferenceComponent != "" && strings.Contains(msg, "inference component") {
 					return ticketsum.Errorf(ticketsum.ENOTFOUND, "SageMaker inference component %s not found on endpoint %s: check its name: %w", m.cfg.InferenceComponent, ep, err)
@@ -51,12 +51,12 @@ func (m *Model) translate(err error) error {
 				return ticketsum.Errorf(ticketsum.ENOTFOUND, "SageMaker endpoint %s not found in %s: check the name and region (aws sagemaker list-endpoints): %w", ep, region, err)
 			}
 			return ticketsum.Errorf(ticketsum.EINVALID, "SageMaker rejected the request to %s: %w", ep, err)
-		case "AccessDeniedException":
+		case "accessdeniedexception":
 			return ticketsum.Errorf(ticketsum.EFORBIDDEN, "access to SageMaker endpoint %s denied: check that IAM allows sagemaker:InvokeEndpoint on it: %w", ep, err)
-		case "UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException", "IncompleteSignature",
-			"MissingAuthenticationTokenException", "InvalidClientTokenId":
+		case "unrecognizedclientexception", "invalidsignatureexception", "expiredtokenexception", "incompletesignature",
+			"missingauthenticationtokenexception", "invalidclienttokenid":
 			return ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "AWS rejected the credentials: refresh them (`aws sso login`), check AWS_PROFILE and the region %s: %w", region, err)
-		case "ModelNotReadyException", "ServiceUnavailable", "InternalFailure", "InternalDependencyException", "InternalStreamFailure":
+		case "modelnotreadyexception", "serviceunavailable", "internalfailure", "internaldependencyexception", "internalstreamfailure":
 			return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "SageMaker endpoint %s could not answer (%s): retry later: %w", ep, ae.ErrorCode(), err)
 		}
 		if ae.ErrorFault() == smithy.FaultServer {
