@@ -17,8 +17,8 @@ var (
 	reAddrNumFirst = regexp.MustCompile(`\b\d{1,6}[A-Za-z]?(?:[ ,]{1,2}\d{1,6}[A-Za-z]?)?[ ,]{1,2}(?:[\p{L}][\p{L}.'’-]*[ ]{1,2}){0,4}(?i:` + streetWords + `)\b\.?(?:[ ]{1,2}\d{1,5}[A-Za-z]?\b\.?)?`)
 	// street-type words name number
 	reAddrTypeFirst = regexp.MustCompile(`(?i:\b(?:rue|rua|via|viale|calle|avenida|av|piazza|praça|praca|carrer|chemin|place|plaza|ul|ulica|avenue|boulevard|bulevar)\b)\.?(?:[ ]{1,2}[\p{L}][\p{L}.'’-]*){1,5}[ ,]{1,2}\d{1,5}[A-Za-z]?\b\.?`)
-	// name-with-street-ending number
-	reAddrGlued = regexp.MustCompile(`[\p{L}]{2,40}(?i:` + streetSuffixes + `)\.?[ ]{1,2}\d{1,5}[A-Za-z]?\b\.?`)
+	// the house number after a street name: " 33", ". 12a"
+	reAddrHouseNo = regexp.MustCompile(`^\.?[ ]{1,2}\d{1,5}[A-Za-z]?\b\.?`)
 	// number Name [words] number, the European shape "9721 Dalmatinova 43"
 	reAddrNumWordNum = regexp.MustCompile(`\b\d{1,6}[ ]{1,2}\p{Lu}[\p{L}.'’-]+(?:[ ]{1,2}[\p{L}][\p{L}.'’-]*){0,3}[ ]{1,2}\d{1,5}[A-Za-z]?\b\.?`)
 	// Name [Name] number street-type: "Hoge Wei 32 St.", "Pärna 33 street"
@@ -47,10 +47,11 @@ type addrDetector struct {
 	lx *lexicon
 }
 
-func (a *addrDetector) detect(text string) []span {
+func (a *addrDetector) detect(sc *scan, toks []token) []span {
+	text := sc.text
 	var cores []span
 	add := func(re *regexp.Regexp, score float64, check func(string) bool) {
-		for _, m := range re.FindAllStringIndex(text, -1) {
+		for _, m := range sc.num(re) {
 			if check == nil || check(text[m[0]:m[1]]) {
 				cores = append(cores, span{m[0], m[1], Address, score})
 			}
@@ -58,7 +59,7 @@ func (a *addrDetector) detect(text string) []span {
 	}
 	add(reAddrNumFirst, 0.85, a.notAllStop)
 	add(reAddrTypeFirst, 0.8, nil)
-	add(reAddrGlued, 0.75, nil)
+	cores = append(cores, gluedStreets(text, toks)...)
 	add(reAddrNumWordNum, 0.6, a.notAllStop)
 	add(reAddrUnit, 0.6, nil)
 	add(reAddrWordsNumType, 0.7, a.notAllStop)
@@ -77,6 +78,33 @@ func (a *addrDetector) detect(text string) []span {
 		cores[i].end = a.extendForward(text, cores[i].end)
 	}
 	return mergeSpans(cores)
+}
+
+// suffixList is streetSuffixes as a list.
+var suffixList = strings.Split(streetSuffixes, "|")
+
+// gluedStreets finds street names with a glued street-type ending followed
+// by a house number ("Friedhofstrasse 33", "Harjukuja 54").
+func gluedStreets(text string, toks []token) []span {
+	var out []span
+	for _, t := range toks {
+		if !t.letters || len(t.folded) < 5 {
+			continue
+		}
+		for _, suf := range suffixList {
+			if len(t.folded) > len(suf)+1 && strings.HasSuffix(t.folded, suf) {
+				end := t.end + 24
+				if end > len(text) {
+					end = len(text)
+				}
+				if m := reAddrHouseNo.FindStringIndex(text[t.end:end]); m != nil {
+					out = append(out, span{t.start, t.end + m[1], Address, 0.75})
+				}
+				break
+			}
+		}
+	}
+	return out
 }
 
 // notAllStop rejects a core whose words are all stop words ("10 Pro 22").

@@ -9,21 +9,24 @@ import (
 type attackPattern struct {
 	name string
 	re   *regexp.Regexp
+	keys []string // lower-case keywords one of which every match holds
+	// anchored patterns use ^ and run on the whole text once a keyword occurs
+	anchored bool
 }
 
 // attackPatterns are the prompt-attack signatures. They are deliberately
 // specific phrases; a determined attacker can paraphrase around them, which
 // is why the prompt also fences ticket text and the output is checked again.
 var attackPatterns = []attackPattern{
-	{"ignore_instructions", regexp.MustCompile(`(?i)\b(?:ignore|disregard|forget|override|bypass|skip)\s+(?:all\s+|any\s+|the\s+|your\s+|my\s+|of\s+)*(?:previous|prior|above|earlier|preceding|original|system|initial|other)?\s*(?:instructions?|prompts?|rules|directions|guidelines|context|messages?|commands?)\b`)},
-	{"role_override", regexp.MustCompile(`(?i)\b(?:you are now|you're now|from now on,? you(?: are|'re| will)|act as (?:an? )?(?:unrestricted|unfiltered|jailbroken|evil|different)|pretend (?:to be|you are|you're)|roleplay as|role-play as|you will now act)\b`)},
-	{"jailbreak", regexp.MustCompile(`(?i)\b(?:do anything now|DAN mode|developer mode|jailbreak|jailbroken|no restrictions|without any restrictions|unfiltered mode)\b`)},
-	{"system_prompt", regexp.MustCompile(`(?i)\b(?:(?:reveal|print|show|output|repeat|leak|tell me|display|what is|what's)\s+(?:me\s+)?(?:your|the)\s+(?:system|hidden|initial|original)\s+(?:prompt|instructions|message)|system prompt)\b`)},
-	{"new_instructions", regexp.MustCompile(`(?i)\b(?:new|updated|real|actual)\s+instructions\s*:`)},
-	{"delimiter_tag", regexp.MustCompile(`(?i)</?\s*(?:ticket|system|user|assistant|instructions?|context|prompt|human|ai|message|thread|document|data)\s*>`)},
-	{"delimiter_heading", regexp.MustCompile(`(?im)^\s*(?:#{1,6}|\*\*|-{3,}|={3,})\s*(?:system|assistant|user|instructions?|human|ai)\b\s*:?`)},
-	{"delimiter_role", regexp.MustCompile(`(?im)^\s*(?:system|assistant|human)\s*:`)},
-	{"delimiter_token", regexp.MustCompile(`(?i)<\|[a-z_]{2,20}\|>|\[/?(?:INST|SYS)\]|<<\s*/?SYS\s*>>`)},
+	{"ignore_instructions", regexp.MustCompile(`(?i)\b(?:ignore|disregard|forget|override|bypass|skip)\s+(?:all\s+|any\s+|the\s+|your\s+|my\s+|of\s+)*(?:previous|prior|above|earlier|preceding|original|system|initial|other)?\s*(?:instructions?|prompts?|rules|directions|guidelines|context|messages?|commands?)\b`), []string{"ignor", "disregard", "forget", "override", "bypass", "skip"}, false},
+	{"role_override", regexp.MustCompile(`(?i)\b(?:you are now|you're now|from now on,? you(?: are|'re| will)|act as (?:an? )?(?:unrestricted|unfiltered|jailbroken|evil|different)|pretend (?:to be|you are|you're)|roleplay as|role-play as|you will now act)\b`), []string{"now", "act as", "pretend", "roleplay", "role-play"}, false},
+	{"jailbreak", regexp.MustCompile(`(?i)\b(?:do anything now|DAN mode|developer mode|jailbreak|jailbroken|no restrictions|without any restrictions|unfiltered mode)\b`), []string{"anything now", "dan mode", "developer mode", "jailbr", "restriction", "unfiltered"}, false},
+	{"system_prompt", regexp.MustCompile(`(?i)\b(?:(?:reveal|print|show|output|repeat|leak|tell me|display|what is|what's)\s+(?:me\s+)?(?:your|the)\s+(?:system|hidden|initial|original)\s+(?:prompt|instructions|message)|system prompt)\b`), []string{"prompt"}, false},
+	{"new_instructions", regexp.MustCompile(`(?i)\b(?:new|updated|real|actual)\s+instructions\s*:`), []string{"instructions"}, false},
+	{"delimiter_tag", regexp.MustCompile(`(?i)</?\s*(?:ticket|system|user|assistant|instructions?|context|prompt|human|ai|message|thread|document|data)\s*>`), []string{"<"}, false},
+	{"delimiter_heading", regexp.MustCompile(`(?im)^\s*(?:#{1,6}|\*\*|-{3,}|={3,})\s*(?:system|assistant|user|instructions?|human|ai)\b\s*:?|#{2,6}\s*(?:system|assistant|instructions?)\b\s*:?`), []string{"#", "**", "---", "==="}, true},
+	{"delimiter_role", regexp.MustCompile(`(?im)^\s*(?:system|assistant|human)\s*:`), []string{"system", "assistant", "human"}, true},
+	{"delimiter_token", regexp.MustCompile(`(?i)<\|[a-z_]{2,20}\|>|\[/?(?:INST|SYS)\]|<<\s*/?SYS\s*>>`), []string{"<|", "[inst", "[/inst", "[sys", "[/sys", "<<"}, false},
 }
 
 type attackHit struct {
@@ -31,10 +34,14 @@ type attackHit struct {
 	start, end int
 }
 
-func detectAttacks(text string) []attackHit {
+func detectAttacks(sc *scan) []attackHit {
 	var out []attackHit
 	for _, p := range attackPatterns {
-		for _, m := range p.re.FindAllStringIndex(text, -1) {
+		matches := sc.when(p.re, p.keys...)
+		if p.anchored && len(matches) > 0 {
+			matches = sc.all(p.re) // ^ must mean a real line start
+		}
+		for _, m := range matches {
 			out = append(out, attackHit{p.name, m[0], m[1]})
 		}
 	}

@@ -7,8 +7,9 @@ import (
 
 // detectIPs finds IPv4 and IPv6 addresses. Dotted quads that follow "v" or
 // "version" are version strings, not addresses.
-func detectIPs(text string, out []span) []span {
-	for _, m := range reIPv4.FindAllStringIndex(text, -1) {
+func detectIPs(sc *scan, out []span) []span {
+	text := sc.text
+	for _, m := range sc.num(reIPv4) {
 		b := before(text, m[0], 12)
 		if strings.HasSuffix(b, "v") || strings.HasSuffix(b, ".") || hasAny(b, "version", "build", "release") {
 			continue
@@ -18,7 +19,7 @@ func detectIPs(text string, out []span) []span {
 		}
 		out = append(out, span{m[0], m[1], IPAddress, 0.95})
 	}
-	for _, m := range reIPv6.FindAllStringIndex(text, -1) {
+	for _, m := range sc.when(reIPv6, ":") {
 		v := text[m[0]:m[1]]
 		if strings.Count(v, ":") < 2 || len(v) < 6 {
 			continue
@@ -41,8 +42,9 @@ var notCardContext = []string{"order", "invoice", "tracking", "ticket", "ref", "
 
 // detectCards finds payment card numbers: 12 to 19 digits with consistent
 // separators, a known issuer prefix and a valid Luhn check digit.
-func detectCards(text string, out []span) []span {
-	for _, m := range reCard.FindAllStringIndex(text, -1) {
+func detectCards(sc *scan, out []span) []span {
+	text := sc.text
+	for _, m := range sc.num(reCard) {
 		v := text[m[0]:m[1]]
 		d := digitsOf(v)
 		if len(d) < 12 || len(d) > 19 || allSame(d) || !luhn(d) {
@@ -76,8 +78,13 @@ var swiftContext = []string{"swift", "bic", "bank identifier", "sort code", "wir
 
 // detectSWIFT finds SWIFT/BIC codes near their context words, or with digits
 // in the location part and a known country code.
-func detectSWIFT(text string, out []span) []span {
-	for _, m := range reSWIFT.FindAllStringIndex(text, -1) {
+func detectSWIFT(sc *scan, out []span) []span {
+	text := sc.text
+	matches := sc.num(reSWIFT)
+	if sc.has(swiftContext...) {
+		matches = sc.all(reSWIFT)
+	}
+	for _, m := range matches {
 		v := text[m[0]:m[1]]
 		ctx := hasAny(before(text, m[0], 40), swiftContext...)
 		if !ctx && !(strings.ContainsAny(v[6:], "0123456789") && isCountry(v[4:6]) && !strings.ContainsAny(v[:6], "0123456789")) {
@@ -95,8 +102,9 @@ func detectSWIFT(text string, out []span) []span {
 // detectSSN finds US social security numbers: dashed NNN-NN-NNNN that pass
 // the area, group and serial rules, or undashed ones after "SSN" or "social
 // security".
-func detectSSN(text string, out []span) []span {
-	for _, m := range reSSN.FindAllStringSubmatchIndex(text, -1) {
+func detectSSN(sc *scan, out []span) []span {
+	text := sc.text
+	for _, m := range sc.num(reSSN) {
 		area, sep1, group, sep2, serial := text[m[2]:m[3]], text[m[4]:m[5]], text[m[6]:m[7]], text[m[8]:m[9]], text[m[10]:m[11]]
 		if sep1 != sep2 || !ssnValid(area, group, serial) {
 			continue
@@ -119,8 +127,9 @@ func detectSSN(text string, out []span) []span {
 
 // detectAWSSecrets finds 40-character secret access keys after "secret" or
 // next to an access key id.
-func detectAWSSecrets(text string, out []span) []span {
-	for _, m := range reAWSSecret.FindAllStringSubmatchIndex(text, -1) {
+func detectAWSSecrets(sc *scan, out []span) []span {
+	text := sc.text
+	for _, m := range sc.when(reAWSSecret, "secret", "private key", "credential", "akia", "asia") {
 		v := text[m[2]:m[3]]
 		if !strings.ContainsAny(v, "0123456789") || !strings.ContainsAny(v, "abcdefghijklmnopqrstuvwxyz") || !strings.ContainsAny(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
 			continue

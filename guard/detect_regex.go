@@ -42,30 +42,31 @@ func addGroup(out []span, m []int, g int, t EntityType, score float64) []span {
 }
 
 // detectPatterns runs every regular-expression detector over text.
-func detectPatterns(text string, ph *phoneDetector) []span {
+func detectPatterns(sc *scan, ph *phoneDetector) []span {
+	text := sc.text
 	var out []span
-	for _, m := range reEmail.FindAllStringIndex(text, -1) {
+	for _, m := range sc.when(reEmail, "@") {
 		out = append(out, span{m[0], m[1], Email, 0.99})
 	}
-	for _, m := range reURL.FindAllStringIndex(text, -1) {
+	for _, m := range sc.when(reURL, "http", "www.") {
 		s, e := trimSpan(text, m[0], m[1])
 		out = append(out, span{s, e, URL, 0.95})
 	}
-	out = detectIPs(text, out)
-	for _, m := range reMAC.FindAllStringIndex(text, -1) {
+	out = detectIPs(sc, out)
+	for _, m := range sc.num(reMAC) {
 		v := text[m[0]:m[1]]
 		if strings.Count(v, ":") == 5 || strings.Count(v, "-") == 5 {
 			out = append(out, span{m[0], m[1], MACAddress, 0.95})
 		}
 	}
-	out = detectCards(text, out)
-	for _, m := range reCVV.FindAllStringSubmatchIndex(text, -1) {
+	out = detectCards(sc, out)
+	for _, m := range sc.when(reCVV, "cvv", "cvc", "cid", "csc", "security code", "verification") {
 		out = addGroup(out, m, 1, CardCVV, 0.9)
 	}
-	for _, m := range reExpiry.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range sc.when(reExpiry, "exp", "valid", "good thru") {
 		out = addGroup(out, m, 1, CardExpiry, 0.85)
 	}
-	for _, m := range reIBAN.FindAllStringIndex(text, -1) {
+	for _, m := range sc.num(reIBAN) {
 		// the match may run into the next words: shorten it word by word
 		for e := m[1]; e-m[0] >= 15; {
 			if ibanValid(strings.ToUpper(strings.ReplaceAll(text[m[0]:e], " ", ""))) {
@@ -79,17 +80,17 @@ func detectPatterns(text string, ph *phoneDetector) []span {
 			e = m[0] + k
 		}
 	}
-	out = detectSWIFT(text, out)
-	out = detectSSN(text, out)
-	for _, m := range reNine.FindAllStringIndex(text, -1) {
+	out = detectSWIFT(sc, out)
+	out = detectSSN(sc, out)
+	for _, m := range sc.when(reNine, "routing", "aba", "rtn", "transit") {
 		if abaValid(text[m[0]:m[1]]) && hasAny(before(text, m[0], 40), "routing", "aba", "rtn", "transit") {
 			out = append(out, span{m[0], m[1], USBankRouting, 0.9})
 		}
 	}
-	for _, m := range reBankAcct.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range sc.when(reBankAcct, "account") {
 		out = addGroup(out, m, 1, USBankAccount, 0.8)
 	}
-	for _, m := range reUKNI.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range sc.num(reUKNI) {
 		switch strings.ToUpper(text[m[2]:m[3]]) {
 		case "BG", "GB", "NK", "KN", "TN", "NT", "ZZ":
 			continue
@@ -100,51 +101,51 @@ func detectPatterns(text string, ph *phoneDetector) []span {
 		}
 		out = append(out, span{m[0], m[1], UKNationalInsurance, score})
 	}
-	for _, m := range reVIN.FindAllStringIndex(text, -1) {
+	for _, m := range sc.num(reVIN) {
 		v := text[m[0]:m[1]]
 		if strings.ContainsAny(v, "0123456789") && strings.ContainsAny(v, "ABCDEFGHJKLMNPRSTUVWXYZ") &&
 			(vinValid(v) || hasAny(before(text, m[0], 30), "vin", "vehicle identification", "chassis")) {
 			out = append(out, span{m[0], m[1], VIN, 0.9})
 		}
 	}
-	for _, m := range reAWSKey.FindAllStringIndex(text, -1) {
+	for _, m := range sc.when(reAWSKey, "akia", "asia", "abia", "acca", "agpa", "aida", "aroa", "aipa", "anpa", "anva", "apka") {
 		out = append(out, span{m[0], m[1], AWSAccessKey, 0.99})
 	}
-	out = detectAWSSecrets(text, out)
-	for _, m := range rePassword.FindAllStringSubmatchIndex(text, -1) {
+	out = detectAWSSecrets(sc, out)
+	for _, m := range sc.when(rePassword, "pass", "pwd") {
 		s, e := trimSpan(text, m[2], m[3])
 		if e > s && !commonWord(strings.ToLower(text[s:e])) {
 			out = append(out, span{s, e, Password, 0.9})
 		}
 	}
-	for _, m := range rePIN.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range sc.when(rePIN, "pin") {
 		out = addGroup(out, m, 1, PIN, 0.85)
 	}
-	for _, m := range reUsername.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range sc.when(reUsername, "user", "login", "handle", "account name") {
 		s, e := trimSpan(text, m[2], m[3])
 		if e > s && !commonWord(strings.ToLower(text[s:e])) {
 			out = append(out, span{s, e, Username, 0.85})
 		}
 	}
-	for _, m := range reDriverID.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range sc.when(reDriverID, "licen", "dl") {
 		if strings.ContainsAny(text[m[2]:m[3]], "0123456789") {
 			out = addGroup(out, m, 1, DriverID, 0.85)
 		}
 	}
-	for _, m := range rePlate.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range sc.when(rePlate, "plate", "reg") {
 		v := text[m[2]:m[3]]
 		if strings.ContainsAny(v, "0123456789") && strings.ContainsAny(strings.ToUpper(v), "ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
 			s, e := trimSpan(text, m[2], m[3])
 			out = append(out, span{s, e, LicensePlate, 0.8})
 		}
 	}
-	for _, m := range reAge.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range sc.when(reAge, "age", "old", "yrs", "turn", "i am", "i'm", "was") {
 		for g := 1; g <= 3; g++ {
 			if m[2*g] >= 0 {
 				out = append(out, span{m[2*g], m[2*g+1], Age, 0.8})
 			}
 		}
 	}
-	out = append(out, ph.detect(text)...)
+	out = append(out, ph.detect(sc)...)
 	return out
 }

@@ -54,20 +54,21 @@ func New(cfg Config) (*Guard, error) {
 // people are found too.
 func (g *Guard) Detect(s *Session, text string) []Finding {
 	var out []Finding
-	for _, sp := range g.detect(s, text, tokenize(text)) {
+	for _, sp := range g.detect(s, newScan(text), tokenize(text)) {
 		out = append(out, Finding{Kind: KindPII, Type: string(sp.typ), Start: sp.start, End: sp.end, Action: OutcomeNone, Score: sp.score})
 	}
 	return out
 }
 
 // detect runs every PII detector and resolves overlaps.
-func (g *Guard) detect(s *Session, text string, toks []token) []span {
-	spans := detectPatterns(text, g.phone)
+func (g *Guard) detect(s *Session, sc *scan, toks []token) []span {
+	text := sc.text
+	spans := detectPatterns(sc, g.phone)
 	spans = append(spans, g.lx.detectNames(text, toks, s.knownParts())...)
-	spans = append(spans, g.addr.detect(text)...)
+	spans = append(spans, g.addr.detect(sc, toks)...)
 	if s != nil && len(s.emails) > 0 {
+		lower := strings.ToLower(text)
 		for e := range s.emails {
-			lower := strings.ToLower(text)
 			for i := 0; ; {
 				j := strings.Index(lower[i:], e)
 				if j < 0 {
@@ -140,11 +141,12 @@ func (g *Guard) Check(ctx context.Context, s *Session, source Source, text strin
 		policy = g.cfg.Output
 	}
 	toks := tokenize(text)
+	sc := newScan(text)
 	var findings []Finding
 	var edits []edit
 	var blocked []string
 
-	for _, sp := range g.detect(s, text, toks) {
+	for _, sp := range g.detect(s, sc, toks) {
 		f := Finding{Kind: KindPII, Type: string(sp.typ), Start: sp.start, End: sp.end, Score: sp.score}
 		switch policy[sp.typ] {
 		case ActionAnonymize:
@@ -160,13 +162,10 @@ func (g *Guard) Check(ctx context.Context, s *Session, source Source, text strin
 		}
 		findings = append(findings, f)
 	}
+	// PII edits come sorted by start and do not overlap.
 	covered := func(a, b int) bool {
-		for _, e := range edits {
-			if a < e.end && e.start < b {
-				return true
-			}
-		}
-		return false
+		k := sort.Search(len(edits), func(i int) bool { return edits[i].end > a })
+		return k < len(edits) && edits[k].start < b
 	}
 	for _, h := range g.words.detect(toks) {
 		typ, act := "PROFANITY", g.cfg.Profanity
@@ -202,7 +201,9 @@ func (g *Guard) Check(ctx context.Context, s *Session, source Source, text strin
 		}
 		findings = append(findings, f)
 	}
-	for _, h := range detectAttacks(text) {
+	piiEdits := append([]edit(nil), edits...)
+	sort.Slice(piiEdits, func(i, j int) bool { return piiEdits[i].start < piiEdits[j].start })
+	for _, h := range detectAttacks(sc) {
 		f := Finding{Kind: KindPromptAttack, Type: h.name, Start: h.start, End: h.end, Score: 0.9, Action: OutcomeDetected}
 		switch g.cfg.PromptAttack {
 		case ActionBlock:
@@ -210,7 +211,7 @@ func (g *Guard) Check(ctx context.Context, s *Session, source Source, text strin
 			blocked = append(blocked, "prompt attack")
 		case ActionAnonymize:
 			f.Action = OutcomeNeutralized
-			edits = append(edits, neutralize(text, h.start, h.end, edits)...)
+			edits = append(edits, neutralize(text, h.start, h.end, piiEdits)...)
 		}
 		findings = append(findings, f)
 	}
@@ -289,7 +290,8 @@ func (g *Guard) applyRemote(ctx context.Context, source Source, res *Result, blo
 
 // neutralize returns the edits that fence a prompt attack at [start,end):
 // markers around it and delimiter characters inside defanged, leaving alone
-// parts already replaced by other edits.
+// parts already replaced by existing edits (sorted by start, not
+// overlapping).
 func neutralize(text string, start, end int, existing []edit) []edit {
 	out := []edit{{start, start, attackOpen}}
 	for i, r := range text[start:end] {
@@ -299,14 +301,8 @@ func neutralize(text string, start, end int, existing []edit) []edit {
 		if d == string(r) {
 			continue
 		}
-		clash := false
-		for _, e := range existing {
-			if p < e.end && e.start < p+n {
-				clash = true
-				break
-			}
-		}
-		if !clash {
+		k := sort.Search(len(existing), func(i int) bool { return existing[i].end > p })
+		if k == len(existing) || existing[k].start >= p+n {
 			out = append(out, edit{p, p + n, d})
 		}
 	}

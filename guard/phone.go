@@ -29,9 +29,10 @@ type phoneDetector struct {
 	region string
 }
 
-func (p *phoneDetector) detect(text string) []span {
+func (p *phoneDetector) detect(sc *scan) []span {
+	text := sc.text
 	var out []span
-	for _, m := range rePhone.FindAllStringIndex(text, -1) {
+	for _, m := range sc.num(rePhone) {
 		s, e := m[0], m[1]
 		for e > s && strings.IndexByte(" .-/", text[e-1]) >= 0 {
 			e--

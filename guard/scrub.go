@@ -20,7 +20,7 @@ func (g *Guard) Scrub(s *Session, text string) (string, []Finding) {
 		edits = append(edits, edit{m[0], m[1], neutralWord(typ, e.role)})
 		findings = append(findings, Finding{Kind: KindPII, Type: string(typ), Start: m[0], End: m[1], Action: OutcomeAnonymized, Score: 1, Placeholder: p})
 	}
-	for _, sp := range g.detect(s, text, tokenize(text)) {
+	for _, sp := range g.detect(s, newScan(text), tokenize(text)) {
 		r := roleNone
 		if sp.typ == Name {
 			r = s.personRole(nameParts(text[sp.start:sp.end]))

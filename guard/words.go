@@ -10,7 +10,7 @@ import (
 // wordFilter matches the managed profanity list and custom words.
 type wordFilter struct {
 	profanity *goaway.ProfanityDetector // nil when the list is off
-	first     map[string]bool           // first letters of profanities, to skip clean words fast
+	grams     map[string]bool           // first three letters of each profanity, to skip clean words fast
 	custom    [][]string                // custom phrases as folded tokens
 }
 
@@ -23,12 +23,13 @@ func newWordFilter(profanity bool, custom []string) (*wordFilter, error) {
 	w := &wordFilter{}
 	if profanity {
 		w.profanity = goaway.NewProfanityDetector().WithSanitizeSpaces(false).WithSanitizeSpecialCharacters(false)
-		w.first = map[string]bool{}
-		for _, p := range goaway.DefaultProfanities {
-			w.first[p[:1]] = true
-		}
-		for _, p := range goaway.DefaultFalseNegatives {
-			w.first[p[:1]] = true
+		w.grams = map[string]bool{}
+		for _, list := range [][]string{goaway.DefaultProfanities, goaway.DefaultFalseNegatives} {
+			for _, p := range list {
+				if len(p) >= 3 {
+					w.grams[p[:3]] = true
+				}
+			}
 		}
 	}
 	for _, c := range custom {
@@ -71,10 +72,11 @@ func (w *wordFilter) detect(toks []token) []wordHit {
 	return out
 }
 
-// leadsProfane is a cheap filter: some letter of w starts a profanity.
+// leadsProfane is a cheap filter: some three letters of s start a
+// profanity, so the detector may find one in it.
 func (w *wordFilter) leadsProfane(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if w.first[s[i:i+1]] {
+	for i := 0; i+3 <= len(s); i++ {
+		if w.grams[s[i:i+3]] {
 			return true
 		}
 	}

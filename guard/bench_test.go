@@ -1,0 +1,47 @@
+package guard
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/ticketsum/ticketsum"
+)
+
+// benchText returns the sample thread repeated to about n bytes: a
+// PII-dense support thread, so the figure is a pessimistic one.
+func benchText(b *testing.B, n int) string {
+	b.Helper()
+	t, err := os.ReadFile("testdata/thread.txt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return strings.Repeat(string(t)+"\n", n/len(t)+1)[:n]
+}
+
+func benchCheck(b *testing.B, n int) {
+	text := benchText(b, n)
+	for !utf8Start(text) {
+		text = text[:len(text)-1]
+	}
+	g := MustGuard(b, Config{Topics: DefaultTopics()})
+	tk := &ticketsum.Ticket{ID: "B", Customer: ticketsum.Customer{Name: "Hannah Lindqvist"}, Messages: []ticketsum.Message{{Role: ticketsum.RoleAgent, Author: "Devon Okafor", Body: "x"}}}
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		s := g.NewSession(tk)
+		if _, err := g.CheckInput(context.Background(), s, text); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func utf8Start(s string) bool { return strings.ToValidUTF8(s, "") == s }
+
+// BenchmarkCheckInputTicket checks one ticket-sized thread (about 9 KB,
+// some 1,500 words).
+func BenchmarkCheckInputTicket(b *testing.B) { benchCheck(b, 9_000) }
+
+// BenchmarkCheckInputLarge checks 500 KB, to show the cost stays linear.
+func BenchmarkCheckInputLarge(b *testing.B) { benchCheck(b, 500_000) }
