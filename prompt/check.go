@@ -51,8 +51,18 @@ func (p Problem) Instruction() string {
 }
 
 // PIIChecker returns the kinds of personal data found in text (such as
-// "EMAIL", "PHONE"), or none. It must not return the data itself.
-type PIIChecker func(text string) []string
+// "EMAIL", "PHONE"), or none. It must not return the data itself. t is the
+// ticket the text summarises, so that a checker can look for its people; it
+// may be nil. The guard package plugs in as
+//
+//	func(t *ticketsum.Ticket, text string) []string {
+//		var kinds []string
+//		for _, f := range g.Detect(g.NewSession(t), text) {
+//			kinds = append(kinds, f.Type)
+//		}
+//		return kinds
+//	}
+type PIIChecker func(t *ticketsum.Ticket, text string) []string
 
 var (
 	emailRE = regexp.MustCompile(`[\p{L}0-9._%+\-]+@[\p{L}0-9.\-]+\.[\p{L}]{2,}`)
@@ -62,7 +72,7 @@ var (
 // DefaultPII is the built-in PII check: email addresses, and phone numbers
 // as runs of 9 to 15 digits with optional separators and leading "+".
 // The guard package's detectors are better; plug them in as Config.PII.
-func DefaultPII(text string) []string {
+func DefaultPII(_ *ticketsum.Ticket, text string) []string {
 	var kinds []string
 	if emailRE.MatchString(text) {
 		kinds = append(kinds, "EMAIL")
@@ -158,7 +168,7 @@ func (t *Template) CheckAnswer(a Answer, tk *ticketsum.Ticket) []Problem {
 	if s, n := EnglishScore(text); n >= minEnglishWords && s < minEnglishScore || nonLatinShare(text) > 0.3 {
 		ps = append(ps, Problem{ProblemNotEnglish, fmt.Sprintf("English stop-word share %.2f", s)})
 	}
-	kinds := t.cfg.PII(text)
+	kinds := t.cfg.PII(tk, text)
 	if tk != nil {
 		kinds = append(kinds, peopleIn(text, tk)...)
 	}

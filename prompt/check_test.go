@@ -86,8 +86,10 @@ func TestCheck(t *testing.T) {
 func TestCustomPIIChecker(t *testing.T) {
 	t.Parallel()
 	calls := 0
-	tmpl, err := prompt.New(prompt.Config{PII: func(s string) []string {
+	var gotTicket *ticketsum.Ticket
+	tmpl, err := prompt.New(prompt.Config{PII: func(tk *ticketsum.Ticket, s string) []string {
 		calls++
+		gotTicket = tk
 		if strings.Contains(s, "router") {
 			return []string{"DEVICE_ID"}
 		}
@@ -96,7 +98,11 @@ func TestCustomPIIChecker(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, ps := tmpl.Check(good+"\nSTATUS: resolved", nil)
+	tk := MustTicket(t)
+	_, ps := tmpl.Check(good+"\nSTATUS: resolved", tk)
+	if gotTicket != tk {
+		t.Errorf("checker did not get the ticket")
+	}
 	if calls != 1 || len(ps) != 1 || ps[0].Code != prompt.ProblemPII || ps[0].Detail != "DEVICE_ID" {
 		t.Errorf("custom PII checker: calls %d, problems %v", calls, ps)
 	}
