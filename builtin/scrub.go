@@ -280,6 +280,9 @@ var tlds = []string{".com", ".net", ".org", ".io", ".co", ".uk", ".de", ".fr", "
 
 // isURL reports whether w is a link or a bare domain.
 func isURL(w string) bool {
+	if strings.IndexByte(w, '.') < 0 && strings.IndexByte(w, ':') < 0 {
+		return false
+	}
 	lower := strings.ToLower(w)
 	if strings.Contains(lower, "://") || strings.HasPrefix(lower, "www.") || strings.Contains(lower, ".com/") ||
 		strings.HasPrefix(lower, "t.co/") || strings.HasPrefix(lower, "bit.ly/") {

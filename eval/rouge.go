@@ -1,5 +1,7 @@
 package eval
 
+import "fmt"
+
 // Scores holds ROUGE-1, ROUGE-2 and ROUGE-L F1 scores, each in [0, 1].
 type Scores struct {
 	R1 float64 `json:"rouge1"`
@@ -150,4 +152,11 @@ func lcsF1(cand, ref []string) float64 {
 		prev, cur = cur, prev
 	}
 	return f1(prev[len(ref)], len(cand), len(ref))
+}
+
+// String formats scores in [0, 1] as percentages with two decimals, as
+// reports show them: "ROUGE-1/2/L 41.85 / 18.51 / 34.61".
+func (s Scores) String() string {
+	p := s.Percent()
+	return fmt.Sprintf("ROUGE-1/2/L %.2f / %.2f / %.2f", p.R1, p.R2, p.RL)
 }

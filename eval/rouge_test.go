@@ -135,3 +135,10 @@ func BenchmarkRouge(b *testing.B) {
 		eval.Rouge(cand, refs)
 	}
 }
+
+func TestScoresString(t *testing.T) {
+	t.Parallel()
+	if got, want := (eval.Scores{R1: 0.4185, R2: 0.1851, RL: 0.3461}).String(), "ROUGE-1/2/L 41.85 / 18.51 / 34.61"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+}
