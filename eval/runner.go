@@ -3,6 +3,7 @@ package eval
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"sync"
 	"time"
@@ -269,4 +270,18 @@ func (r *Runner) runItem(ctx context.Context, c Candidate, s ticketsum.Summarize
 		}
 	}
 	return it
+}
+
+// ProgressPrinter returns a Progress callback that redraws one line on w,
+// such as a terminal's standard error, and ends it when the run is done:
+//
+//	[###############...............] 160/330  41.2/s  ETA 4s  cached 0  errors 0
+func ProgressPrinter(w io.Writer) func(Progress) {
+	return func(p Progress) {
+		end := ""
+		if p.Done == p.Total {
+			end = "\n"
+		}
+		fmt.Fprintf(w, "\r%s%s", p, end)
+	}
 }

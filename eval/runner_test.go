@@ -225,6 +225,14 @@ func TestRunProgress(t *testing.T) {
 			t.Errorf("progress %d = %d/%d", i, p.Done, p.Total)
 		}
 	}
+	var buf strings.Builder
+	print := eval.ProgressPrinter(&buf)
+	for _, p := range seen {
+		print(p)
+	}
+	if strings.Count(buf.String(), "\r") != 8 || !strings.HasSuffix(buf.String(), "\n") || !strings.Contains(buf.String(), "[##############################] 8/8") {
+		t.Errorf("printed progress = %q", buf.String())
+	}
 	if last := seen[7]; last.Errors != 1 || !strings.Contains(last.String(), "8/8") {
 		t.Errorf("last progress %+v (%s), want 1 error and 8/8", last, last)
 	}
