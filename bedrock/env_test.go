@@ -34,17 +34,19 @@ func TestStandardAWSChainRoutesToTheEndpointFromEnv(t *testing.T) {
 	bundle := filepath.Join(t.TempDir(), "ca.pem")
 	writeFile(t, bundle, string(srv.CertificatePEM()))
 	cases := []struct {
-		name string
-		env  map[string]string
-		akid string
+		name    string
+		env     map[string]string
+		akid    string
+		profile string
 	}{
 		{"service endpoint", map[string]string{"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": srv.URL, "AWS_REGION": "eu-west-1",
-			"AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "secret"}, "AKIDENV"},
+			"AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "secret"}, "AKIDENV", ""},
 		{"global endpoint", map[string]string{"AWS_ENDPOINT_URL": srv.URL, "AWS_REGION": "eu-west-1",
-			"AWS_ACCESS_KEY_ID": "AKIDGLOBAL", "AWS_SECRET_ACCESS_KEY": "secret"}, "AKIDGLOBAL"},
-		{"profile", map[string]string{"AWS_PROFILE": "ticketsum", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": srv.URL}, "AKIDPROFILE"},
+			"AWS_ACCESS_KEY_ID": "AKIDGLOBAL", "AWS_SECRET_ACCESS_KEY": "secret"}, "AKIDGLOBAL", ""},
+		{"profile", map[string]string{"AWS_PROFILE": "ticketsum", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": srv.URL}, "AKIDPROFILE", ""},
+		{"profile in Config", map[string]string{"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": srv.URL}, "AKIDPROFILE", "ticketsum"},
 		{"bedrock API key", map[string]string{"AWS_BEARER_TOKEN_BEDROCK": "bedrock-api-key-1", "AWS_REGION": "eu-west-1",
-			"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": srv.URL}, ""},
+			"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": srv.URL}, "", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -55,7 +57,7 @@ func TestStandardAWSChainRoutesToTheEndpointFromEnv(t *testing.T) {
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}
-			m, err := bedrock.New(context.Background(), bedrock.Config{ModelID: "eu.amazon.nova-lite-v1:0"})
+			m, err := bedrock.New(context.Background(), bedrock.Config{ModelID: "eu.amazon.nova-lite-v1:0", Profile: tc.profile})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -25,6 +25,8 @@ type GuardrailClientConfig struct {
 	Guardrail GuardrailConfig
 	// Region overrides the region of AWS. Default: the region of AWS.
 	Region string
+	// Profile selects a shared-config profile when AWS is nil.
+	Profile string
 	// BaseEndpoint overrides the endpoint. Default: the resolved one.
 	BaseEndpoint string
 	// AWS is the AWS configuration. Default config.LoadDefaultConfig.
@@ -50,7 +52,7 @@ func NewGuardrail(ctx context.Context, cfg GuardrailClientConfig) (*Guardrail, e
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "bedrock: guardrail has no ID")
 	}
 	cfg.Guardrail = g
-	base := Config{Guardrail: g, Region: cfg.Region, BaseEndpoint: cfg.BaseEndpoint, AWS: cfg.AWS, ModelID: "guardrail/" + g.ID}
+	base := Config{Guardrail: g, Region: cfg.Region, Profile: cfg.Profile, BaseEndpoint: cfg.BaseEndpoint, AWS: cfg.AWS, ModelID: "guardrail/" + g.ID}
 	awsCfg, err := loadAWS(ctx, base)
 	if err != nil {
 		return nil, err

@@ -58,6 +58,9 @@ func loadAWS(ctx context.Context, cfg Config) (aws.Config, error) {
 		if cfg.Region != "" {
 			opts = append(opts, config.WithRegion(cfg.Region))
 		}
+		if cfg.Profile != "" {
+			opts = append(opts, config.WithSharedConfigProfile(cfg.Profile))
+		}
 		var err error
 		if awsCfg, err = config.LoadDefaultConfig(ctx, opts...); err != nil {
 			return awsCfg, ticketsum.Errorf(ticketsum.EINVALID, "bedrock: load AWS configuration (check AWS_PROFILE and ~/.aws/config): %w", err)

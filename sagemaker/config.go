@@ -39,6 +39,9 @@ type Config struct {
 	MaxTokens int
 	// Region overrides the region of AWS. Default: the region of AWS.
 	Region string
+	// Profile selects a shared-config profile when AWS is nil (as
+	// AWS_PROFILE does). Default: the chain's choice.
+	Profile string
 	// BaseEndpoint overrides the runtime endpoint, e.g. a test server's
 	// URL. Default: the endpoint the AWS config resolves.
 	BaseEndpoint string

@@ -38,6 +38,9 @@ func New(ctx context.Context, cfg Config) (*Model, error) {
 		if cfg.Region != "" {
 			opts = append(opts, config.WithRegion(cfg.Region))
 		}
+		if cfg.Profile != "" {
+			opts = append(opts, config.WithSharedConfigProfile(cfg.Profile))
+		}
 		if awsCfg, err = config.LoadDefaultConfig(ctx, opts...); err != nil {
 			return nil, ticketsum.Errorf(ticketsum.EINVALID, "sagemaker: load AWS configuration (check AWS_PROFILE and ~/.aws/config): %w", err)
 		}
