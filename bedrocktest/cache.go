@@ -6,9 +6,10 @@ import (
 )
 
 // cacheUse works out the cache tokens of a call whose input parts before
-// index cut form a cacheable prefix, and records the prefix. It returns the
-// cache read and write tokens. The caller holds s.mu.
-func (s *Server) cacheUse(base string, parts []string, cut int, now time.Time) (read, write int) {
+// index cut form a cacheable prefix, and records the prefix when commit is
+// set (not for a call that is then throttled). It returns the cache read
+// and write tokens. The caller holds s.mu.
+func (s *Server) cacheUse(base string, parts []string, cut int, now time.Time, commit bool) (read, write int) {
 	if cut <= 0 {
 		return 0, 0
 	}
@@ -25,10 +26,12 @@ func (s *Server) cacheUse(base string, parts []string, cut int, now time.Time) (
 	}
 	key := string(h.Sum(nil))
 	ttl := time.Duration(float64(s.cfg.CacheTTL) * s.cfg.TimeScale)
-	if exp, ok := s.cache[key]; ok && now.Before(exp) {
+	exp, ok := s.cache[key]
+	if commit {
 		s.cache[key] = now.Add(ttl)
+	}
+	if ok && now.Before(exp) {
 		return n, 0
 	}
-	s.cache[key] = now.Add(ttl)
 	return 0, n
 }

@@ -176,9 +176,11 @@ func (s *Server) run(r *http.Request, c *call, now time.Time) (*result, *apiErro
 	}
 
 	s.mu.Lock()
-	res.cacheRead, res.cacheWrite = s.cacheUse(c.base, c.parts, c.cacheCut, now)
+	res.cacheRead, res.cacheWrite = s.cacheUse(c.base, c.parts, c.cacheCut, now, false)
 	ev, q, ok := s.admit(c.model, c.base, total-res.cacheRead, c.maxTokens, now)
-	if !ok {
+	if ok {
+		s.cacheUse(c.base, c.parts, c.cacheCut, now, true)
+	} else {
 		s.stats.Throttled++
 	}
 	s.mu.Unlock()

@@ -206,3 +206,38 @@ func TestConfigIsValidated(t *testing.T) {
 		}
 	}
 }
+
+func TestCacheTTLAndThrottledCallsWriteNothing(t *testing.T) {
+	t.Parallel()
+	const model = "anthropic.claude-3-5-haiku-20241022-v1:0"
+	clock := &manualClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{Clock: clock, CacheMinTokens: 10,
+		Quotas: map[string]bedrocktest.Quota{model: {RPM: 1}}})
+	client := newClient(srv)
+	system := "Summarise the ticket in one neutral paragraph of at most sixty words."
+	call := func() (read, write int, code string) {
+		in := converseInput(model, system, "The login page loops.")
+		in.System = append(in.System, cachePoint())
+		out, err := client.Converse(context.Background(), in)
+		if err != nil {
+			return 0, 0, errorCode(err)
+		}
+		return int(deref(out.Usage.CacheReadInputTokens)), int(deref(out.Usage.CacheWriteInputTokens)), ""
+	}
+	sys := bedrocktest.Tokens(system)
+	if r, w, code := call(); code != "" || r != 0 || w != sys {
+		t.Fatalf("first call: read %d write %d %q, want a write of %d", r, w, code, sys)
+	}
+	// Throttled calls do not touch the cache.
+	if _, _, code := call(); code != "ThrottlingException" {
+		t.Fatalf("second call in the minute: %q", code)
+	}
+	clock.Advance(61 * time.Second)
+	if r, w, code := call(); code != "" || r != sys || w != 0 {
+		t.Fatalf("within the TTL: read %d write %d %q, want a read of %d", r, w, code, sys)
+	}
+	clock.Advance(6 * time.Minute)
+	if r, w, code := call(); code != "" || r != 0 || w != sys {
+		t.Fatalf("after the TTL: read %d write %d %q, want a write of %d", r, w, code, sys)
+	}
+}

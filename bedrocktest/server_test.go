@@ -221,3 +221,14 @@ func TestQuotaThrottlesOverRPMAndRecoversNextMinute(t *testing.T) {
 }
 
 func asValidation(err error, target **types.ValidationException) bool { return errors.As(err, target) }
+
+func cachePoint() types.SystemContentBlock {
+	return &types.SystemContentBlockMemberCachePoint{Value: types.CachePointBlock{Type: types.CachePointTypeDefault}}
+}
+
+func deref(p *int32) int32 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
