@@ -201,7 +201,8 @@ func TestStaticCSS(t *testing.T) {
 	t.Parallel()
 	s, _ := MustServer(t, newMemStore(), nil)
 	rec := get(t, s.Handler(), "/static/style.css")
-	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/css") || !strings.Contains(rec.Body.String(), ".st-resolved") {
+	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/css") || !strings.Contains(rec.Body.String(), ".st-resolved") ||
+		!strings.Contains(rec.Header().Get("Cache-Control"), "max-age") {
 		t.Errorf("style.css: %d %q", rec.Code, rec.Header().Get("Content-Type"))
 	}
 }
