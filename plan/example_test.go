@@ -1,0 +1,31 @@
+package plan_test
+
+import (
+	"fmt"
+
+	"github.com/ticketsum/ticketsum/cost"
+	"github.com/ticketsum/ticketsum/plan"
+)
+
+// Price the seed's workload on Claude 3.5 Sonnet and read the on-demand
+// figures and the recommendation.
+func Example() {
+	cat, err := cost.Default()
+	if err != nil {
+		panic(err)
+	}
+	p, err := plan.Make(plan.Config{
+		Catalogue: cat,
+		Models:    []string{"bedrock:anthropic.claude-3-5-sonnet-20241022-v2:0"},
+		Quotas:    map[string]plan.Quota{"*": {RequestsPerMinute: 50, TokensPerMinute: 400_000}},
+	}, plan.Workload{TicketsPerWeek: 8000, InputTokens: 2000, OutputTokens: 200})
+	if err != nil {
+		panic(err)
+	}
+	od := p.Options[0]
+	fmt.Printf("%s: %.0fM input + %.1fM output tokens = $%.2f a week\n", od.Surface, od.WeeklyInputTokens/1e6, od.WeeklyOutputTokens/1e6, od.WeeklyCostUSD)
+	fmt.Printf("recommended: %s, quota %s\n", p.Recommendation.Surface, p.Quotas[0].Status)
+	// Output:
+	// on-demand: 16M input + 1.6M output tokens = $72.00 a week
+	// recommended: on-demand, quota ok
+}
