@@ -429,8 +429,8 @@ func TestRenderGolden(t *testing.T) {
 	w.StaticPromptTokens = 1200
 	w.BackfillTickets = 20000
 	p := MustPlan(t, plan.Config{
-		Models: []string{sonnet, "bedrock:anthropic.claude-3-5-haiku-20241022-v1:0", "bedrock:amazon.nova-lite-v1:0", titan},
-		Quotas: map[string]plan.Quota{"*": {RequestsPerMinute: 50, TokensPerMinute: 400000}},
+		Models:   []string{sonnet, "bedrock:anthropic.claude-3-5-haiku-20241022-v1:0", "bedrock:amazon.nova-lite-v1:0", titan},
+		Quotas:   map[string]plan.Quota{"*": {RequestsPerMinute: 50, TokensPerMinute: 400000}},
 		Evidence: plan.Evidence{EvalRun: true, EvalMeetsBar: true, EvalSummary: "ROUGE-L 0.31, no PII leaks, 100% format on 200 tickets"},
 	}, w)
 	var buf bytes.Buffer
