@@ -69,7 +69,16 @@ func tickets(t *testing.T, n int) []*ticketsum.Ticket {
 }
 
 func testImportHandledOnce[TTx any](t *testing.T, h harness[TTx]) {
-	rec := newRecorder(nil)
+	// The handler uses the store, as the real pipeline does, on the same
+	// database (a single connection on SQLite) while River works.
+	rec := newRecorder(func(ctx context.Context, id string, _ int) error {
+		tk, err := h.store.FindTicket(ctx, id)
+		if err != nil {
+			return err
+		}
+		_, err = h.store.SaveSummary(ctx, storetest.MustSummary(t, tk, "builtin"))
+		return err
+	})
 	q := h.newQueue(t, queue.Config{Handler: rec.handle, Workers: 3})
 	tks := tickets(t, 8)
 	importAll(t, h, q, tks...)
@@ -99,6 +108,15 @@ func testImportHandledOnce[TTx any](t *testing.T, h harness[TTx]) {
 		if calls[tk.ID] != want {
 			t.Errorf("ticket %s: handler called %d times, want %d", tk.ID, calls[tk.ID], want)
 		}
+	}
+	for _, tk := range tks[1:] {
+		views, _, err := h.store.ListTickets(context.Background(), ticketsum.TicketFilter{Query: tk.ID})
+		if err != nil || len(views) != 1 || views[0].Current == nil || views[0].Stale {
+			t.Errorf("ticket %s after the queue drained: %+v, %v; want a fresh current summary", tk.ID, views, err)
+		}
+	}
+	if cur, err := h.store.CurrentSummary(context.Background(), "T-00"); err != nil || cur.ContentHash != edited.ContentHash() {
+		t.Errorf("edited ticket's current summary = %+v, %v; want one of the edited thread", cur, err)
 	}
 	st, err := q.Stats(context.Background())
 	if err != nil || st.Completed != len(tks)+1 || st.Pending() != 0 {
