@@ -34,10 +34,11 @@ func (s *Summarizer) compose(d *digest) (string, []string) {
 	}
 	if a := pick(d.agent, func(st sentence) float64 { return scoreAction(d, st) }); a != nil {
 		parts = append(parts, actionClause(a))
-	} else if d.lastAgent == 0 {
-		parts = append(parts, "No agent has replied yet.")
 	}
 	status := statusSentences[d.status]
+	if d.lastAgent == 0 && d.status == ticketsum.StatusAwaitingSupport {
+		status = "No agent has replied yet."
+	}
 	text := strings.Join(parts, " ")
 	text, profane := s.dropProfanity(text)
 	text = limitWords(text, s.cfg.MaxWords-wordCount(status))
@@ -177,7 +178,7 @@ func overlap(subject, lower string) float64 {
 var firstPerson = map[string]string{"i": "they", "i'm": "they are", "im": "they are", "i've": "they have",
 	"ive": "they have", "i'd": "they would", "i'll": "they will", "me": "them", "my": "their", "mine": "theirs",
 	"myself": "themselves", "we": "they", "we're": "they are", "we've": "they have", "we'll": "they will",
-	"our": "their", "us": "them", "am": "are", "i’m": "they are", "i’ve": "they have", "i’ll": "they will"}
+	"our": "their", "us": "them", "am": "are", "your": "the", "i’m": "they are", "i’ve": "they have", "i’ll": "they will"}
 
 // agentPerson maps the agent's first and second person to the third.
 var agentPerson = map[string]string{"we": "they", "we're": "they are", "we've": "they have", "we'll": "they will",

@@ -43,6 +43,9 @@ var greetings = map[string]bool{"hi": true, "hello": true, "hey": true, "dear": 
 func newScrubber(t *ticketsum.Ticket, turns []turn) *scrubber {
 	sc := &scrubber{names: map[string]bool{}, greeted: map[string]bool{}, handles: map[string]bool{}}
 	for _, p := range t.People() {
+		if at := strings.IndexByte(p, '@'); at >= 0 {
+			p = p[:at] // the domain names a company, not a person
+		}
 		for _, part := range strings.FieldsFunc(p, func(r rune) bool { return !isLetter(r) && r != '\'' }) {
 			lower := strings.ToLower(part)
 			if utf8.RuneCountInString(part) >= 2 && !roleWords[lower] {
