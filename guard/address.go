@@ -57,15 +57,20 @@ func (a *addrDetector) detect(sc *scan, toks []token) []span {
 			}
 		}
 	}
+	when := func(re *regexp.Regexp, score float64, words ...string) {
+		for _, m := range sc.when(re, words...) {
+			cores = append(cores, span{m[0], m[1], Address, score})
+		}
+	}
 	add(reAddrNumFirst, 0.85, a.notAllStop)
-	add(reAddrTypeFirst, 0.8, nil)
+	when(reAddrTypeFirst, 0.8, "rue", "rua", "via", "viale", "calle", "avenida", "av", "piazza", "praça", "praca", "carrer", "chemin", "place", "plaza", "ul", "avenue", "boulevard", "bulevar")
 	cores = append(cores, gluedStreets(text, toks)...)
 	add(reAddrNumWordNum, 0.6, a.notAllStop)
-	add(reAddrUnit, 0.6, nil)
+	when(reAddrUnit, 0.6, "apt", "apartment", "suite", "ste", "unit", "flat", "floor", "room")
 	add(reAddrWordsNumType, 0.7, a.notAllStop)
-	add(reAddrCorner, 0.7, nil)
-	add(reAddrBox, 0.85, nil)
-	add(reAddrMilitary, 0.9, nil)
+	when(reAddrCorner, 0.7, "corner of")
+	when(reAddrBox, 0.85, "box")
+	when(reAddrMilitary, 0.9, "po a")
 	add(reUSStateZip, 0.7, nil)
 	add(reUKPostcode, 0.7, nil)
 	add(reCAPostcode, 0.7, nil)

@@ -79,6 +79,27 @@ func (sc *scan) windows(points [][2]int) [][2]int {
 		}
 		out = append(out, [2]int{s, e})
 	}
+	return sc.split(out)
+}
+
+// maxWindow is the longest window searched in one go: Go's regexp uses a
+// fast backtracker only on short inputs, so long windows are split at line
+// breaks (patterns that span lines are rare and short).
+const maxWindow = 2048
+
+func (sc *scan) split(wins [][2]int) [][2]int {
+	var out [][2]int
+	for _, w := range wins {
+		for w[1]-w[0] > maxWindow {
+			cut := strings.LastIndexByte(sc.text[w[0]:w[0]+maxWindow], '\n')
+			if cut <= 0 {
+				break
+			}
+			out = append(out, [2]int{w[0], w[0] + cut})
+			w[0] += cut
+		}
+		out = append(out, w)
+	}
 	return out
 }
 
