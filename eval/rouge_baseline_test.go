@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ticketsum/ticketsum/eval"
@@ -20,7 +21,10 @@ type dialog struct {
 		Role string `json:"role"`
 		Text string `json:"text"`
 	} `json:"turns"`
-	Summaries []string `json:"summaries"`
+	Summaries  []string `json:"summaries"`
+	Extractive [][]struct {
+		Text string `json:"text"`
+	} `json:"extractive"`
 }
 
 // mustDialogs reads a dataset in the shared dialog format, skipping the test
@@ -81,5 +85,30 @@ func TestRougeReproducesTweetSummBaseline(t *testing.T) {
 	gotText := fmt.Sprintf("%.2f / %.2f / %.2f", got.R1, got.R2, got.RL)
 	if want := "29.55 / 13.57 / 24.83"; gotText != want {
 		t.Errorf("baseline ROUGE-1/2/L = %s, want %s", gotText, want)
+	}
+}
+
+// TestRougeReproducesHumanExtractive reproduces the issue's "human
+// extractive" figure, 31.02 / 14.78 / 25.36: the first annotator's
+// extractive sentences joined by spaces, against the abstractive
+// summaries, over the 109 test dialogs that have one.
+func TestRougeReproducesHumanExtractive(t *testing.T) {
+	t.Parallel()
+	var scores []eval.Scores
+	for _, d := range mustDialogs(t, "tweetsumm/tweetsumm_test.jsonl") {
+		if len(d.Extractive) == 0 {
+			continue
+		}
+		var parts []string
+		for _, s := range d.Extractive[0] {
+			parts = append(parts, s.Text)
+		}
+		scores = append(scores, eval.Rouge(strings.Join(parts, " "), d.Summaries))
+	}
+	if len(scores) != 109 {
+		t.Fatalf("%d dialogs with an extractive summary, want 109", len(scores))
+	}
+	if got, want := eval.Mean(scores).String(), "ROUGE-1/2/L 31.02 / 14.78 / 25.36"; got != want {
+		t.Errorf("human extractive = %s, want %s", got, want)
 	}
 }
