@@ -86,6 +86,9 @@ func MustPostgresDB(tb testing.TB) *sql.DB {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	// The test server is shared: stay well under its max_connections.
+	db.SetMaxOpenConns(8)
+	admin.SetMaxOpenConns(1)
 	tb.Cleanup(func() {
 		db.Close()
 		admin.Exec("DROP SCHEMA " + schema + " CASCADE")

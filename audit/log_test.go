@@ -238,8 +238,8 @@ func TestS3SinkWithKMS(t *testing.T) {
 	if got := fake.Calls("Decrypt"); got != 3 {
 		t.Errorf("Decrypt called %d times, want 3", got)
 	}
-	if fake.Unsigned != 0 {
-		t.Errorf("%d KMS requests were not SigV4-signed for kms", fake.Unsigned)
+	if n := fake.Unsigned(); n != 0 {
+		t.Errorf("%d KMS requests were not SigV4-signed for kms", n)
 	}
 	var filtered int
 	r.Read(ctx, audit.Filter{RequestID: "req-b"}, func(*audit.InvocationRecord) error { filtered++; return nil })

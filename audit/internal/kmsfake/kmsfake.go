@@ -30,10 +30,9 @@ const (
 type Server struct {
 	master cipher.AEAD
 
-	mu    sync.Mutex
-	calls map[string]int
-	// Unsigned counts requests without a SigV4 signature for service kms.
-	Unsigned int
+	mu       sync.Mutex
+	calls    map[string]int
+	unsigned int
 }
 
 // New returns a fake with a fresh random master key.
@@ -51,6 +50,14 @@ func (s *Server) Calls(operation string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.calls[operation]
+}
+
+// Unsigned returns how many requests carried no SigV4 signature for the
+// service "kms".
+func (s *Server) Unsigned() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.unsigned
 }
 
 func knownKey(id string) bool {
@@ -85,7 +92,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.calls[op]++
 	if !strings.Contains(r.Header.Get("Authorization"), "/kms/aws4_request") {
-		s.Unsigned++
+		s.unsigned++
 	}
 	s.mu.Unlock()
 	var req request
