@@ -103,8 +103,8 @@ func tagName(s string) string {
 }
 
 // bodyBlocks splits a message body into text, quoted-reply and code blocks:
-// lines starting with ">" are quotes; lines between ``` fences, and lines
-// indented by a tab or four spaces (stack traces, pasted logs), are code.
+// lines starting with ">" are quotes; lines between ``` fences, and
+// paragraphs that look like pasted logs or stack traces, are code.
 func bodyBlocks(body string) []Block {
 	body = strings.ReplaceAll(body, "\r\n", "\n")
 	var blocks []Block
@@ -112,14 +112,15 @@ func bodyBlocks(body string) []Block {
 	kind := "text"
 	flush := func() {
 		text := strings.Trim(strings.Join(cur, "\n"), "\n")
-		if strings.TrimSpace(text) != "" {
-			k := kind
-			if k == "indented" {
-				k = "code"
-			}
-			blocks = append(blocks, Block{Kind: k, Text: text})
-		}
 		cur = cur[:0]
+		if strings.TrimSpace(text) == "" {
+			return
+		}
+		if kind == "text" {
+			blocks = append(blocks, splitCode(text)...)
+			return
+		}
+		blocks = append(blocks, Block{Kind: kind, Text: text})
 	}
 	for _, line := range strings.Split(body, "\n") {
 		switch {
@@ -139,12 +140,7 @@ func bodyBlocks(body string) []Block {
 				kind = "quote"
 			}
 			line = strings.TrimPrefix(strings.TrimPrefix(line, ">"), " ")
-		case strings.HasPrefix(line, "\t") || strings.HasPrefix(line, "    "):
-			if kind != "indented" {
-				flush()
-				kind = "indented"
-			}
-		case kind == "quote" || kind == "indented":
+		case kind == "quote":
 			flush()
 			kind = "text"
 		}
@@ -152,4 +148,77 @@ func bodyBlocks(body string) []Block {
 	}
 	flush()
 	return blocks
+}
+
+// splitCode splits plain text into paragraphs, turns those that look like
+// logs or stack traces into code blocks and joins the rest back into text.
+func splitCode(text string) []Block {
+	var out []Block
+	var prose []string
+	flushProse := func() {
+		if len(prose) > 0 {
+			out = append(out, Block{Kind: "text", Text: strings.Join(prose, "\n\n")})
+			prose = prose[:0]
+		}
+	}
+	for _, para := range strings.Split(text, "\n\n") {
+		if strings.TrimSpace(para) == "" {
+			continue
+		}
+		para = strings.Trim(para, "\n")
+		if looksLikeCode(strings.Split(para, "\n")) {
+			flushProse()
+			out = append(out, Block{Kind: "code", Text: para})
+			continue
+		}
+		prose = append(prose, para)
+	}
+	flushProse()
+	return out
+}
+
+// looksLikeCode reports whether a paragraph is a pasted log, stack trace or
+// code rather than prose: an indented line, a first line that starts a trace,
+// or mostly log-shaped lines.
+func looksLikeCode(lines []string) bool {
+	for _, l := range lines {
+		if strings.HasPrefix(l, "\t") || strings.HasPrefix(l, "    ") {
+			return true
+		}
+	}
+	for _, p := range [...]string{"panic:", "goroutine ", "Traceback (most recent", "FATAL EXCEPTION", "Exception in thread", "HTTP/1.", "HTTP/2", "{\"", "[{\""} {
+		if strings.HasPrefix(lines[0], p) {
+			return true
+		}
+	}
+	logLike := 0
+	for _, l := range lines {
+		if isLogLine(l) {
+			logLike++
+		}
+	}
+	return logLike > 0 && logLike*2 >= len(lines)
+}
+
+// isLogLine reports whether a line starts like a log record: an ISO date, a
+// bracketed tag such as "[BT]", or an Android "E/Tag:" prefix.
+func isLogLine(l string) bool {
+	switch {
+	case len(l) >= 10 && isDigits(l[0:4]) && l[4] == '-' && isDigits(l[5:7]) && l[7] == '-' && isDigits(l[8:10]):
+		return true
+	case len(l) > 2 && l[0] == '[' && strings.IndexByte(l, ']') > 1 && strings.IndexByte(l, ']') < 12:
+		return true
+	case len(l) > 3 && l[1] == '/' && strings.IndexByte("VDIWEF", l[0]) >= 0 && strings.IndexByte(l, ':') > 2:
+		return true
+	}
+	return false
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -76,6 +76,9 @@ func TestSmallFormatters(t *testing.T) {
 	if got := formatLatency(1500 * time.Millisecond); got != "1.5 s" {
 		t.Errorf("formatLatency = %q", got)
 	}
+	if got := formatLatency(300 * time.Microsecond); got != "<1 ms" {
+		t.Errorf("formatLatency(300µs) = %q", got)
+	}
 	if got := formatLatency(0); got != "" {
 		t.Errorf("formatLatency(0) = %q", got)
 	}
@@ -107,30 +110,36 @@ func TestHTMLToText(t *testing.T) {
 
 func TestBodyBlocks(t *testing.T) {
 	t.Parallel()
-	body := "Hi,\n\n> quoted one\n> quoted two\nAfter.\n```\ncode line\n```\nTrace:\n    at a.b(C.java:1)\n\tat d\nEnd."
-	want := []Block{
-		{"text", "Hi,"},
-		{"quote", "quoted one\nquoted two"},
-		{"text", "After."},
-		{"code", "code line"},
-		{"text", "Trace:"},
-		{"code", "    at a.b(C.java:1)\n\tat d"},
-		{"text", "End."},
+	tests := []struct {
+		name string
+		body string
+		want []Block
+	}{
+		{"plain", "Hi,\n\nIt broke.\n\nThanks", []Block{{"text", "Hi,\n\nIt broke.\n\nThanks"}}},
+		{"quote", "Done.\n> quoted one\n> quoted two\nAfter.", []Block{{"text", "Done."}, {"quote", "quoted one\nquoted two"}, {"text", "After."}}},
+		{"fence", "Code:\n```\nx := 1\n\ny := 2\n```\nEnd.", []Block{{"text", "Code:"}, {"code", "x := 1\n\ny := 2"}, {"text", "End."}}},
+		{"unclosed fence", "```\nnever closed", []Block{{"code", "never closed"}}},
+		{"java trace", "Found it:\n\nFATAL EXCEPTION: main\njava.lang.NullPointerException: x\n    at a.b(C.kt:58)\n\nFixed in 6.12.1.",
+			[]Block{{"text", "Found it:"}, {"code", "FATAL EXCEPTION: main\njava.lang.NullPointerException: x\n    at a.b(C.kt:58)"}, {"text", "Fixed in 6.12.1."}}},
+		{"go trace", "Trace:\n\npanic: index out of range\n\ngoroutine 1 [running]:\nmain.f()\n\t/src/main.go:3",
+			[]Block{{"text", "Trace:"}, {"code", "panic: index out of range"}, {"code", "goroutine 1 [running]:\nmain.f()\n\t/src/main.go:3"}}},
+		{"log lines", "Log:\n\n2026-10-07T13:31:02Z WARN upload status=409\n2026-10-07T13:31:02Z INFO retry\n\nSo it retries.",
+			[]Block{{"text", "Log:"}, {"code", "2026-10-07T13:31:02Z WARN upload status=409\n2026-10-07T13:31:02Z INFO retry"}, {"text", "So it retries."}}},
+		{"bracket tags", "[BT] 16:02:11 timeout\n[BT] 16:14:47 disconnect", []Block{{"code", "[BT] 16:02:11 timeout\n[BT] 16:14:47 disconnect"}}},
+		{"prose with a date", "On 2026-10-07 we shipped it.\nIt arrived on time.\nThanks again.", []Block{{"text", "On 2026-10-07 we shipped it.\nIt arrived on time.\nThanks again."}}},
+		{"blank", "  \n\n", nil},
 	}
-	got := bodyBlocks(body)
-	if len(got) != len(want) {
-		t.Fatalf("got %d blocks %q, want %d", len(got), got, len(want))
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("block %d = %q, want %q", i, got[i], want[i])
+	for _, tt := range tests {
+		got := bodyBlocks(tt.body)
+		if len(got) != len(tt.want) {
+			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+			continue
 		}
-	}
-	if got := bodyBlocks("```\nnever closed"); len(got) != 1 || got[0].Kind != "code" {
-		t.Errorf("unclosed fence: %q", got)
-	}
-	if got := bodyBlocks("  \n\n"); len(got) != 0 {
-		t.Errorf("blank body gave %q", got)
+		for i := range tt.want {
+			if got[i] != tt.want[i] {
+				t.Errorf("%s: block %d = %q, want %q", tt.name, i, got[i], tt.want[i])
+			}
+		}
 	}
 }
 
