@@ -41,7 +41,9 @@ func (s *Summarizer) compose(d *digest) (string, []string) {
 	}
 	text := strings.Join(parts, " ")
 	text, profane := s.dropProfanity(text)
-	text = limitWords(text, s.cfg.MaxWords-wordCount(status))
+	if limit := s.cfg.MaxWords - wordCount(status); wordCount(text) > limit {
+		text = limitWords(text, limit) + "."
+	}
 	var flags []string
 	if profane {
 		flags = append(flags, "output:profanity")
@@ -127,7 +129,7 @@ var actionWords_ = []string{"please", "dm", "send", "follow", "try", "check", "c
 // idleWords mark agent sentences that say nothing about the issue.
 var idleWords = []string{"checking back", "checking in", "following up", "just wanted to", "have a great", "have a good"}
 
-var emptyWords = []string{"sorry", "thanks", "thank", "apolog", "happy to help", "glad", "understand",
+var emptyWords = []string{"sorry", "thanks", "thank", "apolog", "happy to help", "glad", "understand", "welcome",
 	"frustrat", "inconvenience", "hear that", "hear this"}
 
 // scoreAction rates an agent sentence as the statement of what the agent did.
@@ -385,14 +387,13 @@ func rewrite(words []string, persons map[string]string) string {
 // singular fixes the verb after "the customer" (from "you").
 var singular = map[string]string{"am": "is", "are": "is", "were": "was", "have": "has", "don't": "doesn't", "do": "does", "need": "needs", "want": "wants", "can't": "cannot"}
 
-// limitWords keeps at most n words of s, ending cleanly without a dangling
-// conjunction or comma.
+// limitWords keeps at most n words of s and ends it cleanly, without a
+// dangling conjunction, article or comma (scrubbing can leave one too).
 func limitWords(s string, n int) string {
 	words := strings.Fields(s)
-	if len(words) <= n {
-		return s
+	if len(words) > n {
+		words = words[:n]
 	}
-	words = words[:n]
 	for len(words) > 1 {
 		last := strings.ToLower(trimPunct(words[len(words)-1]))
 		if danglers[last] {

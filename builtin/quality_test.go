@@ -88,13 +88,15 @@ func score(tb testing.TB, tickets []*ticketsum.Ticket) (got, base eval.Scores) {
 
 // TestBeatsBaselineOnTweetSummTest is the quality bar of issue 2: on the
 // TweetSumm test set the builtin beats "first customer turn + last agent
-// turn" (29.55 / 13.57 / 24.83) on ROUGE-1, -2 and -L.
+// turn" (29.55 / 13.57 / 24.83) clearly, by 2 points on each of ROUGE-1,
+// -2 and -L.
 func TestBeatsBaselineOnTweetSummTest(t *testing.T) {
 	t.Parallel()
 	got, base := score(t, mustTickets(t, "tweetsumm/tweetsumm_test.jsonl"))
 	t.Logf("builtin ROUGE-1/2/L %.2f / %.2f / %.2f; baseline %.2f / %.2f / %.2f", got.R1, got.R2, got.RL, base.R1, base.R2, base.RL)
-	if got.R1 <= base.R1 || got.R2 <= base.R2 || got.RL <= base.RL {
-		t.Errorf("builtin %.2f / %.2f / %.2f does not beat the baseline %.2f / %.2f / %.2f", got.R1, got.R2, got.RL, base.R1, base.R2, base.RL)
+	const margin = 2 // points: "clearly" beat it
+	if got.R1 < base.R1+margin || got.R2 < base.R2+margin || got.RL < base.RL+margin {
+		t.Errorf("builtin %.2f / %.2f / %.2f does not beat the baseline %.2f / %.2f / %.2f by %d points", got.R1, got.R2, got.RL, base.R1, base.R2, base.RL, margin)
 	}
 }
 
