@@ -2,6 +2,8 @@ package access
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -276,9 +278,11 @@ func (s *Service) Authorize(ctx context.Context, p *Principal, model string) err
 
 // Reservation is budget held for one call until it is settled.
 type Reservation struct {
+	ID        string
 	Principal string
 	Period    string
 	Micros    int64
+	CreatedAt time.Time
 }
 
 // Period returns the budget period (calendar month, UTC) of t: "2026-11".
@@ -291,8 +295,13 @@ func (s *Service) Reserve(ctx context.Context, p *Principal, maxCostUSD float64)
 	if maxCostUSD < 0 || maxCostUSD != maxCostUSD || maxCostUSD > 1e9 {
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "cost estimate %v is not a valid amount", maxCostUSD)
 	}
-	r := &Reservation{Principal: p.Name, Period: Period(s.cfg.Clock.Now()), Micros: usdToMicros(maxCostUSD)}
-	ok, err := s.cfg.Store.Reserve(ctx, r.Principal, r.Period, r.Micros, usdToMicros(p.MonthlyBudgetUSD))
+	var id [12]byte
+	if _, err := rand.Read(id[:]); err != nil {
+		return nil, err
+	}
+	now := s.cfg.Clock.Now()
+	r := &Reservation{ID: hex.EncodeToString(id[:]), Principal: p.Name, Period: Period(now), Micros: usdToMicros(maxCostUSD), CreatedAt: now.UTC()}
+	ok, err := s.cfg.Store.Reserve(ctx, r, usdToMicros(p.MonthlyBudgetUSD))
 	if err != nil {
 		return nil, err
 	}
@@ -307,7 +316,23 @@ func (s *Service) Settle(ctx context.Context, r *Reservation, actualUSD float64)
 	if r == nil {
 		return errors.New("settle: nil reservation")
 	}
-	return s.cfg.Store.Settle(ctx, r.Principal, r.Period, r.Micros, usdToMicros(actualUSD))
+	return s.cfg.Store.Settle(ctx, r, usdToMicros(actualUSD))
+}
+
+// ReleaseStaleReservations releases the budget held by reservations older
+// than olderThan, which only happens when a process died between reserve
+// and settle. Run it at start and then every few minutes, with olderThan
+// well above the longest call (for example 1 hour). A call settled after
+// its reservation was released is still charged its real cost.
+func (s *Service) ReleaseStaleReservations(ctx context.Context, olderThan time.Duration) (int, error) {
+	if olderThan <= 0 {
+		return 0, ticketsum.Errorf(ticketsum.EINVALID, "olderThan must be positive")
+	}
+	n, err := s.cfg.Store.ReleaseStale(ctx, s.cfg.Clock.Now().Add(-olderThan))
+	if n > 0 {
+		s.cfg.Logger.Warn("released stale budget reservations", "count", n)
+	}
+	return n, err
 }
 
 // Spend returns principal's spent and reserved USD in the current month.

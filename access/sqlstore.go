@@ -270,34 +270,87 @@ func (s *SQLStore) ListApprovedModels(ctx context.Context) ([]*ApprovedModel, er
 }
 
 // Reserve implements Store with one conditional UPDATE, atomic in both
-// SQLite and Postgres.
-func (s *SQLStore) Reserve(ctx context.Context, principal, period string, amount, limit int64) (bool, error) {
+// SQLite and Postgres, then records the open reservation.
+func (s *SQLStore) Reserve(ctx context.Context, r *Reservation, limit int64) (bool, error) {
 	if _, err := s.exec(ctx, `INSERT INTO access_budgets (principal, period, spent_micros, reserved_micros) VALUES (?, ?, 0, 0)
-		ON CONFLICT (principal, period) DO NOTHING`, principal, period); err != nil {
-		return false, fmt.Errorf("reserve budget of %s: %w", principal, err)
+		ON CONFLICT (principal, period) DO NOTHING`, r.Principal, r.Period); err != nil {
+		return false, fmt.Errorf("reserve budget of %s: %w", r.Principal, err)
 	}
 	res, err := s.exec(ctx, `UPDATE access_budgets SET reserved_micros = reserved_micros + ?
-		WHERE principal = ? AND period = ? AND spent_micros + reserved_micros + ? <= ?`, amount, principal, period, amount, limit)
+		WHERE principal = ? AND period = ? AND spent_micros + reserved_micros + ? <= ?`, r.Micros, r.Principal, r.Period, r.Micros, limit)
 	if err != nil {
-		return false, fmt.Errorf("reserve budget of %s: %w", principal, err)
+		return false, fmt.Errorf("reserve budget of %s: %w", r.Principal, err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("reserve budget of %s: %w", principal, err)
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return false, err
 	}
-	return n == 1, nil
+	if _, err := s.exec(ctx, `INSERT INTO access_reservations (id, principal, period, micros, created_at) VALUES (?, ?, ?, ?, ?)`,
+		r.ID, r.Principal, r.Period, r.Micros, micros(r.CreatedAt)); err != nil {
+		s.release(ctx, r.Principal, r.Period, r.Micros, 0)
+		return false, fmt.Errorf("record reservation of %s: %w", r.Principal, err)
+	}
+	return true, nil
 }
 
-// Settle implements Store.
-func (s *SQLStore) Settle(ctx context.Context, principal, period string, reserved, actual int64) error {
+// release moves amounts in one atomic UPDATE.
+func (s *SQLStore) release(ctx context.Context, principal, period string, reserved, actual int64) error {
 	_, err := s.exec(ctx, `UPDATE access_budgets SET
 		reserved_micros = CASE WHEN reserved_micros >= ? THEN reserved_micros - ? ELSE 0 END,
 		spent_micros = spent_micros + ?
 		WHERE principal = ? AND period = ?`, reserved, reserved, actual, principal, period)
+	return err
+}
+
+// Settle implements Store. Deleting the reservation row decides, once,
+// whether this call or a stale sweep releases the reserved amount.
+func (s *SQLStore) Settle(ctx context.Context, r *Reservation, actual int64) error {
+	res, err := s.exec(ctx, `DELETE FROM access_reservations WHERE id = ?`, r.ID)
 	if err != nil {
-		return fmt.Errorf("settle budget of %s: %w", principal, err)
+		return fmt.Errorf("settle budget of %s: %w", r.Principal, err)
+	}
+	reserved := r.Micros
+	if n, _ := res.RowsAffected(); n == 0 {
+		reserved = 0 // already released by ReleaseStale
+	}
+	if err := s.release(ctx, r.Principal, r.Period, reserved, actual); err != nil {
+		return fmt.Errorf("settle budget of %s: %w", r.Principal, err)
 	}
 	return nil
+}
+
+// ReleaseStale implements Store.
+func (s *SQLStore) ReleaseStale(ctx context.Context, before time.Time) (int, error) {
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT id, principal, period, micros FROM access_reservations WHERE created_at < ?`), micros(before))
+	if err != nil {
+		return 0, fmt.Errorf("list stale reservations: %w", err)
+	}
+	var stale []Reservation
+	for rows.Next() {
+		var r Reservation
+		if err := rows.Scan(&r.ID, &r.Principal, &r.Period, &r.Micros); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("list stale reservations: %w", err)
+		}
+		stale = append(stale, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("list stale reservations: %w", err)
+	}
+	n := 0
+	for _, r := range stale {
+		res, err := s.exec(ctx, `DELETE FROM access_reservations WHERE id = ?`, r.ID)
+		if err != nil {
+			return n, fmt.Errorf("release reservation: %w", err)
+		}
+		if k, _ := res.RowsAffected(); k == 1 { // not settled meanwhile
+			if err := s.release(ctx, r.Principal, r.Period, r.Micros, 0); err != nil {
+				return n, fmt.Errorf("release reservation: %w", err)
+			}
+			n++
+		}
+	}
+	return n, nil
 }
 
 // Budget implements Store.

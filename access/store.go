@@ -57,12 +57,16 @@ type Store interface {
 	// ListApprovedModels returns the registry ordered by name.
 	ListApprovedModels(ctx context.Context) ([]*ApprovedModel, error)
 
-	// Reserve atomically adds amount to the reserved total of (principal,
-	// period) if spent + reserved + amount <= limit, and reports whether it
-	// did.
-	Reserve(ctx context.Context, principal, period string, amount, limit int64) (bool, error)
-	// Settle atomically releases reserved and adds actual to spent.
-	Settle(ctx context.Context, principal, period string, reserved, actual int64) error
+	// Reserve atomically adds r.Micros to the reserved total of
+	// (r.Principal, r.Period) if spent + reserved + r.Micros <= limit, records
+	// the open reservation r, and reports whether it did.
+	Reserve(ctx context.Context, r *Reservation, limit int64) (bool, error)
+	// Settle closes reservation r: it releases r.Micros (unless r was
+	// already released as stale) and adds actual to spent.
+	Settle(ctx context.Context, r *Reservation, actual int64) error
+	// ReleaseStale releases every open reservation created before t and
+	// returns how many it released.
+	ReleaseStale(ctx context.Context, before time.Time) (int, error)
 	// Budget returns the counters of (principal, period), zero when unused.
 	Budget(ctx context.Context, principal, period string) (BudgetState, error)
 }
