@@ -52,3 +52,7 @@ func TestStoreTx(t *testing.T) {
 	t.Parallel()
 	storetest.RunTx(t, func(t *testing.T) storetest.TxUpserter[pgx.Tx] { return MustOpen(t) })
 }
+
+func BenchmarkStore(b *testing.B) {
+	storetest.Bench(b, func(b *testing.B) ticketsum.Store { return MustOpen(b) })
+}

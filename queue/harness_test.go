@@ -32,18 +32,18 @@ type store[TTx any] interface {
 // harness opens a fresh store and makes queues on it, for one driver.
 type harness[TTx any] struct {
 	store    store[TTx]
-	newQueue func(t *testing.T, cfg queue.Config) *queue.Queue[TTx]
+	newQueue func(t testing.TB, cfg queue.Config) *queue.Queue[TTx]
 }
 
 // mustSQLite returns a harness on a SQLite store in a temp dir.
-func mustSQLite(t *testing.T) harness[*sql.Tx] {
+func mustSQLite(t testing.TB) harness[*sql.Tx] {
 	t.Helper()
 	s, err := sqlite.Open(context.Background(), sqlite.Config{Path: filepath.Join(t.TempDir(), "q.db")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	return harness[*sql.Tx]{store: s, newQueue: func(t *testing.T, cfg queue.Config) *queue.Queue[*sql.Tx] {
+	return harness[*sql.Tx]{store: s, newQueue: func(t testing.TB, cfg queue.Config) *queue.Queue[*sql.Tx] {
 		t.Helper()
 		q, err := queue.NewSQLite(context.Background(), s.DB(), testConfig(cfg))
 		if err != nil {
@@ -56,7 +56,7 @@ func mustSQLite(t *testing.T) harness[*sql.Tx] {
 
 // mustPostgres returns a harness on a Postgres store in a fresh schema,
 // skipping when TICKETSUM_TEST_DATABASE_URL is unset.
-func mustPostgres(t *testing.T) harness[pgx.Tx] {
+func mustPostgres(t testing.TB) harness[pgx.Tx] {
 	t.Helper()
 	url := os.Getenv("TICKETSUM_TEST_DATABASE_URL")
 	if url == "" {
@@ -79,7 +79,7 @@ func mustPostgres(t *testing.T) harness[pgx.Tx] {
 			t.Errorf("drop schema %s: %v", schema, err)
 		}
 	})
-	return harness[pgx.Tx]{store: s, newQueue: func(t *testing.T, cfg queue.Config) *queue.Queue[pgx.Tx] {
+	return harness[pgx.Tx]{store: s, newQueue: func(t testing.TB, cfg queue.Config) *queue.Queue[pgx.Tx] {
 		t.Helper()
 		cfg.Schema = s.Schema()
 		q, err := queue.NewPostgres(context.Background(), s.Pool(), testConfig(cfg))

@@ -31,3 +31,7 @@ func TestStoreTx(t *testing.T) {
 	t.Parallel()
 	storetest.RunTx(t, func(t *testing.T) storetest.TxUpserter[*sql.Tx] { return MustOpen(t) })
 }
+
+func BenchmarkStore(b *testing.B) {
+	storetest.Bench(b, func(b *testing.B) ticketsum.Store { return MustOpen(b) })
+}
