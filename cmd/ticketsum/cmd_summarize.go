@@ -40,6 +40,7 @@ func runSummarize(ctx context.Context, e *env, args []string) error {
 	cf.register(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object per ticket")
 	maxBytes := fs.Int64("max-ticket-bytes", 0, "largest ticket accepted (default 1 MiB)")
+	api := fs.String("api", "", "Bedrock API: converse (default) or invoke (the model family's native body)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -55,6 +56,12 @@ func runSummarize(ctx context.Context, e *env, args []string) error {
 	}
 	if *maxBytes > 0 {
 		cfg.MaxTicketBytes = *maxBytes
+	}
+	if *api != "" {
+		cfg.setModelAPI(cfg.Model, *api)
+		if err := cfg.validate(); err != nil {
+			return err
+		}
 	}
 	in, name, closeIn, err := openInput(e, fs.Arg(0))
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/bedrock"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -35,6 +36,19 @@ type Config struct {
 	Models map[string]ModelConfig `yaml:"models"`
 	OpenAI OpenAIConfig           `yaml:"openai"`
 	AWS    AWSConfig              `yaml:"aws"`
+	Prompt PromptConfig           `yaml:"prompt"`
+	// Catalogue is a model catalogue file (YAML) applied over the embedded
+	// one, to add models or correct prices. Default none.
+	Catalogue string `yaml:"catalogue"`
+}
+
+// PromptConfig selects the prompt template of LLM summaries.
+type PromptConfig struct {
+	// Version is the template version (default "default-v1", embedded).
+	Version string `yaml:"version"`
+	// Path is a <version>.tmpl file or a directory of them that overrides
+	// the embedded templates. Default none.
+	Path string `yaml:"path"`
 }
 
 // ServerConfig configures `ticketsum serve`.
@@ -89,6 +103,23 @@ type AWSConfig struct {
 	Region string `yaml:"region"`
 	// Profile selects a shared-config profile (AWS_PROFILE otherwise).
 	Profile string `yaml:"profile"`
+	// PromptCaching puts a cache point after the static system prompt, for
+	// Bedrock models that support prompt caching (default false).
+	PromptCaching bool `yaml:"prompt_caching"`
+	// Guardrail applies a Bedrock Guardrail on every Bedrock call.
+	Guardrail GuardrailConfig `yaml:"guardrail"`
+}
+
+// GuardrailConfig names a Bedrock Guardrail.
+type GuardrailConfig struct {
+	// ID is the guardrail identifier or ARN; empty disables it.
+	ID string `yaml:"id"`
+	// Version is a version number or DRAFT (default DRAFT).
+	Version string `yaml:"version"`
+}
+
+func (g GuardrailConfig) bedrock() bedrock.GuardrailConfig {
+	return bedrock.GuardrailConfig{ID: g.ID, Version: g.Version}
 }
 
 // defaultConfig returns the configuration with every default filled in.
@@ -251,4 +282,14 @@ func (c *Config) modelConfig(name string) ModelConfig {
 		m.Payload = "tgi"
 	}
 	return m
+}
+
+// setModelAPI sets the Bedrock API of one model.
+func (c *Config) setModelAPI(model, api string) {
+	if c.Models == nil {
+		c.Models = map[string]ModelConfig{}
+	}
+	m := c.Models[model]
+	m.API = api
+	c.Models[model] = m
 }
