@@ -186,7 +186,8 @@ var firstPerson = map[string]string{"i": "they", "i'm": "they are", "im": "they 
 var agentPerson = map[string]string{"we": "they", "we're": "they are", "we've": "they have", "we'll": "they will",
 	"we’ll": "they will", "we’re": "they are", "our": "their", "us": "them", "i": "they", "i'm": "they are",
 	"i'll": "they will", "i've": "they have", "me": "them", "my": "their", "you": "the customer",
-	"your": "their", "you're": "the customer is", "we'd": "they would", "we’d": "they would", "i'd": "they would", "am": "are", "you’re": "the customer is", "yourself": "themselves"}
+	"your": "their", "you're": "the customer is", "you'd": "the customer would", "you'll": "the customer will",
+	"you've": "the customer has", "you’d": "the customer would", "you’ll": "the customer will", "we'd": "they would", "we’d": "they would", "i'd": "they would", "am": "are", "you’re": "the customer is", "yourself": "themselves"}
 
 // issueClause states the customer's issue in the third person.
 func issueClause(st *sentence) string {
@@ -360,7 +361,7 @@ func rewrite(words []string, persons map[string]string) string {
 				to = "am"
 			}
 			w = strings.Replace(w, core, to, 1)
-		} else if i == 0 && isCapitalised(core) && len(core) > 1 && strings.ToLower(core[1:]) == core[1:] {
+		} else if i == 0 && isCapitalised(core) && (len(core) > 1 && strings.ToLower(core[1:]) == core[1:] || core == "A") {
 			w = strings.ToLower(w[:1]) + w[1:]
 		}
 		if prevThey && (lower == "was") {

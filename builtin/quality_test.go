@@ -151,3 +151,46 @@ func digitRun(w string) int {
 	}
 	return best
 }
+
+// TestStatusOnSample checks the status rules against the labelled bundled
+// sample tickets (package sample): at least 90% must match.
+func TestStatusOnSample(t *testing.T) {
+	t.Parallel()
+	f, err := os.Open("../sample/tickets.jsonl")
+	if os.IsNotExist(err) {
+		t.Skip("no bundled sample")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	s := builtin.MustNew(t, builtin.Config{})
+	d := ticketfile.NewDecoder(f, "sample", ticketfile.Options{})
+	right, labelled := 0, 0
+	for {
+		tk, err := d.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tk.ExpectedStatus == "" {
+			continue
+		}
+		sum, err := s.Summarize(context.Background(), tk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		labelled++
+		if sum.Status == tk.ExpectedStatus {
+			right++
+		} else {
+			t.Logf("%s: status %s, labelled %s", tk.ID, sum.Status, tk.ExpectedStatus)
+		}
+	}
+	t.Logf("status accuracy %d/%d", right, labelled)
+	if labelled == 0 || right*10 < labelled*9 {
+		t.Errorf("status right on %d of %d labelled sample tickets, want at least 90%%", right, labelled)
+	}
+}

@@ -382,7 +382,42 @@ func tidy(s string) string {
 		}
 		b.WriteByte(c)
 	}
-	return strings.TrimSpace(b.String())
+	return balanceParens(strings.TrimSpace(b.String()))
+}
+
+// balanceParens removes parentheses left unmatched, often by scrubbing:
+// "reader (serial won't turn on" becomes "reader serial won't turn on".
+func balanceParens(s string) string {
+	if !strings.ContainsAny(s, "()") {
+		return s
+	}
+	drop := map[int]bool{}
+	var open []int
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(':
+			open = append(open, i)
+		case ')':
+			if len(open) == 0 {
+				drop[i] = true
+			} else {
+				open = open[:len(open)-1]
+			}
+		}
+	}
+	for _, i := range open {
+		drop[i] = true
+	}
+	if len(drop) == 0 {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if !drop[i] {
+			b.WriteByte(s[i])
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
 }
 
 // pleasantries open sentences that carry no content before a comma.

@@ -8,24 +8,31 @@ import (
 
 // Phrases that decide the status, matched on lowercased text.
 var (
-	thanksPhrases = []string{"thank you", "thanks", "thx", "thank u", "ty ", "cheers", "works now", "working now", "works fine", "working fine",
-		"fixed", "solved", "resolved", "sorted", "that did it", "that worked", "it worked", "all good",
-		"perfect", "awesome", "appreciate", "got it", "brilliant", "you can close", "close the ticket",
-		"merci", "gracias", "danke", "grazie", "obrigad"}
-	openPhrases = []string{"still", "not working", "doesn't", "does not", "don't", "can't", "cannot", "didn't",
-		"did not", "won't", "isn't", "is not", "no longer", "but ", "however", "again", "problem", "issue",
-		"error", "?", "unfortunately", "nothing", "same"}
+	thanksPhrases = []string{"thank you", "thanks", "thx", "thank u", "ty ", "cheers", "works now", "working now",
+		"works fine", "working fine", "fixed", "solved", "resolved", "sorted", "that did it", "that worked",
+		"it worked", "all good", "perfect", "awesome", "appreciate", "got it", "brilliant", "you can close",
+		"close the ticket", "adds up", "merci", "gracias", "danke", "vielen dank", "grazie", "obrigad",
+		"funktioniert", "fonctionne", "funciona"}
+	// openPhrases in a customer's thanks mean the problem is not over.
+	openPhrases = []string{"still", "not working", "doesn't work", "does not work", "didn't work", "did not work",
+		"didn't help", "did not help", "doesn't help", "no luck", "can't", "cannot", "won't", "?", "but ",
+		"however", "unfortunately", "same problem", "same issue", "same error", "no longer", "please",
+		"let me know", "let us know", "waiting", "when it's fixed", "any update"}
 	closingPhrases = []string{"anything else", "if you need", "if you have any", "if the issue persists",
 		"if this persists", "if it happens again", "feel free", "have a great", "have a good", "have a nice",
 		"enjoy", "you're welcome", "you are welcome", "glad", "happy to hear", "happy to help", "any further",
 		"any other", "any more questions", "in the future", "if that doesn't", "if that does not", "if not,",
-		"hope this helps", "hope that helps"}
+		"hope this helps", "hope that helps", "thanks for confirming", "thank you for confirming",
+		"close this ticket", "closing this ticket", "close the ticket", "good luck", "happy it"}
 	requestPhrases = []string{"?", "please", "dm ", "dm.", "direct message", "send us", "send me", "let us know",
 		"let me know", "could you", "can you", "would you", "provide", "reply with", "contact us", "reach out",
-		"get in touch", "message us", "fill in", "fill out", "follow the steps", "try ", "confirm", "share"}
+		"get in touch", "message us", "fill in", "fill out", "follow the steps", "try ", "please confirm",
+		"to confirm", "confirm whether", "confirm that", "confirm if", "share"}
 	pendingPhrases = []string{"look into", "looking into", "passed on", "pass this", "pass it", "escalat",
 		"investigat", "get back to you", "be in touch", "will contact", "will reach out", "follow up with you",
-		"our team will", "we'll check", "we will check", "checking", "forwarded", "shortly", "as soon as"}
+		"our team will", "we'll check", "we will check", "checking", "forwarded", "shortly", "as soon as",
+		"update you", "keep you posted", "keep you updated", "let you know when", "when there's a fix",
+		"once it's fixed", "when it's fixed", "filed it", "reported it"}
 )
 
 // decideStatus decides the resolution status from the end of the thread:
