@@ -51,19 +51,9 @@ func (g *guarded) Generate(ctx context.Context, req *ticketsum.ModelRequest) (*t
 	if req == nil {
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "nil model request")
 	}
-	name := req.Meta.Principal
-	if name == "" {
-		return nil, ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "model call has no principal")
-	}
-	p, err := g.svc.cfg.Store.FindPrincipal(ctx, name)
-	if ticketsum.ErrorCodeOf(err) == ticketsum.ENOTFOUND {
-		return nil, ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "unknown principal %s", truncate(name, 70))
-	}
-	if err != nil {
-		return nil, fmt.Errorf("access check: %w", err)
-	}
 	model := g.next.Name()
-	if err := g.svc.Authorize(ctx, p, model); err != nil {
+	p, err := g.svc.authorizeCall(ctx, req, model)
+	if err != nil {
 		return nil, err
 	}
 	if !g.lim.allow(p.Name, p.RequestsPerMinute, g.svc.cfg.Clock.Now()) {
@@ -89,6 +79,27 @@ func (g *guarded) Generate(ctx context.Context, req *ticketsum.ModelRequest) (*t
 	return resp, callErr
 }
 
+// authorizeCall finds the request's principal and authorises it for
+// model: EUNAUTHORIZED for a missing or unknown principal, EFORBIDDEN for a
+// model not approved or not allowed.
+func (s *Service) authorizeCall(ctx context.Context, req *ticketsum.ModelRequest, model string) (*Principal, error) {
+	name := req.Meta.Principal
+	if name == "" {
+		return nil, ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "model call has no principal")
+	}
+	p, err := s.cfg.Store.FindPrincipal(ctx, name)
+	if ticketsum.ErrorCodeOf(err) == ticketsum.ENOTFOUND {
+		return nil, ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "unknown principal %s", truncate(name, 70))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("access check: %w", err)
+	}
+	if err := s.Authorize(ctx, p, model); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
 // limiters holds one token bucket per principal, rebuilt when its limit
 // changes.
 type limiters struct {
@@ -110,4 +121,37 @@ func (l *limiters) allow(principal string, rpm int, now time.Time) bool {
 	}
 	l.mu.Unlock()
 	return lim.AllowN(now, 1)
+}
+
+// AuthorizeMiddleware returns a wrapper that only authorises: the
+// principal in req.Meta.Principal must exist and the wrapped model must be
+// approved and in its allow-list. Put it on every provider attempt (the
+// gateway's Inner list) so that a fallback model is checked too, while
+// Middleware sits once per logical call (Outer) for limits and budget.
+func AuthorizeMiddleware(s *Service) func(ticketsum.Model) ticketsum.Model {
+	return func(next ticketsum.Model) ticketsum.Model { return &authorizer{next: next, svc: s} }
+}
+
+type authorizer struct {
+	next ticketsum.Model
+	svc  *Service
+}
+
+var _ ticketsum.Model = (*authorizer)(nil)
+
+// Name returns the wrapped model's name.
+func (a *authorizer) Name() string { return a.next.Name() }
+
+// Generate authorises the call and passes it on.
+func (a *authorizer) Generate(ctx context.Context, req *ticketsum.ModelRequest) (*ticketsum.ModelResponse, error) {
+	if a.svc == nil {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "access middleware is misconfigured: it needs a Service")
+	}
+	if req == nil {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "nil model request")
+	}
+	if _, err := a.svc.authorizeCall(ctx, req, a.next.Name()); err != nil {
+		return nil, err
+	}
+	return a.next.Generate(ctx, req)
 }

@@ -247,3 +247,35 @@ func TestReleaseStaleReservations(t *testing.T) {
 		t.Errorf("spent/reserved = %.2f/%.2f, want 0.25/0.00: a late settle still charges, and releases nothing twice", spent, reserved)
 	}
 }
+
+func TestAuthorizeMiddlewareChecksEveryModel(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, _, _ := MustService(t)
+	svc.ApproveModel(ctx, "admin", haiku, "")
+	svc.CreatePrincipal(ctx, "admin", &access.Principal{Name: "team-a", Models: []string{"bedrock:anthropic.claude-*", "bedrock:amazon.*"}})
+	wrap := access.AuthorizeMiddleware(svc)
+	req := &ticketsum.ModelRequest{Meta: ticketsum.CallMeta{Principal: "team-a"}}
+	tests := []struct {
+		model string
+		want  ticketsum.ErrorCode
+	}{
+		{haiku, ""},
+		{"bedrock:amazon.nova-lite-v1:0", ticketsum.EFORBIDDEN}, // allowed but not approved: a fallback is stopped
+		{"openai:gpt-4o", ticketsum.EFORBIDDEN},
+	}
+	for _, tt := range tests {
+		m := &fakeModel{name: tt.model}
+		_, err := wrap(m).Generate(ctx, req)
+		if got := ticketsum.ErrorCodeOf(err); got != tt.want {
+			t.Errorf("%s: %v, want %q", tt.model, err, tt.want)
+		}
+		if (m.calls() == 1) != (tt.want == "") {
+			t.Errorf("%s: model called %d times", tt.model, m.calls())
+		}
+	}
+	spent, _, _ := svc.Spend(ctx, "team-a")
+	if spent != 0 {
+		t.Errorf("authorize-only wrapper spent $%v", spent)
+	}
+}
