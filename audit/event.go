@@ -106,8 +106,9 @@ func eventFromInvocation(r *InvocationRecord) *Event {
 	if r.Output != nil {
 		e.OutputTokens = int64(r.Output.OutputTokenCount)
 	}
-	if r.ResponseModelID != "" {
-		e.Details = map[string]string{"response_model": r.ResponseModelID}
+	if r.ResponseModelID != "" { // a fallback answered: attribute the cost to it
+		e.Target = r.ResponseModelID
+		e.Details = map[string]string{"requested_model": r.ModelID}
 	}
 	return e
 }

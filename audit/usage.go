@@ -33,7 +33,8 @@ type UsageRow struct {
 }
 
 // Usage aggregates the model calls in the trail since the given time,
-// grouped by principal, model, product line or UTC day, ordered by key. It
+// grouped by principal, model (the one that answered), product line or UTC
+// day, ordered by key. It
 // returns EINVALID for an unknown grouping.
 func (t *Trail) Usage(ctx context.Context, by string, since time.Time) ([]UsageRow, error) {
 	key, err := usageKey(by)
