@@ -137,3 +137,33 @@ func TestUsage(t *testing.T) {
 		t.Errorf("bad grouping: %v, want invalid", err)
 	}
 }
+
+// fallbackModel answers as another model, as the gateway does after a
+// fallback.
+type fallbackModel struct{ fakeModel }
+
+func (m *fallbackModel) Generate(ctx context.Context, req *ticketsum.ModelRequest) (*ticketsum.ModelResponse, error) {
+	resp, err := m.fakeModel.Generate(ctx, req)
+	if resp != nil {
+		resp.Model = "bedrock:amazon.nova-lite-v1:0"
+	}
+	return resp, err
+}
+
+func TestTrailAttributesCostToTheModelThatAnswered(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	sink := &memSink{}
+	tr := MustTrail(t, MustSQLiteDB(t), audit.SQLite, newClock(), 100)
+	wrap, _ := audit.Middleware(audit.MiddlewareConfig{Log: sink, Trail: tr})
+	if _, err := wrap(&fallbackModel{fakeModel{name: "bedrock:anthropic.claude-sonnet-4"}}).Generate(ctx, piiRequest(0)); err != nil {
+		t.Fatal(err)
+	}
+	if r := sink.recs[0]; r.ModelID != "bedrock:anthropic.claude-sonnet-4" || r.ResponseModelID != "bedrock:amazon.nova-lite-v1:0" {
+		t.Errorf("log record model=%s response model=%s", r.ModelID, r.ResponseModelID)
+	}
+	rows, _ := tr.Usage(ctx, audit.ByModel, time.Time{})
+	if len(rows) != 1 || rows[0].Key != "bedrock:amazon.nova-lite-v1:0" || rows[0].CostUSD != 0.0012 {
+		t.Errorf("usage by model = %+v, want the cost on the fallback model", rows)
+	}
+}
