@@ -20,7 +20,7 @@ func benchImport[TTx any](b *testing.B, h harness[TTx]) {
 		t := *base
 		t.ID = fmt.Sprintf("T-%d", i)
 		i++
-		if _, err := q.Import(context.Background(), h.store, &t); err != nil {
+		if _, err := q.Import(context.Background(), &t); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -47,7 +47,7 @@ func benchDrain[TTx any](b *testing.B, h harness[TTx]) {
 		q := h.newQueue(b, queue.Config{Handler: handler, PollInterval: 5 * time.Millisecond})
 		for j := range jobs {
 			t := storetest.MustTicket(b, fmt.Sprintf("R%d-T%d", i, j))
-			if _, err := q.Import(ctx, h.store, t); err != nil {
+			if _, err := q.Import(ctx, t); err != nil {
 				b.Fatal(err)
 			}
 		}

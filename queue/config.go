@@ -38,16 +38,12 @@ type Config struct {
 	// lost (its worker was killed) and made available again. It must be at
 	// least JobTimeout. Default JobTimeout + 1m.
 	RescueAfter time.Duration
-	// Schema is, on Postgres, the schema of River's tables: pass the store's
-	// Schema(). Default "", the connections' search_path. Ignored on SQLite.
-	Schema string
 	// Logger receives River's and the workers' logs. Default: discard.
 	Logger *slog.Logger
 	// Clock tells the age of waiting jobs in Stats. Default: the system clock.
 	Clock ticketsum.Clock
 }
 
-var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 var queueName = regexp.MustCompile(`^[a-z0-9_-]{1,64}$`)
 
 // withDefaults returns c with defaults filled in, or EINVALID for a bad value.
@@ -91,8 +87,6 @@ func (c Config) withDefaults() (Config, error) {
 		return bad("job timeout %v must not be negative", c.JobTimeout)
 	case c.RescueAfter < c.JobTimeout:
 		return bad("rescue after %v must be at least the job timeout %v", c.RescueAfter, c.JobTimeout)
-	case c.Schema != "" && !schemaName.MatchString(c.Schema):
-		return bad("schema %q must be lower-case letters, digits or underscores", c.Schema)
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))

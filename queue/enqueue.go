@@ -56,12 +56,16 @@ func (q *Queue[TTx]) EnqueueTx(ctx context.Context, tx TTx, ticketID, contentHas
 	return !res.UniqueSkippedAsDuplicate, nil
 }
 
-// Import upserts t into store and, when its thread is new or changed,
-// enqueues its summarise job in the same transaction, so that the ticket and
-// its job are saved together or not at all. It reports whether the thread
-// changed, and returns the store's errors (EINVALID for a bad ticket).
-func (q *Queue[TTx]) Import(ctx context.Context, store TxStore[TTx], t *ticketsum.Ticket) (bool, error) {
-	return store.UpsertTicketTx(ctx, t, func(ctx context.Context, tx TTx) error {
+// Import upserts t into the queue's store and, when its thread is new or
+// changed, enqueues its summarise job in the same transaction, so that the
+// ticket and its job are saved together or not at all. It reports whether
+// the thread changed, and returns the store's errors (EINVALID for a bad
+// ticket, EUNAVAILABLE when the database is busy or down).
+func (q *Queue[TTx]) Import(ctx context.Context, t *ticketsum.Ticket) (bool, error) {
+	if t == nil {
+		return false, ticketsum.Errorf(ticketsum.EINVALID, "no ticket given")
+	}
+	return q.store.UpsertTicketTx(ctx, t, func(ctx context.Context, tx TTx) error {
 		_, err := q.EnqueueTx(ctx, tx, t.ID, t.ContentHash())
 		return err
 	})

@@ -34,7 +34,7 @@ func Example() {
 			Status: ticketsum.StatusResolved, Model: "builtin", PromptVersion: "v1", ContentHash: t.ContentHash()})
 		return err
 	}
-	q, err := queue.NewSQLite(ctx, store.DB(), queue.Config{Handler: handler, PollInterval: 50 * time.Millisecond})
+	q, err := queue.NewSQLite(ctx, store, queue.Config{Handler: handler, PollInterval: 50 * time.Millisecond})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -44,7 +44,7 @@ func Example() {
 		{Role: ticketsum.RoleAgent, Body: "Done, the refund is on its way."},
 	}}
 	for range 2 {
-		changed, _ := q.Import(ctx, store, t)
+		changed, _ := q.Import(ctx, t)
 		fmt.Println("changed:", changed)
 	}
 	if err := q.Start(ctx); err != nil {

@@ -45,7 +45,7 @@ func mustSQLite(t testing.TB) harness[*sql.Tx] {
 	t.Cleanup(func() { s.Close() })
 	return harness[*sql.Tx]{store: s, newQueue: func(t testing.TB, cfg queue.Config) *queue.Queue[*sql.Tx] {
 		t.Helper()
-		q, err := queue.NewSQLite(context.Background(), s.DB(), testConfig(cfg))
+		q, err := queue.NewSQLite(context.Background(), s, testConfig(cfg))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,8 +81,7 @@ func mustPostgres(t testing.TB) harness[pgx.Tx] {
 	})
 	return harness[pgx.Tx]{store: s, newQueue: func(t testing.TB, cfg queue.Config) *queue.Queue[pgx.Tx] {
 		t.Helper()
-		cfg.Schema = s.Schema()
-		q, err := queue.NewPostgres(context.Background(), s.Pool(), testConfig(cfg))
+		q, err := queue.NewPostgres(context.Background(), s, testConfig(cfg))
 		if err != nil {
 			t.Fatal(err)
 		}

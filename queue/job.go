@@ -38,6 +38,7 @@ type worker struct {
 	handler Handler
 	snooze  time.Duration
 	logger  *slog.Logger
+	counts  *outcomes
 }
 
 // Work calls the handler and turns its error into the job's fate.
@@ -45,7 +46,9 @@ func (w *worker) Work(ctx context.Context, job *river.Job[SummarizeArgs]) error 
 	if w.handler == nil {
 		return river.JobCancel(ticketsum.Errorf(ticketsum.EINVALID, "this queue has no handler"))
 	}
-	return decide(w.handler(ctx, job.Args.TicketID), w.snooze, w.logger, job)
+	err := decide(w.handler(ctx, job.Args.TicketID), w.snooze, w.logger, job)
+	w.counts.record(err)
+	return err
 }
 
 // decide maps a handler error to River's intent: nil completes the job; bad

@@ -72,7 +72,6 @@ func TestConfigDefaultsAndRejects(t *testing.T) {
 	bad := []Config{
 		{Workers: -1}, {Queue: "Bad Queue"}, {PollInterval: time.Microsecond}, {MaxAttempts: -2},
 		{SnoozeFor: -time.Second}, {JobTimeout: -time.Second}, {JobTimeout: time.Hour, RescueAfter: time.Minute},
-		{Schema: "x;drop"},
 	}
 	for _, b := range bad {
 		if _, err := b.withDefaults(); ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID {

@@ -23,7 +23,7 @@ func TestPostgresConcurrentStart(t *testing.T) {
 	errs := make([]error, n)
 	for i := range n {
 		wg.Go(func() {
-			queues[i], errs[i] = queue.NewPostgres(context.Background(), s.Pool(), queue.Config{Schema: s.Schema()})
+			queues[i], errs[i] = queue.NewPostgres(context.Background(), s, queue.Config{})
 		})
 	}
 	wg.Wait()

@@ -22,6 +22,9 @@ import (
 type Queue[TTx any] struct {
 	client *river.Client[TTx]
 	cfg    Config
+	store  TxStore[TTx]
+	schema string // Postgres schema of River's tables
+	counts *outcomes
 	// countStates counts this queue's jobs by state with the driver's SQL.
 	countStates func(ctx context.Context) (map[string]int, error)
 
@@ -29,18 +32,33 @@ type Queue[TTx any] struct {
 	started bool
 }
 
-// NewSQLite returns a queue on the SQLite store's connection pool
-// (sqlite.Store.DB), after applying River's migrations to it. The pool must
-// allow a single connection, as the sqlite package sets it. It returns
-// EINVALID for a bad Config and EUNAVAILABLE when the migrations fail.
-func NewSQLite(ctx context.Context, db *sql.DB, cfg Config) (*Queue[*sql.Tx], error) {
+// SQLiteStore is what a queue needs of the SQLite store (*sqlite.Store):
+// its connection pool and its transactional upsert.
+type SQLiteStore interface {
+	TxStore[*sql.Tx]
+	DB() *sql.DB
+}
+
+// PostgresStore is what a queue needs of the Postgres store
+// (*postgres.Store): its pool, its schema and its transactional upsert.
+type PostgresStore interface {
+	TxStore[pgx.Tx]
+	Pool() *pgxpool.Pool
+	Schema() string
+}
+
+// NewSQLite returns a queue on the SQLite store's database, after applying
+// River's migrations to it. River shares the store's single connection. It
+// returns EINVALID for a bad Config and EUNAVAILABLE when the migrations
+// fail.
+func NewSQLite(ctx context.Context, store SQLiteStore, cfg Config) (*Queue[*sql.Tx], error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
 	}
-	cfg.Schema = ""
+	db := store.DB()
 	driver := riversqlite.New(db)
-	err = migrateRiver(ctx, driver, cfg, func(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	err = migrateRiver(ctx, driver, "", cfg, func(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
 			return err
@@ -54,7 +72,7 @@ func NewSQLite(ctx context.Context, db *sql.DB, cfg Config) (*Queue[*sql.Tx], er
 	if err != nil {
 		return nil, err
 	}
-	q, err := newQueue(driver, cfg)
+	q, err := newQueue(driver, store, "", cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -68,20 +86,20 @@ func NewSQLite(ctx context.Context, db *sql.DB, cfg Config) (*Queue[*sql.Tx], er
 	return q, nil
 }
 
-// NewPostgres returns a queue on the Postgres store's pool
-// (postgres.Store.Pool), after applying River's migrations under an advisory
-// lock so that several workers may start at once. Set cfg.Schema to the
-// store's Schema(). It returns EINVALID for a bad Config and EUNAVAILABLE
-// when the migrations fail.
-func NewPostgres(ctx context.Context, pool *pgxpool.Pool, cfg Config) (*Queue[pgx.Tx], error) {
+// NewPostgres returns a queue on the Postgres store's pool, with River's
+// tables in the store's schema, after applying River's migrations under an
+// advisory lock so that several workers may start at once. It returns
+// EINVALID for a bad Config and EUNAVAILABLE when the migrations fail.
+func NewPostgres(ctx context.Context, store PostgresStore, cfg Config) (*Queue[pgx.Tx], error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
 	}
+	pool, schema := store.Pool(), store.Schema()
 	driver := riverpgxv5.New(pool)
-	err = migrateRiver(ctx, driver, cfg, func(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	err = migrateRiver(ctx, driver, schema, cfg, func(ctx context.Context, fn func(tx pgx.Tx) error) error {
 		return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('ticketsum river migrate ' || $1, 0))`, cfg.Schema); err != nil {
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('ticketsum river migrate ' || $1, 0))`, schema); err != nil {
 				return err
 			}
 			return fn(tx)
@@ -90,13 +108,13 @@ func NewPostgres(ctx context.Context, pool *pgxpool.Pool, cfg Config) (*Queue[pg
 	if err != nil {
 		return nil, err
 	}
-	q, err := newQueue(driver, cfg)
+	q, err := newQueue(driver, store, schema, cfg)
 	if err != nil {
 		return nil, err
 	}
 	table := "river_job"
-	if cfg.Schema != "" {
-		table = pgx.Identifier{cfg.Schema, "river_job"}.Sanitize()
+	if schema != "" {
+		table = pgx.Identifier{schema, "river_job"}.Sanitize()
 	}
 	q.countStates = func(ctx context.Context) (map[string]int, error) {
 		rows, err := pool.Query(ctx, `SELECT state::text, count(*) FROM `+table+` WHERE queue = $1 GROUP BY state`, cfg.Queue)
@@ -135,8 +153,8 @@ func scanCounts(rows *sql.Rows) (map[string]int, error) {
 // migrateRiver applies River's pending migrations one version per
 // transaction given by inTx (Postgres cannot use an enum value added in the
 // same transaction), until none is left.
-func migrateRiver[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Config, inTx func(context.Context, func(TTx) error) error) error {
-	m, err := rivermigrate.New(driver, &rivermigrate.Config{Schema: cfg.Schema, Logger: cfg.Logger})
+func migrateRiver[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], schema string, cfg Config, inTx func(context.Context, func(TTx) error) error) error {
+	m, err := rivermigrate.New(driver, &rivermigrate.Config{Schema: schema, Logger: cfg.Logger})
 	if err != nil {
 		return fmt.Errorf("river migrator: %w", err)
 	}
@@ -164,9 +182,10 @@ func migrateRiver[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], 
 
 // newQueue builds the River client. Queues (workers) are configured only
 // when there is a handler, so that an insert-only client can be made.
-func newQueue[TTx any](driver riverdriver.Driver[TTx], cfg Config) (*Queue[TTx], error) {
+func newQueue[TTx any](driver riverdriver.Driver[TTx], store TxStore[TTx], schema string, cfg Config) (*Queue[TTx], error) {
+	counts := &outcomes{}
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &worker{handler: cfg.Handler, snooze: cfg.SnoozeFor, logger: cfg.Logger})
+	river.AddWorker(workers, &worker{handler: cfg.Handler, snooze: cfg.SnoozeFor, logger: cfg.Logger, counts: counts})
 	rc := &river.Config{
 		Logger:               cfg.Logger,
 		Workers:              workers,
@@ -175,7 +194,7 @@ func newQueue[TTx any](driver riverdriver.Driver[TTx], cfg Config) (*Queue[TTx],
 		FetchCooldown:        min(cfg.PollInterval, river.FetchCooldownDefault),
 		JobTimeout:           cfg.JobTimeout,
 		RescueStuckJobsAfter: cfg.RescueAfter,
-		Schema:               cfg.Schema,
+		Schema:               schema,
 	}
 	if cfg.Handler != nil {
 		rc.Queues = map[string]river.QueueConfig{cfg.Queue: {MaxWorkers: cfg.Workers}}
@@ -184,7 +203,7 @@ func newQueue[TTx any](driver riverdriver.Driver[TTx], cfg Config) (*Queue[TTx],
 	if err != nil {
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "river client: %w", err)
 	}
-	return &Queue[TTx]{client: client, cfg: cfg}, nil
+	return &Queue[TTx]{client: client, cfg: cfg, store: store, schema: schema, counts: counts}, nil
 }
 
 // Start starts working jobs in the background until Stop or until ctx ends

@@ -54,7 +54,7 @@ func TestPostgres(t *testing.T) {
 func importAll[TTx any](t *testing.T, h harness[TTx], q *queue.Queue[TTx], tickets ...*ticketsum.Ticket) {
 	t.Helper()
 	for _, tk := range tickets {
-		if _, err := q.Import(context.Background(), h.store, tk); err != nil {
+		if _, err := q.Import(context.Background(), tk); err != nil {
 			t.Fatalf("import %s: %v", tk.ID, err)
 		}
 	}
@@ -88,14 +88,14 @@ func testImportHandledOnce[TTx any](t *testing.T, h harness[TTx]) {
 	waitIdle(t, q)
 	// Importing the same threads again changes nothing and enqueues nothing.
 	for _, tk := range tks {
-		changed, err := q.Import(context.Background(), h.store, tk)
+		changed, err := q.Import(context.Background(), tk)
 		if err != nil || changed {
 			t.Fatalf("re-import %s: changed %v, err %v", tk.ID, changed, err)
 		}
 	}
 	// An edited thread is summarised again.
 	edited := storetest.MustTicket(t, "T-00", storetest.WithReply("Is it fixed?"))
-	if changed, err := q.Import(context.Background(), h.store, edited); err != nil || !changed {
+	if changed, err := q.Import(context.Background(), edited); err != nil || !changed {
 		t.Fatalf("import edited thread: changed %v, err %v", changed, err)
 	}
 	waitIdle(t, q)
@@ -210,6 +210,9 @@ func testIntent[TTx any](t *testing.T, h harness[TTx]) {
 		if len(j.Errors) == 0 || !strings.Contains(j.Errors[len(j.Errors)-1].Error, ticketsum.ErrorMessage(answers[id](1))) {
 			t.Errorf("%s: cancelled job does not record the reason: %+v", id, j.Errors)
 		}
+	}
+	if got, want := q.Outcomes(), (queue.Outcomes{Completed: 2, Cancelled: 3, Snoozed: 1, Failed: 3}); got != want {
+		t.Errorf("outcomes = %+v, want %+v", got, want)
 	}
 	snoozed := jobs["throttled"][0]
 	if d := time.Until(snoozed.ScheduledAt); d < 50*time.Minute {
@@ -339,7 +342,7 @@ func testStatsAndInsertOnly[TTx any](t *testing.T, h harness[TTx]) {
 
 func testImportInvalid[TTx any](t *testing.T, h harness[TTx]) {
 	q := h.newQueue(t, queue.Config{})
-	_, err := q.Import(context.Background(), h.store, &ticketsum.Ticket{ID: "T-1"})
+	_, err := q.Import(context.Background(), &ticketsum.Ticket{ID: "T-1"})
 	if ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID {
 		t.Errorf("import of a ticket without messages: %v, want EINVALID", err)
 	}

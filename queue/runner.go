@@ -1,0 +1,34 @@
+package queue
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ticketsum/ticketsum"
+)
+
+// Runner is a queue of either driver, without its transaction type: what
+// cmd/ticketsum holds after choosing SQLite or Postgres.
+type Runner interface {
+	// Start starts the workers; EINVALID when the queue has no Handler.
+	Start(ctx context.Context) error
+	// Stop stops them gracefully (see Queue.Stop).
+	Stop(ctx context.Context) error
+	// Import upserts a ticket and enqueues its job when its thread changed.
+	Import(ctx context.Context, t *ticketsum.Ticket) (changed bool, err error)
+	// Enqueue adds a job for a ticket's thread outside any import.
+	Enqueue(ctx context.Context, ticketID, contentHash string) (inserted bool, err error)
+	// Stats returns queue depth and age.
+	Stats(ctx context.Context) (Stats, error)
+	// Outcomes returns this process's job runs by outcome.
+	Outcomes() Outcomes
+	// WaitIdle waits until no job is unfinished.
+	WaitIdle(ctx context.Context) error
+}
+
+var (
+	_ Runner = (*Queue[*sql.Tx])(nil)
+	_ Runner = (*Queue[pgx.Tx])(nil)
+)
