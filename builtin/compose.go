@@ -3,6 +3,7 @@ package builtin
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/ticketsum/ticketsum"
 )
@@ -129,7 +130,7 @@ var actionWords_ = []string{"please", "dm", "send", "follow", "try", "check", "c
 // idleWords mark agent sentences that say nothing about the issue.
 var idleWords = []string{"checking back", "checking in", "following up", "just wanted to", "have a great", "have a good"}
 
-var emptyWords = []string{"sorry", "thanks", "thank", "apolog", "happy to help", "glad", "understand", "welcome",
+var emptyWords = []string{"sorry", "thanks", "thank", "apolog", "happy to help", "glad", "understand", "welcome", "no trouble", "no problem",
 	"frustrat", "inconvenience", "hear that", "hear this"}
 
 // scoreAction rates an agent sentence as the statement of what the agent did.
@@ -362,7 +363,7 @@ func rewrite(words []string, persons map[string]string) string {
 			}
 			w = strings.Replace(w, core, to, 1)
 		} else if i == 0 && isCapitalised(core) && (len(core) > 1 && strings.ToLower(core[1:]) == core[1:] || core == "A") {
-			w = strings.ToLower(w[:1]) + w[1:]
+			w = lowerFirst(w, core)
 		}
 		if prevThey && (lower == "was") {
 			w = strings.Replace(w, core, "were", 1)
@@ -383,6 +384,17 @@ func rewrite(words []string, persons map[string]string) string {
 		out = append(out, w)
 	}
 	return strings.TrimRight(strings.Join(out, " "), ".!?,;: ")
+}
+
+// lowerFirst lowercases the first letter of core inside w, rune-safe:
+// "¿Dónde" becomes "¿dónde".
+func lowerFirst(w, core string) string {
+	i := strings.Index(w, core)
+	if i < 0 || core == "" {
+		return w
+	}
+	r, size := utf8.DecodeRuneInString(core)
+	return w[:i] + string(unicode.ToLower(r)) + w[i+size:]
 }
 
 // singular fixes the verb after "the customer" (from "you").

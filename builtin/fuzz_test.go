@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/builtin"
@@ -16,6 +17,7 @@ func FuzzSummarize(f *testing.F) {
 	for _, seed := range []string{
 		"My order is late.\x1ePlease DM us.\x1eThanks!", "<p>Hi Sarah,</p>\x1e> quoted", "", "?\x1e!\x1e.",
 		"Call +1 555 0100 @x https://a.b", "Hi,How\x1eThanks-Mich", "a.B.c.D e?F! g", "\x1e\x1e\x1e",
+		"¿Dónde está?\x1eÉtienne, ça marche", "ÉCRAN CASSÉ TOTALEMENT AUJOURD'HUI",
 	} {
 		f.Add(seed, "Dana Whitfield")
 	}
@@ -42,7 +44,7 @@ func FuzzSummarize(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n := len(strings.Fields(sum.Text)); n > ticketsum.MaxSummaryWords || n == 0 || strings.ContainsAny(sum.Text, "\n\r") || !sum.Status.Valid() {
+		if n := len(strings.Fields(sum.Text)); n > ticketsum.MaxSummaryWords || n == 0 || strings.ContainsAny(sum.Text, "\n\r") || !sum.Status.Valid() || !utf8.ValidString(sum.Text) {
 			t.Fatalf("summary %q (%d words, status %q)", sum.Text, n, sum.Status)
 		}
 	})

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	goaway "github.com/TwiN/go-away"
 
@@ -125,7 +126,7 @@ func TestDatasetSummariesAreClean(t *testing.T) {
 				t.Fatalf("%s %s: %v", name, tk.ID, err)
 			}
 			words := strings.Fields(sum.Text)
-			if len(words) > ticketsum.MaxSummaryWords || strings.ContainsAny(sum.Text, "\n\r") || !sum.Status.Valid() {
+			if len(words) > ticketsum.MaxSummaryWords || strings.ContainsAny(sum.Text, "\n\r") || !sum.Status.Valid() || !utf8.ValidString(sum.Text) {
 				t.Errorf("%s %s: %d words, status %q: %q", name, tk.ID, len(words), sum.Status, sum.Text)
 			}
 			for _, w := range words {

@@ -239,7 +239,7 @@ func dropNumberRuns(words []string, keep []bool) {
 			j++
 		}
 		if j == i {
-			if countDigits(words[i]) >= 5 {
+			if countDigits(words[i]) >= 5 && !isMoney(words[i]) {
 				keep[i] = false
 			}
 			i++
@@ -254,8 +254,17 @@ func dropNumberRuns(words []string, keep []bool) {
 	}
 }
 
-// isNumeric reports whether w is made of digits and phone punctuation.
+// isMoney reports whether w is an amount such as "$2,341.80" or "49€".
+func isMoney(w string) bool {
+	return strings.ContainsAny(w, "$€£¥₹")
+}
+
+// isNumeric reports whether w is made of digits and phone punctuation;
+// amounts of money are not.
 func isNumeric(w string) bool {
+	if isMoney(w) {
+		return false
+	}
 	digits := 0
 	for _, r := range w {
 		switch {
@@ -447,7 +456,10 @@ func stripPleasantry(s string) string {
 			}
 		}
 		for i := 0; i < len(words) && i < 6; i++ {
-			if strings.HasSuffix(words[i], ",") || strings.HasSuffix(words[i], "!") || strings.HasSuffix(words[i], ".") {
+			if strings.ContainsAny(words[i], "()\"") {
+				break // "Yes: with webhooks (a, b) ..." is content
+			}
+			if strings.HasSuffix(words[i], ",") || strings.HasSuffix(words[i], "!") || strings.HasSuffix(words[i], ".") || strings.HasSuffix(words[i], ":") {
 				return strings.Join(words[i+1:], " ")
 			}
 		}
