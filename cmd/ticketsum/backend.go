@@ -44,13 +44,11 @@ func (w *wiring) openBackend(ctx context.Context, handler queue.Handler) (*backe
 		return nil, err
 	}
 	w.closers = append(w.closers, st.Close)
-	q, err := queue.NewSQLite(ctx, st.DB(), qcfg)
+	q, err := queue.NewSQLite(ctx, st, qcfg)
 	if err != nil {
 		return nil, err
 	}
-	return &backend{store: st, queue: q, importTicket: func(ctx context.Context, t *ticketsum.Ticket) (bool, error) {
-		return q.Import(ctx, st, t)
-	}}, nil
+	return &backend{store: st, queue: q, importTicket: q.Import}, nil
 }
 
 // queueLogger is the logger for River, which reports routine progress at

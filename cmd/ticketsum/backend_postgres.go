@@ -3,10 +3,21 @@ package main
 import (
 	"context"
 
-	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/postgres"
 	"github.com/ticketsum/ticketsum/queue"
 )
 
+// openPostgres opens the Postgres store (migrating the ticketsum schema) and
+// a River queue in the same schema.
 func (w *wiring) openPostgres(ctx context.Context, qcfg queue.Config) (*backend, error) {
-	return nil, ticketsum.Errorf(ticketsum.EINVALID, "postgres store not wired yet")
+	st, err := postgres.Open(ctx, postgres.Config{URL: w.cfg.DB, Logger: w.logger})
+	if err != nil {
+		return nil, err
+	}
+	w.closers = append(w.closers, func() error { st.Close(); return nil })
+	q, err := queue.NewPostgres(ctx, st, qcfg)
+	if err != nil {
+		return nil, err
+	}
+	return &backend{store: st, queue: q, importTicket: q.Import}, nil
 }
