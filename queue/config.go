@@ -38,6 +38,18 @@ type Config struct {
 	// lost (its worker was killed) and made available again. It must be at
 	// least JobTimeout. Default JobTimeout + 1m.
 	RescueAfter time.Duration
+	// Delay holds each new job back this long after it is enqueued, so that
+	// a burst of edits to one thread makes one model call: with
+	// CurrentHash set, the jobs of the superseded versions are skipped.
+	// Default 0 (run at once).
+	Delay time.Duration
+	// CurrentHash, when set, returns the current content hash of a ticket's
+	// thread; a job whose thread has changed since it was enqueued completes
+	// without calling Handler (the newer version has its own job), and a job
+	// whose ticket is gone (ENOTFOUND) is cancelled. StoreHash(store) gives
+	// it for tickets kept in a ticketsum store. Default nil: always call
+	// Handler.
+	CurrentHash func(ctx context.Context, ticketID string) (string, error)
 	// Logger receives River's and the workers' logs. Default: discard.
 	Logger *slog.Logger
 	// Clock tells the age of waiting jobs in Stats. Default: the system clock.
@@ -85,6 +97,8 @@ func (c Config) withDefaults() (Config, error) {
 		return bad("snooze pause %v must not be negative", c.SnoozeFor)
 	case c.JobTimeout < 0:
 		return bad("job timeout %v must not be negative", c.JobTimeout)
+	case c.Delay < 0:
+		return bad("delay %v must not be negative", c.Delay)
 	case c.RescueAfter < c.JobTimeout:
 		return bad("rescue after %v must be at least the job timeout %v", c.RescueAfter, c.JobTimeout)
 	}
@@ -95,4 +109,15 @@ func (c Config) withDefaults() (Config, error) {
 		c.Clock = ticketsum.SystemClock{}
 	}
 	return c, nil
+}
+
+// StoreHash returns a Config.CurrentHash that reads the ticket from store.
+func StoreHash(store ticketsum.TicketStore) func(ctx context.Context, ticketID string) (string, error) {
+	return func(ctx context.Context, ticketID string) (string, error) {
+		t, err := store.FindTicket(ctx, ticketID)
+		if err != nil {
+			return "", err
+		}
+		return t.ContentHash(), nil
+	}
 }

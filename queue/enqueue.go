@@ -17,11 +17,15 @@ type TxStore[TTx any] interface {
 }
 
 func (q *Queue[TTx]) insertOpts() *river.InsertOpts {
-	return &river.InsertOpts{
+	o := &river.InsertOpts{
 		Queue:       q.cfg.Queue,
 		MaxAttempts: q.cfg.MaxAttempts,
 		UniqueOpts:  river.UniqueOpts{ByArgs: true, ByState: uniqueStates},
 	}
+	if q.cfg.Delay > 0 {
+		o.ScheduledAt = q.cfg.Clock.Now().Add(q.cfg.Delay)
+	}
+	return o
 }
 
 func checkArgs(ticketID, contentHash string) error {

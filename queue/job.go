@@ -39,12 +39,26 @@ type worker struct {
 	snooze  time.Duration
 	logger  *slog.Logger
 	counts  *outcomes
+	current func(ctx context.Context, ticketID string) (string, error)
 }
 
 // Work calls the handler and turns its error into the job's fate.
 func (w *worker) Work(ctx context.Context, job *river.Job[SummarizeArgs]) error {
 	if w.handler == nil {
 		return river.JobCancel(ticketsum.Errorf(ticketsum.EINVALID, "this queue has no handler"))
+	}
+	if w.current != nil {
+		hash, err := w.current(ctx, job.Args.TicketID)
+		if err != nil {
+			err = decide(err, w.snooze, w.logger, job)
+			w.counts.record(err)
+			return err
+		}
+		if hash != job.Args.ContentHash {
+			w.logger.Info("summarize job superseded by a newer thread; skipped", "job_id", job.ID, "ticket_id", job.Args.TicketID)
+			w.counts.superseded.Add(1)
+			return nil
+		}
 	}
 	err := decide(w.handler(ctx, job.Args.TicketID), w.snooze, w.logger, job)
 	w.counts.record(err)

@@ -14,10 +14,13 @@ type Outcomes struct {
 	Cancelled int64 // bad input or policy denial: cancelled for good
 	Snoozed   int64 // throttled: to run again after the pause
 	Failed    int64 // any other error: retried with backoff, or discarded after the last attempt
+	// Superseded jobs were skipped because their thread had changed since
+	// (see Config.CurrentHash).
+	Superseded int64
 }
 
 type outcomes struct {
-	completed, cancelled, snoozed, failed atomic.Int64
+	completed, cancelled, snoozed, failed, superseded atomic.Int64
 }
 
 func (o *outcomes) record(err error) {
@@ -38,9 +41,10 @@ func (o *outcomes) record(err error) {
 // Outcomes returns the counts of job runs by outcome in this process.
 func (q *Queue[TTx]) Outcomes() Outcomes {
 	return Outcomes{
-		Completed: q.counts.completed.Load(),
-		Cancelled: q.counts.cancelled.Load(),
-		Snoozed:   q.counts.snoozed.Load(),
-		Failed:    q.counts.failed.Load(),
+		Completed:  q.counts.completed.Load(),
+		Cancelled:  q.counts.cancelled.Load(),
+		Snoozed:    q.counts.snoozed.Load(),
+		Failed:     q.counts.failed.Load(),
+		Superseded: q.counts.superseded.Load(),
 	}
 }

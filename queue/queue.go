@@ -185,7 +185,7 @@ func migrateRiver[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], 
 func newQueue[TTx any](driver riverdriver.Driver[TTx], store TxStore[TTx], schema string, cfg Config) (*Queue[TTx], error) {
 	counts := &outcomes{}
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &worker{handler: cfg.Handler, snooze: cfg.SnoozeFor, logger: cfg.Logger, counts: counts})
+	river.AddWorker(workers, &worker{handler: cfg.Handler, snooze: cfg.SnoozeFor, logger: cfg.Logger, counts: counts, current: cfg.CurrentHash})
 	rc := &river.Config{
 		Logger:               cfg.Logger,
 		Workers:              workers,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -28,6 +29,7 @@ func suite[TTx any]() map[string]func(t *testing.T, h harness[TTx]) {
 		"HardStopReturnsJobs":     testHardStopReturnsJobs[TTx],
 		"StatsAndInsertOnly":      testStatsAndInsertOnly[TTx],
 		"ImportInvalidEnqueuesNo": testImportInvalid[TTx],
+		"DelaySkipsSuperseded":    testDelaySkipsSuperseded[TTx],
 	}
 }
 
@@ -348,5 +350,45 @@ func testImportInvalid[TTx any](t *testing.T, h harness[TTx]) {
 	}
 	if st, _ := q.Stats(context.Background()); st.Pending() != 0 {
 		t.Errorf("an invalid import enqueued %d jobs", st.Pending())
+	}
+}
+
+func testDelaySkipsSuperseded[TTx any](t *testing.T, h harness[TTx]) {
+	var seen []string
+	var mu sync.Mutex
+	handler := func(ctx context.Context, id string) error {
+		tk, err := h.store.FindTicket(ctx, id)
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		seen = append(seen, tk.ContentHash())
+		mu.Unlock()
+		return nil
+	}
+	q := h.newQueue(t, queue.Config{Handler: handler, Delay: 300 * time.Millisecond, CurrentHash: queue.StoreHash(h.store)})
+	versions := []*ticketsum.Ticket{
+		storetest.MustTicket(t, "T-1"),
+		storetest.MustTicket(t, "T-1", storetest.WithReply("one")),
+		storetest.MustTicket(t, "T-1", storetest.WithReply("one"), storetest.WithReply("two")),
+	}
+	importAll(t, h, q, versions...)
+	if _, err := q.Enqueue(context.Background(), "ghost", "h"); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := q.Stats(context.Background()); err != nil || st.Waiting != 4 || st.Available != 0 {
+		t.Fatalf("stats before the delay = %+v (%v), want 4 waiting jobs", st, err)
+	}
+	if err := q.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	waitIdle(t, q)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 1 || seen[0] != versions[2].ContentHash() {
+		t.Errorf("handler saw %d threads (%v); want only the latest", len(seen), seen)
+	}
+	if got, want := q.Outcomes(), (queue.Outcomes{Completed: 1, Superseded: 2, Cancelled: 1}); got != want {
+		t.Errorf("outcomes = %+v, want %+v", got, want)
 	}
 }
