@@ -206,14 +206,15 @@ func newQueue[TTx any](driver riverdriver.Driver[TTx], store TxStore[TTx], schem
 	return &Queue[TTx]{client: client, cfg: cfg, store: store, schema: schema, counts: counts}, nil
 }
 
-// Start starts working jobs in the background until Stop or until ctx ends
-// (which cancels the running jobs, as Stop's deadline does). It returns
-// EINVALID for a queue made without a Handler.
+// Start starts working jobs in the background until Stop. Cancelling ctx
+// does not stop the queue (so that a signal handler's context can be passed
+// and in-flight jobs still finish): call Stop. ctx's values reach the jobs.
+// It returns EINVALID for a queue made without a Handler.
 func (q *Queue[TTx]) Start(ctx context.Context) error {
 	if q.cfg.Handler == nil {
 		return ticketsum.Errorf(ticketsum.EINVALID, "queue has no handler: it can enqueue but not work jobs")
 	}
-	if err := q.client.Start(ctx); err != nil {
+	if err := q.client.Start(context.WithoutCancel(ctx)); err != nil {
 		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "start queue: %w", err)
 	}
 	q.mu.Lock()

@@ -239,11 +239,13 @@ func testStopInFlightAndRestart[TTx any](t *testing.T, h harness[TTx]) {
 	q1 := h.newQueue(t, queue.Config{Handler: rec.handle, Workers: 2})
 	tks := tickets(t, n)
 	importAll(t, h, q1, tks...)
-	if err := q1.Start(context.Background()); err != nil {
+	startCtx, interrupt := context.WithCancel(context.Background())
+	if err := q1.Start(startCtx); err != nil {
 		t.Fatal(err)
 	}
 	<-started
-	<-started // two jobs in flight
+	<-started   // two jobs in flight
+	interrupt() // a signal: the caller now stops the queue gracefully
 	stopped := make(chan error, 1)
 	go func() { stopped <- q1.Stop(context.Background()) }()
 	time.Sleep(50 * time.Millisecond) // let Stop begin before the jobs finish
