@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Street-type words, English and European, standing alone.
@@ -50,30 +52,39 @@ type addrDetector struct {
 func (a *addrDetector) detect(sc *scan, toks []token) []span {
 	text := sc.text
 	var cores []span
-	add := func(re *regexp.Regexp, score float64, check func(string) bool) {
-		for _, m := range sc.num(re) {
-			if check == nil || check(text[m[0]:m[1]]) {
-				cores = append(cores, span{m[0], m[1], Address, score})
-			}
-		}
-	}
 	when := func(re *regexp.Regexp, score float64, words ...string) {
 		for _, m := range sc.when(re, words...) {
 			cores = append(cores, span{m[0], m[1], Address, score})
 		}
 	}
-	add(reAddrNumFirst, 0.85, a.notAllStop)
-	when(reAddrTypeFirst, 0.8, "rue", "rua", "via", "viale", "calle", "avenida", "av", "piazza", "praça", "praca", "carrer", "chemin", "place", "plaza", "ul", "avenue", "boulevard", "bulevar")
+	// patterns that end in a street-type word run only near one
+	var streetPts [][2]int
+	for _, t := range toks {
+		if streetWordSet[t.folded] {
+			streetPts = append(streetPts, [2]int{t.start, t.end})
+		}
+	}
+	near := func(re *regexp.Regexp, score float64, wins [][2]int, check func(string) bool) {
+		for _, m := range sc.in(re, wins) {
+			if check == nil || check(text[m[0]:m[1]]) {
+				cores = append(cores, span{m[0], m[1], Address, score})
+			}
+		}
+	}
+	streetWins := sc.around(streetPts, 120, 24)
+	near(reAddrNumFirst, 0.85, streetWins, a.notAllStop)
+	near(reAddrWordsNumType, 0.7, streetWins, a.notAllStop)
+	when(reAddrTypeFirst, 0.8, "rue ", "rua ", "via ", "viale ", "calle ", "avenida ", "av ", "av.", "piazza ", "praça ", "praca ", "carrer ", "chemin ", "place ", "plaza ", "ul ", "ul.", "ulica ", "avenue ", "boulevard ", "bulevar ")
 	cores = append(cores, gluedStreets(text, toks)...)
-	add(reAddrNumWordNum, 0.6, a.notAllStop)
+	near(reAddrNumWordNum, 0.6, sc.around(numberThenCapital(text), 8, 80), a.notAllStop)
 	when(reAddrUnit, 0.6, "apt", "apartment", "suite", "ste", "unit", "flat", "floor", "room")
-	add(reAddrWordsNumType, 0.7, a.notAllStop)
 	when(reAddrCorner, 0.7, "corner of")
 	when(reAddrBox, 0.85, "box")
 	when(reAddrMilitary, 0.9, "po a")
-	add(reUSStateZip, 0.7, nil)
-	add(reUKPostcode, 0.7, nil)
-	add(reCAPostcode, 0.7, nil)
+	pc := sc.around(postcodePoints(text), 12, 12)
+	near(reUSStateZip, 0.7, pc, nil)
+	near(reUKPostcode, 0.7, pc, nil)
+	near(reCAPostcode, 0.7, pc, nil)
 	if len(cores) == 0 {
 		return nil
 	}
@@ -83,6 +94,65 @@ func (a *addrDetector) detect(sc *scan, toks []token) []span {
 		cores[i].end = a.extendForward(text, cores[i].end)
 	}
 	return mergeSpans(cores)
+}
+
+// streetWordSet holds streetWords.
+var streetWordSet = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Split(streetWords, "|") {
+		m[w] = true
+	}
+	return m
+}()
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
+
+// numberThenCapital returns the digit runs followed by a space and a
+// capital letter, where "9721 Dalmatinova 43" can start.
+func numberThenCapital(text string) [][2]int {
+	var out [][2]int
+	for i := 0; i < len(text); i++ {
+		if !isDigit(text[i]) {
+			continue
+		}
+		j := i
+		for j < len(text) && isDigit(text[j]) {
+			j++
+		}
+		k := j
+		for k < len(text) && k-j < 2 && text[k] == ' ' {
+			k++
+		}
+		if k > j && k < len(text) {
+			r, _ := utf8.DecodeRuneInString(text[k:])
+			if unicode.IsUpper(r) {
+				out = append(out, [2]int{i, j})
+			}
+		}
+		i = j
+	}
+	return out
+}
+
+// postcodePoints returns where a US state and ZIP ("IL 62704"), a UK
+// postcode's inward code (" 1AA") or a Canadian one (" 0B1") can be.
+func postcodePoints(text string) [][2]int {
+	var out [][2]int
+	for i := 0; i+3 < len(text); i++ {
+		if text[i] != ' ' || !isDigit(text[i+1]) {
+			continue
+		}
+		switch {
+		case isUpper(text[i+2]) && (isUpper(text[i+3]) || isDigit(text[i+3])): // UK, CA
+			out = append(out, [2]int{i, i + 4})
+		case i >= 2 && isUpper(text[i-1]) && isUpper(text[i-2]): // US state ZIP
+			out = append(out, [2]int{i, i + 4})
+		case i >= 3 && text[i-1] == ',' && isUpper(text[i-2]) && isUpper(text[i-3]):
+			out = append(out, [2]int{i, i + 4})
+		}
+	}
+	return out
 }
 
 // suffixList is streetSuffixes as a list.

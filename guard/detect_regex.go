@@ -139,7 +139,7 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 			out = append(out, span{s, e, LicensePlate, 0.8})
 		}
 	}
-	for _, m := range sc.when(reAge, "age", "old", "yrs", "turn", "i am", "i'm", "was") {
+	for _, m := range sc.when(reAge, "year", "yrs", "aged", "age ", "age:", "turn", "i am ", "i'm ", "was ") {
 		for g := 1; g <= 3; g++ {
 			if m[2*g] >= 0 {
 				out = append(out, span{m[2*g], m[2*g+1], Age, 0.8})

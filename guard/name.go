@@ -95,6 +95,16 @@ var nameCues = []nameCue{
 	{words: []string{"sister"}}, {words: []string{"mother"}}, {words: []string{"father"}}, {words: []string{"mom"}}, {words: []string{"dad"}},
 }
 
+// cuesByLast indexes nameCues by their last word.
+var cuesByLast = func() map[string][]nameCue {
+	m := map[string][]nameCue{}
+	for _, c := range nameCues {
+		last := c.words[len(c.words)-1]
+		m[last] = append(m[last], c)
+	}
+	return m
+}()
+
 // weakCue marks cues after which a capitalised word is a name only when it
 // is a given name or followed by another capitalised word.
 func (c nameCue) weak() bool {
@@ -272,7 +282,10 @@ func (c *nameCtx) speakerLabel(i int) bool {
 // afterCue takes a name that follows a cue ending just before token i and
 // reports whether it did.
 func (c *nameCtx) afterCue(i int) bool {
-	for _, cue := range nameCues {
+	if i == 0 {
+		return false
+	}
+	for _, cue := range cuesByLast[c.toks[i-1].folded] {
 		n := len(cue.words)
 		if i < n {
 			continue

@@ -15,10 +15,10 @@ import (
 type scan struct {
 	text   string
 	lower  string   // ASCII-lower-cased text, byte-aligned with text, for keyword tests
-	digits [][2]int // windows around digit runs
+	digits [][2]int // windows around digit runs (32 bytes before, 48 after)
 }
 
-// Window sizes around a digit run or a keyword, in bytes.
+// Window sizes around a keyword, in bytes.
 const (
 	windowBefore = 96
 	windowAfter  = 128
@@ -43,16 +43,21 @@ func newScan(text string) *scan {
 			i = j
 		}
 	}
-	sc.digits = sc.windows(runs)
+	sc.digits = sc.around(runs, 32, 48)
 	return sc
 }
 
 // windows widens each point range and merges the overlaps, snapping the
 // edges back to whitespace so that no word is cut.
 func (sc *scan) windows(points [][2]int) [][2]int {
+	return sc.around(points, windowBefore, windowAfter)
+}
+
+// around is windows with the given widening.
+func (sc *scan) around(points [][2]int, before, after int) [][2]int {
 	var out [][2]int
 	for _, p := range points {
-		s, e := p[0]-windowBefore, p[1]+windowAfter
+		s, e := p[0]-before, p[1]+after
 		if s < 0 {
 			s = 0
 		}
