@@ -38,7 +38,8 @@ var roleWords = map[string]bool{"support": true, "team": true, "agent": true, "c
 
 var greetings = map[string]bool{"hi": true, "hello": true, "hey": true, "dear": true, "hiya": true,
 	"howdy": true, "greetings": true, "morning": true, "evening": true, "afternoon": true, "yo": true,
-	"thanks": true, "thank": true, "cheers": true, "thx": true, "bonjour": true, "hola": true, "hallo": true}
+	"thanks": true, "thank": true, "cheers": true, "thx": true, "bonjour": true, "hola": true, "hallo": true,
+	"regards": true, "sincerely": true, "cordialement": true, "saludos": true}
 
 func newScrubber(t *ticketsum.Ticket, turns []turn) *scrubber {
 	sc := &scrubber{names: map[string]bool{}, greeted: map[string]bool{}, handles: map[string]bool{}}
@@ -89,7 +90,7 @@ func (sc *scrubber) harvest(text string) {
 	}
 	sc.harvestVocatives(words)
 	lines := strings.Split(strings.TrimSpace(text), "\n")
-	last := strings.Fields(lines[len(lines)-1])
+	last := withoutPartMarker(strings.Fields(lines[len(lines)-1]))
 	if len(last) == 1 || len(last) == 2 && strings.Trim(last[0], "-~^*/") == "" {
 		core := trimPunct(strings.TrimLeft(last[len(last)-1], "-~^*/"))
 		if isCapitalised(core) && !notNames[strings.ToLower(core)] {
@@ -97,7 +98,7 @@ func (sc *scrubber) harvest(text string) {
 		}
 	}
 	// A name glued to a sign-off: "Thanks-Mich", "~Anna".
-	if ws := strings.Fields(lines[len(lines)-1]); len(ws) > 0 {
+	if ws := withoutPartMarker(strings.Fields(lines[len(lines)-1])); len(ws) > 0 {
 		lastw := ws[len(ws)-1]
 		if k := strings.LastIndexAny(lastw, "-~^/"); k >= 0 {
 			core := trimPunct(lastw[k+1:])
@@ -108,7 +109,7 @@ func (sc *scrubber) harvest(text string) {
 	}
 	// The last word of a tweet-style reply is often the agent's name or
 	// initials: "... Keep us posted. Rach", "... /JI".
-	if ws := strings.Fields(lines[len(lines)-1]); len(ws) > 2 {
+	if ws := withoutPartMarker(strings.Fields(lines[len(lines)-1])); len(ws) > 2 {
 		prev, lastw := ws[len(ws)-2], ws[len(ws)-1]
 		core := trimPunct(lastw)
 		if strings.HasSuffix(prev, ".") || strings.HasSuffix(prev, "!") || strings.HasSuffix(prev, "?") {
@@ -117,6 +118,26 @@ func (sc *scrubber) harvest(text string) {
 			}
 		}
 	}
+}
+
+// withoutPartMarker drops a trailing "2/3" that numbers split tweets.
+func withoutPartMarker(words []string) []string {
+	if n := len(words); n > 0 {
+		w := words[n-1]
+		if i := strings.IndexByte(w, '/'); i > 0 && i < len(w)-1 && digits(w[:i]) && digits(w[i+1:]) {
+			return words[:n-1]
+		}
+	}
+	return words
+}
+
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // harvestVocatives collects names addressed in passing: a capitalised word
