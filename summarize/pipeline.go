@@ -9,10 +9,17 @@ import (
 	"github.com/ticketsum/ticketsum"
 )
 
-// OutputGuard checks a finished summary for personal data and banned words.
-// It returns the text to keep (scrubbed when the policy allows it), the
-// guardrail flags to record, and EFORBIDDEN when the policy blocks the text.
-type OutputGuard interface {
+// Guard guards one ticket's trip through the pipeline.
+type Guard interface {
+	// Begin is called before the ticket is summarised. The context it
+	// returns is the one the summarizer runs with, so it can carry per-ticket
+	// state to the gateway's guard (the ticket's known people, placeholders
+	// numbered consistently across every call for the ticket).
+	Begin(ctx context.Context, t *ticketsum.Ticket) context.Context
+	// CheckSummary checks a finished summary for personal data and banned
+	// words. It returns the text to keep (scrubbed when the policy allows
+	// it), the guardrail flags to record, and EFORBIDDEN when the policy
+	// blocks the text.
 	CheckSummary(ctx context.Context, t *ticketsum.Ticket, text string) (string, []string, error)
 }
 
@@ -22,8 +29,9 @@ type Config struct {
 	Summarizer ticketsum.Summarizer
 	// Store loads tickets and keeps summaries; required for Process only.
 	Store ticketsum.Store
-	// Guard checks the finished summary; nil skips the check.
-	Guard OutputGuard
+	// Guard prepares each ticket's calls and checks the finished summary;
+	// nil skips both.
+	Guard Guard
 	// Model is the model name the Summarizer answers as. When set, Process
 	// skips a ticket whose current summary was made by this model (or as a
 	// fallback for it) for the same thread, so redelivered work costs
@@ -74,6 +82,9 @@ func New(cfg Config) (*Pipeline, error) {
 func (p *Pipeline) Summarize(ctx context.Context, t *ticketsum.Ticket) (*ticketsum.Summary, error) {
 	if err := t.Validate(); err != nil {
 		return nil, err
+	}
+	if p.cfg.Guard != nil {
+		ctx = p.cfg.Guard.Begin(ctx, t)
 	}
 	s, err := p.cfg.Summarizer.Summarize(ctx, t)
 	if err != nil {

@@ -19,6 +19,9 @@ type fakeSummarizer struct {
 }
 
 func (f *fakeSummarizer) Summarize(ctx context.Context, t *ticketsum.Ticket) (*ticketsum.Summary, error) {
+	if id, ok := ctx.Value(ticketKey{}).(string); ok && id != t.ID {
+		return nil, ticketsum.Errorf(ticketsum.EINTERNAL, "guard context is for ticket %s, not %s", id, t.ID)
+	}
 	if f.err != nil {
 		return nil, f.err
 	}
@@ -82,6 +85,12 @@ func (c fixedClock) Now() time.Time { return c.t }
 // scrubGuard replaces a word and records a flag.
 type scrubGuard struct{ block bool }
 
+type ticketKey struct{}
+
+func (g scrubGuard) Begin(ctx context.Context, t *ticketsum.Ticket) context.Context {
+	return context.WithValue(ctx, ticketKey{}, t.ID)
+}
+
 func (g scrubGuard) CheckSummary(ctx context.Context, t *ticketsum.Ticket, text string) (string, []string, error) {
 	if g.block {
 		return "", nil, ticketsum.Errorf(ticketsum.EFORBIDDEN, "blocked: CREDIT_DEBIT_CARD_NUMBER")
@@ -101,7 +110,7 @@ func TestPipelineSummarize(t *testing.T) {
 	tests := []struct {
 		name     string
 		sum      *fakeSummarizer
-		guard    summarize.OutputGuard
+		guard    summarize.Guard
 		ticket   func(*ticketsum.Ticket)
 		wantCode ticketsum.ErrorCode
 		wantText string
