@@ -204,8 +204,15 @@ func issueClause(st *sentence) string {
 		}
 		return "The customer is asking " + limitWords(rewrite(words, firstPerson), issueWords) + "."
 	}
+	if lower := strings.ToLower(st.text) + " "; containsAny(lower, praiseWords) && !containsAny(lower, problemWords) {
+		return "The customer says that " + limitWords(rewrite(words, firstPerson), issueWords) + "."
+	}
 	return "The customer is complaining that " + limitWords(rewrite(words, firstPerson), issueWords) + "."
 }
+
+// praiseWords mark a customer's statement as praise, not a complaint.
+var praiseWords = []string{"great", "love", "thank", "amazing", "awesome", "brilliant", "excellent", "well done",
+	"kudos", "shout out", "shoutout", "sunshine", "fantastic", "wonderful", "impressed", "happy with", "pleased"}
 
 var (
 	whWords  = map[string]bool{"why": true, "how": true, "what": true, "when": true, "where": true, "which": true, "who": true}
@@ -400,13 +407,18 @@ func lowerFirst(w, core string) string {
 // singular fixes the verb after "the customer" (from "you").
 var singular = map[string]string{"am": "is", "are": "is", "were": "was", "have": "has", "don't": "doesn't", "do": "does", "need": "needs", "want": "wants", "can't": "cannot"}
 
-// limitWords keeps at most n words of s and ends it cleanly, without a
-// dangling conjunction, article or comma (scrubbing can leave one too).
+// limitWords keeps at most n words of s, ending cleanly.
 func limitWords(s string, n int) string {
 	words := strings.Fields(s)
-	if len(words) > n {
-		words = words[:n]
+	if len(words) <= n {
+		return s
 	}
+	return trimDanglers(words[:n])
+}
+
+// trimDanglers joins words without a dangling conjunction, article or
+// punctuation at the end.
+func trimDanglers(words []string) string {
 	for len(words) > 1 {
 		last := strings.ToLower(trimPunct(words[len(words)-1]))
 		if danglers[last] {

@@ -240,7 +240,12 @@ func (sc *scrubber) scrub(s string, atEnd bool) (string, int) {
 		}
 		b.WriteString(w)
 	}
-	return tidy(b.String()), removed
+	out := b.String()
+	if n := len(words); n > 0 && !keep[n-1] {
+		// "... to ensure the {name}." must not end on "the".
+		out = trimDanglers(strings.Fields(out))
+	}
+	return tidy(out), removed
 }
 
 // gluedName reports whether w ends with a known name glued on with a

@@ -148,6 +148,11 @@ func TestNoPersonalDataOrProfanity(t *testing.T) {
 			forbidden: []string{"shit", "fuck", "damn"},
 		},
 		{
+			name:      "closing name before a part marker",
+			bodies:    []string{"The language on the helpline is wrong for my region.", "Sorry for the trouble. Please select the language while dialing the helpline. Regards, Vicky 2/2"},
+			forbidden: []string{"Vicky"},
+		},
+		{
 			name:      "masked tokens",
 			bodies:    []string{"My email is __email__ and card __credit_card__, the payment failed twice.", "Please try another card."},
 			forbidden: []string{"__email__", "__credit_card__", "__"},
@@ -352,4 +357,57 @@ func containsWord(text, f string) bool {
 		}
 	}
 	return false
+}
+
+func TestIssueFraming(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, body, want string
+	}{
+		{"complaint", "My parcel arrived broken and nobody answers my emails.", "The customer is complaining that their parcel arrived broken"},
+		{"praise", "Your driver today was brilliant and really friendly.", "The customer says that the driver today was brilliant"},
+		{"wh-question", "Why does the app log me out every day?", "The customer is asking why does the app log them out every day."},
+		{"yes/no question", "Can I change the delivery address of my order?", "The customer is asking whether they can change the delivery address of their order."},
+		{"shouting", "MY ACCOUNT IS LOCKED AND I CANNOT LOG IN", "The customer is complaining that their account is locked and they cannot log in."},
+	}
+	s := builtin.MustNew(t, builtin.Config{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := s.Summarize(context.Background(), newTicket("F", tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(got.Text, tt.want) {
+				t.Errorf("summary = %q, want it to start with %q", got.Text, tt.want)
+			}
+		})
+	}
+}
+
+func TestActionFraming(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, body, want string
+	}{
+		{"request", "Could you send us the order number?", "The agent asked the customer to send them the order number."},
+		{"imperative", "Let's try reinstalling the app from the store.", "The agent suggested that the customer try reinstalling the app from the store."},
+		{"offer", "Would you like us to book you on the next flight?", "The agent offered to book the customer on the next flight."},
+		{"question", "Are you able to see the invoice in your account?", "The agent asked whether the customer is able to see the invoice in their account."},
+		{"statement", "We have refunded the second charge to your card.", "The agent stated that they have refunded the second charge to their card."},
+		{"notice", "Please note that refunds take five days.", "The agent informed the customer that refunds take five days."},
+	}
+	s := builtin.MustNew(t, builtin.Config{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := s.Summarize(context.Background(), newTicket("A", "The order is late and I need it for Friday.", tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(got.Text, tt.want) {
+				t.Errorf("summary = %q, want it to contain %q", got.Text, tt.want)
+			}
+		})
+	}
 }
