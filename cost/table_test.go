@@ -1,0 +1,33 @@
+package cost_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/ticketsum/ticketsum/cost"
+)
+
+func TestWriteTable(t *testing.T) {
+	t.Parallel()
+	c := MustDefault(t)
+	var buf bytes.Buffer
+	if err := cost.WriteTable(&buf, c); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != len(c.Models())+3 {
+		t.Fatalf("table has %d lines for %d models", len(lines), len(c.Models()))
+	}
+	var sonnetLine string
+	for _, l := range lines {
+		if strings.HasPrefix(l, sonnet35+" ") {
+			sonnetLine = l
+		}
+	}
+	for _, want := range []string{"claude", "200000", "yes", "3*", "15*", "0.3*", "3.75*", "-50%"} {
+		if !strings.Contains(sonnetLine, want) {
+			t.Fatalf("sonnet row %q lacks %q", sonnetLine, want)
+		}
+	}
+}
