@@ -169,3 +169,13 @@ func BenchmarkCleanPathological(b *testing.B) {
 		})
 	}
 }
+
+// TestCleanLengthChangingCase guards offsets into lowercased text: "ẞ"
+// lowercases to fewer bytes.
+func TestCleanLengthChangingCase(t *testing.T) {
+	t.Parallel()
+	in := "<p>" + strings.Repeat("ẞ", 50) + "</p><script>x()</script><p>after</p>"
+	if got, want := thread.Clean(in), strings.Repeat("ẞ", 50)+"\n\nafter"; got != want {
+		t.Errorf("Clean = %q, want %q", got, want)
+	}
+}

@@ -73,46 +73,18 @@ func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <
 // <style>, <head> and quoted <blockquote> content are dropped, and
 // whitespace inside <pre> is kept.
 func HTMLToText(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	quote, pre := 0, 0
-	text := func(t string) {
-		if quote > 0 || t == "" {
-			return
-		}
-		t = html.UnescapeString(t)
-		if pre > 0 {
-			b.WriteString(t)
-			return
-		}
-		space := false
-		for _, r := range t {
-			if r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\f' {
-				space = true
-				continue
-			}
-			if space {
-				b.WriteByte(' ')
-				space = false
-			}
-			b.WriteRune(r)
-		}
-		if space {
-			b.WriteByte(' ')
-		}
-	}
-	lower := ""
+	c := &htmlConverter{src: s}
+	c.out.Grow(len(s))
 	start := 0
 	for i := 0; i < len(s); i++ {
 		if s[i] != '<' {
 			continue
 		}
 		if strings.HasPrefix(s[i:], "<!--") {
-			text(s[start:i])
+			c.text(s[start:i])
 			end := strings.Index(s[i+4:], "-->")
 			if end < 0 {
-				start, i = len(s), len(s)
-				break
+				return c.out.String()
 			}
 			i += 4 + end + 2
 			start = i + 1
@@ -122,48 +94,103 @@ func HTMLToText(s string) string {
 		if !ok {
 			continue
 		}
-		text(s[start:i])
-		closing := s[i+1] == '/'
-		switch {
-		case !closing && (name == "script" || name == "style" || name == "head" || name == "title"):
-			if lower == "" {
-				lower = strings.ToLower(s)
-			}
-			stop := strings.Index(lower[end:], "</"+name)
-			if stop < 0 {
-				end = len(s)
-			} else if gt := strings.IndexByte(s[end+stop:], '>'); gt >= 0 {
-				end = end + stop + gt + 1
-			} else {
-				end = len(s)
-			}
-		case name == "blockquote":
-			if closing {
-				quote = max(quote-1, 0)
-			} else {
-				quote++
-			}
-		case name == "pre":
-			if closing {
-				pre = max(pre-1, 0)
-			} else {
-				pre++
-			}
-		}
-		switch {
-		case name == "p" || name == "blockquote" || name == "pre":
-			endLines(&b, 2)
-		case blockTags[name] && !(closing && name == "li"):
-			endLines(&b, 1)
-		}
-		if name == "li" && !closing && quote == 0 {
-			b.WriteString("- ")
-		}
-		i = end - 1
-		start = end
+		c.text(s[start:i])
+		end = c.tag(name, s[i+1] == '/', end)
+		i, start = end-1, end
 	}
-	text(s[start:])
-	return b.String()
+	c.text(s[start:])
+	return c.out.String()
+}
+
+// htmlConverter holds the state of one HTMLToText conversion.
+type htmlConverter struct {
+	src   string
+	lower string // src with ASCII letters lowercased, made on first need
+	out   strings.Builder
+	quote int // depth of <blockquote>
+	pre   int // depth of <pre>
+}
+
+// text writes a run of text between tags, decoding entities and, outside
+// <pre>, collapsing white space.
+func (c *htmlConverter) text(t string) {
+	if c.quote > 0 || t == "" {
+		return
+	}
+	t = html.UnescapeString(t)
+	if c.pre > 0 {
+		c.out.WriteString(t)
+		return
+	}
+	space := false
+	for _, r := range t {
+		if r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\f' {
+			space = true
+			continue
+		}
+		if space {
+			c.out.WriteByte(' ')
+			space = false
+		}
+		c.out.WriteRune(r)
+	}
+	if space {
+		c.out.WriteByte(' ')
+	}
+}
+
+// tag handles a tag that ends at end and returns where the text resumes:
+// past the closing tag of an element whose content is dropped.
+func (c *htmlConverter) tag(name string, closing bool, end int) int {
+	switch {
+	case !closing && (name == "script" || name == "style" || name == "head" || name == "title"):
+		if c.lower == "" {
+			c.lower = asciiLower(c.src)
+		}
+		stop := strings.Index(c.lower[end:], "</"+name)
+		if stop < 0 {
+			return len(c.src)
+		}
+		gt := strings.IndexByte(c.src[end+stop:], '>')
+		if gt < 0 {
+			return len(c.src)
+		}
+		end += stop + gt + 1
+	case name == "blockquote":
+		c.quote = depth(c.quote, closing)
+	case name == "pre":
+		c.pre = depth(c.pre, closing)
+	}
+	switch {
+	case name == "p" || name == "blockquote" || name == "pre":
+		endLines(&c.out, 2)
+	case blockTags[name] && !(closing && name == "li"):
+		endLines(&c.out, 1)
+	}
+	if name == "li" && !closing && c.quote == 0 {
+		c.out.WriteString("- ")
+	}
+	return end
+}
+
+// depth returns a nesting depth after an opening or closing tag.
+func depth(d int, closing bool) int {
+	if closing {
+		return max(d-1, 0)
+	}
+	return d + 1
+}
+
+// asciiLower lowercases ASCII letters only, so that byte offsets into the
+// result are offsets into s (strings.ToLower can change lengths).
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // endLines makes b end with at least n line breaks, ignoring trailing
