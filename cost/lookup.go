@@ -6,9 +6,15 @@ import (
 	ticketsum "github.com/ticketsum/ticketsum"
 )
 
-// profilePrefixes are the cross-region inference profile prefixes of
-// Bedrock model IDs.
-var profilePrefixes = []string{"us-gov", "us", "eu", "apac", "jp", "au", "ca", "global"}
+// isProfilePrefix reports whether p is a cross-region inference profile
+// prefix of Bedrock model IDs.
+func isProfilePrefix(p string) bool {
+	switch p {
+	case "us", "us-gov", "eu", "apac", "jp", "au", "ca", "global":
+		return true
+	}
+	return false
+}
 
 // Lookup returns the entry that prices the named model. It accepts
 //
@@ -73,13 +79,9 @@ func (c *Catalogue) lookupBedrock(name, id string) (Entry, error) {
 	if e, ok := c.exact("bedrock:" + id); ok {
 		return c.priced(e, ""), nil
 	}
-	if prefix, base, ok := strings.Cut(id, "."); ok {
-		for _, p := range profilePrefixes {
-			if prefix == p {
-				if e, ok := c.exact("bedrock:" + base); ok {
-					return c.priced(e, p), nil
-				}
-			}
+	if prefix, base, ok := strings.Cut(id, "."); ok && isProfilePrefix(prefix) {
+		if e, ok := c.exact("bedrock:" + base); ok {
+			return c.priced(e, prefix), nil
 		}
 	}
 	return Entry{}, notFound(name)
