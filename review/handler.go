@@ -1,0 +1,242 @@
+package review
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/web"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static/review.css
+var reviewCSS []byte
+
+// handler serves the review pages and API.
+type handler struct {
+	s     *Service
+	pages map[string]*template.Template
+	csrf  string
+	cop   *http.CrossOriginProtection
+}
+
+// Handler returns the pages and JSON API to mount at "/review/" beside the
+// web server (web.Config.Mount["/review/"]). Forms carry a CSRF token made
+// from Config.CSRFSecret; every POST must also pass the standard library's
+// cross-origin check (Sec-Fetch-Site / Origin), and JSON POSTs must be
+// application/json.
+func (s *Service) Handler() (http.Handler, error) {
+	h := &handler{s: s, cop: http.NewCrossOriginProtection()}
+	mac := hmac.New(sha256.New, s.cfg.CSRFSecret)
+	mac.Write([]byte("ticketsum review csrf v1"))
+	h.csrf = hex.EncodeToString(mac.Sum(nil))
+	funcs := template.FuncMap{
+		"when":       func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"pathEscape": url.PathEscape,
+		"opt":        fmtOpt,
+	}
+	h.pages = map[string]*template.Template{}
+	for _, name := range []string{"queue", "item", "ticket", "tasks", "task", "report", "error"} {
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, ticketsum.Errorf(ticketsum.EINTERNAL, "review: parse templates: %w", err)
+		}
+		h.pages[name] = t
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /review/{$}", h.handleQueue)
+	mux.HandleFunc("GET /review/queue/{id}", h.handleItem)
+	mux.HandleFunc("POST /review/queue/{id}", h.form(h.handleDecide))
+	mux.HandleFunc("GET /review/tickets/{id}", h.handleTicket)
+	mux.HandleFunc("POST /review/tickets/{id}/queue", h.form(h.handleEnqueue))
+	mux.HandleFunc("POST /review/tickets/{id}/regenerate", h.form(h.handleRegenerate))
+	mux.HandleFunc("GET /review/tasks", h.handleTasks)
+	mux.HandleFunc("GET /review/tasks/{id}", h.handleTask)
+	mux.HandleFunc("POST /review/tasks/{id}", h.form(h.handleRate))
+	mux.HandleFunc("GET /review/report", h.handleReport)
+	mux.HandleFunc("GET /review/ratings.csv", h.handleExport)
+	mux.HandleFunc("POST /review/ratings.csv", h.form(h.handleImport))
+	mux.HandleFunc("GET /review/static/review.css", h.handleCSS)
+	mux.HandleFunc("GET /review/api/queue", h.apiQueue)
+	mux.HandleFunc("GET /review/api/queue/{id}", h.apiItem)
+	mux.HandleFunc("POST /review/api/queue/{id}", h.api(h.apiDecide))
+	mux.HandleFunc("GET /review/api/tasks", h.apiTasks)
+	mux.HandleFunc("POST /review/api/tasks", h.api(h.apiCreateTasks))
+	mux.HandleFunc("GET /review/api/tasks/{id}", h.apiTask)
+	mux.HandleFunc("POST /review/api/tasks/{id}/ratings", h.api(h.apiRate))
+	mux.HandleFunc("GET /review/api/report", h.apiReport)
+	mux.HandleFunc("POST /review/api/tickets/{id}/regenerate", h.api(h.apiRegenerate))
+	mux.HandleFunc("/review/", func(w http.ResponseWriter, r *http.Request) {
+		h.fail(w, r, ticketsum.Errorf(ticketsum.ENOTFOUND, "there is nothing at %s", truncate(r.URL.Path, 200)))
+	})
+	return mux, nil
+}
+
+// MaxFormBytes bounds a form or JSON body; MaxUploadBytes a CSV upload.
+const (
+	MaxFormBytes   = 1 << 20
+	MaxUploadBytes = 32 << 20
+)
+
+// form wraps a form POST handler with the cross-origin check and the CSRF
+// token check.
+func (h *handler) form(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h.cop.Check(r); err != nil {
+			h.fail(w, r, ticketsum.Errorf(ticketsum.EFORBIDDEN, "cross-origin form posts are refused"))
+			return
+		}
+		limit := int64(MaxFormBytes)
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			limit = MaxUploadBytes
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		var err error
+		if limit == MaxUploadBytes {
+			err = r.ParseMultipartForm(1 << 20)
+		} else {
+			err = r.ParseForm()
+		}
+		if err != nil {
+			h.fail(w, r, ticketsum.Errorf(ticketsum.EINVALID, "the form could not be read (too large or malformed)"))
+			return
+		}
+		if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(h.csrf)) != 1 {
+			h.fail(w, r, ticketsum.Errorf(ticketsum.EFORBIDDEN, "the form's security token is missing or stale; reload the page and try again"))
+			return
+		}
+		next(w, r)
+	}
+}
+
+// api wraps a JSON POST handler with the cross-origin check and requires a
+// JSON body, which browsers cannot send cross-origin without a preflight.
+func (h *handler) api(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h.cop.Check(r); err != nil {
+			h.fail(w, r, ticketsum.Errorf(ticketsum.EFORBIDDEN, "cross-origin requests are refused"))
+			return
+		}
+		if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+			h.fail(w, r, ticketsum.Errorf(ticketsum.EINVALID, "send the body as application/json"))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, MaxUploadBytes)
+		next(w, r)
+	}
+}
+
+// isAPI reports whether r wants a JSON answer.
+func isAPI(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/review/api/") || strings.HasPrefix(r.Header.Get("Accept"), "application/json")
+}
+
+// errorPage is the data of the HTML error page.
+type errorPage struct {
+	layout
+	Status  int
+	Heading string
+	Code    ticketsum.ErrorCode
+	Message string
+	Rows    []RowError
+}
+
+// fail answers a failed request: JSON on the API, an HTML page elsewhere.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if isAPI(r) {
+		web.WriteJSONError(w, r, h.s.cfg.Logger, err)
+		return
+	}
+	code := ticketsum.ErrorCodeOf(err)
+	msg := ticketsum.ErrorMessage(err)
+	if code == ticketsum.EINTERNAL || code == ticketsum.EUNAVAILABLE {
+		h.s.cfg.Logger.ErrorContext(r.Context(), "review request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if code == ticketsum.EINTERNAL {
+		msg = "internal error"
+	}
+	status := web.HTTPStatus(code)
+	p := errorPage{layout: h.layout(r, http.StatusText(status), ""), Status: status, Heading: http.StatusText(status), Code: code, Message: msg}
+	var ie *ImportError
+	if asImportError(err, &ie) {
+		p.Message, p.Rows = fmt.Sprintf("%d bad rows; nothing was imported.", len(ie.Rows)), ie.Rows
+	}
+	h.render(w, r, status, "error", p)
+}
+
+// layout is what every page's header shows.
+type layout struct {
+	Title   string
+	Product string
+	Nav     []web.Link
+	Active  string
+	Flash   string
+	CSRF    string
+	Rater   string
+}
+
+func (h *handler) layout(r *http.Request, title, active string) layout {
+	l := layout{Title: title, Product: h.s.cfg.Title, Nav: h.s.cfg.Nav, Active: active, CSRF: h.csrf, Flash: flashes[r.URL.Query().Get("done")]}
+	if c, err := r.Cookie(raterCookie); err == nil {
+		if v, err := url.QueryUnescape(c.Value); err == nil && len(v) <= MaxRaterLength {
+			l.Rater = v
+		}
+	}
+	return l
+}
+
+// flashes are the messages a redirect can ask for with ?done=.
+var flashes = map[string]string{
+	"approved":    "Approved. Thank you.",
+	"rejected":    "Rejected. Thank you.",
+	"edited":      "Edit saved. Thank you.",
+	"rated":       "Ratings saved.",
+	"regenerate":  "A new summary was requested; it appears on the ticket once the worker has written it.",
+	"imported":    "Ratings imported.",
+	"queue-empty": "Nothing more to review here.",
+}
+
+const raterCookie = "review_rater"
+
+// rememberRater keeps the rater's name for the next form.
+func rememberRater(w http.ResponseWriter, name string) {
+	http.SetCookie(w, &http.Cookie{Name: raterCookie, Value: url.QueryEscape(name), Path: "/review/", MaxAge: 90 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+}
+
+// render executes a page into a buffer, so that a template failure never
+// leaves half a page.
+func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
+	var buf bytes.Buffer
+	if err := h.pages[page].ExecuteTemplate(&buf, "layout", data); err != nil {
+		h.s.cfg.Logger.ErrorContext(r.Context(), "render review page", "page", page, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", "text/html; charset=utf-8")
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("X-Frame-Options", "DENY")
+	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+func (h *handler) handleCSS(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Write(reviewCSS)
+}
