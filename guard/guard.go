@@ -136,105 +136,131 @@ func (g *Guard) Check(ctx context.Context, s *Session, source Source, text strin
 	if s == nil {
 		s = g.NewSession(nil)
 	}
-	policy := g.cfg.Input
-	if source == SourceOutput {
-		policy = g.cfg.Output
-	}
-	toks := tokenize(text)
-	sc := newScan(text)
-	var findings []Finding
-	var edits []edit
-	var blocked []string
+	c := &check{g: g, s: s, source: source, text: text, toks: tokenize(text), sc: newScan(text)}
+	c.pii()
+	c.wordFilters()
+	c.topics()
+	c.attacks()
 
-	for _, sp := range g.detect(s, sc, toks) {
+	res := &Result{Source: source, Text: applyEdits(text, c.edits), Action: OutcomeNone, Findings: c.findings}
+	for _, f := range c.findings {
+		if f.Action != OutcomeNone && f.Action != OutcomeDetected {
+			res.Action = OutcomeAnonymized
+		}
+	}
+	if len(c.blocked) == 0 && g.cfg.Remote != nil {
+		if err := g.applyRemote(ctx, source, res, &c.blocked); err != nil {
+			return nil, err
+		}
+	}
+	res.Flags = flagsOf(source, res.Findings)
+	if len(c.blocked) > 0 {
+		res.Action = OutcomeBlocked
+		g.log.DebugContext(ctx, "guard blocked", "result", res)
+		return res, ticketsum.Errorf(ticketsum.EFORBIDDEN, "guardrail blocked the %s: it contains %s", strings.ToLower(string(source)), strings.Join(uniq(c.blocked), ", "))
+	}
+	g.log.DebugContext(ctx, "guard checked", "result", res)
+	return res, nil
+}
+
+// check is the state of one Check call.
+type check struct {
+	g        *Guard
+	s        *Session
+	source   Source
+	text     string
+	toks     []token
+	sc       *scan
+	findings []Finding
+	edits    []edit
+	piiEdits []edit // the PII edits, sorted by start, not overlapping
+	blocked  []string
+}
+
+// pii applies the entity policy of the source to the personal data found.
+func (c *check) pii() {
+	policy := c.g.cfg.Input
+	if c.source == SourceOutput {
+		policy = c.g.cfg.Output
+	}
+	for _, sp := range c.g.detect(c.s, c.sc, c.toks) {
 		f := Finding{Kind: KindPII, Type: string(sp.typ), Start: sp.start, End: sp.end, Score: sp.score}
 		switch policy[sp.typ] {
 		case ActionAnonymize:
 			f.Action = OutcomeAnonymized
-			f.Placeholder = s.placeholder(sp.typ, text[sp.start:sp.end])
-			edits = append(edits, edit{sp.start, sp.end, f.Placeholder})
+			f.Placeholder = c.s.placeholder(sp.typ, c.text[sp.start:sp.end])
+			c.edits = append(c.edits, edit{sp.start, sp.end, f.Placeholder})
 		case ActionBlock:
 			f.Action = OutcomeBlocked
-			blocked = append(blocked, string(sp.typ))
-			edits = append(edits, edit{sp.start, sp.end, "{" + string(sp.typ) + "}"})
+			c.blocked = append(c.blocked, string(sp.typ))
+			c.edits = append(c.edits, edit{sp.start, sp.end, "{" + string(sp.typ) + "}"})
 		default:
 			f.Action = OutcomeNone
 		}
-		findings = append(findings, f)
+		c.findings = append(c.findings, f)
 	}
-	// PII edits come sorted by start and do not overlap.
-	covered := func(a, b int) bool {
-		k := sort.Search(len(edits), func(i int) bool { return edits[i].end > a })
-		return k < len(edits) && edits[k].start < b
-	}
-	for _, h := range g.words.detect(toks) {
-		typ, act := "PROFANITY", g.cfg.Profanity
+	c.piiEdits = append([]edit(nil), c.edits...) // detect returns spans sorted by start
+}
+
+// covered reports whether [a,b) overlaps a PII edit.
+func (c *check) covered(a, b int) bool {
+	k := sort.Search(len(c.piiEdits), func(i int) bool { return c.piiEdits[i].end > a })
+	return k < len(c.piiEdits) && c.piiEdits[k].start < b
+}
+
+// wordFilters masks or blocks profanity and custom words.
+func (c *check) wordFilters() {
+	for _, h := range c.g.words.detect(c.toks) {
+		typ, act := "PROFANITY", c.g.cfg.Profanity
 		if h.custom {
-			typ, act = "CUSTOM", g.cfg.CustomWordAction
+			typ, act = "CUSTOM", c.g.cfg.CustomWordAction
 		}
 		f := Finding{Kind: KindWord, Type: typ, Start: h.start, End: h.end, Score: 1, Action: OutcomeNone}
 		switch act {
 		case ActionMask:
 			f.Action = OutcomeMasked
-			if !covered(h.start, h.end) {
-				edits = append(edits, edit{h.start, h.end, maskWord(text[h.start:h.end])})
-			}
 		case ActionBlock:
 			f.Action = OutcomeBlocked
-			blocked = append(blocked, "word filter "+strings.ToLower(typ))
-			if !covered(h.start, h.end) {
-				edits = append(edits, edit{h.start, h.end, maskWord(text[h.start:h.end])})
-			}
+			c.blocked = append(c.blocked, "word filter "+strings.ToLower(typ))
 		}
-		findings = append(findings, f)
+		if f.Action != OutcomeNone && !c.covered(h.start, h.end) {
+			c.edits = append(c.edits, edit{h.start, h.end, maskWord(c.text[h.start:h.end])})
+		}
+		c.findings = append(c.findings, f)
 	}
-	for _, h := range detectTopics(g.topics, text) {
-		t := g.topics[h.topic]
+}
+
+// topics records or blocks denied topics.
+func (c *check) topics() {
+	for _, h := range detectTopics(c.g.topics, c.text) {
+		t := c.g.topics[h.topic]
 		act := t.Input
-		if source == SourceOutput {
+		if c.source == SourceOutput {
 			act = t.Output
 		}
 		f := Finding{Kind: KindTopic, Type: t.Name, Start: h.start, End: h.end, Score: h.score, Action: OutcomeDetected}
 		if act == ActionBlock {
 			f.Action = OutcomeBlocked
-			blocked = append(blocked, "denied topic "+t.Name)
+			c.blocked = append(c.blocked, "denied topic "+t.Name)
 		}
-		findings = append(findings, f)
+		c.findings = append(c.findings, f)
 	}
-	piiEdits := append([]edit(nil), edits...)
-	sort.Slice(piiEdits, func(i, j int) bool { return piiEdits[i].start < piiEdits[j].start })
-	for _, h := range detectAttacks(sc) {
+}
+
+// attacks neutralises, blocks or records prompt attacks.
+func (c *check) attacks() {
+	for _, h := range detectAttacks(c.sc) {
 		f := Finding{Kind: KindPromptAttack, Type: h.name, Start: h.start, End: h.end, Score: 0.9, Action: OutcomeDetected}
-		switch g.cfg.PromptAttack {
+		switch c.g.cfg.PromptAttack {
 		case ActionBlock:
 			f.Action = OutcomeBlocked
-			blocked = append(blocked, "prompt attack")
+			c.blocked = append(c.blocked, "prompt attack")
 		case ActionAnonymize:
 			f.Action = OutcomeNeutralized
-			edits = append(edits, neutralize(text, h.start, h.end, piiEdits)...)
+			c.edits = append(c.edits, neutralize(c.text, h.start, h.end, c.piiEdits)...)
 		}
-		findings = append(findings, f)
+		c.findings = append(c.findings, f)
 	}
-
-	res := &Result{Source: source, Text: applyEdits(text, edits), Action: OutcomeNone, Findings: findings}
-	for _, f := range findings {
-		if f.Action != OutcomeNone && f.Action != OutcomeDetected {
-			res.Action = OutcomeAnonymized
-		}
-	}
-	if len(blocked) == 0 && g.cfg.Remote != nil {
-		if err := g.applyRemote(ctx, source, res, &blocked); err != nil {
-			return nil, err
-		}
-	}
-	res.Flags = flagsOf(source, res.Findings)
-	if len(blocked) > 0 {
-		res.Action = OutcomeBlocked
-		g.log.DebugContext(ctx, "guard blocked", "result", res)
-		return res, ticketsum.Errorf(ticketsum.EFORBIDDEN, "guardrail blocked the %s: it contains %s", strings.ToLower(string(source)), strings.Join(uniq(blocked), ", "))
-	}
-	g.log.DebugContext(ctx, "guard checked", "result", res)
-	return res, nil
 }
 
 // applyRemote runs the Remote guardrail on the masked text.
