@@ -10,17 +10,23 @@ import (
 )
 
 // generate runs one logical call: the requested model with its retries,
-// then each fallback in turn while the failure is throttling or
-// unavailability and time remains.
+// then each fallback in turn while the requested model's failure is
+// throttling or unavailability and time remains. A fallback that fails for
+// its own reasons (it rejects the request, access to it is denied) is
+// skipped: the call then fails with the requested model's retryable code,
+// so that a queue snoozes the ticket rather than cancelling it.
 func (g *Gateway) generate(ctx context.Context, first *member, req *ticketsum.ModelRequest) (*ticketsum.ModelResponse, error) {
 	if req == nil {
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "%s: no request", first.name)
 	}
 	start := g.cfg.Clock.Now()
 	deadline := start.Add(g.cfg.MaxElapsed)
-	var err error
+	var firstErr, err error
 	for i, m := range first.chain {
 		if i > 0 {
+			if ctx.Err() != nil || !g.cfg.Clock.Now().Before(deadline) {
+				break
+			}
 			from := first.chain[i-1].name
 			g.cfg.Metrics.Fallback(from, m.name)
 			g.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "model call falls back",
@@ -33,12 +39,16 @@ func (g *Gateway) generate(ctx context.Context, first *member, req *ticketsum.Mo
 			res.Latency = g.cfg.Clock.Now().Sub(start)
 			return res, nil
 		}
-		if ctx.Err() != nil || !ticketsum.Retryable(err) || !g.cfg.Clock.Now().Before(deadline) {
-			break
+		if i == 0 {
+			firstErr = err
+			if !ticketsum.Retryable(err) {
+				return nil, err
+			}
 		}
 	}
-	if len(first.chain) > 1 && ticketsum.Retryable(err) {
-		return nil, ticketsum.Errorf(ticketsum.ErrorCodeOf(err), "%s and its fallbacks %v all failed, last: %w", first.name, g.cfg.Fallbacks[first.name], err)
+	if len(first.chain) > 1 && ctx.Err() == nil {
+		return nil, ticketsum.Errorf(ticketsum.ErrorCodeOf(firstErr), "%s (%s) and its fallbacks %v all failed, last: %w",
+			first.name, ticketsum.ErrorCodeOf(firstErr), g.cfg.Fallbacks[first.name], err)
 	}
 	return nil, err
 }

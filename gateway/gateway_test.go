@@ -531,3 +531,28 @@ func TestNewRejects(t *testing.T) {
 		t.Fatalf("Model(unknown) = %v, want ENOTFOUND", err)
 	}
 }
+
+// TestFallbackRejectsRequest checks that a fallback's own refusal (here a
+// context too long for the smaller model) neither hides the requested
+// model's throttling nor stops the chain.
+func TestFallbackRejectsRequest(t *testing.T) {
+	t.Parallel()
+	clock := newFakeClock()
+	primary := &fakeModel{name: sonnet, always: coded(ticketsum.ETHROTTLED)}
+	small := &fakeModel{name: haiku, always: coded(ticketsum.EINVALID)}
+	last := &fakeModel{name: nova, always: coded(ticketsum.EFORBIDDEN)}
+	g := MustGateway(t, gateway.Config{Clock: clock, Sleep: clock.Sleep, MaxAttempts: 2,
+		Fallbacks: map[string][]string{sonnet: {haiku, nova}}}, primary, small, last)
+	_, err := MustModel(t, g, sonnet).Generate(context.Background(), request())
+	if ticketsum.ErrorCodeOf(err) != ticketsum.ETHROTTLED || small.calls() != 1 || last.calls() != 1 {
+		t.Fatalf("error %v after %d and %d fallback calls; want ETHROTTLED after trying both once", err, small.calls(), last.calls())
+	}
+
+	ok := &fakeModel{name: nova}
+	g = MustGateway(t, gateway.Config{Clock: clock, Sleep: clock.Sleep, MaxAttempts: 1,
+		Fallbacks: map[string][]string{sonnet: {haiku, nova}}}, &fakeModel{name: sonnet, always: coded(ticketsum.EUNAVAILABLE)}, small, ok)
+	res, err := MustModel(t, g, sonnet).Generate(context.Background(), request())
+	if err != nil || res.Model != nova {
+		t.Fatalf("got %v, %v; want nova to answer after haiku refused", res, err)
+	}
+}
