@@ -30,11 +30,17 @@ type Finding struct {
 	Score float64 `json:"score"`
 	// Placeholder is the tag that replaced the value, such as {EMAIL_1}.
 	Placeholder string `json:"placeholder,omitempty"`
+	// Field says which part of a ticket the offsets refer to ("subject",
+	// "message 2"); empty for a single text.
+	Field string `json:"field,omitempty"`
 }
 
 // String describes the finding without its value.
 func (f Finding) String() string {
 	s := fmt.Sprintf("%s:%s[%d:%d] %s %.2f", f.Kind, f.Type, f.Start, f.End, f.Action, f.Score)
+	if f.Field != "" {
+		s = f.Field + " " + s
+	}
 	if f.Placeholder != "" {
 		s += " " + f.Placeholder
 	}
@@ -44,6 +50,7 @@ func (f Finding) String() string {
 // LogValue logs the finding without its value.
 func (f Finding) LogValue() slog.Value {
 	return slog.GroupValue(
+		slog.String("field", f.Field),
 		slog.String("kind", string(f.Kind)),
 		slog.String("type", f.Type),
 		slog.Int("start", f.Start),
