@@ -10,21 +10,10 @@ import (
 	"github.com/ticketsum/ticketsum/sqlite"
 )
 
-// workQueue is the part of queue.Queue the commands use, whatever the driver.
-type workQueue interface {
-	Start(ctx context.Context) error
-	Stop(ctx context.Context) error
-	Stats(ctx context.Context) (queue.Stats, error)
-	WaitIdle(ctx context.Context) error
-}
-
 // backend is an open store with its queue.
 type backend struct {
 	store ticketsum.Store
-	queue workQueue
-	// importTicket upserts a ticket and queues it when its thread changed,
-	// in one transaction.
-	importTicket func(ctx context.Context, t *ticketsum.Ticket) (bool, error)
+	queue queue.Runner
 }
 
 // openBackend opens the configured store and a queue on it. handler may be
@@ -48,7 +37,7 @@ func (w *wiring) openBackend(ctx context.Context, handler queue.Handler) (*backe
 	if err != nil {
 		return nil, err
 	}
-	return &backend{store: st, queue: q, importTicket: q.Import}, nil
+	return &backend{store: st, queue: q}, nil
 }
 
 // queueLogger is the logger for River, which reports routine progress at

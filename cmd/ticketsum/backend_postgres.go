@@ -19,5 +19,5 @@ func (w *wiring) openPostgres(ctx context.Context, qcfg queue.Config) (*backend,
 	if err != nil {
 		return nil, err
 	}
-	return &backend{store: st, queue: q, importTicket: q.Import}, nil
+	return &backend{store: st, queue: q}, nil
 }

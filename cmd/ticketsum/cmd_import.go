@@ -74,7 +74,7 @@ func importTickets(ctx context.Context, e *env, b *backend, dec *ticketfile.Deco
 		if err != nil {
 			return res, ticketsum.Errorf(ticketsum.EINVALID, "%s", ticketsum.ErrorMessage(err))
 		}
-		changed, err := b.importTicket(ctx, t)
+		changed, err := b.queue.Import(ctx, t)
 		switch {
 		case ticketsum.ErrorCodeOf(err) == ticketsum.EINVALID:
 			fmt.Fprintf(e.stderr, "ticketsum import: ticket %q: %s\n", t.ID, ticketsum.ErrorMessage(err))

@@ -88,7 +88,7 @@ func loadSample(ctx context.Context, w *wiring, b *backend) error {
 		return fmt.Errorf("load sample: %w", err)
 	}
 	for _, t := range tickets {
-		if _, err := b.importTicket(ctx, t); err != nil {
+		if _, err := b.queue.Import(ctx, t); err != nil {
 			return fmt.Errorf("import sample ticket %s: %w", t.ID, err)
 		}
 	}
