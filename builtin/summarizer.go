@@ -101,14 +101,15 @@ func (s *Summarizer) Summarize(ctx context.Context, t *ticketsum.Ticket) (*ticke
 	d := s.digest(t)
 	text, flags := s.compose(d)
 	now := s.cfg.Clock.Now()
-	s.cfg.Logger.Debug("builtin summary", "ticket_hash", t.ContentHash()[:12], "status", d.status, "words", wordCount(text))
+	hash := t.ContentHash()
+	s.cfg.Logger.Debug("builtin summary", "content_hash", hash[:12], "status", d.status, "words", wordCount(text))
 	return &ticketsum.Summary{
 		TicketID:      t.ID,
 		Text:          text,
 		Status:        d.status,
 		Model:         ModelName,
 		PromptVersion: PromptVersion,
-		ContentHash:   t.ContentHash(),
+		ContentHash:   hash,
 		Usage:         ticketsum.Usage{InputTokens: estimateTokens(d.inputWords), OutputTokens: estimateTokens(wordCount(text))},
 		CostUSD:       0,
 		Latency:       now.Sub(start),
