@@ -17,8 +17,9 @@ const streetSuffixes = `graben|damm|ufer|steig|pfad|strasse|straße|str|gasse|we
 var (
 	// number [number] words street-type [number]
 	reAddrNumFirst = regexp.MustCompile(`\b\d{1,6}[A-Za-z]?(?:[ ,]{1,2}\d{1,6}[A-Za-z]?)?[ ,]{1,2}(?:[\p{L}][\p{L}.'’-]*[ ]{1,2}){0,4}(?i:` + streetWords + `)\b\.?(?:[ ]{1,2}\d{1,5}[A-Za-z]?\b\.?)?`)
-	// street-type words name number
-	reAddrTypeFirst = regexp.MustCompile(`(?i:\b(?:rue|rua|via|viale|calle|avenida|av|piazza|praça|praca|carrer|chemin|place|plaza|ul|ulica|avenue|boulevard|bulevar)\b)\.?(?:[ ]{1,2}[\p{L}][\p{L}.'’-]*){1,5}[ ,]{1,2}\d{1,5}[A-Za-z]?\b\.?`)
+	// street-type word, name, number; words that are also English ("via",
+	// "place") need a capitalised name after them
+	reAddrTypeFirst = regexp.MustCompile(`(?:(?i:\b(?:rue|rua|viale|calle|avenida|piazza|praça|praca|carrer|chemin|ulica|boulevard|bulevar)\b)\.?(?:[ ]{1,2}[\p{L}][\p{L}.'’-]*){1,5}|(?i:\b(?:via|av|place|plaza|ul|avenue)\b)\.?[ ]{1,2}\p{Lu}[\p{L}.'’-]*(?:[ ]{1,2}[\p{L}][\p{L}.'’-]*){0,4})[ ,]{1,2}\d{1,5}[A-Za-z]?\b\.?`)
 	// the house number after a street name: " 33", ". 12a"
 	reAddrHouseNo = regexp.MustCompile(`^\.?[ ]{1,2}\d{1,5}[A-Za-z]?\b\.?`)
 	// number Name [words] number, the European shape "9721 Dalmatinova 43"

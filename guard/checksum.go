@@ -38,6 +38,9 @@ func ibanValid(s string) bool {
 	if len(s) < 15 || len(s) > 34 {
 		return false
 	}
+	if !isCountry(s[:2]) {
+		return false
+	}
 	if n, ok := ibanLengths[s[:2]]; ok && n != len(s) {
 		return false
 	}

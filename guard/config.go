@@ -21,6 +21,10 @@ type Config struct {
 	// PhoneRegion is the ISO 3166 region used to validate phone numbers
 	// written without a country code. Default: "US".
 	PhoneRegion string
+	// TollFreePhones treats toll-free numbers (800, 888, 0800...) as personal
+	// data. Default: false, since they are business lines that summaries may
+	// keep ("call 1-800-555-0199").
+	TollFreePhones bool
 	// MinScore drops findings whose score is lower. Default: 0.5.
 	MinScore float64
 

@@ -69,7 +69,8 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 	for _, m := range sc.num(reIBAN) {
 		// the match may run into the next words: shorten it word by word
 		for e := m[1]; e-m[0] >= 15; {
-			if ibanValid(strings.ToUpper(strings.ReplaceAll(text[m[0]:e], " ", ""))) {
+			v := text[m[0]:e]
+			if (v == strings.ToUpper(v) || v == strings.ToLower(v)) && ibanValid(strings.ToUpper(strings.ReplaceAll(v, " ", ""))) {
 				out = append(out, span{m[0], e, IBAN, 0.99})
 				break
 			}

@@ -123,6 +123,11 @@ func TestDetectorsRejectFalsePositives(t *testing.T) {
 		{"greeting team", "Hi Team, thanks Support", []EntityType{Name}},
 		{"time", "call at 10:30 or 14:45", []EntityType{Phone, IPAddress, MACAddress}},
 		{"short number", "I have 3 devices and 12 users", []EntityType{Phone, Age}},
+		{"toll-free line", "call our support line at 1-800-892-4357", []EntityType{Phone}},
+		{"flight code", "moved to DL4728 from SLC to ORD and back", []EntityType{IBAN}},
+		{"via in prose", "it goes via chippenham arriving at 19", []EntityType{Address}},
+		{"acronym", "please speak to EA about it", []EntityType{Name}},
+		{"english suffix", "contact their Play Music team", []EntityType{Name}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -134,6 +139,14 @@ func TestDetectorsRejectFalsePositives(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestTollFreePhonesOptIn(t *testing.T) {
+	t.Parallel()
+	g := MustGuard(t, Config{TollFreePhones: true})
+	if got := found(g, nil, "call 1-800-892-4357"); !contains(got[Phone], "1-800-892-4357") {
+		t.Errorf("toll-free number not found with TollFreePhones: %v", got)
 	}
 }
 

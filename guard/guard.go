@@ -41,7 +41,7 @@ func New(cfg Config) (*Guard, error) {
 	return &Guard{
 		cfg:    cfg,
 		lx:     lx,
-		phone:  &phoneDetector{region: cfg.PhoneRegion},
+		phone:  &phoneDetector{region: cfg.PhoneRegion, tollFree: cfg.TollFreePhones},
 		addr:   &addrDetector{lx: lx},
 		topics: topics,
 		words:  words,

@@ -43,10 +43,10 @@ func newLexicon() *lexicon {
 
 // surnameSuffixes end many family names across Europe and Asia.
 var surnameSuffixes = []string{
-	"son", "sen", "sson", "dottir", "ova", "ov", "ev", "eva", "ski", "ska", "sky", "cki", "cka", "wicz", "vich", "vic", "ic",
-	"enko", "chuk", "uk", "yk", "ian", "yan", "idis", "poulos", "akis", "ez", "escu", "elli", "etti", "otti", "ucci",
+	"son", "sen", "sson", "dottir", "ova", "ov", "ev", "eva", "ski", "ska", "sky", "cki", "cka", "wicz", "vich", "vic",
+	"enko", "chuk", "ian", "yan", "idis", "poulos", "akis", "ez", "escu", "elli", "etti", "otti", "ucci",
 	"berg", "burg", "stein", "mann", "feld", "holm", "strom", "qvist", "lund", "nen", "ainen", "yama", "kawa", "mura",
-	"moto", "hara", "zaki", "saki", "uchi", "shi", "ova", "aite", "iene", "ius", "ienė", "dze", "shvili", "oglu",
+	"moto", "hara", "zaki", "saki", "uchi", "shi", "aite", "iene", "dze", "shvili", "oglu",
 }
 
 // commonWord reports whether w (lower case) is a stop word: used to reject
@@ -178,8 +178,8 @@ func (c *nameCtx) isCap(i int) bool {
 	if !t.upper || !t.letters || utf8.RuneCountInString(t.text) < 2 || c.lx.stop[t.folded] {
 		return false
 	}
-	if len(t.text) > 4 && strings.ToUpper(t.text) == t.text {
-		return false
+	if strings.ToUpper(t.text) == t.text && (len(t.text) > 4 || len(t.text) <= 3) {
+		return false // a word in capitals or an acronym ("EA", "USPS")
 	}
 	return true
 }
@@ -312,7 +312,7 @@ func (c *nameCtx) afterCue(i int) bool {
 		case c.isCap(i) && (!cue.weak() || c.lx.first[t.folded] || c.isCapNext(i) || c.known[t.folded]):
 			c.take(i, c.extend(i), 0.85)
 			return true
-		case cue.strong && !t.upper:
+		case cue.strong && !t.upper && (cue.words[0] == "my" || cue.words[len(cue.words)-1] == "name" || cue.words[len(cue.words)-1] == "is" || c.lx.first[t.folded]):
 			j := i + 1
 			if j < len(c.toks) && c.joined(i) && c.toks[j].letters && !c.lx.stop[c.toks[j].folded] {
 				j++

@@ -27,6 +27,9 @@ var notPhoneContext = []string{"order", "invoice", "ticket", "ref", "case", "tra
 // region (or, with a + prefix, anywhere) or when a context word says so.
 type phoneDetector struct {
 	region string
+	// tollFree keeps toll-free numbers (800, 0800...), which are business
+	// lines, not personal data.
+	tollFree bool
 }
 
 func (p *phoneDetector) detect(sc *scan) []span {
@@ -65,8 +68,12 @@ func (p *phoneDetector) detect(sc *scan) []span {
 		intl := strings.HasPrefix(v, "+") || strings.HasPrefix(v, "00")
 		grouped := strings.ContainsAny(v, " .-()")
 		score := 0.0
+		valid, free := p.valid(v, intl)
+		if free && !p.tollFree {
+			continue
+		}
 		switch {
-		case p.valid(v, intl):
+		case valid:
 			score = 0.85
 			if ctx {
 				score = 0.95
@@ -85,8 +92,9 @@ func (p *phoneDetector) detect(sc *scan) []span {
 }
 
 // valid reports whether libphonenumber accepts v as a valid number in the
-// configured region or, when it is written in international form, anywhere.
-func (p *phoneDetector) valid(v string, intl bool) bool {
+// configured region or, when it is written in international form, anywhere,
+// and whether it is a toll-free number.
+func (p *phoneDetector) valid(v string, intl bool) (valid, tollFree bool) {
 	region := p.region
 	if intl {
 		region = "ZZ"
@@ -96,7 +104,10 @@ func (p *phoneDetector) valid(v string, intl bool) bool {
 	}
 	n, err := phonenumbers.Parse(v, region)
 	if err != nil {
-		return false
+		return false, false
 	}
-	return phonenumbers.IsValidNumber(n)
+	if !phonenumbers.IsValidNumber(n) {
+		return false, false
+	}
+	return true, phonenumbers.GetNumberType(n) == phonenumbers.TOLL_FREE
 }
