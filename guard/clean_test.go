@@ -74,4 +74,3 @@ func TestCleanSummariesFalsePositives(t *testing.T) {
 		t.Errorf("%d of %d clean summaries blocked (more than 2%%)", blocked, n)
 	}
 }
-
