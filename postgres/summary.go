@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/internal/ticketdoc"
 )
 
 // summaryColsS lists the summary columns of table alias s, in nullSummary.dest order.
@@ -66,7 +67,7 @@ func (n *nullSummary) summary() *ticketsum.Summary {
 // row. It returns ENOTFOUND for an unknown ticket and EINVALID for an
 // incomplete summary.
 func (s *Store) SaveSummary(ctx context.Context, sum *ticketsum.Summary) (bool, error) {
-	if err := validateSummary(sum); err != nil {
+	if err := ticketdoc.CheckSummary(sum); err != nil {
 		return false, err
 	}
 	createdAt := sum.CreatedAt

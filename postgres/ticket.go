@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/internal/ticketdoc"
 )
 
 // UpsertTicket inserts t or replaces the stored ticket with the same id and
@@ -25,7 +26,7 @@ func (s *Store) UpsertTicket(ctx context.Context, t *ticketsum.Ticket) (bool, er
 // returned. Concurrent upserts of one ticket are serialised on its row, so
 // exactly one of them reports a given change.
 func (s *Store) UpsertTicketTx(ctx context.Context, t *ticketsum.Ticket, onChange func(ctx context.Context, tx pgx.Tx) error) (bool, error) {
-	row, err := encodeTicket(t, s.cfg.Clock.Now())
+	row, err := ticketdoc.Encode(t, s.cfg.Clock.Now())
 	if err != nil {
 		return false, err
 	}
@@ -34,7 +35,7 @@ func (s *Store) UpsertTicketTx(ctx context.Context, t *ticketsum.Ticket, onChang
 		now := s.cfg.Clock.Now()
 		tag, err := tx.Exec(ctx, `INSERT INTO tickets (id, product_line, search, content_hash, sort_at, doc, stored_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
-			t.ID, row.productLine, row.search, row.hash, row.sortAt, row.doc, now)
+			t.ID, row.ProductLine, row.Search, row.Hash, row.SortAt, row.JSON, now)
 		if err != nil {
 			return err
 		}
@@ -44,9 +45,9 @@ func (s *Store) UpsertTicketTx(ctx context.Context, t *ticketsum.Ticket, onChang
 			if err := tx.QueryRow(ctx, `SELECT content_hash FROM tickets WHERE id = $1 FOR UPDATE`, t.ID).Scan(&old); err != nil {
 				return err
 			}
-			changed = old != row.hash
+			changed = old != row.Hash
 			if _, err := tx.Exec(ctx, `UPDATE tickets SET product_line = $2, search = $3, content_hash = $4, sort_at = $5, doc = $6, stored_at = $7
-				WHERE id = $1`, t.ID, row.productLine, row.search, row.hash, row.sortAt, row.doc, now); err != nil {
+				WHERE id = $1`, t.ID, row.ProductLine, row.Search, row.Hash, row.SortAt, row.JSON, now); err != nil {
 				return err
 			}
 		}
@@ -71,7 +72,7 @@ func (s *Store) FindTicket(ctx context.Context, id string) (*ticketsum.Ticket, e
 	if err != nil {
 		return nil, translate(err, fmt.Sprintf("load ticket %s", id))
 	}
-	t, err := decodeTicket(doc)
+	t, err := ticketdoc.Decode(doc)
 	if err != nil {
 		return nil, fmt.Errorf("load ticket %s: %w", id, err)
 	}
@@ -86,7 +87,7 @@ const listWhere = ` WHERE ($1 = '' OR t.product_line = $1)
 // updated first (ties by id, bytewise), and the number matching the filter.
 // It returns EINVALID for a negative limit or offset or an unknown status.
 func (s *Store) ListTickets(ctx context.Context, f ticketsum.TicketFilter) ([]ticketsum.TicketView, int, error) {
-	f, err := checkFilter(f)
+	f, err := ticketdoc.CheckFilter(f)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -110,7 +111,7 @@ func (s *Store) ListTickets(ctx context.Context, f ticketsum.TicketFilter) ([]ti
 		if err := rows.Scan(append([]any{&doc, &hash}, ns.dest()...)...); err != nil {
 			return nil, 0, translate(err, "list tickets")
 		}
-		t, err := decodeTicket(doc)
+		t, err := ticketdoc.Decode(doc)
 		if err != nil {
 			return nil, 0, fmt.Errorf("list tickets: %w", err)
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/internal/ticketdoc"
 )
 
 // summaryColsS lists the summary columns of table alias s, in nullSummary.dest order.
@@ -63,7 +64,7 @@ func (n *nullSummary) summary() *ticketsum.Summary {
 // are kept to the microsecond. It returns ENOTFOUND for an unknown ticket and
 // EINVALID for an incomplete summary.
 func (s *Store) SaveSummary(ctx context.Context, sum *ticketsum.Summary) (bool, error) {
-	if err := validateSummary(sum); err != nil {
+	if err := ticketdoc.CheckSummary(sum); err != nil {
 		return false, err
 	}
 	createdAt := sum.CreatedAt

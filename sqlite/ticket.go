@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/internal/ticketdoc"
 )
 
 // UpsertTicket inserts t or replaces the stored ticket with the same id and
@@ -23,7 +24,7 @@ func (s *Store) UpsertTicket(ctx context.Context, t *ticketsum.Ticket) (bool, er
 // with the ticket. An error from onChange rolls everything back and is
 // returned. onChange must use tx, not the store or DB, for its queries.
 func (s *Store) UpsertTicketTx(ctx context.Context, t *ticketsum.Ticket, onChange func(ctx context.Context, tx *sql.Tx) error) (bool, error) {
-	row, err := encodeTicket(t, s.cfg.Clock.Now())
+	row, err := ticketdoc.Encode(t, s.cfg.Clock.Now())
 	if err != nil {
 		return false, err
 	}
@@ -36,11 +37,11 @@ func (s *Store) UpsertTicketTx(ctx context.Context, t *ticketsum.Ticket, onChang
 		case errors.Is(err, sql.ErrNoRows):
 			changed = true
 			_, err = tx.ExecContext(ctx, `INSERT INTO tickets (id, product_line, search, content_hash, sort_at, doc, stored_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?)`, t.ID, row.productLine, row.search, row.hash, row.sortAt, row.doc, s.cfg.Clock.Now().UnixMicro())
+				VALUES (?, ?, ?, ?, ?, ?, ?)`, t.ID, row.ProductLine, row.Search, row.Hash, row.SortAt.UnixMicro(), row.JSON, s.cfg.Clock.Now().UnixMicro())
 		case err == nil:
-			changed = old != row.hash
+			changed = old != row.Hash
 			_, err = tx.ExecContext(ctx, `UPDATE tickets SET product_line = ?, search = ?, content_hash = ?, sort_at = ?, doc = ?, stored_at = ?
-				WHERE id = ?`, row.productLine, row.search, row.hash, row.sortAt, row.doc, s.cfg.Clock.Now().UnixMicro(), t.ID)
+				WHERE id = ?`, row.ProductLine, row.Search, row.Hash, row.SortAt.UnixMicro(), row.JSON, s.cfg.Clock.Now().UnixMicro(), t.ID)
 		}
 		if err != nil {
 			return err
@@ -66,7 +67,7 @@ func (s *Store) FindTicket(ctx context.Context, id string) (*ticketsum.Ticket, e
 	if err != nil {
 		return nil, translate(err, fmt.Sprintf("load ticket %s", id))
 	}
-	t, err := decodeTicket(doc)
+	t, err := ticketdoc.Decode(doc)
 	if err != nil {
 		return nil, fmt.Errorf("load ticket %s: %w", id, err)
 	}
@@ -81,7 +82,7 @@ const listWhere = ` WHERE (?1 = '' OR t.product_line = ?1)
 // updated first (ties by id), and the number matching the filter. It returns
 // EINVALID for a negative limit or offset or an unknown status.
 func (s *Store) ListTickets(ctx context.Context, f ticketsum.TicketFilter) ([]ticketsum.TicketView, int, error) {
-	f, err := checkFilter(f)
+	f, err := ticketdoc.CheckFilter(f)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -105,7 +106,7 @@ func (s *Store) ListTickets(ctx context.Context, f ticketsum.TicketFilter) ([]ti
 		if err := rows.Scan(append([]any{&doc, &hash}, ns.dest()...)...); err != nil {
 			return nil, 0, translate(err, "list tickets")
 		}
-		t, err := decodeTicket(doc)
+		t, err := ticketdoc.Decode(doc)
 		if err != nil {
 			return nil, 0, fmt.Errorf("list tickets: %w", err)
 		}

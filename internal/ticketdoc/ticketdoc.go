@@ -1,4 +1,7 @@
-package postgres
+// Package ticketdoc encodes tickets and checks summaries and list filters
+// the same way for every store, so that SQLite and Postgres accept and
+// refuse exactly the same input.
+package ticketdoc
 
 import (
 	"encoding/json"
@@ -10,30 +13,38 @@ import (
 	"github.com/ticketsum/ticketsum"
 )
 
-// defaultLimit is the page size of ListTickets when the filter gives none.
-const defaultLimit = 100
+// DefaultLimit is the page size of ListTickets when the filter gives none.
+const DefaultLimit = 100
 
-// ticketRow is a ticket encoded for the tickets table.
-type ticketRow struct {
-	doc, search, productLine, hash string
-	sortAt                         time.Time
+// Doc is a ticket encoded for a store's tickets table.
+type Doc struct {
+	// JSON is the whole ticket, so that it round-trips exactly.
+	JSON string
+	// Search is the lower-cased id and subject, matched by TicketFilter.Query.
+	Search string
+	// ProductLine is the ticket's product line without NUL bytes.
+	ProductLine string
+	// Hash is the thread's content hash.
+	Hash string
+	// SortAt orders lists: the update time, else the creation time, else now.
+	SortAt time.Time
 }
 
-// encodeTicket validates t and encodes it; now stamps a ticket that carries
-// no time of its own.
-func encodeTicket(t *ticketsum.Ticket, now time.Time) (ticketRow, error) {
+// Encode validates t and encodes it; now stamps a ticket that carries no
+// time of its own. It returns EINVALID for a ticket a store must refuse.
+func Encode(t *ticketsum.Ticket, now time.Time) (Doc, error) {
 	if t == nil {
-		return ticketRow{}, ticketsum.Errorf(ticketsum.EINVALID, "no ticket given")
+		return Doc{}, ticketsum.Errorf(ticketsum.EINVALID, "no ticket given")
 	}
 	if err := t.Validate(); err != nil {
-		return ticketRow{}, err
+		return Doc{}, err
 	}
 	if strings.ContainsRune(t.ID, 0) {
-		return ticketRow{}, ticketsum.Errorf(ticketsum.EINVALID, "ticket id contains a NUL byte")
+		return Doc{}, ticketsum.Errorf(ticketsum.EINVALID, "ticket id contains a NUL byte")
 	}
 	doc, err := json.Marshal(t)
 	if err != nil {
-		return ticketRow{}, ticketsum.Errorf(ticketsum.EINVALID, "ticket %s cannot be encoded: %w", t.ID, err)
+		return Doc{}, ticketsum.Errorf(ticketsum.EINVALID, "ticket %s cannot be encoded: %w", t.ID, err)
 	}
 	sortAt := t.UpdatedAt
 	if sortAt.IsZero() {
@@ -42,18 +53,17 @@ func encodeTicket(t *ticketsum.Ticket, now time.Time) (ticketRow, error) {
 	if sortAt.IsZero() {
 		sortAt = now
 	}
-	noNUL := func(s string) string { return strings.ReplaceAll(s, "\x00", "") }
-	return ticketRow{
-		doc:         string(doc),
-		search:      noNUL(strings.ToLower(t.ID) + "\n" + strings.ToLower(t.Subject)),
-		productLine: noNUL(t.ProductLine),
-		hash:        t.ContentHash(),
-		sortAt:      sortAt.UTC().Truncate(time.Microsecond),
+	return Doc{
+		JSON:        string(doc),
+		Search:      noNUL(strings.ToLower(t.ID) + "\n" + strings.ToLower(t.Subject)),
+		ProductLine: noNUL(t.ProductLine),
+		Hash:        t.ContentHash(),
+		SortAt:      sortAt.UTC().Truncate(time.Microsecond),
 	}, nil
 }
 
-// decodeTicket decodes a stored ticket document.
-func decodeTicket(doc string) (*ticketsum.Ticket, error) {
+// Decode decodes a stored ticket document.
+func Decode(doc string) (*ticketsum.Ticket, error) {
 	var t ticketsum.Ticket
 	if err := json.Unmarshal([]byte(doc), &t); err != nil {
 		return nil, fmt.Errorf("decode stored ticket: %w", err)
@@ -61,8 +71,8 @@ func decodeTicket(doc string) (*ticketsum.Ticket, error) {
 	return &t, nil
 }
 
-// validateSummary returns EINVALID for a summary that cannot be saved.
-func validateSummary(s *ticketsum.Summary) error {
+// CheckSummary returns EINVALID for a summary that cannot be saved.
+func CheckSummary(s *ticketsum.Summary) error {
 	if s == nil {
 		return ticketsum.Errorf(ticketsum.EINVALID, "no summary given")
 	}
@@ -91,8 +101,9 @@ func validateSummary(s *ticketsum.Summary) error {
 	return nil
 }
 
-// checkFilter returns f with the default limit, or EINVALID.
-func checkFilter(f ticketsum.TicketFilter) (ticketsum.TicketFilter, error) {
+// CheckFilter returns f with the default limit and its text fields
+// normalised the way Doc.Search is, or EINVALID.
+func CheckFilter(f ticketsum.TicketFilter) (ticketsum.TicketFilter, error) {
 	switch {
 	case f.Limit < 0:
 		return f, ticketsum.Errorf(ticketsum.EINVALID, "list limit %d is negative", f.Limit)
@@ -102,9 +113,11 @@ func checkFilter(f ticketsum.TicketFilter) (ticketsum.TicketFilter, error) {
 		return f, ticketsum.Errorf(ticketsum.EINVALID, "unknown status %q (want resolved, awaiting_customer or awaiting_support)", f.Status)
 	}
 	if f.Limit == 0 {
-		f.Limit = defaultLimit
+		f.Limit = DefaultLimit
 	}
-	f.Query = strings.ToLower(strings.ReplaceAll(f.Query, "\x00", ""))
-	f.ProductLine = strings.ReplaceAll(f.ProductLine, "\x00", "")
+	f.Query = strings.ToLower(noNUL(f.Query))
+	f.ProductLine = noNUL(f.ProductLine)
 	return f, nil
 }
+
+func noNUL(s string) string { return strings.ReplaceAll(s, "\x00", "") }
