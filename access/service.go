@@ -340,3 +340,33 @@ func (s *Service) Spend(ctx context.Context, principal string) (spent, reserved 
 	b, err := s.cfg.Store.Budget(ctx, principal, Period(s.cfg.Clock.Now()))
 	return microsToUSD(b.SpentMicros), microsToUSD(b.ReservedMicros), err
 }
+
+// BudgetStatus is a principal's budget and spend this month, for the
+// governance page and "ticketsum principals list".
+type BudgetStatus struct {
+	Principal        string  `json:"principal"`
+	MonthlyBudgetUSD float64 `json:"monthly_budget_usd"`
+	SpentUSD         float64 `json:"spent_usd"`
+	ReservedUSD      float64 `json:"reserved_usd"`
+	Period           string  `json:"period"`
+}
+
+// Budgets returns every principal's budget status for the current month,
+// ordered by principal.
+func (s *Service) Budgets(ctx context.Context) ([]BudgetStatus, error) {
+	ps, err := s.cfg.Store.ListPrincipals(ctx)
+	if err != nil {
+		return nil, err
+	}
+	period := Period(s.cfg.Clock.Now())
+	out := make([]BudgetStatus, 0, len(ps))
+	for _, p := range ps {
+		b, err := s.cfg.Store.Budget(ctx, p.Name, period)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, BudgetStatus{Principal: p.Name, MonthlyBudgetUSD: p.MonthlyBudgetUSD,
+			SpentUSD: microsToUSD(b.SpentMicros), ReservedUSD: microsToUSD(b.ReservedMicros), Period: period})
+	}
+	return out, nil
+}
