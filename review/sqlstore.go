@@ -151,14 +151,18 @@ func (s *SQLStore) SaveRatings(ctx context.Context, rs []*Rating) error {
 		return unavailable("save ratings", err)
 	}
 	defer tx.Rollback()
+	exists := map[string]bool{}
 	for _, r := range rs {
 		var n int
-		if err := tx.QueryRowContext(ctx, s.d.rebind(`SELECT COUNT(*) FROM review_tasks WHERE id = ?`), r.TaskID).Scan(&n); err != nil {
+		if exists[r.TaskID] {
+			n = 1
+		} else if err := tx.QueryRowContext(ctx, s.d.rebind(`SELECT COUNT(*) FROM review_tasks WHERE id = ?`), r.TaskID).Scan(&n); err != nil {
 			return unavailable("save ratings", err)
 		}
 		if n == 0 {
 			return ticketsum.Errorf(ticketsum.ENOTFOUND, "review task %s not found", truncate(r.TaskID, 70))
 		}
+		exists[r.TaskID] = true
 		if _, err := s.exec(ctx, tx, `INSERT INTO review_ratings (task_id, label, rater, method, score, chosen, comment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (task_id, label, rater) DO UPDATE SET method = excluded.method, score = excluded.score, chosen = excluded.chosen, comment = excluded.comment, created_at = excluded.created_at`,
 			r.TaskID, r.Label, r.Rater, string(r.Method), r.Score, r.Chosen, r.Comment, micros(r.CreatedAt)); err != nil {
