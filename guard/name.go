@@ -10,6 +10,8 @@ import (
 var (
 	//go:embed names_first.txt
 	firstNamesText string
+	//go:embed names_last.txt
+	lastNamesText string
 	//go:embed names_ambiguous.txt
 	ambiguousNamesText string
 	//go:embed names_stop.txt
@@ -20,6 +22,7 @@ var (
 // and only read afterwards.
 type lexicon struct {
 	first     map[string]bool // given names
+	last      map[string]bool // family names
 	ambiguous map[string]bool // given names that are also common words
 	stop      map[string]bool // capitalised words that are not names
 }
@@ -38,7 +41,11 @@ func wordSet(text string) map[string]bool {
 }
 
 func newLexicon() *lexicon {
-	return &lexicon{first: wordSet(firstNamesText), ambiguous: wordSet(ambiguousNamesText), stop: wordSet(stopWordsText)}
+	lx := &lexicon{first: wordSet(firstNamesText), last: wordSet(lastNamesText), ambiguous: wordSet(ambiguousNamesText), stop: wordSet(stopWordsText)}
+	for w := range lx.ambiguous {
+		delete(lx.last, w) // "Long", "Rose", "May"
+	}
+	return lx
 }
 
 // surnameSuffixes end many family names across Europe and Asia.
@@ -144,6 +151,8 @@ func (lx *lexicon) detectNames(text string, toks []token, known map[string]bool)
 			c.take(i, c.extend(i), 0.8)
 		case c.isCap(i) && lx.first[toks[i].folded] && c.isCapNext(i):
 			c.take(i, c.extend(i), 0.7)
+		case c.isCap(i) && lx.last[toks[i].folded] && !c.sentenceStart(i):
+			c.take(i, c.extend(i), 0.65) // "asked Johnson", "Olsen and Berg"
 		case c.isCap(i) && c.isCapNext(i) && c.surnameLike(i):
 			c.take(i, c.extend(i), 0.65)
 		case c.isCap(i) && c.isInitial(i+1) && c.joined(i) && c.joined(i+1) && c.isCap(i+2):
@@ -245,6 +254,9 @@ func (c *nameCtx) surnameLike(i int) bool {
 		return false
 	}
 	second := c.toks[j].folded
+	if c.lx.last[second] {
+		return true
+	}
 	for _, s := range surnameSuffixes {
 		if strings.HasSuffix(second, s) && len(second) > len(s)+2 {
 			return true
@@ -322,6 +334,16 @@ func (c *nameCtx) afterCue(i int) bool {
 		}
 	}
 	return false
+}
+
+// sentenceStart reports whether token i starts the text, a line or a
+// sentence, where a capital letter says nothing.
+func (c *nameCtx) sentenceStart(i int) bool {
+	k := c.toks[i].start - 1
+	for k >= 0 && (c.text[k] == ' ' || c.text[k] == '"' || c.text[k] == '\'' || c.text[k] == '(') {
+		k--
+	}
+	return k < 0 || strings.IndexByte(".!?\n:>", c.text[k]) >= 0
 }
 
 // numberNext reports whether token i is followed by a number ("Jan 5").
@@ -430,7 +452,7 @@ func (c *nameCtx) propagate() {
 		return
 	}
 	for i, t := range c.toks {
-		if !c.taken[i] && parts[t.folded] && (t.upper || len(t.folded) >= 4) {
+		if !c.taken[i] && parts[t.folded] && (t.upper || len(t.folded) >= 4 && (c.lx.first[t.folded] || c.lx.last[t.folded])) {
 			c.take(i, i+1, 0.7)
 		}
 	}
