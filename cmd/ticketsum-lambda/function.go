@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/feature/rds/auth"
+
+	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/internal/app"
+	"github.com/ticketsum/ticketsum/lambda"
+	"github.com/ticketsum/ticketsum/postgres"
+)
+
+// deps are what the function takes from its surroundings; tests replace
+// them.
+type deps struct {
+	// LoadAWS loads the AWS configuration. Default: the standard chain, which
+	// in Lambda reads the region and the role's credentials from the
+	// environment Lambda sets.
+	LoadAWS func(ctx context.Context) (aws.Config, error)
+	// Log receives the JSON log lines (CloudWatch Logs in Lambda). Required.
+	Log io.Writer
+	// Clock tells the time. Default the system clock.
+	Clock ticketsum.Clock
+}
+
+// function is one container's state: the store, opened once outside the
+// handler, and the handler that uses it.
+type function struct {
+	handler   *lambda.Handler
+	store     *postgres.Store
+	logger    *slog.Logger
+	closeOnce sync.Once
+}
+
+// newFunction opens the store and builds the pipeline behind the gateway.
+func newFunction(ctx context.Context, s settings, d deps) (*function, error) {
+	if d.Clock == nil {
+		d.Clock = ticketsum.SystemClock{}
+	}
+	logger := newLogger(d.Log, s.LogLevel)
+	var (
+		awsOnce sync.Once
+		awsCfg  aws.Config
+		awsErr  error
+	)
+	loadAWS := func(ctx context.Context) (aws.Config, error) {
+		awsOnce.Do(func() {
+			if d.LoadAWS != nil {
+				awsCfg, awsErr = d.LoadAWS(ctx)
+			} else {
+				awsCfg, awsErr = awsconfig.LoadDefaultConfig(ctx)
+			}
+		})
+		return awsCfg, awsErr
+	}
+	pc := postgres.Config{URL: s.DB, Schema: s.Schema, MaxConns: s.MaxConns, Logger: logger, Clock: d.Clock}
+	if s.IAMAuth {
+		pc.Password = iamPassword(s.DB, loadAWS)
+	}
+	store, err := postgres.Open(ctx, pc)
+	if err != nil {
+		return nil, err
+	}
+	models, err := app.New(app.Config{
+		Models: map[string]app.ModelConfig{s.Model: s.ModelConfig}, LoadAWS: loadAWS,
+		Guardrail: s.Guardrail, PromptVersion: s.PromptVersion,
+		MaxAttempts: s.MaxAttempts, MaxElapsed: s.MaxElapsed,
+		Principal: "ticketsum-lambda", Clock: d.Clock, Logger: logger,
+	})
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	pipe, err := models.Pipeline(ctx, s.Model, store, nil)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	h, err := lambda.New(lambda.Config{Processor: pipe, Logger: logger})
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	logger.Info("function ready", "model", s.Model, "schema", s.Schema, "iam_auth", s.IAMAuth)
+	return &function{handler: h, store: store, logger: logger}, nil
+}
+
+// Close releases the store; Lambda calls it on SIGTERM before the container
+// is shut down. It is safe to call more than once.
+func (f *function) Close() {
+	f.closeOnce.Do(func() {
+		f.store.Close()
+		f.logger.Info("function shut down")
+	})
+}
+
+// iamPassword returns a password callback that builds an RDS IAM
+// authentication token for every new connection (tokens last 15 minutes;
+// pgx asks again for each connection it opens).
+func iamPassword(dbURL string, loadAWS func(context.Context) (aws.Config, error)) func(context.Context) (string, error) {
+	u, _ := url.Parse(dbURL) // validated by loadSettings
+	host, port := u.Hostname(), u.Port()
+	if port == "" {
+		port = "5432"
+	}
+	user := u.User.Username()
+	return func(ctx context.Context) (string, error) {
+		c, err := loadAWS(ctx)
+		if err != nil {
+			return "", ticketsum.Errorf(ticketsum.EUNAVAILABLE, "load AWS configuration for RDS IAM authentication: %w", err)
+		}
+		tok, err := auth.BuildAuthToken(ctx, net.JoinHostPort(host, port), c.Region, user, c.Credentials)
+		if err != nil {
+			return "", ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "build RDS IAM authentication token: %w", err)
+		}
+		return tok, nil
+	}
+}
+
+// newLogger returns a JSON logger at level, as CloudWatch Logs reads best.
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}

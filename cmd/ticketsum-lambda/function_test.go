@@ -1,0 +1,196 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/bedrocktest"
+)
+
+const testModel = "bedrock:anthropic.claude-3-5-haiku-20241022-v1:0"
+
+// syncBuffer is a log sink safe for concurrent writers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// MustSchema returns the test database URL and a fresh schema name, dropped
+// when tb ends. It skips when TICKETSUM_TEST_DATABASE_URL is unset.
+func MustSchema(tb testing.TB) (string, string) {
+	tb.Helper()
+	url := os.Getenv("TICKETSUM_TEST_DATABASE_URL")
+	if url == "" {
+		tb.Skip("TICKETSUM_TEST_DATABASE_URL is not set")
+	}
+	schema := "ts_lambda_" + strings.ToLower(rand.Text())
+	tb.Cleanup(func() {
+		conn, err := pgx.Connect(context.Background(), url)
+		if err != nil {
+			tb.Errorf("drop test schema: %v", err)
+			return
+		}
+		defer conn.Close(context.Background())
+		if _, err := conn.Exec(context.Background(), `DROP SCHEMA IF EXISTS `+pgx.Identifier{schema}.Sanitize()+` CASCADE`); err != nil {
+			tb.Errorf("drop test schema %s: %v", schema, err)
+		}
+	})
+	return url, schema
+}
+
+func envMap(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+// The personal data and ticket text of the PII ticket: none of it may reach
+// the log.
+var (
+	piiName    = "Marguerite Okonkwo-Lindqvist"
+	piiEmail   = "m.okonkwo.lindqvist@example.org"
+	piiPhone   = "+1 415 555 0173"
+	piiSubject = "Quarterly reconciliation export froze"
+	piiBody    = "Hi, this is " + piiName + ". The quarterly reconciliation export froze at 73 percent twice. " +
+		"Call me on " + piiPhone + " or write to " + piiEmail + "."
+	agentBody = "Thanks Marguerite. I cleared the stuck export job and re-ran the reconciliation, which finished. " +
+		"Please check the file and let us know."
+)
+
+func piiTicket(id string) *ticketsum.Ticket {
+	return &ticketsum.Ticket{ID: id, Subject: piiSubject, ProductLine: "billing",
+		Customer: ticketsum.Customer{Name: piiName, Email: piiEmail},
+		Messages: []ticketsum.Message{
+			{Role: ticketsum.RoleCustomer, Author: piiName, Body: piiBody},
+			{Role: ticketsum.RoleAgent, Author: "Agent Smith", Body: agentBody},
+		}}
+}
+
+// TestHandlerEndToEnd invokes the function's handler in-process, as the
+// Lambda runtime would, against Postgres and the fake Bedrock: a batch with
+// a throttled model call, a bad message and a missing ticket gets a partial
+// batch response naming exactly the messages to retry, the other tickets'
+// summaries are written, a redelivery succeeds without duplicating, and the
+// log holds no ticket text or personal data.
+func TestHandlerEndToEnd(t *testing.T) {
+	t.Parallel()
+	url, schema := MustSchema(t)
+	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{
+		Responder: func(model, prompt string) string {
+			return "The customer reported that a data export stopped before finishing. The agent cleared the stuck job and ran it again, and it completed.\nSTATUS: resolved"
+		},
+		// Every attempt for the first ticket is throttled (the gateway makes
+		// TICKETSUM_MAX_ATTEMPTS of them), later calls succeed.
+		Faults: []bedrocktest.Fault{{Kind: bedrocktest.FaultThrottle, Limit: 2}},
+	})
+	s, err := loadSettings(envMap(map[string]string{
+		"TICKETSUM_DB": url, "TICKETSUM_DB_SCHEMA": schema, "TICKETSUM_MODEL": testModel,
+		"TICKETSUM_MAX_ATTEMPTS": "2", "TICKETSUM_MAX_ELAPSED": "10s", "TICKETSUM_LOG_LEVEL": "debug",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs syncBuffer
+	ctx := t.Context()
+	f, err := newFunction(ctx, s, deps{Log: &logs, LoadAWS: func(context.Context) (aws.Config, error) { return srv.AWSConfig(), nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, id := range []string{"T-1", "T-2", "T-3"} {
+		if _, err := f.store.UpsertTicket(ctx, piiTicket(id)); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	batch := events.SQSEvent{Records: []events.SQSMessage{
+		{MessageId: "m1", Body: "T-1"}, // throttled on every attempt
+		{MessageId: "m2", Body: `{"ticket_id":"T-2"}`},
+		{MessageId: "m3", Body: ""}, // names no ticket
+		{MessageId: "m4", Body: `{"version":"0","id":"e-1","source":"support.tickets","detail-type":"Ticket Updated","detail":{"ticket_id":"T-3"}}`},
+		{MessageId: "m5", Body: "T-404"}, // no such ticket: not retried
+	}}
+	resp, err := f.handler.Handle(ctx, batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := failedIDs(resp), []string{"m1", "m3"}; !slices.Equal(got, want) {
+		t.Fatalf("batch item failures = %v, want %v", got, want)
+	}
+	if st := srv.Stats(); st.Throttled != 2 {
+		t.Errorf("throttled calls = %d, want 2 (TICKETSUM_MAX_ATTEMPTS)", st.Throttled)
+	}
+	for _, id := range []string{"T-2", "T-3"} {
+		mustCurrent(t, f, id)
+	}
+	if _, err := f.store.CurrentSummary(ctx, "T-1"); ticketsum.ErrorCodeOf(err) != ticketsum.ENOTFOUND {
+		t.Fatalf("T-1 has a summary after a throttled call: %v", err)
+	}
+
+	// SQS redelivers the failed message and, by accident, a done one.
+	calls := srv.Stats().Succeeded
+	resp, err = f.handler.Handle(ctx, events.SQSEvent{Records: []events.SQSMessage{
+		{MessageId: "m1", Body: "T-1"}, {MessageId: "m2", Body: `{"ticket_id":"T-2"}`},
+	}})
+	if err != nil || len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("redelivery: %v, failures %v", err, failedIDs(resp))
+	}
+	mustCurrent(t, f, "T-1")
+	if got := srv.Stats().Succeeded - calls; got != 1 {
+		t.Errorf("redelivery made %d model calls, want 1 (T-2 is up to date)", got)
+	}
+	for _, id := range []string{"T-1", "T-2"} {
+		if h, err := f.store.SummaryHistory(ctx, id); err != nil || len(h) != 1 {
+			t.Errorf("%s: %d summaries (%v), want 1", id, len(h), err)
+		}
+	}
+
+	out := logs.String()
+	if !strings.Contains(out, `"msg":"summary saved"`) || !strings.Contains(out, `"ticket_id":"T-1"`) {
+		t.Fatalf("the log does not show the run, so scanning it proves nothing:\n%s", out)
+	}
+	AssertNoTicketData(t, out, piiTicket("T-1"))
+}
+
+func failedIDs(r events.SQSEventResponse) []string {
+	var ids []string
+	for _, f := range r.BatchItemFailures {
+		ids = append(ids, f.ItemIdentifier)
+	}
+	return ids
+}
+
+func mustCurrent(t *testing.T, f *function, id string) {
+	t.Helper()
+	sum, err := f.store.CurrentSummary(t.Context(), id)
+	if err != nil {
+		t.Fatalf("%s: %v", id, err)
+	}
+	tk, err := f.store.FindTicket(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Model != testModel || sum.ContentHash != tk.ContentHash() || sum.Status != ticketsum.StatusResolved ||
+		!strings.HasPrefix(sum.Text, "The customer reported") || sum.Principal != "ticketsum-lambda" || sum.CostUSD <= 0 {
+		t.Fatalf("%s: summary = %+v", id, sum)
+	}
+}

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/bedrock"
+	"github.com/ticketsum/ticketsum/internal/app"
+)
+
+// settings are what the function reads from its environment. The template
+// in deploy/ sets them; none of them is a secret (with IAM authentication to
+// RDS there is no database password at all).
+type settings struct {
+	// DB is the Postgres URL (TICKETSUM_DB), without a password when
+	// IAMAuth is on. Required.
+	DB string
+	// Schema holds ticketsum's tables (TICKETSUM_DB_SCHEMA). Default
+	// "ticketsum".
+	Schema string
+	// IAMAuth authenticates to RDS with IAM tokens (TICKETSUM_DB_IAM_AUTH
+	// "true"). Default false.
+	IAMAuth bool
+	// MaxConns caps the pool of one container (TICKETSUM_DB_MAX_CONNS).
+	// Default 2: a container handles one batch at a time.
+	MaxConns int32
+	// Model is the model name (TICKETSUM_MODEL). Default "builtin".
+	Model string
+	// ModelConfig holds the model's settings: TICKETSUM_MODEL_API,
+	// TICKETSUM_MODEL_STREAM, TICKETSUM_MODEL_RPM, TICKETSUM_MODEL_TPM,
+	// TICKETSUM_MODEL_MAX_TOKENS and TICKETSUM_FALLBACK_MODELS (comma
+	// separated, tried in order).
+	ModelConfig app.ModelConfig
+	// Guardrail is the Bedrock Guardrail (TICKETSUM_GUARDRAIL_ID, an id or
+	// ARN, and TICKETSUM_GUARDRAIL_VERSION). Default none.
+	Guardrail bedrock.GuardrailConfig
+	// PromptVersion is the prompt template version
+	// (TICKETSUM_PROMPT_VERSION). Default: the embedded default.
+	PromptVersion string
+	// MaxAttempts is the gateway's attempts per model
+	// (TICKETSUM_MAX_ATTEMPTS). Default 2: a throttled message goes back to
+	// SQS, whose visibility timeout is a cheaper wait than a Lambda's.
+	MaxAttempts int
+	// MaxElapsed bounds a call's retries (TICKETSUM_MAX_ELAPSED, a Go
+	// duration). Default 20s.
+	MaxElapsed time.Duration
+	// LogLevel is debug, info, warn or error (TICKETSUM_LOG_LEVEL).
+	// Default info.
+	LogLevel string
+}
+
+// loadSettings reads the settings from getenv and validates them.
+func loadSettings(getenv func(string) string) (settings, error) {
+	s := settings{
+		DB: getenv("TICKETSUM_DB"), Schema: getenv("TICKETSUM_DB_SCHEMA"), Model: getenv("TICKETSUM_MODEL"),
+		PromptVersion: getenv("TICKETSUM_PROMPT_VERSION"), LogLevel: getenv("TICKETSUM_LOG_LEVEL"),
+		Guardrail:   bedrock.GuardrailConfig{ID: getenv("TICKETSUM_GUARDRAIL_ID"), Version: getenv("TICKETSUM_GUARDRAIL_VERSION")},
+		ModelConfig: app.ModelConfig{API: getenv("TICKETSUM_MODEL_API")},
+	}
+	var err error
+	num := func(name string, def int) int {
+		v := getenv(name)
+		if v == "" || err != nil {
+			return def
+		}
+		n, e := strconv.Atoi(v)
+		if e != nil || n < 0 {
+			err = ticketsum.Errorf(ticketsum.EINVALID, "environment %s=%q: want a whole number of at least 0", name, v)
+		}
+		return n
+	}
+	flag := func(name string) bool {
+		v := getenv(name)
+		if v == "" || err != nil {
+			return false
+		}
+		b, e := strconv.ParseBool(v)
+		if e != nil {
+			err = ticketsum.Errorf(ticketsum.EINVALID, "environment %s=%q: want true or false", name, v)
+		}
+		return b
+	}
+	s.IAMAuth = flag("TICKETSUM_DB_IAM_AUTH")
+	s.MaxConns = int32(num("TICKETSUM_DB_MAX_CONNS", 2))
+	s.ModelConfig.Stream = flag("TICKETSUM_MODEL_STREAM")
+	s.ModelConfig.RPM = num("TICKETSUM_MODEL_RPM", 0)
+	s.ModelConfig.TPM = num("TICKETSUM_MODEL_TPM", 0)
+	s.ModelConfig.MaxTokens = num("TICKETSUM_MODEL_MAX_TOKENS", 0)
+	s.MaxAttempts = num("TICKETSUM_MAX_ATTEMPTS", 2)
+	s.MaxElapsed = 20 * time.Second
+	if v := getenv("TICKETSUM_MAX_ELAPSED"); v != "" && err == nil {
+		d, e := time.ParseDuration(v)
+		if e != nil || d <= 0 {
+			return s, ticketsum.Errorf(ticketsum.EINVALID, "environment TICKETSUM_MAX_ELAPSED=%q: want a positive duration such as 20s", v)
+		}
+		s.MaxElapsed = d
+	}
+	if err != nil {
+		return s, err
+	}
+	for f := range strings.SplitSeq(getenv("TICKETSUM_FALLBACK_MODELS"), ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			s.ModelConfig.Fallback = append(s.ModelConfig.Fallback, f)
+		}
+	}
+	return s, s.validate()
+}
+
+func (s *settings) validate() error {
+	if s.Schema == "" {
+		s.Schema = "ticketsum"
+	}
+	if s.Model == "" {
+		s.Model = app.Builtin
+	}
+	if s.LogLevel == "" {
+		s.LogLevel = "info"
+	}
+	if s.DB == "" {
+		return ticketsum.Errorf(ticketsum.EINVALID, "environment TICKETSUM_DB is not set: want the Postgres URL, e.g. postgres://ticketsum@db.example.internal:5432/support?sslmode=verify-full")
+	}
+	u, err := url.Parse(s.DB)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
+		// The URL may hold a password: never echo it.
+		return ticketsum.Errorf(ticketsum.EINVALID, "environment TICKETSUM_DB is not a postgres:// URL with a host")
+	}
+	if s.IAMAuth {
+		if _, has := u.User.Password(); has {
+			return ticketsum.Errorf(ticketsum.EINVALID, "environment TICKETSUM_DB holds a password while TICKETSUM_DB_IAM_AUTH is on: remove it, the IAM token is the password")
+		}
+		if u.User.Username() == "" {
+			return ticketsum.Errorf(ticketsum.EINVALID, "environment TICKETSUM_DB names no user: IAM authentication needs the database user that has the rds_iam role")
+		}
+		switch u.Query().Get("sslmode") {
+		case "require", "verify-ca", "verify-full":
+		default:
+			return ticketsum.Errorf(ticketsum.EINVALID, "environment TICKETSUM_DB: IAM authentication needs TLS: add sslmode=verify-full (or require)")
+		}
+	}
+	if s.MaxConns < 1 {
+		return ticketsum.Errorf(ticketsum.EINVALID, "environment TICKETSUM_DB_MAX_CONNS must be at least 1")
+	}
+	if s.MaxAttempts < 1 {
+		return ticketsum.Errorf(ticketsum.EINVALID, "environment TICKETSUM_MAX_ATTEMPTS must be at least 1")
+	}
+	switch s.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return ticketsum.Errorf(ticketsum.EINVALID, "environment TICKETSUM_LOG_LEVEL=%q: want debug, info, warn or error", s.LogLevel)
+	}
+	switch s.ModelConfig.API {
+	case "", bedrock.APIConverse, bedrock.APIInvoke:
+	default:
+		return ticketsum.Errorf(ticketsum.EINVALID, "environment TICKETSUM_MODEL_API=%q: want converse or invoke", s.ModelConfig.API)
+	}
+	if s.Model != app.Builtin && !strings.Contains(s.Model, ":") {
+		return app.UnknownModel(s.Model)
+	}
+	return nil
+}

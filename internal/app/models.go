@@ -1,0 +1,190 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/bedrock"
+	"github.com/ticketsum/ticketsum/builtin"
+	"github.com/ticketsum/ticketsum/gateway"
+	"github.com/ticketsum/ticketsum/openai"
+	"github.com/ticketsum/ticketsum/prompt"
+	"github.com/ticketsum/ticketsum/sagemaker"
+	"github.com/ticketsum/ticketsum/summarize"
+)
+
+// Builtin is the name of the built-in offline summariser.
+const Builtin = "builtin"
+
+// Models builds providers, gateways, summarisers and pipelines from a
+// Config, caching the AWS configuration and one gateway per model. It is
+// safe for concurrent use.
+type Models struct {
+	cfg      Config
+	mu       sync.Mutex
+	aws      *aws.Config
+	gateways map[string]*gateway.Gateway
+}
+
+// New returns a Models, or EINVALID for a bad Config.
+func New(cfg Config) (*Models, error) {
+	if err := cfg.fill(); err != nil {
+		return nil, err
+	}
+	return &Models{cfg: cfg, gateways: map[string]*gateway.Gateway{}}, nil
+}
+
+// ModelConfig returns the settings of model name with defaults filled in.
+func (m *Models) ModelConfig(name string) ModelConfig { return m.cfg.Models[name].withDefaults() }
+
+// UnknownModel is the error for a model name no provider serves.
+func UnknownModel(name string) error {
+	return ticketsum.Errorf(ticketsum.EINVALID,
+		"unknown model %q: want builtin, bedrock:<model id>, sagemaker:<endpoint> or openai:<model>", name)
+}
+
+// awsConfig loads the AWS configuration once. m.mu must be held.
+func (m *Models) awsConfig(ctx context.Context) (*aws.Config, error) {
+	if m.aws != nil {
+		return m.aws, nil
+	}
+	c, err := m.cfg.LoadAWS(ctx)
+	if err != nil {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "load AWS configuration (check AWS_PROFILE, AWS_REGION and ~/.aws/config): %w", err)
+	}
+	m.aws = &c
+	return m.aws, nil
+}
+
+// provider builds the provider model for a name. m.mu must be held.
+func (m *Models) provider(ctx context.Context, name string) (ticketsum.Model, error) {
+	mc := m.ModelConfig(name)
+	kind, id, _ := strings.Cut(name, ":")
+	if id == "" {
+		return nil, UnknownModel(name)
+	}
+	switch kind {
+	case "bedrock":
+		awsCfg, err := m.awsConfig(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return bedrock.New(ctx, bedrock.Config{
+			ModelID: id, API: mc.API, Stream: mc.Stream, MaxTokens: mc.MaxTokens,
+			PromptCaching: m.cfg.PromptCaching, Guardrail: m.cfg.Guardrail,
+			AWS: awsCfg, Logger: m.cfg.Logger, Clock: m.cfg.Clock,
+		})
+	case "sagemaker":
+		awsCfg, err := m.awsConfig(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return sagemaker.New(ctx, sagemaker.Config{
+			Endpoint: id, Payload: mc.Payload, InferenceComponent: mc.InferenceComponent,
+			MaxTokens: mc.MaxTokens, AWS: awsCfg, Logger: m.cfg.Logger,
+		})
+	case "openai":
+		if m.cfg.OpenAIBaseURL == "" {
+			return nil, ticketsum.Errorf(ticketsum.EINVALID, "model %s: no OpenAI-compatible base URL configured (e.g. http://127.0.0.1:8000/v1 for vLLM)", name)
+		}
+		return openai.New(openai.Config{
+			Model: id, BaseURL: m.cfg.OpenAIBaseURL, APIKey: m.cfg.OpenAIAPIKey,
+			MaxTokens: mc.MaxTokens, Clock: m.cfg.Clock, Logger: m.cfg.Logger,
+		})
+	}
+	return nil, UnknownModel(name)
+}
+
+// Gateway returns the gateway holding model and its fallback chain, with the
+// governance middleware and metrics in place; every provider call goes
+// through it. It is built once per model.
+func (m *Models) Gateway(ctx context.Context, model string) (*gateway.Gateway, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if g, ok := m.gateways[model]; ok {
+		return g, nil
+	}
+	names := append([]string{model}, m.ModelConfig(model).Fallback...)
+	gc := gateway.Config{
+		Catalogue: m.cfg.Catalogue, Limits: map[string]gateway.Limits{}, Fallbacks: map[string][]string{},
+		MaxAttempts: m.cfg.MaxAttempts, MaxElapsed: m.cfg.MaxElapsed,
+		Outer: m.cfg.Outer, Inner: m.cfg.Inner, Clock: m.cfg.Clock, Logger: m.cfg.Logger, Metrics: m.cfg.Metrics,
+	}
+	var models []ticketsum.Model
+	for _, n := range names {
+		mc := m.ModelConfig(n)
+		p, err := m.provider(ctx, n)
+		if err != nil {
+			return nil, fmt.Errorf("model %s: %w", n, err)
+		}
+		models = append(models, p)
+		gc.Limits[n] = gateway.Limits{RequestsPerMinute: mc.RPM, TokensPerMinute: mc.TPM}
+		if len(mc.Fallback) > 0 {
+			gc.Fallbacks[n] = mc.Fallback
+		}
+	}
+	g, err := gateway.New(gc, models...)
+	if err != nil {
+		return nil, err
+	}
+	m.gateways[model] = g
+	return g, nil
+}
+
+// Template returns the prompt template of a version ("" for the configured
+// one).
+func (m *Models) Template(version string) (*prompt.Template, error) {
+	if version == "" {
+		version = m.cfg.PromptVersion
+	}
+	return prompt.New(prompt.Config{Version: version, Path: m.cfg.PromptPath, PII: m.cfg.PII})
+}
+
+// Summarizer returns the Summarizer for a model name ("builtin" or a
+// provider model behind its gateway) and prompt version ("" for the
+// configured one).
+func (m *Models) Summarizer(ctx context.Context, model, promptVersion string) (ticketsum.Summarizer, error) {
+	if model == Builtin {
+		return builtin.New(builtin.Config{Logger: m.cfg.Logger})
+	}
+	if !strings.Contains(model, ":") {
+		return nil, UnknownModel(model)
+	}
+	g, err := m.Gateway(ctx, model)
+	if err != nil {
+		return nil, err
+	}
+	gm, err := g.Model(model)
+	if err != nil {
+		return nil, err
+	}
+	tmpl, err := m.Template(promptVersion)
+	if err != nil {
+		return nil, err
+	}
+	window := 0
+	if e, err := m.cfg.Catalogue.Lookup(model); err == nil {
+		window = e.ContextWindow
+	}
+	return summarize.NewLLM(summarize.LLMConfig{
+		Model: gm, Prompt: tmpl, ContextWindow: window, MaxOutputTokens: m.ModelConfig(model).MaxTokens,
+		Principal: m.cfg.Principal, Clock: m.cfg.Clock, Logger: m.cfg.Logger,
+	})
+}
+
+// Pipeline returns the one-ticket pipeline for model, loading tickets from
+// and saving summaries to store (nil for Summarize only), with guard as the
+// output guard (nil for none).
+func (m *Models) Pipeline(ctx context.Context, model string, store ticketsum.Store, guard summarize.Guard) (*summarize.Pipeline, error) {
+	s, err := m.Summarizer(ctx, model, "")
+	if err != nil {
+		return nil, err
+	}
+	return summarize.New(summarize.Config{Summarizer: s, Store: store, Guard: guard, Model: model,
+		Principal: m.cfg.Principal, Clock: m.cfg.Clock, Logger: m.cfg.Logger})
+}
