@@ -338,3 +338,24 @@ func TestRemoteGuardrail(t *testing.T) {
 		})
 	}
 }
+
+func TestNameVariantsShareAPlaceholder(t *testing.T) {
+	t.Parallel()
+	g := MustGuard(t, Config{})
+	s := g.NewSession(nil)
+	tests := []struct{ name, want string }{
+		{"Anna", "{NAME_1}"},
+		{"Anna Berg", "{NAME_1}"},
+		{"Berg", "{NAME_1}"},
+		{"ANNA BERG", "{NAME_1}"},
+		{"Anna Olsen", "{NAME_2}"},
+		{"Olsen", "{NAME_2}"},
+		{"Åsa Lind", "{NAME_3}"},
+		{"asa lind", "{NAME_3}"},
+	}
+	for _, tt := range tests {
+		if got := s.placeholder(Name, tt.name); got != tt.want {
+			t.Errorf("%q -> %s, want %s", tt.name, got, tt.want)
+		}
+	}
+}

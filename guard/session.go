@@ -132,8 +132,15 @@ func (s *Session) placeholder(t EntityType, v string) string {
 		}
 		r = s.personRole(parts)
 		// the same person written differently: "Anna" after "Anna Berg"
-		for _, n := range s.names {
-			if subset(parts, n.parts) || subset(n.parts, parts) {
+		for i, n := range s.names {
+			if subset(parts, n.parts) {
+				s.byKey[key] = n.placeholder
+				return n.placeholder
+			}
+			if subset(n.parts, parts) {
+				// "Anna Berg" after "Anna": the entry now stands for the
+				// longer name, so a later "Anna Olsen" gets its own.
+				s.names[i].parts = parts
 				s.byKey[key] = n.placeholder
 				return n.placeholder
 			}
