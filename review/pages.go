@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ticketsum/ticketsum"
 )
@@ -114,7 +115,7 @@ func (h *handler) handleItem(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "item", itemPage{
 		layout: h.layout(r, "Review "+t.ID, "queue"), Ticket: t, Messages: t.Messages, Item: item,
 		Stale: item.ContentHash != "" && item.ContentHash != t.ContentHash(), MaxWords: h.s.cfg.MaxWords,
-		Back: r.URL.Path, RegenerateEvery: h.s.cfg.RegenerateInterval.String(),
+		Back: r.URL.Path, RegenerateEvery: every(h.s.cfg.RegenerateInterval),
 	})
 }
 
@@ -154,7 +155,7 @@ func (h *handler) handleTicket(w http.ResponseWriter, r *http.Request) {
 	}
 	h.render(w, r, http.StatusOK, "ticket", ticketPage{
 		layout: h.layout(r, "Review "+t.ID, "queue"), Ticket: t, Messages: t.Messages, Current: cur,
-		Back: r.URL.Path, RegenerateEvery: h.s.cfg.RegenerateInterval.String(),
+		Back: r.URL.Path, RegenerateEvery: every(h.s.cfg.RegenerateInterval),
 	})
 }
 
@@ -178,4 +179,21 @@ func (h *handler) handleRegenerate(w http.ResponseWriter, r *http.Request) {
 		back = "/review/tickets/" + url.PathEscape(id)
 	}
 	http.Redirect(w, r, back+"?done=regenerate", http.StatusSeeOther)
+}
+
+// every says a duration in words for "at most once every ...".
+func every(d time.Duration) string {
+	switch {
+	case d == time.Minute:
+		return "minute"
+	case d%time.Hour == 0 && d > time.Hour:
+		return fmt.Sprintf("%d hours", d/time.Hour)
+	case d == time.Hour:
+		return "hour"
+	case d%time.Minute == 0:
+		return fmt.Sprintf("%d minutes", d/time.Minute)
+	case d%time.Second == 0:
+		return fmt.Sprintf("%d seconds", d/time.Second)
+	}
+	return d.String()
 }
