@@ -50,6 +50,12 @@ type Config struct {
 	// Default: ANONYMIZE.
 	PromptAttack Action
 
+	// TrustedTags are tags the application's own prompt uses to fence data
+	// (such as "<ticket>" and "</ticket>"); exactly these are not reported
+	// as delimiter spoofing. The prompt must escape them inside ticket text.
+	// Default: none.
+	TrustedTags []string
+
 	// Remote is an optional external guardrail, such as Bedrock's
 	// ApplyGuardrail, applied after the local checks to the already-masked
 	// text. Default: none.

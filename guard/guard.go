@@ -13,13 +13,14 @@ import (
 // Guard checks text against the guardrail policy. It is safe for concurrent
 // use; per-ticket state lives in a Session.
 type Guard struct {
-	cfg    Config
-	lx     *lexicon
-	phone  *phoneDetector
-	addr   *addrDetector
-	topics []compiledTopic
-	words  *wordFilter
-	log    *slog.Logger
+	cfg     Config
+	lx      *lexicon
+	phone   *phoneDetector
+	addr    *addrDetector
+	topics  []compiledTopic
+	words   *wordFilter
+	trusted map[string]bool // normalised TrustedTags
+	log     *slog.Logger
 }
 
 // New returns a Guard for cfg, or an EINVALID error naming the first bad
@@ -38,14 +39,19 @@ func New(cfg Config) (*Guard, error) {
 		return nil, err
 	}
 	lx := newLexicon()
+	trusted := map[string]bool{}
+	for _, t := range cfg.TrustedTags {
+		trusted[normTag(t)] = true
+	}
 	return &Guard{
-		cfg:    cfg,
-		lx:     lx,
-		phone:  &phoneDetector{region: cfg.PhoneRegion, tollFree: cfg.TollFreePhones},
-		addr:   &addrDetector{lx: lx},
-		topics: topics,
-		words:  words,
-		log:    cfg.Logger,
+		trusted: trusted,
+		cfg:     cfg,
+		lx:      lx,
+		phone:   &phoneDetector{region: cfg.PhoneRegion, tollFree: cfg.TollFreePhones},
+		addr:    &addrDetector{lx: lx},
+		topics:  topics,
+		words:   words,
+		log:     cfg.Logger,
 	}, nil
 }
 
@@ -250,6 +256,9 @@ func (c *check) topics() {
 // attacks neutralises, blocks or records prompt attacks.
 func (c *check) attacks() {
 	for _, h := range detectAttacks(c.sc) {
+		if h.name == "delimiter_tag" && c.g.trusted[normTag(c.text[h.start:h.end])] {
+			continue
+		}
 		f := Finding{Kind: KindPromptAttack, Type: h.name, Start: h.start, End: h.end, Score: 0.9, Action: OutcomeDetected}
 		switch c.g.cfg.PromptAttack {
 		case ActionBlock:
@@ -364,6 +373,11 @@ func applyEdits(text string, edits []edit) string {
 	}
 	b.WriteString(text[pos:])
 	return b.String()
+}
+
+// normTag lower-cases a tag and drops its spaces.
+func normTag(t string) string {
+	return strings.ToLower(strings.Join(strings.Fields(t), ""))
 }
 
 func uniq(s []string) []string {

@@ -1,0 +1,117 @@
+package guard
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ticketsum/ticketsum"
+)
+
+type sessionKey struct{}
+
+// WithSession returns a context that carries s, so that every model call
+// made for one ticket (chunks, retries, fallbacks) shares its placeholders.
+func WithSession(ctx context.Context, s *Session) context.Context {
+	return context.WithValue(ctx, sessionKey{}, s)
+}
+
+// SessionFrom returns the session carried by ctx, or nil.
+func SessionFrom(ctx context.Context) *Session {
+	s, _ := ctx.Value(sessionKey{}).(*Session)
+	return s
+}
+
+// Begin starts guarding ticket t: it returns ctx carrying a new session for
+// t (known people, placeholder vault). With CheckSummary it makes *Guard a
+// summarize.Guard.
+func (g *Guard) Begin(ctx context.Context, t *ticketsum.Ticket) context.Context {
+	return WithSession(ctx, g.NewSession(t))
+}
+
+// CheckSummary checks a finished summary as model output with the session in
+// ctx (or a new one for t) and scrubs what remains into neutral words ("the
+// customer", "an email address"). It returns the text to keep, the flags to
+// record, and EFORBIDDEN when the output policy blocks the summary.
+func (g *Guard) CheckSummary(ctx context.Context, t *ticketsum.Ticket, text string) (string, []string, error) {
+	s := SessionFrom(ctx)
+	if s == nil {
+		s = g.NewSession(t)
+	}
+	res, err := g.CheckOutput(ctx, s, text)
+	if err != nil {
+		var flags []string
+		if res != nil {
+			flags = res.Flags
+		}
+		return "", flags, err
+	}
+	scrubbed, _ := g.Scrub(s, res.Text)
+	return scrubbed, res.Flags, nil
+}
+
+// Middleware returns the gateway wrapper that guards every model call: the
+// user messages are checked as input (the system prompt, which the
+// application writes, is not) and the answer as output, with the session in
+// the call's context (a fresh one per call when there is none). The model
+// sees the masked messages; the caller gets the checked answer and the
+// flags of both sides in ModelResponse.Flags. A block returns EFORBIDDEN
+// before the model is called (input) or instead of its answer (output).
+//
+// The rendered prompt fences ticket text with its own tags; list them in
+// Config.TrustedTags so that they are not taken for delimiter spoofing.
+func (g *Guard) Middleware() func(ticketsum.Model) ticketsum.Model {
+	return func(next ticketsum.Model) ticketsum.Model { return &guardedModel{g: g, next: next} }
+}
+
+type guardedModel struct {
+	g    *Guard
+	next ticketsum.Model
+}
+
+var _ ticketsum.Model = (*guardedModel)(nil)
+
+func (m *guardedModel) Name() string { return m.next.Name() }
+
+func (m *guardedModel) Generate(ctx context.Context, req *ticketsum.ModelRequest) (*ticketsum.ModelResponse, error) {
+	s := SessionFrom(ctx)
+	if s == nil {
+		s = m.g.NewSession(nil)
+	}
+	masked := *req
+	masked.Messages = make([]ticketsum.ChatMessage, len(req.Messages))
+	var flags []string
+	for i, msg := range req.Messages {
+		masked.Messages[i] = msg
+		if msg.Role != ticketsum.ChatUser {
+			continue
+		}
+		res, err := m.g.CheckInput(ctx, s, msg.Content)
+		if err != nil {
+			return nil, fmt.Errorf("guard input of %s: %w", m.next.Name(), err)
+		}
+		masked.Messages[i].Content = res.Text
+		flags = append(flags, res.Flags...)
+	}
+	resp, err := m.next.Generate(ctx, &masked)
+	if err != nil {
+		return nil, err
+	}
+	out, err := m.g.CheckOutput(ctx, s, resp.Text)
+	if err != nil {
+		return nil, fmt.Errorf("guard output of %s: %w", resp.Model, err)
+	}
+	checked := *resp
+	checked.Text = out.Text
+	checked.Flags = append(append(append([]string(nil), resp.Flags...), flags...), out.Flags...)
+	checked.Flags = uniq(checked.Flags)
+	return &checked, nil
+}
+
+// RemoteFunc adapts a function to the Remote interface, e.g. a closure over
+// the Bedrock provider's ApplyGuardrail helper.
+type RemoteFunc func(ctx context.Context, source Source, text string) (*RemoteResult, error)
+
+// Apply calls f.
+func (f RemoteFunc) Apply(ctx context.Context, source Source, text string) (*RemoteResult, error) {
+	return f(ctx, source, text)
+}
