@@ -3,6 +3,7 @@ package review_test
 import (
 	"context"
 	"database/sql"
+	"sync"
 	"testing"
 	"time"
 
@@ -31,6 +32,7 @@ func TestSQLStore(t *testing.T) {
 			t.Run("ratings", func(t *testing.T) { testStoreRatings(t, st) })
 			t.Run("queue", func(t *testing.T) { testStoreQueue(t, st) })
 			t.Run("regenerate", func(t *testing.T) { testStoreRegenerate(t, st) })
+			t.Run("regenerate concurrently", func(t *testing.T) { testStoreRegenerateRace(t, st) })
 		})
 	}
 }
@@ -183,5 +185,34 @@ func testStoreRegenerate(t *testing.T, st *review.SQLStore) {
 	mustNoErr(t, st.ReleaseRegenerate(ctx, "S", t0, time.Time{}), "release first")
 	if ok, _, _ := st.TakeRegenerate(ctx, "S", t0.Add(time.Second), iv); !ok {
 		t.Error("take after releasing the first regeneration was refused")
+	}
+}
+
+// testStoreRegenerateRace checks that of many servers regenerating one
+// ticket at once exactly one wins, first time and later.
+func testStoreRegenerateRace(t *testing.T, st *review.SQLStore) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 25, 13, 0, 0, 0, time.UTC)
+	for round, now := range []time.Time{t0, t0.Add(10 * time.Minute)} {
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		wins := 0
+		for range 8 {
+			wg.Go(func() {
+				ok, _, err := st.TakeRegenerate(ctx, "RACE", now, 5*time.Minute)
+				if err != nil {
+					t.Error(err)
+				}
+				if ok {
+					mu.Lock()
+					wins++
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		if wins != 1 {
+			t.Errorf("round %d: %d of 8 concurrent regenerations won, want exactly 1", round, wins)
+		}
 	}
 }
