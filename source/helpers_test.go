@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ticketsum/ticketsum/postgres"
@@ -103,6 +104,9 @@ func (e *env) open(tb testing.TB, cfg source.Config) *source.Source {
 	if cfg.Enqueue == nil {
 		cfg.Enqueue = e.jobs.enqueue
 	}
+	if cfg.SearchPath == "" {
+		cfg.SearchPath = e.team
+	}
 	s, err := source.Open(context.Background(), e.store, cfg)
 	if err != nil {
 		tb.Fatal(err)
@@ -111,27 +115,43 @@ func (e *env) open(tb testing.TB, cfg source.Config) *source.Source {
 	return s
 }
 
-// addTicket inserts a ticket with n messages updated at at.
+// addTicket inserts a ticket with n messages updated at at, in one
+// transaction, as a helpdesk application would.
 func (e *env) addTicket(tb testing.TB, id int, at time.Time, n int) {
 	tb.Helper()
 	ctx := context.Background()
-	if _, err := e.admin.Exec(ctx, `INSERT INTO tickets (id, subject, product, requester_name, requester_email, updated_at)
+	err := pgx.BeginFunc(ctx, e.admin, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO tickets (id, subject, product, requester_name, requester_email, updated_at)
 		VALUES ($1, $2, 'billing', 'Jane Roe', 'jane@example.com', $3)`, id, fmt.Sprintf("Refund %d", id), at); err != nil {
+			return err
+		}
+		for i := range n {
+			if err := insertMessage(ctx, tx, id, at, i); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
 		tb.Fatal(err)
-	}
-	for i := range n {
-		e.addMessage(tb, id, at, i)
 	}
 }
 
 // addMessage adds message i to a ticket without touching updated_at.
 func (e *env) addMessage(tb testing.TB, id int, at time.Time, i int) {
 	tb.Helper()
-	kind := []string{"end_user", "staff", "note"}[i%3]
-	if _, err := e.admin.Exec(context.Background(), `INSERT INTO messages (ticket_id, kind, author, sent_at, content) VALUES ($1, $2, $3, $4, $5)`,
-		id, kind, "Author "+kind, at.Add(time.Duration(i)*time.Minute), fmt.Sprintf("Message %d of ticket %d about a refund.", i, id)); err != nil {
+	if err := insertMessage(context.Background(), e.admin, id, at, i); err != nil {
 		tb.Fatal(err)
 	}
+}
+
+func insertMessage(ctx context.Context, q interface {
+	Exec(context.Context, string, ...any) (pgconn.CommandTag, error)
+}, id int, at time.Time, i int) error {
+	kind := []string{"end_user", "staff", "note"}[i%3]
+	_, err := q.Exec(ctx, `INSERT INTO messages (ticket_id, kind, author, sent_at, content) VALUES ($1, $2, $3, $4, $5)`,
+		id, kind, "Author "+kind, at.Add(time.Duration(i)*time.Minute), fmt.Sprintf("Message %d of ticket %d about a refund.", i, id))
+	return err
 }
 
 // touch sets a ticket's updated_at.

@@ -132,7 +132,7 @@ func (s *Source) check(ctx context.Context) error {
 			return err
 		}
 	} else {
-		if err := probe("thread query", "SELECT * FROM ("+s.q.thread+") AS q LIMIT 0", ""); err != nil {
+		if err := probe("thread query", "SELECT * FROM ("+s.q.thread+") AS q LIMIT 0", none); err != nil {
 			return err
 		}
 		if s.q.count != "" {

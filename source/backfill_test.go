@@ -1,0 +1,94 @@
+package source_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/source"
+)
+
+func TestBackfillResumesAndRestarts(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	const n = 25
+	e.addTicket(t, 1000, t0.Add(-48*time.Hour), 1) // before since: not copied
+	for id := 1; id <= n; id++ {
+		// Pairs share an updated-at, so ties fall across page boundaries.
+		e.addTicket(t, id, t0.Add(time.Duration(id/2)*time.Second), 2)
+	}
+	s := e.open(t, source.Config{BatchSize: 10})
+	since := t0.Add(-time.Hour)
+
+	// The first run is interrupted after its first page.
+	ctx, cancel := context.WithCancel(context.Background())
+	var pages []source.Progress
+	_, err := s.Backfill(ctx, source.BackfillOptions{Since: since, Progress: func(p source.Progress) {
+		pages = append(pages, p)
+		cancel()
+	}})
+	if err == nil || !errors.Is(err, context.Canceled) && ticketsum.ErrorCodeOf(err) != ticketsum.EUNAVAILABLE {
+		t.Fatalf("interrupted backfill: err = %v", err)
+	}
+	if len(pages) != 1 || pages[0].Done != 10 || pages[0].Total != n {
+		t.Fatalf("progress of the first run = %+v, want one page of 10 of %d", pages, n)
+	}
+
+	// The second run continues where it stopped.
+	p, err := s.Backfill(context.Background(), source.BackfillOptions{Since: since})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Resumed || !p.Finished || p.Done != n || p.Seen > n-10 {
+		t.Errorf("resumed backfill = %+v, want resumed, finished, %d done, at most %d seen", p, n, n-10)
+	}
+	count := map[string]int{}
+	for _, j := range e.recorded(t) {
+		count[j.TicketID]++
+	}
+	if len(count) != n || count["1000"] != 0 {
+		t.Errorf("jobs for %d tickets (ticket 1000: %d), want %d and none for the old ticket", len(count), count["1000"], n)
+	}
+	for id, c := range count {
+		if c != 1 {
+			t.Errorf("ticket %s has %d jobs, want 1", id, c)
+		}
+	}
+
+	// Another since is refused while a cursor is saved; restart starts over
+	// and finds nothing changed.
+	if _, err := s.Backfill(context.Background(), source.BackfillOptions{Since: since.Add(-time.Hour)}); ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID {
+		t.Errorf("backfill with another since: err = %v, want invalid", err)
+	}
+	p, err = s.Backfill(context.Background(), source.BackfillOptions{Since: since.Add(-72 * time.Hour), Restart: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Resumed || p.Seen != n+1 || p.Queued != 1 || p.Unchanged != n {
+		t.Errorf("restarted backfill = %+v, want %d seen, only the old ticket queued", p, n+1)
+	}
+}
+
+func TestBackfillRefusesAConcurrentRun(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	for id := 1; id <= 3; id++ {
+		e.addTicket(t, id, t0, 1)
+	}
+	s := e.open(t, source.Config{BatchSize: 1})
+	other := e.open(t, source.Config{BatchSize: 1})
+	var inner error
+	_, err := s.Backfill(context.Background(), source.BackfillOptions{Since: t0.Add(-time.Hour), Progress: func(source.Progress) {
+		if inner == nil {
+			_, inner = other.Backfill(context.Background(), source.BackfillOptions{Since: t0.Add(-time.Hour)})
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ticketsum.ErrorCodeOf(inner) != ticketsum.ECONFLICT {
+		t.Errorf("second backfill while one runs: err = %v, want conflict", inner)
+	}
+}
