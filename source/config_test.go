@@ -26,7 +26,9 @@ func TestOpenRejectsBadConfig(t *testing.T) {
 		{"bad role", func(c *source.Config) { c.Messages.Roles = map[string]string{"x": "boss"} }, "customer, agent or internal"},
 		{"both modes", func(c *source.Config) { c.ThreadQuery = "SELECT 1" }, "not both"},
 		{"write-back not update", func(c *source.Config) { c.WriteBack = "DELETE FROM tickets WHERE id = $1" }, "write_back must start with UPDATE"},
-		{"two statements", func(c *source.Config) { c.WriteBack = "UPDATE tickets SET ai_summary = $2 WHERE id = $1; DROP TABLE tickets" }, "single statement"},
+		{"two statements", func(c *source.Config) {
+			c.WriteBack = "UPDATE tickets SET ai_summary = $2 WHERE id = $1; DROP TABLE tickets"
+		}, "single statement"},
 		{"bad channel", func(c *source.Config) { c.Channel = "Bad-Channel" }, "channel"},
 		{"batch too big", func(c *source.Config) { c.BatchSize = 1 << 30 }, "batch_size"},
 		{"missing column", func(c *source.Config) { c.Tickets.Subject = "title" }, "does not match the database"},
