@@ -127,18 +127,19 @@ func (s *Service) readCSV(ctx context.Context, r io.Reader) ([]*Rating, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			// FieldPos is only valid for a record that was returned.
 			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.Line
+			if !errors.As(err, &pe) {
+				return nil, ticketsum.Errorf(ticketsum.EINVALID, "the CSV cannot be read: %w", err)
 			}
-			bad = append(bad, RowError{Line: line, Message: "not valid CSV"})
-			if pe == nil || len(bad) > 1000 {
+			bad = append(bad, RowError{Line: pe.Line, Message: "not valid CSV: " + pe.Err.Error()})
+			if len(bad) > 1000 {
 				break
 			}
 			continue
 		}
+		line, _ := cr.FieldPos(0)
 		if len(out)+len(bad) >= MaxImportRows {
 			return nil, ticketsum.Errorf(ticketsum.EINVALID, "the CSV has more than %d rows", MaxImportRows)
 		}
