@@ -60,35 +60,37 @@ func BenchmarkQuotaUtilisationBedrock(b *testing.B) {
 		b.ReportMetric(perCall, "tokens/call")
 	}
 
-	b.Run("gateway", func(b *testing.B) {
-		for b.Loop() {
-			srv := newServer(b)
-			awsCfg := srv.AWSConfig()
-			model, err := bedrock.New(context.Background(), bedrock.Config{ModelID: modelID, AWS: &awsCfg, Logger: nopLogger()})
-			if err != nil {
-				b.Fatal(err)
+	for _, burst := range []time.Duration{5 * time.Second, time.Second} {
+		b.Run("gateway/burst="+burst.String(), func(b *testing.B) {
+			for b.Loop() {
+				srv := newServer(b)
+				awsCfg := srv.AWSConfig()
+				model, err := bedrock.New(context.Background(), bedrock.Config{ModelID: modelID, AWS: &awsCfg, Logger: nopLogger()})
+				if err != nil {
+					b.Fatal(err)
+				}
+				clock := newScaledClock(scale)
+				g, err := gateway.New(gateway.Config{
+					Clock: clock, Sleep: clock.Sleep, MaxAttempts: 10, MaxElapsed: 10 * time.Minute,
+					Limits: map[string]gateway.Limits{model.Name(): {RequestsPerMinute: rpm, TokensPerMinute: tpm, MaxConcurrency: 64, Burst: burst}},
+				}, model)
+				if err != nil {
+					b.Fatal(err)
+				}
+				m, _ := g.Model(model.Name())
+				req := &ticketsum.ModelRequest{
+					System:    "Summarise the ticket.",
+					Messages:  []ticketsum.ChatMessage{{Role: ticketsum.ChatUser, Content: ticket}},
+					MaxTokens: 300,
+				}
+				failed, took := drain(tickets, 256, clock, func(ctx context.Context) error {
+					_, err := m.Generate(ctx, req)
+					return err
+				})
+				report(b, srv, failed, took)
 			}
-			clock := newScaledClock(scale)
-			g, err := gateway.New(gateway.Config{
-				Clock: clock, Sleep: clock.Sleep, MaxAttempts: 10, MaxElapsed: 10 * time.Minute,
-				Limits: map[string]gateway.Limits{model.Name(): {RequestsPerMinute: rpm, TokensPerMinute: tpm, MaxConcurrency: 64}},
-			}, model)
-			if err != nil {
-				b.Fatal(err)
-			}
-			m, _ := g.Model(model.Name())
-			req := &ticketsum.ModelRequest{
-				System:    "Summarise the ticket.",
-				Messages:  []ticketsum.ChatMessage{{Role: ticketsum.ChatUser, Content: ticket}},
-				MaxTokens: 300,
-			}
-			failed, took := drain(tickets, 256, clock, func(ctx context.Context) error {
-				_, err := m.Generate(ctx, req)
-				return err
-			})
-			report(b, srv, failed, took)
-		}
-	})
+		})
+	}
 	b.Run("sdk-default-retryer", func(b *testing.B) {
 		for b.Loop() {
 			srv := newServer(b)

@@ -21,8 +21,10 @@ type Limits struct {
 	// output weighted by the catalogue's output_quota_weight). Default 0: no
 	// cap.
 	TokensPerMinute int
-	// Burst is how much of a minute's quota may be spent at once. Default 5s
-	// (a twelfth of the per-minute quota, at least one request).
+	// Burst is how much of a minute's quota may be spent at once: the
+	// buckets hold Burst's worth of the per-minute rate (at least one
+	// request). Quotas enforced over a sliding minute throttle whatever a
+	// burst adds on top of the rate, so keep it short. Default 1s.
 	Burst time.Duration
 	// MaxConcurrency is the most calls in flight, and where the adaptive
 	// limit starts. Default 16.
@@ -139,7 +141,7 @@ func (l *Limits) fill(model string) error {
 		l.MinConcurrency < 0 || l.ThrottleWindow < 0 || l.ThrottleRate < 0 || l.ThrottleRate > 1 {
 		return ticketsum.Errorf(ticketsum.EINVALID, "gateway: limits for %s have a negative value or a throttle rate above 1", model)
 	}
-	l.Burst = or(l.Burst, 5*time.Second)
+	l.Burst = or(l.Burst, time.Second)
 	l.MaxConcurrency = or(l.MaxConcurrency, 16)
 	l.MinConcurrency = or(l.MinConcurrency, 1)
 	l.ThrottleWindow = or(l.ThrottleWindow, 20)

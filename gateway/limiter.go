@@ -88,11 +88,24 @@ func (g grant) settle(used int) {
 	if g.q == nil || g.q.tokens == nil {
 		return
 	}
-	if d := g.tokens - used; d != 0 {
-		// ReserveN with a negative count returns tokens to the bucket (the
-		// bucket caps them at its burst); a positive one takes the overrun
-		// as debt without waiting. TestTokensPerMinute pins this behaviour.
-		g.q.tokens.ReserveN(g.q.clock.Now(), -d)
+	g.q.adjust(used - g.tokens)
+}
+
+// adjust takes d more tokens from the bucket (as debt, without waiting), or
+// gives -d back. ReserveN with a negative count returns tokens (the bucket
+// caps them at its burst); a positive count above the burst is refused by
+// the limiter, so debt is taken a burst at a time. TestTokensPerMinute pins
+// this behaviour.
+func (q *quota) adjust(d int) {
+	now := q.clock.Now()
+	if d < 0 {
+		q.tokens.ReserveN(now, d)
+		return
+	}
+	for d > 0 {
+		k := min(d, q.burst)
+		q.tokens.ReserveN(now, k)
+		d -= k
 	}
 }
 
@@ -107,6 +120,6 @@ func (g grant) refund() {
 		g.q.requests.ReserveN(now, -1)
 	}
 	if g.q.tokens != nil && g.tokens > 0 {
-		g.q.tokens.ReserveN(now, -g.tokens)
+		g.q.adjust(-g.tokens)
 	}
 }
