@@ -31,9 +31,18 @@
 //	Inner[0]( Inner[1]( ... pricing( provider ) ) )
 //
 // Outer wrappers run once per logical call and see the final answer with its
-// cost and the model that answered. Put them in this order: access check
-// (principal, model allow-list), budget (reserve Estimate, settle CostUSD),
-// input redaction, input guard, output guard, audit record. Inner wrappers
-// run once per provider attempt, failed ones included, and see the priced
-// provider answer: put the encrypted invocation log there.
+// cost and the model that answered; Inner wrappers run once per provider
+// attempt, failed ones and fallbacks included, and see the priced provider
+// answer. The wiring used by cmd/ticketsum (docs/governance.md), outermost
+// first:
+//
+//	Outer: audit trail (records denied calls too), access (principal,
+//	       allow-list, RPM, budget reserve and settle), guard (redact input,
+//	       guard input and output)
+//	Inner: access authorisation of the model really called, encrypted
+//	       invocation log of the attempt
+//
+// A fallback refused by an Inner wrapper (EFORBIDDEN) or by its provider
+// (EINVALID, e.g. a context too long for a smaller model) is skipped, and
+// the call keeps the requested model's retryable code.
 package gateway
