@@ -168,16 +168,19 @@ func finetuneRecord(ctx context.Context, cfg FinetuneConfig, it *QueueItem) (*Fi
 // subject and product line, then each message as "[role] body". Authors
 // and the customer's contact fields are left out.
 func Transcript(t *ticketsum.Ticket) string {
-	var b strings.Builder
-	b.WriteString("Summarise this support ticket.\n\n")
+	parts := []string{"Summarise this support ticket."}
+	var head []string
 	if t.Subject != "" {
-		fmt.Fprintf(&b, "Subject: %s\n", t.Subject)
+		head = append(head, "Subject: "+t.Subject)
 	}
 	if t.ProductLine != "" {
-		fmt.Fprintf(&b, "Product line: %s\n", t.ProductLine)
+		head = append(head, "Product line: "+t.ProductLine)
+	}
+	if len(head) > 0 {
+		parts = append(parts, strings.Join(head, "\n"))
 	}
 	for _, m := range t.Messages {
-		fmt.Fprintf(&b, "\n[%s] %s\n", m.Role, strings.TrimSpace(m.Body))
+		parts = append(parts, fmt.Sprintf("[%s] %s", m.Role, strings.TrimSpace(m.Body)))
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return strings.Join(parts, "\n\n")
 }
