@@ -40,6 +40,8 @@ type Config struct {
 	// Catalogue is a model catalogue file (YAML) applied over the embedded
 	// one, to add models or correct prices. Default none.
 	Catalogue string `yaml:"catalogue"`
+	// Source maps the team's own Postgres tables (see cmd_watch.go).
+	Source SourceConfig `yaml:"source"`
 }
 
 // PromptConfig selects the prompt template of LLM summaries.

@@ -52,12 +52,15 @@ type command struct {
 // commands lists every subcommand by name.
 func commands() map[string]command {
 	return map[string]command{
-		"summarize": {"print the summary of each ticket in FILE (or stdin)", runSummarize},
-		"import":    {"store tickets from FILE and queue new or changed threads", runImport},
-		"worker":    {"run the summarisation queue until interrupted", runWorker},
-		"serve":     {"run the worker and the web UI and API", runServe},
-		"eval":      {"score models on a dataset with ROUGE and other metrics", runEval},
-		"config":    {"config init: write a commented example config file", runConfig},
+		"summarize":       {"print the summary of each ticket in FILE (or stdin)", runSummarize},
+		"import":          {"store tickets from FILE and queue new or changed threads", runImport},
+		"worker":          {"run the summarisation queue until interrupted", runWorker},
+		"serve":           {"run the worker and the web UI and API", runServe},
+		"eval":            {"score models on a dataset with ROUGE and other metrics", runEval},
+		"config":          {"config init: write a commented example config file", runConfig},
+		"watch":           {"copy new and changed tickets from the team's Postgres tables and queue them", runWatch},
+		"backfill":        {"backfill --since DATE: copy and queue the team's tickets updated since DATE", runBackfill},
+		"install-trigger": {"install (or --uninstall) the NOTIFY trigger that wakes watch on changes", runInstallTrigger},
 	}
 }
 
