@@ -57,7 +57,7 @@ func (h *Handler) withKey(shape errorShape, next func(http.ResponseWriter, *http
 			return
 		}
 		if r.ContentLength > h.cfg.MaxBodyBytes {
-			h.fail(w, r, shape, c, ticketsum.Errorf(ticketsum.EINVALID, "request body is %d bytes, above the limit of %d", r.ContentLength, h.cfg.MaxBodyBytes))
+			h.fail(w, r, shape, c, ticketsum.Errorf(ticketsum.EINVALID, "request body is %d bytes, above the limit of %d bytes", r.ContentLength, h.cfg.MaxBodyBytes))
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, h.cfg.MaxBodyBytes)
