@@ -20,10 +20,12 @@ type backend struct {
 // nil for an insert-only queue.
 func (w *wiring) openBackend(ctx context.Context, handler queue.Handler) (*backend, error) {
 	qcfg := queue.Config{
-		Handler:   handler,
-		Workers:   w.cfg.Worker.Concurrency,
-		SnoozeFor: w.cfg.Worker.ThrottleSnooze,
-		Logger:    w.queueLogger(),
+		Handler:     handler,
+		Workers:     w.cfg.Worker.Concurrency,
+		SnoozeFor:   w.cfg.Worker.ThrottleSnooze,
+		JobTimeout:  w.cfg.Worker.JobTimeout,
+		RescueAfter: w.cfg.Worker.RescueAfter,
+		Logger:      w.queueLogger(),
 	}
 	if strings.HasPrefix(w.cfg.DB, "postgres://") || strings.HasPrefix(w.cfg.DB, "postgresql://") {
 		return w.openPostgres(ctx, qcfg)

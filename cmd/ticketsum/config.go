@@ -37,6 +37,9 @@ type Config struct {
 	OpenAI OpenAIConfig           `yaml:"openai"`
 	AWS    AWSConfig              `yaml:"aws"`
 	Prompt PromptConfig           `yaml:"prompt"`
+	// Governance configures the guard, access control, invocation log and
+	// audit trail around every model call.
+	Governance GovernanceConfig `yaml:"governance"`
 	// Catalogue is a model catalogue file (YAML) applied over the embedded
 	// one, to add models or correct prices. Default none.
 	Catalogue string `yaml:"catalogue"`
@@ -68,6 +71,12 @@ type WorkerConfig struct {
 	Concurrency int `yaml:"concurrency"`
 	// ThrottleSnooze is how long a throttled job waits (default 30s).
 	ThrottleSnooze time.Duration `yaml:"throttle_snooze"`
+	// JobTimeout cancels a summary that runs longer (default 5m).
+	JobTimeout time.Duration `yaml:"job_timeout"`
+	// RescueAfter is how long a job may stay running before it is taken to
+	// be lost with a killed worker and run again; at least JobTimeout
+	// (default JobTimeout + 1m).
+	RescueAfter time.Duration `yaml:"rescue_after"`
 }
 
 // ModelConfig holds the settings of one model.

@@ -2,18 +2,281 @@ package main
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx" for the governance tables on Postgres
+	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/access"
+	"github.com/ticketsum/ticketsum/audit"
 	"github.com/ticketsum/ticketsum/gateway"
+	"github.com/ticketsum/ticketsum/guard"
 	"github.com/ticketsum/ticketsum/prompt"
+	_ "modernc.org/sqlite" // database/sql driver "sqlite"
 )
 
-// governance returns the gateway's outer and inner wrappers.
-func (w *wiring) governance(ctx context.Context) (outer, inner []gateway.Middleware) {
-	return nil, nil
+// GovernanceConfig configures the governance wrappers every model call
+// passes through: the guard, access control and budgets, the encrypted
+// invocation log and the audit trail.
+type GovernanceConfig struct {
+	// LogDir holds the encrypted invocation log (default "ticketsum-logs").
+	LogDir string `yaml:"log_dir"`
+	// LogKeyFile is the local key that wraps the log's data keys (default
+	// <log_dir>/log.key, created 0600 on first use). Ignored with KMSKeyID.
+	LogKeyFile string `yaml:"log_key_file"`
+	// KMSKeyID wraps the log's data keys with AWS KMS instead of a key file.
+	KMSKeyID string `yaml:"kms_key_id"`
+	// S3Bucket writes the invocation log to S3 instead of LogDir.
+	S3Bucket string `yaml:"s3_bucket"`
+	// S3Prefix is the key prefix in S3Bucket (default "invocation-logs/").
+	S3Prefix string `yaml:"s3_prefix"`
+	// SigningKeyFile is the Ed25519 key that signs the audit trail's digests
+	// (default ticketsum-audit.key, created 0600 on first use).
+	SigningKeyFile string `yaml:"signing_key_file"`
+	// OmitBodies logs tokens, cost and outcome but no prompt or answer text.
+	OmitBodies bool `yaml:"omit_bodies"`
+	// WorkerMonthlyBudgetUSD is the budget of the worker's principal when it
+	// is first created (default 100). Change it later with
+	// `ticketsum principals put`.
+	WorkerMonthlyBudgetUSD float64 `yaml:"worker_monthly_budget_usd"`
+	// PhoneRegion is the default region for phone numbers without a country
+	// code (default "US").
+	PhoneRegion string `yaml:"phone_region"`
 }
 
-// piiChecker returns the guard's PII check for prompt output checks.
-func (w *wiring) piiChecker() prompt.PIIChecker { return nil }
+func (g *GovernanceConfig) fill() {
+	if g.LogDir == "" {
+		g.LogDir = "ticketsum-logs"
+	}
+	if g.LogKeyFile == "" {
+		g.LogKeyFile = filepath.Join(g.LogDir, "log.key")
+	}
+	if g.SigningKeyFile == "" {
+		g.SigningKeyFile = "ticketsum-audit.key"
+	}
+	if g.WorkerMonthlyBudgetUSD == 0 {
+		g.WorkerMonthlyBudgetUSD = 100
+	}
+	g.PhoneRegion = g.phoneRegion()
+}
+
+// phoneRegion returns the default phone region (default "US").
+func (g GovernanceConfig) phoneRegion() string {
+	if g.PhoneRegion == "" {
+		return "US"
+	}
+	return g.PhoneRegion
+}
+
+// governance holds the open governance components.
+type governance struct {
+	guard  *guard.Guard
+	access *access.Service
+	trail  *audit.Trail
+	sink   audit.Sink
+}
+
+// governanceDB opens the database that holds the access_ and audit_
+// tables: the configured store's database, on a pool of its own.
+func (w *wiring) governanceDB() (*sql.DB, access.Dialect, error) {
+	if isPostgres(w.cfg.DB) {
+		u, err := url.Parse(w.cfg.DB)
+		if err != nil {
+			return nil, "", ticketsum.Errorf(ticketsum.EINVALID, "db: not a valid URL")
+		}
+		q := u.Query()
+		if q.Get("search_path") == "" {
+			q.Set("search_path", "ticketsum")
+		}
+		u.RawQuery = q.Encode()
+		db, err := sql.Open("pgx", u.String())
+		if err != nil {
+			return nil, "", fmt.Errorf("open governance database: %w", err)
+		}
+		db.SetMaxOpenConns(4)
+		return db, access.Postgres, nil
+	}
+	db, err := sql.Open("sqlite", "file:"+w.cfg.DB+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
+	if err != nil {
+		return nil, "", fmt.Errorf("open governance database: %w", err)
+	}
+	db.SetMaxOpenConns(1)
+	return db, access.SQLite, nil
+}
+
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// governance opens the guard, access control, invocation log and audit
+// trail once.
+func (w *wiring) governance(ctx context.Context) (*governance, error) {
+	if w.gov != nil {
+		return w.gov, nil
+	}
+	gc := w.cfg.Governance
+	gc.fill()
+	g, err := guard.New(guard.Config{PhoneRegion: gc.PhoneRegion, Logger: w.logger})
+	if err != nil {
+		return nil, err
+	}
+	db, dialect, err := w.governanceDB()
+	if err != nil {
+		return nil, err
+	}
+	w.closers = append(w.closers, db.Close)
+	trail, err := audit.NewTrail(audit.TrailConfig{DB: db, Dialect: audit.Dialect(dialect), SigningKeyFile: gc.SigningKeyFile, Logger: w.logger})
+	if err != nil {
+		return nil, err
+	}
+	if err := trail.Migrate(ctx); err != nil {
+		return nil, fmt.Errorf("migrate audit trail: %w", err)
+	}
+	store, err := access.NewSQLStore(db, dialect)
+	if err != nil {
+		return nil, err
+	}
+	if err := store.Migrate(ctx); err != nil {
+		return nil, fmt.Errorf("migrate access tables: %w", err)
+	}
+	svc, err := access.NewService(access.Config{Store: store, Recorder: trail, Logger: w.logger})
+	if err != nil {
+		return nil, err
+	}
+	w.gov = &governance{guard: g, access: svc, trail: trail}
+	return w.gov, nil
+}
+
+// invocationSink opens the encrypted invocation log: S3 or a local
+// directory, with data keys wrapped by KMS or a local key file.
+func (w *wiring) invocationSink(ctx context.Context) (audit.Sink, error) {
+	gc := w.cfg.Governance
+	gc.fill()
+	wrapper, err := w.keyWrapper(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if gc.S3Bucket != "" {
+		awsCfg, err := w.awsConfig(ctx)
+		if err != nil {
+			return nil, err
+		}
+		sink, err := audit.NewS3Sink(audit.S3SinkConfig{Client: s3.NewFromConfig(*awsCfg), Bucket: gc.S3Bucket, Prefix: gc.S3Prefix, Wrapper: wrapper, Logger: w.logger})
+		if err != nil {
+			return nil, err
+		}
+		runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		go sink.Run(runCtx)
+		w.closers = append(w.closers, func() error {
+			cancel()
+			sctx, done := context.WithTimeout(context.Background(), 30*time.Second)
+			defer done()
+			return sink.Close(sctx)
+		})
+		return sink, nil
+	}
+	sink, err := audit.NewFileSink(audit.FileSinkConfig{Dir: gc.LogDir, Wrapper: wrapper, Logger: w.logger})
+	if err != nil {
+		return nil, err
+	}
+	w.closers = append(w.closers, func() error { return sink.Close(context.Background()) })
+	return sink, nil
+}
+
+// keyWrapper returns what wraps the invocation log's data keys: AWS KMS
+// when a key id is configured, else the local key file.
+func (w *wiring) keyWrapper(ctx context.Context) (audit.KeyWrapper, error) {
+	gc := w.cfg.Governance
+	gc.fill()
+	if gc.KMSKeyID != "" {
+		awsCfg, err := w.awsConfig(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return audit.NewKMSKeyWrapper(kms.NewFromConfig(*awsCfg), gc.KMSKeyID)
+	}
+	if err := os.MkdirAll(filepath.Dir(gc.LogKeyFile), 0o700); err != nil {
+		return nil, fmt.Errorf("create log key directory: %w", err)
+	}
+	return audit.NewLocalKeyWrapper(gc.LogKeyFile)
+}
+
+// middlewares returns the gateway's outer and inner wrappers, in the one
+// order every call takes:
+//
+//	outer: audit trail -> access (allow-list, approved model, budget) -> guard (redact input, check output)
+//	inner (per attempt, fallbacks included): access authorisation -> encrypted invocation log
+func (w *wiring) middlewares(ctx context.Context) (outer, inner []gateway.Middleware, err error) {
+	gov, err := w.governance(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	sink, err := w.invocationSink(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	cat, err := w.catalogue()
+	if err != nil {
+		return nil, nil, err
+	}
+	trailMW, err := audit.Middleware(audit.MiddlewareConfig{Trail: gov.trail, Logger: w.logger})
+	if err != nil {
+		return nil, nil, err
+	}
+	gc := w.cfg.Governance
+	logMW, err := audit.Middleware(audit.MiddlewareConfig{Log: sink, OmitBodies: gc.OmitBodies, Logger: w.logger})
+	if err != nil {
+		return nil, nil, err
+	}
+	estimate := func(model string, req *ticketsum.ModelRequest) (float64, error) {
+		maxOut := req.MaxTokens
+		if maxOut == 0 {
+			maxOut = 512
+		}
+		return cat.Estimate(model, gateway.EstimateTokens(req), maxOut)
+	}
+	outer = []gateway.Middleware{trailMW, access.Middleware(gov.access, estimate), guardMiddleware(gov.guard)}
+	inner = []gateway.Middleware{access.AuthorizeMiddleware(gov.access), logMW}
+	return outer, inner, nil
+}
+
+// ensureWorkerPrincipal creates the worker's principal on first start,
+// allowed to call the configured model and its fallbacks.
+func (w *wiring) ensureWorkerPrincipal(ctx context.Context) error {
+	gov, err := w.governance(ctx)
+	if err != nil {
+		return err
+	}
+	gc := w.cfg.Governance
+	gc.fill()
+	models := append([]string{w.cfg.Model}, w.cfg.modelConfig(w.cfg.Model).Fallback...)
+	_, err = gov.access.EnsurePrincipal(ctx, "system", &access.Principal{
+		Name: access.WorkerPrincipal, UseCases: []string{"summarize"}, Models: models, MonthlyBudgetUSD: gc.WorkerMonthlyBudgetUSD,
+	})
+	return err
+}
+
+// piiChecker returns the guard's PII check for prompt output checks and eval.
+func (w *wiring) piiChecker() prompt.PIIChecker {
+	g, err := guard.New(guard.Config{PhoneRegion: w.cfg.Governance.phoneRegion()})
+	if err != nil {
+		return nil
+	}
+	return func(t *ticketsum.Ticket, text string) []string {
+		var types []string
+		for _, f := range g.Detect(g.NewSession(t), text) {
+			types = append(types, string(f.Type))
+		}
+		return types
+	}
+}
 
 // metrics returns the gateway's metrics sink.
 func (w *wiring) metrics() gateway.Metrics { return gateway.NopMetrics{} }

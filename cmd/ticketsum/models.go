@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/access"
 	"github.com/ticketsum/ticketsum/bedrock"
 	"github.com/ticketsum/ticketsum/builtin"
 	"github.com/ticketsum/ticketsum/cost"
@@ -134,7 +135,9 @@ func (w *wiring) gatewayFor(ctx context.Context, model string) (*gateway.Gateway
 			gc.Fallbacks[n] = mc.Fallback
 		}
 	}
-	gc.Outer, gc.Inner = w.governance(ctx)
+	if gc.Outer, gc.Inner, err = w.middlewares(ctx); err != nil {
+		return nil, err
+	}
 	g, err := gateway.New(gc, models...)
 	if err != nil {
 		return nil, err
@@ -183,6 +186,6 @@ func (w *wiring) summarizer(ctx context.Context, model, promptVersion string) (t
 	}
 	return summarize.NewLLM(summarize.LLMConfig{
 		Model: m, Prompt: tmpl, ContextWindow: window, MaxOutputTokens: w.cfg.modelConfig(model).MaxTokens,
-		Principal: workerPrincipal, Logger: w.logger,
+		Principal: access.WorkerPrincipal, Logger: w.logger,
 	})
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -30,9 +31,17 @@ func TestSummarizeBedrock(t *testing.T) {
 		},
 	})
 	setAWSEnv(t, srv)
+	cfg := tempConfig(t)
+	const model = "bedrock:us.anthropic.claude-3-5-haiku-20241022-v1:0"
+	r := run(t, context.Background(), goodTicket, "summarize", "--config", cfg, "--model", model)
+	if r.code != exitFailure || !strings.Contains(r.stderr, "not approved") {
+		t.Fatalf("a model nobody approved must be refused: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := run(t, context.Background(), "", "models", "approve", "--config", cfg, model); r.code != exitOK {
+		t.Fatalf("models approve: %+v", r)
+	}
 	for _, api := range []string{"converse", "invoke"} {
-		r := run(t, context.Background(), goodTicket, "summarize", "--json", "--api", api,
-			"--model", "bedrock:us.anthropic.claude-3-5-haiku-20241022-v1:0")
+		r := run(t, context.Background(), goodTicket, "summarize", "--config", cfg, "--json", "--api", api, "--model", model)
 		if r.code != exitOK {
 			t.Fatalf("%s: exit %d: %s", api, r.code, r.stderr)
 		}
@@ -56,8 +65,21 @@ func TestSummarizeBedrock(t *testing.T) {
 func TestSummarizeBedrockErrors(t *testing.T) {
 	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{DeniedModels: []string{"anthropic.claude-3-5-sonnet-20241022-v2:0"}})
 	setAWSEnv(t, srv)
-	r := run(t, context.Background(), goodTicket, "summarize", "--model", "bedrock:anthropic.claude-3-5-sonnet-20241022-v2:0")
+	cfg := tempConfig(t)
+	const model = "bedrock:anthropic.claude-3-5-sonnet-20241022-v2:0"
+	if r := run(t, context.Background(), "", "models", "approve", "--config", cfg, model); r.code != exitOK {
+		t.Fatalf("models approve: %+v", r)
+	}
+	r := run(t, context.Background(), goodTicket, "summarize", "--config", cfg, "--model", model)
 	if r.code != exitFailure || !strings.Contains(r.stderr, "model access") {
 		t.Fatalf("denied model: exit %d, stderr %q", r.code, r.stderr)
 	}
+}
+
+// tempConfig writes a config that keeps the store, the invocation log and
+// the audit keys in a temporary directory, and returns its path.
+func tempConfig(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	return writeFile(t, "ticketsum.yaml", fmt.Sprintf("db: %s/ticketsum.db\ngovernance:\n  log_dir: %s/logs\n  signing_key_file: %s/audit.key\n", dir, dir, dir))
 }

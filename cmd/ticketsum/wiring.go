@@ -7,8 +7,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/access"
 	"github.com/ticketsum/ticketsum/cost"
 	"github.com/ticketsum/ticketsum/gateway"
+	"github.com/ticketsum/ticketsum/guard"
 	"github.com/ticketsum/ticketsum/summarize"
 )
 
@@ -22,6 +24,7 @@ type wiring struct {
 	cat      *cost.Catalogue
 	aws      *aws.Config
 	gateways map[string]*gateway.Gateway
+	gov      *governance
 	// proc is the pipeline the queue's workers run, set by startWorker.
 	proc *summarize.Pipeline
 }
@@ -64,8 +67,22 @@ func (w *wiring) pipeline(ctx context.Context, model string, store ticketsum.Sto
 	if err != nil {
 		return nil, err
 	}
-	return summarize.New(summarize.Config{Summarizer: s, Store: store, Model: model, Logger: w.logger})
+	cfg := summarize.Config{Summarizer: s, Store: store, Model: model, Principal: access.WorkerPrincipal, Logger: w.logger}
+	if model != "builtin" {
+		gov, err := w.governance(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if err := w.ensureWorkerPrincipal(ctx); err != nil {
+			return nil, err
+		}
+		cfg.Guard = ticketGuard{gov.guard}
+	} else {
+		g, err := guard.New(guard.Config{PhoneRegion: w.cfg.Governance.phoneRegion()})
+		if err != nil {
+			return nil, err
+		}
+		cfg.Guard = ticketGuard{g}
+	}
+	return summarize.New(cfg)
 }
-
-// workerPrincipal is the principal the summarisation worker runs as.
-const workerPrincipal = "ticketsum-worker"
