@@ -39,6 +39,10 @@ type Config struct {
 	Model string
 	// Principal is recorded on every summary (default "ticketsum-worker").
 	Principal string
+	// OnSaved is called after Process stores a new summary (not when the
+	// same summary was already stored), e.g. to sample it for review.
+	// Default none.
+	OnSaved func(ctx context.Context, s *ticketsum.Summary)
 	// Clock stamps summaries (default the system clock).
 	Clock ticketsum.Clock
 	// Logger receives one line per summary, never ticket text (default
@@ -141,11 +145,31 @@ func (p *Pipeline) Process(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("save summary of ticket %s: %w", id, err)
 	}
+	if created && p.cfg.OnSaved != nil {
+		p.cfg.OnSaved(ctx, s)
+	}
 	p.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "summary saved", slog.String("ticket_id", id),
 		slog.String("model", s.Model), slog.String("status", string(s.Status)), slog.Bool("created", created),
 		slog.Int("input_tokens", s.Usage.InputTokens), slog.Int("output_tokens", s.Usage.OutputTokens),
 		slog.Float64("cost_usd", s.CostUSD), slog.Duration("latency", s.Latency))
 	return nil
+}
+
+// Regenerate summarises the ticket again now, unless its current summary is
+// already for its thread, the configured model and prompt (ECONFLICT: a new
+// one would be the same summary).
+func (p *Pipeline) Regenerate(ctx context.Context, id string) error {
+	if p.cfg.Store == nil {
+		return ticketsum.Errorf(ticketsum.EINVALID, "summarize: no store configured")
+	}
+	t, err := p.cfg.Store.FindTicket(ctx, id)
+	if err != nil {
+		return fmt.Errorf("load ticket %s: %w", id, err)
+	}
+	if p.upToDate(ctx, t) {
+		return ticketsum.Errorf(ticketsum.ECONFLICT, "the summary of ticket %s is already current for its thread and model %s", id, p.cfg.Model)
+	}
+	return p.Process(ctx, id)
 }
 
 // upToDate reports whether t's current summary is for its thread and was

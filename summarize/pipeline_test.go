@@ -182,7 +182,9 @@ func TestPipelineProcessSkipsUpToDate(t *testing.T) {
 	store := &memStore{tickets: map[string]*ticketsum.Ticket{}}
 	tk := mustTicket(t)
 	store.UpsertTicket(ctx, tk)
-	p, err := summarize.New(summarize.Config{Store: store, Model: "fake", Summarizer: &fakeSummarizer{text: "Fixed.", status: ticketsum.StatusResolved}})
+	var onSaved int
+	p, err := summarize.New(summarize.Config{Store: store, Model: "fake", Summarizer: &fakeSummarizer{text: "Fixed.", status: ticketsum.StatusResolved},
+		OnSaved: func(context.Context, *ticketsum.Summary) { onSaved++ }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,8 +193,11 @@ func TestPipelineProcessSkipsUpToDate(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if len(store.saved) != 1 {
-		t.Fatalf("same thread summarised %d times, want once", len(store.saved))
+	if len(store.saved) != 1 || onSaved != 1 {
+		t.Fatalf("same thread summarised %d times (OnSaved %d), want once", len(store.saved), onSaved)
+	}
+	if err := p.Regenerate(ctx, "T-1"); ticketsum.ErrorCodeOf(err) != ticketsum.ECONFLICT {
+		t.Fatalf("Regenerate of an up-to-date summary: %v, want conflict", err)
 	}
 	edited := mustTicket(t)
 	edited.Messages = append(edited.Messages, ticketsum.Message{Role: ticketsum.RoleAgent, Body: "Done."})
@@ -200,7 +205,7 @@ func TestPipelineProcessSkipsUpToDate(t *testing.T) {
 	if err := p.Process(ctx, "T-1"); err != nil {
 		t.Fatal(err)
 	}
-	if len(store.saved) != 2 || store.saved[1].ContentHash != edited.ContentHash() {
+	if len(store.saved) != 2 || store.saved[1].ContentHash != edited.ContentHash() || onSaved != 2 {
 		t.Fatalf("changed thread not summarised again: %d summaries", len(store.saved))
 	}
 }
