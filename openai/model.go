@@ -110,7 +110,7 @@ func (m *Model) Name() string { return "openai:" + m.cfg.Model }
 // or wrong key, EFORBIDDEN, ENOTFOUND for an unknown model or URL,
 // ETHROTTLED for 429, EQUOTA when the account's quota is spent, and
 // EUNAVAILABLE for 5xx, timeouts, unreachable servers and empty answers.
-func (m *Model) Generate(ctx context.Context, req *ModelRequest) (*ticketsum.ModelResponse, error) {
+func (m *Model) Generate(ctx context.Context, req *ticketsum.ModelRequest) (*ticketsum.ModelResponse, error) {
 	if req == nil || len(req.Messages) == 0 {
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "%s: request has no messages", m.Name())
 	}
@@ -148,10 +148,7 @@ func (m *Model) Generate(ctx context.Context, req *ModelRequest) (*ticketsum.Mod
 	}, nil
 }
 
-// ModelRequest is ticketsum.ModelRequest, named here for brevity.
-type ModelRequest = ticketsum.ModelRequest
-
-func (m *Model) params(req *ModelRequest) (oai.ChatCompletionNewParams, error) {
+func (m *Model) params(req *ticketsum.ModelRequest) (oai.ChatCompletionNewParams, error) {
 	msgs := make([]oai.ChatCompletionMessageParamUnion, 0, len(req.Messages)+1)
 	if req.System != "" {
 		msgs = append(msgs, oai.SystemMessage(req.System))
