@@ -15,8 +15,9 @@ type Chart struct {
 	Max    string
 	Bars   []Bar
 	Labels []AxisLabel
-	// Base is the y of the axis line.
-	Base int
+	// Base is the y of the axis line, LabelY the baseline of the day
+	// labels.
+	Base, LabelY int
 }
 
 // Bar is one bar; Tip is its tooltip text.
@@ -43,7 +44,7 @@ const (
 // dayChart draws one value per day, with a label on the first, middle and
 // last day.
 func dayChart(title string, days []DaySpend, value func(DaySpend) float64, format func(float64) string) Chart {
-	c := Chart{Title: title, Width: chartWidth, Height: chartHeight, Base: chartBase}
+	c := Chart{Title: title, Width: chartWidth, Height: chartHeight, Base: chartBase, LabelY: chartBase + 20}
 	top := 0.0
 	for _, d := range days {
 		top = math.Max(top, value(d))

@@ -49,6 +49,14 @@ type fixture struct {
 // MustFixture builds the fixture.
 func MustFixture(tb testing.TB) *fixture {
 	tb.Helper()
+	return MustFixtureWith(tb, nil, nil)
+}
+
+// MustFixtureWith builds the fixture with an admin recorder for the access
+// service and a wrapper put outside each governed model (the audit
+// middleware), either of which may be nil.
+func MustFixtureWith(tb testing.TB, rec access.AdminRecorder, outer func(ticketsum.Model) ticketsum.Model) *fixture {
+	tb.Helper()
 	ctx := context.Background()
 	db, err := sql.Open("sqlite", "file:"+filepath.Join(tb.TempDir(), "access.db")+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
 	if err != nil {
@@ -62,11 +70,11 @@ func MustFixture(tb testing.TB) *fixture {
 	if err := store.Migrate(ctx); err != nil {
 		tb.Fatal(err)
 	}
-	svc, err := access.NewService(access.Config{Store: store, Clock: fixedClock{testNow}})
+	svc, err := access.NewService(access.Config{Store: store, Clock: fixedClock{testNow}, Recorder: rec})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	past, err := access.NewService(access.Config{Store: store, Clock: fixedClock{testNow.AddDate(0, 0, -100)}})
+	past, err := access.NewService(access.Config{Store: store, Clock: fixedClock{testNow.AddDate(0, 0, -100)}, Recorder: rec})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -96,6 +104,9 @@ func MustFixture(tb testing.TB) *fixture {
 	for _, name := range []string{modelAllowed, modelUnapproved, modelOther} {
 		e := &echoModel{name: name, set: ms}
 		ms.m[name] = access.Middleware(svc, estimate)(e)
+		if outer != nil {
+			ms.m[name] = outer(ms.m[name])
+		}
 	}
 	return &fixture{svc: svc, models: ms, keys: keys}
 }
