@@ -16,7 +16,9 @@ const streetSuffixes = `graben|damm|ufer|steig|pfad|strasse|straße|str|gasse|we
 
 var (
 	// number [number] words street-type [number]
-	reAddrNumFirst = regexp.MustCompile(`\b\d{1,6}[A-Za-z]?(?:[ ,]{1,2}\d{1,6}[A-Za-z]?)?[ ,]{1,2}(?:[\p{L}][\p{L}.'’-]*[ ]{1,2}){0,4}(?i:` + streetWords + `)\b\.?(?:[ ]{1,2}\d{1,5}[A-Za-z]?\b\.?)?`)
+	// (capitalised words before any street type; lower-case ones only before
+	// an unambiguous type, so that "4 nights in a row" is no address)
+	reAddrNumFirst = regexp.MustCompile(`\b\d{1,6}[A-Za-z]?(?:[ ,]{1,2}\d{1,6}[A-Za-z]?)?[ ,]{1,2}(?:(?:[\p{Lu}\d][\p{L}\d.'’-]*[ ]{1,2}){1,4}(?i:` + streetWords + `)|(?:[\p{L}][\p{L}.'’-]*[ ]{1,2}){1,4}(?i:street|avenue|road|boulevard|drive|strasse|straße|calle|rue))\b\.?(?:[ ]{1,2}\d{1,5}[A-Za-z]?\b\.?)?`)
 	// street-type word, name, number; words that are also English ("via",
 	// "place") need a capitalised name after them
 	reAddrTypeFirst = regexp.MustCompile(`(?:(?i:\b(?:rue|rua|viale|calle|avenida|piazza|praça|praca|carrer|chemin|ulica|boulevard|bulevar)\b)\.?(?:[ ]{1,2}[\p{L}][\p{L}.'’-]*){1,5}|(?i:\b(?:via|av|place|plaza|ul|avenue)\b)\.?[ ]{1,2}\p{Lu}[\p{L}.'’-]*(?:[ ]{1,2}[\p{L}][\p{L}.'’-]*){0,4})[ ,]{1,2}\d{1,5}[A-Za-z]?\b\.?`)

@@ -216,6 +216,9 @@ func TestWordFilters(t *testing.T) {
 	if ticketsum.ErrorCodeOf(err) != ticketsum.EFORBIDDEN || strings.Contains(strings.ToLower(err.Error()), "falcon") {
 		t.Errorf("custom phrase: %v", err)
 	}
+	if res, _ := g.CheckInput(ctx, nil, "We parse the file; dass ist gut; a classic class."); len(res.Findings) != 0 {
+		t.Errorf("ordinary words flagged: %v", res.Findings)
+	}
 	off := MustGuard(t, Config{Profanity: ActionNone})
 	if res, _ := off.CheckInput(ctx, nil, "shit happens"); res.Text != "shit happens" {
 		t.Errorf("profanity off still masked: %q", res.Text)

@@ -63,7 +63,8 @@ func commonWord(w string) bool {
 	case "not", "is", "was", "the", "a", "an", "and", "or", "reset", "wrong", "incorrect", "invalid", "expired",
 		"changed", "correct", "required", "field", "manager", "policy", "please", "again", "still", "now", "for",
 		"to", "of", "on", "in", "with", "that", "this", "it", "working", "same", "different", "missing", "empty",
-		"blank", "forgotten", "forgot", "lost", "locked", "unknown", "none", "n/a", "***", "hidden", "redacted", "below", "above":
+		"blank", "forgotten", "forgot", "lost", "locked", "unknown", "none", "n/a", "***", "hidden", "redacted", "below", "above",
+		"set", "created", "updated", "active", "disabled", "enabled", "available", "taken", "visible", "shown", "displayed", "used", "mine", "yours", "also", "already":
 		return true
 	}
 	return false
@@ -100,6 +101,15 @@ var nameCues = []nameCue{
 	{words: []string{"wife"}}, {words: []string{"husband"}}, {words: []string{"partner"}}, {words: []string{"friend"}},
 	{words: []string{"colleague"}}, {words: []string{"coworker"}}, {words: []string{"boss"}}, {words: []string{"brother"}},
 	{words: []string{"sister"}}, {words: []string{"mother"}}, {words: []string{"father"}}, {words: []string{"mom"}}, {words: []string{"dad"}},
+}
+
+// titleCue reports whether w is a title written with a period ("Mr.").
+func titleCue(w string) bool {
+	switch w {
+	case "mr", "mrs", "ms", "dr", "prof", "mx":
+		return true
+	}
+	return false
 }
 
 // cuesByLast indexes nameCues by their last word.
@@ -157,11 +167,11 @@ func (lx *lexicon) detectNames(text string, toks []token, known map[string]bool)
 			c.take(i, c.extend(i), 0.65)
 		case c.isCap(i) && c.isInitial(i+1) && c.joined(i) && c.joined(i+1) && c.isCap(i+2):
 			c.take(i, c.extend(i), 0.75) // "Stefan M. Berg"
-		case c.isCap(i) && c.speakerLabel(i):
+		case c.isCap(i) && c.speakerLabel(i) && c.inLexicon(i):
 			c.take(i, i+1, 0.7)
-		case c.isCap(i) && c.nameLine(i):
+		case c.isCap(i) && c.nameLine(i) && (c.inLexicon(i) || c.inLexicon(i+1) || c.blockStart(i)):
 			c.take(i, c.extend(i), 0.6)
-		case c.isCap(i) && c.vocative(i):
+		case c.isCap(i) && c.vocative(i) && c.inLexicon(i):
 			c.take(i, i+1, 0.6)
 		case !toks[i].upper && toks[i].letters && len(toks[i].folded) >= 4 && lx.first[toks[i].folded] && !lx.ambiguous[toks[i].folded] && !lx.stop[toks[i].folded]:
 			c.take(i, c.extendLower(i), 0.6) // "olga krylova" in an all-lower-case message
@@ -203,7 +213,12 @@ func (c *nameCtx) joined(i int) bool {
 	if len(gap) == 0 || len(gap) > 3 {
 		return false
 	}
-	gap = strings.TrimPrefix(gap, ".")
+	if strings.HasPrefix(gap, ".") {
+		if !c.isInitial(i) {
+			return false // a sentence ends here
+		}
+		gap = gap[1:]
+	}
 	return strings.Trim(gap, " ") == "" && gap != ""
 }
 
@@ -262,7 +277,16 @@ func (c *nameCtx) surnameLike(i int) bool {
 			return true
 		}
 	}
-	return nonASCII(c.toks[i].text) || nonASCII(c.toks[j].text)
+	// letters outside ASCII: a foreign name, unless it opens a sentence (a
+	// German or Spanish sentence is full of such pairs)
+	return (nonASCII(c.toks[i].text) || nonASCII(c.toks[j].text)) && (!c.sentenceStart(i) || c.inLexiconName(i) || c.inLexiconName(j))
+}
+
+// inLexiconName reports whether token i is a given or family name of the
+// lexicon.
+func (c *nameCtx) inLexiconName(i int) bool {
+	f := c.toks[i].folded
+	return c.lx.first[f] || c.lx.last[f]
 }
 
 func nonASCII(s string) bool {
@@ -313,8 +337,11 @@ func (c *nameCtx) afterCue(i int) bool {
 			continue
 		}
 		gap := c.text[c.toks[i-1].end:c.toks[i].start]
-		if cue.colon != strings.Contains(gap, ":") || strings.Count(gap, "\n") > 1 || len(gap) > 12 {
-			continue
+		if cue.colon != strings.Contains(gap, ":") || strings.Count(gap, "\n") > 1 || len(gap) > 12 || strings.ContainsAny(gap, "'\"‘’“”") {
+			continue // a quotation follows, not a name: says 'Pending: ...'
+		}
+		if strings.ContainsAny(gap, ".!?") && !titleCue(cue.words[0]) {
+			continue // the cue ended a sentence: "Thanks. Pending: ..."
 		}
 		t := c.toks[i]
 		if !t.letters || c.lx.stop[t.folded] || utf8.RuneCountInString(t.text) < 2 {
@@ -344,6 +371,35 @@ func (c *nameCtx) sentenceStart(i int) bool {
 		k--
 	}
 	return k < 0 || strings.IndexByte(".!?\n:>", c.text[k]) >= 0
+}
+
+// blockStart reports whether token i starts the text or follows a blank
+// line: the first line of a signature or address block, where a two-word
+// line is most often a person's name.
+func (c *nameCtx) blockStart(i int) bool {
+	k := c.toks[i].start - 1
+	for k >= 0 && (c.text[k] == ' ' || c.text[k] == '>' || c.text[k] == '\t' || c.text[k] == '?') {
+		k--
+	}
+	if k < 0 {
+		return true
+	}
+	// k is the line break before the line; look for another before it
+	k--
+	for k >= 0 && (c.text[k] == ' ' || c.text[k] == '>' || c.text[k] == '\t' || c.text[k] == '?' || c.text[k] == '\r') {
+		k--
+	}
+	return k < 0 || c.text[k] == '\n'
+}
+
+// inLexicon reports whether token i is a given or family name of the
+// lexicon, or has letters outside ASCII.
+func (c *nameCtx) inLexicon(i int) bool {
+	if i >= len(c.toks) {
+		return false
+	}
+	f := c.toks[i].folded
+	return c.lx.first[f] || c.lx.last[f] || nonASCII(c.toks[i].text)
 }
 
 // numberNext reports whether token i is followed by a number ("Jan 5").
@@ -397,7 +453,9 @@ func (c *nameCtx) extendLower(i int) int {
 }
 
 // coordinate extends found names over lists: in "Anna, Berg and Olsen" or
-// "Anna and Olsen", the capitalised words listed with a name are names too.
+// "Anna and Olsen", the capitalised words listed with a name are names too
+// (after a comma only when the lexicon knows them, since "Anna Berg,
+// Operations Director" is no list).
 func (c *nameCtx) coordinate() {
 	for changed := true; changed; {
 		changed = false
@@ -406,13 +464,13 @@ func (c *nameCtx) coordinate() {
 				continue
 			}
 			gap := c.text[c.toks[i].end:c.toks[i+1].start]
-			j := i + 1
+			j, and := i+1, false
 			if gap == " " && c.toks[i+1].folded == "and" && j+1 < len(c.toks) && c.text[c.toks[j].end:c.toks[j+1].start] == " " {
-				j++
+				j, and = j+1, true
 			} else if gap != ", " {
 				continue
 			}
-			if c.isCap(j) && !c.taken[j] {
+			if c.isCap(j) && !c.taken[j] && (and || c.inLexicon(j)) {
 				c.take(j, j+1, 0.6)
 				changed = true
 			}
@@ -423,13 +481,13 @@ func (c *nameCtx) coordinate() {
 				continue
 			}
 			gap := c.text[c.toks[i-1].end:c.toks[i].start]
-			j := i - 1
+			j, and := i-1, false
 			if gap == " " && c.toks[j].folded == "and" && j > 0 && c.text[c.toks[j-1].end:c.toks[j].start] == " " {
-				j--
+				j, and = j-1, true
 			} else if gap != ", " {
 				continue
 			}
-			if c.isCap(j) && !c.taken[j] {
+			if c.isCap(j) && !c.taken[j] && (and || c.inLexicon(j)) {
 				c.take(j, j+1, 0.6)
 				changed = true
 			}

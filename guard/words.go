@@ -11,6 +11,7 @@ import (
 type wordFilter struct {
 	profanity *goaway.ProfanityDetector // nil when the list is off
 	grams     map[string]bool           // first three letters of each profanity, to skip clean words fast
+	list      []string                  // the managed list, for the prefix rule
 	custom    [][]string                // custom phrases as folded tokens
 }
 
@@ -28,6 +29,7 @@ func newWordFilter(profanity bool, custom []string) (*wordFilter, error) {
 			for _, p := range list {
 				if len(p) >= 3 {
 					w.grams[p[:3]] = true
+					w.list = append(w.list, p)
 				}
 			}
 		}
@@ -45,13 +47,14 @@ func newWordFilter(profanity bool, custom []string) (*wordFilter, error) {
 	return w, nil
 }
 
-// detect returns the words of text that the filters match: a token that the
-// profanity detector calls profane (it knows the false positives such as
-// "assist" or "Scunthorpe"), or a custom phrase matching consecutive tokens.
+// detect returns the words of text that the filters match: a word that
+// starts with a word of the managed list and that the profanity detector
+// calls profane (it knows the false positives such as "assist" or
+// "Scunthorpe"), or a custom phrase matching consecutive words.
 func (w *wordFilter) detect(toks []token) []wordHit {
 	var out []wordHit
 	for i, t := range toks {
-		if w.profanity != nil && t.letters && len(t.folded) >= 3 && w.leadsProfane(t.folded) && w.profanity.IsProfane(t.folded) {
+		if w.profanity != nil && t.letters && len(t.folded) >= 3 && w.startsProfane(t.folded) && w.profanity.IsProfane(t.folded) {
 			out = append(out, wordHit{t.start, t.end, false})
 			continue
 		}
@@ -72,11 +75,15 @@ func (w *wordFilter) detect(toks []token) []wordHit {
 	return out
 }
 
-// leadsProfane is a cheap filter: some three letters of s start a
-// profanity, so the detector may find one in it.
-func (w *wordFilter) leadsProfane(s string) bool {
-	for i := 0; i+3 <= len(s); i++ {
-		if w.grams[s[i:i+3]] {
+// startsProfane reports whether word s begins with a word of the managed
+// list ("fucking" does; "parse", "dass" and "class" do not). go-away alone
+// matches substrings, which flags ordinary words in English and German.
+func (w *wordFilter) startsProfane(s string) bool {
+	if !w.grams[s[:3]] {
+		return false
+	}
+	for _, p := range w.list {
+		if strings.HasPrefix(s, p) {
 			return true
 		}
 	}
