@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/guard"
 	"github.com/ticketsum/ticketsum/thread"
 )
 
@@ -27,11 +28,22 @@ type sentence struct {
 	// removed counts the words scrubbed out: a sentence full of personal
 	// data reads badly once scrubbed.
 	removed int
+	// broken marks a sentence that scrubbing left with a gap after a word
+	// that needs an object: "I have refunded {invoice number} in full".
+	broken bool
 }
 
 // digest is what the summariser knows about a ticket.
 type digest struct {
-	subject    string
+	subject     string
+	productLine string
+	// customerText and agentText join each side's cleaned messages;
+	// customerLang and agentLang name the side's language when it is not
+	// English.
+	customerText, agentText string
+	customerLang, agentLang string
+	// session is the guard's view of the ticket's people.
+	session    *guard.Session
 	turns      []turn
 	customer   []sentence
 	agent      []sentence
@@ -44,7 +56,7 @@ type digest struct {
 // digest cleans the ticket's messages within the input cap, scrubs their
 // sentences and decides the status.
 func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
-	d := &digest{}
+	d := &digest{productLine: t.ProductLine, session: s.cfg.Guard.NewSession(t)}
 	msgs := s.selectMessages(t.Messages)
 	counts := map[ticketsum.Role]int{}
 	for _, m := range msgs {
@@ -60,18 +72,18 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 	}
 	d.lastCust, d.lastAgent = counts[ticketsum.RoleCustomer], counts[ticketsum.RoleAgent]
 	sc := newScrubber(t, d.turns)
-	d.subject, _ = sc.scrub(t.Subject, false)
+	d.subject, _, _ = sc.scrub(t.Subject, false)
 	for _, tu := range d.turns {
 		d.inputWords += len(strings.Fields(tu.text))
 		sents := splitSentences(tu.text)
 		for i, raw := range sents {
-			text, removed := sc.scrub(raw, tu.role == ticketsum.RoleAgent && i == len(sents)-1)
+			text, removed, broken := sc.scrub(raw, tu.role == ticketsum.RoleAgent && i == len(sents)-1)
 			text = stripPleasantry(text)
 			words := strings.Fields(text)
 			if len(words) == 0 || !hasLetters(text) || isMarker(text) {
 				continue
 			}
-			st := sentence{role: tu.role, turn: tu.index, pos: i, text: text, words: words, removed: removed}
+			st := sentence{role: tu.role, turn: tu.index, pos: i, text: text, words: words, removed: removed, broken: broken}
 			if tu.role == ticketsum.RoleCustomer {
 				st.last = tu.index == d.lastCust-1
 				d.customer = append(d.customer, st)
@@ -81,8 +93,25 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 			}
 		}
 	}
+	var cust, agent strings.Builder
+	for _, tu := range d.turns {
+		b := &agent
+		if tu.role == ticketsum.RoleCustomer {
+			b = &cust
+		}
+		b.WriteString(tu.text)
+		b.WriteByte('\n')
+	}
+	d.customerText, d.agentText = cust.String(), agent.String()
+	d.customerLang, _ = s.lang.classify(d.customerText)
+	d.agentLang, _ = s.lang.classify(d.agentText)
 	d.status = decideStatus(d.turns)
 	return d
+}
+
+// personal reports whether the guard finds personal data in a clause.
+func (s *Summarizer) personal(d *digest, clause string) bool {
+	return len(s.cfg.Guard.Detect(d.session, clause)) > 0
 }
 
 // selectMessages drops internal notes and keeps the thread within

@@ -33,5 +33,5 @@ func Example() {
 	fmt.Println(sum.Text)
 	// Output:
 	// resolved
-	// The customer is complaining that their card was charged twice for the March invoice. The agent stated that they have refunded the duplicate charge; it shows in 3-5 days. The issue is resolved.
+	// The customer is complaining that their card was charged twice for the March invoice. The agent has refunded the duplicate charge; it shows in 3-5 days. The issue is resolved.
 }

@@ -23,7 +23,8 @@ var notNames = map[string]bool{"there": true, "team": true, "support": true, "al
 	"friend": true, "friends": true, "mate": true, "i": true, "for": true, "you": true, "a": true,
 	"lot": true, "the": true, "we": true, "please": true, "and": true, "good": true, "morning": true,
 	"afternoon": true, "evening": true, "hello": true, "hi": true, "hey": true, "customer": true, "it": true,
-	"both": true, "to": true, "again,": true, "in": true, "but": true, "now": true, "ok": true, "okay": true}
+	"both": true, "to": true, "again,": true, "in": true, "but": true, "now": true, "ok": true, "okay": true,
+	"your": true, "our": true, "my": true, "their": true, "this": true, "that": true}
 
 // commonWordNames are name parts that are also common words: they are
 // dropped only when capitalised.
@@ -70,8 +71,8 @@ func (sc *scrubber) harvest(text string) {
 				sc.handles[h] = true
 			}
 		}
-		if !greetings[strings.ToLower(trimPunct(w))] {
-			continue
+		if !greetings[strings.ToLower(trimPunct(w))] || strings.HasSuffix(w, ".") || strings.HasSuffix(w, "?") {
+			continue // "Good morning. Your system ..." names no one
 		}
 		j := i + 1
 		if strings.EqualFold(trimPunct(w), "thank") && j < len(words) && strings.EqualFold(trimPunct(words[j]), "you") {
@@ -167,12 +168,13 @@ func (sc *scrubber) harvestVocatives(words []string) {
 	}
 }
 
-// scrub returns s without personal data, and how many words it removed or
-// replaced. Links become "a link" and emails "an email address"; names,
+// scrub returns s without personal data, how many words it removed or
+// replaced, and whether a removal left a gap after a word that needs an
+// object ("refunded", "a", "to"). Links become "a link" and emails "an email address"; names,
 // handles, phone and card numbers and long digit runs are dropped. atEnd
 // marks the last sentence of an agent's message, where initials such as
 // "MT" or "/JI" sign it.
-func (sc *scrubber) scrub(s string, atEnd bool) (string, int) {
+func (sc *scrubber) scrub(s string, atEnd bool) (string, int, bool) {
 	words := strings.Fields(s)
 	keep := make([]bool, len(words))
 	for i := range words {
@@ -190,7 +192,7 @@ func (sc *scrubber) scrub(s string, atEnd bool) (string, int) {
 		lower := strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(core, "'s"), "’s"))
 		switch {
 		case core == "":
-			keep[i] = hasAlnum(w) || w == "&" || w == "-"
+			keep[i] = hasAlnum(w) || w == "&" || w == "-" || w == ">" || w == "→"
 			continue
 		case strings.HasPrefix(w, "@") || strings.HasPrefix(core, "@"):
 			keep[i] = false
@@ -213,8 +215,13 @@ func (sc *scrubber) scrub(s string, atEnd bool) (string, int) {
 	}
 	var b strings.Builder
 	lastRepl := ""
+	broken := false
 	for i, w := range words {
 		if !keep[i] {
+			if i > 0 && i < len(words)-1 && keep[i-1] && !strings.HasPrefix(w, "@") && !strings.ContainsAny(words[i-1], ",.;:!?") {
+				prev := strings.ToLower(trimPunct(words[i-1]))
+				broken = broken || dangling[prev] || actionVerbs[prev] || commonVerbs[prev] || strings.HasSuffix(prev, "ed")
+			}
 			// Keep the punctuation that ended a dropped word, so that
 			// "Hi Sarah, thanks" still reads as two clauses.
 			if p := trailingPunct(w); p != "" && b.Len() > 0 {
@@ -245,7 +252,7 @@ func (sc *scrubber) scrub(s string, atEnd bool) (string, int) {
 		// "... to ensure the {name}." must not end on "the".
 		out = trimDanglers(strings.Fields(out))
 	}
-	return tidy(out), removed
+	return tidy(out), removed, broken
 }
 
 // gluedName reports whether w ends with a known name glued on with a

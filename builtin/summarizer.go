@@ -2,12 +2,14 @@ package builtin
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 
 	goaway "github.com/TwiN/go-away"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/guard"
 )
 
 // ModelName is the model name the built-in summariser records on summaries.
@@ -15,7 +17,7 @@ const ModelName = "builtin"
 
 // PromptVersion identifies the summariser's template and rules; it changes
 // whenever the output for a given ticket can change.
-const PromptVersion = "builtin-v1"
+const PromptVersion = "builtin-v2"
 
 // Config configures the built-in summariser.
 type Config struct {
@@ -31,6 +33,10 @@ type Config struct {
 	Clock ticketsum.Clock
 	// Logger receives debug records (never ticket text). Default: discard.
 	Logger *slog.Logger
+	// Guard finds personal data in candidate sentences: a sentence in which
+	// it finds any is passed over for the next best. Default:
+	// guard.New(guard.Config{}).
+	Guard *guard.Guard
 }
 
 // withDefaults fills in the zero fields of c and rejects bad values.
@@ -47,6 +53,13 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if c.Guard == nil {
+		g, err := guard.New(guard.Config{})
+		if err != nil {
+			return c, fmt.Errorf("builtin: default guard: %w", err)
+		}
+		c.Guard = g
+	}
 	switch {
 	case c.MaxInputBytes < 1<<10:
 		return c, ticketsum.Errorf(ticketsum.EINVALID, "builtin: MaxInputBytes is %d, want at least 1024", c.MaxInputBytes)
@@ -60,6 +73,7 @@ func (c Config) withDefaults() (Config, error) {
 type Summarizer struct {
 	cfg       Config
 	profanity *goaway.ProfanityDetector
+	lang      *languages
 }
 
 var _ ticketsum.Summarizer = (*Summarizer)(nil)
@@ -74,6 +88,7 @@ func New(cfg Config) (*Summarizer, error) {
 	return &Summarizer{
 		cfg:       cfg,
 		profanity: goaway.NewProfanityDetector().WithCustomDictionary(profanities, goaway.DefaultFalsePositives, goaway.DefaultFalseNegatives),
+		lang:      newLanguages(),
 	}, nil
 }
 

@@ -1,0 +1,286 @@
+package builtin
+
+import "strings"
+
+// A clause is one framed sentence of the summary, such as "The customer
+// reports that ...". Framing fails (ok false) for sentences that would
+// read badly: fragments, references to text the reader lacks, questions
+// whose word order cannot be worked out, and clauses that cannot be
+// shortened to the word budget at a clause boundary.
+
+// requestLeads open requests, longest first.
+var requestLeads = []string{"can you please ", "could you please ", "would you please ", "would you mind ",
+	"may we ask you to ", "we'd like you to ", "we would like you to ", "we need you to ", "we'll need you to ",
+	"i'd like you to ", "we'd ask that you ", "we ask that you ", "can we have you ", "could we have you ",
+	"i need you to ", "i want you to ", "please ", "kindly ", "can you ", "could you ", "would you ",
+	"will you ", "pls ", "plz "}
+
+// informLeads open notices: "Please note that ...".
+var informLeads = []string{"please be informed that ", "please be advised that ", "please note that ",
+	"kindly note that ", "kindly be informed that ", "please be aware that ", "just so you know, ", "fyi "}
+
+// offerLeads open offers: "Would you like us to check?"
+var offerLeads = []string{"would you like us to ", "would you like me to ", "do you want us to ", "do you want me to ",
+	"shall we ", "should we ", "can we ", "may we "}
+
+// imperatives open instructions to the customer.
+var imperatives = wordSet(`try make go reach check follow restart reinstall delete update contact send dm visit
+call use click tap open select head give allow keep ensure clear turn sign log email swing pop drop hit reset
+remove install uninstall power unplug reboot shoot refer apply download confirm provide share fill submit see
+speak ask wait connect chat continue look verify double-check find start get pull write read disable enable
+navigate hold tweet message switch set change move plug pair re-pair unpair scan print go add`)
+
+// praiseWords mark a customer's statement as praise, not a complaint.
+var praiseWords = []string{"great", "love", "thank", "amazing", "awesome", "brilliant", "excellent", "well done",
+	"kudos", "shout out", "shoutout", "sunshine", "fantastic", "wonderful", "impressed", "happy with", "pleased"}
+
+// problemWords mark a customer's statement as a complaint.
+var problemWords = []string{"can't", "cannot", "can not", "unable", "not ", "n't", "won't", "error", "issue",
+	"problem", "broken", "fail", "charged", "refund", "missing", "wrong", "help", "why", "still", "never",
+	"crash", "slow", "late", "lost", "stuck", "delay", "cancel", "disappoint", "worst", "terrible", "awful",
+	"complain", "no longer", "nothing", "down", "outage", "bug", "declined", "twice", "reject", "freez",
+	"blurry", "garbled", "negative", "bounc", "expired"}
+
+// frameWords opens the framed sentence and fits the body into the budget;
+// lead is a moved leading clause appended when it fits.
+func frameWords(frame string, body, lead []string, budget int) (string, bool) {
+	room := budget - len(strings.Fields(frame))
+	if len(lead) > 0 && len(body)+len(lead) <= room {
+		body = append(append([]string(nil), body...), lead...)
+	}
+	body, ok := shorten(body, room)
+	if !ok || len(body) == 0 || endsDangling(body) {
+		return "", false
+	}
+	body = dedupe(body)
+	text := strings.TrimRight(strings.Join(body, " "), ".!?,;: -")
+	return frame + " " + text + ".", true
+}
+
+// leadWords rewrites a moved leading clause ("If I downgrade") for the end
+// of the sentence ("if they downgrade").
+func leadWords(lead []string, persons map[string]string) []string {
+	if len(lead) == 0 {
+		return nil
+	}
+	return strings.Fields(rewrite(lead, persons))
+}
+
+// looksAsked reports whether a sentence without a question mark is still a
+// question: "Is it fully updated" opens with an auxiliary and a subject.
+func looksAsked(words []string) bool {
+	if len(words) < 3 {
+		return false
+	}
+	first, second := strings.ToLower(trimPunct(words[0])), strings.ToLower(trimPunct(words[1]))
+	return auxWords[first] && !strings.HasSuffix(first, "n't") && (pronouns[second] || second == "this" || second == "that" || second == "the" || second == "your" || second == "my")
+}
+
+// dropIntro removes the last comma clause of a sentence that introduces
+// pasted text: "Sync fails every night, log below:" becomes "Sync fails
+// every night". Other sentences are returned unchanged.
+func dropIntro(words []string) []string {
+	n := len(words)
+	if n == 0 || !strings.HasSuffix(words[n-1], ":") {
+		return words
+	}
+	for k := n - 2; k >= 3; k-- {
+		if strings.HasSuffix(words[k], ",") && n-k <= 5 {
+			return trimTrailing(words[:k+1])
+		}
+	}
+	return words
+}
+
+// isLabel reports whether a sentence opens with a label such as
+// "Account:" or "Error code:".
+func isLabel(words []string) bool {
+	for i := 0; i < len(words) && i < 2; i++ {
+		if strings.HasSuffix(words[i], ":") {
+			return true
+		}
+	}
+	return false
+}
+
+// refersToContext reports whether a sentence points at text the reader of
+// the summary does not have ("the steps above").
+func refersToContext(lower string) bool {
+	for _, p := range contextRefs {
+		if i := strings.Index(lower, p); i >= 0 {
+			end := i + len(p)
+			if (i == 0 || !isLetter(rune(lower[i-1]))) && (end == len(lower) || !isLetter(rune(lower[end]))) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// issueClause states the customer's issue in the third person within
+// budget words.
+func issueClause(st *sentence, budget int) (string, bool) {
+	words := stripLead(calm(dropIntro(st.words)))
+	lower := strings.ToLower(strings.Join(words, " "))
+	if len(words) < 4 || isLabel(words) || refersToContext(lower) || strings.HasSuffix(words[len(words)-1], ":") || st.broken {
+		return "", false
+	}
+	question := strings.HasSuffix(st.text, "?") || looksAsked(words)
+	main, lead, moved := moveLeadClause(words)
+	if !moved {
+		main = words
+	}
+	ml := strings.ToLower(strings.Join(main, " ")) + " "
+	for _, l := range requestLeads {
+		if strings.HasPrefix(ml, l) && len(main) > len(strings.Fields(l))+1 {
+			body := strings.Fields(rewrite(main[len(strings.Fields(l)):], firstPerson))
+			return frameWords("The customer asked support to", body, leadWords(lead, firstPerson), budget)
+		}
+	}
+	if question {
+		body, ok := indirect(main, firstPerson)
+		if !ok {
+			return "", false
+		}
+		return frameWords("The customer is asking", strings.Fields(body), leadWords(lead, firstPerson), budget)
+	}
+	if whWords[strings.ToLower(trimPunct(main[0]))] && !moved {
+		// "When scanning barcodes the picture is blurry": no comma to
+		// find the main clause by.
+		return "", false
+	}
+	body := strings.Fields(rewrite(main, firstPerson))
+	frame := "The customer reports that"
+	switch {
+	case containsAny(lower+" ", praiseWords) && !containsAny(lower+" ", problemWords):
+		frame = "The customer says that"
+	case containsAny(lower+" ", problemWords):
+		frame = "The customer is complaining that"
+	}
+	return frameWords(frame, body, leadWords(lead, firstPerson), budget)
+}
+
+// agentFluff marks agent sentences that carry no action: pleasantries,
+// sign-offs, closing formulas and check-ins.
+var agentFluff = []string{"thanks for reaching out", "thank you for reaching out", "thanks for contacting",
+	"thank you for contacting", "thanks for your patience", "thank you for your patience", "sorry for the",
+	"sorry about the", "sorry to hear", "apologies for", "apologize for", "apologise for", "we're sorry",
+	"i'm sorry", "let me know if", "let us know if", "hope this", "hope that", "does that help", "if that helps",
+	"don't hesitate", "do not hesitate", "just checking", "checking whether", "checking if", "we'll assume",
+	"we will assume", "if we don't hear", "if we do not hear", "keeping the ticket open", "keep the ticket open",
+	"keeping this ticket open", "reply any time", "reply anytime", "thanks for the", "thank you for the",
+	"thanks for letting", "thank you for letting", "thanks for confirming", "great to hear", "good to hear",
+	"nice to hear", "my pleasure", "no worries", "how can i help", "how can we help", "happy to", "glad to"}
+
+// actionVerbs are what an agent does for a customer; sentences holding one
+// are preferred as the agent's action.
+var actionVerbs = wordSet(`reset refunded replaced escalated fixed sent updated deployed removed credited
+cancelled canceled ordered shipped created added changed enabled restored renewed raised corrected issued
+processed applied unlocked reinstated reversed voided resolved merged switched extended waived rebooted resent
+re-sent mapped migrated released passed filed booked arranged scheduled corrected recreated regenerated
+reconnected reverted adjusted increased cleared deleted reactivated activated verified confirmed upgraded
+downgraded transferred moved reissued refunding replacing escalating fixing sending updating`)
+
+// participles follow "have" in the agent's "I've done it".
+func isParticiple(w string) bool {
+	return strings.HasSuffix(w, "ed") || participles[w]
+}
+
+var participles = wordSet(`reset sent done given taken written made put set found told seen got gotten shipped
+been begun brought bought built cut dealt drawn driven fed felt held kept known laid led left lent let lost
+meant met paid read run said shown shut sold spent split spoken stuck understood won just already now also
+asked`)
+
+// pastVerbs follow "I" or "we" in the agent's "We sent it".
+func isPast(w string) bool {
+	if strings.HasSuffix(w, "ed") && len(w) > 4 && w != "need" {
+		return true
+	}
+	for _, p := range irregularPast {
+		if p == w && w != "read" && w != "set" && w != "put" && w != "let" && w != "cut" && w != "cost" && w != "shut" {
+			return true
+		}
+	}
+	return false
+}
+
+// actionClause states what the agent did within budget words.
+func actionClause(st *sentence, budget int) (string, bool) {
+	words := stripLead(calm(dropIntro(st.words)))
+	lower := strings.ToLower(strings.Join(words, " ")) + " "
+	if len(words) < 4 || isLabel(words) || refersToContext(lower) || strings.HasSuffix(words[len(words)-1], ":") || st.broken ||
+		containsAny(lower, agentFluff) || containsAny(lower, closingPhrases) || containsAny(lower, idleWords) {
+		return "", false
+	}
+	question := strings.HasSuffix(st.text, "?") || looksAsked(words)
+	for _, l := range offerLeads {
+		if strings.HasPrefix(lower, l) && len(words) > len(strings.Fields(l))+1 {
+			return frameWords("The agent offered to", strings.Fields(rewrite(words[len(strings.Fields(l)):], agentPerson)), nil, budget)
+		}
+	}
+	for _, l := range informLeads {
+		if strings.HasPrefix(lower, l) && len(words) > len(strings.Fields(l))+2 {
+			return frameWords("The agent informed the customer that", strings.Fields(rewrite(words[len(strings.Fields(l)):], agentPerson)), nil, budget)
+		}
+	}
+	main, lead, moved := moveLeadClause(words)
+	if !moved {
+		main = words
+	}
+	leadW := leadWords(lead, agentPerson)
+	ml := strings.ToLower(strings.Join(main, " ")) + " "
+	for _, l := range requestLeads {
+		if strings.HasPrefix(ml, l) && len(main) > len(strings.Fields(l))+1 {
+			body := strings.Fields(rewrite(main[len(strings.Fields(l)):], agentPerson))
+			if len(body) <= 4 && strings.HasPrefix(strings.ToLower(strings.Join(body, " ")), "let them know") {
+				return "", false // "Please let us know." says nothing
+			}
+			return frameWords("The agent asked the customer to", body, leadW, budget)
+		}
+	}
+	if question {
+		body, ok := indirect(main, agentPerson)
+		if !ok {
+			return "", false
+		}
+		return frameWords("The agent asked", strings.Fields(body), leadW, budget)
+	}
+	for len(main) > 2 {
+		w := strings.ToLower(trimPunct(main[0]))
+		next := strings.ToLower(trimPunct(main[1]))
+		switch {
+		case w == "let's" || w == "lets" || w == "let’s":
+			main = main[1:]
+			continue
+		case w == "just" && imperatives[next]:
+			main = main[1:]
+			continue
+		case w == "have" && next == "you":
+			main = main[2:]
+			continue
+		}
+		break
+	}
+	first := strings.ToLower(trimPunct(main[0]))
+	second := ""
+	if len(main) > 1 {
+		second = strings.ToLower(trimPunct(main[1]))
+	}
+	switch {
+	case (first == "i" || first == "we") && (second == "have" || second == "'ve") && len(main) > 3 && isParticiple(strings.ToLower(trimPunct(main[2]))):
+		return frameWords("The agent has", strings.Fields(rewrite(main[2:], agentPerson)), leadW, budget)
+	case (first == "i've" || first == "we've" || first == "i’ve" || first == "we’ve") && len(main) > 2 && isParticiple(second):
+		return frameWords("The agent has", strings.Fields(rewrite(main[1:], agentPerson)), leadW, budget)
+	case (first == "i" || first == "we") && len(main) > 2 && isPast(second):
+		return frameWords("The agent", strings.Fields(rewrite(main[1:], agentPerson)), leadW, budget)
+	case first == "i'll" || first == "we'll" || first == "i’ll" || first == "we’ll":
+		return frameWords("The agent will", strings.Fields(rewrite(main[1:], agentPerson)), leadW, budget)
+	case (first == "i" || first == "we") && second == "will" && len(main) > 3:
+		return frameWords("The agent will", strings.Fields(rewrite(main[2:], agentPerson)), leadW, budget)
+	case imperatives[first]:
+		return frameWords("The agent suggested that the customer", strings.Fields(rewrite(main, agentPerson)), leadW, budget)
+	case first == "you" && (second == "can" || second == "could" || second == "may" || second == "need" || second == "should" || second == "will"):
+		return frameWords("The agent explained that", strings.Fields(rewrite(main, agentPerson)), leadW, budget)
+	}
+	return frameWords("The agent stated that", strings.Fields(rewrite(main, agentPerson)), leadW, budget)
+}
