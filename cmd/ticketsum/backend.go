@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"log/slog"
 	"strings"
 
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/queue"
+	"github.com/ticketsum/ticketsum/review"
 	"github.com/ticketsum/ticketsum/sqlite"
 )
 
@@ -14,6 +16,10 @@ import (
 type backend struct {
 	store ticketsum.Store
 	queue queue.Runner
+	// db is the store's database through database/sql, for the packages
+	// that keep their own tables beside the store's (review).
+	db      *sql.DB
+	dialect review.Dialect
 }
 
 // openBackend opens the configured store and a queue on it. handler may be
@@ -39,7 +45,7 @@ func (w *wiring) openBackend(ctx context.Context, handler queue.Handler) (*backe
 	if err != nil {
 		return nil, err
 	}
-	return &backend{store: st, queue: q}, nil
+	return &backend{store: st, queue: q, db: st.DB(), dialect: review.SQLite}, nil
 }
 
 // queueLogger is the logger for River, which reports routine progress at

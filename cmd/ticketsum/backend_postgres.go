@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 
+	"github.com/jackc/pgx/v5/stdlib"
+
 	"github.com/ticketsum/ticketsum/postgres"
 	"github.com/ticketsum/ticketsum/queue"
+	"github.com/ticketsum/ticketsum/review"
 )
 
 // openPostgres opens the Postgres store (migrating the ticketsum schema) and
@@ -19,5 +22,7 @@ func (w *wiring) openPostgres(ctx context.Context, qcfg queue.Config) (*backend,
 	if err != nil {
 		return nil, err
 	}
-	return &backend{store: st, queue: q}, nil
+	db := stdlib.OpenDBFromPool(st.Pool())
+	w.closers = append(w.closers, db.Close)
+	return &backend{store: st, queue: q, db: db, dialect: review.Postgres}, nil
 }

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/review"
 	"github.com/ticketsum/ticketsum/sample"
 	"github.com/ticketsum/ticketsum/web"
 )
@@ -39,9 +41,17 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer w.Close()
-	b, err := w.startWorker(ctx)
+	b, err := w.openWorker(ctx)
 	if err != nil {
 		return err
+	}
+	nav := []web.Link{{Label: "Review", Path: "/review/"}}
+	reviewHandler, err := w.reviewHandler(ctx, b, nav)
+	if err != nil {
+		return err
+	}
+	if err := b.queue.Start(ctx); err != nil {
+		return fmt.Errorf("start queue: %w", err)
 	}
 	if *cfg.Server.LoadSample {
 		if err := loadSample(ctx, w, b); err != nil {
@@ -54,6 +64,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Store:        b.store,
 		Logger:       w.logger,
 		ProductLines: sample.ProductLines(),
+		Nav:          nav,
+		Mount:        map[string]http.Handler{"/review/": reviewHandler},
 	})
 	if err != nil {
 		_ = w.stopWorker(b)
@@ -94,4 +106,29 @@ func loadSample(ctx context.Context, w *wiring, b *backend) error {
 	}
 	w.logger.Info("loaded sample tickets into the empty store", "count", len(tickets))
 	return nil
+}
+
+// reviewHandler opens the review service (blind ratings, the review queue,
+// regenerate) on the store's database and hooks it to new summaries.
+func (w *wiring) reviewHandler(ctx context.Context, b *backend, nav []web.Link) (http.Handler, error) {
+	st, err := review.NewSQLStore(b.db, b.dialect)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		return nil, fmt.Errorf("migrate review tables: %w", err)
+	}
+	svc, err := review.New(review.Config{
+		Store: st, Tickets: b.store, Regenerate: w.proc.Regenerate, SampleShare: w.cfg.Server.ReviewShare,
+		NoSampling: w.cfg.Server.ReviewShare < 0, Logger: w.logger, Nav: nav,
+	})
+	if err != nil {
+		return nil, err
+	}
+	w.onSaved = func(ctx context.Context, s *ticketsum.Summary) {
+		if _, err := svc.OnSummarySaved(ctx, s); err != nil {
+			w.logger.WarnContext(ctx, "sample summary for review", "ticket_id", s.TicketID, "code", string(ticketsum.ErrorCodeOf(err)))
+		}
+	}
+	return svc.Handler()
 }

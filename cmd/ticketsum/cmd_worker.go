@@ -49,6 +49,19 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 // startWorker opens the backend and starts its queue with the one-ticket
 // pipeline as handler.
 func (w *wiring) startWorker(ctx context.Context) (*backend, error) {
+	b, err := w.openWorker(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.queue.Start(ctx); err != nil {
+		return nil, fmt.Errorf("start queue: %w", err)
+	}
+	return b, nil
+}
+
+// openWorker opens the backend with the one-ticket pipeline as the queue's
+// handler, without starting the queue.
+func (w *wiring) openWorker(ctx context.Context) (*backend, error) {
 	// The handler runs only after Start, by which time w.proc is set.
 	b, err := w.openBackend(ctx, func(ctx context.Context, id string) error {
 		return w.proc.Process(ctx, id)
@@ -61,9 +74,6 @@ func (w *wiring) startWorker(ctx context.Context) (*backend, error) {
 		return nil, err
 	}
 	w.proc = pipe
-	if err := b.queue.Start(ctx); err != nil {
-		return nil, fmt.Errorf("start queue: %w", err)
-	}
 	return b, nil
 }
 

@@ -63,6 +63,9 @@ type ServerConfig struct {
 	// LoadSample loads the bundled sample tickets into an empty store on
 	// start (default true).
 	LoadSample *bool `yaml:"load_sample"`
+	// ReviewShare is the share of new summaries sampled into the review
+	// queue (default 0.05; negative: none).
+	ReviewShare float64 `yaml:"review_share"`
 }
 
 // WorkerConfig configures the queue workers.

@@ -188,10 +188,14 @@ CREATE TABLE public.tickets (id bigint PRIMARY KEY, subject text NOT NULL, produ
 CREATE INDEX ON public.tickets (updated_at, id);
 CREATE TABLE public.messages (id bigserial PRIMARY KEY, ticket_id bigint NOT NULL REFERENCES public.tickets (id),
     role text NOT NULL, author text NOT NULL, created_at timestamptz NOT NULL, body text NOT NULL);
-CREATE INDEX ON public.messages (ticket_id);
-INSERT INTO public.tickets SELECT i, 'Order ' || i || ' arrived damaged', (ARRAY['billing','shipping','web','mobile','api'])[1 + i % 5],
-    '2026-01-01'::timestamptz + i * interval '1 minute' FROM generate_series(1, $1::int) i;
-INSERT INTO public.messages (ticket_id, role, author, created_at, body)
+CREATE INDEX ON public.messages (ticket_id)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `INSERT INTO public.tickets SELECT i, 'Order ' || i || ' arrived damaged', (ARRAY['billing','shipping','web','mobile','api'])[1 + i % 5],
+    '2026-01-01'::timestamptz + i * interval '1 minute' FROM generate_series(1, $1::int) i`, n); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `INSERT INTO public.messages (ticket_id, role, author, created_at, body)
 SELECT i, CASE WHEN k % 2 = 0 THEN 'requester' ELSE 'staff' END, 'Person ' || k,
     '2026-01-01'::timestamptz + i * interval '1 minute' + k * interval '1 second',
     CASE k WHEN 0 THEN 'Hello, my order ' || i || ' arrived with a cracked screen and I would like a replacement as soon as possible.'

@@ -25,6 +25,8 @@ type wiring struct {
 	aws      *aws.Config
 	gateways map[string]*gateway.Gateway
 	gov      *governance
+	// onSaved, when set before the queue starts, sees every new summary.
+	onSaved func(ctx context.Context, s *ticketsum.Summary)
 	// proc is the pipeline the queue's workers run, set by startWorker.
 	proc *summarize.Pipeline
 }
@@ -67,7 +69,12 @@ func (w *wiring) pipeline(ctx context.Context, model string, store ticketsum.Sto
 	if err != nil {
 		return nil, err
 	}
-	cfg := summarize.Config{Summarizer: s, Store: store, Model: model, Principal: access.WorkerPrincipal, Logger: w.logger}
+	cfg := summarize.Config{Summarizer: s, Store: store, Model: model, Principal: access.WorkerPrincipal, Logger: w.logger,
+		OnSaved: func(ctx context.Context, s *ticketsum.Summary) {
+			if w.onSaved != nil {
+				w.onSaved(ctx, s)
+			}
+		}}
 	if model != "builtin" {
 		gov, err := w.governance(ctx)
 		if err != nil {
