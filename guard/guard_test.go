@@ -362,3 +362,15 @@ func TestNameVariantsShareAPlaceholder(t *testing.T) {
 		}
 	}
 }
+
+func TestRedactForLogs(t *testing.T) {
+	t.Parallel()
+	g := MustGuard(t, Config{Input: map[EntityType]Action{Email: ActionNone}})
+	got := g.Redact("mail jo@example.com or call +1 415-555-2671")
+	if got != "mail {EMAIL} or call {PHONE}" {
+		t.Errorf("got %q", got)
+	}
+	if got := g.Redact("\xff"); got != "{INVALID_TEXT}" {
+		t.Errorf("invalid UTF-8 gave %q", got)
+	}
+}

@@ -1,5 +1,7 @@
 package guard
 
+import "unicode/utf8"
+
 // Scrub rewrites a final summary for reviewers: personal data, and any
 // placeholder the model copied from its input, become neutral words ("the
 // customer", "the agent", "someone", "an email address") instead of tags.
@@ -55,4 +57,20 @@ func nameParts(v string) map[string]bool {
 		}
 	}
 	return m
+}
+
+// Redact replaces every value the guard detects in text with its type tag
+// ("{EMAIL}", "{NAME}"), without a session and whatever the policy says. It
+// fits audit.MiddlewareConfig.Redact as defence in depth: logs then hold no
+// detected value even if a call skipped the input policy. Text that is not
+// valid UTF-8 is returned as "{INVALID_TEXT}".
+func (g *Guard) Redact(text string) string {
+	if !utf8.ValidString(text) {
+		return "{INVALID_TEXT}"
+	}
+	var edits []edit
+	for _, sp := range g.detect(nil, newScan(text), tokenize(text)) {
+		edits = append(edits, edit{sp.start, sp.end, "{" + string(sp.typ) + "}"})
+	}
+	return applyEdits(text, edits)
 }
