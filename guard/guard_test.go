@@ -174,9 +174,10 @@ func TestDeniedTopics(t *testing.T) {
 		blocked    bool
 	}{
 		{"input recorded", "Should I sue the company over this?", SourceInput, OutcomeDetected, false},
-		{"output blocked", "You could file a lawsuit against them.", SourceOutput, OutcomeBlocked, true},
-		{"medical output", "Increase the dosage of your medication.", SourceOutput, OutcomeBlocked, true},
+		{"output blocked", "You should file a lawsuit against them.", SourceOutput, OutcomeBlocked, true},
+		{"medical output", "You should increase the dosage of your medication.", SourceOutput, OutcomeBlocked, true},
 		{"unrelated", "The customer could not log in; the agent reset the account.", SourceOutput, "", false},
+		{"reported, not advised", "The customer threatened to sue the company and take it to court.", SourceOutput, "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

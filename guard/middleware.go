@@ -70,8 +70,11 @@ type guardedModel struct {
 
 var _ ticketsum.Model = (*guardedModel)(nil)
 
+// Name returns the wrapped model's name.
 func (m *guardedModel) Name() string { return m.next.Name() }
 
+// Generate checks the user messages, calls the wrapped model with the masked
+// request and checks its answer.
 func (m *guardedModel) Generate(ctx context.Context, req *ticketsum.ModelRequest) (*ticketsum.ModelResponse, error) {
 	s := SessionFrom(ctx)
 	if s == nil {

@@ -10,8 +10,9 @@ import (
 // a name, a definition and example phrases.
 //
 // Matching is lexical, not semantic: every sentence of the text is reduced
-// to its content words (lower case, accents stripped, stop words dropped,
-// crude suffix stemming), and the topic matches when the words of one
+// to its content words (lower case, accents stripped, stop words dropped
+// but "you", "your" and "should" kept, since advice is addressed to its
+// reader; crude suffix stemming), and the topic matches when the words of one
 // example phrase appear in the sentence with an overlap of at least
 // Threshold (the share of the example's content words found) and at least
 // two words (one for a one-word example). Write several short, specific
@@ -36,24 +37,27 @@ type Topic struct {
 
 // DefaultTopics returns two topics a support desk should not answer: legal
 // advice and medical advice. Their actions are the defaults (record on
-// input, block on output).
+// input, block on output). The examples are phrased as advice given to the
+// reader ("you should sue..."), so that a summary reporting what a customer
+// asked ("the customer threatened to sue") does not match them.
 func DefaultTopics() []Topic {
 	return []Topic{
 		{
 			Name:       "legal_advice",
-			Definition: "Advice on the customer's legal rights, lawsuits, liability or how to take legal action.",
+			Definition: "Advice on the reader's legal rights, lawsuits, liability or how to take legal action.",
 			Examples: []string{
-				"should I sue the company", "can I take you to court", "is this legal advice",
-				"what are my legal rights", "you are liable for damages", "file a lawsuit against",
-				"talk to a lawyer about suing", "small claims court",
+				"you should sue the company", "you should take them to court", "you have a strong legal case",
+				"you should file a lawsuit against them", "you are legally entitled to compensation",
+				"this is legal advice", "you should talk to a lawyer and sue",
 			},
 		},
 		{
 			Name:       "medical_advice",
-			Definition: "Diagnosis, treatment or medication advice about a person's health.",
+			Definition: "Diagnosis, treatment or medication advice about the reader's health.",
 			Examples: []string{
-				"what medication should I take", "diagnose my symptoms", "increase the dosage",
-				"is this a medical emergency", "treatment for my condition", "stop taking my prescription",
+				"you should take this medication", "you should increase the dosage", "you should stop taking your medication",
+				"you may have an infection", "this is medical advice", "the treatment for your condition is",
+				"you should see a doctor about your symptoms",
 			},
 		},
 	}
@@ -108,9 +112,9 @@ func compileTopics(ts []Topic) ([]compiledTopic, error) {
 
 // topicStop are words that carry no topic.
 var topicStop = map[string]bool{
-	"a": true, "an": true, "the": true, "i": true, "me": true, "my": true, "you": true, "your": true, "we": true, "our": true,
+	"a": true, "an": true, "the": true, "i": true, "me": true, "my": true, "we": true, "our": true,
 	"it": true, "this": true, "that": true, "is": true, "are": true, "am": true, "be": true, "was": true, "to": true, "of": true,
-	"for": true, "in": true, "on": true, "at": true, "and": true, "or": true, "do": true, "does": true, "can": true, "should": true,
+	"for": true, "in": true, "on": true, "at": true, "and": true, "or": true, "do": true, "does": true, "can": true,
 	"would": true, "could": true, "what": true, "how": true, "about": true, "with": true, "please": true, "if": true, "so": true,
 	"them": true, "they": true, "against": true, "take": true, "get": true, "have": true, "has": true, "will": true,
 }
