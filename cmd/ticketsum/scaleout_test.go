@@ -34,11 +34,14 @@ func TestScaleOutWithRealProcesses(t *testing.T) {
 		t.Skip("builds the binary and runs processes; skipped with -short")
 	}
 	ctx := context.Background()
+	start := time.Now()
+	phase := func(what string) { t.Logf("%6.1fs %s", time.Since(start).Seconds(), what) }
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "ticketsum")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	phase("binary built")
 	dbURL := mustScaleDatabase(t, base)
 	db, err := pgxpool.New(ctx, dbURL)
 	if err != nil {
@@ -62,6 +65,7 @@ func TestScaleOutWithRealProcesses(t *testing.T) {
 	if got := count(t, db, `SELECT count(*) FROM ticketsum.river_job`); got != n {
 		t.Fatalf("jobs after backfill = %d, want %d", got, n)
 	}
+	phase("backfilled")
 	h.start("watch")
 	waitUntil(t, h, "watcher started", func() bool {
 		return count(t, db, `SELECT count(*) FROM ticketsum.source_cursors WHERE name = 'default/watch'`) == 1
@@ -72,6 +76,7 @@ func TestScaleOutWithRealProcesses(t *testing.T) {
 
 	// Kill two workers mid-batch, edit threads, restart them.
 	waitUntil(t, h, "a quarter summarised", func() bool { return summaries(t, db) >= n/4 })
+	phase("killing two workers")
 	h.kill("w0")
 	h.kill("w1")
 	editTickets(t, db, 1, 30)
@@ -81,6 +86,7 @@ func TestScaleOutWithRealProcesses(t *testing.T) {
 	// Cut every connection of the database, then edit more threads: the
 	// workers and the watcher must reconnect and carry on.
 	waitUntil(t, h, "half summarised", func() bool { return summaries(t, db) >= n/2 })
+	phase("cutting connections")
 	var cutAt time.Time
 	if err := db.QueryRow(ctx, `SELECT now()`).Scan(&cutAt); err != nil {
 		t.Fatal(err)
@@ -96,6 +102,7 @@ func TestScaleOutWithRealProcesses(t *testing.T) {
 		return count(t, db, `SELECT count(*) FROM ticketsum.river_job WHERE state NOT IN ('completed', 'cancelled', 'discarded')`) == 0 &&
 			count(t, db, currentForLatest) == n
 	})
+	phase("all summarised")
 	h.checkAlive()
 
 	if got := count(t, db, currentForLatest); got != n {
