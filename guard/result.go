@@ -12,8 +12,9 @@ type Result struct {
 	Source Source `json:"source"`
 	// Text is the checked text with personal data replaced by placeholders,
 	// filtered words masked and prompt attacks neutralised. When Action is
-	// BLOCKED, blocked values are replaced by their type tag, so Text is safe
-	// to log, but it must not be sent on.
+	// BLOCKED, blocked values are replaced by their type tag, so Text holds
+	// no value the policy anonymises or blocks and can be logged; it must not
+	// be sent on.
 	Text string `json:"-"`
 	// Action is NONE, ANONYMIZED (something was replaced, the request
 	// continues) or BLOCKED.
