@@ -27,7 +27,7 @@ func (s *Summarizer) compose(d *digest) (string, []string) {
 		status = "No agent has replied yet."
 	}
 	budget := s.cfg.MaxWords - wordCount(status)
-	issue := s.issue(d, min(30, budget*55/100))
+	issue := s.issue(d, min(32, budget*60/100))
 	action := s.action(d, budget-wordCount(issue))
 	parts := []string{issue}
 	if action != "" {

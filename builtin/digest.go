@@ -64,6 +64,7 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 		if strings.Contains(text, "&") {
 			text = html.UnescapeString(text)
 		}
+		text = strings.ReplaceAll(text, "’", "'")
 		if text == "" {
 			continue
 		}

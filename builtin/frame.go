@@ -28,7 +28,8 @@ var imperatives = wordSet(`try make go reach check follow restart reinstall dele
 call use click tap open select head give allow keep ensure clear turn sign log email swing pop drop hit reset
 remove install uninstall power unplug reboot shoot refer apply download confirm provide share fill submit see
 speak ask wait connect chat continue look verify double-check find start get pull write read disable enable
-navigate hold tweet message switch set change move plug pair re-pair unpair scan print go add`)
+navigate hold tweet message switch set change move plug pair re-pair unpair scan print go add press
+reply include attach let tell stop avoid put take leave mention describe record`)
 
 // praiseWords mark a customer's statement as praise, not a complaint.
 var praiseWords = []string{"great", "love", "thank", "amazing", "awesome", "brilliant", "excellent", "well done",
@@ -54,6 +55,9 @@ func frameWords(frame string, body, lead []string, budget int) (string, bool) {
 	}
 	body = dedupe(body)
 	text := strings.TrimRight(strings.Join(body, " "), ".!?,;: -")
+	if strings.HasSuffix(text, " is a link") || strings.HasSuffix(text, " is an email address") {
+		return "", false // the value was the point of the sentence
+	}
 	return frame + " " + text + ".", true
 }
 
@@ -150,6 +154,9 @@ func issueClause(st *sentence, budget int) (string, bool) {
 		return "", false
 	}
 	body := strings.Fields(rewrite(main, firstPerson))
+	if subjectless[strings.ToLower(trimPunct(main[0]))] {
+		body = append([]string{"they"}, body...) // "Can't log in" has lost its "I"
+	}
 	frame := "The customer reports that"
 	switch {
 	case containsAny(lower+" ", praiseWords) && !containsAny(lower+" ", problemWords):
@@ -159,6 +166,10 @@ func issueClause(st *sentence, budget int) (string, bool) {
 	}
 	return frameWords(frame, body, leadWords(lead, firstPerson), budget)
 }
+
+// subjectless open a customer's statement that has dropped its "I".
+var subjectless = wordSet("can't cannot cant can won't wont don't dont didn't didnt need want have had tried got keep " +
+	"bought ordered paid received called waited spent lost just")
 
 // agentFluff marks agent sentences that carry no action: pleasantries,
 // sign-offs, closing formulas and check-ins.
@@ -170,7 +181,7 @@ var agentFluff = []string{"thanks for reaching out", "thank you for reaching out
 	"we will assume", "if we don't hear", "if we do not hear", "keeping the ticket open", "keep the ticket open",
 	"keeping this ticket open", "reply any time", "reply anytime", "thanks for the", "thank you for the",
 	"thanks for letting", "thank you for letting", "thanks for confirming", "great to hear", "good to hear",
-	"nice to hear", "my pleasure", "no worries", "how can i help", "how can we help", "happy to", "glad to"}
+	"nice to hear", "my pleasure", "no worries", "no trouble", "no problem at all", "you're welcome", "you are welcome", "how can i help", "how can we help", "happy to", "glad to"}
 
 // actionVerbs are what an agent does for a customer; sentences holding one
 // are preferred as the agent's action.
@@ -229,6 +240,9 @@ func actionClause(st *sentence, budget int) (string, bool) {
 	}
 	leadW := leadWords(lead, agentPerson)
 	ml := strings.ToLower(strings.Join(main, " ")) + " "
+	if strings.HasPrefix(ml, "let us know ") || strings.HasPrefix(ml, "let me know ") {
+		return frameWords("The agent asked the customer to", strings.Fields(rewrite(main, agentPerson)), leadW, budget)
+	}
 	for _, l := range requestLeads {
 		if strings.HasPrefix(ml, l) && len(main) > len(strings.Fields(l))+1 {
 			body := strings.Fields(rewrite(main[len(strings.Fields(l)):], agentPerson))
@@ -269,11 +283,11 @@ func actionClause(st *sentence, budget int) (string, bool) {
 	switch {
 	case (first == "i" || first == "we") && (second == "have" || second == "'ve") && len(main) > 3 && isParticiple(strings.ToLower(trimPunct(main[2]))):
 		return frameWords("The agent has", strings.Fields(rewrite(main[2:], agentPerson)), leadW, budget)
-	case (first == "i've" || first == "we've" || first == "i’ve" || first == "we’ve") && len(main) > 2 && isParticiple(second):
+	case (first == "i've" || first == "we've" || first == "ive" || first == "weve") && len(main) > 2 && isParticiple(second):
 		return frameWords("The agent has", strings.Fields(rewrite(main[1:], agentPerson)), leadW, budget)
 	case (first == "i" || first == "we") && len(main) > 2 && isPast(second):
 		return frameWords("The agent", strings.Fields(rewrite(main[1:], agentPerson)), leadW, budget)
-	case first == "i'll" || first == "we'll" || first == "i’ll" || first == "we’ll":
+	case first == "i'll" || first == "we'll" || first == "ill" && main[0] == "ill":
 		return frameWords("The agent will", strings.Fields(rewrite(main[1:], agentPerson)), leadW, budget)
 	case (first == "i" || first == "we") && second == "will" && len(main) > 3:
 		return frameWords("The agent will", strings.Fields(rewrite(main[2:], agentPerson)), leadW, budget)

@@ -8,7 +8,8 @@ var discourse = map[string]bool{"but": true, "and": true, "so": true, "also": tr
 	"then": true, "now": true, "anyway": true, "btw": true, "meanwhile": true, "otherwise": true,
 	"alternatively": true, "unfortunately": true, "fortunately": true, "luckily": true, "sadly": true,
 	"basically": true, "actually": true, "honestly": true, "additionally": true, "furthermore": true,
-	"besides": true, "firstly": true, "secondly": true, "finally": true, "lastly": true, "anyways": true}
+	"besides": true, "firstly": true, "secondly": true, "finally": true, "lastly": true, "anyways": true,
+	"ok": true, "okay": true, "um": true, "umm": true, "lol": true, "omg": true}
 
 // interjections open sentences when a comma, colon or mark follows them
 // ("Done: ...", "Agreed, ...", "Yes, ...").
@@ -117,6 +118,9 @@ var pronouns = map[string]bool{"i": true, "we": true, "you": true, "they": true,
 	"there": true, "someone": true, "anyone": true, "everyone": true, "nobody": true, "everything": true,
 	"anything": true, "nothing": true, "something": true}
 
+// determiners open noun phrases.
+var determiners = wordSet("the a an my our your their his her its this that these those some any every each no all")
+
 // verbish words end a subject noun phrase.
 var verbish = map[string]bool{"not": true, "n't": true, "still": true, "already": true, "ever": true, "never": true,
 	"always": true, "just": true, "really": true, "also": true, "even": true, "only": true, "usually": true,
@@ -159,7 +163,7 @@ func subjectEnd(words []string, i int, allowLast bool) int {
 	}
 	for j := i + 1; j < len(words) && j <= i+6; j++ {
 		w := strings.ToLower(trimPunct(words[j]))
-		if commonVerbs[w] || verbish[w] || participle(w) && j > i+1 {
+		if commonVerbs[w] || verbish[w] || participle(w) && (j > i+1 || !determiners[first]) {
 			return j
 		}
 		if strings.ContainsAny(words[j], ",;:") {
@@ -299,8 +303,8 @@ func indirect(words []string, persons map[string]string) (string, bool) {
 		return "", false
 	}
 	aux := strings.ToLower(trimPunct(words[a]))
-	if strings.HasSuffix(aux, "n't") {
-		return "", false // negative questions read badly inverted
+	if strings.HasSuffix(aux, "n't") && head[0] == "whether" {
+		return "", false // "whether it isn't" reads badly
 	}
 	e := subjectEnd(words, a+1, doWords[aux])
 	if e < 0 {
@@ -310,7 +314,7 @@ func indirect(words []string, persons map[string]string) (string, bool) {
 	// The customer's "you" is support; support's "you" is the customer.
 	lowerSubj := strings.ToLower(subj)
 	var body []string
-	if doWords[aux] {
+	if doWords[aux] && !strings.HasSuffix(aux, "n't") {
 		if e >= len(words) {
 			return "", false
 		}
@@ -336,7 +340,11 @@ func indirect(words []string, persons map[string]string) (string, bool) {
 			body = append(body, rewrite(words[e+1:], persons))
 		}
 	} else {
-		body = append(body, subj, agree(aux, lowerSubj))
+		form := aux
+		if a+1 < len(words) && pronouns[strings.ToLower(trimPunct(words[a+1]))] {
+			form = agree(aux, lowerSubj) // "are you" becomes "the customer is"
+		}
+		body = append(body, subj, form)
 		if e < len(words) {
 			body = append(body, rewrite(words[e:], persons))
 		}
@@ -373,7 +381,8 @@ var contextRefs = []string{"above", "below", "the following", "as mentioned", "m
 var dangling = wordSet(`to of for with at by from as about into onto without via like than and
 or but nor the a an that so because if when then this these those their my your our his her its is are was
 were be been being has have had will would can could should shall may might must do does did not very such
-which who whose whom where while whether until unless e.g i.e etc per vs versus`)
+which who whose whom where while whether until unless e.g i.e etc per vs versus even just also both
+either every each`)
 
 // endsDangling reports whether a clause ends on a word that needs more.
 func endsDangling(words []string) bool {

@@ -25,6 +25,8 @@ var stopWords = map[string][]string{
 		"ancora", "saluti", "cordiali"},
 	"Portuguese": {"não", "você", "obrigado", "obrigada", "uma", "com", "para", "meu", "minha", "da",
 		"em", "olá", "por", "que", "está", "mas", "muito", "ao", "foi", "tenho", "nosso", "nossa"},
+	"Indonesian": {"yang", "dan", "ke", "dari", "tidak", "ini", "itu", "saya", "untuk", "dengan", "ada", "aja",
+		"ajah", "sudah", "belum", "malah", "lewat", "kak", "mohon", "terima", "kasih", "tolong", "bisa", "gak", "nya"},
 	"Dutch": {"het", "een", "niet", "ik", "je", "wij", "jullie", "mijn", "voor", "dat", "dank",
 		"bedankt", "en", "wordt", "heb", "ons", "onze", "maar", "ook", "nog", "geen", "werkt", "alvast", "groeten"},
 }
@@ -88,7 +90,7 @@ func (l *languages) classify(text string) (lang string, english int) {
 		}
 	}
 	best, bestN := "", 0
-	for _, lang := range []string{"Spanish", "German", "French", "Italian", "Portuguese", "Dutch"} {
+	for _, lang := range []string{"Spanish", "German", "French", "Italian", "Portuguese", "Dutch", "Indonesian"} {
 		if counts[lang] > bestN {
 			best, bestN = lang, counts[lang]
 		}
@@ -221,7 +223,7 @@ var agentActions = []struct {
 	{"a replacement", []string{"replacement", "reemplazo", "sustitución", "ersatz", "austausch", "remplacement", "sostituzione", "substituição", "vervanging"}},
 	{"a refund or credit", []string{"refund", "credit", "reembolso", "abono", "gutschrift", "erstattung", "remboursement", "avoir", "rimborso", "reembolso", "terugbetaling"}},
 	{"a cancellation", []string{"cancel", "storniert", "storno", "anulación", "cancelado", "annulation", "annul", "annullat", "geannuleerd"}},
-	{"an update", []string{"firmware", "update", "actualiz", "aktualisier", "mise à jour", "aggiorna", "atualiz", "bijwerk"}},
+	{"a firmware update", []string{"firmware"}},
 	{"a repair", []string{"repair", "reparación", "reparatur", "réparation", "riparazione", "reparação", "reparatie"}},
 }
 

@@ -26,7 +26,7 @@ var agentPerson = map[string]string{"we": "they", "we're": "they are", "we've": 
 	"you'll": "the customer will", "you've": "the customer has", "you’d": "the customer would",
 	"you’ll": "the customer will", "you’ve": "the customer has", "we'd": "they would", "we’d": "they would",
 	"i'd": "they would", "i’d": "they would", "am": "am", "you’re": "the customer is", "yourself": "themselves",
-	"cant": "cannot", "dont": "don't"}
+	"cant": "cannot", "dont": "don't", "ive": "they have", "im": "they are", "weve": "they have"}
 
 // objectVerbs take "you" as an object before a bare verb: "let you know".
 var objectVerbs = wordSet("let help make have see watch hear get bid for to with ask tell give send thank thanks email contact call remind show allow")

@@ -61,10 +61,9 @@ func newScrubber(t *ticketsum.Ticket, turns []turn) *scrubber {
 	return sc
 }
 
-// harvest collects @handles, names that follow a greeting ("Hi Sarah,",
-// "Thanks, Norlene!") and a sign-off name alone on the last line.
-func (sc *scrubber) harvest(text string) {
-	words := strings.Fields(text)
+// harvestGreetings collects @handles and the names that follow a greeting
+// on the same line: "Hi Sarah,", "Thanks, Norlene!".
+func (sc *scrubber) harvestGreetings(words []string) {
 	for i, w := range words {
 		if strings.HasPrefix(w, "@") {
 			if h := strings.ToLower(trimPunct(w[1:])); h != "" {
@@ -88,6 +87,15 @@ func (sc *scrubber) harvest(text string) {
 				break
 			}
 		}
+	}
+}
+
+// harvest collects @handles, names that follow a greeting ("Hi Sarah,",
+// "Thanks, Norlene!") and a sign-off name alone on the last line.
+func (sc *scrubber) harvest(text string) {
+	words := strings.Fields(text)
+	for _, line := range strings.Split(text, "\n") {
+		sc.harvestGreetings(strings.Fields(line))
 	}
 	sc.harvestVocatives(words)
 	lines := strings.Split(strings.TrimSpace(text), "\n")
@@ -192,7 +200,7 @@ func (sc *scrubber) scrub(s string, atEnd bool) (string, int, bool) {
 		lower := strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(core, "'s"), "’s"))
 		switch {
 		case core == "":
-			keep[i] = hasAlnum(w) || w == "&" || w == "-" || w == ">" || w == "→"
+			keep[i] = hasAlnum(w) || w == "&" || w == "-" || w == ">" || w == "→" || w == "/" || quotedSymbol(w)
 			continue
 		case strings.HasPrefix(w, "@") || strings.HasPrefix(core, "@"):
 			keep[i] = false
@@ -220,7 +228,7 @@ func (sc *scrubber) scrub(s string, atEnd bool) (string, int, bool) {
 		if !keep[i] {
 			if i > 0 && i < len(words)-1 && keep[i-1] && !strings.HasPrefix(w, "@") && !strings.ContainsAny(words[i-1], ",.;:!?") {
 				prev := strings.ToLower(trimPunct(words[i-1]))
-				broken = broken || dangling[prev] || actionVerbs[prev] || commonVerbs[prev] || strings.HasSuffix(prev, "ed")
+				broken = broken || dangling[prev] || actionVerbs[prev] || strings.HasSuffix(prev, "ed")
 			}
 			// Keep the punctuation that ended a dropped word, so that
 			// "Hi Sarah, thanks" still reads as two clauses.
@@ -253,6 +261,12 @@ func (sc *scrubber) scrub(s string, atEnd bool) (string, int, bool) {
 		out = trimDanglers(strings.Fields(out))
 	}
 	return tidy(out), removed, broken
+}
+
+// quotedSymbol reports whether w is a quoted character such as '!' or "#".
+func quotedSymbol(w string) bool {
+	w = strings.TrimRight(w, ",.;:")
+	return len(w) >= 3 && len(w) <= 6 && (w[0] == '\'' || w[0] == '"') && w[len(w)-1] == w[0]
 }
 
 // gluedName reports whether w ends with a known name glued on with a
