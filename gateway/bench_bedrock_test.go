@@ -18,6 +18,30 @@ import (
 	"github.com/ticketsum/ticketsum/gateway"
 )
 
+// BenchmarkOverheadBedrock is BenchmarkOverhead through the real Bedrock
+// SDK client and the zero-latency fake Bedrock server: the provider called
+// directly next to the same provider behind the gateway, in waves of 1,000
+// concurrent calls.
+func BenchmarkOverheadBedrock(b *testing.B) {
+	srv := bedrocktest.MustNewServer(b, bedrocktest.Config{RecordRequests: -1})
+	awsCfg := srv.AWSConfig()
+	model, err := bedrock.New(context.Background(), bedrock.Config{
+		ModelID: "anthropic.claude-3-5-haiku-20241022-v1:0", AWS: &awsCfg, Logger: nopLogger()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	g, err := gateway.New(gateway.Config{Limits: map[string]gateway.Limits{"*": {
+		MaxConcurrency: 1000, RequestsPerMinute: 1 << 40, TokensPerMinute: 1 << 50}}}, model)
+	if err != nil {
+		b.Fatal(err)
+	}
+	through, _ := g.Model(model.Name())
+	req := request()
+	req.MaxTokens = 200
+	b.Run("sdk-direct", func(b *testing.B) { runWaves(b, model, req, 1000) })
+	b.Run("gateway", func(b *testing.B) { runWaves(b, through, req, 1000) })
+}
+
 // BenchmarkQuotaUtilisationBedrock is BenchmarkQuotaUtilisation through the
 // real Bedrock SDK client (Converse) and the fake Bedrock server: quota
 // 200 RPM / 400,000 TPM over a sliding minute (the token quota binds at

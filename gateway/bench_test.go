@@ -46,32 +46,35 @@ func BenchmarkOverhead(b *testing.B) {
 		name string
 		m    ticketsum.Model
 	}{{"direct", fake}, {"gateway", through}, {"gateway-no-rate-limits", noQuota}} {
-		b.Run(c.name, func(b *testing.B) {
-			req := request()
-			lat := make([]time.Duration, 0, b.N)
-			wave := make([]time.Duration, wave)
-			b.ReportAllocs()
-			for done := 0; done < b.N; {
-				n := min(len(wave), b.N-done)
-				var wg sync.WaitGroup
-				for i := range n {
-					wg.Go(func() {
-						t0 := time.Now()
-						if _, err := c.m.Generate(context.Background(), req); err != nil {
-							b.Error(err)
-						}
-						wave[i] = time.Since(t0)
-					})
-				}
-				wg.Wait()
-				lat = append(lat, wave[:n]...)
-				done += n
-			}
-			slices.Sort(lat)
-			b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds()), "p50-ns")
-			b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds()), "p99-ns")
-		})
+		b.Run(c.name, func(b *testing.B) { runWaves(b, c.m, request(), wave) })
 	}
+}
+
+// runWaves makes b.N calls to m in waves of `size` concurrent calls, one
+// goroutine each, and reports p50/p99 latency per call.
+func runWaves(b *testing.B, m ticketsum.Model, req *ticketsum.ModelRequest, size int) {
+	lat := make([]time.Duration, 0, b.N)
+	wave := make([]time.Duration, size)
+	b.ReportAllocs()
+	for done := 0; done < b.N; {
+		n := min(len(wave), b.N-done)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				t0 := time.Now()
+				if _, err := m.Generate(context.Background(), req); err != nil {
+					b.Error(err)
+				}
+				wave[i] = time.Since(t0)
+			})
+		}
+		wg.Wait()
+		lat = append(lat, wave[:n]...)
+		done += n
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds()), "p50-ns")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds()), "p99-ns")
 }
 
 // scaledClock runs virtual time `scale` times faster than real time.
