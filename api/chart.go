@@ -26,25 +26,27 @@ type Bar struct {
 	Tip        string
 }
 
-// AxisLabel is a day label under the axis.
+// AxisLabel is a day label under the axis; Anchor is its SVG
+// text-anchor, so that the first and last labels stay inside the chart.
 type AxisLabel struct {
-	X    float64
-	Text string
+	X      float64
+	Text   string
+	Anchor string
 }
 
 // Chart geometry, in SVG user units.
 const (
 	chartWidth  = 720
-	chartHeight = 170
-	chartTop    = 16
-	chartBase   = 140
+	chartHeight = 120
+	chartTop    = 10
+	chartBase   = 96
 	chartLeft   = 4
 )
 
 // dayChart draws one value per day, with a label on the first, middle and
 // last day.
 func dayChart(title string, days []DaySpend, value func(DaySpend) float64, format func(float64) string) Chart {
-	c := Chart{Title: title, Width: chartWidth, Height: chartHeight, Base: chartBase, LabelY: chartBase + 20}
+	c := Chart{Title: title, Width: chartWidth, Height: chartHeight, Base: chartBase, LabelY: chartBase + 18}
 	top := 0.0
 	for _, d := range days {
 		top = math.Max(top, value(d))
@@ -68,8 +70,17 @@ func dayChart(title string, days []DaySpend, value func(DaySpend) float64, forma
 		c.Bars = append(c.Bars, Bar{X: round1(x + gap/2), Y: round1(chartBase - h), W: round1(slot - gap), H: round1(h),
 			Tip: fmt.Sprintf("%s: %s", d.Day, format(v))})
 	}
-	for _, i := range labelIndexes(len(days)) {
-		c.Labels = append(c.Labels, AxisLabel{X: round1(chartLeft + (float64(i)+0.5)*slot), Text: shortDay(days[i].Day)})
+	idx := labelIndexes(len(days))
+	for j, i := range idx {
+		l := AxisLabel{X: round1(chartLeft + (float64(i)+0.5)*slot), Text: shortDay(days[i].Day), Anchor: "middle"}
+		switch {
+		case len(idx) == 1:
+		case j == 0:
+			l.X, l.Anchor = chartLeft, "start"
+		case j == len(idx)-1:
+			l.X, l.Anchor = chartWidth-chartLeft, "end"
+		}
+		c.Labels = append(c.Labels, l)
 	}
 	return c
 }

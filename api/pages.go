@@ -23,7 +23,7 @@ type pages struct {
 }
 
 func parsePages() (*pages, error) {
-	funcs := template.FuncMap{"usd": usd, "count": count, "percent": percent, "utc": utc}
+	funcs := template.FuncMap{"usd": usd, "count": count, "count64": func(n int64) string { return count(int(n)) }, "percent": percent, "utc": utc}
 	parse := func(name string) (*template.Template, error) {
 		return template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 	}
