@@ -63,7 +63,7 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 	for _, m := range sc.when(reCVV, "cvv", "cvc", "cid", "csc", "security code", "verification") {
 		out = addGroup(out, m, 1, CardCVV, 0.9)
 	}
-	for _, m := range sc.when(reExpiry, "exp", "valid", "good thru") {
+	for _, m := range sc.when(reExpiry, "exp ", "exp.", "exp:", "expir", "valid thru", "valid through", "valid until", "good thru") {
 		out = addGroup(out, m, 1, CardExpiry, 0.85)
 	}
 	for _, m := range sc.num(reIBAN) {
@@ -88,7 +88,7 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 			out = append(out, span{m[0], m[1], USBankRouting, 0.9})
 		}
 	}
-	for _, m := range sc.when(reBankAcct, "account") {
+	for _, m := range sc.when(reBankAcct, "bank account", "checking account", "savings account") {
 		out = addGroup(out, m, 1, USBankAccount, 0.8)
 	}
 	for _, m := range sc.num(reUKNI) {
@@ -113,16 +113,16 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 		out = append(out, span{m[0], m[1], AWSAccessKey, 0.99})
 	}
 	out = detectAWSSecrets(sc, out)
-	for _, m := range sc.when(rePassword, "pass", "pwd") {
+	for _, m := range sc.when(rePassword, "password", "passwd", "pwd", "passcode", "pass phrase", "passphrase") {
 		s, e := trimSpan(text, m[2], m[3])
 		if e > s && !commonWord(strings.ToLower(text[s:e])) {
 			out = append(out, span{s, e, Password, 0.9})
 		}
 	}
-	for _, m := range sc.when(rePIN, "pin") {
+	for _, m := range sc.when(rePIN, "pin ", "pin:", "pin#", "pin=", "pin-") {
 		out = addGroup(out, m, 1, PIN, 0.85)
 	}
-	for _, m := range sc.when(reUsername, "user", "login", "handle", "account name") {
+	for _, m := range sc.when(reUsername, "username", "user name", "user id", "userid", "login", "handle", "account name") {
 		s, e := trimSpan(text, m[2], m[3])
 		if e > s && !commonWord(strings.ToLower(text[s:e])) {
 			out = append(out, span{s, e, Username, 0.85})
@@ -140,7 +140,7 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 			out = append(out, span{s, e, LicensePlate, 0.8})
 		}
 	}
-	for _, m := range sc.when(reAge, "year", "yrs", "aged", "age ", "age:", "turn", "i am ", "i'm ", "was ") {
+	for _, m := range sc.when(reAge, "year old", "years old", "year-old", "years-old", "yrs", "aged", "age ", "age:", "turn", "i am ", "i'm ", "he was ", "she was ", "i was ") {
 		for g := 1; g <= 3; g++ {
 			if m[2*g] >= 0 {
 				out = append(out, span{m[2*g], m[2*g+1], Age, 0.8})

@@ -238,7 +238,7 @@ func (c *check) wordFilters() {
 
 // topics records or blocks denied topics.
 func (c *check) topics() {
-	for _, h := range detectTopics(c.g.topics, c.text) {
+	for _, h := range detectTopics(c.g.topics, c.text, c.toks) {
 		t := c.g.topics[h.topic]
 		act := t.Input
 		if c.source == SourceOutput {

@@ -162,41 +162,51 @@ func sentences(text string) [][2]int {
 	return out
 }
 
-// detectTopics returns one span per sentence that matches a topic; the
-// span's type is the topic's index.
-func detectTopics(topics []compiledTopic, text string) []topicHit {
+// detectTopics returns one hit per sentence and topic that match; toks are
+// the text's tokens.
+func detectTopics(topics []compiledTopic, text string, toks []token) []topicHit {
 	if len(topics) == 0 {
 		return nil
 	}
 	var out []topicHit
+	k := 0
+	words := map[string]bool{}
 	for _, sr := range sentences(text) {
-		words := map[string]bool{}
-		for _, w := range contentWords(text[sr[0]:sr[1]]) {
-			words[w] = true
+		clear(words)
+		for ; k < len(toks) && toks[k].start < sr[1]; k++ {
+			if toks[k].start >= sr[0] && !topicStop[toks[k].folded] {
+				words[stem(toks[k].folded)] = true
+			}
 		}
 		if len(words) == 0 {
 			continue
 		}
 		for ti, t := range topics {
-			best := 0.0
-			for _, ex := range t.examples {
-				n := 0
-				for _, w := range ex {
-					if words[w] {
-						n++
-					}
-				}
-				score := float64(n) / float64(len(ex))
-				if (n >= 2 || len(ex) == 1 && n == 1) && score >= t.Threshold && score > best {
-					best = score
-				}
-			}
-			if best > 0 {
-				out = append(out, topicHit{topic: ti, start: sr[0], end: sr[1], score: best})
+			if score := t.match(words); score > 0 {
+				out = append(out, topicHit{topic: ti, start: sr[0], end: sr[1], score: score})
 			}
 		}
 	}
 	return out
+}
+
+// match returns the best share of an example's words found in words, or 0
+// when no example matches.
+func (t *compiledTopic) match(words map[string]bool) float64 {
+	best := 0.0
+	for _, ex := range t.examples {
+		n := 0
+		for _, w := range ex {
+			if words[w] {
+				n++
+			}
+		}
+		score := float64(n) / float64(len(ex))
+		if (n >= 2 || len(ex) == 1 && n == 1) && score >= t.Threshold && score > best {
+			best = score
+		}
+	}
+	return best
 }
 
 type topicHit struct {
