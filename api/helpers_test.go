@@ -88,6 +88,7 @@ func MustFixtureWith(tb testing.TB, rec access.AdminRecorder, outer func(tickets
 	must(svc.ApproveModel(ctx, "admin", modelOther, ""))
 	must(svc.CreatePrincipal(ctx, "admin", &access.Principal{Name: "team-a", Models: []string{"fake:allowed-*"}, MonthlyBudgetUSD: 10}))
 	must(svc.CreatePrincipal(ctx, "admin", &access.Principal{Name: "team-broke", Models: []string{"fake:*"}, MonthlyBudgetUSD: 0}))
+	must(svc.CreatePrincipal(ctx, "admin", &access.Principal{Name: "team-slow", Models: []string{"fake:*"}, MonthlyBudgetUSD: 10, RequestsPerMinute: 2}))
 	keys := map[string]string{}
 	key := func(s *access.Service, principal string, ttl time.Duration) string {
 		raw, _, err := s.CreateKey(ctx, "admin", principal, ttl)
@@ -99,6 +100,7 @@ func MustFixtureWith(tb testing.TB, rec access.AdminRecorder, outer func(tickets
 	must(svc.RevokeKey(ctx, "admin", keys["revoked"]))
 	keys["expired"] = key(past, "team-a", 30*24*time.Hour)
 	keys["broke"] = key(svc, "team-broke", 0)
+	keys["slow"] = key(svc, "team-slow", 0)
 	estimate := func(string, *ticketsum.ModelRequest) (float64, error) { return 0.01, nil }
 	ms := &modelSet{m: map[string]ticketsum.Model{}}
 	for _, name := range []string{modelAllowed, modelUnapproved, modelOther} {
