@@ -27,11 +27,18 @@ func (s *Summarizer) compose(d *digest) (string, []string) {
 		status = "No agent has replied yet."
 	}
 	budget := s.cfg.MaxWords - wordCount(status)
-	issue := s.issue(d, min(32, budget*60/100))
-	action := s.action(d, budget-wordCount(issue))
-	parts := []string{issue}
-	if action != "" {
+	var parts []string
+	issue := ""
+	if d.lastCust > 0 || d.lastAgent == 0 {
+		// An agent's notice with no customer message has no issue to state.
+		issue = s.issue(d, min(32, budget*60/100))
+		parts = append(parts, issue)
+	}
+	if action := s.action(d, budget-wordCount(issue)); action != "" {
 		parts = append(parts, action)
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "The agent contacted the customer.")
 	}
 	text, profane := s.dropProfanity(strings.Join(parts, " "))
 	if wordCount(text)+wordCount(status) > s.cfg.MaxWords {
@@ -207,10 +214,20 @@ func extend(cands []sentence, st *sentence, short int) *sentence {
 			if n.removed > 0 || len(n.words) < 3 || strings.HasSuffix(n.text, "?") || strings.HasSuffix(n.text, ":") {
 				return st
 			}
-			words := append(append([]string(nil), st.words...), n.words...)
-			if last := words[len(st.words)-1]; !strings.ContainsAny(last[len(last)-1:], ".!?,;:") {
-				words[len(st.words)-1] = last + ","
+			next := stripLead(n.words)
+			if len(next) < 3 {
+				return st
 			}
+			next = append([]string(nil), next...)
+			if core := trimPunct(next[0]); isCapitalised(core) && len(core) > 1 && strings.ToLower(core[1:]) == core[1:] && core != "I" {
+				next[0] = lowerFirst(next[0], core)
+			}
+			words := append(append([]string(nil), st.words...), next...)
+			last := strings.TrimRight(words[len(st.words)-1], ".!")
+			if !strings.ContainsAny(last[len(last)-1:], "?,;:") {
+				last += ";"
+			}
+			words[len(st.words)-1] = last
 			return &sentence{role: st.role, turn: st.turn, pos: st.pos, last: st.last, text: n.text, words: words}
 		}
 	}

@@ -126,8 +126,9 @@ func refersToContext(lower string) bool {
 func issueClause(st *sentence, budget int) (string, bool) {
 	words := stripLead(calm(dropIntro(st.words)))
 	lower := strings.ToLower(strings.Join(words, " "))
-	if len(words) < 4 || isLabel(words) || refersToContext(lower) || strings.HasSuffix(words[len(words)-1], ":") || st.broken {
-		return "", false
+	if len(words) < 4 || isLabel(words) || refersToContext(lower) || strings.HasSuffix(words[len(words)-1], ":") || st.broken ||
+		st.turn > 0 && containsAny(lower+" ", thanksPhrases) && !containsAny(lower+" ", problemWords) {
+		return "", false // "That worked, thank you." is no issue
 	}
 	question := strings.HasSuffix(st.text, "?") || looksAsked(words)
 	main, lead, moved := moveLeadClause(words)

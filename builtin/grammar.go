@@ -121,13 +121,16 @@ var pronouns = map[string]bool{"i": true, "we": true, "you": true, "they": true,
 // determiners open noun phrases.
 var determiners = wordSet("the a an my our your their his her its this that these those some any every each no all")
 
+// objectPronouns follow a verb.
+var objectPronouns = wordSet("me us you him her it them")
+
 // verbish words end a subject noun phrase.
 var verbish = map[string]bool{"not": true, "n't": true, "still": true, "already": true, "ever": true, "never": true,
 	"always": true, "just": true, "really": true, "also": true, "even": true, "only": true, "usually": true,
 	"sometimes": true, "suddenly": true, "now": true}
 
 // commonVerbs are base forms of verbs frequent in support tickets.
-var commonVerbs = wordSet(`accept access add affect allow appear apply arrive ask be become belong bill block
+var commonVerbs = wordSet(`reject decline refuse ignore hang lag accept access add affect allow appear apply arrive ask be become belong bill block
 break buy calculate call cancel change charge check clear close come connect contain cost count cover crash
 delete differ disable display do download drop email enable exist expire export fail find fix freeze get give
 go handle happen have hold import include install keep know last let like limit link list load lock log login
@@ -165,6 +168,13 @@ func subjectEnd(words []string, i int, allowLast bool) int {
 		w := strings.ToLower(trimPunct(words[j]))
 		if commonVerbs[w] || verbish[w] || participle(w) && (j > i+1 || !determiners[first]) {
 			return j
+		}
+		if j+1 < len(words) && j > i+1 && w == trimPunct(words[j]) && isWordish(w) {
+			// a lowercase word before an object is the verb: "the API
+			// reject the price field"
+			if nx := strings.ToLower(trimPunct(words[j+1])); determiners[nx] || objectPronouns[nx] {
+				return j
+			}
 		}
 		if strings.ContainsAny(words[j], ",;:") {
 			return -1
@@ -393,7 +403,11 @@ func endsDangling(words []string) bool {
 	if strings.HasSuffix(last, ",") || strings.HasSuffix(last, ":") || strings.HasSuffix(last, ";") {
 		return true
 	}
-	return dangling[strings.ToLower(trimPunct(last))]
+	core := trimPunct(last)
+	if len(words) > 1 && isCapitalised(core) && core != "I" {
+		return false // a name or a menu: "Settings > About"
+	}
+	return dangling[strings.ToLower(core)]
 }
 
 // cutWords are conjunctions before which a long clause may be cut when no

@@ -220,7 +220,7 @@ var agentActions = []struct {
 	action string
 	words  []string
 }{
-	{"a replacement", []string{"replacement", "reemplazo", "sustitución", "ersatz", "austausch", "remplacement", "sostituzione", "substituição", "vervanging"}},
+	{"a replacement", []string{"replacement", "reemplazo", "sustitución", "ersatz", "austausch", "remplacement", "remplaçant", "sostituzione", "sostitutiv", "sustitut", "substituição", "vervanging"}},
 	{"a refund or credit", []string{"refund", "credit", "reembolso", "abono", "gutschrift", "erstattung", "remboursement", "avoir", "rimborso", "reembolso", "terugbetaling"}},
 	{"a cancellation", []string{"cancel", "storniert", "storno", "anulación", "cancelado", "annulation", "annul", "annullat", "geannuleerd"}},
 	{"a firmware update", []string{"firmware"}},
