@@ -37,7 +37,11 @@ type attackHit struct {
 func detectAttacks(sc *scan) []attackHit {
 	var out []attackHit
 	for _, p := range attackPatterns {
-		matches := sc.when(p.re, p.keys...)
+		lead := 16 // most patterns begin with their keyword
+		if p.name == "system_prompt" || p.name == "new_instructions" {
+			lead = windowBefore
+		}
+		matches := sc.whenNear(p.re, lead, 100, p.keys...)
 		if p.anchored && len(matches) > 0 {
 			matches = sc.all(p.re) // ^ must mean a real line start
 		}

@@ -60,10 +60,10 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 		}
 	}
 	out = detectCards(sc, out)
-	for _, m := range sc.when(reCVV, "cvv", "cvc", "cid", "csc", "security code", "verification") {
+	for _, m := range sc.whenNear(reCVV, 16, 100, "cvv", "cvc", "cid", "csc", "security code", "verification") {
 		out = addGroup(out, m, 1, CardCVV, 0.9)
 	}
-	for _, m := range sc.when(reExpiry, "exp ", "exp.", "exp:", "expir", "valid thru", "valid through", "valid until", "good thru") {
+	for _, m := range sc.whenNear(reExpiry, 16, 100, "exp ", "exp.", "exp:", "expir", "valid thru", "valid through", "valid until", "good thru") {
 		out = addGroup(out, m, 1, CardExpiry, 0.85)
 	}
 	for _, m := range sc.num(reIBAN) {
@@ -88,7 +88,7 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 			out = append(out, span{m[0], m[1], USBankRouting, 0.9})
 		}
 	}
-	for _, m := range sc.when(reBankAcct, "bank account", "checking account", "savings account") {
+	for _, m := range sc.whenNear(reBankAcct, 16, 100, "bank account", "checking account", "savings account") {
 		out = addGroup(out, m, 1, USBankAccount, 0.8)
 	}
 	for _, m := range sc.num(reUKNI) {
@@ -113,34 +113,34 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 		out = append(out, span{m[0], m[1], AWSAccessKey, 0.99})
 	}
 	out = detectAWSSecrets(sc, out)
-	for _, m := range sc.when(rePassword, "password", "passwd", "pwd", "passcode", "pass phrase", "passphrase") {
+	for _, m := range sc.whenNear(rePassword, 16, 100, "password", "passwd", "pwd", "passcode", "pass phrase", "passphrase") {
 		s, e := trimSpan(text, m[2], m[3])
 		if e > s && !commonWord(strings.ToLower(text[s:e])) {
 			out = append(out, span{s, e, Password, 0.9})
 		}
 	}
-	for _, m := range sc.when(rePIN, "pin ", "pin:", "pin#", "pin=", "pin-") {
+	for _, m := range sc.whenNear(rePIN, 16, 100, "pin ", "pin:", "pin#", "pin=", "pin-") {
 		out = addGroup(out, m, 1, PIN, 0.85)
 	}
-	for _, m := range sc.when(reUsername, "username", "user name", "user id", "userid", "login", "handle", "account name") {
+	for _, m := range sc.whenNear(reUsername, 16, 100, "username", "user name", "user id", "userid", "login", "handle", "account name") {
 		s, e := trimSpan(text, m[2], m[3])
 		if e > s && !commonWord(strings.ToLower(text[s:e])) {
 			out = append(out, span{s, e, Username, 0.85})
 		}
 	}
-	for _, m := range sc.when(reDriverID, "licen", "dl") {
+	for _, m := range sc.whenNear(reDriverID, 16, 100, "licen", "dl") {
 		if strings.ContainsAny(text[m[2]:m[3]], "0123456789") {
 			out = addGroup(out, m, 1, DriverID, 0.85)
 		}
 	}
-	for _, m := range sc.when(rePlate, "plate", "reg") {
+	for _, m := range sc.whenNear(rePlate, 16, 100, "plate", "reg") {
 		v := text[m[2]:m[3]]
 		if strings.ContainsAny(v, "0123456789") && strings.ContainsAny(strings.ToUpper(v), "ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
 			s, e := trimSpan(text, m[2], m[3])
 			out = append(out, span{s, e, LicensePlate, 0.8})
 		}
 	}
-	for _, m := range sc.when(reAge, "year old", "years old", "year-old", "years-old", "yrs", "aged", "age ", "age:", "turn", "i am ", "i'm ", "he was ", "she was ", "i was ") {
+	for _, m := range sc.whenNear(reAge, 32, 48, "year old", "years old", "year-old", "years-old", "yrs", "aged", "age ", "age:", "turn", "i am ", "i'm ", "he was ", "she was ", "i was ") {
 		for g := 1; g <= 3; g++ {
 			if m[2*g] >= 0 {
 				out = append(out, span{m[2*g], m[2*g+1], Age, 0.8})

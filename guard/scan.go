@@ -147,6 +147,13 @@ func (sc *scan) num(re *regexp.Regexp) [][]int {
 // when returns the matches of re near any of the lower-case keywords, and
 // none when no keyword occurs.
 func (sc *scan) when(re *regexp.Regexp, words ...string) [][]int {
+	return sc.whenNear(re, windowBefore, windowAfter, words...)
+}
+
+// whenNear is when with the window's widening: before and after bytes
+// around each keyword. Patterns that begin with their keyword need little
+// room before it.
+func (sc *scan) whenNear(re *regexp.Regexp, before, after int, words ...string) [][]int {
 	var points [][2]int
 	for _, w := range words {
 		for i := 0; ; {
@@ -162,5 +169,5 @@ func (sc *scan) when(re *regexp.Regexp, words ...string) [][]int {
 		return nil
 	}
 	sort.Slice(points, func(i, j int) bool { return points[i][0] < points[j][0] })
-	return sc.in(re, sc.windows(points))
+	return sc.in(re, sc.around(points, before, after))
 }
