@@ -101,7 +101,7 @@ func newFakeAudit() *fakeAudit {
 }
 
 // governanceHandler returns a Handler over the fakes.
-func governanceHandler(t *testing.T, b *fakeBudgets, a *fakeAudit) *api.Handler {
+func governanceHandler(t testing.TB, b *fakeBudgets, a *fakeAudit) *api.Handler {
 	t.Helper()
 	f := MustFixture(t)
 	h, err := api.New(api.Config{Access: f.svc, Budgets: b, Audit: a, Days: 7, Clock: fixedClock{testNow},
@@ -288,4 +288,19 @@ func TestGovernanceErrors(t *testing.T) {
 			t.Errorf("%s: status %d body %s", path, status, body)
 		}
 	}
+}
+
+func governanceHandlerB(b *testing.B, a *fakeAudit) *api.Handler {
+	return governanceHandler(b, fixedBudgets(), a)
+}
+
+// mustHandler returns a Handler with every API route over the fixture.
+func mustHandler(tb testing.TB, f *fixture) *api.Handler {
+	tb.Helper()
+	h, err := api.New(api.Config{Access: f.svc, Models: f.models.Model, ModelNames: f.models.Names,
+		Summarizers: f.summarizers(), DefaultModel: modelAllowed, Clock: fixedClock{testNow}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return h
 }
