@@ -250,6 +250,9 @@ func actionClause(st *sentence, budget int) (string, bool) {
 			if len(body) <= 4 && strings.HasPrefix(strings.ToLower(strings.Join(body, " ")), "let them know") {
 				return "", false // "Please let us know." says nothing
 			}
+			if n := len(body); n > 5 && strings.Join(body[n-3:], " ") == "for the customer" {
+				body = body[:n-3] // "asked the customer to confirm it works for the customer"
+			}
 			return frameWords("The agent asked the customer to", body, leadW, budget)
 		}
 	}

@@ -221,6 +221,7 @@ func (sc *scrubber) scrub(s string, atEnd bool) (string, int, bool) {
 		}
 		removed++
 	}
+	dropParenGroups(words, keep)
 	var b strings.Builder
 	lastRepl := ""
 	broken := false
@@ -261,6 +262,33 @@ func (sc *scrubber) scrub(s string, atEnd bool) (string, int, bool) {
 		out = trimDanglers(strings.Fields(out))
 	}
 	return tidy(out), removed, broken
+}
+
+// dropParenGroups drops a whole parenthesised group of words when a word
+// of it was dropped: "(order #TW-88213)" goes, not just its number.
+func dropParenGroups(words []string, keep []bool) {
+	for i := 0; i < len(words); i++ {
+		if !strings.HasPrefix(words[i], "(") {
+			continue
+		}
+		j := i
+		for j < len(words) && !strings.Contains(words[j], ")") && j-i < 8 {
+			j++
+		}
+		if j == len(words) || !strings.Contains(words[j], ")") {
+			continue
+		}
+		some := false
+		for k := i; k <= j; k++ {
+			some = some || !keep[k]
+		}
+		if some {
+			for k := i; k <= j; k++ {
+				keep[k] = false
+			}
+		}
+		i = j
+	}
 }
 
 // quotedSymbol reports whether w is a quoted character such as '!' or "#".
