@@ -174,7 +174,7 @@ var subjectless = wordSet("can't cannot cant can won't wont don't dont didn't di
 
 // agentFluff marks agent sentences that carry no action: pleasantries,
 // sign-offs, closing formulas and check-ins.
-var agentFluff = []string{"thanks for reaching out", "thank you for reaching out", "thanks for contacting",
+var agentFluff = []string{"thanks in advance", "thank you in advance", "thanks for reaching out", "thank you for reaching out", "thanks for contacting",
 	"thank you for contacting", "thanks for your patience", "thank you for your patience", "sorry for the",
 	"sorry about the", "sorry to hear", "apologies for", "apologize for", "apologise for", "we're sorry",
 	"i'm sorry", "let me know if", "let us know if", "hope this", "hope that", "does that help", "if that helps",

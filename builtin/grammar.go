@@ -31,7 +31,8 @@ func stripLead(words []string) []string {
 		w := words[0]
 		lower := strings.ToLower(trimPunct(w))
 		marked := strings.ContainsAny(w[len(w)-1:], ",:!.;—–")
-		if discourse[lower] && (marked || !strings.ContainsAny(w, ":")) || interjections[lower] && marked {
+		yesNo := (lower == "yes" || lower == "yeah" || lower == "no" && pronouns[strings.ToLower(trimPunct(words[1]))])
+		if discourse[lower] && (marked || !strings.ContainsAny(w, ":")) || interjections[lower] && marked || yesNo {
 			words = words[1:]
 			continue
 		}
@@ -62,7 +63,7 @@ func stripLead(words []string) []string {
 
 // subordinators open a leading clause that can move to the end of the
 // sentence: "If it fails, restart it" becomes "restart it if it fails".
-var subordinators = map[string]int{"if": 14, "when": 14, "whenever": 14, "until": 12, "once": 12, "after": 12,
+var subordinators = map[string]int{"if": 18, "when": 14, "whenever": 14, "until": 12, "once": 12, "after": 12,
 	"before": 12, "while": 12, "since": 12, "although": 12, "though": 12, "because": 12,
 	// prepositions: short phrases only
 	"in": 5, "on": 5, "at": 5, "from": 5, "under": 5, "for": 5, "during": 5, "via": 5, "through": 5,
