@@ -198,7 +198,7 @@ func isParticiple(w string) bool {
 	return strings.HasSuffix(w, "ed") || participles[w]
 }
 
-var participles = wordSet(`reset sent done given taken written made put set found told seen got gotten shipped
+var participles = wordSet(`broken frozen stolen gone hidden chosen forgotten reset sent done given taken written made put set found told seen got gotten shipped
 been begun brought bought built cut dealt drawn driven fed felt held kept known laid led left lent let lost
 meant met paid read run said shown shut sold spent split spoken stuck understood won just already now also
 asked`)

@@ -189,7 +189,7 @@ func subjectEnd(words []string, i int, allowLast bool) int {
 
 // participle reports whether w looks like an -ing or -ed form.
 func participle(w string) bool {
-	return len(w) > 4 && (strings.HasSuffix(w, "ing") || strings.HasSuffix(w, "ed"))
+	return len(w) > 4 && (strings.HasSuffix(w, "ing") || strings.HasSuffix(w, "ed")) || participles[w] && !verbish[w]
 }
 
 // thirdPerson returns the present third-person singular of a base verb.
