@@ -103,11 +103,16 @@ func (w *wiring) openSource(ctx context.Context, needMapping bool) (*sourceBacke
 // transaction, unique on ticket and content hash, scheduled at runAt.
 func riverEnqueue(client *river.Client[pgx.Tx]) source.EnqueueFunc {
 	return func(ctx context.Context, tx pgx.Tx, ticketID, contentHash string, runAt time.Time) error {
-		_, err := client.InsertTx(ctx, tx, queue.SummarizeArgs{TicketID: ticketID, ContentHash: contentHash}, &river.InsertOpts{
-			Queue:       sourceQueue,
-			ScheduledAt: runAt,
-			UniqueOpts:  river.UniqueOpts{ByArgs: true, ByState: sourceUniqueStates},
-		})
+		opts := &river.InsertOpts{
+			Queue:      sourceQueue,
+			UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: sourceUniqueStates},
+		}
+		// River makes any job with a ScheduledAt wait for its leader's
+		// scheduler (every 5s): set it only for a time still ahead.
+		if runAt.After(time.Now()) {
+			opts.ScheduledAt = runAt
+		}
+		_, err := client.InsertTx(ctx, tx, queue.SummarizeArgs{TicketID: ticketID, ContentHash: contentHash}, opts)
 		return err
 	}
 }

@@ -79,6 +79,9 @@ func TestScaleOutWithRealProcesses(t *testing.T) {
 	phase("killing two workers")
 	h.kill("w0")
 	h.kill("w1")
+	if got := summaries(t, db); got >= n {
+		t.Fatalf("all %d tickets were summarised before the kill; the test needs the kill mid-batch", got)
+	}
 	editTickets(t, db, 1, 30)
 	h.start("worker", "w0")
 	h.start("worker", "w1")
