@@ -61,6 +61,12 @@ type AuditSource interface {
 	Verify(ctx context.Context) (*audit.Report, error)
 }
 
+// EventRecorder appends an event to the audit trail. *audit.Trail
+// implements it.
+type EventRecorder interface {
+	Append(ctx context.Context, e *audit.Event) error
+}
+
 // Config configures a Handler. Only Access is required; each route is
 // served only when what it needs is set.
 type Config struct {
@@ -80,6 +86,11 @@ type Config struct {
 	// DefaultModel is the model /v1/summaries uses without ?model=.
 	// Required when Summarizers is set.
 	DefaultModel string
+	// Trail, if set, records the summaries the API refuses before any model
+	// is called (a model the principal may not use), as denied model calls,
+	// so that they show on the governance page like the gateway's denials.
+	// Default nil: such refusals are only logged.
+	Trail EventRecorder
 	// Store saves the ticket and its summary for ?store=true. Default nil:
 	// ?store=true is answered with 400.
 	Store ticketsum.Store

@@ -15,10 +15,13 @@
 // the access service, and the principal and a request id (the caller's
 // X-Request-Id when it is sane, otherwise a fresh one) travel on every model
 // request's ticketsum.CallMeta, so that the gateway's access, budget and
-// audit wrappers attribute the call. The API makes no policy decision of its
-// own about models: the governed model denies a call that is not approved,
-// not allowed or over budget, and that denial is recorded in the audit
-// trail like any other call.
+// audit wrappers attribute the call. On /v1/chat/completions the governed
+// model itself denies a call that is not approved, not allowed, rate
+// limited or over budget, and the gateway's audit wrapper records the
+// denial like any other call. On /v1/summaries the API also checks the
+// model against the principal before building the summarizer, because a
+// summarizer need not call a governed model (the built-in one calls none);
+// with Config.Trail set, that refusal is recorded in the audit trail too.
 //
 // Errors are 401 (no, malformed, unknown, revoked or expired key), 403
 // (model not approved or not in the principal's allow-list), 429 (rate limit

@@ -43,7 +43,7 @@ func TestGovernanceFromRealCalls(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := MustFixtureWith(t, trail, mw)
-	srv := MustServer(t, f, func(c *api.Config) { c.Budgets, c.Audit = f.svc, trail })
+	srv := MustServer(t, f, func(c *api.Config) { c.Budgets, c.Audit, c.Trail = f.svc, trail, trail })
 	calls := []struct{ key, model string }{
 		{f.keys["good"], modelAllowed}, {f.keys["good"], modelAllowed}, // 2 successes
 		{f.keys["good"], modelOther},      // forbidden: not in allow-list
@@ -54,27 +54,39 @@ func TestGovernanceFromRealCalls(t *testing.T) {
 	for _, c := range calls {
 		do(t, "POST", srv.URL+"/v1/chat/completions", c.key, `{"model":"`+c.model+`","messages":[{"role":"user","content":"hi"}]}`)
 	}
+	summaries := []struct {
+		model  string
+		status int
+	}{{modelAllowed, 200}, {modelOther, 403}} // the second is refused before any model call
+	for _, s := range summaries {
+		resp := do(t, "POST", srv.URL+"/v1/summaries?model="+s.model, f.keys["good"], ticketJSON)
+		if resp.StatusCode != s.status {
+			b, _ := io.ReadAll(resp.Body)
+			t.Fatalf("summary with %s: %d, want %d: %s", s.model, resp.StatusCode, s.status, b)
+		}
+	}
 	resp := do(t, "GET", srv.URL+"/api/governance", "", "")
 	body, _ := io.ReadAll(resp.Body)
 	var g api.Governance
 	if err := json.Unmarshal(body, &g); err != nil {
 		t.Fatalf("%v: %s", err, body)
 	}
-	if g.Totals.Calls != 5 || g.Totals.Denied != 3 {
-		t.Errorf("totals %+v, want 5 calls with 3 denied", g.Totals)
+	if g.Totals.Calls != 7 || g.Totals.Denied != 4 {
+		t.Errorf("totals %+v, want 7 calls with 4 denied", g.Totals)
 	}
 	denied := map[string]int{}
 	for _, d := range g.Denials {
 		denied[d.Reason+" "+d.Principal+" "+d.Model] += d.Count
 	}
-	for _, want := range []string{"forbidden team-a " + modelOther, "forbidden team-a " + modelUnapproved, "quota_exceeded team-broke " + modelAllowed} {
-		if denied[want] != 1 {
-			t.Errorf("denials %v lack %q", denied, want)
+	wantDenied := map[string]int{"forbidden team-a " + modelOther: 2, "forbidden team-a " + modelUnapproved: 1, "quota_exceeded team-broke " + modelAllowed: 1}
+	for want, n := range wantDenied {
+		if denied[want] != n {
+			t.Errorf("denials %v: %q %d times, want %d", denied, want, denied[want], n)
 		}
 	}
 	for _, p := range g.Principals {
-		if p.Principal == "team-a" && (p.Calls != 4 || p.SpentUSD != 0.003) {
-			t.Errorf("team-a %+v, want 4 calls and $0.003 spent", p)
+		if p.Principal == "team-a" && (p.Calls != 6 || p.SpentUSD != 0.0045) {
+			t.Errorf("team-a %+v, want 6 calls and $0.0045 spent", p)
 		}
 	}
 	actions := map[string]bool{}

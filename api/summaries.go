@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/audit"
 	"github.com/ticketsum/ticketsum/ticketfile"
 )
 
@@ -30,6 +32,10 @@ type SummaryResponse struct {
 	// already (same thread, model and prompt version).
 	Created *bool `json:"created,omitempty"`
 }
+
+// UseCaseSummaries is the use case of denials the API records for
+// /v1/summaries.
+const UseCaseSummaries = "summarize"
 
 // maxModelName is the longest model name accepted in ?model=.
 const maxModelName = 512
@@ -64,6 +70,11 @@ func (h *Handler) serveSummary(w http.ResponseWriter, r *http.Request, c *caller
 		return
 	}
 	ctx := r.Context()
+	if err := h.cfg.Access.Authorize(ctx, c.Principal, model); err != nil {
+		h.recordDenial(r, c, t, model, err)
+		h.fail(w, r, nativeShape, c, err)
+		return
+	}
 	sum, err := h.cfg.Summarizers(ctx, SummarizerRequest{Principal: c.Principal.Name, Model: model, RequestID: c.RequestID})
 	if err != nil {
 		h.fail(w, r, nativeShape, c, fmt.Errorf("summarizer for %s: %w", model, err))
@@ -89,6 +100,21 @@ func (h *Handler) serveSummary(w http.ResponseWriter, r *http.Request, c *caller
 		resp.ID, resp.Created = s.ID, &created
 	}
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// recordDenial records a summary refused before any model call in the
+// audit trail, as the gateway's audit middleware records the denials it
+// sees. A failure to record is logged; the refusal stands.
+func (h *Handler) recordDenial(r *http.Request, c *caller, t *ticketsum.Ticket, model string, err error) {
+	if h.cfg.Trail == nil {
+		return
+	}
+	e := &audit.Event{Kind: audit.KindInvocation, Actor: c.Principal.Name, Action: "model.call", Target: model,
+		RequestID: c.RequestID, TicketID: t.ID, ProductLine: t.ProductLine, UseCase: UseCaseSummaries,
+		Outcome: "denied", ErrorCode: string(ticketsum.ErrorCodeOf(err)), Details: map[string]string{"source": "api"}}
+	if rerr := h.cfg.Trail.Append(context.WithoutCancel(r.Context()), e); rerr != nil {
+		h.cfg.Logger.ErrorContext(r.Context(), "record denied summary in the audit trail", "request_id", c.RequestID, "err", rerr)
+	}
 }
 
 // save stores the ticket and its summary.

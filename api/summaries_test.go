@@ -87,7 +87,7 @@ const ticketJSON = `{"id":"T-100","subject":"Refund","product_line":"billing",
 
 // summaryServer returns a server whose summarizer is a fakeSummarizer; the
 // requests it was built for are sent on the returned channel.
-func summaryServer(t *testing.T, store ticketsum.Store) (string, string, chan api.SummarizerRequest) {
+func summaryServer(t *testing.T, store ticketsum.Store) (string, map[string]string, chan api.SummarizerRequest) {
 	f := MustFixture(t)
 	reqs := make(chan api.SummarizerRequest, 10)
 	srv := MustServer(t, f, func(c *api.Config) {
@@ -99,14 +99,14 @@ func summaryServer(t *testing.T, store ticketsum.Store) (string, string, chan ap
 			c.Store = store
 		}
 	})
-	return srv.URL, f.keys["good"], reqs
+	return srv.URL, f.keys, reqs
 }
 
 // TestSummaryShape answers in the CLI's `summarize --json` shape.
 func TestSummaryShape(t *testing.T) {
 	t.Parallel()
-	url, key, reqs := summaryServer(t, nil)
-	resp := do(t, "POST", url+"/v1/summaries", key, ticketJSON)
+	url, keys, reqs := summaryServer(t, nil)
+	resp := do(t, "POST", url+"/v1/summaries", keys["good"], ticketJSON)
 	body, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != 200 {
 		t.Fatalf("status %d: %s", resp.StatusCode, body)
@@ -115,14 +115,14 @@ func TestSummaryShape(t *testing.T) {
 	if err := json.Unmarshal(body, &got); err != nil {
 		t.Fatal(err)
 	}
-	var keys []string
+	var fields []string
 	for k := range got {
-		keys = append(keys, k)
+		fields = append(fields, k)
 	}
-	slices.Sort(keys)
+	slices.Sort(fields)
 	want := []string{"cost_usd", "flags", "latency_ms", "model", "prompt_version", "status", "summary", "ticket_id", "usage"}
-	if !slices.Equal(keys, want) {
-		t.Errorf("keys %v, want %v", keys, want)
+	if !slices.Equal(fields, want) {
+		t.Errorf("fields %v, want %v", fields, want)
 	}
 	if got["ticket_id"] != "T-100" || got["model"] != modelAllowed || got["status"] != "resolved" || got["cost_usd"] != 0.00042 {
 		t.Errorf("body %s", body)
@@ -144,9 +144,9 @@ func TestSummaryShape(t *testing.T) {
 func TestSummaryModelAndStore(t *testing.T) {
 	t.Parallel()
 	store := newRecordingStore()
-	url, key, reqs := summaryServer(t, store)
+	url, keys, reqs := summaryServer(t, store)
 	for i, wantCreated := range []bool{true, false} {
-		resp := do(t, "POST", url+"/v1/summaries?model=fake:other&store=true", key, ticketJSON)
+		resp := do(t, "POST", url+"/v1/summaries?model=fake:other&store=true", keys["slow"], ticketJSON)
 		body, _ := io.ReadAll(resp.Body)
 		if resp.StatusCode != 200 {
 			t.Fatalf("status %d: %s", resp.StatusCode, body)
@@ -163,15 +163,16 @@ func TestSummaryModelAndStore(t *testing.T) {
 	if _, ok := store.tickets["T-100"]; !ok || len(store.summaries) != 1 {
 		t.Fatalf("stored %d tickets, %d summaries", len(store.tickets), len(store.summaries))
 	}
-	if p := store.summaries[0].Principal; p != "team-a" {
-		t.Errorf("stored summary principal %q, want team-a", p)
+	if p := store.summaries[0].Principal; p != "team-slow" {
+		t.Errorf("stored summary principal %q, want team-slow", p)
 	}
 }
 
 // TestSummaryBadInput answers 400 naming the problem.
 func TestSummaryBadInput(t *testing.T) {
 	t.Parallel()
-	url, key, _ := summaryServer(t, nil)
+	url, keys, _ := summaryServer(t, nil)
+	key := keys["good"]
 	tests := []struct {
 		name, query, body, msg string
 		chunked                bool
