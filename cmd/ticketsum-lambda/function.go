@@ -7,12 +7,16 @@ import (
 	"net"
 	"net/url"
 	"sync"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/feature/rds/auth"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/audit"
 	"github.com/ticketsum/ticketsum/internal/app"
 	"github.com/ticketsum/ticketsum/lambda"
 	"github.com/ticketsum/ticketsum/postgres"
@@ -29,12 +33,17 @@ type deps struct {
 	Log io.Writer
 	// Clock tells the time. Default the system clock.
 	Clock ticketsum.Clock
+	// AuditS3 and AuditKeys replace the S3 client and the KMS key wrapper
+	// of the invocation log. Default: clients from the AWS configuration.
+	AuditS3   audit.S3API
+	AuditKeys audit.KeyWrapper
 }
 
 // function is one container's state: the store, opened once outside the
 // handler, and the handler that uses it.
 type function struct {
 	handler   *lambda.Handler
+	gov       *governance
 	store     *postgres.Store
 	logger    *slog.Logger
 	closeOnce sync.Once
@@ -69,8 +78,14 @@ func newFunction(ctx context.Context, s settings, d deps) (*function, error) {
 	if err != nil {
 		return nil, err
 	}
+	gov, err := newGovernance(ctx, s, d, loadAWS, logger)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
 	models, err := app.New(app.Config{
 		Models: map[string]app.ModelConfig{s.Model: s.ModelConfig}, LoadAWS: loadAWS,
+		Outer: gov.outer, Inner: gov.inner,
 		Guardrail: s.Guardrail, PromptVersion: s.PromptVersion,
 		MaxAttempts: s.MaxAttempts, MaxElapsed: s.MaxElapsed,
 		Principal: "ticketsum-lambda", Clock: d.Clock, Logger: logger,
@@ -79,7 +94,7 @@ func newFunction(ctx context.Context, s settings, d deps) (*function, error) {
 		store.Close()
 		return nil, err
 	}
-	pipe, err := models.Pipeline(ctx, s.Model, store, nil)
+	pipe, err := models.Pipeline(ctx, s.Model, store, gov.guard)
 	if err != nil {
 		store.Close()
 		return nil, err
@@ -89,14 +104,42 @@ func newFunction(ctx context.Context, s settings, d deps) (*function, error) {
 		store.Close()
 		return nil, err
 	}
-	logger.Info("function ready", "model", s.Model, "schema", s.Schema, "iam_auth", s.IAMAuth)
-	return &function{handler: h, store: store, logger: logger}, nil
+	logger.Info("function ready", "model", s.Model, "schema", s.Schema, "iam_auth", s.IAMAuth,
+		"invocation_log", s.AuditBucket != "")
+	return &function{handler: h, gov: gov, store: store, logger: logger}, nil
+}
+
+// Handle is the Lambda handler: it works the batch, then uploads the
+// batch's invocation records. When they cannot be uploaded, every message
+// of the batch is reported failed: the sink keeps the records and the next
+// flush (at the latest the retried batch's) uploads them, and a message
+// stays in SQS, and later in the dead-letter queue, until its records are
+// safe.
+func (f *function) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+	resp, err := f.handler.Handle(ctx, ev)
+	if err != nil {
+		return resp, err
+	}
+	if err := f.gov.flush(ctx); err != nil {
+		f.logger.ErrorContext(ctx, "invocation log upload failed; the batch will be retried",
+			"code", string(ticketsum.ErrorCodeOf(err)), "error", ticketsum.ErrorMessage(err))
+		resp.BatchItemFailures = resp.BatchItemFailures[:0]
+		for _, m := range ev.Records {
+			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: m.MessageId})
+		}
+	}
+	return resp, nil
 }
 
 // Close releases the store; Lambda calls it on SIGTERM before the container
 // is shut down. It is safe to call more than once.
 func (f *function) Close() {
 	f.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond) // Lambda allows 500ms after SIGTERM
+		defer cancel()
+		if err := f.gov.flush(ctx); err != nil {
+			f.logger.Error("invocation log upload failed at shutdown", "error", ticketsum.ErrorMessage(err))
+		}
 		f.store.Close()
 		f.logger.Info("function shut down")
 	})

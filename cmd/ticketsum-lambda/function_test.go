@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/json"
+	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -12,11 +15,31 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/jackc/pgx/v5"
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/audit"
 	"github.com/ticketsum/ticketsum/bedrocktest"
 )
+
+// MustS3 starts an in-process fake S3 and returns a client with bucket.
+func MustS3(tb testing.TB, bucket string) *s3.Client {
+	tb.Helper()
+	srv := httptest.NewServer(gofakes3.New(s3mem.New()).Server())
+	tb.Cleanup(srv.Close)
+	client := s3.New(s3.Options{
+		Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), UsePathStyle: true,
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
+	})
+	if _, err := client.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		tb.Fatal(err)
+	}
+	return client
+}
 
 const testModel = "bedrock:anthropic.claude-3-5-haiku-20241022-v1:0"
 
@@ -109,9 +132,16 @@ func TestHandlerEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.AuditBucket, s.AuditKMSKey = "ticketsum-log", "unused-with-a-local-key"
+	s3c := MustS3(t, s.AuditBucket)
+	keys, err := audit.NewLocalKeyWrapper(filepath.Join(t.TempDir(), "log.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var logs syncBuffer
 	ctx := t.Context()
-	f, err := newFunction(ctx, s, deps{Log: &logs, LoadAWS: func(context.Context) (aws.Config, error) { return srv.AWSConfig(), nil }})
+	f, err := newFunction(ctx, s, deps{Log: &logs, LoadAWS: func(context.Context) (aws.Config, error) { return srv.AWSConfig(), nil },
+		AuditS3: s3c, AuditKeys: keys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +159,7 @@ func TestHandlerEndToEnd(t *testing.T) {
 		{MessageId: "m4", Body: `{"version":"0","id":"e-1","source":"support.tickets","detail-type":"Ticket Updated","detail":{"ticket_id":"T-3"}}`},
 		{MessageId: "m5", Body: "T-404"}, // no such ticket: not retried
 	}}
-	resp, err := f.handler.Handle(ctx, batch)
+	resp, err := f.Handle(ctx, batch)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +178,7 @@ func TestHandlerEndToEnd(t *testing.T) {
 
 	// SQS redelivers the failed message and, by accident, a done one.
 	calls := srv.Stats().Succeeded
-	resp, err = f.handler.Handle(ctx, events.SQSEvent{Records: []events.SQSMessage{
+	resp, err = f.Handle(ctx, events.SQSEvent{Records: []events.SQSMessage{
 		{MessageId: "m1", Body: "T-1"}, {MessageId: "m2", Body: `{"ticket_id":"T-2"}`},
 	}})
 	if err != nil || len(resp.BatchItemFailures) != 0 {
@@ -162,6 +192,29 @@ func TestHandlerEndToEnd(t *testing.T) {
 		if h, err := f.store.SummaryHistory(ctx, id); err != nil || len(h) != 1 {
 			t.Errorf("%s: %d summaries (%v), want 1", id, len(h), err)
 		}
+	}
+
+	// Every attempt, throttled ones included, has an encrypted invocation
+	// record with the ticket's personal data redacted.
+	reader, err := audit.NewReader(audit.S3Source{Client: s3c, Bucket: s.AuditBucket, Prefix: s.AuditPrefix}, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outcomes := map[string]int{}
+	if err := reader.Read(ctx, audit.Filter{}, func(r *audit.InvocationRecord) error {
+		outcomes[r.RequestMetadata.TicketID+":"+r.Outcome]++
+		body, _ := json.Marshal(r)
+		for _, pii := range []string{piiEmail, piiPhone, "Okonkwo"} {
+			if strings.Contains(string(body), pii) {
+				t.Errorf("invocation record of %s holds %q", r.RequestMetadata.TicketID, pii)
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if outcomes["T-1:success"] != 1 || outcomes["T-2:success"] != 1 || outcomes["T-3:success"] != 1 || len(outcomes) < 4 {
+		t.Errorf("invocation records by ticket and outcome = %v, want one success per ticket and T-1's throttles", outcomes)
 	}
 
 	out := logs.String()
@@ -192,5 +245,48 @@ func mustCurrent(t *testing.T, f *function, id string) {
 	if sum.Model != testModel || sum.ContentHash != tk.ContentHash() || sum.Status != ticketsum.StatusResolved ||
 		!strings.HasPrefix(sum.Text, "The customer reported") || sum.Principal != "ticketsum-lambda" || sum.CostUSD <= 0 {
 		t.Fatalf("%s: summary = %+v", id, sum)
+	}
+}
+
+// failingS3 refuses every upload.
+type failingS3 struct{ audit.S3API }
+
+func (failingS3) PutObject(context.Context, *s3.PutObjectInput, ...func(*s3.Options)) (*s3.PutObjectOutput, error) {
+	return nil, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "S3 is down")
+}
+
+// When the batch's invocation records cannot be uploaded, every message is
+// reported failed, so no summary stands without its record.
+func TestInvocationLogFailureFailsBatch(t *testing.T) {
+	t.Parallel()
+	url, schema := MustSchema(t)
+	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{Responder: func(model, prompt string) string {
+		return "The customer reported that a data export stopped. The agent ran it again and it completed.\nSTATUS: resolved"
+	}})
+	s, err := loadSettings(envMap(map[string]string{"TICKETSUM_DB": url, "TICKETSUM_DB_SCHEMA": schema,
+		"TICKETSUM_MODEL": testModel, "TICKETSUM_AUDIT_BUCKET": "b", "TICKETSUM_AUDIT_KMS_KEY": "k"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, _ := audit.NewLocalKeyWrapper(filepath.Join(t.TempDir(), "log.key"))
+	var logs syncBuffer
+	f, err := newFunction(t.Context(), s, deps{Log: &logs, LoadAWS: func(context.Context) (aws.Config, error) { return srv.AWSConfig(), nil },
+		AuditS3: failingS3{}, AuditKeys: keys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.store.UpsertTicket(t.Context(), piiTicket("T-1")); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := f.Handle(t.Context(), events.SQSEvent{Records: []events.SQSMessage{{MessageId: "m1", Body: "T-1"}, {MessageId: "m2", Body: "T-404"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := failedIDs(resp); !slices.Equal(got, []string{"m1", "m2"}) {
+		t.Fatalf("failures = %v, want the whole batch", got)
+	}
+	if !strings.Contains(logs.String(), "invocation log upload failed") {
+		t.Errorf("the failed upload is not logged:\n%s", logs.String())
 	}
 }

@@ -30,5 +30,5 @@ func main() {
 		fmt.Fprintln(os.Stderr, "ticketsum-lambda:", err)
 		os.Exit(1)
 	}
-	awslambda.StartWithOptions(f.handler.Handle, awslambda.WithContext(ctx), awslambda.WithEnableSIGTERM(f.Close))
+	awslambda.StartWithOptions(f.Handle, awslambda.WithContext(ctx), awslambda.WithEnableSIGTERM(f.Close))
 }

@@ -50,6 +50,15 @@ type settings struct {
 	// LogLevel is debug, info, warn or error (TICKETSUM_LOG_LEVEL).
 	// Default info.
 	LogLevel string
+	// AuditBucket receives the encrypted invocation log
+	// (TICKETSUM_AUDIT_BUCKET). Default none: no invocation log.
+	AuditBucket string
+	// AuditPrefix starts every log object's key (TICKETSUM_AUDIT_PREFIX).
+	// Default "invocations/", the prefix the template's role may write.
+	AuditPrefix string
+	// AuditKMSKey is the KMS key id or ARN that wraps each log object's
+	// data key (TICKETSUM_AUDIT_KMS_KEY). Required with AuditBucket.
+	AuditKMSKey string
 }
 
 // loadSettings reads the settings from getenv and validates them.
@@ -59,6 +68,8 @@ func loadSettings(getenv func(string) string) (settings, error) {
 		PromptVersion: getenv("TICKETSUM_PROMPT_VERSION"), LogLevel: getenv("TICKETSUM_LOG_LEVEL"),
 		Guardrail:   bedrock.GuardrailConfig{ID: getenv("TICKETSUM_GUARDRAIL_ID"), Version: getenv("TICKETSUM_GUARDRAIL_VERSION")},
 		ModelConfig: app.ModelConfig{API: getenv("TICKETSUM_MODEL_API")},
+		AuditBucket: getenv("TICKETSUM_AUDIT_BUCKET"), AuditPrefix: getenv("TICKETSUM_AUDIT_PREFIX"),
+		AuditKMSKey: getenv("TICKETSUM_AUDIT_KMS_KEY"),
 	}
 	var err error
 	num := func(name string, def int) int {
@@ -119,6 +130,9 @@ func (s *settings) validate() error {
 	if s.LogLevel == "" {
 		s.LogLevel = "info"
 	}
+	if s.AuditPrefix == "" {
+		s.AuditPrefix = "invocations/"
+	}
 	if s.DB == "" {
 		return ticketsum.Errorf(ticketsum.EINVALID, "environment TICKETSUM_DB is not set: want the Postgres URL, e.g. postgres://ticketsum@db.example.internal:5432/support?sslmode=verify-full")
 	}
@@ -139,6 +153,9 @@ func (s *settings) validate() error {
 		default:
 			return ticketsum.Errorf(ticketsum.EINVALID, "environment TICKETSUM_DB: IAM authentication needs TLS: add sslmode=verify-full (or require)")
 		}
+	}
+	if s.AuditBucket != "" && s.AuditKMSKey == "" {
+		return ticketsum.Errorf(ticketsum.EINVALID, "environment TICKETSUM_AUDIT_KMS_KEY is not set: the invocation log in TICKETSUM_AUDIT_BUCKET is encrypted with a KMS key")
 	}
 	if s.MaxConns < 1 {
 		return ticketsum.Errorf(ticketsum.EINVALID, "environment TICKETSUM_DB_MAX_CONNS must be at least 1")
