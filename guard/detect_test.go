@@ -114,6 +114,7 @@ func TestDetectorsRejectFalsePositives(t *testing.T) {
 		{"price", "you charged me $1,299.99 and then €2 450,00", []EntityType{Phone, CardNumber}},
 		{"big amount", "total of 12,345,678 points", []EntityType{Phone, CardNumber}},
 		{"invoice", "invoice INV-2024-000123 is overdue", []EntityType{Phone, CardNumber}},
+		{"hyphenated id", "Invoices INV-2026-100482 and INV-2026-100483 and ref #5551234567", []EntityType{Phone, CardNumber}},
 		{"ssn invalid area", "code 000-12-3456 and 666-12-3456 and 912-12-3456", []EntityType{USSSN}},
 		{"capital words", "PLEASE RESPOND TO THIS CUSTOMER REQUEST", []EntityType{SWIFTCode, Name}},
 		{"password word", "my password is not working", []EntityType{Password}},

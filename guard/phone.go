@@ -47,8 +47,8 @@ func (p *phoneDetector) detect(sc *scan) []span {
 		}
 		if s > 0 {
 			c := text[s-1]
-			if c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '.' || c == '/' || c == ':' {
-				continue
+			if c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || strings.IndexByte("./:-#_", c) >= 0 {
+				continue // part of an id such as INV-2026-100483
 			}
 		}
 		if e < len(text) {
