@@ -25,7 +25,7 @@ func TestWriteTable(t *testing.T) {
 			sonnetLine = l
 		}
 	}
-	for _, want := range []string{"claude", "200000", "yes", "3*", "15*", "0.3*", "3.75*", "-50%"} {
+	for _, want := range []string{"claude", "200000", " no ", "3*", "15*", "0.3*", "3.75*", "-50%"} {
 		if !strings.Contains(sonnetLine, want) {
 			t.Fatalf("sonnet row %q lacks %q", sonnetLine, want)
 		}

@@ -120,14 +120,18 @@ models:
 
 func TestCachingAndBatch(t *testing.T) {
 	t.Parallel()
+	const haiku = "bedrock:anthropic.claude-3-5-haiku-20241022-v1:0"
 	w := seed()
 	w.StaticPromptTokens = 1500
 	w.BackfillTickets = 1000
-	p := MustPlan(t, plan.Config{Models: []string{sonnet}}, w)
+	p := MustPlan(t, plan.Config{Models: []string{sonnet, haiku}}, w)
 	// 2,016 five-minute windows a week write the cache, the other 5,984 tickets read it.
-	want := (8000*500*3.0 + 2016*1500*3.75 + 5984*1500*0.30 + 8000*200*15.0) / 1e6
-	if o := option(t, p, sonnet, plan.OnDemandCached); !o.Available || !near(o.WeeklyCostUSD, want) {
+	want := (8000*500*0.80 + 2016*1500*1.00 + 5984*1500*0.08 + 8000*200*4.0) / 1e6
+	if o := option(t, p, haiku, plan.OnDemandCached); !o.Available || !near(o.WeeklyCostUSD, want) {
 		t.Fatalf("cached = %+v, want $%v", o, want)
+	}
+	if o := option(t, p, sonnet, plan.OnDemandCached); o.Available {
+		t.Fatalf("caching priced for Claude 3.5 Sonnet, whose caching was preview-only: %+v", o)
 	}
 	b := option(t, p, sonnet, plan.Batch)
 	if !near(b.WeeklyCostUSD, 36) || !near(b.BackfillCostUSD, 1000*0.009*0.5) {
@@ -138,8 +142,8 @@ func TestCachingAndBatch(t *testing.T) {
 	}
 
 	w.StaticPromptTokens = 1023
-	p = MustPlan(t, plan.Config{Models: []string{sonnet}}, w)
-	if o := option(t, p, sonnet, plan.OnDemandCached); o.Available || !strings.Contains(o.Note, "1024-token cache minimum") {
+	p = MustPlan(t, plan.Config{Models: []string{haiku}}, w)
+	if o := option(t, p, haiku, plan.OnDemandCached); o.Available || !strings.Contains(o.Note, "1024-token cache minimum") {
 		t.Fatalf("static prompt under the cache minimum priced: %+v", o)
 	}
 }
@@ -450,7 +454,7 @@ func TestRenderGolden(t *testing.T) {
 	if !bytes.Equal(buf.Bytes(), want) {
 		t.Fatalf("Render output differs from %s (run go test -update after checking):\n%s", golden, buf.String())
 	}
-	for _, s := range []string{"72.00*", "16M input and 1.6M output tokens a week", "Recommendation: " + sonnet + " on on-demand+cache"} {
+	for _, s := range []string{"72.00*", "14.51*", "16M input and 1.6M output tokens a week", "Recommendation: " + sonnet + " on on-demand,"} {
 		if !strings.Contains(buf.String(), s) {
 			t.Fatalf("rendered plan lacks %q:\n%s", s, buf.String())
 		}
