@@ -319,3 +319,11 @@ func checkStatement(field, sql string, keywords ...string) error {
 	}
 	return ticketsum.Errorf(ticketsum.EINVALID, "source config: %s must start with %s", field, strings.Join(keywords, " or "))
 }
+
+// Validate checks the config without connecting, returning EINVALID naming
+// the first bad value: for commands that want to fail before opening a
+// database.
+func (c Config) Validate() error {
+	_, err := c.withDefaults()
+	return err
+}

@@ -70,6 +70,14 @@ func (w *wiring) openSource(ctx context.Context, needMapping bool) (*sourceBacke
 	if needMapping && !w.cfg.Source.configured() {
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "config has no source section (tickets and messages tables, or thread_query): see docs/postgres.md")
 	}
+	sc := w.cfg.Source
+	scfg := source.Config{
+		Mapping: sc.Mapping, Name: sc.Name, PollInterval: sc.PollInterval, Debounce: sc.Debounce,
+		BatchSize: sc.BatchSize, Channel: sc.Channel, Logger: w.logger,
+	}
+	if err := scfg.Validate(); err != nil {
+		return nil, err
+	}
 	pcfg := postgres.Config{URL: w.cfg.DB, Logger: w.logger}
 	if w.cfg.Source.IAMAuth {
 		pw, err := w.rdsPassword(ctx, w.cfg.DB)
@@ -87,11 +95,8 @@ func (w *wiring) openSource(ctx context.Context, needMapping bool) (*sourceBacke
 	if err != nil {
 		return nil, err
 	}
-	sc := w.cfg.Source
-	src, err := source.Open(ctx, st, source.Config{
-		Mapping: sc.Mapping, Name: sc.Name, PollInterval: sc.PollInterval, Debounce: sc.Debounce,
-		BatchSize: sc.BatchSize, Channel: sc.Channel, Enqueue: riverEnqueue(q.Client()), Logger: w.logger,
-	})
+	scfg.Enqueue = riverEnqueue(q.Client())
+	src, err := source.Open(ctx, st, scfg)
 	if err != nil {
 		return nil, err
 	}
