@@ -135,6 +135,9 @@ func validate(e *Entry) error {
 
 func (c *Catalogue) apply(f *file) error {
 	for _, e := range f.Models {
+		if i, ok := c.byName[e.Name]; ok && c.entries[i].Name != e.Name {
+			return fmt.Errorf("model %q is already an alias of %q", e.Name, c.entries[i].Name)
+		}
 		if i, ok := c.byName[e.Name]; ok {
 			for _, a := range c.entries[i].Aliases {
 				delete(c.byName, a)

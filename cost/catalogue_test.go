@@ -278,6 +278,9 @@ instances:
 		t.Fatalf("openai:other = %s, want openai:*", e.Name)
 	}
 	def := MustDefault(t)
+	if _, err := cost.New(cost.Config{Overrides: [][]byte{[]byte("models:\n  - name: builtin:*\n    effective: e\n    source: s\n")}}); ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID {
+		t.Fatalf("an entry named like another entry's alias: %v, want EINVALID", err)
+	}
 	if len(c.Models()) != len(def.Models())+1 {
 		t.Fatalf("override has %d models, want %d (one replaced, one added)", len(c.Models()), len(def.Models())+1)
 	}
@@ -307,6 +310,7 @@ func TestNewRejectsBadFiles(t *testing.T) {
 		{"no provider", []byte("models:\n  - name: x\n    effective: e\n    source: s\n"), "provider:model-id"},
 		{"duplicate", append(entry(""), entry("")[8:]...), "twice"},
 		{"bad instance", []byte("instances:\n  - type: ml.x\n"), "instance"},
+		{"alias taken", []byte("models:\n  - name: bedrock:a\n    aliases: [\"bedrock:b\"]\n    effective: e\n    source: s\n  - name: bedrock:c\n    aliases: [\"bedrock:b\"]\n    effective: e\n    source: s\n"), "already"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
