@@ -161,7 +161,7 @@ func (lx *lexicon) detectNames(text string, toks []token, known map[string]bool)
 			c.take(i, c.extend(i), 0.8)
 		case c.isCap(i) && lx.first[toks[i].folded] && c.isCapNext(i):
 			c.take(i, c.extend(i), 0.7)
-		case c.isCap(i) && lx.last[toks[i].folded] && !c.sentenceStart(i):
+		case c.isCap(i) && lx.last[toks[i].folded] && (!c.sentenceStart(i) || c.verbNext(i)):
 			c.take(i, c.extend(i), 0.65) // "asked Johnson", "Olsen and Berg"
 		case c.isCap(i) && c.isCapNext(i) && c.surnameLike(i):
 			c.take(i, c.extend(i), 0.65)
@@ -390,6 +390,20 @@ func (c *nameCtx) blockStart(i int) bool {
 		k--
 	}
 	return k < 0 || c.text[k] == '\n'
+}
+
+// verbNext reports whether token i is followed by a verb that usually has a
+// person as its subject ("Castro said", "Novak is").
+func (c *nameCtx) verbNext(i int) bool {
+	if !c.joined(i) {
+		return false
+	}
+	switch c.toks[i+1].folded {
+	case "is", "was", "has", "had", "lives", "lived", "works", "worked", "said", "says", "wrote", "writes",
+		"began", "spent", "called", "asked", "told", "replied", "answered", "will", "would", "thinks", "wants", "needs":
+		return true
+	}
+	return false
 }
 
 // inLexicon reports whether token i is a given or family name of the
