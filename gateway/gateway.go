@@ -105,6 +105,7 @@ func (g *Gateway) add(m ticketsum.Model) error {
 		mem.weight = p.QuotaWeight()
 	}
 	mem.win = newWindow(l, func(limit int) { g.cfg.Metrics.Concurrency(name, limit) })
+	g.cfg.Metrics.Concurrency(name, l.MaxConcurrency) // the starting limit
 	g.members[name] = mem
 	g.names = append(g.names, name)
 	return nil

@@ -376,8 +376,8 @@ func TestAIMD(t *testing.T) {
 	if n < 20 || n > 40 {
 		t.Fatalf("limit grew back to 8 after %d successes, want about 28", n)
 	}
-	if len(metrics.concurrency) == 0 {
-		t.Fatal("concurrency changes were not reported to metrics")
+	if len(metrics.concurrency) < 2 || metrics.concurrency[0] != 8 || metrics.concurrency[1] != 4 {
+		t.Fatalf("concurrency limits reported = %v, want the starting 8, then 4, ...", metrics.concurrency)
 	}
 }
 
