@@ -18,19 +18,32 @@ CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -trimpath -tags lambda.norpc \
 chmod 0755 "$work/bootstrap"
 touch -t 198001010000 "$work/bootstrap" # a fixed time keeps the zip reproducible
 
+# The RDS certificate bundle, when present beside this script, ships in the
+# zip as /var/task/rds-global-bundle.pem for sslmode=verify-full (see
+# docs/aws.md); RDS certificates do not chain to a public root.
+files=(bootstrap)
+if [ -f "$root/deploy/rds-global-bundle.pem" ]; then
+	cp "$root/deploy/rds-global-bundle.pem" "$work/"
+	touch -t 198001010000 "$work/rds-global-bundle.pem"
+	files+=(rds-global-bundle.pem)
+fi
+
 mkdir -p "$(dirname "$out")"
 rm -f "$out"
 if command -v zip >/dev/null; then
-	(cd "$work" && zip -q -X "$out" bootstrap)
+	(cd "$work" && zip -q -X "$out" "${files[@]}")
 else
-	python3 - "$work/bootstrap" "$out" <<'PY'
+	(cd "$work" && python3 - "$out" "${files[@]}" <<'PY'
 import sys, zipfile
-src, dst = sys.argv[1], sys.argv[2]
-info = zipfile.ZipInfo("bootstrap", date_time=(1980, 1, 1, 0, 0, 0))
-info.external_attr = 0o100755 << 16
-info.compress_type = zipfile.ZIP_DEFLATED
-with open(src, "rb") as f, zipfile.ZipFile(dst, "w") as z:
-    z.writestr(info, f.read())
+dst, names = sys.argv[1], sys.argv[2:]
+with zipfile.ZipFile(dst, "w") as z:
+    for name in names:
+        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        info.external_attr = (0o100755 if name == "bootstrap" else 0o100644) << 16
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with open(name, "rb") as f:
+            z.writestr(info, f.read())
 PY
+	)
 fi
 echo "built $out ($(du -h "$out" | cut -f1))"
