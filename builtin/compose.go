@@ -224,6 +224,9 @@ func extend(cands []sentence, st *sentence, short int) *sentence {
 			}
 			words := append(append([]string(nil), st.words...), next...)
 			last := strings.TrimRight(words[len(st.words)-1], ".!")
+			if last == "" {
+				return st
+			}
 			if !strings.ContainsAny(last[len(last)-1:], "?,;:") {
 				last += ";"
 			}

@@ -11,7 +11,8 @@ import (
 )
 
 // FuzzSummarize checks that any valid ticket gets a summary of one
-// paragraph within the word limit and a valid status, without a panic.
+// paragraph within the word limit, opening with the template's "The" and
+// ending with a full stop, and a valid status, without a panic.
 // Messages are separated by \x1e and alternate customer and agent.
 func FuzzSummarize(f *testing.F) {
 	for _, seed := range []string{
@@ -44,7 +45,8 @@ func FuzzSummarize(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n := len(strings.Fields(sum.Text)); n > ticketsum.MaxSummaryWords || n == 0 || strings.ContainsAny(sum.Text, "\n\r") || !sum.Status.Valid() || !utf8.ValidString(sum.Text) {
+		if n := len(strings.Fields(sum.Text)); n > ticketsum.MaxSummaryWords || n == 0 || strings.ContainsAny(sum.Text, "\n\r") || !sum.Status.Valid() || !utf8.ValidString(sum.Text) ||
+			!strings.HasPrefix(sum.Text, "The ") && !strings.HasPrefix(sum.Text, "No ") || !strings.HasSuffix(sum.Text, ".") {
 			t.Fatalf("summary %q (%d words, status %q)", sum.Text, n, sum.Status)
 		}
 	})
