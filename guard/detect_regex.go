@@ -115,7 +115,7 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 	out = detectAWSSecrets(sc, out)
 	for _, m := range sc.whenNear(rePassword, 16, 100, "password", "passwd", "pwd", "passcode", "pass phrase", "passphrase") {
 		s, e := trimSpan(text, m[2], m[3])
-		if e > s && !commonWord(strings.ToLower(text[s:e])) {
+		if e > s && !commonWord(strings.ToLower(text[s:e])) && !(afterVerb(text[m[0]:m[2]]) && proseWord(text[s:e])) {
 			out = append(out, span{s, e, Password, 0.9})
 		}
 	}
@@ -149,4 +149,34 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 	}
 	out = append(out, ph.detect(sc)...)
 	return out
+}
+
+// afterVerb reports whether a "password ... value" match joins its parts
+// with "is" or "was" rather than ":" or "=", as prose does ("the password
+// was rejected") more often than a pasted secret.
+func afterVerb(lead string) bool {
+	lead = strings.TrimRight(strings.ToLower(lead), " \t")
+	return strings.HasSuffix(lead, " is") || strings.HasSuffix(lead, " was")
+}
+
+// proseWord reports whether v reads as an ordinary word of a sentence rather
+// than a secret: lower-case letters only, and an inflected form (rejected,
+// expiring, quickly) or a word that describes a password (weak, too, case).
+func proseWord(v string) bool {
+	for _, r := range v {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	for _, suffix := range []string{"ed", "ing", "ly", "able", "ible", "ful", "less"} {
+		if strings.HasSuffix(v, suffix) {
+			return true
+		}
+	}
+	switch v {
+	case "too", "very", "being", "sent", "just", "fine", "ok", "okay", "right", "good", "bad", "weak", "strong",
+		"long", "short", "case", "sensitive", "simple", "wrong", "different", "new", "old", "temporary", "correct":
+		return true
+	}
+	return false
 }
