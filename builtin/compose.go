@@ -121,6 +121,7 @@ func (s *Summarizer) action(d *digest, budget int) string {
 		return ""
 	}
 	tries := 0
+	first, firstAt := "", -1
 	for _, i := range ranked(d.agent, func(st sentence) float64 { return scoreAction(d, st) }) {
 		if tries >= maxTries {
 			break
@@ -130,9 +131,27 @@ func (s *Summarizer) action(d *digest, budget int) string {
 			continue
 		}
 		tries++
-		if c, ok := actionClause(st, budget); ok && !s.personal(d, c) {
-			return c
+		if first != "" {
+			// A second clause of the other kind: what the agent did
+			// beside what they asked for, or the reverse.
+			if isRequest(first) == isRequest2(st) || !(isRequest2(st) && st.last || hasActionVerb(st)) {
+				continue
+			}
+			if c, ok := actionClause(st, budget-wordCount(first)); ok && isRequest(c) != isRequest(first) && !s.personal(d, c) {
+				if isRequest(first) {
+					return c + " " + first
+				}
+				return first + " " + c
+			}
+			continue
 		}
+		if c, ok := actionClause(st, budget); ok && !s.personal(d, c) {
+			first, firstAt = c, i
+		}
+	}
+	if first != "" {
+		_ = firstAt
+		return first
 	}
 	var c string
 	switch {
@@ -154,6 +173,37 @@ func (s *Summarizer) action(d *digest, budget int) string {
 		return ""
 	}
 	return c
+}
+
+// isRequest reports whether a framed agent clause asks something of the
+// customer.
+func isRequest(clause string) bool {
+	return strings.HasPrefix(clause, "The agent asked") || strings.HasPrefix(clause, "The agent suggested")
+}
+
+// isRequest2 reports whether an agent sentence reads as a request or a
+// question before it is framed.
+func isRequest2(st *sentence) bool {
+	lower := strings.ToLower(strings.Join(stripLead(st.words), " ")) + " "
+	if strings.HasSuffix(st.text, "?") {
+		return true
+	}
+	for _, l := range requestLeads {
+		if strings.HasPrefix(lower, l) {
+			return true
+		}
+	}
+	return imperatives[strings.ToLower(trimPunct(st.words[0]))]
+}
+
+// hasActionVerb reports whether a sentence holds one of actionVerbs.
+func hasActionVerb(st *sentence) bool {
+	for _, w := range st.words {
+		if actionVerbs[strings.ToLower(trimPunct(w))] {
+			return true
+		}
+	}
+	return false
 }
 
 // englishSubject returns the ticket's subject, scrubbed, when it is in
