@@ -101,7 +101,7 @@ func (s *Summarizer) issue(d *digest, budget int) string {
 		}
 	}
 	if subj := s.englishSubject(d); subj != "" {
-		if c := "The customer reports a problem: " + subj + "."; wordCount(c) <= budget {
+		if c := "The customer reports a problem: " + subj + "."; wordCount(c) <= budget && !s.personal(d, c) {
 			return c
 		}
 	}
@@ -231,7 +231,7 @@ func (s *Summarizer) englishSubject(d *digest) string {
 	if lang != "" {
 		return ""
 	}
-	if d.customerLang != "" && english == 0 {
+	if d.customerLang != "" && english == 0 && !(isPlainASCII(subj) && scriptLanguage(d.customerText) != "") {
 		known := 0
 		for _, w := range words {
 			lw := strings.ToLower(trimPunct(w))
@@ -250,7 +250,8 @@ func (s *Summarizer) englishSubject(d *digest) string {
 var englishSupport = wordSet(`error issue problem failed fails failing not working broken charge charged double
 duplicate account app crash crashes sync missing late wrong question help request reader printer invoice
 refund payment login password order repair card declined update cancel subscription export report disconnects
-disconnecting tamper detected screen device billing tax setup question shipping delivery damaged`)
+disconnecting tamper detected screen device billing tax setup question shipping delivery damaged receipt
+print prints printing characters garbled blank slow delayed double charged locked reset sync syncing`)
 
 // extend joins a short sentence with the next one of the same message, so
 // that "Still broken." carries what is broken.

@@ -226,6 +226,14 @@ func TestReadableOnUnseenTickets(t *testing.T) {
 			want:   []string{"Italian", "printer"},
 		},
 		{
+			name: "japanese with english subject",
+			ticket: synthTicket("R-22", "Receipt printer prints garbled characters", "hardware",
+				msg{"c", "レシートプリンターで商品名が文字化けします。日本語の商品だけです。"},
+				msg{"a", "プリンターの文字コード設定を日本語に変更してください。設定方法を添付しました。"}),
+			status: ticketsum.StatusAwaitingCustomer,
+			want:   []string{"The customer reports a problem: Receipt printer prints garbled characters.", "Japanese"},
+		},
+		{
 			name: "replacement ordered",
 			ticket: synthTicket("R-13", "Kitchen display is dead", "hardware",
 				msg{"c", "Our kitchen display will not turn on at all this morning, the power light stays off."},

@@ -27,7 +27,9 @@ var (
 	requestPhrases = []string{"?", "please", "dm ", "dm.", "direct message", "send us", "send me", "let us know",
 		"let me know", "could you", "can you", "would you", "provide", "reply with", "contact us", "reach out",
 		"get in touch", "message us", "fill in", "fill out", "follow the steps", "try ", "please confirm",
-		"to confirm", "confirm whether", "confirm that", "confirm if", "share"}
+		"to confirm", "confirm whether", "confirm that", "confirm if", "share",
+		// requests in scripts the stop-word test cannot read
+		"？", "ください", "下さい", "请", "請", "주세요", "пожалуйста"}
 	pendingPhrases = []string{"look into", "looking into", "passed on", "pass this", "pass it", "escalat",
 		"investigat", "get back to you", "be in touch", "will contact", "will reach out", "follow up with you",
 		"our team will", "we'll check", "we will check", "checking", "forwarded", "shortly", "as soon as",
