@@ -18,6 +18,7 @@ func runBackfill(ctx context.Context, e *env, args []string) error {
 	sinceFlag := fs.String("since", "", "copy tickets updated on or after DATE (2006-01-02 or RFC 3339); required")
 	restart := fs.Bool("restart", false, "forget the saved cursor and start again from --since")
 	batch := fs.Int("batch", 0, "tickets per page (default source.batch_size, 500)")
+	parallel := fs.Int("parallel", 4, "tickets copied at once")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -45,7 +46,7 @@ func runBackfill(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	bar := newProgressBar(e.stderr, time.Now)
-	p, err := sb.src.Backfill(ctx, source.BackfillOptions{Since: since, Restart: *restart, Progress: bar.update})
+	p, err := sb.src.Backfill(ctx, source.BackfillOptions{Since: since, Restart: *restart, Parallel: *parallel, Progress: bar.update})
 	bar.finish(p)
 	fmt.Fprintf(e.stderr, "backfill: %d ticket(s) read: %d queued, %d unchanged, %d skipped\n", p.Seen, p.Queued, p.Unchanged, p.Skipped)
 	if err != nil && ctx.Err() != nil {

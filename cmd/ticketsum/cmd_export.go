@@ -6,7 +6,6 @@ import (
 	"io"
 
 	"github.com/ticketsum/ticketsum"
-	"github.com/ticketsum/ticketsum/guard"
 	"github.com/ticketsum/ticketsum/review"
 )
 
@@ -45,7 +44,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if err := st.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrate review tables: %w", err)
 	}
-	g, err := guard.New(guard.Config{PhoneRegion: cfg.Governance.phoneRegion()})
+	g, err := w.newGuard()
 	if err != nil {
 		return err
 	}

@@ -123,7 +123,7 @@ func (w *wiring) governance(ctx context.Context) (*governance, error) {
 	}
 	gc := w.cfg.Governance
 	gc.fill()
-	g, err := guard.New(guard.Config{PhoneRegion: gc.PhoneRegion, Logger: w.logger})
+	g, err := w.newGuard()
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +231,7 @@ func (w *wiring) middlewares(ctx context.Context) (outer, inner []gateway.Middle
 		return nil, nil, err
 	}
 	gc := w.cfg.Governance
-	logMW, err := audit.Middleware(audit.MiddlewareConfig{Log: sink, OmitBodies: gc.OmitBodies, Logger: w.logger})
+	logMW, err := audit.Middleware(audit.MiddlewareConfig{Log: sink, Redact: gov.guard.Redact, OmitBodies: gc.OmitBodies, Logger: w.logger})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -242,7 +242,7 @@ func (w *wiring) middlewares(ctx context.Context) (outer, inner []gateway.Middle
 		}
 		return cat.Estimate(model, gateway.EstimateTokens(req), maxOut)
 	}
-	outer = []gateway.Middleware{trailMW, access.Middleware(gov.access, estimate), guardMiddleware(gov.guard)}
+	outer = []gateway.Middleware{trailMW, access.Middleware(gov.access, estimate), gov.guard.Middleware()}
 	inner = []gateway.Middleware{access.AuthorizeMiddleware(gov.access), logMW}
 	return outer, inner, nil
 }
@@ -263,9 +263,19 @@ func (w *wiring) ensureWorkerPrincipal(ctx context.Context) error {
 	return err
 }
 
+// newGuard returns a guard with the configured policy. The prompt's own
+// fencing tags are trusted; the prompt escapes look-alikes in ticket text.
+func (w *wiring) newGuard() (*guard.Guard, error) {
+	return guard.New(guard.Config{
+		PhoneRegion: w.cfg.Governance.phoneRegion(),
+		TrustedTags: []string{"<ticket>", "</ticket>", "</message>", "<example>", "</example>", "</part>", "</kb_article>"},
+		Logger:      w.logger,
+	})
+}
+
 // piiChecker returns the guard's PII check for prompt output checks and eval.
 func (w *wiring) piiChecker() prompt.PIIChecker {
-	g, err := guard.New(guard.Config{PhoneRegion: w.cfg.Governance.phoneRegion()})
+	g, err := w.newGuard()
 	if err != nil {
 		return nil
 	}

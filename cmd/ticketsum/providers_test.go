@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -53,6 +54,21 @@ func TestSummarizeBedrock(t *testing.T) {
 			got.Usage.InputTokens == 0 || got.Usage.OutputTokens == 0 || got.CostUSD <= 0 ||
 			!strings.HasPrefix(got.Summary, "The customer could not log in") {
 			t.Fatalf("%s: summary = %+v", api, got)
+		}
+		// The model saw the ticket with its people masked, and the prompt's own
+		// fencing was not mistaken for an attack.
+		if !slices.Contains(got.Flags, "input:NAME:ANONYMIZED") || slices.ContainsFunc(got.Flags, func(f string) bool { return strings.Contains(f, "prompt_attack") }) {
+			t.Fatalf("%s: flags = %v", api, got.Flags)
+		}
+	}
+	if len(srv.Requests()) == 0 {
+		t.Fatal("the fake recorded no requests")
+	}
+	for _, req := range srv.Requests() {
+		for _, pii := range []string{"Ana", "Lima", "ana.lima@example.com", "Sam Reyes", "7946 0958"} {
+			if strings.Contains(string(req.Body), pii) {
+				t.Fatalf("%s request to the model contains %q", req.Op, pii)
+			}
 		}
 	}
 	if st := srv.Stats(); st.Ops[bedrocktest.OpConverse] == 0 || st.Ops[bedrocktest.OpInvokeModel] == 0 {

@@ -165,7 +165,7 @@ source:
 
 // mustScaleDatabase creates a fresh database, dropped (with its
 // connections) when the test ends, and returns its URL.
-func mustScaleDatabase(t *testing.T, base string) string {
+func mustScaleDatabase(t testing.TB, base string) string {
 	t.Helper()
 	u, err := url.Parse(base)
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 	"github.com/ticketsum/ticketsum/access"
 	"github.com/ticketsum/ticketsum/cost"
 	"github.com/ticketsum/ticketsum/gateway"
-	"github.com/ticketsum/ticketsum/guard"
 	"github.com/ticketsum/ticketsum/summarize"
 )
 
@@ -83,13 +82,13 @@ func (w *wiring) pipeline(ctx context.Context, model string, store ticketsum.Sto
 		if err := w.ensureWorkerPrincipal(ctx); err != nil {
 			return nil, err
 		}
-		cfg.Guard = ticketGuard{gov.guard}
+		cfg.Guard = gov.guard
 	} else {
-		g, err := guard.New(guard.Config{PhoneRegion: w.cfg.Governance.phoneRegion()})
+		g, err := w.newGuard()
 		if err != nil {
 			return nil, err
 		}
-		cfg.Guard = ticketGuard{g}
+		cfg.Guard = g
 	}
 	return summarize.New(cfg)
 }
