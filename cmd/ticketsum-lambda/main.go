@@ -30,5 +30,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, "ticketsum-lambda:", err)
 		os.Exit(1)
 	}
-	awslambda.StartWithOptions(f.Handle, awslambda.WithContext(ctx), awslambda.WithEnableSIGTERM(f.Close))
+	// On SIGTERM (sent when the container is shut down, 500ms before
+	// SIGKILL) the invocation log is flushed, the pool closed, and the
+	// process exits.
+	awslambda.StartWithOptions(f.Handle, awslambda.WithContext(ctx), awslambda.WithEnableSIGTERM(func() {
+		f.Close()
+		os.Exit(0)
+	}))
 }
