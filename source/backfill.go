@@ -15,6 +15,8 @@ type BackfillOptions struct {
 	Restart bool
 	// Progress, when set, is called after each page.
 	Progress func(Progress)
+	// Parallel is how many tickets of a page are copied at once. Default 4.
+	Parallel int
 }
 
 // Progress is how far a backfill has gone.
@@ -34,8 +36,9 @@ type Progress struct {
 
 // Backfill copies every ticket updated since opts.Since into ticketsum's
 // store in (updated_at, id) order, one page at a time (memory is bounded by
-// BatchSize), enqueueing the new and changed threads to run at once. Its
-// cursor is saved in ticketsum's schema with each page, so a run that is
+// BatchSize), Parallel tickets at once, enqueueing the new and changed
+// threads to run at once. Its cursor is saved in ticketsum's schema after
+// each page, so a run that is
 // interrupted continues where it stopped when started again with the same
 // Since; Restart starts over. It returns ECONFLICT when another backfill of
 // the source runs, EINVALID when a saved cursor has another Since (use
@@ -49,6 +52,13 @@ func (s *Source) Backfill(ctx context.Context, opts BackfillOptions) (Progress, 
 		return p, ticketsum.Errorf(ticketsum.EINVALID, "backfill needs a since date")
 	}
 	since := opts.Since.UTC().Truncate(time.Microsecond)
+	parallel := opts.Parallel
+	if parallel == 0 {
+		parallel = 4
+	}
+	if parallel < 1 || parallel > 64 {
+		return p, ticketsum.Errorf(ticketsum.EINVALID, "backfill parallel %d must be between 1 and 64", parallel)
+	}
 	unlock, ok, err := s.tryLock(ctx, "backfill")
 	if err != nil {
 		return p, err
@@ -83,7 +93,7 @@ func (s *Source) Backfill(ctx context.Context, opts BackfillOptions) (Progress, 
 		if err != nil {
 			return p, err
 		}
-		n, err := s.apply(ctx, &c, page, false)
+		n, err := s.applyParallel(ctx, &c, page, parallel)
 		p.add(n)
 		p.Done = c.done
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -167,4 +168,76 @@ func (s *Source) pruneDebounce(ctx context.Context) error {
 	}
 	_, err := s.pool.Exec(ctx, `DELETE FROM `+s.schema+`.source_debounce WHERE run_at < $1`, s.cfg.Clock.Now().Add(-s.cfg.Debounce))
 	return translate(err, "prune debounce times")
+}
+
+// applyParallel is apply for backfill: the page's tickets are copied by
+// workers goroutines at once, each upsert with its job in one transaction,
+// and the cursor moves once, after the page, to the end of the run of
+// tickets copied without error. A crash or an error makes the next run read
+// the rest of the page again, which is harmless: the threads already copied
+// are recognised by their content hash and enqueue nothing.
+func (s *Source) applyParallel(ctx context.Context, c *cursor, page []change, workers int) (Counts, error) {
+	type outcome struct {
+		changed, skipped bool
+		err              error
+	}
+	out := make([]outcome, len(page))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, len(page)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				ch := page[i]
+				if ch.bad != nil {
+					s.cfg.Logger.WarnContext(ctx, "source ticket skipped", "ticket_id", *ch.pos.ID, "reason", ticketsum.ErrorMessage(ch.bad))
+					out[i].skipped = true
+					continue
+				}
+				t := ch.ticket
+				changed, err := s.store.UpsertTicketTx(ctx, t, func(ctx context.Context, tx pgx.Tx) error {
+					if err := s.cfg.Enqueue(ctx, tx, t.ID, t.ContentHash(), s.cfg.Clock.Now()); err != nil {
+						return fmt.Errorf("enqueue: %w", err)
+					}
+					return nil
+				})
+				if ticketsum.ErrorCodeOf(err) == ticketsum.EINVALID {
+					s.cfg.Logger.WarnContext(ctx, "source ticket skipped", "ticket_id", t.ID, "reason", ticketsum.ErrorMessage(err))
+					out[i].skipped = true
+					continue
+				}
+				out[i].changed, out[i].err = changed, err
+			}
+		}()
+	}
+	for i := range page {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var n Counts
+	var firstErr error
+	for i, o := range out {
+		if o.err != nil {
+			firstErr = translate(o.err, fmt.Sprintf("copy ticket %s", *page[i].pos.ID))
+			break
+		}
+		n.Seen++
+		switch {
+		case o.skipped:
+			n.Skipped++
+		case o.changed:
+			n.Queued++
+		default:
+			n.Unchanged++
+		}
+		c.pos, c.done = page[i].pos, c.done+1
+	}
+	if n.Seen > 0 {
+		if err := s.saveCursor(ctx, s.pool, *c); err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	return n, firstErr
 }
