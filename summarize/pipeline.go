@@ -94,20 +94,22 @@ func (p *Pipeline) Summarize(ctx context.Context, t *ticketsum.Ticket) (*tickets
 	if err != nil {
 		return nil, fmt.Errorf("summarize ticket %s: %w", t.ID, err)
 	}
-	s.Text = strings.TrimSpace(s.Text)
-	if err := CheckShape(s.Text); err != nil {
-		return nil, ticketsum.Errorf(ticketsum.EINVALID, "summary of ticket %s from %s rejected: %s", t.ID, s.Model, ticketsum.ErrorMessage(err))
-	}
-	if !s.Status.Valid() {
-		return nil, ticketsum.Errorf(ticketsum.EINVALID, "summary of ticket %s from %s has unknown status %q", t.ID, s.Model, s.Status)
-	}
 	if p.cfg.Guard != nil {
+		// Guard first: scrubbing placeholders into words ("{NAME_1}" into
+		// "the customer") changes the word count the shape check sees.
 		text, flags, err := p.cfg.Guard.CheckSummary(ctx, t, s.Text)
 		if err != nil {
 			return nil, fmt.Errorf("guard summary of ticket %s: %w", t.ID, err)
 		}
 		s.Text = text
 		s.Flags = append(s.Flags, flags...)
+	}
+	s.Text = strings.TrimSpace(s.Text)
+	if err := CheckShape(s.Text); err != nil {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "summary of ticket %s from %s rejected: %s", t.ID, s.Model, ticketsum.ErrorMessage(err))
+	}
+	if !s.Status.Valid() {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "summary of ticket %s from %s has unknown status %q", t.ID, s.Model, s.Status)
 	}
 	s.TicketID = t.ID
 	s.ContentHash = t.ContentHash()

@@ -117,6 +117,7 @@ func TestPipelineSummarize(t *testing.T) {
 	}{
 		{name: "ok", sum: &fakeSummarizer{text: " Ana cannot log in. ", status: ticketsum.StatusResolved}, wantText: "Ana cannot log in."},
 		{name: "guarded", sum: &fakeSummarizer{text: "Ana cannot log in.", status: ticketsum.StatusResolved}, guard: scrubGuard{}, wantText: "the customer cannot log in."},
+		{name: "guard scrub lengthens past the limit", sum: &fakeSummarizer{text: strings.Repeat("Ana ", ticketsum.MaxSummaryWords), status: ticketsum.StatusResolved}, guard: scrubGuard{}, wantCode: ticketsum.EINVALID},
 		{name: "guard blocks", sum: &fakeSummarizer{text: "x", status: ticketsum.StatusResolved}, guard: scrubGuard{block: true}, wantCode: ticketsum.EFORBIDDEN},
 		{name: "too long", sum: &fakeSummarizer{text: long, status: ticketsum.StatusResolved}, wantCode: ticketsum.EINVALID},
 		{name: "two paragraphs", sum: &fakeSummarizer{text: "a.\n\nb.", status: ticketsum.StatusResolved}, wantCode: ticketsum.EINVALID},
