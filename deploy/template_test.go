@@ -442,6 +442,9 @@ func TestCfnLint(t *testing.T) {
 	if err != nil {
 		t.Skip("cfn-lint is not installed (pip install cfn-lint)")
 	}
+	if out, err := exec.Command(path, "--version").CombinedOutput(); err != nil {
+		t.Skipf("cfn-lint does not run here (%v): %s", err, out)
+	}
 	out, err := exec.Command(path, "--", templatePath).CombinedOutput()
 	if err != nil {
 		t.Fatalf("cfn-lint: %v\n%s", err, out)
