@@ -361,12 +361,19 @@ func scoreAction(d *digest, st sentence) float64 {
 	if strings.HasSuffix(st.text, "?") {
 		score += 0.3
 	}
+	if n := len(st.words); n < 8 && referringEnd[strings.ToLower(trimPunct(st.words[n-1]))] {
+		score -= 1.5 // "All future invoices will use them."
+	}
 	score -= 0.3 * float64(min(st.removed, 3))
 	if len(st.words) < 4 {
 		score -= 3
 	}
 	return score
 }
+
+// referringEnd are pronouns that, ending a short sentence, point at
+// context the reader of a summary lacks.
+var referringEnd = wordSet("them it this that these those there")
 
 // overlap scores shared content words between the subject and a sentence.
 func overlap(subject, lower string) float64 {

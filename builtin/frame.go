@@ -54,11 +54,33 @@ func frameWords(frame string, body, lead []string, budget int) (string, bool) {
 		return "", false
 	}
 	body = dedupe(body)
+	if strings.HasPrefix(frame, "The agent") {
+		body = dropForCustomer(body)
+	}
 	text := strings.TrimRight(strings.Join(body, " "), ".!?,;: -")
 	if strings.HasSuffix(text, " is a link") || strings.HasSuffix(text, " is an email address") {
 		return "", false // the value was the point of the sentence
 	}
 	return frame + " " + text + ".", true
+}
+
+// dropForCustomer removes "for the customer" (the agent's "for you") from
+// an agent clause, where it only repeats who the agent works for:
+// "they can regenerate them for the customer" becomes "they can
+// regenerate them".
+func dropForCustomer(words []string) []string {
+	out := words[:0:0]
+	for i := 0; i < len(words); i++ {
+		if i+2 < len(words) && words[i] == "for" && words[i+1] == "the" && trimPunct(words[i+2]) == "customer" && words[i+2] != "customer's" && len(words) >= 6 {
+			if p := trailingPunct(words[i+2]); p != "" && len(out) > 0 {
+				out[len(out)-1] += p
+			}
+			i += 2
+			continue
+		}
+		out = append(out, words[i])
+	}
+	return out
 }
 
 // leadWords rewrites a moved leading clause ("If I downgrade") for the end
@@ -249,9 +271,6 @@ func actionClause(st *sentence, budget int) (string, bool) {
 			body := strings.Fields(rewrite(main[len(strings.Fields(l)):], agentPerson))
 			if len(body) <= 4 && strings.HasPrefix(strings.ToLower(strings.Join(body, " ")), "let them know") {
 				return "", false // "Please let us know." says nothing
-			}
-			if n := len(body); n > 5 && strings.Join(body[n-3:], " ") == "for the customer" {
-				body = body[:n-3] // "asked the customer to confirm it works for the customer"
 			}
 			return frameWords("The agent asked the customer to", body, leadW, budget)
 		}

@@ -131,7 +131,8 @@ var verbish = map[string]bool{"not": true, "n't": true, "still": true, "already"
 	"sometimes": true, "suddenly": true, "now": true}
 
 // commonVerbs are base forms of verbs frequent in support tickets.
-var commonVerbs = wordSet(`reject decline refuse ignore hang lag accept access add affect allow appear apply arrive ask be become belong bill block
+var commonVerbs = wordSet(`select choose enter click tap press wish prefer try reply visit follow complete
+submit restart reinstall reject decline refuse ignore hang lag accept access add affect allow appear apply arrive ask be become belong bill block
 break buy calculate call cancel change charge check clear close come connect contain cost count cover crash
 delete differ disable display do download drop email enable exist expire export fail find fix freeze get give
 go handle happen have hold import include install keep know last let like limit link list load lock log login
