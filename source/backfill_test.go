@@ -92,3 +92,41 @@ func TestBackfillRefusesAConcurrentRun(t *testing.T) {
 		t.Errorf("second backfill while one runs: err = %v, want conflict", inner)
 	}
 }
+
+func TestBackfillFailureInAParallelPageLosesAndRepeatsNothing(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	const n = 20
+	for id := 1; id <= n; id++ {
+		e.addTicket(t, id, t0.Add(time.Duration(id)*time.Second), 1)
+	}
+	s := e.open(t, source.Config{BatchSize: 10})
+	e.jobs.setFail("5")
+	p, err := s.Backfill(context.Background(), source.BackfillOptions{Since: t0, Parallel: 4})
+	if err == nil {
+		t.Fatal("backfill with a failing enqueue succeeded")
+	}
+	if p.Done != 4 {
+		t.Errorf("cursor after the failure at ticket 5 = %d done, want 4", p.Done)
+	}
+	e.jobs.setFail("")
+	p, err = s.Backfill(context.Background(), source.BackfillOptions{Since: t0, Parallel: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Resumed || p.Done != n {
+		t.Errorf("second run = %+v, want resumed and %d done", p, n)
+	}
+	count := map[string]int{}
+	for _, j := range e.recorded(t) {
+		count[j.TicketID]++
+	}
+	if len(count) != n {
+		t.Errorf("jobs for %d tickets, want %d", len(count), n)
+	}
+	for id, c := range count {
+		if c != 1 {
+			t.Errorf("ticket %s has %d jobs, want exactly 1", id, c)
+		}
+	}
+}
