@@ -40,6 +40,8 @@ type Config struct {
 	// Governance configures the guard, access control, invocation log and
 	// audit trail around every model call.
 	Governance GovernanceConfig `yaml:"governance"`
+	// Plan holds the constraints `ticketsum plan` recommends under.
+	Plan PlanConfig `yaml:"plan"`
 	// Catalogue is a model catalogue file (YAML) applied over the embedded
 	// one, to add models or correct prices. Default none.
 	Catalogue string `yaml:"catalogue"`

@@ -64,6 +64,7 @@ func commands() map[string]command {
 		"logs":            {"logs read: decrypt the invocation log (the read is audited)", runLogs},
 		"audit":           {"audit verify: check the audit trail's hash chain and signed digests", runAudit},
 		"export":          {"export finetune: reviewed summaries with redacted tickets as Bedrock fine-tuning JSONL", runExport},
+		"plan":            {"cost per model and deployment surface for the measured workload, and a recommendation", runPlan},
 		"usage":           {"cost and calls by principal, model, product line or day", runUsage},
 		"watch":           {"copy new and changed tickets from the team's Postgres tables and queue them", runWatch},
 		"backfill":        {"backfill --since DATE: copy and queue the team's tickets updated since DATE", runBackfill},
