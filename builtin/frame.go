@@ -29,7 +29,7 @@ call use click tap open select head give allow keep ensure clear turn sign log e
 remove install uninstall power unplug reboot shoot refer apply download confirm provide share fill submit see
 speak ask wait connect chat continue look verify double-check find start get pull write read disable enable
 navigate hold tweet message switch set change move plug pair re-pair unpair scan print go add press
-reply include attach let tell stop avoid put take leave mention describe record`)
+reply include attach let tell stop avoid put take leave mention describe record note remember`)
 
 // praiseWords mark a customer's statement as praise, not a complaint.
 var praiseWords = []string{"great", "love", "thank", "amazing", "awesome", "brilliant", "excellent", "well done",
@@ -146,13 +146,14 @@ func refersToContext(lower string) bool {
 // issueClause states the customer's issue in the third person within
 // budget words.
 func issueClause(st *sentence, budget int) (string, bool) {
-	words := stripLead(calm(dropIntro(st.words)))
+	words := stripLead(calm(dropIntro(dropTags(st.words))))
 	lower := strings.ToLower(strings.Join(words, " "))
 	if len(words) < 4 || isLabel(words) || refersToContext(lower) || strings.HasSuffix(words[len(words)-1], ":") || st.broken ||
 		st.turn > 0 && containsAny(lower+" ", thanksPhrases) && !containsAny(lower+" ", problemWords) {
 		return "", false // "That worked, thank you." is no issue
 	}
-	question := strings.HasSuffix(st.text, "?") || looksAsked(words)
+	question := strings.HasSuffix(words[len(words)-1], "?") || looksAsked(words) ||
+		whWords[strings.ToLower(words[0])] && auxWords[strings.ToLower(trimPunct(words[1]))]
 	main, lead, moved := moveLeadClause(words)
 	if !moved {
 		main = words
@@ -196,7 +197,8 @@ var subjectless = wordSet("can't cannot cant can won't wont don't dont didn't di
 
 // agentFluff marks agent sentences that carry no action: pleasantries,
 // sign-offs, closing formulas and check-ins.
-var agentFluff = []string{"thanks in advance", "thank you in advance", "thanks for reaching out", "thank you for reaching out", "thanks for contacting",
+var agentFluff = []string{"greetings for the day", "like to help", "love to help", "glad to assist",
+	"happy to assist", "here to help", "glad to help", "be glad to", "thanks in advance", "thank you in advance", "thanks for reaching out", "thank you for reaching out", "thanks for contacting",
 	"thank you for contacting", "thanks for your patience", "thank you for your patience", "sorry for the",
 	"sorry about the", "sorry to hear", "apologies for", "apologize for", "apologise for", "we're sorry",
 	"i'm sorry", "let me know if", "let us know if", "hope this", "hope that", "does that help", "if that helps",
@@ -240,7 +242,7 @@ func isPast(w string) bool {
 
 // actionClause states what the agent did within budget words.
 func actionClause(st *sentence, budget int) (string, bool) {
-	words := stripLead(calm(dropIntro(st.words)))
+	words := stripLead(calm(dropIntro(dropTags(st.words))))
 	lower := strings.ToLower(strings.Join(words, " ")) + " "
 	if len(words) < 4 || isLabel(words) || refersToContext(lower) || strings.HasSuffix(words[len(words)-1], ":") || st.broken ||
 		containsAny(lower, agentFluff) || containsAny(lower, closingPhrases) || containsAny(lower, idleWords) {
@@ -275,12 +277,16 @@ func actionClause(st *sentence, budget int) (string, bool) {
 			return frameWords("The agent asked the customer to", body, leadW, budget)
 		}
 	}
-	if question {
+	if question && !imperatives[strings.ToLower(trimPunct(main[0]))] {
 		body, ok := indirect(main, agentPerson)
 		if !ok {
 			return "", false
 		}
 		return frameWords("The agent asked", strings.Fields(body), leadW, budget)
+	}
+	if question {
+		// "Share the serial number of your laptop?" is a request.
+		return frameWords("The agent asked the customer to", strings.Fields(rewrite(main, agentPerson)), leadW, budget)
 	}
 	for len(main) > 2 {
 		w := strings.ToLower(trimPunct(main[0]))
@@ -312,6 +318,8 @@ func actionClause(st *sentence, budget int) (string, bool) {
 		return frameWords("The agent", strings.Fields(rewrite(main[1:], agentPerson)), leadW, budget)
 	case first == "i'll" || first == "we'll" || first == "ill" && main[0] == "ill":
 		return frameWords("The agent will", strings.Fields(rewrite(main[1:], agentPerson)), leadW, budget)
+	case (first == "i" || first == "we") && (second == "recommend" || second == "suggest" || second == "advise") && len(main) > 3:
+		return frameWords("The agent "+pastTense(second), strings.Fields(rewrite(main[2:], agentPerson)), leadW, budget)
 	case (first == "i" || first == "we") && second == "will" && len(main) > 3:
 		return frameWords("The agent will", strings.Fields(rewrite(main[2:], agentPerson)), leadW, budget)
 	case imperatives[first]:

@@ -36,7 +36,7 @@ func stripLead(words []string) []string {
 			words = words[1:]
 			continue
 		}
-		if w == "-" || w == "–" || w == "—" {
+		if w == "-" || w == "–" || w == "—" || stepNumber(w) {
 			words = words[1:]
 			continue
 		}
@@ -56,6 +56,26 @@ func stripLead(words []string) []string {
 		}
 		if !stripped {
 			break
+		}
+	}
+	return words
+}
+
+// stepNumber reports whether w numbers a step: "4", "2.", "3)", "(1)".
+func stepNumber(w string) bool {
+	core := strings.Trim(w, ".):(")
+	return core != "" && len(core) <= 2 && digits(core) && w != core+"%"
+}
+
+// dropTags removes hashtags that end a tweet ("... update? #hpsa #hppc")
+// and one glued to the last word ("update?#hpsa").
+func dropTags(words []string) []string {
+	for len(words) > 1 && strings.HasPrefix(words[len(words)-1], "#") {
+		words = words[:len(words)-1]
+	}
+	if n := len(words); n > 0 {
+		if i := strings.Index(words[n-1], "#"); i > 0 && strings.ContainsAny(words[n-1][i-1:i], ".?!") {
+			words = append(words[:n-1:n-1], words[n-1][:i])
 		}
 	}
 	return words
@@ -171,7 +191,7 @@ func subjectEnd(words []string, i int, allowLast bool) int {
 		if commonVerbs[w] || verbish[w] || participle(w) && (j > i+1 || !determiners[first]) {
 			return j
 		}
-		if j+1 < len(words) && j > i+1 && w == trimPunct(words[j]) && isWordish(w) {
+		if allowLast && j+1 < len(words) && j > i+1 && w == trimPunct(words[j]) && isWordish(w) {
 			// a lowercase word before an object is the verb: "the API
 			// reject the price field"
 			if nx := strings.ToLower(trimPunct(words[j+1])); determiners[nx] || objectPronouns[nx] {
@@ -331,8 +351,8 @@ func indirect(words []string, persons map[string]string) (string, bool) {
 			return "", false
 		}
 		verb := strings.ToLower(trimPunct(words[e]))
-		if !isWordish(verb) {
-			return "", false
+		if !isWordish(verb) || dangling[verb] {
+			return "", false // "do you by any chance have"
 		}
 		if len(head) == 1 && strings.EqualFold(head[0], "how") && (lowerSubj == "they" || lowerSubj == "support") && aux == "do" {
 			return "how to " + rewrite(words[e:], persons), true
