@@ -25,6 +25,7 @@ func BenchmarkHandle(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	MustApprove(b, url, schema, testModel)
 	var logs syncBuffer
 	f, err := newFunction(context.Background(), s, deps{Log: &logs, LoadAWS: func(context.Context) (aws.Config, error) { return srv.AWSConfig(), nil }})
 	if err != nil {

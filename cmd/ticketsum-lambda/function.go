@@ -78,23 +78,23 @@ func newFunction(ctx context.Context, s settings, d deps) (*function, error) {
 	if err != nil {
 		return nil, err
 	}
-	gov, err := newGovernance(ctx, s, d, loadAWS, logger)
+	gov, err := newGovernance(ctx, s, d, store, loadAWS, logger)
 	if err != nil {
 		store.Close()
 		return nil, err
 	}
 	models, err := app.New(app.Config{
 		Models: map[string]app.ModelConfig{s.Model: s.ModelConfig}, LoadAWS: loadAWS,
-		Outer: gov.outer, Inner: gov.inner,
+		Outer: gov.Outer, Inner: gov.Inner,
 		Guardrail: s.Guardrail, PromptVersion: s.PromptVersion,
 		MaxAttempts: s.MaxAttempts, MaxElapsed: s.MaxElapsed,
-		Principal: "ticketsum-lambda", Clock: d.Clock, Logger: logger,
+		Principal: principal, Clock: d.Clock, Logger: logger,
 	})
 	if err != nil {
 		store.Close()
 		return nil, err
 	}
-	pipe, err := models.Pipeline(ctx, s.Model, store, gov.guard)
+	pipe, err := models.Pipeline(ctx, s.Model, store, gov.Guard)
 	if err != nil {
 		store.Close()
 		return nil, err

@@ -132,6 +132,7 @@ func TestHandlerEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	MustApprove(t, url, schema, testModel)
 	s.AuditBucket, s.AuditKMSKey = "ticketsum-log", "unused-with-a-local-key"
 	s3c := MustS3(t, s.AuditBucket)
 	keys, err := audit.NewLocalKeyWrapper(filepath.Join(t.TempDir(), "log.key"))
@@ -217,6 +218,28 @@ func TestHandlerEndToEnd(t *testing.T) {
 		t.Errorf("invocation records by ticket and outcome = %v, want one success per ticket and T-1's throttles", outcomes)
 	}
 
+	// The hash-chained audit trail holds every call, attributed to the
+	// function's principal, and verifies.
+	evs, err := f.gov.Trail.Events(ctx, 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byOutcome := map[string]int{}
+	for _, e := range evs {
+		if e.Kind == audit.KindInvocation {
+			if e.Actor != principal {
+				t.Errorf("trail event %d by %q, want %s", e.Seq, e.Actor, principal)
+			}
+			byOutcome[e.Outcome]++
+		}
+	}
+	if byOutcome["success"] != 3 || len(byOutcome) < 2 {
+		t.Errorf("trail invocations by outcome = %v, want 3 successes and the throttled call", byOutcome)
+	}
+	if rep, err := f.gov.Trail.Verify(ctx); err != nil || !rep.OK() {
+		t.Errorf("trail verify: %+v, %v", rep, err)
+	}
+
 	out := logs.String()
 	if !strings.Contains(out, `"msg":"summary saved"`) || !strings.Contains(out, `"ticket_id":"T-1"`) {
 		t.Fatalf("the log does not show the run, so scanning it proves nothing:\n%s", out)
@@ -268,6 +291,7 @@ func TestInvocationLogFailureFailsBatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	MustApprove(t, url, schema, testModel)
 	keys, _ := audit.NewLocalKeyWrapper(filepath.Join(t.TempDir(), "log.key"))
 	var logs syncBuffer
 	f, err := newFunction(t.Context(), s, deps{Log: &logs, LoadAWS: func(context.Context) (aws.Config, error) { return srv.AWSConfig(), nil },

@@ -2,39 +2,96 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"fmt"
 	"log/slog"
+	"math"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/access"
 	"github.com/ticketsum/ticketsum/audit"
-	"github.com/ticketsum/ticketsum/gateway"
 	"github.com/ticketsum/ticketsum/guard"
+	"github.com/ticketsum/ticketsum/internal/app"
+	"github.com/ticketsum/ticketsum/postgres"
 )
 
-// governance is what every model call of the function passes: the guard
-// (PII redaction of the input, checks of the output, denied topics) and,
-// when a bucket is configured, the encrypted invocation log of every
-// attempt.
+// principal is the access-control principal the function runs as.
+const principal = "ticketsum-lambda"
+
+// governance is what every model call of the function passes, in the same
+// order as in the worker (app.NewGovernance): the audit trail, access
+// control and budget for the principal, the guard (PII redaction of the
+// input, checks of the output, denied topics), and per attempt the
+// encrypted invocation log when a bucket is configured.
 type governance struct {
-	guard *guard.Guard
-	outer []gateway.Middleware
-	inner []gateway.Middleware
-	log   *audit.S3Sink // nil without a bucket
+	*app.Governance
+	log *audit.S3Sink // nil without a bucket
 }
 
-// newGovernance builds the guard and the invocation log sink.
-func newGovernance(ctx context.Context, s settings, d deps, loadAWS func(context.Context) (aws.Config, error), logger *slog.Logger) (*governance, error) {
+// newGovernance opens the governance tables in the store's schema, through
+// the store's pool (so IAM authentication applies), and the invocation log.
+func newGovernance(ctx context.Context, s settings, d deps, store *postgres.Store, loadAWS func(context.Context) (aws.Config, error), logger *slog.Logger) (*governance, error) {
 	g, err := guard.New(guard.Config{Topics: guard.DefaultTopics(), TrustedTags: promptTags, Logger: logger})
 	if err != nil {
 		return nil, err
 	}
-	gov := &governance{guard: g, outer: []gateway.Middleware{g.Middleware()}}
-	if s.AuditBucket == "" {
-		logger.Warn("no TICKETSUM_AUDIT_BUCKET: model calls are not written to an invocation log")
-		return gov, nil
+	gov := &governance{}
+	var sink audit.Sink
+	if s.AuditBucket != "" {
+		if gov.log, err = newInvocationLog(ctx, s, d, loadAWS, logger); err != nil {
+			return nil, err
+		}
+		sink = gov.log
+	} else {
+		logger.Warn("no TICKETSUM_AUDIT_BUCKET: model calls are recorded in the audit trail but not in an invocation log")
 	}
+	// The function appends to the audit trail's hash chain but never signs
+	// a digest (no signing key is kept in Lambda): DigestEvery is out of
+	// reach and the throwaway key is never used. Digests are signed by a
+	// ticketsum process that holds the team's signing key.
+	_, throwaway, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	gov.Governance, err = app.NewGovernance(ctx, app.GovernanceConfig{
+		DB: stdlib.OpenDBFromPool(store.Pool()), Dialect: access.Postgres, Guard: g, Log: sink,
+		SigningKey: throwaway, DigestEvery: math.MaxInt32, Logger: logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	models := append([]string{s.Model}, s.ModelConfig.Fallback...)
+	p, err := gov.EnsurePrincipal(ctx, principal, models, s.MonthlyBudgetUSD)
+	if err != nil {
+		return nil, err
+	}
+	// A model nobody approved would make every ticket fail for good; fail
+	// the start instead, so that messages stay queued (and reach the
+	// dead-letter queue, where they can be redriven) until it is approved.
+	for i, m := range models {
+		if s.Model == app.Builtin {
+			break
+		}
+		if err := gov.Access.Authorize(ctx, p, m); err != nil {
+			if i == 0 {
+				return nil, fmt.Errorf("principal %s may not call %s (approve it with `ticketsum models approve %s`, allow it with `ticketsum principals put`): %w",
+					principal, m, m, err)
+			}
+			logger.Warn("fallback model not callable; calls will not fall back to it", "model", m,
+				"code", string(ticketsum.ErrorCodeOf(err)), "reason", ticketsum.ErrorMessage(err))
+		}
+	}
+	return gov, nil
+}
+
+// newInvocationLog opens the S3 sink of the encrypted invocation log.
+func newInvocationLog(ctx context.Context, s settings, d deps, loadAWS func(context.Context) (aws.Config, error), logger *slog.Logger) (*audit.S3Sink, error) {
 	client, wrapper := d.AuditS3, d.AuditKeys
 	if client == nil || wrapper == nil {
 		c, err := loadAWS(ctx)
@@ -50,23 +107,13 @@ func newGovernance(ctx context.Context, s settings, d deps, loadAWS func(context
 			}
 		}
 	}
-	sink, err := audit.NewS3Sink(audit.S3SinkConfig{Client: client, Bucket: s.AuditBucket, Prefix: s.AuditPrefix,
+	return audit.NewS3Sink(audit.S3SinkConfig{Client: client, Bucket: s.AuditBucket, Prefix: s.AuditPrefix,
 		Wrapper: wrapper, Clock: d.Clock, Logger: logger})
-	if err != nil {
-		return nil, err
-	}
-	mw, err := audit.Middleware(audit.MiddlewareConfig{Log: sink, Redact: g.Redact, Clock: d.Clock, Logger: logger})
-	if err != nil {
-		return nil, err
-	}
-	gov.log = sink
-	gov.inner = []gateway.Middleware{mw}
-	return gov, nil
 }
 
 // promptTags are the prompt template's own fences, which the guard must not
 // take for delimiter spoofing.
-var promptTags = []string{"<ticket>", "</ticket>", "<example>", "</example>", "<part>", "</part>", "<kb_article>", "</kb_article>"}
+var promptTags = []string{"<ticket>", "</ticket>", "</message>", "<example>", "</example>", "<part>", "</part>", "<kb_article>", "</kb_article>"}
 
 // flush uploads the invocation records of the batch: a frozen or recycled
 // container must not hold them.

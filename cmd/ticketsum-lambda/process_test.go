@@ -91,6 +91,7 @@ func TestProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	st.Close()
+	MustApprove(t, url, schema, testModel)
 
 	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{Responder: func(model, prompt string) string {
 		return "The customer reported that a data export stopped. The agent ran it again and it completed.\nSTATUS: resolved"

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -59,6 +60,11 @@ type settings struct {
 	// AuditKMSKey is the KMS key id or ARN that wraps each log object's
 	// data key (TICKETSUM_AUDIT_KMS_KEY). Required with AuditBucket.
 	AuditKMSKey string
+	// MonthlyBudgetUSD is the budget of the function's principal
+	// "ticketsum-lambda" when it is first created
+	// (TICKETSUM_MONTHLY_BUDGET_USD). Default 100. Change it later with
+	// `ticketsum principals put`.
+	MonthlyBudgetUSD float64
 }
 
 // loadSettings reads the settings from getenv and validates them.
@@ -102,6 +108,14 @@ func loadSettings(getenv func(string) string) (settings, error) {
 	s.ModelConfig.MaxTokens = num("TICKETSUM_MODEL_MAX_TOKENS", 0)
 	s.MaxAttempts = num("TICKETSUM_MAX_ATTEMPTS", 2)
 	s.MaxElapsed = 20 * time.Second
+	s.MonthlyBudgetUSD = 100
+	if v := getenv("TICKETSUM_MONTHLY_BUDGET_USD"); v != "" && err == nil {
+		f, e := strconv.ParseFloat(v, 64)
+		if e != nil || f < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
+			return s, ticketsum.Errorf(ticketsum.EINVALID, "environment TICKETSUM_MONTHLY_BUDGET_USD=%q: want a number of dollars of at least 0", v)
+		}
+		s.MonthlyBudgetUSD = f
+	}
 	if v := getenv("TICKETSUM_MAX_ELAPSED"); v != "" && err == nil {
 		d, e := time.ParseDuration(v)
 		if e != nil || d <= 0 {

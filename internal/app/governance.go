@@ -1,0 +1,130 @@
+package app
+
+import (
+	"context"
+	"crypto/ed25519"
+	"database/sql"
+	"fmt"
+	"log/slog"
+
+	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/access"
+	"github.com/ticketsum/ticketsum/audit"
+	"github.com/ticketsum/ticketsum/cost"
+	"github.com/ticketsum/ticketsum/gateway"
+	"github.com/ticketsum/ticketsum/guard"
+)
+
+// GovernanceConfig configures the wrappers every model call passes through.
+type GovernanceConfig struct {
+	// DB holds the access_ and audit_ tables (created when missing).
+	// Required.
+	DB *sql.DB
+	// Dialect is DB's dialect. Required.
+	Dialect access.Dialect
+	// Guard redacts input and checks output. Required.
+	Guard *guard.Guard
+	// Log receives the encrypted invocation record of every attempt.
+	// Default nil: no invocation log (the trail still records every call).
+	Log audit.Sink
+	// OmitBodies keeps prompt and answer text out of the invocation log.
+	// Default false (the text is kept, redacted by Guard).
+	OmitBodies bool
+	// SigningKey or SigningKeyFile signs the trail's digests; see
+	// audit.TrailConfig. One is required.
+	SigningKey     ed25519.PrivateKey
+	SigningKeyFile string
+	// DigestEvery is passed to audit.TrailConfig. Default: the trail's.
+	DigestEvery int
+	// Catalogue prices the budget reservation. Default: the embedded one.
+	Catalogue *cost.Catalogue
+	// Logger receives operational messages. Default: discard.
+	Logger *slog.Logger
+}
+
+// Governance holds the open governance components and the gateway
+// wrappers built from them.
+type Governance struct {
+	Guard  *guard.Guard
+	Access *access.Service
+	Trail  *audit.Trail
+	// Outer and Inner go into Config.Outer and Config.Inner, in the one
+	// order every call takes (docs/governance.md):
+	//
+	//	outer: audit trail -> access (principal, approved model, budget) -> guard
+	//	inner (per attempt, fallbacks included): access authorisation -> invocation log
+	Outer, Inner []gateway.Middleware
+}
+
+// NewGovernance migrates the governance tables and builds the wrappers. It
+// returns EINVALID for a bad config.
+func NewGovernance(ctx context.Context, cfg GovernanceConfig) (*Governance, error) {
+	switch {
+	case cfg.DB == nil:
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "governance: DB is required")
+	case cfg.Guard == nil:
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "governance: Guard is required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Catalogue == nil {
+		cat, err := cost.Default()
+		if err != nil {
+			return nil, err
+		}
+		cfg.Catalogue = cat
+	}
+	trail, err := audit.NewTrail(audit.TrailConfig{DB: cfg.DB, Dialect: audit.Dialect(cfg.Dialect), SigningKey: cfg.SigningKey,
+		SigningKeyFile: cfg.SigningKeyFile, DigestEvery: cfg.DigestEvery, Logger: cfg.Logger})
+	if err != nil {
+		return nil, err
+	}
+	if err := trail.Migrate(ctx); err != nil {
+		return nil, fmt.Errorf("migrate audit trail: %w", err)
+	}
+	store, err := access.NewSQLStore(cfg.DB, cfg.Dialect)
+	if err != nil {
+		return nil, err
+	}
+	if err := store.Migrate(ctx); err != nil {
+		return nil, fmt.Errorf("migrate access tables: %w", err)
+	}
+	svc, err := access.NewService(access.Config{Store: store, Recorder: trail, Logger: cfg.Logger})
+	if err != nil {
+		return nil, err
+	}
+	trailMW, err := audit.Middleware(audit.MiddlewareConfig{Trail: trail, Logger: cfg.Logger})
+	if err != nil {
+		return nil, err
+	}
+	cat := cfg.Catalogue
+	estimate := func(model string, req *ticketsum.ModelRequest) (float64, error) {
+		maxOut := req.MaxTokens
+		if maxOut == 0 {
+			maxOut = 512
+		}
+		return cat.Estimate(model, gateway.EstimateTokens(req), maxOut)
+	}
+	g := &Governance{Guard: cfg.Guard, Access: svc, Trail: trail,
+		Outer: []gateway.Middleware{trailMW, access.Middleware(svc, estimate), cfg.Guard.Middleware()},
+		Inner: []gateway.Middleware{access.AuthorizeMiddleware(svc)},
+	}
+	if cfg.Log != nil {
+		logMW, err := audit.Middleware(audit.MiddlewareConfig{Log: cfg.Log, Redact: cfg.Guard.Redact, OmitBodies: cfg.OmitBodies, Logger: cfg.Logger})
+		if err != nil {
+			return nil, err
+		}
+		g.Inner = append(g.Inner, logMW)
+	}
+	return g, nil
+}
+
+// EnsurePrincipal creates the principal a service runs as, on first start,
+// allowed the use case "summarize" and models, with a monthly budget. An
+// existing principal is left as an administrator set it.
+func (g *Governance) EnsurePrincipal(ctx context.Context, name string, models []string, monthlyBudgetUSD float64) (*access.Principal, error) {
+	return g.Access.EnsurePrincipal(ctx, "system", &access.Principal{
+		Name: name, UseCases: []string{"summarize"}, Models: models, MonthlyBudgetUSD: monthlyBudgetUSD,
+	})
+}
