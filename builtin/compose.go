@@ -111,6 +111,11 @@ func (s *Summarizer) issue(d *digest, budget int) string {
 			return c
 		}
 	}
+	if topic := topicOf(d.customerText, d.productLine); topic != "an issue" && d.lastCust > 0 {
+		if c := "The customer contacted support about " + topic + "."; wordCount(c) <= budget {
+			return c
+		}
+	}
 	return "The customer contacted support."
 }
 

@@ -178,8 +178,10 @@ func issueClause(st *sentence, budget int) (string, bool) {
 		return "", false
 	}
 	body := strings.Fields(rewrite(main, firstPerson))
-	if subjectless[strings.ToLower(trimPunct(main[0]))] {
+	if first := strings.ToLower(trimPunct(main[0])); subjectless[first] {
 		body = append([]string{"they"}, body...) // "Can't log in" has lost its "I"
+	} else if to, ok := subjectlessAux[first]; ok {
+		body = append(strings.Fields(to), body...) // "Been trying for weeks"
 	}
 	frame := "The customer reports that"
 	switch {
@@ -194,6 +196,11 @@ func issueClause(st *sentence, budget int) (string, bool) {
 // subjectless open a customer's statement that has dropped its "I".
 var subjectless = wordSet("can't cannot cant can won't wont don't dont didn't didnt need want have had tried got keep " +
 	"bought ordered paid received called waited spent lost just")
+
+// subjectlessAux open a customer's statement that has dropped "I" and its
+// auxiliary verb.
+var subjectlessAux = map[string]string{"been": "they have", "trying": "they are", "having": "they are",
+	"looking": "they are", "getting": "they are", "using": "they are", "waiting": "they are"}
 
 // agentFluff marks agent sentences that carry no action: pleasantries,
 // sign-offs, closing formulas and check-ins.

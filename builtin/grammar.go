@@ -36,7 +36,7 @@ func stripLead(words []string) []string {
 			words = words[1:]
 			continue
 		}
-		if w == "-" || w == "–" || w == "—" || stepNumber(w) {
+		if trimPunct(w) == "" || stepNumber(w) || len(withoutPartMarker([]string{w})) == 0 {
 			words = words[1:]
 			continue
 		}
