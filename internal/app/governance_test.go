@@ -1,0 +1,98 @@
+package app_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"database/sql"
+	"path/filepath"
+	"testing"
+
+	_ "modernc.org/sqlite"
+
+	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/access"
+	"github.com/ticketsum/ticketsum/audit"
+	"github.com/ticketsum/ticketsum/guard"
+	"github.com/ticketsum/ticketsum/internal/app"
+)
+
+// answering is a provider that answers every call.
+type answering struct{ name string }
+
+func (a answering) Name() string { return a.name }
+
+func (a answering) Generate(_ context.Context, req *ticketsum.ModelRequest) (*ticketsum.ModelResponse, error) {
+	return &ticketsum.ModelResponse{Text: "ok", Model: a.name, Usage: ticketsum.Usage{InputTokens: 100, OutputTokens: 10}}, nil
+}
+
+// A call through the governance wrappers is refused until the model is
+// approved, then recorded in the trail under the principal.
+func TestGovernance(t *testing.T) {
+	t.Parallel()
+	const model = "bedrock:amazon.nova-lite-v1:0"
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "gov.db")+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SetMaxOpenConns(1)
+	t.Cleanup(func() { db.Close() })
+	g, err := guard.New(guard.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	gov, err := app.NewGovernance(t.Context(), app.GovernanceConfig{DB: db, Dialect: access.SQLite, Guard: g, SigningKey: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(gov.Outer) != 3 || len(gov.Inner) != 1 {
+		t.Fatalf("outer %d, inner %d wrappers; want 3 and 1 without an invocation log", len(gov.Outer), len(gov.Inner))
+	}
+	if _, err := gov.EnsurePrincipal(t.Context(), "svc", []string{model}, 10); err != nil {
+		t.Fatal(err)
+	}
+	var m ticketsum.Model = answering{name: model}
+	for i := len(gov.Inner) - 1; i >= 0; i-- {
+		m = gov.Inner[i](m)
+	}
+	for i := len(gov.Outer) - 1; i >= 0; i-- {
+		m = gov.Outer[i](m)
+	}
+	req := func() *ticketsum.ModelRequest {
+		return &ticketsum.ModelRequest{Messages: []ticketsum.ChatMessage{{Role: ticketsum.ChatUser, Content: "Summarise: the export froze."}},
+			Meta: ticketsum.CallMeta{Principal: "svc", UseCase: "summarize", TicketID: "T-1"}}
+	}
+	if _, err := m.Generate(t.Context(), req()); ticketsum.ErrorCodeOf(err) != ticketsum.EFORBIDDEN {
+		t.Fatalf("unapproved model: %v, want forbidden", err)
+	}
+	if err := gov.Access.ApproveModel(t.Context(), "admin", model, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Generate(t.Context(), req()); err != nil {
+		t.Fatalf("approved model: %v", err)
+	}
+	evs, err := gov.Trail.Events(t.Context(), 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outcomes := map[string]int{}
+	for _, e := range evs {
+		if e.Kind == audit.KindInvocation && e.Actor == "svc" && e.TicketID == "T-1" {
+			outcomes[e.Outcome]++
+		}
+	}
+	if outcomes["denied"] != 1 || outcomes["success"] != 1 {
+		t.Errorf("trail invocations by outcome = %v, want one denied and one success", outcomes)
+	}
+}
+
+func TestGovernanceRejects(t *testing.T) {
+	t.Parallel()
+	g, _ := guard.New(guard.Config{})
+	for _, cfg := range []app.GovernanceConfig{{Guard: g}, {DB: &sql.DB{}}} {
+		if _, err := app.NewGovernance(t.Context(), cfg); ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID {
+			t.Errorf("NewGovernance(%+v) = %v, want invalid", cfg, err)
+		}
+	}
+}
