@@ -91,7 +91,10 @@ func summaryServer(t *testing.T, store ticketsum.Store) (string, map[string]stri
 	f := MustFixture(t)
 	reqs := make(chan api.SummarizerRequest, 10)
 	srv := MustServer(t, f, func(c *api.Config) {
-		c.Summarizers = func(_ context.Context, r api.SummarizerRequest) (ticketsum.Summarizer, error) {
+		c.Summarizers = func(ctx context.Context, r api.SummarizerRequest) (ticketsum.Summarizer, error) {
+			if p := api.PrincipalFrom(ctx); p == nil || p.Name != r.Principal || api.RequestIDFrom(ctx) != r.RequestID {
+				return nil, ticketsum.Errorf(ticketsum.EINTERNAL, "context carries principal %v, request %q", p, api.RequestIDFrom(ctx))
+			}
 			reqs <- r
 			return &fakeSummarizer{req: r}, nil
 		}
