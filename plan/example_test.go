@@ -2,6 +2,7 @@ package plan_test
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/ticketsum/ticketsum/cost"
 	"github.com/ticketsum/ticketsum/plan"
@@ -28,4 +29,32 @@ func Example() {
 	// Output:
 	// on-demand: 16M input + 1.6M output tokens = $72.00 a week
 	// recommended: on-demand, quota ok
+}
+
+// Write the seed's plan as a self-contained HTML page with the chart of
+// weekly cost against volume for each surface.
+func ExampleWriteHTML() {
+	cat, err := cost.Default()
+	if err != nil {
+		panic(err)
+	}
+	cfg := plan.Config{Catalogue: cat, Models: []string{"bedrock:anthropic.claude-3-5-sonnet-20241022-v2:0"}}
+	w := plan.Workload{TicketsPerWeek: 8000, InputTokens: 2000, OutputTokens: 200}
+	p, err := plan.Make(cfg, w)
+	if err != nil {
+		panic(err)
+	}
+	curve, err := plan.CostCurve(cfg, w, plan.ChartVolumes(p))
+	if err != nil {
+		panic(err)
+	}
+	var page strings.Builder
+	if err := plan.WriteHTML(&page, p, curve); err != nil {
+		panic(err)
+	}
+	fmt.Println("lines charted:", strings.Count(page.String(), `class="series"`))
+	fmt.Println("current volume marked:", strings.Contains(page.String(), `data-tickets-per-week="8000"`))
+	// Output:
+	// lines charted: 5
+	// current volume marked: true
 }

@@ -1,0 +1,203 @@
+package plan
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/ticketsum/ticketsum/eval"
+)
+
+// chartPoints is how many intervals ChartVolumes divides its range into.
+const chartPoints = 40
+
+// ChartVolumes returns the weekly volumes to pass to CostCurve for p's
+// charts: from zero to a round figure above twice the current volume,
+// stretched to show the break-even volumes up to five times the current
+// one, with the current volume itself included.
+func ChartVolumes(p *Plan) []float64 {
+	cur := p.Workload.TicketsPerWeek
+	top := 2 * cur
+	ref := referenceModel(p)
+	for _, o := range p.Options {
+		be := o.BreakEvenTicketsPerWeek
+		if o.Available && be > 0 && (o.Model == ref || isSageMaker(o)) && (cur == 0 || be <= 5*cur) {
+			top = max(top, be*1.15)
+		}
+	}
+	if top == 0 {
+		top = 1000
+	}
+	top = eval.NiceCeil(top)
+	out := make([]float64, 0, chartPoints+2)
+	for i := 0; i <= chartPoints; i++ {
+		out = append(out, top*float64(i)/chartPoints)
+	}
+	if i, found := slices.BinarySearch(out, cur); !found {
+		out = slices.Insert(out, i, cur)
+	}
+	return out
+}
+
+// referenceModel is the model the recommendation is for: the first one
+// priced; "" when only SageMaker is.
+func referenceModel(p *Plan) string {
+	if len(p.Options) == 0 || isSageMaker(p.Options[0]) {
+		return ""
+	}
+	return p.Options[0].Model
+}
+
+func isSageMaker(o Option) bool { return strings.HasPrefix(o.Surface, SageMaker+"/") }
+
+// figure is a chart with its caption and the notes below it.
+type figure struct {
+	Caption string
+	SVG     template.HTML
+	Notes   []string
+}
+
+// surfaceFigure charts the reference model on each surface, with the
+// SageMaker endpoints, the current volume and the break-even points.
+func surfaceFigure(p *Plan, curve []Series) figure {
+	ref := referenceModel(p)
+	f := figure{Caption: "Weekly cost against volume by surface: " + orSelfHosted(ref)}
+	c := Chart{Title: f.Caption, Current: p.Workload.TicketsPerWeek}
+	for _, s := range curve {
+		if s.Model == ref || strings.HasPrefix(s.Surface, SageMaker+"/") {
+			c.Lines = append(c.Lines, Line{Label: s.Surface, Points: s.Points})
+		}
+	}
+	top := 0.0
+	for _, l := range c.Lines {
+		for _, pt := range l.Points {
+			top = max(top, pt.TicketsPerWeek)
+		}
+	}
+	for _, o := range p.Options {
+		if o.Model != ref && !isSageMaker(o) {
+			continue
+		}
+		switch {
+		case !o.Available:
+			f.Notes = append(f.Notes, o.Surface+" not charted: "+strings.TrimPrefix(o.Note, "n/a: "))
+		case o.BreakEvenTicketsPerWeek > 0:
+			label := o.Surface + " breaks even with on-demand at " + fmt.Sprintf("%.0f", o.BreakEvenTicketsPerWeek) + " tickets a week ($" + ftoa(o.WeeklyCostUSD) + " a week)"
+			c.Markers = append(c.Markers, Marker{Line: o.Surface, Label: label, TicketsPerWeek: o.BreakEvenTicketsPerWeek, WeeklyCostUSD: o.WeeklyCostUSD})
+			if eval.NiceCeil(top) < o.BreakEvenTicketsPerWeek {
+				f.Notes = append(f.Notes, label+", beyond the chart")
+			}
+		}
+	}
+	f.SVG = c.SVG()
+	return f
+}
+
+// modelFigure charts each model on-demand; nil with fewer than two models.
+func modelFigure(p *Plan, curve []Series) *figure {
+	f := figure{Caption: "Weekly cost against volume on-demand by model"}
+	c := Chart{Title: f.Caption, Current: p.Workload.TicketsPerWeek}
+	for _, s := range curve {
+		if s.Surface == OnDemand {
+			c.Lines = append(c.Lines, Line{Label: s.Model, Points: s.Points})
+		}
+	}
+	if len(c.Lines) < 2 {
+		return nil
+	}
+	f.SVG = c.SVG()
+	return &f
+}
+
+// htmlSection is the plan as an HTML section: styles scoped to the section
+// so that it reads the same alone and inside the evaluation report.
+var htmlSection = template.Must(template.New("plan").Funcs(template.FuncMap{
+	"usd":    usd,
+	"f":      ftoa,
+	"tokens": tokens,
+	"mul":    func(a, b float64) float64 { return a * b },
+	"int":    func(f float64) string { return fmt.Sprintf("%.0f", f) },
+}).Parse(`<section class="ticketsum-plan">
+<style>
+.ticketsum-plan{font:14px/1.4 system-ui,sans-serif;color:#222}
+.ticketsum-plan table{border-collapse:collapse;margin:1em 0}
+.ticketsum-plan th,.ticketsum-plan td{border:1px solid #ccc;padding:4px 8px;text-align:right;vertical-align:top}
+.ticketsum-plan th:first-child,.ticketsum-plan td:first-child,.ticketsum-plan .text{text-align:left}
+.ticketsum-plan tr.na td{color:#888}.ticketsum-plan tr.rec td{background:#e8f5e9}
+.ticketsum-plan .yes{color:#176a2c;font-weight:bold}.ticketsum-plan .no{color:#666}
+.ticketsum-plan figure{margin:1em 0 2em}.ticketsum-plan figcaption{font-weight:bold}
+.ticketsum-plan .note{color:#555;font-size:13px}
+</style>
+<h2>{{.Title}}</h2>
+{{with .P.Workload}}<h3>Workload</h3>
+<p>{{f .TicketsPerWeek}} tickets a week, {{f .PeakHourTickets}} in the peak hour, {{f .InputTokens}} input + {{f .OutputTokens}} output tokens a ticket{{if .StaticPromptTokens}} ({{f .StaticPromptTokens}} static){{end}}: {{tokens (mul .TicketsPerWeek .InputTokens)}} input and {{tokens (mul .TicketsPerWeek .OutputTokens)}} output tokens a week{{if .BackfillTickets}}; backfill of {{f .BackfillTickets}} tickets{{end}}.</p>
+<p class="note">Source: {{.Source}}</p>{{end}}
+{{range .Figures}}<figure><figcaption>{{.Caption}}</figcaption>
+{{.SVG}}{{range .Notes}}
+<div class="note">{{.}}</div>{{end}}</figure>
+{{end}}<h3>Cost by model and surface</h3>
+<p class="note">USD; * marks prices not verified against the official price list.</p>
+<table><tr><th>model</th><th class="text">surface</th><th>weekly</th><th>monthly</th><th>backfill</th><th>units</th><th>break-even tickets/week</th><th class="text">note</th></tr>
+{{range .P.Options}}<tr{{if not .Available}} class="na"{{else if and (eq .Model $.P.Recommendation.Model) (eq .Surface $.P.Recommendation.Surface)}} class="rec"{{end}}><td>{{.Model}}</td><td class="text">{{.Surface}}</td><td>{{if .Available}}{{usd .WeeklyCostUSD .Verified}}{{else}}-{{end}}</td><td>{{if .Available}}{{usd .MonthlyCostUSD .Verified}}{{else}}-{{end}}</td><td>{{if .BackfillCostUSD}}{{usd .BackfillCostUSD .Verified}}{{end}}</td><td>{{if .Units}}{{.Units}}{{end}}</td><td>{{if .BreakEvenTicketsPerWeek}}{{int .BreakEvenTicketsPerWeek}}{{end}}</td><td class="text">{{.Note}}</td></tr>
+{{end}}</table>
+<h3>Quota at the peak hour</h3>
+<table><tr><th>model</th><th>RPM needed</th><th>RPM quota</th><th>TPM needed</th><th>TPM quota</th><th class="text">status</th></tr>
+{{range .P.Quotas}}<tr><td>{{.Model}}</td><td>{{f .PeakRequestsPerMinute}}</td><td>{{with .Configured}}{{.RequestsPerMinute}}{{else}}-{{end}}</td><td>{{f .PeakTokensPerMinute}}</td><td>{{with .Configured}}{{.TokensPerMinute}}{{else}}-{{end}}</td><td class="text">{{.Status}}{{with .Note}}: {{.}}{{end}}</td></tr>
+{{end}}</table>
+{{with .P.Recommendation}}<h3>Recommendation</h3>
+{{if .Surface}}<p><strong>{{.Model}}</strong> on <strong>{{.Surface}}</strong>, ${{f .WeeklyCostUSD}} a week (${{f .MonthlyCostUSD}} a month)</p>{{else}}<p><strong>No option meets the constraints.</strong></p>{{end}}
+<ul>{{range .Reasons}}<li>{{.}}</li>{{end}}{{range .Excluded}}<li>excluded: {{.}}</li>{{end}}</ul>{{end}}
+<h3>Stages</h3>
+<table><tr><th>stage</th><th class="text">needed</th><th class="text">evidence</th></tr>
+{{range .P.Stages}}<tr><td>{{.Name}}</td><td class="text">{{if .Needed}}<span class="yes">yes</span>{{else}}<span class="no">no</span>{{end}}</td><td class="text">{{.Evidence}}</td></tr>
+{{end}}</table>
+</section>`))
+
+// Section returns the plan as an HTML section to embed in a page (the
+// evaluation report embeds it): the workload, the charts of weekly cost
+// against volume (by surface for the reference model, with the current
+// volume and the break-even points; on-demand by model when several are
+// priced), the cost, quota and stage tables and the recommendation. curve
+// is CostCurve's output, normally at ChartVolumes(p). All text is escaped.
+func Section(title string, p *Plan, curve []Series) (template.HTML, error) {
+	data := struct {
+		Title   string
+		P       *Plan
+		Figures []figure
+	}{Title: title, P: p, Figures: []figure{surfaceFigure(p, curve)}}
+	if f := modelFigure(p, curve); f != nil {
+		data.Figures = append(data.Figures, *f)
+	}
+	var b bytes.Buffer
+	if err := htmlSection.Execute(&b, data); err != nil {
+		return "", fmt.Errorf("write plan HTML: %w", err)
+	}
+	return template.HTML(b.String()), nil
+}
+
+var htmlPage = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>ticketsum plan: {{.Title}}</title>
+<style>body{margin:2em}</style></head><body>
+{{.Section}}
+</body></html>
+`))
+
+// WriteHTML writes the plan as one self-contained HTML page (inline CSS
+// and SVG, no external assets or scripts); see Section.
+func WriteHTML(w io.Writer, p *Plan, curve []Series) error {
+	title := fmt.Sprintf("%s tickets a week", ftoa(p.Workload.TicketsPerWeek))
+	sec, err := Section("Deployment plan for "+title, p, curve)
+	if err != nil {
+		return err
+	}
+	if err := htmlPage.Execute(w, struct {
+		Title   string
+		Section template.HTML
+	}{title, sec}); err != nil {
+		return fmt.Errorf("write plan HTML: %w", err)
+	}
+	return nil
+}
