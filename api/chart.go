@@ -6,29 +6,29 @@ import (
 	"time"
 )
 
-// Chart is a bar chart drawn as inline SVG: no script, no external asset.
-type Chart struct {
+// chart is a bar chart drawn as inline SVG: no script, no external asset.
+type chart struct {
 	Title  string
 	Width  int
 	Height int
 	// Max is the label of the top of the scale.
 	Max    string
-	Bars   []Bar
-	Labels []AxisLabel
+	Bars   []bar
+	Labels []axisLabel
 	// Base is the y of the axis line, LabelY the baseline of the day
 	// labels.
 	Base, LabelY int
 }
 
-// Bar is one bar; Tip is its tooltip text.
-type Bar struct {
+// bar is one bar; Tip is its tooltip text.
+type bar struct {
 	X, Y, W, H float64
 	Tip        string
 }
 
-// AxisLabel is a day label under the axis; Anchor is its SVG
+// axisLabel is a day label under the axis; Anchor is its SVG
 // text-anchor, so that the first and last labels stay inside the chart.
-type AxisLabel struct {
+type axisLabel struct {
 	X      float64
 	Text   string
 	Anchor string
@@ -45,8 +45,8 @@ const (
 
 // dayChart draws one value per day, with a label on the first, middle and
 // last day.
-func dayChart(title string, days []DaySpend, value func(DaySpend) float64, format func(float64) string) Chart {
-	c := Chart{Title: title, Width: chartWidth, Height: chartHeight, Base: chartBase, LabelY: chartBase + 18}
+func dayChart(title string, days []DaySpend, value func(DaySpend) float64, format func(float64) string) chart {
+	c := chart{Title: title, Width: chartWidth, Height: chartHeight, Base: chartBase, LabelY: chartBase + 18}
 	top := 0.0
 	for _, d := range days {
 		top = math.Max(top, value(d))
@@ -67,12 +67,12 @@ func dayChart(title string, days []DaySpend, value func(DaySpend) float64, forma
 			h = 1 // a day with any activity stays visible
 		}
 		x := chartLeft + float64(i)*slot
-		c.Bars = append(c.Bars, Bar{X: round1(x + gap/2), Y: round1(chartBase - h), W: round1(slot - gap), H: round1(h),
+		c.Bars = append(c.Bars, bar{X: round1(x + gap/2), Y: round1(chartBase - h), W: round1(slot - gap), H: round1(h),
 			Tip: fmt.Sprintf("%s: %s", d.Day, format(v))})
 	}
 	idx := labelIndexes(len(days))
 	for j, i := range idx {
-		l := AxisLabel{X: round1(chartLeft + (float64(i)+0.5)*slot), Text: shortDay(days[i].Day), Anchor: "middle"}
+		l := axisLabel{X: round1(chartLeft + (float64(i)+0.5)*slot), Text: shortDay(days[i].Day), Anchor: "middle"}
 		switch {
 		case len(idx) == 1:
 		case j == 0:

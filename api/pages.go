@@ -50,8 +50,8 @@ type layout struct {
 type governancePage struct {
 	layout
 	*Governance
-	CallsChart Chart
-	CostChart  Chart
+	CallsChart chart
+	CostChart  chart
 }
 
 // errorPage is the data of an error page.
