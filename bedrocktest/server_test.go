@@ -197,9 +197,10 @@ func TestUnsignedRequestIsRejected(t *testing.T) {
 
 func TestQuotaThrottlesOverRPMAndRecoversNextMinute(t *testing.T) {
 	t.Parallel()
+	clock := &manualClock{now: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
 	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{
-		TimeScale: 0.002, // a 120ms minute
-		Quotas:    map[string]bedrocktest.Quota{"amazon.nova-micro-v1:0": {RPM: 3}},
+		Clock:  clock,
+		Quotas: map[string]bedrocktest.Quota{"amazon.nova-micro-v1:0": {RPM: 3}},
 	})
 	client := newClient(srv)
 	var throttled int
@@ -214,7 +215,7 @@ func TestQuotaThrottlesOverRPMAndRecoversNextMinute(t *testing.T) {
 	if throttled != 2 || srv.Stats().Throttled != 2 {
 		t.Fatalf("throttled = %d (stats %d), want 2", throttled, srv.Stats().Throttled)
 	}
-	time.Sleep(130 * time.Millisecond)
+	clock.Advance(61 * time.Second)
 	if _, err := client.Converse(context.Background(), converseInput("amazon.nova-micro-v1:0", "", "hello")); err != nil {
 		t.Fatalf("after the window: %v", err)
 	}
