@@ -11,6 +11,7 @@ import (
 
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/access"
+	"github.com/ticketsum/ticketsum/internal/dbtest"
 )
 
 func TestMiddlewareAuthorizationMatrix(t *testing.T) {
@@ -157,19 +158,19 @@ func runConcurrentBudget(t *testing.T, db *sql.DB, d access.Dialect) {
 
 func TestConcurrentBudgetSQLite(t *testing.T) {
 	t.Parallel()
-	db, _ := MustSQLiteDB(t)
+	db, _ := dbtest.SQLiteFile(t)
 	runConcurrentBudget(t, db, access.SQLite)
 }
 
 func TestConcurrentBudgetPostgres(t *testing.T) {
 	t.Parallel()
-	runConcurrentBudget(t, MustPostgresDB(t), access.Postgres)
+	runConcurrentBudget(t, dbtest.Postgres(t), access.Postgres)
 }
 
 func TestPostgresStoreMatrix(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	svc, err := access.NewService(access.Config{Store: MustStore(t, MustPostgresDB(t), access.Postgres), Clock: newClock()})
+	svc, err := access.NewService(access.Config{Store: MustStore(t, dbtest.Postgres(t), access.Postgres), Clock: newClock()})
 	if err != nil {
 		t.Fatal(err)
 	}

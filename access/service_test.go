@@ -11,6 +11,7 @@ import (
 
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/access"
+	"github.com/ticketsum/ticketsum/internal/dbtest"
 )
 
 const haiku = "bedrock:anthropic.claude-3-5-haiku-20241022-v1:0"
@@ -18,7 +19,7 @@ const haiku = "bedrock:anthropic.claude-3-5-haiku-20241022-v1:0"
 func TestCreateKeyFormatAndStorage(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, path := MustSQLiteDB(t)
+	db, path := dbtest.SQLiteFile(t)
 	svc, err := access.NewService(access.Config{Store: MustStore(t, db, access.SQLite), Clock: newClock()})
 	if err != nil {
 		t.Fatal(err)
@@ -207,7 +208,7 @@ func TestEnsurePrincipalIsIdempotent(t *testing.T) {
 
 func TestMigrateTwice(t *testing.T) {
 	t.Parallel()
-	db, _ := MustSQLiteDB(t)
+	db, _ := dbtest.SQLiteFile(t)
 	s := MustStore(t, db, access.SQLite)
 	if err := s.Migrate(context.Background()); err != nil {
 		t.Fatalf("second migrate: %v", err)
@@ -222,7 +223,7 @@ func TestNewServiceRejectsBadConfig(t *testing.T) {
 	if _, err := access.NewSQLStore(nil, access.SQLite); ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID {
 		t.Errorf("nil db: %v, want invalid", err)
 	}
-	db, _ := MustSQLiteDB(t)
+	db, _ := dbtest.SQLiteFile(t)
 	if _, err := access.NewSQLStore(db, "mysql"); ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID {
 		t.Errorf("bad dialect: %v, want invalid", err)
 	}

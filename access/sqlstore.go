@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/internal/sqldb"
 )
 
 // SQLStore is the Store on a database/sql handle: SQLite (modernc.org/sqlite,
@@ -26,31 +27,14 @@ var _ Store = (*SQLStore)(nil)
 // "_pragma=busy_timeout(5000)" so that concurrent writers wait instead of
 // failing.
 func NewSQLStore(db *sql.DB, d Dialect) (*SQLStore, error) {
-	if db == nil {
-		return nil, ticketsum.Errorf(ticketsum.EINVALID, "access store: no database handle")
-	}
-	if err := d.validate(); err != nil {
+	if err := sqldb.Check("access store", db, d); err != nil {
 		return nil, err
 	}
 	return &SQLStore{db: db, d: d}, nil
 }
 
 func (s *SQLStore) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return s.db.ExecContext(ctx, s.d.rebind(q), args...)
-}
-
-func micros(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMicro()
-}
-
-func fromMicros(m int64) time.Time {
-	if m == 0 {
-		return time.Time{}
-	}
-	return time.UnixMicro(m).UTC()
+	return s.db.ExecContext(ctx, s.d.Rebind(q), args...)
 }
 
 // CreatePrincipal implements Store.
@@ -59,7 +43,7 @@ func (s *SQLStore) CreatePrincipal(ctx context.Context, p *Principal) error {
 	ms, _ := json.Marshal(nonNil(p.Models))
 	res, err := s.exec(ctx, `INSERT INTO access_principals (name, use_cases, models, requests_per_minute, monthly_budget_micros, created_at)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING`,
-		p.Name, string(uc), string(ms), p.RequestsPerMinute, usdToMicros(p.MonthlyBudgetUSD), micros(p.CreatedAt))
+		p.Name, string(uc), string(ms), p.RequestsPerMinute, usdToMicros(p.MonthlyBudgetUSD), sqldb.Micros(p.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("create principal %s: %w", p.Name, err)
 	}
@@ -100,13 +84,13 @@ func scanPrincipal(sc interface{ Scan(...any) error }) (*Principal, error) {
 		return nil, fmt.Errorf("principal %s models: %w", p.Name, err)
 	}
 	p.MonthlyBudgetUSD = microsToUSD(budget)
-	p.CreatedAt = fromMicros(created)
+	p.CreatedAt = sqldb.FromMicros(created)
 	return &p, nil
 }
 
 // FindPrincipal implements Store.
 func (s *SQLStore) FindPrincipal(ctx context.Context, name string) (*Principal, error) {
-	row := s.db.QueryRowContext(ctx, s.d.rebind(`SELECT `+principalCols+` FROM access_principals WHERE name = ?`), name)
+	row := s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT `+principalCols+` FROM access_principals WHERE name = ?`), name)
 	p, err := scanPrincipal(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ticketsum.Errorf(ticketsum.ENOTFOUND, "principal %s not found", truncate(name, 70))
@@ -139,7 +123,7 @@ func (s *SQLStore) ListPrincipals(ctx context.Context) ([]*Principal, error) {
 func (s *SQLStore) CreateKey(ctx context.Context, k *Key) error {
 	res, err := s.exec(ctx, `INSERT INTO access_keys (prefix, principal, hash, created_at, expires_at, revoked_at)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (prefix) DO NOTHING`,
-		k.Prefix, k.Principal, k.Hash, micros(k.CreatedAt), micros(k.ExpiresAt), micros(k.RevokedAt))
+		k.Prefix, k.Principal, k.Hash, sqldb.Micros(k.CreatedAt), sqldb.Micros(k.ExpiresAt), sqldb.Micros(k.RevokedAt))
 	if err != nil {
 		return fmt.Errorf("create key %s: %w", k.Prefix, err)
 	}
@@ -157,13 +141,13 @@ func scanKey(sc interface{ Scan(...any) error }) (*Key, error) {
 	if err := sc.Scan(&k.Prefix, &k.Principal, &k.Hash, &c, &e, &r); err != nil {
 		return nil, err
 	}
-	k.CreatedAt, k.ExpiresAt, k.RevokedAt = fromMicros(c), fromMicros(e), fromMicros(r)
+	k.CreatedAt, k.ExpiresAt, k.RevokedAt = sqldb.FromMicros(c), sqldb.FromMicros(e), sqldb.FromMicros(r)
 	return &k, nil
 }
 
 // FindKey implements Store.
 func (s *SQLStore) FindKey(ctx context.Context, prefix string) (*Key, error) {
-	k, err := scanKey(s.db.QueryRowContext(ctx, s.d.rebind(`SELECT `+keyCols+` FROM access_keys WHERE prefix = ?`), prefix))
+	k, err := scanKey(s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT `+keyCols+` FROM access_keys WHERE prefix = ?`), prefix))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ticketsum.Errorf(ticketsum.ENOTFOUND, "key %s not found", truncate(prefix, 16))
 	}
@@ -179,7 +163,7 @@ func (s *SQLStore) ListKeys(ctx context.Context, principal string) ([]*Key, erro
 	if principal != "" {
 		q, args = `SELECT `+keyCols+` FROM access_keys WHERE principal = ? ORDER BY created_at DESC, prefix`, []any{principal}
 	}
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(q), args...)
+	rows, err := s.db.QueryContext(ctx, s.d.Rebind(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list keys: %w", err)
 	}
@@ -200,7 +184,7 @@ func (s *SQLStore) RevokeKey(ctx context.Context, prefix string, at time.Time) e
 	if _, err := s.FindKey(ctx, prefix); err != nil {
 		return err
 	}
-	if _, err := s.exec(ctx, `UPDATE access_keys SET revoked_at = ? WHERE prefix = ? AND revoked_at = 0`, micros(at), prefix); err != nil {
+	if _, err := s.exec(ctx, `UPDATE access_keys SET revoked_at = ? WHERE prefix = ? AND revoked_at = 0`, sqldb.Micros(at), prefix); err != nil {
 		return fmt.Errorf("revoke key %s: %w", prefix, err)
 	}
 	return nil
@@ -210,7 +194,7 @@ func (s *SQLStore) RevokeKey(ctx context.Context, prefix string, at time.Time) e
 func (s *SQLStore) ApproveModel(ctx context.Context, m *ApprovedModel) error {
 	_, err := s.exec(ctx, `INSERT INTO access_models (name, approved_by, approved_at, note) VALUES (?, ?, ?, ?)
 		ON CONFLICT (name) DO UPDATE SET approved_by = excluded.approved_by, approved_at = excluded.approved_at, note = excluded.note`,
-		m.Name, m.ApprovedBy, micros(m.ApprovedAt), m.Note)
+		m.Name, m.ApprovedBy, sqldb.Micros(m.ApprovedAt), m.Note)
 	if err != nil {
 		return fmt.Errorf("approve model %s: %w", m.Name, err)
 	}
@@ -235,13 +219,13 @@ func scanModel(sc interface{ Scan(...any) error }) (*ApprovedModel, error) {
 	if err := sc.Scan(&m.Name, &m.ApprovedBy, &at, &m.Note); err != nil {
 		return nil, err
 	}
-	m.ApprovedAt = fromMicros(at)
+	m.ApprovedAt = sqldb.FromMicros(at)
 	return &m, nil
 }
 
 // FindApprovedModel implements Store.
 func (s *SQLStore) FindApprovedModel(ctx context.Context, name string) (*ApprovedModel, error) {
-	m, err := scanModel(s.db.QueryRowContext(ctx, s.d.rebind(`SELECT name, approved_by, approved_at, note FROM access_models WHERE name = ?`), name))
+	m, err := scanModel(s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT name, approved_by, approved_at, note FROM access_models WHERE name = ?`), name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ticketsum.Errorf(ticketsum.ENOTFOUND, "model %s is not approved", truncate(name, 200))
 	}
@@ -285,7 +269,7 @@ func (s *SQLStore) Reserve(ctx context.Context, r *Reservation, limit int64) (bo
 		return false, err
 	}
 	if _, err := s.exec(ctx, `INSERT INTO access_reservations (id, principal, period, micros, created_at) VALUES (?, ?, ?, ?, ?)`,
-		r.ID, r.Principal, r.Period, r.Micros, micros(r.CreatedAt)); err != nil {
+		r.ID, r.Principal, r.Period, r.Micros, sqldb.Micros(r.CreatedAt)); err != nil {
 		s.release(ctx, r.Principal, r.Period, r.Micros, 0)
 		return false, fmt.Errorf("record reservation of %s: %w", r.Principal, err)
 	}
@@ -320,7 +304,7 @@ func (s *SQLStore) Settle(ctx context.Context, r *Reservation, actual int64) err
 
 // ReleaseStale implements Store.
 func (s *SQLStore) ReleaseStale(ctx context.Context, before time.Time) (int, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT id, principal, period, micros FROM access_reservations WHERE created_at < ?`), micros(before))
+	rows, err := s.db.QueryContext(ctx, s.d.Rebind(`SELECT id, principal, period, micros FROM access_reservations WHERE created_at < ?`), sqldb.Micros(before))
 	if err != nil {
 		return 0, fmt.Errorf("list stale reservations: %w", err)
 	}
@@ -356,7 +340,7 @@ func (s *SQLStore) ReleaseStale(ctx context.Context, before time.Time) (int, err
 // Budget implements Store.
 func (s *SQLStore) Budget(ctx context.Context, principal, period string) (BudgetState, error) {
 	b := BudgetState{Principal: principal, Period: period}
-	err := s.db.QueryRowContext(ctx, s.d.rebind(`SELECT spent_micros, reserved_micros FROM access_budgets WHERE principal = ? AND period = ?`),
+	err := s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT spent_micros, reserved_micros FROM access_budgets WHERE principal = ? AND period = ?`),
 		principal, period).Scan(&b.SpentMicros, &b.ReservedMicros)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return b, fmt.Errorf("read budget of %s: %w", principal, err)
