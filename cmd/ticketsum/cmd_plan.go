@@ -41,6 +41,7 @@ func runPlan(ctx context.Context, e *env, args []string) error {
 	from := fs.String("from", "", "measure the workload from this ticket file instead of the store")
 	history := fs.String("history", "eval-history.jsonl", "eval history used as evidence for the recommendation")
 	asJSON := fs.Bool("json", false, "print JSON")
+	htmlPath := fs.String("html", "", "also write the plan as a self-contained HTML page with a chart of weekly cost against volume")
 	var pc PlanConfig
 	fs.BoolVar(&pc.DataInVPC, "data-in-vpc", false, "ticket text must stay in the VPC")
 	fs.Float64Var(&pc.LatencyTargetHours, "latency-hours", 0, "longest acceptable delay from ticket change to summary (default 1)")
@@ -84,6 +85,9 @@ func runPlan(ctx context.Context, e *env, args []string) error {
 	}
 	p, err := plan.Make(pcfg, wl)
 	if err != nil {
+		return err
+	}
+	if err := writePlanHTML(e, *htmlPath, pcfg, p); err != nil {
 		return err
 	}
 	if *asJSON {
