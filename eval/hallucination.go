@@ -27,6 +27,10 @@ var numberWords = map[string]string{
 var commonCapitalised = map[string]bool{
 	"i": true, "the": true, "a": true, "an": true, "customer": true, "agent": true, "support": true,
 	"status": true, "english": true, "ok": true, "okay": true, "faq": true, "url": true,
+	// Language names: a summary says "the customer wrote in Spanish" of a
+	// ticket that never names its own language.
+	"spanish": true, "german": true, "french": true, "italian": true, "portuguese": true, "dutch": true,
+	"japanese": true, "chinese": true, "korean": true, "russian": true, "arabic": true, "polish": true,
 }
 
 // Unsupported returns the entities of a summary that the ticket does not

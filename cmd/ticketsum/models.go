@@ -159,7 +159,11 @@ func (w *wiring) template(version string) (*prompt.Template, error) {
 // ("" for the configured one).
 func (w *wiring) summarizer(ctx context.Context, model, promptVersion string) (ticketsum.Summarizer, error) {
 	if model == "builtin" {
-		return builtin.New(builtin.Config{Logger: w.logger})
+		g, err := w.newGuard()
+		if err != nil {
+			return nil, err
+		}
+		return builtin.New(builtin.Config{Guard: g, Logger: w.logger})
 	}
 	if !strings.Contains(model, ":") {
 		return nil, unknownModel(model)
