@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ticketsum/ticketsum/audit"
+	"github.com/ticketsum/ticketsum/internal/dbtest"
 )
 
 // BenchmarkFileSinkWrite measures sealing and appending one record of a
@@ -31,7 +32,7 @@ func BenchmarkFileSinkWrite(b *testing.B) {
 }
 
 func BenchmarkTrailAppendSQLite(b *testing.B) {
-	tr := MustTrail(b, MustSQLiteDB(b), audit.SQLite, newClock(), 1000)
+	tr := MustTrail(b, dbtest.SQLite(b), audit.SQLite, newClock(), 1000)
 	ctx := context.Background()
 	b.ResetTimer()
 	for b.Loop() {
@@ -43,7 +44,7 @@ func BenchmarkTrailAppendSQLite(b *testing.B) {
 
 // BenchmarkVerify10k measures verifying a trail of 10,000 records.
 func BenchmarkVerify10k(b *testing.B) {
-	tr := MustTrail(b, MustSQLiteDB(b), audit.SQLite, newClock(), 1000)
+	tr := MustTrail(b, dbtest.SQLite(b), audit.SQLite, newClock(), 1000)
 	ctx := context.Background()
 	for range 10000 {
 		tr.RecordAdmin(ctx, "op", "model.approve", "m", nil)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/audit"
+	"github.com/ticketsum/ticketsum/internal/dbtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -38,7 +39,7 @@ func TestCmdUsageAndVerifyGolden(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	clock := newClock()
-	db := MustSQLiteDB(t)
+	db := dbtest.SQLite(t)
 	tr := MustTrail(t, db, audit.SQLite, clock, 5)
 	for i, p := range []string{"team-a", "ticketsum-worker", "ticketsum-worker", "team-a", "ticketsum-worker", "ticketsum-worker"} {
 		clock.Add(6 * time.Hour)
@@ -77,7 +78,7 @@ func TestCmdLogsReadIsAudited(t *testing.T) {
 	w := MustLocalWrapper(t)
 	sink, _ := audit.NewFileSink(audit.FileSinkConfig{Dir: dir, Wrapper: w, Clock: newClock()})
 	writeCalls(t, sink, newClock(), 3)
-	tr := MustTrail(t, MustSQLiteDB(t), audit.SQLite, newClock(), 100)
+	tr := MustTrail(t, dbtest.SQLite(t), audit.SQLite, newClock(), 100)
 	r, _ := audit.NewReader(audit.DirSource{Dir: dir}, w)
 	var out bytes.Buffer
 	if err := audit.CmdLogsRead(ctx, r, tr, &out, "auditor-bob", audit.Filter{RequestID: "req-c"}); err != nil {

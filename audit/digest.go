@@ -129,7 +129,7 @@ func (t *Trail) writeDigestLocked(ctx context.Context) (*Digest, error) {
 		d.N, d.PrevDigestHash = prev.N+1, prev.Hash()
 	}
 	d.Signature = hex.EncodeToString(ed25519.Sign(t.key, d.Message()))
-	_, err = t.cfg.DB.ExecContext(ctx, t.cfg.Dialect.rebind(`INSERT INTO audit_digests (`+digestCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+	_, err = t.cfg.DB.ExecContext(ctx, t.cfg.Dialect.Rebind(`INSERT INTO audit_digests (`+digestCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
 		d.N, d.Time.UnixMicro(), d.LastSeq, d.LastHash, d.Count, d.PrevDigestHash, d.PublicKey, d.Signature)
 	if err != nil {
 		return nil, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "store audit digest: %w", err)

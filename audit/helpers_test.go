@@ -2,12 +2,8 @@ package audit_test
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"net/http/httptest"
-	"net/url"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -17,10 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	_ "github.com/jackc/pgx/v5/stdlib"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
-	_ "modernc.org/sqlite"
 
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/audit"
@@ -42,59 +36,6 @@ func (c *fixedClock) Add(d time.Duration) {
 
 func newClock() *fixedClock {
 	return &fixedClock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
-}
-
-// MustSQLiteDB opens a fresh SQLite database in a temp dir.
-func MustSQLiteDB(tb testing.TB) *sql.DB {
-	tb.Helper()
-	path := filepath.Join(tb.TempDir(), "audit.db")
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
-}
-
-// MustPostgresDB opens a fresh schema at TICKETSUM_TEST_DATABASE_URL, or
-// skips when it is unset.
-func MustPostgresDB(tb testing.TB) *sql.DB {
-	tb.Helper()
-	base := os.Getenv("TICKETSUM_TEST_DATABASE_URL")
-	if base == "" {
-		tb.Skip("TICKETSUM_TEST_DATABASE_URL is not set")
-	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "audit_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		admin.Close()
-		tb.Fatalf("create schema: %v", err)
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	db, err := sql.Open("pgx", u.String())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	// The test server is shared: stay well under its max_connections.
-	db.SetMaxOpenConns(8)
-	admin.SetMaxOpenConns(1)
-	tb.Cleanup(func() {
-		db.Close()
-		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		admin.Close()
-	})
-	return db
 }
 
 // MustTrail returns a migrated trail on db with a fresh signing key.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/audit"
+	"github.com/ticketsum/ticketsum/internal/dbtest"
 )
 
 // memSink is a recording fake Sink; fail makes Write fail.
@@ -44,7 +45,7 @@ func TestMiddlewareRecordsOutcomes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			sink := &memSink{}
-			tr := MustTrail(t, MustSQLiteDB(t), audit.SQLite, newClock(), 100)
+			tr := MustTrail(t, dbtest.SQLite(t), audit.SQLite, newClock(), 100)
 			wrap, err := audit.Middleware(audit.MiddlewareConfig{Log: sink, Trail: tr, Clock: newClock(),
 				Redact: func(s string) string { return strings.ReplaceAll(s, "margarethe.vandersloot@example.org", "{EMAIL_1}") }})
 			if err != nil {
@@ -93,7 +94,7 @@ func TestUsage(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	clock := newClock()
-	tr := MustTrail(t, MustSQLiteDB(t), audit.SQLite, clock, 1000)
+	tr := MustTrail(t, dbtest.SQLite(t), audit.SQLite, clock, 1000)
 	add := func(principal, model, line, outcome string, cost float64, flags ...string) {
 		t.Helper()
 		r := &audit.InvocationRecord{Timestamp: clock.Now(), ModelID: model, Identity: audit.Identity{Principal: principal},
@@ -154,7 +155,7 @@ func TestTrailAttributesCostToTheModelThatAnswered(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	sink := &memSink{}
-	tr := MustTrail(t, MustSQLiteDB(t), audit.SQLite, newClock(), 100)
+	tr := MustTrail(t, dbtest.SQLite(t), audit.SQLite, newClock(), 100)
 	wrap, _ := audit.Middleware(audit.MiddlewareConfig{Log: sink, Trail: tr})
 	if _, err := wrap(&fallbackModel{fakeModel{name: "bedrock:anthropic.claude-sonnet-4"}}).Generate(ctx, piiRequest(0)); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/internal/sqldb"
 )
 
 // TrailConfig configures a Trail.
@@ -55,10 +56,7 @@ type Trail struct {
 // NewTrail returns a trail, or EINVALID for a bad config. Call Migrate
 // before first use.
 func NewTrail(cfg TrailConfig) (*Trail, error) {
-	if cfg.DB == nil {
-		return nil, ticketsum.Errorf(ticketsum.EINVALID, "audit trail: DB is required")
-	}
-	if err := cfg.Dialect.validate(); err != nil {
+	if err := sqldb.Check("audit trail", cfg.DB, cfg.Dialect); err != nil {
 		return nil, err
 	}
 	if cfg.DigestEvery == 0 {
@@ -186,7 +184,7 @@ type execer interface {
 func insertEvent(ctx context.Context, db execer, d Dialect, e *Event) error {
 	flags, _ := json.Marshal(nonNilFlags(e.Flags))
 	details, _ := json.Marshal(nonNilDetails(e.Details))
-	_, err := db.ExecContext(ctx, d.rebind(`INSERT INTO audit_records (seq, at, kind, actor, action, target, request_id, ticket_id,
+	_, err := db.ExecContext(ctx, d.Rebind(`INSERT INTO audit_records (seq, at, kind, actor, action, target, request_id, ticket_id,
 		product_line, use_case, outcome, error_code, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
 		cost_micros, flags, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		e.Seq, e.Time.UnixMicro(), e.Kind, e.Actor, e.Action, e.Target, e.RequestID, e.TicketID, e.ProductLine, e.UseCase,
@@ -248,7 +246,7 @@ func (t *Trail) Events(ctx context.Context, after int64, limit int) ([]*Event, e
 		q += ` LIMIT ?`
 		args = append(args, limit)
 	}
-	rows, err := t.cfg.DB.QueryContext(ctx, t.cfg.Dialect.rebind(q), args...)
+	rows, err := t.cfg.DB.QueryContext(ctx, t.cfg.Dialect.Rebind(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("read audit trail: %w", err)
 	}

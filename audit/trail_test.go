@@ -9,13 +9,14 @@ import (
 	"testing"
 
 	"github.com/ticketsum/ticketsum/audit"
+	"github.com/ticketsum/ticketsum/internal/dbtest"
 )
 
 // MustFilledTrail returns a SQLite trail holding n admin events, with a
 // digest after every digestEvery of them.
 func MustFilledTrail(t *testing.T, n, digestEvery int) (*audit.Trail, *sql.DB) {
 	t.Helper()
-	db := MustSQLiteDB(t)
+	db := dbtest.SQLite(t)
 	clock := newClock()
 	tr := MustTrail(t, db, audit.SQLite, clock, digestEvery)
 	for i := range n {
@@ -175,12 +176,12 @@ func runConcurrentAppends(t *testing.T, tr *audit.Trail) {
 
 func TestConcurrentAppendsSQLite(t *testing.T) {
 	t.Parallel()
-	runConcurrentAppends(t, MustTrail(t, MustSQLiteDB(t), audit.SQLite, newClock(), 10))
+	runConcurrentAppends(t, MustTrail(t, dbtest.SQLite(t), audit.SQLite, newClock(), 10))
 }
 
 func TestConcurrentAppendsPostgres(t *testing.T) {
 	t.Parallel()
-	db := MustPostgresDB(t)
+	db := dbtest.Postgres(t)
 	// Two Trail values on one database stand for two processes.
 	a := MustTrail(t, db, audit.Postgres, newClock(), 10)
 	runConcurrentAppends(t, a)

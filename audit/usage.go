@@ -41,7 +41,7 @@ func (t *Trail) Usage(ctx context.Context, by string, since time.Time) ([]UsageR
 	if err != nil {
 		return nil, err
 	}
-	rows, err := t.cfg.DB.QueryContext(ctx, t.cfg.Dialect.rebind(`SELECT `+eventCols+` FROM audit_records WHERE kind = ? AND at >= ? ORDER BY seq`),
+	rows, err := t.cfg.DB.QueryContext(ctx, t.cfg.Dialect.Rebind(`SELECT `+eventCols+` FROM audit_records WHERE kind = ? AND at >= ? ORDER BY seq`),
 		KindInvocation, since.UnixMicro())
 	if err != nil {
 		return nil, fmt.Errorf("read usage: %w", err)
