@@ -1,46 +1,17 @@
 package review
 
-import (
-	"strconv"
-	"strings"
+import "github.com/ticketsum/ticketsum/internal/sqldb"
 
-	"github.com/ticketsum/ticketsum"
-)
-
-// Dialect is the SQL flavour of the database/sql handle given to
-// NewSQLStore. Queries are written once with '?' placeholders and rebound.
-type Dialect string
+// Dialect is the SQL flavour of a database/sql handle given to NewSQLStore.
+// Queries are written once with '?' placeholders and rebound per dialect.
+// It is the one Dialect type of the packages that keep their own tables,
+// so a review.Dialect converts to and from access.Dialect and audit.Dialect.
+type Dialect = sqldb.Dialect
 
 // The supported dialects.
 const (
 	// SQLite is modernc.org/sqlite, driver name "sqlite".
-	SQLite Dialect = "sqlite"
+	SQLite = sqldb.SQLite
 	// Postgres is github.com/jackc/pgx/v5/stdlib, driver name "pgx".
-	Postgres Dialect = "postgres"
+	Postgres = sqldb.Postgres
 )
-
-func (d Dialect) validate() error {
-	if d != SQLite && d != Postgres {
-		return ticketsum.Errorf(ticketsum.EINVALID, "review: unknown SQL dialect %q (want sqlite or postgres)", string(d))
-	}
-	return nil
-}
-
-// rebind turns '?' placeholders into '$n' for Postgres.
-func (d Dialect) rebind(q string) string {
-	if d != Postgres {
-		return q
-	}
-	var b strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(n))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}

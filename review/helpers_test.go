@@ -2,18 +2,11 @@ package review_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
-	"net/url"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
-
-	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/review"
@@ -103,58 +96,6 @@ func (e *env) MustSummary(tb testing.TB, t *ticketsum.Ticket, model, text string
 		tb.Fatal(err)
 	}
 	return s
-}
-
-// MustPostgresDB opens a fresh schema in the database at
-// TICKETSUM_TEST_DATABASE_URL, or skips when it is unset.
-func MustPostgresDB(tb testing.TB) *sql.DB {
-	tb.Helper()
-	base := os.Getenv("TICKETSUM_TEST_DATABASE_URL")
-	if base == "" {
-		tb.Skip("TICKETSUM_TEST_DATABASE_URL is not set")
-	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "review_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		admin.Close()
-		tb.Fatalf("create schema: %v", err)
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	db, err := sql.Open("pgx", u.String())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	db.SetMaxOpenConns(4)
-	admin.SetMaxOpenConns(1)
-	tb.Cleanup(func() {
-		db.Close()
-		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		admin.Close()
-	})
-	return db
-}
-
-// MustSQLiteDB opens a fresh SQLite database in a temp dir.
-func MustSQLiteDB(tb testing.TB) *sql.DB {
-	tb.Helper()
-	path := filepath.Join(tb.TempDir(), "review.db")
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
 }
 
 // task returns a two-candidate task for the store suite.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/internal/sqldb"
 )
 
 const queueCols = `summary_id, ticket_id, content_hash, model, prompt_version, text, reason, sampled_at, state, reviewer, edited_text, comment, decided_at`
@@ -18,14 +19,14 @@ func scanQueueItem(sc interface{ Scan(...any) error }) (*QueueItem, error) {
 	if err := sc.Scan(&q.SummaryID, &q.TicketID, &q.ContentHash, &q.Model, &q.PromptVersion, &q.Text, &q.Reason, &sampled, &state, &q.Reviewer, &q.EditedText, &q.Comment, &decided); err != nil {
 		return nil, err
 	}
-	q.State, q.SampledAt, q.DecidedAt = State(state), fromMicros(sampled), fromMicros(decided)
+	q.State, q.SampledAt, q.DecidedAt = State(state), sqldb.FromMicros(sampled), sqldb.FromMicros(decided)
 	return &q, nil
 }
 
 // Enqueue implements Store.
 func (s *SQLStore) Enqueue(ctx context.Context, q *QueueItem) (bool, error) {
 	res, err := s.exec(ctx, s.db, `INSERT INTO review_queue (`+queueCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (summary_id) DO NOTHING`,
-		q.SummaryID, q.TicketID, q.ContentHash, q.Model, q.PromptVersion, q.Text, q.Reason, micros(q.SampledAt), string(q.State), q.Reviewer, q.EditedText, q.Comment, micros(q.DecidedAt))
+		q.SummaryID, q.TicketID, q.ContentHash, q.Model, q.PromptVersion, q.Text, q.Reason, sqldb.Micros(q.SampledAt), string(q.State), q.Reviewer, q.EditedText, q.Comment, sqldb.Micros(q.DecidedAt))
 	if err != nil {
 		return false, unavailable("enqueue summary for review", err)
 	}
@@ -35,7 +36,7 @@ func (s *SQLStore) Enqueue(ctx context.Context, q *QueueItem) (bool, error) {
 
 // FindQueueItem implements Store.
 func (s *SQLStore) FindQueueItem(ctx context.Context, summaryID int64) (*QueueItem, error) {
-	row := s.db.QueryRowContext(ctx, s.d.rebind(`SELECT `+queueCols+` FROM review_queue WHERE summary_id = ?`), summaryID)
+	row := s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT `+queueCols+` FROM review_queue WHERE summary_id = ?`), summaryID)
 	q, err := scanQueueItem(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ticketsum.Errorf(ticketsum.ENOTFOUND, "summary %d is not in the review queue", summaryID)
@@ -56,7 +57,7 @@ func (s *SQLStore) ListQueue(ctx context.Context, f QueueFilter) ([]*QueueItem, 
 		where, args = ` WHERE state = ?`, append(args, string(f.State))
 	}
 	var total int
-	if err := s.db.QueryRowContext(ctx, s.d.rebind(`SELECT COUNT(*) FROM review_queue`+where), args...).Scan(&total); err != nil {
+	if err := s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT COUNT(*) FROM review_queue`+where), args...).Scan(&total); err != nil {
 		return nil, 0, unavailable("count review queue", err)
 	}
 	rows, err := s.query(ctx, `SELECT `+queueCols+` FROM review_queue`+where+` ORDER BY sampled_at, summary_id LIMIT ? OFFSET ?`, append(args, f.Limit, max(f.Offset, 0))...)
@@ -81,7 +82,7 @@ func (s *SQLStore) ListQueue(ctx context.Context, f QueueFilter) ([]*QueueItem, 
 // Decide implements Store.
 func (s *SQLStore) Decide(ctx context.Context, summaryID int64, d Decision) error {
 	res, err := s.exec(ctx, s.db, `UPDATE review_queue SET state = ?, reviewer = ?, edited_text = ?, comment = ?, decided_at = ? WHERE summary_id = ?`,
-		string(d.State), d.Reviewer, d.EditedText, d.Comment, micros(d.At), summaryID)
+		string(d.State), d.Reviewer, d.EditedText, d.Comment, sqldb.Micros(d.At), summaryID)
 	if err != nil {
 		return unavailable("record review decision", err)
 	}
@@ -116,7 +117,7 @@ func (s *SQLStore) ListReviewed(ctx context.Context) ([]*QueueItem, error) {
 // for a ticket never regenerated), so that concurrent servers agree.
 func (s *SQLStore) TakeRegenerate(ctx context.Context, ticketID string, now time.Time, interval time.Duration) (bool, time.Time, error) {
 	var prev int64
-	err := s.db.QueryRowContext(ctx, s.d.rebind(`SELECT last_at FROM review_regenerations WHERE ticket_id = ?`), ticketID).Scan(&prev)
+	err := s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT last_at FROM review_regenerations WHERE ticket_id = ?`), ticketID).Scan(&prev)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		res, err := s.exec(ctx, s.db, `INSERT INTO review_regenerations (ticket_id, last_at) VALUES (?, ?) ON CONFLICT (ticket_id) DO NOTHING`, ticketID, now.UnixMicro())
@@ -132,7 +133,7 @@ func (s *SQLStore) TakeRegenerate(ctx context.Context, ticketID string, now time
 		return false, time.Time{}, unavailable("read regeneration", err)
 	}
 	if prev > now.Add(-interval).UnixMicro() {
-		return false, fromMicros(prev), nil
+		return false, sqldb.FromMicros(prev), nil
 	}
 	res, err := s.exec(ctx, s.db, `UPDATE review_regenerations SET last_at = ? WHERE ticket_id = ? AND last_at = ?`, now.UnixMicro(), ticketID, prev)
 	if err != nil {
@@ -141,7 +142,7 @@ func (s *SQLStore) TakeRegenerate(ctx context.Context, ticketID string, now time
 	if n, _ := res.RowsAffected(); n == 0 {
 		return s.TakeRegenerate(ctx, ticketID, now, interval)
 	}
-	return true, fromMicros(prev), nil
+	return true, sqldb.FromMicros(prev), nil
 }
 
 // ReleaseRegenerate implements Store.

@@ -5,9 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/internal/sqldb"
 )
 
 // SQLStore is the Store on a database/sql handle: SQLite (modernc.org/sqlite,
@@ -24,10 +24,7 @@ var _ Store = (*SQLStore)(nil)
 // Call Migrate before first use. For SQLite, open the database with
 // "_pragma=busy_timeout(5000)" so that concurrent writers wait.
 func NewSQLStore(db *sql.DB, d Dialect) (*SQLStore, error) {
-	if db == nil {
-		return nil, ticketsum.Errorf(ticketsum.EINVALID, "review store: no database handle")
-	}
-	if err := d.validate(); err != nil {
+	if err := sqldb.Check("review store", db, d); err != nil {
 		return nil, err
 	}
 	return &SQLStore{db: db, d: d}, nil
@@ -38,25 +35,11 @@ type execer interface {
 }
 
 func (s *SQLStore) exec(ctx context.Context, e execer, q string, args ...any) (sql.Result, error) {
-	return e.ExecContext(ctx, s.d.rebind(q), args...)
+	return e.ExecContext(ctx, s.d.Rebind(q), args...)
 }
 
 func (s *SQLStore) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return s.db.QueryContext(ctx, s.d.rebind(q), args...)
-}
-
-func micros(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMicro()
-}
-
-func fromMicros(m int64) time.Time {
-	if m == 0 {
-		return time.Time{}
-	}
-	return time.UnixMicro(m).UTC()
+	return s.db.QueryContext(ctx, s.d.Rebind(q), args...)
 }
 
 // unavailable codes a database failure.
@@ -75,7 +58,7 @@ func (s *SQLStore) CreateTask(ctx context.Context, t *Task) error {
 	}
 	defer tx.Rollback()
 	res, err := s.exec(ctx, tx, `INSERT INTO review_tasks (id, source, ticket_id, method, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-		t.ID, t.Source, t.TicketID, string(t.Method), micros(t.CreatedAt))
+		t.ID, t.Source, t.TicketID, string(t.Method), sqldb.Micros(t.CreatedAt))
 	if err != nil {
 		return unavailable("create review task "+t.ID, err)
 	}
@@ -132,7 +115,7 @@ func (s *SQLStore) tasks(ctx context.Context, where string, args ...any) ([]*Tas
 			return nil, unavailable("scan review task", err)
 		}
 		if n := len(out); n == 0 || out[n-1].ID != t.ID {
-			t.Method, t.CreatedAt = Method(method), fromMicros(created)
+			t.Method, t.CreatedAt = Method(method), sqldb.FromMicros(created)
 			out = append(out, &t)
 		}
 		last := out[len(out)-1]
@@ -156,7 +139,7 @@ func (s *SQLStore) SaveRatings(ctx context.Context, rs []*Rating) error {
 		var n int
 		if exists[r.TaskID] {
 			n = 1
-		} else if err := tx.QueryRowContext(ctx, s.d.rebind(`SELECT COUNT(*) FROM review_tasks WHERE id = ?`), r.TaskID).Scan(&n); err != nil {
+		} else if err := tx.QueryRowContext(ctx, s.d.Rebind(`SELECT COUNT(*) FROM review_tasks WHERE id = ?`), r.TaskID).Scan(&n); err != nil {
 			return unavailable("save ratings", err)
 		}
 		if n == 0 {
@@ -165,7 +148,7 @@ func (s *SQLStore) SaveRatings(ctx context.Context, rs []*Rating) error {
 		exists[r.TaskID] = true
 		if _, err := s.exec(ctx, tx, `INSERT INTO review_ratings (task_id, label, rater, method, score, chosen, comment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (task_id, label, rater) DO UPDATE SET method = excluded.method, score = excluded.score, chosen = excluded.chosen, comment = excluded.comment, created_at = excluded.created_at`,
-			r.TaskID, r.Label, r.Rater, string(r.Method), r.Score, r.Chosen, r.Comment, micros(r.CreatedAt)); err != nil {
+			r.TaskID, r.Label, r.Rater, string(r.Method), r.Score, r.Chosen, r.Comment, sqldb.Micros(r.CreatedAt)); err != nil {
 			return unavailable("save rating of task "+r.TaskID, err)
 		}
 	}
@@ -197,7 +180,7 @@ func (s *SQLStore) ListRatings(ctx context.Context, source string) ([]*Rating, e
 		if err := rows.Scan(&r.TaskID, &r.TicketID, &r.Label, &r.Rater, &method, &r.Score, &r.Chosen, &r.Comment, &created); err != nil {
 			return nil, unavailable("scan rating", err)
 		}
-		r.Method, r.CreatedAt = Method(method), fromMicros(created)
+		r.Method, r.CreatedAt = Method(method), sqldb.FromMicros(created)
 		out = append(out, &r)
 	}
 	if err := rows.Err(); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/review"
+	"github.com/ticketsum/ticketsum/internal/dbtest"
 )
 
 func TestSQLStore(t *testing.T) {
@@ -18,8 +19,8 @@ func TestSQLStore(t *testing.T) {
 		open func(testing.TB) *sql.DB
 		d    review.Dialect
 	}{
-		{"sqlite", MustSQLiteDB, review.SQLite},
-		{"postgres", MustPostgresDB, review.Postgres},
+		{"sqlite", dbtest.SQLite, review.SQLite},
+		{"postgres", dbtest.Postgres, review.Postgres},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -42,7 +43,7 @@ func TestNewSQLStoreRejects(t *testing.T) {
 	if _, err := review.NewSQLStore(nil, review.SQLite); ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID {
 		t.Errorf("nil db: %v, want invalid", err)
 	}
-	if _, err := review.NewSQLStore(MustSQLiteDB(t), "mysql"); ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID {
+	if _, err := review.NewSQLStore(dbtest.SQLite(t), "mysql"); ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID {
 		t.Errorf("mysql: %v, want invalid", err)
 	}
 }
