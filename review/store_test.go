@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/ticketsum/ticketsum"
-	"github.com/ticketsum/ticketsum/review"
 	"github.com/ticketsum/ticketsum/internal/dbtest"
+	"github.com/ticketsum/ticketsum/review"
 )
 
 func TestSQLStore(t *testing.T) {
