@@ -53,7 +53,14 @@ func referenceModel(p *Plan) string {
 
 func isSageMaker(o Option) bool { return strings.HasPrefix(o.Surface, SageMaker+"/") }
 
-// figure is a chart with its caption and the notes below it.
+// Figure is a chart with its caption and the notes shown below it.
+type Figure struct {
+	Caption string
+	Chart   Chart
+	Notes   []string
+}
+
+// figure is a Figure drawn for the template.
 type figure struct {
 	Caption string
 	SVG     template.HTML
@@ -161,14 +168,21 @@ var htmlSection = template.Must(template.New("plan").Funcs(template.FuncMap{
 // against volume (by surface for the reference model, with the current
 // volume and the break-even points; on-demand by model when several are
 // priced), the cost, quota and stage tables and the recommendation. curve
-// is CostCurve's output, normally at ChartVolumes(p). All text is escaped.
-func Section(title string, p *Plan, curve []Series) (template.HTML, error) {
+// is CostCurve's output, normally at ChartVolumes(p). Figures, when given,
+// are drawn instead of the chart by model (the evaluation report passes
+// one with each configuration's measured cost a ticket). All text is
+// escaped.
+func Section(title string, p *Plan, curve []Series, figures ...Figure) (template.HTML, error) {
 	data := struct {
 		Title   string
 		P       *Plan
 		Figures []figure
 	}{Title: title, P: p, Figures: []figure{surfaceFigure(p, curve)}}
-	if f := modelFigure(p, curve); f != nil {
+	if len(figures) > 0 {
+		for _, f := range figures {
+			data.Figures = append(data.Figures, figure{Caption: f.Caption, SVG: f.Chart.SVG(), Notes: f.Notes})
+		}
+	} else if f := modelFigure(p, curve); f != nil {
 		data.Figures = append(data.Figures, *f)
 	}
 	var b bytes.Buffer

@@ -254,3 +254,46 @@ func TestChartVolumes(t *testing.T) {
 		}
 	}
 }
+
+// TestSectionFigures checks given figures replace the chart by model and
+// are escaped, and that without them several models get that chart.
+func TestSectionFigures(t *testing.T) {
+	t.Parallel()
+	cfg := plan.Config{Catalogue: MustCatalogue(t), Models: []string{sonnet, titan}}
+	p := MustPlan(t, cfg, seed())
+	curve, err := plan.CostCurve(cfg, seed(), plan.ChartVolumes(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fig := plan.Figure{Caption: "measured <b>", Notes: []string{"note <i>"}, Chart: plan.Chart{Title: "measured", Current: 8000,
+		Lines: []plan.Line{{Label: "config <x>", Points: []plan.Point{{TicketsPerWeek: 0}, {TicketsPerWeek: 10000, WeeklyCostUSD: 90}}}}}}
+	for _, tc := range []struct {
+		name    string
+		figures []plan.Figure
+		want    []string
+		notWant string
+	}{
+		{"by model", nil, []string{"on-demand by model", `data-label="` + titan + `"`}, "config &lt;x&gt;"},
+		{"given figure", []plan.Figure{fig}, []string{"measured &lt;b&gt;", "note &lt;i&gt;", `data-label="config &lt;x&gt;"`}, "on-demand by model"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sec, err := plan.Section("plan", p, curve, tc.figures...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := string(sec)
+			for _, w := range tc.want {
+				if !strings.Contains(s, w) {
+					t.Errorf("section lacks %q", w)
+				}
+			}
+			if strings.Contains(s, tc.notWant) || strings.Contains(s, "<b>") || strings.Contains(s, "<x>") {
+				t.Errorf("section has %q or unescaped text", tc.notWant)
+			}
+			if n := strings.Count(s, "<svg"); n != 2 {
+				t.Errorf("section has %d charts, want 2", n)
+			}
+		})
+	}
+}

@@ -92,11 +92,28 @@ func (w *wiring) evalPlanSection(rep *eval.Report) (template.HTML, error) {
 	if err != nil {
 		return "", err
 	}
-	curve, err := plan.CostCurve(cfg, p.Workload, plan.ChartVolumes(p))
+	volumes := plan.ChartVolumes(p)
+	curve, err := plan.CostCurve(cfg, p.Workload, volumes)
 	if err != nil {
 		return "", err
 	}
-	return plan.Section("Deployment plan for the evaluated models", p, curve)
+	return plan.Section("Deployment plan for the evaluated models", p, curve, measuredFigure(rep, volumes))
+}
+
+// measuredFigure charts each evaluated configuration's weekly cost on
+// demand at the cost a ticket the evaluation measured.
+func measuredFigure(rep *eval.Report, volumes []float64) plan.Figure {
+	f := plan.Figure{Caption: "Weekly cost against volume on-demand by evaluated configuration (measured cost a ticket)"}
+	f.Chart = plan.Chart{Title: f.Caption, Current: float64(rep.TicketsPerWeek)}
+	for _, m := range rep.Configurations {
+		l := plan.Line{Label: m.Name}
+		for _, v := range volumes {
+			l.Points = append(l.Points, plan.Point{TicketsPerWeek: v, WeeklyCostUSD: v * m.CostPerTicketUSD})
+		}
+		f.Chart.Lines = append(f.Chart.Lines, l)
+		f.Notes = append(f.Notes, fmt.Sprintf("%s: $%.5f a ticket, $%.2f a week at %d tickets", m.Name, m.CostPerTicketUSD, m.CostPerTicketUSD*float64(rep.TicketsPerWeek), rep.TicketsPerWeek))
+	}
+	return f
 }
 
 // evalReportEvidence is the evidence a report gives the stage table.

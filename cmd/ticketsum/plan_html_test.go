@@ -80,12 +80,13 @@ func TestEvalReportHTMLPlan(t *testing.T) {
 	}{
 		{"two models", []eval.CellMetrics{
 			{Name: "builtin", Model: "builtin", Tickets: 10},
-			{Name: "haiku v1", Model: haiku, Tickets: 10, InputTokensPerTkt: 1900, OutputTokensPerTkt: 150},
-			{Name: "sonnet v1", Model: sonnetModel, Tickets: 10, InputTokensPerTkt: 2100, OutputTokensPerTkt: 250},
-		}, "sonnet v1", []string{
-			"Weekly cost against volume by surface: " + sonnetModel, "Weekly cost against volume on-demand by model",
-			`data-label="` + haiku + `"`, `data-tickets-per-week="8000"`, "2000 input + 200 output tokens a ticket",
-			"cheapest configuration meeting every bar: sonnet v1",
+			{Name: "haiku v1", Model: haiku, Tickets: 10, InputTokensPerTkt: 1900, OutputTokensPerTkt: 150, CostPerTicketUSD: 0.00212},
+			{Name: "sonnet <v1>", Model: sonnetModel, Tickets: 10, InputTokensPerTkt: 2100, OutputTokensPerTkt: 250, CostPerTicketUSD: 0.01005},
+		}, "sonnet <v1>", []string{
+			"Weekly cost against volume by surface: " + sonnetModel, "by evaluated configuration (measured cost a ticket)",
+			`data-label="haiku v1"`, `data-label="sonnet &lt;v1&gt;"`, `data-label="builtin"`, `data-tickets-per-week="8000"`,
+			"2000 input + 200 output tokens a ticket", "cheapest configuration meeting every bar: sonnet &lt;v1&gt;",
+			"sonnet &lt;v1&gt;: $0.01005 a ticket, $80.40 a week at 8000 tickets",
 		}, true},
 		{"builtin only", []eval.CellMetrics{{Name: "builtin", Model: "builtin", Tickets: 10}}, "builtin", nil, false},
 	} {
