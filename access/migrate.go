@@ -4,7 +4,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
 
 	"github.com/ticketsum/ticketsum/internal/sqldb"
 )
@@ -16,11 +15,7 @@ var migrationFS embed.FS
 // versions in access_schema_migrations. It is idempotent and safe to run
 // from several processes at once.
 func (s *SQLStore) Migrate(ctx context.Context) error {
-	migrations, err := fs.Sub(migrationFS, "migrations")
-	if err != nil {
-		return fmt.Errorf("access migrations: %w", err)
-	}
-	if _, err := sqldb.Migrate(ctx, s.db, s.d, migrations, "access_schema_migrations"); err != nil {
+	if _, err := sqldb.Migrate(ctx, s.db, s.d, migrationFS, "access_schema_migrations"); err != nil {
 		return fmt.Errorf("migrate access tables: %w", err)
 	}
 	return nil

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
-	"io/fs"
 
 	"github.com/ticketsum/ticketsum/internal/sqldb"
 )
@@ -16,11 +15,7 @@ var migrationFS embed.FS
 // migrate creates or upgrades the audit_ tables, recording applied versions
 // in audit_schema_migrations; idempotent and safe from several processes.
 func migrate(ctx context.Context, db *sql.DB, d Dialect) error {
-	migrations, err := fs.Sub(migrationFS, "migrations")
-	if err != nil {
-		return fmt.Errorf("audit migrations: %w", err)
-	}
-	if _, err := sqldb.Migrate(ctx, db, d, migrations, "audit_schema_migrations"); err != nil {
+	if _, err := sqldb.Migrate(ctx, db, d, migrationFS, "audit_schema_migrations"); err != nil {
 		return fmt.Errorf("migrate audit tables: %w", err)
 	}
 	return nil

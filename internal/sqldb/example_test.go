@@ -22,8 +22,8 @@ func Example() {
 	db, _ := sql.Open("sqlite", "file:"+filepath.Join(dir, "example.db")+"?_pragma=busy_timeout(10000)")
 	defer db.Close()
 
-	// In a package: //go:embed migrations/*.sql, then fs.Sub(fsys, "migrations").
-	migrations := os.DirFS("testdata/migrations")
+	// In a package: //go:embed migrations/*.sql
+	migrations := os.DirFS("testdata")
 	d := sqldb.SQLite
 	n, err := sqldb.Migrate(ctx, db, d, migrations, "example_schema_migrations")
 	fmt.Println("applied:", n, err)

@@ -10,7 +10,7 @@ import (
 	"github.com/ticketsum/ticketsum"
 )
 
-// Migrate applies the migrations in fsys (see LoadMigrations) that are not
+// Migrate applies the migrations of fsys (see LoadMigrations) that are not
 // yet recorded in the version table named table, in version order, and
 // returns how many it applied. The version table is created when missing as
 // (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL), applied_at in

@@ -28,8 +28,8 @@ var dialects = []struct {
 // one twice fails.
 func twoMigrations() fstest.MapFS {
 	return fstest.MapFS{
-		"001_things.sql": {Data: []byte("-- things\nCREATE TABLE things (\n    id INTEGER PRIMARY KEY,\n    name TEXT NOT NULL\n);\nINSERT INTO things (id, name) VALUES (1, 'one');\n")},
-		"002_more.sql":   {Data: []byte("CREATE TABLE more_things (id INTEGER PRIMARY KEY);\nINSERT INTO things (id, name) VALUES (2, 'two');\n")},
+		"migrations/001_things.sql": {Data: []byte("-- things\nCREATE TABLE things (\n    id INTEGER PRIMARY KEY,\n    name TEXT NOT NULL\n);\nINSERT INTO things (id, name) VALUES (1, 'one');\n")},
+		"migrations/002_more.sql":   {Data: []byte("CREATE TABLE more_things (id INTEGER PRIMARY KEY);\nINSERT INTO things (id, name) VALUES (2, 'two');\n")},
 	}
 }
 
@@ -143,7 +143,7 @@ func TestMigrateFailureLeavesNoTrace(t *testing.T) {
 			ctx := context.Background()
 			db := dt.open(t)
 			bad := twoMigrations()
-			bad["002_more.sql"] = &fstest.MapFile{Data: []byte("CREATE TABLE more_things (id INTEGER PRIMARY KEY);\nINSERT INTO no_such_table VALUES (1);\n")}
+			bad["migrations/002_more.sql"] = &fstest.MapFile{Data: []byte("CREATE TABLE more_things (id INTEGER PRIMARY KEY);\nINSERT INTO no_such_table VALUES (1);\n")}
 			n, err := sqldb.Migrate(ctx, db, dt.d, bad, "demo_schema_migrations")
 			if err == nil || !strings.Contains(err.Error(), "002_more.sql") {
 				t.Fatalf("Migrate with a broken migration: %v, want an error naming 002_more.sql", err)

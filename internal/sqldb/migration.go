@@ -22,12 +22,12 @@ type Migration struct {
 	SQL string
 }
 
-// LoadMigrations reads the "*.sql" files at the root of fsys (use fs.Sub
-// for an embedded "migrations" directory) and returns them in version
-// order. A name that does not start with a positive number and '_', or two
-// files with the same version, is an EINVALID error.
+// LoadMigrations reads the "migrations/*.sql" files of fsys, which is what
+// a package embeds with "//go:embed migrations/*.sql", and returns them in
+// version order. A name that does not start with a positive number and '_',
+// or two files with the same version, is an EINVALID error.
 func LoadMigrations(fsys fs.FS) ([]Migration, error) {
-	names, err := fs.Glob(fsys, "*.sql")
+	names, err := fs.Glob(fsys, "migrations/*.sql")
 	if err != nil {
 		return nil, fmt.Errorf("list migrations: %w", err)
 	}

@@ -12,10 +12,10 @@ import (
 func TestLoadMigrations(t *testing.T) {
 	t.Parallel()
 	fsys := fstest.MapFS{
-		"010_late.sql":   {Data: []byte("CREATE TABLE c (id INTEGER)")},
-		"002_second.sql": {Data: []byte("CREATE TABLE b (id INTEGER)")},
-		"001_first.sql":  {Data: []byte("CREATE TABLE a (id INTEGER)")},
-		"README.md":      {Data: []byte("not a migration")},
+		"migrations/010_late.sql":   {Data: []byte("CREATE TABLE c (id INTEGER)")},
+		"migrations/002_second.sql": {Data: []byte("CREATE TABLE b (id INTEGER)")},
+		"migrations/001_first.sql":  {Data: []byte("CREATE TABLE a (id INTEGER)")},
+		"migrations/README.md":      {Data: []byte("not a migration")},
 	}
 	got, err := sqldb.LoadMigrations(fsys)
 	if err != nil {
@@ -38,10 +38,10 @@ func TestLoadMigrationsRejectsBadNames(t *testing.T) {
 		fsys fstest.MapFS
 	}{
 		{"no number", fstest.MapFS{"init.sql": {}}},
-		{"no underscore", fstest.MapFS{"001.sql": {}}},
-		{"zero", fstest.MapFS{"000_init.sql": {}}},
-		{"negative", fstest.MapFS{"-1_init.sql": {}}},
-		{"same version", fstest.MapFS{"001_a.sql": {}, "1_b.sql": {}}},
+		{"no underscore", fstest.MapFS{"migrations/001.sql": {}}},
+		{"zero", fstest.MapFS{"migrations/000_init.sql": {}}},
+		{"negative", fstest.MapFS{"migrations/-1_init.sql": {}}},
+		{"same version", fstest.MapFS{"migrations/001_a.sql": {}, "migrations/1_b.sql": {}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
