@@ -52,7 +52,8 @@ const (
 	markerRadius, currentLabelOffset = 5.0, 4.0
 )
 
-// bounds returns the largest volume and cost on the chart.
+// bounds returns the largest volume on the chart and the largest cost with
+// a margin above it.
 func (c Chart) bounds() (maxX, maxY float64) {
 	for _, l := range c.Lines {
 		for _, p := range l.Points {
@@ -66,14 +67,32 @@ func (c Chart) bounds() (maxX, maxY float64) {
 			maxY = math.Max(maxY, m.WeeklyCostUSD)
 		}
 	}
-	return eval.NiceCeil(maxX), eval.NiceCeil(maxY * 1.05)
+	return maxX, maxY * 1.05
 }
 
-// SVG draws the chart: axes with five ticks each, one polyline per line
+// axis returns the top of an axis showing v and its number of ticks: the
+// evaluation report's round top with four ticks, or a lower top on a round
+// step when that wastes less of the chart (600 with three steps of 200
+// rather than 1,000 for 527).
+func axis(v float64) (top float64, ticks int) {
+	top = eval.NiceCeil(v)
+	if v <= 0 {
+		return top, chartTicks
+	}
+	step := eval.NiceCeil(v / chartTicks)
+	if alt := step * math.Ceil(v/step); alt < top {
+		return alt, int(math.Round(alt / step))
+	}
+	return top, chartTicks
+}
+
+// SVG draws the chart: axes with three to five ticks, one polyline per line
 // (class "series", data-label its label), the current volume (class
 // "current") and the markers (class "break-even"), with the legend below.
 func (c Chart) SVG() template.HTML {
-	maxX, maxY := c.bounds()
+	bx, by := c.bounds()
+	maxX, nx := axis(bx)
+	maxY, ny := axis(by)
 	px := func(x float64) float64 { return chartL + x/maxX*(chartW-chartL-chartR) }
 	py := func(y float64) float64 { return chartH - chartB - y/maxY*(chartH-chartB-chartT) }
 	colour := map[string]string{}
@@ -88,9 +107,12 @@ func (c Chart) SVG() template.HTML {
 		chartW, height, html.EscapeString(c.Title), eval.TrimFloat(maxX), eval.TrimFloat(maxY))
 	fmt.Fprintf(&b, `<line x1="%.0f" y1="%.0f" x2="%.0f" y2="%.0f" stroke="#333"/><line x1="%.0f" y1="%.0f" x2="%.0f" y2="%.0f" stroke="#333"/>`,
 		chartL, chartH-chartB, chartW-chartR, chartH-chartB, chartL, chartT, chartL, chartH-chartB)
-	for i := 0; i <= chartTicks; i++ {
-		x, y := maxX*float64(i)/chartTicks, maxY*float64(i)/chartTicks
+	for i := 0; i <= nx; i++ {
+		x := maxX * float64(i) / float64(nx)
 		fmt.Fprintf(&b, `<text class="x-tick" x="%.1f" y="%.0f" font-size="10" text-anchor="middle">%s</text>`, px(x), chartH-chartB+14, eval.TrimFloat(x))
+	}
+	for i := 0; i <= ny; i++ {
+		y := maxY * float64(i) / float64(ny)
 		fmt.Fprintf(&b, `<text class="y-tick" x="%.0f" y="%.1f" font-size="10" text-anchor="end">%s</text>`, chartL-4, py(y)+3, eval.TrimFloat(y))
 		fmt.Fprintf(&b, `<line x1="%.0f" y1="%.1f" x2="%.0f" y2="%.1f" stroke="#eee"/>`, chartL+1, py(y), chartW-chartR, py(y))
 	}

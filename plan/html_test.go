@@ -194,7 +194,8 @@ func TestChartCurrentVolume(t *testing.T) {
 			}
 			got := xValue(t, svg, atof(t, m[1]))
 			// The coordinate has one decimal on a 630-pixel axis.
-			if tol := 0.001 * atof(t, xTickRE.FindAllStringSubmatch(svg, -1)[4][2]); got < tickets-tol || got > tickets+tol {
+			ticks := xTickRE.FindAllStringSubmatch(svg, -1)
+			if tol := 0.001 * atof(t, ticks[len(ticks)-1][2]); got < tickets-tol || got > tickets+tol {
 				t.Fatalf("current marker at %v tickets a week, want %v", got, tickets)
 			}
 		})
@@ -239,6 +240,24 @@ func TestHTMLEscapesModelName(t *testing.T) {
 	}
 	if n := strings.Count(page, "&lt;script&gt;"); n < 3 {
 		t.Fatalf("escaped model name appears %d times, want it in the tables and the chart", n)
+	}
+}
+
+// TestChartYAxis checks the cost axis covers the dearest point with
+// little waste: its top is above the highest cost and under twice it.
+func TestChartYAxis(t *testing.T) {
+	t.Parallel()
+	yTickRE := regexp.MustCompile(`<text class="y-tick"[^>]*>([0-9.]+)</text>`)
+	for _, top := range []float64{0.4, 7, 99, 450, 527, 1191, 3444, 20000} {
+		c := plan.Chart{Lines: []plan.Line{{Label: "l", Points: []plan.Point{{TicketsPerWeek: 0}, {TicketsPerWeek: 100, WeeklyCostUSD: top}}}}}
+		ticks := yTickRE.FindAllStringSubmatch(string(c.SVG()), -1)
+		if len(ticks) < 4 || len(ticks) > 5 {
+			t.Errorf("cost %v: %d y ticks", top, len(ticks))
+			continue
+		}
+		if axisTop := atof(t, ticks[len(ticks)-1][1]); axisTop < top || axisTop >= 2*top {
+			t.Errorf("cost %v: axis top %v", top, axisTop)
+		}
 	}
 }
 
