@@ -37,7 +37,7 @@ func TestLoadMigrationsRejectsBadNames(t *testing.T) {
 		name string
 		fsys fstest.MapFS
 	}{
-		{"no number", fstest.MapFS{"init.sql": {}}},
+		{"no number", fstest.MapFS{"migrations/init.sql": {}}},
 		{"no underscore", fstest.MapFS{"migrations/001.sql": {}}},
 		{"zero", fstest.MapFS{"migrations/000_init.sql": {}}},
 		{"negative", fstest.MapFS{"migrations/-1_init.sql": {}}},
