@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 	"testing/fstest"
+
+	"github.com/ticketsum/ticketsum/internal/sqldb"
 )
 
 func TestMigrateOnceAndReopen(t *testing.T) {
@@ -15,7 +17,7 @@ func TestMigrateOnceAndReopen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	migs, err := loadMigrations(migrationFS)
+	migs, err := sqldb.LoadMigrations(migrationFS)
 	if err != nil || len(migs) == 0 {
 		t.Fatalf("embedded migrations: %d, %v", len(migs), err)
 	}
@@ -23,8 +25,8 @@ func TestMigrateOnceAndReopen(t *testing.T) {
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*), max(version) FROM ticketsum_migrations`).Scan(&n, &maxV); err != nil {
 		t.Fatal(err)
 	}
-	if n != len(migs) || maxV != migs[len(migs)-1].version {
-		t.Errorf("recorded %d migrations up to %d, want %d up to %d", n, maxV, len(migs), migs[len(migs)-1].version)
+	if n != len(migs) || maxV != migs[len(migs)-1].Version {
+		t.Errorf("recorded %d migrations up to %d, want %d up to %d", n, maxV, len(migs), migs[len(migs)-1].Version)
 	}
 	s.Close()
 	s, err = Open(ctx, Config{Path: path})
@@ -53,8 +55,8 @@ func TestLoadMigrationsRejectsBadNames(t *testing.T) {
 		"zero":      {"migrations/0_a.sql": {Data: []byte("SELECT 1")}},
 	}
 	for name, fsys := range cases {
-		if _, err := loadMigrations(fsys); err == nil {
-			t.Errorf("%s: loadMigrations accepted it", name)
+		if _, err := sqldb.LoadMigrations(fsys); err == nil {
+			t.Errorf("%s: LoadMigrations accepted it", name)
 		}
 	}
 }
