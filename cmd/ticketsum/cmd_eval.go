@@ -110,7 +110,7 @@ func runEval(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *htmlPath != "" {
-		if err := writeFileWith(*htmlPath, rep.WriteHTML); err != nil {
+		if err := writeFileWith(*htmlPath, w.evalReportHTML(rep)); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stderr, "wrote %s\n", *htmlPath)
