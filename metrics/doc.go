@@ -5,7 +5,8 @@
 // outcome, throttles, tokens by kind, cost, latency, fallbacks, the adaptive
 // concurrency limit) and, when given a queue, a collector that reads
 // queue.Stats on every scrape (jobs by state, age of the oldest waiting job)
-// and the queue's job outcome counters. Handler serves it all for /metrics.
+// and the queue's job outcome counters (Config.Queue, or WatchQueue for a
+// queue opened later). Handler serves it all for /metrics.
 //
 // Series (all prefixed "ticketsum_"):
 //

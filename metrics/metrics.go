@@ -17,6 +17,7 @@ const namespace = "ticketsum"
 // Metrics holds ticketsum's Prometheus series on a private registry. It is
 // safe for concurrent use.
 type Metrics struct {
+	cfg         Config
 	reg         *prometheus.Registry
 	calls       *prometheus.CounterVec
 	throttles   *prometheus.CounterVec
@@ -36,6 +37,7 @@ func New(cfg Config) (*Metrics, error) {
 		return nil, err
 	}
 	m := &Metrics{
+		cfg: cfg,
 		reg: prometheus.NewRegistry(),
 		calls: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: namespace, Name: "model_calls_total",
 			Help: "Provider attempts by model and outcome (ok or the error code)."}, []string{"model", "outcome"}),
@@ -54,12 +56,26 @@ func New(cfg Config) (*Metrics, error) {
 	}
 	m.reg.MustRegister(m.calls, m.throttles, m.latency, m.tokens, m.cost, m.fallbacks, m.concurrency)
 	if cfg.Queue != nil {
-		m.reg.MustRegister(newQueueCollector(cfg))
+		m.reg.MustRegister(newQueueCollector(cfg.Queue, cfg))
 	}
 	if cfg.Runtime {
 		m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
 	return m, nil
+}
+
+// WatchQueue adds the queue series for q, read on every scrape, when the
+// queue is opened after the Metrics (the gateway needs the Metrics before
+// the queue's handler exists). It returns EINVALID for a nil q and
+// ECONFLICT when a queue is already watched.
+func (m *Metrics) WatchQueue(q QueueSource) error {
+	if q == nil {
+		return ticketsum.Errorf(ticketsum.EINVALID, "metrics: WatchQueue needs a queue")
+	}
+	if err := m.reg.Register(newQueueCollector(q, m.cfg)); err != nil {
+		return ticketsum.Errorf(ticketsum.ECONFLICT, "metrics: a queue is already watched")
+	}
+	return nil
 }
 
 // Registry returns the private registry, for registering more collectors.

@@ -217,3 +217,22 @@ func TestWithGateway(t *testing.T) {
 		t.Errorf("cost %v: the catalogue did not price the call", resp.CostUSD)
 	}
 }
+
+// A queue opened after the Metrics is watched with WatchQueue, once.
+func TestWatchQueue(t *testing.T) {
+	t.Parallel()
+	m := MustNew(t, metrics.Config{})
+	if err := m.WatchQueue(nil); ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID {
+		t.Errorf("WatchQueue(nil) = %v, want invalid", err)
+	}
+	if err := m.WatchQueue(statsOnly{queue.Stats{Waiting: 7}}); err != nil {
+		t.Fatal(err)
+	}
+	got, body := MustScrape(t, m.Handler())
+	if got[`ticketsum_queue_jobs{state="waiting"}`] != 7 {
+		t.Errorf("waiting jobs missing after WatchQueue:\n%s", body)
+	}
+	if err := m.WatchQueue(statsOnly{}); ticketsum.ErrorCodeOf(err) != ticketsum.ECONFLICT {
+		t.Errorf("second WatchQueue = %v, want conflict", err)
+	}
+}

@@ -21,9 +21,9 @@ type queueCollector struct {
 	up      *prometheus.Desc
 }
 
-func newQueueCollector(cfg Config) *queueCollector {
+func newQueueCollector(src QueueSource, cfg Config) *queueCollector {
 	return &queueCollector{
-		src: cfg.Queue, timeout: cfg.StatsTimeout, logger: cfg.Logger,
+		src: src, timeout: cfg.StatsTimeout, logger: cfg.Logger,
 		jobs: prometheus.NewDesc(namespace+"_queue_jobs",
 			"Queue jobs by state; completed, cancelled and discarded count finished jobs River still keeps.", []string{"state"}, nil),
 		oldest: prometheus.NewDesc(namespace+"_queue_oldest_job_age_seconds",
