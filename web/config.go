@@ -40,6 +40,10 @@ type Config struct {
 	// Nav lists extra links for the page header, such as a governance page
 	// served through Mount. Default none.
 	Nav []Link
+	// TicketLinks are actions shown on every ticket page, such as the review
+	// page served through Mount; "{id}" in a Path becomes the ticket's id
+	// (path-escaped). Default none.
+	TicketLinks []Link
 	// ReadHeaderTimeout bounds reading a request's headers. Default 10s.
 	ReadHeaderTimeout time.Duration
 	// ShutdownTimeout bounds the graceful shutdown in Run. Default 10s.

@@ -31,6 +31,7 @@ type ticketPage struct {
 	*ticketData
 	Messages []messageView
 	Older    []*ticketsum.Summary
+	Actions  []Link
 }
 
 // messageView is a message ready to show.
@@ -114,6 +115,9 @@ func (s *Server) handleTicket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := ticketPage{layout: s.layout(d.Ticket.ID+" "+d.Ticket.Subject, "tickets"), ticketData: d}
+	for _, l := range s.cfg.TicketLinks {
+		p.Actions = append(p.Actions, Link{Label: l.Label, Path: strings.ReplaceAll(l.Path, "{id}", url.PathEscape(d.Ticket.ID))})
+	}
 	for _, m := range d.Ticket.Messages {
 		mv := messageView{Message: m}
 		body := m.Body

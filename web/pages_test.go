@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -204,5 +205,22 @@ func TestStaticCSS(t *testing.T) {
 	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/css") || !strings.Contains(rec.Body.String(), ".st-resolved") ||
 		!strings.Contains(rec.Header().Get("Cache-Control"), "max-age") {
 		t.Errorf("style.css: %d %q", rec.Code, rec.Header().Get("Content-Type"))
+	}
+}
+
+func TestTicketPageActions(t *testing.T) {
+	t.Parallel()
+	store := newMemStore()
+	tk := newTicket("T/1 x", "Slash", "billing", time.Hour)
+	MustPut(t, store, tk)
+	s, _ := MustServer(t, store, func(c *web.Config) {
+		c.TicketLinks = []web.Link{{Label: "Rate or regenerate", Path: "/review/tickets/{id}"}}
+	})
+	rec := get(t, s.Handler(), "/tickets/"+url.PathEscape(tk.ID))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	if want := `href="/review/tickets/T%2F1%20x"`; !strings.Contains(rec.Body.String(), want) {
+		t.Fatalf("page lacks the action link %s", want)
 	}
 }

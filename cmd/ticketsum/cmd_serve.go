@@ -66,6 +66,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		ProductLines: sample.ProductLines(),
 		Nav:          nav,
 		Mount:        map[string]http.Handler{"/review/": reviewHandler},
+		TicketLinks:  []web.Link{{Label: "Rate or regenerate", Path: "/review/tickets/{id}"}},
 	})
 	if err != nil {
 		_ = w.stopWorker(b)
