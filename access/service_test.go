@@ -213,6 +213,7 @@ func TestMigrateTwice(t *testing.T) {
 	if err := s.Migrate(context.Background()); err != nil {
 		t.Fatalf("second migrate: %v", err)
 	}
+	dbtest.AssertMigrated(t, db, "access_schema_migrations")
 }
 
 func TestNewServiceRejectsBadConfig(t *testing.T) {

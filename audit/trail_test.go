@@ -197,3 +197,13 @@ func TestConcurrentAppendsPostgres(t *testing.T) {
 		t.Errorf("second trail appended %+v", evs)
 	}
 }
+
+func TestMigrateKeepsVersionTable(t *testing.T) {
+	t.Parallel()
+	db := dbtest.SQLite(t)
+	tr := MustTrail(t, db, audit.SQLite, newClock(), 10)
+	if err := tr.Migrate(context.Background()); err != nil {
+		t.Fatalf("second migrate: %v", err)
+	}
+	dbtest.AssertMigrated(t, db, "audit_schema_migrations")
+}

@@ -24,11 +24,13 @@ func TestSQLStore(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			st, err := review.NewSQLStore(tc.open(t), tc.d)
+			db := tc.open(t)
+			st, err := review.NewSQLStore(db, tc.d)
 			mustNoErr(t, err, "new store")
 			ctx := context.Background()
 			mustNoErr(t, st.Migrate(ctx), "migrate")
 			mustNoErr(t, st.Migrate(ctx), "migrate again")
+			dbtest.AssertMigrated(t, db, "review_schema_migrations")
 			t.Run("tasks", func(t *testing.T) { testStoreTasks(t, st) })
 			t.Run("ratings", func(t *testing.T) { testStoreRatings(t, st) })
 			t.Run("queue", func(t *testing.T) { testStoreQueue(t, st) })
