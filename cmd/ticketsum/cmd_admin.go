@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/ticketsum/ticketsum/access"
 	"github.com/ticketsum/ticketsum/audit"
+	"github.com/ticketsum/ticketsum/internal/app"
 )
 
 // adminFlags are the flags of every admin command.
@@ -30,7 +31,7 @@ func (a *adminFlags) register(e *env, fs *flag.FlagSet) {
 }
 
 // adminSession parses an admin command's flags and opens governance.
-func adminSession(ctx context.Context, e *env, name, argsHelp string, args []string, extra func(fs *flag.FlagSet)) (*wiring, *governance, *adminFlags, []string, error) {
+func adminSession(ctx context.Context, e *env, name, argsHelp string, args []string, extra func(fs *flag.FlagSet)) (*wiring, *app.Governance, *adminFlags, []string, error) {
 	fs := newFlagSet(e, name, argsHelp)
 	var af adminFlags
 	af.commonFlags.register(fs)
@@ -91,14 +92,14 @@ func runKeys(ctx context.Context, e *env, args []string) error {
 		if principal == "" {
 			return usagef("keys create needs --principal NAME")
 		}
-		return access.CmdKeysCreate(ctx, gov.access, e.stdout, af.actor, principal, ttl, af.asJSON)
+		return access.CmdKeysCreate(ctx, gov.Access, e.stdout, af.actor, principal, ttl, af.asJSON)
 	case "list":
-		return access.CmdKeysList(ctx, gov.access, e.stdout, principal, af.asJSON)
+		return access.CmdKeysList(ctx, gov.Access, e.stdout, principal, af.asJSON)
 	}
 	if len(pos) != 1 {
 		return usagef("keys revoke needs the key's PREFIX")
 	}
-	return access.CmdKeysRevoke(ctx, gov.access, e.stdout, af.actor, pos[0])
+	return access.CmdKeysRevoke(ctx, gov.Access, e.stdout, af.actor, pos[0])
 }
 
 // runPrincipals handles `ticketsum principals put|list`.
@@ -121,12 +122,12 @@ func runPrincipals(ctx context.Context, e *env, args []string) error {
 	}
 	defer w.Close()
 	if sub == "list" {
-		return access.CmdPrincipalsList(ctx, gov.access, e.stdout, af.asJSON)
+		return access.CmdPrincipalsList(ctx, gov.Access, e.stdout, af.asJSON)
 	}
 	if len(pos) != 1 {
 		return usagef("principals put needs a NAME")
 	}
-	return access.CmdPrincipalsPut(ctx, gov.access, e.stdout, af.actor, &access.Principal{
+	return access.CmdPrincipalsPut(ctx, gov.Access, e.stdout, af.actor, &access.Principal{
 		Name: pos[0], Models: splitList(models), UseCases: splitList(useCases), MonthlyBudgetUSD: budget, RequestsPerMinute: rpm,
 	})
 }
@@ -163,9 +164,9 @@ func runModels(ctx context.Context, e *env, args []string) error {
 		if _, err := cat.Lookup(pos[0]); err != nil {
 			fmt.Fprintf(e.stderr, "ticketsum models approve: warning: %s is not in the catalogue, so its calls cannot be priced; add it with a catalogue file\n", pos[0])
 		}
-		return access.CmdModelsApprove(ctx, gov.access, e.stdout, af.actor, pos[0], note)
+		return access.CmdModelsApprove(ctx, gov.Access, e.stdout, af.actor, pos[0], note)
 	}
-	return access.CmdModelsRevoke(ctx, gov.access, e.stdout, af.actor, pos[0])
+	return access.CmdModelsRevoke(ctx, gov.Access, e.stdout, af.actor, pos[0])
 }
 
 // catalogueRow is one model of `ticketsum models --json`.
@@ -194,7 +195,7 @@ func listModels(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	approved := map[string]bool{}
-	list, err := gov.access.Store().ListApprovedModels(ctx)
+	list, err := gov.Access.Store().ListApprovedModels(ctx)
 	if err != nil {
 		return err
 	}
@@ -281,7 +282,7 @@ func runLogs(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return audit.CmdLogsRead(ctx, r, gov.trail, e.stdout, af.actor, f)
+	return audit.CmdLogsRead(ctx, r, gov.Trail, e.stdout, af.actor, f)
 }
 
 // runAudit handles `ticketsum audit verify`.
@@ -296,7 +297,7 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer w.Close()
-	ok, err := audit.CmdAuditVerify(ctx, gov.trail, e.stdout, af.asJSON)
+	ok, err := audit.CmdAuditVerify(ctx, gov.Trail, e.stdout, af.asJSON)
 	if err != nil {
 		return err
 	}
@@ -321,5 +322,5 @@ func runUsage(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return audit.CmdUsage(ctx, gov.trail, e.stdout, by, from, af.asJSON)
+	return audit.CmdUsage(ctx, gov.Trail, e.stdout, by, from, af.asJSON)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/bedrock"
+	"github.com/ticketsum/ticketsum/internal/app"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -84,25 +85,9 @@ type WorkerConfig struct {
 	RescueAfter time.Duration `yaml:"rescue_after"`
 }
 
-// ModelConfig holds the settings of one model.
-type ModelConfig struct {
-	// API is "converse" (default) or "invoke", for Bedrock models.
-	API string `yaml:"api"`
-	// Stream uses the streaming API.
-	Stream bool `yaml:"stream"`
-	// RPM and TPM are the account's requests and tokens per minute quotas.
-	RPM int `yaml:"rpm"`
-	TPM int `yaml:"tpm"`
-	// Fallback lists models tried, in order, when this one is throttled or
-	// unavailable.
-	Fallback []string `yaml:"fallback"`
-	// MaxTokens caps the output (default 300).
-	MaxTokens int `yaml:"max_tokens"`
-	// Payload is "tgi" or "openai", for SageMaker endpoints.
-	Payload string `yaml:"payload"`
-	// InferenceComponent names a SageMaker inference component.
-	InferenceComponent string `yaml:"inference_component"`
-}
+// ModelConfig holds the settings of one model (see app.ModelConfig for the
+// fields and their defaults).
+type ModelConfig = app.ModelConfig
 
 // OpenAIConfig configures OpenAI-compatible servers.
 type OpenAIConfig struct {
@@ -283,21 +268,6 @@ func (c *Config) validate() error {
 		}
 	}
 	return nil
-}
-
-// modelConfig returns the settings of model name, with defaults filled in.
-func (c *Config) modelConfig(name string) ModelConfig {
-	m := c.Models[name]
-	if m.API == "" {
-		m.API = "converse"
-	}
-	if m.MaxTokens == 0 {
-		m.MaxTokens = 300
-	}
-	if m.Payload == "" {
-		m.Payload = "tgi"
-	}
-	return m
 }
 
 // setModelAPI sets the Bedrock API of one model.

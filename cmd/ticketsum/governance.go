@@ -18,6 +18,7 @@ import (
 	"github.com/ticketsum/ticketsum/audit"
 	"github.com/ticketsum/ticketsum/gateway"
 	"github.com/ticketsum/ticketsum/guard"
+	"github.com/ticketsum/ticketsum/internal/app"
 	"github.com/ticketsum/ticketsum/prompt"
 	_ "modernc.org/sqlite" // database/sql driver "sqlite"
 )
@@ -75,14 +76,6 @@ func (g GovernanceConfig) phoneRegion() string {
 	return g.PhoneRegion
 }
 
-// governance holds the open governance components.
-type governance struct {
-	guard  *guard.Guard
-	access *access.Service
-	trail  *audit.Trail
-	sink   audit.Sink
-}
-
 // governanceDB opens the database that holds the access_ and audit_
 // tables: the configured store's database, on a pool of its own.
 func (w *wiring) governanceDB() (*sql.DB, access.Dialect, error) {
@@ -116,8 +109,11 @@ func isPostgres(dsn string) bool {
 }
 
 // governance opens the guard, access control, invocation log and audit
-// trail once.
-func (w *wiring) governance(ctx context.Context) (*governance, error) {
+// trail once, and builds the gateway wrappers in their one order:
+//
+//	outer: audit trail -> access (allow-list, approved model, budget) -> guard (redact input, check output)
+//	inner (per attempt, fallbacks included): access authorisation -> encrypted invocation log
+func (w *wiring) governance(ctx context.Context) (*app.Governance, error) {
 	if w.gov != nil {
 		return w.gov, nil
 	}
@@ -132,26 +128,23 @@ func (w *wiring) governance(ctx context.Context) (*governance, error) {
 		return nil, err
 	}
 	w.closers = append(w.closers, db.Close)
-	trail, err := audit.NewTrail(audit.TrailConfig{DB: db, Dialect: audit.Dialect(dialect), SigningKeyFile: gc.SigningKeyFile, Logger: w.logger})
+	sink, err := w.invocationSink(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := trail.Migrate(ctx); err != nil {
-		return nil, fmt.Errorf("migrate audit trail: %w", err)
-	}
-	store, err := access.NewSQLStore(db, dialect)
+	cat, err := w.catalogue()
 	if err != nil {
 		return nil, err
 	}
-	if err := store.Migrate(ctx); err != nil {
-		return nil, fmt.Errorf("migrate access tables: %w", err)
-	}
-	svc, err := access.NewService(access.Config{Store: store, Recorder: trail, Logger: w.logger})
+	gov, err := app.NewGovernance(ctx, app.GovernanceConfig{
+		DB: db, Dialect: dialect, Guard: g, Log: sink, OmitBodies: gc.OmitBodies,
+		SigningKeyFile: gc.SigningKeyFile, Catalogue: cat, Logger: w.logger,
+	})
 	if err != nil {
 		return nil, err
 	}
-	w.gov = &governance{guard: g, access: svc, trail: trail}
-	return w.gov, nil
+	w.gov = gov
+	return gov, nil
 }
 
 // invocationSink opens the encrypted invocation log: S3 or a local
@@ -208,45 +201,6 @@ func (w *wiring) keyWrapper(ctx context.Context) (audit.KeyWrapper, error) {
 	return audit.NewLocalKeyWrapper(gc.LogKeyFile)
 }
 
-// middlewares returns the gateway's outer and inner wrappers, in the one
-// order every call takes:
-//
-//	outer: audit trail -> access (allow-list, approved model, budget) -> guard (redact input, check output)
-//	inner (per attempt, fallbacks included): access authorisation -> encrypted invocation log
-func (w *wiring) middlewares(ctx context.Context) (outer, inner []gateway.Middleware, err error) {
-	gov, err := w.governance(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	sink, err := w.invocationSink(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	cat, err := w.catalogue()
-	if err != nil {
-		return nil, nil, err
-	}
-	trailMW, err := audit.Middleware(audit.MiddlewareConfig{Trail: gov.trail, Logger: w.logger})
-	if err != nil {
-		return nil, nil, err
-	}
-	gc := w.cfg.Governance
-	logMW, err := audit.Middleware(audit.MiddlewareConfig{Log: sink, Redact: gov.guard.Redact, OmitBodies: gc.OmitBodies, Logger: w.logger})
-	if err != nil {
-		return nil, nil, err
-	}
-	estimate := func(model string, req *ticketsum.ModelRequest) (float64, error) {
-		maxOut := req.MaxTokens
-		if maxOut == 0 {
-			maxOut = 512
-		}
-		return cat.Estimate(model, gateway.EstimateTokens(req), maxOut)
-	}
-	outer = []gateway.Middleware{trailMW, access.Middleware(gov.access, estimate), gov.guard.Middleware()}
-	inner = []gateway.Middleware{access.AuthorizeMiddleware(gov.access), logMW}
-	return outer, inner, nil
-}
-
 // ensureWorkerPrincipal creates the worker's principal on first start,
 // allowed to call the configured model and its fallbacks.
 func (w *wiring) ensureWorkerPrincipal(ctx context.Context) error {
@@ -256,10 +210,8 @@ func (w *wiring) ensureWorkerPrincipal(ctx context.Context) error {
 	}
 	gc := w.cfg.Governance
 	gc.fill()
-	models := append([]string{w.cfg.Model}, w.cfg.modelConfig(w.cfg.Model).Fallback...)
-	_, err = gov.access.EnsurePrincipal(ctx, "system", &access.Principal{
-		Name: access.WorkerPrincipal, UseCases: []string{"summarize"}, Models: models, MonthlyBudgetUSD: gc.WorkerMonthlyBudgetUSD,
-	})
+	models := append([]string{w.cfg.Model}, w.cfg.Models[w.cfg.Model].Fallback...)
+	_, err = gov.EnsurePrincipal(ctx, access.WorkerPrincipal, models, gc.WorkerMonthlyBudgetUSD)
 	return err
 }
 
@@ -268,7 +220,7 @@ func (w *wiring) ensureWorkerPrincipal(ctx context.Context) error {
 func (w *wiring) newGuard() (*guard.Guard, error) {
 	return guard.New(guard.Config{
 		PhoneRegion: w.cfg.Governance.phoneRegion(),
-		TrustedTags: []string{"<ticket>", "</ticket>", "</message>", "<example>", "</example>", "</part>", "</kb_article>"},
+		TrustedTags: []string{"<ticket>", "</ticket>", "</message>", "<example>", "</example>", "<part>", "</part>", "<kb_article>", "</kb_article>"},
 		Logger:      w.logger,
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/ticketsum/ticketsum/access"
 	"github.com/ticketsum/ticketsum/cost"
 	"github.com/ticketsum/ticketsum/gateway"
+	"github.com/ticketsum/ticketsum/internal/app"
 	"github.com/ticketsum/ticketsum/summarize"
 )
 
@@ -23,7 +24,8 @@ type wiring struct {
 	cat      *cost.Catalogue
 	aws      *aws.Config
 	gateways map[string]*gateway.Gateway
-	gov      *governance
+	gov      *app.Governance
+	mods     *app.Models
 	// onSaved, when set before the queue starts, sees every new summary.
 	onSaved func(ctx context.Context, s *ticketsum.Summary)
 	// proc is the pipeline the queue's workers run, set by startWorker.
@@ -82,7 +84,7 @@ func (w *wiring) pipeline(ctx context.Context, model string, store ticketsum.Sto
 		if err := w.ensureWorkerPrincipal(ctx); err != nil {
 			return nil, err
 		}
-		cfg.Guard = gov.guard
+		cfg.Guard = gov.Guard
 	} else {
 		g, err := w.newGuard()
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/ticketsum/ticketsum/bedrock"
 	"github.com/ticketsum/ticketsum/cost"
 	"github.com/ticketsum/ticketsum/gateway"
+	"github.com/ticketsum/ticketsum/guard"
 	"github.com/ticketsum/ticketsum/prompt"
 )
 
@@ -99,6 +100,9 @@ type Config struct {
 	// Principal is recorded on every call and summary. Default
 	// "ticketsum-worker".
 	Principal string
+	// Guard is the built-in summariser's guard, so that it follows the same
+	// policy as the gateway. Default: the guard's defaults.
+	Guard *guard.Guard
 	// Clock tells the time. Default ticketsum.SystemClock.
 	Clock ticketsum.Clock
 	// Logger receives the components' logs, never ticket text. Default:

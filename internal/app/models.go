@@ -147,10 +147,16 @@ func (m *Models) Template(version string) (*prompt.Template, error) {
 
 // Summarizer returns the Summarizer for a model name ("builtin" or a
 // provider model behind its gateway) and prompt version ("" for the
-// configured one).
+// configured one), calling as the configured principal.
 func (m *Models) Summarizer(ctx context.Context, model, promptVersion string) (ticketsum.Summarizer, error) {
+	return m.SummarizerAs(ctx, model, promptVersion, m.cfg.Principal)
+}
+
+// SummarizerAs is Summarizer calling as principal, so that access control,
+// budgets and the audit trail attribute the calls to it (an API caller).
+func (m *Models) SummarizerAs(ctx context.Context, model, promptVersion, principal string) (ticketsum.Summarizer, error) {
 	if model == Builtin {
-		return builtin.New(builtin.Config{Logger: m.cfg.Logger})
+		return builtin.New(builtin.Config{Guard: m.cfg.Guard, Clock: m.cfg.Clock, Logger: m.cfg.Logger})
 	}
 	if !strings.Contains(model, ":") {
 		return nil, UnknownModel(model)
@@ -173,7 +179,7 @@ func (m *Models) Summarizer(ctx context.Context, model, promptVersion string) (t
 	}
 	return summarize.NewLLM(summarize.LLMConfig{
 		Model: gm, Prompt: tmpl, ContextWindow: window, MaxOutputTokens: m.ModelConfig(model).MaxTokens,
-		Principal: m.cfg.Principal, Clock: m.cfg.Clock, Logger: m.cfg.Logger,
+		Principal: principal, Clock: m.cfg.Clock, Logger: m.cfg.Logger,
 	})
 }
 
