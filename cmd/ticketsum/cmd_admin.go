@@ -264,8 +264,7 @@ func runLogs(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	gc := w.cfg.Governance
-	gc.fill()
+	gc := w.cfg.governanceConfig()
 	var src audit.Source = audit.DirSource{Dir: gc.LogDir}
 	if gc.S3Bucket != "" {
 		awsCfg, err := w.awsConfig(ctx)

@@ -4,10 +4,14 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/api"
+	"github.com/ticketsum/ticketsum/cost"
 	"github.com/ticketsum/ticketsum/review"
 	"github.com/ticketsum/ticketsum/sample"
+	"github.com/ticketsum/ticketsum/summarize"
 	"github.com/ticketsum/ticketsum/web"
 )
 
@@ -45,14 +49,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	nav := []web.Link{{Label: "Review", Path: "/review/"}}
-	reviewHandler, err := w.reviewHandler(ctx, b, nav)
+	mount, nav, err := w.serveRoutes(ctx, b)
 	if err != nil {
 		return err
 	}
 	if err := b.queue.Start(ctx); err != nil {
 		return fmt.Errorf("start queue: %w", err)
 	}
+	w.runDigests(ctx)
 	if *cfg.Server.LoadSample {
 		if err := loadSample(ctx, w, b); err != nil {
 			_ = w.stopWorker(b)
@@ -65,7 +69,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Logger:       w.logger,
 		ProductLines: sample.ProductLines(),
 		Nav:          nav,
-		Mount:        map[string]http.Handler{"/review/": reviewHandler},
+		Mount:        mount,
 		TicketLinks:  []web.Link{{Label: "Rate or regenerate", Path: "/review/tickets/{id}"}},
 	})
 	if err != nil {
@@ -107,6 +111,78 @@ func loadSample(ctx context.Context, w *wiring, b *backend) error {
 	}
 	w.logger.Info("loaded sample tickets into the empty store", "count", len(tickets))
 	return nil
+}
+
+// serveRoutes builds what serve mounts beside the UI: the review pages, the
+// governed API (/v1/summaries, /v1/chat/completions, /v1/models), the
+// governance page and /metrics, with their header links.
+func (w *wiring) serveRoutes(ctx context.Context, b *backend) (map[string]http.Handler, []web.Link, error) {
+	nav := []web.Link{{Label: "Review", Path: "/review/"}}
+	gov, err := w.governance(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Built now, before any request, so that handlers only read it.
+	if _, err := w.models(ctx); err != nil {
+		return nil, nil, err
+	}
+	prom, err := w.metrics()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := prom.WatchQueue(b.queue); err != nil {
+		return nil, nil, err
+	}
+	cat, err := w.catalogue()
+	if err != nil {
+		return nil, nil, err
+	}
+	ah, err := api.New(api.Config{
+		Access: gov.Access,
+		Models: func(name string) (ticketsum.Model, error) {
+			g, err := w.gatewayFor(ctx, name)
+			if err != nil {
+				return nil, err
+			}
+			return g.Model(name)
+		},
+		ModelNames: func() []string { return providerModels(cat) },
+		Summarizers: func(ctx context.Context, r api.SummarizerRequest) (ticketsum.Summarizer, error) {
+			s, err := w.summarizerAs(ctx, r.Model, "", r.Principal)
+			if err != nil {
+				return nil, err
+			}
+			return summarize.New(summarize.Config{Summarizer: s, Guard: gov.Guard, Principal: r.Principal, Logger: w.logger})
+		},
+		DefaultModel: w.cfg.Model, Store: b.store, Budgets: gov.Access, Audit: gov.Trail, Trail: gov.Trail,
+		Logger: w.logger, Nav: nav,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if link, ok := ah.Nav(); ok {
+		nav = append(nav, link)
+	}
+	review, err := w.reviewHandler(ctx, b, nav)
+	if err != nil {
+		return nil, nil, err
+	}
+	mount := ah.Routes()
+	mount["/review/"] = review
+	mount["GET /metrics"] = prom.Handler()
+	return mount, nav, nil
+}
+
+// providerModels lists the catalogue's callable model names (not the
+// built-in one nor per-provider price entries such as "openai:*").
+func providerModels(cat *cost.Catalogue) []string {
+	var names []string
+	for _, m := range cat.Models() {
+		if strings.Contains(m.Name, ":") && !strings.HasSuffix(m.Name, "*") {
+			names = append(names, m.Name)
+		}
+	}
+	return names
 }
 
 // reviewHandler opens the review service (blind ratings, the review queue,

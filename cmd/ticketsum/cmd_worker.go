@@ -3,7 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/http"
 	"time"
+
+	"github.com/ticketsum/ticketsum"
 )
 
 // stopTimeout bounds a graceful stop: running jobs get this long to finish
@@ -16,6 +20,7 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 	var cf commonFlags
 	cf.register(fs)
 	workers := fs.Int("workers", 0, "tickets summarised at once (default from config, 4)")
+	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics on this address, e.g. 127.0.0.1:9090 (default off)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -40,6 +45,15 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 	b, err := w.startWorker(ctx)
 	if err != nil {
 		return err
+	}
+	w.runDigests(ctx)
+	if *metricsAddr != "" {
+		stop, err := w.serveMetrics(ctx, b, *metricsAddr)
+		if err != nil {
+			_ = w.stopWorker(b)
+			return err
+		}
+		defer stop()
 	}
 	w.logger.Info("worker started", "model", cfg.Model, "workers", cfg.Worker.Concurrency)
 	<-ctx.Done()
@@ -87,4 +101,29 @@ func (w *wiring) stopWorker(b *backend) error {
 	}
 	w.logger.Info("worker stopped")
 	return nil
+}
+
+// serveMetrics serves /metrics on addr until the returned stop is called.
+func (w *wiring) serveMetrics(ctx context.Context, b *backend, addr string) (func(), error) {
+	prom, err := w.metrics()
+	if err != nil {
+		return nil, err
+	}
+	if err := prom.WatchQueue(b.queue); err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "--metrics-addr %s: %v", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", prom.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	w.logger.Info("metrics listening", "addr", ln.Addr().String())
+	return func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+	}, nil
 }

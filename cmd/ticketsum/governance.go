@@ -16,9 +16,9 @@ import (
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/access"
 	"github.com/ticketsum/ticketsum/audit"
-	"github.com/ticketsum/ticketsum/gateway"
 	"github.com/ticketsum/ticketsum/guard"
 	"github.com/ticketsum/ticketsum/internal/app"
+	"github.com/ticketsum/ticketsum/metrics"
 	"github.com/ticketsum/ticketsum/prompt"
 	_ "modernc.org/sqlite" // database/sql driver "sqlite"
 )
@@ -27,7 +27,8 @@ import (
 // passes through: the guard, access control and budgets, the encrypted
 // invocation log and the audit trail.
 type GovernanceConfig struct {
-	// LogDir holds the encrypted invocation log (default "ticketsum-logs").
+	// LogDir holds the encrypted invocation log (default "ticketsum-logs"
+	// beside a SQLite database, else in the working directory).
 	LogDir string `yaml:"log_dir"`
 	// LogKeyFile is the local key that wraps the log's data keys (default
 	// <log_dir>/log.key, created 0600 on first use). Ignored with KMSKeyID.
@@ -39,7 +40,8 @@ type GovernanceConfig struct {
 	// S3Prefix is the key prefix in S3Bucket (default "invocation-logs/").
 	S3Prefix string `yaml:"s3_prefix"`
 	// SigningKeyFile is the Ed25519 key that signs the audit trail's digests
-	// (default ticketsum-audit.key, created 0600 on first use).
+	// (default ticketsum-audit.key beside a SQLite database, else in the
+	// working directory; created 0600 on first use).
 	SigningKeyFile string `yaml:"signing_key_file"`
 	// OmitBodies logs tokens, cost and outcome but no prompt or answer text.
 	OmitBodies bool `yaml:"omit_bodies"`
@@ -52,20 +54,29 @@ type GovernanceConfig struct {
 	PhoneRegion string `yaml:"phone_region"`
 }
 
-func (g *GovernanceConfig) fill() {
+// governanceConfig returns the governance settings with defaults filled
+// in. Files default to the SQLite database's directory, so that a store and
+// its logs and keys stay together; with Postgres, to the working directory.
+func (c *Config) governanceConfig() GovernanceConfig {
+	g := c.Governance
+	base := "."
+	if !isPostgres(c.DB) {
+		base = filepath.Dir(c.DB)
+	}
 	if g.LogDir == "" {
-		g.LogDir = "ticketsum-logs"
+		g.LogDir = filepath.Join(base, "ticketsum-logs")
 	}
 	if g.LogKeyFile == "" {
 		g.LogKeyFile = filepath.Join(g.LogDir, "log.key")
 	}
 	if g.SigningKeyFile == "" {
-		g.SigningKeyFile = "ticketsum-audit.key"
+		g.SigningKeyFile = filepath.Join(base, "ticketsum-audit.key")
 	}
 	if g.WorkerMonthlyBudgetUSD == 0 {
 		g.WorkerMonthlyBudgetUSD = 100
 	}
 	g.PhoneRegion = g.phoneRegion()
+	return g
 }
 
 // phoneRegion returns the default phone region (default "US").
@@ -117,8 +128,7 @@ func (w *wiring) governance(ctx context.Context) (*app.Governance, error) {
 	if w.gov != nil {
 		return w.gov, nil
 	}
-	gc := w.cfg.Governance
-	gc.fill()
+	gc := w.cfg.governanceConfig()
 	g, err := w.newGuard()
 	if err != nil {
 		return nil, err
@@ -150,8 +160,7 @@ func (w *wiring) governance(ctx context.Context) (*app.Governance, error) {
 // invocationSink opens the encrypted invocation log: S3 or a local
 // directory, with data keys wrapped by KMS or a local key file.
 func (w *wiring) invocationSink(ctx context.Context) (audit.Sink, error) {
-	gc := w.cfg.Governance
-	gc.fill()
+	gc := w.cfg.governanceConfig()
 	wrapper, err := w.keyWrapper(ctx)
 	if err != nil {
 		return nil, err
@@ -186,8 +195,7 @@ func (w *wiring) invocationSink(ctx context.Context) (audit.Sink, error) {
 // keyWrapper returns what wraps the invocation log's data keys: AWS KMS
 // when a key id is configured, else the local key file.
 func (w *wiring) keyWrapper(ctx context.Context) (audit.KeyWrapper, error) {
-	gc := w.cfg.Governance
-	gc.fill()
+	gc := w.cfg.governanceConfig()
 	if gc.KMSKeyID != "" {
 		awsCfg, err := w.awsConfig(ctx)
 		if err != nil {
@@ -208,8 +216,7 @@ func (w *wiring) ensureWorkerPrincipal(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	gc := w.cfg.Governance
-	gc.fill()
+	gc := w.cfg.governanceConfig()
 	models := append([]string{w.cfg.Model}, w.cfg.Models[w.cfg.Model].Fallback...)
 	_, err = gov.EnsurePrincipal(ctx, access.WorkerPrincipal, models, gc.WorkerMonthlyBudgetUSD)
 	return err
@@ -240,5 +247,29 @@ func (w *wiring) piiChecker() prompt.PIIChecker {
 	}
 }
 
-// metrics returns the gateway's metrics sink.
-func (w *wiring) metrics() gateway.Metrics { return gateway.NopMetrics{} }
+// metrics returns the process's Prometheus metrics, created once; the
+// gateway reports model calls to it and it reads the queue on each scrape.
+func (w *wiring) metrics() (*metrics.Metrics, error) {
+	if w.prom == nil {
+		m, err := metrics.New(metrics.Config{Runtime: true, Logger: w.logger})
+		if err != nil {
+			return nil, err
+		}
+		w.prom = m
+	}
+	return w.prom, nil
+}
+
+// runDigests signs the audit trail's new records periodically until ctx
+// ends, when it signs the last ones. It does nothing before governance is
+// open (the built-in model makes no governed calls).
+func (w *wiring) runDigests(ctx context.Context) {
+	if w.gov == nil {
+		return
+	}
+	go func() {
+		if err := w.gov.Trail.Run(ctx); err != nil {
+			w.logger.Error("sign audit trail digest", "code", string(ticketsum.ErrorCodeOf(err)))
+		}
+	}()
+}

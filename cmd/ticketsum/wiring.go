@@ -11,6 +11,7 @@ import (
 	"github.com/ticketsum/ticketsum/cost"
 	"github.com/ticketsum/ticketsum/gateway"
 	"github.com/ticketsum/ticketsum/internal/app"
+	"github.com/ticketsum/ticketsum/metrics"
 	"github.com/ticketsum/ticketsum/summarize"
 )
 
@@ -26,6 +27,7 @@ type wiring struct {
 	gateways map[string]*gateway.Gateway
 	gov      *app.Governance
 	mods     *app.Models
+	prom     *metrics.Metrics
 	// onSaved, when set before the queue starts, sees every new summary.
 	onSaved func(ctx context.Context, s *ticketsum.Summary)
 	// proc is the pipeline the queue's workers run, set by startWorker.
