@@ -108,7 +108,12 @@ func (s *Store) SaveSummary(ctx context.Context, sum *ticketsum.Summary) (bool, 
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE tickets SET current_summary_id = $1 WHERE id = $2`, id, sum.TicketID)
+		// A summary of an older thread never displaces one of the ticket's
+		// latest thread (a slow job saving last must not leave it stale).
+		_, err = tx.Exec(ctx, `UPDATE tickets SET current_summary_id = $1 WHERE id = $2
+			AND NOT (content_hash <> $3 AND current_summary_id IS NOT NULL AND EXISTS (
+				SELECT 1 FROM summaries cur WHERE cur.id = tickets.current_summary_id AND cur.content_hash = tickets.content_hash))`,
+			id, sum.TicketID, sum.ContentHash)
 		return err
 	})
 	if err != nil {

@@ -104,7 +104,12 @@ func (s *Store) SaveSummary(ctx context.Context, sum *ticketsum.Summary) (bool, 
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE tickets SET current_summary_id = ? WHERE id = ?`, id, sum.TicketID)
+		// A summary of an older thread never displaces one of the ticket's
+		// latest thread (a slow job saving last must not leave it stale).
+		_, err = tx.ExecContext(ctx, `UPDATE tickets SET current_summary_id = ? WHERE id = ?
+			AND NOT (content_hash <> ? AND current_summary_id IS NOT NULL AND EXISTS (
+				SELECT 1 FROM summaries cur WHERE cur.id = tickets.current_summary_id AND cur.content_hash = tickets.content_hash))`,
+			id, sum.TicketID, sum.ContentHash)
 		return err
 	})
 	if err != nil {

@@ -30,6 +30,7 @@ func Run(t *testing.T, open func(t *testing.T) ticketsum.Store) {
 		{"ListInvalidFilter", testListInvalidFilter},
 		{"SaveSummaryIdempotent", testSaveSummaryIdempotent},
 		{"SummaryHistoryAndCurrent", testSummaryHistoryAndCurrent},
+		{"LateSummaryOfOldThreadStaysHistory", testLateSummaryOfOldThread},
 		{"ResaveMakesCurrent", testResaveMakesCurrent},
 		{"SummaryNotFound", testSummaryNotFound},
 		{"SaveSummaryInvalid", testSaveSummaryInvalid},
@@ -399,6 +400,35 @@ func testResaveMakesCurrent(t *testing.T, s ticketsum.Store) {
 	views, _, _ := s.ListTickets(context.Background(), ticketsum.TicketFilter{})
 	if len(views) != 1 || views[0].Stale || views[0].Current.ID != sumA.ID {
 		t.Errorf("list after re-save: %+v", views)
+	}
+}
+
+// testLateSummaryOfOldThread: a job that loaded the thread before an edit
+// saves after the job for the edited thread; the current summary must stay
+// the one of the latest thread, and the late one only joins the history.
+func testLateSummaryOfOldThread(t *testing.T, s ticketsum.Store) {
+	old := MustTicket(t, "T-1")
+	edited := MustTicket(t, "T-1", WithReply("Any news?"))
+	MustUpsert(t, s, old)
+	MustUpsert(t, s, edited)
+	fresh := MustSummary(t, edited, "m", WithCreatedAt(Epoch.Add(time.Hour)))
+	MustSave(t, s, fresh)
+	late := MustSummary(t, old, "m", WithCreatedAt(Epoch.Add(2*time.Hour)))
+	if !MustSave(t, s, late) {
+		t.Fatal("the late summary was not stored in the history")
+	}
+	cur, err := s.CurrentSummary(context.Background(), "T-1")
+	if err != nil || cur.ID != fresh.ID {
+		t.Fatalf("current = %+v (%v), want the latest thread's summary %d", cur, err, fresh.ID)
+	}
+	// With no summary of the latest thread, a stale one is better than none.
+	other := MustTicket(t, "T-2")
+	MustUpsert(t, s, other)
+	MustUpsert(t, s, MustTicket(t, "T-2", WithReply("Edited.")))
+	stale := MustSummary(t, other, "m")
+	MustSave(t, s, stale)
+	if cur, err := s.CurrentSummary(context.Background(), "T-2"); err != nil || cur.ID != stale.ID {
+		t.Fatalf("T-2 current = %+v (%v), want the stale summary as the only one", cur, err)
 	}
 }
 
