@@ -117,7 +117,8 @@ func loadSample(ctx context.Context, w *wiring, b *backend) error {
 // governed API (/v1/summaries, /v1/chat/completions, /v1/models), the
 // governance page and /metrics, with their header links.
 func (w *wiring) serveRoutes(ctx context.Context, b *backend) (map[string]http.Handler, []web.Link, error) {
-	nav := []web.Link{{Label: "Review", Path: "/review/"}}
+	// The governed API serves the governance page, linked from every page.
+	nav := []web.Link{{Label: "Review", Path: "/review/"}, {Label: "Governance", Path: "/governance"}}
 	gov, err := w.governance(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -159,9 +160,6 @@ func (w *wiring) serveRoutes(ctx context.Context, b *backend) (map[string]http.H
 	})
 	if err != nil {
 		return nil, nil, err
-	}
-	if link, ok := ah.Nav(); ok {
-		nav = append(nav, link)
 	}
 	review, err := w.reviewHandler(ctx, b, nav)
 	if err != nil {

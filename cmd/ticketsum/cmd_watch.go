@@ -78,13 +78,9 @@ func (w *wiring) openSource(ctx context.Context, needMapping bool) (*sourceBacke
 	if err := scfg.Validate(); err != nil {
 		return nil, err
 	}
-	pcfg := postgres.Config{URL: w.cfg.DB, Logger: w.logger}
-	if w.cfg.Source.IAMAuth {
-		pw, err := w.rdsPassword(ctx, w.cfg.DB)
-		if err != nil {
-			return nil, err
-		}
-		pcfg.Password = pw
+	pcfg, err := w.postgresConfig(ctx)
+	if err != nil {
+		return nil, err
 	}
 	st, err := postgres.Open(ctx, pcfg)
 	if err != nil {

@@ -76,9 +76,13 @@ func (w *wiring) startWorker(ctx context.Context) (*backend, error) {
 // openWorker opens the backend with the one-ticket pipeline as the queue's
 // handler, without starting the queue.
 func (w *wiring) openWorker(ctx context.Context) (*backend, error) {
-	// The handler runs only after Start, by which time w.proc is set.
+	// The handler runs only after Start, by which time w.proc and
+	// w.writeBack are set.
 	b, err := w.openBackend(ctx, func(ctx context.Context, id string) error {
-		return w.proc.Process(ctx, id)
+		if err := w.proc.Process(ctx, id); err != nil {
+			return err
+		}
+		return w.writeBack(ctx, id)
 	})
 	if err != nil {
 		return nil, err
@@ -88,6 +92,11 @@ func (w *wiring) openWorker(ctx context.Context) (*backend, error) {
 		return nil, err
 	}
 	w.proc = pipe
+	// With source.write_back set, the current summary is also written to
+	// the team's own table (idempotent); otherwise this does nothing.
+	if w.writeBack, err = w.sourceWriteBack(ctx, b.store); err != nil {
+		return nil, err
+	}
 	return b, nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,7 +11,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx" for the governance tables on Postgres
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/access"
 	"github.com/ticketsum/ticketsum/audit"
@@ -91,19 +91,26 @@ func (g GovernanceConfig) phoneRegion() string {
 // tables: the configured store's database, on a pool of its own.
 func (w *wiring) governanceDB() (*sql.DB, access.Dialect, error) {
 	if isPostgres(w.cfg.DB) {
-		u, err := url.Parse(w.cfg.DB)
+		cc, err := pgx.ParseConfig(w.cfg.DB)
 		if err != nil {
-			return nil, "", ticketsum.Errorf(ticketsum.EINVALID, "db: not a valid URL")
+			return nil, "", ticketsum.Errorf(ticketsum.EINVALID, "db: the Postgres URL cannot be parsed")
 		}
-		q := u.Query()
-		if q.Get("search_path") == "" {
-			q.Set("search_path", "ticketsum")
+		if cc.RuntimeParams["search_path"] == "" {
+			cc.RuntimeParams["search_path"] = "ticketsum"
 		}
-		u.RawQuery = q.Encode()
-		db, err := sql.Open("pgx", u.String())
-		if err != nil {
-			return nil, "", fmt.Errorf("open governance database: %w", err)
+		var opts []stdlib.OptionOpenDB
+		if w.cfg.Source.IAMAuth {
+			token, err := w.rdsPassword(context.Background(), w.cfg.DB)
+			if err != nil {
+				return nil, "", err
+			}
+			opts = append(opts, stdlib.OptionBeforeConnect(func(ctx context.Context, c *pgx.ConnConfig) error {
+				pw, err := token(ctx)
+				c.Password = pw
+				return err
+			}))
 		}
+		db := stdlib.OpenDB(*cc, opts...)
 		db.SetMaxOpenConns(4)
 		return db, access.Postgres, nil
 	}

@@ -32,6 +32,8 @@ type wiring struct {
 	onSaved func(ctx context.Context, s *ticketsum.Summary)
 	// proc is the pipeline the queue's workers run, set by startWorker.
 	proc *summarize.Pipeline
+	// writeBack copies a saved summary to the team's table, set by openWorker.
+	writeBack func(ctx context.Context, ticketID string) error
 }
 
 func newWiring(ctx context.Context, e *env, cfg Config) (*wiring, error) {
