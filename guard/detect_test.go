@@ -135,6 +135,14 @@ func TestDetectorsRejectFalsePositives(t *testing.T) {
 		{"status words", "Confirmed, thanks.\nPending: 22 transactions", []EntityType{Name}},
 		{"german sentence", "Aus Sicherheitsgründen bitte nicht antworten.", []EntityType{Name}},
 		{"sentence end", "I spoke to Patrick. Closing the ticket now.", []EntityType{}},
+		{"brand pairs", "I paid with Apple Pay and exported it to Google Sheets after Windows Update ran", []EntityType{Name}},
+		{"sale and city", "The Black Friday order shipped from New York to the team at Customer Success.", []EntityType{Name}},
+		{"thank you line", "Thank You\nCustomer Success", []EntityType{Name}},
+		{"sentence-initial words", "Unfortunately, can you check? Perfect, could you resend it? Billing said no. Amazon emailed me. Support replied today.", []EntityType{Name}},
+		{"calendar words", "Will it arrive by May? Grant access to Bill in June. August is busy; Sunday works.", []EntityType{Name}},
+		{"product suffix", "the Ericsson router and the Dyson fan with the Season pass", []EntityType{Name}},
+		{"company subjects", "Then FedEx said it was delivered and Comcast told me to wait; Microsoft Teams asked for a code.", []EntityType{Name}},
+		{"places", "We moved from Los Angeles to San Francisco, near Lake Tahoe.", []EntityType{Name}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -16,6 +16,8 @@ var (
 	ambiguousNamesText string
 	//go:embed names_stop.txt
 	stopWordsText string
+	//go:embed names_common.txt
+	commonWordsText string
 )
 
 // lexicon holds the word lists of the name detector. It is built once by New
@@ -25,6 +27,7 @@ type lexicon struct {
 	last      map[string]bool // family names
 	ambiguous map[string]bool // given names that are also common words
 	stop      map[string]bool // capitalised words that are not names
+	common    map[string]bool // everyday, brand and place words the weaker rules never take
 }
 
 func wordSet(text string) map[string]bool {
@@ -41,9 +44,13 @@ func wordSet(text string) map[string]bool {
 }
 
 func newLexicon() *lexicon {
-	lx := &lexicon{first: wordSet(firstNamesText), last: wordSet(lastNamesText), ambiguous: wordSet(ambiguousNamesText), stop: wordSet(stopWordsText)}
+	lx := &lexicon{first: wordSet(firstNamesText), last: wordSet(lastNamesText), ambiguous: wordSet(ambiguousNamesText), stop: wordSet(stopWordsText), common: wordSet(commonWordsText)}
 	for w := range lx.ambiguous {
 		delete(lx.last, w) // "Long", "Rose", "May"
+	}
+	for w := range lx.common {
+		delete(lx.first, w) // brands and places that are also names: "Ericsson"
+		delete(lx.last, w)
 	}
 	return lx
 }
@@ -134,12 +141,13 @@ func (c nameCue) weak() bool {
 
 // nameCtx is the state of one name-detection pass.
 type nameCtx struct {
-	lx    *lexicon
-	text  string
-	toks  []token
-	known map[string]bool // folded name parts of the ticket's known people
-	taken []bool          // token is part of a found name
-	out   []span
+	lx       *lexicon
+	text     string
+	toks     []token
+	known    map[string]bool // folded name parts of the ticket's known people
+	taken    []bool          // token is part of a found name
+	speakers int             // speaker-label lines with a lexicon name; -1 until counted
+	out      []span
 }
 
 // detectNames finds person names: the ticket's known people (any part of
@@ -148,7 +156,7 @@ type nameCtx struct {
 // that follow them, capitalised pairs with a surname ending, speaker labels
 // at the start of a line ("Anna:"), and again every part of a name found.
 func (lx *lexicon) detectNames(text string, toks []token, known map[string]bool) []span {
-	c := &nameCtx{lx: lx, text: text, toks: toks, known: known, taken: make([]bool, len(toks))}
+	c := &nameCtx{lx: lx, text: text, toks: toks, known: known, taken: make([]bool, len(toks)), speakers: -1}
 	for i := range toks {
 		if c.taken[i] {
 			continue
@@ -157,6 +165,8 @@ func (lx *lexicon) detectNames(text string, toks []token, known map[string]bool)
 		case known[toks[i].folded] && toks[i].letters:
 			c.take(i, c.extend(i), 0.95)
 		case c.afterCue(i):
+		case c.placePrefix(i):
+			// "San Francisco", "Lake Tahoe": a place, not a person
 		case c.isCap(i) && lx.first[toks[i].folded] && !lx.ambiguous[toks[i].folded] && !c.numberNext(i):
 			c.take(i, c.extend(i), 0.8)
 		case c.isCap(i) && lx.first[toks[i].folded] && c.isCapNext(i):
@@ -165,6 +175,18 @@ func (lx *lexicon) detectNames(text string, toks []token, known map[string]bool)
 			c.take(i, c.extend(i), 0.65) // "asked Johnson", "Olsen and Berg"
 		case c.isCap(i) && c.isCapNext(i) && c.surnameLike(i):
 			c.take(i, c.extend(i), 0.65)
+		case c.isCap(i) && lx.ambiguous[toks[i].folded] && c.humanVerbNext(i, true):
+			c.take(i, i+1, 0.6) // "Will said", "Grant wrote"
+		case c.unknownCap(i) && c.humanVerbNext(c.extend(i)-1, false):
+			c.take(i, c.extend(i), 0.6) // "Mehrudin shouted", "Cendrillon Coudert lives at"
+		case c.isCap(i) && c.speakerLabel(i) && c.transcript():
+			c.take(i, i+1, 0.6) // "Destiny: ..." among other speaker lines
+		case c.afterRole(i) && (c.unknownCap(i) || c.inLexiconName(i)) && c.isCapNext(i) && !c.lx.common[toks[i+1].folded]:
+			c.take(i, c.extend(i), 0.65) // "Producer Liviana Palerma"
+		case c.unknownCap(i) && !c.sentenceStart(i) && strongSurname(toks[i].folded):
+			c.take(i, c.extend(i), 0.6) // "the Ásgeirsdóttir novel"
+		case c.unknownCap(i) && c.vocativeQuestion(i):
+			c.take(i, i+1, 0.6) // "Danial, can I speak to your boss?"
 		case c.isCap(i) && c.isInitial(i+1) && c.joined(i) && c.joined(i+1) && c.isCap(i+2):
 			c.take(i, c.extend(i), 0.75) // "Stefan M. Berg"
 		case c.isCap(i) && c.speakerLabel(i) && c.inLexicon(i):
@@ -340,7 +362,7 @@ func (c *nameCtx) afterCue(i int) bool {
 		if cue.colon != strings.Contains(gap, ":") || strings.Count(gap, "\n") > 1 || len(gap) > 12 || strings.ContainsAny(gap, "'\"‘’“”") {
 			continue // a quotation follows, not a name: says 'Pending: ...'
 		}
-		if strings.ContainsAny(gap, ".!?") && !titleCue(cue.words[0]) {
+		if strings.ContainsAny(gap, ".!?") && !titleCue(cue.words[0]) && !nameQuestion(cue, gap) {
 			continue // the cue ended a sentence: "Thanks. Pending: ..."
 		}
 		t := c.toks[i]
@@ -513,10 +535,14 @@ func (c *nameCtx) coordinate() {
 // letters or more, not a stop word or ambiguous word) as a name too.
 func (c *nameCtx) propagate() {
 	parts := map[string]bool{}
+	lower := map[string]bool{} // parts found written in lower case ("my name is borna")
 	for _, s := range c.out {
 		for _, t := range tokenize(c.text[s.start:s.end]) {
 			if len(t.folded) >= 3 && t.letters && !c.lx.stop[t.folded] && !c.lx.ambiguous[t.folded] {
 				parts[t.folded] = true
+				if !t.upper && len(t.folded) >= 4 && !c.lx.common[t.folded] && !topicStop[t.folded] {
+					lower[t.folded] = true
+				}
 			}
 		}
 	}
@@ -524,8 +550,122 @@ func (c *nameCtx) propagate() {
 		return
 	}
 	for i, t := range c.toks {
-		if !c.taken[i] && parts[t.folded] && (t.upper || len(t.folded) >= 4 && (c.lx.first[t.folded] || c.lx.last[t.folded])) {
+		if !c.taken[i] && parts[t.folded] && (t.upper || lower[t.folded] || len(t.folded) >= 4 && (c.lx.first[t.folded] || c.lx.last[t.folded])) {
 			c.take(i, i+1, 0.7)
 		}
 	}
+}
+
+// nameQuestion reports whether a cue that ends in "name" is followed by a
+// question mark, as in "What's your last name? Nielsen": the answer follows.
+func nameQuestion(cue nameCue, gap string) bool {
+	return cue.words[len(cue.words)-1] == "name" && strings.TrimLeft(gap, " ") != "" && strings.Trim(gap, " ?") == "" && strings.Count(gap, "?") == 1
+}
+
+// unknownCap reports whether token i is a capitalised word that no list
+// knows: not a stop, common, ambiguous or lexicon word. Only the rules that
+// need more evidence than the word itself (a verb, an ending, a question)
+// take such a word.
+func (c *nameCtx) unknownCap(i int) bool {
+	f := c.toks[i].folded
+	return c.isCap(i) && !c.lx.common[f] && !c.lx.ambiguous[f] && !c.lx.first[f] && !c.lx.last[f] && !topicStop[f] && len(f) >= 3
+}
+
+// humanVerbNext reports whether token i is followed by a verb whose subject
+// is nearly always a person. Verbs such as "said" or "emailed" also follow
+// companies ("FedEx said"), so they count only for lexicon words (lexicon
+// true), where they settle that "Will" or "Grant" is a name.
+func (c *nameCtx) humanVerbNext(i int, lexicon bool) bool {
+	if !c.joined(i) {
+		return false
+	}
+	switch c.toks[i+1].folded {
+	case "lives", "lived", "shouted", "yelled", "screamed", "whispered", "smiled", "laughed", "cried", "married", "texted":
+		return true
+	case "said", "says", "wrote", "writes", "asked", "told", "replied", "emailed", "explained", "mentioned":
+		return lexicon
+	}
+	return false
+}
+
+// strongSurnames end family names and almost no English, brand or place
+// word: one capitalised word with one of them is a name even on its own.
+var strongSurnames = []string{
+	"sson", "dottir", "poulos", "escu", "shvili", "enko", "ovic", "evic", "ovich", "evich", "wicz", "czyk",
+	"inen", "anen", "onen", "oglu", "idze", "adze",
+}
+
+func strongSurname(f string) bool {
+	for _, s := range strongSurnames {
+		if strings.HasSuffix(f, s) && len(f) >= len(s)+3 {
+			return true
+		}
+	}
+	return false
+}
+
+// vocativeQuestion reports whether token i opens the text or a line and is
+// followed by a comma and a question or request ("Bryce, can I...",
+// "Vide, please call me").
+func (c *nameCtx) vocativeQuestion(i int) bool {
+	k := c.toks[i].start - 1
+	for k >= 0 && c.text[k] == ' ' {
+		k--
+	}
+	if k >= 0 && c.text[k] != '\n' {
+		return false
+	}
+	t := c.toks[i]
+	if t.end+2 > len(c.text) || c.text[t.end:t.end+2] != ", " || i+1 >= len(c.toks) || c.toks[i+1].start != t.end+2 {
+		return false
+	}
+	switch c.toks[i+1].text {
+	case "can", "could", "would", "will", "please", "do", "did", "are", "have", "may", "you", "thank", "thanks":
+		return true
+	}
+	return false
+}
+
+// placePrefix reports whether token i follows a word that opens place names
+// ("San Francisco", "Lake Tahoe", "Fort Worth").
+func (c *nameCtx) placePrefix(i int) bool {
+	if i == 0 || !c.joined(i-1) || !c.toks[i-1].upper {
+		return false
+	}
+	switch c.toks[i-1].folded {
+	case "san", "santa", "santo", "sao", "saint", "st", "los", "las", "el", "new", "fort", "port", "mount", "lake", "cape", "isla", "rio", "puerto", "costa":
+		return true
+	}
+	return false
+}
+
+// transcript reports whether the text holds at least two speaker-label lines
+// whose speaker is a lexicon name ("Anna: ...\nJonas: ..."): then every
+// other "Word: " line start is a speaker too, known name or not. It is
+// computed once per text.
+func (c *nameCtx) transcript() bool {
+	if c.speakers < 0 {
+		c.speakers = 0
+		for k := range c.toks {
+			if c.isCap(k) && c.speakerLabel(k) && c.inLexiconName(k) {
+				c.speakers++
+			}
+		}
+	}
+	return c.speakers >= 2
+}
+
+// afterRole reports whether token i follows a job title written before a
+// name ("Producer Liviana Palerma", "technician Jo Berg").
+func (c *nameCtx) afterRole(i int) bool {
+	if i == 0 || !c.joined(i-1) {
+		return false
+	}
+	switch c.toks[i-1].folded {
+	case "producer", "director", "ceo", "cto", "cfo", "founder", "cofounder", "co-founder", "engineer", "technician", "representative",
+		"supervisor", "assistant", "officer", "author", "writer", "singer", "president", "professor", "doctor", "nurse", "lawyer",
+		"attorney", "editor", "coach", "courier", "driver", "landlord", "tenant", "neighbour", "neighbor", "teacher", "manager":
+		return true
+	}
+	return false
 }
