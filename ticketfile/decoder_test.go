@@ -139,8 +139,8 @@ func TestDecoderOutcomes(t *testing.T) {
 			want: []string{
 				`problem: v.jsonl:1: ticket "T-1" has no messages`,
 				`problem: v.jsonl:2: ticket "T-2" has unknown expected_status "done" (want resolved, awaiting_customer or awaiting_support)`,
-				`problem: v.jsonl:3: ticket "T-3" has created_at "yesterday", which is not an RFC 3339 time such as 2025-03-01T09:30:00Z`,
-				`problem: v.jsonl:4: ticket "T-4" message 1 has at "2025-13-01T00:00:00Z", which is not an RFC 3339 time such as 2025-03-01T09:30:00Z`,
+				`problem: v.jsonl:3: ticket "T-3" has created_at "yesterday", which is not a time such as 2025-03-01T09:30:00Z, 2025-03-01 09:30:00 (UTC) or Unix seconds`,
+				`problem: v.jsonl:4: ticket "T-4" message 1 has at "2025-13-01T00:00:00Z", which is not a time such as 2025-03-01T09:30:00Z, 2025-03-01 09:30:00 (UTC) or Unix seconds`,
 				`problem: v.jsonl:5: ticket has no id`,
 			},
 		},

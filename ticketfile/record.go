@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/ticketsum/ticketsum"
@@ -17,15 +19,15 @@ import (
 // wireTicket is a ticket as it appears in the input: the ticket format and
 // the dialog format share one object. Unknown fields are ignored.
 type wireTicket struct {
-	ID             wireID        `json:"id"`
-	Subject        string        `json:"subject"`
-	ProductLine    string        `json:"product_line"`
-	Customer       *wireCustomer `json:"customer"`
-	CreatedAt      string        `json:"created_at"`
-	UpdatedAt      string        `json:"updated_at"`
-	Messages       []wireMessage `json:"messages"`
-	References     []string      `json:"references"`
-	ExpectedStatus string        `json:"expected_status"`
+	ID             wireID          `json:"id"`
+	Subject        string          `json:"subject"`
+	ProductLine    string          `json:"product_line"`
+	Customer       *wireCustomer   `json:"customer"`
+	CreatedAt      json.RawMessage `json:"created_at"`
+	UpdatedAt      json.RawMessage `json:"updated_at"`
+	Messages       []wireMessage   `json:"messages"`
+	References     []string        `json:"references"`
+	ExpectedStatus string          `json:"expected_status"`
 
 	// The dialog format of the evaluation datasets.
 	Turns     []wireTurn `json:"turns"`
@@ -38,10 +40,10 @@ type wireCustomer struct {
 }
 
 type wireMessage struct {
-	Role   string `json:"role"`
-	Author string `json:"author"`
-	At     string `json:"at"`
-	Body   string `json:"body"`
+	Role   string          `json:"role"`
+	Author string          `json:"author"`
+	At     json.RawMessage `json:"at"`
+	Body   string          `json:"body"`
 }
 
 type wireTurn struct {
@@ -67,6 +69,9 @@ func (id *wireID) UnmarshalJSON(b []byte) error {
 		*id = wireID(b)
 		return nil
 	}
+	if jsonKind(b) == "a number" {
+		return ticketsum.Errorf(ticketsum.EINVALID, "field \"id\" is the number %s, want a string or a whole number", clip(string(b)))
+	}
 	return ticketsum.Errorf(ticketsum.EINVALID, "field \"id\" is %s, want a string", jsonKind(b))
 }
 
@@ -91,6 +96,9 @@ func decodeRecord(raw []byte) (*ticketsum.Ticket, string, error) {
 	}
 	if err := t.Validate(); err != nil {
 		return nil, id, quoteID(err, id)
+	}
+	if err := checkContent(t); err != nil {
+		return nil, id, err
 	}
 	return t, id, nil
 }
@@ -127,7 +135,7 @@ func (w *wireTicket) ticket() (*ticketsum.Ticket, error) {
 		if err != nil {
 			return nil, ticketsum.Errorf(ticketsum.EINVALID, "%s message %d has at %s", name, i+1, err)
 		}
-		t.Messages = append(t.Messages, ticketsum.Message{Role: ticketsum.Role(m.Role), Author: m.Author, At: at, Body: m.Body})
+		t.Messages = append(t.Messages, ticketsum.Message{Role: messageRole(m.Role), Author: m.Author, At: at, Body: m.Body})
 	}
 	speakers := map[string]ticketsum.Role{}
 	for _, turn := range w.Turns {
@@ -141,7 +149,7 @@ func (w *wireTicket) ticket() (*ticketsum.Ticket, error) {
 // for every other; other roles are kept for Validate to judge.
 func turnRole(role string, speakers map[string]ticketsum.Role) ticketsum.Role {
 	if !isSpeakerLabel(role) {
-		return ticketsum.Role(role)
+		return messageRole(role)
 	}
 	if r, ok := speakers[role]; ok {
 		return r
@@ -172,17 +180,85 @@ func isSpeakerLabel(role string) bool {
 	return true
 }
 
-// parseTime parses an RFC 3339 time; empty is the zero time. The error
-// completes a sentence: `"yesterday", which is not an RFC 3339 time ...`.
-func parseTime(s string) (time.Time, error) {
+// messageRole returns the role named by s; the known roles are matched
+// regardless of case and surrounding spaces ("Customer" is customer), and
+// anything else is kept for Validate to judge.
+func messageRole(s string) ticketsum.Role {
+	if r := ticketsum.Role(strings.ToLower(strings.TrimSpace(s))); r.Valid() {
+		return r
+	}
+	return ticketsum.Role(s)
+}
+
+// checkContent refuses tickets that Validate lets through but that no
+// summary can describe: a blank id, an id with control characters (it would
+// break one-line messages and logs), and a thread whose every body is blank.
+func checkContent(t *ticketsum.Ticket) error {
+	if strings.TrimSpace(t.ID) == "" {
+		return ticketsum.Errorf(ticketsum.EINVALID, "ticket id is blank")
+	}
+	if strings.IndexFunc(t.ID, unicode.IsControl) >= 0 {
+		return ticketsum.Errorf(ticketsum.EINVALID, "%s has a control character (such as a line break) in its id", ticketName(t.ID))
+	}
+	for _, m := range t.Messages {
+		if strings.TrimSpace(m.Body) != "" {
+			return nil
+		}
+	}
+	return ticketsum.Errorf(ticketsum.EINVALID, "%s has no text: every message body is empty", ticketName(t.ID))
+}
+
+// maxUnixSeconds bounds a time given as Unix seconds: 10^10 s is in 2286, so
+// a larger number is most likely in milliseconds.
+const maxUnixSeconds = 1e10
+
+// timeLayouts are the text times accepted, in order; a time without an
+// offset is taken as UTC.
+var timeLayouts = [...]string{
+	time.RFC3339Nano,
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02T15:04",
+	"2006-01-02 15:04",
+	"2006-01-02",
+}
+
+// parseTime parses a time field: JSON null, a missing field or "" is the
+// zero time; a string is RFC 3339, or the same with a space for the "T", or
+// without an offset (taken as UTC), or a date alone (midnight UTC); a number
+// is Unix seconds. The error completes a sentence: `"yesterday", which is
+// not a time ...`.
+func parseTime(raw json.RawMessage) (time.Time, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return time.Time{}, nil
+	}
+	switch jsonKind(raw) {
+	case "a number":
+		f, err := strconv.ParseFloat(string(raw), 64)
+		if err != nil || f < 0 || f >= maxUnixSeconds {
+			return time.Time{}, fmt.Errorf("%s, which is out of range for Unix seconds (milliseconds? divide by 1000)", clip(string(raw)))
+		}
+		sec, frac := math.Modf(f)
+		return time.Unix(int64(sec), int64(math.Round(frac*1e9))).UTC(), nil
+	case "a string":
+	default:
+		return time.Time{}, fmt.Errorf("%s, want a time string or Unix seconds", jsonKind(raw))
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return time.Time{}, fmt.Errorf("a string that is not valid JSON")
+	}
 	if s == "" {
 		return time.Time{}, nil
 	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("%q, which is not an RFC 3339 time such as 2025-03-01T09:30:00Z", clip(s))
+	for _, layout := range timeLayouts {
+		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
+			return t, nil
+		}
 	}
-	return t, nil
+	return time.Time{}, fmt.Errorf("%q, which is not a time such as 2025-03-01T09:30:00Z, 2025-03-01 09:30:00 (UTC) or Unix seconds", clip(s))
 }
 
 // explainJSON turns an encoding/json error into a message that names the
