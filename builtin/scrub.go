@@ -324,9 +324,19 @@ func dropNumberRuns(words []string, keep []bool) {
 			for k := i; k < j; k++ {
 				keep[k] = false
 			}
+			if i > 0 && isIBANPrefix(words[i-1]) {
+				keep[i-1] = false // "DE89 3704 0044 ...": the country and check digits of an IBAN
+			}
 		}
 		i = j
 	}
+}
+
+// isIBANPrefix reports whether w is the start of an IBAN written in groups:
+// two capital letters and two check digits, such as "DE89".
+func isIBANPrefix(w string) bool {
+	return len(w) == 4 && w[0] >= 'A' && w[0] <= 'Z' && w[1] >= 'A' && w[1] <= 'Z' &&
+		w[2] >= '0' && w[2] <= '9' && w[3] >= '0' && w[3] <= '9'
 }
 
 // isMoney reports whether w is an amount such as "$2,341.80" or "49€".

@@ -143,6 +143,11 @@ func TestNoPersonalDataOrProfanity(t *testing.T) {
 			forbidden: []string{"7946", "0958", "jo.bloggs", "example", "4111", "99812345", "https", "www", "@", "JoBloggs", "AcmeCares"},
 		},
 		{
+			name:      "iban in groups",
+			bodies:    []string{"Please send the refund to my IBAN DE89 3704 0044 0532 0130 00 today.", "I have issued the refund to the IBAN you gave."},
+			forbidden: []string{"DE89", "3704", "0130"},
+		},
+		{
 			name:      "profanity",
 			bodies:    []string{"This shit app is fucking broken again and the damn update deleted my playlists.", "Sorry! Please reinstall the app to restore the playlists."},
 			forbidden: []string{"shit", "fuck", "damn"},
