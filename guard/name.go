@@ -179,6 +179,8 @@ func (lx *lexicon) detectNames(text string, toks []token, known map[string]bool)
 			c.take(i, i+1, 0.6) // "Will said", "Grant wrote"
 		case c.unknownCap(i) && c.humanVerbNext(c.extend(i)-1, false):
 			c.take(i, c.extend(i), 0.6) // "Mehrudin shouted", "Cendrillon Coudert lives at"
+		case (c.unknownCap(i) || c.isCap(i) && lx.ambiguous[toks[i].folded]) && c.possessiveKin(i):
+			c.take(i, i+1, 0.7) // "Asya's kid", "Will's wife"
 		case c.isCap(i) && c.speakerLabel(i) && c.transcript():
 			c.take(i, i+1, 0.6) // "Destiny: ..." among other speaker lines
 		case c.afterRole(i) && (c.unknownCap(i) || c.inLexiconName(i)) && c.isCapNext(i) && !c.lx.common[toks[i+1].folded]:
@@ -665,6 +667,30 @@ func (c *nameCtx) afterRole(i int) bool {
 	case "producer", "director", "ceo", "cto", "cfo", "founder", "cofounder", "co-founder", "engineer", "technician", "representative",
 		"supervisor", "assistant", "officer", "author", "writer", "singer", "president", "professor", "doctor", "nurse", "lawyer",
 		"attorney", "editor", "coach", "courier", "driver", "landlord", "tenant", "neighbour", "neighbor", "teacher", "manager":
+		return true
+	}
+	return false
+}
+
+// possessiveKin reports whether token i is followed by a possessive and a
+// family or household word ("Asya's kid"): only people have those.
+func (c *nameCtx) possessiveKin(i int) bool {
+	t := c.toks[i]
+	rest := c.text[t.end:]
+	switch {
+	case strings.HasPrefix(rest, "'s "), strings.HasPrefix(rest, "'S "):
+		rest = rest[3:]
+	case strings.HasPrefix(rest, "’s "):
+		rest = rest[len("’s "):]
+	default:
+		return false
+	}
+	if i+1 >= len(c.toks) || c.toks[i+1].start != len(c.text)-len(rest) {
+		return false
+	}
+	switch c.toks[i+1].folded {
+	case "kid", "kids", "son", "daughter", "child", "children", "wife", "husband", "mother", "father", "mom", "mum", "dad",
+		"brother", "sister", "boyfriend", "girlfriend", "fiance", "fiancee", "grandmother", "grandfather", "aunt", "uncle", "cousin", "baby", "parents":
 		return true
 	}
 	return false
