@@ -12,7 +12,9 @@ var (
 		"works fine", "working fine", "fixed", "solved", "resolved", "sorted", "that did it", "that worked",
 		"it worked", "all good", "perfect", "awesome", "appreciate", "got it", "brilliant", "you can close",
 		"close the ticket", "adds up", "merci", "gracias", "danke", "vielen dank", "grazie", "obrigad",
-		"funktioniert", "fonctionne", "funciona"}
+		"funktioniert", "fonctionne", "funciona",
+		// thanks in scripts the stop-word test cannot read
+		"谢谢", "謝謝", "ありがとう", "감사", "спасибо", "شكرا"}
 	// openPhrases in a customer's thanks mean the problem is not over.
 	openPhrases = []string{"still", "not working", "doesn't work", "does not work", "didn't work", "did not work",
 		"didn't help", "did not help", "doesn't help", "no luck", "can't", "cannot", "won't", "?", "but ",
@@ -34,7 +36,8 @@ var (
 		"investigat", "get back to you", "be in touch", "will contact", "will reach out", "follow up with you",
 		"our team will", "we'll check", "we will check", "checking", "forwarded", "shortly", "as soon as",
 		"update you", "keep you posted", "keep you updated", "let you know when", "when there's a fix",
-		"once it's fixed", "when it's fixed", "filed it", "reported it"}
+		"once it's fixed", "when it's fixed", "filed it", "reported it", "passed it", "passed this", "passed the",
+		"handed it", "handed this", "to engineering", "to our engineers", "to the dev", "raised it with", "raised this with"}
 )
 
 // decideStatus decides the resolution status from the end of the thread:
