@@ -76,8 +76,12 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 	d.subject, _, _ = sc.scrub(t.Subject, false)
 	for _, tu := range d.turns {
 		d.inputWords += len(strings.Fields(tu.text))
-		sents := splitSentences(tu.text)
+		sents := splitSentences(strings.ReplaceAll(tu.text, "。", "。\n"))
+		latinTurn := scriptLanguage(tu.text) == ""
 		for i, raw := range sents {
+			if latinTurn && scriptLanguage(raw) != "" {
+				continue // a Japanese greeting in an English reply cannot be quoted in an English summary
+			}
 			text, removed, broken := sc.scrub(raw, tu.role == ticketsum.RoleAgent && i == len(sents)-1)
 			text = stripPleasantry(text)
 			words := strings.Fields(text)

@@ -222,6 +222,12 @@ func TestMessyBodies(t *testing.T) {
 			want:      []string{"The customer wrote in French about an invoice issue.", "The agent replied in French."},
 			forbidden: []string{"facture", "mars", "montant", "corrigé"},
 		},
+		{
+			name:      "japanese greeting in an english reply",
+			bodies:    []string{"The receipt printer prints question marks instead of Chinese characters.", "こんにちは。プリンターのファームウェアを更新してください。Please update the printer firmware to version 3.1, which adds Chinese fonts."},
+			want:      []string{"firmware to version 3.1"},
+			forbidden: []string{"こんにちは", "ファームウェア", "。"},
+		},
 	}
 	s := builtin.MustNew(t, builtin.Config{})
 	for _, tt := range tests {
