@@ -176,7 +176,7 @@ func (lx *lexicon) detectNames(text string, toks []token, known map[string]bool)
 		case c.isCap(i) && c.isCapNext(i) && c.surnameLike(i):
 			c.take(i, c.extend(i), 0.65)
 		case c.isCap(i) && lx.ambiguous[toks[i].folded] && c.humanVerbNext(i, true):
-			c.take(i, i+1, 0.6) // "Will said", "Grant wrote"
+			c.take(i, i+1, 0.6) // "Grant said", "Bill wrote"
 		case c.unknownCap(i) && c.humanVerbNext(c.extend(i)-1, false):
 			c.take(i, c.extend(i), 0.6) // "Mehrudin shouted", "Cendrillon Coudert lives at"
 		case (c.unknownCap(i) || c.isCap(i) && lx.ambiguous[toks[i].folded]) && c.possessiveKin(i):
