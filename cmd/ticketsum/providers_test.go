@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -93,9 +95,14 @@ func TestSummarizeBedrockErrors(t *testing.T) {
 }
 
 // tempConfig writes a config that keeps the store, the invocation log and
-// the audit keys in a temporary directory, and returns its path.
+// the audit keys in a temporary directory beside it, and returns its path.
 func tempConfig(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	return writeFile(t, "ticketsum.yaml", fmt.Sprintf("db: %s/ticketsum.db\ngovernance:\n  log_dir: %s/logs\n  signing_key_file: %s/audit.key\n", dir, dir, dir))
+	path := filepath.Join(dir, "ticketsum.yaml")
+	body := fmt.Sprintf("db: %s/ticketsum.db\ngovernance:\n  log_dir: %s/logs\n  signing_key_file: %s/audit.key\n", dir, dir, dir)
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
