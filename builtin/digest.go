@@ -3,6 +3,7 @@ package builtin
 import (
 	"html"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/ticketsum/ticketsum"
@@ -82,6 +83,9 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 			if latinTurn && scriptLanguage(raw) != "" {
 				continue // a Japanese greeting in an English reply cannot be quoted in an English summary
 			}
+			if s.hasAddress(d, raw) {
+				continue // the scrubber drops the postcode, after which the guard no longer sees the address
+			}
 			text, removed, broken := sc.scrub(raw, tu.role == ticketsum.RoleAgent && i == len(sents)-1)
 			text = stripPleasantry(text)
 			words := strings.Fields(text)
@@ -112,6 +116,34 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 	d.agentLang, _ = s.lang.classify(d.agentText)
 	d.status = decideStatus(d.turns)
 	return d
+}
+
+// hasAddress reports whether the guard finds a postal address in a raw
+// sentence; only sentences with a digit (a house number or postcode) and of
+// a readable length are checked.
+func (s *Summarizer) hasAddress(d *digest, raw string) bool {
+	if len(raw) > 600 || !houseNumber(raw) {
+		return false
+	}
+	for _, f := range s.cfg.Guard.Detect(d.session, raw) {
+		if f.Type == string(guard.Address) {
+			return true
+		}
+	}
+	return false
+}
+
+// houseNumber reports whether s has a number followed by a capitalised
+// word, as addresses do ("17 Rue de la Paix", "42 Harbour Street").
+func houseNumber(s string) bool {
+	for i := 1; i+1 < len(s); i++ {
+		if s[i] == ' ' && s[i-1] >= '0' && s[i-1] <= '9' {
+			if r, _ := utf8.DecodeRuneInString(s[i+1:]); unicode.IsUpper(r) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // personal reports whether the guard finds personal data in a clause.

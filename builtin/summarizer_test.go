@@ -150,6 +150,11 @@ func TestNoPersonalDataOrProfanity(t *testing.T) {
 			forbidden: []string{"DE89", "3704", "0130"},
 		},
 		{
+			name:      "postal address",
+			bodies:    []string{"My terminal broke. Please send the replacement terminal to 17 Rue de la Paix, 75002 Paris, France, not to the old address.", "I have updated the delivery address and the replacement ships tomorrow."},
+			forbidden: []string{"Rue", "Paix", "75002", "Paris"},
+		},
+		{
 			name:      "profanity",
 			bodies:    []string{"This shit app is fucking broken again and the damn update deleted my playlists.", "Sorry! Please reinstall the app to restore the playlists."},
 			forbidden: []string{"shit", "fuck", "damn"},
