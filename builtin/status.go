@@ -31,7 +31,9 @@ var (
 		"get in touch", "message us", "fill in", "fill out", "follow the steps", "try ", "please confirm",
 		"to confirm", "confirm whether", "confirm that", "confirm if", "share",
 		// requests in scripts the stop-word test cannot read
-		"？", "ください", "下さい", "请", "請", "주세요", "пожалуйста"}
+		"？", "ください", "下さい", "请", "請", "주세요", "пожалуйста",
+		// and in other Latin-script languages
+		"bitte ", "por favor", "s'il vous pla", "veuillez", "per favore", "alstublieft"}
 	pendingPhrases = []string{"look into", "looking into", "passed on", "pass this", "pass it", "escalat",
 		"investigat", "get back to you", "be in touch", "will contact", "will reach out", "follow up with you",
 		"our team will", "we'll check", "we will check", "checking", "forwarded", "shortly", "as soon as",

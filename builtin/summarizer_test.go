@@ -96,6 +96,7 @@ func TestStatus(t *testing.T) {
 		{"agent escalates", []string{"The export is broken.", "Thanks for the details. We have passed this on to our engineers and will get back to you."}, ticketsum.StatusAwaitingSupport},
 		{"agent hands over to engineering", []string{"The API returns 500 on orders.", "I reproduced the error and passed it to engineering."}, ticketsum.StatusAwaitingSupport},
 		{"customer thanks in Chinese", []string{"收据打印机乱码。", "Please update the printer firmware.", "更新后可以打印了，谢谢！"}, ticketsum.StatusResolved},
+		{"agent asks in German", []string{"Der Bondrucker druckt keine Umlaute.", "Hallo, bitte installieren Sie den Treiber 2.4 neu."}, ticketsum.StatusAwaitingCustomer},
 		{"agent answers", []string{"Do you ship to Norway?", "Yes, we ship to Norway within 5 days. Let us know if you need anything else."}, ticketsum.StatusResolved},
 		{"thanking is not thanks", []string{"The ad-free time resets.", "Did the app crash?", "No. It ended by thanking me for watching the ad."}, ticketsum.StatusAwaitingSupport},
 	}
