@@ -77,6 +77,10 @@ type WorkerConfig struct {
 	Concurrency int `yaml:"concurrency"`
 	// ThrottleSnooze is how long a throttled job waits (default 30s).
 	ThrottleSnooze time.Duration `yaml:"throttle_snooze"`
+	// PollInterval is how often idle workers look for new jobs (default
+	// 50ms on SQLite, which has no notifications; 200ms on Postgres, where
+	// River is woken by LISTEN/NOTIFY and polling is the safety net).
+	PollInterval time.Duration `yaml:"poll_interval"`
 	// JobTimeout cancels a summary that runs longer (default 5m).
 	JobTimeout time.Duration `yaml:"job_timeout"`
 	// RescueAfter is how long a job may stay running before it is taken to
@@ -243,6 +247,8 @@ func (c *Config) validate() error {
 		return bad("worker.concurrency", "must be between 1 and 1000, got %d", c.Worker.Concurrency)
 	case c.Worker.ThrottleSnooze < 0:
 		return bad("worker.throttle_snooze", "must not be negative")
+	case c.Worker.PollInterval < 0:
+		return bad("worker.poll_interval", "must not be negative")
 	case c.Server.Addr == "":
 		return bad("server.addr", "must not be empty")
 	}
