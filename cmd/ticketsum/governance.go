@@ -268,15 +268,24 @@ func (w *wiring) metrics() (*metrics.Metrics, error) {
 }
 
 // runDigests signs the audit trail's new records periodically until ctx
-// ends, when it signs the last ones. It does nothing before governance is
-// open (the built-in model makes no governed calls).
+// ends or the wiring closes, when it signs the last ones; Close waits for
+// that last digest before it closes the store. It does nothing before
+// governance is open (the built-in model makes no governed calls).
 func (w *wiring) runDigests(ctx context.Context) {
 	if w.gov == nil {
 		return
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
 	go func() {
+		defer close(done)
 		if err := w.gov.Trail.Run(ctx); err != nil {
 			w.logger.Error("sign audit trail digest", "code", string(ticketsum.ErrorCodeOf(err)))
 		}
 	}()
+	w.closers = append(w.closers, func() error {
+		cancel()
+		<-done
+		return nil
+	})
 }

@@ -355,8 +355,8 @@ func TestNewcomerImportServe(t *testing.T) {
 		t.Fatal("serve did not stop after interrupt")
 	}
 	logs += stderr.String()
-	if strings.Contains(logs, "panic") {
-		t.Errorf("logs show a panic: %s", logs)
+	if strings.Contains(logs, "panic") || strings.Contains(logs, "level=ERROR") {
+		t.Errorf("logs show an error or a panic: %s", logs)
 	}
 	for _, tk := range tickets {
 		for _, p := range personalData(tk) {
