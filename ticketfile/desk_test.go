@@ -150,3 +150,41 @@ func TestDecoderTimeValues(t *testing.T) {
 		})
 	}
 }
+
+// Control characters would reach terminals, pages and prompts: escape
+// sequences and other controls are removed from text fields, tabs and line
+// breaks are kept.
+func TestDecoderStripsControlCharacters(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, body, want string
+	}{
+		{"ansi colours", `\u001b[31mERROR\u001b[0m sync failed`, "ERROR sync failed"},
+		{"window title", `restart \u001b]0;pwned\u0007now`, "restart now"},
+		{"osc ended by st", `a\u001b]8;;http://x\u001b\\b`, "ab"},
+		{"bell, nul and c1", `be\u0007ll n\u0000ul c\u0085one`, "bell nul cone"},
+		{"bidi override", `file\u202egnp.exe`, "filegnp.exe"},
+		{"tabs and line breaks kept", `a\tb\r\nc`, "a\tb\r\nc"},
+		{"lone escape at the end", `end\u001b`, "end"},
+		{"rtl text kept", `مرحبا שלום`, "مرحبا שלום"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			in := `{"id":"T","subject":"S ` + tt.body + `","messages":[{"role":"customer","author":"A` + tt.body + `","body":"` + tt.body + `"}]}`
+			tk, err := ticketfile.NewDecoder(strings.NewReader(in), "t.json", ticketfile.Options{}).Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := tk.Messages[0].Body; got != tt.want {
+				t.Errorf("body = %q, want %q", got, tt.want)
+			}
+			if got := tk.Subject; got != "S "+tt.want {
+				t.Errorf("subject = %q, want %q", got, "S "+tt.want)
+			}
+			if got := tk.Messages[0].Author; got != "A"+tt.want {
+				t.Errorf("author = %q, want %q", got, "A"+tt.want)
+			}
+		})
+	}
+}

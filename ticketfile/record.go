@@ -109,13 +109,13 @@ func (w *wireTicket) ticket() (*ticketsum.Ticket, error) {
 	name := ticketName(string(w.ID))
 	t := &ticketsum.Ticket{
 		ID:             string(w.ID),
-		Subject:        w.Subject,
-		ProductLine:    w.ProductLine,
+		Subject:        stripControl(w.Subject),
+		ProductLine:    stripControl(w.ProductLine),
 		References:     append(w.References, w.Summaries...),
 		ExpectedStatus: ticketsum.Status(w.ExpectedStatus),
 	}
 	if w.Customer != nil {
-		t.Customer = ticketsum.Customer{Name: w.Customer.Name, Email: w.Customer.Email}
+		t.Customer = ticketsum.Customer{Name: stripControl(w.Customer.Name), Email: stripControl(w.Customer.Email)}
 	}
 	var err error
 	if t.CreatedAt, err = parseTime(w.CreatedAt); err != nil {
@@ -135,11 +135,11 @@ func (w *wireTicket) ticket() (*ticketsum.Ticket, error) {
 		if err != nil {
 			return nil, ticketsum.Errorf(ticketsum.EINVALID, "%s message %d has at %s", name, i+1, err)
 		}
-		t.Messages = append(t.Messages, ticketsum.Message{Role: messageRole(m.Role), Author: m.Author, At: at, Body: m.Body})
+		t.Messages = append(t.Messages, ticketsum.Message{Role: messageRole(m.Role), Author: stripControl(m.Author), At: at, Body: stripControl(m.Body)})
 	}
 	speakers := map[string]ticketsum.Role{}
 	for _, turn := range w.Turns {
-		t.Messages = append(t.Messages, ticketsum.Message{Role: turnRole(turn.Role, speakers), Body: turn.Text})
+		t.Messages = append(t.Messages, ticketsum.Message{Role: turnRole(turn.Role, speakers), Body: stripControl(turn.Text)})
 	}
 	return t, nil
 }

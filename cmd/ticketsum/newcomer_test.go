@@ -407,3 +407,18 @@ func waitForSummaries(t *testing.T, url string, n int, done chan int) apiList {
 	t.Fatalf("timed out waiting for %d summaries at %s: %+v", n, url, list)
 	return list
 }
+
+// TestNewcomerControlCharacters checks that escape sequences in a ticket
+// (colour codes, a terminal title change) never reach the summary printed
+// on a terminal.
+func TestNewcomerControlCharacters(t *testing.T) {
+	t.Parallel()
+	in := writeFile(t, "esc.jsonl", `{"id":"ESC","messages":[{"role":"customer","body":"\u001b[31mURGENT\u001b[0m my receipt printer is broken since today."},{"role":"agent","body":"Please restart the printer \u001b]0;pwned\u0007 and tell us."}]}`+"\n")
+	r := run(t, context.Background(), "", "summarize", "--config", tempConfig(t), in)
+	if r.code != exitOK || !strings.Contains(r.stdout, "ESC [awaiting_customer]") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if strings.ContainsAny(r.stdout, "\x1b\x07") || strings.Contains(r.stdout, "pwned") || strings.Contains(r.stdout, "[31m") {
+		t.Errorf("control sequences reached the output: %q", r.stdout)
+	}
+}
