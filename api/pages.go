@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"embed"
 	"html/template"
 	"net/http"
@@ -25,7 +24,7 @@ type pages struct {
 func parsePages() (*pages, error) {
 	funcs := template.FuncMap{"usd": usd, "count": count, "count64": func(n int64) string { return count(int(n)) }, "percent": percent, "utc": utc}
 	parse := func(name string) (*template.Template, error) {
-		return template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		return web.ParsePage(name, funcs, templateFS, "templates/"+name+".html")
 	}
 	gov, err := parse("governance")
 	if err != nil {
@@ -38,13 +37,8 @@ func parsePages() (*pages, error) {
 	return &pages{governance: gov, errorPage: errPage}, nil
 }
 
-// layout is what every page's header and footer show.
-type layout struct {
-	Title   string
-	Product string
-	Nav     []web.Link
-	Active  string
-}
+// layout is what every page's header and footer show: the shared chrome.
+type layout = web.Chrome
 
 // governancePage is the data of the governance page.
 type governancePage struct {
@@ -63,7 +57,9 @@ type errorPage struct {
 }
 
 func (h *Handler) layout(title string) layout {
-	return layout{Title: title, Product: h.cfg.Title, Nav: h.cfg.Nav, Active: "/governance"}
+	return web.Chrome{Title: title, Product: h.cfg.Title, Nav: h.cfg.Nav, Active: "/governance",
+		Stylesheets: []string{"/governance/style.css"},
+		Footer:      "spend and calls come from the audit trail; budgets from the access service."}
 }
 
 // serveGovernancePage handles GET /governance.
@@ -98,18 +94,9 @@ func (h *Handler) failPage(w http.ResponseWriter, r *http.Request, err error) {
 	h.render(w, r, status, h.pages.errorPage, errorPage{layout: h.layout(http.StatusText(status)), Status: status, Code: d.Code, Message: d.Message})
 }
 
-// render executes a page into a buffer first, so that a template failure
-// never leaves half a page.
+// render writes a page with status through web.RenderPage.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, t *template.Template, data any) {
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
-		h.cfg.Logger.ErrorContext(r.Context(), "render page", "path", r.URL.Path, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	web.RenderPage(w, r, h.cfg.Logger, status, t, data)
 }
 
 // serveCSS serves the governance page's stylesheet.

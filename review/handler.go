@@ -1,7 +1,6 @@
 package review
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -50,7 +49,7 @@ func (s *Service) Handler() (http.Handler, error) {
 	}
 	h.pages = map[string]*template.Template{}
 	for _, name := range []string{"queue", "item", "ticket", "tasks", "task", "report", "error"} {
-		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		t, err := web.ParsePage(name, funcs, templateFS, "templates/parts.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, ticketsum.Errorf(ticketsum.EINTERNAL, "review: parse templates: %w", err)
 		}
@@ -177,19 +176,23 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	h.render(w, r, status, "error", p)
 }
 
-// layout is what every page's header shows.
+// layout is what every review page's chrome shows: web's shared header and
+// footer, and the review sub-navigation with Section marked current.
 type layout struct {
-	Title   string
-	Product string
-	Nav     []web.Link
-	Active  string
+	web.Chrome
+	Section string
 	Flash   string
 	CSRF    string
 	Rater   string
 }
 
-func (h *handler) layout(r *http.Request, title, active string) layout {
-	l := layout{Title: title, Product: h.s.cfg.Title, Nav: h.s.cfg.Nav, Active: active, CSRF: h.csrf, Flash: flashes[r.URL.Query().Get("done")]}
+// layout returns a page's chrome; section is the sub-navigation tab to mark
+// ("queue", "tasks", "report" or "" for none).
+func (h *handler) layout(r *http.Request, title, section string) layout {
+	l := layout{
+		Chrome:  web.Chrome{Title: title, Product: h.s.cfg.Title, Nav: h.s.cfg.Nav, Active: "/review/", Stylesheets: []string{"/review/static/review.css"}},
+		Section: section, CSRF: h.csrf, Flash: flashes[r.URL.Query().Get("done")],
+	}
 	if c, err := r.Cookie(raterCookie); err == nil {
 		if v, err := url.QueryUnescape(c.Value); err == nil && len(v) <= MaxRaterLength {
 			l.Rater = v
@@ -216,23 +219,15 @@ func rememberRater(w http.ResponseWriter, name string) {
 	http.SetCookie(w, &http.Cookie{Name: raterCookie, Value: url.QueryEscape(name), Path: "/review/", MaxAge: 90 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 }
 
-// render executes a page into a buffer, so that a template failure never
-// leaves half a page.
+// render writes a page with status through web.RenderPage, with the
+// security headers the review pages need even when mounted elsewhere.
 func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
-	var buf bytes.Buffer
-	if err := h.pages[page].ExecuteTemplate(&buf, "layout", data); err != nil {
-		h.s.cfg.Logger.ErrorContext(r.Context(), "render review page", "page", page, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
 	hd := w.Header()
-	hd.Set("Content-Type", "text/html; charset=utf-8")
 	hd.Set("Cache-Control", "no-store")
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("X-Frame-Options", "DENY")
 	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	web.RenderPage(w, r, h.s.cfg.Logger, status, h.pages[page], data)
 }
 
 func (h *handler) handleCSS(w http.ResponseWriter, r *http.Request) {

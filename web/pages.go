@@ -61,7 +61,7 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := listPage{
-		layout:       s.layout("Tickets", "tickets"),
+		layout:       s.layout("Tickets", "/"),
 		Filter:       f,
 		Items:        make([]ticketsum.TicketView, 0, len(views)),
 		Total:        total,
@@ -114,7 +114,7 @@ func (s *Server) handleTicket(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	p := ticketPage{layout: s.layout(d.Ticket.ID+" "+d.Ticket.Subject, "tickets"), ticketData: d}
+	p := ticketPage{layout: s.layout(d.Ticket.ID+" "+d.Ticket.Subject, "/"), ticketData: d}
 	for _, l := range s.cfg.TicketLinks {
 		p.Actions = append(p.Actions, Link{Label: l.Label, Path: strings.ReplaceAll(l.Path, "{id}", url.PathEscape(d.Ticket.ID))})
 	}

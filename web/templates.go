@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"embed"
 	"html/template"
 	"net/http"
@@ -32,7 +31,7 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 	}
 	pages := map[string]*template.Template{}
 	for _, name := range []string{"list", "ticket", "error"} {
-		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		t, err := ParsePage(name, funcs, templateFS, "templates/"+name+".html")
 		if err != nil {
 			return nil, err
 		}
@@ -42,27 +41,15 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 }
 
 // layout is what every page's header and footer show.
-type layout struct {
-	Title   string
-	Product string
-	Nav     []Link
-	Active  string
-}
+type layout = Chrome
 
+// layout returns the chrome of a page; active is the path of the current
+// header link ("/" for Tickets, "" for none).
 func (s *Server) layout(title, active string) layout {
-	return layout{Title: title, Product: s.cfg.Title, Nav: s.cfg.Nav, Active: active}
+	return Chrome{Title: title, Product: s.cfg.Title, Nav: s.cfg.Nav, Active: active}
 }
 
-// render executes a page into a buffer and writes it with status, so that a
-// template failure never leaves half a page.
+// render writes a page with status through RenderPage.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
-	var buf bytes.Buffer
-	if err := s.pages[page].ExecuteTemplate(&buf, "layout", data); err != nil {
-		s.cfg.Logger.ErrorContext(r.Context(), "render page", "page", page, "path", r.URL.Path, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	RenderPage(w, r, s.cfg.Logger, status, s.pages[page], data)
 }
