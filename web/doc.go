@@ -14,6 +14,12 @@
 // Further handlers (governance, ratings, review queue, /metrics, /v1/...) are
 // mounted through Config.Mount and linked from the header through Config.Nav.
 //
+// web owns the page chrome of every HTML page in the product: head, header
+// with the main navigation (Tickets, then Config.Nav), and footer. A mounted
+// package renders its pages inside it with ParsePage (its templates define
+// "content") and RenderPage, passing data that embeds Chrome (title, active
+// header link, extra stylesheets, footer text).
+//
 // Templates and CSS are embedded; pages use no JavaScript and no external
 // assets. Every piece of ticket text is untrusted and escaped by html/template;
 // a Content-Security-Policy forbids scripts besides. Errors carry a
