@@ -57,8 +57,7 @@ type Decoder struct {
 	pending []byte        // the first line, read while detecting the format
 	arr     *json.Decoder // modeArray
 	doc     *json.Decoder // modeDoc
-	docData []byte
-	docLine int
+	docR    *docReader    // modeDoc: what doc read, for line numbers
 }
 
 // NewDecoder returns a decoder reading tickets from r; name identifies the
@@ -195,23 +194,12 @@ func (d *Decoder) startObject() error {
 		return nil
 	}
 	d.mode = modeDoc
-	d.docLine = d.line + 1
-	rest, err := io.ReadAll(io.LimitReader(d.br, int64(d.opts.MaxTicketBytes+1-len(first))))
-	if err != nil {
-		return fmt.Errorf("read %s: %w", d.name, err)
+	d.docR = &docReader{
+		r:     io.MultiReader(bytes.NewReader(append([]byte(nil), first...)), d.br),
+		line:  d.line + 1,
+		limit: d.opts.MaxTicketBytes + docReadAhead,
 	}
-	data := append(append([]byte(nil), first...), rest...)
-	if len(data) > d.opts.MaxTicketBytes {
-		n, err := io.Copy(io.Discard, d.br)
-		if err != nil {
-			return fmt.Errorf("read %s: %w", d.name, err)
-		}
-		d.mode = modeDone
-		d.record++
-		return d.tooBig(len(data)+int(n), d.docLine)
-	}
-	d.docData = data
-	d.doc = json.NewDecoder(bytes.NewReader(data))
+	d.doc = json.NewDecoder(d.docR)
 	return nil
 }
 
@@ -303,33 +291,38 @@ func (d *Decoder) nextElement() (*ticketsum.Ticket, error) {
 	return d.decode(raw, 0, fmt.Sprintf("record %d", d.record))
 }
 
-// nextDoc returns the ticket of the next object of a single-object input.
+// nextDoc returns the ticket of the next pretty-printed object.
 func (d *Decoder) nextDoc() (*ticketsum.Ticket, error) {
-	start := int(d.doc.InputOffset())
+	start := d.doc.InputOffset()
+	d.docR.drop(start)
 	var raw json.RawMessage
 	err := d.doc.Decode(&raw)
 	if err == io.EOF {
 		return nil, io.EOF
 	}
+	first := d.docR.skipSpace(start)
+	line := d.docR.lineAt(first)
+	if errors.Is(err, errRecordTooBig) {
+		n, err := io.Copy(io.Discard, d.br)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", d.name, err)
+		}
+		d.mode = modeDone
+		d.record++
+		return nil, d.tooBig(len(d.docR.data)-int(first-d.docR.base)+int(n), line)
+	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return nil, d.fatalAt(d.lineAt(int(se.Offset)), "not JSON: %v", err)
+		return nil, d.fatalAt(d.docR.lineAt(se.Offset), "not JSON: %v", err)
 	}
 	if err != nil {
-		return nil, d.fatalAt(d.lineAt(start), "not JSON: %v", err)
+		return nil, d.fatalAt(line, "not JSON: %v", err)
 	}
 	d.record++
-	for start < len(d.docData) && isSpace(d.docData[start]) {
-		start++
+	if len(raw) > d.opts.MaxTicketBytes {
+		return nil, d.tooBig(len(raw), line)
 	}
-	line := d.lineAt(start)
 	return d.decode(raw, line, fmt.Sprintf("line %d", line))
-}
-
-// lineAt returns the line of a byte offset in a single-object input.
-func (d *Decoder) lineAt(off int) int {
-	off = min(max(off, 0), len(d.docData))
-	return d.docLine + bytes.Count(d.docData[:off], []byte("\n"))
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }

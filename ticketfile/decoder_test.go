@@ -179,7 +179,7 @@ func TestDecoderOutcomes(t *testing.T) {
 		{
 			name: "pretty-printed over the limit", file: "big.json", opts: ticketfile.Options{MaxTicketBytes: 20},
 			input: "{\n \"id\": \"T-1\",\n \"messages\": []\n}\n",
-			want:  []string{"problem: big.json:1: ticket is 34 bytes, over the limit of 20 bytes"},
+			want:  []string{"problem: big.json:1: ticket is 33 bytes, over the limit of 20 bytes"},
 		},
 		{
 			name: "negative limit", file: "x.json", opts: ticketfile.Options{MaxTicketBytes: -1},

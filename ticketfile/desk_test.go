@@ -1,6 +1,7 @@
 package ticketfile_test
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -106,6 +107,14 @@ func TestDecoderDeskExports(t *testing.T) {
 			want: nil,
 		},
 	}
+	bad := "{\n  \"id\": \"B-1\",\n  " + msg + "\n}\n{\n  \"id\": \"B-2\",\n  \"messages\": []\n}\n{\n  \"id\": \"B-3\",\n  \"messages\": [,]\n}\n"
+	tests = append(tests, struct {
+		name  string
+		file  string
+		input string
+		want  []string
+	}{name: "lines of later pretty-printed objects", file: "b.json", input: bad, want: []string{
+		"ok B-1", `problem: b.json:5: ticket "B-2" has no messages`, "fatal: b.json:11: not JSON: invalid character ',' looking for beginning of value"}})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -186,5 +195,33 @@ func TestDecoderStripsControlCharacters(t *testing.T) {
 				t.Errorf("author = %q, want %q", got, "A"+tt.want)
 			}
 		})
+	}
+}
+
+// jq '.tickets[]' writes pretty-printed objects one after another: each must
+// fit the size limit, not the whole input, and an object far over the limit
+// is not read into memory whole.
+func TestDecoderPrettyStream(t *testing.T) {
+	t.Parallel()
+	obj := func(id, body string) string {
+		return "{\n  \"id\": \"" + id + "\",\n  \"messages\": [\n    {\"role\": \"customer\", \"body\": \"" + body + "\"}\n  ]\n}\n"
+	}
+	var jq strings.Builder
+	var want []string
+	for i := range 40 {
+		id := fmt.Sprintf("J-%d", i)
+		jq.WriteString(obj(id, "The printer jams."))
+		want = append(want, "ok "+id)
+	}
+	if got := outcomes(t, "jq.json", jq.String(), ticketfile.Options{MaxTicketBytes: 200}); !reflect.DeepEqual(got, want) {
+		t.Errorf("jq output:\n got %q\nwant %q", got, want)
+	}
+
+	huge := obj("H-2", strings.Repeat("x", 200<<10))
+	input := obj("H-1", "ok") + huge + obj("H-3", "never read")
+	got := outcomes(t, "h.json", input, ticketfile.Options{MaxTicketBytes: 1000})
+	want = []string{"ok H-1", fmt.Sprintf("problem: h.json:7: ticket is %d bytes, over the limit of 1000 bytes", len(huge)+len(obj("H-3", "never read")))}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("huge object:\n got %q\nwant %q", got, want)
 	}
 }
