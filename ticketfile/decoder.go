@@ -145,7 +145,8 @@ func (d *Decoder) start() error {
 	switch c {
 	case '[':
 		d.mode = modeArray
-		d.arr = json.NewDecoder(d.br)
+		d.docR = &docReader{r: d.br, line: d.line + 1, limit: d.opts.MaxTicketBytes + docReadAhead}
+		d.arr = json.NewDecoder(d.docR)
 		if _, err := d.arr.Token(); err != nil {
 			return d.fatal("not JSON: %v", err)
 		}
@@ -280,8 +281,19 @@ func (d *Decoder) nextElement() (*ticketsum.Ticket, error) {
 		}
 		return nil, io.EOF
 	}
+	d.docR.drop(d.arr.InputOffset())
 	var raw json.RawMessage
-	if err := d.arr.Decode(&raw); err != nil {
+	err := d.arr.Decode(&raw)
+	if errors.Is(err, errRecordTooBig) {
+		if _, err := io.Copy(io.Discard, d.br); err != nil {
+			return nil, fmt.Errorf("read %s: %w", d.name, err)
+		}
+		d.mode = modeDone
+		d.record++
+		return nil, &Problem{Source: d.name, Record: d.record, Err: ticketsum.Errorf(ticketsum.EINVALID,
+			"ticket is over the limit of %d bytes; the rest of the array is skipped", d.opts.MaxTicketBytes)}
+	}
+	if err != nil {
 		return nil, d.fatal("record %d: not JSON: %v", d.record+1, err)
 	}
 	d.record++

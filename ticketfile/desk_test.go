@@ -225,3 +225,25 @@ func TestDecoderPrettyStream(t *testing.T) {
 		t.Errorf("huge object:\n got %q\nwant %q", got, want)
 	}
 }
+
+// An array element far over the size limit is not read into memory whole:
+// it is reported and the rest of the array skipped.
+func TestDecoderArrayElementFarOverTheLimit(t *testing.T) {
+	t.Parallel()
+	el := func(id, body string) string {
+		return `{"id":"` + id + `","messages":[{"role":"customer","body":"` + body + `"}]}`
+	}
+	input := "[" + el("A-1", "ok") + "," + el("A-2", strings.Repeat("x", 200<<10)) + "," + el("A-3", "skipped") + "]"
+	got := outcomes(t, "a.json", input, ticketfile.Options{MaxTicketBytes: 1000})
+	want := []string{"ok A-1", "problem: a.json: record 2: ticket is over the limit of 1000 bytes; the rest of the array is skipped"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("outcomes:\n got %q\nwant %q", got, want)
+	}
+	// Just over the limit, the element is measured and the rest read.
+	input = "[" + el("A-1", "ok") + "," + el("A-2", strings.Repeat("x", 1100)) + "," + el("A-3", "read") + "]"
+	got = outcomes(t, "a.json", input, ticketfile.Options{MaxTicketBytes: 1000})
+	want = []string{"ok A-1", fmt.Sprintf("problem: a.json: record 2: ticket is %d bytes, over the limit of 1000 bytes", len(el("A-2", strings.Repeat("x", 1100)))), "ok A-3"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("outcomes:\n got %q\nwant %q", got, want)
+	}
+}
