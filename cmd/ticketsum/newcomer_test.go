@@ -345,6 +345,11 @@ func TestNewcomerImportServe(t *testing.T) {
 		}
 		checkSummary(t, tk, it.Summary.Text, it.Summary.Status)
 	}
+	// The page of the ticket with markup in its subject and body shows it as text.
+	page := waitForPage(t, addr+"/tickets/N-16", "<dt>Model</dt>", done)
+	if strings.Contains(page, "<script>alert") || strings.Contains(page, "</ticket>") || !strings.Contains(page, "<h1>&lt;script&gt;alert(") {
+		t.Errorf("markup of ticket N-16 is not escaped on its page")
+	}
 	cancel()
 	select {
 	case code := <-done:
