@@ -76,11 +76,12 @@ func commands() map[string]command {
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
 	cmds := commands()
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
+		usage(stderr, cmds) // a usage mistake: the help goes with the error, not into a pipe
+		return exitUsage
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout, cmds)
-		if len(args) == 0 {
-			return exitUsage
-		}
 		return exitOK
 	}
 	cmd, ok := cmds[args[0]]

@@ -427,3 +427,32 @@ func TestNewcomerControlCharacters(t *testing.T) {
 		t.Errorf("control sequences reached the output: %q", r.stdout)
 	}
 }
+
+// TestNewcomerHelp checks that asked-for help goes to stdout with exit 0,
+// and that running with no command prints it on stderr with exit 2.
+func TestNewcomerHelp(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		args       []string
+		code       int
+		wantStdout bool
+	}{
+		{"no command", nil, exitUsage, false},
+		{"help", []string{"help"}, exitOK, true},
+		{"--help", []string{"--help"}, exitOK, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := run(t, context.Background(), "", tt.args...)
+			out, other := r.stdout, r.stderr
+			if !tt.wantStdout {
+				out, other = r.stderr, r.stdout
+			}
+			if r.code != tt.code || !strings.Contains(out, "summarize") || other != "" {
+				t.Errorf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+			}
+		})
+	}
+}
