@@ -125,6 +125,17 @@ func runSummarize(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+// isTerminal reports whether r is a terminal, where a command waiting for
+// input without saying so looks hung.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
 // errRuntimeReported means the command already printed its runtime failures
 // and wants exit code 1.
 var errRuntimeReported = errors.New("failures reported")
@@ -132,6 +143,9 @@ var errRuntimeReported = errors.New("failures reported")
 // openInput opens FILE, or stdin for "" and "-". It returns the name used
 // in messages.
 func openInput(e *env, path string) (io.Reader, string, func(), error) {
+	if path == "" && isTerminal(e.stdin) {
+		return nil, "", nil, usagef("want a ticket FILE, or - to read tickets typed or pasted on stdin")
+	}
 	if path == "" || path == "-" {
 		return e.stdin, "stdin", func() {}, nil
 	}

@@ -456,3 +456,20 @@ func TestNewcomerHelp(t *testing.T) {
 		})
 	}
 }
+
+// TestNewcomerSummarizeOnATerminal checks that summarize without a FILE
+// does not wait silently on a terminal; /dev/null stands in for one, being
+// a character device too.
+func TestNewcomerSummarizeOnATerminal(t *testing.T) {
+	t.Parallel()
+	tty, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Skip("no", os.DevNull)
+	}
+	defer tty.Close()
+	var out, errb syncBuffer
+	code := Main(context.Background(), []string{"summarize", "--config", tempConfig(t)}, tty, &out, &errb, func(string) string { return "" })
+	if code != exitUsage || !strings.Contains(errb.String(), "want a ticket FILE, or - to read tickets") {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+}
