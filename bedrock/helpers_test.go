@@ -2,7 +2,6 @@ package bedrock_test
 
 import (
 	"context"
-	"strings"
 	"sync"
 	"testing"
 
@@ -29,15 +28,6 @@ func (r *recorder) respond(model, prompt string) string {
 	return "The customer could not print invoices from " + model + "; the agent reinstalled the driver and it works."
 }
 
-func (r *recorder) last() string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if len(r.prompts) == 0 {
-		return ""
-	}
-	return r.prompts[len(r.prompts)-1]
-}
-
 // MustModel returns a bedrock model pointed at srv.
 func MustModel(tb testing.TB, srv *bedrocktest.Server, cfg bedrock.Config) *bedrock.Model {
 	tb.Helper()
@@ -58,14 +48,3 @@ func request(user string) *ticketsum.ModelRequest {
 		MaxTokens: 300,
 	}
 }
-
-func hasFlag(flags []string, want string) bool {
-	for _, f := range flags {
-		if f == want {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }

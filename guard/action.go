@@ -15,10 +15,6 @@ const (
 	ActionBlock Action = "BLOCK"
 )
 
-func (a Action) valid() bool {
-	return a == ActionNone || a == ActionAnonymize || a == ActionMask || a == ActionBlock
-}
-
 // Outcome is what happened to a text or to one finding in it.
 type Outcome string
 

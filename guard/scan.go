@@ -47,13 +47,8 @@ func newScan(text string) *scan {
 	return sc
 }
 
-// windows widens each point range and merges the overlaps, snapping the
-// edges back to whitespace so that no word is cut.
-func (sc *scan) windows(points [][2]int) [][2]int {
-	return sc.around(points, windowBefore, windowAfter)
-}
-
-// around is windows with the given widening.
+// around widens each point range by before and after bytes and merges the
+// overlaps, snapping the edges back to whitespace so that no word is cut.
 func (sc *scan) around(points [][2]int, before, after int) [][2]int {
 	var out [][2]int
 	for _, p := range points {

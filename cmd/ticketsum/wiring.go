@@ -9,7 +9,6 @@ import (
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/access"
 	"github.com/ticketsum/ticketsum/cost"
-	"github.com/ticketsum/ticketsum/gateway"
 	"github.com/ticketsum/ticketsum/internal/app"
 	"github.com/ticketsum/ticketsum/metrics"
 	"github.com/ticketsum/ticketsum/summarize"
@@ -18,16 +17,15 @@ import (
 // wiring builds the adapters a command needs from the config, and closes
 // them. It is the one place where packages are put together.
 type wiring struct {
-	cfg      Config
-	env      *env
-	logger   *slog.Logger
-	closers  []func() error
-	cat      *cost.Catalogue
-	aws      *aws.Config
-	gateways map[string]*gateway.Gateway
-	gov      *app.Governance
-	mods     *app.Models
-	prom     *metrics.Metrics
+	cfg     Config
+	env     *env
+	logger  *slog.Logger
+	closers []func() error
+	cat     *cost.Catalogue
+	aws     *aws.Config
+	gov     *app.Governance
+	mods    *app.Models
+	prom    *metrics.Metrics
 	// onSaved, when set before the queue starts, sees every new summary.
 	onSaved func(ctx context.Context, s *ticketsum.Summary)
 	// proc is the pipeline the queue's workers run, set by startWorker.
