@@ -34,7 +34,8 @@ func TestSampledDeterministic(t *testing.T) {
 	t.Parallel()
 	for i := range 1000 {
 		id := fmt.Sprintf("T%d", i)
-		if review.Sampled(0.05, id, int64(i)) != review.Sampled(0.05, id, int64(i)) {
+		first := review.Sampled(0.05, id, int64(i))
+		if again := review.Sampled(0.05, id, int64(i)); again != first {
 			t.Fatalf("Sampled(%s, %d) changed between calls", id, i)
 		}
 		if review.Sampled(0, id, int64(i)) {
