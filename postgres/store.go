@@ -54,7 +54,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	n, err := s.migrate(ctx)
 	if err != nil {
 		pool.Close()
-		return nil, translate(err, "migrate postgres schema "+cfg.Schema)
+		return nil, Translate(err, "migrate postgres schema "+cfg.Schema)
 	}
 	cfg.Logger.InfoContext(ctx, "postgres store open", "host", pc.ConnConfig.Host, "database", pc.ConnConfig.Database, "schema", cfg.Schema, "migrations_applied", n)
 	return s, nil
@@ -70,11 +70,11 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 // Schema returns the schema holding the store's tables.
 func (s *Store) Schema() string { return s.cfg.Schema }
 
-// translate returns err coded for the user: a coded error as it is,
+// Translate returns err coded for the user: a coded error as it is,
 // connection failures, timeouts, serialization failures, deadlocks and
 // shutdowns as EUNAVAILABLE, anything else as an uncoded (internal) error
 // wrapped with what.
-func translate(err error, what string) error {
+func Translate(err error, what string) error {
 	if err == nil {
 		return nil
 	}

@@ -117,7 +117,7 @@ func (s *Store) SaveSummary(ctx context.Context, sum *ticketsum.Summary) (bool, 
 		return err
 	})
 	if err != nil {
-		return false, translate(err, fmt.Sprintf("save summary of ticket %s", sum.TicketID))
+		return false, Translate(err, fmt.Sprintf("save summary of ticket %s", sum.TicketID))
 	}
 	sum.ID = id
 	if created {
@@ -138,7 +138,7 @@ func (s *Store) CurrentSummary(ctx context.Context, ticketID string) (*ticketsum
 		return nil, ticketsum.Errorf(ticketsum.ENOTFOUND, "ticket %q not found", ticketID)
 	}
 	if err != nil {
-		return nil, translate(err, fmt.Sprintf("load current summary of ticket %s", ticketID))
+		return nil, Translate(err, fmt.Sprintf("load current summary of ticket %s", ticketID))
 	}
 	if sum := ns.summary(); sum != nil {
 		return sum, nil
@@ -154,24 +154,24 @@ func (s *Store) SummaryHistory(ctx context.Context, ticketID string) ([]*tickets
 	if err := s.pool.QueryRow(ctx, `SELECT 1 FROM tickets WHERE id = $1`, ticketID).Scan(&one); errors.Is(err, pgx.ErrNoRows) {
 		return nil, ticketsum.Errorf(ticketsum.ENOTFOUND, "ticket %q not found", ticketID)
 	} else if err != nil {
-		return nil, translate(err, what)
+		return nil, Translate(err, what)
 	}
 	rows, err := s.pool.Query(ctx, `SELECT `+summaryColsS+` FROM summaries s WHERE s.ticket_id = $1
 		ORDER BY s.created_at DESC, s.id DESC`, ticketID)
 	if err != nil {
-		return nil, translate(err, what)
+		return nil, Translate(err, what)
 	}
 	defer rows.Close()
 	out := []*ticketsum.Summary{}
 	for rows.Next() {
 		var ns nullSummary
 		if err := rows.Scan(ns.dest()...); err != nil {
-			return nil, translate(err, what)
+			return nil, Translate(err, what)
 		}
 		out = append(out, ns.summary())
 	}
 	if err := rows.Err(); err != nil {
-		return nil, translate(err, what)
+		return nil, Translate(err, what)
 	}
 	return out, nil
 }

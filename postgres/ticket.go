@@ -57,7 +57,7 @@ func (s *Store) UpsertTicketTx(ctx context.Context, t *ticketsum.Ticket, onChang
 		return nil
 	})
 	if err != nil {
-		return false, translate(err, fmt.Sprintf("upsert ticket %s", t.ID))
+		return false, Translate(err, fmt.Sprintf("upsert ticket %s", t.ID))
 	}
 	return changed, nil
 }
@@ -70,7 +70,7 @@ func (s *Store) FindTicket(ctx context.Context, id string) (*ticketsum.Ticket, e
 		return nil, ticketsum.Errorf(ticketsum.ENOTFOUND, "ticket %q not found", id)
 	}
 	if err != nil {
-		return nil, translate(err, fmt.Sprintf("load ticket %s", id))
+		return nil, Translate(err, fmt.Sprintf("load ticket %s", id))
 	}
 	t, err := ticketdoc.Decode(doc)
 	if err != nil {
@@ -95,13 +95,13 @@ func (s *Store) ListTickets(ctx context.Context, f ticketsum.TicketFilter) ([]ti
 	var total int
 	err = s.pool.QueryRow(ctx, `SELECT count(*) FROM tickets t LEFT JOIN summaries s ON s.id = t.current_summary_id`+listWhere, args...).Scan(&total)
 	if err != nil {
-		return nil, 0, translate(err, "count tickets")
+		return nil, 0, Translate(err, "count tickets")
 	}
 	rows, err := s.pool.Query(ctx, `SELECT t.doc, t.content_hash, `+summaryColsS+`
 		FROM tickets t LEFT JOIN summaries s ON s.id = t.current_summary_id`+listWhere+`
 		ORDER BY t.sort_at DESC, t.id COLLATE "C" LIMIT $4 OFFSET $5`, append(args, f.Limit, f.Offset)...)
 	if err != nil {
-		return nil, 0, translate(err, "list tickets")
+		return nil, 0, Translate(err, "list tickets")
 	}
 	defer rows.Close()
 	var views []ticketsum.TicketView
@@ -109,7 +109,7 @@ func (s *Store) ListTickets(ctx context.Context, f ticketsum.TicketFilter) ([]ti
 		var doc, hash string
 		var ns nullSummary
 		if err := rows.Scan(append([]any{&doc, &hash}, ns.dest()...)...); err != nil {
-			return nil, 0, translate(err, "list tickets")
+			return nil, 0, Translate(err, "list tickets")
 		}
 		t, err := ticketdoc.Decode(doc)
 		if err != nil {
@@ -120,7 +120,7 @@ func (s *Store) ListTickets(ctx context.Context, f ticketsum.TicketFilter) ([]ti
 		views = append(views, v)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, 0, translate(err, "list tickets")
+		return nil, 0, Translate(err, "list tickets")
 	}
 	return views, total, nil
 }

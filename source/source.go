@@ -3,13 +3,13 @@ package source
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/postgres"
 )
 
 // Store is what a Source needs of ticketsum's Postgres store
@@ -163,8 +163,10 @@ func (s *Source) check(ctx context.Context) error {
 	return nil
 }
 
-// translate codes a database error: connection failures, timeouts and
-// conflicts are EUNAVAILABLE (retry), anything else is wrapped with what.
+// translate codes a database error: server errors as the store codes them
+// (postgres.Translate), a write attempted by a source query as EINVALID, and
+// any other failure of the connection (timeouts, a backend killed under a
+// query) as EUNAVAILABLE, so the watcher retries.
 func translate(err error, what string) error {
 	if err == nil {
 		return nil
@@ -175,15 +177,10 @@ func translate(err error, what string) error {
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
-		switch {
-		case pe.Code == "40001" || pe.Code == "40P01" || pe.Code == "55P03":
-			return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "%s: transaction conflict, retry: %w", what, err)
-		case pe.Code[:2] == "08" || pe.Code[:2] == "57" || pe.Code[:2] == "53":
-			return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "%s: database unavailable: %w", what, err)
-		case pe.Code == "25006":
+		if pe.Code == "25006" { // read-only transaction: a source query tried to write
 			return ticketsum.Errorf(ticketsum.EINVALID, "%s: the source queries may only read: %w", what, err)
 		}
-		return fmt.Errorf("%s: %w", what, err)
+		return postgres.Translate(err, what)
 	}
 	var ce *pgconn.ConnectError
 	if errors.As(err, &ce) || pgconn.Timeout(err) || pgconn.SafeToRetry(err) || errors.Is(err, context.DeadlineExceeded) {
