@@ -16,11 +16,17 @@ type fakeSummarizer struct {
 	text   string
 	status ticketsum.Status
 	err    error
+	// needSession fails the call unless the guard's Begin prepared its context.
+	needSession bool
 }
 
 func (f *fakeSummarizer) Summarize(ctx context.Context, t *ticketsum.Ticket) (*ticketsum.Summary, error) {
-	if id, ok := ctx.Value(ticketKey{}).(string); ok && id != t.ID {
+	id, ok := ctx.Value(ticketKey{}).(string)
+	if ok && id != t.ID {
 		return nil, ticketsum.Errorf(ticketsum.EINTERNAL, "guard context is for ticket %s, not %s", id, t.ID)
+	}
+	if f.needSession && !ok {
+		return nil, ticketsum.Errorf(ticketsum.EINTERNAL, "the guard's Begin did not run before the summarizer")
 	}
 	if f.err != nil {
 		return nil, f.err
@@ -116,7 +122,7 @@ func TestPipelineSummarize(t *testing.T) {
 		wantText string
 	}{
 		{name: "ok", sum: &fakeSummarizer{text: " Ana cannot log in. ", status: ticketsum.StatusResolved}, wantText: "Ana cannot log in."},
-		{name: "guarded", sum: &fakeSummarizer{text: "Ana cannot log in.", status: ticketsum.StatusResolved}, guard: scrubGuard{}, wantText: "the customer cannot log in."},
+		{name: "guarded", sum: &fakeSummarizer{text: "Ana cannot log in.", status: ticketsum.StatusResolved, needSession: true}, guard: scrubGuard{}, wantText: "the customer cannot log in."},
 		{name: "guard scrub lengthens past the limit", sum: &fakeSummarizer{text: strings.Repeat("Ana ", ticketsum.MaxSummaryWords), status: ticketsum.StatusResolved}, guard: scrubGuard{}, wantCode: ticketsum.EINVALID},
 		{name: "guard blocks", sum: &fakeSummarizer{text: "x", status: ticketsum.StatusResolved}, guard: scrubGuard{block: true}, wantCode: ticketsum.EFORBIDDEN},
 		{name: "too long", sum: &fakeSummarizer{text: long, status: ticketsum.StatusResolved}, wantCode: ticketsum.EINVALID},
