@@ -20,6 +20,7 @@ const (
 	ETHROTTLED    ErrorCode = "throttled"      // rate limit hit; retry after a pause
 	EQUOTA        ErrorCode = "quota_exceeded" // budget or quota spent; do not retry until it resets
 	EUNAVAILABLE  ErrorCode = "unavailable"    // a dependency is down, timed out or not ready; retry
+	EBLOCKED      ErrorCode = "blocked"        // a guardrail refused the content; retrying the same content will not help
 	EINTERNAL     ErrorCode = "internal"       // a bug or unexpected failure
 )
 
@@ -30,6 +31,10 @@ type Error struct {
 	Code    ErrorCode
 	Message string
 	Err     error
+	// Class overrides the failure class derived from Code (see ClassOf),
+	// for the errors whose code alone says too little: a provider's
+	// "invalid request" that a configuration change fixes, say.
+	Class FailureClass
 }
 
 // Error returns the message, followed by the cause when there is one and the
@@ -89,3 +94,81 @@ func Retryable(err error) bool {
 	}
 	return false
 }
+
+// FailureClass is what whoever owns a ticket's work (the queue worker, the
+// API, the Lambda) does with an error. All three apply the same table, so a
+// ticket ends in a summary or a visible failed state, never in neither.
+type FailureClass string
+
+// Failure classes.
+const (
+	// ClassRetryable: throttling, 5xx, timeouts, a model not ready. Retry
+	// with backoff or snooze; a ticket that exhausts its attempts is failed.
+	ClassRetryable FailureClass = "retryable"
+	// ClassConfig: fixable by configuration (credentials, access denied, a
+	// model not found, not approved or not in the allow-list, a spent
+	// budget). The ticket is failed with the fix named and retried by
+	// `ticketsum failures retry` once the configuration changes.
+	ClassConfig FailureClass = "config"
+	// ClassBadTicket: the ticket cannot be summarised as it is. Failed with
+	// the reason; retried when its thread changes.
+	ClassBadTicket FailureClass = "bad_ticket"
+	// ClassPolicy: a guardrail blocked the content. Failed with the
+	// guardrail's reason (never the personal data it found).
+	ClassPolicy FailureClass = "policy"
+)
+
+// ClassOf returns the failure class of err: the Class of the first coded
+// error in its chain when set, otherwise the class of its code. Throttling,
+// unavailability, conflicts and uncoded (internal) errors are retryable;
+// credentials, access, not found and budget are configuration; invalid is a
+// bad ticket; blocked is policy. It returns "" for a nil error.
+func ClassOf(err error) FailureClass {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) && e.Class != "" {
+		return e.Class
+	}
+	switch ErrorCodeOf(err) {
+	case EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EQUOTA:
+		return ClassConfig
+	case EINVALID:
+		return ClassBadTicket
+	case EBLOCKED:
+		return ClassPolicy
+	}
+	return ClassRetryable
+}
+
+// WithClass returns err with its failure class set to c: the first coded
+// error in its chain is copied with Class c, or err is wrapped as an
+// internal error of class c when it carries no code.
+func WithClass(err error, c FailureClass) error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		cp := *e
+		cp.Class = c
+		if e == err {
+			return &cp
+		}
+		return &classed{err: err, coded: &cp}
+	}
+	return &Error{Code: EINTERNAL, Message: "internal error", Err: err, Class: c}
+}
+
+// classed keeps the chain of an error whose first coded error was replaced
+// by a copy with another class: Error reports the original text, As finds
+// the copy first.
+type classed struct {
+	err   error
+	coded *Error
+}
+
+func (c *classed) Error() string { return c.err.Error() }
+
+func (c *classed) Unwrap() []error { return []error{c.coded, c.err} }

@@ -34,7 +34,7 @@ type openAIErrorDetail struct {
 // openAIType returns OpenAI's error type for a code.
 func openAIType(code ticketsum.ErrorCode) string {
 	switch code {
-	case ticketsum.EINVALID, ticketsum.ECONFLICT:
+	case ticketsum.EINVALID, ticketsum.ECONFLICT, ticketsum.EBLOCKED:
 		return "invalid_request_error"
 	case ticketsum.EUNAUTHORIZED:
 		return "authentication_error"

@@ -26,6 +26,8 @@ func HTTPStatus(code ticketsum.ErrorCode) int {
 		return http.StatusConflict
 	case ticketsum.ETHROTTLED, ticketsum.EQUOTA:
 		return http.StatusTooManyRequests
+	case ticketsum.EBLOCKED:
+		return http.StatusUnprocessableEntity
 	case ticketsum.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
 	default:
