@@ -2,14 +2,25 @@
 // names a ticket (as an EventBridge rule or the team's own code sends it),
 // and the handler summarises and writes back each one, reporting partial
 // batch failures so that only the messages that failed are retried.
+//
+// Every message whose ticket was not summarised is reported as a batch item
+// failure, whatever the reason: SQS delivers it again and, after the queue's
+// maxReceiveCount, moves it to the dead-letter queue, where it can be
+// inspected and redriven. Nothing is acknowledged that was not summarised
+// (or found already summarised). Tickets of a batch are processed
+// concurrently, and a ticket is started only while there is time left to
+// finish it before the invocation's deadline.
 package lambda
 
 import (
 	"context"
 	"encoding/json"
-	"fmt"
+
 	"log/slog"
+	"strconv"
 	"strings"
+	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -17,17 +28,78 @@ import (
 )
 
 // Processor summarises and saves one ticket by id; summarize.Pipeline is one.
+// It returns nil when the ticket's current summary is already up to date.
 type Processor interface {
 	Process(ctx context.Context, ticketID string) error
+}
+
+// FailureRecorder records that a ticket could not be summarised, so that
+// the failure is visible where reviewers look (the ticket list, the ticket
+// page, `ticketsum failures list`), not only in the dead-letter queue.
+type FailureRecorder interface {
+	RecordFailure(ctx context.Context, ticketID string, cause error, attempts int) error
 }
 
 // Config configures a Handler.
 type Config struct {
 	// Processor does the work. Required.
 	Processor Processor
+	// Failures records the failed state of tickets that will not be
+	// summarised by a retry: every failure of the configuration, bad-ticket
+	// and policy classes, and a retryable failure on the last receive
+	// (MaxReceiveCount). Default none: failures are only logged and left
+	// to the dead-letter queue.
+	Failures FailureRecorder
+	// Concurrency is the number of tickets of one batch processed at once;
+	// the gateway's requests- and tokens-per-minute limits still pace the
+	// model calls. Default 4.
+	Concurrency int
+	// TicketTimeout bounds one ticket's processing, every attempt and
+	// fallback included. A ticket is started only while TicketTimeout plus
+	// Reserve remain before the invocation's deadline; the others are
+	// reported failed, unstarted, for SQS to deliver again. Default 60s.
+	TicketTimeout time.Duration
+	// Reserve is the time kept before the deadline for flushing the
+	// invocation log and returning. Default 3s.
+	Reserve time.Duration
+	// MaxReceiveCount is the source queue's maxReceiveCount: a retryable
+	// failure on that receive is the ticket's last chance before the
+	// dead-letter queue, so its failed state is recorded. Default 5.
+	MaxReceiveCount int
+	// Clock tells the time, against the context's deadline. Default the
+	// system clock.
+	Clock ticketsum.Clock
 	// Logger receives one line per failed message, never ticket text.
 	// Default: discard.
 	Logger *slog.Logger
+}
+
+func (c *Config) fill() error {
+	switch {
+	case c.Processor == nil:
+		return ticketsum.Errorf(ticketsum.EINVALID, "lambda: a Processor is required")
+	case c.Concurrency < 0, c.TicketTimeout < 0, c.Reserve < 0, c.MaxReceiveCount < 0:
+		return ticketsum.Errorf(ticketsum.EINVALID, "lambda: concurrency, ticket timeout, reserve and max receive count must not be negative")
+	}
+	if c.Concurrency == 0 {
+		c.Concurrency = 4
+	}
+	if c.TicketTimeout == 0 {
+		c.TicketTimeout = 60 * time.Second
+	}
+	if c.Reserve == 0 {
+		c.Reserve = 3 * time.Second
+	}
+	if c.MaxReceiveCount == 0 {
+		c.MaxReceiveCount = 5
+	}
+	if c.Clock == nil {
+		c.Clock = ticketsum.SystemClock{}
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return nil
 }
 
 // Handler handles SQS events.
@@ -35,53 +107,134 @@ type Handler struct {
 	cfg Config
 }
 
-// New returns a handler, or EINVALID without a Processor.
+// New returns a handler, or EINVALID without a Processor or with a negative
+// setting.
 func New(cfg Config) (*Handler, error) {
-	if cfg.Processor == nil {
-		return nil, ticketsum.Errorf(ticketsum.EINVALID, "lambda: Config.Processor is required")
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
+	if err := cfg.fill(); err != nil {
+		return nil, err
 	}
 	return &Handler{cfg: cfg}, nil
 }
 
-// Handle processes every message of the batch and returns the ids of the
-// messages to retry. A message fails (and is retried, then moved to the
-// dead-letter queue by SQS after maxReceiveCount) when its body names no
-// ticket or when processing fails with a retryable error (throttling,
-// unavailability, an internal error). A ticket that cannot be summarised on
-// any retry (invalid, not found, forbidden by policy) is logged with its
-// reason and not retried.
+// errNotStarted is the fate of a ticket left for the next delivery because
+// the invocation's deadline was too near to start it.
+var errNotStarted = ticketsum.Errorf(ticketsum.EUNAVAILABLE, "not started: too little time left before the invocation's deadline")
+
+// work is one ticket of a batch and the messages that name it (a ticket
+// edited twice may be named twice in one batch: it is summarised once).
+type work struct {
+	ticketID string
+	messages []string // message ids
+	receives int      // the highest ApproximateReceiveCount of its messages
+}
+
+// Handle processes the batch and returns the ids of every message whose
+// ticket was not summarised. Tickets are processed Concurrency at a time;
+// one that cannot be finished before the deadline is not started.
 func (h *Handler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
 	var resp events.SQSEventResponse
-	for _, m := range ev.Records {
-		if err := h.handleMessage(ctx, m); err != nil {
-			h.cfg.Logger.ErrorContext(ctx, "message failed; SQS will retry it", "message_id", m.MessageId,
-				"code", string(ticketsum.ErrorCodeOf(err)), "error", ticketsum.ErrorMessage(err))
-			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: m.MessageId})
+	fail := func(messageID string) {
+		resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: messageID})
+	}
+	works, unreadable := h.plan(ctx, ev)
+	for _, id := range unreadable {
+		fail(id)
+	}
+	errs := h.run(ctx, works)
+	for i, w := range works {
+		if errs[i] == nil {
+			continue
+		}
+		h.report(ctx, w, errs[i])
+		for _, id := range w.messages {
+			fail(id)
 		}
 	}
 	return resp, nil
 }
 
-// handleMessage returns an error only when the message should be retried.
-func (h *Handler) handleMessage(ctx context.Context, m events.SQSMessage) error {
-	id, err := TicketID(m.Body)
-	if err != nil {
-		return err
+// plan groups the batch's messages by ticket, in the order of their first
+// message, and returns the ids of messages that name no ticket.
+func (h *Handler) plan(ctx context.Context, ev events.SQSEvent) (works []*work, unreadable []string) {
+	byTicket := map[string]*work{}
+	for _, m := range ev.Records {
+		id, err := TicketID(m.Body)
+		if err != nil {
+			h.cfg.Logger.ErrorContext(ctx, "message names no ticket; SQS will deliver it again, then dead-letter it",
+				"message_id", m.MessageId, "error", ticketsum.ErrorMessage(err))
+			unreadable = append(unreadable, m.MessageId)
+			continue
+		}
+		w := byTicket[id]
+		if w == nil {
+			w = &work{ticketID: id}
+			byTicket[id] = w
+			works = append(works, w)
+		}
+		w.messages = append(w.messages, m.MessageId)
+		w.receives = max(w.receives, receiveCount(m))
 	}
-	err = h.cfg.Processor.Process(ctx, id)
-	switch code := ticketsum.ErrorCodeOf(err); {
-	case err == nil:
-		return nil
-	case code == ticketsum.EINVALID || code == ticketsum.ENOTFOUND || code == ticketsum.EFORBIDDEN:
-		h.cfg.Logger.WarnContext(ctx, "ticket not summarised; not retrying", "message_id", m.MessageId,
-			"ticket_id", id, "code", string(code), "reason", ticketsum.ErrorMessage(err))
-		return nil
-	default:
-		return fmt.Errorf("ticket %s: %w", id, err)
+	return works, unreadable
+}
+
+// run processes works Concurrency at a time and returns each one's error.
+func (h *Handler) run(ctx context.Context, works []*work) []error {
+	errs := make([]error, len(works))
+	deadline, bounded := ctx.Deadline()
+	slots := make(chan struct{}, h.cfg.Concurrency)
+	var wg sync.WaitGroup
+	for i, w := range works {
+		slots <- struct{}{}
+		now := h.cfg.Clock.Now()
+		if bounded && deadline.Sub(now) < h.cfg.TicketTimeout+h.cfg.Reserve || ctx.Err() != nil {
+			<-slots
+			errs[i] = errNotStarted
+			continue
+		}
+		end := now.Add(h.cfg.TicketTimeout)
+		if bounded && deadline.Add(-h.cfg.Reserve).Before(end) {
+			end = deadline.Add(-h.cfg.Reserve)
+		}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			tctx, cancel := context.WithDeadline(ctx, end)
+			defer cancel()
+			errs[i] = h.cfg.Processor.Process(tctx, w.ticketID)
+		})
 	}
+	wg.Wait()
+	return errs
+}
+
+// report logs a ticket's failure and records its failed state when no
+// retry will summarise it.
+func (h *Handler) report(ctx context.Context, w *work, err error) {
+	class := ticketsum.ClassOf(err)
+	attrs := []any{"ticket_id", w.ticketID, "messages", len(w.messages), "receive_count", w.receives,
+		"code", string(ticketsum.ErrorCodeOf(err)), "class", string(class), "reason", ticketsum.ErrorMessage(err)}
+	if err == errNotStarted {
+		h.cfg.Logger.WarnContext(ctx, "ticket left for the next delivery", attrs...)
+		return
+	}
+	last := class != ticketsum.ClassRetryable || w.receives >= h.cfg.MaxReceiveCount
+	h.cfg.Logger.ErrorContext(ctx, "ticket not summarised; SQS will deliver it again", append(attrs, "recorded_failed", last && h.cfg.Failures != nil)...)
+	if !last || h.cfg.Failures == nil {
+		return
+	}
+	if rerr := h.cfg.Failures.RecordFailure(ctx, w.ticketID, err, w.receives); rerr != nil {
+		h.cfg.Logger.ErrorContext(ctx, "could not record the ticket's failed state", "ticket_id", w.ticketID,
+			"code", string(ticketsum.ErrorCodeOf(rerr)), "error", ticketsum.ErrorMessage(rerr))
+	}
+}
+
+// receiveCount returns the message's ApproximateReceiveCount, 1 when it
+// is missing or unreadable.
+func receiveCount(m events.SQSMessage) int {
+	n, err := strconv.Atoi(m.Attributes["ApproximateReceiveCount"])
+	if err != nil || n < 1 {
+		return 1
+	}
+	return n
 }
 
 // message is the JSON a message body may hold: {"ticket_id": "..."}, or an

@@ -2,9 +2,12 @@ package lambda_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/ticketsum/ticketsum"
@@ -57,49 +60,285 @@ func TestTicketID(t *testing.T) {
 	}
 }
 
-func TestHandlePartialBatchFailure(t *testing.T) {
+func mustHandler(tb testing.TB, cfg lambda.Config) *lambda.Handler {
+	tb.Helper()
+	h, err := lambda.New(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return h
+}
+
+func failedIDs(resp events.SQSEventResponse) []string {
+	var ids []string
+	for _, f := range resp.BatchItemFailures {
+		ids = append(ids, f.ItemIdentifier)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// recordingFailures records the failed states the handler reports.
+type recordingFailures struct {
+	mu       sync.Mutex
+	classes  map[string]ticketsum.FailureClass
+	attempts map[string]int
+}
+
+func (r *recordingFailures) RecordFailure(ctx context.Context, id string, cause error, attempts int) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.classes == nil {
+		r.classes, r.attempts = map[string]ticketsum.FailureClass{}, map[string]int{}
+	}
+	r.classes[id] = ticketsum.ClassOf(cause)
+	r.attempts[id] = attempts
+	return nil
+}
+
+// TestHandleReportsEveryUnsummarisedMessage: whatever the error class, a
+// message whose ticket was not summarised goes back to SQS (and from there
+// to the dead-letter queue); only summarised (or already summarised)
+// tickets are acknowledged.
+func TestHandleReportsEveryUnsummarisedMessage(t *testing.T) {
 	t.Parallel()
 	p := &recordingProcessor{fails: map[string]error{
 		"throttled": ticketsum.Errorf(ticketsum.ETHROTTLED, "slow down"),
 		"down":      ticketsum.Errorf(ticketsum.EUNAVAILABLE, "bedrock unavailable"),
 		"missing":   ticketsum.Errorf(ticketsum.ENOTFOUND, "no such ticket"),
-		"blocked":   ticketsum.Errorf(ticketsum.EFORBIDDEN, "blocked by guardrail"),
+		"denied":    ticketsum.Errorf(ticketsum.EFORBIDDEN, "model access not granted"),
+		"blocked":   ticketsum.Errorf(ticketsum.EBLOCKED, "blocked by guardrail"),
+		"bad":       ticketsum.Errorf(ticketsum.EINVALID, "thread is empty"),
+		"bug":       errors.New("nil pointer"),
 	}}
-	h, err := lambda.New(lambda.Config{Processor: p})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fr := &recordingFailures{}
+	h := mustHandler(t, lambda.Config{Processor: p, Failures: fr})
 	ev := events.SQSEvent{Records: []events.SQSMessage{
 		{MessageId: "m1", Body: "ok-1"},
 		{MessageId: "m2", Body: `{"ticket_id":"throttled"}`},
 		{MessageId: "m3", Body: "missing"},
-		{MessageId: "m4", Body: "not json {"},
+		{MessageId: "m4", Body: `{"ticket_id":`},
 		{MessageId: "m5", Body: "down"},
 		{MessageId: "m6", Body: "blocked"},
 		{MessageId: "m7", Body: ""},
 		{MessageId: "m8", Body: "ok-2"},
+		{MessageId: "m9", Body: "denied"},
+		{MessageId: "m10", Body: "bad"},
+		{MessageId: "m11", Body: "bug"},
 	}}
 	resp, err := h.Handle(context.Background(), ev)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var failed []string
-	for _, f := range resp.BatchItemFailures {
-		failed = append(failed, f.ItemIdentifier)
+	want := []string{"m10", "m11", "m2", "m3", "m4", "m5", "m6", "m7", "m9"}
+	if got := failedIDs(resp); !slices.Equal(got, want) {
+		t.Fatalf("failures = %v, want %v", got, want)
 	}
-	// Retryable failures and unreadable messages are retried; permanent
-	// failures of a real ticket are not.
-	if want := []string{"m2", "m5", "m7"}; !slices.Equal(failed, want) {
-		t.Fatalf("failures = %v, want %v", failed, want)
-	}
-	if want := []string{"ok-1", "throttled", "missing", "not json {", "down", "blocked", "ok-2"}; !slices.Equal(p.seen, want) {
+	slices.Sort(p.seen)
+	if want := []string{"bad", "blocked", "bug", "denied", "down", "missing", "ok-1", "ok-2", "throttled"}; !slices.Equal(p.seen, want) {
 		t.Fatalf("processed %v, want %v", p.seen, want)
+	}
+	// Failures no retry can fix are recorded as the ticket's state at once;
+	// retryable ones only on their last receive.
+	wantRecorded := map[string]ticketsum.FailureClass{
+		"missing": ticketsum.ClassConfig, "denied": ticketsum.ClassConfig,
+		"blocked": ticketsum.ClassPolicy, "bad": ticketsum.ClassBadTicket,
+	}
+	if len(fr.classes) != len(wantRecorded) {
+		t.Errorf("recorded %v, want %v", fr.classes, wantRecorded)
+	}
+	for id, c := range wantRecorded {
+		if fr.classes[id] != c {
+			t.Errorf("recorded class of %s = %q, want %q", id, fr.classes[id], c)
+		}
 	}
 }
 
-func TestNewRequiresProcessor(t *testing.T) {
+func TestHandleRecordsRetryableFailureOnLastReceive(t *testing.T) {
 	t.Parallel()
-	if _, err := lambda.New(lambda.Config{}); ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID {
-		t.Fatalf("New: %v", err)
+	p := &recordingProcessor{fails: map[string]error{
+		"a": ticketsum.Errorf(ticketsum.ETHROTTLED, "slow down"),
+		"b": ticketsum.Errorf(ticketsum.ETHROTTLED, "slow down"),
+	}}
+	fr := &recordingFailures{}
+	h := mustHandler(t, lambda.Config{Processor: p, Failures: fr, MaxReceiveCount: 3})
+	ev := events.SQSEvent{Records: []events.SQSMessage{
+		{MessageId: "m1", Body: "a", Attributes: map[string]string{"ApproximateReceiveCount": "2"}},
+		{MessageId: "m2", Body: "b", Attributes: map[string]string{"ApproximateReceiveCount": "3"}},
+	}}
+	resp, err := h.Handle(context.Background(), ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := failedIDs(resp); !slices.Equal(got, []string{"m1", "m2"}) {
+		t.Fatalf("failures = %v", got)
+	}
+	if _, ok := fr.classes["a"]; ok {
+		t.Error("a retryable failure before the last receive was recorded as failed")
+	}
+	if fr.classes["b"] != ticketsum.ClassRetryable || fr.attempts["b"] != 3 {
+		t.Errorf("last receive: recorded %q after %d attempts, want retryable after 3", fr.classes["b"], fr.attempts["b"])
+	}
+}
+
+// TestHandleDuplicateMessagesShareOneRun: a ticket named twice in a batch is
+// summarised once; both messages share its fate.
+func TestHandleDuplicateMessagesShareOneRun(t *testing.T) {
+	t.Parallel()
+	p := &recordingProcessor{fails: map[string]error{"x": ticketsum.Errorf(ticketsum.EUNAVAILABLE, "5xx")}}
+	h := mustHandler(t, lambda.Config{Processor: p})
+	ev := events.SQSEvent{Records: []events.SQSMessage{
+		{MessageId: "m1", Body: "x"}, {MessageId: "m2", Body: "y"},
+		{MessageId: "m3", Body: `{"ticket_id":"x"}`}, {MessageId: "m4", Body: "y"},
+	}}
+	resp, err := h.Handle(context.Background(), ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := failedIDs(resp); !slices.Equal(got, []string{"m1", "m3"}) {
+		t.Fatalf("failures = %v, want m1 and m3", got)
+	}
+	slices.Sort(p.seen)
+	if !slices.Equal(p.seen, []string{"x", "y"}) {
+		t.Fatalf("processed %v, want each ticket once", p.seen)
+	}
+}
+
+// barrierProcessor holds every call until want calls are in flight at once.
+type barrierProcessor struct {
+	want     int32
+	inFlight atomic.Int32
+	peak     atomic.Int32
+	arrived  chan struct{}
+	once     sync.Once
+}
+
+func (b *barrierProcessor) Process(ctx context.Context, id string) error {
+	n := b.inFlight.Add(1)
+	defer b.inFlight.Add(-1)
+	for {
+		p := b.peak.Load()
+		if n <= p || b.peak.CompareAndSwap(p, n) {
+			break
+		}
+	}
+	if n == b.want {
+		b.once.Do(func() { close(b.arrived) })
+	}
+	select {
+	case <-b.arrived:
+		return nil
+	case <-ctx.Done():
+		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "gave up waiting: %w", ctx.Err())
+	}
+}
+
+// TestHandleProcessesConcurrently: a batch's tickets run Concurrency at a
+// time (a sequential handler would never reach the barrier and every ticket
+// would time out and fail).
+func TestHandleProcessesConcurrently(t *testing.T) {
+	t.Parallel()
+	b := &barrierProcessor{want: 4, arrived: make(chan struct{})}
+	h := mustHandler(t, lambda.Config{Processor: b, Concurrency: 4, TicketTimeout: 30 * time.Second, Reserve: time.Millisecond})
+	var ev events.SQSEvent
+	for _, id := range []string{"a", "b", "c", "d", "e", "f", "g", "h"} {
+		ev.Records = append(ev.Records, events.SQSMessage{MessageId: "m-" + id, Body: id})
+	}
+	resp, err := h.Handle(context.Background(), ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := failedIDs(resp); len(got) != 0 {
+		t.Fatalf("failures = %v, want none", got)
+	}
+	if p := b.peak.Load(); p != 4 {
+		t.Fatalf("peak concurrency = %d, want 4", p)
+	}
+}
+
+// steppingClock is a clock that moves forward by step at every reading.
+type steppingClock struct {
+	mu   sync.Mutex
+	now  time.Time
+	step time.Duration
+}
+
+func (c *steppingClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := c.now
+	c.now = c.now.Add(c.step)
+	return t
+}
+
+// deadlineProcessor records the deadline each ticket's context carries.
+type deadlineProcessor struct {
+	mu        sync.Mutex
+	deadlines map[string]time.Time
+}
+
+func (d *deadlineProcessor) Process(ctx context.Context, id string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	dl, _ := ctx.Deadline()
+	d.deadlines[id] = dl
+	return nil
+}
+
+// TestHandleWatchesTheDeadline: a ticket is started only while it can
+// finish before the invocation's deadline, keeping the reserve; the others
+// are returned unstarted, for the next delivery, and not recorded as failed.
+func TestHandleWatchesTheDeadline(t *testing.T) {
+	t.Parallel()
+	start := time.Now()
+	// The invocation ends in 200s; each start decision reads the clock once
+	// and the clock moves 50s per reading: tickets start at 0s, 50s and
+	// 100s, but at 150s only 50s remain, less than the 60s timeout plus the
+	// 3s reserve.
+	clock := &steppingClock{now: start, step: 50 * time.Second}
+	p := &deadlineProcessor{deadlines: map[string]time.Time{}}
+	fr := &recordingFailures{}
+	h := mustHandler(t, lambda.Config{Processor: p, Failures: fr, Concurrency: 1, TicketTimeout: 60 * time.Second,
+		Reserve: 3 * time.Second, Clock: clock})
+	deadline := start.Add(200 * time.Second)
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	defer cancel()
+	ev := events.SQSEvent{Records: []events.SQSMessage{
+		{MessageId: "m1", Body: "a"}, {MessageId: "m2", Body: "b"}, {MessageId: "m3", Body: "c"},
+		{MessageId: "m4", Body: "d"}, {MessageId: "m5", Body: "e"},
+	}}
+	resp, err := h.Handle(ctx, ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := failedIDs(resp); !slices.Equal(got, []string{"m4", "m5"}) {
+		t.Fatalf("failures = %v, want the two unstarted m4 and m5", got)
+	}
+	if len(p.deadlines) != 3 {
+		t.Fatalf("started %v, want a, b and c", p.deadlines)
+	}
+	for id, dl := range p.deadlines {
+		if dl.After(deadline.Add(-3 * time.Second)) {
+			t.Errorf("ticket %s may run until %v, past the deadline minus the reserve", id, dl)
+		}
+	}
+	if want := start.Add(60 * time.Second); !p.deadlines["a"].Equal(want) {
+		t.Errorf("ticket a's deadline = %v, want its timeout %v", p.deadlines["a"], want)
+	}
+	if len(fr.classes) != 0 {
+		t.Errorf("unstarted tickets recorded as failed: %v", fr.classes)
+	}
+}
+
+func TestNewRejectsBadConfig(t *testing.T) {
+	t.Parallel()
+	for _, cfg := range []lambda.Config{
+		{},
+		{Processor: &recordingProcessor{}, Concurrency: -1},
+		{Processor: &recordingProcessor{}, TicketTimeout: -time.Second},
+	} {
+		if _, err := lambda.New(cfg); ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID {
+			t.Errorf("New(%+v): %v, want invalid", cfg, err)
+		}
 	}
 }

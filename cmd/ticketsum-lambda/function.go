@@ -87,7 +87,7 @@ func newFunction(ctx context.Context, s settings, d deps) (*function, error) {
 		Models: map[string]app.ModelConfig{s.Model: s.ModelConfig}, LoadAWS: loadAWS,
 		Outer: gov.Outer, Inner: gov.Inner,
 		Guardrail: s.Guardrail, PromptVersion: s.PromptVersion,
-		MaxAttempts: s.MaxAttempts, MaxElapsed: s.MaxElapsed,
+		MaxAttempts: s.MaxAttempts, MaxElapsed: s.MaxElapsed, CallTimeout: s.CallTimeout,
 		Principal: principal, Clock: d.Clock, Logger: logger,
 	})
 	if err != nil {
@@ -99,7 +99,8 @@ func newFunction(ctx context.Context, s settings, d deps) (*function, error) {
 		store.Close()
 		return nil, err
 	}
-	h, err := lambda.New(lambda.Config{Processor: pipe, Logger: logger})
+	h, err := lambda.New(lambda.Config{Processor: pipe, Concurrency: s.Concurrency, TicketTimeout: s.ticketTimeout(),
+		MaxReceiveCount: s.MaxReceiveCount, Clock: d.Clock, Logger: logger})
 	if err != nil {
 		store.Close()
 		return nil, err

@@ -26,7 +26,8 @@ type settings struct {
 	// "true"). Default false.
 	IAMAuth bool
 	// MaxConns caps the pool of one container (TICKETSUM_DB_MAX_CONNS).
-	// Default 2: a container handles one batch at a time.
+	// Default: Concurrency + 1, one connection per ticket in flight and one
+	// for the audit trail.
 	MaxConns int32
 	// Model is the model name (TICKETSUM_MODEL). Default "builtin".
 	Model string
@@ -48,6 +49,18 @@ type settings struct {
 	// MaxElapsed bounds a call's retries (TICKETSUM_MAX_ELAPSED, a Go
 	// duration). Default 20s.
 	MaxElapsed time.Duration
+	// CallTimeout bounds one model attempt (TICKETSUM_CALL_TIMEOUT, a Go
+	// duration). Default 15s; at most MaxElapsed.
+	CallTimeout time.Duration
+	// Concurrency is the number of tickets of a batch summarised at once
+	// (TICKETSUM_BATCH_CONCURRENCY). Default 4; the model's RPM and TPM
+	// limits still pace the calls.
+	Concurrency int
+	// MaxReceiveCount is the source queue's maxReceiveCount
+	// (TICKETSUM_MAX_RECEIVE_COUNT; the template sets it from the same
+	// parameter as the redrive policy). A retryable failure on that
+	// receive records the ticket's failed state. Default 5.
+	MaxReceiveCount int
 	// LogLevel is debug, info, warn or error (TICKETSUM_LOG_LEVEL).
 	// Default info.
 	LogLevel string
@@ -101,13 +114,14 @@ func loadSettings(getenv func(string) string) (settings, error) {
 		return b
 	}
 	s.IAMAuth = flag("TICKETSUM_DB_IAM_AUTH")
-	s.MaxConns = int32(num("TICKETSUM_DB_MAX_CONNS", 2))
+	s.MaxConns = int32(num("TICKETSUM_DB_MAX_CONNS", 0))
 	s.ModelConfig.Stream = flag("TICKETSUM_MODEL_STREAM")
 	s.ModelConfig.RPM = num("TICKETSUM_MODEL_RPM", 0)
 	s.ModelConfig.TPM = num("TICKETSUM_MODEL_TPM", 0)
 	s.ModelConfig.MaxTokens = num("TICKETSUM_MODEL_MAX_TOKENS", 0)
 	s.MaxAttempts = num("TICKETSUM_MAX_ATTEMPTS", 2)
-	s.MaxElapsed = 20 * time.Second
+	s.Concurrency = num("TICKETSUM_BATCH_CONCURRENCY", 4)
+	s.MaxReceiveCount = num("TICKETSUM_MAX_RECEIVE_COUNT", 5)
 	s.MonthlyBudgetUSD = 100
 	if v := getenv("TICKETSUM_MONTHLY_BUDGET_USD"); v != "" && err == nil {
 		f, e := strconv.ParseFloat(v, 64)
@@ -116,14 +130,13 @@ func loadSettings(getenv func(string) string) (settings, error) {
 		}
 		s.MonthlyBudgetUSD = f
 	}
-	if v := getenv("TICKETSUM_MAX_ELAPSED"); v != "" && err == nil {
-		d, e := time.ParseDuration(v)
-		if e != nil || d <= 0 {
-			return s, ticketsum.Errorf(ticketsum.EINVALID, "environment TICKETSUM_MAX_ELAPSED=%q: want a positive duration such as 20s", v)
-		}
-		s.MaxElapsed = d
-	}
 	if err != nil {
+		return s, err
+	}
+	if s.MaxElapsed, err = duration(getenv, "TICKETSUM_MAX_ELAPSED", 20*time.Second); err != nil {
+		return s, err
+	}
+	if s.CallTimeout, err = duration(getenv, "TICKETSUM_CALL_TIMEOUT", min(15*time.Second, s.MaxElapsed)); err != nil {
 		return s, err
 	}
 	for f := range strings.SplitSeq(getenv("TICKETSUM_FALLBACK_MODELS"), ",") {
@@ -171,11 +184,20 @@ func (s *settings) validate() error {
 	if s.AuditBucket != "" && s.AuditKMSKey == "" {
 		return ticketsum.Errorf(ticketsum.EINVALID, "environment TICKETSUM_AUDIT_KMS_KEY is not set: the invocation log in TICKETSUM_AUDIT_BUCKET is encrypted with a KMS key")
 	}
-	if s.MaxConns < 1 {
-		return ticketsum.Errorf(ticketsum.EINVALID, "environment TICKETSUM_DB_MAX_CONNS must be at least 1")
+	if s.MaxConns == 0 {
+		s.MaxConns = int32(min(s.Concurrency, 100)) + 1
 	}
 	if s.MaxAttempts < 1 {
 		return ticketsum.Errorf(ticketsum.EINVALID, "environment TICKETSUM_MAX_ATTEMPTS must be at least 1")
+	}
+	if s.Concurrency < 1 || s.Concurrency > 100 {
+		return ticketsum.Errorf(ticketsum.EINVALID, "environment TICKETSUM_BATCH_CONCURRENCY must be between 1 and 100")
+	}
+	if s.MaxReceiveCount < 1 {
+		return ticketsum.Errorf(ticketsum.EINVALID, "environment TICKETSUM_MAX_RECEIVE_COUNT must be at least 1, the queue's maxReceiveCount")
+	}
+	if s.CallTimeout > s.MaxElapsed {
+		return ticketsum.Errorf(ticketsum.EINVALID, "environment TICKETSUM_CALL_TIMEOUT (%s) is longer than TICKETSUM_MAX_ELAPSED (%s): one attempt could never finish within the call's time", s.CallTimeout, s.MaxElapsed)
 	}
 	switch s.LogLevel {
 	case "debug", "info", "warn", "error":
@@ -191,4 +213,25 @@ func (s *settings) validate() error {
 		return app.UnknownModel(s.Model)
 	}
 	return nil
+}
+
+// duration reads a positive Go duration from the environment variable
+// name, def when it is unset.
+func duration(getenv func(string) string, name string, def time.Duration) (time.Duration, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, ticketsum.Errorf(ticketsum.EINVALID, "environment %s=%q: want a positive duration such as 20s", name, v)
+	}
+	return d, nil
+}
+
+// ticketTimeout is the longest one ticket may take in a batch: every
+// attempt and backoff (MaxElapsed) plus one more attempt that may start at
+// its end, and time to load and save.
+func (s settings) ticketTimeout() time.Duration {
+	return s.MaxElapsed + s.CallTimeout + 5*time.Second
 }

@@ -28,14 +28,20 @@ func TestLoadSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Schema != "ticketsum" || !s.IAMAuth || s.MaxConns != 2 || s.MaxAttempts != 2 || s.MaxElapsed != 45*time.Second ||
+	if s.Schema != "ticketsum" || !s.IAMAuth || s.MaxConns != 5 || s.MaxAttempts != 2 || s.MaxElapsed != 45*time.Second ||
+		s.CallTimeout != 15*time.Second || s.Concurrency != 4 || s.MaxReceiveCount != 5 || s.ticketTimeout() != 65*time.Second ||
 		s.ModelConfig.RPM != 200 || s.ModelConfig.TPM != 400000 || s.Guardrail.ID != "gr-123" || s.LogLevel != "info" ||
 		!slices.Equal(s.ModelConfig.Fallback, []string{"bedrock:amazon.nova-lite-v1:0", "builtin-x:y"}) {
 		t.Fatalf("settings = %+v", s)
 	}
 	d, err := loadSettings(envMap(map[string]string{"TICKETSUM_DB": "postgres://u:p@h/db"}))
-	if err != nil || d.Model != "builtin" {
+	if err != nil || d.Model != "builtin" || d.MaxElapsed != 20*time.Second {
 		t.Fatalf("defaults: %+v, %v", d, err)
+	}
+	c, err := loadSettings(envMap(map[string]string{"TICKETSUM_DB": "postgres://h/db", "TICKETSUM_CALL_TIMEOUT": "7s",
+		"TICKETSUM_BATCH_CONCURRENCY": "10", "TICKETSUM_MAX_RECEIVE_COUNT": "3", "TICKETSUM_DB_MAX_CONNS": "4"}))
+	if err != nil || c.CallTimeout != 7*time.Second || c.Concurrency != 10 || c.MaxReceiveCount != 3 || c.MaxConns != 4 {
+		t.Fatalf("batch settings: %+v, %v", c, err)
 	}
 }
 
@@ -57,6 +63,11 @@ func TestLoadSettingsRejects(t *testing.T) {
 		{"negative number", map[string]string{"TICKETSUM_DB": "postgres://h/db", "TICKETSUM_MODEL_TPM": "-1"}, "TICKETSUM_MODEL_TPM"},
 		{"zero attempts", map[string]string{"TICKETSUM_DB": "postgres://h/db", "TICKETSUM_MAX_ATTEMPTS": "0"}, "TICKETSUM_MAX_ATTEMPTS"},
 		{"bad duration", map[string]string{"TICKETSUM_DB": "postgres://h/db", "TICKETSUM_MAX_ELAPSED": "soon"}, "TICKETSUM_MAX_ELAPSED"},
+		{"bad call timeout", map[string]string{"TICKETSUM_DB": "postgres://h/db", "TICKETSUM_CALL_TIMEOUT": "-1s"}, "TICKETSUM_CALL_TIMEOUT"},
+		{"call timeout past elapsed", map[string]string{"TICKETSUM_DB": "postgres://h/db", "TICKETSUM_CALL_TIMEOUT": "30s"}, "longer than TICKETSUM_MAX_ELAPSED"},
+		{"zero concurrency", map[string]string{"TICKETSUM_DB": "postgres://h/db", "TICKETSUM_BATCH_CONCURRENCY": "0"}, "TICKETSUM_BATCH_CONCURRENCY"},
+		{"zero receive count", map[string]string{"TICKETSUM_DB": "postgres://h/db", "TICKETSUM_MAX_RECEIVE_COUNT": "0"}, "TICKETSUM_MAX_RECEIVE_COUNT"},
+		{"number after a bad number", map[string]string{"TICKETSUM_DB": "postgres://h/db", "TICKETSUM_MODEL_RPM": "x", "TICKETSUM_MAX_ELAPSED": "10s"}, "TICKETSUM_MODEL_RPM"},
 		{"bad level", map[string]string{"TICKETSUM_DB": "postgres://h/db", "TICKETSUM_LOG_LEVEL": "loud"}, "TICKETSUM_LOG_LEVEL"},
 		{"bad api", map[string]string{"TICKETSUM_DB": "postgres://h/db", "TICKETSUM_MODEL_API": "chat"}, "TICKETSUM_MODEL_API"},
 		{"bad model", map[string]string{"TICKETSUM_DB": "postgres://h/db", "TICKETSUM_MODEL": "claude"}, "unknown model"},

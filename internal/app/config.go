@@ -97,6 +97,8 @@ type Config struct {
 	// MaxElapsed bounds a call's retries and fallbacks. Default: the
 	// gateway's (2 minutes).
 	MaxElapsed time.Duration
+	// CallTimeout bounds one provider attempt. Default: the gateway's (60s).
+	CallTimeout time.Duration
 	// Principal is recorded on every call and summary. Default
 	// "ticketsum-worker".
 	Principal string
@@ -133,8 +135,8 @@ func (c *Config) fill() error {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
-	if c.MaxAttempts < 0 || c.MaxElapsed < 0 {
-		return ticketsum.Errorf(ticketsum.EINVALID, "app: MaxAttempts and MaxElapsed must not be negative")
+	if c.MaxAttempts < 0 || c.MaxElapsed < 0 || c.CallTimeout < 0 {
+		return ticketsum.Errorf(ticketsum.EINVALID, "app: MaxAttempts, MaxElapsed and CallTimeout must not be negative")
 	}
 	for name, m := range c.Models {
 		switch m.API {
