@@ -16,14 +16,18 @@ import (
 type template struct {
 	Parameters map[string]any
 	Conditions map[string]any
+	Rules      map[string]any
+	Mappings   map[string]any
 	Resources  map[string]resource
 	Outputs    map[string]any
 }
 
 type resource struct {
-	Type       string
-	Condition  string
-	Properties map[string]any
+	Type                string
+	Condition           string
+	DeletionPolicy      string
+	UpdateReplacePolicy string
+	Properties          map[string]any
 }
 
 // MustParse reads and parses a template file.
@@ -54,12 +58,16 @@ func parse(data []byte) (*template, error) {
 		return nil, fmt.Errorf("template is not a mapping")
 	}
 	t := &template{Parameters: mapOf(doc["Parameters"]), Conditions: mapOf(doc["Conditions"]),
+		Rules: mapOf(doc["Rules"]), Mappings: mapOf(doc["Mappings"]),
 		Outputs: mapOf(doc["Outputs"]), Resources: map[string]resource{}}
 	for name, r := range mapOf(doc["Resources"]) {
 		rm := mapOf(r)
 		typ, _ := rm["Type"].(string)
 		cond, _ := rm["Condition"].(string)
-		t.Resources[name] = resource{Type: typ, Condition: cond, Properties: mapOf(rm["Properties"])}
+		del, _ := rm["DeletionPolicy"].(string)
+		repl, _ := rm["UpdateReplacePolicy"].(string)
+		t.Resources[name] = resource{Type: typ, Condition: cond, DeletionPolicy: del, UpdateReplacePolicy: repl,
+			Properties: mapOf(rm["Properties"])}
 	}
 	return t, nil
 }
@@ -256,6 +264,13 @@ func text(v any) string {
 		}
 		if r, ok := x["Ref"]; ok {
 			return fmt.Sprint("Ref:", r)
+		}
+		if f, ok := x["Fn::FindInMap"].([]any); ok {
+			parts := make([]string, len(f))
+			for i, p := range f {
+				parts[i] = text(p)
+			}
+			return "FindInMap:[" + strings.Join(parts, " ") + "]"
 		}
 	}
 	return fmt.Sprint(v)
