@@ -11,7 +11,8 @@ const (
 	ActionAnonymize Action = "ANONYMIZE"
 	// ActionMask replaces a filtered word with asterisks; the request continues.
 	ActionMask Action = "MASK"
-	// ActionBlock stops the request with an EFORBIDDEN error.
+	// ActionBlock stops the request with an EBLOCKED error (failure class
+	// policy) that names the rule and the config key that changes it.
 	ActionBlock Action = "BLOCK"
 )
 

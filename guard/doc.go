@@ -4,7 +4,7 @@
 // ANONYMIZE replaces a value with a typed placeholder such as {NAME_1} that
 // is numbered consistently within a ticket (the same value gets the same
 // placeholder in every message, in the input and in the output of a call);
-// BLOCK stops the request with an EFORBIDDEN error that names the entity type
+// BLOCK stops the request with an EBLOCKED error that names the entity type
 // and never the value; NONE lets it through.
 //
 // Entity types are named as Amazon Bedrock Guardrails names them (NAME,

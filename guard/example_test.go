@@ -48,5 +48,5 @@ func Example() {
 	// {NAME_1} was charged twice; the agent refunded {NAME_1}.
 	// [input:EMAIL:ANONYMIZED input:NAME:ANONYMIZED input:PHONE:ANONYMIZED]
 	// the customer was charged twice; the agent refunded the customer.
-	// forbidden guardrail blocked the output: it contains CREDIT_DEBIT_CARD_NUMBER
+	// blocked guardrail blocked the output: the output policy blocks CREDIT_DEBIT_CARD_NUMBER (set governance.guard.output.CREDIT_DEBIT_CARD_NUMBER: ANONYMIZE to mask it instead)
 }

@@ -66,8 +66,35 @@ func (g *Guard) Detect(s *Session, text string) []Finding {
 	return out
 }
 
-// detect runs every PII detector and resolves overlaps.
+// detect runs every PII detector, aligns the spans to whole words, drops
+// those below MinScore or inside a placeholder, and resolves overlaps.
 func (g *Guard) detect(s *Session, sc *scan, toks []token) []span {
+	text := sc.text
+	spans := g.rawSpans(s, sc, toks)
+	// never detect inside a placeholder the guard wrote itself
+	phs := rePlaceholder.FindAllStringIndex(text, -1)
+	kept := spans[:0]
+	for _, sp := range spans {
+		if sp.score < g.cfg.MinScore || sp.end <= sp.start {
+			continue
+		}
+		sp.start, sp.end = wordAligned(text, sp.start, sp.end)
+		inside := false
+		for _, p := range phs {
+			if sp.start < p[1] && p[0] < sp.end {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			kept = append(kept, sp)
+		}
+	}
+	return resolve(kept)
+}
+
+// rawSpans returns what the detectors find, as they find it.
+func (g *Guard) rawSpans(s *Session, sc *scan, toks []token) []span {
 	text := sc.text
 	spans := detectPatterns(sc, g.phone)
 	spans = append(spans, g.lx.detectNames(text, toks, s.knownParts())...)
@@ -85,25 +112,7 @@ func (g *Guard) detect(s *Session, sc *scan, toks []token) []span {
 			}
 		}
 	}
-	// never detect inside a placeholder the guard wrote itself
-	phs := rePlaceholder.FindAllStringIndex(text, -1)
-	kept := spans[:0]
-	for _, sp := range spans {
-		if sp.score < g.cfg.MinScore || sp.end <= sp.start {
-			continue
-		}
-		inside := false
-		for _, p := range phs {
-			if sp.start < p[1] && p[0] < sp.end {
-				inside = true
-				break
-			}
-		}
-		if !inside {
-			kept = append(kept, sp)
-		}
-	}
-	return resolve(kept)
+	return spans
 }
 
 // CheckInput checks text about to be sent to a model. See Check.
@@ -125,8 +134,9 @@ type edit struct {
 // Check applies the policy for source to text: personal data, word filters,
 // denied topics, prompt attacks, then the Remote guardrail. It always
 // returns a Result when the text could be checked. When the policy blocks
-// the text it also returns an EFORBIDDEN error that names the entity types,
-// topics or filters (never a value). It returns EINVALID for text that is
+// the text it also returns an EBLOCKED error (failure class policy) that
+// names each rule that blocked (entity type, topic, filter) and the config
+// key that changes it, never a value. It returns EINVALID for text that is
 // not UTF-8 or too long, and EUNAVAILABLE when the Remote guardrail fails
 // and RemoteFailOpen is false.
 func (g *Guard) Check(ctx context.Context, s *Session, source Source, text string) (*Result, error) {
@@ -163,7 +173,8 @@ func (g *Guard) Check(ctx context.Context, s *Session, source Source, text strin
 	if len(c.blocked) > 0 {
 		res.Action = OutcomeBlocked
 		g.log.DebugContext(ctx, "guard blocked", "result", res)
-		return res, ticketsum.Errorf(ticketsum.EFORBIDDEN, "guardrail blocked the %s: it contains %s", strings.ToLower(string(source)), strings.Join(uniq(c.blocked), ", "))
+		res.rules = c.blocked
+		return res, blockError(source, c.blocked)
 	}
 	g.log.DebugContext(ctx, "guard checked", "result", res)
 	return res, nil
@@ -180,7 +191,7 @@ type check struct {
 	findings []Finding
 	edits    []edit
 	piiEdits []edit // the PII edits, sorted by start, not overlapping
-	blocked  []string
+	blocked  []blockRule
 }
 
 // pii applies the entity policy of the source to the personal data found.
@@ -198,7 +209,7 @@ func (c *check) pii() {
 			c.edits = append(c.edits, edit{sp.start, sp.end, f.Placeholder})
 		case ActionBlock:
 			f.Action = OutcomeBlocked
-			c.blocked = append(c.blocked, string(sp.typ))
+			c.blocked = append(c.blocked, piiRule(c.source, sp.typ))
 			c.edits = append(c.edits, edit{sp.start, sp.end, "{" + string(sp.typ) + "}"})
 		default:
 			f.Action = OutcomeNone
@@ -227,7 +238,7 @@ func (c *check) wordFilters() {
 			f.Action = OutcomeMasked
 		case ActionBlock:
 			f.Action = OutcomeBlocked
-			c.blocked = append(c.blocked, "word filter "+strings.ToLower(typ))
+			c.blocked = append(c.blocked, wordRule(h.custom))
 		}
 		if f.Action != OutcomeNone && !c.covered(h.start, h.end) {
 			c.edits = append(c.edits, edit{h.start, h.end, maskWord(c.text[h.start:h.end])})
@@ -247,7 +258,7 @@ func (c *check) topics() {
 		f := Finding{Kind: KindTopic, Type: t.Name, Start: h.start, End: h.end, Score: h.score, Action: OutcomeDetected}
 		if act == ActionBlock {
 			f.Action = OutcomeBlocked
-			c.blocked = append(c.blocked, "denied topic "+t.Name)
+			c.blocked = append(c.blocked, topicRule(c.source, t.Name))
 		}
 		c.findings = append(c.findings, f)
 	}
@@ -263,7 +274,7 @@ func (c *check) attacks() {
 		switch c.g.cfg.PromptAttack {
 		case ActionBlock:
 			f.Action = OutcomeBlocked
-			c.blocked = append(c.blocked, "prompt attack")
+			c.blocked = append(c.blocked, attackRule())
 		case ActionAnonymize:
 			f.Action = OutcomeNeutralized
 			c.edits = append(c.edits, neutralize(c.text, h.start, h.end, c.piiEdits)...)
@@ -273,7 +284,7 @@ func (c *check) attacks() {
 }
 
 // applyRemote runs the Remote guardrail on the masked text.
-func (g *Guard) applyRemote(ctx context.Context, source Source, res *Result, blocked *[]string) error {
+func (g *Guard) applyRemote(ctx context.Context, source Source, res *Result, blocked *[]blockRule) error {
 	rr, err := g.cfg.Remote.Apply(ctx, source, res.Text)
 	if err != nil {
 		if g.cfg.RemoteFailOpen {
@@ -306,7 +317,7 @@ func (g *Guard) applyRemote(ctx context.Context, source Source, res *Result, blo
 	}
 	switch action {
 	case OutcomeBlocked:
-		*blocked = append(*blocked, "remote guardrail")
+		*blocked = append(*blocked, remoteRule())
 		if len(rr.Findings) == 0 {
 			res.Findings = append(res.Findings, Finding{Kind: KindRemote, Type: "GUARDRAIL", Action: OutcomeBlocked})
 		}

@@ -31,7 +31,7 @@ func (g *Guard) Begin(ctx context.Context, t *ticketsum.Ticket) context.Context 
 // CheckSummary checks a finished summary as model output with the session in
 // ctx (or a new one for t) and scrubs what remains into neutral words ("the
 // customer", "an email address"). It returns the text to keep, the flags to
-// record, and EFORBIDDEN when the output policy blocks the summary.
+// record, and EBLOCKED when the output policy blocks the summary.
 func (g *Guard) CheckSummary(ctx context.Context, t *ticketsum.Ticket, text string) (string, []string, error) {
 	s := SessionFrom(ctx)
 	if s == nil {
@@ -54,7 +54,7 @@ func (g *Guard) CheckSummary(ctx context.Context, t *ticketsum.Ticket, text stri
 // application writes, is not) and the answer as output, with the session in
 // the call's context (a fresh one per call when there is none). The model
 // sees the masked messages; the caller gets the checked answer and the
-// flags of both sides in ModelResponse.Flags. A block returns EFORBIDDEN
+// flags of both sides in ModelResponse.Flags. A block returns EBLOCKED
 // before the model is called (input) or instead of its answer (output).
 //
 // The rendered prompt fences ticket text with its own tags; list them in

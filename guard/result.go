@@ -24,6 +24,8 @@ type Result struct {
 	// Flags are "input:NAME:ANONYMIZED"-style tags for Summary.Flags, one per
 	// distinct kind of intervention, sorted.
 	Flags []string `json:"flags,omitempty"`
+
+	rules []blockRule // what blocked the text, for CheckTicket's error
 }
 
 // Blocked reports whether the text was blocked.

@@ -115,3 +115,28 @@ func trimSpan(text string, start, end int) (int, int) {
 	}
 	return start, end
 }
+
+// wordAligned widens [start,end) to whole words: a span that begins or ends
+// between two letters or digits takes in the rest of that word. Detectors
+// match on word boundaries; this is the guarantee behind them, so that a
+// redaction never splits a word ("login is{USERNAME_1}") and a value glued
+// to other characters is still covered whole.
+func wordAligned(text string, start, end int) (int, int) {
+	for start > 0 && start < len(text) {
+		r, _ := utf8.DecodeRuneInString(text[start:])
+		p, n := utf8.DecodeLastRuneInString(text[:start])
+		if !isWordRune(r) || !isWordRune(p) {
+			break
+		}
+		start -= n
+	}
+	for end > 0 && end < len(text) {
+		r, n := utf8.DecodeRuneInString(text[end:])
+		p, _ := utf8.DecodeLastRuneInString(text[:end])
+		if !isWordRune(r) || !isWordRune(p) {
+			break
+		}
+		end += n
+	}
+	return start, end
+}

@@ -3,7 +3,6 @@ package guard
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/ticketsum/ticketsum"
 )
@@ -16,7 +15,8 @@ import (
 // prompt template itself (instructions, examples, delimiters) is not
 // mistaken for ticket content. The Result gathers every field's findings
 // (Finding.Field says where) and flags; its Text is empty. When a field is
-// blocked it returns the Result and an EFORBIDDEN error, and no ticket.
+// blocked it returns the Result and an EBLOCKED error naming the rules and
+// their config keys, and no ticket.
 func (g *Guard) CheckTicket(ctx context.Context, s *Session, t *ticketsum.Ticket) (*ticketsum.Ticket, *Result, error) {
 	if t == nil {
 		return nil, nil, ticketsum.Errorf(ticketsum.EINVALID, "guard: no ticket to check")
@@ -28,7 +28,7 @@ func (g *Guard) CheckTicket(ctx context.Context, s *Session, t *ticketsum.Ticket
 	out.Customer = ticketsum.Customer{}
 	out.Messages = make([]ticketsum.Message, len(t.Messages))
 	all := &Result{Source: SourceInput, Action: OutcomeNone}
-	var blocked []string
+	var blocked []blockRule
 	field := func(name, text string) (string, error) {
 		r, err := g.CheckInput(ctx, s, text)
 		if r == nil {
@@ -40,7 +40,7 @@ func (g *Guard) CheckTicket(ctx context.Context, s *Session, t *ticketsum.Ticket
 		}
 		switch {
 		case r.Action == OutcomeBlocked:
-			blocked = append(blocked, ticketsum.ErrorMessage(err))
+			blocked = append(blocked, r.rules...)
 		case r.Action == OutcomeAnonymized && all.Action == OutcomeNone:
 			all.Action = OutcomeAnonymized
 		}
@@ -62,7 +62,7 @@ func (g *Guard) CheckTicket(ctx context.Context, s *Session, t *ticketsum.Ticket
 	all.Flags = flagsOf(SourceInput, all.Findings)
 	if len(blocked) > 0 {
 		all.Action = OutcomeBlocked
-		return nil, all, ticketsum.Errorf(ticketsum.EFORBIDDEN, "guardrail blocked ticket %s: %s", t.ID, strings.Join(uniq(blocked), "; "))
+		return nil, all, fmt.Errorf("check ticket %s: %w", t.ID, blockError(SourceInput, blocked))
 	}
 	return &out, all, nil
 }

@@ -54,7 +54,7 @@ func TestCheckTicketBlocks(t *testing.T) {
 	tk := newTicket()
 	tk.Messages[1].Body = "Your SSN 536-90-4399 is on file."
 	red, res, err := g.CheckTicket(context.Background(), nil, tk)
-	if ticketsum.ErrorCodeOf(err) != ticketsum.EFORBIDDEN || red != nil || !res.Blocked() {
+	if ticketsum.ErrorCodeOf(err) != ticketsum.EBLOCKED || red != nil || !res.Blocked() {
 		t.Fatalf("got %v %v %v", red, res, err)
 	}
 	if strings.Contains(err.Error(), "4399") || !strings.Contains(err.Error(), string(USSSN)) {

@@ -99,7 +99,7 @@ func (g scrubGuard) Begin(ctx context.Context, t *ticketsum.Ticket) context.Cont
 
 func (g scrubGuard) CheckSummary(ctx context.Context, t *ticketsum.Ticket, text string) (string, []string, error) {
 	if g.block {
-		return "", nil, ticketsum.Errorf(ticketsum.EFORBIDDEN, "blocked: CREDIT_DEBIT_CARD_NUMBER")
+		return "", nil, ticketsum.Errorf(ticketsum.EBLOCKED, "guardrail blocked the output: the output policy blocks CREDIT_DEBIT_CARD_NUMBER")
 	}
 	return strings.ReplaceAll(text, "Ana", "the customer"), []string{"output:NAME:ANONYMIZED"}, nil
 }
@@ -124,7 +124,7 @@ func TestPipelineSummarize(t *testing.T) {
 		{name: "ok", sum: &fakeSummarizer{text: " Ana cannot log in. ", status: ticketsum.StatusResolved}, wantText: "Ana cannot log in."},
 		{name: "guarded", sum: &fakeSummarizer{text: "Ana cannot log in.", status: ticketsum.StatusResolved, needSession: true}, guard: scrubGuard{}, wantText: "the customer cannot log in."},
 		{name: "guard scrub lengthens past the limit", sum: &fakeSummarizer{text: strings.Repeat("Ana ", ticketsum.MaxSummaryWords), status: ticketsum.StatusResolved}, guard: scrubGuard{}, wantCode: ticketsum.EINVALID},
-		{name: "guard blocks", sum: &fakeSummarizer{text: "x", status: ticketsum.StatusResolved}, guard: scrubGuard{block: true}, wantCode: ticketsum.EFORBIDDEN},
+		{name: "guard blocks", sum: &fakeSummarizer{text: "x", status: ticketsum.StatusResolved}, guard: scrubGuard{block: true}, wantCode: ticketsum.EBLOCKED},
 		{name: "too long", sum: &fakeSummarizer{text: long, status: ticketsum.StatusResolved}, wantCode: ticketsum.EINVALID},
 		{name: "two paragraphs", sum: &fakeSummarizer{text: "a.\n\nb.", status: ticketsum.StatusResolved}, wantCode: ticketsum.EINVALID},
 		{name: "empty", sum: &fakeSummarizer{text: "  ", status: ticketsum.StatusResolved}, wantCode: ticketsum.EINVALID},
