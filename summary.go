@@ -65,8 +65,39 @@ type Summary struct {
 	// Principal is who asked for the summary.
 	Principal string `json:"principal,omitempty"`
 	// Flags lists guardrail interventions on the input or output, such as
-	// "input:NAME:ANONYMIZED" or "output:profanity".
+	// "input:NAME:ANONYMIZED" or "output:profanity", the rules the model's
+	// answer still broke after its repair ("output:no_status"), and the
+	// local fixes made to keep a paid answer (FlagStatusInferred,
+	// FlagTruncated, FlagJoined).
 	Flags []string `json:"flags,omitempty"`
+	// StatusInferred is true when the model gave no valid status even after
+	// its one repair, so Status was decided by the built-in summariser's
+	// status classifier from the thread instead. Stores keep it as the flag
+	// FlagStatusInferred in Flags.
+	StatusInferred bool `json:"status_inferred,omitempty"`
+	// Truncated is true when the text was over MaxSummaryWords after the
+	// model's one repair (or from a summariser that does not repair) and was
+	// cut at the last sentence boundary within the limit. Stores keep it as
+	// the flag FlagTruncated in Flags.
+	Truncated bool `json:"truncated,omitempty"`
+}
+
+// Flags that mark a summary whose answer was kept and fixed locally rather
+// than thrown away (see Summary.StatusInferred and Summary.Truncated).
+const (
+	FlagStatusInferred = "status_inferred" // the status came from the built-in classifier
+	FlagTruncated      = "truncated"       // the text was cut to MaxSummaryWords at a sentence boundary
+	FlagJoined         = "joined"          // paragraphs or lines were joined into one paragraph
+)
+
+// HasFlag reports whether s carries flag f.
+func (s *Summary) HasFlag(f string) bool {
+	for _, x := range s.Flags {
+		if x == f {
+			return true
+		}
+	}
+	return false
 }
 
 // Summarizer turns a ticket into a summary.

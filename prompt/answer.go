@@ -33,12 +33,27 @@ func ParseAnswer(raw string) Answer {
 	}
 	locs := statusLine.FindAllStringSubmatchIndex(raw, -1)
 	if len(locs) == 0 {
-		return Answer{Text: raw}
+		return parseOddStatus(raw)
 	}
 	last := locs[len(locs)-1]
 	status := normaliseStatus(raw[last[2]:last[3]])
 	text := strings.TrimSpace(statusLine.ReplaceAllString(raw, ""))
 	return Answer{Text: text, Status: status}
+}
+
+// oddStatusLine matches a final status line whose value is not a known
+// status, such as "STATUS: done".
+var oddStatusLine = regexp.MustCompile(`(?i)\n[\s*_#>-]*status[\s*_]*[:=\-–][\s*_"']*([^\n]{0,40})$`)
+
+// parseOddStatus takes a final status line with an unknown value off the
+// text, so that it does not pass for part of the summary; the status it
+// returns is the unknown value, which the checks report as no_status.
+func parseOddStatus(raw string) Answer {
+	m := oddStatusLine.FindStringSubmatchIndex(raw)
+	if m == nil || len(strings.Fields(raw[m[2]:m[3]])) > 4 {
+		return Answer{Text: raw}
+	}
+	return Answer{Text: strings.TrimSpace(raw[:m[0]]), Status: normaliseStatus(strings.Trim(raw[m[2]:m[3]], " *_\"'."))}
 }
 
 func normaliseStatus(s string) ticketsum.Status {

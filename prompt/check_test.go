@@ -28,7 +28,8 @@ func TestParseAnswer(t *testing.T) {
 		{"json in fence", "```json\n{\"summary\": \"" + good + "\", \"status\": \"awaiting_support\"}\n```", good, ticketsum.StatusAwaitingSupport},
 		{"json after text", "Here you go:\n{\"summary\": \"S.\", \"status\": \"resolved\"}", "Here you go:\n\nS.", ticketsum.StatusResolved},
 		{"no status", good, good, ""},
-		{"bad status", good + "\nSTATUS: pending", good + "\nSTATUS: pending", ""},
+		{"bad status line is taken off the text", good + "\nSTATUS: pending", good, "pending"},
+		{"a long status-like line stays", good + "\nStatus: the customer will try the new router next week and write back", good + "\nStatus: the customer will try the new router next week and write back", ""},
 		{"last status wins", "STATUS: resolved\n" + good + "\nSTATUS: awaiting_support", good, ticketsum.StatusAwaitingSupport},
 	}
 	for _, tt := range tests {

@@ -32,8 +32,13 @@ type LLMConfig struct {
 	// Temperature is the sampling temperature. Default nil: the model's own.
 	Temperature *float64
 	// NoRepair disables the one follow-up call that asks the model to fix an
-	// answer that fails the output checks. Default false: repair once.
+	// answer that fails the output checks. Default false: repair once. An
+	// answer whose only problem is a missing status is never repaired: the
+	// status is inferred locally instead (see Classifier).
 	NoRepair bool
+	// Classifier decides the status when the model gives none that is valid
+	// after its repair. Default: the built-in summariser's classifier.
+	Classifier StatusClassifier
 	// Principal is recorded in every call's CallMeta and on the summary.
 	// Default "".
 	Principal string
@@ -62,6 +67,12 @@ func (c *LLMConfig) fill() error {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Classifier == nil {
+		var err error
+		if c.Classifier, err = defaultClassifier(); err != nil {
+			return err
+		}
 	}
 	switch {
 	case c.MaxOutputTokens < 16:
@@ -100,12 +111,15 @@ func (l *LLM) PromptVersion() string { return l.cfg.Prompt.Version() }
 // ModelName returns the name of the model asked for.
 func (l *LLM) ModelName() string { return l.cfg.Model.Name() }
 
-// Summarize returns a new, unsaved summary of t. Rules the answer still
-// breaks after the repair are recorded as flags "output:<problem>" (see the
-// prompt.Problem codes) and a status that could not be parsed is left
-// empty: the pipeline's checks and guard decide what to do with it. Model
-// errors pass through with their codes; EINVALID is returned for an invalid
-// ticket.
+// Summarize returns a new, unsaved summary of t. A paid answer is kept:
+// rules it still breaks after the one repair are recorded as flags
+// "output:<problem>" (see the prompt.Problem codes) and fixed locally where
+// they can be (a missing status is inferred, an overlong text cut: see
+// ticketsum.FlagStatusInferred and FlagTruncated); when the repair call
+// itself fails, the first answer is kept with the flag
+// "repair_failed:<code>". Model errors of the first call pass through with
+// their codes and classes; EINVALID is returned for an invalid ticket, and a
+// configuration-class error for an answer with no text at all.
 func (l *LLM) Summarize(ctx context.Context, t *ticketsum.Ticket) (*ticketsum.Summary, error) {
 	if err := t.Validate(); err != nil {
 		return nil, err
@@ -126,10 +140,14 @@ func (l *LLM) Summarize(ctx context.Context, t *ticketsum.Ticket) (*ticketsum.Su
 		return nil, err
 	}
 	parsed, problems := l.cfg.Prompt.Check(answer, t)
-	if len(problems) > 0 && !l.cfg.NoRepair {
-		parsed, problems, err = run.repair(ctx, req, answer, problems)
-		if err != nil {
-			return nil, err
+	if worthRepair(problems) && !l.cfg.NoRepair {
+		if rp, left, err := run.repair(ctx, req, answer, problems); err != nil {
+			// The first answer is paid for: keep it rather than fail.
+			run.flags = append(run.flags, "repair_failed:"+string(ticketsum.ErrorCodeOf(err)))
+			l.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "repair call failed; first answer kept", slog.String("ticket_id", t.ID),
+				slog.String("code", string(ticketsum.ErrorCodeOf(err))))
+		} else {
+			parsed, problems = rp, left
 		}
 	}
 	s := &ticketsum.Summary{
@@ -154,7 +172,22 @@ func (l *LLM) Summarize(ctx context.Context, t *ticketsum.Ticket) (*ticketsum.Su
 	for _, p := range problems {
 		s.Flags = append(s.Flags, "output:"+p.Code)
 	}
+	if err := settle(s, t, l.cfg.Classifier); err != nil {
+		return nil, err
+	}
 	return s, nil
+}
+
+// worthRepair reports whether an answer's problems call for the repair
+// call: any problem but a missing status, which is inferred locally for
+// free.
+func worthRepair(problems []prompt.Problem) bool {
+	for _, p := range problems {
+		if p.Code != prompt.ProblemNoStatus {
+			return true
+		}
+	}
+	return false
 }
 
 // llmRun accumulates the calls behind one summary.

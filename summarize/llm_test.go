@@ -103,16 +103,20 @@ func TestLLMSummarize(t *testing.T) {
 		{"two paragraphs repaired", []scripted{{text: goodText + "\n\nThe customer is happy.\nSTATUS: resolved"}, {text: goodRaw}}, goodText, ticketsum.StatusResolved, 2, []string{"repaired:paragraphs"}},
 		{"pii repaired", []scripted{{text: "Maria Lopez returned a blender; the agent issued the refund.\nSTATUS: resolved"}, {text: goodRaw}}, goodText, ticketsum.StatusResolved, 2, []string{"repaired:pii"}},
 		{"non-English repaired", []scripted{{text: "La cliente devolvió una licuadora hace dos semanas y el agente emitió el reembolso.\nSTATUS: resolved"}, {text: goodRaw}}, goodText, ticketsum.StatusResolved, 2, []string{"repaired:not_english"}},
-		{"unparseable status repaired", []scripted{{text: goodText + "\nSTATUS: done"}, {text: goodRaw}}, goodText, ticketsum.StatusResolved, 2, []string{"repaired:no_status"}},
+		{"unparseable status inferred without a repair", []scripted{{text: goodText + "\nSTATUS: done"}}, goodText, ticketsum.StatusAwaitingSupport, 1, []string{"output:no_status", "status_inferred"}},
+		{"missing status inferred without a repair", []scripted{{text: goodText}}, goodText, ticketsum.StatusAwaitingSupport, 1, []string{"output:no_status", "status_inferred"}},
+		{"no status and a preamble repaired", []scripted{{text: "Sure! " + goodText}, {text: goodRaw}}, goodText, ticketsum.StatusResolved, 2, []string{"repaired:preamble+no_status"}},
 		{"repair keeps first status", []scripted{{text: "Sure! " + goodRaw}, {text: goodText}}, goodText, ticketsum.StatusResolved, 2, []string{"repaired:preamble"}},
-		{"still failing after repair", []scripted{{text: "Here is a summary: " + goodText}, {text: "Here is a summary: " + goodText}}, "Here is a summary: " + goodText, "", 2,
-			[]string{"repaired:preamble+no_status", "output:preamble", "output:no_status"}},
+		{"still failing after repair keeps the answer", []scripted{{text: "Here is a summary: " + goodText}, {text: "Here is a summary: " + goodText}}, "Here is a summary: " + goodText, ticketsum.StatusAwaitingSupport, 2,
+			[]string{"repaired:preamble+no_status", "output:preamble", "output:no_status", "status_inferred"}},
+		{"still too long after repair is cut", []scripted{{text: long + "\nSTATUS: resolved"}, {text: long + "\nSTATUS: resolved"}}, strings.TrimSpace(strings.Repeat("The agent checked the refund again. ", 10)), ticketsum.StatusResolved, 2,
+			[]string{"repaired:too_long", "output:too_long", "truncated"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			m := &scriptedModel{name: "fake:m1", script: tt.script}
-			llm, err := summarize.NewLLM(summarize.LLMConfig{Model: m, Clock: &stepClock{}, Principal: "tester"})
+			llm, err := summarize.NewLLM(summarize.LLMConfig{Model: m, Clock: &stepClock{}, Principal: "tester", Classifier: fixedStatus(ticketsum.StatusAwaitingSupport)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -123,6 +127,12 @@ func TestLLMSummarize(t *testing.T) {
 			}
 			if s.Text != tt.wantText || s.Status != tt.wantStatus {
 				t.Errorf("summary = %q / %q, want %q / %q", s.Text, s.Status, tt.wantText, tt.wantStatus)
+			}
+			if s.StatusInferred != slices.Contains(tt.wantFlags, ticketsum.FlagStatusInferred) || s.Truncated != slices.Contains(tt.wantFlags, ticketsum.FlagTruncated) {
+				t.Errorf("StatusInferred %v Truncated %v disagree with flags %v", s.StatusInferred, s.Truncated, s.Flags)
+			}
+			if err := summarize.CheckShape(s.Text); err != nil {
+				t.Errorf("kept answer breaks the shape: %v", err)
 			}
 			if len(m.reqs) != tt.wantCalls {
 				t.Errorf("%d model calls, want %d", len(m.reqs), tt.wantCalls)
@@ -172,11 +182,54 @@ func TestLLMModelErrorKeepsCode(t *testing.T) {
 			t.Errorf("error code = %q, want %q passed through (%v)", got, code, err)
 		}
 	}
-	// An error during the repair call passes through too.
-	m := &scriptedModel{name: "fake:m1", script: []scripted{{text: "Sure: " + goodRaw}, {err: ticketsum.Errorf(ticketsum.EQUOTA, "budget spent")}}}
+}
+
+// fixedStatus is a StatusClassifier that always answers the same.
+type fixedStatus ticketsum.Status
+
+func (f fixedStatus) Status(*ticketsum.Ticket) ticketsum.Status { return ticketsum.Status(f) }
+
+func TestLLMRepairFailureKeepsFirstAnswer(t *testing.T) {
+	t.Parallel()
+	for _, code := range []ticketsum.ErrorCode{ticketsum.EQUOTA, ticketsum.ETHROTTLED, ticketsum.EUNAVAILABLE} {
+		m := &scriptedModel{name: "fake:m1", script: []scripted{{text: "Sure: " + goodRaw}, {err: ticketsum.Errorf(code, "no")}}}
+		llm, _ := summarize.NewLLM(summarize.LLMConfig{Model: m})
+		s, err := llm.Summarize(context.Background(), mustLLMTicket(t))
+		if err != nil {
+			t.Fatalf("repair error %s threw the paid first answer away: %v", code, err)
+		}
+		want := []string{"repaired:preamble", "repair_failed:" + string(code), "output:preamble"}
+		if s.Text != "Sure: "+goodText || s.Status != ticketsum.StatusResolved || !slices.Equal(s.Flags, want) || len(m.reqs) != 2 {
+			t.Errorf("kept %q / %q flags %v after %d calls, want the first answer, flags %v, 2 calls", s.Text, s.Status, s.Flags, len(m.reqs), want)
+		}
+	}
+}
+
+func TestLLMDefaultClassifierIsBuiltin(t *testing.T) {
+	t.Parallel()
+	tk := mustLLMTicket(t)
+	tk.Messages = append(tk.Messages, ticketsum.Message{Role: ticketsum.RoleAgent, Body: "Could you send us the order number?"})
+	m := &scriptedModel{name: "fake:m1", script: []scripted{{text: goodText}}}
 	llm, _ := summarize.NewLLM(summarize.LLMConfig{Model: m})
-	if _, err := llm.Summarize(context.Background(), mustLLMTicket(t)); ticketsum.ErrorCodeOf(err) != ticketsum.EQUOTA {
-		t.Errorf("repair error = %v, want EQUOTA", err)
+	s, err := llm.Summarize(context.Background(), tk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Status != ticketsum.StatusAwaitingCustomer || !s.StatusInferred {
+		t.Errorf("status %q inferred %v, want the built-in's awaiting_customer", s.Status, s.StatusInferred)
+	}
+}
+
+func TestLLMEmptyAnswerIsConfigNotBadTicket(t *testing.T) {
+	t.Parallel()
+	m := &scriptedModel{name: "fake:m1", script: []scripted{{text: "STATUS: resolved"}, {text: "  "}}}
+	llm, _ := summarize.NewLLM(summarize.LLMConfig{Model: m})
+	_, err := llm.Summarize(context.Background(), mustLLMTicket(t))
+	if c := ticketsum.ClassOf(err); c != ticketsum.ClassConfig {
+		t.Fatalf("empty answer: class %q (%v), want config", c, err)
+	}
+	if len(m.reqs) != 2 {
+		t.Errorf("%d calls, want the answer and one repair", len(m.reqs))
 	}
 }
 

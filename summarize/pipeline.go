@@ -43,6 +43,9 @@ type Config struct {
 	// same summary was already stored), e.g. to sample it for review.
 	// Default none.
 	OnSaved func(ctx context.Context, s *ticketsum.Summary)
+	// Classifier decides the status of a summary that has none that is
+	// valid. Default: the built-in summariser's classifier.
+	Classifier StatusClassifier
 	// Clock stamps summaries (default the system clock).
 	Clock ticketsum.Clock
 	// Logger receives one line per summary, never ticket text (default
@@ -63,6 +66,12 @@ func (c *Config) setDefaults() error {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	if c.Classifier == nil {
+		var err error
+		if c.Classifier, err = defaultClassifier(); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -80,9 +89,13 @@ func New(cfg Config) (*Pipeline, error) {
 	return &Pipeline{cfg: cfg}, nil
 }
 
-// Summarize returns a checked, unsaved summary of t. It returns EINVALID for
-// an invalid ticket or an output that breaks the summary rules, and passes
-// the summarizer's coded errors through.
+// Summarize returns a checked, unsaved summary of t. The summarizer's
+// answer is kept whenever a local fix makes it valid (see settle): joined
+// into one paragraph, cut to ticketsum.MaxSummaryWords at a sentence
+// boundary, its status inferred. It returns EINVALID (a bad ticket) for an
+// invalid ticket only; the guard's and the summarizer's errors pass through
+// with their codes and classes, and an answer with no text is a
+// configuration-class error.
 func (p *Pipeline) Summarize(ctx context.Context, t *ticketsum.Ticket) (*ticketsum.Summary, error) {
 	if err := t.Validate(); err != nil {
 		return nil, err
@@ -94,9 +107,15 @@ func (p *Pipeline) Summarize(ctx context.Context, t *ticketsum.Ticket) (*tickets
 	if err != nil {
 		return nil, fmt.Errorf("summarize ticket %s: %w", t.ID, err)
 	}
+	return p.finish(ctx, t, s)
+}
+
+// finish guards a summarizer's answer, applies the output contract and
+// fills in the summary's identity. ctx is the one the guard's Begin made.
+func (p *Pipeline) finish(ctx context.Context, t *ticketsum.Ticket, s *ticketsum.Summary) (*ticketsum.Summary, error) {
 	if p.cfg.Guard != nil {
 		// Guard first: scrubbing placeholders into words ("{NAME_1}" into
-		// "the customer") changes the word count the shape check sees.
+		// "the customer") changes the word count the contract sees.
 		text, flags, err := p.cfg.Guard.CheckSummary(ctx, t, s.Text)
 		if err != nil {
 			return nil, fmt.Errorf("guard summary of ticket %s: %w", t.ID, err)
@@ -104,12 +123,8 @@ func (p *Pipeline) Summarize(ctx context.Context, t *ticketsum.Ticket) (*tickets
 		s.Text = text
 		s.Flags = append(s.Flags, flags...)
 	}
-	s.Text = strings.TrimSpace(s.Text)
-	if err := CheckShape(s.Text); err != nil {
-		return nil, ticketsum.Errorf(ticketsum.EINVALID, "summary of ticket %s from %s rejected: %s", t.ID, s.Model, ticketsum.ErrorMessage(err))
-	}
-	if !s.Status.Valid() {
-		return nil, ticketsum.Errorf(ticketsum.EINVALID, "summary of ticket %s from %s has unknown status %q", t.ID, s.Model, s.Status)
+	if err := settle(s, t, p.cfg.Classifier); err != nil {
+		return nil, err
 	}
 	s.TicketID = t.ID
 	s.ContentHash = t.ContentHash()
@@ -189,7 +204,8 @@ func (p *Pipeline) upToDate(ctx context.Context, t *ticketsum.Ticket) bool {
 
 // CheckShape checks the rules every summary follows: not empty, one
 // paragraph, at most ticketsum.MaxSummaryWords words. It returns an EINVALID
-// error saying which rule failed.
+// error saying which rule failed. Every summary the Pipeline returns passes
+// it.
 func CheckShape(text string) error {
 	text = strings.TrimSpace(text)
 	switch {

@@ -2,6 +2,7 @@ package summarize_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -113,24 +114,33 @@ func TestPipelineSummarize(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 	long := strings.Repeat("word ", ticketsum.MaxSummaryWords+1)
+	sentences := strings.Repeat("The agent reset the password. ", 12) // 60 words, 12 sentences
 	tests := []struct {
-		name     string
-		sum      *fakeSummarizer
-		guard    summarize.Guard
-		ticket   func(*ticketsum.Ticket)
-		wantCode ticketsum.ErrorCode
-		wantText string
+		name       string
+		sum        *fakeSummarizer
+		guard      summarize.Guard
+		ticket     func(*ticketsum.Ticket)
+		wantCode   ticketsum.ErrorCode
+		wantClass  ticketsum.FailureClass
+		wantText   string
+		wantStatus ticketsum.Status
+		wantFlags  []string
 	}{
 		{name: "ok", sum: &fakeSummarizer{text: " Ana cannot log in. ", status: ticketsum.StatusResolved}, wantText: "Ana cannot log in."},
-		{name: "guarded", sum: &fakeSummarizer{text: "Ana cannot log in.", status: ticketsum.StatusResolved, needSession: true}, guard: scrubGuard{}, wantText: "the customer cannot log in."},
-		{name: "guard scrub lengthens past the limit", sum: &fakeSummarizer{text: strings.Repeat("Ana ", ticketsum.MaxSummaryWords), status: ticketsum.StatusResolved}, guard: scrubGuard{}, wantCode: ticketsum.EINVALID},
-		{name: "guard blocks", sum: &fakeSummarizer{text: "x", status: ticketsum.StatusResolved}, guard: scrubGuard{block: true}, wantCode: ticketsum.EBLOCKED},
-		{name: "too long", sum: &fakeSummarizer{text: long, status: ticketsum.StatusResolved}, wantCode: ticketsum.EINVALID},
-		{name: "two paragraphs", sum: &fakeSummarizer{text: "a.\n\nb.", status: ticketsum.StatusResolved}, wantCode: ticketsum.EINVALID},
-		{name: "empty", sum: &fakeSummarizer{text: "  ", status: ticketsum.StatusResolved}, wantCode: ticketsum.EINVALID},
-		{name: "bad status", sum: &fakeSummarizer{text: "ok", status: "done"}, wantCode: ticketsum.EINVALID},
-		{name: "throttled passes through", sum: &fakeSummarizer{err: ticketsum.Errorf(ticketsum.ETHROTTLED, "slow")}, wantCode: ticketsum.ETHROTTLED},
-		{name: "invalid ticket", sum: &fakeSummarizer{text: "ok", status: ticketsum.StatusResolved}, ticket: func(t *ticketsum.Ticket) { t.Messages = nil }, wantCode: ticketsum.EINVALID},
+		{name: "guarded", sum: &fakeSummarizer{text: "Ana cannot log in.", status: ticketsum.StatusResolved, needSession: true}, guard: scrubGuard{},
+			wantText: "the customer cannot log in.", wantFlags: []string{"output:NAME:ANONYMIZED"}},
+		{name: "guard scrub lengthens past the limit: cut", sum: &fakeSummarizer{text: "Ana called. " + sentences, status: ticketsum.StatusResolved}, guard: scrubGuard{},
+			wantText: "the customer called. " + strings.TrimSpace(strings.Repeat("The agent reset the password. ", 11)), wantFlags: []string{"output:NAME:ANONYMIZED", "truncated"}},
+		{name: "guard blocks", sum: &fakeSummarizer{text: "x", status: ticketsum.StatusResolved}, guard: scrubGuard{block: true}, wantCode: ticketsum.EBLOCKED, wantClass: ticketsum.ClassPolicy},
+		{name: "too long without a sentence end: cut at the limit", sum: &fakeSummarizer{text: long, status: ticketsum.StatusResolved},
+			wantText: strings.TrimSpace(strings.Repeat("word ", ticketsum.MaxSummaryWords)) + "…", wantFlags: []string{"truncated"}},
+		{name: "two paragraphs: joined", sum: &fakeSummarizer{text: "a.\n\nb.", status: ticketsum.StatusResolved}, wantText: "a. b.", wantFlags: []string{"joined"}},
+		{name: "a list: joined", sum: &fakeSummarizer{text: "Issue:\n- login fails\n- reset sent", status: ticketsum.StatusResolved}, wantText: "Issue: login fails reset sent", wantFlags: []string{"joined"}},
+		{name: "empty: configuration, not a bad ticket", sum: &fakeSummarizer{text: "  ", status: ticketsum.StatusResolved}, wantCode: ticketsum.EUNAVAILABLE, wantClass: ticketsum.ClassConfig},
+		{name: "bad status: inferred", sum: &fakeSummarizer{text: "ok", status: "done"}, wantText: "ok", wantStatus: ticketsum.StatusAwaitingSupport, wantFlags: []string{"status_inferred"}},
+		{name: "throttled passes through", sum: &fakeSummarizer{err: ticketsum.Errorf(ticketsum.ETHROTTLED, "slow")}, wantCode: ticketsum.ETHROTTLED, wantClass: ticketsum.ClassRetryable},
+		{name: "invalid ticket", sum: &fakeSummarizer{text: "ok", status: ticketsum.StatusResolved}, ticket: func(t *ticketsum.Ticket) { t.Messages = nil },
+			wantCode: ticketsum.EINVALID, wantClass: ticketsum.ClassBadTicket},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -145,17 +155,24 @@ func TestPipelineSummarize(t *testing.T) {
 			}
 			s, err := p.Summarize(context.Background(), tk)
 			if tt.wantCode != "" {
-				if got := ticketsum.ErrorCodeOf(err); got != tt.wantCode {
-					t.Fatalf("code = %q (%v), want %q", got, err, tt.wantCode)
+				if got, class := ticketsum.ErrorCodeOf(err), ticketsum.ClassOf(err); got != tt.wantCode || class != tt.wantClass {
+					t.Fatalf("code %q class %q (%v), want %q %q", got, class, err, tt.wantCode, tt.wantClass)
 				}
 				return
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
-			if s.Text != tt.wantText || s.TicketID != "T-1" || s.ContentHash != tk.ContentHash() ||
-				!s.CreatedAt.Equal(now) || s.Principal != "ticketsum-worker" {
-				t.Fatalf("summary = %+v", s)
+			wantStatus := tt.wantStatus
+			if wantStatus == "" {
+				wantStatus = tt.sum.status
+			}
+			if s.Text != tt.wantText || s.Status != wantStatus || s.TicketID != "T-1" || s.ContentHash != tk.ContentHash() ||
+				!s.CreatedAt.Equal(now) || s.Principal != "ticketsum-worker" || !slices.Equal(s.Flags, tt.wantFlags) {
+				t.Fatalf("summary = %+v\nwant text %q status %q flags %v", s, tt.wantText, wantStatus, tt.wantFlags)
+			}
+			if err := summarize.CheckShape(s.Text); err != nil {
+				t.Errorf("returned summary breaks the shape: %v", err)
 			}
 		})
 	}
