@@ -15,6 +15,7 @@ package lambda
 import (
 	"context"
 	"encoding/json"
+	"io"
 
 	"log/slog"
 	"strconv"
@@ -72,6 +73,15 @@ type Config struct {
 	// Logger receives one line per failed message, never ticket text.
 	// Default: discard.
 	Logger *slog.Logger
+	// Metrics receives one CloudWatch embedded metric format line per batch
+	// (and one per failure class that occurred): messages, tickets
+	// summarised, failed, not started, unreadable messages and the batch's
+	// duration, in namespace "ticketsum" by FunctionName. In Lambda, write
+	// them to stdout: CloudWatch Logs extracts the metrics. Default none.
+	Metrics io.Writer
+	// FunctionName is the metrics' FunctionName dimension (Lambda sets
+	// AWS_LAMBDA_FUNCTION_NAME). Default "ticketsum".
+	FunctionName string
 }
 
 func (c *Config) fill() error {
@@ -99,12 +109,16 @@ func (c *Config) fill() error {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	if c.FunctionName == "" {
+		c.FunctionName = "ticketsum"
+	}
 	return nil
 }
 
 // Handler handles SQS events.
 type Handler struct {
 	cfg Config
+	emf *emfWriter
 }
 
 // New returns a handler, or EINVALID without a Processor or with a negative
@@ -113,7 +127,7 @@ func New(cfg Config) (*Handler, error) {
 	if err := cfg.fill(); err != nil {
 		return nil, err
 	}
-	return &Handler{cfg: cfg}, nil
+	return &Handler{cfg: cfg, emf: &emfWriter{w: cfg.Metrics, function: cfg.FunctionName}}, nil
 }
 
 // errNotStarted is the fate of a ticket left for the next delivery because
@@ -132,6 +146,7 @@ type work struct {
 // ticket was not summarised. Tickets are processed Concurrency at a time;
 // one that cannot be finished before the deadline is not started.
 func (h *Handler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+	start := h.cfg.Clock.Now()
 	var resp events.SQSEventResponse
 	fail := func(messageID string) {
 		resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: messageID})
@@ -140,15 +155,26 @@ func (h *Handler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEve
 	for _, id := range unreadable {
 		fail(id)
 	}
+	m := batchMetrics{Messages: len(ev.Records), Unreadable: len(unreadable), Failed: map[ticketsum.FailureClass]int{}}
 	errs := h.run(ctx, works)
 	for i, w := range works {
-		if errs[i] == nil {
+		switch {
+		case errs[i] == nil:
+			m.Summarized++
 			continue
+		case errs[i] == errNotStarted:
+			m.NotStarted++
+		default:
+			m.Failed[ticketsum.ClassOf(errs[i])]++
 		}
 		h.report(ctx, w, errs[i])
 		for _, id := range w.messages {
 			fail(id)
 		}
+	}
+	m.Duration = h.cfg.Clock.Now().Sub(start)
+	if err := h.emf.write(h.cfg.Clock.Now(), m); err != nil {
+		h.cfg.Logger.WarnContext(ctx, "could not write the batch's metrics", "error", err.Error())
 	}
 	return resp, nil
 }

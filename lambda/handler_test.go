@@ -1,8 +1,11 @@
 package lambda_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"maps"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -291,16 +294,16 @@ func (d *deadlineProcessor) Process(ctx context.Context, id string) error {
 func TestHandleWatchesTheDeadline(t *testing.T) {
 	t.Parallel()
 	start := time.Now()
-	// The invocation ends in 200s; each start decision reads the clock once
-	// and the clock moves 50s per reading: tickets start at 0s, 50s and
-	// 100s, but at 150s only 50s remain, less than the 60s timeout plus the
-	// 3s reserve.
+	// The invocation ends in 250s and the clock moves 50s per reading. The
+	// batch's start reads it once (0s) and each start decision once:
+	// tickets start at 50s, 100s and 150s, but at 200s only 50s remain,
+	// less than the 60s timeout plus the 3s reserve.
 	clock := &steppingClock{now: start, step: 50 * time.Second}
 	p := &deadlineProcessor{deadlines: map[string]time.Time{}}
 	fr := &recordingFailures{}
 	h := mustHandler(t, lambda.Config{Processor: p, Failures: fr, Concurrency: 1, TicketTimeout: 60 * time.Second,
 		Reserve: 3 * time.Second, Clock: clock})
-	deadline := start.Add(200 * time.Second)
+	deadline := start.Add(250 * time.Second)
 	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
 	ev := events.SQSEvent{Records: []events.SQSMessage{
@@ -322,7 +325,7 @@ func TestHandleWatchesTheDeadline(t *testing.T) {
 			t.Errorf("ticket %s may run until %v, past the deadline minus the reserve", id, dl)
 		}
 	}
-	if want := start.Add(60 * time.Second); !p.deadlines["a"].Equal(want) {
+	if want := start.Add(110 * time.Second); !p.deadlines["a"].Equal(want) {
 		t.Errorf("ticket a's deadline = %v, want its timeout %v", p.deadlines["a"], want)
 	}
 	if len(fr.classes) != 0 {
@@ -340,5 +343,74 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		if _, err := lambda.New(cfg); ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID {
 			t.Errorf("New(%+v): %v, want invalid", cfg, err)
 		}
+	}
+}
+
+// TestHandleWritesEmbeddedMetrics: each batch leaves one CloudWatch EMF
+// line with its counts, and one per failure class that occurred.
+func TestHandleWritesEmbeddedMetrics(t *testing.T) {
+	t.Parallel()
+	p := &recordingProcessor{fails: map[string]error{
+		"t1": ticketsum.Errorf(ticketsum.ETHROTTLED, "slow down"),
+		"t2": ticketsum.Errorf(ticketsum.EUNAVAILABLE, "5xx"),
+		"d1": ticketsum.Errorf(ticketsum.EFORBIDDEN, "access denied"),
+		"b1": ticketsum.Errorf(ticketsum.EBLOCKED, "guardrail"),
+	}}
+	var out bytes.Buffer
+	h := mustHandler(t, lambda.Config{Processor: p, Metrics: &out, FunctionName: "ts-summarizer"})
+	ev := events.SQSEvent{Records: []events.SQSMessage{
+		{MessageId: "1", Body: "ok"}, {MessageId: "2", Body: "t1"}, {MessageId: "3", Body: "t2"},
+		{MessageId: "4", Body: "d1"}, {MessageId: "5", Body: "b1"}, {MessageId: "6", Body: ""},
+	}}
+	if _, err := h.Handle(context.Background(), ev); err != nil {
+		t.Fatal(err)
+	}
+	type directive struct {
+		Namespace  string
+		Dimensions [][]string
+		Metrics    []struct{ Name, Unit string }
+	}
+	var lines []map[string]any
+	byClass := map[string]float64{}
+	dec := json.NewDecoder(&out)
+	for dec.More() {
+		var line map[string]any
+		if err := dec.Decode(&line); err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := json.Marshal(line["_aws"])
+		var aws struct {
+			Timestamp         int64
+			CloudWatchMetrics []directive
+		}
+		if err := json.Unmarshal(raw, &aws); err != nil || aws.Timestamp == 0 || len(aws.CloudWatchMetrics) != 1 {
+			t.Fatalf("line %v has no EMF directive", line)
+		}
+		d := aws.CloudWatchMetrics[0]
+		for _, m := range d.Metrics {
+			if _, ok := line[m.Name].(float64); !ok || d.Namespace != lambda.MetricsNamespace {
+				t.Errorf("metric %s of %s has no numeric value in the line", m.Name, d.Namespace)
+			}
+		}
+		for _, dim := range d.Dimensions[0] {
+			if _, ok := line[dim].(string); !ok {
+				t.Errorf("dimension %s has no value in the line", dim)
+			}
+		}
+		if c, ok := line["FailureClass"].(string); ok {
+			byClass[c] = line["FailedTickets"].(float64)
+			continue
+		}
+		lines = append(lines, line)
+	}
+	if len(lines) != 1 {
+		t.Fatalf("batch lines = %d, want 1", len(lines))
+	}
+	b := lines[0]
+	if b["FunctionName"] != "ts-summarizer" || b["Messages"] != 6.0 || b["Summarized"] != 1.0 || b["Failed"] != 4.0 || b["Unreadable"] != 1.0 {
+		t.Errorf("batch metrics = %v", b)
+	}
+	if want := map[string]float64{"retryable": 2, "config": 1, "policy": 1}; !maps.Equal(byClass, want) {
+		t.Errorf("failures by class = %v, want %v", byClass, want)
 	}
 }

@@ -31,6 +31,9 @@ type deps struct {
 	LoadAWS func(ctx context.Context) (aws.Config, error)
 	// Log receives the JSON log lines (CloudWatch Logs in Lambda). Required.
 	Log io.Writer
+	// Metrics receives the CloudWatch embedded-metric-format lines, one
+	// per batch. Default none.
+	Metrics io.Writer
 	// Clock tells the time. Default the system clock.
 	Clock ticketsum.Clock
 	// AuditS3 and AuditKeys replace the S3 client and the KMS key wrapper
@@ -100,7 +103,8 @@ func newFunction(ctx context.Context, s settings, d deps) (*function, error) {
 		return nil, err
 	}
 	h, err := lambda.New(lambda.Config{Processor: pipe, Concurrency: s.Concurrency, TicketTimeout: s.ticketTimeout(),
-		MaxReceiveCount: s.MaxReceiveCount, Clock: d.Clock, Logger: logger})
+		MaxReceiveCount: s.MaxReceiveCount, Clock: d.Clock, Logger: logger,
+		Metrics: d.Metrics, FunctionName: s.FunctionName})
 	if err != nil {
 		store.Close()
 		return nil, err

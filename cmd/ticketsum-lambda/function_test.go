@@ -140,9 +140,9 @@ func TestHandlerEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs syncBuffer
+	var logs, metrics syncBuffer
 	ctx := t.Context()
-	f, err := newFunction(ctx, s, deps{Log: &logs, LoadAWS: func(context.Context) (aws.Config, error) { return srv.AWSConfig(), nil },
+	f, err := newFunction(ctx, s, deps{Log: &logs, Metrics: &metrics, LoadAWS: func(context.Context) (aws.Config, error) { return srv.AWSConfig(), nil },
 		AuditS3: s3c, AuditKeys: keys})
 	if err != nil {
 		t.Fatal(err)
@@ -176,6 +176,10 @@ func TestHandlerEndToEnd(t *testing.T) {
 	}
 	if _, err := f.store.CurrentSummary(ctx, "T-1"); ticketsum.ErrorCodeOf(err) != ticketsum.ENOTFOUND {
 		t.Fatalf("T-1 has a summary after a throttled call: %v", err)
+	}
+
+	if m := metrics.String(); !strings.Contains(m, `"Summarized":2`) || !strings.Contains(m, `"Failed":2`) || !strings.Contains(m, `"Unreadable":1`) {
+		t.Errorf("the batch's embedded metrics = %s, want 2 summarised, 2 failed, 1 unreadable", m)
 	}
 
 	// SQS redelivers the failed message and, by accident, a done one.

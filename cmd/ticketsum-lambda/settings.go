@@ -73,6 +73,9 @@ type settings struct {
 	// AuditKMSKey is the KMS key id or ARN that wraps each log object's
 	// data key (TICKETSUM_AUDIT_KMS_KEY). Required with AuditBucket.
 	AuditKMSKey string
+	// FunctionName names the function in its CloudWatch metrics
+	// (AWS_LAMBDA_FUNCTION_NAME, which Lambda sets). Default "ticketsum".
+	FunctionName string
 	// MonthlyBudgetUSD is the budget of the function's principal
 	// "ticketsum-lambda" when it is first created
 	// (TICKETSUM_MONTHLY_BUDGET_USD). Default 100. Change it later with
@@ -88,7 +91,7 @@ func loadSettings(getenv func(string) string) (settings, error) {
 		Guardrail:   bedrock.GuardrailConfig{ID: getenv("TICKETSUM_GUARDRAIL_ID"), Version: getenv("TICKETSUM_GUARDRAIL_VERSION")},
 		ModelConfig: app.ModelConfig{API: getenv("TICKETSUM_MODEL_API")},
 		AuditBucket: getenv("TICKETSUM_AUDIT_BUCKET"), AuditPrefix: getenv("TICKETSUM_AUDIT_PREFIX"),
-		AuditKMSKey: getenv("TICKETSUM_AUDIT_KMS_KEY"),
+		AuditKMSKey: getenv("TICKETSUM_AUDIT_KMS_KEY"), FunctionName: getenv("AWS_LAMBDA_FUNCTION_NAME"),
 	}
 	var err error
 	num := func(name string, def int) int {
