@@ -26,6 +26,9 @@ type Dataset struct {
 	Tickets []*ticketsum.Ticket `json:"-"`
 	// Skipped lists the records that could not be read, one line each.
 	Skipped []string `json:"skipped,omitempty"`
+	// Labels are the development-set labels by ticket id (facts.go); nil
+	// for a file without them.
+	Labels map[string]*Labels `json:"-"`
 }
 
 // NewDataset returns a dataset of tickets with its hash computed.
@@ -96,6 +99,9 @@ func LoadDataset(path string, limit int) (*Dataset, error) {
 	defer f.Close()
 	ds, err := ReadDataset(f, filepath.Base(path), limit)
 	if err != nil {
+		return nil, fmt.Errorf("load dataset %s: %w", path, err)
+	}
+	if ds.Labels, err = loadLabels(path); err != nil {
 		return nil, fmt.Errorf("load dataset %s: %w", path, err)
 	}
 	return ds, nil

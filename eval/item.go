@@ -40,6 +40,10 @@ type Item struct {
 	Judge        *Judgement `json:"judge,omitempty"`
 	JudgeError   string     `json:"judge_error,omitempty"`
 	JudgeCostUSD float64    `json:"judge_cost_usd,omitempty"`
+	// Artefacts are the failure classes of the summary (quality.go);
+	// Facts its score against the ticket's labels, when it has some.
+	Artefacts []string   `json:"artefacts,omitempty"`
+	Facts     *FactCheck `json:"facts,omitempty"`
 }
 
 // score fills in the item's metrics from a summary.

@@ -61,6 +61,9 @@ type CellMetrics struct {
 	// RougeLDist holds each summary's ROUGE-L (0-100), for distribution
 	// charts.
 	RougeLDist []float64 `json:"rougeL_distribution,omitempty"`
+	// Quality counts failure classes and labelled facts: a row for all
+	// tickets, then one per labelled split (quality.go).
+	Quality []QualityMetrics `json:"quality,omitempty"`
 }
 
 func aggregate(c Candidate, items []Item, perWeek int) CellMetrics {
@@ -145,6 +148,7 @@ func aggregate(c Candidate, items []Item, perWeek int) CellMetrics {
 		m.LatencyP50MS = round2(percentile(lat, 50))
 		m.LatencyP95MS = round2(percentile(lat, 95))
 	}
+	m.Quality = aggregateQuality(items)
 	if m.JudgeScored > 0 {
 		n := float64(m.JudgeScored)
 		m.JudgeFaithfulness, m.JudgeCompleteness, m.JudgeTone = ptr(faith/n), ptr(comp/n), ptr(tone/n)

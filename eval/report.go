@@ -161,6 +161,9 @@ func (rep *Report) WriteTable(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write eval table: %w", err)
 	}
+	if err := writeQuality(w, rep); err != nil {
+		return err
+	}
 	if len(rep.Bars) > 0 {
 		var bars []string
 		for _, b := range rep.Bars {

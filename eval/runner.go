@@ -84,8 +84,9 @@ func (p Progress) String() string {
 
 // Runner runs a dataset through every candidate and scores the results.
 type Runner struct {
-	cfg     Config
-	checker *prompt.Template
+	cfg      Config
+	checker  *prompt.Template
+	detector *Detector
 }
 
 // NewRunner checks cfg and returns a Runner. It returns EINVALID for no or
@@ -141,7 +142,11 @@ func NewRunner(cfg Config) (*Runner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("eval: output checker: %w", err)
 	}
-	return &Runner{cfg: cfg, checker: checker}, nil
+	maxWords := cfg.MaxWords
+	if maxWords == 0 {
+		maxWords = ticketsum.MaxSummaryWords
+	}
+	return &Runner{cfg: cfg, checker: checker, detector: NewDetector(maxWords)}, nil
 }
 
 type job struct {
@@ -180,6 +185,7 @@ func (r *Runner) Run(ctx context.Context, ds *Dataset) (*Report, error) {
 		wg.Go(func() {
 			for j := range jobs {
 				it := r.runItem(ctx, r.cfg.Candidates[j.cand], sums[j.cand], ds.Tickets[j.item])
+				r.checkQuality(&it, ds.Labels[ds.Tickets[j.item].ID])
 				items[j.cand][j.item] = it
 				mu.Lock()
 				prog.Done++
