@@ -27,10 +27,66 @@ func (b Bar) String() string {
 // BarResult is a bar checked against one configuration.
 type BarResult struct {
 	Bar
-	// Actual is the measured value; nil when the metric was not measured
-	// (e.g. status accuracy without labels), which fails the bar.
+	// Actual is the measured value; nil when the metric was not measured.
 	Actual *float64 `json:"actual"`
 	Met    bool     `json:"met"`
+	// NotApplicable says what the metric needs when it was not measured,
+	// such as "needs references": the bar is then neither met nor missed,
+	// and reported as "n/a (needs references)".
+	NotApplicable string `json:"not_applicable,omitempty"`
+}
+
+// String renders the result for a report: "rougeL >= 25 (got 21.4)",
+// "rougeL >= 25: n/a (needs references)".
+func (r BarResult) String() string {
+	if r.NotApplicable != "" {
+		return r.Bar.String() + ": n/a (" + r.NotApplicable + ")"
+	}
+	return r.Bar.String() + " (got " + fmtOpt(r.Actual, "%g") + ")"
+}
+
+// needs says what a metric that can go unmeasured needs, by metric prefix.
+var needs = []struct{ prefix, need string }{
+	{"rouge", "needs references"},
+	{"status_accuracy", "needs status labels"},
+	{"judge_", "needs a judge (--judge)"},
+	{"robust_", "needs a robustness run (--robustness)"},
+}
+
+// needOf returns what an unmeasured metric needs.
+func needOf(metric string) string {
+	for _, n := range needs {
+		if strings.HasPrefix(metric, n.prefix) {
+			return n.need
+		}
+	}
+	return "not measured"
+}
+
+// DefaultBars are the bars a run checks when none are given: every summary
+// in the format (one paragraph, at most 60 words, a status), no personal
+// data, no toxic language, and, when the dataset has status labels, 90%
+// status accuracy; with robustness on, 90% status agreement under
+// perturbation. They keep a configuration with unusable output from being
+// recommended.
+func DefaultBars(ds *Dataset, robustness bool) []Bar {
+	bars := []Bar{
+		{Metric: "format_compliance", Op: ">=", Value: 100},
+		{Metric: "pii_leaks", Op: "<=", Value: 0},
+		{Metric: "toxicity_rate", Op: "<=", Value: 0},
+	}
+	if ds != nil {
+		for _, t := range ds.Tickets {
+			if t.ExpectedStatus != "" {
+				bars = append(bars, Bar{Metric: "status_accuracy", Op: ">=", Value: 90})
+				break
+			}
+		}
+	}
+	if robustness {
+		bars = append(bars, Bar{Metric: "robust_status_agreement", Op: ">=", Value: 90})
+	}
+	return bars
 }
 
 var barRE = regexp.MustCompile(`^\s*([A-Za-z0-9_]+)\s*(>=|<=|==|>|<)\s*(-?[0-9.]+)\s*%?\s*$`)
@@ -114,6 +170,7 @@ func metricMap(m *CellMetrics) map[string]*float64 {
 func (b Bar) Check(m *CellMetrics) BarResult {
 	res := BarResult{Bar: b, Actual: metricMap(m)[b.Metric]}
 	if res.Actual == nil {
+		res.NotApplicable = needOf(b.Metric)
 		return res
 	}
 	a := *res.Actual

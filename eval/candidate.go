@@ -17,6 +17,10 @@ type Candidate struct {
 	// New builds the Summarizer, once per run. It must be safe for
 	// concurrent use.
 	New func() (ticketsum.Summarizer, error) `json:"-"`
+	// EstimateUSD estimates the cost of summarising a ticket, for the cost
+	// a robustness run announces before it runs. Default none: the cost
+	// is reported as unknown.
+	EstimateUSD func(t *ticketsum.Ticket) float64 `json:"-"`
 }
 
 func (c *Candidate) fill() {

@@ -135,23 +135,25 @@ func (s *JSONLStore) ListRuns(ctx context.Context) ([]*Run, error) {
 }
 
 // WriteHistory writes scores over time: one row per configuration of each
-// run, oldest first, so that drift shows as a column going down.
+// run, oldest first, so that drift shows as a column going down. Errors
+// have their own column, so that an outage never reads as a quality drop,
+// and the human column shows blind ratings where the run has any.
 func WriteHistory(w io.Writer, runs []*Run) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "run\tdate\tdataset\tconfiguration\tR-L\tformat%\tPII\tstatus%\thalluc%\t$/ticket\tbars")
+	fmt.Fprintln(tw, "run\tdate\tdataset\tconfiguration\tR-L\tformat%\tPII\tstatus%\thalluc%\ttoxic%\t$/ticket\terrors\thuman\tverdict")
 	for _, r := range runs {
 		for _, m := range r.Configurations {
-			verdict := "-"
-			if len(r.Bars) > 0 {
-				verdict = "FAIL"
-				if m.PassesBars {
-					verdict = "pass"
+			verdict := m.Verdict
+			if verdict == "" { // runs stored before verdicts
+				verdict = "-"
+				if len(r.Bars) > 0 {
+					verdict = map[bool]string{true: "pass", false: "fail"}[m.PassesBars]
 				}
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s@%.8s\t%s\t%s\t%.1f\t%d\t%s\t%.1f\t%.5f\t%s\n",
+			fmt.Fprintf(tw, "%s\t%s\t%s@%.8s\t%s\t%s\t%.1f\t%d\t%s\t%.1f\t%.1f\t%.5f\t%d/%d\t%s\t%s\n",
 				r.ID, r.StartedAt.UTC().Format("2006-01-02 15:04"), r.Dataset.Name, r.Dataset.Hash, m.Name,
 				fmtOpt(m.RougeL, "%.1f"), m.FormatCompliance, m.PIILeaks, fmtOpt(m.StatusAccuracy, "%.1f"),
-				m.HallucinationRate, m.CostPerTicketUSD, verdict)
+				m.HallucinationRate, m.ToxicityRate, m.CostPerTicketUSD, m.Errors, m.Tickets, m.Human, verdict)
 		}
 	}
 	if err := tw.Flush(); err != nil {

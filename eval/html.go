@@ -10,28 +10,25 @@ import (
 )
 
 // htmlPage is the self-contained report page: inline CSS and SVG, no
-// external assets or scripts.
-var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
-	"opt":  func(f *float64) string { return fmtOpt(f, "%.1f") },
-	"usd":  func(f float64) string { return fmt.Sprintf("%.5f", f) },
-	"usd2": func(f float64) string { return fmt.Sprintf("%.2f", f) },
-	"f1":   func(f float64) string { return fmt.Sprintf("%.1f", f) },
-}).Parse(`<!DOCTYPE html>
+// external assets or scripts. It renders the report's View.
+var htmlPage = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>ticketsum evaluation: {{.R.Dataset.Name}}</title>
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}
-th:first-child,td:first-child{text-align:left}.pass{color:#176a2c;font-weight:bold}.fail{color:#b3261e;font-weight:bold}
+th:first-child,td:first-child{text-align:left}.pass{color:#176a2c;font-weight:bold}.fail,.errors{color:#b3261e;font-weight:bold}
 .best{background:#e8f5e9}figure{display:inline-block;margin:0 2em 2em 0;vertical-align:top}figcaption{font-weight:bold}
 code{background:#f3f3f3;padding:1px 4px}
 </style></head><body>
 <h1>Evaluation of {{len .R.Configurations}} configurations</h1>
-<p>Dataset <code>{{.R.Dataset.Name}}</code>, {{.R.Dataset.Tickets}} tickets, hash <code>{{.R.Dataset.Hash}}</code>; started {{.R.StartedAt.Format "2006-01-02 15:04 UTC"}}, {{.R.DurationMS}} ms{{if .R.Judge}}; judge <code>{{.R.Judge}}</code>{{end}}. Weekly cost at {{.R.TicketsPerWeek}} tickets a week.</p>
-{{if .R.Cheapest}}<p class="pass">Cheapest configuration meeting every bar: {{.R.Cheapest}}</p>{{else}}<p class="fail">No configuration meets every bar.</p>{{end}}
-{{if .R.Bars}}<p>Bars: {{range $i, $b := .R.Bars}}{{if $i}}, {{end}}<code>{{$b}}</code>{{end}}</p>{{end}}
-<table><tr><th>configuration</th><th>model</th><th>prompt</th><th>ROUGE-1</th><th>ROUGE-2</th><th>ROUGE-L</th><th>format %</th><th>PII leaks</th><th>status %</th><th>hallucination %</th><th>repaired</th><th>words</th><th>p50 ms</th><th>p95 ms</th><th>tokens in/out</th><th>$/ticket</th><th>$/week</th><th>errors</th>{{if .R.Judge}}<th>judge F/C/T</th><th>unscored</th>{{end}}<th>bars</th></tr>
-{{range .R.Configurations}}<tr{{if eq .Name $.R.Cheapest}} class="best"{{end}}><td>{{.Name}}</td><td>{{.Model}}</td><td>{{.PromptVersion}}</td><td>{{opt .Rouge1}}</td><td>{{opt .Rouge2}}</td><td>{{opt .RougeL}}</td><td>{{f1 .FormatCompliance}}</td><td>{{.PIILeaks}}</td><td>{{opt .StatusAccuracy}}</td><td>{{f1 .HallucinationRate}}</td><td>{{.Repaired}}</td><td>{{f1 .MeanWords}}</td><td>{{f1 .LatencyP50MS}}</td><td>{{f1 .LatencyP95MS}}</td><td>{{f1 .InputTokensPerTkt}}/{{f1 .OutputTokensPerTkt}}</td><td>{{usd .CostPerTicketUSD}}</td><td>{{usd2 .CostPerWeekUSD}}</td><td>{{.Errors}}</td>{{if $.R.Judge}}<td>{{opt .JudgeFaithfulness}}/{{opt .JudgeCompleteness}}/{{opt .JudgeTone}}</td><td>{{.JudgeUnscored}}</td>{{end}}<td>{{if $.R.Bars}}{{if .PassesBars}}<span class="pass">pass</span>{{else}}<span class="fail">fail</span>{{range .Bars}}{{if not .Met}}<br>{{.Bar}} (got {{opt .Actual}}){{end}}{{end}}{{end}}{{else}}-{{end}}</td></tr>
+<p>{{.V.Dataset}}; started {{.R.StartedAt.Format "2006-01-02 15:04 UTC"}}, {{.R.DurationMS}} ms{{if .R.Judge}}; judge <code>{{.R.Judge}}</code>{{end}}.</p>
+<p class="{{if .V.Recommended}}pass{{else}}fail{{end}}">{{.V.Verdict}}</p>
+{{if .V.Bars}}<p>{{.V.BarsNote}}: <code>{{.V.Bars}}</code></p>{{end}}
+<table><tr><th>configuration</th><th>model</th><th>prompt</th>{{range .V.Columns}}<th title="{{.Title}}">{{.Head}}</th>{{end}}<th>verdict</th></tr>
+{{range .V.Rows}}<tr{{if .Recommended}} class="best"{{end}}><td>{{.Name}}</td><td>{{.Model}}</td><td>{{.PromptVersion}}</td>{{range .Cells}}<td>{{.}}</td>{{end}}<td class="{{.Verdict}}">{{.Verdict}}</td></tr>
 {{end}}</table>
+{{if .V.Notes}}<ul>{{range .V.Notes}}<li>{{.}}</li>{{end}}</ul>{{end}}
+{{if .V.Problems}}<h2>Problems</h2><ul>{{range .V.Problems}}<li>{{.}}</li>{{end}}</ul>{{end}}
 <figure><figcaption>Quality against cost per configuration</figcaption>{{.Scatter}}</figure>
 {{range .Hists}}<figure><figcaption>ROUGE-L distribution: {{.Name}}</figcaption>{{.SVG}}</figure>{{end}}
 </body></html>
@@ -42,15 +39,17 @@ type histView struct {
 	SVG  template.HTML
 }
 
-// WriteHTML writes the report as one self-contained HTML page: the metrics
-// table, a quality-against-cost chart and a ROUGE-L distribution per
-// configuration, as inline SVG.
+// WriteHTML writes the report as one self-contained HTML page: its View as
+// a table with the bars, notes, problems and recommendation, a
+// quality-against-cost chart and a ROUGE-L distribution per configuration,
+// as inline SVG.
 func (rep *Report) WriteHTML(w io.Writer) error {
 	data := struct {
 		R       *Report
+		V       *View
 		Scatter template.HTML
 		Hists   []histView
-	}{R: rep, Scatter: scatterSVG(rep)}
+	}{R: rep, V: rep.View(), Scatter: scatterSVG(rep)}
 	for _, m := range rep.Configurations {
 		if len(m.RougeLDist) > 0 {
 			data.Hists = append(data.Hists, histView{Name: m.Name, SVG: histogramSVG(m.RougeLDist)})

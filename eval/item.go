@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"context"
 	"time"
 
 	"github.com/ticketsum/ticketsum"
@@ -26,6 +27,9 @@ type Item struct {
 	// Problems are the prompt.Problem codes the summary has.
 	Problems []string `json:"problems,omitempty"`
 	PIILeak  bool     `json:"pii_leak"`
+	// Toxic lists what makes the summary toxic: "profanity" or "custom"
+	// (the guard's word filters) and "category:phrase" of the lexicon.
+	Toxic []string `json:"toxic,omitempty"`
 	// Unsupported are entities of the summary not found in the ticket.
 	Unsupported []string        `json:"unsupported,omitempty"`
 	LatencyMS   float64         `json:"latency_ms"`
@@ -46,8 +50,14 @@ type Item struct {
 	Facts     *FactCheck `json:"facts,omitempty"`
 }
 
+// IsToxic reports whether the offline checks or the judge found the
+// summary toxic.
+func (it *Item) IsToxic() bool {
+	return len(it.Toxic) > 0 || it.Judge != nil && it.Judge.Toxic != nil && *it.Judge.Toxic
+}
+
 // score fills in the item's metrics from a summary.
-func (r *Runner) score(it *Item, cs *CachedSummary, t *ticketsum.Ticket) {
+func (r *Runner) score(ctx context.Context, it *Item, cs *CachedSummary, t *ticketsum.Ticket) {
 	s := cs.Summary
 	it.Summary, it.Status, it.Model = s.Text, s.Status, s.Model
 	it.Usage, it.CostUSD, it.Flags = s.Usage, s.CostUSD, s.Flags
@@ -67,4 +77,5 @@ func (r *Runner) score(it *Item, cs *CachedSummary, t *ticketsum.Ticket) {
 		}
 	}
 	it.Unsupported = Unsupported(s.Text, t)
+	it.Toxic = r.toxicity(ctx, s.Text)
 }

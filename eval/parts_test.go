@@ -3,6 +3,7 @@ package eval_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,19 +16,25 @@ import (
 
 func TestParseJudgement(t *testing.T) {
 	t.Parallel()
+	type scores struct {
+		f, c, t int
+		toxic   string // "true", "false" or "" for no verdict
+	}
 	tests := []struct {
 		name string
 		in   string
-		want eval.Judgement
+		want scores
 		ok   bool
 	}{
-		{"json", `{"faithfulness": 5, "completeness": 4, "tone": 3}`, eval.Judgement{5, 4, 3}, true},
-		{"json in prose", "Sure. My scores:\n```json\n{\"Faithfulness\": \"4\", \"Completeness\": 4.4, \"Tone\": \"5/5\"}\n```", eval.Judgement{4, 4, 5}, true},
-		{"lines", "Faithfulness: 4\nCompleteness: 3\nTone: 5\nThe summary is fine.", eval.Judgement{4, 3, 5}, true},
-		{"markdown lines", "- **Faithfulness**: 2/5\n- **Completeness** - 3 out of 5\n- **Tone**: 4", eval.Judgement{2, 3, 4}, true},
-		{"out of range", `{"faithfulness": 9, "completeness": 4, "tone": 3}`, eval.Judgement{}, false},
-		{"missing tone", "Faithfulness: 4\nCompleteness: 3", eval.Judgement{}, false},
-		{"prose only", "The summary is faithful and complete.", eval.Judgement{}, false},
+		{"json", `{"faithfulness": 5, "completeness": 4, "tone": 3}`, scores{5, 4, 3, ""}, true},
+		{"json toxic", `{"faithfulness": 5, "completeness": 4, "tone": 3, "toxic": true}`, scores{5, 4, 3, "true"}, true},
+		{"json toxic string", `{"faithfulness": 5, "completeness": 4, "tone": 3, "Toxic": "no"}`, scores{5, 4, 3, "false"}, true},
+		{"json in prose", "Sure. My scores:\n```json\n{\"Faithfulness\": \"4\", \"Completeness\": 4.4, \"Tone\": \"5/5\"}\n```", scores{4, 4, 5, ""}, true},
+		{"lines", "Faithfulness: 4\nCompleteness: 3\nTone: 5\nToxic: yes\nThe summary is fine.", scores{4, 3, 5, "true"}, true},
+		{"markdown lines", "- **Faithfulness**: 2/5\n- **Completeness** - 3 out of 5\n- **Tone**: 4\n- **Toxic**: false", scores{2, 3, 4, "false"}, true},
+		{"out of range", `{"faithfulness": 9, "completeness": 4, "tone": 3}`, scores{}, false},
+		{"missing tone", "Faithfulness: 4\nCompleteness: 3", scores{}, false},
+		{"prose only", "The summary is faithful and complete.", scores{}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,8 +49,12 @@ func TestParseJudgement(t *testing.T) {
 				}
 				return
 			}
-			if *got != tt.want {
-				t.Errorf("ParseJudgement = %+v, want %+v", *got, tt.want)
+			g := scores{got.Faithfulness, got.Completeness, got.Tone, ""}
+			if got.Toxic != nil {
+				g.toxic = fmt.Sprint(*got.Toxic)
+			}
+			if g != tt.want {
+				t.Errorf("ParseJudgement = %+v, want %+v", g, tt.want)
 			}
 		})
 	}

@@ -4,25 +4,32 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
-	"text/tabwriter"
 	"time"
 )
 
 // Report is the result of a run: metrics per configuration, the bars, and
-// the cheapest configuration that meets every bar.
+// the recommendation: the cheapest configuration that made every summary
+// and meets every bar.
 type Report struct {
-	Dataset        DatasetInfo   `json:"dataset"`
-	StartedAt      time.Time     `json:"started_at"`
-	DurationMS     int64         `json:"duration_ms"`
-	TicketsPerWeek int           `json:"tickets_per_week"`
-	Judge          string        `json:"judge,omitempty"`
-	Bars           []Bar         `json:"bars,omitempty"`
+	Dataset        DatasetInfo `json:"dataset"`
+	StartedAt      time.Time   `json:"started_at"`
+	DurationMS     int64       `json:"duration_ms"`
+	TicketsPerWeek int         `json:"tickets_per_week"`
+	Judge          string      `json:"judge,omitempty"`
+	Bars           []Bar       `json:"bars,omitempty"`
+	// BarsDefault is true when Bars are DefaultBars (none were given).
+	BarsDefault    bool          `json:"bars_default,omitempty"`
 	Configurations []CellMetrics `json:"configurations"`
-	// Cheapest names the configuration with the lowest cost per ticket
-	// among those meeting every bar (ties go to the higher ROUGE-L); ""
-	// when none does.
+	// Cheapest names the recommended configuration: the one with the
+	// lowest cost per ticket among those without errors that meet every
+	// bar (ties go to the higher ROUGE-L); "" when none does.
 	Cheapest string `json:"cheapest_passing,omitempty"`
+	// Robustness describes the perturbations when the run measured
+	// robustness.
+	Robustness *RobustnessInfo `json:"robustness,omitempty"`
+	// AllowErrors makes ExitCode ignore configurations with errors (they
+	// are still never recommended).
+	AllowErrors bool `json:"-"`
 	// Items are the per-item results when Config.KeepItems is set.
 	Items []Item `json:"items,omitempty"`
 }
@@ -35,22 +42,38 @@ type DatasetInfo struct {
 	Skipped []string `json:"skipped,omitempty"`
 }
 
-func (r *Runner) buildReport(ds *Dataset, items [][]Item, start time.Time) *Report {
+func (r *Runner) buildReport(ds *Dataset, res *results, start time.Time) *Report {
 	rep := &Report{
 		Dataset:        DatasetInfo{Name: ds.Name, Hash: ds.Hash, Tickets: len(ds.Tickets), Skipped: ds.Skipped},
 		StartedAt:      start.UTC(),
 		DurationMS:     r.cfg.Clock.Now().Sub(start).Milliseconds(),
 		TicketsPerWeek: r.cfg.TicketsPerWeek,
 		Bars:           r.cfg.Bars,
+		AllowErrors:    r.cfg.AllowErrors,
+	}
+	if rep.Bars == nil && !r.cfg.NoBars {
+		rep.Bars, rep.BarsDefault = DefaultBars(ds, r.cfg.Robustness != nil), true
 	}
 	if r.cfg.Judge != nil {
 		rep.Judge = r.cfg.Judge.Model.Name()
 	}
+	var names []string
+	if rc := r.cfg.Robustness; rc != nil {
+		rep.Robustness = &RobustnessInfo{Seed: rc.Seed}
+		for _, p := range rc.Perturbations {
+			names = append(names, p.Name)
+		}
+		rep.Robustness.Perturbations = names
+	}
 	for i, c := range r.cfg.Candidates {
-		m := aggregate(c, items[i], r.cfg.TicketsPerWeek)
+		m := aggregate(c, res.base[i], r.cfg.TicketsPerWeek)
+		if r.cfg.Robustness != nil {
+			m.Robustness = robustnessOf(c, res.base[i], res.perturbed[i], names, r.cfg.TicketsPerWeek)
+			m.RobustStatusAgreement, m.RobustSimilarity = m.Robustness.StatusAgreement, m.Robustness.Similarity
+		}
 		rep.Configurations = append(rep.Configurations, m)
 		if r.cfg.KeepItems {
-			rep.Items = append(rep.Items, items[i]...)
+			rep.Items = append(rep.Items, res.base[i]...)
 		}
 	}
 	rep.CheckBars()
@@ -58,18 +81,27 @@ func (r *Runner) buildReport(ds *Dataset, items [][]Item, start time.Time) *Repo
 }
 
 // CheckBars (re)checks the report's bars against every configuration and
-// names the cheapest one that meets them all. A report without bars has
-// every configuration passing.
+// names the cheapest one that made every summary and meets every
+// applicable bar. A bar on a metric the run did not measure is not
+// applicable (BarResult.NotApplicable) and decides nothing.
 func (rep *Report) CheckBars() {
 	rep.Cheapest = ""
 	var best *CellMetrics
 	for i := range rep.Configurations {
 		m := &rep.Configurations[i]
-		m.Bars, m.PassesBars = nil, m.Errors < m.Tickets
+		m.Bars, m.PassesBars, m.Verdict = nil, true, "pass"
 		for _, b := range rep.Bars {
 			res := b.Check(m)
+			if m.Errors >= m.Tickets {
+				res = BarResult{Bar: b, NotApplicable: "no summary was made"}
+			}
 			m.Bars = append(m.Bars, res)
-			m.PassesBars = m.PassesBars && res.Met
+			if res.NotApplicable == "" && !res.Met {
+				m.PassesBars, m.Verdict = false, "fail"
+			}
+		}
+		if m.failed() {
+			m.PassesBars, m.Verdict = false, "errors"
 		}
 		if !m.PassesBars {
 			continue
@@ -91,12 +123,34 @@ func deref(f *float64) float64 {
 	return *f
 }
 
-// ExitCode is the process exit status for CI: 0 when some configuration
-// meets every bar (every configuration, when requireAll), 1 otherwise.
+// Unevaluated returns the configurations with failed items.
+func (rep *Report) Unevaluated() []CellMetrics {
+	var out []CellMetrics
+	for _, m := range rep.Configurations {
+		if m.failed() {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// failed reports whether some items of the configuration, perturbed ones
+// included, could not be evaluated.
+func (m *CellMetrics) failed() bool {
+	return m.Errors > 0 || m.Tickets == 0 || m.Robustness != nil && m.Robustness.Errors > 0
+}
+
+// ExitCode is the process exit status for CI: 1 when a configuration could
+// not be evaluated (some items failed) unless AllowErrors; otherwise 0 when
+// some configuration meets every bar (every configuration, when
+// requireAll), 1 when none does.
 func (rep *Report) ExitCode(requireAll bool) int {
+	if !rep.AllowErrors && len(rep.Unevaluated()) > 0 {
+		return 1
+	}
 	if requireAll {
 		for _, m := range rep.Configurations {
-			if !m.PassesBars {
+			if !m.PassesBars && !m.failed() {
 				return 1
 			}
 		}
@@ -124,76 +178,4 @@ func fmtOpt(f *float64, format string) string {
 		return "-"
 	}
 	return fmt.Sprintf(format, *f)
-}
-
-// WriteTable writes the report as a terminal table, one row per
-// configuration, then the bars and the verdict.
-func (rep *Report) WriteTable(w io.Writer) error {
-	fmt.Fprintf(w, "dataset %s (%d tickets, hash %.12s)\n\n", rep.Dataset.Name, rep.Dataset.Tickets, rep.Dataset.Hash)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	judge := rep.Judge != ""
-	width := len("configuration")
-	for _, m := range rep.Configurations {
-		width = max(width, len(m.Name))
-	}
-	head := "configuration\tR-1\tR-2\tR-L\tformat%\tPII\tstatus%\thalluc%\trepaired\twords\tp50 ms\tp95 ms\ttok in/out\t$/ticket\t$/week\terrors\t"
-	if judge {
-		head += "judge F/C/T\t"
-	}
-	fmt.Fprintln(tw, pad("configuration", width)+strings.TrimPrefix(head, "configuration")+"bars\t")
-	for _, m := range rep.Configurations {
-		verdict := "-"
-		if len(rep.Bars) > 0 {
-			verdict = "FAIL"
-			if m.PassesBars {
-				verdict = "pass"
-			}
-		}
-		row := fmt.Sprintf("%s\t%s\t%s\t%s\t%.1f\t%d\t%s\t%.1f\t%d\t%.1f\t%.0f\t%.0f\t%.0f/%.0f\t%.5f\t%.2f\t%d\t",
-			pad(m.Name, width), fmtOpt(m.Rouge1, "%.1f"), fmtOpt(m.Rouge2, "%.1f"), fmtOpt(m.RougeL, "%.1f"),
-			m.FormatCompliance, m.PIILeaks, fmtOpt(m.StatusAccuracy, "%.1f"), m.HallucinationRate, m.Repaired, m.MeanWords,
-			m.LatencyP50MS, m.LatencyP95MS, m.InputTokensPerTkt, m.OutputTokensPerTkt, m.CostPerTicketUSD, m.CostPerWeekUSD, m.Errors)
-		if judge {
-			row += fmt.Sprintf("%s/%s/%s (%d unscored)\t", fmtOpt(m.JudgeFaithfulness, "%.1f"), fmtOpt(m.JudgeCompleteness, "%.1f"), fmtOpt(m.JudgeTone, "%.1f"), m.JudgeUnscored)
-		}
-		fmt.Fprintln(tw, row+verdict+"\t")
-	}
-	if err := tw.Flush(); err != nil {
-		return fmt.Errorf("write eval table: %w", err)
-	}
-	if err := writeQuality(w, rep); err != nil {
-		return err
-	}
-	if len(rep.Bars) > 0 {
-		var bars []string
-		for _, b := range rep.Bars {
-			bars = append(bars, b.String())
-		}
-		fmt.Fprintf(w, "\nbars: %s\n", strings.Join(bars, ", "))
-		for _, m := range rep.Configurations {
-			var missed []string
-			for _, b := range m.Bars {
-				if !b.Met {
-					missed = append(missed, fmt.Sprintf("%s (got %s)", b.Bar, fmtOpt(b.Actual, "%g")))
-				}
-			}
-			if len(missed) > 0 {
-				fmt.Fprintf(w, "  %s misses %s\n", m.Name, strings.Join(missed, "; "))
-			}
-		}
-	}
-	switch {
-	case rep.Cheapest != "" && len(rep.Bars) == 0:
-		fmt.Fprintf(w, "\nno bars set; cheapest configuration: %s\n", rep.Cheapest)
-	case rep.Cheapest != "":
-		fmt.Fprintf(w, "\ncheapest configuration meeting every bar: %s\n", rep.Cheapest)
-	default:
-		fmt.Fprintf(w, "\nno configuration meets every bar\n")
-	}
-	return nil
-}
-
-// pad left-aligns s in a right-aligned table column.
-func pad(s string, width int) string {
-	return s + strings.Repeat(" ", max(width-len(s), 0))
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/guard"
 	"github.com/ticketsum/ticketsum/prompt"
 )
 
@@ -31,8 +32,22 @@ type Config struct {
 	// Judge scores each summary with a model. Default nil: no judge.
 	Judge *Judge
 	// Bars are the quality bars every configuration is checked against.
-	// Default none.
+	// Default DefaultBars of the dataset.
 	Bars []Bar
+	// NoBars checks no bar (Bars nil means the default bars); the
+	// recommendation is then the cheapest configuration without errors.
+	NoBars bool
+	// AllowErrors lets Report.ExitCode pass when configurations had failed
+	// items; they are never recommended all the same. Default false.
+	AllowErrors bool
+	// Guard's word filters (profanity, custom words) score toxicity.
+	// Default a guard with its default configuration.
+	Guard *guard.Guard
+	// Lexicon is the toxicity lexicon. Default DefaultLexicon().
+	Lexicon *Lexicon
+	// Robustness, when set, re-runs every ticket under perturbations.
+	// Default nil: no robustness measurement.
+	Robustness *RobustnessConfig
 	// TicketsPerWeek scales cost per ticket to a weekly cost. Default 8000.
 	TicketsPerWeek int
 	// MaxWords is the summary word limit for format compliance. Default
@@ -132,6 +147,27 @@ func NewRunner(cfg Config) (*Runner, error) {
 	if cfg.PII == nil {
 		cfg.PII = prompt.DefaultPII
 	}
+	if cfg.NoBars && len(cfg.Bars) > 0 {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "eval: NoBars with %d bars given", len(cfg.Bars))
+	}
+	if err := cfg.fillToxicity(); err != nil {
+		return nil, err
+	}
+	if rc := cfg.Robustness; rc != nil {
+		c := *rc
+		if c.Perturbations == nil {
+			c.Perturbations = Perturbations()
+		}
+		if c.Seed == 0 {
+			c.Seed = 1
+		}
+		for _, p := range c.Perturbations {
+			if p.Name == "" || p.Apply == nil {
+				return nil, ticketsum.Errorf(ticketsum.EINVALID, "eval: a perturbation needs a name and a function")
+			}
+		}
+		cfg.Robustness = &c
+	}
 	if cfg.Clock == nil {
 		cfg.Clock = ticketsum.SystemClock{}
 	}
@@ -149,15 +185,25 @@ func NewRunner(cfg Config) (*Runner, error) {
 	return &Runner{cfg: cfg, checker: checker, detector: NewDetector(maxWords)}, nil
 }
 
+// job is one summary to make: candidate cand on ticket item, perturbed by
+// perturbation pert (-1 for none).
 type job struct {
-	cand, item int
+	cand, item, pert int
+}
+
+// results holds a run's items: per candidate, per ticket; and per
+// candidate, per perturbation, per ticket.
+type results struct {
+	base      [][]Item
+	perturbed [][][]Item
 }
 
 // Run summarises every ticket of ds with every candidate, at most
-// Concurrency at a time, scores the results and checks the bars. A failed
-// summary is an item with an error, not a failed run; Run returns an error
-// only when a Summarizer cannot be built (its code passes through) or ctx
-// ends (EUNAVAILABLE).
+// Concurrency at a time (with Config.Robustness, every perturbed ticket
+// too), scores the results and checks the bars. A failed summary is an
+// item with an error, not a failed run; Run returns an error only when a
+// Summarizer cannot be built (its code passes through) or ctx ends
+// (EUNAVAILABLE).
 func (r *Runner) Run(ctx context.Context, ds *Dataset) (*Report, error) {
 	if ds == nil || len(ds.Tickets) == 0 {
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "eval: empty dataset")
@@ -170,23 +216,61 @@ func (r *Runner) Run(ctx context.Context, ds *Dataset) (*Report, error) {
 		}
 		sums[i] = s
 	}
-	start := r.cfg.Clock.Now()
-	items := make([][]Item, len(sums))
-	for i := range items {
-		items[i] = make([]Item, len(ds.Tickets))
+	var perturbed [][]*ticketsum.Ticket
+	if r.cfg.Robustness != nil {
+		perturbed = perturbedTickets(r.cfg.Robustness, ds)
 	}
+	res := results{base: make([][]Item, len(sums)), perturbed: make([][][]Item, len(sums))}
+	for i := range sums {
+		res.base[i] = make([]Item, len(ds.Tickets))
+		res.perturbed[i] = make([][]Item, len(perturbed))
+		for p := range perturbed {
+			res.perturbed[i][p] = make([]Item, len(ds.Tickets))
+		}
+	}
+	start := r.cfg.Clock.Now()
+	done, total := r.runJobs(ctx, sums, ds, perturbed, &res, start)
+	if err := ctx.Err(); err != nil {
+		return nil, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "eval: run stopped after %d of %d items: %w", done, total, err)
+	}
+	for c := range res.perturbed {
+		for p := range perturbed {
+			for i, pt := range perturbed[p] {
+				if pt == nil { // unchanged by the perturbation
+					res.perturbed[c][p][i] = res.base[c][i]
+				}
+			}
+		}
+	}
+	return r.buildReport(ds, &res, start), nil
+}
+
+// runJobs makes every summary on Concurrency goroutines and returns how
+// many it made, of how many.
+func (r *Runner) runJobs(ctx context.Context, sums []ticketsum.Summarizer, ds *Dataset, perturbed [][]*ticketsum.Ticket, res *results, start time.Time) (done, total int) {
 	jobs := make(chan job)
 	var (
 		mu   sync.Mutex
 		prog = Progress{Total: len(sums) * len(ds.Tickets)}
 		wg   sync.WaitGroup
 	)
+	for _, tickets := range perturbed {
+		for _, pt := range tickets {
+			if pt != nil {
+				prog.Total += len(sums)
+			}
+		}
+	}
 	for range min(r.cfg.Concurrency, prog.Total) {
 		wg.Go(func() {
 			for j := range jobs {
-				it := r.runItem(ctx, r.cfg.Candidates[j.cand], sums[j.cand], ds.Tickets[j.item])
-				r.checkQuality(&it, ds.Labels[ds.Tickets[j.item].ID])
-				items[j.cand][j.item] = it
+				t, dst := ds.Tickets[j.item], &res.base[j.cand][j.item]
+				if j.pert >= 0 {
+					t, dst = perturbed[j.pert][j.item], &res.perturbed[j.cand][j.pert][j.item]
+				}
+				it := r.runItem(ctx, r.cfg.Candidates[j.cand], sums[j.cand], t)
+				r.checkQuality(&it, ds.Labels[t.ID])
+				*dst = it
 				mu.Lock()
 				prog.Done++
 				if it.Cached {
@@ -201,22 +285,25 @@ func (r *Runner) Run(ctx context.Context, ds *Dataset) (*Report, error) {
 		})
 	}
 feed:
-	// Interleave candidates so that every configuration progresses evenly.
-	for i := range ds.Tickets {
-		for c := range sums {
-			select {
-			case jobs <- job{cand: c, item: i}:
-			case <-ctx.Done():
-				break feed
+	// Interleave candidates so that every configuration progresses evenly;
+	// perturbed tickets follow the unperturbed ones.
+	for p := -1; p < len(perturbed); p++ {
+		for i := range ds.Tickets {
+			if p >= 0 && perturbed[p][i] == nil {
+				continue
+			}
+			for c := range sums {
+				select {
+				case jobs <- job{cand: c, item: i, pert: p}:
+				case <-ctx.Done():
+					break feed
+				}
 			}
 		}
 	}
 	close(jobs)
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "eval: run stopped after %d of %d items: %w", prog.Done, prog.Total, err)
-	}
-	return r.buildReport(ds, items, start), nil
+	return prog.Done, prog.Total
 }
 
 func (r *Runner) report(p *Progress, start time.Time) {
@@ -263,7 +350,7 @@ func (r *Runner) runItem(ctx context.Context, c Candidate, s ticketsum.Summarize
 			}
 		}
 	}
-	r.score(&it, cs, t)
+	r.score(ctx, &it, cs, t)
 	if r.cfg.Judge != nil {
 		jd, resp, err := r.cfg.Judge.Score(ctx, t, it.Summary)
 		if resp != nil {

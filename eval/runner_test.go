@@ -142,11 +142,17 @@ func TestRunMetrics(t *testing.T) {
 		t.Errorf("good latency p50/p95 = %v/%v, want 120/120", g.LatencyP50MS, g.LatencyP95MS)
 	}
 	b := metricsOf(t, rep, "bad")
-	if b.Errors != 1 || b.PIILeaks != 1 || b.FormatCompliance != 50 {
-		t.Errorf("bad: errors %d PII %d format %v, want 1, 1, 50 (t1 preamble, t4 error)", b.Errors, b.PIILeaks, b.FormatCompliance)
+	if b.Errors != 1 || b.PIILeaks != 1 || b.FormatCompliance != 66.67 {
+		t.Errorf("bad: errors %d PII %d format %v, want 1, 1, 66.67 (t1 preamble of 3 summaries; t4 error counted apart)", b.Errors, b.PIILeaks, b.FormatCompliance)
 	}
-	if b.StatusAccuracy == nil || *b.StatusAccuracy != 25 || b.StatusLabelled != 4 {
-		t.Errorf("bad status accuracy = %v of %d, want 25 of 4 (one right, errors count wrong)", b.StatusAccuracy, b.StatusLabelled)
+	if b.StatusAccuracy == nil || *b.StatusAccuracy != 33.33 || b.StatusLabelled != 3 {
+		t.Errorf("bad status accuracy = %v of %d, want 33.33 of 3 (one right; the error is not a wrong status)", b.StatusAccuracy, b.StatusLabelled)
+	}
+	if len(b.ErrorReasons) != 1 || b.ErrorReasons[0] != (eval.Reason{Code: "throttled", Message: "slow down", Count: 1}) {
+		t.Errorf("bad error reasons = %+v, want one throttled: slow down", b.ErrorReasons)
+	}
+	if b.Verdict != "errors" || b.PassesBars || g.Verdict != "pass" || rep.Cheapest != "good" {
+		t.Errorf("verdicts bad %q good %q, cheapest %q; want errors, pass, good (a configuration with errors is never recommended)", b.Verdict, g.Verdict, rep.Cheapest)
 	}
 	if b.RougeL == nil || *b.RougeL >= 60 || b.WithReferences != 3 {
 		t.Errorf("bad ROUGE-L = %v over %d, want < 60 over 3", b.RougeL, b.WithReferences)
@@ -342,8 +348,12 @@ func TestReportOutputsGolden(t *testing.T) {
 	goldenFile(t, "report_table.golden", table.String())
 	goldenFile(t, "report_json.golden", js.String())
 	goldenFile(t, "report_html.golden", page.String())
-	if rep.Cheapest != "small" || rep.ExitCode(false) != 0 || rep.ExitCode(true) != 1 {
-		t.Errorf("cheapest %q exit %d/%d, want small, 0, 1", rep.Cheapest, rep.ExitCode(false), rep.ExitCode(true))
+	if rep.Cheapest != "small" || rep.ExitCode(false) != 1 {
+		t.Errorf("cheapest %q exit %d, want small, 1 (tiny could not be evaluated)", rep.Cheapest, rep.ExitCode(false))
+	}
+	rep.AllowErrors = true
+	if rep.ExitCode(false) != 0 || rep.ExitCode(true) != 0 {
+		t.Errorf("with errors allowed: exit %d/%d, want 0, 0", rep.ExitCode(false), rep.ExitCode(true))
 	}
 	for _, key := range []string{`"rouge1"`, `"rouge2"`, `"rougeL"`, `"cost_per_ticket_usd"`, `"format_compliance"`, `"pii_leaks"`, `"status_accuracy"`, `"cheapest_passing": "small"`} {
 		if !strings.Contains(js.String(), key) {
@@ -368,14 +378,15 @@ func TestBarsDecideExitCode(t *testing.T) {
 		cheapest string
 		exit     int
 	}{
-		{"", "tiny", 0},            // no bars: cheapest with summaries
+		{"", "small", 0},           // default bars; tiny has errors anyway
 		{"rougeL>=50", "small", 0}, // tiny's ROUGE-L (41.1) is too low
 		{"cost_per_ticket_usd<=0.0003, rougeL>=50", "", 1},
 		{"status_accuracy>=100", "small", 0}, // labels exist
-		{"judge_tone>=3", "", 1},             // not measured: fails
+		{"judge_tone>=3", "small", 0},        // not measured: n/a, decides nothing
 	}
 	for _, tt := range tests {
 		rep := threeModelReport(t, tt.bars)
+		rep.AllowErrors = true
 		if rep.Cheapest != tt.cheapest || rep.ExitCode(false) != tt.exit {
 			t.Errorf("bars %q: cheapest %q exit %d, want %q, %d", tt.bars, rep.Cheapest, rep.ExitCode(false), tt.cheapest, tt.exit)
 		}
