@@ -10,10 +10,29 @@
 // above every allow-list: a model that is not approved cannot be called by
 // anyone.
 //
+// Keys carry scopes (summarize, tickets:write, read, admin; see
+// ScopeSummarize).
+//
+// The call path does no database reads: principals, keys and approvals are
+// served from an in-memory snapshot that is confirmed against a version
+// counter at most Config.CacheTTL (500 ms) old. Every change bumps the
+// counter in its own transaction, so a key revoked by any process is
+// refused by every process within the TTL.
+//
 // Budgets are enforced by reservation: before a call the caller's maximum
-// cost is reserved with a single conditional UPDATE (spent + reserved + x <=
-// budget), and after it the real cost is settled, so concurrent calls cannot
-// overspend by more than one call's estimate error.
+// cost is reserved with a conditional UPDATE (spent + reserved + x <=
+// budget) and the open reservation is recorded with the call's request id;
+// after the call the real cost is settled. Reservations and settlements
+// queue in memory and one writer per process commits them in groups (all
+// that queued while the previous commit ran, in one transaction), so the
+// database sees a few transactions per hundred calls. A caller waits for
+// the commit of its reservation, not for its settlement. The bound on
+// overspend, across any number of processes: spend never exceeds the
+// budget by more than what calls cost above their estimates, which is
+// nothing when the estimate is the maximum cost (input tokens at the input
+// price plus max tokens at the output price). A reservation left open by a
+// process that died is settled after Config.StaleAfter against the cost
+// recorded for its request id (Config.PaidCalls), so a paid call is charged.
 //
 // The Service holds the logic, a Store keeps the state (SQLStore on SQLite or
 // Postgres through database/sql, with its own embedded migrations and

@@ -58,5 +58,5 @@ func Example() {
 	fmt.Println(ticketsum.ErrorCodeOf(err), ticketsum.ErrorMessage(err))
 	// Output:
 	// support-tools got "summary"; spent $0.0016 this month
-	// unauthorized unknown principal someone-else
+	// unauthorized unknown principal someone-else: create it with `ticketsum principals put someone-else --models MODEL --budget USD`
 }

@@ -3,7 +3,6 @@ package access
 import (
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base32"
 	"encoding/base64"
 	"encoding/hex"
@@ -28,6 +27,9 @@ type Key struct {
 	ExpiresAt time.Time `json:"expires_at,omitzero"`
 	// RevokedAt is when the key was revoked; zero while it is valid.
 	RevokedAt time.Time `json:"revoked_at,omitzero"`
+	// Scopes are what the key may do (see ScopeSummarize and the others).
+	// Default [summarize].
+	Scopes []string `json:"scopes"`
 }
 
 // Status returns "active", "expired" or "revoked" at time now.
@@ -82,9 +84,4 @@ func parseRawKey(raw string) (prefix string, ok bool) {
 func hashKey(raw string) string {
 	sum := sha256.Sum256([]byte(raw))
 	return hex.EncodeToString(sum[:])
-}
-
-// hashEqual compares two hex hashes in constant time.
-func hashEqual(a, b string) bool {
-	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }

@@ -2,12 +2,10 @@ package access
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
-	"math"
-	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 
 	"github.com/ticketsum/ticketsum"
 )
@@ -20,14 +18,17 @@ type EstimateFunc func(model string, req *ticketsum.ModelRequest) (float64, erro
 // Middleware returns a wrapper that puts access control on a model: it reads
 // the principal from req.Meta.Principal, authorises the wrapped model's name
 // (approved and allowed), applies the principal's requests-per-minute
-// limit, reserves the estimated maximum cost before the call and settles the
-// real cost (resp.CostUSD) after it. It returns EUNAUTHORIZED for a missing
-// or unknown principal, EFORBIDDEN for a model not approved or not allowed,
-// ETHROTTLED over the rate limit and EQUOTA over budget.
+// limit (Config.Limiter: per process, or fleet-wide), reserves the
+// estimated maximum cost before the call and settles the real cost
+// (resp.CostUSD) after it. A call without a request id is given one
+// (req.Meta.RequestID), so that its reservation and its audit record name
+// the same call. It returns EUNAUTHORIZED for a missing or unknown
+// principal, EFORBIDDEN for a model not approved or not allowed,
+// ETHROTTLED over the rate limit and EQUOTA over budget; each message names
+// the rule and the command that changes it.
 func Middleware(s *Service, estimate EstimateFunc) func(ticketsum.Model) ticketsum.Model {
-	lim := &limiters{m: map[string]*rate.Limiter{}}
 	return func(next ticketsum.Model) ticketsum.Model {
-		return &guarded{next: next, svc: s, estimate: estimate, lim: lim}
+		return &guarded{next: next, svc: s, estimate: estimate}
 	}
 }
 
@@ -35,7 +36,6 @@ type guarded struct {
 	next     ticketsum.Model
 	svc      *Service
 	estimate EstimateFunc
-	lim      *limiters
 }
 
 var _ ticketsum.Model = (*guarded)(nil)
@@ -56,14 +56,17 @@ func (g *guarded) Generate(ctx context.Context, req *ticketsum.ModelRequest) (*t
 	if err != nil {
 		return nil, err
 	}
-	if !g.lim.allow(p.Name, p.RequestsPerMinute, g.svc.cfg.Clock.Now()) {
-		return nil, ticketsum.Errorf(ticketsum.ETHROTTLED, "principal %s is over its limit of %d requests per minute", p.Name, p.RequestsPerMinute)
+	if err := g.svc.allow(ctx, p); err != nil {
+		return nil, err
 	}
 	maxCost, err := g.estimate(model, req)
 	if err != nil {
 		return nil, fmt.Errorf("estimate cost of %s: %w", model, err)
 	}
-	res, err := g.svc.Reserve(ctx, p, maxCost)
+	if req.Meta.RequestID == "" {
+		req.Meta.RequestID = newRequestID()
+	}
+	res, err := g.svc.ReserveFor(ctx, p, maxCost, req.Meta.RequestID)
 	if err != nil {
 		return nil, err
 	}
@@ -73,54 +76,47 @@ func (g *guarded) Generate(ctx context.Context, req *ticketsum.ModelRequest) (*t
 		actual = resp.CostUSD
 	}
 	// Settle even when the caller gave up, so the reservation is not leaked.
-	if err := g.svc.Settle(context.WithoutCancel(ctx), res, actual); err != nil {
-		g.svc.cfg.Logger.Error("settle budget", "principal", p.Name, "reserved_micros", res.Micros, "err", err)
-	}
+	g.svc.Settle(context.WithoutCancel(ctx), res, actual)
 	return resp, callErr
+}
+
+// allow applies the principal's requests-per-minute limit.
+func (s *Service) allow(ctx context.Context, p *Principal) error {
+	if p.RequestsPerMinute <= 0 {
+		return nil
+	}
+	ok, wait, err := s.cfg.Limiter.Allow(ctx, "principal:"+p.Name, p.RequestsPerMinute)
+	if err != nil {
+		return fmt.Errorf("rate limit of %s: %w", p.Name, err)
+	}
+	if !ok {
+		fix := *p
+		fix.RequestsPerMinute = 2 * p.RequestsPerMinute
+		return ticketsum.Errorf(ticketsum.ETHROTTLED, "principal %s is over its limit of %d requests per minute (rule: principal rpm; retry in %s): raise it with `%s`",
+			p.Name, p.RequestsPerMinute, wait.Round(time.Millisecond), fix.putCommand())
+	}
+	return nil
+}
+
+// newRequestID returns "tks-<16 hex>".
+func newRequestID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return "tks-" + hex.EncodeToString(b[:])
 }
 
 // authorizeCall finds the request's principal and authorises it for
 // model: EUNAUTHORIZED for a missing or unknown principal, EFORBIDDEN for a
-// model not approved or not allowed.
+// model not approved or not allowed. It reads the cache only.
 func (s *Service) authorizeCall(ctx context.Context, req *ticketsum.ModelRequest, model string) (*Principal, error) {
-	name := req.Meta.Principal
-	if name == "" {
-		return nil, ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "model call has no principal")
-	}
-	p, err := s.cfg.Store.FindPrincipal(ctx, name)
-	if ticketsum.ErrorCodeOf(err) == ticketsum.ENOTFOUND {
-		return nil, ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "unknown principal %s", truncate(name, 70))
-	}
+	p, snap, err := s.lookupPrincipal(ctx, req.Meta.Principal)
 	if err != nil {
-		return nil, fmt.Errorf("access check: %w", err)
+		return nil, err
 	}
-	if err := s.Authorize(ctx, p, model); err != nil {
+	if err := authorize(snap, p, model); err != nil {
 		return nil, err
 	}
 	return p, nil
-}
-
-// limiters holds one token bucket per principal, rebuilt when its limit
-// changes.
-type limiters struct {
-	mu sync.Mutex
-	m  map[string]*rate.Limiter
-}
-
-func (l *limiters) allow(principal string, rpm int, now time.Time) bool {
-	if rpm <= 0 {
-		return true
-	}
-	limit := rate.Limit(float64(rpm) / 60)
-	burst := int(math.Max(1, float64(rpm)/6)) // at most 10 s of calls at once
-	l.mu.Lock()
-	lim, ok := l.m[principal]
-	if !ok || lim.Limit() != limit || lim.Burst() != burst {
-		lim = rate.NewLimiter(limit, burst)
-		l.m[principal] = lim
-	}
-	l.mu.Unlock()
-	return lim.AllowN(now, 1)
 }
 
 // AuthorizeMiddleware returns a wrapper that only authorises: the

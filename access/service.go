@@ -2,11 +2,7 @@ package access
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"strings"
 	"time"
@@ -24,6 +20,17 @@ type AdminRecorder interface {
 	RecordAdmin(ctx context.Context, actor, action, target string, details map[string]string) error
 }
 
+// PaidCalls tells what recorded model calls cost, so that a budget
+// reservation left open by a process that died is settled against the
+// call it paid for. The invocation records of the audit trail are the
+// source; internal/app adapts them.
+type PaidCalls interface {
+	// CostByRequest returns, per request id, the summed cost in
+	// micro-dollars of the successful model calls recorded under it; ids
+	// without a recorded call are absent.
+	CostByRequest(ctx context.Context, requestIDs []string) (map[string]int64, error)
+}
+
 // Config configures a Service.
 type Config struct {
 	// Store keeps the state. Required.
@@ -39,6 +46,26 @@ type Config struct {
 	// DefaultKeyTTL is the lifetime of a key created with ttl 0.
 	// Default 90 days.
 	DefaultKeyTTL time.Duration
+	// CacheTTL bounds how long principals, keys and approvals are served
+	// from memory without confirming the store's version: a change made by
+	// any process (a revoked key) takes effect everywhere within it.
+	// Default 500ms; negative confirms the version on every read.
+	CacheTTL time.Duration
+	// PaidCalls settles reservations left open by a dead process against
+	// their recorded calls. Default nil: such reservations are released
+	// uncharged (and logged).
+	PaidCalls PaidCalls
+	// StaleAfter is the age past which Run treats an open reservation as
+	// left by a dead process. It must exceed the longest call (the
+	// gateway's MaxElapsed, 2 minutes by default). Default 15 minutes.
+	StaleAfter time.Duration
+	// SweepEvery is how often Run looks for stale reservations. Default 1
+	// minute.
+	SweepEvery time.Duration
+	// Limiter applies principals' requests-per-minute limits. Default a
+	// LocalLimiter: each process counts alone, so N processes allow N times
+	// the limit; give a shared one (package redislimit) to count the fleet.
+	Limiter RateLimiter
 }
 
 func (c *Config) setDefaults() error {
@@ -49,21 +76,37 @@ func (c *Config) setDefaults() error {
 		c.Clock = ticketsum.SystemClock{}
 	}
 	if c.Logger == nil {
-		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	if c.DefaultKeyTTL == 0 {
 		c.DefaultKeyTTL = 90 * 24 * time.Hour
 	}
-	if c.DefaultKeyTTL < 0 {
-		return ticketsum.Errorf(ticketsum.EINVALID, "access: Config.DefaultKeyTTL must not be negative")
+	if c.CacheTTL == 0 {
+		c.CacheTTL = 500 * time.Millisecond
+	}
+	if c.StaleAfter == 0 {
+		c.StaleAfter = 15 * time.Minute
+	}
+	if c.Limiter == nil {
+		c.Limiter = &LocalLimiter{Clock: c.Clock}
+	}
+	if c.SweepEvery == 0 {
+		c.SweepEvery = time.Minute
+	}
+	if c.DefaultKeyTTL < 0 || c.StaleAfter < 0 || c.SweepEvery < 0 {
+		return ticketsum.Errorf(ticketsum.EINVALID, "access: Config.DefaultKeyTTL, StaleAfter and SweepEvery must not be negative")
 	}
 	return nil
 }
 
 // Service authenticates API keys, authorises model calls, reserves budgets
-// and administers principals, keys and the approved-model registry.
+// and administers principals, keys and the approved-model registry. Reads
+// on the call path come from an in-memory cache (Config.CacheTTL); budget
+// reservations and settlements go through one group-committing writer.
 type Service struct {
-	cfg Config
+	cfg    Config
+	cache  *cache
+	ledger *ledger
 }
 
 // NewService returns a Service, or EINVALID for a bad Config.
@@ -71,13 +114,16 @@ func NewService(cfg Config) (*Service, error) {
 	if err := cfg.setDefaults(); err != nil {
 		return nil, err
 	}
-	return &Service{cfg: cfg}, nil
+	return &Service{cfg: cfg, cache: &cache{store: cfg.Store, ttl: cfg.CacheTTL},
+		ledger: &ledger{store: cfg.Store, logger: cfg.Logger}}, nil
 }
 
 // Store returns the service's store.
 func (s *Service) Store() Store { return s.cfg.Store }
 
+// record drops the cache (the change was made) and records the action.
 func (s *Service) record(ctx context.Context, actor, action, target string, details map[string]string) error {
+	s.cache.invalidate()
 	if s.cfg.Recorder == nil {
 		return nil
 	}
@@ -140,10 +186,15 @@ func principalDetails(p *Principal) map[string]string {
 
 // CreateKey makes a new API key for principal and returns the raw key,
 // which is shown once and never stored, with its stored form. ttl 0 uses
-// Config.DefaultKeyTTL; a negative ttl makes a key that never expires. It
-// returns ENOTFOUND for an unknown principal.
-func (s *Service) CreateKey(ctx context.Context, actor, principal string, ttl time.Duration) (string, *Key, error) {
+// Config.DefaultKeyTTL; a negative ttl makes a key that never expires.
+// Without scopes the key has ScopeSummarize. It returns ENOTFOUND for an
+// unknown principal and EINVALID for an unknown scope.
+func (s *Service) CreateKey(ctx context.Context, actor, principal string, ttl time.Duration, scopes ...string) (string, *Key, error) {
 	if _, err := s.cfg.Store.FindPrincipal(ctx, principal); err != nil {
+		return "", nil, err
+	}
+	scopes, err := ParseScopes(strings.Join(scopes, ","))
+	if err != nil {
 		return "", nil, err
 	}
 	if ttl == 0 {
@@ -155,7 +206,7 @@ func (s *Service) CreateKey(ctx context.Context, actor, principal string, ttl ti
 		if err != nil {
 			return "", nil, fmt.Errorf("generate key: %w", err)
 		}
-		k := &Key{Prefix: prefix, Principal: principal, Hash: hashKey(raw), CreatedAt: now}
+		k := &Key{Prefix: prefix, Principal: principal, Hash: hashKey(raw), CreatedAt: now, Scopes: scopes}
 		if ttl > 0 {
 			k.ExpiresAt = now.Add(ttl)
 		}
@@ -166,7 +217,7 @@ func (s *Service) CreateKey(ctx context.Context, actor, principal string, ttl ti
 		if err != nil {
 			return "", nil, err
 		}
-		details := map[string]string{"principal": principal}
+		details := map[string]string{"principal": principal, "scopes": strings.Join(scopes, ",")}
 		if !k.ExpiresAt.IsZero() {
 			details["expires_at"] = k.ExpiresAt.Format(time.RFC3339)
 		}
@@ -215,158 +266,4 @@ func (s *Service) RevokeModel(ctx context.Context, actor, model string) error {
 		return err
 	}
 	return s.record(ctx, actor, "model.revoke", model, nil)
-}
-
-// Authenticate returns the principal that owns rawKey. It returns
-// EUNAUTHORIZED, with a distinct message, for a missing, malformed, unknown,
-// revoked or expired key; no message contains the secret part of the key.
-func (s *Service) Authenticate(ctx context.Context, rawKey string) (*Principal, error) {
-	rawKey = strings.TrimSpace(rawKey)
-	if rawKey == "" {
-		return nil, ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "no API key: send one as \"Authorization: Bearer tks_...\"")
-	}
-	prefix, ok := parseRawKey(rawKey)
-	if !ok {
-		return nil, ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "API key is malformed: ticketsum keys look like tks_<8 characters>_<43 characters>")
-	}
-	k, err := s.cfg.Store.FindKey(ctx, prefix)
-	if ticketsum.ErrorCodeOf(err) == ticketsum.ENOTFOUND {
-		return nil, ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "API key is not valid")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("authenticate: %w", err)
-	}
-	if !hashEqual(k.Hash, hashKey(rawKey)) {
-		return nil, ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "API key is not valid")
-	}
-	now := s.cfg.Clock.Now()
-	switch k.Status(now) {
-	case "revoked":
-		return nil, ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "API key tks_%s_... was revoked on %s", k.Prefix, k.RevokedAt.Format(time.DateOnly))
-	case "expired":
-		return nil, ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "API key tks_%s_... expired on %s: ask for a new key", k.Prefix, k.ExpiresAt.Format(time.DateOnly))
-	}
-	p, err := s.cfg.Store.FindPrincipal(ctx, k.Principal)
-	if ticketsum.ErrorCodeOf(err) == ticketsum.ENOTFOUND {
-		return nil, ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "API key tks_%s_... belongs to a principal that no longer exists", k.Prefix)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("authenticate: %w", err)
-	}
-	return p, nil
-}
-
-// Authorize checks that principal p may call model: the model must be in
-// the approved-model registry and match p's allow-list. It returns
-// EFORBIDDEN "model ... not approved" or "model ... not in allow-list".
-func (s *Service) Authorize(ctx context.Context, p *Principal, model string) error {
-	if p == nil {
-		return ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "no principal")
-	}
-	_, err := s.cfg.Store.FindApprovedModel(ctx, model)
-	if ticketsum.ErrorCodeOf(err) == ticketsum.ENOTFOUND {
-		return ticketsum.Errorf(ticketsum.EFORBIDDEN, "model %s not approved: nobody may call it until an administrator approves it", truncate(model, 200))
-	}
-	if err != nil {
-		return fmt.Errorf("authorize %s: %w", p.Name, err)
-	}
-	if !p.Allows(model) {
-		return ticketsum.Errorf(ticketsum.EFORBIDDEN, "model %s not in allow-list of principal %s", truncate(model, 200), p.Name)
-	}
-	return nil
-}
-
-// Reservation is budget held for one call until it is settled.
-type Reservation struct {
-	ID        string
-	Principal string
-	Period    string
-	Micros    int64
-	CreatedAt time.Time
-}
-
-// Period returns the budget period (calendar month, UTC) of t: "2026-11".
-func Period(t time.Time) string { return t.UTC().Format("2006-01") }
-
-// Reserve holds maxCostUSD of p's monthly budget. It returns EQUOTA
-// "monthly budget of $X for <principal> is spent" when the reservation does
-// not fit, and EINVALID for a negative or non-finite cost.
-func (s *Service) Reserve(ctx context.Context, p *Principal, maxCostUSD float64) (*Reservation, error) {
-	if maxCostUSD < 0 || maxCostUSD != maxCostUSD || maxCostUSD > 1e9 {
-		return nil, ticketsum.Errorf(ticketsum.EINVALID, "cost estimate %v is not a valid amount", maxCostUSD)
-	}
-	var id [12]byte
-	if _, err := rand.Read(id[:]); err != nil {
-		return nil, err
-	}
-	now := s.cfg.Clock.Now()
-	r := &Reservation{ID: hex.EncodeToString(id[:]), Principal: p.Name, Period: Period(now), Micros: usdToMicros(maxCostUSD), CreatedAt: now.UTC()}
-	ok, err := s.cfg.Store.Reserve(ctx, r, usdToMicros(p.MonthlyBudgetUSD))
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, ticketsum.Errorf(ticketsum.EQUOTA, "monthly budget of $%s for %s is spent", formatUSD(p.MonthlyBudgetUSD), p.Name)
-	}
-	return r, nil
-}
-
-// Settle releases r and charges the call's real cost.
-func (s *Service) Settle(ctx context.Context, r *Reservation, actualUSD float64) error {
-	if r == nil {
-		return errors.New("settle: nil reservation")
-	}
-	return s.cfg.Store.Settle(ctx, r, usdToMicros(actualUSD))
-}
-
-// ReleaseStaleReservations releases the budget held by reservations older
-// than olderThan, which only happens when a process died between reserve
-// and settle. Run it at start and then every few minutes, with olderThan
-// well above the longest call (for example 1 hour). A call settled after
-// its reservation was released is still charged its real cost.
-func (s *Service) ReleaseStaleReservations(ctx context.Context, olderThan time.Duration) (int, error) {
-	if olderThan <= 0 {
-		return 0, ticketsum.Errorf(ticketsum.EINVALID, "olderThan must be positive")
-	}
-	n, err := s.cfg.Store.ReleaseStale(ctx, s.cfg.Clock.Now().Add(-olderThan))
-	if n > 0 {
-		s.cfg.Logger.Warn("released stale budget reservations", "count", n)
-	}
-	return n, err
-}
-
-// Spend returns principal's spent and reserved USD in the current month.
-func (s *Service) Spend(ctx context.Context, principal string) (spent, reserved float64, err error) {
-	b, err := s.cfg.Store.Budget(ctx, principal, Period(s.cfg.Clock.Now()))
-	return microsToUSD(b.SpentMicros), microsToUSD(b.ReservedMicros), err
-}
-
-// BudgetStatus is a principal's budget and spend this month, for the
-// governance page and "ticketsum principals list".
-type BudgetStatus struct {
-	Principal        string  `json:"principal"`
-	MonthlyBudgetUSD float64 `json:"monthly_budget_usd"`
-	SpentUSD         float64 `json:"spent_usd"`
-	ReservedUSD      float64 `json:"reserved_usd"`
-	Period           string  `json:"period"`
-}
-
-// Budgets returns every principal's budget status for the current month,
-// ordered by principal.
-func (s *Service) Budgets(ctx context.Context) ([]BudgetStatus, error) {
-	ps, err := s.cfg.Store.ListPrincipals(ctx)
-	if err != nil {
-		return nil, err
-	}
-	period := Period(s.cfg.Clock.Now())
-	out := make([]BudgetStatus, 0, len(ps))
-	for _, p := range ps {
-		b, err := s.cfg.Store.Budget(ctx, p.Name, period)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, BudgetStatus{Principal: p.Name, MonthlyBudgetUSD: p.MonthlyBudgetUSD,
-			SpentUSD: microsToUSD(b.SpentMicros), ReservedUSD: microsToUSD(b.ReservedMicros), Period: period})
-	}
-	return out, nil
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/ticketsum/ticketsum"
@@ -14,10 +16,15 @@ import (
 
 // SQLStore is the Store on a database/sql handle: SQLite (modernc.org/sqlite,
 // driver "sqlite") or Postgres (pgx stdlib, driver "pgx"). It owns the
-// access_ tables and creates them with Migrate.
+// access_ tables and creates them with Migrate. Every statement is prepared
+// once per handle and reused, so the database does not parse SQL per call.
 type SQLStore struct {
 	db *sql.DB
 	d  Dialect
+
+	mu      sync.Mutex
+	stmts   map[string]*sql.Stmt
+	pending map[string]bool // queries run in a transaction before they were prepared
 }
 
 var _ Store = (*SQLStore)(nil)
@@ -30,25 +37,143 @@ func NewSQLStore(db *sql.DB, d Dialect) (*SQLStore, error) {
 	if err := sqldb.Check("access store", db, d); err != nil {
 		return nil, err
 	}
-	return &SQLStore{db: db, d: d}, nil
+	return &SQLStore{db: db, d: d, stmts: map[string]*sql.Stmt{}, pending: map[string]bool{}}, nil
 }
 
-func (s *SQLStore) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return s.db.ExecContext(ctx, s.d.Rebind(q), args...)
+// stmt returns the prepared form of q (written with '?' placeholders). The
+// lock is not held while preparing: two callers may prepare the same query
+// once each, and the loser's statement is closed.
+func (s *SQLStore) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	s.mu.Lock()
+	st, ok := s.stmts[q]
+	s.mu.Unlock()
+	if ok {
+		return st, nil
+	}
+	st, err := s.db.PrepareContext(ctx, s.d.Rebind(q))
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if prev, ok := s.stmts[q]; ok {
+		s.mu.Unlock()
+		st.Close()
+		return prev, nil
+	}
+	s.stmts[q] = st
+	s.mu.Unlock()
+	return st, nil
 }
+
+// Close closes the prepared statements (not the database).
+func (s *SQLStore) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var err error
+	for q, st := range s.stmts {
+		err = errors.Join(err, st.Close())
+		delete(s.stmts, q)
+	}
+	return err
+}
+
+// txExec runs q in tx through its prepared statement. A statement is never
+// prepared inside a transaction (on a pool of one connection that would
+// wait for itself): one not prepared yet runs as text and is prepared by
+// preparePending after the transaction.
+func (s *SQLStore) txExec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
+	s.mu.Lock()
+	st, ok := s.stmts[q]
+	if !ok {
+		s.pending[q] = true
+	}
+	s.mu.Unlock()
+	if !ok {
+		return tx.ExecContext(ctx, s.d.Rebind(q), args...)
+	}
+	return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+}
+
+// preparePending prepares the statements txExec ran as text. Call it with
+// no transaction open.
+func (s *SQLStore) preparePending(ctx context.Context) {
+	s.mu.Lock()
+	var qs []string
+	for q := range s.pending {
+		qs = append(qs, q)
+	}
+	clear(s.pending)
+	s.mu.Unlock()
+	for _, q := range qs {
+		s.stmt(ctx, q) // a failure leaves it as text, tried again next time
+	}
+}
+
+func (s *SQLStore) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	st, err := s.stmt(ctx, q)
+	if err != nil {
+		// QueryRowContext on a closed handle carries the error to Scan.
+		return s.db.QueryRowContext(ctx, s.d.Rebind(q), args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// mutate runs fn and bumps the version in one transaction, so that every
+// process's cache notices the change.
+func (s *SQLStore) mutate(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	defer s.preparePending(ctx)
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if _, err := s.txExec(ctx, tx, `UPDATE access_version SET version = version + 1 WHERE id = 1`); err != nil {
+		return fmt.Errorf("bump access version: %w", err)
+	}
+	return tx.Commit()
+}
+
+// Version implements Store.
+func (s *SQLStore) Version(ctx context.Context) (int64, error) {
+	var v int64
+	if err := s.queryRow(ctx, `SELECT version FROM access_version WHERE id = 1`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("read access version: %w", err)
+	}
+	return v, nil
+}
+
+// errNoRows is returned from a mutate callback that changed nothing.
+var errNoRows = errors.New("no rows")
 
 // CreatePrincipal implements Store.
 func (s *SQLStore) CreatePrincipal(ctx context.Context, p *Principal) error {
 	uc, _ := json.Marshal(nonNil(p.UseCases))
 	ms, _ := json.Marshal(nonNil(p.Models))
-	res, err := s.exec(ctx, `INSERT INTO access_principals (name, use_cases, models, requests_per_minute, monthly_budget_micros, created_at)
+	err := s.mutate(ctx, func(tx *sql.Tx) error {
+		res, err := s.txExec(ctx, tx, `INSERT INTO access_principals (name, use_cases, models, requests_per_minute, monthly_budget_micros, created_at)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING`,
-		p.Name, string(uc), string(ms), p.RequestsPerMinute, usdToMicros(p.MonthlyBudgetUSD), sqldb.Micros(p.CreatedAt))
+			p.Name, string(uc), string(ms), p.RequestsPerMinute, usdToMicros(p.MonthlyBudgetUSD), sqldb.Micros(p.CreatedAt))
+		return affected(res, err)
+	})
+	if errors.Is(err, errNoRows) {
+		return ticketsum.Errorf(ticketsum.ECONFLICT, "principal %s already exists", p.Name)
+	}
 	if err != nil {
 		return fmt.Errorf("create principal %s: %w", p.Name, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ticketsum.Errorf(ticketsum.ECONFLICT, "principal %s already exists", p.Name)
+	return nil
+}
+
+// affected turns an Exec result that changed no row into errNoRows.
+func affected(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return errors.Join(errNoRows, err)
 	}
 	return nil
 }
@@ -57,13 +182,16 @@ func (s *SQLStore) CreatePrincipal(ctx context.Context, p *Principal) error {
 func (s *SQLStore) UpdatePrincipal(ctx context.Context, p *Principal) error {
 	uc, _ := json.Marshal(nonNil(p.UseCases))
 	ms, _ := json.Marshal(nonNil(p.Models))
-	res, err := s.exec(ctx, `UPDATE access_principals SET use_cases = ?, models = ?, requests_per_minute = ?, monthly_budget_micros = ? WHERE name = ?`,
-		string(uc), string(ms), p.RequestsPerMinute, usdToMicros(p.MonthlyBudgetUSD), p.Name)
+	err := s.mutate(ctx, func(tx *sql.Tx) error {
+		res, err := s.txExec(ctx, tx, `UPDATE access_principals SET use_cases = ?, models = ?, requests_per_minute = ?, monthly_budget_micros = ? WHERE name = ?`,
+			string(uc), string(ms), p.RequestsPerMinute, usdToMicros(p.MonthlyBudgetUSD), p.Name)
+		return affected(res, err)
+	})
+	if errors.Is(err, errNoRows) {
+		return ticketsum.Errorf(ticketsum.ENOTFOUND, "principal %s not found", p.Name)
+	}
 	if err != nil {
 		return fmt.Errorf("update principal %s: %w", p.Name, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ticketsum.Errorf(ticketsum.ENOTFOUND, "principal %s not found", p.Name)
 	}
 	return nil
 }
@@ -90,8 +218,7 @@ func scanPrincipal(sc interface{ Scan(...any) error }) (*Principal, error) {
 
 // FindPrincipal implements Store.
 func (s *SQLStore) FindPrincipal(ctx context.Context, name string) (*Principal, error) {
-	row := s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT `+principalCols+` FROM access_principals WHERE name = ?`), name)
-	p, err := scanPrincipal(row)
+	p, err := scanPrincipal(s.queryRow(ctx, `SELECT `+principalCols+` FROM access_principals WHERE name = ?`, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ticketsum.Errorf(ticketsum.ENOTFOUND, "principal %s not found", truncate(name, 70))
 	}
@@ -103,51 +230,64 @@ func (s *SQLStore) FindPrincipal(ctx context.Context, name string) (*Principal, 
 
 // ListPrincipals implements Store.
 func (s *SQLStore) ListPrincipals(ctx context.Context) ([]*Principal, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+principalCols+` FROM access_principals ORDER BY name`)
+	return list(ctx, s, `SELECT `+principalCols+` FROM access_principals ORDER BY name`, "list principals", scanPrincipal)
+}
+
+// list runs a query and scans each row.
+func list[T any](ctx context.Context, s *SQLStore, q, what string, scan func(interface{ Scan(...any) error }) (*T, error), args ...any) ([]*T, error) {
+	rows, err := s.db.QueryContext(ctx, s.d.Rebind(q), args...)
 	if err != nil {
-		return nil, fmt.Errorf("list principals: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
-	var out []*Principal
+	var out []*T
 	for rows.Next() {
-		p, err := scanPrincipal(rows)
+		v, err := scan(rows)
 		if err != nil {
-			return nil, fmt.Errorf("list principals: %w", err)
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
-		out = append(out, p)
+		out = append(out, v)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
 }
 
 // CreateKey implements Store.
 func (s *SQLStore) CreateKey(ctx context.Context, k *Key) error {
-	res, err := s.exec(ctx, `INSERT INTO access_keys (prefix, principal, hash, created_at, expires_at, revoked_at)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (prefix) DO NOTHING`,
-		k.Prefix, k.Principal, k.Hash, sqldb.Micros(k.CreatedAt), sqldb.Micros(k.ExpiresAt), sqldb.Micros(k.RevokedAt))
+	err := s.mutate(ctx, func(tx *sql.Tx) error {
+		res, err := s.txExec(ctx, tx, `INSERT INTO access_keys (prefix, principal, hash, created_at, expires_at, revoked_at, scopes)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (prefix) DO NOTHING`,
+			k.Prefix, k.Principal, k.Hash, sqldb.Micros(k.CreatedAt), sqldb.Micros(k.ExpiresAt), sqldb.Micros(k.RevokedAt), joinScopes(k.Scopes))
+		return affected(res, err)
+	})
+	if errors.Is(err, errNoRows) {
+		return ticketsum.Errorf(ticketsum.ECONFLICT, "key prefix %s already exists", k.Prefix)
+	}
 	if err != nil {
 		return fmt.Errorf("create key %s: %w", k.Prefix, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ticketsum.Errorf(ticketsum.ECONFLICT, "key prefix %s already exists", k.Prefix)
 	}
 	return nil
 }
 
-const keyCols = `prefix, principal, hash, created_at, expires_at, revoked_at`
+const keyCols = `prefix, principal, hash, created_at, expires_at, revoked_at, scopes`
 
 func scanKey(sc interface{ Scan(...any) error }) (*Key, error) {
 	var k Key
 	var c, e, r int64
-	if err := sc.Scan(&k.Prefix, &k.Principal, &k.Hash, &c, &e, &r); err != nil {
+	var scopes string
+	if err := sc.Scan(&k.Prefix, &k.Principal, &k.Hash, &c, &e, &r, &scopes); err != nil {
 		return nil, err
 	}
 	k.CreatedAt, k.ExpiresAt, k.RevokedAt = sqldb.FromMicros(c), sqldb.FromMicros(e), sqldb.FromMicros(r)
+	k.Scopes = splitScopes(scopes)
 	return &k, nil
 }
 
 // FindKey implements Store.
 func (s *SQLStore) FindKey(ctx context.Context, prefix string) (*Key, error) {
-	k, err := scanKey(s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT `+keyCols+` FROM access_keys WHERE prefix = ?`), prefix))
+	k, err := scanKey(s.queryRow(ctx, `SELECT `+keyCols+` FROM access_keys WHERE prefix = ?`, prefix))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ticketsum.Errorf(ticketsum.ENOTFOUND, "key %s not found", truncate(prefix, 16))
 	}
@@ -159,24 +299,10 @@ func (s *SQLStore) FindKey(ctx context.Context, prefix string) (*Key, error) {
 
 // ListKeys implements Store.
 func (s *SQLStore) ListKeys(ctx context.Context, principal string) ([]*Key, error) {
-	q, args := `SELECT `+keyCols+` FROM access_keys ORDER BY created_at DESC, prefix`, []any{}
 	if principal != "" {
-		q, args = `SELECT `+keyCols+` FROM access_keys WHERE principal = ? ORDER BY created_at DESC, prefix`, []any{principal}
+		return list(ctx, s, `SELECT `+keyCols+` FROM access_keys WHERE principal = ? ORDER BY created_at DESC, prefix`, "list keys", scanKey, principal)
 	}
-	rows, err := s.db.QueryContext(ctx, s.d.Rebind(q), args...)
-	if err != nil {
-		return nil, fmt.Errorf("list keys: %w", err)
-	}
-	defer rows.Close()
-	var out []*Key
-	for rows.Next() {
-		k, err := scanKey(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list keys: %w", err)
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
+	return list(ctx, s, `SELECT `+keyCols+` FROM access_keys ORDER BY created_at DESC, prefix`, "list keys", scanKey)
 }
 
 // RevokeKey implements Store.
@@ -184,7 +310,11 @@ func (s *SQLStore) RevokeKey(ctx context.Context, prefix string, at time.Time) e
 	if _, err := s.FindKey(ctx, prefix); err != nil {
 		return err
 	}
-	if _, err := s.exec(ctx, `UPDATE access_keys SET revoked_at = ? WHERE prefix = ? AND revoked_at = 0`, sqldb.Micros(at), prefix); err != nil {
+	err := s.mutate(ctx, func(tx *sql.Tx) error {
+		_, err := s.txExec(ctx, tx, `UPDATE access_keys SET revoked_at = ? WHERE prefix = ? AND revoked_at = 0`, sqldb.Micros(at), prefix)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("revoke key %s: %w", prefix, err)
 	}
 	return nil
@@ -192,9 +322,12 @@ func (s *SQLStore) RevokeKey(ctx context.Context, prefix string, at time.Time) e
 
 // ApproveModel implements Store.
 func (s *SQLStore) ApproveModel(ctx context.Context, m *ApprovedModel) error {
-	_, err := s.exec(ctx, `INSERT INTO access_models (name, approved_by, approved_at, note) VALUES (?, ?, ?, ?)
+	err := s.mutate(ctx, func(tx *sql.Tx) error {
+		_, err := s.txExec(ctx, tx, `INSERT INTO access_models (name, approved_by, approved_at, note) VALUES (?, ?, ?, ?)
 		ON CONFLICT (name) DO UPDATE SET approved_by = excluded.approved_by, approved_at = excluded.approved_at, note = excluded.note`,
-		m.Name, m.ApprovedBy, sqldb.Micros(m.ApprovedAt), m.Note)
+			m.Name, m.ApprovedBy, sqldb.Micros(m.ApprovedAt), m.Note)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("approve model %s: %w", m.Name, err)
 	}
@@ -203,12 +336,15 @@ func (s *SQLStore) ApproveModel(ctx context.Context, m *ApprovedModel) error {
 
 // RevokeModel implements Store.
 func (s *SQLStore) RevokeModel(ctx context.Context, name string) error {
-	res, err := s.exec(ctx, `DELETE FROM access_models WHERE name = ?`, name)
+	err := s.mutate(ctx, func(tx *sql.Tx) error {
+		res, err := s.txExec(ctx, tx, `DELETE FROM access_models WHERE name = ?`, name)
+		return affected(res, err)
+	})
+	if errors.Is(err, errNoRows) {
+		return ticketsum.Errorf(ticketsum.ENOTFOUND, "model %s is not approved", truncate(name, 200))
+	}
 	if err != nil {
 		return fmt.Errorf("revoke model %s: %w", name, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ticketsum.Errorf(ticketsum.ENOTFOUND, "model %s is not approved", truncate(name, 200))
 	}
 	return nil
 }
@@ -225,7 +361,7 @@ func scanModel(sc interface{ Scan(...any) error }) (*ApprovedModel, error) {
 
 // FindApprovedModel implements Store.
 func (s *SQLStore) FindApprovedModel(ctx context.Context, name string) (*ApprovedModel, error) {
-	m, err := scanModel(s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT name, approved_by, approved_at, note FROM access_models WHERE name = ?`), name))
+	m, err := scanModel(s.queryRow(ctx, `SELECT name, approved_by, approved_at, note FROM access_models WHERE name = ?`, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ticketsum.Errorf(ticketsum.ENOTFOUND, "model %s is not approved", truncate(name, 200))
 	}
@@ -237,110 +373,13 @@ func (s *SQLStore) FindApprovedModel(ctx context.Context, name string) (*Approve
 
 // ListApprovedModels implements Store.
 func (s *SQLStore) ListApprovedModels(ctx context.Context) ([]*ApprovedModel, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT name, approved_by, approved_at, note FROM access_models ORDER BY name`)
-	if err != nil {
-		return nil, fmt.Errorf("list approved models: %w", err)
-	}
-	defer rows.Close()
-	var out []*ApprovedModel
-	for rows.Next() {
-		m, err := scanModel(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list approved models: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
-}
-
-// Reserve implements Store with one conditional UPDATE, atomic in both
-// SQLite and Postgres, then records the open reservation.
-func (s *SQLStore) Reserve(ctx context.Context, r *Reservation, limit int64) (bool, error) {
-	if _, err := s.exec(ctx, `INSERT INTO access_budgets (principal, period, spent_micros, reserved_micros) VALUES (?, ?, 0, 0)
-		ON CONFLICT (principal, period) DO NOTHING`, r.Principal, r.Period); err != nil {
-		return false, fmt.Errorf("reserve budget of %s: %w", r.Principal, err)
-	}
-	res, err := s.exec(ctx, `UPDATE access_budgets SET reserved_micros = reserved_micros + ?
-		WHERE principal = ? AND period = ? AND spent_micros + reserved_micros + ? <= ?`, r.Micros, r.Principal, r.Period, r.Micros, limit)
-	if err != nil {
-		return false, fmt.Errorf("reserve budget of %s: %w", r.Principal, err)
-	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return false, err
-	}
-	if _, err := s.exec(ctx, `INSERT INTO access_reservations (id, principal, period, micros, created_at) VALUES (?, ?, ?, ?, ?)`,
-		r.ID, r.Principal, r.Period, r.Micros, sqldb.Micros(r.CreatedAt)); err != nil {
-		s.release(ctx, r.Principal, r.Period, r.Micros, 0)
-		return false, fmt.Errorf("record reservation of %s: %w", r.Principal, err)
-	}
-	return true, nil
-}
-
-// release moves amounts in one atomic UPDATE.
-func (s *SQLStore) release(ctx context.Context, principal, period string, reserved, actual int64) error {
-	_, err := s.exec(ctx, `UPDATE access_budgets SET
-		reserved_micros = CASE WHEN reserved_micros >= ? THEN reserved_micros - ? ELSE 0 END,
-		spent_micros = spent_micros + ?
-		WHERE principal = ? AND period = ?`, reserved, reserved, actual, principal, period)
-	return err
-}
-
-// Settle implements Store. Deleting the reservation row decides, once,
-// whether this call or a stale sweep releases the reserved amount.
-func (s *SQLStore) Settle(ctx context.Context, r *Reservation, actual int64) error {
-	res, err := s.exec(ctx, `DELETE FROM access_reservations WHERE id = ?`, r.ID)
-	if err != nil {
-		return fmt.Errorf("settle budget of %s: %w", r.Principal, err)
-	}
-	reserved := r.Micros
-	if n, _ := res.RowsAffected(); n == 0 {
-		reserved = 0 // already released by ReleaseStale
-	}
-	if err := s.release(ctx, r.Principal, r.Period, reserved, actual); err != nil {
-		return fmt.Errorf("settle budget of %s: %w", r.Principal, err)
-	}
-	return nil
-}
-
-// ReleaseStale implements Store.
-func (s *SQLStore) ReleaseStale(ctx context.Context, before time.Time) (int, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.Rebind(`SELECT id, principal, period, micros FROM access_reservations WHERE created_at < ?`), sqldb.Micros(before))
-	if err != nil {
-		return 0, fmt.Errorf("list stale reservations: %w", err)
-	}
-	var stale []Reservation
-	for rows.Next() {
-		var r Reservation
-		if err := rows.Scan(&r.ID, &r.Principal, &r.Period, &r.Micros); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("list stale reservations: %w", err)
-		}
-		stale = append(stale, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("list stale reservations: %w", err)
-	}
-	n := 0
-	for _, r := range stale {
-		res, err := s.exec(ctx, `DELETE FROM access_reservations WHERE id = ?`, r.ID)
-		if err != nil {
-			return n, fmt.Errorf("release reservation: %w", err)
-		}
-		if k, _ := res.RowsAffected(); k == 1 { // not settled meanwhile
-			if err := s.release(ctx, r.Principal, r.Period, r.Micros, 0); err != nil {
-				return n, fmt.Errorf("release reservation: %w", err)
-			}
-			n++
-		}
-	}
-	return n, nil
+	return list(ctx, s, `SELECT name, approved_by, approved_at, note FROM access_models ORDER BY name`, "list approved models", scanModel)
 }
 
 // Budget implements Store.
 func (s *SQLStore) Budget(ctx context.Context, principal, period string) (BudgetState, error) {
 	b := BudgetState{Principal: principal, Period: period}
-	err := s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT spent_micros, reserved_micros FROM access_budgets WHERE principal = ? AND period = ?`),
+	err := s.queryRow(ctx, `SELECT spent_micros, reserved_micros FROM access_budgets WHERE principal = ? AND period = ?`,
 		principal, period).Scan(&b.SpentMicros, &b.ReservedMicros)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return b, fmt.Errorf("read budget of %s: %w", principal, err)
@@ -348,9 +387,46 @@ func (s *SQLStore) Budget(ctx context.Context, principal, period string) (Budget
 	return b, nil
 }
 
+// ClaimTicket implements Store.
+func (s *SQLStore) ClaimTicket(ctx context.Context, ticketID, principal string, at time.Time) (string, error) {
+	if _, err := s.db.ExecContext(ctx, s.d.Rebind(`INSERT INTO access_ticket_owners (ticket_id, principal, created_at) VALUES (?, ?, ?)
+		ON CONFLICT (ticket_id) DO NOTHING`), ticketID, principal, sqldb.Micros(at)); err != nil {
+		return "", fmt.Errorf("claim ticket %s: %w", ticketID, err)
+	}
+	owner, err := s.TicketOwner(ctx, ticketID)
+	if err == nil && owner == "" {
+		err = fmt.Errorf("claim ticket %s: owner row missing after insert", ticketID)
+	}
+	return owner, err
+}
+
+// TicketOwner implements Store.
+func (s *SQLStore) TicketOwner(ctx context.Context, ticketID string) (string, error) {
+	var owner string
+	err := s.queryRow(ctx, `SELECT principal FROM access_ticket_owners WHERE ticket_id = ?`, ticketID).Scan(&owner)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("owner of ticket %s: %w", ticketID, err)
+	}
+	return owner, nil
+}
+
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}
 	}
 	return s
+}
+
+func joinScopes(s []string) string {
+	if len(s) == 0 {
+		return ScopeSummarize
+	}
+	return strings.Join(s, ",")
+}
+
+func splitScopes(s string) []string {
+	if s == "" {
+		return []string{ScopeSummarize}
+	}
+	return strings.Split(s, ",")
 }

@@ -24,10 +24,36 @@ type BudgetState struct {
 	ReservedMicros int64
 }
 
+// ReserveOp asks to hold R.Micros of (R.Principal, R.Period) if spent +
+// reserved + R.Micros <= Limit; CommitBudget sets OK.
+type ReserveOp struct {
+	R     *Reservation
+	Limit int64
+	OK    bool
+}
+
+// SettleOp closes reservation R, charging Actual micro-dollars.
+type SettleOp struct {
+	R      *Reservation
+	Actual int64
+}
+
+// BudgetBatch is what one group commit writes: settlements first (they
+// free budget), then reservations in order.
+type BudgetBatch struct {
+	Settle  []SettleOp
+	Reserve []*ReserveOp
+}
+
 // Store keeps principals, keys, approved models and budget counters.
-// Implementations must make Reserve and Settle atomic against concurrent
-// callers in any number of processes.
+// Implementations must make CommitBudget atomic against concurrent callers
+// in any number of processes, and bump Version in the same transaction as
+// every change to principals, keys and approved models.
 type Store interface {
+	// Version returns a number that changes whenever a principal, key or
+	// approved model changes, in any process.
+	Version(ctx context.Context) (int64, error)
+
 	// CreatePrincipal stores p; ECONFLICT if the name exists.
 	CreatePrincipal(ctx context.Context, p *Principal) error
 	// UpdatePrincipal replaces the stored principal; ENOTFOUND if absent.
@@ -57,16 +83,21 @@ type Store interface {
 	// ListApprovedModels returns the registry ordered by name.
 	ListApprovedModels(ctx context.Context) ([]*ApprovedModel, error)
 
-	// Reserve atomically adds r.Micros to the reserved total of
-	// (r.Principal, r.Period) if spent + reserved + r.Micros <= limit, records
-	// the open reservation r, and reports whether it did.
-	Reserve(ctx context.Context, r *Reservation, limit int64) (bool, error)
-	// Settle closes reservation r: it releases r.Micros (unless r was
-	// already released as stale) and adds actual to spent.
-	Settle(ctx context.Context, r *Reservation, actual int64) error
-	// ReleaseStale releases every open reservation created before t and
-	// returns how many it released.
-	ReleaseStale(ctx context.Context, before time.Time) (int, error)
+	// CommitBudget writes b in one transaction: each settlement deletes its
+	// open reservation (releasing its micros only if the row was still
+	// there) and adds Actual to spent; each reservation is granted (OK) if
+	// it fits its limit, held in reserved and recorded as open. On error
+	// nothing is written.
+	CommitBudget(ctx context.Context, b *BudgetBatch) error
+	// StaleReservations returns the open reservations created before t.
+	StaleReservations(ctx context.Context, before time.Time) ([]*Reservation, error)
 	// Budget returns the counters of (principal, period), zero when unused.
 	Budget(ctx context.Context, principal, period string) (BudgetState, error)
+
+	// ClaimTicket records principal as the owner of a ticket stored through
+	// the API unless the ticket has an owner, and returns the owner.
+	ClaimTicket(ctx context.Context, ticketID, principal string, at time.Time) (owner string, err error)
+	// TicketOwner returns the principal that stored the ticket through the
+	// API, or "" when none did (it was imported or synced).
+	TicketOwner(ctx context.Context, ticketID string) (string, error)
 }

@@ -36,10 +36,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}{
 		{"no key", "", modelAllowed, 401, "unauthorized", "no API key"},
 		{"malformed key", "tks_nope", modelAllowed, 401, "unauthorized", "API key is malformed"},
-		{"unknown key", unknownKey, modelAllowed, 401, "unauthorized", "API key is not valid"},
+		{"unknown key", unknownKey, modelAllowed, 401, "unauthorized", "is not valid (rule: unknown key)"},
 		{"revoked key", f.keys["revoked"], modelAllowed, 401, "unauthorized", "was revoked on 2026-11-25"},
 		{"expired key", f.keys["expired"], modelAllowed, 401, "unauthorized", "expired on 2026-09-16"},
-		{"model not allowed", f.keys["good"], modelOther, 403, "forbidden", "not in allow-list of principal team-a"},
+		{"model not allowed", f.keys["good"], modelOther, 403, "forbidden", "principal team-a may not call model fake:other: it is not in allow-list"},
 		{"model not approved", f.keys["good"], modelUnapproved, 403, "forbidden", "not approved"},
 		{"over budget", f.keys["broke"], modelAllowed, 429, "quota_exceeded", "monthly budget of $0.00 for team-broke is spent"},
 		{"allowed", f.keys["good"], modelAllowed, 200, "", ""},

@@ -38,6 +38,10 @@ type GovernanceConfig struct {
 	DigestEvery int
 	// Catalogue prices the budget reservation. Default: the embedded one.
 	Catalogue *cost.Catalogue
+	// Limiter applies principals' requests-per-minute limits. Default: per
+	// process (access.LocalLimiter); a redislimit.Limiter shares them
+	// across the fleet.
+	Limiter access.RateLimiter
 	// Logger receives operational messages. Default: discard.
 	Logger *slog.Logger
 }
@@ -54,10 +58,23 @@ type Governance struct {
 	//	outer: audit trail -> access (principal, approved model, budget) -> guard
 	//	inner (per attempt, fallbacks included): access authorisation -> invocation log
 	Outer, Inner []gateway.Middleware
+
+	stop    context.CancelFunc
+	stopped chan struct{}
+}
+
+// Close stops the reservation sweep and writes the budget settlements
+// still queued, waiting at most until ctx ends.
+func (g *Governance) Close(ctx context.Context) error {
+	g.stop()
+	<-g.stopped
+	return g.Access.Flush(ctx)
 }
 
 // NewGovernance migrates the governance tables and builds the wrappers. It
-// returns EINVALID for a bad config.
+// starts the access service's sweep of budget reservations left by dead
+// processes (settled against their recorded calls), which runs until ctx
+// ends or Close. It returns EINVALID for a bad config.
 func NewGovernance(ctx context.Context, cfg GovernanceConfig) (*Governance, error) {
 	switch {
 	case cfg.DB == nil:
@@ -90,7 +107,8 @@ func NewGovernance(ctx context.Context, cfg GovernanceConfig) (*Governance, erro
 	if err := store.Migrate(ctx); err != nil {
 		return nil, fmt.Errorf("migrate access tables: %w", err)
 	}
-	svc, err := access.NewService(access.Config{Store: store, Recorder: trail, Logger: cfg.Logger})
+	svc, err := access.NewService(access.Config{Store: store, Recorder: trail, Logger: cfg.Logger,
+		PaidCalls: trailPaidCalls{db: cfg.DB, d: cfg.Dialect}, Limiter: cfg.Limiter})
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +124,18 @@ func NewGovernance(ctx context.Context, cfg GovernanceConfig) (*Governance, erro
 		}
 		return cat.Estimate(model, gateway.EstimateTokens(req), maxOut)
 	}
-	g := &Governance{Guard: cfg.Guard, Access: svc, Trail: trail,
+	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		select { // a command's ctx ending stops the sweep too
+		case <-ctx.Done():
+			stop()
+		case <-runCtx.Done():
+		}
+	}()
+	go svc.Run(runCtx)
+	g := &Governance{Guard: cfg.Guard, Access: svc, Trail: trail, stop: stop, stopped: done,
 		Outer: []gateway.Middleware{trailMW, access.Middleware(svc, estimate), cfg.Guard.Middleware()},
 		Inner: []gateway.Middleware{access.AuthorizeMiddleware(svc)},
 	}
