@@ -23,11 +23,24 @@ const maxTries = 12
 // mid-way and without profanity. Flags note what was removed.
 func (s *Summarizer) compose(d *digest) (string, []string) {
 	status := statusSentences[d.status]
-	if d.lastAgent == 0 && d.status == ticketsum.StatusAwaitingSupport {
+	switch {
+	case d.internalOnly:
+		status = "The ticket stays open with support."
+	case d.lastAgent == 0 && d.status == ticketsum.StatusAwaitingSupport:
 		status = "No agent has replied yet."
+	case d.autoReplyLast && d.status == ticketsum.StatusAwaitingCustomer:
+		status = "The customer's only reply since is an automatic out-of-office message, so the agent is waiting for the customer."
 	}
 	budget := s.cfg.MaxWords - wordCount(status)
+	if sp := s.special(d, budget); sp != "" {
+		text, _ := s.dropProfanity(sp)
+		return text + " " + status, nil
+	}
 	var parts []string
+	if d.reopened {
+		parts = append(parts, "The customer reopened the ticket.")
+		budget -= 5
+	}
 	issue := ""
 	if d.lastCust > 0 || d.lastAgent == 0 {
 		// An agent's notice with no customer message has no issue to state.
@@ -41,6 +54,10 @@ func (s *Summarizer) compose(d *digest) (string, []string) {
 		parts = append(parts, "The agent contacted the customer.")
 	}
 	text, profane := s.dropProfanity(strings.Join(parts, " "))
+	for wordCount(text)+wordCount(status) > s.cfg.MaxWords && len(parts) > 1 {
+		parts = parts[:len(parts)-1] // never over the limit: drop the last clause
+		text, _ = s.dropProfanity(strings.Join(parts, " "))
+	}
 	if wordCount(text)+wordCount(status) > s.cfg.MaxWords {
 		text = "The customer contacted support."
 	}
@@ -106,8 +123,7 @@ func (s *Summarizer) issue(d *digest, budget int) string {
 		}
 	}
 	if d.customerLang != "" {
-		c := "The customer wrote in " + d.customerLang + " about " + topicOf(d.customerText, d.productLine) + "."
-		if wordCount(c) <= budget {
+		if c := foreignIssue(d); wordCount(c) <= budget {
 			return c
 		}
 	}
@@ -161,14 +177,7 @@ func (s *Summarizer) action(d *digest, budget int) string {
 	var c string
 	switch {
 	case d.agentLang != "":
-		c = "The agent replied in " + d.agentLang
-		if a := actionOf(d.agentText); a != "" {
-			c += " about " + a
-		}
-		if d.status == ticketsum.StatusAwaitingCustomer {
-			c += " and asked the customer for more information"
-		}
-		c += "."
+		c = foreignAction(d, d.agentLang)
 	case containsAny(strings.ToLower(d.agentText), []string{"escalat", "engineering", "engineers", "developers", "devs"}):
 		c = "The agent escalated the issue."
 	case d.status == ticketsum.StatusAwaitingCustomer:
@@ -236,7 +245,7 @@ func (s *Summarizer) englishSubject(d *digest) string {
 	if lang != "" {
 		return ""
 	}
-	if d.customerLang != "" && english == 0 && !(isPlainASCII(subj) && scriptLanguage(d.customerText) != "") {
+	if d.customerLang != "" && english < 2 && !(isPlainASCII(subj) && scriptLanguage(d.customerText) != "") {
 		known := 0
 		for _, w := range words {
 			lw := strings.ToLower(trimPunct(w))
@@ -365,6 +374,15 @@ func scoreAction(d *digest, st sentence) float64 {
 	}
 	if strings.HasSuffix(st.text, "?") {
 		score += 0.3
+	}
+	if completed(st.words) >= 0 {
+		score += 2.5 // "I have refunded", "we removed": what was done beats what was explained
+		if strings.Contains(lower, " also ") {
+			score -= 1.5 // "I've also sent you a guide" follows the main action
+		}
+	}
+	if strings.HasPrefix(lower, "done:") || strings.HasPrefix(lower, "done,") || strings.HasPrefix(lower, "done -") {
+		score += 2 // "Done: both extra registers are removed"
 	}
 	if n := len(st.words); n < 8 && referringEnd[strings.ToLower(trimPunct(st.words[n-1]))] {
 		score -= 1.5 // "All future invoices will use them."

@@ -52,6 +52,17 @@ type digest struct {
 	inputWords int
 	lastAgent  int // number of agent turns
 	lastCust   int // number of customer turns
+	// autoReplies counts the customer's out-of-office replies and acks the
+	// help desk's automatic acknowledgements, both left out of the turns;
+	// autoReplyLast is set when the thread ends with an out-of-office reply.
+	autoReplies, acks int
+	autoReplyLast     bool
+	// internalOnly marks a ticket of internal notes only; notes holds the
+	// first sentence of each.
+	internalOnly bool
+	notes        []sentence
+	// spam, reopened and customerWordless mark tickets stated as such.
+	spam, reopened, customerWordless bool
 }
 
 // digest cleans the ticket's messages within the input cap, scrubs their
@@ -59,9 +70,13 @@ type digest struct {
 func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 	d := &digest{productLine: t.ProductLine, session: s.cfg.Guard.NewSession(t)}
 	msgs := s.selectMessages(t.Messages)
+	if len(msgs) == 0 {
+		d.internalOnly = true
+		msgs = t.Messages
+	}
 	counts := map[ticketsum.Role]int{}
 	for _, m := range msgs {
-		text := thread.Clean(m.Body)
+		text := stripFooter(thread.Clean(m.Body))
 		if strings.Contains(text, "&") {
 			text = html.UnescapeString(text)
 		}
@@ -69,6 +84,24 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 		if text == "" {
 			continue
 		}
+		switch {
+		case m.Role == ticketsum.RoleCustomer && isAutoReply(text):
+			d.autoReplies++
+			d.autoReplyLast = true
+			continue
+		case m.Role == ticketsum.RoleAgent && isAcknowledgement(text):
+			d.acks++
+			continue
+		case m.Role == ticketsum.RoleInternal:
+			if sents := splitSentences(text); len(sents) > 0 {
+				if sc := newScrubber(t, nil); sc != nil {
+					clean, _, _ := sc.scrub(sents[0], false)
+					d.notes = append(d.notes, sentence{role: m.Role, text: clean, words: strings.Fields(clean)})
+				}
+			}
+			continue
+		}
+		d.autoReplyLast = false
 		d.turns = append(d.turns, turn{role: m.Role, index: counts[m.Role], text: text})
 		counts[m.Role]++
 	}
@@ -115,6 +148,14 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 	d.customerLang, _ = s.lang.classify(d.customerText)
 	d.agentLang, _ = s.lang.classify(d.agentText)
 	d.status = decideStatus(d.turns)
+	if d.lastCust > 0 {
+		d.spam = isSpam(d.customerText, d.agentText)
+		d.reopened = isReopened(d.turns)
+		d.customerWordless = noWords(d.customerText)
+	}
+	if d.internalOnly {
+		d.status = ticketsum.StatusAwaitingSupport
+	}
 	return d
 }
 

@@ -247,9 +247,36 @@ func isPast(w string) bool {
 	return false
 }
 
+// completed returns the index of the clause of words in which the agent
+// reports a completed action ("I have refunded", "we removed", "I've
+// switched"), at the start or after a clause boundary, or -1.
+func completed(words []string) int {
+	for k := 0; k+2 < len(words); k++ {
+		if k > 0 {
+			prev := words[k-1]
+			lp := strings.ToLower(prev)
+			if !strings.ContainsAny(prev[len(prev)-1:], ",;:") && lp != "so" && lp != "and" && lp != "then" {
+				continue
+			}
+		}
+		first := strings.ToLower(trimPunct(words[k]))
+		second := strings.ToLower(trimPunct(words[k+1]))
+		switch {
+		case (first == "i" || first == "we") && (second == "have" || second == "'ve") && isParticiple(strings.ToLower(trimPunct(words[k+2]))) && !pronouns[strings.ToLower(trimPunct(words[k+2]))],
+			(first == "i've" || first == "we've") && isParticiple(second),
+			(first == "i" || first == "we") && isPast(second) && actionVerbs[second]:
+			return k
+		}
+	}
+	return -1
+}
+
 // actionClause states what the agent did within budget words.
 func actionClause(st *sentence, budget int) (string, bool) {
 	words := stripLead(calm(dropIntro(dropTags(st.words))))
+	if k := completed(words); k > 0 && len(words)-k >= 5 && !referringEnd[strings.ToLower(trimPunct(words[len(words)-1]))] {
+		words = words[k:] // "the update reset it, so I have switched tips back on"
+	}
 	lower := strings.ToLower(strings.Join(words, " ")) + " "
 	if len(words) < 4 || isLabel(words) || refersToContext(lower) || strings.HasSuffix(words[len(words)-1], ":") || st.broken ||
 		containsAny(lower, agentFluff) || containsAny(lower, closingPhrases) || containsAny(lower, idleWords) {
@@ -258,7 +285,14 @@ func actionClause(st *sentence, budget int) (string, bool) {
 	question := strings.HasSuffix(st.text, "?") || looksAsked(words)
 	for _, l := range offerLeads {
 		if strings.HasPrefix(lower, l) && len(words) > len(strings.Fields(l))+1 {
-			return frameWords("The agent offered to", strings.Fields(rewrite(words[len(strings.Fields(l)):], agentPerson)), nil, budget)
+			body := words[len(strings.Fields(l)):]
+			for k := 1; k+1 < len(body); k++ {
+				if strings.HasSuffix(body[k-1], ",") && strings.EqualFold(body[k], "or") {
+					body = trimTrailing(body[:k]) // "cancel now, or are you only checking?"
+					break
+				}
+			}
+			return frameWords("The agent offered to", strings.Fields(rewrite(body, agentPerson)), nil, budget)
 		}
 	}
 	for _, l := range informLeads {
@@ -315,6 +349,11 @@ func actionClause(st *sentence, budget int) (string, bool) {
 	second := ""
 	if len(main) > 1 {
 		second = strings.ToLower(trimPunct(main[1]))
+	}
+	if (first == "that" || first == "this") && (second == "is" || second == "was" || second == "means") || first == "that's" {
+		// "That is the processing fee" would read "stated that that is".
+		main = append([]string{inflect(main[0], map[bool]string{true: "it's", false: "it"}[first == "that's"])}, main[1:]...)
+		first = "it"
 	}
 	switch {
 	case (first == "i" || first == "we") && (second == "have" || second == "'ve") && len(main) > 3 && isParticiple(strings.ToLower(trimPunct(main[2]))):

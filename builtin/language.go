@@ -199,49 +199,6 @@ func scriptLanguage(text string) string {
 	return "Hindi"
 }
 
-// topicWords name a topic in English from words of several languages,
-// matched on lowercased text, most specific first.
-var topicWords = []struct {
-	topic string
-	words []string
-}{
-	{"card reader", []string{"card reader", "lector de tarjetas", "kartenleser", "kartenlesegerät", "lecteur de carte", "lecteur r2", "lettore di carte", "leitor de cartão", "kaartlezer"}},
-	{"receipt printer", []string{"printer", "impresora", "drucker", "imprimante", "stampante", "impressora"}},
-	{"invoice", []string{"invoice", "factura", "rechnung", "facture", "fattura", "fatura", "factuur"}},
-	{"refund", []string{"refund", "reembolso", "rückerstattung", "erstattung", "remboursement", "rimborso"}},
-	{"payment", []string{"payment", "pago", "zahlung", "paiement", "pagamento", "betaling"}},
-	{"login", []string{"password", "login", "contraseña", "passwort", "anmeld", "mot de passe", "connexion", "senha", "wachtwoord"}},
-	{"order", []string{"order", "pedido", "bestellung", "commande", "ordine", "bestelling"}},
-	{"repair", []string{"repair", "reparación", "reparatur", "réparation", "riparazione", "reparação", "reparatie"}},
-}
-
-// agentActions name what an agent did, from words of several languages.
-var agentActions = []struct {
-	action string
-	words  []string
-}{
-	{"a replacement", []string{"replacement", "reemplazo", "sustitución", "ersatz", "austausch", "remplacement", "remplaçant", "sostituzione", "sostitutiv", "sustitut", "substituição", "vervanging"}},
-	{"a refund or credit", []string{"refund", "credit", "reembolso", "abono", "gutschrift", "erstattung", "remboursement", "avoir", "rimborso", "reembolso", "terugbetaling"}},
-	{"a cancellation", []string{"cancel", "storniert", "storno", "anulación", "cancelado", "annulation", "annul", "annullat", "geannuleerd"}},
-	{"a firmware update", []string{"firmware"}},
-	{"a repair", []string{"repair", "reparación", "reparatur", "réparation", "riparazione", "reparação", "reparatie"}},
-}
-
-// topicOf names the ticket's topic in English: a topic word found in the
-// customer's text, else the product line ("a billing issue").
-func topicOf(customerText, productLine string) string {
-	lower := strings.ToLower(customerText)
-	for _, t := range topicWords {
-		if containsAny(lower, t.words) {
-			return withArticle(t.topic + " issue")
-		}
-	}
-	if pl := productPhrase(productLine); pl != "" {
-		return withArticle(pl + " issue")
-	}
-	return "an issue"
-}
-
 // productPhrase turns a product line such as "integrations-api" into
 // words ("integrations API"), or "" when it is not plain ASCII words.
 func productPhrase(pl string) string {
@@ -272,15 +229,4 @@ func withArticle(p string) string {
 		return "an " + p
 	}
 	return "a " + p
-}
-
-// actionOf names what the agent did from words of several languages, or "".
-func actionOf(agentText string) string {
-	lower := strings.ToLower(agentText)
-	for _, a := range agentActions {
-		if containsAny(lower, a.words) {
-			return a.action
-		}
-	}
-	return ""
 }

@@ -45,11 +45,34 @@ func calm(words []string) []string {
 		}
 	}
 	if letters < 10 || upper*10 < letters*6 {
-		return words
+		return calmWords(words)
 	}
 	out := make([]string, len(words))
 	for i, w := range words {
 		out[i] = strings.ToLower(w)
+	}
+	return out
+}
+
+// acronyms of four letters or more stay in capitals.
+var acronyms = wordSet("HTTP HTTPS JSON GDPR IBAN DATEV OAUTH HTML UUID NULL EPOS WIFI SEPA IMAP SMTP ACH NFC BACS")
+
+// calmWords lowercases the shouted words of a sentence that is not
+// shouted as a whole: "support is STILL storing it".
+func calmWords(words []string) []string {
+	var out []string
+	for i, w := range words {
+		core := trimPunct(w)
+		if len(core) < 4 || !isPlainASCII(core) || acronyms[core] || strings.ToUpper(core) != core || strings.ToLower(core) == core || strings.ContainsAny(core, "0123456789-_/") {
+			continue
+		}
+		if out == nil {
+			out = append([]string(nil), words...)
+		}
+		out[i] = strings.Replace(w, core, strings.ToLower(core), 1)
+	}
+	if out == nil {
+		return words
 	}
 	return out
 }

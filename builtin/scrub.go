@@ -189,6 +189,7 @@ func (sc *scrubber) scrub(s string, atEnd bool) (string, int, bool) {
 		keep[i] = true
 	}
 	dropNumberRuns(words, keep)
+	dropCardEndings(words, keep)
 	repl := make([]string, len(words))
 	removed := 0
 	for i, w := range words {
@@ -213,7 +214,7 @@ func (sc *scrubber) scrub(s string, atEnd bool) (string, int, bool) {
 			sc.handles[lower] && (i == 0 || !isCapitalised(core) || len(core) > 6),
 			sc.greeted[core] || sc.greeted[strings.TrimSuffix(core, "'s")] || sc.gluedName(core),
 			sc.names[lower] && (isCapitalised(core) || !commonWordNames[lower]),
-			isInitials(w) && (atEnd && i == len(words)-1 || strings.ContainsAny(w[:1], "/^*~")),
+			isInitials(w) && (atEnd && i == len(words)-1 && (len(words) <= 2 || strings.ContainsAny(words[i-1], ".!?-")) || strings.ContainsAny(w[:1], "/^*~")),
 			strings.ContainsAny(w[:1], "*~^") && isCapitalised(core) && len(core) >= 3:
 			keep[i] = false
 		default:
@@ -329,6 +330,29 @@ func dropNumberRuns(words []string, keep []bool) {
 			}
 		}
 		i = j
+	}
+}
+
+// dropCardEndings drops the last digits of a card and the words that
+// announce them: "a Visa card ending 4417", "ending in 0420".
+func dropCardEndings(words []string, keep []bool) {
+	for i, w := range words {
+		lw := strings.ToLower(w)
+		if lw != "ending" && lw != "ends" {
+			continue
+		}
+		j := i + 1
+		if j < len(words) && strings.EqualFold(words[j], "in") {
+			j++
+		}
+		if j < len(words) && countDigits(words[j]) == 4 && isNumeric(words[j]) {
+			for k := i; k <= j; k++ {
+				keep[k] = false
+			}
+			if i > 0 {
+				words[i-1] += trailingPunct(words[j]) // keep the clause's comma
+			}
+		}
 	}
 }
 

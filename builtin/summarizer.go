@@ -17,7 +17,7 @@ const ModelName = "builtin"
 
 // PromptVersion identifies the summariser's template and rules; it changes
 // whenever the output for a given ticket can change.
-const PromptVersion = "builtin-v2"
+const PromptVersion = "builtin-v3"
 
 // Config configures the built-in summariser.
 type Config struct {

@@ -225,7 +225,7 @@ func TestMessyBodies(t *testing.T) {
 		{
 			name:      "non-english",
 			bodies:    []string{"Bonjour, ma facture de mars est incorrecte : le montant est doublé.", "Nous avons corrigé la facture."},
-			want:      []string{"The customer wrote in French about an invoice issue.", "The agent replied in French."},
+			want:      []string{"The customer wrote in French about an invoice.", "Replying in French, the agent corrected the invoice."},
 			forbidden: []string{"facture", "mars", "montant", "corrigé"},
 		},
 		{
