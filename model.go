@@ -2,6 +2,7 @@ package ticketsum
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 )
 
@@ -48,6 +49,24 @@ type ModelRequest struct {
 	StopSequences []string
 	// Meta attributes the call.
 	Meta CallMeta
+	// Output, when set, asks for structured output: a JSON object matching
+	// a schema. A provider whose model can be made to follow it (a forced
+	// tool choice on Bedrock Converse, a JSON-schema response format on an
+	// OpenAI-compatible server) returns the object as the response's Text
+	// and sets ModelResponse.Structured; any other ignores it and answers in
+	// text, so the prompt must still describe the text format.
+	Output *OutputSchema
+}
+
+// OutputSchema describes the JSON object a structured answer must be.
+type OutputSchema struct {
+	// Name names the object, as a tool or schema name: letters, digits, '_'
+	// and '-', at most 64 characters.
+	Name string
+	// Description tells the model what the object is for.
+	Description string
+	// Schema is the object's JSON Schema.
+	Schema json.RawMessage
 }
 
 // ModelResponse is a model's answer to one request.
@@ -62,6 +81,9 @@ type ModelResponse struct {
 	Latency    time.Duration
 	// Flags lists guardrail interventions, as on Summary.
 	Flags []string
+	// Structured is true when Text is the JSON object that the request's
+	// Output asked for, false when it is free text.
+	Structured bool
 }
 
 // Model is a text-generation model behind a provider: Bedrock, SageMaker, an

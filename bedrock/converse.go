@@ -11,9 +11,9 @@ import (
 	"github.com/ticketsum/ticketsum"
 )
 
-// converseParts builds the parts of a Converse request shared by the
-// streaming and non-streaming operations.
-func (m *Model) converseParts(req *ticketsum.ModelRequest) ([]types.SystemContentBlock, []types.Message, *types.InferenceConfiguration, *types.GuardrailConfiguration) {
+// converseParts builds the parts of a Converse request, and EINVALID for a
+// structured output whose schema is not JSON.
+func (m *Model) converseParts(req *ticketsum.ModelRequest) (*converseParts, error) {
 	var system []types.SystemContentBlock
 	if req.System != "" {
 		system = append(system, &types.SystemContentBlockMemberText{Value: req.System})
@@ -41,20 +41,38 @@ func (m *Model) converseParts(req *ticketsum.ModelRequest) ([]types.SystemConten
 			Trace:               types.GuardrailTrace(g.Trace),
 		}
 	}
-	return system, msgs, inf, guard
+	tools, err := m.toolConfig(req)
+	if err != nil {
+		return nil, err
+	}
+	return &converseParts{system: system, msgs: msgs, inf: inf, guard: guard, tools: tools}, nil
+}
+
+// converseParts are the parts of a Converse request shared by the streaming
+// and non-streaming operations.
+type converseParts struct {
+	system []types.SystemContentBlock
+	msgs   []types.Message
+	inf    *types.InferenceConfiguration
+	guard  *types.GuardrailConfiguration
+	tools  *types.ToolConfiguration
 }
 
 func (m *Model) converse(ctx context.Context, req *ticketsum.ModelRequest) (*ticketsum.ModelResponse, guardResult, error) {
-	system, msgs, inf, guard := m.converseParts(req)
+	p, err := m.converseParts(req)
+	if err != nil {
+		return nil, guardResult{}, err
+	}
 	out, err := m.client.Converse(ctx, &bedrockruntime.ConverseInput{
-		ModelId: aws.String(m.cfg.ModelID), System: system, Messages: msgs, InferenceConfig: inf, GuardrailConfig: guard,
+		ModelId: aws.String(m.cfg.ModelID), System: p.system, Messages: p.msgs, InferenceConfig: p.inf,
+		GuardrailConfig: p.guard, ToolConfig: p.tools,
 	})
 	if err != nil {
 		return nil, guardResult{}, err
 	}
 	resp := &ticketsum.ModelResponse{StopReason: string(out.StopReason), Usage: usageOf(out.Usage)}
 	if msg, ok := out.Output.(*types.ConverseOutputMemberMessage); ok {
-		resp.Text = textOf(msg.Value.Content)
+		resp.Text, resp.Structured = answerOf(msg.Value.Content)
 	}
 	g := guardResult{intervened: out.StopReason == types.StopReasonGuardrailIntervened}
 	if out.Trace != nil {
@@ -64,11 +82,14 @@ func (m *Model) converse(ctx context.Context, req *ticketsum.ModelRequest) (*tic
 }
 
 func (m *Model) converseStream(ctx context.Context, req *ticketsum.ModelRequest) (*ticketsum.ModelResponse, guardResult, error) {
-	system, msgs, inf, guard := m.converseParts(req)
-	in := &bedrockruntime.ConverseStreamInput{
-		ModelId: aws.String(m.cfg.ModelID), System: system, Messages: msgs, InferenceConfig: inf,
+	p, err := m.converseParts(req)
+	if err != nil {
+		return nil, guardResult{}, err
 	}
-	if guard != nil {
+	in := &bedrockruntime.ConverseStreamInput{
+		ModelId: aws.String(m.cfg.ModelID), System: p.system, Messages: p.msgs, InferenceConfig: p.inf, ToolConfig: p.tools,
+	}
+	if guard := p.guard; guard != nil {
 		in.GuardrailConfig = &types.GuardrailStreamConfiguration{
 			GuardrailIdentifier: guard.GuardrailIdentifier, GuardrailVersion: guard.GuardrailVersion,
 			Trace: guard.Trace, StreamProcessingMode: types.GuardrailStreamProcessingModeSync,
@@ -81,16 +102,23 @@ func (m *Model) converseStream(ctx context.Context, req *ticketsum.ModelRequest)
 	stream := out.GetStream()
 	defer stream.Close()
 	var (
-		text    strings.Builder
-		resp    = &ticketsum.ModelResponse{}
-		g       guardResult
-		gotMeta bool
+		text, tool strings.Builder
+		resp       = &ticketsum.ModelResponse{}
+		g          guardResult
+		gotMeta    bool
 	)
 	for ev := range stream.Events() {
 		switch v := ev.(type) {
+		case *types.ConverseStreamOutputMemberContentBlockStart:
+			if _, ok := v.Value.Start.(*types.ContentBlockStartMemberToolUse); ok {
+				resp.Structured = true
+			}
 		case *types.ConverseStreamOutputMemberContentBlockDelta:
-			if d, ok := v.Value.Delta.(*types.ContentBlockDeltaMemberText); ok {
+			switch d := v.Value.Delta.(type) {
+			case *types.ContentBlockDeltaMemberText:
 				text.WriteString(d.Value)
+			case *types.ContentBlockDeltaMemberToolUse:
+				tool.WriteString(aws.ToString(d.Value.Input))
 			}
 		case *types.ConverseStreamOutputMemberMessageStop:
 			resp.StopReason = string(v.Value.StopReason)
@@ -110,6 +138,9 @@ func (m *Model) converseStream(ctx context.Context, req *ticketsum.ModelRequest)
 		return nil, guardResult{}, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "Bedrock stream for %s ended without its metadata event: retry", m.cfg.ModelID)
 	}
 	resp.Text = text.String()
+	if resp.Structured {
+		resp.Text = tool.String()
+	}
 	return resp, g, nil
 }
 

@@ -10,11 +10,22 @@
 // profiles (us., eu., apac., global. ...) or ARNs (foundation-model,
 // inference-profile, application-inference-profile).
 //
+// A request's Output (structured output) is sent on Converse as one tool
+// with the object's JSON schema and a forced toolChoice where the model
+// takes one (ModelRef.ForcedToolChoice: a named tool for Claude 3 and later
+// and Nova, "any" for Mistral Large, per Bedrock's ToolChoice reference);
+// the tool's input comes back as the response's Text with Structured set.
+// Other models, and the invoke API, get no toolConfig and answer in text.
+//
 // The provider neither retries nor prices: the SDK's retryer is replaced by
 // aws.NopRetryer so the gateway owns the only retry loop, and cost is the
 // gateway's job. Errors are translated to coded ticketsum errors with a
 // message that says what to do (credentials, model access, region,
-// throttling, context window). Bedrock Guardrails pass through: masking
+// throttling, context window), and into the failure taxonomy: throttling,
+// 5xx, timeouts and a model not ready are retryable; access denied, a model
+// or guardrail not found, a model that needs an inference profile and any
+// other refused request are configuration (ticketsum.ClassConfig); only a
+// ticket over the context window is a bad ticket. Bedrock Guardrails pass through: masking
 // (ANONYMIZED) continues with flags on the response, blocking returns
 // EFORBIDDEN. Guardrail.Apply calls ApplyGuardrail on its own, for the
 // guard package.

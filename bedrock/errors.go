@@ -72,7 +72,7 @@ func (m *Model) translateAPI(ae smithy.APIError, err error) error {
 		return ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "AWS rejected the credentials: refresh them (`aws sso login`), check AWS_PROFILE and the region %s: %w", region, err)
 	case "resourcenotfoundexception":
 		if m.cfg.Guardrail.ID != "" && strings.Contains(msg, "guardrail") {
-			return ticketsum.Errorf(ticketsum.EINVALID, "Bedrock guardrail %s version %s not found in %s: check the guardrail settings: %w", m.cfg.Guardrail.ID, m.cfg.Guardrail.Version, region, err)
+			return configError("Bedrock guardrail %s version %s not found in %s: check aws.guardrail (its ID, version and region): %w", m.cfg.Guardrail.ID, m.cfg.Guardrail.Version, region, err)
 		}
 		return ticketsum.Errorf(ticketsum.ENOTFOUND, "model %s not found in %s: check the model ID, or use a cross-region inference profile such as %s or another region: %w", id, region, m.ref.ProfileSuggestion(region), err)
 	case "validationexception":
@@ -84,25 +84,34 @@ func (m *Model) translateAPI(ae smithy.APIError, err error) error {
 	if ae.ErrorFault() == smithy.FaultServer {
 		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "Bedrock failed for %s (%s): retry later: %w", id, ae.ErrorCode(), err)
 	}
-	return ticketsum.Errorf(ticketsum.EINVALID, "Bedrock rejected the request to %s (%s): %w", id, ae.ErrorCode(), err)
+	return configError("Bedrock rejected the request to %s (%s): check the model's settings: %w", id, ae.ErrorCode(), err)
+}
+
+// configError is an EINVALID error of the configuration class: the request
+// the settings produce is wrong, not the ticket, so the ticket waits in a
+// failed state for the settings to change rather than being given up on.
+func configError(format string, args ...any) error {
+	return ticketsum.WithClass(ticketsum.Errorf(ticketsum.EINVALID, format, args...), ticketsum.ClassConfig)
 }
 
 func (m *Model) translateValidation(msg string, err error) error {
 	id, region := m.cfg.ModelID, m.region
 	switch {
 	case strings.Contains(msg, "on-demand throughput") || strings.Contains(msg, "inference profile"):
-		return ticketsum.Errorf(ticketsum.EINVALID, "model %s cannot be called on demand in %s: use a cross-region inference profile such as %s or another region: %w", id, region, m.ref.ProfileSuggestion(region), err)
+		return configError("model %s cannot be called on demand in %s: set the model to a cross-region inference profile such as bedrock:%s, or use another region: %w", id, region, m.ref.ProfileSuggestion(region), err)
 	case strings.Contains(msg, "model identifier is invalid") || strings.Contains(msg, "model id") && strings.Contains(msg, "not supported"):
 		return ticketsum.Errorf(ticketsum.ENOTFOUND, "model %s is not available in %s: check the model ID, or use a cross-region inference profile such as %s or another region: %w", id, region, m.ref.ProfileSuggestion(region), err)
 	case strings.Contains(msg, "too long") || strings.Contains(msg, "too many tokens") || strings.Contains(msg, "context window") ||
 		strings.Contains(msg, "context length") || strings.Contains(msg, "input length") || strings.Contains(msg, "maximum context"):
 		return ticketsum.Errorf(ticketsum.EINVALID, "ticket too long for %s's context window: shorten the thread or use a model with a larger context: %w", m.displayBase(), err)
 	case strings.Contains(msg, "guardrail"):
-		return ticketsum.Errorf(ticketsum.EINVALID, "Bedrock guardrail %s version %s was rejected: check the guardrail settings: %w", m.cfg.Guardrail.ID, m.cfg.Guardrail.Version, err)
+		return configError("Bedrock guardrail %s version %s was rejected: check aws.guardrail (its ID, version and region): %w", m.cfg.Guardrail.ID, m.cfg.Guardrail.Version, err)
 	case strings.Contains(msg, "prompt caching"):
-		return ticketsum.Errorf(ticketsum.EINVALID, "%s does not support prompt caching here: turn prompt caching off for it: %w", id, err)
+		return configError("%s does not support prompt caching here: set aws.prompt_caching to false: %w", id, err)
+	case strings.Contains(msg, "toolconfig") || strings.Contains(msg, "tool use"):
+		return configError("%s refused the structured-output tool: set its family (%q now) or call it with the invoke API: %w", id, m.ref.Family, err)
 	}
-	return ticketsum.Errorf(ticketsum.EINVALID, "Bedrock rejected the request to %s: %w", id, err)
+	return configError("Bedrock rejected the request to %s: check the model's settings: %w", id, err)
 }
 
 func (m *Model) displayBase() string {

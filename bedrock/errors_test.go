@@ -27,30 +27,43 @@ func TestErrorTranslation(t *testing.T) {
 		timeout time.Duration
 		code    ticketsum.ErrorCode
 		message string // the start of what the user reads
+		class   ticketsum.FailureClass
 	}{
-		{"throttled", fault(bedrocktest.FaultThrottle), haiku, 0, ticketsum.ETHROTTLED, "Bedrock throttled " + haiku},
-		{"quota", bedrocktest.Config{Quotas: map[string]bedrocktest.Quota{haiku: {TPM: 5}}}, haiku, 0, ticketsum.ETHROTTLED, "Bedrock throttled"},
-		{"daily quota", fault(bedrocktest.FaultQuotaExceeded), haiku, 0, ticketsum.EQUOTA, "Bedrock quota exceeded"},
-		{"unavailable", fault(bedrocktest.FaultUnavailable), haiku, 0, ticketsum.EUNAVAILABLE, "Bedrock could not answer"},
-		{"internal", fault(bedrocktest.FaultInternal), haiku, 0, ticketsum.EUNAVAILABLE, "Bedrock could not answer"},
-		{"not ready", fault(bedrocktest.FaultModelNotReady), haiku, 0, ticketsum.EUNAVAILABLE, "Bedrock could not answer"},
-		{"model timeout", fault(bedrocktest.FaultModelTimeout), haiku, 0, ticketsum.EUNAVAILABLE, "Bedrock could not answer"},
-		{"model error", fault(bedrocktest.FaultModelError), haiku, 0, ticketsum.EUNAVAILABLE, "Bedrock could not answer"},
-		{"hang", fault(bedrocktest.FaultTimeout), haiku, 100 * time.Millisecond, ticketsum.EUNAVAILABLE, "Bedrock call to " + haiku + " timed out"},
-		{"malformed", fault(bedrocktest.FaultMalformed), haiku, 0, ticketsum.EUNAVAILABLE, "Bedrock returned a malformed response"},
+		{"throttled", fault(bedrocktest.FaultThrottle), haiku, 0, ticketsum.ETHROTTLED, "Bedrock throttled " + haiku, ticketsum.ClassRetryable},
+		{"quota", bedrocktest.Config{Quotas: map[string]bedrocktest.Quota{haiku: {TPM: 5}}}, haiku, 0, ticketsum.ETHROTTLED, "Bedrock throttled", ticketsum.ClassRetryable},
+		{"daily quota", fault(bedrocktest.FaultQuotaExceeded), haiku, 0, ticketsum.EQUOTA, "Bedrock quota exceeded", ticketsum.ClassConfig},
+		{"unavailable", fault(bedrocktest.FaultUnavailable), haiku, 0, ticketsum.EUNAVAILABLE, "Bedrock could not answer", ticketsum.ClassRetryable},
+		{"internal", fault(bedrocktest.FaultInternal), haiku, 0, ticketsum.EUNAVAILABLE, "Bedrock could not answer", ticketsum.ClassRetryable},
+		{"not ready", fault(bedrocktest.FaultModelNotReady), haiku, 0, ticketsum.EUNAVAILABLE, "Bedrock could not answer", ticketsum.ClassRetryable},
+		{"model timeout", fault(bedrocktest.FaultModelTimeout), haiku, 0, ticketsum.EUNAVAILABLE, "Bedrock could not answer", ticketsum.ClassRetryable},
+		{"model error", fault(bedrocktest.FaultModelError), haiku, 0, ticketsum.EUNAVAILABLE, "Bedrock could not answer", ticketsum.ClassRetryable},
+		{"hang", fault(bedrocktest.FaultTimeout), haiku, 100 * time.Millisecond, ticketsum.EUNAVAILABLE, "Bedrock call to " + haiku + " timed out", ticketsum.ClassRetryable},
+		{"malformed", fault(bedrocktest.FaultMalformed), haiku, 0, ticketsum.EUNAVAILABLE, "Bedrock returned a malformed response", ticketsum.ClassRetryable},
 		{"access", bedrocktest.Config{DeniedModels: []string{haiku}}, haiku, 0, ticketsum.EFORBIDDEN,
-			"model access not granted: enable " + haiku + " in the Bedrock console"},
+			"model access not granted: enable " + haiku + " in the Bedrock console", ticketsum.ClassConfig},
 		{"access via profile", bedrocktest.Config{DeniedModels: []string{haiku}}, "us." + haiku, 0, ticketsum.EFORBIDDEN,
-			"model access not granted: enable " + haiku},
+			"model access not granted: enable " + haiku, ticketsum.ClassConfig},
 		{"on-demand unsupported", bedrocktest.Config{ProfileOnlyModels: []string{"amazon.nova-lite-v1:0"}}, "amazon.nova-lite-v1:0", 0, ticketsum.EINVALID,
-			"model amazon.nova-lite-v1:0 cannot be called on demand in us-east-1: use a cross-region inference profile such as us.amazon.nova-lite-v1:0"},
+			"model amazon.nova-lite-v1:0 cannot be called on demand in us-east-1: set the model to a cross-region inference profile such as bedrock:us.amazon.nova-lite-v1:0", ticketsum.ClassConfig},
 		{"unknown model", bedrocktest.Config{}, "acme.unknown-model-v1:0", 0, ticketsum.ENOTFOUND,
-			"model acme.unknown-model-v1:0 is not available in us-east-1"},
+			"model acme.unknown-model-v1:0 is not available in us-east-1", ticketsum.ClassConfig},
 		{"context too long", bedrocktest.Config{ContextWindows: map[string]int{haiku: 10}}, haiku, 0, ticketsum.EINVALID,
-			"ticket too long for " + haiku + "'s context window"},
-		{"wrong key", bedrocktest.Config{AccessKeyID: "AKIDOTHER"}, haiku, 0, ticketsum.EUNAUTHORIZED, "AWS rejected the credentials"},
-		{"wrong region", bedrocktest.Config{Region: "eu-central-1"}, haiku, 0, ticketsum.EUNAUTHORIZED, "AWS rejected the credentials"},
-		{"unknown guardrail", bedrocktest.Config{Guardrails: []string{"other"}}, haiku, 0, ticketsum.EINVALID, "Bedrock guardrail gr-1 version DRAFT was rejected"},
+			"ticket too long for " + haiku + "'s context window", ticketsum.ClassBadTicket},
+		{"wrong key", bedrocktest.Config{AccessKeyID: "AKIDOTHER"}, haiku, 0, ticketsum.EUNAUTHORIZED, "AWS rejected the credentials", ticketsum.ClassConfig},
+		{"wrong region", bedrocktest.Config{Region: "eu-central-1"}, haiku, 0, ticketsum.EUNAUTHORIZED, "AWS rejected the credentials", ticketsum.ClassConfig},
+		{"unknown guardrail", bedrocktest.Config{Guardrails: []string{"other"}}, haiku, 0, ticketsum.EINVALID, "Bedrock guardrail gr-1 version DRAFT was rejected", ticketsum.ClassConfig},
+		{"access denied fault", fault(bedrocktest.FaultAccessDenied), haiku, 0, ticketsum.EFORBIDDEN, "model access not granted", ticketsum.ClassConfig},
+		{"resource not found fault", fault(bedrocktest.FaultNotFound), haiku, 0, ticketsum.ENOTFOUND, "model " + haiku + " not found in us-east-1", ticketsum.ClassConfig},
+		{"validation fault", fault(bedrocktest.FaultValidation), haiku, 0, ticketsum.EINVALID, "Bedrock rejected the request to " + haiku + ": check the model's settings", ticketsum.ClassConfig},
+		{"on-demand message fault", bedrocktest.Config{Faults: []bedrocktest.Fault{{Kind: bedrocktest.FaultValidation,
+			Message: "Invocation of model ID " + haiku + " with on-demand throughput isn't supported."}}}, haiku, 0, ticketsum.EINVALID,
+			"model " + haiku + " cannot be called on demand", ticketsum.ClassConfig},
+		{"missing guardrail", bedrocktest.Config{Faults: []bedrocktest.Fault{{Kind: bedrocktest.FaultNotFound, Message: "The guardrail gr-1 was not found."}}},
+			haiku, 0, ticketsum.EINVALID, "Bedrock guardrail gr-1 version DRAFT not found in us-east-1: check aws.guardrail", ticketsum.ClassConfig},
+		{"overloaded", fault(bedrocktest.FaultOverloaded), haiku, 0, ticketsum.ETHROTTLED, "Bedrock throttled", ticketsum.ClassRetryable},
+		{"stall past the deadline", bedrocktest.Config{Faults: []bedrocktest.Fault{{Kind: bedrocktest.FaultStall, Delay: time.Minute}}}, haiku, 100 * time.Millisecond,
+			ticketsum.EUNAVAILABLE, "Bedrock call to " + haiku + " timed out", ticketsum.ClassRetryable},
+		{"dropped after answering", fault(bedrocktest.FaultDropAfterAnswer), haiku, 0, ticketsum.EUNAVAILABLE, "", ticketsum.ClassRetryable},
 	}
 	for _, tc := range cases {
 		for _, stream := range []bool{false, true} {
@@ -60,7 +73,7 @@ func TestErrorTranslation(t *testing.T) {
 				cfg := srv.AWSConfig()
 				cfg.Region = "us-east-1"
 				mcfg := bedrock.Config{ModelID: tc.model, Stream: stream, AWS: &cfg}
-				if tc.name == "unknown guardrail" {
+				if tc.name == "unknown guardrail" || tc.name == "missing guardrail" {
 					mcfg.Guardrail = bedrock.GuardrailConfig{ID: "gr-1"}
 				}
 				m, err := bedrock.New(context.Background(), mcfg)
@@ -79,6 +92,9 @@ func TestErrorTranslation(t *testing.T) {
 				}
 				if msg := ticketsum.ErrorMessage(err); !strings.HasPrefix(msg, tc.message) {
 					t.Errorf("message = %q, want it to start with %q", msg, tc.message)
+				}
+				if got := ticketsum.ClassOf(err); got != tc.class {
+					t.Errorf("class = %s, want %s (%v)", got, tc.class, err)
 				}
 				if n := srv.Stats().Calls[tc.model]; n > 1 {
 					t.Errorf("the SDK retried: %d calls", n)

@@ -126,3 +126,33 @@ func (r ModelRef) ProfileSuggestion(region string) string {
 	}
 	return prefix + "." + base
 }
+
+// Forced tool choices of Converse, per Bedrock's ToolChoice reference and
+// its supported-features table: a named tool ("tool") is accepted by Claude
+// 3 and later and by Nova; "any" tool by Claude 3 and later and Mistral
+// Large (Nova refuses it). Other families (Llama, Titan, the smaller Mistral
+// models, Claude 2) accept no toolChoice and get a ValidationException.
+const (
+	ChoiceTool = "tool"
+	ChoiceAny  = "any"
+)
+
+// ForcedToolChoice returns how Converse can force the model to answer
+// through a tool, ChoiceTool or ChoiceAny, or "" when the model accepts no
+// forced tool choice and structured output falls back to text.
+func (r ModelRef) ForcedToolChoice() string {
+	switch r.Family {
+	case FamilyAnthropic:
+		if strings.HasPrefix(r.Base, "anthropic.claude-v") || strings.HasPrefix(r.Base, "anthropic.claude-instant") {
+			return "" // Claude 2 and Instant have no tool use
+		}
+		return ChoiceTool
+	case FamilyNova:
+		return ChoiceTool
+	case FamilyMistral:
+		if strings.HasPrefix(r.Base, "mistral.mistral-large") {
+			return ChoiceAny
+		}
+	}
+	return ""
+}

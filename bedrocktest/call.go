@@ -21,6 +21,9 @@ type call struct {
 	stop                    []string
 	guard                   *guardSpec
 	chat                    bool // Mistral chat body rather than text completion
+	tools                   *toolConfig
+	tool                    string // the tool a forced toolChoice makes the model answer with
+	noStatus                bool   // FaultNoStatus: the answer leaves the status out
 }
 
 // result is the answer to a call.
@@ -30,6 +33,7 @@ type result struct {
 	input, output, cacheRead, cacheWrite int
 	latency                              time.Duration
 	guardIn, guardOut                    *guardOutcome
+	tool, toolInput                      string // a tool call's name and JSON input, when forced
 }
 
 // defaultMaxTokens is the output cap when a body sets none.
@@ -73,33 +77,40 @@ func (s *Server) serveModel(w http.ResponseWriter, r *http.Request, op, model st
 	}
 
 	s.mu.Lock()
-	fault, mid := s.pickFaultMid(op, model, base, now)
+	f := s.pickFault(op, model, base, now)
 	streaming := op == OpConverseStream || op == OpInvokeModelStream
-	if fault != "" {
-		s.stats.Faults++
-		if fault == FaultThrottle {
-			s.stats.Throttled++
-		}
-	}
+	s.countFault(f.Kind)
 	s.mu.Unlock()
+	fault := f.Kind
 	var exception *apiError
 	switch {
-	case fault == "" || fault == FaultMalformed:
+	case fault == FaultStall:
+		if !s.wait(r, f.Delay) {
+			panic(http.ErrAbortHandler) // the client gave up first: nothing charged
+		}
+	case fault.answers():
 	case fault == FaultTimeout:
 		s.hang(r)
 		return
-	case mid && streaming:
-		exception = faultError(fault, "bedrock", model)
+	case f.MidStream && streaming:
+		exception = faultError(f, "bedrock", model)
 		exception.code = streamExceptionType(fault)
 	default:
-		writeError(w, "bedrock", faultError(fault, "bedrock", model))
+		writeError(w, "bedrock", faultError(f, "bedrock", model))
 		return
 	}
 
+	c.noStatus = fault == FaultNoStatus
 	res, aerr := s.run(r, c, now)
 	if aerr != nil {
 		writeError(w, "bedrock", aerr)
 		return
+	}
+	if fault == FaultDropAfterAnswer {
+		s.mu.Lock()
+		s.stats.Dropped++
+		s.mu.Unlock()
+		panic(http.ErrAbortHandler) // answered and charged, but the response never leaves
 	}
 	res.latency = time.Since(begin)
 	w.Header().Set("X-Amzn-RequestId", s.requestID())
@@ -139,6 +150,11 @@ func (s *Server) parseCall(r *http.Request, op, model string, body []byte) (*cal
 	}
 	if err != nil {
 		return nil, errValidation("Malformed input request: " + err.Error() + ", please reformat your input and try again.")
+	}
+	if c.tools != nil {
+		if aerr := checkTools(c, c.tools); aerr != nil {
+			return nil, aerr
+		}
 	}
 	if c.maxTokens <= 0 {
 		return nil, errValidation("Malformed input request: max tokens must be positive, please reformat your input and try again.")
@@ -197,6 +213,9 @@ func (s *Server) run(r *http.Request, c *call, now time.Time) (*result, *apiErro
 		res.text, res.stop = s.cfg.BlockedMessage, "guardrail_intervened"
 	} else {
 		res.text = s.cfg.Responder(c.model, prompt)
+		if c.noStatus {
+			res.text = stripStatus(res.text)
+		}
 		for _, stop := range c.stop {
 			if i := strings.Index(res.text, stop); stop != "" && i >= 0 {
 				res.text, res.stop = res.text[:i], "stop_sequence"
@@ -206,14 +225,22 @@ func (s *Server) run(r *http.Request, c *call, now time.Time) (*result, *apiErro
 		if res.text, cut = truncateTokens(res.text, c.maxTokens); cut {
 			res.stop = "max_tokens"
 		}
-		res.output = Tokens(res.text)
+		if c.tool != "" {
+			res.tool, res.toolInput, res.stop = c.tool, StructuredAnswer(res.text, c.noStatus), "tool_use"
+			res.output = Tokens(res.toolInput)
+		} else {
+			res.output = Tokens(res.text)
+		}
 		if c.guard != nil {
 			res.guardOut = s.assess(res.text)
 			switch {
 			case res.guardOut.blocked:
-				res.text, res.stop = s.cfg.BlockedMessage, "guardrail_intervened"
+				res.text, res.stop, res.toolInput = s.cfg.BlockedMessage, "guardrail_intervened", ""
 			case len(res.guardOut.findings) > 0:
 				res.text, res.stop = res.guardOut.masked, "guardrail_intervened"
+				if res.toolInput != "" {
+					res.toolInput = StructuredAnswer(res.text, c.noStatus)
+				}
 			}
 		}
 	}

@@ -118,15 +118,22 @@ type FaultKind string
 
 // The faults the server can inject, with what the client sees.
 const (
-	FaultThrottle      FaultKind = "throttle"        // 429 ThrottlingException
-	FaultUnavailable   FaultKind = "unavailable"     // 503 ServiceUnavailableException (SageMaker: ServiceUnavailable)
-	FaultInternal      FaultKind = "internal"        // 500 InternalServerException (SageMaker: InternalFailure)
-	FaultModelNotReady FaultKind = "model_not_ready" // 429 ModelNotReadyException
-	FaultModelTimeout  FaultKind = "model_timeout"   // 408 ModelTimeoutException
-	FaultModelError    FaultKind = "model_error"     // 424 ModelErrorException (SageMaker: ModelError)
-	FaultQuotaExceeded FaultKind = "quota_exceeded"  // 400 ServiceQuotaExceededException
-	FaultTimeout       FaultKind = "timeout"         // no answer until the client gives up or the server closes
-	FaultMalformed     FaultKind = "malformed"       // 200 with a truncated JSON body or a corrupt stream frame
+	FaultThrottle        FaultKind = "throttle"          // 429 ThrottlingException
+	FaultUnavailable     FaultKind = "unavailable"       // 503 ServiceUnavailableException (SageMaker: ServiceUnavailable)
+	FaultInternal        FaultKind = "internal"          // 500 InternalServerException (SageMaker: InternalFailure)
+	FaultModelNotReady   FaultKind = "model_not_ready"   // 429 ModelNotReadyException
+	FaultModelTimeout    FaultKind = "model_timeout"     // 408 ModelTimeoutException
+	FaultModelError      FaultKind = "model_error"       // 424 ModelErrorException (SageMaker: ModelError)
+	FaultQuotaExceeded   FaultKind = "quota_exceeded"    // 400 ServiceQuotaExceededException
+	FaultAccessDenied    FaultKind = "access_denied"     // 403 AccessDeniedException, as when model access is not granted
+	FaultValidation      FaultKind = "validation"        // 400 ValidationException (Fault.Message sets the text, e.g. the on-demand throughput one)
+	FaultNotFound        FaultKind = "not_found"         // 404 ResourceNotFoundException (SageMaker: ValidationError "Endpoint ... not found")
+	FaultOverloaded      FaultKind = "overloaded"        // SageMaker: 424 ModelError from a container's 429 "model overloaded"; Bedrock: 429 ThrottlingException
+	FaultTimeout         FaultKind = "timeout"           // no answer until the client gives up or the server closes
+	FaultStall           FaultKind = "stall"             // the answer comes after Fault.Delay; a client whose deadline is shorter gives up first (not charged)
+	FaultMalformed       FaultKind = "malformed"         // 200 with a truncated JSON body or a corrupt stream frame
+	FaultNoStatus        FaultKind = "no_status"         // 200, but the answer leaves the status out: no STATUS line, no "status" in a tool answer
+	FaultDropAfterAnswer FaultKind = "drop_after_answer" // the model answers (charged, counted in Stats.Dropped) but the connection closes before the response is sent
 )
 
 // Fault injects a failure into matching calls.
@@ -151,8 +158,15 @@ type Fault struct {
 	// MidStream sends the fault on streaming operations as an exception
 	// event after the first events of an answer (as throttlingException,
 	// modelStreamErrorException ...), not as an HTTP error. Other
-	// operations get the HTTP error. Not for FaultTimeout or FaultMalformed.
+	// operations get the HTTP error. Error faults only.
 	MidStream bool
+	// Message replaces the error message of an error fault, e.g. "Invocation
+	// of model ID x with on-demand throughput isn't supported." for
+	// FaultValidation. Default: the service's usual message for the kind.
+	Message string
+	// Delay is how long FaultStall holds the answer back. Required for
+	// FaultStall.
+	Delay time.Duration
 }
 
 // Operation names, as Stats counts them.

@@ -16,6 +16,7 @@ type converseRequest struct {
 		MaxTokens     *int     `json:"maxTokens"`
 		StopSequences []string `json:"stopSequences"`
 	} `json:"inferenceConfig"`
+	ToolConfig      *toolConfig `json:"toolConfig"`
 	GuardrailConfig *struct {
 		GuardrailIdentifier string `json:"guardrailIdentifier"`
 		GuardrailVersion    string `json:"guardrailVersion"`
@@ -92,6 +93,7 @@ func parseConverse(c *call, body []byte) error {
 		}
 		c.stop = ic.StopSequences
 	}
+	c.tools = req.ToolConfig
 	if g := req.GuardrailConfig; g != nil {
 		if g.GuardrailIdentifier == "" || g.GuardrailVersion == "" {
 			return errors.New("guardrailConfig needs guardrailIdentifier and guardrailVersion")
@@ -129,11 +131,20 @@ func converseTrace(c *call, res *result) map[string]any {
 	return map[string]any{"guardrail": g}
 }
 
+// toolUseID is the toolUseId of every tool call the fake answers with.
+const toolUseID = "tooluse_fake0000000000000001"
+
 func converseBody(c *call, res *result) map[string]any {
+	content := map[string]any{"text": res.text}
+	if res.toolInput != "" {
+		content = map[string]any{"toolUse": map[string]any{
+			"toolUseId": toolUseID, "name": res.tool, "input": json.RawMessage(res.toolInput),
+		}}
+	}
 	b := map[string]any{
 		"output": map[string]any{"message": map[string]any{
 			"role":    "assistant",
-			"content": []any{map[string]any{"text": res.text}},
+			"content": []any{content},
 		}},
 		"stopReason": res.stop,
 		"usage":      converseUsage(res),
@@ -148,7 +159,20 @@ func converseBody(c *call, res *result) map[string]any {
 // converseEvents are the ConverseStream events of an answer.
 func converseEvents(c *call, res *result) []event {
 	evs := []event{{"messageStart", map[string]any{"role": "assistant"}}}
+	if res.toolInput != "" {
+		evs = append(evs, event{"contentBlockStart", map[string]any{
+			"contentBlockIndex": 0, "start": map[string]any{"toolUse": map[string]any{"toolUseId": toolUseID, "name": res.tool}},
+		}})
+		for _, piece := range pieces(res.toolInput) {
+			evs = append(evs, event{"contentBlockDelta", map[string]any{
+				"contentBlockIndex": 0, "delta": map[string]any{"toolUse": map[string]any{"input": piece}}, "p": "abcdefgh",
+			}})
+		}
+	}
 	for _, piece := range pieces(res.text) {
+		if res.toolInput != "" {
+			break
+		}
 		evs = append(evs, event{"contentBlockDelta", map[string]any{
 			"contentBlockIndex": 0, "delta": map[string]any{"text": piece}, "p": "abcdefgh",
 		}})

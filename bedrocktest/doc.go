@@ -28,6 +28,16 @@
 //   - Prompt caching: content before a cachePoint block (Converse, Nova) or
 //     a cache_control block (Claude InvokeModel) is written to the cache on
 //     the first call and read on later calls with the same prefix.
+//   - Converse toolConfig as Bedrock checks it: a model without tool use
+//     (Titan, Claude 2, the small Mistral models) refuses any toolConfig
+//     ("This model doesn't support tool use."), and a toolChoice the model
+//     lacks is refused with Bedrock's ValidationException ("This model
+//     doesn't support the toolConfig.toolChoice.any field. ..."): "tool" and
+//     "any" for Claude 3 and later, "tool" only for Nova, "any" only for
+//     Mistral Large, "auto" only for Llama 3.1 and later. A forced tool is
+//     answered with a toolUse block (stream: contentBlockStart and toolUse
+//     deltas) whose input is StructuredAnswer of the Responder's text, with
+//     stopReason tool_use.
 //   - POST /endpoints/{name}/invocations for SageMaker, TGI and
 //     OpenAI-messages payloads.
 //   - The SigV4 credential scope: signing name bedrock (sagemaker for
@@ -36,11 +46,32 @@
 // Tokens are counted by Tokens (a quarter of the characters), so tests
 // compute expected figures rather than hard-coding them. Answers come from
 // Config.Responder (DefaultResponder by default, a deterministic
-// summary-like paragraph). Faults (Config.Faults, Server.AddFault), latency
-// and per-model RPM/TPM quotas over a sliding minute (shrunk by
-// Config.TimeScale) make the gateway's retry and rate-limit paths testable;
-// Server.Stats and Server.Requests give counters and requests for
-// assertions.
+// summary-like paragraph without a STATUS line). Faults (Config.Faults,
+// Server.AddFault), latency and per-model RPM/TPM quotas over a sliding
+// minute (shrunk by Config.TimeScale) make the gateway's retry and
+// rate-limit paths testable; Server.Stats and Server.Requests give counters
+// and requests for assertions.
+//
+// The fault API, for journey tests: a Fault names a Kind and optionally a
+// Model, an Op, how often it fires (Every, Rate, Limit) and when (After,
+// For). Error kinds answer with the service's own error:
+//
+//	FaultThrottle, FaultOverloaded    429 ThrottlingException (SageMaker: 424 ModelError from a container 429)
+//	FaultUnavailable, FaultInternal   503 / 500
+//	FaultModelNotReady, FaultModelTimeout, FaultModelError   429 / 408 / 424
+//	FaultQuotaExceeded                400 ServiceQuotaExceededException
+//	FaultAccessDenied                 403 AccessDeniedException
+//	FaultValidation                   400 ValidationException (Fault.Message for the on-demand or guardrail texts)
+//	FaultNotFound                     404 ResourceNotFoundException (Message naming a guardrail for a missing one)
+//
+// (MidStream sends them as stream exceptions instead). The other kinds let
+// the call go on: FaultTimeout never answers, FaultStall answers after
+// Fault.Delay (a client with a shorter deadline gives up, uncharged),
+// FaultMalformed corrupts the answer, FaultNoStatus answers without a status
+// (no STATUS line, no "status" in a tool answer), and FaultDropAfterAnswer
+// generates and charges the answer (Stats.Succeeded and Stats.Dropped) but
+// closes the connection before sending it: a paid answer the client never
+// sees.
 //
 // Using it from another package's test:
 //

@@ -46,12 +46,44 @@ func writeError(w http.ResponseWriter, service string, e *apiError) {
 	_, _ = w.Write(b)
 }
 
-// faultError is the error answer of a fault kind, for Bedrock or SageMaker.
-func faultError(kind FaultKind, service, model string) *apiError {
+// faultError is the error answer of a fault, for Bedrock or SageMaker, with
+// the fault's Message when it sets one.
+func faultError(f Fault, service, model string) *apiError {
+	e := kindError(f.Kind, service, model)
+	if f.Message != "" {
+		e.message = f.Message
+	}
+	return e
+}
+
+// kindError is the usual error answer of a fault kind.
+func kindError(kind FaultKind, service, model string) *apiError {
 	sm := service == "sagemaker"
 	switch kind {
 	case FaultThrottle:
 		return errThrottling()
+	case FaultOverloaded:
+		if sm {
+			e := newError(424, "ModelError", "Received client error (429) from primary with message \"model overloaded\".")
+			e.extra = map[string]any{"OriginalStatusCode": 429, "OriginalMessage": "model overloaded"}
+			return e
+		}
+		return errThrottling()
+	case FaultAccessDenied:
+		if sm {
+			return newError(400, "AccessDeniedException", "User is not authorized to perform: sagemaker:InvokeEndpoint on resource: endpoint/"+model)
+		}
+		return newError(403, "AccessDeniedException", "You don't have access to the model with the specified model ID.")
+	case FaultValidation:
+		if sm {
+			return newError(400, "ValidationError", "Request is invalid.")
+		}
+		return errValidation("Malformed input request, please reformat your input and try again.")
+	case FaultNotFound:
+		if sm {
+			return newError(400, "ValidationError", "Endpoint "+model+" of account 123456789012 not found.")
+		}
+		return newError(404, "ResourceNotFoundException", "Model not found.")
 	case FaultUnavailable:
 		if sm {
 			return newError(503, "ServiceUnavailable", "The service is unavailable. Try your call again.")

@@ -8,17 +8,31 @@ import (
 func (f Fault) validate() error {
 	switch f.Kind {
 	case FaultThrottle, FaultUnavailable, FaultInternal, FaultModelNotReady, FaultModelTimeout,
-		FaultModelError, FaultQuotaExceeded, FaultTimeout, FaultMalformed:
+		FaultModelError, FaultQuotaExceeded, FaultAccessDenied, FaultValidation, FaultNotFound, FaultOverloaded:
+	case FaultTimeout, FaultMalformed, FaultNoStatus, FaultStall, FaultDropAfterAnswer:
+		if f.MidStream {
+			return errors.New("MidStream applies to error faults, not " + string(f.Kind))
+		}
 	default:
 		return errors.New("unknown fault kind " + string(f.Kind))
 	}
-	if f.MidStream && (f.Kind == FaultTimeout || f.Kind == FaultMalformed) {
-		return errors.New("MidStream applies to error faults, not " + string(f.Kind))
+	if f.Every < 0 || f.Rate < 0 || f.Rate > 1 || f.After < 0 || f.For < 0 || f.Limit < 0 || f.Delay < 0 {
+		return errors.New("Every, Rate (0..1), After, For, Limit and Delay must not be negative")
 	}
-	if f.Every < 0 || f.Rate < 0 || f.Rate > 1 || f.After < 0 || f.For < 0 || f.Limit < 0 {
-		return errors.New("Every, Rate (0..1), After, For and Limit must not be negative")
+	if f.Kind == FaultStall && f.Delay == 0 {
+		return errors.New("stall needs a Delay")
 	}
 	return nil
+}
+
+// answers reports whether a fault of kind k still lets the model answer
+// (changing or losing the answer) rather than failing the call.
+func (k FaultKind) answers() bool {
+	switch k {
+	case "", FaultMalformed, FaultNoStatus, FaultStall, FaultDropAfterAnswer:
+		return true
+	}
+	return false
 }
 
 // faultState is a fault and its counters; guarded by Server.mu.
@@ -28,16 +42,9 @@ type faultState struct {
 	fired   int
 }
 
-// pickFault returns the first fault that fires for a call, or "". The
-// caller holds s.mu.
-func (s *Server) pickFault(op, model, base string, now time.Time) FaultKind {
-	k, _ := s.pickFaultMid(op, model, base, now)
-	return k
-}
-
-// pickFaultMid is pickFault that also tells whether the fault is to be
-// sent mid-stream.
-func (s *Server) pickFaultMid(op, model, base string, now time.Time) (FaultKind, bool) {
+// pickFault returns a copy of the first fault that fires for a call, or
+// the zero Fault (Kind ""). The caller holds s.mu.
+func (s *Server) pickFault(op, model, base string, now time.Time) Fault {
 	elapsed := now.Sub(s.start)
 	for _, f := range s.faults {
 		if f.Model != "" && f.Model != model && f.Model != base {
@@ -62,10 +69,10 @@ func (s *Server) pickFaultMid(op, model, base string, now time.Time) (FaultKind,
 		}
 		if fire {
 			f.fired++
-			return f.Kind, f.MidStream
+			return f.Fault
 		}
 	}
-	return "", false
+	return Fault{}
 }
 
 // streamExceptionType is the :exception-type a fault is sent as mid-stream.
@@ -83,4 +90,15 @@ func streamExceptionType(kind FaultKind) string {
 		return "serviceQuotaExceededException"
 	}
 	return "internalServerException"
+}
+
+// countFault counts a fault that fired in the stats. The caller holds s.mu.
+func (s *Server) countFault(k FaultKind) {
+	if k == "" {
+		return
+	}
+	s.stats.Faults++
+	if k == FaultThrottle || k == FaultOverloaded {
+		s.stats.Throttled++
+	}
 }

@@ -130,21 +130,17 @@ func (s *Server) serveApplyGuardrail(w http.ResponseWriter, r *http.Request, id,
 	s.record(Request{Op: OpApplyGuardrail, Model: id, EscapedPath: r.URL.EscapedPath(), Header: r.Header.Clone(), Body: body})
 	s.stats.Calls[id]++
 	s.stats.Ops[OpApplyGuardrail]++
-	fault := s.pickFault(OpApplyGuardrail, id, id, s.cfg.Clock.Now())
-	if fault != "" {
-		s.stats.Faults++
-		if fault == FaultThrottle {
-			s.stats.Throttled++
-		}
-	}
+	f := s.pickFault(OpApplyGuardrail, id, id, s.cfg.Clock.Now())
+	s.countFault(f.Kind)
 	s.mu.Unlock()
-	switch fault {
-	case "", FaultMalformed:
-	case FaultTimeout:
+	fault := f.Kind
+	switch {
+	case fault.answers():
+	case fault == FaultTimeout:
 		s.hang(r)
 		return
 	default:
-		writeError(w, "bedrock", faultError(fault, "bedrock", id))
+		writeError(w, "bedrock", faultError(f, "bedrock", id))
 		return
 	}
 	if len(s.cfg.Guardrails) > 0 && !slices.Contains(s.cfg.Guardrails, id) {

@@ -22,21 +22,21 @@ func (s *Server) serveSageMaker(w http.ResponseWriter, r *http.Request, endpoint
 	s.record(Request{Op: OpInvokeEndpoint, Model: endpoint, EscapedPath: r.URL.EscapedPath(), Header: r.Header.Clone(), Body: body})
 	s.stats.Calls[endpoint]++
 	s.stats.Ops[OpInvokeEndpoint]++
-	fault := s.pickFault(OpInvokeEndpoint, endpoint, endpoint, now)
-	if fault != "" {
-		s.stats.Faults++
-		if fault == FaultThrottle {
-			s.stats.Throttled++
-		}
-	}
+	f := s.pickFault(OpInvokeEndpoint, endpoint, endpoint, now)
+	s.countFault(f.Kind)
 	s.mu.Unlock()
-	switch fault {
-	case "", FaultMalformed:
-	case FaultTimeout:
+	fault := f.Kind
+	switch {
+	case fault == FaultStall:
+		if !s.wait(r, f.Delay) {
+			panic(http.ErrAbortHandler) // the client gave up first
+		}
+	case fault.answers():
+	case fault == FaultTimeout:
 		s.hang(r)
 		return
 	default:
-		writeError(w, "sagemaker", faultError(fault, "sagemaker", endpoint))
+		writeError(w, "sagemaker", faultError(f, "sagemaker", endpoint))
 		return
 	}
 	if !endpointName.MatchString(endpoint) || len(endpoint) > 63 ||
@@ -101,14 +101,24 @@ func (s *Server) serveSageMaker(w http.ResponseWriter, r *http.Request, endpoint
 		s.settle(ev, q, 0, 0)
 		panic(http.ErrAbortHandler) // the client left or the server is closing
 	}
-	text, cut := truncateTokens(s.cfg.Responder(endpoint, prompt), maxTokens)
+	answer := s.cfg.Responder(endpoint, prompt)
+	if fault == FaultNoStatus {
+		answer = stripStatus(answer)
+	}
+	text, cut := truncateTokens(answer, maxTokens)
 	output := Tokens(text)
 	s.settle(ev, q, input, output)
 	s.mu.Lock()
 	s.stats.Succeeded++
 	s.stats.InputTokens += input
 	s.stats.OutputTokens += output
+	if fault == FaultDropAfterAnswer {
+		s.stats.Dropped++
+	}
 	s.mu.Unlock()
+	if fault == FaultDropAfterAnswer {
+		panic(http.ErrAbortHandler) // answered and charged, but the response never leaves
+	}
 
 	var resp any
 	if req.Inputs != nil {

@@ -11,8 +11,12 @@ type Stats struct {
 	Throttled int
 	// Faults counts injected faults of every kind.
 	Faults int
-	// Succeeded counts calls answered with a model's output.
+	// Succeeded counts calls answered with a model's output: the calls a
+	// client is charged for, Dropped included.
 	Succeeded int
+	// Dropped counts answers lost to FaultDropAfterAnswer: generated and
+	// charged, but never sent.
+	Dropped int
 	// Token totals over successful calls.
 	InputTokens, OutputTokens, CacheReadTokens, CacheWriteTokens int
 	// PeakInFlight is the most model calls the server held at once.

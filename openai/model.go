@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	oai "github.com/openai/openai-go/v3"
@@ -37,6 +38,12 @@ type Config struct {
 	Clock ticketsum.Clock
 	// Logger logs failures, never prompt text. Default: discard.
 	Logger *slog.Logger
+	// Structured says how a request's Output is asked for:
+	// StructuredJSONSchema (default), StructuredTools or StructuredOff. A
+	// server that refuses it (400 or 422 naming response_format or tools)
+	// is asked again in text, once, and in text from then on; a server
+	// that ignores it answers in text, which the summariser parses too.
+	Structured string
 }
 
 // DefaultBaseURL is the API root used when Config.BaseURL is empty.
@@ -73,6 +80,13 @@ func (c *Config) fill() error {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	switch c.Structured {
+	case "":
+		c.Structured = StructuredJSONSchema
+	case StructuredJSONSchema, StructuredTools, StructuredOff:
+	default:
+		return ticketsum.Errorf(ticketsum.EINVALID, "openai provider: structured output %q is not %s, %s or %s", c.Structured, StructuredJSONSchema, StructuredTools, StructuredOff)
+	}
 	return nil
 }
 
@@ -80,6 +94,8 @@ func (c *Config) fill() error {
 type Model struct {
 	cfg  Config
 	chat oai.ChatCompletionService
+	// textOnly is set once the server refused structured output.
+	textOnly atomic.Bool
 }
 
 var _ ticketsum.Model = (*Model)(nil)
@@ -118,8 +134,20 @@ func (m *Model) Generate(ctx context.Context, req *ticketsum.ModelRequest) (*tic
 	if err != nil {
 		return nil, err
 	}
+	structured, err := m.structure(&params, req)
+	if err != nil {
+		return nil, err
+	}
 	start := m.cfg.Clock.Now()
 	res, err := m.chat.New(ctx, params)
+	if err != nil && structured && refusedStructure(err) {
+		m.textOnly.Store(true)
+		m.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "server refused structured output; asking in text from now on",
+			slog.String("model", m.Name()), slog.String("structured", m.cfg.Structured))
+		params.ResponseFormat, params.Tools, params.ToolChoice = oai.ChatCompletionNewParamsResponseFormatUnion{}, nil, oai.ChatCompletionToolChoiceOptionUnionParam{}
+		structured = false
+		res, err = m.chat.New(ctx, params)
+	}
 	latency := m.cfg.Clock.Now().Sub(start)
 	if err != nil {
 		err = m.translate(ctx, err)
@@ -133,8 +161,10 @@ func (m *Model) Generate(ctx context.Context, req *ticketsum.ModelRequest) (*tic
 	}
 	u := res.Usage
 	cached := min(max(int(u.PromptTokensDetails.CachedTokens), 0), int(u.PromptTokens))
+	text, isStructured := answerOf(res.Choices[0].Message, structured)
 	return &ticketsum.ModelResponse{
-		Text:       res.Choices[0].Message.Content,
+		Text:       text,
+		Structured: isStructured,
 		Model:      m.Name(),
 		StopReason: res.Choices[0].FinishReason,
 		Usage: ticketsum.Usage{
@@ -212,7 +242,9 @@ func (m *Model) translate(ctx context.Context, err error) error {
 	case status == http.StatusRequestTimeout || status >= 500:
 		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "%s: server error (%d)", name, status)
 	case status >= 400:
-		return ticketsum.Errorf(ticketsum.EINVALID, "%s: the server rejected the request (%d %s)", name, status, fmt.Sprint(code))
+		// The request the settings make is wrong, not the ticket.
+		return ticketsum.WithClass(ticketsum.Errorf(ticketsum.EINVALID, "%s: the server rejected the request (%d %s): check the model name, openai.base_url and models.<name>.max_tokens",
+			name, status, fmt.Sprint(code)), ticketsum.ClassConfig)
 	}
 	return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "%s: unexpected answer (%d)", name, status)
 }

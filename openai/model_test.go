@@ -127,6 +127,18 @@ func TestGenerateErrors(t *testing.T) {
 			if ticketsum.ErrorCodeOf(err) != tt.code || !strings.Contains(err.Error(), tt.mention) {
 				t.Fatalf("error = %v, want %s mentioning %q", err, tt.code, tt.mention)
 			}
+			wantClass := ticketsum.ClassConfig // only the ticket's own length is a bad ticket
+			switch tt.code {
+			case ticketsum.ETHROTTLED, ticketsum.EUNAVAILABLE:
+				wantClass = ticketsum.ClassRetryable
+			case ticketsum.EINVALID:
+				if tt.name == "context too long" {
+					wantClass = ticketsum.ClassBadTicket
+				}
+			}
+			if got := ticketsum.ClassOf(err); got != wantClass {
+				t.Errorf("class = %s, want %s", got, wantClass)
+			}
 			if strings.Contains(err.Error(), "export fails") || strings.Contains(err.Error(), "sk-test") {
 				t.Fatalf("error leaks prompt text or key: %v", err)
 			}

@@ -30,10 +30,12 @@ func (m *Model) translate(err error) error {
 			status = int(*me.OriginalStatusCode)
 		}
 		switch {
+		case status == 429 || strings.Contains(msg, "overloaded") || strings.Contains(msg, "too many requests"):
+			return ticketsum.Errorf(ticketsum.ETHROTTLED, "the model on endpoint %s is overloaded (429): retry after a pause, or scale the endpoint out: %w", ep, err)
 		case strings.Contains(msg, "must be <=") || strings.Contains(msg, "too long") || strings.Contains(msg, "context length") || strings.Contains(msg, "maximum context"):
 			return ticketsum.Errorf(ticketsum.EINVALID, "ticket too long for endpoint %s's context window: shorten the thread or lower max tokens: %w", ep, err)
 		case status >= 400 && status < 500:
-			return ticketsum.Errorf(ticketsum.EINVALID, "the model on endpoint %s rejected the request (status %d): check the payload style (%s): %w", ep, status, m.cfg.Payload, err)
+			return configError("the model on endpoint %s rejected the request (status %d): check models.<name>.payload (now %s): %w", ep, status, m.cfg.Payload, err)
 		}
 		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "the model on endpoint %s failed: retry later: %w", ep, err)
 	}
@@ -50,7 +52,7 @@ func (m *Model) translate(err error) error {
 				}
 				return ticketsum.Errorf(ticketsum.ENOTFOUND, "SageMaker endpoint %s not found in %s: check the name and region (aws sagemaker list-endpoints): %w", ep, region, err)
 			}
-			return ticketsum.Errorf(ticketsum.EINVALID, "SageMaker rejected the request to %s: %w", ep, err)
+			return configError("SageMaker rejected the request to %s: check models.<name>.payload (now %s): %w", ep, m.cfg.Payload, err)
 		case "accessdeniedexception":
 			return ticketsum.Errorf(ticketsum.EFORBIDDEN, "access to SageMaker endpoint %s denied: check that IAM allows sagemaker:InvokeEndpoint on it: %w", ep, err)
 		case "unrecognizedclientexception", "invalidsignatureexception", "expiredtokenexception", "incompletesignature",
@@ -62,7 +64,7 @@ func (m *Model) translate(err error) error {
 		if ae.ErrorFault() == smithy.FaultServer {
 			return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "SageMaker endpoint %s failed (%s): retry later: %w", ep, ae.ErrorCode(), err)
 		}
-		return ticketsum.Errorf(ticketsum.EINVALID, "SageMaker rejected the request to %s (%s): %w", ep, ae.ErrorCode(), err)
+		return configError("SageMaker rejected the request to %s (%s): %w", ep, ae.ErrorCode(), err)
 	}
 	if s := err.Error(); strings.Contains(s, "get identity") || strings.Contains(s, "failed to retrieve credentials") || strings.Contains(s, "failed to refresh cached credentials") {
 		return ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "no AWS credentials found: set AWS_PROFILE (and run `aws sso login`) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run with an IAM role: %w", err)
@@ -72,4 +74,10 @@ func (m *Model) translate(err error) error {
 		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "cannot reach SageMaker runtime in %s: check the network or AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: %w", region, err)
 	}
 	return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "SageMaker call to %s failed: %w", ep, err)
+}
+
+// configError is an EINVALID error of the configuration class: the request
+// the settings produce is wrong, not the ticket.
+func configError(format string, args ...any) error {
+	return ticketsum.WithClass(ticketsum.Errorf(ticketsum.EINVALID, format, args...), ticketsum.ClassConfig)
 }

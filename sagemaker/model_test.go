@@ -115,6 +115,12 @@ func TestErrorTranslation(t *testing.T) {
 		{"unknown endpoint", bedrocktest.Config{SageMakerEndpoints: []string{"other"}}, "ep", 0, ticketsum.ENOTFOUND, "SageMaker endpoint ep not found in us-east-1"},
 		{"too long", bedrocktest.Config{ContextWindows: map[string]int{"ep": 50}}, "ep", 0, ticketsum.EINVALID, "ticket too long for endpoint ep's context window"},
 		{"wrong key", bedrocktest.Config{AccessKeyID: "AKIDOTHER"}, "ep", 0, ticketsum.EUNAUTHORIZED, "AWS rejected the credentials"},
+		{"container overloaded (429)", fault(bedrocktest.FaultOverloaded), "ep", 0, ticketsum.ETHROTTLED, "the model on endpoint ep is overloaded (429)"},
+		{"access denied", fault(bedrocktest.FaultAccessDenied), "ep", 0, ticketsum.EFORBIDDEN, "access to SageMaker endpoint ep denied"},
+		{"not found fault", fault(bedrocktest.FaultNotFound), "ep", 0, ticketsum.ENOTFOUND, "SageMaker endpoint ep not found"},
+		{"validation", fault(bedrocktest.FaultValidation), "ep", 0, ticketsum.EINVALID, "SageMaker rejected the request to ep: check models.<name>.payload"},
+		{"stall past the deadline", bedrocktest.Config{Faults: []bedrocktest.Fault{{Kind: bedrocktest.FaultStall, Delay: time.Minute}}}, "ep", 100 * time.Millisecond, ticketsum.EUNAVAILABLE, "SageMaker endpoint ep timed out"},
+		{"dropped after answering", fault(bedrocktest.FaultDropAfterAnswer), "ep", 0, ticketsum.EUNAVAILABLE, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -138,6 +144,15 @@ func TestErrorTranslation(t *testing.T) {
 			}
 			if msg := ticketsum.ErrorMessage(err); !strings.HasPrefix(msg, tc.message) {
 				t.Errorf("message = %q, want it to start with %q", msg, tc.message)
+			}
+			want := map[ticketsum.ErrorCode]ticketsum.FailureClass{ticketsum.ETHROTTLED: ticketsum.ClassRetryable, ticketsum.EUNAVAILABLE: ticketsum.ClassRetryable,
+				ticketsum.EFORBIDDEN: ticketsum.ClassConfig, ticketsum.ENOTFOUND: ticketsum.ClassConfig, ticketsum.EUNAUTHORIZED: ticketsum.ClassConfig,
+				ticketsum.EINVALID: ticketsum.ClassConfig}[tc.code]
+			if tc.name == "too long" {
+				want = ticketsum.ClassBadTicket
+			}
+			if got := ticketsum.ClassOf(err); got != want {
+				t.Errorf("class = %s, want %s", got, want)
 			}
 		})
 	}

@@ -14,6 +14,10 @@ import (
 // summariser makes.
 const UseCaseSummarize = "summarize"
 
+// FlagStructured marks a summary for which the model answered with
+// structured output (ModelResponse.Structured) rather than text.
+const FlagStructured = "structured"
+
 // LLMConfig configures an LLM summariser.
 type LLMConfig struct {
 	// Model answers the prompts; in production the gateway wrapping a
@@ -39,6 +43,12 @@ type LLMConfig struct {
 	// Classifier decides the status when the model gives none that is valid
 	// after its repair. Default: the built-in summariser's classifier.
 	Classifier StatusClassifier
+	// TextOnly never asks for structured output. Default false: every call
+	// carries the prompt's Schema, which providers apply where the model
+	// supports it (a forced tool choice on Bedrock Converse for Claude 3 and
+	// later, Nova and Mistral Large; a JSON-schema response format on
+	// OpenAI-compatible servers) and ignore elsewhere.
+	TextOnly bool
 	// Principal is recorded in every call's CallMeta and on the summary.
 	// Default "".
 	Principal string
@@ -93,6 +103,7 @@ func (c *LLMConfig) fill() error {
 type LLM struct {
 	cfg    LLMConfig
 	budget int
+	schema *ticketsum.OutputSchema // nil with TextOnly
 }
 
 var _ ticketsum.Summarizer = (*LLM)(nil)
@@ -102,7 +113,11 @@ func NewLLM(cfg LLMConfig) (*LLM, error) {
 	if err := cfg.fill(); err != nil {
 		return nil, err
 	}
-	return &LLM{cfg: cfg, budget: prompt.Budget(cfg.ContextWindow, cfg.MaxOutputTokens)}, nil
+	l := &LLM{cfg: cfg, budget: prompt.Budget(cfg.ContextWindow, cfg.MaxOutputTokens)}
+	if !cfg.TextOnly {
+		l.schema = cfg.Prompt.Schema()
+	}
+	return l, nil
 }
 
 // PromptVersion returns the version of the prompt the summariser uses.
@@ -172,6 +187,9 @@ func (l *LLM) Summarize(ctx context.Context, t *ticketsum.Ticket) (*ticketsum.Su
 	for _, p := range problems {
 		s.Flags = append(s.Flags, "output:"+p.Code)
 	}
+	if run.structured {
+		s.Flags = append(s.Flags, FlagStructured)
+	}
 	if err := settle(s, t, l.cfg.Classifier); err != nil {
 		return nil, err
 	}
@@ -199,11 +217,14 @@ type llmRun struct {
 	usage ticketsum.Usage
 	cost  float64
 	flags []string
+	// structured is true once a model answered with structured output.
+	structured bool
 }
 
 func (r *llmRun) call(ctx context.Context, req *ticketsum.ModelRequest, step string) (string, error) {
 	req.MaxTokens = r.l.cfg.MaxOutputTokens
 	req.Temperature = r.l.cfg.Temperature
+	req.Output = r.l.schema
 	req.Meta = ticketsum.CallMeta{
 		Principal:   r.l.cfg.Principal,
 		UseCase:     UseCaseSummarize,
@@ -222,6 +243,7 @@ func (r *llmRun) call(ctx context.Context, req *ticketsum.ModelRequest, step str
 		r.model = r.l.cfg.Model.Name()
 	}
 	r.flags = append(r.flags, resp.Flags...)
+	r.structured = r.structured || resp.Structured
 	r.l.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "model call", slog.String("ticket_id", r.t.ID), slog.String("step", step),
 		slog.String("model", r.model), slog.Int("input_tokens", resp.Usage.InputTokens), slog.Int("output_tokens", resp.Usage.OutputTokens))
 	return resp.Text, nil

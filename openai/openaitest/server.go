@@ -2,7 +2,9 @@
 // (vLLM, Ollama, TGI, LiteLLM) for tests: it speaks POST /v1/chat/completions
 // on loopback with usage in every answer, checks the bearer key and the
 // model, rejects prompts longer than a context window the way OpenAI does,
-// and injects faults (any status with an OpenAI error body) in order.
+// answers response_format json_schema and forced function tools with
+// ticketsum's structured summary (or refuses them, as servers without them
+// do), and injects faults (any status with an OpenAI error body) in order.
 package openaitest
 
 import (
@@ -14,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ticketsum/ticketsum/bedrocktest"
 )
 
 // Config configures a Server. Zero fields take the documented defaults.
@@ -37,6 +41,16 @@ type Config struct {
 	// Latency is waited before answering (cancelled with the request).
 	// Default 0.
 	Latency time.Duration
+	// RefuseResponseFormat answers a request with response_format
+	// json_schema with 400, as servers without guided decoding do.
+	// Default false: the answer is the reply as a structured summary.
+	RefuseResponseFormat bool
+	// RefuseTools answers a request with tools with 400. Default false: a
+	// forced function tool is called with the reply as a structured summary.
+	RefuseTools bool
+	// NoStatus leaves the status out of structured answers, as a model that
+	// ignores the schema's required field does. Default false.
+	NoStatus bool
 }
 
 // DefaultReply is the text answered when Config.Reply is nil.
@@ -56,6 +70,23 @@ type ChatRequest struct {
 	MaxCompletionTokens int       `json:"max_completion_tokens,omitempty"`
 	Temperature         *float64  `json:"temperature,omitempty"`
 	Stop                any       `json:"stop,omitempty"`
+	// ResponseFormat is the response_format, nil when absent.
+	ResponseFormat *struct {
+		Type       string `json:"type"`
+		JSONSchema *struct {
+			Name   string          `json:"name"`
+			Schema json.RawMessage `json:"schema"`
+		} `json:"json_schema"`
+	} `json:"response_format,omitempty"`
+	// Tools are the function tools offered.
+	Tools []struct {
+		Type     string `json:"type"`
+		Function struct {
+			Name string `json:"name"`
+		} `json:"function"`
+	} `json:"tools,omitempty"`
+	// ToolChoice is the tool_choice, a string or a named function.
+	ToolChoice json.RawMessage `json:"tool_choice,omitempty"`
 	// Authorization is the request's Authorization header.
 	Authorization string `json:"-"`
 }
@@ -157,6 +188,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, Fault{Type: "invalid_request_error", Message: "messages must not be empty"})
 		return
 	}
+	if f, refused := s.refuseStructure(req); refused {
+		writeError(w, http.StatusBadRequest, f)
+		return
+	}
 	prompt := 0
 	for _, m := range req.Messages {
 		prompt += 4 + EstimateTokens(m.Content)
@@ -185,6 +220,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		completion, finish = maxTokens, "length"
 	}
 	cached := min(s.cfg.CachedTokens, prompt)
+	message := map[string]any{"role": "assistant", "content": text}
+	switch tool := forcedTool(req); {
+	case tool != "":
+		message = map[string]any{"role": "assistant", "content": nil, "tool_calls": []any{map[string]any{
+			"id": "call_fake1", "type": "function",
+			"function": map[string]any{"name": tool, "arguments": bedrocktest.StructuredAnswer(text, s.cfg.NoStatus)},
+		}}}
+		finish = "tool_calls"
+	case req.ResponseFormat != nil && req.ResponseFormat.Type == "json_schema":
+		message["content"] = bedrocktest.StructuredAnswer(text, s.cfg.NoStatus)
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"id":      fmt.Sprintf("chatcmpl-%d", len(s.Requests())),
 		"object":  "chat.completion",
@@ -192,7 +238,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		"model":   req.Model,
 		"choices": []any{map[string]any{
 			"index":         0,
-			"message":       map[string]any{"role": "assistant", "content": text},
+			"message":       message,
 			"finish_reason": finish,
 		}},
 		"usage": map[string]any{
@@ -202,6 +248,37 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			"prompt_tokens_details": map[string]any{"cached_tokens": cached},
 		},
 	})
+}
+
+// refuseStructure returns the 400 a server without guided decoding or
+// tools gives a request that asks for them.
+func (s *Server) refuseStructure(req ChatRequest) (Fault, bool) {
+	if s.cfg.RefuseResponseFormat && req.ResponseFormat != nil && req.ResponseFormat.Type != "text" {
+		return Fault{Type: "invalid_request_error", Code: "invalid_request", Message: "response_format of type " + req.ResponseFormat.Type + " is not supported by this server"}, true
+	}
+	if s.cfg.RefuseTools && len(req.Tools) > 0 {
+		return Fault{Type: "invalid_request_error", Code: "invalid_request", Message: "tools are not supported by this model"}, true
+	}
+	return Fault{}, false
+}
+
+// forcedTool returns the function a request's tool_choice forces, or "".
+func forcedTool(req ChatRequest) string {
+	var named struct {
+		Type     string `json:"type"`
+		Function struct {
+			Name string `json:"name"`
+		} `json:"function"`
+	}
+	if json.Unmarshal(req.ToolChoice, &named) != nil || named.Type != "function" {
+		return ""
+	}
+	for _, t := range req.Tools {
+		if t.Function.Name == named.Function.Name {
+			return named.Function.Name
+		}
+	}
+	return ""
 }
 
 func writeError(w http.ResponseWriter, status int, f Fault) {
