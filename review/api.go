@@ -56,7 +56,7 @@ func (h *handler) apiQueue(w http.ResponseWriter, r *http.Request) {
 			*dst = n
 		}
 	}
-	items, total, err := h.s.cfg.Store.ListQueue(r.Context(), f)
+	items, total, err := h.s.Queue(r.Context(), f)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -114,10 +114,15 @@ func (h *handler) apiTasks(w http.ResponseWriter, r *http.Request) {
 }
 
 // CreateTasksRequest is the body of POST /review/api/tasks: rating tasks
-// from an eval run's items, or from the production history of tickets.
+// from a stored eval run ("from_eval": run id or "latest", with optional
+// "configs" and "n"), from eval items given in the body, or from the
+// production history of tickets. An empty result is an error saying why.
 type CreateTasksRequest struct {
-	Source    string      `json:"source"`
-	Method    Method      `json:"method"`
+	Source    string      `json:"source,omitempty"`
+	Method    Method      `json:"method,omitempty"`
+	FromEval  string      `json:"from_eval,omitempty"`
+	Configs   []string    `json:"configs,omitempty"`
+	N         int         `json:"n,omitempty"`
 	Items     []eval.Item `json:"items,omitempty"`
 	TicketIDs []string    `json:"ticket_ids,omitempty"`
 }
@@ -130,15 +135,27 @@ func (h *handler) apiCreateTasks(w http.ResponseWriter, r *http.Request) {
 	}
 	var tasks []*Task
 	var err error
+	given := 0
+	for _, b := range []bool{req.FromEval != "", len(req.Items) > 0, len(req.TicketIDs) > 0} {
+		if b {
+			given++
+		}
+	}
 	switch {
-	case len(req.Items) > 0 && len(req.TicketIDs) > 0:
-		err = ticketsum.Errorf(ticketsum.EINVALID, "give items or ticket_ids, not both")
+	case given > 1:
+		err = ticketsum.Errorf(ticketsum.EINVALID, "give one of from_eval, items or ticket_ids")
+	case req.FromEval != "":
+		if req.Source != "" {
+			err = ticketsum.Errorf(ticketsum.EINVALID, "tasks from an eval run are grouped under eval:RUN; leave source out")
+			break
+		}
+		tasks, err = h.s.TasksFromEval(r.Context(), EvalTasksRequest{Run: req.FromEval, Configs: req.Configs, N: req.N, Method: req.Method})
 	case len(req.Items) > 0:
 		tasks, err = h.s.NewEvalTasks(r.Context(), req.Source, req.Items, req.Method)
 	case len(req.TicketIDs) > 0:
 		tasks, err = h.s.NewHistoryTasks(r.Context(), req.Source, req.TicketIDs, req.Method)
 	default:
-		err = ticketsum.Errorf(ticketsum.EINVALID, "give eval items or ticket_ids to make tasks from")
+		err = ticketsum.Errorf(ticketsum.EINVALID, `say what to compare: {"from_eval": "latest"} for the outputs of the newest eval run, or "ticket_ids" for production history`)
 	}
 	if err != nil {
 		h.fail(w, r, err)

@@ -42,7 +42,11 @@ func (s *Service) NewEvalTasks(ctx context.Context, source string, items []eval.
 		cands = append(cands, byTicket[id])
 		tickets = append(tickets, id)
 	}
-	return s.createTasks(ctx, source, tickets, cands, method)
+	out, err := s.createTasks(ctx, source, tickets, cands, method)
+	if err == nil && len(out) == 0 {
+		err = ticketsum.Errorf(ticketsum.EINVALID, "none of the %d eval items gives a ticket two summaries to compare (items without a summary are left out)", len(items))
+	}
+	return out, err
 }
 
 // NewHistoryTasks makes rating tasks from production: for each ticket, the
@@ -69,7 +73,12 @@ func (s *Service) NewHistoryTasks(ctx context.Context, source string, ticketIDs 
 		cands = append(cands, cs)
 		tickets = append(tickets, id)
 	}
-	return s.createTasks(ctx, source, tickets, cands, method)
+	out, err := s.createTasks(ctx, source, tickets, cands, method)
+	if err == nil && len(out) == 0 {
+		err = ticketsum.Errorf(ticketsum.EINVALID, "none of the %d tickets has a summary to rate in its history (a choice needs two configurations, model and prompt version); "+
+			"compare the outputs of an eval run instead: ticketsum review tasks create --from-eval latest", len(ticketIDs))
+	}
+	return out, err
 }
 
 // createTasks shuffles, labels and stores the tasks of each ticket.

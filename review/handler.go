@@ -23,6 +23,9 @@ var templateFS embed.FS
 //go:embed static/review.css
 var reviewCSS []byte
 
+//go:embed static/review.js
+var reviewJS []byte
+
 // handler serves the review pages and API.
 type handler struct {
 	s     *Service
@@ -46,6 +49,13 @@ func (s *Service) Handler() (http.Handler, error) {
 		"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"pathEscape": url.PathEscape,
 		"opt":        fmtOpt,
+		"statusClass": func(s ticketsum.Status) string {
+			return "st-" + strings.ReplaceAll(string(s), "_", "-") // the web package's badge classes
+		},
+		"statusLabel": func(s ticketsum.Status) string {
+			return map[ticketsum.Status]string{ticketsum.StatusResolved: "Resolved", ticketsum.StatusAwaitingCustomer: "Waiting on customer",
+				ticketsum.StatusAwaitingSupport: "Waiting on support"}[s]
+		},
 	}
 	h.pages = map[string]*template.Template{}
 	for _, name := range []string{"queue", "item", "ticket", "tasks", "task", "report", "error"} {
@@ -64,11 +74,13 @@ func (s *Service) Handler() (http.Handler, error) {
 	mux.HandleFunc("POST /review/tickets/{id}/regenerate", h.form(h.handleRegenerate))
 	mux.HandleFunc("GET /review/tasks", h.handleTasks)
 	mux.HandleFunc("GET /review/tasks/{id}", h.handleTask)
+	mux.HandleFunc("POST /review/tasks/new", h.form(h.handleStart))
 	mux.HandleFunc("POST /review/tasks/{id}", h.form(h.handleRate))
 	mux.HandleFunc("GET /review/report", h.handleReport)
 	mux.HandleFunc("GET /review/ratings.csv", h.handleExport)
 	mux.HandleFunc("POST /review/ratings.csv", h.form(h.handleImport))
 	mux.HandleFunc("GET /review/static/review.css", h.handleCSS)
+	mux.HandleFunc("GET /review/static/review.js", h.handleJS)
 	mux.HandleFunc("GET /review/api/queue", h.apiQueue)
 	mux.HandleFunc("GET /review/api/queue/{id}", h.apiItem)
 	mux.HandleFunc("POST /review/api/queue/{id}", h.api(h.apiDecide))
@@ -207,6 +219,8 @@ var flashes = map[string]string{
 	"rejected":    "Rejected. Thank you.",
 	"edited":      "Edit saved. Thank you.",
 	"rated":       "Ratings saved.",
+	"started":     "Blind comparison started. Rate each ticket's summaries; which configuration wrote which is shown after you save.",
+	"all-rated":   "You have rated every task of this comparison; the report shows the results.",
 	"regenerate":  "A new summary was requested; it appears on the ticket once the worker has written it.",
 	"imported":    "Ratings imported.",
 	"queue-empty": "Nothing more to review here.",
@@ -226,7 +240,7 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, pag
 	hd.Set("Cache-Control", "no-store")
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("X-Frame-Options", "DENY")
-	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+	hd.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 	web.RenderPage(w, r, h.s.cfg.Logger, status, h.pages[page], data)
 }
 
@@ -234,4 +248,13 @@ func (h *handler) handleCSS(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
 	w.Write(reviewCSS)
+}
+
+// handleJS serves the rating page's keyboard shortcuts; the pages work
+// without it.
+func (h *handler) handleJS(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Write(reviewJS)
 }

@@ -127,7 +127,7 @@ func TestRateForm(t *testing.T) {
 	_, page := s.get(t, "/review/tasks/"+lt.ID)
 	form := url.Values{"csrf": {token(t, page)}, "rater": {"Pat PM"}, "score_A": {"5"}, "score_B": {"2"}, "comment": {"A is clearer"}}
 	rec := s.postForm(t, "/review/tasks/"+lt.ID, form)
-	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/review/tasks/"+ct.ID+"?done=rated" {
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/review/tasks/"+ct.ID+"?done=rated&revealed="+lt.ID {
 		t.Fatalf("rate = %d to %q, want 303 to the next task:\n%s", rec.Code, rec.Header().Get("Location"), rec.Body)
 	}
 	if c := rec.Result().Cookies(); len(c) == 0 || c[0].Name != "review_rater" {

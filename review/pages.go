@@ -65,7 +65,7 @@ func (h *handler) handleQueue(w http.ResponseWriter, r *http.Request) {
 		page = n
 	}
 	size := h.s.cfg.PageSize
-	items, total, err := h.s.cfg.Store.ListQueue(r.Context(), QueueFilter{State: st, Limit: size, Offset: (page - 1) * size})
+	items, total, err := h.s.Queue(r.Context(), QueueFilter{State: st, Limit: size, Offset: (page - 1) * size})
 	if err != nil {
 		h.fail(w, r, err)
 		return

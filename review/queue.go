@@ -2,6 +2,8 @@ package review
 
 import (
 	"time"
+
+	"github.com/ticketsum/ticketsum"
 )
 
 // State is where a queue item is in review.
@@ -27,8 +29,12 @@ type QueueItem struct {
 	ContentHash   string `json:"content_hash"`
 	Model         string `json:"model"`
 	PromptVersion string `json:"prompt_version"`
-	// Text is the summary as generated.
-	Text string `json:"text"`
+	// Text is the summary as generated; Status the status it gave.
+	Text   string           `json:"text"`
+	Status ticketsum.Status `json:"status,omitempty"`
+	// Subject is the ticket's subject, filled in when listing the queue
+	// for people (not stored: it follows the ticket).
+	Subject string `json:"subject,omitempty"`
 	// Reason says how the item entered the queue: "sampled" or "manual".
 	Reason    string    `json:"reason"`
 	SampledAt time.Time `json:"sampled_at"`

@@ -61,7 +61,7 @@ func (s *Service) EnqueueCurrent(ctx context.Context, ticketID string) (*QueueIt
 func (s *Service) enqueue(ctx context.Context, sum *ticketsum.Summary, reason string) (bool, error) {
 	ok, err := s.cfg.Store.Enqueue(ctx, &QueueItem{
 		SummaryID: sum.ID, TicketID: sum.TicketID, ContentHash: sum.ContentHash, Model: sum.Model,
-		PromptVersion: sum.PromptVersion, Text: sum.Text, Reason: reason, SampledAt: s.cfg.Clock.Now(), State: Pending,
+		PromptVersion: sum.PromptVersion, Text: sum.Text, Status: sum.Status, Reason: reason, SampledAt: s.cfg.Clock.Now(), State: Pending,
 	})
 	if err != nil {
 		return false, fmt.Errorf("queue summary %d of ticket %s: %w", sum.ID, sum.TicketID, err)
@@ -191,3 +191,38 @@ func (s *Service) Task(ctx context.Context, id string) (*Task, error) {
 
 // Store returns the service's store.
 func (s *Service) Store() Store { return s.cfg.Store }
+
+// Queue returns the queue items matching f with their tickets' subjects,
+// oldest first, and their total. A ticket deleted since leaves the subject
+// empty.
+func (s *Service) Queue(ctx context.Context, f QueueFilter) ([]*QueueItem, int, error) {
+	items, total, err := s.cfg.Store.ListQueue(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, q := range items {
+		t, err := s.cfg.Tickets.FindTicket(ctx, q.TicketID)
+		switch {
+		case err == nil:
+			q.Subject = t.Subject
+		case ticketsum.ErrorCodeOf(err) != ticketsum.ENOTFOUND:
+			return nil, 0, fmt.Errorf("load ticket %s: %w", q.TicketID, err)
+		}
+	}
+	return items, total, nil
+}
+
+// OnSaved is OnSummarySaved for a pipeline's OnSaved hook: it samples the
+// summary into the review queue and logs a failure (ids and codes only)
+// instead of returning it, since the summary itself is saved. Every
+// process that saves summaries (worker, watch, backfill, serve, Lambda)
+// attaches it.
+func (s *Service) OnSaved(ctx context.Context, sum *ticketsum.Summary) {
+	if _, err := s.OnSummarySaved(ctx, sum); err != nil {
+		id := ""
+		if sum != nil {
+			id = sum.TicketID
+		}
+		s.cfg.Logger.WarnContext(ctx, "sample summary for review", "ticket_id", id, "code", string(ticketsum.ErrorCodeOf(err)))
+	}
+}

@@ -10,23 +10,23 @@ import (
 	"github.com/ticketsum/ticketsum/internal/sqldb"
 )
 
-const queueCols = `summary_id, ticket_id, content_hash, model, prompt_version, text, reason, sampled_at, state, reviewer, edited_text, comment, decided_at`
+const queueCols = `summary_id, ticket_id, content_hash, model, prompt_version, text, status, reason, sampled_at, state, reviewer, edited_text, comment, decided_at`
 
 func scanQueueItem(sc interface{ Scan(...any) error }) (*QueueItem, error) {
 	var q QueueItem
-	var state string
+	var state, status string
 	var sampled, decided int64
-	if err := sc.Scan(&q.SummaryID, &q.TicketID, &q.ContentHash, &q.Model, &q.PromptVersion, &q.Text, &q.Reason, &sampled, &state, &q.Reviewer, &q.EditedText, &q.Comment, &decided); err != nil {
+	if err := sc.Scan(&q.SummaryID, &q.TicketID, &q.ContentHash, &q.Model, &q.PromptVersion, &q.Text, &status, &q.Reason, &sampled, &state, &q.Reviewer, &q.EditedText, &q.Comment, &decided); err != nil {
 		return nil, err
 	}
-	q.State, q.SampledAt, q.DecidedAt = State(state), sqldb.FromMicros(sampled), sqldb.FromMicros(decided)
+	q.State, q.Status, q.SampledAt, q.DecidedAt = State(state), ticketsum.Status(status), sqldb.FromMicros(sampled), sqldb.FromMicros(decided)
 	return &q, nil
 }
 
 // Enqueue implements Store.
 func (s *SQLStore) Enqueue(ctx context.Context, q *QueueItem) (bool, error) {
-	res, err := s.exec(ctx, s.db, `INSERT INTO review_queue (`+queueCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (summary_id) DO NOTHING`,
-		q.SummaryID, q.TicketID, q.ContentHash, q.Model, q.PromptVersion, q.Text, q.Reason, sqldb.Micros(q.SampledAt), string(q.State), q.Reviewer, q.EditedText, q.Comment, sqldb.Micros(q.DecidedAt))
+	res, err := s.exec(ctx, s.db, `INSERT INTO review_queue (`+queueCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (summary_id) DO NOTHING`,
+		q.SummaryID, q.TicketID, q.ContentHash, q.Model, q.PromptVersion, q.Text, string(q.Status), q.Reason, sqldb.Micros(q.SampledAt), string(q.State), q.Reviewer, q.EditedText, q.Comment, sqldb.Micros(q.DecidedAt))
 	if err != nil {
 		return false, unavailable("enqueue summary for review", err)
 	}

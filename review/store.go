@@ -5,8 +5,11 @@ import (
 	"time"
 )
 
-// Store keeps tasks, ratings, the review queue and the regenerate limit.
+// Store keeps tasks, ratings, the review queue, the regenerate limit, and
+// evaluation runs with their outputs (EvalStore).
 type Store interface {
+	EvalStore
+
 	// CreateTask stores t with its candidates; ECONFLICT if the id exists.
 	CreateTask(ctx context.Context, t *Task) error
 	// FindTask returns the task with id, or ENOTFOUND.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/eval"
 	"github.com/ticketsum/ticketsum/internal/dbtest"
 	"github.com/ticketsum/ticketsum/review"
 )
@@ -36,6 +37,7 @@ func TestSQLStore(t *testing.T) {
 			t.Run("queue", func(t *testing.T) { testStoreQueue(t, st) })
 			t.Run("regenerate", func(t *testing.T) { testStoreRegenerate(t, st) })
 			t.Run("regenerate concurrently", func(t *testing.T) { testStoreRegenerateRace(t, st) })
+			t.Run("eval runs", func(t *testing.T) { testStoreEvalRuns(t, st) })
 		})
 	}
 }
@@ -126,7 +128,7 @@ func testStoreQueue(t *testing.T, st *review.SQLStore) {
 	ctx := context.Background()
 	at := time.Date(2026, 11, 25, 11, 0, 0, 0, time.UTC)
 	for i, id := range []int64{30, 10, 20} {
-		q := &review.QueueItem{SummaryID: id, TicketID: "Q", ContentHash: "h", Model: "m", PromptVersion: "v1", Text: "text", Reason: "sampled", SampledAt: at.Add(time.Duration(i) * time.Minute), State: review.Pending}
+		q := &review.QueueItem{SummaryID: id, TicketID: "Q", ContentHash: "h", Model: "m", PromptVersion: "v1", Text: "text", Status: ticketsum.StatusResolved, Reason: "sampled", SampledAt: at.Add(time.Duration(i) * time.Minute), State: review.Pending}
 		ok, err := st.Enqueue(ctx, q)
 		mustNoErr(t, err, "enqueue %d", id)
 		if !ok {
@@ -140,7 +142,7 @@ func testStoreQueue(t *testing.T, st *review.SQLStore) {
 	}
 	items, total, err := st.ListQueue(ctx, review.QueueFilter{State: review.Pending, Limit: 2})
 	mustNoErr(t, err, "list")
-	if total != 3 || len(items) != 2 || items[0].SummaryID != 30 || items[1].SummaryID != 10 {
+	if total != 3 || len(items) != 2 || items[0].SummaryID != 30 || items[1].SummaryID != 10 || items[0].Status != ticketsum.StatusResolved {
 		t.Errorf("pending page = %d items of %d, first %v; want 2 of 3 in sampling order 30, 10", len(items), total, items)
 	}
 	mustNoErr(t, st.Decide(ctx, 10, review.Decision{State: review.Edited, Reviewer: "pm", EditedText: "better", At: at.Add(time.Hour)}), "decide 10")
@@ -217,5 +219,41 @@ func testStoreRegenerateRace(t *testing.T, st *review.SQLStore) {
 		if wins != 1 {
 			t.Errorf("round %d: %d of 8 concurrent regenerations won, want exactly 1", round, wins)
 		}
+	}
+}
+
+func testStoreEvalRuns(t *testing.T, st *review.SQLStore) {
+	ctx := context.Background()
+	at := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	acc := 97.5
+	older := &eval.Run{ID: "r2", StartedAt: at, Configurations: []eval.CellMetrics{{Name: "haiku", StatusAccuracy: &acc, Errors: 2}}}
+	newer := &eval.Run{ID: "r1", StartedAt: at.Add(time.Hour)}
+	tk := &ticketsum.Ticket{ID: "D-1", Subject: "Jam", Messages: []ticketsum.Message{{Role: ticketsum.RoleCustomer, Body: "It jams."}}}
+	items := []eval.Item{{Config: "haiku", TicketID: "D-1", Summary: "A jam."}, {Config: "nova", TicketID: "D-1", Error: "down", ErrorCode: "unavailable"}}
+	mustNoErr(t, st.SaveRun(ctx, newer), "save run")
+	mustNoErr(t, st.SaveEvalRun(ctx, &review.EvalRun{Run: older, Items: items, Tickets: []*ticketsum.Ticket{tk}}), "save run with outputs")
+	if err := st.SaveRun(ctx, newer); ticketsum.ErrorCodeOf(err) != ticketsum.ECONFLICT {
+		t.Errorf("saving a run twice: %v, want conflict", err)
+	}
+	runs, err := st.ListRuns(ctx)
+	mustNoErr(t, err, "list runs")
+	if len(runs) != 2 || runs[0].ID != "r2" || *runs[0].Configurations[0].StatusAccuracy != 97.5 || runs[0].Configurations[0].Errors != 2 {
+		t.Fatalf("runs %+v, want r2 (older) first with its metrics", runs)
+	}
+	got, err := st.EvalItems(ctx, "r2")
+	mustNoErr(t, err, "items")
+	if len(got) != 2 || got[0].Summary != "A jam." || got[1].ErrorCode != "unavailable" {
+		t.Errorf("items %+v", got)
+	}
+	back, err := st.FindEvalTicket(ctx, "r2", "D-1")
+	mustNoErr(t, err, "eval ticket")
+	if back.ContentHash() != tk.ContentHash() {
+		t.Error("the run's ticket changed on the way through the store")
+	}
+	if _, err := st.FindEvalTicket(ctx, "r1", "D-1"); ticketsum.ErrorCodeOf(err) != ticketsum.ENOTFOUND {
+		t.Errorf("ticket of another run: %v, want not found", err)
+	}
+	if _, err := st.FindEvalRun(ctx, "nope"); ticketsum.ErrorCodeOf(err) != ticketsum.ENOTFOUND {
+		t.Errorf("unknown run: %v, want not found", err)
 	}
 }

@@ -1,18 +1,42 @@
 package review
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/ticketsum/ticketsum"
 )
 
-// tasksPage is the data of the task list.
+// tasksPage is the data of the task list, with the form that starts a
+// blind comparison from an eval run.
 type tasksPage struct {
 	layout
-	Sources []sourceView
+	Sources  []sourceView
+	Start    startForm
+	Revealed *revealView
+}
+
+// startForm is the "Start a blind comparison" form: the stored eval runs,
+// newest first, and the configurations of the chosen one.
+type startForm struct {
+	Runs    []runOption
+	Run     string
+	Configs []configOption
+}
+
+type runOption struct {
+	ID, Label string
+	Selected  bool
+}
+
+type configOption struct {
+	Name, Detail string
+	Checked      bool
 }
 
 type sourceView struct {
@@ -30,15 +54,27 @@ type taskView struct {
 }
 
 // taskPage is the data of a rating page. It holds the blind task only, so
-// that no configuration can reach the HTML.
+// that no configuration can reach the HTML; Revealed is the unblinded
+// mapping of the task the rater has just rated.
 type taskPage struct {
 	layout
 	Task       BlindTask
 	Ticket     *ticketsum.Ticket
 	Messages   []ticketsum.Message
 	MethodHelp string
+	Keys       string
 	Scale      []int
 	Next       string
+	Position   int
+	Total      int
+	Revealed   *revealView
+}
+
+// revealView says which configuration wrote which summary of a task the
+// rater has rated.
+type revealView struct {
+	TicketID string
+	Labels   []Candidate
 }
 
 // reportPage is the data of the report page.
@@ -75,7 +111,64 @@ func (h *handler) handleTasks(w http.ResponseWriter, r *http.Request) {
 			sv.Rated++
 		}
 	}
+	p.Start, err = h.startForm(r)
+	if err == nil {
+		p.Revealed, err = h.reveal(r, p.Rater)
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	h.render(w, r, http.StatusOK, "tasks", p)
+}
+
+// startForm lists the stored eval runs and the configurations of the one
+// chosen with ?run= (default the newest); with two or three, all are
+// checked.
+func (h *handler) startForm(r *http.Request) (startForm, error) {
+	runs, err := h.s.cfg.Store.ListRuns(r.Context())
+	if err != nil || len(runs) == 0 {
+		return startForm{}, err
+	}
+	f := startForm{Run: runs[len(runs)-1].ID}
+	if v := r.URL.Query().Get("run"); v != "" {
+		f.Run = v
+	}
+	for i := len(runs) - 1; i >= 0; i-- {
+		run := runs[i]
+		label := fmt.Sprintf("%s · %s · %d configurations", run.StartedAt.UTC().Format("2006-01-02 15:04"), run.Dataset.Name, len(run.Configurations))
+		f.Runs = append(f.Runs, runOption{ID: run.ID, Label: label, Selected: run.ID == f.Run})
+		if run.ID != f.Run {
+			continue
+		}
+		for _, m := range run.Configurations {
+			detail := fmt.Sprintf("%s · %s · %s", m.Model, m.PromptVersion, m.Verdict)
+			if m.Errors > 0 {
+				detail += fmt.Sprintf(" · %d of %d failed", m.Errors, m.Tickets)
+			}
+			f.Configs = append(f.Configs, configOption{Name: m.Name, Detail: detail, Checked: len(run.Configurations) <= 3})
+		}
+	}
+	return f, nil
+}
+
+// handleStart starts a blind comparison from the form.
+func (h *handler) handleStart(w http.ResponseWriter, r *http.Request) {
+	req := EvalTasksRequest{Run: r.PostFormValue("run"), Configs: r.PostForm["config"], Method: Method(r.PostFormValue("method"))}
+	if v := strings.TrimSpace(r.PostFormValue("n")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			h.fail(w, r, ticketsum.Errorf(ticketsum.EINVALID, "the number of tickets must be a whole number"))
+			return
+		}
+		req.N = n
+	}
+	tasks, err := h.s.TasksFromEval(r.Context(), req)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/review/tasks/"+tasks[0].ID+"?done=started", http.StatusSeeOther)
 }
 
 // ratedBy returns the ids of source's tasks that rater has rated.
@@ -102,6 +195,12 @@ var methodHelp = map[Method]string{
 	Choice: "Which of the two summaries is better? Judge accuracy against the thread, completeness and tone.",
 }
 
+var methodKeys = map[Method]string{
+	Thumbs: "Keys: U good, D not good (for each summary in turn), Enter save and next, S skip.",
+	Likert: "Keys: 1 to 5 score each summary in turn, Enter save and next, S skip.",
+	Choice: "Keys: A or B choose, T tie, Enter save and next, S skip.",
+}
+
 func (h *handler) handleTask(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	t, err := h.s.cfg.Store.FindTask(ctx, r.PathValue("id"))
@@ -109,14 +208,19 @@ func (h *handler) handleTask(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	tk, err := h.s.cfg.Tickets.FindTicket(ctx, t.TicketID)
+	tk, err := h.s.taskTicket(ctx, t)
 	if err != nil {
-		h.fail(w, r, fmt.Errorf("load ticket %s: %w", t.TicketID, err))
+		h.fail(w, r, err)
 		return
 	}
 	p := taskPage{layout: h.layout(r, "Rate summaries", "tasks"), Task: t.Blind(), Ticket: tk, Messages: tk.Messages,
-		MethodHelp: methodHelp[t.Method], Scale: []int{1, 2, 3, 4, 5}}
-	p.Next, err = h.nextTask(r, t, p.Rater)
+		MethodHelp: methodHelp[t.Method], Keys: methodKeys[t.Method], Scale: []int{1, 2, 3, 4, 5}}
+	p.Next, p.Position, p.Total, err = h.progress(r, t, p.Rater)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p.Revealed, err = h.reveal(r, p.Rater)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -124,28 +228,67 @@ func (h *handler) handleTask(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "task", p)
 }
 
-// nextTask returns the id of the next task of t's source that rater has
-// not rated, or "".
-func (h *handler) nextTask(r *http.Request, t *Task, rater string) (string, error) {
+// taskTicket loads a task's ticket: from the ticket store, or for an eval
+// run's task from the run's own copy of its dataset.
+func (s *Service) taskTicket(ctx context.Context, t *Task) (*ticketsum.Ticket, error) {
+	tk, err := s.cfg.Tickets.FindTicket(ctx, t.TicketID)
+	if run, ok := strings.CutPrefix(t.Source, "eval:"); ok && ticketsum.ErrorCodeOf(err) == ticketsum.ENOTFOUND {
+		tk, err = s.cfg.Store.FindEvalTicket(ctx, run, t.TicketID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load ticket %s: %w", t.TicketID, err)
+	}
+	return tk, nil
+}
+
+// reveal returns the unblinded task named by ?revealed= when rater has
+// rated it, so the mapping is shown only after the rating is saved.
+func (h *handler) reveal(r *http.Request, rater string) (*revealView, error) {
+	id := r.URL.Query().Get("revealed")
+	if id == "" || rater == "" {
+		return nil, nil
+	}
+	t, err := h.s.cfg.Store.FindTask(r.Context(), id)
+	if ticketsum.ErrorCodeOf(err) == ticketsum.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	done, err := h.ratedBy(r, t.Source, rater)
+	if err != nil || !done[t.ID] {
+		return nil, err
+	}
+	return &revealView{TicketID: t.TicketID, Labels: t.Candidates}, nil
+}
+
+// progress returns the next task of t's source that rater has not rated
+// ("" when none), t's position among the source's tasks as the rater goes
+// (rated ones first) and their number.
+func (h *handler) progress(r *http.Request, t *Task, rater string) (next string, pos, total int, err error) {
 	tasks, err := h.s.cfg.Store.ListTasks(r.Context(), t.Source)
 	if err != nil {
-		return "", err
+		return "", 0, 0, err
 	}
 	done, err := h.ratedBy(r, t.Source, rater)
 	if err != nil {
-		return "", err
+		return "", 0, 0, err
 	}
+	pos = 1
 	for i, x := range tasks {
+		if done[x.ID] && x.ID != t.ID {
+			pos++
+		}
 		if x.ID != t.ID {
 			continue
 		}
-		for _, y := range append(tasks[i+1:], tasks[:i]...) {
-			if !done[y.ID] {
-				return y.ID, nil
+		for _, y := range append(slices.Clone(tasks[i+1:]), tasks[:i]...) {
+			if !done[y.ID] && next == "" {
+				next = y.ID
 			}
 		}
 	}
-	return "", nil
+	return next, min(pos, len(tasks)), len(tasks), nil
 }
 
 func (h *handler) handleRate(w http.ResponseWriter, r *http.Request) {
@@ -176,12 +319,12 @@ func (h *handler) handleRate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rememberRater(w, rater)
-	next, err := h.nextTask(r, t, rater)
+	next, _, _, err := h.progress(r, t, rater)
 	if err != nil || next == "" {
-		http.Redirect(w, r, "/review/tasks?done=rated", http.StatusSeeOther)
+		http.Redirect(w, r, "/review/tasks?done=all-rated&revealed="+url.QueryEscape(t.ID), http.StatusSeeOther)
 		return
 	}
-	http.Redirect(w, r, "/review/tasks/"+next+"?done=rated", http.StatusSeeOther)
+	http.Redirect(w, r, "/review/tasks/"+next+"?done=rated&revealed="+url.QueryEscape(t.ID), http.StatusSeeOther)
 }
 
 func (h *handler) handleReport(w http.ResponseWriter, r *http.Request) {
