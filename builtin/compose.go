@@ -44,10 +44,20 @@ func (s *Summarizer) compose(d *digest) (string, []string) {
 	issue := ""
 	if d.lastCust > 0 || d.lastAgent == 0 {
 		// An agent's notice with no customer message has no issue to state.
-		issue = s.issue(d, min(32, budget*60/100))
+		issue = s.multiIssue(d, min(34, budget*60/100))
+		if issue == "" {
+			issue = s.issue(d, min(32, budget*60/100))
+		}
 		parts = append(parts, issue)
 	}
-	if action := s.action(d, budget-wordCount(issue)); action != "" {
+	action := ""
+	if strings.HasPrefix(issue, "The customer raised") {
+		action = s.multiAction(d, budget-wordCount(issue))
+	}
+	if action == "" {
+		action = s.action(d, budget-wordCount(issue))
+	}
+	if action != "" {
 		parts = append(parts, action)
 	}
 	if len(parts) == 0 {

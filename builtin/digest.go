@@ -43,8 +43,10 @@ type digest struct {
 	// English.
 	customerText, agentText string
 	customerLang, agentLang string
-	// session is the guard's view of the ticket's people.
+	// session is the guard's view of the ticket's people; scrub removes
+	// their details from text.
 	session    *guard.Session
+	scrub      *scrubber
 	turns      []turn
 	customer   []sentence
 	agent      []sentence
@@ -107,6 +109,7 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 	}
 	d.lastCust, d.lastAgent = counts[ticketsum.RoleCustomer], counts[ticketsum.RoleAgent]
 	sc := newScrubber(t, d.turns)
+	d.scrub = sc
 	d.subject, _, _ = sc.scrub(t.Subject, false)
 	for _, tu := range d.turns {
 		d.inputWords += len(strings.Fields(tu.text))
@@ -151,7 +154,10 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 	if d.lastCust > 0 {
 		d.spam = isSpam(d.customerText, d.agentText)
 		d.reopened = isReopened(d.turns)
-		d.customerWordless = noWords(d.customerText)
+		d.customerWordless = true
+		for _, st := range d.customer {
+			d.customerWordless = d.customerWordless && noWords(st.text)
+		}
 	}
 	if d.internalOnly {
 		d.status = ticketsum.StatusAwaitingSupport

@@ -49,8 +49,9 @@ func frameWords(frame string, body, lead []string, budget int) (string, bool) {
 	if len(lead) > 0 && len(body)+len(lead) <= room {
 		body = append(append([]string(nil), body...), lead...)
 	}
+	whole := len(body)
 	body, ok := shorten(body, room)
-	if !ok || len(body) == 0 || endsDangling(body) {
+	if !ok || len(body) == 0 || len(body) < whole && endsDangling(body) || endsBroken(body) {
 		return "", false
 	}
 	body = dedupe(body)
@@ -172,9 +173,9 @@ func issueClause(st *sentence, budget int) (string, bool) {
 		}
 		return frameWords("The customer is asking", strings.Fields(body), leadWords(lead, firstPerson), budget)
 	}
-	if whWords[strings.ToLower(trimPunct(main[0]))] && !moved {
-		// "When scanning barcodes the picture is blurry": no comma to
-		// find the main clause by.
+	if w := strings.ToLower(trimPunct(main[0])); whWords[w] && w != "when" && !moved {
+		// "Why the app logs out" without a mark may be a question; "When I
+		// save the hours nothing happens" is a statement.
 		return "", false
 	}
 	body := strings.Fields(rewrite(main, firstPerson))
@@ -247,6 +248,10 @@ func isPast(w string) bool {
 	return false
 }
 
+// notActions are past tenses that report no completed action.
+var notActions = wordSet(`looked checked noticed saw found thought said told tried wanted hoped understood realised
+realized believed guessed received got heard spoke talked mentioned explained wondered assumed expected meant felt knew`)
+
 // completed returns the index of the clause of words in which the agent
 // reports a completed action ("I have refunded", "we removed", "I've
 // switched"), at the start or after a clause boundary, or -1.
@@ -264,7 +269,7 @@ func completed(words []string) int {
 		switch {
 		case (first == "i" || first == "we") && (second == "have" || second == "'ve") && isParticiple(strings.ToLower(trimPunct(words[k+2]))) && !pronouns[strings.ToLower(trimPunct(words[k+2]))],
 			(first == "i've" || first == "we've") && isParticiple(second),
-			(first == "i" || first == "we") && isPast(second) && actionVerbs[second]:
+			(first == "i" || first == "we") && isPast(second) && !notActions[second]:
 			return k
 		}
 	}
@@ -372,6 +377,16 @@ func actionClause(st *sentence, budget int) (string, bool) {
 		return frameWords("The agent suggested that the customer", strings.Fields(rewrite(main, agentPerson)), leadW, budget)
 	case first == "you" && (second == "can" || second == "could" || second == "may" || second == "need" || second == "should" || second == "will"):
 		return frameWords("The agent explained that", strings.Fields(rewrite(main, agentPerson)), leadW, budget)
+	}
+	if _, sub := subordinators[first]; sub && !moved {
+		for k := 1; k+1 < len(main); k++ {
+			if strings.HasSuffix(main[k], ",") {
+				if imperatives[strings.ToLower(trimPunct(main[k+1]))] {
+					return "", false // "If you have a spare cable, try that."
+				}
+				break
+			}
+		}
 	}
 	return frameWords("The agent stated that", strings.Fields(rewrite(main, agentPerson)), leadW, budget)
 }

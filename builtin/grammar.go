@@ -36,8 +36,12 @@ func stripLead(words []string) []string {
 			words = words[1:]
 			continue
 		}
-		if trimPunct(w) == "" || stepNumber(w) || len(withoutPartMarker([]string{w})) == 0 {
+		if trimPunct(w) == "" || stepNumber(w) && (w != trimPunct(w) || isCapitalised(words[1])) || len(withoutPartMarker([]string{w})) == 0 {
 			words = words[1:]
+			continue
+		}
+		if k := labelEnd(words); k > 0 && len(words)-k >= 5 {
+			words = words[k:] // "Tips in the report: the app hid them"
 			continue
 		}
 		stripped := false
@@ -59,6 +63,28 @@ func stripLead(words []string) []string {
 		}
 	}
 	return words
+}
+
+// labelEnd returns the index after a short label that opens words ("Tips
+// in the report:", two to five words ending with a colon), or 0.
+func labelEnd(words []string) int {
+	for k := 1; k < 5 && k < len(words); k++ {
+		if strings.ContainsAny(words[k], ",;.!?()") {
+			return 0
+		}
+		lw := strings.ToLower(trimPunct(words[k-1]))
+		if pronouns[lw] || auxWords[lw] || objectPronouns[lw] {
+			return 0 // "I can see both charges:" is a clause, not a label
+		}
+		if strings.HasSuffix(words[k], ":") {
+			lw = strings.ToLower(trimPunct(words[k]))
+			if pronouns[lw] || auxWords[lw] || objectPronouns[lw] {
+				return 0
+			}
+			return k + 1
+		}
+	}
+	return 0
 }
 
 // stepNumber reports whether w numbers a step: "4", "2.", "3)", "(1)".
@@ -430,6 +456,19 @@ func endsDangling(words []string) bool {
 		return false // a name or a menu: "Settings > About"
 	}
 	return dangling[strings.ToLower(core)]
+}
+
+// brokenEnds cannot end even a whole sentence.
+var brokenEnds = wordSet("to of for with at by from the a an and or but if because their my your our")
+
+// endsBroken reports whether a clause ends on a word that cannot end any
+// sentence, or on a comma, colon or semicolon.
+func endsBroken(words []string) bool {
+	last := words[len(words)-1]
+	if strings.HasSuffix(last, ",") || strings.HasSuffix(last, ":") || strings.HasSuffix(last, ";") {
+		return true
+	}
+	return brokenEnds[strings.ToLower(trimPunct(last))]
 }
 
 // cutWords are conjunctions before which a long clause may be cut when no

@@ -16,7 +16,7 @@ var topicWords = []struct {
 	topic string
 	words []string
 }{
-	{"cancelling a subscription", []string{"kündig", "abonnement", "abo ", "suscripción", "subscrição", "assinatura", "résili", "abbonamento", "opzeg", "abonnement"}},
+	{"cancelling a subscription", []string{"kündig", "abonnement", " abo ", "suscripción", "subscrição", "assinatura", "résili", "abbonamento", "opzeg", "abonnement"}},
 	{"a duplicate charge", []string{"doppelt abgebucht", "zweimal", "dos veces", "duplicad", "deux fois", "due volte", "doppio addebito", "duas vezes", "twee keer", "dubbel"}},
 	{"a webhook delivered twice", []string{"webhook zweimal", "webhook kommt doppelt", "jeden order.paid webhook zweimal"}},
 	{"webhooks not arriving", []string{"webhook non arrivano", "non riceviamo più i webhook", "webhooks no llegan", "webhooks n'arrivent"}},
@@ -30,6 +30,7 @@ var topicWords = []struct {
 	{"an app that does not open", []string{"non si apre", "no se abre", "ne s'ouvre", "não abre", "opent niet"}},
 	{"a login problem", []string{"iniciar sesión", "anmeld", "einloggen", "connexion", "connecter", "accedere", "inloggen", "contraseña", "passwort", "mot de passe", "senha", "wachtwoord"}},
 	{"sales not syncing", []string{"synchron", "sincroniz", "synchronis", "sincronizz"}},
+	{"sales not showing", []string{"ventes", "ventas", "vendite", "verkopen", "umsätze", "vendas"}},
 	{"stock levels not syncing", []string{"lagerbestände", "inventario", "voorraad"}},
 	{"an app update", []string{"update", "actualiz", "mise à jour", "aggiorn", "atualiz"}},
 	{"wrong prices", []string{"preise", "precio", "prix", "prezzi", "preço", "prijzen", "prijs"}},
@@ -51,6 +52,7 @@ var agentActions = []struct {
 	words  []string
 }{
 	{"sent a replacement", []string{"replacement", "reemplazo", "sustitución", "ersatz", "austausch", "remplacement", "sostituzione", "sostitutiv", "substituição", "vervanging"}},
+	{"asked the technical team to check it", []string{"he pedido a nuestro equipo", "equipo técnico", "technische team", "équipe technique", "team tecnico", "technik-team"}},
 	{"passed the issue to another team", []string{"weitergeleitet", "transmis", "he pasado", "he enviado el problema", "he pedido a nuestro equipo", "inoltrat", "doorgestuurd", "encaminh", "nachgefragt"}},
 	{"issued a credit", []string{"gutschrift", "abono", "un avoir", "nota di credito", "creditnota"}},
 	{"refunded the charge", []string{"reembolso", "rimborso", "erstattet", "rückerstattung", "remboursé", "remboursement effectué", "he devuelto", "reembols", "terugbetaald", "rembours"}},

@@ -190,6 +190,7 @@ func (sc *scrubber) scrub(s string, atEnd bool) (string, int, bool) {
 	}
 	dropNumberRuns(words, keep)
 	dropCardEndings(words, keep)
+	dropPINs(words, keep)
 	repl := make([]string, len(words))
 	removed := 0
 	for i, w := range words {
@@ -352,6 +353,24 @@ func dropCardEndings(words []string, keep []bool) {
 			if i > 0 {
 				words[i-1] += trailingPunct(words[j]) // keep the clause's comma
 			}
+		}
+	}
+}
+
+// dropPINs drops bare numbers of four to six digits from a sentence that
+// speaks of a PIN or passcode: "nobody else has 4821".
+func dropPINs(words []string, keep []bool) {
+	pin := false
+	for _, w := range words {
+		lw := strings.ToLower(trimPunct(w))
+		pin = pin || lw == "pin" || lw == "pins" || lw == "passcode" || lw == "pin-code"
+	}
+	if !pin {
+		return
+	}
+	for i, w := range words {
+		if core := trimPunct(w); digits(core) && len(core) >= 4 && len(core) <= 6 {
+			keep[i] = false
 		}
 	}
 }

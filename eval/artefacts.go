@@ -67,7 +67,7 @@ var (
 		`\bthe (the|a|an)\b|\bthey (is|was|has|does|doesn't|isn't|wasn't|hasn't)\b|\bthe customer (are|were|have|do|don't|aren't|weren't|haven't)\b|` +
 		`\bwhether (is|are|can|do|does)\b|\b(to|will|can|could|should) (refunded|sent|fixed|updated|replaced|escalated)\b`)
 	danglingRE = regexp.MustCompile(`(?i)\b(those|these) (details|steps|instructions|settings|changes|ones)\b|\b(that|this) (information|one|link|email)\b|` +
-		`\b(above|below|as mentioned|mentioned earlier|the attached|attachment|screenshot)\b|\b(to|with|about|of|on|for|by) (that|this|it|them|those|these)\.`)
+		`\b(above|below|as mentioned|mentioned earlier|the attached|attachment|screenshot)\b|\b(to|with|about|of|on|by) (that|this|those|these)\.`)
 	signOffRE = regexp.MustCompile(`(?i)\b(clos(e|ing) (the|this) ticket( now)?|have an? (great|nice|pleasant|good|lovely) |let (us|me) know if|feel free|` +
 		`(do not|don't) hesitate|reach out if|anything else|kind regards|best regards|confidential|intended recipient|unsubscribe|` +
 		`automated (message|response)|do not reply|thanks for (reaching out|contacting|your patience)|hope this helps|happy to help|glad to help)`)
@@ -167,6 +167,9 @@ func shouts(text string) bool {
 	for _, w := range strings.Fields(text) {
 		core := strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 		letters, upper := 0, 0
+		if strings.ContainsAny(core, "0123456789") {
+			continue // a code such as HMAC-SHA256
+		}
 		for _, r := range core {
 			if unicode.IsLetter(r) {
 				letters++
