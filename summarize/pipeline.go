@@ -39,6 +39,15 @@ type Config struct {
 	Model string
 	// Principal is recorded on every summary (default "ticketsum-worker").
 	Principal string
+	// Answers records every paid answer Process gets, right after the
+	// summariser returns it and before the guard, the output contract or
+	// the save can fail, and Process reuses an answer recorded for the same
+	// ticket, thread, model and prompt version instead of calling the model
+	// again (a job re-run after a crash or a failed save). Default: Store,
+	// when it is a ticketsum.AnswerStore and the Summarizer says which model
+	// and prompt version it answers with (the LLM summariser does; the
+	// built-in costs nothing and is not recorded).
+	Answers ticketsum.AnswerStore
 	// OnSaved is called after Process stores a new summary (not when the
 	// same summary was already stored), e.g. to sample it for review.
 	// Default none.
@@ -72,8 +81,26 @@ func (c *Config) setDefaults() error {
 			return err
 		}
 	}
+	if as, ok := c.Store.(ticketsum.AnswerStore); ok && c.Answers == nil {
+		if _, paid := c.Summarizer.(keyedSummarizer); paid {
+			c.Answers = as
+		}
+	}
 	return nil
 }
+
+// keyedSummarizer is a Summarizer that knows, before it runs, the model and
+// prompt version of its answers, so that they can be recorded and found
+// again. *LLM is one.
+type keyedSummarizer interface {
+	ticketsum.Summarizer
+	ModelName() string
+	PromptVersion() string
+}
+
+// FlagReusedAnswer marks a summary made from an answer recorded by an
+// earlier run instead of a new model call.
+const FlagReusedAnswer = "answer_reused"
 
 // Pipeline summarises one ticket at a time: validate, summarise, check the
 // output's shape, guard it, and (for Process) save it idempotently.
@@ -139,8 +166,18 @@ func (p *Pipeline) finish(ctx context.Context, t *ticketsum.Ticket, s *ticketsum
 
 // Process loads the ticket with id, summarises it and saves the summary. It
 // is safe to run twice for the same thread: the store keeps one summary per
-// (ticket, content hash, model, prompt version).
+// (ticket, content hash, model, prompt version), and with Answers a paid
+// answer is recorded before anything else can fail and reused by the next
+// run instead of calling the model again.
 func (p *Pipeline) Process(ctx context.Context, id string) error {
+	return p.ProcessVersion(ctx, id, "")
+}
+
+// ProcessVersion is Process for the thread version a job was queued for:
+// when the ticket's content hash is no longer contentHash, the thread has
+// changed since and a newer job has it, so nothing is called and nil is
+// returned. An empty contentHash processes whatever thread is current.
+func (p *Pipeline) ProcessVersion(ctx context.Context, id, contentHash string) error {
 	if p.cfg.Store == nil {
 		return ticketsum.Errorf(ticketsum.EINVALID, "summarize: no store configured")
 	}
@@ -148,14 +185,18 @@ func (p *Pipeline) Process(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("load ticket %s: %w", id, err)
 	}
+	if contentHash != "" && t.ContentHash() != contentHash {
+		p.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "thread changed since the job was queued; left to the newer job", slog.String("ticket_id", id))
+		return nil
+	}
 	if p.upToDate(ctx, t) {
 		p.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "summary up to date", slog.String("ticket_id", id))
 		return nil
 	}
-	s, err := p.Summarize(ctx, t)
+	s, err := p.summarizeRecorded(ctx, t)
 	if err != nil {
 		p.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "summary failed", slog.String("ticket_id", id),
-			slog.String("code", string(ticketsum.ErrorCodeOf(err))))
+			slog.String("code", string(ticketsum.ErrorCodeOf(err))), slog.String("class", string(ticketsum.ClassOf(err))))
 		return err
 	}
 	created, err := p.cfg.Store.SaveSummary(ctx, s)
@@ -170,6 +211,41 @@ func (p *Pipeline) Process(ctx context.Context, id string) error {
 		slog.Int("input_tokens", s.Usage.InputTokens), slog.Int("output_tokens", s.Usage.OutputTokens),
 		slog.Float64("cost_usd", s.CostUSD), slog.Duration("latency", s.Latency))
 	return nil
+}
+
+// summarizeRecorded is Summarize with the answer store: a recorded answer
+// for t's key is reused, and a new one recorded before it is guarded and
+// checked. A failure to record is logged, not returned: the answer is still
+// used, so that it is not paid for again at once.
+func (p *Pipeline) summarizeRecorded(ctx context.Context, t *ticketsum.Ticket) (*ticketsum.Summary, error) {
+	ks, ok := p.cfg.Summarizer.(keyedSummarizer)
+	if p.cfg.Answers == nil || !ok {
+		return p.Summarize(ctx, t)
+	}
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	if p.cfg.Guard != nil {
+		ctx = p.cfg.Guard.Begin(ctx, t)
+	}
+	key := ticketsum.AnswerKey{TicketID: t.ID, ContentHash: t.ContentHash(), Model: ks.ModelName(), PromptVersion: ks.PromptVersion()}
+	s, err := p.cfg.Answers.FindAnswer(ctx, key)
+	switch {
+	case err == nil:
+		s.Flags = append(s.Flags, FlagReusedAnswer)
+		p.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "recorded answer reused; no model call", slog.String("ticket_id", t.ID), slog.String("model", key.Model))
+	case ticketsum.ErrorCodeOf(err) != ticketsum.ENOTFOUND:
+		return nil, fmt.Errorf("look up a recorded answer for ticket %s: %w", t.ID, err)
+	default:
+		if s, err = ks.Summarize(ctx, t); err != nil {
+			return nil, fmt.Errorf("summarize ticket %s: %w", t.ID, err)
+		}
+		if err := p.cfg.Answers.SaveAnswer(ctx, s); err != nil {
+			p.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "paid answer not recorded", slog.String("ticket_id", t.ID),
+				slog.String("code", string(ticketsum.ErrorCodeOf(err))))
+		}
+	}
+	return p.finish(ctx, t, s)
 }
 
 // Regenerate summarises the ticket again now, unless its current summary is

@@ -240,3 +240,48 @@ func TestNewRequiresSummarizer(t *testing.T) {
 		t.Fatalf("New without summarizer: %v", err)
 	}
 }
+
+// answerMemStore is memStore with an answer store that counts what it keeps.
+type answerMemStore struct {
+	*memStore
+	answers []*ticketsum.Summary
+}
+
+func (m *answerMemStore) SaveAnswer(ctx context.Context, s *ticketsum.Summary) error {
+	m.answers = append(m.answers, s)
+	return nil
+}
+
+func (m *answerMemStore) FindAnswer(ctx context.Context, k ticketsum.AnswerKey) (*ticketsum.Summary, error) {
+	return nil, ticketsum.Errorf(ticketsum.ENOTFOUND, "none")
+}
+
+func TestPipelineRecordsOnlyPaidAnswers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, paid := range []bool{false, true} {
+		store := &answerMemStore{memStore: &memStore{tickets: map[string]*ticketsum.Ticket{}}}
+		store.UpsertTicket(ctx, mustTicket(t))
+		var s ticketsum.Summarizer = &fakeSummarizer{text: "Fixed.", status: ticketsum.StatusResolved}
+		if paid {
+			llm, err := summarize.NewLLM(summarize.LLMConfig{Model: &scriptedModel{name: "fake:m", script: []scripted{{text: goodRaw}}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s = llm
+		}
+		p, err := summarize.New(summarize.Config{Store: store, Summarizer: s})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Process(ctx, "T-1"); err != nil {
+			t.Fatal(err)
+		}
+		if want := map[bool]int{false: 0, true: 1}[paid]; len(store.answers) != want {
+			t.Errorf("paid %v: %d answers recorded, want %d", paid, len(store.answers), want)
+		}
+		if paid && (store.answers[0].Model != "fake:m" || store.answers[0].PromptVersion == "") {
+			t.Errorf("recorded answer %+v lacks its key", store.answers[0])
+		}
+	}
+}
