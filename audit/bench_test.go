@@ -31,17 +31,6 @@ func BenchmarkFileSinkWrite(b *testing.B) {
 	}
 }
 
-func BenchmarkTrailAppendSQLite(b *testing.B) {
-	tr := MustTrail(b, dbtest.SQLite(b), audit.SQLite, newClock(), 1000)
-	ctx := context.Background()
-	b.ResetTimer()
-	for b.Loop() {
-		if err := tr.RecordAdmin(ctx, "op", "model.approve", "m", nil); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 // BenchmarkVerify10k measures verifying a trail of 10,000 records.
 func BenchmarkVerify10k(b *testing.B) {
 	tr := MustTrail(b, dbtest.SQLite(b), audit.SQLite, newClock(), 1000)

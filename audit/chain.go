@@ -140,8 +140,13 @@ func analyzeChain(evs []*Event) chainAnalysis {
 			}
 		}
 	}
-	sort.SliceStable(a.problems, func(x, y int) bool { return a.problems[x].Seq < a.problems[y].Seq })
+	sortProblems(a.problems)
 	return a
+}
+
+// sortProblems orders problems by seq, keeping the order of equal ones.
+func sortProblems(ps []Problem) {
+	sort.SliceStable(ps, func(x, y int) bool { return ps[x].Seq < ps[y].Seq })
 }
 
 // breakProblem describes the chain break before evs[i].

@@ -2,9 +2,14 @@ package audit
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -36,8 +41,9 @@ func CmdLogsRead(ctx context.Context, r *Reader, trail *Trail, w io.Writer, oper
 }
 
 // CmdAuditVerify runs "ticketsum audit verify": it prints the report and
-// returns ok=false when a problem was found, so that the command can exit
-// non-zero.
+// returns ok=false when the trail failed verification or its integrity is
+// unproven (records that no digest covers although one should by now), so
+// that the command exits 1; it never reports an unproven trail as OK.
 func CmdAuditVerify(ctx context.Context, t *Trail, w io.Writer, asJSON bool) (ok bool, err error) {
 	rep, err := t.Verify(ctx)
 	if err != nil {
@@ -47,15 +53,100 @@ func CmdAuditVerify(ctx context.Context, t *Trail, w io.Writer, asJSON bool) (ok
 		return rep.OK(), json.NewEncoder(w).Encode(rep)
 	}
 	fmt.Fprintf(w, "%d records, %d digests, signed through seq %d, %d records not yet under a digest\n", rep.Records, rep.Digests, rep.SignedThrough, rep.Unsigned)
-	if rep.OK() {
-		_, err = fmt.Fprintln(w, "OK: no record was edited, deleted, inserted or reordered")
-		return true, err
+	if rep.KeyFingerprint != "" {
+		pin := "not pinned"
+		if rep.Pinned {
+			pin = "pinned"
+		}
+		fmt.Fprintf(w, "signing key %s (%s)\n", rep.KeyFingerprint, pin)
+	}
+	if rep.Anchored != nil {
+		fmt.Fprintf(w, "external anchor: %d digests\n", *rep.Anchored)
+	}
+	for _, n := range rep.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
 	}
 	for _, p := range rep.Problems {
 		fmt.Fprintf(w, "%-9s seq %-6d %s\n", strings.ToUpper(p.Kind), p.Seq, p.Message)
 	}
-	_, err = fmt.Fprintf(w, "FAILED: %d problems\n", len(rep.Problems))
-	return false, err
+	switch rep.Status {
+	case StatusOK:
+		_, err = fmt.Fprintln(w, "OK: no record was edited, deleted, inserted or reordered")
+	case StatusUnproven:
+		_, err = fmt.Fprintf(w, "INTEGRITY UNPROVEN: %s\n", rep.Unproven)
+	default:
+		if rep.Unproven != "" {
+			fmt.Fprintf(w, "also unproven: %s\n", rep.Unproven)
+		}
+		_, err = fmt.Fprintf(w, "FAILED: %d problems\n", len(rep.Problems))
+	}
+	return rep.OK(), err
+}
+
+// CmdAuditSign runs "ticketsum audit sign": it signs the records no digest
+// covers yet (those a process without the signing key, such as the Lambda,
+// or one that was killed, left behind) and copies digests to the anchor.
+// Run it on a schedule, within the digest interval, where no serve or
+// worker process runs.
+func CmdAuditSign(ctx context.Context, t *Trail, w io.Writer) error {
+	d, err := t.WriteDigest(ctx)
+	if err != nil {
+		return err
+	}
+	if d == nil {
+		_, err = fmt.Fprintln(w, "nothing to sign: every record is under a digest")
+		return err
+	}
+	_, err = fmt.Fprintf(w, "signed digest %d over records seq %d to %d\n", d.N, d.FirstSeq, d.LastSeq)
+	return err
+}
+
+// CmdAuditKey runs "ticketsum audit key": it prints the fingerprint of the
+// signing key, the value of governance.signing_key_fingerprint.
+func CmdAuditKey(t *Trail, w io.Writer) error {
+	pub := t.PublicKey()
+	if pub == nil {
+		return ticketsum.Errorf(ticketsum.EINVALID, "this process holds no audit signing key")
+	}
+	_, err := fmt.Fprintln(w, KeyFingerprint(pub))
+	return err
+}
+
+// CmdAuditRotateKey runs "ticketsum audit rotate-key": it creates a new
+// signing key beside keyFile, records the rotation in the trail (a digest
+// signed by the old and the new key), replaces keyFile with the new key
+// (the old one is removed: it no longer signs anything) and prints the new
+// fingerprint to pin. Other signing processes refuse to sign until they
+// are restarted with the new key and pin.
+func CmdAuditRotateKey(ctx context.Context, t *Trail, keyFile string, w io.Writer) error {
+	if keyFile == "" {
+		return ticketsum.Errorf(ticketsum.EINVALID, "rotate-key: no signing key file is configured (governance.signing_key_file)")
+	}
+	tmp := keyFile + ".new"
+	_, next, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return err
+	}
+	if err := writeSigningKey(tmp, next); errors.Is(err, fs.ErrExist) {
+		return ticketsum.Errorf(ticketsum.ECONFLICT, "rotate-key: %s exists: an earlier rotation was interrupted; if `ticketsum audit verify` shows a rotation to its key, rename it (and its .pub) over %s, else delete it", tmp, keyFile)
+	} else if err != nil {
+		return err
+	}
+	d, err := t.RotateKey(ctx, next)
+	if err != nil {
+		os.Remove(tmp)
+		os.Remove(tmp + ".pub")
+		return err
+	}
+	if err := os.Rename(tmp, keyFile); err != nil {
+		return fmt.Errorf("rotation recorded in digest %d, but the new key is still at %s: rename it (and its .pub) over %s: %w", d.N, tmp, keyFile, err)
+	}
+	if err := os.Rename(tmp+".pub", keyFile+".pub"); err != nil {
+		return fmt.Errorf("rotation recorded in digest %d; rename %s.pub over %s.pub: %w", d.N, tmp, keyFile, err)
+	}
+	_, err = fmt.Fprintf(w, "rotation recorded in digest %d; new signing key %s\nset governance.signing_key_fingerprint: %s and restart every signing process\n",
+		d.N, keyFile, KeyFingerprint(next.Public().(ed25519.PublicKey)))
+	return err
 }
 
 // CmdUsage runs "ticketsum usage --by principal|model|product-line|day

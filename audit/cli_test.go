@@ -40,7 +40,7 @@ func TestCmdUsageAndVerifyGolden(t *testing.T) {
 	ctx := context.Background()
 	clock := newClock()
 	db := dbtest.SQLite(t)
-	tr := MustTrail(t, db, audit.SQLite, clock, 5)
+	tr := MustTrailWithKey(t, db, clock, 5, 7)
 	for i, p := range []string{"team-a", "ticketsum-worker", "ticketsum-worker", "team-a", "ticketsum-worker", "ticketsum-worker"} {
 		clock.Add(6 * time.Hour)
 		outcome := "success"

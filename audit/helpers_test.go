@@ -1,7 +1,9 @@
 package audit_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/ed25519"
 	"database/sql"
 	"net/http/httptest"
 	"path/filepath"
@@ -42,6 +44,21 @@ func newClock() *fixedClock {
 func MustTrail(tb testing.TB, db *sql.DB, d audit.Dialect, clock ticketsum.Clock, digestEvery int) *audit.Trail {
 	tb.Helper()
 	tr, err := audit.NewTrail(audit.TrailConfig{DB: db, Dialect: d, SigningKeyFile: filepath.Join(tb.TempDir(), "signing.pem"), DigestEvery: digestEvery, Clock: clock})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := tr.Migrate(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	return tr
+}
+
+// MustTrailWithKey is MustTrail with a signing key made from seed, for
+// output that shows the key's fingerprint.
+func MustTrailWithKey(tb testing.TB, db *sql.DB, clock ticketsum.Clock, digestEvery int, seed byte) *audit.Trail {
+	tb.Helper()
+	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{seed}, ed25519.SeedSize))
+	tr, err := audit.NewTrail(audit.TrailConfig{DB: db, Dialect: audit.SQLite, SigningKey: key, DigestEvery: digestEvery, Clock: clock})
 	if err != nil {
 		tb.Fatal(err)
 	}

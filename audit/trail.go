@@ -5,11 +5,9 @@ import (
 	"crypto/ed25519"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -26,14 +24,36 @@ type TrailConfig struct {
 	Dialect Dialect
 	// SigningKey signs digests. If nil, it is read from SigningKeyFile,
 	// which is created (0600, PKCS#8 PEM, with a .pub beside it) on first
-	// use. One of the two is required.
+	// use. One of the two is required unless NoSigning is set.
 	SigningKey     ed25519.PrivateKey
 	SigningKeyFile string
+	// NoSigning makes a trail that appends and verifies but never signs,
+	// for a process that holds no signing key (the Lambda): a signer
+	// (serve, worker, or `ticketsum audit sign` on a schedule) must sign
+	// its records within DigestInterval, or Verify reports the trail
+	// unproven. Default false.
+	NoSigning bool
+	// PinnedKey is the KeyFingerprint of the public key that signs the
+	// digests now (governance.signing_key_fingerprint). When set, NewTrail
+	// refuses a signing key with another fingerprint, and Verify fails a
+	// trail whose digests are not signed by it, so that a replaced key file
+	// is detected even when every digest was re-signed with it. Default "":
+	// the signing key's own fingerprint is trusted.
+	PinnedKey string
+	// Anchor, if set, receives a copy of every digest outside the database
+	// (an S3 bucket with Object Lock), and Verify compares the trail with
+	// it, which catches a trail whose tail, digests or everything were
+	// deleted. Default nil.
+	Anchor Anchor
 	// DigestEvery writes a digest after this many new records. Default 1000.
 	DigestEvery int
-	// DigestInterval writes a digest this often from Run when there are new
-	// records. Default 1 hour.
+	// DigestInterval bounds how long a record may stay unsigned: Run signs
+	// new records every half interval, and Verify reports a trail whose
+	// records older than this are not under a digest as unproven.
+	// Default 1 hour.
 	DigestInterval time.Duration
+	// CommitTimeout bounds one group commit of appends. Default 30s.
+	CommitTimeout time.Duration
 	// Clock tells the time. Default ticketsum.SystemClock.
 	Clock ticketsum.Clock
 	// Logger receives operational messages. Default: discard.
@@ -42,42 +62,42 @@ type TrailConfig struct {
 
 // Trail is the append-only, hash-chained audit trail with signed digests.
 // It is safe for concurrent use, also from several processes sharing the
-// database.
+// database: appends are group-committed by one writer goroutine at a time
+// per process, and serialised across processes by the database (an
+// advisory lock on Postgres, the write lock on SQLite).
 type Trail struct {
 	cfg TrailConfig
-	key ed25519.PrivateKey
-	pub ed25519.PublicKey
 
-	mu             sync.Mutex
-	lastDigestSeq  int64
-	digestSeqKnown bool
+	keyMu sync.RWMutex
+	key   ed25519.PrivateKey // nil with NoSigning
+	trust string             // fingerprint Verify trusts, "" for none
+
+	writer writer
+
+	stateMu       sync.Mutex
+	lastDigestSeq int64
+	digestKnown   bool
+	anchoredN     int64 // highest N known to be in the anchor, -1 unknown
 }
 
 // NewTrail returns a trail, or EINVALID for a bad config. Call Migrate
-// before first use.
+// before first use, and Close before the process exits.
 func NewTrail(cfg TrailConfig) (*Trail, error) {
 	if err := sqldb.Check("audit trail", cfg.DB, cfg.Dialect); err != nil {
 		return nil, err
 	}
-	if cfg.DigestEvery == 0 {
-		cfg.DigestEvery = 1000
+	if err := fillTrailDefaults(&cfg); err != nil {
+		return nil, err
 	}
-	if cfg.DigestInterval == 0 {
-		cfg.DigestInterval = time.Hour
-	}
-	if cfg.DigestEvery < 0 || cfg.DigestInterval < 0 {
-		return nil, ticketsum.Errorf(ticketsum.EINVALID, "audit trail: DigestEvery and DigestInterval must not be negative")
-	}
-	if cfg.Clock == nil {
-		cfg.Clock = ticketsum.SystemClock{}
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	t := &Trail{cfg: cfg, trust: cfg.PinnedKey, anchoredN: -1}
+	t.writer.t = t
+	if cfg.NoSigning {
+		return t, nil
 	}
 	key := cfg.SigningKey
 	if key == nil {
 		if cfg.SigningKeyFile == "" {
-			return nil, ticketsum.Errorf(ticketsum.EINVALID, "audit trail: SigningKey or SigningKeyFile is required")
+			return nil, ticketsum.Errorf(ticketsum.EINVALID, "audit trail: SigningKey or SigningKeyFile is required (or NoSigning)")
 		}
 		var err error
 		if key, err = loadOrCreateSigningKey(cfg.SigningKeyFile); err != nil {
@@ -87,11 +107,56 @@ func NewTrail(cfg TrailConfig) (*Trail, error) {
 	if len(key) != ed25519.PrivateKeySize {
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "audit trail: signing key is not an Ed25519 private key")
 	}
-	return &Trail{cfg: cfg, key: key, pub: key.Public().(ed25519.PublicKey)}, nil
+	fp := KeyFingerprint(key.Public().(ed25519.PublicKey))
+	if cfg.PinnedKey != "" && fp != cfg.PinnedKey {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID,
+			"audit trail: the signing key %s has fingerprint %s, but governance.signing_key_fingerprint pins %s: the key file was replaced, or the pin was not updated after `ticketsum audit rotate-key`",
+			cfg.SigningKeyFile, fp, cfg.PinnedKey)
+	}
+	t.key, t.trust = key, fp
+	return t, nil
 }
 
-// PublicKey returns the key that verifies the trail's digests.
-func (t *Trail) PublicKey() ed25519.PublicKey { return t.pub }
+func fillTrailDefaults(cfg *TrailConfig) error {
+	if cfg.DigestEvery == 0 {
+		cfg.DigestEvery = 1000
+	}
+	if cfg.DigestInterval == 0 {
+		cfg.DigestInterval = time.Hour
+	}
+	if cfg.CommitTimeout == 0 {
+		cfg.CommitTimeout = 30 * time.Second
+	}
+	if cfg.DigestEvery < 0 || cfg.DigestInterval < 0 || cfg.CommitTimeout < 0 {
+		return ticketsum.Errorf(ticketsum.EINVALID, "audit trail: DigestEvery, DigestInterval and CommitTimeout must not be negative")
+	}
+	if cfg.PinnedKey != "" && !validFingerprint(cfg.PinnedKey) {
+		return ticketsum.Errorf(ticketsum.EINVALID, "audit trail: governance.signing_key_fingerprint %q is not a key fingerprint (sha256: and 64 hex digits; `ticketsum audit key` prints it)", cfg.PinnedKey)
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = ticketsum.SystemClock{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return nil
+}
+
+// PublicKey returns the key that signs the trail's digests, nil with
+// NoSigning.
+func (t *Trail) PublicKey() ed25519.PublicKey {
+	k := t.signingKey()
+	if k == nil {
+		return nil
+	}
+	return k.Public().(ed25519.PublicKey)
+}
+
+func (t *Trail) signingKey() ed25519.PrivateKey {
+	t.keyMu.RLock()
+	defer t.keyMu.RUnlock()
+	return t.key
+}
 
 // Migrate creates the audit_ tables.
 func (t *Trail) Migrate(ctx context.Context) error {
@@ -99,6 +164,7 @@ func (t *Trail) Migrate(ctx context.Context) error {
 }
 
 // RecordAdmin appends an admin event; it implements access.AdminRecorder.
+// actor is the person acting (the OS user or --as), never a placeholder.
 func (t *Trail) RecordAdmin(ctx context.Context, actor, action, target string, details map[string]string) error {
 	return t.Append(ctx, &Event{Kind: KindAdmin, Actor: actor, Action: action, Target: target, Outcome: "success", Details: details})
 }
@@ -110,7 +176,12 @@ func (t *Trail) AppendInvocation(ctx context.Context, r *InvocationRecord) error
 }
 
 // Append sets e's Seq, PrevHash and Hash (and Time if zero) and stores it
-// at the end of the chain. It writes a digest every DigestEvery records.
+// at the end of the chain. Concurrent appends are committed together in
+// one transaction; Append returns once e is committed, even if ctx ends
+// meanwhile (an event handed to the writer is written, so that the caller
+// never records it twice). It writes a digest every DigestEvery records.
+// It returns EINVALID for an event without kind or action and
+// EUNAVAILABLE when the database cannot take it.
 func (t *Trail) Append(ctx context.Context, e *Event) error {
 	if e.Kind == "" || e.Action == "" {
 		return ticketsum.Errorf(ticketsum.EINVALID, "audit event needs a kind and an action")
@@ -119,92 +190,49 @@ func (t *Trail) Append(ctx context.Context, e *Event) error {
 		e.Time = t.cfg.Clock.Now()
 	}
 	e.Time = e.Time.UTC().Truncate(time.Microsecond)
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	var err error
-	for attempt := range 8 {
-		if err = t.appendOnce(ctx, e); err == nil || !contention(err) {
-			break
-		}
-		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
-	}
-	if err != nil {
+	if err := <-t.writer.submit(e); err != nil {
 		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "append audit event %s: %w", e.Action, err)
-	}
-	if !t.digestSeqKnown {
-		if d, err := t.lastDigest(ctx); err == nil {
-			t.lastDigestSeq, t.digestSeqKnown = digestSeq(d), true
-		}
-	}
-	if t.digestSeqKnown && e.Seq-t.lastDigestSeq >= int64(t.cfg.DigestEvery) {
-		if _, err := t.writeDigestLocked(ctx); err != nil {
-			t.cfg.Logger.Error("write audit digest", "err", err)
-		}
 	}
 	return nil
 }
 
-// contention reports whether err is a lost race that a retry can win.
-func contention(err error) bool {
-	s := strings.ToLower(err.Error())
-	return strings.Contains(s, "locked") || strings.Contains(s, "busy") || strings.Contains(s, "unique") ||
-		strings.Contains(s, "duplicate") || strings.Contains(s, "23505") || strings.Contains(s, "40001")
+// Close writes what is pending, signs the records no digest covers yet
+// and copies new digests to the anchor: call it before the process exits
+// (every process that appends: serve, worker, admin commands, the Lambda).
+// With NoSigning it only waits for pending appends. The trail stays usable.
+func (t *Trail) Close(ctx context.Context) error {
+	t.writer.wait()
+	if t.signingKey() == nil {
+		return nil
+	}
+	_, err := t.WriteDigest(ctx)
+	return err
 }
 
-func (t *Trail) appendOnce(ctx context.Context, e *Event) error {
-	tx, err := t.cfg.DB.BeginTx(ctx, nil)
-	if err != nil {
-		return err
+// Run signs new records every half DigestInterval (and once at start, for
+// records that a process which exited without signing left behind) until
+// ctx is done; then it signs the last ones and returns. Start it in its
+// own goroutine in every long-running process that holds the signing key.
+func (t *Trail) Run(ctx context.Context) error {
+	if t.signingKey() == nil {
+		return ticketsum.Errorf(ticketsum.EINVALID, "audit trail: Run needs a signing key (NoSigning is set)")
 	}
-	defer tx.Rollback()
-	if t.cfg.Dialect == Postgres {
-		// Serialise appenders across processes.
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7243561001)`); err != nil {
-			return err
+	tick := time.NewTicker(max(t.cfg.DigestInterval/2, time.Millisecond))
+	defer tick.Stop()
+	for {
+		if _, err := t.WriteDigest(ctx); err != nil && ctx.Err() == nil {
+			t.cfg.Logger.Error("write audit digest", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return t.Close(context.WithoutCancel(ctx))
+		case <-tick.C:
 		}
 	}
-	var last int64
-	prev := GenesisHash
-	err = tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1`).Scan(&last, &prev)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return err
-	}
-	e.Seq, e.PrevHash = last+1, prev
-	e.Hash = e.ComputeHash()
-	if err := insertEvent(ctx, tx, t.cfg.Dialect, e); err != nil {
-		return err
-	}
-	return tx.Commit()
 }
 
 type execer interface {
 	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
-}
-
-func insertEvent(ctx context.Context, db execer, d Dialect, e *Event) error {
-	flags, _ := json.Marshal(nonNilFlags(e.Flags))
-	details, _ := json.Marshal(nonNilDetails(e.Details))
-	_, err := db.ExecContext(ctx, d.Rebind(`INSERT INTO audit_records (seq, at, kind, actor, action, target, request_id, ticket_id,
-		product_line, use_case, outcome, error_code, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
-		cost_micros, flags, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		e.Seq, e.Time.UnixMicro(), e.Kind, e.Actor, e.Action, e.Target, e.RequestID, e.TicketID, e.ProductLine, e.UseCase,
-		e.Outcome, e.ErrorCode, e.InputTokens, e.OutputTokens, e.CacheReadTokens, e.CacheWriteTokens, e.CostMicros,
-		string(flags), string(details), e.PrevHash, e.Hash)
-	return err
-}
-
-func nonNilFlags(f []string) []string {
-	if f == nil {
-		return []string{}
-	}
-	return f
-}
-
-func nonNilDetails(d map[string]string) map[string]string {
-	if d == nil {
-		return map[string]string{}
-	}
-	return d
 }
 
 const eventCols = `seq, at, kind, actor, action, target, request_id, ticket_id, product_line, use_case, outcome, error_code,
@@ -260,23 +288,4 @@ func (t *Trail) Events(ctx context.Context, after int64, limit int) ([]*Event, e
 		out = append(out, e)
 	}
 	return out, rows.Err()
-}
-
-// Run writes a digest every DigestInterval while there are new records,
-// until ctx is done; then it writes a last digest and returns. Start it in
-// its own goroutine.
-func (t *Trail) Run(ctx context.Context) error {
-	tick := time.NewTicker(t.cfg.DigestInterval)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			_, err := t.WriteDigest(context.WithoutCancel(ctx))
-			return err
-		case <-tick.C:
-			if _, err := t.WriteDigest(ctx); err != nil {
-				t.cfg.Logger.Error("write audit digest", "err", err)
-			}
-		}
-	}
 }

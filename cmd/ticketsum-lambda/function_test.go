@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
 	"net/http/httptest"
@@ -18,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
@@ -241,8 +243,21 @@ func TestHandlerEndToEnd(t *testing.T) {
 	if byOutcome["success"] != 3 || len(byOutcome) < 2 {
 		t.Errorf("trail invocations by outcome = %v, want 3 successes and the throttled call", byOutcome)
 	}
-	if rep, err := f.gov.Trail.Verify(ctx); err != nil || !rep.OK() {
-		t.Errorf("trail verify: %+v, %v", rep, err)
+	// The function holds no signing key: until a signer signs, the trail
+	// is unproven, never OK; once one has (the hand-off), it verifies.
+	if rep, err := f.gov.Trail.Verify(ctx); err != nil || rep.Status != audit.StatusUnproven || len(rep.Problems) > 0 {
+		t.Errorf("trail verify before signing: %+v, %v", rep, err)
+	}
+	_, key, _ := ed25519.GenerateKey(nil)
+	signer, err := audit.NewTrail(audit.TrailConfig{DB: stdlib.OpenDBFromPool(f.store.Pool()), Dialect: audit.Postgres, SigningKey: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := signer.WriteDigest(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := signer.Verify(ctx); err != nil || !rep.OK() {
+		t.Errorf("trail verify after signing: %+v, %v", rep, err)
 	}
 
 	out := logs.String()

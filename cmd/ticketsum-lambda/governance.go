@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"fmt"
 	"log/slog"
-	"math"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -52,16 +49,13 @@ func newGovernance(ctx context.Context, s settings, d deps, store *postgres.Stor
 		logger.Warn("no TICKETSUM_AUDIT_BUCKET: model calls are recorded in the audit trail but not in an invocation log")
 	}
 	// The function appends to the audit trail's hash chain but never signs
-	// a digest (no signing key is kept in Lambda): DigestEvery is out of
-	// reach and the throwaway key is never used. Digests are signed by a
-	// ticketsum process that holds the team's signing key.
-	_, throwaway, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, err
-	}
+	// a digest (no signing key is kept in Lambda): it hands off to a signer,
+	// a ticketsum process that holds the team's signing key (serve, worker,
+	// or `ticketsum audit sign` on a schedule), which signs within the
+	// digest interval (docs/governance.md).
 	gov.Governance, err = app.NewGovernance(ctx, app.GovernanceConfig{
 		DB: stdlib.OpenDBFromPool(store.Pool()), Dialect: access.Postgres, Guard: g, Log: sink,
-		SigningKey: throwaway, DigestEvery: math.MaxInt32, Logger: logger,
+		NoSigning: true, Logger: logger,
 	})
 	if err != nil {
 		return nil, err

@@ -31,9 +31,16 @@ type GovernanceConfig struct {
 	// Default false (the text is kept, redacted by Guard).
 	OmitBodies bool
 	// SigningKey or SigningKeyFile signs the trail's digests; see
-	// audit.TrailConfig. One is required.
+	// audit.TrailConfig. One is required unless NoSigning is set.
 	SigningKey     ed25519.PrivateKey
 	SigningKeyFile string
+	// NoSigning, PinnedKey and Anchor are passed to audit.TrailConfig:
+	// a process without the signing key, the pinned key fingerprint, the
+	// external copy of the digests. Default: sign, trust the key file, no
+	// anchor.
+	NoSigning bool
+	PinnedKey string
+	Anchor    audit.Anchor
 	// DigestEvery is passed to audit.TrailConfig. Default: the trail's.
 	DigestEvery int
 	// Catalogue prices the budget reservation. Default: the embedded one.
@@ -93,7 +100,8 @@ func NewGovernance(ctx context.Context, cfg GovernanceConfig) (*Governance, erro
 		cfg.Catalogue = cat
 	}
 	trail, err := audit.NewTrail(audit.TrailConfig{DB: cfg.DB, Dialect: audit.Dialect(cfg.Dialect), SigningKey: cfg.SigningKey,
-		SigningKeyFile: cfg.SigningKeyFile, DigestEvery: cfg.DigestEvery, Logger: cfg.Logger})
+		SigningKeyFile: cfg.SigningKeyFile, NoSigning: cfg.NoSigning, PinnedKey: cfg.PinnedKey, Anchor: cfg.Anchor,
+		DigestEvery: cfg.DigestEvery, Logger: cfg.Logger})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,78 @@
+package audit_test
+
+import (
+	"context"
+	"database/sql"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ticketsum/ticketsum/audit"
+	"github.com/ticketsum/ticketsum/internal/dbtest"
+)
+
+// BenchmarkTrailAppend measures appends to the audit trail on SQLite and
+// Postgres, from one goroutine (serial) and from 64 at once (parallel), and
+// reports appends/s and the CPU time of this process per append (user +
+// system; on Postgres the server's own CPU is not included).
+//
+//	go test -run '^$' -bench TrailAppend -benchtime 2000x ./audit/
+func BenchmarkTrailAppend(b *testing.B) {
+	dbs := []struct {
+		name string
+		open func(testing.TB) *sql.DB
+		d    audit.Dialect
+	}{
+		{"sqlite", dbtest.SQLite, audit.SQLite},
+		{"postgres", dbtest.Postgres, audit.Postgres},
+	}
+	for _, db := range dbs {
+		for _, par := range []int{1, 64} {
+			name := db.name + "/serial"
+			if par > 1 {
+				name = db.name + "/parallel64"
+			}
+			b.Run(name, func(b *testing.B) {
+				tr := MustTrail(b, db.open(b), db.d, newClock(), 1000)
+				benchAppends(b, tr, par)
+			})
+		}
+	}
+}
+
+func benchAppends(b *testing.B, tr *audit.Trail, par int) {
+	ctx := context.Background()
+	cpu0 := cpuTime()
+	start := time.Now()
+	b.ResetTimer()
+	if par == 1 {
+		for b.Loop() {
+			if err := tr.RecordAdmin(ctx, "op", "model.approve", "m", nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	} else {
+		b.SetParallelism((par + 1) / 2) // GOMAXPROCS is 2 on the reference machine
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if err := tr.RecordAdmin(ctx, "op", "model.approve", "m", nil); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	b.StopTimer()
+	elapsed, cpu := time.Since(start), cpuTime()-cpu0
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "appends/s")
+	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/append")
+}
+
+// cpuTime returns the user and system CPU time this process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
