@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
+	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -144,7 +146,9 @@ func WriteHistory(w io.Writer, runs []*Run) error {
 	for _, r := range runs {
 		for _, m := range r.Configurations {
 			verdict := m.Verdict
-			if verdict == "" { // runs stored before verdicts
+			if len(m.External) > 0 {
+				verdict = externalScores(m.External)
+			} else if verdict == "" { // runs stored before verdicts
 				verdict = "-"
 				if len(r.Bars) > 0 {
 					verdict = map[bool]string{true: "pass", false: "fail"}[m.PassesBars]
@@ -160,4 +164,15 @@ func WriteHistory(w io.Writer, runs []*Run) error {
 		return fmt.Errorf("write eval history: %w", err)
 	}
 	return nil
+}
+
+// externalScores renders imported scores as "Correctness 0.91, Faithfulness
+// 0.88", metric names without their "Builtin." prefix, sorted.
+func externalScores(ext map[string]float64) string {
+	var parts []string
+	for k, v := range ext {
+		parts = append(parts, fmt.Sprintf("%s %.2f", strings.TrimPrefix(k, "Builtin."), v))
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ", ")
 }

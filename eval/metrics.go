@@ -80,6 +80,10 @@ type CellMetrics struct {
 	// Human holds the blind human ratings of the configuration, when the
 	// review package has any for the run (see HumanScores).
 	Human *HumanScores `json:"human,omitempty"`
+	// External holds scores computed elsewhere, by metric name, such as the
+	// mean "Builtin.Correctness" (0-1) of an Amazon Bedrock evaluation job
+	// imported into history.
+	External map[string]float64 `json:"external,omitempty"`
 	// Bars are the configured bars checked against these metrics.
 	Bars []BarResult `json:"bars,omitempty"`
 	// PassesBars is true when the configuration made every summary and met
