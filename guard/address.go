@@ -55,15 +55,15 @@ type addrDetector struct {
 func (a *addrDetector) detect(sc *scan, toks []token) []span {
 	text := sc.text
 	var cores []span
-	when := func(re *regexp.Regexp, score float64, words ...string) {
-		for _, m := range sc.when(re, words...) {
+	when := func(re *regexp.Regexp, score float64, set *kwSet, before, after int) {
+		for _, m := range sc.whenDigits(re, before, after, set) {
 			cores = append(cores, span{m[0], m[1], Address, score})
 		}
 	}
 	// patterns that end in a street-type word run only near one
 	var streetPts [][2]int
 	for _, t := range toks {
-		if streetWordSet[t.folded] {
+		if t.is(lxStreet) {
 			streetPts = append(streetPts, [2]int{t.start, t.end})
 		}
 	}
@@ -77,14 +77,16 @@ func (a *addrDetector) detect(sc *scan, toks []token) []span {
 	streetWins := sc.around(streetPts, 120, 24)
 	near(reAddrNumFirst, 0.85, streetWins, a.notAllStop)
 	near(reAddrWordsNumType, 0.7, streetWins, a.notAllStop)
-	when(reAddrTypeFirst, 0.8, "rue ", "rua ", "via ", "viale ", "calle ", "avenida ", "av ", "av.", "piazza ", "praça ", "praca ", "carrer ", "chemin ", "place ", "plaza ", "ul ", "ul.", "ulica ", "avenue ", "boulevard ", "bulevar ")
+	when(reAddrTypeFirst, 0.8, kwStreetFirst, windowBefore, windowAfter)
 	cores = append(cores, gluedStreets(text, toks)...)
-	near(reAddrNumWordNum, 0.6, sc.around(numberThenCapital(text), 8, 80), a.notAllStop)
-	when(reAddrUnit, 0.6, "apt", "apartment", "suite", "ste", "unit", "flat", "floor", "room")
-	when(reAddrCorner, 0.7, "corner of")
-	when(reAddrBox, 0.85, "box")
-	when(reAddrMilitary, 0.9, "po a")
-	pc := sc.around(postcodePoints(text), 12, 12)
+	near(reAddrNumWordNum, 0.6, sc.around(numberThenCapital(text, sc.runs), 8, 80), a.notAllStop)
+	when(reAddrUnit, 0.6, kwUnit, 8, 16) // the number follows the unit word
+	for _, m := range sc.when(reAddrCorner, kwCorner) {
+		cores = append(cores, span{m[0], m[1], Address, 0.7})
+	}
+	when(reAddrBox, 0.85, kwBox, 24, 12)
+	when(reAddrMilitary, 0.9, kwMilitary, windowBefore, 12)
+	pc := sc.around(postcodePoints(text, sc.runs), 12, 12)
 	near(reUSStateZip, 0.7, pc, nil)
 	near(reUKPostcode, 0.7, pc, nil)
 	near(reCAPostcode, 0.7, pc, nil)
@@ -98,6 +100,16 @@ func (a *addrDetector) detect(sc *scan, toks []token) []span {
 	}
 	return mergeSpans(cores)
 }
+
+// The keywords of the address patterns that need one; all of them but the
+// corner need a digit too.
+var (
+	kwStreetFirst = kw("rue ", "rua ", "via ", "viale ", "calle ", "avenida ", "av ", "av.", "piazza ", "praça ", "praca ", "carrer ", "chemin ", "place ", "plaza ", "ul ", "ul.", "ulica ", "avenue ", "boulevard ", "bulevar ")
+	kwUnit        = kw("apt", "apartment", "suite", "ste", "unit", "flat", "floor", "room")
+	kwCorner      = kw("corner of")
+	kwBox         = kw("box")
+	kwMilitary    = kw("po a")
+)
 
 // streetWordSet holds streetWords.
 var streetWordSet = func() map[string]bool {
@@ -113,37 +125,32 @@ func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
 
 // numberThenCapital returns the digit runs followed by a space and a
 // capital letter, where "9721 Dalmatinova 43" can start.
-func numberThenCapital(text string) [][2]int {
+func numberThenCapital(text string, runs [][2]int) [][2]int {
 	var out [][2]int
-	for i := 0; i < len(text); i++ {
-		if !isDigit(text[i]) {
-			continue
-		}
-		j := i
-		for j < len(text) && isDigit(text[j]) {
-			j++
-		}
+	for _, r := range runs {
+		j := r[1]
 		k := j
 		for k < len(text) && k-j < 2 && text[k] == ' ' {
 			k++
 		}
 		if k > j && k < len(text) {
-			r, _ := utf8.DecodeRuneInString(text[k:])
-			if unicode.IsUpper(r) {
-				out = append(out, [2]int{i, j})
+			c, _ := utf8.DecodeRuneInString(text[k:])
+			if unicode.IsUpper(c) {
+				out = append(out, r)
 			}
 		}
-		i = j
 	}
 	return out
 }
 
 // postcodePoints returns where a US state and ZIP ("IL 62704"), a UK
-// postcode's inward code (" 1AA") or a Canadian one (" 0B1") can be.
-func postcodePoints(text string) [][2]int {
+// postcode's inward code (" 1AA") or a Canadian one (" 0B1") can be: a
+// space before a digit run.
+func postcodePoints(text string, runs [][2]int) [][2]int {
 	var out [][2]int
-	for i := 0; i+3 < len(text); i++ {
-		if text[i] != ' ' || !isDigit(text[i+1]) {
+	for _, r := range runs {
+		i := r[0] - 1
+		if i < 0 || text[i] != ' ' || i+3 >= len(text) {
 			continue
 		}
 		switch {
@@ -166,7 +173,7 @@ var suffixList = strings.Split(streetSuffixes, "|")
 func gluedStreets(text string, toks []token) []span {
 	var out []span
 	for _, t := range toks {
-		if !t.letters || len(t.folded) < 5 {
+		if !t.letters || len(t.folded) < 5 || !houseNumberNext(text, t.end) {
 			continue
 		}
 		for _, suf := range suffixList {
@@ -183,6 +190,18 @@ func gluedStreets(text string, toks []token) []span {
 		}
 	}
 	return out
+}
+
+// houseNumberNext reports whether a digit follows text[:i] after at most a
+// period and two spaces, where reAddrHouseNo can match.
+func houseNumberNext(text string, i int) bool {
+	if i < len(text) && text[i] == '.' {
+		i++
+	}
+	for k := 0; k < 2 && i < len(text) && text[i] == ' '; k++ {
+		i++
+	}
+	return i < len(text) && isDigit(text[i])
 }
 
 // notAllStop rejects a core whose words are all stop words ("10 Pro 22").

@@ -9,7 +9,7 @@ import (
 // "version" are version strings, not addresses.
 func detectIPs(sc *scan, out []span) []span {
 	text := sc.text
-	for _, m := range sc.num(reIPv4) {
+	for _, m := range sc.numWhere(reIPv4, func(a, b int) bool { d, r := sc.digitCount(a, b); return d >= 4 && r >= 4 }) {
 		b := before(text, m[0], 12)
 		if strings.HasSuffix(b, "v") || strings.HasSuffix(b, ".") || hasAny(b, "version", "build", "release") {
 			continue
@@ -19,7 +19,7 @@ func detectIPs(sc *scan, out []span) []span {
 		}
 		out = append(out, span{m[0], m[1], IPAddress, 0.95})
 	}
-	for _, m := range sc.when(reIPv6, ":") {
+	for _, m := range sc.in(reIPv6, sc.around(colonPairs(sc.lower), windowBefore, windowAfter)) {
 		v := text[m[0]:m[1]]
 		if strings.Count(v, ":") < 2 || len(v) < 6 {
 			continue
@@ -44,7 +44,7 @@ var notCardContext = []string{"order", "invoice", "tracking", "ticket", "ref", "
 // separators, a known issuer prefix and a valid Luhn check digit.
 func detectCards(sc *scan, out []span) []span {
 	text := sc.text
-	for _, m := range sc.num(reCard) {
+	for _, m := range sc.num(reCard, 12) {
 		v := text[m[0]:m[1]]
 		d := digitsOf(v)
 		if len(d) < 12 || len(d) > 19 || allSame(d) || !luhn(d) {
@@ -74,19 +74,23 @@ func detectCards(sc *scan, out []span) []span {
 
 // swiftContext are words that must come near a SWIFT/BIC code, since eight
 // capital letters are otherwise often a word in capitals.
-var swiftContext = []string{"swift", "bic", "bank identifier", "sort code", "wire", "bank code"}
+var swiftContext = kw("swift", "bic", "bank identifier", "sort code", "wire", "bank code")
 
 // detectSWIFT finds SWIFT/BIC codes near their context words, or with digits
 // in the location part and a known country code.
 func detectSWIFT(sc *scan, out []span) []span {
 	text := sc.text
-	matches := sc.num(reSWIFT)
-	if sc.has(swiftContext...) {
-		matches = sc.all(reSWIFT)
-	}
+	// with the digit rule anywhere, or the context rule after a keyword (at
+	// most 40 bytes before the code, which is 11 bytes long at most)
+	matches := append(sc.numWhere(reSWIFT, func(a, b int) bool { return sc.longestRun(a, b, isUpper) >= 6 }), sc.whenNear(reSWIFT, 16, 64, swiftContext)...)
+	seen := map[int]bool{}
 	for _, m := range matches {
+		if seen[m[0]] {
+			continue
+		}
+		seen[m[0]] = true
 		v := text[m[0]:m[1]]
-		ctx := hasAny(before(text, m[0], 40), swiftContext...)
+		ctx := hasAny(before(text, m[0], 40), swiftContext.words...)
 		if !ctx && !(strings.ContainsAny(v[6:], "0123456789") && isCountry(v[4:6]) && !strings.ContainsAny(v[:6], "0123456789")) {
 			continue
 		}
@@ -104,7 +108,7 @@ func detectSWIFT(sc *scan, out []span) []span {
 // security".
 func detectSSN(sc *scan, out []span) []span {
 	text := sc.text
-	for _, m := range sc.num(reSSN) {
+	for _, m := range sc.num(reSSN, 9) {
 		area, sep1, group, sep2, serial := text[m[2]:m[3]], text[m[4]:m[5]], text[m[6]:m[7]], text[m[8]:m[9]], text[m[10]:m[11]]
 		if sep1 != sep2 || !ssnValid(area, group, serial) {
 			continue
@@ -125,11 +129,36 @@ func detectSSN(sc *scan, out []span) []span {
 	return out
 }
 
+var kwAWSSecret = kw("secret", "private key", "credential", "akia", "asia")
+
+// colonPairs returns where two colons come within five bytes of each other
+// with only hex digits between them, as in every IPv6 address.
+func colonPairs(lower string) [][2]int {
+	var out [][2]int
+	for i := strings.IndexByte(lower, ':'); i >= 0; {
+		j := i + 1
+		for j < len(lower) && j-i <= 5 && isHex(lower[j]) {
+			j++
+		}
+		if j < len(lower) && j-i <= 5 && lower[j] == ':' {
+			out = append(out, [2]int{i, j + 1})
+		}
+		k := strings.IndexByte(lower[j:], ':')
+		if k < 0 {
+			break
+		}
+		i = j + k
+	}
+	return out
+}
+
+func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' }
+
 // detectAWSSecrets finds 40-character secret access keys after "secret" or
 // next to an access key id.
 func detectAWSSecrets(sc *scan, out []span) []span {
 	text := sc.text
-	for _, m := range sc.when(reAWSSecret, "secret", "private key", "credential", "akia", "asia") {
+	for _, m := range sc.whenDigits(reAWSSecret, windowBefore, windowAfter, kwAWSSecret) {
 		v := text[m[2]:m[3]]
 		if !strings.ContainsAny(v, "0123456789") || !strings.ContainsAny(v, "abcdefghijklmnopqrstuvwxyz") || !strings.ContainsAny(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
 			continue

@@ -33,6 +33,23 @@ var (
 	reAge       = regexp.MustCompile(`(?i)\b(?:(\d{1,3})[- ](?:years?|yrs?)[- ]old|(?:aged?|age is|age:|age of)\s*(\d{1,3})\b|(?:i am|i'm|turned|turning|turn|when (?:he|she|i) was)\s+(\d{1,3})\b\s*(?:years|yrs|y/o|yo|now|and|,|\.|$))`)
 )
 
+// The keywords near which the context patterns run.
+var (
+	kwEmail    = kw("@")
+	kwURL      = kw("http", "www.")
+	kwCVV      = kw("cvv", "cvc", "cid", "csc", "security code", "verification")
+	kwExpiry   = kw("exp ", "exp.", "exp:", "expir", "valid thru", "valid through", "valid until", "good thru")
+	kwRouting  = kw("routing", "aba", "rtn", "transit")
+	kwBankAcct = kw("bank account", "checking account", "savings account")
+	kwAWSKey   = kw("akia", "asia", "abia", "acca", "agpa", "aida", "aroa", "aipa", "anpa", "anva", "apka")
+	kwPassword = kw("password", "passwd", "pwd", "passcode", "pass phrase", "passphrase")
+	kwPIN      = kw("pin ", "pin:", "pin#", "pin=", "pin-")
+	kwUsername = kw("username", "user name", "user id", "userid", "login", "handle", "account name")
+	kwDriverID = kw("licen", "dl")
+	kwPlate    = kw("plate", "reg")
+	kwAge      = kw("year old", "years old", "year-old", "years-old", "yrs", "aged", "age ", "age:", "turn", "i am ", "i'm ", "he was ", "she was ", "i was ")
+)
+
 // add appends a span for the submatch g of m (g=0 is the whole match).
 func addGroup(out []span, m []int, g int, t EntityType, score float64) []span {
 	if 2*g+1 >= len(m) || m[2*g] < 0 {
@@ -45,28 +62,28 @@ func addGroup(out []span, m []int, g int, t EntityType, score float64) []span {
 func detectPatterns(sc *scan, ph *phoneDetector) []span {
 	text := sc.text
 	var out []span
-	for _, m := range sc.when(reEmail, "@") {
+	for _, m := range sc.when(reEmail, kwEmail) {
 		out = append(out, span{m[0], m[1], Email, 0.99})
 	}
-	for _, m := range sc.when(reURL, "http", "www.") {
+	for _, m := range sc.when(reURL, kwURL) {
 		s, e := trimSpan(text, m[0], m[1])
 		out = append(out, span{s, e, URL, 0.95})
 	}
 	out = detectIPs(sc, out)
-	for _, m := range sc.num(reMAC) {
+	for _, m := range sc.numWhere(reMAC, func(a, b int) bool { return sc.countBytes(a, b, ":-") >= 5 }) {
 		v := text[m[0]:m[1]]
 		if strings.Count(v, ":") == 5 || strings.Count(v, "-") == 5 {
 			out = append(out, span{m[0], m[1], MACAddress, 0.95})
 		}
 	}
 	out = detectCards(sc, out)
-	for _, m := range sc.whenNear(reCVV, 16, 100, "cvv", "cvc", "cid", "csc", "security code", "verification") {
+	for _, m := range sc.whenDigits(reCVV, 16, 100, kwCVV) {
 		out = addGroup(out, m, 1, CardCVV, 0.9)
 	}
-	for _, m := range sc.whenNear(reExpiry, 16, 100, "exp ", "exp.", "exp:", "expir", "valid thru", "valid through", "valid until", "good thru") {
+	for _, m := range sc.whenDigits(reExpiry, 16, 100, kwExpiry) {
 		out = addGroup(out, m, 1, CardExpiry, 0.85)
 	}
-	for _, m := range sc.num(reIBAN) {
+	for _, m := range sc.num(reIBAN, 2) {
 		// the match may run into the next words: shorten it word by word
 		for e := m[1]; e-m[0] >= 15; {
 			v := text[m[0]:e]
@@ -83,15 +100,15 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 	}
 	out = detectSWIFT(sc, out)
 	out = detectSSN(sc, out)
-	for _, m := range sc.when(reNine, "routing", "aba", "rtn", "transit") {
-		if abaValid(text[m[0]:m[1]]) && hasAny(before(text, m[0], 40), "routing", "aba", "rtn", "transit") {
+	for _, m := range sc.whenDigits(reNine, windowBefore, windowAfter, kwRouting) {
+		if abaValid(text[m[0]:m[1]]) && hasAny(before(text, m[0], 40), kwRouting.words...) {
 			out = append(out, span{m[0], m[1], USBankRouting, 0.9})
 		}
 	}
-	for _, m := range sc.whenNear(reBankAcct, 16, 100, "bank account", "checking account", "savings account") {
+	for _, m := range sc.whenDigits(reBankAcct, 16, 100, kwBankAcct) {
 		out = addGroup(out, m, 1, USBankAccount, 0.8)
 	}
-	for _, m := range sc.num(reUKNI) {
+	for _, m := range sc.num(reUKNI, 6) {
 		switch strings.ToUpper(text[m[2]:m[3]]) {
 		case "BG", "GB", "NK", "KN", "TN", "NT", "ZZ":
 			continue
@@ -102,45 +119,45 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 		}
 		out = append(out, span{m[0], m[1], UKNationalInsurance, score})
 	}
-	for _, m := range sc.num(reVIN) {
+	for _, m := range sc.numWhere(reVIN, func(a, b int) bool { return sc.longestRun(a, b, isUpperOrDigit) >= 17 }) {
 		v := text[m[0]:m[1]]
 		if strings.ContainsAny(v, "0123456789") && strings.ContainsAny(v, "ABCDEFGHJKLMNPRSTUVWXYZ") &&
 			(vinValid(v) || hasAny(before(text, m[0], 30), "vin", "vehicle identification", "chassis")) {
 			out = append(out, span{m[0], m[1], VIN, 0.9})
 		}
 	}
-	for _, m := range sc.when(reAWSKey, "akia", "asia", "abia", "acca", "agpa", "aida", "aroa", "aipa", "anpa", "anva", "apka") {
+	for _, m := range sc.when(reAWSKey, kwAWSKey) {
 		out = append(out, span{m[0], m[1], AWSAccessKey, 0.99})
 	}
 	out = detectAWSSecrets(sc, out)
-	for _, m := range sc.whenNear(rePassword, 16, 100, "password", "passwd", "pwd", "passcode", "pass phrase", "passphrase") {
+	for _, m := range sc.whenNear(rePassword, 16, 100, kwPassword) {
 		s, e := trimSpan(text, m[2], m[3])
 		if e > s && !commonWord(strings.ToLower(text[s:e])) && !(afterVerb(text[m[0]:m[2]]) && proseWord(text[s:e])) {
 			out = append(out, span{s, e, Password, 0.9})
 		}
 	}
-	for _, m := range sc.whenNear(rePIN, 16, 100, "pin ", "pin:", "pin#", "pin=", "pin-") {
+	for _, m := range sc.whenDigits(rePIN, 16, 100, kwPIN) {
 		out = addGroup(out, m, 1, PIN, 0.85)
 	}
-	for _, m := range sc.whenNear(reUsername, 16, 100, "username", "user name", "user id", "userid", "login", "handle", "account name") {
+	for _, m := range sc.whenNear(reUsername, 16, 100, kwUsername) {
 		s, e := trimSpan(text, m[2], m[3])
 		if e > s && !commonWord(strings.ToLower(text[s:e])) {
 			out = append(out, span{s, e, Username, 0.85})
 		}
 	}
-	for _, m := range sc.whenNear(reDriverID, 16, 100, "licen", "dl") {
+	for _, m := range sc.whenDigits(reDriverID, 16, 100, kwDriverID) {
 		if strings.ContainsAny(text[m[2]:m[3]], "0123456789") {
 			out = addGroup(out, m, 1, DriverID, 0.85)
 		}
 	}
-	for _, m := range sc.whenNear(rePlate, 16, 100, "plate", "reg") {
+	for _, m := range sc.whenDigits(rePlate, 16, 100, kwPlate) {
 		v := text[m[2]:m[3]]
 		if strings.ContainsAny(v, "0123456789") && strings.ContainsAny(strings.ToUpper(v), "ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
 			s, e := trimSpan(text, m[2], m[3])
 			out = append(out, span{s, e, LicensePlate, 0.8})
 		}
 	}
-	for _, m := range sc.whenNear(reAge, 32, 48, "year old", "years old", "year-old", "years-old", "yrs", "aged", "age ", "age:", "turn", "i am ", "i'm ", "he was ", "she was ", "i was ") {
+	for _, m := range sc.whenDigits(reAge, 32, 48, kwAge) {
 		for g := 1; g <= 3; g++ {
 			if m[2*g] >= 0 {
 				out = append(out, span{m[2*g], m[2*g+1], Age, 0.8})
@@ -150,6 +167,8 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 	out = append(out, ph.detect(sc)...)
 	return out
 }
+
+func isUpperOrDigit(c byte) bool { return isUpper(c) || isDigit(c) }
 
 // afterVerb reports whether a "password ... value" match joins its parts
 // with "is" or "was" rather than ":" or "=", as prose does ("the password

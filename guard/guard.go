@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/ticketsum/ticketsum"
@@ -21,6 +22,7 @@ type Guard struct {
 	words   *wordFilter
 	trusted map[string]bool // normalised TrustedTags
 	log     *slog.Logger
+	scans   sync.Pool // *scan, reused between checks
 }
 
 // New returns a Guard for cfg, or an EINVALID error naming the first bad
@@ -39,6 +41,8 @@ func New(cfg Config) (*Guard, error) {
 		return nil, err
 	}
 	lx := newLexicon()
+	lx.addStems(topicStems(topics))
+	lx.freeze()
 	trusted := map[string]bool{}
 	for _, t := range cfg.TrustedTags {
 		trusted[normTag(t)] = true
@@ -60,7 +64,9 @@ func New(cfg Config) (*Guard, error) {
 // people are found too.
 func (g *Guard) Detect(s *Session, text string) []Finding {
 	var out []Finding
-	for _, sp := range g.detect(s, newScan(text), tokenize(text)) {
+	sc := newScan(text, g.lx, &g.scans)
+	defer sc.release(&g.scans)
+	for _, sp := range g.detect(s, sc) {
 		out = append(out, Finding{Kind: KindPII, Type: string(sp.typ), Start: sp.start, End: sp.end, Action: OutcomeNone, Score: sp.score})
 	}
 	return out
@@ -68,9 +74,9 @@ func (g *Guard) Detect(s *Session, text string) []Finding {
 
 // detect runs every PII detector, aligns the spans to whole words, drops
 // those below MinScore or inside a placeholder, and resolves overlaps.
-func (g *Guard) detect(s *Session, sc *scan, toks []token) []span {
+func (g *Guard) detect(s *Session, sc *scan) []span {
 	text := sc.text
-	spans := g.rawSpans(s, sc, toks)
+	spans := g.rawSpans(s, sc)
 	// never detect inside a placeholder the guard wrote itself
 	phs := rePlaceholder.FindAllStringIndex(text, -1)
 	kept := spans[:0]
@@ -94,10 +100,10 @@ func (g *Guard) detect(s *Session, sc *scan, toks []token) []span {
 }
 
 // rawSpans returns what the detectors find, as they find it.
-func (g *Guard) rawSpans(s *Session, sc *scan, toks []token) []span {
-	text := sc.text
+func (g *Guard) rawSpans(s *Session, sc *scan) []span {
+	text, toks := sc.text, sc.toks
 	spans := detectPatterns(sc, g.phone)
-	spans = append(spans, g.lx.detectNames(text, toks, s.knownParts())...)
+	spans = append(spans, g.lx.detectNames(sc, s.knownParts())...)
 	spans = append(spans, g.addr.detect(sc, toks)...)
 	if s != nil && len(s.emails) > 0 {
 		lower := strings.ToLower(text)
@@ -152,7 +158,9 @@ func (g *Guard) Check(ctx context.Context, s *Session, source Source, text strin
 	if s == nil {
 		s = g.NewSession(nil)
 	}
-	c := &check{g: g, s: s, source: source, text: text, toks: tokenize(text), sc: newScan(text)}
+	sc := newScan(text, g.lx, &g.scans)
+	defer sc.release(&g.scans)
+	c := &check{g: g, s: s, source: source, text: text, toks: sc.toks, sc: sc}
 	c.pii()
 	c.wordFilters()
 	c.topics()
@@ -200,7 +208,7 @@ func (c *check) pii() {
 	if c.source == SourceOutput {
 		policy = c.g.cfg.Output
 	}
-	for _, sp := range c.g.detect(c.s, c.sc, c.toks) {
+	for _, sp := range c.g.detect(c.s, c.sc) {
 		f := Finding{Kind: KindPII, Type: string(sp.typ), Start: sp.start, End: sp.end, Score: sp.score}
 		switch policy[sp.typ] {
 		case ActionAnonymize:

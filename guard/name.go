@@ -28,7 +28,36 @@ type lexicon struct {
 	ambiguous map[string]bool // given names that are also common words
 	stop      map[string]bool // capitalised words that are not names
 	common    map[string]bool // everyday, brand and place words the weaker rules never take
+	// words holds, for every word of any list, the flags of the lists it
+	// is on and its denied-topic stem: the lexer looks each token up once,
+	// and the detectors test bits instead of maps.
+	words map[string]lexEntry
+	table lexTable // words, for the lexer; built by freeze
 }
+
+// freeze builds the lexer's table once every word is in.
+func (lx *lexicon) freeze() { lx.table = newLexTable(lx.words) }
+
+// lexEntry is what the lexicon knows of a word.
+type lexEntry struct {
+	flags lexFlag
+	topic int32 // 1 + the index of the word's stem among the topics' example stems; 0 for none
+}
+
+// lexFlag marks the lists a word is on.
+type lexFlag uint32
+
+// The lists.
+const (
+	lxFirst     lexFlag = 1 << iota // given name
+	lxLast                          // family name
+	lxAmbiguous                     // given name that is also a common word
+	lxStop                          // not a name
+	lxCommon                        // everyday, brand or place word
+	lxTopicStop                     // carries no topic
+	lxStreet                        // street-type word
+	lxCue                           // last word of a name cue
+)
 
 func wordSet(text string) map[string]bool {
 	m := map[string]bool{}
@@ -52,7 +81,44 @@ func newLexicon() *lexicon {
 		delete(lx.first, w) // brands and places that are also names: "Ericsson"
 		delete(lx.last, w)
 	}
+	lx.words = map[string]lexEntry{}
+	for _, l := range []struct {
+		set  map[string]bool
+		flag lexFlag
+	}{{lx.first, lxFirst}, {lx.last, lxLast}, {lx.ambiguous, lxAmbiguous}, {lx.stop, lxStop}, {lx.common, lxCommon}, {topicStop, lxTopicStop}, {streetWordSet, lxStreet}} {
+		for w := range l.set {
+			lx.flag(w, l.flag)
+		}
+	}
+	for w := range cuesByLast {
+		lx.flag(w, lxCue)
+	}
 	return lx
+}
+
+// flag adds f to the flags of word w.
+func (lx *lexicon) flag(w string, f lexFlag) {
+	e := lx.words[w]
+	e.flags |= f
+	lx.words[w] = e
+}
+
+// addStems records the topics' example stems: every word whose stem is
+// stems[i] gets topic i+1. A word's stem is itself or itself less one
+// suffix (stem), so the words of a stem are the stem or the stem with an
+// "e", each with or without a suffix; the ones stem maps back are kept.
+func (lx *lexicon) addStems(stems []string) {
+	for i, st := range stems {
+		for _, base := range []string{st, st + "e"} {
+			for _, suf := range []string{"", "ing", "ed", "es", "s"} {
+				if w := base + suf; stem(w) == st {
+					e := lx.words[w]
+					e.topic = int32(i + 1)
+					lx.words[w] = e
+				}
+			}
+		}
+	}
 }
 
 // surnameSuffixes end many family names across Europe and Asia.
@@ -145,7 +211,9 @@ type nameCtx struct {
 	text     string
 	toks     []token
 	known    map[string]bool // folded name parts of the ticket's known people
+	knownMsk uint64          // wordMask of every known part
 	taken    []bool          // token is part of a found name
+	caps     []bool          // token looks like a name word (capitalised)
 	speakers int             // speaker-label lines with a lexicon name; -1 until counted
 	out      []span
 }
@@ -155,55 +223,75 @@ type nameCtx struct {
 // is", "Hi", "Mr."), given names from the lexicon with the capitalised words
 // that follow them, capitalised pairs with a surname ending, speaker labels
 // at the start of a line ("Anna:"), and again every part of a name found.
-func (lx *lexicon) detectNames(text string, toks []token, known map[string]bool) []span {
-	c := &nameCtx{lx: lx, text: text, toks: toks, known: known, taken: make([]bool, len(toks)), speakers: -1}
+func (lx *lexicon) detectNames(sc *scan, known map[string]bool) []span {
+	text, toks := sc.text, sc.toks
+	c := &nameCtx{lx: lx, text: text, toks: toks, known: known, speakers: -1}
+	c.taken, c.caps = sc.bools(len(toks))
+	for k := range known {
+		c.knownMsk |= wordMask(k)
+	}
+	for i := range toks {
+		c.caps[i] = capitalised(&toks[i])
+	}
 	for i := range toks {
 		if c.taken[i] {
 			continue
 		}
 		switch {
-		case known[toks[i].folded] && toks[i].letters:
+		case c.isKnown(toks[i].folded) && toks[i].letters:
 			c.take(i, c.extend(i), 0.95)
 		case c.afterCue(i):
 		case c.placePrefix(i):
 			// "San Francisco", "Lake Tahoe": a place, not a person
-		case c.isCap(i) && lx.first[toks[i].folded] && !lx.ambiguous[toks[i].folded] && !c.numberNext(i):
-			c.take(i, c.extend(i), 0.8)
-		case c.isCap(i) && lx.first[toks[i].folded] && c.isCapNext(i):
-			c.take(i, c.extend(i), 0.7)
-		case c.isCap(i) && lx.last[toks[i].folded] && (!c.sentenceStart(i) || c.verbNext(i)):
-			c.take(i, c.extend(i), 0.65) // "asked Johnson", "Olsen and Berg"
-		case c.isCap(i) && c.isCapNext(i) && c.surnameLike(i):
-			c.take(i, c.extend(i), 0.65)
-		case c.isCap(i) && lx.ambiguous[toks[i].folded] && c.humanVerbNext(i, true):
-			c.take(i, i+1, 0.6) // "Grant said", "Bill wrote"
-		case c.unknownCap(i) && c.humanVerbNext(c.extend(i)-1, false):
-			c.take(i, c.extend(i), 0.6) // "Mehrudin shouted", "Cendrillon Coudert lives at"
-		case (c.unknownCap(i) || c.isCap(i) && lx.ambiguous[toks[i].folded]) && c.possessiveKin(i):
-			c.take(i, i+1, 0.7) // "Asya's kid", "Will's wife"
-		case c.isCap(i) && c.speakerLabel(i) && c.transcript():
-			c.take(i, i+1, 0.6) // "Destiny: ..." among other speaker lines
-		case c.afterRole(i) && (c.unknownCap(i) || c.inLexiconName(i)) && c.isCapNext(i) && !c.lx.common[toks[i+1].folded]:
-			c.take(i, c.extend(i), 0.65) // "Producer Liviana Palerma"
-		case c.unknownCap(i) && !c.sentenceStart(i) && strongSurname(toks[i].folded):
-			c.take(i, c.extend(i), 0.6) // "the Ásgeirsdóttir novel"
-		case c.unknownCap(i) && c.vocativeQuestion(i):
-			c.take(i, i+1, 0.6) // "Danial, can I speak to your boss?"
-		case c.isCap(i) && c.isInitial(i+1) && c.joined(i) && c.joined(i+1) && c.isCap(i+2):
-			c.take(i, c.extend(i), 0.75) // "Stefan M. Berg"
-		case c.isCap(i) && c.speakerLabel(i) && c.inLexicon(i):
-			c.take(i, i+1, 0.7)
-		case c.isCap(i) && c.nameLine(i) && (c.inLexicon(i) || c.inLexicon(i+1) || c.blockStart(i)):
-			c.take(i, c.extend(i), 0.6)
-		case c.isCap(i) && c.vocative(i) && c.inLexicon(i):
-			c.take(i, i+1, 0.6)
-		case !toks[i].upper && toks[i].letters && len(toks[i].folded) >= 4 && lx.first[toks[i].folded] && !lx.ambiguous[toks[i].folded] && !lx.stop[toks[i].folded]:
+		case c.caps[i]:
+			c.capRules(i)
+		case c.inLexiconName(i) && c.afterRole(i) && c.isCapNext(i) && !toks[i+1].is(lxCommon):
+			c.take(i, c.extend(i), 0.65) // "technician jo Berg"
+		case !toks[i].upper && toks[i].letters && len(toks[i].folded) >= 4 && toks[i].is(lxFirst) && !toks[i].is(lxAmbiguous|lxStop):
 			c.take(i, c.extendLower(i), 0.6) // "olga krylova" in an all-lower-case message
 		}
 	}
 	c.coordinate()
 	c.propagate()
 	return c.out
+}
+
+// capRules applies the rules for a capitalised word, in order, and takes
+// the name of the first that holds.
+func (c *nameCtx) capRules(i int) {
+	toks := c.toks
+	switch {
+	case toks[i].is(lxFirst) && !toks[i].is(lxAmbiguous) && !c.numberNext(i):
+		c.take(i, c.extend(i), 0.8)
+	case toks[i].is(lxFirst) && c.isCapNext(i):
+		c.take(i, c.extend(i), 0.7)
+	case toks[i].is(lxLast) && (!c.sentenceStart(i) || c.verbNext(i)):
+		c.take(i, c.extend(i), 0.65) // "asked Johnson", "Olsen and Berg"
+	case c.isCapNext(i) && c.surnameLike(i):
+		c.take(i, c.extend(i), 0.65)
+	case toks[i].is(lxAmbiguous) && c.humanVerbNext(i, true):
+		c.take(i, i+1, 0.6) // "Grant said", "Bill wrote"
+	case c.unknownCap(i) && c.humanVerbNext(c.extend(i)-1, false):
+		c.take(i, c.extend(i), 0.6) // "Mehrudin shouted", "Cendrillon Coudert lives at"
+	case (c.unknownCap(i) || toks[i].is(lxAmbiguous)) && c.possessiveKin(i):
+		c.take(i, i+1, 0.7) // "Asya's kid", "Will's wife"
+	case c.speakerLabel(i) && c.transcript():
+		c.take(i, i+1, 0.6) // "Destiny: ..." among other speaker lines
+	case (c.unknownCap(i) || c.inLexiconName(i)) && c.afterRole(i) && c.isCapNext(i) && !toks[i+1].is(lxCommon):
+		c.take(i, c.extend(i), 0.65) // "Producer Liviana Palerma"
+	case c.unknownCap(i) && !c.sentenceStart(i) && strongSurname(toks[i].folded):
+		c.take(i, c.extend(i), 0.6) // "the Ásgeirsdóttir novel"
+	case c.unknownCap(i) && c.vocativeQuestion(i):
+		c.take(i, i+1, 0.6) // "Danial, can I speak to your boss?"
+	case c.isInitial(i+1) && c.joined(i) && c.joined(i+1) && c.isCap(i+2):
+		c.take(i, c.extend(i), 0.75) // "Stefan M. Berg"
+	case c.speakerLabel(i) && c.inLexicon(i):
+		c.take(i, i+1, 0.7)
+	case c.nameLine(i) && (c.inLexicon(i) || c.inLexicon(i+1) || c.blockStart(i)):
+		c.take(i, c.extend(i), 0.6)
+	case c.vocative(i) && c.inLexicon(i):
+		c.take(i, i+1, 0.6)
+	}
 }
 
 // take records toks[i:j] as a name.
@@ -217,12 +305,28 @@ func (c *nameCtx) take(i, j int, score float64) {
 // isCap reports whether token i looks like a name word: capitalised letters
 // (not all capitals beyond four letters), not a stop word.
 func (c *nameCtx) isCap(i int) bool {
-	t := c.toks[i]
-	if !t.upper || !t.letters || utf8.RuneCountInString(t.text) < 2 || c.lx.stop[t.folded] {
+	return i < len(c.caps) && c.caps[i]
+}
+
+// capitalised reports whether t looks like a name word; isCap caches it.
+func capitalised(t *token) bool {
+	if !t.upper || !t.letters || t.is(lxStop) || utf8.RuneCountInString(t.text) < 2 {
 		return false
 	}
-	if strings.ToUpper(t.text) == t.text && (len(t.text) > 4 || len(t.text) <= 3) {
+	if allCaps(t.text) && (len(t.text) > 4 || len(t.text) <= 3) {
 		return false // a word in capitals or an acronym ("EA", "USPS")
+	}
+	return true
+}
+
+// allCaps reports whether s has no lower-case letter.
+func allCaps(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'a' && c <= 'z' {
+			return false
+		} else if c >= utf8.RuneSelf {
+			return strings.ToUpper(s) == s
+		}
 	}
 	return true
 }
@@ -234,16 +338,19 @@ func (c *nameCtx) joined(i int) bool {
 		return false
 	}
 	gap := c.text[c.toks[i].end:c.toks[i+1].start]
+	if gap == " " {
+		return true
+	}
 	if len(gap) == 0 || len(gap) > 3 {
 		return false
 	}
-	if strings.HasPrefix(gap, ".") {
+	if gap[0] == '.' {
 		if !c.isInitial(i) {
 			return false // a sentence ends here
 		}
 		gap = gap[1:]
 	}
-	return strings.Trim(gap, " ") == "" && gap != ""
+	return gap != "" && strings.Count(gap, " ") == len(gap)
 }
 
 func (c *nameCtx) isCapNext(i int) bool {
@@ -268,7 +375,7 @@ func (c *nameCtx) extend(i int) int {
 	for j < len(c.toks) && j-i < 4 && c.joined(j-1) {
 		f := c.toks[j].folded
 		switch {
-		case c.isCap(j) || c.known[f] && c.toks[j].letters:
+		case c.isCap(j) || c.isKnown(f) && c.toks[j].letters:
 		case c.isInitial(j) && j+1 < len(c.toks) && c.joined(j) && c.isCap(j+1):
 		case f == "ii" || f == "iii" || f == "iv" || f == "jr" || f == "sr":
 		case (f == "van" || f == "von" || f == "de" || f == "der" || f == "da" || f == "di" || f == "del" || f == "la" || f == "le" || f == "bin" || f == "al" || f == "dos") &&
@@ -293,7 +400,7 @@ func (c *nameCtx) surnameLike(i int) bool {
 		return false
 	}
 	second := c.toks[j].folded
-	if c.lx.last[second] {
+	if c.toks[j].is(lxLast) {
 		return true
 	}
 	for _, s := range surnameSuffixes {
@@ -309,8 +416,7 @@ func (c *nameCtx) surnameLike(i int) bool {
 // inLexiconName reports whether token i is a given or family name of the
 // lexicon.
 func (c *nameCtx) inLexiconName(i int) bool {
-	f := c.toks[i].folded
-	return c.lx.first[f] || c.lx.last[f]
+	return c.toks[i].is(lxFirst | lxLast)
 }
 
 func nonASCII(s string) bool {
@@ -345,6 +451,9 @@ func (c *nameCtx) afterCue(i int) bool {
 	if i == 0 {
 		return false
 	}
+	if !c.toks[i-1].is(lxCue) {
+		return false
+	}
 	for _, cue := range cuesByLast[c.toks[i-1].folded] {
 		n := len(cue.words)
 		if i < n {
@@ -368,16 +477,16 @@ func (c *nameCtx) afterCue(i int) bool {
 			continue // the cue ended a sentence: "Thanks. Pending: ..."
 		}
 		t := c.toks[i]
-		if !t.letters || c.lx.stop[t.folded] || utf8.RuneCountInString(t.text) < 2 {
+		if !t.letters || t.is(lxStop) || utf8.RuneCountInString(t.text) < 2 {
 			continue
 		}
 		switch {
-		case c.isCap(i) && (!cue.weak() || c.lx.first[t.folded] || c.isCapNext(i) || c.known[t.folded]):
+		case c.isCap(i) && (!cue.weak() || t.is(lxFirst) || c.isCapNext(i) || c.isKnown(t.folded)):
 			c.take(i, c.extend(i), 0.85)
 			return true
-		case cue.strong && !t.upper && (cue.words[0] == "my" || cue.words[len(cue.words)-1] == "name" || cue.words[len(cue.words)-1] == "is" || c.lx.first[t.folded]):
+		case cue.strong && !t.upper && (cue.words[0] == "my" || cue.words[len(cue.words)-1] == "name" || cue.words[len(cue.words)-1] == "is" || t.is(lxFirst)):
 			j := i + 1
-			if j < len(c.toks) && c.joined(i) && c.toks[j].letters && !c.lx.stop[c.toks[j].folded] {
+			if j < len(c.toks) && c.joined(i) && c.toks[j].letters && !c.toks[j].is(lxStop) {
 				j++
 			}
 			c.take(i, j, 0.75)
@@ -436,8 +545,7 @@ func (c *nameCtx) inLexicon(i int) bool {
 	if i >= len(c.toks) {
 		return false
 	}
-	f := c.toks[i].folded
-	return c.lx.first[f] || c.lx.last[f] || nonASCII(c.toks[i].text)
+	return c.toks[i].is(lxFirst|lxLast) || nonASCII(c.toks[i].text)
 }
 
 // numberNext reports whether token i is followed by a number ("Jan 5").
@@ -484,7 +592,7 @@ func (c *nameCtx) vocative(i int) bool {
 // word that is not a stop word ("olga krylova").
 func (c *nameCtx) extendLower(i int) int {
 	j := i + 1
-	if j < len(c.toks) && c.joined(i) && c.toks[j].letters && !c.toks[j].upper && len(c.toks[j].folded) >= 3 && !c.lx.stop[c.toks[j].folded] && !topicStop[c.toks[j].folded] {
+	if j < len(c.toks) && c.joined(i) && c.toks[j].letters && !c.toks[j].upper && len(c.toks[j].folded) >= 3 && !c.toks[j].is(lxStop|lxTopicStop) {
 		return j + 1
 	}
 	return j
@@ -537,11 +645,13 @@ func (c *nameCtx) coordinate() {
 // letters or more, not a stop word or ambiguous word) as a name too.
 func (c *nameCtx) propagate() {
 	parts := map[string]bool{}
+	var mask uint64            // wordMask of every part, to skip most tokens without a map lookup
 	lower := map[string]bool{} // parts found written in lower case ("my name is borna")
 	for _, s := range c.out {
 		for _, t := range tokenize(c.text[s.start:s.end]) {
 			if len(t.folded) >= 3 && t.letters && !c.lx.stop[t.folded] && !c.lx.ambiguous[t.folded] {
 				parts[t.folded] = true
+				mask |= wordMask(t.folded)
 				if !t.upper && len(t.folded) >= 4 && !c.lx.common[t.folded] && !topicStop[t.folded] {
 					lower[t.folded] = true
 				}
@@ -552,7 +662,7 @@ func (c *nameCtx) propagate() {
 		return
 	}
 	for i, t := range c.toks {
-		if !c.taken[i] && parts[t.folded] && (t.upper || lower[t.folded] || len(t.folded) >= 4 && (c.lx.first[t.folded] || c.lx.last[t.folded])) {
+		if !c.taken[i] && mask&wordMask(t.folded) != 0 && parts[t.folded] && (t.upper || lower[t.folded] || len(t.folded) >= 4 && t.is(lxFirst|lxLast)) {
 			c.take(i, i+1, 0.7)
 		}
 	}
@@ -569,8 +679,7 @@ func nameQuestion(cue nameCue, gap string) bool {
 // need more evidence than the word itself (a verb, an ending, a question)
 // take such a word.
 func (c *nameCtx) unknownCap(i int) bool {
-	f := c.toks[i].folded
-	return c.isCap(i) && !c.lx.common[f] && !c.lx.ambiguous[f] && !c.lx.first[f] && !c.lx.last[f] && !topicStop[f] && len(f) >= 3
+	return c.isCap(i) && !c.toks[i].is(lxCommon|lxAmbiguous|lxFirst|lxLast|lxTopicStop) && len(c.toks[i].folded) >= 3
 }
 
 // humanVerbNext reports whether token i is followed by a verb whose subject
@@ -694,4 +803,19 @@ func (c *nameCtx) possessiveKin(i int) bool {
 		return true
 	}
 	return false
+}
+
+// isKnown reports whether the folded word f is part of a known person's name.
+func (c *nameCtx) isKnown(f string) bool {
+	return c.knownMsk&wordMask(f) != 0 && c.known[f]
+}
+
+// wordMask is a one-bit fingerprint of a word (its length and first and last
+// bytes), so that a set of words can be ruled out for most tokens with one
+// AND before any map lookup.
+func wordMask(w string) uint64 {
+	if w == "" {
+		return 1
+	}
+	return 1 << ((uint(len(w))*7 + uint(w[0])*3 + uint(w[len(w)-1])) & 63)
 }

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // scan runs regular expressions over only the parts of a text that can
@@ -15,7 +16,11 @@ import (
 type scan struct {
 	text   string
 	lower  string   // ASCII-lower-cased text, byte-aligned with text, for keyword tests
+	toks   []token  // the words, with their lexicon flags
+	runs   [][2]int // the digit runs
 	digits [][2]int // windows around digit runs (32 bytes before, 48 after)
+	kw     []kwHit  // every declared keyword in lower, by end
+	flags  []bool   // backing store of bools
 }
 
 // Window sizes around a keyword, in bytes.
@@ -24,15 +29,17 @@ const (
 	windowAfter  = 128
 )
 
-func newScan(text string) *scan {
-	b := []byte(text)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
+// newScan prepares text for the detectors: its lower-case form, its words
+// (looked up in lx, which may be nil) and the windows around its digits.
+// It reuses the slices of a scan from pool, if any; release gives it back.
+func newScan(text string, lx *lexicon, pool *sync.Pool) *scan {
+	sc, _ := pool.Get().(*scan)
+	if sc == nil {
+		sc = &scan{}
 	}
-	sc := &scan{text: text, lower: string(b)}
-	var runs [][2]int
+	sc.text, sc.lower = text, asciiLower(text)
+	sc.toks = lexText(sc.toks[:0], text, sc.lower, lx)
+	runs := sc.runs[:0]
 	for i := 0; i < len(text); i++ {
 		if c := text[i]; c >= '0' && c <= '9' {
 			j := i
@@ -43,8 +50,36 @@ func newScan(text string) *scan {
 			i = j
 		}
 	}
+	sc.runs = runs
 	sc.digits = sc.around(runs, 32, 48)
+	sc.kw = keywordMatcher().find(sc.kw[:0], sc.lower)
 	return sc
+}
+
+// release clears the scan of every reference to its text (a ticket's
+// personal data must not linger in a pool) and puts it back in pool.
+func (sc *scan) release(pool *sync.Pool) {
+	clear(sc.toks)
+	clear(sc.flags)
+	sc.text, sc.lower = "", ""
+	sc.toks, sc.flags = sc.toks[:0], sc.flags[:0]
+	pool.Put(sc)
+}
+
+// bools returns two zeroed slices of n bools, for per-token marks.
+func (sc *scan) bools(n int) ([]bool, []bool) {
+	if cap(sc.flags) < 2*n {
+		sc.flags = make([]bool, 2*n)
+	}
+	sc.flags = sc.flags[:2*n]
+	clear(sc.flags)
+	return sc.flags[:n:n], sc.flags[n:]
+}
+
+// hasDigit reports whether text[a:b] holds a digit.
+func (sc *scan) hasDigit(a, b int) bool {
+	k := sort.Search(len(sc.runs), func(i int) bool { return sc.runs[i][1] > a })
+	return k < len(sc.runs) && sc.runs[k][0] < b
 }
 
 // around widens each point range by before and after bytes and merges the
@@ -107,16 +142,6 @@ func isSpaceByte(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c =
 
 func utf8RuneStart(c byte) bool { return c&0xC0 != 0x80 }
 
-// has reports whether the text contains any of the lower-case keywords.
-func (sc *scan) has(words ...string) bool {
-	return hasAny(sc.lower, words...)
-}
-
-// all returns the submatch indexes of re over the whole text.
-func (sc *scan) all(re *regexp.Regexp) [][]int {
-	return re.FindAllStringSubmatchIndex(sc.text, -1)
-}
-
 // in returns the submatch indexes of re over the windows, as offsets into
 // the text.
 func (sc *scan) in(re *regexp.Regexp, wins [][2]int) [][]int {
@@ -134,35 +159,137 @@ func (sc *scan) in(re *regexp.Regexp, wins [][2]int) [][]int {
 	return out
 }
 
-// num returns the matches of re near digits.
-func (sc *scan) num(re *regexp.Regexp) [][]int {
-	return sc.in(re, sc.digits)
+// num returns the matches of re near digits, in the windows that hold at
+// least minDigits digits.
+func (sc *scan) num(re *regexp.Regexp, minDigits int) [][]int {
+	return sc.numWhere(re, func(a, b int) bool { d, _ := sc.digitCount(a, b); return d >= minDigits })
 }
 
-// when returns the matches of re near any of the lower-case keywords, and
-// none when no keyword occurs.
-func (sc *scan) when(re *regexp.Regexp, words ...string) [][]int {
-	return sc.whenNear(re, windowBefore, windowAfter, words...)
+// numWhere returns the matches of re in the digit windows for which ok
+// holds: a cheap necessary condition of the pattern, so that the regular
+// expression runs only where it can match.
+func (sc *scan) numWhere(re *regexp.Regexp, ok func(a, b int) bool) [][]int {
+	var wins [][2]int
+	for _, w := range sc.digits {
+		if ok(w[0], w[1]) {
+			wins = append(wins, w)
+		}
+	}
+	return sc.in(re, wins)
+}
+
+// digitCount returns the number of digits and of digit runs in text[a:b].
+func (sc *scan) digitCount(a, b int) (digits, runs int) {
+	k := sort.Search(len(sc.runs), func(i int) bool { return sc.runs[i][1] > a })
+	for ; k < len(sc.runs) && sc.runs[k][0] < b; k++ {
+		digits += min(sc.runs[k][1], b) - max(sc.runs[k][0], a)
+		runs++
+	}
+	return digits, runs
+}
+
+// countBytes returns how many of text[a:b]'s bytes are in set.
+func (sc *scan) countBytes(a, b int, set string) int {
+	n := 0
+	for i := a; i < b; i++ {
+		if strings.IndexByte(set, sc.text[i]) >= 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// longestRun returns the length of the longest run of bytes of text[a:b]
+// for which in holds.
+func (sc *scan) longestRun(a, b int, in func(byte) bool) int {
+	best, n := 0, 0
+	for i := a; i < b; i++ {
+		if in(sc.text[i]) {
+			n++
+			best = max(best, n)
+		} else {
+			n = 0
+		}
+	}
+	return best
+}
+
+// when returns the matches of re near any keyword of the set, and none
+// when no keyword occurs.
+func (sc *scan) when(re *regexp.Regexp, set *kwSet) [][]int {
+	return sc.in(re, sc.near(set, windowBefore, windowAfter))
 }
 
 // whenNear is when with the window's widening: before and after bytes
 // around each keyword. Patterns that begin with their keyword need little
 // room before it.
-func (sc *scan) whenNear(re *regexp.Regexp, before, after int, words ...string) [][]int {
+func (sc *scan) whenNear(re *regexp.Regexp, before, after int, set *kwSet) [][]int {
+	return sc.in(re, sc.near(set, before, after))
+}
+
+// whenDigits is whenNear for patterns that need a digit: windows without
+// one are skipped.
+func (sc *scan) whenDigits(re *regexp.Regexp, before, after int, set *kwSet) [][]int {
+	wins := sc.near(set, before, after)
+	kept := wins[:0]
+	for _, w := range wins {
+		if sc.hasDigit(w[0], w[1]) {
+			kept = append(kept, w)
+		}
+	}
+	return sc.in(re, kept)
+}
+
+// near returns the windows around the keywords of the set: before and after
+// bytes around each, merged.
+func (sc *scan) near(set *kwSet, before, after int) [][2]int {
+	return sc.nearIf(set, before, after, nil)
+}
+
+// nearIf is near for the keywords that pass pre (all when pre is nil).
+func (sc *scan) nearIf(set *kwSet, before, after int, pre func(lower string, start, end int) bool) [][2]int {
 	var points [][2]int
-	for _, w := range words {
-		for i := 0; ; {
-			j := strings.Index(sc.lower[i:], w)
-			if j < 0 {
-				break
+	for _, h := range sc.kw {
+		if set.has(h.id) {
+			p := [2]int{int(h.start), int(h.start) + len(keywordMatcher().words[h.id])}
+			if pre == nil || pre(sc.lower, p[0], p[1]) {
+				points = append(points, p)
 			}
-			points = append(points, [2]int{i + j, i + j + len(w)})
-			i += j + len(w)
 		}
 	}
 	if len(points) == 0 {
 		return nil
 	}
 	sort.Slice(points, func(i, j int) bool { return points[i][0] < points[j][0] })
-	return sc.in(re, sc.around(points, before, after))
+	return sc.around(points, before, after)
+}
+
+// lineWindows returns, for patterns anchored at a line start, windows from
+// the start of each line that holds a keyword of the set (that passes pre,
+// when set) to after bytes past the keyword.
+func (sc *scan) lineWindows(set *kwSet, after int, pre func(lower string, start, end int) bool) [][2]int {
+	var points [][2]int
+	for _, h := range sc.kw {
+		if set.has(h.id) && (pre == nil || pre(sc.lower, int(h.start), int(h.start)+len(keywordMatcher().words[h.id]))) {
+			s := strings.LastIndexByte(sc.text[:h.start], '\n') + 1
+			points = append(points, [2]int{s, int(h.start)})
+		}
+	}
+	if len(points) == 0 {
+		return nil
+	}
+	sort.Slice(points, func(i, j int) bool { return points[i][0] < points[j][0] })
+	var out [][2]int
+	for _, p := range points {
+		e := min(p[1]+after, len(sc.text))
+		for e < len(sc.text) && !utf8RuneStart(sc.text[e]) {
+			e++
+		}
+		if n := len(out); n > 0 && p[0] <= out[n-1][1] {
+			out[n-1][1] = max(out[n-1][1], e)
+			continue
+		}
+		out = append(out, [2]int{p[0], e})
+	}
+	return sc.split(out)
 }

@@ -22,7 +22,9 @@ func (g *Guard) Scrub(s *Session, text string) (string, []Finding) {
 		edits = append(edits, edit{m[0], m[1], neutralWord(typ, e.role)})
 		findings = append(findings, Finding{Kind: KindPII, Type: string(typ), Start: m[0], End: m[1], Action: OutcomeAnonymized, Score: 1, Placeholder: p})
 	}
-	for _, sp := range g.detect(s, newScan(text), tokenize(text)) {
+	sc := newScan(text, g.lx, &g.scans)
+	defer sc.release(&g.scans)
+	for _, sp := range g.detect(s, sc) {
 		r := roleNone
 		if sp.typ == Name {
 			r = s.personRole(nameParts(text[sp.start:sp.end]))
@@ -69,7 +71,9 @@ func (g *Guard) Redact(text string) string {
 		return "{INVALID_TEXT}"
 	}
 	var edits []edit
-	for _, sp := range g.detect(nil, newScan(text), tokenize(text)) {
+	sc := newScan(text, g.lx, &g.scans)
+	defer sc.release(&g.scans)
+	for _, sp := range g.detect(nil, sc) {
 		edits = append(edits, edit{sp.start, sp.end, "{" + string(sp.typ) + "}"})
 	}
 	return applyEdits(text, edits)

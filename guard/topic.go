@@ -66,6 +66,30 @@ func DefaultTopics() []Topic {
 type compiledTopic struct {
 	Topic
 	examples [][]string
+	stemIDs  [][]int32 // the examples' words as indexes into topicStems
+}
+
+// topicStems returns the distinct stems of every example of every topic,
+// and sets each example's stemIDs to their indexes.
+func topicStems(topics []compiledTopic) []string {
+	var stems []string
+	index := map[string]int32{}
+	for ti := range topics {
+		t := &topics[ti]
+		t.stemIDs = make([][]int32, len(t.examples))
+		for ei, ex := range t.examples {
+			for _, w := range ex {
+				id, ok := index[w]
+				if !ok {
+					id = int32(len(stems))
+					index[w] = id
+					stems = append(stems, w)
+				}
+				t.stemIDs[ei] = append(t.stemIDs[ei], id)
+			}
+		}
+	}
+	return stems
 }
 
 func compileTopics(ts []Topic) ([]compiledTopic, error) {
@@ -143,61 +167,67 @@ func contentWords(s string) []string {
 	return out
 }
 
-// sentences splits text into sentence ranges.
-func sentences(text string) [][2]int {
-	var out [][2]int
-	start := 0
-	for i := 0; i < len(text); i++ {
-		switch text[i] {
-		case '.', '!', '?', '\n':
-			if i > start {
-				out = append(out, [2]int{start, i})
-			}
-			start = i + 1
-		}
-	}
-	if start < len(text) {
-		out = append(out, [2]int{start, len(text)})
-	}
-	return out
-}
-
 // detectTopics returns one hit per sentence and topic that match; toks are
-// the text's tokens.
+// the text's tokens, whose topic field names their example stem. A
+// sentence ends at . ! ? or a line break.
 func detectTopics(topics []compiledTopic, text string, toks []token) []topicHit {
 	if len(topics) == 0 {
 		return nil
 	}
 	var out []topicHit
-	k := 0
-	words := map[string]bool{}
-	for _, sr := range sentences(text) {
+	var words []uint64 // the example stems the sentence holds, as a bit set
+	start, prev, found := 0, 0, false
+	// closeAt ends the sentence at a delimiter at i.
+	closeAt := func(i int) {
+		if found && i > start {
+			for ti := range topics {
+				if score := topics[ti].match(words); score > 0 {
+					out = append(out, topicHit{topic: ti, start: start, end: i, score: score})
+				}
+			}
+		}
 		clear(words)
-		for ; k < len(toks) && toks[k].start < sr[1]; k++ {
-			if toks[k].start >= sr[0] && !topicStop[toks[k].folded] {
-				words[stem(toks[k].folded)] = true
-			}
-		}
-		if len(words) == 0 {
-			continue
-		}
-		for ti, t := range topics {
-			if score := t.match(words); score > 0 {
-				out = append(out, topicHit{topic: ti, start: sr[0], end: sr[1], score: score})
-			}
-		}
+		start, found = i+1, false
 	}
+	// delimiters lie between words: look for them in the gaps only
+	for k := 0; k <= len(toks); k++ {
+		gapEnd := len(text)
+		if k < len(toks) {
+			gapEnd = toks[k].start
+		}
+		for i := prev; i < gapEnd; i++ {
+			if sentenceEnd[text[i]] {
+				closeAt(i)
+			}
+		}
+		if k == len(toks) {
+			break
+		}
+		if id := toks[k].topic; id > 0 && !toks[k].is(lxTopicStop) {
+			w := int(id-1) >> 6
+			for w >= len(words) {
+				words = append(words, 0)
+			}
+			words[w] |= 1 << ((id - 1) & 63)
+			found = true
+		}
+		prev = toks[k].end
+	}
+	closeAt(len(text))
 	return out
 }
 
-// match returns the best share of an example's words found in words, or 0
-// when no example matches.
-func (t *compiledTopic) match(words map[string]bool) float64 {
+// sentenceEnd holds the bytes that end a sentence.
+var sentenceEnd = [256]bool{'.': true, '!': true, '?': true, '\n': true}
+
+// match returns the best share of an example's words found in words (a bit
+// set of stem indexes), or 0 when no example matches.
+func (t *compiledTopic) match(words []uint64) float64 {
 	best := 0.0
-	for _, ex := range t.examples {
+	for _, ex := range t.stemIDs {
 		n := 0
-		for _, w := range ex {
-			if words[w] {
+		for _, id := range ex {
+			if w := int(id) >> 6; w < len(words) && words[w]&(1<<(id&63)) != 0 {
 				n++
 			}
 		}

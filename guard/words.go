@@ -11,7 +11,8 @@ import (
 type wordFilter struct {
 	profanity *goaway.ProfanityDetector // nil when the list is off
 	grams     map[string]bool           // first three letters of each profanity, to skip clean words fast
-	list      []string                  // the managed list, for the prefix rule
+	tri       []uint64                  // the grams of lower-case ASCII letters as a bit set, indexed by triIndex
+	byGram    map[string][]string       // the managed list by first three letters, for the prefix rule
 	custom    [][]string                // custom phrases as folded tokens
 }
 
@@ -25,11 +26,18 @@ func newWordFilter(profanity bool, custom []string) (*wordFilter, error) {
 	if profanity {
 		w.profanity = goaway.NewProfanityDetector().WithSanitizeSpaces(false).WithSanitizeSpecialCharacters(false)
 		w.grams = map[string]bool{}
+		w.byGram = map[string][]string{}
 		for _, list := range [][]string{goaway.DefaultProfanities, goaway.DefaultFalseNegatives} {
 			for _, p := range list {
 				if len(p) >= 3 {
 					w.grams[p[:3]] = true
-					w.list = append(w.list, p)
+					if k := triIndex(p); k >= 0 {
+						if w.tri == nil {
+							w.tri = make([]uint64, 26*26*26/64+1)
+						}
+						w.tri[k>>6] |= 1 << (k & 63)
+					}
+					w.byGram[p[:3]] = append(w.byGram[p[:3]], p)
 				}
 			}
 		}
@@ -79,15 +87,32 @@ func (w *wordFilter) detect(toks []token) []wordHit {
 // list ("fucking" does; "parse", "dass" and "class" do not). go-away alone
 // matches substrings, which flags ordinary words in English and German.
 func (w *wordFilter) startsProfane(s string) bool {
-	if !w.grams[s[:3]] {
+	if k := triIndex(s); k >= 0 {
+		if w.tri == nil || w.tri[k>>6]&(1<<(k&63)) == 0 {
+			return false
+		}
+	} else if !w.grams[s[:3]] {
 		return false
 	}
-	for _, p := range w.list {
+	for _, p := range w.byGram[s[:3]] {
 		if strings.HasPrefix(s, p) {
 			return true
 		}
 	}
 	return false
+}
+
+// triIndex returns the index of the first three bytes of s among the
+// three-letter strings of a to z, or -1 when one of them is no such letter.
+func triIndex(s string) int {
+	k := 0
+	for i := 0; i < 3; i++ {
+		if i >= len(s) || s[i] < 'a' || s[i] > 'z' {
+			return -1
+		}
+		k = k*26 + int(s[i]-'a')
+	}
+	return k
 }
 
 // maskWord returns asterisks as long as s in runes.

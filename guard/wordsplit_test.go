@@ -87,7 +87,7 @@ func TestSpansAreWordAligned(t *testing.T) {
 	}
 	for _, text := range texts {
 		s := g.NewSession(nil)
-		for _, sp := range g.rawSpans(s, newScan(text), tokenize(text)) {
+		for _, sp := range g.rawSpans(s, newScan(text, g.lx, &g.scans)) {
 			if splitsWord(text, sp.start, sp.end) {
 				t.Errorf("%s span %q splits a word in %q", sp.typ, text[sp.start:sp.end], around(text, sp.start, sp.end))
 			}

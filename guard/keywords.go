@@ -1,0 +1,158 @@
+package guard
+
+import (
+	"sync"
+)
+
+// kwSet is a set of lower-case keywords that a detector needs near a match
+// before it runs its regular expression. Every set is declared with kw in a
+// package-level variable, and one automaton finds the words of all sets in
+// a single pass over the text.
+type kwSet struct {
+	words []string
+	ids   []uint16 // the words' ids in the automaton
+	bits  []uint64 // ids as a bit set
+}
+
+// has reports whether word id belongs to the set.
+func (k *kwSet) has(id uint16) bool {
+	i := int(id) >> 6
+	return i < len(k.bits) && k.bits[i]&(1<<(id&63)) != 0
+}
+
+// kwWords collects, during package initialisation only, every keyword of
+// every set; keywordMatcher builds the automaton from it on first use.
+var kwWords = map[string]uint16{}
+
+// kw declares a keyword set. It must only be called to initialise a
+// package-level variable.
+func kw(words ...string) *kwSet {
+	k := &kwSet{words: words}
+	for _, w := range words {
+		id, ok := kwWords[w]
+		if !ok {
+			id = uint16(len(kwWords))
+			kwWords[w] = id
+		}
+		k.ids = append(k.ids, id)
+		for int(id)>>6 >= len(k.bits) {
+			k.bits = append(k.bits, 0)
+		}
+		k.bits[id>>6] |= 1 << (id & 63)
+	}
+	return k
+}
+
+// keywordMatcher returns the automaton over every declared keyword, built
+// once.
+var keywordMatcher = sync.OnceValue(func() *kwMatcher {
+	words := make([]string, len(kwWords))
+	for w, id := range kwWords {
+		words[id] = w
+	}
+	return newKWMatcher(words)
+})
+
+// kwHit is a keyword found in a text: where it starts and which it is.
+type kwHit struct {
+	start int32
+	id    uint16
+}
+
+// kwMatcher finds many keywords in one pass over a lower-case text: an
+// Aho-Corasick automaton compiled to a dense table over byte classes, so
+// that each byte costs one table lookup whatever the number of keywords.
+type kwMatcher struct {
+	words  []string
+	class  [256]uint8 // byte -> class; 0 for bytes in no keyword
+	nclass int
+	next   []uint32   // row + class -> next row (state*nclass), with outBit when it ends keywords
+	out    [][]uint16 // state -> ids of the keywords that end there
+}
+
+const outBit = 1 << 31
+
+func newKWMatcher(words []string) *kwMatcher {
+	m := &kwMatcher{words: words, nclass: 1}
+	for _, w := range words {
+		for i := 0; i < len(w); i++ {
+			if m.class[w[i]] == 0 {
+				m.class[w[i]] = uint8(m.nclass)
+				m.nclass++
+			}
+		}
+	}
+	// the trie: goto[state][class], -1 for none
+	var gotoT [][]int32
+	newState := func() int32 {
+		row := make([]int32, m.nclass)
+		for i := range row {
+			row[i] = -1
+		}
+		gotoT = append(gotoT, row)
+		m.out = append(m.out, nil)
+		return int32(len(gotoT) - 1)
+	}
+	newState()
+	for id, w := range words {
+		s := int32(0)
+		for i := 0; i < len(w); i++ {
+			c := m.class[w[i]]
+			if gotoT[s][c] < 0 {
+				n := newState()
+				gotoT[s][c] = n
+			}
+			s = gotoT[s][c]
+		}
+		m.out[s] = append(m.out[s], uint16(id))
+	}
+	// failure links in breadth-first order, folded into a full table
+	n := len(gotoT)
+	m.next = make([]uint32, n*m.nclass)
+	fail := make([]int32, n)
+	queue := []int32{}
+	for c := 0; c < m.nclass; c++ {
+		if t := gotoT[0][c]; t > 0 {
+			m.next[c] = uint32(t)
+			queue = append(queue, t)
+		}
+	}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		m.out[s] = append(m.out[s], m.out[fail[s]]...)
+		for c := 0; c < m.nclass; c++ {
+			if t := gotoT[s][c]; t > 0 {
+				fail[t] = int32(m.next[int(fail[s])*m.nclass+c])
+				m.next[int(s)*m.nclass+c] = uint32(t)
+				queue = append(queue, t)
+			} else {
+				m.next[int(s)*m.nclass+c] = m.next[int(fail[s])*m.nclass+c]
+			}
+		}
+	}
+	// store row offsets (state*nclass) rather than states: one multiply
+	// less per byte
+	for i, t := range m.next {
+		off := t * uint32(m.nclass)
+		if len(m.out[t]) > 0 {
+			off |= outBit
+		}
+		m.next[i] = off
+	}
+	return m
+}
+
+// find appends to hits every keyword occurrence in lower, in order of end.
+func (m *kwMatcher) find(hits []kwHit, lower string) []kwHit {
+	s := uint32(0)
+	for i := 0; i < len(lower); i++ {
+		s = m.next[s&^outBit+uint32(m.class[lower[i]])]
+		if s&outBit != 0 {
+			for _, id := range m.out[(s&^outBit)/uint32(m.nclass)] {
+				hits = append(hits, kwHit{int32(i + 1 - len(m.words[id])), id})
+			}
+		}
+	}
+	return hits
+}

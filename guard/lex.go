@@ -1,0 +1,218 @@
+package guard
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// token is a word of a text with its byte offsets.
+type token struct {
+	start, end int
+	text       string  // the word as written: a slice of the text
+	folded     string  // lower case, accents stripped: a slice of the scan's lower-case text when ASCII
+	upper      bool    // starts with an upper-case letter
+	letters    bool    // letters only (and inner ' or -)
+	lex        lexFlag // the lexicon's flags
+	topic      int32   // the lexicon's denied-topic stem: 1 + its index, or 0
+}
+
+// is reports whether the lexicon gives the token flag f.
+func (t *token) is(f lexFlag) bool { return t.lex&f != 0 }
+
+// Byte classes of the lexer.
+const (
+	bOther  = iota
+	bLetter // A-Z, a-z
+	bDigit  // 0-9
+	bJoin   // ' and -, kept inside a word
+	bHigh   // a byte of a multi-byte UTF-8 sequence
+)
+
+// byteClass classifies the bytes for the lexer; lowerByte lower-cases ASCII
+// letters.
+var byteClass, lowerByte = func() (t, l [256]uint8) {
+	for c := 0; c < 256; c++ {
+		l[c] = uint8(c)
+		if c >= utf8.RuneSelf {
+			t[c] = bHigh
+		}
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = bLetter, bLetter
+		l[c-'a'+'A'] = uint8(c)
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = bDigit
+	}
+	t['\''], t['-'] = bJoin, bJoin
+	return t, l
+}()
+
+// tokenize splits s into words: runs of letters and digits, with inner
+// apostrophes, hyphens and periods of initials left out. Its tokens carry no
+// lexicon flags; the scan of a checked text tokenizes with them.
+func tokenize(s string) []token {
+	return lexText(nil, s, asciiLower(s), nil)
+}
+
+// lexText appends the words of s to dst. lower is s with its ASCII letters in
+// lower case; the folded form of an ASCII word is a slice of it, so that
+// lexing allocates nothing beyond dst for English text. With a lexicon, each
+// token carries the lexicon's flags for its folded form.
+func lexText(dst []token, s, lower string, lx *lexicon) []token {
+	for i := 0; i < len(s); {
+		switch byteClass[s[i]] {
+		case bOther, bJoin:
+			i++ // a separator, or ' and - outside a word
+			continue
+		case bHigh:
+			if r, n := utf8.DecodeRuneInString(s[i:]); !isWordRune(r) {
+				i += n
+				continue
+			}
+		}
+		start, ascii, digits, h := i, true, 0, uint32(fnvOffset)
+	word:
+		for i < len(s) {
+			c := s[i]
+			switch byteClass[c] {
+			case bOther:
+				break word
+			case bHigh:
+				r, n := utf8.DecodeRuneInString(s[i:])
+				if !isWordRune(r) {
+					break word
+				}
+				ascii = false
+				i += n
+				continue
+			case bDigit:
+				digits++
+			}
+			h = (h ^ uint32(lowerByte[c])) * fnvPrime
+			i++
+		}
+		dst = appendToken(dst, s, lower, start, i, ascii, digits > 0, h, lx)
+	}
+	return dst
+}
+
+// appendToken appends the word s[start:end], less a possessive 's and
+// trailing apostrophes and hyphens. For an ASCII word, digit says whether
+// it has a digit and h is the hash of its lower-case bytes up to end.
+func appendToken(dst []token, s, lower string, start, end int, ascii, digit bool, h uint32, lx *lexicon) []token {
+	w := s[start:end]
+	trimmed := false
+	if len(w) > 2 && w[len(w)-2] == '\'' && (w[len(w)-1] == 's' || w[len(w)-1] == 'S') {
+		w, trimmed = w[:len(w)-2], true
+	}
+	for len(w) > 0 && (w[len(w)-1] == '\'' || w[len(w)-1] == '-') {
+		w, trimmed = w[:len(w)-1], true
+	}
+	if w == "" {
+		return dst
+	}
+	t := token{start: start, end: start + len(w), text: w, letters: true}
+	if ascii {
+		t.folded = lower[start:t.end]
+		t.upper = w[0] >= 'A' && w[0] <= 'Z'
+		t.letters = !digit
+		if trimmed {
+			h = fnvHash(t.folded)
+		}
+	} else {
+		t.folded = fold(w)
+		first, _ := utf8.DecodeRuneInString(w)
+		t.upper = unicode.IsUpper(first)
+		for _, r := range w {
+			if !unicode.IsLetter(r) && !unicode.IsMark(r) && r != '\'' && r != '-' {
+				t.letters = false
+				break
+			}
+		}
+		h = fnvHash(t.folded)
+	}
+	if lx != nil {
+		e := lx.table.get(t.folded, h)
+		t.lex, t.topic = e.flags, e.topic
+	}
+	return append(dst, t)
+}
+
+// FNV-1a, 32 bits: the hash of the lexicon table.
+const (
+	fnvOffset = 2166136261
+	fnvPrime  = 16777619
+)
+
+func fnvHash(s string) uint32 {
+	h := uint32(fnvOffset)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint32(s[i])) * fnvPrime
+	}
+	return h
+}
+
+// lexTable is the lexicon's words as an open-addressing hash table, looked
+// up with the hash the lexer computes as it reads a word: cheaper than a Go
+// map, which would hash the word again.
+type lexTable struct {
+	mask  uint32
+	slots []lexSlot
+}
+
+type lexSlot struct {
+	hash uint32
+	e    lexEntry
+	key  string // "" for an empty slot
+}
+
+// newLexTable returns the table of the entries of m.
+func newLexTable(m map[string]lexEntry) lexTable {
+	n := 1
+	for n < 2*len(m) {
+		n <<= 1
+	}
+	t := lexTable{mask: uint32(n - 1), slots: make([]lexSlot, n)}
+	for k, e := range m {
+		h := fnvHash(k)
+		i := h & t.mask
+		for t.slots[i].key != "" {
+			i = (i + 1) & t.mask
+		}
+		t.slots[i] = lexSlot{hash: h, e: e, key: k}
+	}
+	return t
+}
+
+// get returns the entry of key, whose hash is h; the zero entry when absent.
+func (t *lexTable) get(key string, h uint32) lexEntry {
+	if t.slots == nil {
+		return lexEntry{}
+	}
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		sl := &t.slots[i]
+		if sl.key == "" {
+			return lexEntry{}
+		}
+		if sl.hash == h && sl.key == key {
+			return sl.e
+		}
+	}
+}
+
+// asciiLower returns s with its ASCII letters in lower case, byte for byte.
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; c >= 'A' && c <= 'Z' {
+					b[j] = c + 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
