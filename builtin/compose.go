@@ -325,13 +325,15 @@ func scoreIssue(d *digest, st sentence) float64 {
 		score += 2
 	}
 	lower := strings.ToLower(st.text)
-	if containsAny(lower+" ", problemWords) {
+	spaced := lower + " "
+	problem := containsAny(spaced, problemWords)
+	if problem {
 		score += 1.5
 	}
 	if strings.HasSuffix(st.text, "?") {
 		score += 0.5
 	}
-	if containsAny(lower+" ", thanksPhrases) && !containsAny(lower+" ", problemWords) {
+	if !problem && containsAny(spaced, thanksPhrases) {
 		score -= 2 // "That's great, thanks for getting back to me."
 	}
 	score += overlap(d.subject, lower)

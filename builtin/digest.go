@@ -78,20 +78,25 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 	}
 	counts := map[ticketsum.Role]int{}
 	for _, m := range msgs {
-		text := stripFooter(thread.Clean(m.Body))
+		text := thread.Clean(m.Body)
 		if strings.Contains(text, "&") {
 			text = html.UnescapeString(text)
 		}
 		text = strings.ReplaceAll(text, "’", "'")
+		lower := strings.ToLower(text) // one lowering for the phrase checks below
+		if containsAny(lower, footerPhrases) {
+			text = stripFooter(text)
+			lower = strings.ToLower(text)
+		}
 		if text == "" {
 			continue
 		}
 		switch {
-		case m.Role == ticketsum.RoleCustomer && isAutoReply(text):
+		case m.Role == ticketsum.RoleCustomer && containsAny(lower, autoReplyPhrases):
 			d.autoReplies++
 			d.autoReplyLast = true
 			continue
-		case m.Role == ticketsum.RoleAgent && isAcknowledgement(text):
+		case m.Role == ticketsum.RoleAgent && containsAny(lower, ackPhrases):
 			d.acks++
 			continue
 		case m.Role == ticketsum.RoleInternal:
@@ -148,8 +153,8 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 		b.WriteByte('\n')
 	}
 	d.customerText, d.agentText = cust.String(), agent.String()
-	d.customerLang, _ = s.lang.classify(d.customerText)
-	d.agentLang, _ = s.lang.classify(d.agentText)
+	d.customerLang, _ = s.lang.classify(languageSample(d.customerText))
+	d.agentLang, _ = s.lang.classify(languageSample(d.agentText))
 	d.status = decideStatus(d.turns)
 	if d.lastCust > 0 {
 		d.spam = isSpam(d.customerText, d.agentText)
@@ -163,6 +168,19 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 		d.status = ticketsum.StatusAwaitingSupport
 	}
 	return d
+}
+
+// languageSample returns the part of a side's text its language is told
+// from: the first 3 KB, cut at a space, which holds hundreds of words.
+func languageSample(text string) string {
+	const n = 3 << 10
+	if len(text) <= n {
+		return text
+	}
+	if i := strings.LastIndexByte(text[:n], ' '); i > 0 {
+		return text[:i]
+	}
+	return truncateBytes(text, n)
 }
 
 // hasAddress reports whether the guard finds a postal address in a raw

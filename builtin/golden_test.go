@@ -18,26 +18,67 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-// TestSampleGolden pins the summaries of the bundled sample tickets, so that
-// a change to the summariser's prose shows up as a reviewable diff of
-// testdata/sample.golden (go test ./builtin -run TestSampleGolden -update).
-// The golden file records the sample's hash: when the sample itself has
-// changed, the test skips and asks for -update instead of failing.
-func TestSampleGolden(t *testing.T) {
+// TestGolden pins the summaries of two corpora, so that a change to the
+// summariser's prose shows up as a reviewable diff of testdata/*.golden
+// (go test ./builtin -run TestGolden -update), and so that speed work is
+// proved not to change any output: the bundled sample tickets and the
+// labelled development set (eval/testdata/devset). Each golden file records
+// its corpus's hash: when the corpus itself has changed, the test skips
+// and asks for -update instead of failing.
+func TestGolden(t *testing.T) {
 	t.Parallel()
-	raw, err := os.ReadFile("../sample/tickets.jsonl")
+	for _, c := range []struct{ name, corpus string }{
+		{"sample", "../sample/tickets.jsonl"},
+		{"devset", "../eval/testdata/devset/tickets.jsonl"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			checkGolden(t, c.corpus, filepath.Join("testdata", c.name+".golden"))
+		})
+	}
+}
+
+func checkGolden(t *testing.T, corpus, path string) {
+	raw, err := os.ReadFile(corpus)
 	if os.IsNotExist(err) {
-		t.Skip("no bundled sample")
+		t.Skipf("no %s", corpus)
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256(raw)
 	hash := hex.EncodeToString(sum[:6])
+	got := goldenText(t, raw, corpus, hash)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !strings.Contains(strings.SplitN(string(want), "\n", 2)[0], hash) {
+		t.Skipf("%s changed since %s was written; review the summaries and run with -update", corpus, path)
+	}
+	if got != string(want) {
+		gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
+		for i := 0; i < len(gl) && i < len(wl); i++ {
+			if gl[i] != wl[i] {
+				t.Fatalf("%s differs at line %d:\n got: %s\nwant: %s\n(run with -update after reviewing)", path, i+1, gl[i], wl[i])
+			}
+		}
+		t.Fatalf("%s differs in length: %d lines, want %d", path, len(gl), len(wl))
+	}
+}
+
+// goldenText summarises every ticket of a corpus, one block per ticket.
+func goldenText(t *testing.T, raw []byte, corpus, hash string) string {
 	s := builtin.MustNew(t, builtin.Config{})
-	d := ticketfile.NewDecoder(strings.NewReader(string(raw)), "sample", ticketfile.Options{})
+	d := ticketfile.NewDecoder(strings.NewReader(string(raw)), corpus, ticketfile.Options{})
 	var b strings.Builder
-	fmt.Fprintf(&b, "# builtin %s summaries of sample/tickets.jsonl (sha256 %s)\n", builtin.PromptVersion, hash)
+	fmt.Fprintf(&b, "# builtin %s summaries of %s (sha256 %s)\n", builtin.PromptVersion, strings.TrimPrefix(corpus, "../"), hash)
 	for {
 		tk, err := d.Next()
 		if err == io.EOF {
@@ -52,30 +93,5 @@ func TestSampleGolden(t *testing.T) {
 		}
 		fmt.Fprintf(&b, "\n%s [%s]\n%s\n", tk.ID, got.Status, got.Text)
 	}
-	path := filepath.Join("testdata", "sample.golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !strings.Contains(strings.SplitN(string(want), "\n", 2)[0], hash) {
-		t.Skipf("sample/tickets.jsonl changed since %s was written; review the summaries and run with -update", path)
-	}
-	if got := b.String(); got != string(want) {
-		gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
-		for i := 0; i < len(gl) && i < len(wl); i++ {
-			if gl[i] != wl[i] {
-				t.Fatalf("%s differs at line %d:\n got: %s\nwant: %s\n(run with -update after reviewing)", path, i+1, gl[i], wl[i])
-			}
-		}
-		t.Fatalf("%s differs in length: %d lines, want %d", path, len(gl), len(wl))
-	}
+	return b.String()
 }

@@ -44,19 +44,8 @@ var reopenPhrases = []string{"reopen", "re-open", "is back", "came back", "close
 	"closed this as fixed", "closed as fixed", "still hasn't", "never arrived", "happened again", "froze again",
 	"broke again", "again since", "missing from the woocommerce sync again", "said it was fixed", "saying it was fixed"}
 
-func isAutoReply(text string) bool {
-	return containsAny(strings.ToLower(text), autoReplyPhrases)
-}
-
-func isAcknowledgement(text string) bool {
-	return containsAny(strings.ToLower(text), ackPhrases)
-}
-
 // stripFooter removes the lines of a legal or environmental footer.
 func stripFooter(text string) string {
-	if !containsAny(strings.ToLower(text), footerPhrases) {
-		return text
-	}
 	lines := strings.Split(text, "\n")
 	out := lines[:0]
 	for _, l := range lines {

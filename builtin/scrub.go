@@ -155,6 +155,9 @@ func digits(s string) bool {
 // "*RachaelTansey" or "- Taz".
 func (sc *scrubber) harvestVocatives(words []string) {
 	for i, w := range words {
+		if c := w[0]; c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
+			continue // trimPunct keeps a leading letter or digit, so core is not capitalised
+		}
 		core := trimPunct(w)
 		if !isCapitalised(core) || notNames[strings.ToLower(core)] || len(core) < 2 {
 			continue
@@ -338,8 +341,7 @@ func dropNumberRuns(words []string, keep []bool) {
 // announce them: "a Visa card ending 4417", "ending in 0420".
 func dropCardEndings(words []string, keep []bool) {
 	for i, w := range words {
-		lw := strings.ToLower(w)
-		if lw != "ending" && lw != "ends" {
+		if len(w) != 6 && len(w) != 4 || !strings.EqualFold(w, "ending") && !strings.EqualFold(w, "ends") {
 			continue
 		}
 		j := i + 1
@@ -362,6 +364,9 @@ func dropCardEndings(words []string, keep []bool) {
 func dropPINs(words []string, keep []bool) {
 	pin := false
 	for _, w := range words {
+		if j := strings.IndexFunc(w, isAlnumRune); len(w) < 3 || j < 0 || w[j] != 'p' && w[j] != 'P' {
+			continue // every word below starts with p once trimmed
+		}
 		lw := strings.ToLower(trimPunct(w))
 		pin = pin || lw == "pin" || lw == "pins" || lw == "passcode" || lw == "pin-code"
 	}
@@ -490,6 +495,8 @@ func isPlainASCII(s string) bool {
 
 func isLetter(r rune) bool { return unicode.IsLetter(r) }
 
+func isAlnumRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
 func hasAlnum(s string) bool {
 	for _, r := range s {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
@@ -508,6 +515,9 @@ func isCapitalised(w string) bool {
 // punctuation at the start.
 func tidy(s string) string {
 	s = strings.TrimLeft(s, ",.;:!?-) ")
+	if !needsTidy(s) {
+		return s
+	}
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -520,6 +530,22 @@ func tidy(s string) string {
 		b.WriteByte(c)
 	}
 	return balanceParens(strings.TrimSpace(b.String()))
+}
+
+// needsTidy reports whether tidy would change s (already trimmed on the
+// left): a space before punctuation, a comma, semicolon or colon after
+// punctuation, a parenthesis, or space at the end.
+func needsTidy(s string) bool {
+	if s == "" || s[len(s)-1] == ' ' || strings.ContainsAny(s, "()") {
+		return true
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if strings.IndexByte(",.!?;:", c) >= 0 && s[i-1] == ' ' || strings.IndexByte(",;:", c) >= 0 && strings.IndexByte(",;:.!?", s[i-1]) >= 0 {
+			return true
+		}
+	}
+	return strings.TrimSpace(s) != s
 }
 
 // balanceParens removes parentheses left unmatched, often by scrubbing:
