@@ -1,6 +1,7 @@
 package builtin
 
 import (
+	"cmp"
 	"sort"
 	"strings"
 
@@ -107,6 +108,7 @@ func (s *Summarizer) english(text, sideLang string) bool {
 // template naming the language and the topic.
 func (s *Summarizer) issue(d *digest, budget int) string {
 	tries := 0
+	backup := "" // the best clause that holds a placeholder such as "a link"
 	for _, i := range ranked(d.customer, func(st sentence) float64 { return scoreIssue(d, st) }) {
 		if tries >= maxTries {
 			break
@@ -119,13 +121,22 @@ func (s *Summarizer) issue(d *digest, budget int) string {
 		if !strings.HasSuffix(st.text, "?") {
 			if ext := extend(d.customer, st, 10); ext != st && s.english(strings.Join(ext.words, " "), d.customerLang) {
 				if c, ok := issueClause(ext, budget); ok && !s.personal(d, c) {
-					return c
+					if !hasPlaceholder(c) {
+						return c
+					}
+					backup = cmp.Or(backup, c)
 				}
 			}
 		}
 		if c, ok := issueClause(st, budget); ok && !s.personal(d, c) {
-			return c
+			if !hasPlaceholder(c) {
+				return c
+			}
+			backup = cmp.Or(backup, c)
 		}
+	}
+	if backup != "" {
+		return backup
 	}
 	if subj := s.englishSubject(d); subj != "" {
 		if c := "The customer reports a problem: " + subj + "."; wordCount(c) <= budget && !s.personal(d, c) {
@@ -153,6 +164,7 @@ func (s *Summarizer) action(d *digest, budget int) string {
 	}
 	tries := 0
 	first, firstAt := "", -1
+	backup := "" // the best clause that holds a placeholder such as "a link"
 	for _, i := range ranked(d.agent, func(st sentence) float64 { return scoreAction(d, st) }) {
 		if tries >= maxTries {
 			break
@@ -168,7 +180,7 @@ func (s *Summarizer) action(d *digest, budget int) string {
 			if isRequest(first) == isRequest2(st) || !(isRequest2(st) && st.last || hasActionVerb(st)) {
 				continue
 			}
-			if c, ok := actionClause(st, budget-wordCount(first)); ok && isRequest(c) != isRequest(first) && !s.personal(d, c) {
+			if c, ok := actionClause(st, budget-wordCount(first)); ok && isRequest(c) != isRequest(first) && !hasPlaceholder(c) && !s.personal(d, c) {
 				if isRequest(first) {
 					return c + " " + first
 				}
@@ -177,8 +189,15 @@ func (s *Summarizer) action(d *digest, budget int) string {
 			continue
 		}
 		if c, ok := actionClause(st, budget); ok && !s.personal(d, c) {
+			if hasPlaceholder(c) {
+				backup = cmp.Or(backup, c)
+				continue
+			}
 			first, firstAt = c, i
 		}
+	}
+	if first == "" {
+		first = backup
 	}
 	if first != "" {
 		_ = firstAt
@@ -197,6 +216,12 @@ func (s *Summarizer) action(d *digest, budget int) string {
 		return ""
 	}
 	return c
+}
+
+// hasPlaceholder reports whether a clause holds a value the scrubber
+// replaced by a generic noun: a clause without one reads better.
+func hasPlaceholder(c string) bool {
+	return strings.Contains(c, "a link") || strings.Contains(c, "an email address")
 }
 
 // isRequest reports whether a framed agent clause asks something of the

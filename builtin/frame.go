@@ -51,7 +51,7 @@ func frameWords(frame string, body, lead []string, budget int) (string, bool) {
 	}
 	whole := len(body)
 	body, ok := shorten(body, room)
-	if !ok || len(body) == 0 || len(body) < whole && endsDangling(body) || endsBroken(body) {
+	if !ok || len(body) == 0 || endsBroken(body) || endsDangling(body) && (len(body) < whole || !auxEnd(body)) {
 		return "", false
 	}
 	body = dedupe(body)

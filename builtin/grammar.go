@@ -471,6 +471,16 @@ func endsBroken(words []string) bool {
 	return brokenEnds[strings.ToLower(trimPunct(last))]
 }
 
+// auxEnd reports whether a whole sentence ends on an auxiliary that may
+// end one: "a pairing code I don't have".
+func auxEnd(words []string) bool {
+	switch strings.ToLower(trimPunct(words[len(words)-1])) {
+	case "have", "has", "had", "do", "does", "did":
+		return len(words) > 2
+	}
+	return false
+}
+
 // cutWords are conjunctions before which a long clause may be cut when no
 // punctuation offers a place.
 var cutWords = map[string]bool{"and": true, "but": true, "which": true, "so": true, "because": true,
