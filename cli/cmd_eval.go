@@ -1,0 +1,283 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/builtin"
+	"github.com/ticketsum/ticketsum/eval"
+	"github.com/ticketsum/ticketsum/prompt"
+)
+
+// evalOptions are the flags of `ticketsum eval`.
+type evalOptions struct {
+	model, dataset, models, prompts, bars, htmlPath, cacheDir, judge, history string
+	limit, concurrency                                                        int
+	requireAll, asJSON, refresh                                               bool
+}
+
+// newEvalCmd is `ticketsum eval` and its subcommand `eval history`.
+func newEvalCmd(e *env) *cobra.Command {
+	var o evalOptions
+	cmd := &cobra.Command{
+		Use:     "eval --dataset FILE",
+		GroupID: groupQuality,
+		Short:   "Score models and prompt versions on a dataset",
+		Long: `Summarise every ticket of a dataset with each model x prompt version, and score
+the summaries: ROUGE against reference summaries, format compliance, personal
+data leaks, status accuracy, hallucination checks, latency and cost per 8,000
+tickets a week. The cheapest configuration that meets every quality bar is
+named. Model answers are cached, so a run can be re-scored without new calls.
+Each run is appended to the eval history (see "ticketsum eval history").
+
+Exit 1 when no configuration meets every bar (with --require-all: when any
+misses one), so eval can gate a CI job. See docs/evaluation.md.`,
+		Example: `  # The built-in model on the bundled sample
+  ticketsum eval --dataset sample/tickets.jsonl
+
+  # Two Bedrock models with bars, an HTML report and an LLM judge
+  ticketsum eval --dataset labelled.jsonl \
+    --models bedrock:us.anthropic.claude-3-5-haiku-20241022-v1:0,bedrock:amazon.nova-lite-v1:0 \
+    --bars "rougeL>=25,pii_leaks<=0,format_compliance>=100" --html report.html \
+    --judge bedrock:anthropic.claude-3-5-sonnet-20241022-v2:0`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			offIfEmpty(cmd, "cache", &o.cacheDir)
+			offIfEmpty(cmd, "history", &o.history)
+			if err := o.check(); err != nil {
+				return err
+			}
+			cfg, err := e.load(cmd, modelBind(&o.model))
+			if err != nil {
+				return err
+			}
+			return e.eval(cmd.Context(), cmd, cfg, o)
+		},
+	}
+	usesGlobals(cmd, allGlobals...)
+	f := cmd.Flags()
+	modelFlag(f, &o.model)
+	f.StringVar(&o.dataset, "dataset", "", "`FILE` of tickets with reference summaries (JSON or JSONL), or a dialog-format dataset (required)")
+	f.StringVar(&o.models, "models", "", "comma-separated `MODELS` to compare (default --model, or model in the config)")
+	f.StringVar(&o.prompts, "prompts", "", "comma-separated prompt `VERSIONS` for LLM models (default prompt.version in the config); embedded: "+strings.Join(prompt.Versions(), ", "))
+	f.IntVar(&o.limit, "limit", 0, "evaluate only the first `N` tickets (default all)")
+	f.IntVar(&o.concurrency, "concurrency", 4, "summaries made at once; the gateway's rate limits apply underneath")
+	f.StringVar(&o.bars, "bars", "", "quality `BARS`, such as \"rougeL>=22, pii_leaks<=0, format_compliance>=100\"; a miss exits 1")
+	f.BoolVar(&o.requireAll, "require-all", false, "exit 1 when any configuration misses a bar (default: when none meets them all)")
+	f.BoolVar(&o.asJSON, "json", false, "print the report as JSON")
+	f.StringVar(&o.htmlPath, "html", "", "also write a self-contained HTML report to `FILE`")
+	f.StringVar(&o.cacheDir, "cache", "", "`DIR` caching model answers, so a run can be re-scored without calls; \"off\" disables (default eval-cache in the data directory)")
+	f.BoolVar(&o.refresh, "refresh", false, "ignore cached answers (new answers are still cached)")
+	f.StringVar(&o.judge, "judge", "", "`MODEL` used as LLM judge of faithfulness, completeness and tone (default none)")
+	historyFlag(f, &o.history, "`FILE` the run is appended to; \"off\" disables")
+	cmd.AddCommand(newEvalHistoryCmd(e))
+	return cmd
+}
+
+// historyFlag registers --history, the eval history file.
+func historyFlag(f *pflag.FlagSet, history *string, what string) {
+	f.StringVar(history, "history", "", what+" (default eval-history.jsonl in the data directory)")
+}
+
+// check validates the flags of eval before any work.
+func (o *evalOptions) check() error {
+	switch {
+	case o.dataset == "":
+		return usagef("--dataset FILE is required")
+	case o.limit < 0:
+		return usagef("--limit: must not be negative, got %d", o.limit)
+	case o.concurrency < 1 || o.concurrency > 1000:
+		return usagef("--concurrency: must be between 1 and 1000, got %d", o.concurrency)
+	}
+	if _, err := eval.ParseBars(o.bars); err != nil {
+		msg := strings.TrimPrefix(ticketsum.ErrorMessage(err), "eval: ")
+		return usagef("--bars: %s", strings.TrimPrefix(msg, "bar: "))
+	}
+	return nil
+}
+
+// eval runs an evaluation.
+func (e *env) eval(ctx context.Context, cmd *cobra.Command, cfg Config, o evalOptions) error {
+	barList, err := eval.ParseBars(o.bars)
+	if err != nil {
+		return err
+	}
+	ds, err := eval.LoadDataset(o.dataset, o.limit)
+	if err != nil {
+		return err
+	}
+	for _, s := range ds.Skipped {
+		fmt.Fprintf(e.stderr, "ticketsum eval: skipped: %s\n", s)
+	}
+	w, err := newWiring(ctx, e, cfg)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	modelList := splitList(o.models)
+	if len(modelList) == 0 {
+		modelList = []string{cfg.Model}
+	}
+	cands, err := w.candidates(ctx, modelList, splitList(o.prompts))
+	if err != nil {
+		return err
+	}
+	rc := eval.Config{
+		Candidates: cands, Concurrency: o.concurrency, Refresh: o.refresh, Bars: barList,
+		PII: w.piiChecker(), Progress: e.evalProgress(), Logger: w.logger,
+	}
+	cacheDir, err := w.dataFile(o.cacheDir, "eval-cache")
+	if err != nil {
+		return err
+	}
+	if cacheDir != "" {
+		rc.Cache = eval.DirCache{Dir: cacheDir}
+	}
+	if o.judge != "" {
+		g, err := w.gatewayFor(ctx, o.judge)
+		if err != nil {
+			return err
+		}
+		jm, err := g.Model(o.judge)
+		if err != nil {
+			return err
+		}
+		rc.Judge = &eval.Judge{Model: jm}
+	}
+	runner, err := eval.NewRunner(rc)
+	if err != nil {
+		return err
+	}
+	rep, err := runner.Run(ctx, ds)
+	if err != nil {
+		return err
+	}
+	if o.asJSON {
+		err = rep.WriteJSON(e.stdout)
+	} else {
+		err = rep.WriteTable(e.stdout)
+	}
+	if err != nil {
+		return err
+	}
+	if o.htmlPath != "" {
+		if err := writeFileWith(o.htmlPath, w.evalReportHTML(rep)); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "wrote %s\n", o.htmlPath)
+	}
+	path, err := w.dataFile(o.history, "eval-history.jsonl")
+	if err != nil {
+		return err
+	}
+	if path != "" {
+		store, err := eval.NewJSONLStore(path)
+		if err != nil {
+			return err
+		}
+		settings := map[string]string{"models": strings.Join(modelList, ","), "prompts": o.prompts,
+			"limit": strconv.Itoa(o.limit), "bars": o.bars, "judge": o.judge}
+		if err := store.SaveRun(ctx, eval.NewRun(rep, settings)); err != nil {
+			return fmt.Errorf("save eval history: %w", err)
+		}
+	}
+	if code := rep.ExitCode(o.requireAll); code != 0 {
+		return fmt.Errorf("quality bars missed: %w", errRuntimeReported)
+	}
+	return nil
+}
+
+// candidates builds the models x prompt versions matrix.
+func (w *wiring) candidates(ctx context.Context, models, prompts []string) ([]eval.Candidate, error) {
+	var out []eval.Candidate
+	for _, m := range models {
+		if m == "builtin" {
+			out = append(out, eval.Candidate{Model: m, PromptVersion: builtin.PromptVersion, New: func() (ticketsum.Summarizer, error) {
+				return w.summarizer(ctx, m, "")
+			}})
+			continue
+		}
+		versions := prompts
+		if len(versions) == 0 {
+			tmpl, err := w.template(w.cfg.Prompt.Version)
+			if err != nil {
+				return nil, err
+			}
+			versions = []string{tmpl.Version()}
+		}
+		for _, v := range versions {
+			// Build once now so that a bad model or prompt fails before the run.
+			if _, err := w.summarizer(ctx, m, v); err != nil {
+				return nil, err
+			}
+			out = append(out, eval.Candidate{Model: m, PromptVersion: v, New: func() (ticketsum.Summarizer, error) {
+				return w.summarizer(ctx, m, v)
+			}})
+		}
+	}
+	return out, nil
+}
+
+// newEvalHistoryCmd is `ticketsum eval history`.
+func newEvalHistoryCmd(e *env) *cobra.Command {
+	var history string
+	cmd := &cobra.Command{
+		Use:   "history",
+		Short: "List past eval runs to track quality over time",
+		Long: `List the eval runs appended to the history file, oldest first, with each
+configuration's scores, so that a drop in quality (a new model version, a
+prompt change, drifting tickets) shows. Exit 1 when the history file does not
+exist.`,
+		Example: `  ticketsum eval history
+  ticketsum eval history --history ci/eval-history.jsonl`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := e.load(cmd)
+			if err != nil {
+				return err
+			}
+			path := cfg.dataPath(history, "eval-history.jsonl")
+			if path == "" {
+				return usagef("--history: want a file")
+			}
+			return e.evalHistory(cmd.Context(), path)
+		},
+	}
+	usesGlobals(cmd, gConfig, gDataDir)
+	historyFlag(cmd.Flags(), &history, "the history `FILE` eval appends to")
+	return cmd
+}
+
+// evalHistory prints the runs of the history file at path.
+func (e *env) evalHistory(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); err != nil {
+		return ticketsum.Errorf(ticketsum.ENOTFOUND, "no history at %s (ticketsum eval appends a run to it)", path)
+	}
+	store, err := eval.NewJSONLStore(path)
+	if err != nil {
+		return err
+	}
+	runs, err := store.ListRuns(ctx)
+	if err != nil {
+		return err
+	}
+	return eval.WriteHistory(e.stdout, runs)
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/ticketfile"
+)
+
+// importResult counts what an import did.
+type importResult struct {
+	queued, unchanged, bad int
+}
+
+// newImportCmd is `ticketsum import FILE|-`.
+func newImportCmd(e *env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "import FILE|-",
+		GroupID: groupSummaries,
+		Short:   "Store tickets from FILE and queue new or changed threads",
+		Long: `Store the tickets of FILE (or stdin with -) by id, and queue each new or changed
+thread for a summary: the ticket and its job are written in one transaction, so
+a ticket is never stored without its job. An unchanged thread is not queued
+again. A worker (ticketsum worker, or serve) makes the summaries.
+
+A bad record is reported on stderr with its line, the good ones are still
+imported, and the exit code is then 2.`,
+		Example: `  ticketsum import tickets.jsonl
+  jq -c '.[]' export.json | ticketsum import -
+  ticketsum import --db postgres://ticketsum@db/tickets tickets.jsonl`,
+		Args: argsOf(1, 1, "FILE (or - for stdin)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := e.load(cmd)
+			if err != nil {
+				return err
+			}
+			return e.importFile(cmd.Context(), cfg, args[0])
+		},
+	}
+	usesGlobals(cmd, allGlobals...)
+	return cmd
+}
+
+// importFile imports the tickets of path.
+func (e *env) importFile(ctx context.Context, cfg Config, path string) error {
+	in, name, closeIn, err := openInput(e, path)
+	if err != nil {
+		return err
+	}
+	defer closeIn()
+	w, err := newWiring(ctx, e, cfg)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	b, err := w.openBackend(ctx, nil)
+	if err != nil {
+		return err
+	}
+	res, err := importTickets(ctx, e, b, ticketfile.NewDecoder(in, name, ticketfile.Options{MaxTicketBytes: int(cfg.MaxTicketBytes)}))
+	fmt.Fprintf(e.stderr, "imported %s from %s: %d queued for summary, %d unchanged, %d bad\n",
+		plural(res.queued+res.unchanged, "ticket"), name, res.queued, res.unchanged, res.bad)
+	if err != nil {
+		return err
+	}
+	if res.bad > 0 {
+		return errReported
+	}
+	return nil
+}
+
+// importTickets stores every good ticket from dec, queueing new or changed
+// threads, and reports each bad record on stderr.
+func importTickets(ctx context.Context, e *env, b *backend, dec *ticketfile.Decoder) (importResult, error) {
+	var res importResult
+	for {
+		t, err := dec.Next()
+		if errors.Is(err, io.EOF) {
+			return res, nil
+		}
+		var p *ticketfile.Problem
+		if errors.As(err, &p) {
+			fmt.Fprintf(e.stderr, "ticketsum import: %s\n", p.Error())
+			res.bad++
+			continue
+		}
+		if err != nil {
+			return res, ticketsum.Errorf(ticketsum.EINVALID, "%s", ticketsum.ErrorMessage(err))
+		}
+		changed, err := b.queue.Import(ctx, t)
+		switch {
+		case ticketsum.ErrorCodeOf(err) == ticketsum.EINVALID:
+			fmt.Fprintf(e.stderr, "ticketsum import: ticket %q: %s\n", t.ID, ticketsum.ErrorMessage(err))
+			res.bad++
+		case err != nil:
+			return res, fmt.Errorf("import ticket %s: %w", t.ID, err)
+		case changed:
+			res.queued++
+		default:
+			res.unchanged++
+		}
+	}
+}

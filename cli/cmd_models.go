@@ -1,0 +1,190 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ticketsum/ticketsum/access"
+	"github.com/ticketsum/ticketsum/internal/app"
+)
+
+// newModelsCmd is `ticketsum models`: alone (or as `models list`) it lists
+// the catalogue; `models approve|revoke MODEL` keep the approved-model
+// registry.
+func newModelsCmd(e *env) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:     "models",
+		GroupID: groupGov,
+		Short:   "List the model catalogue; approve and revoke models",
+		Long: `Without a subcommand, list the model catalogue (as "models list" does): each
+model's family, context window, prices per million tokens, the date the prices
+are from, and whether it is approved. Nobody can call a model that is not
+approved: "models approve MODEL" adds it to the registry, "models revoke MODEL"
+removes it. Approvals are recorded in the audit trail with who made them.`,
+		Example: `  ticketsum models
+  ticketsum models approve bedrock:amazon.nova-lite-v1:0 --note "eval run 12 met every bar"
+  ticketsum models revoke bedrock:amazon.nova-lite-v1:0`,
+		Args: noArgs,
+		RunE: e.runListModels(&asJSON),
+	}
+	usesGlobals(cmd, allGlobals...)
+	jsonFlag(cmd.Flags(), &asJSON)
+	cmd.AddCommand(newModelsListCmd(e), newModelsApproveCmd(e), newModelsRevokeCmd(e))
+	return cmd
+}
+
+func (e *env) runListModels(asJSON *bool) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, _ []string) error {
+		return e.withGovernance(cmd, func(ctx context.Context, w *wiring, gov *app.Governance) error {
+			return e.listModels(ctx, w, gov, *asJSON)
+		})
+	}
+}
+
+func newModelsListCmd(e *env) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the model catalogue with prices and approval",
+		Long: `List the model catalogue: each model's family, context window, prices per
+million tokens (input, output, cache read and write), the date the prices are
+from (unverified ones say so), and whether it is approved. A catalogue file in
+the config adds models or corrects prices.`,
+		Example: `  ticketsum models list
+  ticketsum models list --json`,
+		Args: noArgs,
+		RunE: e.runListModels(&asJSON),
+	}
+	usesGlobals(cmd, allGlobals...)
+	jsonFlag(cmd.Flags(), &asJSON)
+	return cmd
+}
+
+func newModelsApproveCmd(e *env) *cobra.Command {
+	var note, as string
+	cmd := &cobra.Command{
+		Use:   "approve MODEL",
+		Short: "Approve a model, so that principals allowed to may call it",
+		Long: `Add MODEL to the approved-model registry with a note of why. A principal still
+needs the model in its allow-list to call it. A model missing from the
+catalogue can be approved, with a warning that its calls cannot be priced.`,
+		Example: `  ticketsum models approve bedrock:us.anthropic.claude-3-5-haiku-20241022-v1:0 --note "eval 2026-11-20"`,
+		Args:    argsOf(1, 1, "MODEL"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !validModelName(args[0]) {
+				return usagef("unknown model %q: want bedrock:<model id>, sagemaker:<endpoint> or openai:<model>", args[0])
+			}
+			actor, err := e.actor(cmd, as)
+			if err != nil {
+				return err
+			}
+			return e.withGovernance(cmd, func(ctx context.Context, w *wiring, gov *app.Governance) error {
+				cat, err := w.catalogue()
+				if err != nil {
+					return err
+				}
+				if _, err := cat.Lookup(args[0]); err != nil {
+					fmt.Fprintf(e.stderr, "%s: warning: %s is not in the catalogue, so its calls cannot be priced; add it with a catalogue file\n", cmd.CommandPath(), args[0])
+				}
+				return access.CmdModelsApprove(ctx, gov.Access, e.stdout, actor, args[0], note)
+			})
+		},
+	}
+	usesGlobals(cmd, allGlobals...)
+	cmd.Flags().StringVar(&note, "note", "", "why the model is approved (recorded)")
+	actorFlags(cmd, &as)
+	return cmd
+}
+
+func newModelsRevokeCmd(e *env) *cobra.Command {
+	var as string
+	cmd := &cobra.Command{
+		Use:     "revoke MODEL",
+		Short:   "Revoke a model's approval: nobody can call it after",
+		Long:    `Remove MODEL from the approved-model registry: calls to it are refused from then on.`,
+		Example: `  ticketsum models revoke bedrock:amazon.nova-lite-v1:0 --as alice`,
+		Args:    argsOf(1, 1, "MODEL"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			actor, err := e.actor(cmd, as)
+			if err != nil {
+				return err
+			}
+			return e.withGovernance(cmd, func(ctx context.Context, _ *wiring, gov *app.Governance) error {
+				return access.CmdModelsRevoke(ctx, gov.Access, e.stdout, actor, args[0])
+			})
+		},
+	}
+	usesGlobals(cmd, allGlobals...)
+	actorFlags(cmd, &as)
+	return cmd
+}
+
+// catalogueRow is one model of `ticketsum models --json`.
+type catalogueRow struct {
+	Name          string  `json:"name"`
+	Family        string  `json:"family"`
+	ContextWindow int     `json:"context_window"`
+	InputUSD      float64 `json:"input_usd_per_mtok"`
+	OutputUSD     float64 `json:"output_usd_per_mtok"`
+	CacheReadUSD  float64 `json:"cache_read_usd_per_mtok,omitempty"`
+	CacheWriteUSD float64 `json:"cache_write_usd_per_mtok,omitempty"`
+	Effective     string  `json:"effective"`
+	Verified      bool    `json:"verified"`
+	Approved      bool    `json:"approved"`
+}
+
+// listModels prints the catalogue with prices and approval.
+func (e *env) listModels(ctx context.Context, w *wiring, gov *app.Governance, asJSON bool) error {
+	cat, err := w.catalogue()
+	if err != nil {
+		return err
+	}
+	approved := map[string]bool{}
+	list, err := gov.Access.Store().ListApprovedModels(ctx)
+	if err != nil {
+		return err
+	}
+	for _, m := range list {
+		approved[m.Name] = true
+	}
+	var rows []catalogueRow
+	for _, m := range cat.Models() {
+		r := catalogueRow{Name: m.Name, Family: m.Family, ContextWindow: m.ContextWindow, InputUSD: m.Input, OutputUSD: m.Output,
+			Effective: m.Effective, Verified: m.Verified, Approved: approved[m.Name]}
+		if m.CacheRead != nil {
+			r.CacheReadUSD = *m.CacheRead
+		}
+		if m.CacheWrite != nil {
+			r.CacheWriteUSD = *m.CacheWrite
+		}
+		rows = append(rows, r)
+	}
+	if asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rows)
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "MODEL\tFAMILY\tCONTEXT\t$/M IN\t$/M OUT\t$/M CACHE R/W\tPRICES AS OF\tAPPROVED")
+	for _, r := range rows {
+		cache := "-"
+		if r.CacheReadUSD > 0 || r.CacheWriteUSD > 0 {
+			cache = fmt.Sprintf("%g/%g", r.CacheReadUSD, r.CacheWriteUSD)
+		}
+		asOf := r.Effective
+		if !r.Verified {
+			asOf += " (unverified)"
+		}
+		ok := "no"
+		if r.Approved || r.Name == "builtin" {
+			ok = "yes"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%g\t%g\t%s\t%s\t%s\n", r.Name, r.Family, r.ContextWindow, r.InputUSD, r.OutputUSD, cache, asOf, ok)
+	}
+	return tw.Flush()
+}

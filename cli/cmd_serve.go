@@ -1,0 +1,232 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/api"
+	"github.com/ticketsum/ticketsum/cost"
+	"github.com/ticketsum/ticketsum/review"
+	"github.com/ticketsum/ticketsum/sample"
+	"github.com/ticketsum/ticketsum/summarize"
+	"github.com/ticketsum/ticketsum/web"
+)
+
+// newServeCmd is `ticketsum serve`.
+func newServeCmd(e *env) *cobra.Command {
+	var o struct {
+		model, addr string
+		workers     int
+		noSample    bool
+	}
+	cmd := &cobra.Command{
+		Use:     "serve",
+		GroupID: groupSummaries,
+		Short:   "Run the worker, the web UI and the governed API",
+		Long: `Run the summarisation worker and the web server in one process until SIGINT or
+SIGTERM: the ticket list with summaries, the review queue and blind rating, the
+governance page, the governed API (POST /v1/summaries, POST
+/v1/chat/completions, GET /v1/models; see docs/api.md) and /metrics.
+
+An empty store is filled with the 50 bundled sample tickets (not with
+--no-sample), so the first run shows summaries within seconds, made offline by
+the built-in model.`,
+		Example: `  # The two-command demo: open http://127.0.0.1:8080
+  ticketsum serve
+
+  # Your own store, another address, no sample
+  ticketsum serve --db postgres://ticketsum@db/tickets --addr 0.0.0.0:8080 --no-sample`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := e.load(cmd, modelBind(&o.model), workersBind(&o.workers),
+				bind{"addr", "server.addr", func(c *Config) { c.Server.Addr = o.addr }},
+				bind{"no-sample", "server.load_sample", func(c *Config) { c.Server.LoadSample = new(!o.noSample) }})
+			if err != nil {
+				return err
+			}
+			return e.serve(cmd.Context(), cfg)
+		},
+	}
+	usesGlobals(cmd, allGlobals...)
+	f := cmd.Flags()
+	modelFlag(f, &o.model)
+	workersFlag(f, &o.workers)
+	f.StringVar(&o.addr, "addr", "", "listen `ADDR` as host:port (default server.addr in the config, or $TICKETSUM_ADDR, 127.0.0.1:8080)")
+	f.BoolVar(&o.noSample, "no-sample", false, "do not load the bundled sample tickets into an empty store")
+	return cmd
+}
+
+// serve runs the worker and the web server until ctx ends.
+func (e *env) serve(ctx context.Context, cfg Config) error {
+	w, err := newWiring(ctx, e, cfg)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	b, err := w.openWorker(ctx)
+	if err != nil {
+		return err
+	}
+	mount, nav, err := w.serveRoutes(ctx, b)
+	if err != nil {
+		return err
+	}
+	if err := b.queue.Start(ctx); err != nil {
+		return fmt.Errorf("start queue: %w", err)
+	}
+	w.runDigests(ctx)
+	if *cfg.Server.LoadSample {
+		if err := loadSample(ctx, w, b); err != nil {
+			_ = w.stopWorker(b)
+			return err
+		}
+	}
+	srv, err := web.New(web.Config{
+		Addr:         cfg.Server.Addr,
+		Store:        b.store,
+		Logger:       w.logger,
+		ProductLines: sample.ProductLines(),
+		Nav:          nav,
+		Mount:        mount,
+		TicketLinks:  []web.Link{{Label: "Rate or regenerate", Path: "/review/tickets/{id}"}},
+	})
+	if err != nil {
+		_ = w.stopWorker(b)
+		return err
+	}
+	if err := srv.Start(ctx); err != nil {
+		_ = w.stopWorker(b)
+		return err
+	}
+	fmt.Fprintf(e.stderr, "ticketsum: serving on http://%s (Ctrl-C to stop)\n", srv.Addr())
+	<-ctx.Done()
+	sctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
+	defer cancel()
+	webErr := srv.Stop(sctx)
+	if err := w.stopWorker(b); err != nil {
+		return err
+	}
+	return webErr
+}
+
+// loadSample imports the bundled sample tickets when the store is empty.
+func loadSample(ctx context.Context, w *wiring, b *backend) error {
+	_, total, err := b.store.ListTickets(ctx, ticketsum.TicketFilter{Limit: 1})
+	if err != nil {
+		return fmt.Errorf("count tickets: %w", err)
+	}
+	if total > 0 {
+		return nil
+	}
+	tickets, err := sample.Tickets()
+	if err != nil {
+		return fmt.Errorf("load sample: %w", err)
+	}
+	for _, t := range tickets {
+		if _, err := b.queue.Import(ctx, t); err != nil {
+			return fmt.Errorf("import sample ticket %s: %w", t.ID, err)
+		}
+	}
+	w.logger.Info("loaded sample tickets into the empty store", "count", len(tickets))
+	return nil
+}
+
+// serveRoutes builds what serve mounts beside the UI: the review pages, the
+// governed API (/v1/summaries, /v1/chat/completions, /v1/models), the
+// governance page and /metrics, with their header links.
+func (w *wiring) serveRoutes(ctx context.Context, b *backend) (map[string]http.Handler, []web.Link, error) {
+	// The governed API serves the governance page, linked from every page.
+	nav := []web.Link{{Label: "Review", Path: "/review/"}, {Label: "Governance", Path: "/governance"}}
+	gov, err := w.governance(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Built now, before any request, so that handlers only read it.
+	if _, err := w.models(ctx); err != nil {
+		return nil, nil, err
+	}
+	prom, err := w.metrics()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := prom.WatchQueue(b.queue); err != nil {
+		return nil, nil, err
+	}
+	cat, err := w.catalogue()
+	if err != nil {
+		return nil, nil, err
+	}
+	ah, err := api.New(api.Config{
+		Access: gov.Access,
+		Models: func(name string) (ticketsum.Model, error) {
+			g, err := w.gatewayFor(ctx, name)
+			if err != nil {
+				return nil, err
+			}
+			return g.Model(name)
+		},
+		ModelNames: func() []string { return providerModels(cat) },
+		Summarizers: func(ctx context.Context, r api.SummarizerRequest) (ticketsum.Summarizer, error) {
+			s, err := w.summarizerAs(ctx, r.Model, "", r.Principal)
+			if err != nil {
+				return nil, err
+			}
+			return summarize.New(summarize.Config{Summarizer: s, Guard: gov.Guard, Principal: r.Principal, Logger: w.logger})
+		},
+		DefaultModel: w.cfg.Model, Store: b.store, Budgets: gov.Access, Audit: gov.Trail, Trail: gov.Trail,
+		Logger: w.logger, Nav: nav,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	review, err := w.reviewHandler(ctx, b, nav)
+	if err != nil {
+		return nil, nil, err
+	}
+	mount := ah.Routes()
+	mount["/review/"] = review
+	mount["GET /metrics"] = prom.Handler()
+	return mount, nav, nil
+}
+
+// providerModels lists the catalogue's callable model names (not the
+// built-in one nor per-provider price entries such as "openai:*").
+func providerModels(cat *cost.Catalogue) []string {
+	var names []string
+	for _, m := range cat.Models() {
+		if strings.Contains(m.Name, ":") && !strings.HasSuffix(m.Name, "*") {
+			names = append(names, m.Name)
+		}
+	}
+	return names
+}
+
+// reviewHandler opens the review service (blind ratings, the review queue,
+// regenerate) on the store's database and hooks it to new summaries.
+func (w *wiring) reviewHandler(ctx context.Context, b *backend, nav []web.Link) (http.Handler, error) {
+	st, err := review.NewSQLStore(b.db, b.dialect)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		return nil, fmt.Errorf("migrate review tables: %w", err)
+	}
+	svc, err := review.New(review.Config{
+		Store: st, Tickets: b.store, Regenerate: w.proc.Regenerate, SampleShare: w.cfg.Server.ReviewShare,
+		NoSampling: w.cfg.Server.ReviewShare < 0, Logger: w.logger, Nav: nav,
+	})
+	if err != nil {
+		return nil, err
+	}
+	w.onSaved = func(ctx context.Context, s *ticketsum.Summary) {
+		if _, err := svc.OnSummarySaved(ctx, s); err != nil {
+			w.logger.WarnContext(ctx, "sample summary for review", "ticket_id", s.TicketID, "code", string(ticketsum.ErrorCodeOf(err)))
+		}
+	}
+	return svc.Handler()
+}

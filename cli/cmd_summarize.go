@@ -1,0 +1,153 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/ticketfile"
+)
+
+// summaryJSON is the --json output of one summary.
+type summaryJSON struct {
+	TicketID      string          `json:"ticket_id"`
+	Summary       string          `json:"summary"`
+	Status        string          `json:"status"`
+	Model         string          `json:"model"`
+	PromptVersion string          `json:"prompt_version"`
+	Usage         ticketsum.Usage `json:"usage"`
+	CostUSD       float64         `json:"cost_usd"`
+	LatencyMS     int64           `json:"latency_ms"`
+	Flags         []string        `json:"flags,omitempty"`
+}
+
+func newSummaryJSON(s *ticketsum.Summary) summaryJSON {
+	return summaryJSON{
+		TicketID: s.TicketID, Summary: s.Text, Status: string(s.Status), Model: s.Model,
+		PromptVersion: s.PromptVersion, Usage: s.Usage, CostUSD: s.CostUSD,
+		LatencyMS: s.Latency.Milliseconds(), Flags: s.Flags,
+	}
+}
+
+// newSummarizeCmd is `ticketsum summarize [FILE|-]`.
+func newSummarizeCmd(e *env) *cobra.Command {
+	var o struct {
+		model, api string
+		asJSON     bool
+		maxBytes   int64
+	}
+	cmd := &cobra.Command{
+		Use:     "summarize [FILE|-]",
+		GroupID: groupSummaries,
+		Short:   "Print the summary of each ticket in FILE or on stdin",
+		Long: `Summarise each ticket of FILE (JSON Lines, a JSON array or pretty-printed objects;
+see docs/ticket-format.md), or of stdin with - or when stdin is not a terminal,
+and print the summaries. Nothing is stored.
+
+A bad record is reported on stderr with its line and the rest are still
+summarised; the exit code is then 2. A ticket the model could not summarise
+is reported and makes the exit code 1.`,
+		Example: `  # Built-in offline model
+  ticketsum summarize tickets.jsonl
+
+  # One JSON object per ticket, from stdin
+  cat tickets.jsonl | ticketsum summarize --json -
+
+  # A Bedrock model with the family's native request body
+  ticketsum summarize --model bedrock:amazon.nova-lite-v1:0 --api invoke tickets.jsonl`,
+		Args: argsOf(0, 1, "[FILE|-]"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := e.load(cmd, modelBind(&o.model),
+				bind{"max-ticket-bytes", "max_ticket_bytes", func(c *Config) { c.MaxTicketBytes = o.maxBytes }},
+				bind{"api", "models.{model}.api", func(c *Config) { c.setModelAPI(c.Model, o.api) }})
+			if err != nil {
+				return err
+			}
+			return e.summarize(cmd.Context(), cfg, args, o.asJSON)
+		},
+	}
+	usesGlobals(cmd, allGlobals...)
+	f := cmd.Flags()
+	modelFlag(f, &o.model)
+	f.BoolVar(&o.asJSON, "json", false, "print one JSON object per ticket (ticket_id, summary, status, model, prompt_version, usage, cost_usd, latency_ms)")
+	f.Int64Var(&o.maxBytes, "max-ticket-bytes", 0, "largest ticket accepted, in `BYTES` (default max_ticket_bytes in the config, 1048576)")
+	f.StringVar(&o.api, "api", "", "Bedrock `API`: converse, or invoke for the model family's native body (default models.<model>.api in the config, converse)")
+	return cmd
+}
+
+// summarize summarises the tickets of the input named by args.
+func (e *env) summarize(ctx context.Context, cfg Config, args []string, asJSON bool) error {
+	in, name, closeIn, err := openInput(e, firstArg(args))
+	if err != nil {
+		return err
+	}
+	defer closeIn()
+
+	w, err := newWiring(ctx, e, cfg)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	pipe, err := w.pipeline(ctx, cfg.Model, nil)
+	if err != nil {
+		return err
+	}
+	dec := ticketfile.NewDecoder(in, name, ticketfile.Options{MaxTicketBytes: int(cfg.MaxTicketBytes)})
+	enc := json.NewEncoder(e.stdout)
+	var bad, failed int
+	for {
+		t, err := dec.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var p *ticketfile.Problem
+		if errors.As(err, &p) {
+			fmt.Fprintf(e.stderr, "ticketsum summarize: %s\n", p.Error())
+			bad++
+			continue
+		}
+		if err != nil {
+			return ticketsum.Errorf(ticketsum.EINVALID, "%s", ticketsum.ErrorMessage(err))
+		}
+		s, err := pipe.Summarize(ctx, t)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			fmt.Fprintf(e.stderr, "ticketsum summarize: %s: ticket %q: %s\n", name, t.ID, oneLine(ticketsum.ErrorMessage(err)))
+			if ticketsum.ErrorCodeOf(err) == ticketsum.EINVALID {
+				bad++
+			} else {
+				failed++
+			}
+			continue
+		}
+		if asJSON {
+			if err := enc.Encode(newSummaryJSON(s)); err != nil {
+				return err
+			}
+		} else {
+			fmt.Fprintf(e.stdout, "%s [%s]\n%s\n\n", s.TicketID, s.Status, s.Text)
+		}
+	}
+	switch {
+	case failed > 0:
+		return fmt.Errorf("%s failed: %w", plural(failed, "ticket"), errRuntimeReported)
+	case bad > 0:
+		return errReported
+	}
+	return nil
+}
+
+// firstArg returns args[0], or "" without arguments.
+func firstArg(args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	return args[0]
+}

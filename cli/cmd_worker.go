@@ -1,0 +1,168 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/ticketsum/ticketsum"
+)
+
+// stopTimeout bounds a graceful stop: running jobs get this long to finish
+// before they are cancelled and returned to the queue.
+const stopTimeout = 30 * time.Second
+
+// newWorkerCmd is `ticketsum worker`.
+func newWorkerCmd(e *env) *cobra.Command {
+	var o struct {
+		model, metricsAddr string
+		workers            int
+	}
+	cmd := &cobra.Command{
+		Use:     "worker",
+		GroupID: groupSummaries,
+		Short:   "Run the summarisation queue until interrupted",
+		Long: `Run the summarisation queue (River) until SIGINT or SIGTERM: each queued ticket
+is summarised through the governed gateway and its summary saved. Any number of
+workers share one Postgres store; on SQLite run one. On a signal, running jobs
+get 30 seconds to finish and the rest go back to the queue.`,
+		Example: `  ticketsum worker
+  ticketsum worker --workers 16 --model bedrock:amazon.nova-lite-v1:0
+  ticketsum worker --db postgres://ticketsum@db/tickets --metrics-addr 127.0.0.1:9090`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := e.load(cmd, modelBind(&o.model), workersBind(&o.workers))
+			if err != nil {
+				return err
+			}
+			if o.metricsAddr != "" {
+				if err := checkAddr(o.metricsAddr); err != nil {
+					return usagef("--metrics-addr: %s", err)
+				}
+			}
+			return e.runWorker(cmd.Context(), cfg, o.metricsAddr)
+		},
+	}
+	usesGlobals(cmd, allGlobals...)
+	f := cmd.Flags()
+	modelFlag(f, &o.model)
+	workersFlag(f, &o.workers)
+	f.StringVar(&o.metricsAddr, "metrics-addr", "", "serve Prometheus /metrics on `ADDR`, such as 127.0.0.1:9090 (default off)")
+	return cmd
+}
+
+// workersFlag registers --workers, the tickets summarised at once.
+func workersFlag(f *pflag.FlagSet, workers *int) {
+	f.IntVar(workers, "workers", 0, "tickets summarised at once, 1 to 1000 (default worker.concurrency in the config, or $TICKETSUM_WORKERS, 4)")
+}
+
+func workersBind(workers *int) bind {
+	return bind{"workers", "worker.concurrency", func(c *Config) { c.Worker.Concurrency = *workers }}
+}
+
+// runWorker runs the queue until ctx ends.
+func (e *env) runWorker(ctx context.Context, cfg Config, metricsAddr string) error {
+	w, err := newWiring(ctx, e, cfg)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	b, err := w.startWorker(ctx)
+	if err != nil {
+		return err
+	}
+	w.runDigests(ctx)
+	if metricsAddr != "" {
+		stop, err := w.serveMetrics(ctx, b, metricsAddr)
+		if err != nil {
+			_ = w.stopWorker(b)
+			return err
+		}
+		defer stop()
+	}
+	w.logger.Info("worker started", "model", cfg.Model, "workers", cfg.Worker.Concurrency)
+	<-ctx.Done()
+	return w.stopWorker(b)
+}
+
+// startWorker opens the backend and starts its queue with the one-ticket
+// pipeline as handler.
+func (w *wiring) startWorker(ctx context.Context) (*backend, error) {
+	b, err := w.openWorker(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.queue.Start(ctx); err != nil {
+		return nil, fmt.Errorf("start queue: %w", err)
+	}
+	return b, nil
+}
+
+// openWorker opens the backend with the one-ticket pipeline as the queue's
+// handler, without starting the queue.
+func (w *wiring) openWorker(ctx context.Context) (*backend, error) {
+	// The handler runs only after Start, by which time w.proc and
+	// w.writeBack are set.
+	b, err := w.openBackend(ctx, func(ctx context.Context, id string) error {
+		if err := w.proc.Process(ctx, id); err != nil {
+			return err
+		}
+		return w.writeBack(ctx, id)
+	})
+	if err != nil {
+		return nil, err
+	}
+	pipe, err := w.pipeline(ctx, w.cfg.Model, b.store)
+	if err != nil {
+		return nil, err
+	}
+	w.proc = pipe
+	// With source.write_back set, the current summary is also written to
+	// the team's own table (idempotent); otherwise this does nothing.
+	if w.writeBack, err = w.sourceWriteBack(ctx, b.store); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// stopWorker stops the queue gracefully; jobs still running after
+// stopTimeout go back to the queue.
+func (w *wiring) stopWorker(b *backend) error {
+	ctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
+	defer cancel()
+	if err := b.queue.Stop(ctx); err != nil {
+		return fmt.Errorf("stop queue: %w", err)
+	}
+	w.logger.Info("worker stopped")
+	return nil
+}
+
+// serveMetrics serves /metrics on addr until the returned stop is called.
+func (w *wiring) serveMetrics(ctx context.Context, b *backend, addr string) (func(), error) {
+	prom, err := w.metrics()
+	if err != nil {
+		return nil, err
+	}
+	if err := prom.WatchQueue(b.queue); err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "--metrics-addr %s: %v", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", prom.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	w.logger.Info("metrics listening", "addr", ln.Addr().String())
+	return func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+	}, nil
+}

@@ -1,0 +1,293 @@
+package cli
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/access"
+	"github.com/ticketsum/ticketsum/audit"
+	"github.com/ticketsum/ticketsum/guard"
+	"github.com/ticketsum/ticketsum/internal/app"
+	"github.com/ticketsum/ticketsum/metrics"
+	"github.com/ticketsum/ticketsum/prompt"
+	_ "modernc.org/sqlite" // database/sql driver "sqlite"
+)
+
+// GovernanceConfig configures the governance wrappers every model call
+// passes through: the guard, access control and budgets, the encrypted
+// invocation log and the audit trail.
+type GovernanceConfig struct {
+	// LogDir holds the encrypted invocation log (default logs/ in the data
+	// directory).
+	LogDir string `yaml:"log_dir"`
+	// LogKeyFile is the local key that wraps the log's data keys (default
+	// keys/log.key in the data directory, apart from the ciphertext;
+	// created 0600 on first use). Ignored with KMSKeyID.
+	LogKeyFile string `yaml:"log_key_file"`
+	// KMSKeyID wraps the log's data keys with AWS KMS instead of a key file.
+	KMSKeyID string `yaml:"kms_key_id"`
+	// S3Bucket writes the invocation log to S3 instead of LogDir.
+	S3Bucket string `yaml:"s3_bucket"`
+	// S3Prefix is the key prefix in S3Bucket (default "invocation-logs/").
+	S3Prefix string `yaml:"s3_prefix"`
+	// SigningKeyFile is the Ed25519 key that signs the audit trail's digests
+	// (default keys/audit.key in the data directory; created 0600 on first
+	// use).
+	SigningKeyFile string `yaml:"signing_key_file"`
+	// OmitBodies logs tokens, cost and outcome but no prompt or answer text.
+	OmitBodies bool `yaml:"omit_bodies"`
+	// WorkerMonthlyBudgetUSD is the budget of the worker's principal when it
+	// is first created (default 100). Change it later with
+	// `ticketsum principals put`.
+	WorkerMonthlyBudgetUSD float64 `yaml:"worker_monthly_budget_usd"`
+	// PhoneRegion is the default region for phone numbers without a country
+	// code (default "US").
+	PhoneRegion string `yaml:"phone_region"`
+}
+
+// governanceConfig returns the governance settings with defaults filled
+// in: every file in the data directory, the keys apart from the log.
+func (c *Config) governanceConfig() GovernanceConfig {
+	g := c.Governance
+	if g.LogDir == "" {
+		g.LogDir = filepath.Join(c.DataDir, "logs")
+	}
+	if g.LogKeyFile == "" {
+		g.LogKeyFile = filepath.Join(c.DataDir, "keys", "log.key")
+	}
+	if g.SigningKeyFile == "" {
+		g.SigningKeyFile = filepath.Join(c.DataDir, "keys", "audit.key")
+	}
+	if g.WorkerMonthlyBudgetUSD == 0 {
+		g.WorkerMonthlyBudgetUSD = 100
+	}
+	g.PhoneRegion = g.phoneRegion()
+	return g
+}
+
+// phoneRegion returns the default phone region (default "US").
+func (g GovernanceConfig) phoneRegion() string {
+	if g.PhoneRegion == "" {
+		return "US"
+	}
+	return g.PhoneRegion
+}
+
+// governanceDB opens the database that holds the access_ and audit_
+// tables: the configured store's database, on a pool of its own.
+func (w *wiring) governanceDB() (*sql.DB, access.Dialect, error) {
+	if isPostgres(w.cfg.DB) {
+		cc, err := pgx.ParseConfig(w.cfg.DB)
+		if err != nil {
+			return nil, "", ticketsum.Errorf(ticketsum.EINVALID, "db: the Postgres URL cannot be parsed")
+		}
+		if cc.RuntimeParams["search_path"] == "" {
+			cc.RuntimeParams["search_path"] = "ticketsum"
+		}
+		var opts []stdlib.OptionOpenDB
+		if w.cfg.Source.IAMAuth {
+			token, err := w.rdsPassword(context.Background(), w.cfg.DB)
+			if err != nil {
+				return nil, "", err
+			}
+			opts = append(opts, stdlib.OptionBeforeConnect(func(ctx context.Context, c *pgx.ConnConfig) error {
+				pw, err := token(ctx)
+				c.Password = pw
+				return err
+			}))
+		}
+		db := stdlib.OpenDB(*cc, opts...)
+		db.SetMaxOpenConns(4)
+		return db, access.Postgres, nil
+	}
+	db, err := sql.Open("sqlite", "file:"+w.cfg.DB+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
+	if err != nil {
+		return nil, "", fmt.Errorf("open governance database: %w", err)
+	}
+	db.SetMaxOpenConns(1)
+	return db, access.SQLite, nil
+}
+
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// governance opens the guard, access control, invocation log and audit
+// trail once, and builds the gateway wrappers in their one order:
+//
+//	outer: audit trail -> access (allow-list, approved model, budget) -> guard (redact input, check output)
+//	inner (per attempt, fallbacks included): access authorisation -> encrypted invocation log
+func (w *wiring) governance(ctx context.Context) (*app.Governance, error) {
+	if w.gov != nil {
+		return w.gov, nil
+	}
+	gc := w.cfg.governanceConfig()
+	if err := w.ensureDataDir(); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(gc.SigningKeyFile), 0o700); err != nil {
+		return nil, fmt.Errorf("create signing key directory: %w", err)
+	}
+	g, err := w.newGuard()
+	if err != nil {
+		return nil, err
+	}
+	db, dialect, err := w.governanceDB()
+	if err != nil {
+		return nil, err
+	}
+	w.closers = append(w.closers, db.Close)
+	sink, err := w.invocationSink(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := w.catalogue()
+	if err != nil {
+		return nil, err
+	}
+	gov, err := app.NewGovernance(ctx, app.GovernanceConfig{
+		DB: db, Dialect: dialect, Guard: g, Log: sink, OmitBodies: gc.OmitBodies,
+		SigningKeyFile: gc.SigningKeyFile, Catalogue: cat, Logger: w.logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	w.gov = gov
+	return gov, nil
+}
+
+// invocationSink opens the encrypted invocation log: S3 or a local
+// directory, with data keys wrapped by KMS or a local key file.
+func (w *wiring) invocationSink(ctx context.Context) (audit.Sink, error) {
+	gc := w.cfg.governanceConfig()
+	wrapper, err := w.keyWrapper(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if gc.S3Bucket != "" {
+		awsCfg, err := w.awsConfig(ctx)
+		if err != nil {
+			return nil, err
+		}
+		sink, err := audit.NewS3Sink(audit.S3SinkConfig{Client: s3.NewFromConfig(*awsCfg), Bucket: gc.S3Bucket, Prefix: gc.S3Prefix, Wrapper: wrapper, Logger: w.logger})
+		if err != nil {
+			return nil, err
+		}
+		runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		go sink.Run(runCtx)
+		w.closers = append(w.closers, func() error {
+			cancel()
+			sctx, done := context.WithTimeout(context.Background(), 30*time.Second)
+			defer done()
+			return sink.Close(sctx)
+		})
+		return sink, nil
+	}
+	sink, err := audit.NewFileSink(audit.FileSinkConfig{Dir: gc.LogDir, Wrapper: wrapper, Logger: w.logger})
+	if err != nil {
+		return nil, err
+	}
+	w.closers = append(w.closers, func() error { return sink.Close(context.Background()) })
+	return sink, nil
+}
+
+// keyWrapper returns what wraps the invocation log's data keys: AWS KMS
+// when a key id is configured, else the local key file.
+func (w *wiring) keyWrapper(ctx context.Context) (audit.KeyWrapper, error) {
+	gc := w.cfg.governanceConfig()
+	if gc.KMSKeyID != "" {
+		awsCfg, err := w.awsConfig(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return audit.NewKMSKeyWrapper(kms.NewFromConfig(*awsCfg), gc.KMSKeyID)
+	}
+	if err := os.MkdirAll(filepath.Dir(gc.LogKeyFile), 0o700); err != nil {
+		return nil, fmt.Errorf("create log key directory: %w", err)
+	}
+	return audit.NewLocalKeyWrapper(gc.LogKeyFile)
+}
+
+// ensureWorkerPrincipal creates the worker's principal on first start,
+// allowed to call the configured model and its fallbacks.
+func (w *wiring) ensureWorkerPrincipal(ctx context.Context) error {
+	gov, err := w.governance(ctx)
+	if err != nil {
+		return err
+	}
+	gc := w.cfg.governanceConfig()
+	models := append([]string{w.cfg.Model}, w.cfg.Models[w.cfg.Model].Fallback...)
+	_, err = gov.EnsurePrincipal(ctx, access.WorkerPrincipal, models, gc.WorkerMonthlyBudgetUSD)
+	return err
+}
+
+// newGuard returns a guard with the configured policy. The prompt's own
+// fencing tags are trusted; the prompt escapes look-alikes in ticket text.
+func (w *wiring) newGuard() (*guard.Guard, error) {
+	return guard.New(guard.Config{
+		PhoneRegion: w.cfg.Governance.phoneRegion(),
+		TrustedTags: []string{"<ticket>", "</ticket>", "</message>", "<example>", "</example>", "<part>", "</part>", "<kb_article>", "</kb_article>"},
+		Logger:      w.logger,
+	})
+}
+
+// piiChecker returns the guard's PII check for prompt output checks and eval.
+func (w *wiring) piiChecker() prompt.PIIChecker {
+	g, err := w.newGuard()
+	if err != nil {
+		return nil
+	}
+	return func(t *ticketsum.Ticket, text string) []string {
+		var types []string
+		for _, f := range g.Detect(g.NewSession(t), text) {
+			types = append(types, string(f.Type))
+		}
+		return types
+	}
+}
+
+// metrics returns the process's Prometheus metrics, created once; the
+// gateway reports model calls to it and it reads the queue on each scrape.
+func (w *wiring) metrics() (*metrics.Metrics, error) {
+	if w.prom == nil {
+		m, err := metrics.New(metrics.Config{Runtime: true, Logger: w.logger})
+		if err != nil {
+			return nil, err
+		}
+		w.prom = m
+	}
+	return w.prom, nil
+}
+
+// runDigests signs the audit trail's new records periodically until ctx
+// ends or the wiring closes, when it signs the last ones; Close waits for
+// that last digest before it closes the store. It does nothing before
+// governance is open (the built-in model makes no governed calls).
+func (w *wiring) runDigests(ctx context.Context) {
+	if w.gov == nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := w.gov.Trail.Run(ctx); err != nil {
+			w.logger.Error("sign audit trail digest", "code", string(ticketsum.ErrorCodeOf(err)))
+		}
+	}()
+	w.closers = append(w.closers, func() error {
+		cancel()
+		<-done
+		return nil
+	})
+}

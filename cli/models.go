@@ -1,0 +1,143 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/access"
+	"github.com/ticketsum/ticketsum/builtin"
+	"github.com/ticketsum/ticketsum/cost"
+	"github.com/ticketsum/ticketsum/gateway"
+	"github.com/ticketsum/ticketsum/internal/app"
+	"github.com/ticketsum/ticketsum/prompt"
+)
+
+// catalogue returns the model catalogue: the embedded one with the config's
+// override file applied.
+func (w *wiring) catalogue() (*cost.Catalogue, error) {
+	if w.cat != nil {
+		return w.cat, nil
+	}
+	var cc cost.Config
+	if w.cfg.Catalogue != "" {
+		data, err := os.ReadFile(w.cfg.Catalogue)
+		if err != nil {
+			return nil, ticketsum.Errorf(ticketsum.EINVALID, "catalogue %s: %v", w.cfg.Catalogue, unwrapPathError(err))
+		}
+		cc.Overrides = [][]byte{data}
+	}
+	cat, err := cost.New(cc)
+	if err != nil {
+		return nil, err
+	}
+	w.cat = cat
+	return cat, nil
+}
+
+// awsConfig loads the standard AWS configuration chain (environment,
+// profiles, SSO, IAM role, AWS_ENDPOINT_URL_*) once.
+func (w *wiring) awsConfig(ctx context.Context) (*aws.Config, error) {
+	if w.aws != nil {
+		return w.aws, nil
+	}
+	var opts []func(*awsconfig.LoadOptions) error
+	if w.cfg.AWS.Region != "" {
+		opts = append(opts, awsconfig.WithRegion(w.cfg.AWS.Region))
+	}
+	if w.cfg.AWS.Profile != "" {
+		opts = append(opts, awsconfig.WithSharedConfigProfile(w.cfg.AWS.Profile))
+	}
+	c, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "load AWS configuration (check AWS_PROFILE, AWS_REGION and ~/.aws/config): %w", err)
+	}
+	w.aws = &c
+	return w.aws, nil
+}
+
+// models returns the provider, gateway and summariser factory, with the
+// governance wrappers on every gateway. It opens governance on first use.
+func (w *wiring) models(ctx context.Context) (*app.Models, error) {
+	if w.mods != nil {
+		return w.mods, nil
+	}
+	gov, err := w.governance(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := w.catalogue()
+	if err != nil {
+		return nil, err
+	}
+	prom, err := w.metrics()
+	if err != nil {
+		return nil, err
+	}
+	m, err := app.New(app.Config{
+		Models: w.cfg.Models,
+		LoadAWS: func(ctx context.Context) (aws.Config, error) {
+			c, err := w.awsConfig(ctx)
+			if err != nil {
+				return aws.Config{}, err
+			}
+			return *c, nil
+		},
+		PromptCaching: w.cfg.AWS.PromptCaching, Guardrail: w.cfg.AWS.Guardrail.bedrock(),
+		OpenAIBaseURL: w.cfg.OpenAI.BaseURL, OpenAIAPIKey: w.env.getenv(w.cfg.OpenAI.APIKeyEnv),
+		Catalogue: cat, PromptVersion: w.cfg.Prompt.Version, PromptPath: w.cfg.Prompt.Path, PII: w.piiChecker(),
+		Outer: gov.Outer, Inner: gov.Inner, Metrics: prom, Principal: access.WorkerPrincipal,
+		Guard: gov.Guard, Logger: w.logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	w.mods = m
+	return m, nil
+}
+
+// gatewayFor returns the gateway holding model and its fallback chain.
+func (w *wiring) gatewayFor(ctx context.Context, model string) (*gateway.Gateway, error) {
+	m, err := w.models(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return m.Gateway(ctx, model)
+}
+
+// template returns the prompt template of a version ("" for the default).
+func (w *wiring) template(version string) (*prompt.Template, error) {
+	if version == "" {
+		version = w.cfg.Prompt.Version
+	}
+	return prompt.New(prompt.Config{Version: version, Path: w.cfg.Prompt.Path, PII: w.piiChecker()})
+}
+
+// summarizer returns the Summarizer for a model name and prompt version
+// ("" for the configured one), calling as the worker's principal.
+func (w *wiring) summarizer(ctx context.Context, model, promptVersion string) (ticketsum.Summarizer, error) {
+	return w.summarizerAs(ctx, model, promptVersion, access.WorkerPrincipal)
+}
+
+// summarizerAs is summarizer calling as principal. The built-in model needs
+// no governance: no data leaves the process.
+func (w *wiring) summarizerAs(ctx context.Context, model, promptVersion, principal string) (ticketsum.Summarizer, error) {
+	if model == app.Builtin {
+		g, err := w.newGuard()
+		if err != nil {
+			return nil, err
+		}
+		return builtin.New(builtin.Config{Guard: g, Logger: w.logger})
+	}
+	if !strings.Contains(model, ":") {
+		return nil, app.UnknownModel(model)
+	}
+	m, err := w.models(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return m.SummarizerAs(ctx, model, promptVersion, principal)
+}

@@ -1,0 +1,109 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ticketsum/ticketsum/bedrocktest"
+)
+
+// setAWSEnv points the standard AWS chain at the fake server, as a user
+// would point it at any Bedrock-compatible endpoint.
+func setAWSEnv(t *testing.T, srv *bedrocktest.Server) {
+	t.Setenv("AWS_ACCESS_KEY_ID", bedrocktest.TestAccessKeyID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", bedrocktest.TestSecretAccessKey)
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
+	t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+}
+
+// TestSummarizeBedrock runs `summarize --model bedrock:...` through the real
+// SDK against the fake Bedrock: the summary is priced from the reported
+// usage, and --api invoke uses the model family's native body.
+func TestSummarizeBedrock(t *testing.T) {
+	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{
+		Responder: func(model, prompt string) string {
+			return "The customer could not log in because the password was rejected. The agent reset the password and sent a reset link. The customer confirmed the fix.\nSTATUS: resolved"
+		},
+	})
+	setAWSEnv(t, srv)
+	cfg := tempConfig(t)
+	const model = "bedrock:us.anthropic.claude-3-5-haiku-20241022-v1:0"
+	r := run(t, context.Background(), goodTicket, "summarize", "--config", cfg, "--model", model)
+	if r.code != exitFailure || !strings.Contains(r.stderr, "not approved") {
+		t.Fatalf("a model nobody approved must be refused: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := run(t, context.Background(), "", "models", "approve", "--config", cfg, model); r.code != exitOK {
+		t.Fatalf("models approve: %+v", r)
+	}
+	for _, api := range []string{"converse", "invoke"} {
+		r := run(t, context.Background(), goodTicket, "summarize", "--config", cfg, "--json", "--api", api, "--model", model)
+		if r.code != exitOK {
+			t.Fatalf("%s: exit %d: %s", api, r.code, r.stderr)
+		}
+		var got summaryJSON
+		if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+			t.Fatalf("%s: %v: %s", api, err, r.stdout)
+		}
+		if got.Model != "bedrock:us.anthropic.claude-3-5-haiku-20241022-v1:0" || got.Status != "resolved" ||
+			got.Usage.InputTokens == 0 || got.Usage.OutputTokens == 0 || got.CostUSD <= 0 ||
+			!strings.HasPrefix(got.Summary, "The customer could not log in") {
+			t.Fatalf("%s: summary = %+v", api, got)
+		}
+		// The model saw the ticket with its people masked, and the prompt's own
+		// fencing was not mistaken for an attack.
+		if !slices.Contains(got.Flags, "input:NAME:ANONYMIZED") || slices.ContainsFunc(got.Flags, func(f string) bool { return strings.Contains(f, "prompt_attack") }) {
+			t.Fatalf("%s: flags = %v", api, got.Flags)
+		}
+	}
+	if len(srv.Requests()) == 0 {
+		t.Fatal("the fake recorded no requests")
+	}
+	for _, req := range srv.Requests() {
+		for _, pii := range []string{"Ana", "Lima", "ana.lima@example.com", "Sam Reyes", "7946 0958"} {
+			if strings.Contains(string(req.Body), pii) {
+				t.Fatalf("%s request to the model contains %q", req.Op, pii)
+			}
+		}
+	}
+	if st := srv.Stats(); st.Ops[bedrocktest.OpConverse] == 0 || st.Ops[bedrocktest.OpInvokeModel] == 0 {
+		t.Fatalf("calls by operation = %v, want converse and invoke", st.Ops)
+	}
+}
+
+// TestSummarizeBedrockErrors checks that provider failures reach the user as
+// one actionable line and exit 1.
+func TestSummarizeBedrockErrors(t *testing.T) {
+	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{DeniedModels: []string{"anthropic.claude-3-5-sonnet-20241022-v2:0"}})
+	setAWSEnv(t, srv)
+	cfg := tempConfig(t)
+	const model = "bedrock:anthropic.claude-3-5-sonnet-20241022-v2:0"
+	if r := run(t, context.Background(), "", "models", "approve", "--config", cfg, model); r.code != exitOK {
+		t.Fatalf("models approve: %+v", r)
+	}
+	r := run(t, context.Background(), goodTicket, "summarize", "--config", cfg, "--model", model)
+	if r.code != exitFailure || !strings.Contains(r.stderr, "model access") {
+		t.Fatalf("denied model: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// tempConfig writes a config whose data directory (the store, the
+// invocation log, the keys) is the temporary directory beside it, and
+// returns its path.
+func tempConfig(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "ticketsum.yaml")
+	body := fmt.Sprintf("data_dir: %s\n", dir)
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
