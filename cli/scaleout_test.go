@@ -85,6 +85,9 @@ func TestScaleOutWithRealProcesses(t *testing.T) {
 	editTickets(t, db, 1, 30)
 	h.start("worker", "w0")
 	h.start("worker", "w1")
+	// Cut the connections of running workers, not of workers still starting
+	// (a worker whose start fails exits, for its supervisor to restart it).
+	waitUntil(t, h, "the restarted workers running", func() bool { return h.started("w0") == 2 && h.started("w1") == 2 })
 
 	// Cut every connection of the database, then edit more threads: the
 	// workers and the watcher must reconnect and carry on.
@@ -143,7 +146,7 @@ const currentForLatest = `SELECT count(*) FROM ticketsum.tickets t
 func scaleConfig(dbURL string) string {
 	return `db: "` + dbURL + `"
 model: builtin
-log_level: warn
+log_level: info
 worker:
   concurrency: 4
   job_timeout: 5s
@@ -336,6 +339,13 @@ func (h *procs) stopAll() {
 			<-p.exited
 		}
 	}
+}
+
+// started counts the times the process under name logged that its worker
+// started (its log is appended to across restarts).
+func (h *procs) started(name string) int {
+	b, _ := os.ReadFile(h.running[name].log)
+	return strings.Count(string(b), `msg="worker started"`)
 }
 
 func (h *procs) tail(p *proc) string {
