@@ -117,7 +117,7 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 	d.scrub = sc
 	d.subject, _, _ = sc.scrub(t.Subject, false)
 	for _, tu := range d.turns {
-		d.inputWords += len(strings.Fields(tu.text))
+		d.inputWords += wordCount(tu.text)
 		sents := splitSentences(strings.ReplaceAll(tu.text, "。", "。\n"))
 		latinTurn := scriptLanguage(tu.text) == ""
 		for i, raw := range sents {
@@ -144,6 +144,8 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 		}
 	}
 	var cust, agent strings.Builder
+	cust.Grow(d.inputBytes(ticketsum.RoleCustomer))
+	agent.Grow(d.inputBytes(ticketsum.RoleAgent))
 	for _, tu := range d.turns {
 		b := &agent
 		if tu.role == ticketsum.RoleCustomer {
@@ -168,6 +170,18 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 		d.status = ticketsum.StatusAwaitingSupport
 	}
 	return d
+}
+
+// inputBytes returns the length of the turns of one role with a line
+// break each.
+func (d *digest) inputBytes(role ticketsum.Role) int {
+	n := 0
+	for _, tu := range d.turns {
+		if tu.role == role {
+			n += len(tu.text) + 1
+		}
+	}
+	return n
 }
 
 // languageSample returns the part of a side's text its language is told
@@ -320,7 +334,20 @@ func hasLetters(s string) bool {
 	return false
 }
 
-func wordCount(s string) int { return len(strings.Fields(s)) }
+// wordCount counts the words of s as strings.Fields splits them, without
+// allocating them.
+func wordCount(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			in = false
+		} else if !in {
+			in = true
+			n++
+		}
+	}
+	return n
+}
 
 // gluedSentence reports whether the punctuation at line[i..j] ends a
 // sentence that the next starts right after, without a space:

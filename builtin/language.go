@@ -43,14 +43,19 @@ var englishWords = map[string]bool{"the": true, "and": true, "is": true, "are": 
 	"now": true, "still": true, "again": true, "after": true, "since": true, "did": true, "could": true,
 	"should": true, "their": true, "them": true, "about": true, "into": true, "out": true, "up": true}
 
-// stopIndex maps a stop word to the languages that use it.
-type stopIndex map[string][]string
+// languageOrder lists the languages of stopWords in the order ties are
+// broken.
+var languageOrder = [...]string{"Spanish", "German", "French", "Italian", "Portuguese", "Dutch", "Indonesian"}
+
+// stopIndex maps a stop word to the languages (indexes of languageOrder)
+// that use it.
+type stopIndex map[string][]int
 
 func newStopIndex() stopIndex {
 	idx := stopIndex{}
-	for lang, words := range stopWords {
-		for _, w := range words {
-			idx[w] = append(idx[w], lang)
+	for i, lang := range languageOrder {
+		for _, w := range stopWords[lang] {
+			idx[w] = append(idx[w], i)
 		}
 	}
 	return idx
@@ -68,31 +73,50 @@ func newLanguages() *languages { return &languages{idx: newStopIndex()} }
 // English and for text too short or too mixed to tell, and the number of
 // frequent English words in it. Scripts other than Latin decide first;
 // then stop words of the common European languages, then accented letters
-// in a text with no English word.
+// in a text with no English word. Words are runs of letters and
+// apostrophes, read in place without allocating them.
 func (l *languages) classify(text string) (lang string, english int) {
 	if lang := scriptLanguage(text); lang != "" {
 		return lang, 0
 	}
-	counts := map[string]int{}
-	english, accented := 0, 0
-	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
-		return !unicode.IsLetter(r) && r != '\'' && r != '’'
-	}) {
-		w = strings.ReplaceAll(strings.Trim(w, "'’"), "’", "'")
+	var counts [len(languageOrder)]int
+	accented := 0
+	lower := strings.ToLower(text)
+	word := func(w string) {
+		w = strings.Trim(w, "'’")
+		if strings.Contains(w, "’") {
+			w = strings.ReplaceAll(w, "’", "'")
+		}
 		if englishWords[w] {
 			english++
 		}
-		for _, lang := range l.idx[w] {
-			counts[lang]++
+		for _, i := range l.idx[w] {
+			counts[i]++
 		}
 		if hasAccent(w) {
 			accented++
 		}
 	}
+	start := -1
+	for i, r := range lower {
+		if unicode.IsLetter(r) || r == '\'' || r == '’' {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			word(lower[start:i])
+			start = -1
+		}
+	}
+	if start >= 0 {
+		word(lower[start:])
+	}
 	best, bestN := "", 0
-	for _, lang := range []string{"Spanish", "German", "French", "Italian", "Portuguese", "Dutch", "Indonesian"} {
-		if counts[lang] > bestN {
-			best, bestN = lang, counts[lang]
+	for i, lang := range languageOrder {
+		if counts[i] > bestN {
+			best, bestN = lang, counts[i]
 		}
 	}
 	switch {

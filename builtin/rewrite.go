@@ -156,18 +156,26 @@ func trimDanglers(words []string) string {
 	return strings.TrimRight(strings.Join(words, " "), ".!?,;: -")
 }
 
+// isProfane reports whether the profanity detector flags text.
+func (s *Summarizer) isProfane(text string) bool {
+	if isPlainASCII(text) {
+		return s.profanityASCII.IsProfane(text)
+	}
+	return s.profanity.IsProfane(text)
+}
+
 // dropProfanity removes words the profanity detector flags and reports
 // whether any were removed.
 func (s *Summarizer) dropProfanity(text string) (string, bool) {
 	// One check of the whole text first: the detector is costly per call.
-	if !s.profanity.IsProfane(text) {
+	if !s.isProfane(text) {
 		return text, false
 	}
 	words := strings.Fields(text)
 	out := words[:0]
 	dropped := false
 	for _, w := range words {
-		if s.profanity.IsProfane(trimPunct(w)) {
+		if s.isProfane(trimPunct(w)) {
 			dropped = true
 			if p := trailingPunct(w); p != "" && len(out) > 0 {
 				out[len(out)-1] += p

@@ -73,6 +73,10 @@ func (c Config) withDefaults() (Config, error) {
 type Summarizer struct {
 	cfg       Config
 	profanity *goaway.ProfanityDetector
+	// profanityASCII is the same detector without accent removal, which
+	// builds a Unicode transformer on every call and cannot change text
+	// that is plain ASCII.
+	profanityASCII *goaway.ProfanityDetector
 	lang      *languages
 }
 
@@ -88,6 +92,8 @@ func New(cfg Config) (*Summarizer, error) {
 	return &Summarizer{
 		cfg:       cfg,
 		profanity: goaway.NewProfanityDetector().WithCustomDictionary(profanities, goaway.DefaultFalsePositives, goaway.DefaultFalseNegatives),
+		profanityASCII: goaway.NewProfanityDetector().WithCustomDictionary(profanities, goaway.DefaultFalsePositives, goaway.DefaultFalseNegatives).
+			WithSanitizeAccents(false),
 		lang:      newLanguages(),
 	}, nil
 }
