@@ -77,7 +77,7 @@ type Summarizer struct {
 	// builds a Unicode transformer on every call and cannot change text
 	// that is plain ASCII.
 	profanityASCII *goaway.ProfanityDetector
-	lang      *languages
+	lang           *languages
 }
 
 var _ ticketsum.Summarizer = (*Summarizer)(nil)
@@ -94,7 +94,7 @@ func New(cfg Config) (*Summarizer, error) {
 		profanity: goaway.NewProfanityDetector().WithCustomDictionary(profanities, goaway.DefaultFalsePositives, goaway.DefaultFalseNegatives),
 		profanityASCII: goaway.NewProfanityDetector().WithCustomDictionary(profanities, goaway.DefaultFalsePositives, goaway.DefaultFalseNegatives).
 			WithSanitizeAccents(false),
-		lang:      newLanguages(),
+		lang: newLanguages(),
 	}, nil
 }
 
