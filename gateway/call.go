@@ -91,10 +91,28 @@ func (g *Gateway) backoff(attempt int) time.Duration {
 	return time.Duration(g.cfg.Rand() * float64(ceiling))
 }
 
+// paidKey carries an attempt's *paidAnswer to the priced wrapper.
+type paidKey struct{}
+
+// paidAnswer holds the provider's answer of one attempt, set by the priced
+// wrapper when the provider answered, whatever the Inner wrappers around it
+// do afterwards.
+type paidAnswer struct{ res *ticketsum.ModelResponse }
+
 // attempt makes one provider call inside the model's concurrency window and
-// quota, with the per-attempt timeout.
+// quota, with the per-attempt timeout. Once sent, the call is not abandoned
+// when the caller's context ends: it runs to its answer or its timeout, so
+// that a paid answer is priced, logged and settled. When the provider
+// answered but an Inner wrapper then failed (an invocation-log write), the
+// answer is returned and the model is not called again: the failure is
+// logged and the wrapper's own spool is what records the call.
 func (g *Gateway) attempt(ctx context.Context, m *member, req *ticketsum.ModelRequest, reserve int) (*ticketsum.ModelResponse, error) {
 	if err := m.win.acquire(ctx); err != nil {
+		if errors.Is(err, errQueueFull) {
+			limit, inflight := m.win.current()
+			return nil, ticketsum.Errorf(ticketsum.ETHROTTLED, "%s has %d calls in flight (limit %d) and %d waiting (rule: gateway concurrency): raise models.%s.max_concurrency, or slow down",
+				m.name, inflight, limit, m.win.maxQueue, m.name)
+		}
 		return nil, err
 	}
 	gr, err := m.quota.wait(ctx, reserve)
@@ -102,12 +120,19 @@ func (g *Gateway) attempt(ctx context.Context, m *member, req *ticketsum.ModelRe
 		m.win.release()
 		return nil, err
 	}
-	actx, cancel := context.WithTimeout(ctx, g.cfg.CallTimeout)
+	paid := &paidAnswer{}
+	actx, cancel := context.WithTimeout(context.WithValue(context.WithoutCancel(ctx), paidKey{}, paid), g.cfg.CallTimeout)
 	t0 := g.cfg.Clock.Now()
 	res, err := m.call.Generate(actx, req)
-	timedOut := errors.Is(actx.Err(), context.DeadlineExceeded) && ctx.Err() == nil
+	timedOut := errors.Is(actx.Err(), context.DeadlineExceeded)
 	cancel()
 	latency := g.cfg.Clock.Now().Sub(t0)
+	if err != nil && paid.res != nil {
+		g.cfg.Logger.LogAttrs(ctx, slog.LevelError, "model answered but a step after it failed; the answer is kept and the model not called again",
+			slog.String("model", m.name), slog.String("code", string(ticketsum.ErrorCodeOf(err))),
+			slog.String("error", ticketsum.ErrorMessage(err)), slog.String("request_id", req.Meta.RequestID))
+		res, err = paid.res, nil
+	}
 	if err != nil && timedOut {
 		err = ticketsum.Errorf(ticketsum.EUNAVAILABLE, "%s: no answer within %s: %w", m.name, g.cfg.CallTimeout, err)
 	}

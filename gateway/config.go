@@ -29,6 +29,11 @@ type Limits struct {
 	// MaxConcurrency is the most calls in flight, and where the adaptive
 	// limit starts. Default 16.
 	MaxConcurrency int
+	// MaxQueue is the most calls that wait for a slot when MaxConcurrency
+	// calls are in flight; a call beyond them fails at once with
+	// ETHROTTLED, so that a saturated process sheds load instead of holding
+	// hundreds of requests. Default 4 x MaxConcurrency.
+	MaxQueue int
 	// MinConcurrency is the floor the adaptive limit shrinks to. Default 1.
 	MinConcurrency int
 	// ThrottleWindow is the number of recent attempts the throttle rate is
@@ -137,12 +142,13 @@ func (c *Config) fill() error {
 }
 
 func (l *Limits) fill(model string) error {
-	if l.RequestsPerMinute < 0 || l.TokensPerMinute < 0 || l.Burst < 0 || l.MaxConcurrency < 0 ||
+	if l.RequestsPerMinute < 0 || l.TokensPerMinute < 0 || l.Burst < 0 || l.MaxConcurrency < 0 || l.MaxQueue < 0 ||
 		l.MinConcurrency < 0 || l.ThrottleWindow < 0 || l.ThrottleRate < 0 || l.ThrottleRate > 1 {
 		return ticketsum.Errorf(ticketsum.EINVALID, "gateway: limits for %s have a negative value or a throttle rate above 1", model)
 	}
 	l.Burst = or(l.Burst, time.Second)
 	l.MaxConcurrency = or(l.MaxConcurrency, 16)
+	l.MaxQueue = or(l.MaxQueue, 4*l.MaxConcurrency)
 	l.MinConcurrency = or(l.MinConcurrency, 1)
 	l.ThrottleWindow = or(l.ThrottleWindow, 20)
 	l.ThrottleRate = or(l.ThrottleRate, 0.5)

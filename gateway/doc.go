@@ -7,7 +7,13 @@
 //     plus its max output tokens and the reservation is corrected to the
 //     usage the provider reports once it answers;
 //   - bounded concurrency that halves under sustained throttling and grows
-//     back by one per round of successes (AIMD);
+//     back by one per round of successes (AIMD), with a bounded queue:
+//     a call beyond Limits.MaxQueue waiting ones fails at once (ETHROTTLED)
+//     instead of piling up in a saturated process;
+//   - paid answers kept: an attempt, once sent, runs to its answer or its
+//     timeout even when the caller's context ends, and when the provider
+//     answered but an Inner wrapper failed afterwards (an invocation-log
+//     write), the answer is returned and the model is never called again;
 //   - retries with full-jitter exponential backoff on throttling and
 //     unavailability (5xx, timeouts, not ready) only, never on invalid,
 //     forbidden, not-found or unauthorized errors; one retry loop only, so

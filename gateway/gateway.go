@@ -176,6 +176,9 @@ func (p *priced) Generate(ctx context.Context, req *ticketsum.ModelRequest) (*ti
 		}
 		res.CostUSD = usd
 	}
+	if h, ok := ctx.Value(paidKey{}).(*paidAnswer); ok {
+		h.res = res
+	}
 	return res, nil
 }
 

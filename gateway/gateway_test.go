@@ -219,7 +219,7 @@ func TestCallerCancelNotRetried(t *testing.T) {
 	t.Parallel()
 	fake := &fakeModel{name: sonnet, hang: true}
 	backup := &fakeModel{name: haiku}
-	g := MustGateway(t, gateway.Config{MaxAttempts: 3, Fallbacks: map[string][]string{sonnet: {haiku}}}, fake, backup)
+	g := MustGateway(t, gateway.Config{MaxAttempts: 3, CallTimeout: 50 * time.Millisecond, Fallbacks: map[string][]string{sonnet: {haiku}}}, fake, backup)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Millisecond)
 	defer cancel()
 	_, err := MustModel(t, g, sonnet).Generate(ctx, request())

@@ -2,19 +2,22 @@ package gateway
 
 import (
 	"context"
+	"errors"
 	"sync"
 )
 
 // window bounds a model's calls in flight with a limit that halves when the
 // share of throttled attempts over the last ThrottleWindow attempts reaches
 // ThrottleRate, and grows by 1/limit per success (one per round) back up to
-// MaxConcurrency. Waiters are served first come, first served.
+// MaxConcurrency. Waiters are served first come, first served; at most
+// maxQueue wait, and a call beyond them is refused at once.
 type window struct {
 	mu       sync.Mutex
 	limit    float64
 	min, max float64
 	inflight int
 	waiters  []chan struct{}
+	maxQueue int
 
 	recent    []bool // ring of recent outcomes, true = throttled
 	next      int
@@ -27,17 +30,25 @@ type window struct {
 func newWindow(l Limits, onChange func(int)) *window {
 	return &window{
 		limit: float64(l.MaxConcurrency), min: float64(l.MinConcurrency), max: float64(l.MaxConcurrency),
-		recent: make([]bool, l.ThrottleWindow), rate: l.ThrottleRate, onChange: onChange,
+		recent: make([]bool, l.ThrottleWindow), rate: l.ThrottleRate, onChange: onChange, maxQueue: l.MaxQueue,
 	}
 }
 
-// acquire takes a slot, waiting for one while the window is full.
+// errQueueFull is returned by acquire when maxQueue calls already wait.
+var errQueueFull = errors.New("concurrency window full")
+
+// acquire takes a slot, waiting for one while the window is full, or
+// returns errQueueFull when the queue is full too.
 func (w *window) acquire(ctx context.Context) error {
 	w.mu.Lock()
 	if w.inflight < int(w.limit) && len(w.waiters) == 0 {
 		w.inflight++
 		w.mu.Unlock()
 		return nil
+	}
+	if len(w.waiters) >= w.maxQueue {
+		w.mu.Unlock()
+		return errQueueFull
 	}
 	ch := make(chan struct{})
 	w.waiters = append(w.waiters, ch)

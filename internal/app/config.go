@@ -27,6 +27,12 @@ type ModelConfig struct {
 	// for the model. Default 0: no cap.
 	RPM int `yaml:"rpm"`
 	TPM int `yaml:"tpm"`
+	// MaxConcurrency is the most calls in flight to the model from this
+	// process, where the adaptive limit starts. Default 16.
+	MaxConcurrency int `yaml:"max_concurrency"`
+	// MaxQueue is the most calls waiting for a slot; one more is refused
+	// at once (429 on the API). Default 4 x MaxConcurrency.
+	MaxQueue int `yaml:"max_queue"`
 	// Fallback lists models tried, in order, when this one stays throttled
 	// or unavailable. Default none.
 	Fallback []string `yaml:"fallback"`
@@ -149,8 +155,8 @@ func (c *Config) fill() error {
 		default:
 			return ticketsum.Errorf(ticketsum.EINVALID, "model %s: payload must be tgi or openai, got %q", name, m.Payload)
 		}
-		if m.RPM < 0 || m.TPM < 0 || m.MaxTokens < 0 {
-			return ticketsum.Errorf(ticketsum.EINVALID, "model %s: rpm, tpm and max_tokens must not be negative", name)
+		if m.RPM < 0 || m.TPM < 0 || m.MaxTokens < 0 || m.MaxConcurrency < 0 || m.MaxQueue < 0 {
+			return ticketsum.Errorf(ticketsum.EINVALID, "model %s: rpm, tpm, max_tokens, max_concurrency and max_queue must not be negative", name)
 		}
 	}
 	return nil

@@ -123,7 +123,7 @@ func (m *Models) Gateway(ctx context.Context, model string) (*gateway.Gateway, e
 			return nil, fmt.Errorf("model %s: %w", n, err)
 		}
 		models = append(models, p)
-		gc.Limits[n] = gateway.Limits{RequestsPerMinute: mc.RPM, TokensPerMinute: mc.TPM}
+		gc.Limits[n] = gateway.Limits{RequestsPerMinute: mc.RPM, TokensPerMinute: mc.TPM, MaxConcurrency: mc.MaxConcurrency, MaxQueue: mc.MaxQueue}
 		if len(mc.Fallback) > 0 {
 			gc.Fallbacks[n] = mc.Fallback
 		}
