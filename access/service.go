@@ -267,3 +267,15 @@ func (s *Service) RevokeModel(ctx context.Context, actor, model string) error {
 	}
 	return s.record(ctx, actor, "model.revoke", model, nil)
 }
+
+// ClaimTicket makes principal the owner of a ticket stored through the API
+// unless the ticket has an owner, and returns the owner.
+func (s *Service) ClaimTicket(ctx context.Context, ticketID, principal string) (string, error) {
+	return s.cfg.Store.ClaimTicket(ctx, ticketID, principal, s.cfg.Clock.Now())
+}
+
+// TicketOwner returns the principal that stored the ticket through the API,
+// or "" when none did.
+func (s *Service) TicketOwner(ctx context.Context, ticketID string) (string, error) {
+	return s.cfg.Store.TicketOwner(ctx, ticketID)
+}

@@ -7,14 +7,17 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/access"
 )
 
-// caller is the authenticated principal of a request and its request id.
+// caller is the authenticated principal of a request, its key and its
+// request id.
 type caller struct {
 	Principal *access.Principal
+	Key       *access.Key
 	RequestID string
 }
 
@@ -42,25 +45,41 @@ func RequestIDFrom(ctx context.Context) string {
 	return ""
 }
 
-// withKey authenticates the request's API key and passes the caller on, or
-// answers 401 in the route's error shape.
-func (h *Handler) withKey(shape errorShape, next func(http.ResponseWriter, *http.Request, *caller)) http.Handler {
+// withKey authenticates the request's API key, checks that the key has
+// scope, caps the key's requests in flight, bounds the time the body may
+// take to arrive (Config.BodyReadTimeout) and the answer to be written
+// (Config.WriteTimeout), limits the body to maxBody bytes and passes the
+// caller on, or answers in the route's error shape.
+func (h *Handler) withKey(shape errorShape, scope string, maxBody int64, next func(http.ResponseWriter, *http.Request, *caller)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := &caller{RequestID: requestID(r)}
 		w.Header().Set("X-Request-Id", c.RequestID)
 		raw, err := apiKey(r)
 		if err == nil {
-			c.Principal, err = h.cfg.Access.Authenticate(r.Context(), raw)
+			c.Principal, c.Key, err = h.cfg.Access.AuthenticateKey(r.Context(), raw)
+		}
+		if err == nil {
+			err = c.Key.RequireScope(scope)
 		}
 		if err != nil {
 			h.fail(w, r, shape, c, err)
 			return
 		}
-		if r.ContentLength > h.cfg.MaxBodyBytes {
-			h.fail(w, r, shape, c, ticketsum.Errorf(ticketsum.EINVALID, "request body is %d bytes, above the limit of %d bytes", r.ContentLength, h.cfg.MaxBodyBytes))
+		release, err := h.inflight.acquire(c, h.cfg.MaxConcurrentPerKey)
+		if err != nil {
+			h.fail(w, r, shape, c, err)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, h.cfg.MaxBodyBytes)
+		defer release()
+		if r.ContentLength > maxBody {
+			h.fail(w, r, shape, c, ticketsum.Errorf(ticketsum.EINVALID, "request body is %d bytes, above the limit of %d bytes for %s", r.ContentLength, maxBody, r.URL.Path))
+			return
+		}
+		now := time.Now()
+		rc := http.NewResponseController(w)
+		rc.SetReadDeadline(now.Add(h.cfg.BodyReadTimeout)) // not supported by test recorders: ignored
+		rc.SetWriteDeadline(now.Add(h.cfg.WriteTimeout))
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		next(w, r.WithContext(context.WithValue(r.Context(), callerKey{}, c)), c)
 	})
 }

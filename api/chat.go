@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 
@@ -22,7 +23,7 @@ const maxStop = 4
 // serveChat handles POST /v1/chat/completions.
 func (h *Handler) serveChat(w http.ResponseWriter, r *http.Request, c *caller) {
 	var in chatRequest
-	if err := decodeJSON(r.Body, &in, h.cfg.MaxBodyBytes); err != nil {
+	if err := decodeJSON(r.Body, &in, h.cfg.MaxChatBodyBytes); err != nil {
 		h.fail(w, r, openAIShape, c, err)
 		return
 	}
@@ -63,7 +64,7 @@ func (h *Handler) serveChat(w http.ResponseWriter, r *http.Request, c *caller) {
 	}
 	if in.Stream {
 		includeUsage := in.StreamOptions != nil && in.StreamOptions.IncludeUsage
-		writeStream(w, id, created, model, resp.Text, finishReason(resp.StopReason), usage, includeUsage)
+		writeStream(w, id, created, model, resp.Text, finishReason(resp.StopReason), usage, includeUsage, h.cfg.StreamWriteTimeout)
 		return
 	}
 	writeJSON(w, http.StatusOK, chatCompletion{
@@ -209,6 +210,8 @@ func decodeJSON(body io.Reader, v any, limit int64) error {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return slowBody()
 	case errors.Is(err, io.EOF):
 		return ticketsum.Errorf(ticketsum.EINVALID, "request body is empty: send a JSON object")
 	case errors.As(err, &tooBig):
@@ -241,4 +244,9 @@ func jsonType(kind string) string {
 		return "an object"
 	}
 	return "another type"
+}
+
+// slowBody is the error for a body that did not arrive in time.
+func slowBody() error {
+	return ticketsum.Errorf(ticketsum.EINVALID, "request body did not arrive in time (rule: api body read timeout): send the whole body at once")
 }

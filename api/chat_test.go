@@ -127,7 +127,7 @@ func TestChatErrorsSDK(t *testing.T) {
 func TestChatBadInput(t *testing.T) {
 	t.Parallel()
 	f := MustFixture(t)
-	srv := MustServer(t, f, func(c *api.Config) { c.MaxBodyBytes = 4096 })
+	srv := MustServer(t, f, func(c *api.Config) { c.MaxChatBodyBytes = 4096 })
 	user := `"messages":[{"role":"user","content":"hi"}]`
 	tests := []struct {
 		name, body, msg string

@@ -14,9 +14,10 @@ import (
 // Authenticator turns an API key into a principal and says which models a
 // principal may call. *access.Service implements it.
 type Authenticator interface {
-	// Authenticate returns the principal owning rawKey, or EUNAUTHORIZED
-	// with a message that never contains the key's secret.
-	Authenticate(ctx context.Context, rawKey string) (*access.Principal, error)
+	// AuthenticateKey returns the principal owning rawKey and the key (for
+	// its scopes), or EUNAUTHORIZED with a message that never contains the
+	// key's secret.
+	AuthenticateKey(ctx context.Context, rawKey string) (*access.Principal, *access.Key, error)
 	// Authorize returns nil when p may call model, EFORBIDDEN otherwise.
 	Authorize(ctx context.Context, p *access.Principal, model string) error
 }
@@ -61,6 +62,17 @@ type AuditSource interface {
 	Verify(ctx context.Context) (*audit.Report, error)
 }
 
+// TicketOwners remembers which principal stored a ticket through the API.
+// *access.Service implements it.
+type TicketOwners interface {
+	// ClaimTicket makes principal the owner of ticketID unless it has one,
+	// and returns the owner.
+	ClaimTicket(ctx context.Context, ticketID, principal string) (string, error)
+	// TicketOwner returns the principal that stored ticketID through the
+	// API, or "" (imported, synced, or unknown).
+	TicketOwner(ctx context.Context, ticketID string) (string, error)
+}
+
 // EventRecorder appends an event to the audit trail. *audit.Trail
 // implements it.
 type EventRecorder interface {
@@ -91,15 +103,40 @@ type Config struct {
 	// so that they show on the governance page like the gateway's denials.
 	// Default nil: such refusals are only logged.
 	Trail EventRecorder
-	// Store saves the ticket and its summary for ?store=true. Default nil:
-	// ?store=true is answered with 400.
+	// Store saves the ticket and its summary for ?store=true, which needs a
+	// key with the tickets:write scope, and serves GET /v1/tickets/{id} to
+	// keys with the read scope. Default nil: ?store=true is answered with
+	// 400 and the read route is not served.
 	Store ticketsum.Store
+	// Owners records who stored each ticket, so that a store never replaces
+	// a ticket imported, synced or stored by another principal (unless the
+	// key has the admin scope). Default: Access, when it implements
+	// TicketOwners (*access.Service does). Required with Store.
+	Owners TicketOwners
 	// Budgets and Audit feed the governance page. Default nil: the
 	// governance routes are not served unless both are set.
 	Budgets BudgetSource
 	Audit   AuditSource
-	// MaxBodyBytes limits a request body. Default 1 MiB.
+	// MaxBodyBytes limits the body of POST /v1/summaries (one ticket).
+	// Default 1 MiB.
 	MaxBodyBytes int64
+	// MaxChatBodyBytes limits the body of POST /v1/chat/completions.
+	// Default 1 MiB.
+	MaxChatBodyBytes int64
+	// BodyReadTimeout bounds reading a request body, from the moment the
+	// key is accepted; a client that trickles or stalls its body is cut
+	// off and its connection closed. Default 30s.
+	BodyReadTimeout time.Duration
+	// WriteTimeout bounds a /v1 request from the moment its key is
+	// accepted to the end of its answer (the model call included); a
+	// streamed answer gets StreamWriteTimeout more for each event. Default
+	// 3 minutes, above the gateway's 2-minute bound on a call.
+	WriteTimeout time.Duration
+	// StreamWriteTimeout bounds writing one server-sent event. Default 30s.
+	StreamWriteTimeout time.Duration
+	// MaxConcurrentPerKey caps the /v1 requests in flight per API key; one
+	// more is refused with 429. Default 64; negative: no cap.
+	MaxConcurrentPerKey int
 	// MaxOutputTokens is the largest max_tokens a chat request may ask for.
 	// Default 4096.
 	MaxOutputTokens int
@@ -143,6 +180,21 @@ func (c Config) withDefaults() (Config, error) {
 	if c.MaxBodyBytes == 0 {
 		c.MaxBodyBytes = 1 << 20
 	}
+	if c.MaxChatBodyBytes == 0 {
+		c.MaxChatBodyBytes = 1 << 20
+	}
+	c.BodyReadTimeout = orDuration(c.BodyReadTimeout, 30*time.Second)
+	c.WriteTimeout = orDuration(c.WriteTimeout, 3*time.Minute)
+	c.StreamWriteTimeout = orDuration(c.StreamWriteTimeout, 30*time.Second)
+	if c.MaxConcurrentPerKey == 0 {
+		c.MaxConcurrentPerKey = 64
+	}
+	if o, ok := c.Access.(TicketOwners); ok && c.Owners == nil {
+		c.Owners = o
+	}
+	if c.Store != nil && c.Owners == nil {
+		return c, ticketsum.Errorf(ticketsum.EINVALID, "api: Config.Owners is required with Config.Store")
+	}
 	if c.MaxOutputTokens == 0 {
 		c.MaxOutputTokens = 4096
 	}
@@ -159,8 +211,10 @@ func (c Config) withDefaults() (Config, error) {
 		c.VerifyEvery = time.Minute
 	}
 	switch {
-	case c.MaxBodyBytes < 0:
-		return c, ticketsum.Errorf(ticketsum.EINVALID, "api: Config.MaxBodyBytes %d is negative", c.MaxBodyBytes)
+	case c.MaxBodyBytes < 0 || c.MaxChatBodyBytes < 0:
+		return c, ticketsum.Errorf(ticketsum.EINVALID, "api: Config.MaxBodyBytes and MaxChatBodyBytes must not be negative")
+	case c.BodyReadTimeout < 0 || c.WriteTimeout < 0 || c.StreamWriteTimeout < 0:
+		return c, ticketsum.Errorf(ticketsum.EINVALID, "api: Config.BodyReadTimeout, WriteTimeout and StreamWriteTimeout must not be negative")
 	case c.MaxOutputTokens < 0:
 		return c, ticketsum.Errorf(ticketsum.EINVALID, "api: Config.MaxOutputTokens %d is negative", c.MaxOutputTokens)
 	case c.ThrottleRetryAfter < 0:
@@ -180,4 +234,11 @@ func (c Config) withDefaults() (Config, error) {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	return c, nil
+}
+
+func orDuration(d, def time.Duration) time.Duration {
+	if d == 0 {
+		return def
+	}
+	return d
 }

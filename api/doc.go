@@ -6,6 +6,8 @@
 //	POST /v1/summaries          a ticket (ticket JSON format) in, a summary out; ?model=, ?store=true
 //	POST /v1/chat/completions   OpenAI-compatible chat completions, stream or not
 //	GET  /v1/models             the models the caller's principal may call, OpenAI list shape
+//	GET  /v1/tickets/{id}       a ticket the caller's principal stored, with its summary (scope read)
+//	GET  /v1/usage              the caller's principal's calls, tokens and cost (scope read)
 //	GET  /governance            the governance page (HTML)
 //	GET  /api/governance        the same data as JSON
 //	GET  /governance/style.css  the page's stylesheet
@@ -22,6 +24,15 @@
 // model against the principal before building the summarizer, because a
 // summarizer need not call a governed model (the built-in one calls none);
 // with Config.Trail set, that refusal is recorded in the audit trail too.
+//
+// Keys carry scopes: summarize for the model routes, tickets:write for
+// ?store=true, read for the two read routes, admin for all. A store never
+// replaces a ticket imported, synced or stored by another principal unless
+// the key has admin, and every store, allowed or refused, is an audit
+// event. Each key may have Config.MaxConcurrentPerKey requests in flight; a
+// body must arrive within Config.BodyReadTimeout and an answer be written
+// within Config.WriteTimeout (streams: per event), after which the
+// connection is closed.
 //
 // Errors are 401 (no, malformed, unknown, revoked or expired key), 403
 // (model not approved or not in the principal's allow-list), 429 (rate limit

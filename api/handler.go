@@ -5,15 +5,17 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ticketsum/ticketsum/access"
 	"github.com/ticketsum/ticketsum/audit"
 	"github.com/ticketsum/ticketsum/web"
 )
 
 // Handler serves the governed API and the governance page.
 type Handler struct {
-	cfg   Config
-	pages *pages
-	mux   *http.ServeMux
+	cfg      Config
+	pages    *pages
+	mux      *http.ServeMux
+	inflight inflight
 
 	verifyMu sync.Mutex
 	verified *audit.Report
@@ -44,13 +46,19 @@ func New(cfg Config) (*Handler, error) {
 func (h *Handler) Routes() map[string]http.Handler {
 	m := map[string]http.Handler{}
 	if h.cfg.Summarizers != nil {
-		m["POST /v1/summaries"] = h.withKey(nativeShape, h.serveSummary)
+		m["POST /v1/summaries"] = h.withKey(nativeShape, access.ScopeSummarize, h.cfg.MaxBodyBytes, h.serveSummary)
 	}
 	if h.cfg.Models != nil {
-		m["POST /v1/chat/completions"] = h.withKey(openAIShape, h.serveChat)
+		m["POST /v1/chat/completions"] = h.withKey(openAIShape, access.ScopeSummarize, h.cfg.MaxChatBodyBytes, h.serveChat)
 	}
 	if h.cfg.ModelNames != nil {
-		m["GET /v1/models"] = h.withKey(openAIShape, h.serveModels)
+		m["GET /v1/models"] = h.withKey(openAIShape, access.ScopeSummarize, 0, h.serveModels)
+	}
+	if h.cfg.Store != nil {
+		m["GET /v1/tickets/{id}"] = h.withKey(nativeShape, access.ScopeRead, 0, h.serveTicket)
+	}
+	if h.cfg.Audit != nil {
+		m["GET /v1/usage"] = h.withKey(nativeShape, access.ScopeRead, 0, h.serveUsage)
 	}
 	if h.cfg.Audit != nil {
 		m["GET /governance"] = http.HandlerFunc(h.serveGovernancePage)

@@ -90,8 +90,8 @@ func MustFixtureWith(tb testing.TB, rec access.AdminRecorder, outer func(tickets
 	must(svc.CreatePrincipal(ctx, "admin", &access.Principal{Name: "team-broke", Models: []string{"fake:*"}, MonthlyBudgetUSD: 0}))
 	must(svc.CreatePrincipal(ctx, "admin", &access.Principal{Name: "team-slow", Models: []string{"fake:*"}, MonthlyBudgetUSD: 10, RequestsPerMinute: 2}))
 	keys := map[string]string{}
-	key := func(s *access.Service, principal string, ttl time.Duration) string {
-		raw, _, err := s.CreateKey(ctx, "admin", principal, ttl)
+	key := func(s *access.Service, principal string, ttl time.Duration, scopes ...string) string {
+		raw, _, err := s.CreateKey(ctx, "admin", principal, ttl, scopes...)
 		must(err)
 		return raw
 	}
@@ -100,7 +100,9 @@ func MustFixtureWith(tb testing.TB, rec access.AdminRecorder, outer func(tickets
 	must(svc.RevokeKey(ctx, "admin", keys["revoked"]))
 	keys["expired"] = key(past, "team-a", 30*24*time.Hour)
 	keys["broke"] = key(svc, "team-broke", 0)
-	keys["slow"] = key(svc, "team-slow", 0)
+	keys["slow"] = key(svc, "team-slow", 0, access.ScopeSummarize, access.ScopeTicketsWrite, access.ScopeRead)
+	keys["writer-a"] = key(svc, "team-a", 0, access.ScopeSummarize, access.ScopeTicketsWrite)
+	keys["admin"] = key(svc, "team-a", 0, access.ScopeAdmin)
 	estimate := func(string, *ticketsum.ModelRequest) (float64, error) { return 0.01, nil }
 	ms := &modelSet{m: map[string]ticketsum.Model{}}
 	for _, name := range []string{modelAllowed, modelUnapproved, modelOther} {

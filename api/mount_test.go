@@ -22,8 +22,8 @@ func TestMountedOnWebServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(h.Routes()) != 6 {
-		t.Errorf("%d routes, want 6", len(h.Routes()))
+	if len(h.Routes()) != 7 { // 3 governed, 3 governance, GET /v1/usage
+		t.Errorf("%d routes, want 7", len(h.Routes()))
 	}
 	nav, ok := h.Nav()
 	if !ok {

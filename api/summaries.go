@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 
 	"github.com/ticketsum/ticketsum"
@@ -70,6 +71,14 @@ func (h *Handler) serveSummary(w http.ResponseWriter, r *http.Request, c *caller
 		return
 	}
 	ctx := r.Context()
+	var replaces bool
+	if store {
+		if replaces, err = h.mayStore(ctx, c, t.ID); err != nil {
+			h.recordStore(r, c, t, "denied", err, nil)
+			h.fail(w, r, nativeShape, c, err)
+			return
+		}
+	}
 	if err := h.cfg.Access.Authorize(ctx, c.Principal, model); err != nil {
 		h.recordDenial(r, c, t, model, err)
 		h.fail(w, r, nativeShape, c, err)
@@ -93,10 +102,14 @@ func (h *Handler) serveSummary(w http.ResponseWriter, r *http.Request, c *caller
 		PromptVersion: s.PromptVersion, Usage: s.Usage, CostUSD: s.CostUSD, LatencyMS: s.Latency.Milliseconds(), Flags: s.Flags}
 	if store {
 		created, err := h.save(r, t, s)
+		details := map[string]string{"replaced": strconv.FormatBool(replaces)}
 		if err != nil {
+			h.recordStore(r, c, t, "error", err, details)
 			h.fail(w, r, nativeShape, c, err)
 			return
 		}
+		details["summary_id"], details["summary_created"] = strconv.FormatInt(s.ID, 10), strconv.FormatBool(created)
+		h.recordStore(r, c, t, "success", nil, details)
 		resp.ID, resp.Created = s.ID, &created
 	}
 	writeJSON(w, http.StatusOK, resp)
@@ -153,6 +166,8 @@ func bodyError(err error, limit int64) error {
 	var tooBig *http.MaxBytesError
 	var p *ticketfile.Problem
 	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return slowBody()
 	case errors.Is(err, io.EOF):
 		return ticketsum.Errorf(ticketsum.EINVALID, "request body is empty: send one ticket as JSON (see docs/ticket-format.md)")
 	case errors.As(err, &tooBig):

@@ -1,0 +1,42 @@
+package api
+
+import (
+	"sync"
+
+	"github.com/ticketsum/ticketsum"
+)
+
+// inflight counts each API key's requests in flight.
+type inflight struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+// acquire counts one more request of c's key, or returns ETHROTTLED when
+// the key already has limit in flight (limit < 0: no cap). The returned
+// function uncounts it.
+func (f *inflight) acquire(c *caller, limit int) (func(), error) {
+	if limit < 0 {
+		return func() {}, nil
+	}
+	key := c.Key.Prefix
+	f.mu.Lock()
+	if f.n == nil {
+		f.n = map[string]int{}
+	}
+	if f.n[key] >= limit {
+		f.mu.Unlock()
+		return nil, ticketsum.Errorf(ticketsum.ETHROTTLED,
+			"API key tks_%s_... of principal %s already has %d requests in flight (rule: per-key concurrency, api max_concurrent_per_key): wait for answers before sending more, or raise the limit",
+			key, c.Principal.Name, limit)
+	}
+	f.n[key]++
+	f.mu.Unlock()
+	return func() {
+		f.mu.Lock()
+		if f.n[key]--; f.n[key] <= 0 {
+			delete(f.n, key)
+		}
+		f.mu.Unlock()
+	}, nil
+}
