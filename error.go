@@ -118,6 +118,11 @@ const (
 	ClassPolicy FailureClass = "policy"
 )
 
+// Valid reports whether c is one of the failure classes.
+func (c FailureClass) Valid() bool {
+	return c == ClassRetryable || c == ClassConfig || c == ClassBadTicket || c == ClassPolicy
+}
+
 // ClassOf returns the failure class of err: the Class of the first coded
 // error in its chain when set, otherwise the class of its code. Throttling,
 // unavailability, conflicts and uncoded (internal) errors are retryable;

@@ -45,8 +45,9 @@ func (u Usage) Add(v Usage) Usage {
 }
 
 // Summary is one generated summary of a ticket thread. A summary is
-// identified by (TicketID, ContentHash, Model, PromptVersion): generating it
-// again for the same thread, model and prompt gives no new summary.
+// identified by (TicketID, ContentHash, Model, PromptVersion, Regeneration):
+// generating it again for the same thread, model and prompt gives no new
+// summary, unless a person asked for a regeneration.
 type Summary struct {
 	ID            int64         `json:"id,omitempty"`
 	TicketID      string        `json:"ticket_id"`
@@ -64,6 +65,11 @@ type Summary struct {
 	RequestedModel string `json:"requested_model,omitempty"`
 	// Principal is who asked for the summary.
 	Principal string `json:"principal,omitempty"`
+	// Regeneration is 0 for a summary made in the normal course, and n for
+	// the n-th regeneration of the same thread a person asked for (the
+	// Regenerate button), which makes a new summary even when the thread is
+	// unchanged.
+	Regeneration int `json:"regeneration,omitempty"`
 	// Flags lists guardrail interventions on the input or output, such as
 	// "input:NAME:ANONYMIZED" or "output:profanity", the rules the model's
 	// answer still broke after its repair ("output:no_status"), and the

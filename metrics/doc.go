@@ -19,7 +19,8 @@
 //	model_concurrency_limit{model}            gauge
 //	queue_jobs{state}                         gauge, state available|running|waiting|completed|cancelled|discarded
 //	queue_oldest_job_age_seconds              gauge
-//	queue_job_runs_total{outcome}             counter, outcome completed|cancelled|snoozed|failed|superseded
+//	queue_job_runs_total{outcome}             counter, outcome completed|failed|retried|snoozed|cancelled|superseded
+//	ticket_failures_total{class,code}         counter, tickets left failed by class retryable|config|bad_ticket|policy and error code
 //	queue_stats_up                            gauge, 0 when the last read of the queue failed
 //
 // Labels carry model names, codes and states only: never ticket ids, text or

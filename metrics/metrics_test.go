@@ -73,24 +73,31 @@ func TestQueueSeries(t *testing.T) {
 	q := &fakeQueue{
 		stats: queue.Stats{Available: 3, Running: 2, Waiting: 5, Completed: 40, Cancelled: 1, Discarded: 2,
 			OldestAge: 90 * time.Second},
-		outcomes: queue.Outcomes{Completed: 40, Cancelled: 1, Snoozed: 6, Failed: 3, Superseded: 4},
+		outcomes: queue.Outcomes{Completed: 40, Cancelled: 1, Snoozed: 6, Retried: 5, Superseded: 4, Failed: 3,
+			FailedBy: map[queue.FailureKind]int64{
+				{Class: ticketsum.ClassConfig, Code: ticketsum.EFORBIDDEN}: 2,
+				{Class: ticketsum.ClassPolicy, Code: ticketsum.EBLOCKED}:   1,
+			}},
 	}
 	m := MustNew(t, metrics.Config{Queue: q})
 	got, _ := MustScrape(t, m.Handler())
 	want := map[string]float64{
-		`ticketsum_queue_stats_up`:                             1,
-		`ticketsum_queue_jobs{state="available"}`:              3,
-		`ticketsum_queue_jobs{state="running"}`:                2,
-		`ticketsum_queue_jobs{state="waiting"}`:                5,
-		`ticketsum_queue_jobs{state="completed"}`:              40,
-		`ticketsum_queue_jobs{state="cancelled"}`:              1,
-		`ticketsum_queue_jobs{state="discarded"}`:              2,
-		`ticketsum_queue_oldest_job_age_seconds`:               90,
-		`ticketsum_queue_job_runs_total{outcome="completed"}`:  40,
-		`ticketsum_queue_job_runs_total{outcome="cancelled"}`:  1,
-		`ticketsum_queue_job_runs_total{outcome="snoozed"}`:    6,
-		`ticketsum_queue_job_runs_total{outcome="failed"}`:     3,
-		`ticketsum_queue_job_runs_total{outcome="superseded"}`: 4,
+		`ticketsum_queue_stats_up`:                                         1,
+		`ticketsum_queue_jobs{state="available"}`:                          3,
+		`ticketsum_queue_jobs{state="running"}`:                            2,
+		`ticketsum_queue_jobs{state="waiting"}`:                            5,
+		`ticketsum_queue_jobs{state="completed"}`:                          40,
+		`ticketsum_queue_jobs{state="cancelled"}`:                          1,
+		`ticketsum_queue_jobs{state="discarded"}`:                          2,
+		`ticketsum_queue_oldest_job_age_seconds`:                           90,
+		`ticketsum_queue_job_runs_total{outcome="completed"}`:              40,
+		`ticketsum_queue_job_runs_total{outcome="cancelled"}`:              1,
+		`ticketsum_queue_job_runs_total{outcome="snoozed"}`:                6,
+		`ticketsum_queue_job_runs_total{outcome="failed"}`:                 3,
+		`ticketsum_queue_job_runs_total{outcome="retried"}`:                5,
+		`ticketsum_queue_job_runs_total{outcome="superseded"}`:             4,
+		`ticketsum_ticket_failures_total{class="config",code="forbidden"}`: 2,
+		`ticketsum_ticket_failures_total{class="policy",code="blocked"}`:   1,
 	}
 	for series, w := range want {
 		if v, ok := got[series]; !ok || v != w {

@@ -18,6 +18,7 @@ type queueCollector struct {
 	jobs    *prometheus.Desc
 	oldest  *prometheus.Desc
 	runs    *prometheus.Desc
+	failed  *prometheus.Desc
 	up      *prometheus.Desc
 }
 
@@ -30,6 +31,8 @@ func newQueueCollector(src QueueSource, cfg Config) *queueCollector {
 			"Age of the oldest unfinished job that is not running; 0 when none waits.", nil, nil),
 		runs: prometheus.NewDesc(namespace+"_queue_job_runs_total",
 			"Job runs by outcome in this process.", []string{"outcome"}, nil),
+		failed: prometheus.NewDesc(namespace+"_ticket_failures_total",
+			"Tickets this process's workers left failed, by failure class and error code (the reason's kind).", []string{"class", "code"}, nil),
 		up: prometheus.NewDesc(namespace+"_queue_stats_up",
 			"1 when the queue's figures could be read at this scrape, 0 when not.", nil, nil),
 	}
@@ -40,6 +43,7 @@ func (c *queueCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- c.jobs
 	ch <- c.oldest
 	ch <- c.runs
+	ch <- c.failed
 	ch <- c.up
 }
 
@@ -51,9 +55,12 @@ func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
 		for _, r := range []struct {
 			outcome string
 			n       int64
-		}{{"completed", out.Completed}, {"cancelled", out.Cancelled}, {"snoozed", out.Snoozed},
-			{"failed", out.Failed}, {"superseded", out.Superseded}} {
+		}{{"completed", out.Completed}, {"failed", out.Failed}, {"retried", out.Retried}, {"snoozed", out.Snoozed},
+			{"cancelled", out.Cancelled}, {"superseded", out.Superseded}} {
 			ch <- prometheus.MustNewConstMetric(c.runs, prometheus.CounterValue, float64(r.n), r.outcome)
+		}
+		for k, n := range out.FailedBy {
+			ch <- prometheus.MustNewConstMetric(c.failed, prometheus.CounterValue, float64(n), string(k.Class), string(k.Code))
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)

@@ -6,7 +6,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/internal/dbtest"
 	"github.com/ticketsum/ticketsum/postgres"
 	"github.com/ticketsum/ticketsum/storetest"
@@ -28,7 +27,7 @@ func MustOpen(tb testing.TB) *postgres.Store {
 
 func TestStore(t *testing.T) {
 	t.Parallel()
-	storetest.Run(t, func(t *testing.T) ticketsum.Store { return MustOpen(t) })
+	storetest.Run(t, func(t *testing.T) storetest.Store { return MustOpen(t) })
 }
 
 func TestStoreTx(t *testing.T) {
@@ -37,5 +36,5 @@ func TestStoreTx(t *testing.T) {
 }
 
 func BenchmarkStore(b *testing.B) {
-	storetest.Bench(b, func(b *testing.B) ticketsum.Store { return MustOpen(b) })
+	storetest.Bench(b, func(b *testing.B) storetest.Store { return MustOpen(b) })
 }

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/internal/sqldb"
 	"github.com/ticketsum/ticketsum/internal/ticketdoc"
 )
 
@@ -33,9 +36,9 @@ func (s *Store) UpsertTicketTx(ctx context.Context, t *ticketsum.Ticket, onChang
 	var changed bool
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
 		now := s.cfg.Clock.Now()
-		tag, err := tx.Exec(ctx, `INSERT INTO tickets (id, product_line, search, content_hash, sort_at, doc, stored_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
-			t.ID, row.ProductLine, row.Search, row.Hash, row.SortAt, row.JSON, now)
+		tag, err := tx.Exec(ctx, `INSERT INTO tickets (id, product_line, search, subject, content_hash, sort_at, doc, stored_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
+			t.ID, row.ProductLine, row.Search, row.Subject, row.Hash, row.SortAt, row.JSON, now)
 		if err != nil {
 			return err
 		}
@@ -46,8 +49,8 @@ func (s *Store) UpsertTicketTx(ctx context.Context, t *ticketsum.Ticket, onChang
 				return err
 			}
 			changed = old != row.Hash
-			if _, err := tx.Exec(ctx, `UPDATE tickets SET product_line = $2, search = $3, content_hash = $4, sort_at = $5, doc = $6, stored_at = $7
-				WHERE id = $1`, t.ID, row.ProductLine, row.Search, row.Hash, row.SortAt, row.JSON, now); err != nil {
+			if _, err := tx.Exec(ctx, `UPDATE tickets SET product_line = $2, search = $3, subject = $4, content_hash = $5, sort_at = $6, doc = $7, stored_at = $8
+				WHERE id = $1`, t.ID, row.ProductLine, row.Search, row.Subject, row.Hash, row.SortAt, row.JSON, now); err != nil {
 				return err
 			}
 		}
@@ -79,27 +82,35 @@ func (s *Store) FindTicket(ctx context.Context, id string) (*ticketsum.Ticket, e
 	return t, nil
 }
 
-const listWhere = ` WHERE ($1 = '' OR t.product_line = $1)
-	AND ($2 = '' OR s.status = $2)
-	AND ($3 = '' OR strpos(t.search, $3) > 0)`
+// listFlavor is how Postgres spells the parts of a ticket list.
+var listFlavor = ticketdoc.Flavor{
+	Contains: "strpos(%s, ?) > 0",
+	Match:    "t.text_search @@ to_tsquery('simple', ?)",
+	Terms: func(words []string) string {
+		terms := make([]string, len(words))
+		for i, w := range words {
+			terms[i] = w + ":*" // every word, as a word or a prefix
+		}
+		return strings.Join(terms, " & ")
+	},
+	Time:     func(t time.Time) any { return t.UTC().Truncate(time.Microsecond) },
+	Bytewise: ` COLLATE "C"`,
+}
 
-// ListTickets returns tickets with their current summaries, most recently
-// updated first (ties by id, bytewise), and the number matching the filter.
-// It returns EINVALID for a negative limit or offset or an unknown status.
+// ListTickets returns tickets with their current summaries and failures, in
+// the filter's order, and the number matching the filter. It returns
+// EINVALID for a bad filter (see ticketdoc.CheckFilter).
 func (s *Store) ListTickets(ctx context.Context, f ticketsum.TicketFilter) ([]ticketsum.TicketView, int, error) {
 	f, err := ticketdoc.CheckFilter(f)
 	if err != nil {
 		return nil, 0, err
 	}
-	args := []any{f.ProductLine, string(f.Status), f.Query}
+	l := ticketdoc.BuildList(f, listFlavor, "t.doc, t.content_hash, "+summaryColsS+", "+failureColsF)
 	var total int
-	err = s.pool.QueryRow(ctx, `SELECT count(*) FROM tickets t LEFT JOIN summaries s ON s.id = t.current_summary_id`+listWhere, args...).Scan(&total)
-	if err != nil {
+	if err := s.pool.QueryRow(ctx, sqldb.Postgres.Rebind(l.Count), l.CountArgs...).Scan(&total); err != nil {
 		return nil, 0, Translate(err, "count tickets")
 	}
-	rows, err := s.pool.Query(ctx, `SELECT t.doc, t.content_hash, `+summaryColsS+`
-		FROM tickets t LEFT JOIN summaries s ON s.id = t.current_summary_id`+listWhere+`
-		ORDER BY t.sort_at DESC, t.id COLLATE "C" LIMIT $4 OFFSET $5`, append(args, f.Limit, f.Offset)...)
+	rows, err := s.pool.Query(ctx, sqldb.Postgres.Rebind(l.Page), l.PageArgs...)
 	if err != nil {
 		return nil, 0, Translate(err, "list tickets")
 	}
@@ -108,14 +119,15 @@ func (s *Store) ListTickets(ctx context.Context, f ticketsum.TicketFilter) ([]ti
 	for rows.Next() {
 		var doc, hash string
 		var ns nullSummary
-		if err := rows.Scan(append([]any{&doc, &hash}, ns.dest()...)...); err != nil {
+		var nf nullFailure
+		if err := rows.Scan(append(append([]any{&doc, &hash}, ns.dest()...), nf.dest()...)...); err != nil {
 			return nil, 0, Translate(err, "list tickets")
 		}
 		t, err := ticketdoc.Decode(doc)
 		if err != nil {
 			return nil, 0, fmt.Errorf("list tickets: %w", err)
 		}
-		v := ticketsum.TicketView{Ticket: t, Current: ns.summary()}
+		v := ticketsum.TicketView{Ticket: t, Current: ns.summary(), Failure: nf.failure()}
 		v.Stale = v.Current != nil && v.Current.ContentHash != hash
 		views = append(views, v)
 	}

@@ -11,14 +11,24 @@ import (
 )
 
 // Handler summarises one ticket: the one-ticket pipeline, supplied by the
-// wiring code. Its error's code decides the job's fate (see the package doc).
+// wiring code. Its error's failure class decides the job's fate and the
+// ticket's state (see the package doc).
 type Handler func(ctx context.Context, ticketID string) error
+
+// RegenerateHandler makes the regeneration-th regeneration of a ticket's
+// summary: a new summary even when one of its thread exists, saved with
+// ticketsum.Summary.Regeneration set. Its error is treated as a Handler's.
+type RegenerateHandler func(ctx context.Context, ticketID string, regeneration int) error
 
 // Config configures a Queue.
 type Config struct {
 	// Handler works the summarize jobs. Nil makes an insert-only queue
 	// (for `ticketsum import`), whose Start returns EINVALID.
 	Handler Handler
+	// Regenerate works the regeneration jobs that Regenerate enqueues.
+	// Default nil: such a job fails its ticket with a configuration
+	// failure that says so.
+	Regenerate RegenerateHandler
 	// Workers is how many jobs run at once in this process. Default 4.
 	Workers int
 	// Queue names the River queue. Default "ticketsum".
@@ -26,8 +36,8 @@ type Config struct {
 	// PollInterval is how often workers look for new jobs when no
 	// notification arrives (SQLite always polls). Default 200ms.
 	PollInterval time.Duration
-	// MaxAttempts is how many times a failing job runs before River discards
-	// it. Snoozes do not count. Default 10.
+	// MaxAttempts is how many times a job with a retryable error runs
+	// before its ticket is failed. Snoozes do not count. Default 10.
 	MaxAttempts int
 	// SnoozeFor is the pause before a throttled (ETHROTTLED) job runs again.
 	// Default 30s.
@@ -52,7 +62,8 @@ type Config struct {
 	CurrentHash func(ctx context.Context, ticketID string) (string, error)
 	// Logger receives River's and the workers' logs. Default: discard.
 	Logger *slog.Logger
-	// Clock tells the age of waiting jobs in Stats. Default: the system clock.
+	// Clock tells the age of waiting jobs in Stats and stamps failures.
+	// Default: the system clock.
 	Clock ticketsum.Clock
 }
 

@@ -38,12 +38,17 @@ func checkArgs(ticketID, contentHash string) error {
 // Enqueue adds a summarise job for the ticket's thread and reports whether
 // it was inserted (false when the same job already waits or runs).
 func (q *Queue[TTx]) Enqueue(ctx context.Context, ticketID, contentHash string) (bool, error) {
-	if err := checkArgs(ticketID, contentHash); err != nil {
+	return q.insert(ctx, SummarizeArgs{TicketID: ticketID, ContentHash: contentHash})
+}
+
+// insert adds a job with args and reports whether it was inserted.
+func (q *Queue[TTx]) insert(ctx context.Context, args SummarizeArgs) (bool, error) {
+	if err := checkArgs(args.TicketID, args.ContentHash); err != nil {
 		return false, err
 	}
-	res, err := q.client.Insert(ctx, SummarizeArgs{TicketID: ticketID, ContentHash: contentHash}, q.insertOpts())
+	res, err := q.client.Insert(ctx, args, q.insertOpts())
 	if err != nil {
-		return false, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "enqueue summarize job for ticket %s: %w", ticketID, err)
+		return false, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "enqueue summarize job for ticket %s: %w", args.TicketID, err)
 	}
 	return !res.UniqueSkippedAsDuplicate, nil
 }

@@ -17,7 +17,6 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
-	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/postgres"
 	"github.com/ticketsum/ticketsum/queue"
 	"github.com/ticketsum/ticketsum/sqlite"
@@ -25,7 +24,7 @@ import (
 
 // store is what the queue tests need of a store.
 type store[TTx any] interface {
-	ticketsum.Store
+	queue.Store
 	queue.TxStore[TTx]
 }
 

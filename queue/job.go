@@ -2,7 +2,7 @@ package queue
 
 import (
 	"context"
-	"log/slog"
+	"errors"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -15,10 +15,14 @@ import (
 const Kind = "summarize"
 
 // SummarizeArgs are the arguments of a summarise job. A job is unique on
-// both while it waits, runs or is due for a retry.
+// them while it waits, runs or is due for a retry.
 type SummarizeArgs struct {
 	TicketID    string `json:"ticket_id" river:"unique"`
 	ContentHash string `json:"content_hash" river:"unique"`
+	// Regeneration, when above 0, makes the job a regeneration a person
+	// asked for: a new summary even when the thread is unchanged (see
+	// ticketsum.Summary.Regeneration), worked by Config.Regenerate.
+	Regeneration int `json:"regeneration,omitempty" river:"unique"`
 }
 
 // Kind returns "summarize".
@@ -32,56 +36,153 @@ var uniqueStates = []rivertype.JobState{
 	rivertype.JobStateRetryable, rivertype.JobStateScheduled,
 }
 
-// worker runs summarise jobs through the Handler.
+// worker runs summarise jobs through the handlers and keeps the tickets'
+// failed state.
 type worker struct {
 	river.WorkerDefaults[SummarizeArgs]
-	handler Handler
-	snooze  time.Duration
-	logger  *slog.Logger
-	counts  *outcomes
-	current func(ctx context.Context, ticketID string) (string, error)
+	cfg    Config
+	store  Store
+	counts *outcomes
 }
 
-// Work calls the handler and turns its error into the job's fate.
+// Work calls the handler and turns its outcome into the job's fate and the
+// ticket's state.
 func (w *worker) Work(ctx context.Context, job *river.Job[SummarizeArgs]) error {
-	if w.handler == nil {
-		return river.JobCancel(ticketsum.Errorf(ticketsum.EINVALID, "this queue has no handler"))
-	}
-	if w.current != nil {
-		hash, err := w.current(ctx, job.Args.TicketID)
+	if w.cfg.CurrentHash != nil {
+		hash, err := w.cfg.CurrentHash(ctx, job.Args.TicketID)
 		if err != nil {
-			err = decide(err, w.snooze, w.logger, job)
-			w.counts.record(err)
-			return err
+			return w.settle(ctx, job, err)
 		}
 		if hash != job.Args.ContentHash {
-			w.logger.Info("summarize job superseded by a newer thread; skipped", "job_id", job.ID, "ticket_id", job.Args.TicketID)
+			w.cfg.Logger.Info("summarize job superseded by a newer thread; skipped", "job_id", job.ID, "ticket_id", job.Args.TicketID)
 			w.counts.superseded.Add(1)
 			return nil
 		}
 	}
-	err := decide(w.handler(ctx, job.Args.TicketID), w.snooze, w.logger, job)
-	w.counts.record(err)
-	return err
+	return w.settle(ctx, job, w.run(ctx, job))
 }
 
-// decide maps a handler error to River's intent: nil completes the job; bad
-// input and policy denials cancel it; throttling snoozes it; anything else
-// is returned for a retry with backoff.
-func decide(err error, snooze time.Duration, logger *slog.Logger, job *river.Job[SummarizeArgs]) error {
-	code := ticketsum.ErrorCodeOf(err)
-	attrs := []any{"job_id", job.ID, "ticket_id", job.Args.TicketID, "attempt", job.Attempt, "code", string(code)}
-	switch code {
-	case "":
+// run calls the handler for the job's kind.
+func (w *worker) run(ctx context.Context, job *river.Job[SummarizeArgs]) error {
+	if job.Args.Regeneration == 0 {
+		if w.cfg.Handler == nil {
+			return ticketsum.Errorf(ticketsum.EINVALID, "this queue has no handler")
+		}
+		return w.cfg.Handler(ctx, job.Args.TicketID)
+	}
+	if w.cfg.Regenerate == nil {
+		return &ticketsum.Error{Code: ticketsum.EINVALID, Class: ticketsum.ClassConfig,
+			Message: "this worker cannot regenerate summaries (queue.Config.Regenerate is not set); run a worker that can, then: ticketsum failures retry " + job.Args.TicketID}
+	}
+	return w.cfg.Regenerate(ctx, job.Args.TicketID, job.Args.Regeneration)
+}
+
+// fate is what becomes of a job run and its ticket.
+type fate int
+
+const (
+	fateDone   fate = iota // completed: the ticket's failure, if any, is cleared
+	fateRetry              // returned to River for a retry with backoff
+	fateSnooze             // throttled: runs again after Config.SnoozeFor, no attempt used
+	fateYield              // interrupted by Stop: back to the queue at once, no attempt used
+	fateFail               // the ticket is failed with the error as reason; the job ends
+)
+
+// decide applies the failure taxonomy (ticketsum.ClassOf) to a run's error.
+// Retryable errors retry with backoff until the job's last attempt, then
+// fail the ticket; throttling snoozes; configuration, bad-ticket and policy
+// errors fail it at once. A run cut short by Stop (stopping) goes back to
+// the queue.
+func decide(err error, attempt, maxAttempts int, stopping bool) fate {
+	switch {
+	case err == nil:
+		return fateDone
+	case stopping:
+		return fateYield
+	case ticketsum.ClassOf(err) != ticketsum.ClassRetryable:
+		return fateFail
+	case ticketsum.ErrorCodeOf(err) == ticketsum.ETHROTTLED:
+		return fateSnooze
+	case attempt < maxAttempts:
+		return fateRetry
+	}
+	return fateFail
+}
+
+// settle carries out the fate of a run that ended with err.
+func (w *worker) settle(ctx context.Context, job *river.Job[SummarizeArgs], err error) error {
+	attrs := []any{"job_id", job.ID, "ticket_id", job.Args.TicketID, "attempt", job.Attempt}
+	if job.Args.Regeneration > 0 {
+		attrs = append(attrs, "regeneration", job.Args.Regeneration)
+	}
+	if err != nil {
+		attrs = append(attrs, "code", string(ticketsum.ErrorCodeOf(err)), "class", string(ticketsum.ClassOf(err)))
+	}
+	switch decide(err, job.Attempt, job.MaxAttempts, errors.Is(ctx.Err(), context.Canceled)) {
+	case fateDone:
+		w.counts.completed.Add(1)
+		w.clearFailure(ctx, job)
 		return nil
-	case ticketsum.EINVALID, ticketsum.EFORBIDDEN, ticketsum.ENOTFOUND:
-		logger.Warn("summarize job cancelled", append(attrs, "reason", ticketsum.ErrorMessage(err))...)
-		return river.JobCancel(err)
-	case ticketsum.ETHROTTLED:
-		logger.Info("summarize job snoozed", append(attrs, "pause", snooze)...)
-		return river.JobSnooze(snooze)
-	default:
-		logger.Warn("summarize job failed, will retry", append(attrs, "max_attempts", job.MaxAttempts)...)
+	case fateYield:
+		w.cfg.Logger.Info("summarize job interrupted by stop; back to the queue", attrs...)
+		w.counts.snoozed.Add(1)
+		return river.JobSnooze(0)
+	case fateSnooze:
+		w.cfg.Logger.Info("summarize job snoozed", append(attrs, "pause", w.cfg.SnoozeFor)...)
+		w.counts.snoozed.Add(1)
+		return river.JobSnooze(w.cfg.SnoozeFor)
+	case fateRetry:
+		w.cfg.Logger.Warn("summarize job failed, will retry", append(attrs, "max_attempts", job.MaxAttempts)...)
+		w.counts.retried.Add(1)
 		return err
 	}
+	return w.fail(ctx, job, err, attrs)
 }
+
+// fail records the ticket's failed state and cancels the job with the
+// error as its reason. When the failure cannot be recorded the job is
+// snoozed instead, so that the ticket is never left with neither a summary
+// nor a failed state; when the ticket no longer exists the job is just
+// cancelled.
+func (w *worker) fail(ctx context.Context, job *river.Job[SummarizeArgs], err error, attrs []any) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	f := &ticketsum.Failure{
+		TicketID: job.Args.TicketID, ContentHash: job.Args.ContentHash,
+		Code: ticketsum.ErrorCodeOf(err), Class: ticketsum.ClassOf(err), Reason: ticketsum.ErrorMessage(err),
+		Attempts: job.Attempt, LastAttemptAt: w.cfg.Clock.Now(), Regeneration: job.Args.Regeneration,
+	}
+	if prev, perr := w.store.FindFailure(ctx, f.TicketID); perr == nil && prev.ContentHash == f.ContentHash && prev.Regeneration == f.Regeneration {
+		f.Attempts += prev.Attempts
+	}
+	rerr := w.store.RecordFailure(ctx, f)
+	switch {
+	case ticketsum.ErrorCodeOf(rerr) == ticketsum.ENOTFOUND:
+		w.cfg.Logger.Warn("summarize job cancelled: the ticket no longer exists", attrs...)
+		w.counts.cancelled.Add(1)
+		return river.JobCancel(err)
+	case rerr != nil:
+		w.cfg.Logger.Error("summarize job failed but its failed state could not be recorded; will try again",
+			append(attrs, "record_code", string(ticketsum.ErrorCodeOf(rerr)), "pause", w.cfg.SnoozeFor)...)
+		w.counts.snoozed.Add(1)
+		return river.JobSnooze(w.cfg.SnoozeFor)
+	}
+	w.cfg.Logger.Warn("ticket failed", append(attrs, "attempts", f.Attempts, "reason", f.Reason)...)
+	w.counts.fail(f.Class, f.Code)
+	return river.JobCancel(err)
+}
+
+// clearFailure removes the failed state of the job's thread after a run
+// that succeeded without saving (its summary was already current). A
+// failure to clear is logged: the next success clears it.
+func (w *worker) clearFailure(ctx context.Context, job *river.Job[SummarizeArgs]) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	if _, err := w.store.ClearFailure(ctx, job.Args.TicketID, job.Args.ContentHash); err != nil {
+		w.cfg.Logger.Warn("clear failed state after success", "ticket_id", job.Args.TicketID, "code", string(ticketsum.ErrorCodeOf(err)))
+	}
+}
+
+// recordTimeout bounds writing a ticket's state after its job ran, even
+// when the job's own context has ended.
+const recordTimeout = 10 * time.Second

@@ -4,61 +4,49 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
-
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/ticketsum/ticketsum"
 )
 
 func TestDecide(t *testing.T) {
 	t.Parallel()
-	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
-	job := &river.Job[SummarizeArgs]{JobRow: &rivertype.JobRow{ID: 7, Attempt: 1}, Args: SummarizeArgs{TicketID: "T-1"}}
 	plain := errors.New("boom")
 	cases := []struct {
-		name string
-		err  error
-		want string // "ok", "cancel", "snooze", "retry"
+		name         string
+		err          error
+		attempt, max int
+		stopping     bool
+		want         fate
 	}{
-		{"success", nil, "ok"},
-		{"invalid", ticketsum.Errorf(ticketsum.EINVALID, "bad"), "cancel"},
-		{"forbidden wrapped", fmt.Errorf("summarize: %w", ticketsum.Errorf(ticketsum.EFORBIDDEN, "denied")), "cancel"},
-		{"not found", ticketsum.Errorf(ticketsum.ENOTFOUND, "gone"), "cancel"},
-		{"throttled", ticketsum.Errorf(ticketsum.ETHROTTLED, "slow down"), "snooze"},
-		{"unavailable", ticketsum.Errorf(ticketsum.EUNAVAILABLE, "down"), "retry"},
-		{"quota", ticketsum.Errorf(ticketsum.EQUOTA, "spent"), "retry"},
-		{"uncoded", plain, "retry"},
-		{"context", context.DeadlineExceeded, "retry"},
+		{"success", nil, 1, 10, false, fateDone},
+		{"success while stopping", nil, 1, 10, true, fateDone},
+		{"bad ticket", ticketsum.Errorf(ticketsum.EINVALID, "bad"), 1, 10, false, fateFail},
+		{"config: forbidden, wrapped", fmt.Errorf("summarize: %w", ticketsum.Errorf(ticketsum.EFORBIDDEN, "denied")), 1, 10, false, fateFail},
+		{"config: model not found", ticketsum.Errorf(ticketsum.ENOTFOUND, "no such model"), 1, 10, false, fateFail},
+		{"config: budget spent", ticketsum.Errorf(ticketsum.EQUOTA, "spent"), 1, 10, false, fateFail},
+		{"config: invalid request a setting fixes", ticketsum.WithClass(ticketsum.Errorf(ticketsum.EINVALID, "wrong region"), ticketsum.ClassConfig), 1, 10, false, fateFail},
+		{"policy", ticketsum.Errorf(ticketsum.EBLOCKED, "guardrail"), 1, 10, false, fateFail},
+		{"throttled", ticketsum.Errorf(ticketsum.ETHROTTLED, "slow down"), 1, 10, false, fateSnooze},
+		{"throttled on the last attempt", ticketsum.Errorf(ticketsum.ETHROTTLED, "slow down"), 10, 10, false, fateSnooze},
+		{"unavailable", ticketsum.Errorf(ticketsum.EUNAVAILABLE, "down"), 1, 10, false, fateRetry},
+		{"unavailable, attempts left", ticketsum.Errorf(ticketsum.EUNAVAILABLE, "down"), 9, 10, false, fateRetry},
+		{"unavailable, attempts exhausted", ticketsum.Errorf(ticketsum.EUNAVAILABLE, "down"), 10, 10, false, fateFail},
+		{"uncoded", plain, 1, 10, false, fateRetry},
+		{"uncoded, exhausted", plain, 3, 3, false, fateFail},
+		{"retryable marked as bad ticket", ticketsum.WithClass(plain, ticketsum.ClassBadTicket), 1, 10, false, fateFail},
+		{"context", context.DeadlineExceeded, 1, 10, false, fateRetry},
+		{"interrupted by stop", ticketsum.Errorf(ticketsum.EUNAVAILABLE, "cancelled"), 10, 10, true, fateYield},
+		{"config error while stopping", ticketsum.Errorf(ticketsum.EFORBIDDEN, "denied"), 1, 10, true, fateYield},
 	}
 	for _, c := range cases {
-		got := decide(c.err, 42*time.Second, discard, job)
-		var cancel *rivertype.JobCancelError
-		var snooze *rivertype.JobSnoozeError
-		kind := "retry"
-		switch {
-		case got == nil:
-			kind = "ok"
-		case errors.As(got, &cancel):
-			kind = "cancel"
-			if !errors.Is(got, c.err) {
-				t.Errorf("%s: cancel does not carry the reason", c.name)
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			if got := decide(c.err, c.attempt, c.max, c.stopping); got != c.want {
+				t.Errorf("decide = %d, want %d", got, c.want)
 			}
-		case errors.As(got, &snooze):
-			kind = "snooze"
-			if snooze.Duration != 42*time.Second {
-				t.Errorf("%s: snooze %v, want the configured 42s", c.name, snooze.Duration)
-			}
-		case got != c.err:
-			t.Errorf("%s: retry returned %v, want the handler's error", c.name, got)
-		}
-		if kind != c.want {
-			t.Errorf("%s: decided %s, want %s", c.name, kind, c.want)
-		}
+		})
 	}
 }
 

@@ -1,50 +1,68 @@
 package queue
 
 import (
-	"errors"
+	"maps"
+	"sync"
 	"sync/atomic"
 
-	"github.com/riverqueue/river/rivertype"
+	"github.com/ticketsum/ticketsum"
 )
 
 // Outcomes counts, since the queue was made, how this process's workers
 // ended their job runs: for Prometheus counters of jobs by outcome.
 type Outcomes struct {
 	Completed int64 // the handler succeeded
-	Cancelled int64 // bad input or policy denial: cancelled for good
-	Snoozed   int64 // throttled: to run again after the pause
-	Failed    int64 // any other error: retried with backoff, or discarded after the last attempt
+	// Failed runs left their ticket failed (bad ticket, policy, a fix in
+	// the configuration, or retries exhausted); FailedBy breaks them down.
+	Failed   int64
+	FailedBy map[FailureKind]int64
+	Retried  int64 // retryable error: runs again with backoff
+	Snoozed  int64 // throttled, interrupted by Stop, or its failure not yet recorded: runs again later
+	// Cancelled jobs were for a ticket that no longer exists.
+	Cancelled int64
 	// Superseded jobs were skipped because their thread had changed since
 	// (see Config.CurrentHash).
 	Superseded int64
 }
 
-type outcomes struct {
-	completed, cancelled, snoozed, failed, superseded atomic.Int64
+// FailureKind is the class and code of a ticket failure.
+type FailureKind struct {
+	Class ticketsum.FailureClass
+	Code  ticketsum.ErrorCode
 }
 
-func (o *outcomes) record(err error) {
-	var cancel *rivertype.JobCancelError
-	var snooze *rivertype.JobSnoozeError
-	switch {
-	case err == nil:
-		o.completed.Add(1)
-	case errors.As(err, &cancel):
-		o.cancelled.Add(1)
-	case errors.As(err, &snooze):
-		o.snoozed.Add(1)
-	default:
-		o.failed.Add(1)
+type outcomes struct {
+	completed, retried, snoozed, cancelled, superseded atomic.Int64
+
+	mu     sync.Mutex
+	failed map[FailureKind]int64
+}
+
+func (o *outcomes) fail(c ticketsum.FailureClass, code ticketsum.ErrorCode) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.failed == nil {
+		o.failed = map[FailureKind]int64{}
 	}
+	o.failed[FailureKind{c, code}]++
 }
 
 // Outcomes returns the counts of job runs by outcome in this process.
 func (q *Queue[TTx]) Outcomes() Outcomes {
+	q.counts.mu.Lock()
+	by := maps.Clone(q.counts.failed)
+	q.counts.mu.Unlock()
+	var failed int64
+	for _, n := range by {
+		failed += n
+	}
 	return Outcomes{
 		Completed:  q.counts.completed.Load(),
-		Cancelled:  q.counts.cancelled.Load(),
+		Failed:     failed,
+		FailedBy:   by,
+		Retried:    q.counts.retried.Load(),
 		Snoozed:    q.counts.snoozed.Load(),
-		Failed:     q.counts.failed.Load(),
+		Cancelled:  q.counts.cancelled.Load(),
 		Superseded: q.counts.superseded.Load(),
 	}
 }

@@ -22,7 +22,7 @@ import (
 type Queue[TTx any] struct {
 	client *river.Client[TTx]
 	cfg    Config
-	store  TxStore[TTx]
+	store  txStore[TTx]
 	schema string // Postgres schema of River's tables
 	counts *outcomes
 	// countStates counts this queue's jobs by state with the driver's SQL.
@@ -32,17 +32,32 @@ type Queue[TTx any] struct {
 	started bool
 }
 
+// Store is what a queue needs of any store: tickets and summaries (to
+// find a ticket's thread and its regenerations) and the failed state its
+// workers keep.
+type Store interface {
+	ticketsum.Store
+	ticketsum.FailureStore
+}
+
+// txStore is a Store with the transactional upsert of its database.
+type txStore[TTx any] interface {
+	Store
+	TxStore[TTx]
+}
+
 // SQLiteStore is what a queue needs of the SQLite store (*sqlite.Store):
-// its connection pool and its transactional upsert.
+// its connection pool, its transactional upsert, tickets and failures.
 type SQLiteStore interface {
-	TxStore[*sql.Tx]
+	txStore[*sql.Tx]
 	DB() *sql.DB
 }
 
 // PostgresStore is what a queue needs of the Postgres store
-// (*postgres.Store): its pool, its schema and its transactional upsert.
+// (*postgres.Store): its pool, its schema, its transactional upsert,
+// tickets and failures.
 type PostgresStore interface {
-	TxStore[pgx.Tx]
+	txStore[pgx.Tx]
 	Pool() *pgxpool.Pool
 	Schema() string
 }
@@ -182,10 +197,10 @@ func migrateRiver[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], 
 
 // newQueue builds the River client. Queues (workers) are configured only
 // when there is a handler, so that an insert-only client can be made.
-func newQueue[TTx any](driver riverdriver.Driver[TTx], store TxStore[TTx], schema string, cfg Config) (*Queue[TTx], error) {
+func newQueue[TTx any](driver riverdriver.Driver[TTx], store txStore[TTx], schema string, cfg Config) (*Queue[TTx], error) {
 	counts := &outcomes{}
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &worker{handler: cfg.Handler, snooze: cfg.SnoozeFor, logger: cfg.Logger, counts: counts, current: cfg.CurrentHash})
+	river.AddWorker(workers, &worker{cfg: cfg, store: store, counts: counts})
 	rc := &river.Config{
 		Logger:               cfg.Logger,
 		Workers:              workers,

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -30,6 +32,10 @@ func suite[TTx any]() map[string]func(t *testing.T, h harness[TTx]) {
 		"StatsAndInsertOnly":      testStatsAndInsertOnly[TTx],
 		"ImportInvalidEnqueuesNo": testImportInvalid[TTx],
 		"DelaySkipsSuperseded":    testDelaySkipsSuperseded[TTx],
+		"FailureRetryAndClear":    testFailureRetryAndClear[TTx],
+		"FailedRetriedOnEdit":     testFailedRetriedOnThreadChange[TTx],
+		"Regenerate":              testRegenerate[TTx],
+		"FailureOfGoneTicket":     testFailureOfGoneTicket[TTx],
 	}
 }
 
@@ -188,7 +194,7 @@ func testIntent[TTx any](t *testing.T, h harness[TTx]) {
 		"ok": rivertype.JobStateCompleted, "invalid": rivertype.JobStateCancelled,
 		"forbidden": rivertype.JobStateCancelled, "notfound": rivertype.JobStateCancelled,
 		"throttled": rivertype.JobStateScheduled, "flaky": rivertype.JobStateCompleted,
-		"broken": rivertype.JobStateDiscarded,
+		"broken": rivertype.JobStateCancelled, // retries exhausted: the ticket is failed
 	}
 	var jobs map[string][]*rivertype.JobRow
 	waitFor(t, "every job to reach its final state", func() bool {
@@ -213,7 +219,45 @@ func testIntent[TTx any](t *testing.T, h harness[TTx]) {
 			t.Errorf("%s: cancelled job does not record the reason: %+v", id, j.Errors)
 		}
 	}
-	if got, want := q.Outcomes(), (queue.Outcomes{Completed: 2, Cancelled: 3, Snoozed: 1, Failed: 3}); got != want {
+	// Every ticket not summarised is failed with its class, code and reason,
+	// or waits (throttled); none is in neither state.
+	wantFailed := map[string]ticketsum.Failure{
+		"invalid":   {Class: ticketsum.ClassBadTicket, Code: ticketsum.EINVALID, Reason: "ticket is empty after redaction", Attempts: 1},
+		"forbidden": {Class: ticketsum.ClassConfig, Code: ticketsum.EFORBIDDEN, Reason: "principal may not use this model", Attempts: 1},
+		"notfound":  {Class: ticketsum.ClassConfig, Code: ticketsum.ENOTFOUND, Reason: "ticket gone", Attempts: 1},
+		"broken":    {Class: ticketsum.ClassRetryable, Code: ticketsum.EINTERNAL, Reason: "internal error", Attempts: 2},
+	}
+	for id := range answers {
+		f, err := h.store.FindFailure(context.Background(), id)
+		w, failed := wantFailed[id]
+		if !failed {
+			if ticketsum.ErrorCodeOf(err) != ticketsum.ENOTFOUND {
+				t.Errorf("%s: failure %+v (%v), want none", id, f, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: no failed state: %v", id, err)
+			continue
+		}
+		tk := storetest.MustTicket(t, id)
+		if f.Class != w.Class || f.Code != w.Code || f.Reason != w.Reason || f.Attempts != w.Attempts ||
+			f.ContentHash != tk.ContentHash() || f.LastAttemptAt.IsZero() || f.Regeneration != 0 {
+			t.Errorf("%s: failure %+v, want %+v of its thread", id, f, w)
+		}
+	}
+	got := q.Outcomes()
+	wantBy := map[queue.FailureKind]int64{
+		{Class: ticketsum.ClassBadTicket, Code: ticketsum.EINVALID}:  1,
+		{Class: ticketsum.ClassConfig, Code: ticketsum.EFORBIDDEN}:   1,
+		{Class: ticketsum.ClassConfig, Code: ticketsum.ENOTFOUND}:    1,
+		{Class: ticketsum.ClassRetryable, Code: ticketsum.EINTERNAL}: 1,
+	}
+	if !maps.Equal(got.FailedBy, wantBy) {
+		t.Errorf("failures by kind = %v, want %v", got.FailedBy, wantBy)
+	}
+	got.FailedBy = nil
+	if want := (queue.Outcomes{Completed: 2, Failed: 4, Retried: 2, Snoozed: 1}); !reflect.DeepEqual(got, want) {
 		t.Errorf("outcomes = %+v, want %+v", got, want)
 	}
 	snoozed := jobs["throttled"][0]
@@ -390,7 +434,7 @@ func testDelaySkipsSuperseded[TTx any](t *testing.T, h harness[TTx]) {
 	if len(seen) != 1 || seen[0] != versions[2].ContentHash() {
 		t.Errorf("handler saw %d threads (%v); want only the latest", len(seen), seen)
 	}
-	if got, want := q.Outcomes(), (queue.Outcomes{Completed: 1, Superseded: 2, Cancelled: 1}); got != want {
+	if got, want := q.Outcomes(), (queue.Outcomes{Completed: 1, Superseded: 2, Cancelled: 1}); !reflect.DeepEqual(got, want) {
 		t.Errorf("outcomes = %+v, want %+v", got, want)
 	}
 }

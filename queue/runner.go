@@ -20,6 +20,14 @@ type Runner interface {
 	Import(ctx context.Context, t *ticketsum.Ticket) (changed bool, err error)
 	// Enqueue adds a job for a ticket's thread outside any import.
 	Enqueue(ctx context.Context, ticketID, contentHash string) (inserted bool, err error)
+	// Retry gives a failed ticket another attempt (see Queue.Retry).
+	Retry(ctx context.Context, ticketID string) (Retried, error)
+	// RetryAll retries every failed ticket of a class, or of every class.
+	RetryAll(ctx context.Context, c ticketsum.FailureClass) ([]Retried, error)
+	// Regenerate enqueues a new summary of a ticket's latest thread.
+	Regenerate(ctx context.Context, ticketID string) (regeneration int, queued bool, err error)
+	// Backlog returns how many jobs are not finished.
+	Backlog(ctx context.Context) (int, error)
 	// Stats returns queue depth and age.
 	Stats(ctx context.Context) (Stats, error)
 	// Outcomes returns this process's job runs by outcome.

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/sqlite"
 	"github.com/ticketsum/ticketsum/storetest"
 )
@@ -24,7 +23,7 @@ func MustOpen(tb testing.TB) *sqlite.Store {
 
 func TestStore(t *testing.T) {
 	t.Parallel()
-	storetest.Run(t, func(t *testing.T) ticketsum.Store { return MustOpen(t) })
+	storetest.Run(t, func(t *testing.T) storetest.Store { return MustOpen(t) })
 }
 
 func TestStoreTx(t *testing.T) {
@@ -33,5 +32,5 @@ func TestStoreTx(t *testing.T) {
 }
 
 func BenchmarkStore(b *testing.B) {
-	storetest.Bench(b, func(b *testing.B) ticketsum.Store { return MustOpen(b) })
+	storetest.Bench(b, func(b *testing.B) storetest.Store { return MustOpen(b) })
 }

@@ -15,7 +15,7 @@ import (
 // summaryColsS lists the summary columns of table alias s, in nullSummary.dest order.
 const summaryColsS = `s.id, s.ticket_id, s.content_hash, s.model, s.prompt_version, s.text, s.status,
 	s.input_tokens, s.output_tokens, s.cache_read_tokens, s.cache_write_tokens, s.cost_usd, s.latency_us,
-	s.requested_model, s.principal, s.flags, s.created_at`
+	s.requested_model, s.principal, s.flags, s.created_at, s.regeneration`
 
 // nullSummary scans a summary row that may be absent (a LEFT JOIN).
 type nullSummary struct {
@@ -23,14 +23,14 @@ type nullSummary struct {
 	ticketID, hash, model, prompt, text     sql.NullString
 	status, requested, principal, flags     sql.NullString
 	in, out, cacheRead, cacheWrite, latency sql.NullInt64
-	createdAt                               sql.NullInt64
+	createdAt, regeneration                 sql.NullInt64
 	cost                                    sql.NullFloat64
 }
 
 func (n *nullSummary) dest() []any {
 	return []any{&n.id, &n.ticketID, &n.hash, &n.model, &n.prompt, &n.text, &n.status,
 		&n.in, &n.out, &n.cacheRead, &n.cacheWrite, &n.cost, &n.latency,
-		&n.requested, &n.principal, &n.flags, &n.createdAt}
+		&n.requested, &n.principal, &n.flags, &n.createdAt, &n.regeneration}
 }
 
 // summary returns the scanned summary, or nil when the row was absent.
@@ -50,6 +50,7 @@ func (n *nullSummary) summary() *ticketsum.Summary {
 		RequestedModel: n.requested.String,
 		Principal:      n.principal.String,
 		CreatedAt:      time.UnixMicro(n.createdAt.Int64).UTC(),
+		Regeneration:   int(n.regeneration.Int64),
 	}
 	// Flags were written by SaveSummary as a JSON array; a damaged value
 	// leaves them empty rather than failing the read.
@@ -58,9 +59,10 @@ func (n *nullSummary) summary() *ticketsum.Summary {
 }
 
 // SaveSummary stores s and makes it the ticket's current summary. It is
-// idempotent on (ticket, content hash, model, prompt version): saving a key
-// again stores nothing, makes the existing row current, sets s.ID to it and
-// reports created=false. A zero s.CreatedAt is set to the clock's time; times
+// idempotent on (ticket, content hash, model, prompt version,
+// regeneration): saving a key again stores nothing, makes the existing row
+// current, sets s.ID to it and reports created=false. It clears the
+// ticket's failure when s is of the failed thread or of the latest one. A zero s.CreatedAt is set to the clock's time; times
 // are kept to the microsecond. It returns ENOTFOUND for an unknown ticket and
 // EINVALID for an incomplete summary.
 func (s *Store) SaveSummary(ctx context.Context, sum *ticketsum.Summary) (bool, error) {
@@ -89,17 +91,18 @@ func (s *Store) SaveSummary(ctx context.Context, sum *ticketsum.Summary) (bool, 
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO summaries (ticket_id, content_hash, model, prompt_version, text, status,
 			input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, latency_us,
-			requested_model, principal, flags, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (ticket_id, content_hash, model, prompt_version) DO NOTHING RETURNING id`,
+			requested_model, principal, flags, created_at, regeneration)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (ticket_id, content_hash, model, prompt_version, regeneration) DO NOTHING RETURNING id`,
 			sum.TicketID, sum.ContentHash, sum.Model, sum.PromptVersion, sum.Text, string(sum.Status),
 			sum.Usage.InputTokens, sum.Usage.OutputTokens, sum.Usage.CacheReadTokens, sum.Usage.CacheWriteTokens,
 			sum.CostUSD, sum.Latency.Microseconds(), sum.RequestedModel, sum.Principal, string(flags), createdAt.UnixMicro(),
+			sum.Regeneration,
 		).Scan(&id)
 		created = err == nil
 		if errors.Is(err, sql.ErrNoRows) {
-			err = tx.QueryRowContext(ctx, `SELECT id FROM summaries WHERE ticket_id = ? AND content_hash = ? AND model = ? AND prompt_version = ?`,
-				sum.TicketID, sum.ContentHash, sum.Model, sum.PromptVersion).Scan(&id)
+			err = tx.QueryRowContext(ctx, `SELECT id FROM summaries WHERE ticket_id = ? AND content_hash = ? AND model = ? AND prompt_version = ? AND regeneration = ?`,
+				sum.TicketID, sum.ContentHash, sum.Model, sum.PromptVersion, sum.Regeneration).Scan(&id)
 		}
 		if err != nil {
 			return err
@@ -110,6 +113,12 @@ func (s *Store) SaveSummary(ctx context.Context, sum *ticketsum.Summary) (bool, 
 			AND NOT (content_hash <> ? AND current_summary_id IS NOT NULL AND EXISTS (
 				SELECT 1 FROM summaries cur WHERE cur.id = tickets.current_summary_id AND cur.content_hash = tickets.content_hash))`,
 			id, sum.TicketID, sum.ContentHash)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM ticket_failures WHERE ticket_id = ?1
+			AND (content_hash = ?2 OR ?2 = (SELECT content_hash FROM tickets WHERE id = ?1))`,
+			sum.TicketID, sum.ContentHash)
 		return err
 	})
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/internal/ticketdoc"
@@ -36,12 +38,12 @@ func (s *Store) UpsertTicketTx(ctx context.Context, t *ticketsum.Ticket, onChang
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			changed = true
-			_, err = tx.ExecContext(ctx, `INSERT INTO tickets (id, product_line, search, content_hash, sort_at, doc, stored_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?)`, t.ID, row.ProductLine, row.Search, row.Hash, row.SortAt.UnixMicro(), row.JSON, s.cfg.Clock.Now().UnixMicro())
+			_, err = tx.ExecContext(ctx, `INSERT INTO tickets (id, product_line, search, subject, content_hash, sort_at, doc, stored_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, t.ID, row.ProductLine, row.Search, row.Subject, row.Hash, row.SortAt.UnixMicro(), row.JSON, s.cfg.Clock.Now().UnixMicro())
 		case err == nil:
 			changed = old != row.Hash
-			_, err = tx.ExecContext(ctx, `UPDATE tickets SET product_line = ?, search = ?, content_hash = ?, sort_at = ?, doc = ?, stored_at = ?
-				WHERE id = ?`, row.ProductLine, row.Search, row.Hash, row.SortAt.UnixMicro(), row.JSON, s.cfg.Clock.Now().UnixMicro(), t.ID)
+			_, err = tx.ExecContext(ctx, `UPDATE tickets SET product_line = ?, search = ?, subject = ?, content_hash = ?, sort_at = ?, doc = ?, stored_at = ?
+				WHERE id = ?`, row.ProductLine, row.Search, row.Subject, row.Hash, row.SortAt.UnixMicro(), row.JSON, s.cfg.Clock.Now().UnixMicro(), t.ID)
 		}
 		if err != nil {
 			return err
@@ -74,27 +76,34 @@ func (s *Store) FindTicket(ctx context.Context, id string) (*ticketsum.Ticket, e
 	return t, nil
 }
 
-const listWhere = ` WHERE (?1 = '' OR t.product_line = ?1)
-	AND (?2 = '' OR s.status = ?2)
-	AND (?3 = '' OR instr(t.search, ?3) > 0)`
+// listFlavor is how SQLite spells the parts of a ticket list.
+var listFlavor = ticketdoc.Flavor{
+	Contains: "instr(%s, ?) > 0",
+	Match:    "t.text_id IN (SELECT rowid FROM ticket_text WHERE ticket_text MATCH ?)",
+	Terms: func(words []string) string {
+		terms := make([]string, len(words))
+		for i, w := range words {
+			terms[i] = `"` + w + `"*` // every word, as a word or a prefix
+		}
+		return strings.Join(terms, " ")
+	},
+	Time: func(t time.Time) any { return t.UTC().Truncate(time.Microsecond).UnixMicro() },
+}
 
-// ListTickets returns tickets with their current summaries, most recently
-// updated first (ties by id), and the number matching the filter. It returns
-// EINVALID for a negative limit or offset or an unknown status.
+// ListTickets returns tickets with their current summaries and failures, in
+// the filter's order, and the number matching the filter. It returns
+// EINVALID for a bad filter (see ticketdoc.CheckFilter).
 func (s *Store) ListTickets(ctx context.Context, f ticketsum.TicketFilter) ([]ticketsum.TicketView, int, error) {
 	f, err := ticketdoc.CheckFilter(f)
 	if err != nil {
 		return nil, 0, err
 	}
-	args := []any{f.ProductLine, string(f.Status), f.Query}
+	l := ticketdoc.BuildList(f, listFlavor, "t.doc, t.content_hash, "+summaryColsS+", "+failureColsF)
 	var total int
-	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM tickets t LEFT JOIN summaries s ON s.id = t.current_summary_id`+listWhere, args...).Scan(&total)
-	if err != nil {
+	if err := s.db.QueryRowContext(ctx, l.Count, l.CountArgs...).Scan(&total); err != nil {
 		return nil, 0, translate(err, "count tickets")
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT t.doc, t.content_hash, `+summaryColsS+`
-		FROM tickets t LEFT JOIN summaries s ON s.id = t.current_summary_id`+listWhere+`
-		ORDER BY t.sort_at DESC, t.id LIMIT ?4 OFFSET ?5`, append(args, f.Limit, f.Offset)...)
+	rows, err := s.db.QueryContext(ctx, l.Page, l.PageArgs...)
 	if err != nil {
 		return nil, 0, translate(err, "list tickets")
 	}
@@ -103,14 +112,15 @@ func (s *Store) ListTickets(ctx context.Context, f ticketsum.TicketFilter) ([]ti
 	for rows.Next() {
 		var doc, hash string
 		var ns nullSummary
-		if err := rows.Scan(append([]any{&doc, &hash}, ns.dest()...)...); err != nil {
+		var nf nullFailure
+		if err := rows.Scan(append(append([]any{&doc, &hash}, ns.dest()...), nf.dest()...)...); err != nil {
 			return nil, 0, translate(err, "list tickets")
 		}
 		t, err := ticketdoc.Decode(doc)
 		if err != nil {
 			return nil, 0, fmt.Errorf("list tickets: %w", err)
 		}
-		v := ticketsum.TicketView{Ticket: t, Current: ns.summary()}
+		v := ticketsum.TicketView{Ticket: t, Current: ns.summary(), Failure: nf.failure()}
 		v.Stale = v.Current != nil && v.Current.ContentHash != hash
 		views = append(views, v)
 	}

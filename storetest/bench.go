@@ -37,9 +37,11 @@ func MustLongTicket(tb testing.TB, id string, words int) *ticketsum.Ticket {
 }
 
 // Bench runs the store benchmarks: upserting 1,500-word tickets, saving
-// summaries, and listing a page of 100 from 1,000 tickets. open must return
-// a new, empty store.
-func Bench(b *testing.B, open func(b *testing.B) ticketsum.Store) {
+// summaries, listing a page of 100 from 1,000 tickets, and (List50k) the
+// lists and searches of a reviewer in 50,000 tickets, whose seeding takes
+// tens of seconds: select it alone with -bench 'Store/List50k'. open must
+// return a new, empty store.
+func Bench(b *testing.B, open func(b *testing.B) Store) {
 	ctx := context.Background()
 	b.Run("UpsertTicket1500Words", func(b *testing.B) {
 		s := open(b)
@@ -86,4 +88,5 @@ func Bench(b *testing.B, open func(b *testing.B) ticketsum.Store) {
 			}
 		}
 	})
+	b.Run("List50k", func(b *testing.B) { benchList(b, open(b)) })
 }

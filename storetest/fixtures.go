@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -93,4 +94,31 @@ func WithStatus(st ticketsum.Status) func(*ticketsum.Summary) {
 // WithCreatedAt sets the summary's creation time.
 func WithCreatedAt(at time.Time) func(*ticketsum.Summary) {
 	return func(s *ticketsum.Summary) { s.CreatedAt = at }
+}
+
+// MustFailure returns a valid failure of t's current thread, changed by opts
+// in order.
+func MustFailure(tb testing.TB, t *ticketsum.Ticket, opts ...func(*ticketsum.Failure)) *ticketsum.Failure {
+	tb.Helper()
+	f := &ticketsum.Failure{
+		TicketID:      t.ID,
+		ContentHash:   t.ContentHash(),
+		Code:          ticketsum.EFORBIDDEN,
+		Class:         ticketsum.ClassConfig,
+		Reason:        "model bedrock:x is not approved; run: ticketsum models approve bedrock:x",
+		Attempts:      1,
+		LastAttemptAt: Epoch.Add(3 * time.Hour),
+	}
+	for _, o := range opts {
+		o(f)
+	}
+	return f
+}
+
+// MustRecord records f in s and fails the test on error.
+func MustRecord(tb testing.TB, s ticketsum.FailureStore, f *ticketsum.Failure) {
+	tb.Helper()
+	if err := s.RecordFailure(context.Background(), f); err != nil {
+		tb.Fatalf("record failure of %s: %v", f.TicketID, err)
+	}
 }

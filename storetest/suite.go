@@ -11,13 +11,19 @@ import (
 	"github.com/ticketsum/ticketsum"
 )
 
+// Store is what the suite tests: tickets, summaries and failed states.
+type Store interface {
+	ticketsum.Store
+	ticketsum.FailureStore
+}
+
 // Run runs the store suite. open must return a new, empty store for each
 // call and close it when t ends; subtests run in parallel, each with its own
 // store.
-func Run(t *testing.T, open func(t *testing.T) ticketsum.Store) {
+func Run(t *testing.T, open func(t *testing.T) Store) {
 	tests := []struct {
 		name string
-		fn   func(t *testing.T, s ticketsum.Store)
+		fn   func(t *testing.T, s Store)
 	}{
 		{"UpsertInsertAndReplace", testUpsertInsertAndReplace},
 		{"UpsertInvalid", testUpsertInvalid},
@@ -36,6 +42,14 @@ func Run(t *testing.T, open func(t *testing.T) ticketsum.Store) {
 		{"SaveSummaryInvalid", testSaveSummaryInvalid},
 		{"ConcurrentSaveSummary", testConcurrentSaveSummary},
 		{"ConcurrentUpsert", testConcurrentUpsert},
+		{"Regeneration", testRegeneration},
+		{"FailureRecordFindList", testFailureRecordFindList},
+		{"FailureInvalid", testFailureInvalid},
+		{"FailureClearedBySummary", testFailureClearedBySummary},
+		{"ListStates", testListStates},
+		{"ListSort", testListSort},
+		{"ListDateRange", testListDateRange},
+		{"ListFullText", testListFullText},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -65,7 +79,7 @@ func MustSave(tb testing.TB, s ticketsum.SummaryStore, sum *ticketsum.Summary) b
 	return created
 }
 
-func mustFind(tb testing.TB, s ticketsum.Store, id string) *ticketsum.Ticket {
+func mustFind(tb testing.TB, s ticketsum.TicketStore, id string) *ticketsum.Ticket {
 	tb.Helper()
 	got, err := s.FindTicket(context.Background(), id)
 	if err != nil {
@@ -74,7 +88,7 @@ func mustFind(tb testing.TB, s ticketsum.Store, id string) *ticketsum.Ticket {
 	return got
 }
 
-func testUpsertInsertAndReplace(t *testing.T, s ticketsum.Store) {
+func testUpsertInsertAndReplace(t *testing.T, s Store) {
 	steps := []struct {
 		name        string
 		ticket      *ticketsum.Ticket
@@ -99,7 +113,7 @@ func testUpsertInsertAndReplace(t *testing.T, s ticketsum.Store) {
 	}
 }
 
-func testUpsertInvalid(t *testing.T, s ticketsum.Store) {
+func testUpsertInvalid(t *testing.T, s Store) {
 	cases := []struct {
 		name   string
 		ticket *ticketsum.Ticket
@@ -122,7 +136,7 @@ func testUpsertInvalid(t *testing.T, s ticketsum.Store) {
 	}
 }
 
-func testFindTicketNotFound(t *testing.T, s ticketsum.Store) {
+func testFindTicketNotFound(t *testing.T, s Store) {
 	MustUpsert(t, s, MustTicket(t, "T-1"))
 	for _, id := range []string{"T-2", "t-1", "", "T-1 "} {
 		_, err := s.FindTicket(context.Background(), id)
@@ -130,7 +144,7 @@ func testFindTicketNotFound(t *testing.T, s ticketsum.Store) {
 	}
 }
 
-func testRoundTripUnicode(t *testing.T, s ticketsum.Store) {
+func testRoundTripUnicode(t *testing.T, s Store) {
 	tickets := []*ticketsum.Ticket{
 		MustTicket(t, "Ü-日本-🎫", WithSubject("Überweisung fehlgeschlagen — 請求書 🧾"), func(tk *ticketsum.Ticket) {
 			tk.Customer = ticketsum.Customer{Name: "Zoë Ørsted", Email: "zoë@exämple.com"}
@@ -164,7 +178,7 @@ func testRoundTripUnicode(t *testing.T, s ticketsum.Store) {
 	}
 }
 
-func testLargeTicket(t *testing.T, s ticketsum.Store) {
+func testLargeTicket(t *testing.T, s Store) {
 	big := MustTicket(t, "T-big", func(tk *ticketsum.Ticket) {
 		line := strings.Repeat("stack frame at com.example.Export(Export.java:42) ", 20) + "\n"
 		tk.Messages = nil
@@ -190,7 +204,7 @@ func testLargeTicket(t *testing.T, s ticketsum.Store) {
 
 // seedList stores five tickets updated one hour apart: T-0 oldest, T-4 newest.
 // Even ones are billing, odd ones are mobile.
-func seedList(t *testing.T, s ticketsum.Store) []*ticketsum.Ticket {
+func seedList(t *testing.T, s Store) []*ticketsum.Ticket {
 	var out []*ticketsum.Ticket
 	for i := range 5 {
 		pl := "billing"
@@ -215,7 +229,7 @@ func ids(views []ticketsum.TicketView) string {
 	return strings.Join(b, ",")
 }
 
-func testListOrderAndPaging(t *testing.T, s ticketsum.Store) {
+func testListOrderAndPaging(t *testing.T, s Store) {
 	seeded := seedList(t, s)
 	cases := []struct {
 		f         ticketsum.TicketFilter
@@ -244,7 +258,7 @@ func testListOrderAndPaging(t *testing.T, s ticketsum.Store) {
 	}
 }
 
-func testListFilters(t *testing.T, s ticketsum.Store) {
+func testListFilters(t *testing.T, s Store) {
 	seeded := seedList(t, s)
 	MustSave(t, s, MustSummary(t, seeded[1], "m", WithStatus(ticketsum.StatusAwaitingCustomer)))
 	MustSave(t, s, MustSummary(t, seeded[2], "m", WithStatus(ticketsum.StatusResolved)))
@@ -277,7 +291,7 @@ func testListFilters(t *testing.T, s ticketsum.Store) {
 	}
 }
 
-func testListCurrentAndStale(t *testing.T, s ticketsum.Store) {
+func testListCurrentAndStale(t *testing.T, s Store) {
 	tk := MustTicket(t, "T-1")
 	MustUpsert(t, s, tk)
 	sum := MustSummary(t, tk, "m")
@@ -306,14 +320,15 @@ func testListCurrentAndStale(t *testing.T, s ticketsum.Store) {
 	}
 }
 
-func testListInvalidFilter(t *testing.T, s ticketsum.Store) {
-	for _, f := range []ticketsum.TicketFilter{{Limit: -1}, {Offset: -1}, {Status: "done"}} {
+func testListInvalidFilter(t *testing.T, s Store) {
+	for _, f := range []ticketsum.TicketFilter{{Limit: -1}, {Offset: -1}, {Status: "done"}, {State: "stuck"}, {Sort: "subject"},
+		{UpdatedFrom: Epoch, UpdatedTo: Epoch}, {UpdatedFrom: Epoch.Add(time.Hour), UpdatedTo: Epoch}} {
 		_, _, err := s.ListTickets(context.Background(), f)
 		assertCode(t, err, ticketsum.EINVALID, fmt.Sprintf("list %+v", f))
 	}
 }
 
-func testSaveSummaryIdempotent(t *testing.T, s ticketsum.Store) {
+func testSaveSummaryIdempotent(t *testing.T, s Store) {
 	tk := MustTicket(t, "T-1")
 	MustUpsert(t, s, tk)
 	first := MustSummary(t, tk, "m")
@@ -343,7 +358,7 @@ func testSaveSummaryIdempotent(t *testing.T, s ticketsum.Store) {
 	}
 }
 
-func testSummaryHistoryAndCurrent(t *testing.T, s ticketsum.Store) {
+func testSummaryHistoryAndCurrent(t *testing.T, s Store) {
 	tk := MustTicket(t, "T-1")
 	MustUpsert(t, s, tk)
 	MustUpsert(t, s, MustTicket(t, "T-2"))
@@ -379,7 +394,7 @@ func testSummaryHistoryAndCurrent(t *testing.T, s ticketsum.Store) {
 	assertSummary(t, cur, noTime)
 }
 
-func testResaveMakesCurrent(t *testing.T, s ticketsum.Store) {
+func testResaveMakesCurrent(t *testing.T, s Store) {
 	a := MustTicket(t, "T-1")
 	b := MustTicket(t, "T-1", WithReply("Any news?"))
 	MustUpsert(t, s, a)
@@ -406,7 +421,7 @@ func testResaveMakesCurrent(t *testing.T, s ticketsum.Store) {
 // testLateSummaryOfOldThread: a job that loaded the thread before an edit
 // saves after the job for the edited thread; the current summary must stay
 // the one of the latest thread, and the late one only joins the history.
-func testLateSummaryOfOldThread(t *testing.T, s ticketsum.Store) {
+func testLateSummaryOfOldThread(t *testing.T, s Store) {
 	old := MustTicket(t, "T-1")
 	edited := MustTicket(t, "T-1", WithReply("Any news?"))
 	MustUpsert(t, s, old)
@@ -432,7 +447,7 @@ func testLateSummaryOfOldThread(t *testing.T, s ticketsum.Store) {
 	}
 }
 
-func testSummaryNotFound(t *testing.T, s ticketsum.Store) {
+func testSummaryNotFound(t *testing.T, s Store) {
 	tk := MustTicket(t, "T-1")
 	_, err := s.SaveSummary(context.Background(), MustSummary(t, tk, "m"))
 	assertCode(t, err, ticketsum.ENOTFOUND, "save summary of an unknown ticket")
@@ -449,7 +464,7 @@ func testSummaryNotFound(t *testing.T, s ticketsum.Store) {
 	}
 }
 
-func testSaveSummaryInvalid(t *testing.T, s ticketsum.Store) {
+func testSaveSummaryInvalid(t *testing.T, s Store) {
 	tk := MustTicket(t, "T-1")
 	MustUpsert(t, s, tk)
 	cases := []struct {
@@ -474,7 +489,7 @@ func testSaveSummaryInvalid(t *testing.T, s ticketsum.Store) {
 	}
 }
 
-func testConcurrentSaveSummary(t *testing.T, s ticketsum.Store) {
+func testConcurrentSaveSummary(t *testing.T, s Store) {
 	tk := MustTicket(t, "T-1")
 	MustUpsert(t, s, tk)
 	const n = 16
@@ -510,7 +525,7 @@ func testConcurrentSaveSummary(t *testing.T, s ticketsum.Store) {
 	}
 }
 
-func testConcurrentUpsert(t *testing.T, s ticketsum.Store) {
+func testConcurrentUpsert(t *testing.T, s Store) {
 	const n = 12
 	var (
 		wg      sync.WaitGroup
