@@ -109,7 +109,7 @@ func (s *Summarizer) english(text, sideLang string) bool {
 func (s *Summarizer) issue(d *digest, budget int) string {
 	tries := 0
 	backup := "" // the best clause that holds a placeholder such as "a link"
-	for _, i := range ranked(d.customer, func(st sentence) float64 { return scoreIssue(d, st) }) {
+	for _, i := range ranked(d.customer, func(st sentence) float64 { return s.scoreIssue(d, st) }) {
 		if tries >= maxTries {
 			break
 		}
@@ -165,7 +165,7 @@ func (s *Summarizer) action(d *digest, budget int) string {
 	tries := 0
 	first, firstAt := "", -1
 	backup := "" // the best clause that holds a placeholder such as "a link"
-	for _, i := range ranked(d.agent, func(st sentence) float64 { return scoreAction(d, st) }) {
+	for _, i := range ranked(d.agent, func(st sentence) float64 { return s.scoreAction(d, st) }) {
 		if tries >= maxTries {
 			break
 		}
@@ -338,7 +338,7 @@ func extend(cands []sentence, st *sentence, short int) *sentence {
 }
 
 // scoreIssue rates a customer sentence as the statement of the issue.
-func scoreIssue(d *digest, st sentence) float64 {
+func (s *Summarizer) scoreIssue(d *digest, st sentence) float64 {
 	score := 0.0
 	switch st.turn {
 	case 0:
@@ -351,14 +351,14 @@ func scoreIssue(d *digest, st sentence) float64 {
 	}
 	lower := strings.ToLower(st.text)
 	spaced := lower + " "
-	problem := containsAny(spaced, problemWords)
+	problem := s.phrases.problem.in(spaced)
 	if problem {
 		score += 1.5
 	}
 	if strings.HasSuffix(st.text, "?") {
 		score += 0.5
 	}
-	if !problem && containsAny(spaced, thanksPhrases) {
+	if !problem && s.phrases.thanks.in(spaced) {
 		score -= 2 // "That's great, thanks for getting back to me."
 	}
 	score += overlap(d.subject, lower)
@@ -385,7 +385,7 @@ var emptyWords = []string{"sorry", "thanks", "thank", "apolog", "happy to help",
 	"frustrat", "inconvenience", "hear that", "hear this"}
 
 // scoreAction rates an agent sentence as the statement of what the agent did.
-func scoreAction(d *digest, st sentence) float64 {
+func (s *Summarizer) scoreAction(d *digest, st sentence) float64 {
 	score := 0.0
 	if st.last {
 		score += 2
@@ -394,7 +394,7 @@ func scoreAction(d *digest, st sentence) float64 {
 		score += 1.5 * float64(st.turn) / float64(d.lastAgent-1)
 	}
 	lower := strings.ToLower(st.text) + " "
-	if containsAny(lower, actionHints) {
+	if s.phrases.actionHints.in(lower) {
 		score += 1.5
 	}
 	for _, w := range st.words {
@@ -403,10 +403,10 @@ func scoreAction(d *digest, st sentence) float64 {
 			break
 		}
 	}
-	if containsAny(lower, emptyWords) && len(st.words) < 10 {
+	if len(st.words) < 10 && s.phrases.empty.in(lower) {
 		score -= 2
 	}
-	if containsAny(lower, closingPhrases) || containsAny(lower, idleWords) {
+	if s.phrases.closing.in(lower) || s.phrases.idle.in(lower) {
 		score -= 3
 	}
 	if strings.HasSuffix(st.text, "?") {

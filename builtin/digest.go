@@ -84,7 +84,7 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 		}
 		text = strings.ReplaceAll(text, "’", "'")
 		lower := strings.ToLower(text) // one lowering for the phrase checks below
-		if containsAny(lower, footerPhrases) {
+		if s.phrases.footer.in(lower) {
 			text = stripFooter(text)
 			lower = strings.ToLower(text)
 		}
@@ -92,11 +92,11 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 			continue
 		}
 		switch {
-		case m.Role == ticketsum.RoleCustomer && containsAny(lower, autoReplyPhrases):
+		case m.Role == ticketsum.RoleCustomer && s.phrases.autoReply.in(lower):
 			d.autoReplies++
 			d.autoReplyLast = true
 			continue
-		case m.Role == ticketsum.RoleAgent && containsAny(lower, ackPhrases):
+		case m.Role == ticketsum.RoleAgent && s.phrases.ack.in(lower):
 			d.acks++
 			continue
 		case m.Role == ticketsum.RoleInternal:

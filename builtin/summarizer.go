@@ -78,6 +78,7 @@ type Summarizer struct {
 	// that is plain ASCII.
 	profanityASCII *goaway.ProfanityDetector
 	lang           *languages
+	phrases        *phraseSets
 }
 
 var _ ticketsum.Summarizer = (*Summarizer)(nil)
@@ -94,7 +95,8 @@ func New(cfg Config) (*Summarizer, error) {
 		profanity: goaway.NewProfanityDetector().WithCustomDictionary(profanities, goaway.DefaultFalsePositives, goaway.DefaultFalseNegatives),
 		profanityASCII: goaway.NewProfanityDetector().WithCustomDictionary(profanities, goaway.DefaultFalsePositives, goaway.DefaultFalseNegatives).
 			WithSanitizeAccents(false),
-		lang: newLanguages(),
+		lang:    newLanguages(),
+		phrases: newPhraseSets(),
 	}, nil
 }
 
