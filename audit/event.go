@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -109,6 +110,12 @@ func eventFromInvocation(r *InvocationRecord) *Event {
 	if r.ResponseModelID != "" { // a fallback answered: attribute the cost to it
 		e.Target = r.ResponseModelID
 		e.Details = map[string]string{"requested_model": r.ModelID}
+	}
+	if r.PaidAttempts > 0 {
+		if e.Details == nil {
+			e.Details = map[string]string{}
+		}
+		e.Details["paid_attempts"] = strconv.Itoa(r.PaidAttempts)
 	}
 	return e
 }

@@ -39,6 +39,9 @@ func NewLocalKeyWrapper(path string) (*LocalKeyWrapper, error) {
 	return &LocalKeyWrapper{path: path}, nil
 }
 
+// Path returns the key file's path.
+func (l *LocalKeyWrapper) Path() string { return l.path }
+
 // Name returns "local".
 func (*LocalKeyWrapper) Name() string { return "local" }
 

@@ -5,8 +5,10 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/ticketsum/ticketsum"
@@ -26,10 +28,16 @@ type MiddlewareConfig struct {
 	// OmitBodies logs tokens, cost and outcome but no input or output text.
 	// Default false.
 	OmitBodies bool
-	// FailOpen returns the model's answer even when the record cannot be
-	// written (the failure is logged). Default false: a call whose record
-	// cannot be written fails with EUNAVAILABLE, so that no call goes
-	// unaudited.
+	// Spool, if set, keeps a record that Log or Trail refuses (KMS
+	// unreachable, S3 or the database down), encrypted on local disk, to be
+	// written again later: the call then succeeds as if the record had
+	// been written, and its answer is never withheld or paid for twice
+	// because of a log failure. Default nil.
+	Spool *Spool
+	// FailOpen returns the model's answer even when the record can be
+	// written neither to its destination nor to the Spool (the failure is
+	// logged). Default false: such a call fails, so that no call goes
+	// unaudited; see Middleware for the errors.
 	FailOpen bool
 	// Clock measures latency when the response carries none.
 	// Default ticketsum.SystemClock.
@@ -42,6 +50,21 @@ type MiddlewareConfig struct {
 // model, successful or not, in the invocation log and the audit trail. Put
 // it outside access.Middleware so that denied calls are recorded too. It
 // returns EINVALID for a config with neither Log nor Trail.
+//
+// Records are written with the caller's context detached, so a call whose
+// caller gave up while the answer arrived is still recorded, once. When
+// the wrapper is nested (the trail outside the gateway, the log on each
+// attempt inside it), the outer one also records the tokens and cost of
+// attempts that were answered and paid although a later step failed (an
+// output guard, say).
+//
+// The errors after a paid answer, agreed with the gateway: a record that
+// its destination refused but the Spool took is not an error (the answer
+// is returned). A record that neither took makes the call fail, unless
+// FailOpen, with an EINTERNAL error of class ClassConfig wrapping
+// ErrNotRecorded: never retryable, because calling the model again would
+// pay again and could not be recorded either. A failed call (no answer)
+// whose record is lost fails with EUNAVAILABLE, retryable.
 func Middleware(cfg MiddlewareConfig) (func(ticketsum.Model) ticketsum.Model, error) {
 	if cfg.Log == nil && cfg.Trail == nil {
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "audit middleware: set Log, Trail or both")
@@ -74,23 +97,133 @@ func (a *audited) Generate(ctx context.Context, req *ticketsum.ModelRequest) (*t
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "nil model request")
 	}
 	start := a.cfg.Clock.Now()
-	resp, callErr := a.next.Generate(ctx, req)
+	if acct, nested := ctx.Value(accountKey{}).(*callAccount); nested {
+		resp, err := a.next.Generate(ctx, req)
+		if resp != nil {
+			acct.add(resp)
+		}
+		return a.finish(ctx, req, resp, err, start, nil)
+	}
+	acct := &callAccount{}
+	resp, err := a.next.Generate(context.WithValue(ctx, accountKey{}, acct), req)
+	return a.finish(ctx, req, resp, err, start, acct)
+}
+
+// finish records the call and decides what the caller gets; acct is the
+// call's paid attempts when this wrapper is the outermost, else nil.
+func (a *audited) finish(ctx context.Context, req *ticketsum.ModelRequest, resp *ticketsum.ModelResponse, callErr error, start time.Time, acct *callAccount) (*ticketsum.ModelResponse, error) {
 	rec := a.record(req, resp, callErr, start)
-	wctx := context.WithoutCancel(ctx)
-	var werr error
+	if resp == nil && acct != nil {
+		acct.fill(rec)
+	}
+	werr := a.write(context.WithoutCancel(ctx), rec)
+	if werr == nil {
+		return resp, callErr
+	}
+	a.cfg.Logger.Error("audit record not written", "request_id", rec.RequestID, "model", rec.ModelID, "err", werr)
+	switch {
+	case a.cfg.FailOpen:
+		return resp, callErr
+	case callErr == nil:
+		return nil, &ticketsum.Error{Code: ticketsum.EINTERNAL, Class: ticketsum.ClassConfig, Err: errors.Join(ErrNotRecorded, werr),
+			Message: fmt.Sprintf("model call %s was answered (and paid) but could not be recorded in the invocation log or the audit trail, nor spooled: "+
+				"the answer is withheld so that no call goes unaudited; do not retry the call: fix the invocation log or the spool directory, then retry the ticket", rec.RequestID)}
+	}
+	return nil, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "audit log unavailable, call %s not recorded: %w", rec.RequestID, errors.Join(ErrNotRecorded, werr))
+}
+
+// write stores rec in the log and the trail; what either refuses goes to
+// the spool. It returns what neither took.
+func (a *audited) write(ctx context.Context, rec *InvocationRecord) error {
+	var errs []error
 	if a.cfg.Log != nil {
-		werr = a.cfg.Log.Write(wctx, rec)
-	}
-	if a.cfg.Trail != nil {
-		werr = errors.Join(werr, a.cfg.Trail.AppendInvocation(wctx, rec))
-	}
-	if werr != nil {
-		a.cfg.Logger.Error("audit record not written", "request_id", rec.RequestID, "model", rec.ModelID, "err", werr)
-		if !a.cfg.FailOpen {
-			return nil, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "audit log unavailable, call %s not recorded: %w", rec.RequestID, werr)
+		if err := a.cfg.Log.Write(ctx, rec); err != nil {
+			errs = append(errs, a.spool(ctx, DestLog, rec, err))
 		}
 	}
-	return resp, callErr
+	if a.cfg.Trail != nil {
+		if err := a.cfg.Trail.AppendInvocation(ctx, rec); err != nil {
+			errs = append(errs, a.spool(ctx, DestTrail, rec, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (a *audited) spool(ctx context.Context, dest string, rec *InvocationRecord, cause error) error {
+	if a.cfg.Spool == nil {
+		return fmt.Errorf("%s: %w", dest, cause)
+	}
+	if err := a.cfg.Spool.Put(ctx, dest, rec, cause); err != nil {
+		return fmt.Errorf("%s: %w; spool: %w", dest, cause, err)
+	}
+	return nil
+}
+
+// Meter returns a wrapper for the gateway's per-attempt (Inner) list when
+// there is no invocation log there: it adds each answered attempt to the
+// account the outer Middleware keeps, so that the trail records what was
+// paid even when a later step fails. An invocation-log Middleware does it
+// already.
+func Meter() func(ticketsum.Model) ticketsum.Model {
+	return func(next ticketsum.Model) ticketsum.Model { return metered{next} }
+}
+
+type metered struct{ next ticketsum.Model }
+
+// Name returns the wrapped model's name.
+func (m metered) Name() string { return m.next.Name() }
+
+// Generate calls the wrapped model and counts an answer.
+func (m metered) Generate(ctx context.Context, req *ticketsum.ModelRequest) (*ticketsum.ModelResponse, error) {
+	resp, err := m.next.Generate(ctx, req)
+	if acct, ok := ctx.Value(accountKey{}).(*callAccount); ok && resp != nil {
+		acct.add(resp)
+	}
+	return resp, err
+}
+
+// accountKey keys the callAccount of a logical call in its context.
+type accountKey struct{}
+
+// callAccount adds up the answered (paid) attempts of one logical call,
+// as the inner wrappers see them.
+type callAccount struct {
+	mu    sync.Mutex
+	paid  int
+	usage ticketsum.Usage
+	cost  float64
+	model string
+}
+
+func (c *callAccount) add(r *ticketsum.ModelResponse) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.paid++
+	c.usage.InputTokens += r.Usage.InputTokens
+	c.usage.OutputTokens += r.Usage.OutputTokens
+	c.usage.CacheReadTokens += r.Usage.CacheReadTokens
+	c.usage.CacheWriteTokens += r.Usage.CacheWriteTokens
+	c.cost += r.CostUSD
+	c.model = r.Model
+}
+
+// fill puts the paid attempts into the record of a call that ended
+// without an answer.
+func (c *callAccount) fill(rec *InvocationRecord) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.paid == 0 {
+		return
+	}
+	rec.PaidAttempts = c.paid
+	rec.Input.InputTokenCount = c.usage.InputTokens
+	rec.Input.CacheReadInputTokenCount = c.usage.CacheReadTokens
+	rec.Input.CacheWriteInputTokenCount = c.usage.CacheWriteTokens
+	rec.Output = &InvocationOutput{OutputContentType: "application/json", OutputTokenCount: c.usage.OutputTokens}
+	rec.CostUSD = c.cost
+	if c.model != "" && c.model != rec.ModelID {
+		rec.ResponseModelID = c.model
+	}
 }
 
 // record builds the invocation record of one call.

@@ -35,6 +35,10 @@ type InvocationRecord struct {
 	ErrorCode string `json:"errorCode,omitempty"`
 	// ErrorMessage is the coded, user-facing message, redacted.
 	ErrorMessage string `json:"errorMessage,omitempty"`
+	// PaidAttempts, on a call that failed after the model answered (an
+	// output check refused the answer, say), counts the answered attempts
+	// whose tokens and cost the record carries.
+	PaidAttempts int `json:"paidAttempts,omitempty"`
 }
 
 // Identity is who made the call.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -42,6 +43,12 @@ type S3SinkConfig struct {
 	// FlushInterval uploads a batch older than this at the next Write, or
 	// from Run. Default 1 minute.
 	FlushInterval time.Duration
+	// Spool, if set, takes the records of a batch whose upload failed, so
+	// that they survive the process (written again by Spool.Replay).
+	// Without it the batch stays in memory and is retried at the next
+	// Write, Flush or Run tick; once it reaches four times BatchBytes,
+	// Write refuses new records. Default nil.
+	Spool *Spool
 	// Clock tells the time. Default ticketsum.SystemClock.
 	Clock ticketsum.Clock
 	// Logger receives operational messages. Default: discard.
@@ -51,13 +58,14 @@ type S3SinkConfig struct {
 // S3Sink buffers records and uploads each batch as one encrypted object
 // <prefix>YYYY/MM/DD/<UTC time>-<segment>.jsonl.enc with its own data key.
 // Records buffered but not uploaded are lost if the process dies: call
-// Close on shutdown, and Run to bound the delay.
+// Flush before a Lambda returns and Close on shutdown, and Run to bound
+// the delay. Write returns an error only for a record it did not keep.
 type S3Sink struct {
 	cfg     S3SinkConfig
 	mu      sync.Mutex
 	seg     *segmentWriter
 	buf     bytes.Buffer
-	n       int
+	recs    []*InvocationRecord // the batch, for the spool
 	started time.Time
 }
 
@@ -99,7 +107,8 @@ func NewS3Sink(cfg S3SinkConfig) (*S3Sink, error) {
 	return &S3Sink{cfg: cfg}, nil
 }
 
-// Write implements Sink.
+// Write implements Sink. A failed upload of a full batch is not the new
+// record's failure: it is logged and retried (or the batch spooled).
 func (s *S3Sink) Write(ctx context.Context, rec *InvocationRecord) error {
 	pt, err := json.Marshal(rec)
 	if err != nil {
@@ -107,6 +116,11 @@ func (s *S3Sink) Write(ctx context.Context, rec *InvocationRecord) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.buf.Len() >= 4*s.cfg.BatchBytes {
+		if err := s.upload(ctx); err != nil {
+			return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "invocation log: %d records wait for S3 and the buffer is full: %w", len(s.recs), err)
+		}
+	}
 	now := s.cfg.Clock.Now()
 	if s.seg == nil {
 		seg, err := newSegmentWriter(ctx, s.cfg.Wrapper, now)
@@ -122,15 +136,19 @@ func (s *S3Sink) Write(ctx context.Context, rec *InvocationRecord) error {
 		return fmt.Errorf("seal invocation record: %w", err)
 	}
 	s.buf.Write(line)
-	s.n++
-	if s.n >= s.cfg.BatchRecords || s.buf.Len() >= s.cfg.BatchBytes || now.Sub(s.started) >= s.cfg.FlushInterval {
-		return s.upload(ctx)
+	s.recs = append(s.recs, rec)
+	if len(s.recs) >= s.cfg.BatchRecords || s.buf.Len() >= s.cfg.BatchBytes || now.Sub(s.started) >= s.cfg.FlushInterval {
+		if err := s.upload(ctx); err != nil {
+			s.cfg.Logger.Error("invocation log batch kept in memory, retried at the next write or flush", "records", len(s.recs), "err", err)
+		}
 	}
 	return nil
 }
 
+// upload puts the batch in S3; when that fails and a Spool is set, the
+// batch's records go to the spool instead.
 func (s *S3Sink) upload(ctx context.Context) error {
-	if s.seg == nil || s.n == 0 {
+	if s.seg == nil || len(s.recs) == 0 {
 		return nil
 	}
 	t := s.started.UTC()
@@ -140,11 +158,20 @@ func (s *S3Sink) upload(ctx context.Context) error {
 		Body: bytes.NewReader(s.buf.Bytes()), ContentType: aws.String("application/x-ndjson"),
 	})
 	if err != nil {
-		// Keep the batch; the next Write or Flush retries it.
-		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "upload invocation log batch to s3://%s/%s: %w", s.cfg.Bucket, key, err)
+		err = ticketsum.Errorf(ticketsum.EUNAVAILABLE, "upload invocation log batch to s3://%s/%s: %w", s.cfg.Bucket, key, err)
+		if s.cfg.Spool == nil {
+			return err // kept: the next Write, Flush or Run retries it
+		}
+		for i, r := range s.recs {
+			if serr := s.cfg.Spool.Put(ctx, DestLog, r, err); serr != nil {
+				s.recs = s.recs[i:] // the spooled ones may be uploaded again with the rest
+				return errors.Join(err, serr)
+			}
+		}
+	} else {
+		s.cfg.Logger.Info("invocation log batch uploaded", "key", key, "records", len(s.recs))
 	}
-	s.cfg.Logger.Info("invocation log batch uploaded", "key", key, "records", s.n)
-	s.seg, s.n = nil, 0
+	s.seg, s.recs = nil, nil
 	s.buf.Reset()
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -27,6 +28,10 @@ type GovernanceConfig struct {
 	// Log receives the encrypted invocation record of every attempt.
 	// Default nil: no invocation log (the trail still records every call).
 	Log audit.Sink
+	// Spool keeps the records that Log or the trail refuse, to write them
+	// again (Run, Flush), so that a log failure never withholds or repeats
+	// a paid call. Default nil: such a call fails (audit.ErrNotRecorded).
+	Spool *audit.Spool
 	// OmitBodies keeps prompt and answer text out of the invocation log.
 	// Default false (the text is kept, redacted by Guard).
 	OmitBodies bool
@@ -68,14 +73,58 @@ type Governance struct {
 
 	stop    context.CancelFunc
 	stopped chan struct{}
+	log     audit.Sink
+	spool   *audit.Spool
 }
 
-// Close stops the reservation sweep and writes the budget settlements
-// still queued, waiting at most until ctx ends.
+// Close stops the reservation sweep and flushes (Flush), waiting at most
+// until ctx ends.
 func (g *Governance) Close(ctx context.Context) error {
 	g.stop()
 	<-g.stopped
-	return g.Access.Flush(ctx)
+	return g.Flush(ctx)
+}
+
+// Flush writes what the governance components hold: the budget
+// settlements still queued, the invocation log's batch (a failed upload
+// goes to the spool), the spooled records, and the trail's pending
+// appends, signed when this process holds the signing key (else left to
+// a signer). Call it before a Lambda invocation returns, and before a
+// process exits (Close does).
+func (g *Governance) Flush(ctx context.Context) error {
+	var errs []error
+	if err := g.Access.Flush(ctx); err != nil {
+		errs = append(errs, err)
+	}
+	if g.log != nil {
+		if err := g.log.Flush(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("flush invocation log: %w", err))
+		}
+	}
+	if g.spool != nil && g.spool.Stats().Pending > 0 {
+		if err := g.spool.Replay(ctx, g.destinations()); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := g.Trail.Close(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("sign audit trail: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// destinations are where the spool writes its records again.
+func (g *Governance) destinations() audit.Destinations {
+	return audit.Destinations{Log: g.log, Trail: g.Trail}
+}
+
+// RunSpool writes spooled records again every retry interval until ctx
+// ends (then once more). Start it in its own goroutine in a long-running
+// process; it returns at once without a spool.
+func (g *Governance) RunSpool(ctx context.Context) error {
+	if g.spool == nil {
+		return nil
+	}
+	return g.spool.Run(ctx, g.destinations())
 }
 
 // NewGovernance migrates the governance tables and builds the wrappers. It
@@ -120,7 +169,7 @@ func NewGovernance(ctx context.Context, cfg GovernanceConfig) (*Governance, erro
 	if err != nil {
 		return nil, err
 	}
-	trailMW, err := audit.Middleware(audit.MiddlewareConfig{Trail: trail, Logger: cfg.Logger})
+	trailMW, err := audit.Middleware(audit.MiddlewareConfig{Trail: trail, Spool: cfg.Spool, Logger: cfg.Logger})
 	if err != nil {
 		return nil, err
 	}
@@ -143,17 +192,20 @@ func NewGovernance(ctx context.Context, cfg GovernanceConfig) (*Governance, erro
 		}
 	}()
 	go svc.Run(runCtx)
-	g := &Governance{Guard: cfg.Guard, Access: svc, Trail: trail, stop: stop, stopped: done,
+	g := &Governance{Guard: cfg.Guard, Access: svc, Trail: trail, stop: stop, stopped: done, log: cfg.Log, spool: cfg.Spool,
 		Outer: []gateway.Middleware{trailMW, access.Middleware(svc, estimate), cfg.Guard.Middleware()},
 		Inner: []gateway.Middleware{access.AuthorizeMiddleware(svc)},
 	}
-	if cfg.Log != nil {
-		logMW, err := audit.Middleware(audit.MiddlewareConfig{Log: cfg.Log, Redact: cfg.Guard.Redact, OmitBodies: cfg.OmitBodies, Logger: cfg.Logger})
-		if err != nil {
-			return nil, err
-		}
-		g.Inner = append(g.Inner, logMW)
+	if cfg.Log == nil {
+		g.Inner = append(g.Inner, audit.Meter())
+		return g, nil
 	}
+	logMW, err := audit.Middleware(audit.MiddlewareConfig{Log: cfg.Log, Spool: cfg.Spool, Redact: cfg.Guard.Redact,
+		OmitBodies: cfg.OmitBodies, Logger: cfg.Logger})
+	if err != nil {
+		return nil, err
+	}
+	g.Inner = append(g.Inner, logMW)
 	return g, nil
 }
 

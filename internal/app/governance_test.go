@@ -46,8 +46,8 @@ func TestGovernance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(gov.Outer) != 3 || len(gov.Inner) != 1 {
-		t.Fatalf("outer %d, inner %d wrappers; want 3 and 1 without an invocation log", len(gov.Outer), len(gov.Inner))
+	if len(gov.Outer) != 3 || len(gov.Inner) != 2 {
+		t.Fatalf("outer %d, inner %d wrappers; want 3 and 2 (authorisation, meter) without an invocation log", len(gov.Outer), len(gov.Inner))
 	}
 	if _, err := gov.EnsurePrincipal(t.Context(), "svc", []string{model}, 10); err != nil {
 		t.Fatal(err)
