@@ -37,8 +37,10 @@ type ModelRequest struct {
 	System string
 	// Messages is the conversation; the last one is usually the user's.
 	Messages []ChatMessage
-	// CacheSystem asks for a prompt-cache point after System, on models that
-	// support prompt caching.
+	// CacheSystem marks System as static (the same for every ticket), so
+	// that a provider configured for prompt caching may put a cache point
+	// after it: only when the model caches and System reaches the model's
+	// minimum cacheable tokens.
 	CacheSystem bool
 	// MaxTokens caps the output. Providers always send it; zero means the
 	// provider's default (512).

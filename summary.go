@@ -32,6 +32,32 @@ type Usage struct {
 	OutputTokens     int `json:"output_tokens"`
 	CacheReadTokens  int `json:"cache_read_tokens,omitempty"`
 	CacheWriteTokens int `json:"cache_write_tokens,omitempty"`
+	// Guardrail counts the Bedrock Guardrail text units the call was
+	// charged for, per policy; zero without a guardrail. The cost package
+	// prices them apart from the tokens.
+	Guardrail GuardrailUnits `json:"guardrail,omitzero"`
+}
+
+// GuardrailUnits counts Bedrock Guardrail text units (a text unit is up to
+// 1,000 characters of one text assessed) per policy, input and output
+// together, as a guardrail trace reports them.
+type GuardrailUnits struct {
+	ContentFilters       int `json:"content_filters,omitempty"`
+	DeniedTopics         int `json:"denied_topics,omitempty"`
+	SensitiveInformation int `json:"sensitive_information,omitempty"`
+	ContextualGrounding  int `json:"contextual_grounding,omitempty"`
+	WordFilters          int `json:"word_filters,omitempty"`
+}
+
+// Add returns the sum of two counts.
+func (g GuardrailUnits) Add(h GuardrailUnits) GuardrailUnits {
+	return GuardrailUnits{
+		ContentFilters:       g.ContentFilters + h.ContentFilters,
+		DeniedTopics:         g.DeniedTopics + h.DeniedTopics,
+		SensitiveInformation: g.SensitiveInformation + h.SensitiveInformation,
+		ContextualGrounding:  g.ContextualGrounding + h.ContextualGrounding,
+		WordFilters:          g.WordFilters + h.WordFilters,
+	}
 }
 
 // Add returns the sum of two usages.
@@ -41,6 +67,7 @@ func (u Usage) Add(v Usage) Usage {
 		OutputTokens:     u.OutputTokens + v.OutputTokens,
 		CacheReadTokens:  u.CacheReadTokens + v.CacheReadTokens,
 		CacheWriteTokens: u.CacheWriteTokens + v.CacheWriteTokens,
+		Guardrail:        u.Guardrail.Add(v.Guardrail),
 	}
 }
 

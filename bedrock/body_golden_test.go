@@ -26,6 +26,7 @@ func TestNativeBodiesGolden(t *testing.T) {
 			{Role: ticketsum.ChatAssistant, Content: "The export failed."},
 			{Role: ticketsum.ChatUser, Content: "Shorter, please."},
 		},
+		CacheSystem:   true,
 		MaxTokens:     150,
 		Temperature:   &temp,
 		StopSequences: []string{"\n\n"},

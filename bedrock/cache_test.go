@@ -37,7 +37,7 @@ func TestPromptCachingCountsWriteThenRead(t *testing.T) {
 			sys := bedrocktest.Tokens(system)
 			var got []ticketsum.Usage
 			for _, user := range []string{"The invoice is wrong.", "The app crashes on start."} {
-				req := &ticketsum.ModelRequest{System: system, Messages: []ticketsum.ChatMessage{{Role: ticketsum.ChatUser, Content: user}}, MaxTokens: 100}
+				req := &ticketsum.ModelRequest{System: system, CacheSystem: true, Messages: []ticketsum.ChatMessage{{Role: ticketsum.ChatUser, Content: user}}, MaxTokens: 100}
 				resp, err := m.Generate(context.Background(), req)
 				if err != nil {
 					t.Fatal(err)
@@ -62,7 +62,7 @@ func TestPromptCachingSkipsModelsWithoutIt(t *testing.T) {
 	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{})
 	for _, api := range []string{bedrock.APIConverse, bedrock.APIInvoke} {
 		m := MustModel(t, srv, bedrock.Config{ModelID: "anthropic.claude-3-haiku-20240307-v1:0", API: api, PromptCaching: true})
-		req := &ticketsum.ModelRequest{System: longSystem(), Messages: []ticketsum.ChatMessage{{Role: ticketsum.ChatUser, Content: "hi"}}}
+		req := &ticketsum.ModelRequest{System: longSystem(), CacheSystem: true, Messages: []ticketsum.ChatMessage{{Role: ticketsum.ChatUser, Content: "hi"}}}
 		resp, err := m.Generate(context.Background(), req)
 		if err != nil {
 			t.Fatalf("%s: %v", api, err)
@@ -77,16 +77,44 @@ func TestPromptCachingSkipsModelsWithoutIt(t *testing.T) {
 	}
 }
 
-func TestRequestCacheSystemAsksPerCall(t *testing.T) {
+// TestCachePointNeedsConfigStaticPromptAndMinimum checks that a cache point
+// is sent only with prompt caching configured, for a request that marks its
+// system prompt static, when that prompt reaches the model's minimum.
+func TestCachePointNeedsConfigStaticPromptAndMinimum(t *testing.T) {
 	t.Parallel()
-	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{})
-	m := MustModel(t, srv, bedrock.Config{ModelID: "amazon.nova-micro-v1:0"})
-	req := &ticketsum.ModelRequest{System: longSystem(), CacheSystem: true, Messages: []ticketsum.ChatMessage{{Role: ticketsum.ChatUser, Content: "hi"}}}
-	resp, err := m.Generate(context.Background(), req)
-	if err != nil {
-		t.Fatal(err)
+	short := strings.Repeat("Write one neutral paragraph. ", 20) // about 145 tokens
+	tests := []struct {
+		name    string
+		caching bool
+		static  bool
+		system  string
+		min     int
+		want    bool
+	}{
+		{"configured, static, long enough", true, true, longSystem(), 0, true},
+		{"prompt caching off", false, true, longSystem(), 0, false},
+		{"system prompt not marked static", true, false, longSystem(), 0, false},
+		{"under the default 1,024 minimum", true, true, short, 0, false},
+		{"under the model's own minimum", true, true, longSystem(), 4096, false},
+		{"over a lower minimum", true, true, short, 100, true},
 	}
-	if resp.Usage.CacheWriteTokens != bedrocktest.Tokens(req.System) {
-		t.Errorf("usage %+v", resp.Usage)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := bedrocktest.MustNewServer(t, bedrocktest.Config{CacheMinTokens: 100})
+			m := MustModel(t, srv, bedrock.Config{ModelID: "amazon.nova-micro-v1:0", PromptCaching: tt.caching, CacheMinTokens: tt.min})
+			req := &ticketsum.ModelRequest{System: tt.system, CacheSystem: tt.static, Messages: []ticketsum.ChatMessage{{Role: ticketsum.ChatUser, Content: "hi"}}}
+			resp, err := m.Generate(context.Background(), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			last, _ := srv.LastRequest()
+			if sent := strings.Contains(string(last.Body), "cachePoint"); sent != tt.want {
+				t.Fatalf("cache point sent: %v, want %v", sent, tt.want)
+			}
+			if cached := resp.Usage.CacheWriteTokens > 0; cached != tt.want {
+				t.Errorf("usage %+v", resp.Usage)
+			}
+		})
 	}
 }

@@ -34,11 +34,16 @@ type Config struct {
 	Stream bool
 	// Guardrail applies a Bedrock guardrail to every call. Default none.
 	Guardrail GuardrailConfig
-	// PromptCaching puts a cache point after the system prompt on models
-	// that support it (ModelRef.SupportsCaching); on others it does
-	// nothing. A request's CacheSystem asks for the same per call.
-	// Default false.
+	// PromptCaching puts a cache point after the system prompt of a request
+	// that marks it static (ModelRequest.CacheSystem), on models that
+	// support caching (ModelRef.SupportsCaching), when it holds at least
+	// CacheMinTokens tokens. Default false: never a cache point
+	// (aws.prompt_caching).
 	PromptCaching bool
+	// CacheMinTokens is the fewest tokens (estimated at four characters
+	// each) a system prompt must hold for a cache point: the model's
+	// cache_min_tokens in the catalogue. Default 1024.
+	CacheMinTokens int
 	// MaxTokens caps the output when a request sets no cap. Default 512.
 	MaxTokens int
 	// Region overrides the region of AWS. Default: the region of AWS.
@@ -78,6 +83,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.MaxTokens == 0 {
 		c.MaxTokens = DefaultMaxTokens
 	}
+	if c.CacheMinTokens == 0 {
+		c.CacheMinTokens = 1024
+	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
@@ -95,6 +103,8 @@ func (c Config) withDefaults() (Config, error) {
 		return c, ticketsum.Errorf(ticketsum.EINVALID, "bedrock: API %q is not %q or %q", c.API, APIConverse, APIInvoke)
 	case c.MaxTokens < 0:
 		return c, ticketsum.Errorf(ticketsum.EINVALID, "bedrock: MaxTokens %d is negative", c.MaxTokens)
+	case c.CacheMinTokens < 0:
+		return c, ticketsum.Errorf(ticketsum.EINVALID, "bedrock: CacheMinTokens %d is negative", c.CacheMinTokens)
 	}
 	switch c.Family {
 	case "", FamilyAnthropic, FamilyNova, FamilyLlama, FamilyMistral, FamilyTitan:

@@ -39,10 +39,25 @@ func (f Finding) Flag() string { return f.Source + ":" + f.Type + ":" + f.Action
 type guardResult struct {
 	intervened bool
 	findings   []Finding
+	units      ticketsum.GuardrailUnits // text units charged, from the trace's invocation metrics
 }
 
 func (g *guardResult) add(source string, a types.GuardrailAssessment) {
 	g.findings = append(g.findings, findingsOf(source, a)...)
+	if m := a.InvocationMetrics; m != nil && m.Usage != nil {
+		u := m.Usage
+		n := func(p *int32) int {
+			if p == nil {
+				return 0
+			}
+			return int(*p)
+		}
+		g.units = g.units.Add(ticketsum.GuardrailUnits{
+			ContentFilters: n(u.ContentPolicyUnits), DeniedTopics: n(u.TopicPolicyUnits),
+			SensitiveInformation: n(u.SensitiveInformationPolicyUnits), ContextualGrounding: n(u.ContextualGroundingPolicyUnits),
+			WordFilters: n(u.WordPolicyUnits),
+		})
+	}
 }
 
 // addTrace adds the findings of a Converse guardrail trace.

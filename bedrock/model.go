@@ -3,6 +3,7 @@ package bedrock
 import (
 	"context"
 	"log/slog"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -129,6 +130,7 @@ func (m *Model) Generate(ctx context.Context, req *ticketsum.ModelRequest) (*tic
 	resp.Model = m.Name()
 	resp.Latency = since(m.clock, start)
 	resp.Flags = append(resp.Flags, g.flags()...)
+	resp.Usage.Guardrail = g.units
 	m.logger.DebugContext(ctx, "bedrock call", "model", m.cfg.ModelID, "request_id", req.Meta.RequestID,
 		"input_tokens", resp.Usage.InputTokens, "output_tokens", resp.Usage.OutputTokens,
 		"cache_read", resp.Usage.CacheReadTokens, "cache_write", resp.Usage.CacheWriteTokens, "latency", resp.Latency)
@@ -158,7 +160,16 @@ func (m *Model) maxTokens(req *ticketsum.ModelRequest) int {
 	return m.cfg.MaxTokens
 }
 
-// cacheSystem reports whether to put a cache point after the system prompt.
+// cacheSystem reports whether to put a cache point after the system prompt:
+// only with prompt caching configured, for a request that marks its system
+// prompt static, on a model that caches, and when the system prompt reaches
+// the model's minimum (a shorter prefix is not cached, so the point would
+// only mislead).
 func (m *Model) cacheSystem(req *ticketsum.ModelRequest) bool {
-	return req.System != "" && (m.cfg.PromptCaching || req.CacheSystem) && m.ref.SupportsCaching()
+	return req.System != "" && m.cfg.PromptCaching && req.CacheSystem && m.ref.SupportsCaching() &&
+		estimateTokens(req.System) >= m.cfg.CacheMinTokens
 }
+
+// estimateTokens estimates a text's tokens at four characters each, the
+// ratio the prompt package budgets with.
+func estimateTokens(s string) int { return (utf8.RuneCountInString(s) + 3) / 4 }

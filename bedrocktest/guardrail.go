@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // guardSpec is the guardrail a model call asks for.
@@ -29,6 +30,7 @@ type guardOutcome struct {
 	findings []finding
 	masked   string
 	blocked  bool
+	units    int // text units assessed: a unit per 1,000 characters, started
 }
 
 // piiPatterns are the PII types the fake guardrail finds, checked in order.
@@ -57,7 +59,7 @@ func guardFromHeaders(h http.Header) (*guardSpec, error) {
 // assess runs the fake guardrail over text: denied words block it, PII is
 // anonymised as {TYPE}.
 func (s *Server) assess(text string) *guardOutcome {
-	o := &guardOutcome{masked: text}
+	o := &guardOutcome{masked: text, units: TextUnits(text)}
 	lower := strings.ToLower(text)
 	for _, w := range s.cfg.DeniedWords {
 		if w != "" && containsWord(lower, strings.ToLower(w)) {
@@ -119,7 +121,20 @@ func (o *guardOutcome) assessment() map[string]any {
 	if len(words) > 0 {
 		a["wordPolicy"] = map[string]any{"customWords": words}
 	}
+	a["invocationMetrics"] = map[string]any{
+		"guardrailProcessingLatency": 1,
+		"usage": map[string]any{"topicPolicyUnits": 0, "contentPolicyUnits": 0, "wordPolicyUnits": o.units,
+			"sensitiveInformationPolicyUnits": o.units, "sensitiveInformationPolicyFreeUnits": 0, "contextualGroundingPolicyUnits": 0},
+	}
 	return a
+}
+
+// TextUnits is how many Bedrock Guardrail text units a text is charged as
+// per policy: one per 1,000 characters, started. The fake's guardrail has
+// a sensitive-information and a word policy, and reports both in every
+// assessment's invocationMetrics.usage.
+func TextUnits(text string) int {
+	return (utf8.RuneCountInString(text) + 999) / 1000
 }
 
 // serveApplyGuardrail answers ApplyGuardrail: one output per text block,

@@ -12,7 +12,7 @@ import (
 	"github.com/ticketsum/ticketsum/eval"
 )
 
-const sonnetModel = "bedrock:anthropic.claude-3-5-sonnet-20241022-v2:0"
+const sonnetModel = "bedrock:anthropic.claude-sonnet-4-20250514-v1:0"
 
 // TestPlanHTMLFlag writes `plan --html` and reads the page: the seed's
 // figures, one line per priced surface, the current volume marked; the

@@ -24,11 +24,12 @@ type planJSON struct {
 }
 
 // TestPlanSeedExample reproduces the seed's hand calculation: 8,000 tickets
-// a week at 2,000 in and 200 out on Claude 3.5 Sonnet is $48 + $24 = $72.
+// a week at 2,000 in and 200 out is $48 + $24 = $72, on Claude Sonnet 4 now
+// that the seed's Claude 3.5 Sonnet has reached end of life.
 func TestPlanSeedExample(t *testing.T) {
 	t.Parallel()
 	r := run(t, context.Background(), "", "plan", "--json", "--tickets-per-week", "8000", "--input-tokens", "2000",
-		"--output-tokens", "200", "--models", "bedrock:anthropic.claude-3-5-sonnet-20241022-v2:0", "--history", "")
+		"--output-tokens", "200", "--models", "bedrock:anthropic.claude-sonnet-4-20250514-v1:0", "--history", "")
 	if r.code != exitOK {
 		t.Fatalf("plan: exit %d: %s", r.code, r.stderr)
 	}
@@ -38,7 +39,7 @@ func TestPlanSeedExample(t *testing.T) {
 	}
 	found := false
 	for _, o := range p.Options {
-		if o.Model == "bedrock:anthropic.claude-3-5-sonnet-20241022-v2:0" && o.Surface == "on-demand" {
+		if o.Model == "bedrock:anthropic.claude-sonnet-4-20250514-v1:0" && o.Surface == "on-demand" {
 			found = true
 			if o.Weekly != 72 {
 				t.Errorf("weekly on-demand = %v, want 72", o.Weekly)

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	ticketsum "github.com/ticketsum/ticketsum"
 	"go.yaml.in/yaml/v3"
@@ -26,21 +28,41 @@ type Config struct {
 	// NoEmbedded starts from an empty catalogue instead of the embedded one.
 	// Default false.
 	NoEmbedded bool
+	// Region is the AWS region calls are billed in when a model name holds
+	// no ARN with its own: the configured aws.region. Default DefaultRegion.
+	Region string
+	// Guardrail, when set, says which policies the configured Bedrock
+	// guardrail applies, so that Estimate (budget reservations) and
+	// GuardrailCost include its text-unit charges. Default nil: no
+	// guardrail. Calls are charged the units their trace reports either way.
+	Guardrail *GuardrailPolicies
+	// Clock tells the date that selects a legacy model's extended-access
+	// price. Default the system clock.
+	Clock ticketsum.Clock
 }
 
 // Catalogue is the set of known models and their prices. It is read-only
 // after New and safe for concurrent use.
 type Catalogue struct {
+	cfg       Config
 	entries   []Entry
 	byName    map[string]int
 	instances []Instance
+	guardrail *GuardrailPrices
 }
 
 // file is the on-disk shape of a catalogue file.
 type file struct {
-	Models    []Entry    `yaml:"models"`
-	Instances []Instance `yaml:"instances"`
+	Models    []Entry          `yaml:"models"`
+	Instances []Instance       `yaml:"instances"`
+	Guardrail *GuardrailPrices `yaml:"guardrail"`
 }
+
+// errorf is fmt.Errorf, for validation messages that New codes EINVALID.
+func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
+
+// ftoa formats a price or count without trailing zeros.
+func ftoa(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // Default returns the embedded catalogue.
 func Default() (*Catalogue, error) { return New(Config{}) }
@@ -49,7 +71,13 @@ func Default() (*Catalogue, error) { return New(Config{}) }
 // EINVALID naming the file and entry for a malformed file, an unknown field,
 // a duplicate name or a bad price.
 func New(cfg Config) (*Catalogue, error) {
-	c := &Catalogue{byName: map[string]int{}}
+	if cfg.Region == "" {
+		cfg.Region = DefaultRegion
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = ticketsum.SystemClock{}
+	}
+	c := &Catalogue{cfg: cfg, byName: map[string]int{}}
 	var sources []struct {
 		name string
 		data []byte
@@ -101,6 +129,11 @@ func parse(data []byte) (*file, error) {
 			return nil, fmt.Errorf("instance %d (%q): needs a type, a positive usd_per_hour and output_tokens_per_second", i+1, in.Type)
 		}
 	}
+	if f.Guardrail != nil {
+		if err := f.Guardrail.validate(); err != nil {
+			return nil, err
+		}
+	}
 	return &f, nil
 }
 
@@ -116,6 +149,10 @@ func validate(e *Entry) error {
 		return errors.New("has a negative cache price")
 	case e.PromptCaching && (e.CacheRead == nil || e.CacheWrite == nil):
 		return errors.New("supports prompt caching but has no cache_read or cache_write price")
+	case e.PromptCaching && e.CacheMinTokens <= 0:
+		return errors.New("supports prompt caching but has no cache_min_tokens (the fewest tokens a cache point caches)")
+	case e.CacheMinTokens < 0:
+		return errors.New("cache_min_tokens must not be negative")
 	case e.BatchDiscount < 0 || e.BatchDiscount >= 1:
 		return errors.New("batch_discount must be in [0, 1)")
 	case e.RegionalUplift < 0 || e.RegionalUplift > 1:
@@ -129,6 +166,17 @@ func validate(e *Entry) error {
 	}
 	if p := e.Provisioned; p != nil && (p.NoCommitment < 0 || p.OneMonth < 0 || p.SixMonth < 0 || p.TokensPerMinPerUnit < 0) {
 		return errors.New("has a negative provisioned price")
+	}
+	if e.Region == "" {
+		e.Region = DefaultRegion
+	}
+	for i := range e.Regional {
+		if err := e.Regional[i].validate(); err != nil {
+			return err
+		}
+	}
+	if e.Lifecycle != nil {
+		return e.Lifecycle.validate()
 	}
 	return nil
 }
@@ -155,6 +203,9 @@ func (c *Catalogue) apply(f *file) error {
 			}
 			c.byName[a] = i
 		}
+	}
+	if f.Guardrail != nil {
+		c.guardrail = f.Guardrail
 	}
 	for _, in := range f.Instances {
 		k := slices.IndexFunc(c.instances, func(x Instance) bool { return x.Type == in.Type })
@@ -186,13 +237,27 @@ func (c *Catalogue) Cost(name string, u ticketsum.Usage) (float64, error) {
 }
 
 // Estimate returns the most a call can cost before it is made: inputTokens
-// at the input price plus maxOutputTokens at the output price. Budgets
-// reserve it and settle with Cost afterwards. It returns ENOTFOUND for a
-// model not in the catalogue and EINVALID for a negative count.
+// at the input price plus maxOutputTokens at the output price, plus the
+// configured guardrail's text units for a Bedrock model (Config.Guardrail;
+// characters estimated at CharsPerToken a token). Budgets reserve it and
+// settle with Cost afterwards. It returns ENOTFOUND for a model not in the
+// catalogue and EINVALID for a negative count.
 func (c *Catalogue) Estimate(name string, inputTokens, maxOutputTokens int) (float64, error) {
 	e, err := c.Lookup(name)
 	if err != nil {
 		return 0, err
 	}
-	return e.Cost(ticketsum.Usage{InputTokens: inputTokens, OutputTokens: maxOutputTokens})
+	u := ticketsum.Usage{InputTokens: inputTokens, OutputTokens: maxOutputTokens}
+	if c.cfg.Guardrail != nil && strings.HasPrefix(e.Name, "bedrock:") {
+		u.Guardrail = c.cfg.Guardrail.Units(max(inputTokens, 0)*CharsPerToken, max(maxOutputTokens, 0)*CharsPerToken)
+	}
+	return e.Cost(u)
 }
+
+// CharsPerToken is the characters a token stands for when the catalogue
+// turns tokens into guardrail text units.
+const CharsPerToken = 4
+
+// Now returns the catalogue's date, which selects lifecycle prices, for
+// callers that report lifecycle states alongside them.
+func (c *Catalogue) Now() time.Time { return c.cfg.Clock.Now() }

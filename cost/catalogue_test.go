@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	ticketsum "github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/cost"
@@ -14,7 +15,28 @@ const (
 	haiku35  = "bedrock:anthropic.claude-3-5-haiku-20241022-v1:0"
 	novaPro  = "bedrock:amazon.nova-pro-v1:0"
 	sonnet45 = "bedrock:anthropic.claude-sonnet-4-5-20250929-v1:0"
+	sonnet4  = "bedrock:anthropic.claude-sonnet-4-20250514-v1:0"
 )
+
+// fixedClock is a Clock stopped at one instant.
+type fixedClock struct{ t time.Time }
+
+func (c fixedClock) Now() time.Time { return c.t }
+
+// MustAt returns the embedded catalogue as of a date (YYYY-MM-DD).
+func MustAt(tb testing.TB, date string, cfg cost.Config) *cost.Catalogue {
+	tb.Helper()
+	at, err := time.Parse("2006-01-02", date)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cfg.Clock = fixedClock{at}
+	c, err := cost.New(cfg)
+	if err != nil {
+		tb.Fatalf("embedded catalogue: %v", err)
+	}
+	return c
+}
 
 // MustDefault returns the embedded catalogue or fails the test.
 func MustDefault(tb testing.TB) *cost.Catalogue {
@@ -29,10 +51,11 @@ func MustDefault(tb testing.TB) *cost.Catalogue {
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9*math.Max(1, math.Abs(b)) }
 
 // TestSeedExample reproduces the seed's hand calculation: 8,000 tickets a
-// week at 2,000 input and 200 output tokens on Claude 3.5 Sonnet.
+// week at 2,000 input and 200 output tokens on Claude 3.5 Sonnet, at the
+// price it had before its extended access began (2025-12-01).
 func TestSeedExample(t *testing.T) {
 	t.Parallel()
-	c := MustDefault(t)
+	c := MustAt(t, "2025-11-01", cost.Config{})
 	e, err := c.Lookup(sonnet35)
 	if err != nil {
 		t.Fatal(err)
@@ -50,6 +73,11 @@ func TestSeedExample(t *testing.T) {
 	if !near(in, 48) || !near(out, 24) || !near(total, 72) {
 		t.Fatalf("seed week = $%v + $%v = $%v, want $48 + $24 = $72", in, out, total)
 	}
+	// In extended access the same week costs twice as much.
+	later := MustAt(t, "2026-01-15", cost.Config{})
+	if total, _ := later.Cost(sonnet35, week); !near(total, 144) {
+		t.Fatalf("seed week in extended access = $%v, want $144 at 6/30", total)
+	}
 }
 
 func TestCostCachePricing(t *testing.T) {
@@ -61,8 +89,8 @@ func TestCostCachePricing(t *testing.T) {
 		usage ticketsum.Usage
 		want  float64
 	}{
-		{"claude cache write at 1.25x", sonnet35, ticketsum.Usage{InputTokens: 1000, CacheWriteTokens: 1_000_000}, 0.003 + 3.75},
-		{"claude cache read at 0.1x", sonnet35, ticketsum.Usage{InputTokens: 1000, CacheReadTokens: 1_000_000, OutputTokens: 100}, 0.003 + 0.30 + 0.0015},
+		{"claude cache write at 1.25x", sonnet4, ticketsum.Usage{InputTokens: 1000, CacheWriteTokens: 1_000_000}, 0.003 + 3.75},
+		{"claude cache read at 0.1x", sonnet4, ticketsum.Usage{InputTokens: 1000, CacheReadTokens: 1_000_000, OutputTokens: 100}, 0.003 + 0.30 + 0.0015},
 		{"claude read and write apart", haiku35, ticketsum.Usage{CacheReadTokens: 2_000_000, CacheWriteTokens: 1_000_000}, 2*0.08 + 1.00},
 		{"nova cache write is free, read 75% off", novaPro, ticketsum.Usage{CacheReadTokens: 1_000_000, CacheWriteTokens: 1_000_000}, 0.20},
 		{"no cache tokens", novaPro, ticketsum.Usage{InputTokens: 1_000_000, OutputTokens: 1_000_000}, 0.80 + 3.20},
@@ -152,9 +180,9 @@ func TestLookupRegionalUplift(t *testing.T) {
 	if !near(again.Input, 3) {
 		t.Fatalf("lookup changed the stored entry: global input now %v", again.Input)
 	}
-	plain, _ := c.Lookup("bedrock:us.anthropic.claude-3-5-sonnet-20241022-v2:0")
+	plain, _ := c.Lookup("bedrock:us.anthropic.claude-sonnet-4-20250514-v1:0")
 	if !near(plain.Input, 3) {
-		t.Fatalf("claude 3.5 sonnet via us. = %v, want 3 (no uplift)", plain.Input)
+		t.Fatalf("claude sonnet 4 via us. = %v, want 3 (no uplift)", plain.Input)
 	}
 }
 
@@ -188,14 +216,14 @@ func TestLookupErrors(t *testing.T) {
 func TestEstimate(t *testing.T) {
 	t.Parallel()
 	c := MustDefault(t)
-	got, err := c.Estimate(sonnet35, 2000, 512)
+	got, err := c.Estimate(sonnet4, 2000, 512)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := (2000*3.0 + 512*15.0) / 1e6; !near(got, want) {
 		t.Fatalf("Estimate = %v, want %v", got, want)
 	}
-	if _, err := c.Estimate(sonnet35, -1, 10); ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID {
+	if _, err := c.Estimate(sonnet4, -1, 10); ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID {
 		t.Fatalf("Estimate with negative input: %v, want EINVALID", err)
 	}
 }
@@ -225,6 +253,12 @@ func TestEmbeddedCatalogue(t *testing.T) {
 		}
 		if e.ContextWindow <= 0 || e.MaxOutput <= 0 {
 			t.Errorf("%s has no context window or max output", e.Name)
+		}
+		if e.PromptCaching && e.CacheMinTokens < 1000 {
+			t.Errorf("%s supports caching with a minimum of %d tokens, under every documented minimum", e.Name, e.CacheMinTokens)
+		}
+		if e.Region == "" || e.Effective == "" || e.Source == "" {
+			t.Errorf("%s lacks a region, effective date or source", e.Name)
 		}
 	}
 	if len(c.Instances()) == 0 {
@@ -310,6 +344,11 @@ func TestNewRejectsBadFiles(t *testing.T) {
 		{"no provider", []byte("models:\n  - name: x\n    effective: e\n    source: s\n"), "provider:model-id"},
 		{"duplicate", append(entry(""), entry("")[8:]...), "twice"},
 		{"bad instance", []byte("instances:\n  - type: ml.x\n"), "instance"},
+		{"caching without a minimum", entry("    prompt_caching: true\n    cache_read: 1\n    cache_write: 1\n"), "cache_min_tokens"},
+		{"lifecycle without eol", entry("    lifecycle:\n      source: s\n"), "eol"},
+		{"lifecycle bad date", entry("    lifecycle:\n      eol: \"2026-13-01\"\n      source: s\n"), "eol"},
+		{"regional without source", entry("    regional:\n      - region: eu-west-1\n        input: 1\n        effective: e\n"), "source"},
+		{"guardrail without region", []byte("guardrail:\n  content_filters: 0.15\n  effective: e\n  source: s\n"), "region"},
 		{"alias taken", []byte("models:\n  - name: bedrock:a\n    aliases: [\"bedrock:b\"]\n    effective: e\n    source: s\n  - name: bedrock:c\n    aliases: [\"bedrock:b\"]\n    effective: e\n    source: s\n"), "already"},
 	}
 	for _, tt := range tests {

@@ -23,6 +23,10 @@ type Entry struct {
 	MaxOutput int `yaml:"max_output" json:"max_output"`
 	// PromptCaching reports whether the model supports a cache point.
 	PromptCaching bool `yaml:"prompt_caching,omitempty" json:"prompt_caching"`
+	// CacheMinTokens is the fewest tokens the prompt before a cache point
+	// must hold for Bedrock to cache it (shorter prefixes are silently not
+	// cached). Required with PromptCaching.
+	CacheMinTokens int `yaml:"cache_min_tokens,omitempty" json:"cache_min_tokens,omitempty"`
 	// Input and Output are the on-demand prices.
 	Input  float64 `yaml:"input" json:"input_usd_per_mtok"`
 	Output float64 `yaml:"output" json:"output_usd_per_mtok"`
@@ -43,6 +47,13 @@ type Entry struct {
 	OutputQuotaWeight float64 `yaml:"output_quota_weight,omitempty" json:"output_quota_weight,omitempty"`
 	// Provisioned holds provisioned-throughput prices, nil when unknown.
 	Provisioned *Provisioned `yaml:"provisioned,omitempty" json:"provisioned,omitempty"`
+	// Region is the AWS region the prices are for. Default DefaultRegion.
+	Region string `yaml:"region,omitempty" json:"region"`
+	// Regional holds the model's prices in other regions, where known.
+	Regional []RegionalPrice `yaml:"regional,omitempty" json:"regional,omitempty"`
+	// Lifecycle is set for a legacy model: its end-of-life date and
+	// extended-access price. Default nil: active.
+	Lifecycle *Lifecycle `yaml:"lifecycle,omitempty" json:"lifecycle,omitempty"`
 	// Effective is the date (YYYY-MM-DD) the prices apply from.
 	Effective string `yaml:"effective" json:"effective"`
 	// Source says where the figures come from.
@@ -56,6 +67,13 @@ type Entry struct {
 	// Profile is the inference-profile prefix the looked-up name carried
 	// ("us", "global", ...), empty for a base model ID. Set by Lookup.
 	Profile string `yaml:"-" json:"profile,omitempty"`
+	// BilledRegion is the region the call is billed in: the region of an
+	// ARN, else the catalogue's configured region. Set by Lookup for
+	// Bedrock models; RegionNote tells when the prices are another region's.
+	BilledRegion string `yaml:"-" json:"billed_region,omitempty"`
+	// Guardrail prices the guardrail text units of a usage in Cost. Set by
+	// Lookup from the catalogue's guardrail prices.
+	Guardrail *GuardrailPrices `yaml:"-" json:"-"`
 }
 
 // Provisioned is the provisioned-throughput price of a model: USD per
@@ -104,9 +122,14 @@ func (e *Entry) QuotaWeight() float64 {
 
 // Cost prices usage at the entry's on-demand prices. Input, output, cache
 // reads and cache writes are priced apart; InputTokens excludes cached
-// tokens (see ticketsum.Usage), so nothing is counted twice. It returns
-// EINVALID for a negative token count.
+// tokens (see ticketsum.Usage), so nothing is counted twice; Bedrock
+// Guardrail text units are added at the Guardrail prices. It returns
+// EINVALID for a negative count.
 func (e *Entry) Cost(u ticketsum.Usage) (float64, error) {
+	g := u.Guardrail
+	if g.ContentFilters < 0 || g.DeniedTopics < 0 || g.SensitiveInformation < 0 || g.ContextualGrounding < 0 || g.WordFilters < 0 {
+		return 0, ticketsum.Errorf(ticketsum.EINVALID, "usage for %s has a negative guardrail text-unit count", e.Name)
+	}
 	if u.InputTokens < 0 || u.OutputTokens < 0 || u.CacheReadTokens < 0 || u.CacheWriteTokens < 0 {
 		return 0, ticketsum.Errorf(ticketsum.EINVALID, "usage for %s has a negative token count (input %d, output %d, cache read %d, cache write %d)",
 			e.Name, u.InputTokens, u.OutputTokens, u.CacheReadTokens, u.CacheWriteTokens)
@@ -115,7 +138,7 @@ func (e *Entry) Cost(u ticketsum.Usage) (float64, error) {
 		float64(u.OutputTokens)*e.Output +
 		float64(u.CacheReadTokens)*e.CacheReadPrice() +
 		float64(u.CacheWriteTokens)*e.CacheWritePrice()
-	return usd / perMillion, nil
+	return usd/perMillion + e.Guardrail.Cost(g), nil
 }
 
 // BatchCost prices usage at the batch price. It returns EINVALID when the

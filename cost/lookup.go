@@ -27,14 +27,40 @@ func isProfilePrefix(p string) bool {
 //   - any "openai:<model>" or "sagemaker:<endpoint>" through the generic
 //     "openai:*" and "sagemaker:*" entries unless the model has its own.
 //
-// The returned entry carries the profile prefix in Profile and, for models
-// whose global profile is cheaper, the regional prices. It returns ENOTFOUND
-// with what to do for a name it cannot price, such as an application
-// inference profile ARN without an alias.
+// A Bedrock entry is priced for the region the call is billed in (the
+// ARN's region, else Config.Region: see RegionNote when the catalogue has
+// no price for it), at today's lifecycle price (a legacy model in public
+// extended access costs its extended price), and for models whose global
+// profile is cheaper, at the regional profiles' uplift. The returned entry
+// carries the profile prefix in Profile and the guardrail prices. It
+// returns ENOTFOUND with what to do for a name it cannot price, such as an
+// application inference profile ARN without an alias.
 func (c *Catalogue) Lookup(name string) (Entry, error) {
 	name = strings.TrimSpace(name)
+	e, profile, err := c.find(name)
+	if err != nil {
+		return Entry{}, err
+	}
+	if strings.HasPrefix(e.Name, "bedrock:") {
+		region := arnRegion(name)
+		if region == "" {
+			region = c.cfg.Region
+		}
+		e = e.inRegion(region)
+		if e.RegionalUplift > 0 && profile != "global" {
+			e = e.uplifted(e.RegionalUplift)
+		}
+		e = e.atDate(c.cfg.Clock.Now())
+	}
+	e.Profile = profile
+	e.Guardrail = c.guardrail
+	return e, nil
+}
+
+// find returns the entry of a name and the profile prefix it carried.
+func (c *Catalogue) find(name string) (Entry, string, error) {
 	if e, ok := c.exact(name); ok {
-		return e, nil
+		return e, "", nil
 	}
 	provider, id, _ := strings.Cut(name, ":")
 	switch provider {
@@ -47,10 +73,10 @@ func (c *Catalogue) Lookup(name string) (Entry, error) {
 		return c.lookupBedrock(name, id)
 	case "openai", "sagemaker", "builtin":
 		if e, ok := c.exact(provider + ":*"); ok {
-			return e, nil
+			return e, "", nil
 		}
 	}
-	return Entry{}, notFound(name)
+	return Entry{}, "", notFound(name)
 }
 
 func (c *Catalogue) exact(name string) (Entry, bool) {
@@ -61,40 +87,30 @@ func (c *Catalogue) exact(name string) (Entry, bool) {
 	return c.entries[i], true
 }
 
-func (c *Catalogue) lookupBedrock(name, id string) (Entry, error) {
+func (c *Catalogue) lookupBedrock(name, id string) (Entry, string, error) {
 	if strings.HasPrefix(id, "arn:") {
 		parts := strings.SplitN(id, ":", 6)
 		if len(parts) < 6 {
-			return Entry{}, ticketsum.Errorf(ticketsum.EINVALID, "model %q is not a valid ARN", name)
+			return Entry{}, "", ticketsum.Errorf(ticketsum.EINVALID, "model %q is not a valid ARN", name)
 		}
 		kind, rest, _ := strings.Cut(parts[5], "/")
 		switch kind {
 		case "foundation-model", "inference-profile":
 			id = rest
 		default:
-			return Entry{}, ticketsum.Errorf(ticketsum.ENOTFOUND,
+			return Entry{}, "", ticketsum.Errorf(ticketsum.ENOTFOUND,
 				"model %q is a %s ARN, which does not name its base model: add it as an alias of the base model's entry in a catalogue override file", name, kind)
 		}
 	}
 	if e, ok := c.exact("bedrock:" + id); ok {
-		return c.priced(e, ""), nil
+		return e, "", nil
 	}
 	if prefix, base, ok := strings.Cut(id, "."); ok && isProfilePrefix(prefix) {
 		if e, ok := c.exact("bedrock:" + base); ok {
-			return c.priced(e, prefix), nil
+			return e, prefix, nil
 		}
 	}
-	return Entry{}, notFound(name)
-}
-
-// priced returns e as called through profile: regional and geographic
-// profiles and base IDs cost RegionalUplift more than the global profile.
-func (c *Catalogue) priced(e Entry, profile string) Entry {
-	if e.RegionalUplift > 0 && profile != "global" {
-		e = e.uplifted(e.RegionalUplift)
-	}
-	e.Profile = profile
-	return e
+	return Entry{}, "", notFound(name)
 }
 
 func notFound(name string) error {

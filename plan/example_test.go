@@ -8,8 +8,9 @@ import (
 	"github.com/ticketsum/ticketsum/plan"
 )
 
-// Price the seed's workload on Claude 3.5 Sonnet and read the on-demand
-// figures and the recommendation.
+// Price the seed's workload on Claude Sonnet 4 (the seed's Claude 3.5
+// Sonnet has reached end of life on Bedrock) and read the on-demand figures
+// and the recommendation.
 func Example() {
 	cat, err := cost.Default()
 	if err != nil {
@@ -17,7 +18,7 @@ func Example() {
 	}
 	p, err := plan.Make(plan.Config{
 		Catalogue: cat,
-		Models:    []string{"bedrock:anthropic.claude-3-5-sonnet-20241022-v2:0"},
+		Models:    []string{"bedrock:anthropic.claude-sonnet-4-20250514-v1:0"},
 		Quotas:    map[string]plan.Quota{"*": {RequestsPerMinute: 50, TokensPerMinute: 400_000}},
 	}, plan.Workload{TicketsPerWeek: 8000, InputTokens: 2000, OutputTokens: 200})
 	if err != nil {
@@ -38,7 +39,7 @@ func ExampleWriteHTML() {
 	if err != nil {
 		panic(err)
 	}
-	cfg := plan.Config{Catalogue: cat, Models: []string{"bedrock:anthropic.claude-3-5-sonnet-20241022-v2:0"}}
+	cfg := plan.Config{Catalogue: cat, Models: []string{"bedrock:anthropic.claude-sonnet-4-20250514-v1:0"}}
 	w := plan.Workload{TicketsPerWeek: 8000, InputTokens: 2000, OutputTokens: 200}
 	p, err := plan.Make(cfg, w)
 	if err != nil {

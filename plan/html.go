@@ -150,7 +150,9 @@ var htmlSection = template.Must(template.New("plan").Funcs(template.FuncMap{
 <table><tr><th>model</th><th class="text">surface</th><th>weekly</th><th>monthly</th><th>backfill</th><th>units</th><th>break-even tickets/week</th><th class="text">note</th></tr>
 {{range .P.Options}}<tr{{if not .Available}} class="na"{{else if and (eq .Model $.P.Recommendation.Model) (eq .Surface $.P.Recommendation.Surface)}} class="rec"{{end}}><td>{{.Model}}</td><td class="text">{{.Surface}}</td><td>{{if .Available}}{{usd .WeeklyCostUSD .Verified}}{{else}}-{{end}}</td><td>{{if .Available}}{{usd .MonthlyCostUSD .Verified}}{{else}}-{{end}}</td><td>{{if .BackfillCostUSD}}{{usd .BackfillCostUSD .Verified}}{{end}}</td><td>{{if .Units}}{{.Units}}{{end}}</td><td>{{if .BreakEvenTicketsPerWeek}}{{int .BreakEvenTicketsPerWeek}}{{end}}</td><td class="text">{{.Note}}</td></tr>
 {{end}}</table>
-<h3>Quota at the peak hour</h3>
+{{with .P.Warnings}}<h3>Warnings</h3>
+<ul>{{range .}}<li>{{.}}</li>{{end}}</ul>
+{{end}}<h3>Quota at the peak hour</h3>
 <table><tr><th>model</th><th>RPM needed</th><th>RPM quota</th><th>TPM needed</th><th>TPM quota</th><th class="text">status</th></tr>
 {{range .P.Quotas}}<tr><td>{{.Model}}</td><td>{{f .PeakRequestsPerMinute}}</td><td>{{with .Configured}}{{.RequestsPerMinute}}{{else}}-{{end}}</td><td>{{f .PeakTokensPerMinute}}</td><td>{{with .Configured}}{{.TokensPerMinute}}{{else}}-{{end}}</td><td class="text">{{.Status}}{{with .Note}}: {{.}}{{end}}</td></tr>
 {{end}}</table>

@@ -22,6 +22,7 @@ models:
     context_window: 200000
     max_output: 8192
     prompt_caching: true
+    cache_min_tokens: 1024
     input: 3
     output: 15
     cache_read: 0.3
@@ -117,7 +118,7 @@ func TestWriteHTMLGolden(t *testing.T) {
 	if page != string(want) {
 		t.Fatalf("WriteHTML output differs from %s (run go test -update after checking)", golden)
 	}
-	for _, s := range []string{"$72 a week", "72.00*", "14.51*", "<td>26283</td>", "sagemaker/ml.g5.xlarge breaks even with on-demand at 26283 tickets", "fine-tuning"} {
+	for _, s := range []string{"$72 a week", "72.00*", "2048-token cache minimum", "reaches end of life on Bedrock on 2026-03-01", "<td>26283</td>", "sagemaker/ml.g5.xlarge breaks even with on-demand at 26283 tickets", "fine-tuning"} {
 		if !strings.Contains(page, s) {
 			t.Errorf("page lacks %q", s)
 		}

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	ticketsum "github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/cost"
@@ -77,8 +78,10 @@ type Config struct {
 	Constraints Constraints
 	// Evidence feeds the stage table. Default: no evaluation yet.
 	Evidence Evidence
-	// CacheMinTokens is the fewest static prompt tokens a cache point
-	// caches (1,024 on Claude Sonnet models). Default 1024.
+	// CacheMinTokens overrides the fewest static prompt tokens a cache
+	// point caches. Default 0: each model's cache_min_tokens from the
+	// catalogue (1,024 for Claude Sonnet models, 2,048 for Claude 3.5 Haiku,
+	// 4,096 for Claude Haiku 4.5, about 1,000 for Nova).
 	CacheMinTokens int
 	// CacheWritesPerWeek is how many times a week the static prompt is
 	// written to the cache: once per five-minute TTL with traffic, at most.
@@ -89,7 +92,11 @@ type Config struct {
 
 // Plan is the outcome of Make, ready for JSON.
 type Plan struct {
-	Workload       Workload       `json:"workload"`
+	Workload Workload `json:"workload"`
+	// Warnings name what a reader must know before acting on the figures:
+	// legacy and end-of-life models, prices from another region than the
+	// one billed, the guardrail charge included.
+	Warnings       []string       `json:"warnings,omitempty"`
 	Options        []Option       `json:"options"`
 	Quotas         []QuotaCheck   `json:"quotas"`
 	Recommendation Recommendation `json:"recommendation"`
@@ -136,9 +143,6 @@ func Make(cfg Config, w Workload) (*Plan, error) {
 	if cfg.CacheMinTokens < 0 || cfg.CacheWritesPerWeek < 0 || cfg.Constraints.LatencyTargetHours < 0 {
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "plan: cache settings and latency target must not be negative")
 	}
-	if cfg.CacheMinTokens == 0 {
-		cfg.CacheMinTokens = 1024
-	}
 	if cfg.Constraints.LatencyTargetHours == 0 {
 		cfg.Constraints.LatencyTargetHours = 1
 	}
@@ -150,9 +154,21 @@ func Make(cfg Config, w Workload) (*Plan, error) {
 		return nil, err
 	}
 	p := &Plan{Workload: w, Constraints: cfg.Constraints}
+	now := cfg.Catalogue.Now()
 	for _, e := range entries {
-		p.Options = append(p.Options, modelOptions(cfg, w, e)...)
+		p.Warnings = append(p.Warnings, entryWarnings(e, now)...)
+		opts := modelOptions(cfg, w, e)
+		if e.State(now) == cost.StateEndOfLife {
+			for i := range opts {
+				opts[i] = notAvailable(opts[i], opts[i].Surface, "the model reached end of life on Bedrock on "+e.Lifecycle.EOL)
+			}
+		}
+		p.Options = append(p.Options, opts...)
 		p.Quotas = append(p.Quotas, checkQuota(cfg, w, e))
+	}
+	if g := guardrailPerTicket(cfg, w); g > 0 {
+		p.Warnings = append(p.Warnings, "Bedrock options include the configured guardrail's text units: $"+strconv.FormatFloat(g, 'f', 5, 64)+
+			" a ticket, $"+ftoa(g*w.TicketsPerWeek)+" a week")
 	}
 	var ref *cost.Entry
 	if len(entries) > 0 {
@@ -169,7 +185,11 @@ func models(cfg Config) ([]cost.Entry, error) {
 		var out []cost.Entry
 		for _, e := range cfg.Catalogue.Models() {
 			if !strings.HasSuffix(e.Name, ":*") && e.Family != "builtin" {
-				out = append(out, e)
+				looked, err := cfg.Catalogue.Lookup(e.Name) // priced for the billed region and today
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, looked)
 			}
 		}
 		return out, nil
@@ -186,13 +206,51 @@ func models(cfg Config) ([]cost.Entry, error) {
 	return out, nil
 }
 
-// perTicket returns the on-demand cost of one ticket on e.
+// perTicket returns the on-demand token cost of one ticket on e.
 func perTicket(w Workload, e cost.Entry) float64 {
 	return (w.InputTokens*e.Input + w.OutputTokens*e.Output) / 1e6
 }
 
+// guardrailPerTicket is what the catalogue's configured Bedrock guardrail
+// (cost.Config.Guardrail) charges a ticket: the ticket's text (input less
+// the static prompt) and the summary, in text units per policy.
+func guardrailPerTicket(cfg Config, w Workload) float64 {
+	in := (w.InputTokens - w.StaticPromptTokens) * cost.CharsPerToken
+	return cfg.Catalogue.GuardrailCost(int(math.Ceil(in)), int(math.Ceil(w.OutputTokens*cost.CharsPerToken)))
+}
+
+// entryWarnings are the lifecycle and region warnings of a priced model.
+func entryWarnings(e cost.Entry, now time.Time) []string {
+	var ws []string
+	for _, w := range []string{e.LifecycleWarning(now), e.RegionNote()} {
+		if w != "" {
+			ws = append(ws, w)
+		}
+	}
+	return ws
+}
+
 func modelOptions(cfg Config, w Workload, e cost.Entry) []Option {
 	in, out := w.TicketsPerWeek*w.InputTokens, w.TicketsPerWeek*w.OutputTokens
+	guard := 0.0
+	if strings.HasPrefix(e.Name, "bedrock:") {
+		guard = guardrailPerTicket(cfg, w)
+	}
+	opts := tokenOptions(cfg, w, e, in, out)
+	for i := range opts {
+		if opts[i].Available && guard > 0 {
+			weekly := opts[i].WeeklyCostUSD + guard*w.TicketsPerWeek
+			opts[i].WeeklyCostUSD, opts[i].MonthlyCostUSD = weekly, weekly*weeksPerMonth
+			if opts[i].BackfillCostUSD > 0 {
+				opts[i].BackfillCostUSD += guard * w.BackfillTickets
+			}
+		}
+	}
+	return opts
+}
+
+// tokenOptions prices the model's surfaces for its tokens alone.
+func tokenOptions(cfg Config, w Workload, e cost.Entry, in, out float64) []Option {
 	onDemand := w.TicketsPerWeek * perTicket(w, e)
 	base := Option{Model: e.Name, WeeklyInputTokens: in, WeeklyOutputTokens: out, Verified: e.Verified}
 	opts := []Option{withCost(base, OnDemand, onDemand, "")}
@@ -211,11 +269,15 @@ func modelOptions(cfg Config, w Workload, e cost.Entry) []Option {
 }
 
 func cachedOption(cfg Config, w Workload, e cost.Entry, base Option) Option {
+	minTokens := cfg.CacheMinTokens
+	if minTokens == 0 {
+		minTokens = e.CacheMinTokens
+	}
 	switch {
 	case !e.PromptCaching:
 		return notAvailable(base, OnDemandCached, "the model does not support prompt caching")
-	case w.StaticPromptTokens < float64(cfg.CacheMinTokens):
-		return notAvailable(base, OnDemandCached, "the static prompt ("+ftoa(w.StaticPromptTokens)+" tokens) is under the "+itoa(cfg.CacheMinTokens)+"-token cache minimum")
+	case w.StaticPromptTokens < float64(minTokens):
+		return notAvailable(base, OnDemandCached, "the static prompt ("+ftoa(w.StaticPromptTokens)+" tokens) is under the model's "+itoa(minTokens)+"-token cache minimum")
 	}
 	s := w.StaticPromptTokens
 	writes := math.Min(cfg.CacheWritesPerWeek, w.TicketsPerWeek)

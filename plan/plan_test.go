@@ -25,14 +25,24 @@ const (
 	titan    = "bedrock:amazon.titan-text-express-v1"
 )
 
-// MustCatalogue returns the embedded catalogue with overrides applied.
+// seedDate is the date the tests price at: before Claude 3.5 Sonnet v2's
+// extended access, when the seed's $72 a week was its price.
+var seedDate = time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
+
+// fixedClock is a Clock stopped at one instant.
+type fixedClock struct{ t time.Time }
+
+func (c fixedClock) Now() time.Time { return c.t }
+
+// MustCatalogue returns the embedded catalogue with overrides applied, as
+// of seedDate.
 func MustCatalogue(tb testing.TB, overrides ...string) *cost.Catalogue {
 	tb.Helper()
 	var o [][]byte
 	for _, s := range overrides {
 		o = append(o, []byte(s))
 	}
-	c, err := cost.New(cost.Config{Overrides: o})
+	c, err := cost.New(cost.Config{Overrides: o, Clock: fixedClock{seedDate}})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -125,9 +135,15 @@ func TestCachingAndBatch(t *testing.T) {
 	w.StaticPromptTokens = 1500
 	w.BackfillTickets = 1000
 	p := MustPlan(t, plan.Config{Models: []string{sonnet, haiku}}, w)
+	if o := option(t, p, haiku, plan.OnDemandCached); o.Available || !strings.Contains(o.Note, "2048-token cache minimum") {
+		t.Fatalf("1,500 static tokens cached on Claude 3.5 Haiku, whose minimum is 2,048: %+v", o)
+	}
+	w2 := seed()
+	w2.InputTokens, w2.StaticPromptTokens = 2600, 2100
+	p2 := MustPlan(t, plan.Config{Models: []string{haiku}}, w2)
 	// 2,016 five-minute windows a week write the cache, the other 5,984 tickets read it.
-	want := (8000*500*0.80 + 2016*1500*1.00 + 5984*1500*0.08 + 8000*200*4.0) / 1e6
-	if o := option(t, p, haiku, plan.OnDemandCached); !o.Available || !near(o.WeeklyCostUSD, want) {
+	want := (8000*500*0.80 + 2016*2100*1.00 + 5984*2100*0.08 + 8000*200*4.0) / 1e6
+	if o := option(t, p2, haiku, plan.OnDemandCached); !o.Available || !near(o.WeeklyCostUSD, want) {
 		t.Fatalf("cached = %+v, want $%v", o, want)
 	}
 	if o := option(t, p, sonnet, plan.OnDemandCached); o.Available {
@@ -141,10 +157,10 @@ func TestCachingAndBatch(t *testing.T) {
 		t.Fatalf("on-demand backfill = %v, want $9", od.BackfillCostUSD)
 	}
 
-	w.StaticPromptTokens = 1023
-	p = MustPlan(t, plan.Config{Models: []string{haiku}}, w)
-	if o := option(t, p, haiku, plan.OnDemandCached); o.Available || !strings.Contains(o.Note, "1024-token cache minimum") {
-		t.Fatalf("static prompt under the cache minimum priced: %+v", o)
+	w.StaticPromptTokens = 1500
+	p = MustPlan(t, plan.Config{Models: []string{haiku}, CacheMinTokens: 1024}, w)
+	if o := option(t, p, haiku, plan.OnDemandCached); !o.Available {
+		t.Fatalf("an explicit 1,024-token minimum is not used: %+v", o)
 	}
 }
 
@@ -454,7 +470,7 @@ func TestRenderGolden(t *testing.T) {
 	if !bytes.Equal(buf.Bytes(), want) {
 		t.Fatalf("Render output differs from %s (run go test -update after checking):\n%s", golden, buf.String())
 	}
-	for _, s := range []string{"72.00*", "14.51*", "16M input and 1.6M output tokens a week", "Recommendation: " + sonnet + " on on-demand,"} {
+	for _, s := range []string{"72.00*", "2048-token cache minimum", "16M input and 1.6M output tokens a week", "Recommendation: " + sonnet + " on on-demand,"} {
 		if !strings.Contains(buf.String(), s) {
 			t.Fatalf("rendered plan lacks %q:\n%s", s, buf.String())
 		}

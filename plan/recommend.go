@@ -62,6 +62,11 @@ func recommend(cfg Config, p *Plan) Recommendation {
 			break
 		}
 	}
+	if e, err := cfg.Catalogue.Lookup(ref); err == nil && ref != "" {
+		if w := e.LifecycleWarning(cfg.Catalogue.Now()); w != "" {
+			r.Reasons = append(r.Reasons, "warning: "+w)
+		}
+	}
 	for _, q := range p.Quotas {
 		if q.Model == r.Model && q.Status == QuotaIncrease {
 			r.Reasons = append(r.Reasons, "quota: "+q.Note)

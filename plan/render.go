@@ -42,6 +42,12 @@ func Render(w io.Writer, p *Plan) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", o.Model, o.Surface, weekly, monthly, backfill, units, be, o.Note)
 	}
 	tw.Flush()
+	for i, wn := range p.Warnings {
+		if i == 0 {
+			ew.printf("\nWarnings\n")
+		}
+		ew.printf("  - %s\n", wn)
+	}
 	ew.printf("\nQuota at the peak hour\n")
 	tw = tabwriter.NewWriter(ew, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "MODEL\tRPM NEEDED\tRPM QUOTA\tTPM NEEDED\tTPM QUOTA\tSTATUS")

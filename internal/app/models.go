@@ -74,9 +74,13 @@ func (m *Models) provider(ctx context.Context, name string) (ticketsum.Model, er
 		if err != nil {
 			return nil, err
 		}
+		cacheMin := 0 // the provider's default when the catalogue does not know the model
+		if e, err := m.cfg.Catalogue.Lookup(name); err == nil {
+			cacheMin = e.CacheMinTokens
+		}
 		return bedrock.New(ctx, bedrock.Config{
 			ModelID: id, API: mc.API, Stream: mc.Stream, MaxTokens: mc.MaxTokens,
-			PromptCaching: m.cfg.PromptCaching, Guardrail: m.cfg.Guardrail,
+			PromptCaching: m.cfg.PromptCaching, CacheMinTokens: cacheMin, Guardrail: m.cfg.Guardrail,
 			AWS: awsCfg, Logger: m.cfg.Logger, Clock: m.cfg.Clock,
 		})
 	case "sagemaker":
