@@ -291,7 +291,7 @@ func evalEvidence(ctx context.Context, path string) plan.Evidence {
 	}
 	last := runs[len(runs)-1]
 	ev := plan.Evidence{EvalRun: true, EvalMeetsBar: last.Cheapest != "" && len(last.Bars) > 0}
-	ev.EvalSummary = fmt.Sprintf("eval run %s on %s (%d tickets)", last.ID, last.Dataset.Name, last.Dataset.Tickets)
+	ev.EvalSummary = fmt.Sprintf("eval run %s on %s (%s)", last.ID, last.Dataset.Name, plural(last.Dataset.Tickets, "ticket"))
 	if last.Cheapest != "" {
 		ev.EvalSummary += "; cheapest configuration meeting every bar: " + last.Cheapest
 	}

@@ -73,8 +73,8 @@ func (w *wiring) evalPlanSection(rep *eval.Report) (template.HTML, error) {
 	}
 	wl := plan.Workload{
 		TicketsPerWeek: float64(rep.TicketsPerWeek), InputTokens: in / float64(n), OutputTokens: out / float64(n),
-		Source: fmt.Sprintf("eval of %d configuration(s) on %s (%d tickets): mean tokens a ticket as measured; weekly volume as the report costs it",
-			n, rep.Dataset.Name, rep.Dataset.Tickets),
+		Source: fmt.Sprintf("eval of %s on %s (%s): mean tokens a ticket as measured; weekly volume as the report costs it",
+			plural(n, "configuration"), rep.Dataset.Name, plural(rep.Dataset.Tickets, "ticket")),
 	}
 	if s := w.staticPromptTokens(); s <= wl.InputTokens {
 		wl.StaticPromptTokens = s
@@ -111,7 +111,7 @@ func measuredFigure(rep *eval.Report, volumes []float64) plan.Figure {
 			l.Points = append(l.Points, plan.Point{TicketsPerWeek: v, WeeklyCostUSD: v * m.CostPerTicketUSD})
 		}
 		f.Chart.Lines = append(f.Chart.Lines, l)
-		f.Notes = append(f.Notes, fmt.Sprintf("%s: $%.5f a ticket, $%.2f a week at %d tickets", m.Name, m.CostPerTicketUSD, m.CostPerTicketUSD*float64(rep.TicketsPerWeek), rep.TicketsPerWeek))
+		f.Notes = append(f.Notes, fmt.Sprintf("%s: $%.5f a ticket, $%.2f a week at %s", m.Name, m.CostPerTicketUSD, m.CostPerTicketUSD*float64(rep.TicketsPerWeek), plural(rep.TicketsPerWeek, "ticket")))
 	}
 	return f
 }
@@ -119,7 +119,7 @@ func measuredFigure(rep *eval.Report, volumes []float64) plan.Figure {
 // evalReportEvidence is the evidence a report gives the stage table.
 func evalReportEvidence(rep *eval.Report) plan.Evidence {
 	ev := plan.Evidence{EvalRun: true, EvalMeetsBar: rep.Cheapest != "" && len(rep.Bars) > 0}
-	ev.EvalSummary = fmt.Sprintf("this run on %s (%d tickets)", rep.Dataset.Name, rep.Dataset.Tickets)
+	ev.EvalSummary = fmt.Sprintf("this run on %s (%s)", rep.Dataset.Name, plural(rep.Dataset.Tickets, "ticket"))
 	if rep.Cheapest != "" {
 		ev.EvalSummary += "; cheapest configuration meeting every bar: " + rep.Cheapest
 	}

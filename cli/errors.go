@@ -129,14 +129,14 @@ func unknownSubcommand(c *cobra.Command, name string) error {
 		what = "unknown subcommand"
 	}
 	msg := fmt.Sprintf("%s %q", what, name)
-	if s := c.SuggestionsFor(name); len(s) > 0 {
-		return usagef("%s; did you mean %q?", msg, s[0])
-	}
 	var names []string
 	for _, sub := range c.Commands() {
 		if sub.IsAvailableCommand() {
 			names = append(names, sub.Name())
 		}
+	}
+	if near := nearest(name, names); near != "" {
+		return usagef("%s; did you mean %q?", msg, near)
 	}
 	return usagef("%s; want one of: %s", msg, strings.Join(names, ", "))
 }
