@@ -13,8 +13,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ticketsum/ticketsum"
 )
@@ -52,7 +52,7 @@ func CmdAuditVerify(ctx context.Context, t *Trail, w io.Writer, asJSON bool) (ok
 	if asJSON {
 		return rep.OK(), json.NewEncoder(w).Encode(rep)
 	}
-	fmt.Fprintf(w, "%d records, %d digests, signed through seq %d, %d records not yet under a digest\n", rep.Records, rep.Digests, rep.SignedThrough, rep.Unsigned)
+	fmt.Fprintf(w, "%s, %s, signed through seq %d, %s not yet under a digest\n", count(rep.Records, "record"), count(rep.Digests, "digest"), rep.SignedThrough, count(rep.Unsigned, "record"))
 	if rep.KeyFingerprint != "" {
 		pin := "not pinned"
 		if rep.Pinned {
@@ -78,7 +78,7 @@ func CmdAuditVerify(ctx context.Context, t *Trail, w io.Writer, asJSON bool) (ok
 		if rep.Unproven != "" {
 			fmt.Fprintf(w, "also unproven: %s\n", rep.Unproven)
 		}
-		_, err = fmt.Fprintf(w, "FAILED: %d problems\n", len(rep.Problems))
+		_, err = fmt.Fprintf(w, "FAILED: %s\n", count(len(rep.Problems), "problem"))
 	}
 	return rep.OK(), err
 }
@@ -159,13 +159,41 @@ func CmdUsage(ctx context.Context, t *Trail, w io.Writer, by string, since time.
 	if asJSON {
 		return json.NewEncoder(w).Encode(rows)
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "%s\tCALLS\tOK\tDENIED\tERRORS\tIN TOKENS\tOUT TOKENS\tCOST USD\tGUARDRAILS\t\n", strings.ToUpper(by))
+	table := [][]string{{strings.ToUpper(by), "CALLS", "OK", "DENIED", "ERRORS", "IN TOKENS", "OUT TOKENS", "COST USD", "GUARDRAILS"}}
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%.4f\t%s\t\n", r.Key, r.Calls, r.Succeeded, r.Denied, r.Errors,
-			r.InputTokens, r.OutputTokens, r.CostUSD, formatGuardrails(r.Guardrails))
+		table = append(table, []string{r.Key, strconv.Itoa(r.Calls), strconv.Itoa(r.Succeeded), strconv.Itoa(r.Denied), strconv.Itoa(r.Errors),
+			strconv.FormatInt(r.InputTokens, 10), strconv.FormatInt(r.OutputTokens, 10), fmt.Sprintf("%.4f", r.CostUSD), formatGuardrails(r.Guardrails)})
 	}
-	return tw.Flush()
+	return writeTable(w, table)
+}
+
+// writeTable writes rows with every column as wide as its content: the
+// first column left-aligned, the figures right-aligned, the last column
+// (free text) left-aligned and never padded.
+func writeTable(w io.Writer, rows [][]string) error {
+	width := make([]int, len(rows[0]))
+	for _, row := range rows {
+		for i, c := range row {
+			width[i] = max(width[i], utf8.RuneCountInString(c))
+		}
+	}
+	var b strings.Builder
+	for _, row := range rows {
+		for i, c := range row {
+			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(c))
+			switch {
+			case i == 0:
+				b.WriteString(c + pad + "  ")
+			case i == len(row)-1:
+				b.WriteString(c)
+			default:
+				b.WriteString(pad + c + "  ")
+			}
+		}
+		b.WriteString("\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 func formatGuardrails(m map[string]int) string {
@@ -207,4 +235,12 @@ func ParseSince(s string, now time.Time) (time.Time, error) {
 		return now.Add(-d), nil
 	}
 	return time.Time{}, ticketsum.Errorf(ticketsum.EINVALID, "--since %q: want a date (2026-11-01), an RFC 3339 time or a duration (24h, 7d)", s)
+}
+
+// count returns "1 record", "2 records".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }

@@ -129,12 +129,12 @@ func (t *Trail) checkTail(evs []*Event, pos map[string]int64, rep *Report) {
 	interval := t.cfg.DigestInterval
 	switch {
 	case rep.Digests == 0:
-		rep.Unproven = fmt.Sprintf("%d records and no digest: nothing vouches for the trail (its digests were deleted, or no process holding the signing key has signed yet: run `ticketsum audit sign`)", rep.Records)
+		rep.Unproven = fmt.Sprintf("%s and no digest: nothing vouches for the trail (its digests were deleted, or no process holding the signing key has signed yet: run `ticketsum audit sign`)", count(rep.Records, "record"))
 	case now.Sub(oldest.Time) > interval:
-		rep.Unproven = fmt.Sprintf("%d records after the last valid digest, the oldest (seq %d, %s) older than the digest interval (%s): the last digests were deleted, or the processes that appended them exited without signing (run `ticketsum audit sign`)",
-			rep.Unsigned, oldest.Seq, oldest.Time.Format(time.RFC3339), interval)
+		rep.Unproven = fmt.Sprintf("%s after the last valid digest, the oldest (seq %d, %s) older than the digest interval (%s): the last digests were deleted, or the processes that appended them exited without signing (run `ticketsum audit sign`)",
+			count(rep.Unsigned, "record"), oldest.Seq, oldest.Time.Format(time.RFC3339), interval)
 	default:
-		rep.Notes = append(rep.Notes, fmt.Sprintf("%d records appended within the digest interval (%s) are not under a digest yet: the hash chain alone vouches for them until the next digest", rep.Unsigned, interval))
+		rep.Notes = append(rep.Notes, fmt.Sprintf("records appended within the digest interval (%s) and not under a digest yet: %d; until the next digest only the hash chain vouches for them", interval, rep.Unsigned))
 	}
 }
 

@@ -76,6 +76,10 @@ func TestAdminActor(t *testing.T) {
 	if strings.Join(actors, ",") != strings.Join(want, ",") {
 		t.Fatalf("audit trail actors = %q, want %q", actors, want)
 	}
+	// Each admin command signed its records before exiting.
+	if r := run(t, context.Background(), "", "audit", "verify", "--config", cfg); r.code != exitOK || !strings.Contains(r.stdout, "OK") {
+		t.Fatalf("audit verify after admin commands: %+v", r)
+	}
 }
 
 // auditActors returns "actor action" of every admin record of the trail.

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"database/sql"
 	"fmt"
 	"os"
@@ -162,6 +163,14 @@ func (w *wiring) governance(ctx context.Context) (*app.Governance, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Before the database closes: write the budget settlements still
+	// queued, then the trail's pending records, and sign those no digest
+	// covers, so that no process leaves unsigned records behind.
+	w.closers = append(w.closers, func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
+		defer cancel()
+		return errors.Join(gov.Close(ctx), gov.Trail.Close(ctx))
+	})
 	w.gov = gov
 	return gov, nil
 }

@@ -54,7 +54,9 @@ func TestDecoderDeskExports(t *testing.T) {
 				`{"id":1.5,` + msg + `}` + "\n" +
 				`{"id":"   ",` + msg + `}` + "\n" +
 				`{"id":"A` + `\t` + `B",` + msg + `}` + "\n" +
-				`{"id":null,` + msg + `}` + "\n",
+				`{"id":null,` + msg + `}` + "\n" +
+				`{"id":12345678901234567890123,` + msg + `}` + "\n" +
+				`{"id":` + strings.Repeat("9", 300) + `,` + msg + `}` + "\n",
 			want: []string{
 				"ok 12345",
 				`problem: ids.jsonl:2: ticket "12345" repeats the id of the ticket at line 1`,
@@ -62,6 +64,8 @@ func TestDecoderDeskExports(t *testing.T) {
 				`problem: ids.jsonl:4: ticket id is blank`,
 				`problem: ids.jsonl:5: ticket "A\tB" has a control character (such as a line break) in its id`,
 				`problem: ids.jsonl:6: field "id" is null, want a string`,
+				"ok 12345678901234567890123",
+				`problem: ids.jsonl:8: field "id" is a number of 300 digits, longer than the 256 characters an id may have`,
 			},
 		},
 		{

@@ -65,7 +65,12 @@ func (id *wireID) UnmarshalJSON(b []byte) error {
 		*id = wireID(s)
 		return nil
 	}
-	if _, err := strconv.ParseInt(string(b), 10, 64); err == nil {
+	if wholeNumber(b) {
+		// Any length of digits is kept exactly as its text (an id of 23
+		// digits is not rounded through a float nor refused for overflow).
+		if len(b) > ticketsum.MaxIDLength {
+			return ticketsum.Errorf(ticketsum.EINVALID, "field \"id\" is a number of %d digits, longer than the %d characters an id may have", len(b), ticketsum.MaxIDLength)
+		}
 		*id = wireID(b)
 		return nil
 	}
@@ -73,6 +78,21 @@ func (id *wireID) UnmarshalJSON(b []byte) error {
 		return ticketsum.Errorf(ticketsum.EINVALID, "field \"id\" is the number %s, want a string or a whole number", clip(string(b)))
 	}
 	return ticketsum.Errorf(ticketsum.EINVALID, "field \"id\" is %s, want a string", jsonKind(b))
+}
+
+// wholeNumber reports whether b is a JSON integer: an optional minus and
+// digits, with no fraction or exponent.
+func wholeNumber(b []byte) bool {
+	b = bytes.TrimPrefix(b, []byte("-"))
+	if len(b) == 0 {
+		return false
+	}
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // decodeRecord turns one JSON value into a validated ticket. It returns the
