@@ -247,7 +247,11 @@ func (h *Handler) report(ctx context.Context, w *work, err error) {
 	if !last || h.cfg.Failures == nil {
 		return
 	}
-	if rerr := h.cfg.Failures.RecordFailure(ctx, w.ticketID, err, w.receives); rerr != nil {
+	// The invocation's context may be near its end: recording the state
+	// gets the reserve kept for the end of the batch.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.cfg.Reserve)
+	defer cancel()
+	if rerr := h.cfg.Failures.RecordFailure(rctx, w.ticketID, err, w.receives); rerr != nil {
 		h.cfg.Logger.ErrorContext(ctx, "could not record the ticket's failed state", "ticket_id", w.ticketID,
 			"code", string(ticketsum.ErrorCodeOf(rerr)), "error", ticketsum.ErrorMessage(rerr))
 	}

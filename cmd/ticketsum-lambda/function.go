@@ -102,7 +102,7 @@ func newFunction(ctx context.Context, s settings, d deps) (*function, error) {
 		store.Close()
 		return nil, err
 	}
-	h, err := lambda.New(lambda.Config{Processor: pipe, Concurrency: s.Concurrency, TicketTimeout: s.ticketTimeout(),
+	h, err := lambda.New(lambda.Config{Processor: pipe, Failures: failures{store: store, clock: d.Clock}, Concurrency: s.Concurrency, TicketTimeout: s.ticketTimeout(),
 		MaxReceiveCount: s.MaxReceiveCount, Clock: d.Clock, Logger: logger,
 		Metrics: d.Metrics, FunctionName: s.FunctionName})
 	if err != nil {

@@ -335,3 +335,62 @@ func TestInvocationLogFailureFailsBatch(t *testing.T) {
 		t.Errorf("the failed upload is not logged:\n%s", logs.String())
 	}
 }
+
+// TestFailedStateVisible: a ticket the model may not be called for (Bedrock
+// AccessDenied, a configuration problem) goes back to SQS and is recorded
+// failed with the fix named, where the ticket list shows it; once access
+// works, the redelivery summarises it and clears the failed state.
+func TestFailedStateVisible(t *testing.T) {
+	t.Parallel()
+	url, schema := MustSchema(t)
+	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{
+		Responder: func(model, prompt string) string {
+			return "The customer reported that a data export stopped. The agent ran it again and it completed.\nSTATUS: resolved"
+		},
+		Faults: []bedrocktest.Fault{{Kind: bedrocktest.FaultAccessDenied, Limit: 1}},
+	})
+	s, err := loadSettings(envMap(map[string]string{"TICKETSUM_DB": url, "TICKETSUM_DB_SCHEMA": schema, "TICKETSUM_MODEL": testModel}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	MustApprove(t, url, schema, testModel)
+	var logs syncBuffer
+	f, err := newFunction(t.Context(), s, deps{Log: &logs, LoadAWS: func(context.Context) (aws.Config, error) { return srv.AWSConfig(), nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.store.UpsertTicket(t.Context(), piiTicket("T-1")); err != nil {
+		t.Fatal(err)
+	}
+	msg := events.SQSMessage{MessageId: "m1", Body: "T-1", Attributes: map[string]string{"ApproximateReceiveCount": "1"}}
+	resp, err := f.Handle(t.Context(), events.SQSEvent{Records: []events.SQSMessage{msg}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := failedIDs(resp); !slices.Equal(got, []string{"m1"}) {
+		t.Fatalf("failures = %v, want the denied ticket back in the queue", got)
+	}
+	fail, err := f.store.FindFailure(t.Context(), "T-1")
+	if err != nil {
+		t.Fatalf("no failed state recorded: %v", err)
+	}
+	if fail.Class != ticketsum.ClassConfig || fail.Code != ticketsum.EFORBIDDEN || !strings.Contains(fail.Reason, "Model access") || fail.Attempts != 1 {
+		t.Errorf("failure = %+v, want a configuration failure naming model access", fail)
+	}
+	list, total, err := f.store.ListFailures(t.Context(), ticketsum.FailureFilter{Class: ticketsum.ClassConfig})
+	if err != nil || total != 1 || list[0].TicketID != "T-1" {
+		t.Errorf("failures list = %v (%d), %v", list, total, err)
+	}
+
+	msg.Attributes["ApproximateReceiveCount"] = "2"
+	resp, err = f.Handle(t.Context(), events.SQSEvent{Records: []events.SQSMessage{msg}})
+	if err != nil || len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("redelivery: %v, failures %v", err, failedIDs(resp))
+	}
+	mustCurrent(t, f, "T-1")
+	if _, err := f.store.FindFailure(t.Context(), "T-1"); ticketsum.ErrorCodeOf(err) != ticketsum.ENOTFOUND {
+		t.Errorf("the failed state outlived the summary: %v", err)
+	}
+	AssertNoTicketData(t, logs.String(), piiTicket("T-1"))
+}
