@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/queue"
 	"github.com/ticketsum/ticketsum/review"
 	"github.com/ticketsum/ticketsum/sqlite"
@@ -17,7 +16,7 @@ import (
 
 // backend is an open store with its queue.
 type backend struct {
-	store ticketsum.Store
+	store queue.Store
 	queue queue.Runner
 	// db is the store's database through database/sql, for the packages
 	// that keep their own tables beside the store's (review).
@@ -25,11 +24,12 @@ type backend struct {
 	dialect review.Dialect
 }
 
-// openBackend opens the configured store and a queue on it. handler may be
-// nil for an insert-only queue.
-func (w *wiring) openBackend(ctx context.Context, handler queue.Handler) (*backend, error) {
+// openBackend opens the configured store and a queue on it. handler and
+// regenerate may be nil for an insert-only queue.
+func (w *wiring) openBackend(ctx context.Context, handler queue.Handler, regenerate queue.RegenerateHandler) (*backend, error) {
 	qcfg := queue.Config{
 		Handler:      handler,
+		Regenerate:   regenerate,
 		Workers:      w.cfg.Worker.Concurrency,
 		SnoozeFor:    w.cfg.Worker.ThrottleSnooze,
 		JobTimeout:   w.cfg.Worker.JobTimeout,

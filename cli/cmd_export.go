@@ -104,7 +104,7 @@ func (e *env) exportFinetune(ctx context.Context, cfg Config, out string) error 
 // finetuneConfig opens the store and the review tables for an export, with
 // the guard's redaction and check.
 func (w *wiring) finetuneConfig(ctx context.Context) (review.FinetuneConfig, error) {
-	b, err := w.openBackend(ctx, nil)
+	b, err := w.openBackend(ctx, nil, nil)
 	if err != nil {
 		return review.FinetuneConfig{}, err
 	}

@@ -58,7 +58,7 @@ func (e *env) importFile(ctx context.Context, cfg Config, path string) error {
 		return err
 	}
 	defer w.Close()
-	b, err := w.openBackend(ctx, nil)
+	b, err := w.openBackend(ctx, nil, nil)
 	if err != nil {
 		return err
 	}

@@ -236,7 +236,7 @@ func (w *wiring) measureWorkload(ctx context.Context, from string) (plan.Workloa
 			tickets = append(tickets, t)
 		}
 	} else {
-		b, err := w.openBackend(ctx, nil)
+		b, err := w.openBackend(ctx, nil, nil)
 		if err != nil {
 			return plan.Workload{}, err
 		}

@@ -217,7 +217,13 @@ func (w *wiring) reviewHandler(ctx context.Context, b *backend, nav []web.Link) 
 		return nil, fmt.Errorf("migrate review tables: %w", err)
 	}
 	svc, err := review.New(review.Config{
-		Store: st, Tickets: b.store, Regenerate: w.proc.Regenerate, SampleShare: w.cfg.Server.ReviewShare,
+		Store: st, Tickets: b.store, SampleShare: w.cfg.Server.ReviewShare,
+		// Through the queue: a new summary even when the thread is
+		// unchanged, recorded as a regeneration, made by a worker.
+		Regenerate: func(ctx context.Context, id string) error {
+			_, _, err := b.queue.Regenerate(ctx, id)
+			return err
+		},
 		NoSampling: w.cfg.Server.ReviewShare < 0, Logger: w.logger, Nav: nav,
 	})
 	if err != nil {

@@ -113,6 +113,11 @@ func (w *wiring) openWorker(ctx context.Context) (*backend, error) {
 			return err
 		}
 		return w.writeBack(ctx, id)
+	}, func(ctx context.Context, id string, regeneration int) error {
+		if err := w.proc.ProcessRegeneration(ctx, id, regeneration); err != nil {
+			return err
+		}
+		return w.writeBack(ctx, id)
 	})
 	if err != nil {
 		return nil, err

@@ -101,7 +101,7 @@ a quality bar missed, a policy block), 2 bad input or usage.`,
 		&cobra.Group{ID: groupSetup, Title: "Setup:"},
 	)
 	root.AddCommand(
-		newSummarizeCmd(e), newImportCmd(e), newWorkerCmd(e), newServeCmd(e),
+		newSummarizeCmd(e), newImportCmd(e), newWorkerCmd(e), newServeCmd(e), newFailuresCmd(e),
 		newEvalCmd(e), newPlanCmd(e), newExportCmd(e),
 		newModelsCmd(e), newPrincipalsCmd(e), newKeysCmd(e), newLogsCmd(e), newAuditCmd(e), newUsageCmd(e),
 		newWatchCmd(e), newBackfillCmd(e), newInstallTriggerCmd(e),

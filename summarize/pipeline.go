@@ -213,6 +213,42 @@ func (p *Pipeline) ProcessVersion(ctx context.Context, id, contentHash string) e
 	return nil
 }
 
+// ProcessRegeneration makes the n-th regeneration (n >= 1) a person asked
+// for of the ticket's summary: a new summary of its latest thread even when
+// the current one is of that thread, saved with Summary.Regeneration n. It
+// reuses no recorded answer, which would give the same summary again.
+// Saving is idempotent on n, so a job run twice adds one regeneration. It
+// returns EINVALID for n < 1 and ENOTFOUND for an unknown ticket.
+func (p *Pipeline) ProcessRegeneration(ctx context.Context, id string, n int) error {
+	if p.cfg.Store == nil {
+		return ticketsum.Errorf(ticketsum.EINVALID, "summarize: no store configured")
+	}
+	if n < 1 {
+		return ticketsum.Errorf(ticketsum.EINVALID, "regeneration %d of ticket %s: want 1 or more", n, id)
+	}
+	t, err := p.cfg.Store.FindTicket(ctx, id)
+	if err != nil {
+		return fmt.Errorf("load ticket %s: %w", id, err)
+	}
+	s, err := p.Summarize(ctx, t)
+	if err != nil {
+		p.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "regeneration failed", slog.String("ticket_id", id), slog.Int("regeneration", n),
+			slog.String("code", string(ticketsum.ErrorCodeOf(err))), slog.String("class", string(ticketsum.ClassOf(err))))
+		return err
+	}
+	s.Regeneration = n
+	created, err := p.cfg.Store.SaveSummary(ctx, s)
+	if err != nil {
+		return fmt.Errorf("save regeneration %d of ticket %s: %w", n, id, err)
+	}
+	if created && p.cfg.OnSaved != nil {
+		p.cfg.OnSaved(ctx, s)
+	}
+	p.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "summary regenerated", slog.String("ticket_id", id), slog.Int("regeneration", n),
+		slog.String("model", s.Model), slog.Bool("created", created), slog.Float64("cost_usd", s.CostUSD))
+	return nil
+}
+
 // summarizeRecorded is Summarize with the answer store: a recorded answer
 // for t's key is reused, and a new one recorded before it is guarded and
 // checked. A failure to record is logged, not returned: the answer is still

@@ -1,0 +1,228 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/queue"
+)
+
+// newFailuresCmd is `ticketsum failures` and its subcommands.
+func newFailuresCmd(e *env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "failures",
+		GroupID: groupSummaries,
+		Short:   "List the tickets whose summary failed, and retry them",
+		Long: `A ticket whose summary cannot be produced is failed, never dropped: it keeps the
+error's code, its class, the reason (what went wrong and what fixes it, never
+personal data), the attempts made and the time of the last one, until a later
+attempt succeeds. The web UI shows the same (filter "Failed", a Retry button on
+the ticket page, GET /api/tickets?state=failed).
+
+Classes: retryable (the model stayed unavailable or throttled after every
+attempt), config (fixable by configuration: access denied, a model not found,
+not approved or not in the allow-list, a spent budget), bad_ticket (the ticket
+cannot be summarised as it is) and policy (a guardrail blocked it). A failed
+ticket is retried by itself when its thread changes; after fixing the
+configuration, retry the config failures with "failures retry --class config".`,
+		Example: `  ticketsum failures list
+  ticketsum failures list --class config --json
+  ticketsum failures retry TS-1001 TS-1002
+  ticketsum failures retry --all --class config`,
+		Args: noArgs,
+	}
+	e.groupOnly(cmd)
+	cmd.AddCommand(newFailuresListCmd(e), newFailuresRetryCmd(e))
+	return cmd
+}
+
+// classFlag checks --class.
+func classFlag(c string) (ticketsum.FailureClass, error) {
+	fc := ticketsum.FailureClass(c)
+	if c != "" && !fc.Valid() {
+		return "", usagef("--class: want retryable, config, bad_ticket or policy, got %q", c)
+	}
+	return fc, nil
+}
+
+func newFailuresListCmd(e *env) *cobra.Command {
+	var class string
+	var limit int
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List failed tickets, most recent failure first",
+		Long: `List failed tickets, most recent failure first: ticket, class, code, attempts,
+time of the last attempt and the reason. --json prints a JSON array of
+{ticket_id, content_hash, code, class, reason, attempts, last_attempt_at,
+regeneration} ([] when none failed).`,
+		Example: `  ticketsum failures list
+  ticketsum failures list --class policy --limit 20 --json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fc, err := classFlag(class)
+			if err != nil {
+				return err
+			}
+			if limit < 1 {
+				return usagef("--limit: want 1 or more, got %d", limit)
+			}
+			return e.withBackend(cmd, func(ctx context.Context, b *backend) error {
+				list, total, err := b.store.ListFailures(ctx, ticketsum.FailureFilter{Class: fc, Limit: limit})
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return writeIndentedJSON(e.stdout, list)
+				}
+				return printFailures(e.stdout, list, total)
+			})
+		},
+	}
+	usesGlobals(cmd, allGlobals...)
+	cmd.Flags().StringVar(&class, "class", "", "only failures of this `CLASS`: retryable, config, bad_ticket or policy")
+	cmd.Flags().IntVar(&limit, "limit", 1000, "list at most `N` failures")
+	jsonFlag(cmd.Flags(), &asJSON)
+	return cmd
+}
+
+// printFailures writes the failure table, or says there are none.
+func printFailures(out io.Writer, list []*ticketsum.Failure, total int) error {
+	if total == 0 {
+		_, err := fmt.Fprintln(out, "no failed tickets")
+		return err
+	}
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "TICKET\tCLASS\tCODE\tATTEMPTS\tLAST ATTEMPT\tREASON")
+	for _, f := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", f.TicketID, f.Class, f.Code, f.Attempts,
+			f.LastAttemptAt.UTC().Format(time.DateTime), oneLine(f.Reason))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if total > len(list) {
+		_, err := fmt.Fprintf(out, "%d of %s shown (--limit)\n", len(list), plural(total, "failed ticket"))
+		return err
+	}
+	return nil
+}
+
+func newFailuresRetryCmd(e *env) *cobra.Command {
+	var class string
+	var all, asJSON bool
+	cmd := &cobra.Command{
+		Use:   "retry [--all|ID...]",
+		Short: "Queue another attempt at failed tickets",
+		Long: `Queue another attempt at each failed ticket named, or at every failed ticket
+with --all (of one class with --class). The ticket stays failed until the
+attempt succeeds; a worker (ticketsum worker, or serve) makes it. A failed
+regeneration is retried as a regeneration while the thread is unchanged.
+Naming a ticket that is not failed is an error (exit 2); the others are still
+retried. --json prints a JSON array of {ticket_id, queued, regeneration}.`,
+		Example: `  ticketsum failures retry TS-1001
+  ticketsum failures retry --all --class config --json`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fc, err := classFlag(class)
+			if err != nil {
+				return err
+			}
+			switch {
+			case all && len(args) > 0:
+				return usagef("give ticket ids or --all, not both")
+			case !all && len(args) == 0:
+				return usagef("name the failed tickets to retry, or pass --all")
+			case !all && fc != "":
+				return usagef("--class goes with --all")
+			}
+			return e.withBackend(cmd, func(ctx context.Context, b *backend) error {
+				return e.retryFailures(ctx, b.queue, args, fc, asJSON)
+			})
+		},
+	}
+	usesGlobals(cmd, allGlobals...)
+	cmd.Flags().BoolVar(&all, "all", false, "retry every failed ticket")
+	cmd.Flags().StringVar(&class, "class", "", "with --all, only failures of this `CLASS`")
+	jsonFlag(cmd.Flags(), &asJSON)
+	return cmd
+}
+
+// retryFailures retries the named tickets, or all of class fc when ids is
+// empty, and reports each.
+func (e *env) retryFailures(ctx context.Context, q queue.Runner, ids []string, fc ticketsum.FailureClass, asJSON bool) error {
+	done := []queue.Retried{}
+	var bad []string
+	if len(ids) == 0 {
+		var err error
+		if done, err = q.RetryAll(ctx, fc); err != nil {
+			return err
+		}
+	}
+	for _, id := range ids {
+		r, err := q.Retry(ctx, id)
+		if ticketsum.ErrorCodeOf(err) == ticketsum.ENOTFOUND {
+			bad = append(bad, id)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		done = append(done, r)
+	}
+	if asJSON {
+		if err := writeIndentedJSON(e.stdout, done); err != nil {
+			return err
+		}
+	} else {
+		for _, r := range done {
+			what := "queued"
+			if !r.Queued {
+				what = "already queued"
+			}
+			if r.Regeneration > 0 {
+				what += fmt.Sprintf(" (regeneration %d)", r.Regeneration)
+			}
+			fmt.Fprintf(e.stdout, "%s: %s\n", r.TicketID, what)
+		}
+		fmt.Fprintf(e.stderr, "%s retried; a worker makes the summaries (ticketsum worker, or serve)\n", plural(len(done), "ticket"))
+	}
+	if len(bad) > 0 {
+		return ticketsum.Errorf(ticketsum.EINVALID, "not failed (unknown, or summarised since): %s", strings.Join(bad, ", "))
+	}
+	return nil
+}
+
+// withBackend runs fn with the configured store and its queue (insert
+// only: nothing is worked here).
+func (e *env) withBackend(cmd *cobra.Command, fn func(ctx context.Context, b *backend) error) error {
+	cfg, err := e.load(cmd)
+	if err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	w, err := newWiring(ctx, e, cfg)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	b, err := w.openBackend(ctx, nil, nil)
+	if err != nil {
+		return err
+	}
+	return fn(ctx, b)
+}
+
+// writeIndentedJSON writes v as indented JSON.
+func writeIndentedJSON(out io.Writer, v any) error {
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
