@@ -18,11 +18,18 @@
 //
 // Sentences in another language (stop words of Spanish, German, French,
 // Italian, Portuguese, Dutch and Indonesian, accented letters, or a
-// non-Latin script) are never quoted: the summary then uses the ticket's
-// subject when it is in English, or says in English which language the
-// customer and the agent wrote in, the topic (from multilingual keywords or
-// the product line) and the kind of action the agent took when keywords
-// show it.
+// non-Latin script) are never quoted: the summary states in English the
+// language, the topic ("a duplicate charge", "webhooks", "a card reader")
+// and what the agent did ("Replying in German, the agent refunded the
+// charge.") from multilingual cues. Some tickets are stated as such: spam,
+// a customer's out-of-office reply as their only message, internal notes
+// only, a one-character message, a reopened ticket; a multi-issue ticket
+// names each issue ("The customer raised three issues: ...") and the
+// actions the agent completed for them. Completed actions ("I have
+// refunded", "we removed") are preferred over explanations and courtesy,
+// and a clause holding a placeholder ("a link") over none only when no
+// other fits. Legal footers, help-desk acknowledgements and out-of-office
+// replies are left out of the thread the status is read from.
 //
 // Names, contact details, numbers, links and profanity are scrubbed, and
 // the status is decided from the end of the thread.
@@ -32,9 +39,9 @@
 // Summary.Usage is an estimate of four tokens per three words of the text
 // considered and of the summary, so that its figures sit beside the models'.
 //
-// Measured on TweetSumm test (ROUGE-1/2/L F1): 40.53 / 17.12 / 32.83, against
+// Measured on TweetSumm test (ROUGE-1/2/L F1): 39.82 / 16.52 / 32.33, against
 // 29.55 / 13.57 / 24.83 for the first customer turn plus the last agent turn
-// and 31.02 / 14.78 / 25.36 for human extractive summaries. The earlier
-// version (builtin-v1) scored 41.90 / 18.70 / 34.74 with spliced, often
-// ungrammatical prose; v2 gives up 1.4 / 1.6 / 1.9 points for readable English.
+// and 31.02 / 14.78 / 25.36 for human extractive summaries; builtin-v2 scored
+// 40.53 / 17.12 / 32.83 while reading worse (docs/evaluation.md, "Failure
+// classes and labelled facts").
 package builtin
