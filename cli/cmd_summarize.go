@@ -24,6 +24,10 @@ type summaryJSON struct {
 	CostUSD       float64         `json:"cost_usd"`
 	LatencyMS     int64           `json:"latency_ms"`
 	Flags         []string        `json:"flags,omitempty"`
+	// StatusInferred and Truncated say the model's answer was kept and
+	// fixed locally (see ticketsum.Summary).
+	StatusInferred bool `json:"status_inferred,omitempty"`
+	Truncated      bool `json:"truncated,omitempty"`
 }
 
 func newSummaryJSON(s *ticketsum.Summary) summaryJSON {
@@ -31,6 +35,7 @@ func newSummaryJSON(s *ticketsum.Summary) summaryJSON {
 		TicketID: s.TicketID, Summary: s.Text, Status: string(s.Status), Model: s.Model,
 		PromptVersion: s.PromptVersion, Usage: s.Usage, CostUSD: s.CostUSD,
 		LatencyMS: s.Latency.Milliseconds(), Flags: s.Flags,
+		StatusInferred: s.StatusInferred, Truncated: s.Truncated,
 	}
 }
 
@@ -49,9 +54,10 @@ func newSummarizeCmd(e *env) *cobra.Command {
 see docs/ticket-format.md), or of stdin with - or when stdin is not a terminal,
 and print the summaries. Nothing is stored.
 
-A bad record is reported on stderr with its line and the rest are still
-summarised; the exit code is then 2. A ticket the model could not summarise
-is reported and makes the exit code 1.`,
+A bad record or an invalid ticket is reported on stderr with its line and the
+rest are still summarised; the exit code is then 2. A ticket the model could
+not summarise (the model or a dependency failed, a setting must change, a
+guardrail blocked it) is reported and makes the exit code 1.`,
 		Example: `  # Built-in offline model
   ticketsum summarize tickets.jsonl
 
@@ -74,7 +80,7 @@ is reported and makes the exit code 1.`,
 	usesGlobals(cmd, allGlobals...)
 	f := cmd.Flags()
 	modelFlag(f, &o.model)
-	f.BoolVar(&o.asJSON, "json", false, "print one JSON object per ticket (ticket_id, summary, status, model, prompt_version, usage, cost_usd, latency_ms)")
+	f.BoolVar(&o.asJSON, "json", false, "print one JSON object per ticket (ticket_id, summary, status, model, prompt_version, usage, cost_usd, latency_ms, flags, status_inferred, truncated)")
 	f.Int64Var(&o.maxBytes, "max-ticket-bytes", 0, "largest ticket accepted, in `BYTES` (default max_ticket_bytes in the config, 1048576)")
 	f.StringVar(&o.api, "api", "", "Bedrock `API`: converse, or invoke for the model family's native body (default models.<model>.api in the config, converse)")
 	return cmd
@@ -120,7 +126,10 @@ func (e *env) summarize(ctx context.Context, cfg Config, args []string, asJSON b
 				return ctx.Err()
 			}
 			fmt.Fprintf(e.stderr, "ticketsum summarize: %s: ticket %q: %s\n", name, t.ID, oneLine(ticketsum.ErrorMessage(err)))
-			if ticketsum.ErrorCodeOf(err) == ticketsum.EINVALID {
+			// Only the ticket's own fault is bad input (exit 2); a model or
+			// runtime failure, a configuration to fix or a guardrail block
+			// is a failure (exit 1).
+			if ticketsum.ClassOf(err) == ticketsum.ClassBadTicket {
 				bad++
 			} else {
 				failed++

@@ -22,7 +22,19 @@ func (w *wiring) catalogue() (*cost.Catalogue, error) {
 	if w.cat != nil {
 		return w.cat, nil
 	}
-	var cc cost.Config
+	// Calls are billed at the prices of the region they are made in: the
+	// configured region, else the standard chain's AWS_REGION.
+	cc := cost.Config{Region: w.cfg.AWS.Region}
+	for _, v := range []string{"AWS_REGION", "AWS_DEFAULT_REGION"} {
+		if cc.Region == "" {
+			cc.Region = w.env.getenv(v)
+		}
+	}
+	if w.cfg.AWS.Guardrail.ID != "" {
+		// Estimates (budgets, plan) assume the policies of the guardrail
+		// deploy/template.yaml creates; calls are charged what their trace says.
+		cc.Guardrail = &cost.DefaultGuardrailPolicies
+	}
 	if w.cfg.Catalogue != "" {
 		data, err := os.ReadFile(w.cfg.Catalogue)
 		if err != nil {

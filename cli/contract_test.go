@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/ticketsum/ticketsum/bedrocktest"
+)
+
+// TestSummarizeExitCodesFollowTheFailureClass checks that `summarize`
+// exits 1 for what the model or the settings got wrong and 2 only for bad
+// input, and that a model that leaves the status out still gives a summary.
+func TestSummarizeExitCodesFollowTheFailureClass(t *testing.T) {
+	const model = "anthropic.claude-3-5-haiku-20241022-v1:0"
+	onDemand := "Invocation of model ID " + model + " with on-demand throughput isn't supported."
+	tests := []struct {
+		name     string
+		fault    bedrocktest.Fault
+		stdin    string
+		wantCode int
+		wantErr  string
+	}{
+		{"needs an inference profile", bedrocktest.Fault{Kind: bedrocktest.FaultValidation, Message: onDemand}, goodTicket, exitFailure, "inference profile"},
+		{"request refused", bedrocktest.Fault{Kind: bedrocktest.FaultValidation}, goodTicket, exitFailure, "check the model's settings"},
+		{"model not found", bedrocktest.Fault{Kind: bedrocktest.FaultNotFound}, goodTicket, exitFailure, "not found"},
+		{"no status", bedrocktest.Fault{Kind: bedrocktest.FaultNoStatus}, goodTicket, exitOK, ""},
+		{"bad input", bedrocktest.Fault{Kind: bedrocktest.FaultNoStatus}, `{"id":"X","messages":[]}`, exitUsage, "no messages"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := bedrocktest.MustNewServer(t, bedrocktest.Config{Faults: []bedrocktest.Fault{tt.fault}})
+			setAWSEnv(t, srv)
+			cfg := tempConfig(t)
+			if r := run(t, context.Background(), "", "models", "approve", "--config", cfg, "bedrock:"+model); r.code != exitOK {
+				t.Fatalf("models approve: %+v", r)
+			}
+			r := run(t, context.Background(), tt.stdin, "summarize", "--json", "--config", cfg, "--model", "bedrock:"+model)
+			if r.code != tt.wantCode || !strings.Contains(r.stderr, tt.wantErr) {
+				t.Fatalf("exit %d, stderr %q; want %d mentioning %q", r.code, r.stderr, tt.wantCode, tt.wantErr)
+			}
+			if tt.wantCode != exitOK {
+				return
+			}
+			var got struct {
+				Status         string `json:"status"`
+				StatusInferred bool   `json:"status_inferred"`
+			}
+			if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || got.Status == "" || !got.StatusInferred {
+				t.Fatalf("summary %q (%v): want one with an inferred status", r.stdout, err)
+			}
+		})
+	}
+}
