@@ -64,7 +64,7 @@ hash, so keep it in a secret manager now. The key expires after --ttl.`,
 	}
 	usesGlobals(cmd, allGlobals...)
 	f := cmd.Flags()
-	f.StringVar(&principal, "principal", "", "the principal the key belongs to (required)")
+	f.StringVar(&principal, "principal", "", "`NAME` of the principal the key belongs to (required)")
 	f.DurationVar(&ttl, "ttl", defaultKeyTTL, "key lifetime, such as 720h")
 	jsonFlag(f, &asJSON)
 	actorFlags(cmd, &as)
@@ -89,7 +89,7 @@ revoked), creation and expiry dates. The keys themselves are never stored.`,
 		},
 	}
 	usesGlobals(cmd, allGlobals...)
-	cmd.Flags().StringVar(&principal, "principal", "", "only this principal's keys")
+	cmd.Flags().StringVar(&principal, "principal", "", "only the keys of principal `NAME`")
 	jsonFlag(cmd.Flags(), &asJSON)
 	return cmd
 }

@@ -96,7 +96,7 @@ catalogue can be approved, with a warning that its calls cannot be priced.`,
 		},
 	}
 	usesGlobals(cmd, allGlobals...)
-	cmd.Flags().StringVar(&note, "note", "", "why the model is approved (recorded)")
+	cmd.Flags().StringVar(&note, "note", "", "why the model is approved, recorded with the approval (`TEXT`)")
 	actorFlags(cmd, &as)
 	return cmd
 }

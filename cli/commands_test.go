@@ -194,3 +194,34 @@ func TestCompletion(t *testing.T) {
 		t.Errorf("__complete keys: %+v", r)
 	}
 }
+
+// TestAuditKeyCommands signs, prints the key to pin, rotates it and
+// verifies the trail with the new key pinned.
+func TestAuditKeyCommands(t *testing.T) {
+	t.Parallel()
+	cfg := tempConfig(t)
+	if r := run(t, context.Background(), "", "models", "approve", "bedrock:amazon.nova-lite-v1:0", "--config", cfg); r.code != exitOK {
+		t.Fatalf("approve: %+v", r)
+	}
+	r := run(t, context.Background(), "", "audit", "key", "--config", cfg)
+	if r.code != exitOK || !strings.HasPrefix(r.stdout, "sha256:") {
+		t.Fatalf("audit key: %+v", r)
+	}
+	if r := run(t, context.Background(), "", "audit", "sign", "--config", cfg); r.code != exitOK || !strings.Contains(r.stdout, "nothing to sign") {
+		t.Fatalf("audit sign after a command that signed on exit: %+v", r)
+	}
+	r = run(t, context.Background(), "", "audit", "rotate-key", "--config", cfg)
+	_, pin, ok := strings.Cut(r.stdout, "set governance.signing_key_fingerprint: ")
+	if r.code != exitOK || !ok {
+		t.Fatalf("audit rotate-key: %+v", r)
+	}
+	pin = strings.Fields(pin)[0]
+	body, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pinned := writeFile(t, "pinned.yaml", string(body)+"governance:\n  signing_key_fingerprint: "+pin+"\n")
+	if r := run(t, context.Background(), "", "audit", "verify", "--config", pinned); r.code != exitOK || !strings.Contains(r.stdout, "(pinned)") {
+		t.Fatalf("audit verify with the new key pinned: %+v", r)
+	}
+}

@@ -45,6 +45,10 @@ type GovernanceConfig struct {
 	// (default keys/audit.key in the data directory; created 0600 on first
 	// use).
 	SigningKeyFile string `yaml:"signing_key_file"`
+	// SigningKeyFingerprint pins the signing key (`ticketsum audit key`
+	// prints it): a key file replaced by another key is refused. Default
+	// none: the key file is trusted.
+	SigningKeyFingerprint string `yaml:"signing_key_fingerprint"`
 	// OmitBodies logs tokens, cost and outcome but no prompt or answer text.
 	OmitBodies bool `yaml:"omit_bodies"`
 	// WorkerMonthlyBudgetUSD is the budget of the worker's principal when it
@@ -158,7 +162,7 @@ func (w *wiring) governance(ctx context.Context) (*app.Governance, error) {
 	}
 	gov, err := app.NewGovernance(ctx, app.GovernanceConfig{
 		DB: db, Dialect: dialect, Guard: g, Log: sink, OmitBodies: gc.OmitBodies,
-		SigningKeyFile: gc.SigningKeyFile, Catalogue: cat, Logger: w.logger,
+		SigningKeyFile: gc.SigningKeyFile, PinnedKey: gc.SigningKeyFingerprint, Catalogue: cat, Logger: w.logger,
 	})
 	if err != nil {
 		return nil, err
