@@ -15,8 +15,8 @@ type Config struct {
 	Input map[EntityType]Action
 	// Output is the action per entity type on text a model returns. Types
 	// not listed take the default action of DefaultOutputPolicy. Default:
-	// BLOCK card numbers, CVVs, SSNs, passwords, PINs and AWS secret keys;
-	// ANONYMIZE the rest.
+	// BLOCK card numbers, CVVs, SSNs, passwords, PINs, AWS secret keys and
+	// other credentials; ANONYMIZE the rest.
 	Output map[EntityType]Action
 	// PhoneRegion is the ISO 3166 region used to validate phone numbers
 	// written without a country code. Default: "US".
@@ -84,10 +84,11 @@ func DefaultInputPolicy() map[EntityType]Action {
 
 // DefaultOutputPolicy returns the default output actions: BLOCK what a
 // summary must never contain even masked (card numbers and CVVs, SSNs,
-// passwords, PINs, AWS secret keys), ANONYMIZE everything else.
+// passwords, PINs, AWS secret keys and other credentials), ANONYMIZE
+// everything else.
 func DefaultOutputPolicy() map[EntityType]Action {
 	m := DefaultInputPolicy()
-	for _, t := range []EntityType{CardNumber, CardCVV, USSSN, Password, PIN, AWSSecretKey} {
+	for _, t := range []EntityType{CardNumber, CardCVV, USSSN, Password, PIN, AWSSecretKey, Credential} {
 		m[t] = ActionBlock
 	}
 	return m

@@ -24,8 +24,8 @@ var (
 	reUKNI      = regexp.MustCompile(`(?i)\b([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]) ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b`)
 	reVIN       = regexp.MustCompile(`\b[A-HJ-NPR-Z0-9]{17}\b`)
 	reAWSKey    = regexp.MustCompile(`\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}\b`)
-	reAWSSecret = regexp.MustCompile(`(?:^|[^A-Za-z0-9/+=])([A-Za-z0-9/+=]{40})(?:$|[^A-Za-z0-9/+=])`)
-	rePassword  = regexp.MustCompile(`(?i)\b(?:password|passwd|pwd|passcode|pass ?phrase)\s*(?:(?:is|was)\b\s*[:=]?|[:=])\s*("[^"\n]{1,64}"|'[^'\n]{1,64}'|[^\s"']{1,64})`)
+	reAWSSecret = regexp.MustCompile(`(?:^|[^A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?:$|[^A-Za-z0-9/+])`)
+	rePassword  = regexp.MustCompile(`(?i)(?:\b|_)(?:password|passwd|pwd|passcode|pass ?phrase)["']?\s*(?:(?:is|was)\b\s*[:=]?|[:=])\s*("[^"\n]{1,64}"|'[^'\n]{1,64}'|[^\s"']{1,64})`)
 	rePIN       = regexp.MustCompile(`(?i)\bpin(?:\s*(?:code|number|no\.?))?\s*(?:(?:is|was)\b|[:=#-])?\s*(\d{4,8})\b`)
 	reUsername  = regexp.MustCompile(`(?i)\b(?:user ?name|user ?id|login(?: name| id)?|account name|handle)\s*(?:(?:is|was)\b|[:=])\s*[:=]?\s*([A-Za-z0-9._\-@]{3,64})`)
 	reDriverID  = regexp.MustCompile(`(?i)\b(?:driver'?s? licen[cs]e|driving licen[cs]e|licen[cs]e (?:number|no\.?|#)|DL)(?:\s*(?:number|no\.?|#|id))?\s*(?:is\b|[:=#])?\s*([A-Z0-9][A-Z0-9-]{4,19})\b`)
@@ -130,9 +130,15 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 		out = append(out, span{m[0], m[1], AWSAccessKey, 0.99})
 	}
 	out = detectAWSSecrets(sc, out)
+	out = detectSecrets(sc, out)
 	for _, m := range sc.whenNear(rePassword, 16, 100, kwPassword) {
-		s, e := trimSpan(text, m[2], m[3])
-		if e > s && !commonWord(strings.ToLower(text[s:e])) && !(afterVerb(text[m[0]:m[2]]) && proseWord(text[s:e])) {
+		s, e := m[2], m[3]
+		if q := text[s]; (q == '"' || q == '\'') && e-s >= 2 && text[e-1] == q {
+			s, e = s+1, e-1 // a quoted value: the quotes are not the password
+		} else {
+			s, e = trimSpan(text, s, e)
+		}
+		if e > s && !commonWord(strings.ToLower(text[s:e])) && !(afterVerb(text[m[0]:m[2]]) && proseWord(text[s:e])) && !placeholderValue(text[s:e]) {
 			out = append(out, span{s, e, Password, 0.9})
 		}
 	}
@@ -169,6 +175,17 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 }
 
 func isUpperOrDigit(c byte) bool { return isUpper(c) || isDigit(c) }
+
+// placeholderValue reports whether a value after "password:" stands for a
+// password rather than being one: a link, a mask ("********", "xxxx"), a
+// template ("{{ .Values.pw }}", "${DB_PASSWORD}", "<password>") or an aside
+// in parentheses.
+func placeholderValue(v string) bool {
+	if strings.Contains(v, "://") || strings.IndexAny(v[:1], "{$<([") == 0 {
+		return true
+	}
+	return allSame(strings.ToLower(v)) && (v[0] == '*' || v[0] == 'x' || v[0] == 'X' || v[0] == '.' || v[0] == '#')
+}
 
 // afterVerb reports whether a "password ... value" match joins its parts
 // with "is" or "was" rather than ":" or "=", as prose does ("the password

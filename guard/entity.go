@@ -31,6 +31,9 @@ const (
 	URL                 EntityType = "URL"
 	AWSAccessKey        EntityType = "AWS_ACCESS_KEY"
 	AWSSecretKey        EntityType = "AWS_SECRET_KEY"
+	// Credential is any other secret that grants access: an API key or
+	// token, a private key, a JWT (found with gitleaks' rules).
+	Credential EntityType = "CREDENTIAL"
 )
 
 // AllEntityTypes lists every entity type the guard detects, in a stable order.
@@ -39,7 +42,7 @@ func AllEntityTypes() []EntityType {
 		Name, Email, Phone, Address, Age, Username, Password, PIN, DriverID,
 		LicensePlate, VIN, CardNumber, CardCVV, CardExpiry, IBAN, SWIFTCode,
 		USBankAccount, USBankRouting, USSSN, UKNationalInsurance, IPAddress,
-		MACAddress, URL, AWSAccessKey, AWSSecretKey,
+		MACAddress, URL, AWSAccessKey, AWSSecretKey, Credential,
 	}
 }
 
@@ -96,7 +99,7 @@ func (t EntityType) neutral() string {
 		return "a device address"
 	case URL:
 		return "a link"
-	case AWSAccessKey, AWSSecretKey:
+	case AWSAccessKey, AWSSecretKey, Credential:
 		return "a credential"
 	}
 	return "personal data"

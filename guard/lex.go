@@ -60,6 +60,13 @@ func tokenize(s string) []token {
 // lexing allocates nothing beyond dst for English text. With a lexicon, each
 // token carries the lexicon's flags for its folded form.
 func lexText(dst []token, s, lower string, lx *lexicon) []token {
+	dst, _ = lexDigits(dst, nil, s, lower, lx, false)
+	return dst
+}
+
+// lexDigits is lexText that also appends to runs the maximal runs of ASCII
+// digits, which all lie inside words, when wantRuns is set.
+func lexDigits(dst []token, runs [][2]int, s, lower string, lx *lexicon, wantRuns bool) ([]token, [][2]int) {
 	for i := 0; i < len(s); {
 		switch byteClass[s[i]] {
 		case bOther, bJoin:
@@ -72,10 +79,23 @@ func lexText(dst []token, s, lower string, lx *lexicon) []token {
 			}
 		}
 		start, ascii, digits, h := i, true, 0, uint32(fnvOffset)
+		run := -1 // start of the digit run being read
 	word:
 		for i < len(s) {
+			if run < 0 {
+				if i, h = hashLetters(s, i, h); i == len(s) {
+					break
+				}
+			}
 			c := s[i]
-			switch byteClass[c] {
+			cls := byteClass[c]
+			if run >= 0 && cls != bDigit {
+				if wantRuns {
+					runs = append(runs, [2]int{run, i})
+				}
+				run = -1
+			}
+			switch cls {
 			case bOther:
 				break word
 			case bHigh:
@@ -87,14 +107,35 @@ func lexText(dst []token, s, lower string, lx *lexicon) []token {
 				i += n
 				continue
 			case bDigit:
+				if run < 0 {
+					run = i
+				}
 				digits++
 			}
 			h = (h ^ uint32(lowerByte[c])) * fnvPrime
 			i++
 		}
+		if run >= 0 && wantRuns {
+			runs = append(runs, [2]int{run, i})
+		}
 		dst = appendToken(dst, s, lower, start, i, ascii, digits > 0, h, lx)
 	}
-	return dst
+	return dst, runs
+}
+
+// hashLetters reads the ASCII letters of s from i and returns where they
+// end, with the FNV hash h continued over their lower-case bytes. Most of a
+// text is read here: a loop with few live values that the compiler keeps
+// in registers.
+func hashLetters(s string, i int, h uint32) (int, uint32) {
+	for ; i < len(s); i++ {
+		c := s[i]
+		if byteClass[c] != bLetter {
+			break
+		}
+		h = (h ^ uint32(lowerByte[c])) * fnvPrime
+	}
+	return i, h
 }
 
 // appendToken appends the word s[start:end], less a possessive 's and
@@ -112,7 +153,8 @@ func appendToken(dst []token, s, lower string, start, end int, ascii, digit bool
 	if w == "" {
 		return dst
 	}
-	t := token{start: start, end: start + len(w), text: w, letters: true}
+	dst = append(dst, token{start: start, end: start + len(w), text: w, letters: true})
+	t := &dst[len(dst)-1]
 	if ascii {
 		t.folded = lower[start:t.end]
 		t.upper = w[0] >= 'A' && w[0] <= 'Z'
@@ -136,7 +178,7 @@ func appendToken(dst []token, s, lower string, start, end int, ascii, digit bool
 		e := lx.table.get(t.folded, h)
 		t.lex, t.topic = e.flags, e.topic
 	}
-	return append(dst, t)
+	return dst
 }
 
 // FNV-1a, 32 bits: the hash of the lexicon table.

@@ -57,6 +57,7 @@ const (
 	lxTopicStop                     // carries no topic
 	lxStreet                        // street-type word
 	lxCue                           // last word of a name cue
+	lxStrongCue                     // last word of a cue after which a lower-case word is a name too
 )
 
 func wordSet(text string) map[string]bool {
@@ -90,8 +91,13 @@ func newLexicon() *lexicon {
 			lx.flag(w, l.flag)
 		}
 	}
-	for w := range cuesByLast {
+	for w, cues := range cuesByLast {
 		lx.flag(w, lxCue)
+		for _, c := range cues {
+			if c.strong {
+				lx.flag(w, lxStrongCue)
+			}
+		}
 	}
 	return lx
 }
@@ -451,7 +457,8 @@ func (c *nameCtx) afterCue(i int) bool {
 	if i == 0 {
 		return false
 	}
-	if !c.toks[i-1].is(lxCue) {
+	// only a strong cue takes a word that is not capitalised
+	if !c.toks[i-1].is(lxCue) || !c.caps[i] && !c.toks[i-1].is(lxStrongCue) {
 		return false
 	}
 	for _, cue := range cuesByLast[c.toks[i-1].folded] {
@@ -740,7 +747,7 @@ func (c *nameCtx) vocativeQuestion(i int) bool {
 // placePrefix reports whether token i follows a word that opens place names
 // ("San Francisco", "Lake Tahoe", "Fort Worth").
 func (c *nameCtx) placePrefix(i int) bool {
-	if i == 0 || !c.joined(i-1) || !c.toks[i-1].upper {
+	if i == 0 || !c.toks[i-1].upper || !c.joined(i-1) {
 		return false
 	}
 	switch c.toks[i-1].folded {

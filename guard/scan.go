@@ -38,20 +38,8 @@ func newScan(text string, lx *lexicon, pool *sync.Pool) *scan {
 		sc = &scan{}
 	}
 	sc.text, sc.lower = text, asciiLower(text)
-	sc.toks = lexText(sc.toks[:0], text, sc.lower, lx)
-	runs := sc.runs[:0]
-	for i := 0; i < len(text); i++ {
-		if c := text[i]; c >= '0' && c <= '9' {
-			j := i
-			for j < len(text) && text[j] >= '0' && text[j] <= '9' {
-				j++
-			}
-			runs = append(runs, [2]int{i, j})
-			i = j
-		}
-	}
-	sc.runs = runs
-	sc.digits = sc.around(runs, 32, 48)
+	sc.toks, sc.runs = lexDigits(sc.toks[:0], sc.runs[:0], text, sc.lower, lx, true)
+	sc.digits = sc.around(sc.runs, 32, 48)
 	sc.kw = keywordMatcher().find(sc.kw[:0], sc.lower)
 	return sc
 }

@@ -17,11 +17,13 @@ type span struct {
 // win over generic ones.
 func (t EntityType) priority() int {
 	switch t {
+	case Password, Credential:
+		return 10 // a secret stays a secret, even inside a URL or shaped like an email
 	case AWSAccessKey, AWSSecretKey, CardNumber, IBAN, USSSN, Email:
 		return 9
 	case URL, IPAddress, MACAddress, VIN, UKNationalInsurance, USBankRouting:
 		return 8
-	case Password, PIN, CardCVV, CardExpiry, Username, SWIFTCode, USBankAccount, DriverID, LicensePlate:
+	case PIN, CardCVV, CardExpiry, Username, SWIFTCode, USBankAccount, DriverID, LicensePlate:
 		return 7
 	case Phone:
 		return 6

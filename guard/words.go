@@ -61,8 +61,9 @@ func newWordFilter(profanity bool, custom []string) (*wordFilter, error) {
 // "Scunthorpe"), or a custom phrase matching consecutive words.
 func (w *wordFilter) detect(toks []token) []wordHit {
 	var out []wordHit
-	for i, t := range toks {
-		if w.profanity != nil && t.letters && len(t.folded) >= 3 && w.startsProfane(t.folded) && w.profanity.IsProfane(t.folded) {
+	for i := range toks {
+		t := &toks[i]
+		if w.profanity != nil && t.letters && len(t.folded) >= 3 && w.mayStartProfane(t.folded) && w.startsProfane(t.folded) && w.profanity.IsProfane(t.folded) {
 			out = append(out, wordHit{t.start, t.end, false})
 			continue
 		}
@@ -81,6 +82,17 @@ func (w *wordFilter) detect(toks []token) []wordHit {
 		}
 	}
 	return out
+}
+
+// mayStartProfane is the inlined first test of startsProfane: false when
+// the first three letters, ASCII, begin no word of the list.
+func (w *wordFilter) mayStartProfane(s string) bool {
+	a, b, c := s[0]-'a', s[1]-'a', s[2]-'a'
+	if a >= 26 || b >= 26 || c >= 26 {
+		return true // not three ASCII lower-case letters: startsProfane decides
+	}
+	k := int(a)*676 + int(b)*26 + int(c)
+	return w.tri != nil && w.tri[k>>6]&(1<<(k&63)) != 0
 }
 
 // startsProfane reports whether word s begins with a word of the managed

@@ -1,0 +1,422 @@
+package guard
+
+import (
+	_ "embed"
+	"fmt"
+	"math"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/BurntSushi/toml"
+)
+
+// gitleaksRules is gitleaks' rule set for secrets (see the file's header for
+// its origin, version and licence).
+//
+//go:embed gitleaks.toml
+var gitleaksRules string
+
+// ruleFile is the part of a gitleaks configuration the guard reads.
+type ruleFile struct {
+	Allowlist allowlistDef `toml:"allowlist"`
+	Rules     []ruleDef    `toml:"rules"`
+}
+
+type ruleDef struct {
+	ID          string         `toml:"id"`
+	Description string         `toml:"description"`
+	Regex       string         `toml:"regex"`
+	Entropy     float64        `toml:"entropy"`
+	SecretGroup int            `toml:"secretGroup"`
+	Keywords    []string       `toml:"keywords"`
+	Allowlists  []allowlistDef `toml:"allowlists"`
+}
+
+type allowlistDef struct {
+	Description string   `toml:"description"`
+	Condition   string   `toml:"condition"`
+	RegexTarget string   `toml:"regexTarget"`
+	Regexes     []string `toml:"regexes"`
+	Stopwords   []string `toml:"stopwords"`
+}
+
+// secretRule is a compiled gitleaks rule.
+type secretRule struct {
+	id      string
+	re      *regexp.Regexp
+	entropy float64
+	group   int    // 0: the first group that matched, as gitleaks does
+	keys    *kwSet // nil: the rule has no keywords and runs on every candidate
+	allow   []allowlist
+	// whole redacts the whole match rather than the secret group (rules
+	// whose groups are only parts of the secret)
+	whole bool
+}
+
+// allowlist is a compiled gitleaks allowlist: a finding is allowed when a
+// regular expression matches its target (the secret, the whole match or
+// its line) or the secret contains a stopword.
+type allowlist struct {
+	target string // "secret", "match" or "line"
+	res    []*regexp.Regexp
+	stop   []string // lower case
+}
+
+// secretRules is the compiled rule set, with the global allowlist.
+type secretRuleSet struct {
+	rules  []secretRule
+	global allowlist
+	keys   *kwMatcher // every rule keyword, for the candidate windows
+	kwRule [][]int    // keyword id -> rules that have it
+	always []int      // rules without keywords
+}
+
+// gitleaks ends most token patterns with codeEnd: the token must be
+// followed by a quote, white space, a semicolon, an escaped line break or
+// the end of the text, as in source code. In a ticket a pasted token as
+// often ends a sentence or a clause, so the guard also accepts . , ! ? ) ]
+// and > after it; this is the only change made to the rules.
+const (
+	codeEnd  = `(?:[\x60'"\s;]|\\[nr]|$)`
+	proseEnd = `(?:[\x60'"\s;.,!?)\]>]|\\[nr]|$)`
+)
+
+// wholeMatchRules have capture groups that hold only part of the secret.
+var wholeMatchRules = map[string]bool{"microsoft-teams-webhook": true}
+
+// loadSecretRules parses and compiles the embedded gitleaks rules.
+func loadSecretRules() (*secretRuleSet, error) {
+	var f ruleFile
+	if _, err := toml.Decode(gitleaksRules, &f); err != nil {
+		return nil, fmt.Errorf("gitleaks rules: %w", err)
+	}
+	set := &secretRuleSet{}
+	var err error
+	if set.global, err = compileAllowlist(f.Allowlist); err != nil {
+		return nil, err
+	}
+	var words []string
+	index := map[string]int{}
+	for _, d := range f.Rules {
+		re, err := regexp.Compile(strings.ReplaceAll(d.Regex, codeEnd, proseEnd))
+		if err != nil {
+			return nil, fmt.Errorf("gitleaks rule %s: %w", d.ID, err)
+		}
+		r := secretRule{id: d.ID, re: re, entropy: d.Entropy, group: d.SecretGroup, whole: wholeMatchRules[d.ID]}
+		for _, a := range d.Allowlists {
+			al, err := compileAllowlist(a)
+			if err != nil {
+				return nil, fmt.Errorf("gitleaks rule %s: %w", d.ID, err)
+			}
+			r.allow = append(r.allow, al)
+		}
+		n := len(set.rules)
+		if len(d.Keywords) == 0 {
+			set.always = append(set.always, n)
+		}
+		for _, k := range d.Keywords {
+			k = strings.ToLower(k)
+			id, ok := index[k]
+			if !ok {
+				id = len(words)
+				index[k] = id
+				words = append(words, k)
+				set.kwRule = append(set.kwRule, nil)
+			}
+			set.kwRule[id] = append(set.kwRule[id], n)
+		}
+		set.rules = append(set.rules, r)
+	}
+	set.keys = newKWMatcher(words)
+	return set, nil
+}
+
+func compileAllowlist(d allowlistDef) (allowlist, error) {
+	if d.Condition != "" && !strings.EqualFold(d.Condition, "OR") {
+		return allowlist{}, fmt.Errorf("allowlist %q: condition %s is not supported", d.Description, d.Condition)
+	}
+	a := allowlist{target: d.RegexTarget}
+	if a.target == "" {
+		a.target = "secret"
+	}
+	for _, s := range d.Regexes {
+		re, err := regexp.Compile(s)
+		if err != nil {
+			return allowlist{}, fmt.Errorf("allowlist %q: %w", d.Description, err)
+		}
+		a.res = append(a.res, re)
+	}
+	for _, w := range d.Stopwords {
+		a.stop = append(a.stop, strings.ToLower(w))
+	}
+	return a, nil
+}
+
+// compiledSecretRules returns the rule set, compiled once.
+var compiledSecretRules = sync.OnceValues(loadSecretRules)
+
+// allowed reports whether the allowlist lets a finding through.
+func (a *allowlist) allowed(secret, match, line string) bool {
+	target := secret
+	switch a.target {
+	case "match":
+		target = match
+	case "line":
+		target = line
+	}
+	for _, re := range a.res {
+		if re.MatchString(target) {
+			return true
+		}
+	}
+	if len(a.stop) > 0 {
+		lower := strings.ToLower(secret)
+		for _, w := range a.stop {
+			if strings.Contains(lower, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// shannonEntropy returns the Shannon entropy of s in bits per character,
+// as gitleaks computes it.
+func shannonEntropy(s string) float64 {
+	if s == "" {
+		return 0
+	}
+	var counts [256]int
+	for i := 0; i < len(s); i++ {
+		counts[s[i]]++
+	}
+	e, n := 0.0, float64(len(s))
+	for _, c := range counts {
+		if c > 0 {
+			p := float64(c) / n
+			e -= p * math.Log2(p)
+		}
+	}
+	return e
+}
+
+// Keywords of the secrets that can span lines or hold short values, which
+// the candidate runs do not find: private keys, curl command lines and
+// passwords in URLs.
+var (
+	kwPrivateKey = kw("-----begin")
+	kwCurl       = kw("curl")
+	kwScheme     = kw("://")
+)
+
+// Window sizes of the secret rules: the keyword of an assignment comes at
+// most about 80 bytes before its value; a private key's body and a curl
+// command line run longer.
+const (
+	secretBefore     = 80
+	privateKeyWindow = 16 << 10
+	curlWindow       = 1 << 10
+)
+
+// secretJoin holds the characters that join words into a secret value:
+// base64, URL-safe base64 and the separators of token formats.
+var secretJoin = [256]bool{'_': true, '-': true, '+': true, '/': true, '=': true, '.': true, '~': true}
+
+// secretCandidates returns the runs of text that can hold a secret value:
+// words joined by secretJoin characters, at least eight bytes long, with a
+// digit or one of _ + / = ~ (a value of letters alone is no secret to
+// gitleaks either). It reads the scan's words, not every byte.
+func secretCandidates(text string, toks []token) [][2]int {
+	var out [][2]int
+	for k := 0; k < len(toks); {
+		start, end, mixed := toks[k].start, toks[k].end, !toks[k].letters
+		for k++; k < len(toks); k++ {
+			gap := text[end:toks[k].start]
+			if len(gap) > 2 || !joinedBy(gap) {
+				break
+			}
+			if strings.ContainsAny(gap, "_+/=~") || !toks[k].letters {
+				mixed = true
+			}
+			end = toks[k].end
+		}
+		// a run can also end in joining characters (base64 padding "==")
+		for end < len(text) && secretJoin[text[end]] && text[end] != '.' {
+			if text[end] != '-' {
+				mixed = true
+			}
+			end++
+		}
+		if mixed && end-start >= 8 {
+			out = append(out, [2]int{start, end})
+		}
+	}
+	return out
+}
+
+// joinedBy reports whether gap is made of joining characters only (an
+// empty gap joins words split at a non-ASCII letter).
+func joinedBy(gap string) bool {
+	for i := 0; i < len(gap); i++ {
+		if !secretJoin[gap[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// detectSecrets finds credentials with the gitleaks rules, and passwords in
+// URLs. Each rule's expression runs only in windows around candidate values
+// and only when one of its keywords occurs there, as gitleaks runs a rule
+// only on fragments that hold one of its keywords.
+func detectSecrets(sc *scan, out []span) []span {
+	set, err := compiledSecretRules()
+	if err != nil {
+		return out // cannot happen: the embedded rules are compiled by a test
+	}
+	wins := sc.around(secretCandidates(sc.text, sc.toks), secretBefore, 2)
+	for _, h := range sc.kw {
+		switch {
+		case kwPrivateKey.has(h.id):
+			wins = append(wins, [2]int{int(h.start), min(int(h.start)+privateKeyWindow, len(sc.text))})
+		case kwCurl.has(h.id):
+			wins = append(wins, [2]int{int(h.start), min(int(h.start)+curlWindow, len(sc.text))})
+		}
+	}
+	seen := map[[2]int]bool{}
+	var hits []kwHit
+	run := make([]bool, len(set.rules))
+	for _, w := range wins {
+		clear(run)
+		for _, r := range set.always {
+			run[r] = true
+		}
+		hits = set.keys.find(hits[:0], sc.lower[w[0]:w[1]])
+		for _, h := range hits {
+			for _, r := range set.kwRule[h.id] {
+				run[r] = true
+			}
+		}
+		for r, ok := range run {
+			if ok {
+				out = set.apply(&set.rules[r], sc.text, w, seen, out)
+			}
+		}
+	}
+	return detectURLPasswords(sc, out)
+}
+
+// apply runs rule r in text[w[0]:w[1]] and appends the secrets it finds
+// that pass its entropy threshold and allowlists.
+func (set *secretRuleSet) apply(r *secretRule, text string, w [2]int, seen map[[2]int]bool, out []span) []span {
+	for _, m := range r.re.FindAllStringSubmatchIndex(text[w[0]:w[1]], -1) {
+		for k := range m {
+			if m[k] >= 0 {
+				m[k] += w[0]
+			}
+		}
+		s, e := m[0], m[1]
+		switch {
+		case r.group > 0 && 2*r.group+1 < len(m) && m[2*r.group] >= 0:
+			s, e = m[2*r.group], m[2*r.group+1]
+		case r.group == 0:
+			for g := 2; g+1 < len(m); g += 2 {
+				if m[g] >= 0 && m[g+1] > m[g] {
+					s, e = m[g], m[g+1]
+					break
+				}
+			}
+		}
+		secret, match := text[s:e], text[m[0]:m[1]]
+		if r.entropy > 0 && shannonEntropy(secret) <= r.entropy {
+			continue
+		}
+		line := lineOf(text, m[0], m[1])
+		if set.global.allowed(secret, match, line) || r.allowedBy(secret, match, line) {
+			continue
+		}
+		if r.whole {
+			s, e = m[0], m[1]
+		}
+		if seen[[2]int{s, e}] {
+			continue
+		}
+		seen[[2]int{s, e}] = true
+		out = append(out, span{s, e, r.typeOf(text[m[0]:s], secret), 0.95})
+	}
+	return out
+}
+
+func (r *secretRule) allowedBy(secret, match, line string) bool {
+	for i := range r.allow {
+		if r.allow[i].allowed(secret, match, line) {
+			return true
+		}
+	}
+	return false
+}
+
+// typeOf returns the entity type of a secret the rule found, lead being
+// the text of the match before it: an AWS access key, a password (assigned
+// to a password key, or a database or curl password), an AWS secret key (a
+// 40-character key assigned to a secret), or else a credential.
+func (r *secretRule) typeOf(lead, secret string) EntityType {
+	switch r.id {
+	case "aws-access-token":
+		return AWSAccessKey
+	case "database-password", "curl-auth-user":
+		return Password
+	case "generic-api-key":
+		lead = strings.ToLower(lead)
+		switch {
+		case strings.Contains(lead, "passw") || strings.Contains(lead, "pwd"):
+			return Password
+		case len(secret) == 40 && strings.Contains(lead, "secret") && awsSecretShape(secret):
+			return AWSSecretKey
+		}
+	}
+	return Credential
+}
+
+// awsSecretShape reports whether s is written as AWS secret keys are:
+// letters, digits, / and +, with upper and lower case and a digit.
+func awsSecretShape(s string) bool {
+	var upper, lower, digit bool
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'A' && c <= 'Z':
+			upper = true
+		case c >= 'a' && c <= 'z':
+			lower = true
+		case c >= '0' && c <= '9':
+			digit = true
+		case c != '/' && c != '+':
+			return false
+		}
+	}
+	return upper && lower && digit
+}
+
+// lineOf returns the lines of text that hold text[s:e].
+func lineOf(text string, s, e int) string {
+	a := strings.LastIndexByte(text[:s], '\n') + 1
+	b := strings.IndexByte(text[e:], '\n')
+	if b < 0 {
+		return text[a:]
+	}
+	return text[a : e+b]
+}
+
+// reURLPassword matches the user information of a URL that carries a
+// password ("https://user:secret@host"). gitleaks' default rules have none
+// for it, so this one is ticketsum's.
+var reURLPassword = regexp.MustCompile(`\b[A-Za-z][A-Za-z0-9+.-]{1,20}://([^\s:/?#@'"<>]{1,128}:[^\s/?#@'"<>]{1,128})@[A-Za-z0-9.-]+`)
+
+// detectURLPasswords finds the user and password of URLs that hold both.
+func detectURLPasswords(sc *scan, out []span) []span {
+	for _, m := range sc.whenNear(reURLPassword, 24, 300, kwScheme) {
+		out = append(out, span{m[2], m[3], Password, 0.95})
+	}
+	return out
+}
