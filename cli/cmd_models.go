@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -136,6 +137,12 @@ type catalogueRow struct {
 	Effective     string  `json:"effective"`
 	Verified      bool    `json:"verified"`
 	Approved      bool    `json:"approved"`
+	// Region is the region the prices are for; State the model's Bedrock
+	// lifecycle state today (active, legacy, extended_access, end_of_life)
+	// and EndOfLife its end-of-life date, when it has one.
+	Region    string `json:"region,omitempty"`
+	State     string `json:"state"`
+	EndOfLife string `json:"end_of_life,omitempty"`
 }
 
 // listModels prints the catalogue with prices and approval.
@@ -153,9 +160,19 @@ func (e *env) listModels(ctx context.Context, w *wiring, gov *app.Governance, as
 		approved[m.Name] = true
 	}
 	var rows []catalogueRow
-	for _, m := range cat.Models() {
+	for _, entry := range cat.Models() {
+		m, err := cat.Lookup(entry.Name) // priced for the billed region and today's lifecycle
+		if err != nil {
+			m = entry
+		}
 		r := catalogueRow{Name: m.Name, Family: m.Family, ContextWindow: m.ContextWindow, InputUSD: m.Input, OutputUSD: m.Output,
-			Effective: m.Effective, Verified: m.Verified, Approved: approved[m.Name]}
+			Effective: m.Effective, Verified: m.Verified, Approved: approved[m.Name], State: m.State(cat.Now())}
+		if strings.HasPrefix(m.Name, "bedrock:") {
+			r.Region = m.Region
+		}
+		if m.Lifecycle != nil {
+			r.EndOfLife = m.Lifecycle.EOL
+		}
 		if m.CacheRead != nil {
 			r.CacheReadUSD = *m.CacheRead
 		}
@@ -170,7 +187,7 @@ func (e *env) listModels(ctx context.Context, w *wiring, gov *app.Governance, as
 		return enc.Encode(rows)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "MODEL\tFAMILY\tCONTEXT\t$/M IN\t$/M OUT\t$/M CACHE R/W\tPRICES AS OF\tAPPROVED")
+	fmt.Fprintln(tw, "MODEL\tFAMILY\tCONTEXT\t$/M IN\t$/M OUT\t$/M CACHE R/W\tPRICES AS OF\tREGION\tSTATE\tAPPROVED")
 	for _, r := range rows {
 		cache := "-"
 		if r.CacheReadUSD > 0 || r.CacheWriteUSD > 0 {
@@ -184,7 +201,14 @@ func (e *env) listModels(ctx context.Context, w *wiring, gov *app.Governance, as
 		if r.Approved || r.Name == "builtin" {
 			ok = "yes"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%g\t%g\t%s\t%s\t%s\n", r.Name, r.Family, r.ContextWindow, r.InputUSD, r.OutputUSD, cache, asOf, ok)
+		state, region := r.State, r.Region
+		if r.EndOfLife != "" {
+			state += " (eol " + r.EndOfLife + ")"
+		}
+		if region == "" {
+			region = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%g\t%g\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Family, r.ContextWindow, r.InputUSD, r.OutputUSD, cache, asOf, region, state, ok)
 	}
 	return tw.Flush()
 }

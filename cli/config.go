@@ -104,7 +104,9 @@ type AWSConfig struct {
 	// Profile selects a shared-config profile (AWS_PROFILE otherwise).
 	Profile string `yaml:"profile"`
 	// PromptCaching puts a cache point after the static system prompt, for
-	// Bedrock models that support prompt caching (default false).
+	// Bedrock models that support prompt caching, when that prompt reaches
+	// the model's minimum cacheable tokens (cache_min_tokens in the
+	// catalogue). Default false: no cache point at all.
 	PromptCaching bool `yaml:"prompt_caching"`
 	// Guardrail applies a Bedrock Guardrail on every Bedrock call.
 	Guardrail GuardrailConfig `yaml:"guardrail"`

@@ -1,6 +1,8 @@
 package cost
 
 import (
+	"math"
+
 	ticketsum "github.com/ticketsum/ticketsum"
 )
 
@@ -151,18 +153,22 @@ func (e *Entry) BatchCost(u ticketsum.Usage) (float64, error) {
 	return usd * (1 - e.BatchDiscount), err
 }
 
-// uplifted returns a copy of e with every token price raised by f.
+// uplifted returns a copy of e with every token price raised by f, rounded
+// to a millionth of a dollar so that 3 x 1.1 reads 3.3.
 func (e Entry) uplifted(f float64) Entry {
 	m := 1 + f
-	e.Input *= m
-	e.Output *= m
+	e.Input = roundPrice(e.Input * m)
+	e.Output = roundPrice(e.Output * m)
 	if e.CacheRead != nil {
-		v := *e.CacheRead * m
+		v := roundPrice(*e.CacheRead * m)
 		e.CacheRead = &v
 	}
 	if e.CacheWrite != nil {
-		v := *e.CacheWrite * m
+		v := roundPrice(*e.CacheWrite * m)
 		e.CacheWrite = &v
 	}
 	return e
 }
+
+// roundPrice rounds a USD-per-million price to a millionth of a dollar.
+func roundPrice(v float64) float64 { return math.Round(v*1e6) / 1e6 }

@@ -103,6 +103,7 @@ func (e Entry) atDate(now time.Time) Entry {
 	e.Input, e.Output = l.ExtendedInput, l.ExtendedOutput
 	e.CacheRead, e.CacheWrite = scale(e.CacheRead), scale(e.CacheWrite)
 	e.Source = l.Source + " (extended-access price from " + l.ExtendedAccess + "; earlier: " + e.Source + ")"
+	e.Effective = l.ExtendedAccess
 	e.Confidence = l.Confidence
 	return e
 }
