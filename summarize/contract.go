@@ -3,6 +3,7 @@ package summarize
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -17,9 +18,25 @@ type StatusClassifier interface {
 	Status(t *ticketsum.Ticket) ticketsum.Status
 }
 
-// defaultClassifier returns the built-in summariser's status classifier.
-func defaultClassifier() (StatusClassifier, error) {
-	return builtin.New(builtin.Config{})
+// builtinClassifier is the built-in summariser's status classifier, built
+// on first use: building it takes tens of milliseconds (its guard and word
+// lists), and most answers carry their own status.
+type builtinClassifier struct {
+	get func() (*builtin.Summarizer, error)
+}
+
+func newBuiltinClassifier() *builtinClassifier {
+	return &builtinClassifier{get: sync.OnceValues(func() (*builtin.Summarizer, error) { return builtin.New(builtin.Config{}) })}
+}
+
+// Status is the built-in's status of t; awaiting support, the status that
+// keeps a person looking, should the built-in fail to build.
+func (b *builtinClassifier) Status(t *ticketsum.Ticket) ticketsum.Status {
+	s, err := b.get()
+	if err != nil {
+		return ticketsum.StatusAwaitingSupport
+	}
+	return s.Status(t)
 }
 
 // listMarker matches a list bullet or number at the start of a line.

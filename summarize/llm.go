@@ -79,10 +79,7 @@ func (c *LLMConfig) fill() error {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	if c.Classifier == nil {
-		var err error
-		if c.Classifier, err = defaultClassifier(); err != nil {
-			return err
-		}
+		c.Classifier = newBuiltinClassifier()
 	}
 	switch {
 	case c.MaxOutputTokens < 16:

@@ -76,10 +76,7 @@ func (c *Config) setDefaults() error {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	if c.Classifier == nil {
-		var err error
-		if c.Classifier, err = defaultClassifier(); err != nil {
-			return err
-		}
+		c.Classifier = newBuiltinClassifier()
 	}
 	if as, ok := c.Store.(ticketsum.AnswerStore); ok && c.Answers == nil {
 		if _, paid := c.Summarizer.(keyedSummarizer); paid {
