@@ -3,7 +3,10 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -82,5 +85,48 @@ func TestFailuresListAndRetry(t *testing.T) {
 	r = run(t, ctx, "", "failures", "retry", "--data-dir", dir, "--all")
 	if r.code != exitOK || r.stdout != "T-1: already queued\n" || !strings.Contains(r.stderr, "1 ticket retried") {
 		t.Errorf("retry --all: %+v", r)
+	}
+}
+
+// TestServeRegenerates asks serve's API for a regeneration of an unchanged
+// thread and waits for the worker to make it: a second summary, numbered 1,
+// now current.
+func TestServeRegenerates(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	tickets := writeFile(t, "t.jsonl", strings.ReplaceAll(goodTicket, "\n", "")+"\n")
+	if r := run(t, context.Background(), "", "import", "--data-dir", dir, tickets); r.code != exitOK {
+		t.Fatalf("import: %+v", r)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, []string{"serve", "--data-dir", dir, "--addr", "127.0.0.1:0", "--no-sample"}, strings.NewReader(""), io.Discard, &stderr, func(string) string { return "" })
+	}()
+	addr := waitFor(t, &stderr, regexp.MustCompile(`serving on (http://\S+)`), done)
+	waitForPage(t, addr+"/api/tickets/T-1", `"state": "summarized"`, done)
+	resp, err := http.Post(addr+"/api/tickets/T-1/regenerate?force=true", "application/json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted || !strings.Contains(string(body), `"regeneration": 1`) {
+		t.Fatalf("regenerate: %d %s", resp.StatusCode, body)
+	}
+	page := waitForPage(t, addr+"/api/tickets/T-1", `"regeneration": 1`, done)
+	var detail struct {
+		Summary struct {
+			Regeneration int `json:"regeneration"`
+		} `json:"summary"`
+		History []json.RawMessage `json:"history"`
+	}
+	if err := json.Unmarshal([]byte(page), &detail); err != nil || detail.Summary.Regeneration != 1 || len(detail.History) != 2 {
+		t.Errorf("after the regeneration: current %+v, %d summaries (%v); want regeneration 1 current, 2 in the history", detail.Summary, len(detail.History), err)
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Fatalf("serve exit %d: %s", code, stderr.String())
 	}
 }

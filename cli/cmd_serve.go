@@ -93,7 +93,15 @@ func (e *env) serve(ctx context.Context, cfg Config) error {
 		ProductLines: sample.ProductLines(),
 		Nav:          nav,
 		Mount:        mount,
-		TicketLinks:  []web.Link{{Label: "Rate or regenerate", Path: "/review/tickets/{id}"}},
+		TicketLinks:  []web.Link{{Label: "Rate this summary", Path: "/review/tickets/{id}"}},
+		// Retry and Regenerate go through the queue: this process's
+		// workers (or any other worker) make the summary.
+		Retry: func(ctx context.Context, id string) (bool, error) {
+			r, err := b.queue.Retry(ctx, id)
+			return r.Queued, err
+		},
+		Regenerate: b.queue.Regenerate,
+		Backlog:    b.queue.Backlog,
 	})
 	if err != nil {
 		_ = w.stopWorker(b)

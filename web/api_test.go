@@ -48,7 +48,7 @@ func TestAPIListShape(t *testing.T) {
 		slices.Sort(ks)
 		return ks
 	}
-	if got, want := keys(body), []string{"limit", "next_offset", "offset", "tickets", "total"}; !slices.Equal(got, want) {
+	if got, want := keys(body), []string{"backlog", "limit", "next_offset", "offset", "tickets", "total"}; !slices.Equal(got, want) {
 		t.Errorf("top-level keys %v, want %v", got, want)
 	}
 	if body["total"] != 7.0 || body["limit"] != 2.0 || body["offset"] != 0.0 || body["next_offset"] != 2.0 {
@@ -59,10 +59,10 @@ func TestAPIListShape(t *testing.T) {
 		t.Fatalf("got %d tickets, want 2", len(items))
 	}
 	first := items[0].(map[string]any)
-	if got, want := keys(first), []string{"created_at", "id", "message_count", "product_line", "stale", "subject", "summary", "updated_at"}; !slices.Equal(got, want) {
+	if got, want := keys(first), []string{"created_at", "failure", "id", "message_count", "product_line", "stale", "state", "subject", "summary", "updated_at"}; !slices.Equal(got, want) {
 		t.Errorf("ticket keys %v, want %v", got, want)
 	}
-	if first["id"] != "T-1" || first["message_count"] != 3.0 || first["stale"] != false {
+	if first["id"] != "T-1" || first["message_count"] != 3.0 || first["stale"] != false || first["state"] != "summarized" || first["failure"] != nil {
 		t.Errorf("first ticket = %v", first)
 	}
 	sum := first["summary"].(map[string]any)
@@ -74,8 +74,8 @@ func TestAPIListShape(t *testing.T) {
 	if u := sum["usage"].(map[string]any); u["input_tokens"] != 1234.0 || u["output_tokens"] != 56.0 {
 		t.Errorf("usage = %v", u)
 	}
-	if second := items[1].(map[string]any); second["summary"] != nil {
-		t.Errorf("ticket without summary has summary %v, want null", second["summary"])
+	if second := items[1].(map[string]any); second["summary"] != nil || second["state"] != "no_summary" {
+		t.Errorf("ticket without summary has summary %v, state %v; want null, no_summary", second["summary"], second["state"])
 	}
 }
 

@@ -71,12 +71,15 @@ func TestRenderPageChrome(t *testing.T) {
 				}
 			}
 			got := []string{between(body, "<title>", "</title>"), strings.TrimSpace(between(body, "</title>", "</head>")), current,
-				between(body, `<footer class="wrap footer">`, "</footer>"), between(body, `<main class="wrap">`, "</main>")}
+				between(body, `<footer class="wrap footer">`, "</footer>"), between(body, `<main id="main" class="wrap" tabindex="-1">`, "</main>")}
 			want := []string{tt.title, tt.css, tt.current, tt.footer, "\n<p>HELLO</p>\n"}
 			for i := range want {
 				if got[i] != want[i] {
 					t.Errorf("part %d = %q, want %q", i, got[i], want[i])
 				}
+			}
+			if !strings.Contains(between(body, "<body>", "<header"), `<a class="skip-link" href="#main">Skip to main content</a>`) {
+				t.Errorf("the skip link is not the first thing in the body:\n%s", body)
 			}
 			if len(strings.Split(navHTML, "<a ")) != 4 || strings.Contains(body, "<script") {
 				t.Errorf("want three nav links and no script:\n%s", body)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net"
 	"net/http"
@@ -17,6 +18,24 @@ type Config struct {
 	Addr string
 	// Store is where tickets and summaries are read from. Required.
 	Store ticketsum.Store
+	// Failures tells why a failed ticket failed, for its page. Default:
+	// Store, when it keeps failures (both the sqlite and postgres stores
+	// do); otherwise ticket pages show the failed state of lists only.
+	Failures ticketsum.FailureStore
+	// Retry queues another attempt at a failed ticket and reports whether
+	// a job was added (false when one already waited). Default nil: no
+	// Retry button, and POST /api/tickets/{id}/retry answers 503.
+	Retry func(ctx context.Context, ticketID string) (queued bool, err error)
+	// Regenerate queues a new summary of a ticket's latest thread, even
+	// when its summary is current, and returns its regeneration number (0
+	// for a thread not summarised yet) and whether a job was added
+	// (queue.Queue.Regenerate). Default nil: no Regenerate button, and
+	// POST /api/tickets/{id}/regenerate answers 503.
+	Regenerate func(ctx context.Context, ticketID string) (regeneration int, queued bool, err error)
+	// Backlog returns how many tickets wait for the worker, shown above
+	// the ticket list and in GET /api/tickets (queue.Queue.Backlog).
+	// Default nil: not shown.
+	Backlog func(ctx context.Context) (int, error)
 	// Logger receives request and error logs. Default slog.Default().
 	Logger *slog.Logger
 	// Clock tells the time for ages such as "3 minutes ago". Default
@@ -61,6 +80,9 @@ type Link struct {
 func (cfg Config) withDefaults() (Config, error) {
 	if cfg.Store == nil {
 		return cfg, ticketsum.Errorf(ticketsum.EINVALID, "web: Config.Store is required")
+	}
+	if fs, ok := cfg.Store.(ticketsum.FailureStore); ok && cfg.Failures == nil {
+		cfg.Failures = fs
 	}
 	if cfg.Addr == "" {
 		cfg.Addr = "127.0.0.1:8080"

@@ -142,3 +142,31 @@ func thousands(n int) string {
 	}
 	return b.String()
 }
+
+// classLabel names a failure class for people.
+func classLabel(c ticketsum.FailureClass) string {
+	switch c {
+	case ticketsum.ClassRetryable:
+		return "Temporary (retried until attempts ran out)"
+	case ticketsum.ClassConfig:
+		return "Configuration"
+	case ticketsum.ClassBadTicket:
+		return "Ticket cannot be summarised as it is"
+	case ticketsum.ClassPolicy:
+		return "Blocked by a guardrail"
+	}
+	return string(c)
+}
+
+// classHint says what brings a failed ticket back, by failure class.
+func classHint(c ticketsum.FailureClass) string {
+	switch c {
+	case ticketsum.ClassRetryable:
+		return "The model or a service was unavailable; retry when it is back."
+	case ticketsum.ClassConfig:
+		return "Fix the configuration the reason names, then retry (or: ticketsum failures retry --all --class config)."
+	case ticketsum.ClassBadTicket, ticketsum.ClassPolicy:
+		return "It is tried again when its thread changes."
+	}
+	return ""
+}

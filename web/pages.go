@@ -10,21 +10,6 @@ import (
 	"github.com/ticketsum/ticketsum"
 )
 
-// listPage is the data of the ticket list.
-type listPage struct {
-	layout
-	Filter       ticketsum.TicketFilter
-	Items        []ticketsum.TicketView
-	Total        int
-	From, To     int
-	Page         int
-	PrevURL      string
-	NextURL      string
-	ProductLines []string
-	Statuses     []ticketsum.Status
-	Filtered     bool
-}
-
 // ticketPage is the data of a ticket page.
 type ticketPage struct {
 	layout
@@ -32,6 +17,10 @@ type ticketPage struct {
 	Messages []messageView
 	Older    []*ticketsum.Summary
 	Actions  []Link
+	// CanRetry and CanRegenerate show the Retry and Regenerate buttons.
+	CanRetry, CanRegenerate bool
+	// Notice says what the last action did ("?done=retry").
+	Notice string
 }
 
 // messageView is a message ready to show.
@@ -49,72 +38,14 @@ type errorPage struct {
 	Message string
 }
 
-func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
-	f, page, err := s.parsePageFilter(r.URL.Query())
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	views, total, err := s.cfg.Store.ListTickets(r.Context(), f)
-	if err != nil {
-		s.writeError(w, r, fmt.Errorf("list tickets: %w", err))
-		return
-	}
-	p := listPage{
-		layout:       s.layout("Tickets", "/"),
-		Filter:       f,
-		Items:        make([]ticketsum.TicketView, 0, len(views)),
-		Total:        total,
-		Page:         page,
-		ProductLines: s.cfg.ProductLines,
-		Statuses:     []ticketsum.Status{ticketsum.StatusResolved, ticketsum.StatusAwaitingCustomer, ticketsum.StatusAwaitingSupport},
-		Filtered:     f.ProductLine != "" || f.Status != "" || f.Query != "",
-	}
-	for _, v := range views {
-		if v.Ticket != nil {
-			p.Items = append(p.Items, v)
-		}
-	}
-	if len(p.Items) > 0 {
-		p.From, p.To = f.Offset+1, f.Offset+len(p.Items)
-	}
-	if page > 1 {
-		p.PrevURL = listURL(f, page-1)
-	}
-	if f.Offset+len(views) < total && len(views) > 0 {
-		p.NextURL = listURL(f, page+1)
-	}
-	s.render(w, r, http.StatusOK, "list", p)
-}
-
-// listURL returns the list page's URL for a filter and page.
-func listURL(f ticketsum.TicketFilter, page int) string {
-	q := url.Values{}
-	if f.ProductLine != "" {
-		q.Set("product_line", f.ProductLine)
-	}
-	if f.Status != "" {
-		q.Set("status", string(f.Status))
-	}
-	if f.Query != "" {
-		q.Set("q", f.Query)
-	}
-	if page > 1 {
-		q.Set("page", strconv.Itoa(page))
-	}
-	if len(q) == 0 {
-		return "/"
-	}
-	return "/?" + q.Encode()
-}
-
 func (s *Server) handleTicket(w http.ResponseWriter, r *http.Request) {
 	d, err := s.loadTicket(r, r.PathValue("id"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	p := ticketPage{layout: s.layout(d.Ticket.ID+" "+d.Ticket.Subject, "/"), ticketData: d}
+	p := ticketPage{layout: s.layout(d.Ticket.ID+" "+d.Ticket.Subject, "/"), ticketData: d,
+		CanRetry: s.cfg.Retry != nil && d.Failure != nil, CanRegenerate: s.cfg.Regenerate != nil, Notice: doneNotice(r.URL.Query())}
 	for _, l := range s.cfg.TicketLinks {
 		p.Actions = append(p.Actions, Link{Label: l.Label, Path: strings.ReplaceAll(l.Path, "{id}", url.PathEscape(d.Ticket.ID))})
 	}
@@ -133,6 +64,20 @@ func (s *Server) handleTicket(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "ticket", p)
+}
+
+// doneNotice says what the action the ticket page was redirected from did.
+func doneNotice(q url.Values) string {
+	switch q.Get("done") {
+	case "retry":
+		return "Another attempt was queued. The ticket stays failed until it succeeds; reload the page to see the result."
+	case "regenerate":
+		if n, err := strconv.Atoi(q.Get("n")); err == nil && n > 0 {
+			return fmt.Sprintf("A new summary was requested (regeneration %d). It replaces this one once the worker has written it; reload the page to see it.", n)
+		}
+		return "A summary was requested. It appears here once the worker has written it; reload the page to see it."
+	}
+	return ""
 }
 
 // writeError answers a failed request: JSON on API routes and for clients

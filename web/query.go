@@ -3,6 +3,7 @@ package web
 import (
 	"net/url"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/ticketsum/ticketsum"
@@ -15,8 +16,10 @@ const maxFilterLen = 200
 // forever.
 const maxOffset = 1_000_000
 
-// parseFilter reads the product_line, status and q filters shared by the list
-// page and the API. Bad values give an EINVALID error naming the parameter.
+// parseFilter reads the filters and the order shared by the list page and
+// the API: product_line, status, state, q, from, to (dates, YYYY-MM-DD, UTC;
+// both days included), sort (updated, status, product_line) and reverse.
+// Bad values give an EINVALID error naming the parameter.
 func parseFilter(q url.Values) (ticketsum.TicketFilter, error) {
 	var f ticketsum.TicketFilter
 	for _, p := range []struct {
@@ -38,7 +41,50 @@ func parseFilter(q url.Values) (ticketsum.TicketFilter, error) {
 		}
 		f.Status = st
 	}
+	if st := ticketsum.TicketState(q.Get("state")); st != "" {
+		if !st.Valid() {
+			return f, ticketsum.Errorf(ticketsum.EINVALID, "query parameter state must be no_summary, outdated, summarized or failed")
+		}
+		f.State = st
+	}
+	f.Sort = ticketsum.SortUpdated
+	if so := ticketsum.TicketSort(q.Get("sort")); so != "" {
+		if !so.Valid() {
+			return f, ticketsum.Errorf(ticketsum.EINVALID, "query parameter sort must be updated, status or product_line")
+		}
+		f.Sort = so
+	}
+	var err error
+	if f.Reverse, err = boolParam(q, "reverse"); err != nil {
+		return f, err
+	}
+	if f.UpdatedFrom, err = dayParam(q, "from"); err != nil {
+		return f, err
+	}
+	if f.UpdatedTo, err = dayParam(q, "to"); err != nil {
+		return f, err
+	}
+	if !f.UpdatedTo.IsZero() {
+		f.UpdatedTo = f.UpdatedTo.AddDate(0, 0, 1) // the whole day
+	}
+	if !f.UpdatedFrom.IsZero() && !f.UpdatedTo.IsZero() && !f.UpdatedFrom.Before(f.UpdatedTo) {
+		return f, ticketsum.Errorf(ticketsum.EINVALID, "query parameter from must not be after to")
+	}
 	return f, nil
+}
+
+// dayParam reads a date parameter (YYYY-MM-DD) as the start of that day in
+// UTC, or the zero time when absent.
+func dayParam(q url.Values, name string) (time.Time, error) {
+	v := q.Get(name)
+	if v == "" {
+		return time.Time{}, nil
+	}
+	d, err := time.Parse(time.DateOnly, v)
+	if err != nil || d.Year() < 1970 || d.Year() > 9999 {
+		return time.Time{}, ticketsum.Errorf(ticketsum.EINVALID, "query parameter %s must be a date such as 2026-03-01", name)
+	}
+	return d, nil
 }
 
 // intParam reads an integer query parameter in [lo, hi], or def when absent.

@@ -18,6 +18,7 @@ type Server struct {
 	cfg     Config
 	pages   map[string]*template.Template
 	handler http.Handler
+	cop     *http.CrossOriginProtection
 
 	mu       sync.Mutex
 	srv      *http.Server
@@ -32,7 +33,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg}
+	s := &Server{cfg: cfg, cop: http.NewCrossOriginProtection()}
 	pages, err := s.parseTemplates()
 	if err != nil {
 		return nil, ticketsum.Errorf(ticketsum.EINTERNAL, "web: parse templates: %w", err)

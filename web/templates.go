@@ -28,6 +28,8 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		"roleLabel":   roleLabel,
 		"thousands":   thousands,
 		"pathEscape":  url.PathEscape,
+		"classLabel":  classLabel,
+		"classHint":   classHint,
 	}
 	pages := map[string]*template.Template{}
 	for _, name := range []string{"list", "ticket", "error"} {
