@@ -14,6 +14,8 @@ import (
 	"github.com/ticketsum/ticketsum/eval"
 )
 
+var publicSets = flag.Bool("public-sets", false, "score the built-in's failure classes on ../shared/datasets (TestPublicSetArtefacts)")
+
 var dumpSplit = flag.String("devset-dump", "", `print every summary of this devset split ("dev"; never tune on "test")`)
 
 const devsetPath = "testdata/devset/tickets.jsonl"
@@ -90,12 +92,13 @@ func TestDevsetFigures(t *testing.T) {
 
 // TestPublicSetArtefacts prints the failure classes of the built-in's
 // summaries on the public sets in ../shared/datasets (fallbacks,
-// placeholders, sign-offs: regression figures driven toward zero). It
+// placeholders, sign-offs: regression figures driven toward zero). It is a
+// figures command, too long for every run: it runs with -public-sets and
 // skips when the sets are not beside the repository.
 func TestPublicSetArtefacts(t *testing.T) {
 	t.Parallel()
-	if testing.Short() {
-		t.Skip("public sets are long")
+	if !*publicSets {
+		t.Skip("figures command: run with -public-sets")
 	}
 	sets := []string{"tweetsumm/tweetsumm_test.jsonl", "twitter-cdp/twitter_cdp_test.jsonl", "todsum/todsum_test.jsonl"}
 	var b strings.Builder
