@@ -32,7 +32,8 @@
 //
 // Templates and CSS are embedded; pages use no JavaScript and no external
 // assets. The layout has a skip link, visible keyboard focus, and a header
-// that becomes two rows on a phone. Every piece of ticket text is untrusted and escaped by html/template;
+// that becomes two rows on a phone; TestBrowserAccessibility checks both
+// widths with axe-core's WCAG 2.2 A and AA rules. Every piece of ticket text is untrusted and escaped by html/template;
 // a Content-Security-Policy forbids scripts besides. Errors carry a
 // ticketsum.ErrorCode, mapped to an HTTP status by HTTPStatus, and are written
 // as {"error": {"code", "message"}} on API routes and as an HTML page
