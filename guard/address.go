@@ -29,6 +29,10 @@ var (
 	// Name [Name] number street-type: "Hoge Wei 32 St.", "Pärna 33 street"
 	reAddrWordsNumType = regexp.MustCompile(`\p{Lu}[\p{L}'’-]+(?:[ ]\p{Lu}[\p{L}'’-]+){0,3}[ ]\d{1,5}[ ](?i:st|street|rd|road|ave|avenue|str)\b\.?`)
 	// street corners
+	// a street written in lower case, as people type it in chat ("lives at
+	// 123 main st"): only after a word that announces an address, since
+	// "4 nights in a row" has the same shape
+	reAddrLower  = regexp.MustCompile(`(?i:\b(?:address(?: is| was| to| on file)?:?|lives? at|living at|located at|moved to|ship(?:ped)? to|deliver(?:ed)? to|send it to|sent to|mail(?:ed)? to)[ ]{1,2})(\d{1,6}[a-z]?(?:[ ]{1,2}[a-z][a-z.'’-]*){1,4}[ ]{1,2}(?:st|rd|ave|av|blvd|ln|dr|ct|pl|way|hwy|pkwy|ter|cir)\b\.?)`)
 	reAddrCorner = regexp.MustCompile(`(?i:\bthe corner of )[^\n?!]{3,60}? and (?:\p{Lu}[\p{L}'’-]*|\d+)(?:[ ][\p{Lu}\d][\p{L}.'’-]*){0,3}`)
 	// apartment, suite, unit
 	reAddrUnit = regexp.MustCompile(`(?i)\b(?:apt|apartment|suite|ste|unit|flat|floor|room)\.?[ ]{0,2}#?[ ]{0,2}\d{1,5}[A-Za-z]?\b`)
@@ -81,6 +85,9 @@ func (a *addrDetector) detect(sc *scan, toks []token) []span {
 	cores = append(cores, gluedStreets(text, toks)...)
 	near(reAddrNumWordNum, 0.6, sc.around(numberThenCapital(text, sc.runs), 8, 80), a.notAllStop)
 	when(reAddrUnit, 0.6, kwUnit, 8, 16) // the number follows the unit word
+	for _, m := range sc.whenDigits(reAddrLower, 16, 100, kwAddrCue) {
+		cores = append(cores, span{m[2], m[3], Address, 0.7})
+	}
 	for _, m := range sc.when(reAddrCorner, kwCorner) {
 		cores = append(cores, span{m[0], m[1], Address, 0.7})
 	}
@@ -107,6 +114,7 @@ var (
 	kwStreetFirst = kw("rue ", "rua ", "via ", "viale ", "calle ", "avenida ", "av ", "av.", "piazza ", "praça ", "praca ", "carrer ", "chemin ", "place ", "plaza ", "ul ", "ul.", "ulica ", "avenue ", "boulevard ", "bulevar ")
 	kwUnit        = kw("apt", "apartment", "suite", "ste", "unit", "flat", "floor", "room")
 	kwCorner      = kw("corner of")
+	kwAddrCue     = kw("address", "live", "living", "located", "moved", "ship", "deliver", "send", "sent", "mail")
 	kwBox         = kw("box")
 	kwMilitary    = kw("po a")
 )
@@ -176,8 +184,12 @@ func gluedStreets(text string, toks []token) []span {
 		if !t.letters || len(t.folded) < 5 || !houseNumberNext(text, t.end) {
 			continue
 		}
+		w := t.folded
+		if nonASCII(t.text) {
+			w = strings.ToLower(t.text) // folding turns ß into s, and "straße" would be missed
+		}
 		for _, suf := range suffixList {
-			if len(t.folded) > len(suf)+1 && strings.HasSuffix(t.folded, suf) {
+			if len(w) > len(suf)+1 && strings.HasSuffix(w, suf) {
 				end := t.end + 24
 				if end > len(text) {
 					end = len(text)
@@ -207,9 +219,28 @@ func houseNumberNext(text string, i int) bool {
 // notAllStop rejects a core whose words are all stop words ("10 Pro 22").
 func (a *addrDetector) notAllStop(v string) bool {
 	for _, t := range tokenize(v) {
-		if t.letters && len(t.folded) > 2 && !a.lx.stop[t.folded] {
+		if t.letters && len(t.folded) > 2 && !a.lx.stop[t.folded] || ordinal(t.folded) {
 			return true
 		}
+	}
+	return false
+}
+
+// ordinal reports whether w is an ordinal number written with digits
+// ("2nd", "5th"), as numbered streets are named ("500 W 2nd St").
+func ordinal(w string) bool {
+	n := len(w)
+	if n < 3 || !isDigit(w[0]) {
+		return false
+	}
+	switch w[n-2:] {
+	case "st", "nd", "rd", "th":
+		for i := 0; i < n-2; i++ {
+			if !isDigit(w[i]) {
+				return false
+			}
+		}
+		return true
 	}
 	return false
 }

@@ -79,6 +79,7 @@ func (m *guardedModel) Generate(ctx context.Context, req *ticketsum.ModelRequest
 	s := SessionFrom(ctx)
 	if s == nil {
 		s = m.g.NewSession(nil)
+		ctx = WithSession(ctx, s) // for the wrappers inside: RedactContext
 	}
 	masked := *req
 	masked.Messages = make([]ticketsum.ChatMessage, len(req.Messages))

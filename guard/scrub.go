@@ -1,6 +1,9 @@
 package guard
 
-import "unicode/utf8"
+import (
+	"context"
+	"unicode/utf8"
+)
 
 // Scrub rewrites a final summary for reviewers: personal data, and any
 // placeholder the model copied from its input, become neutral words ("the
@@ -67,13 +70,27 @@ func nameParts(v string) map[string]bool {
 // detected value even if a call skipped the input policy. Text that is not
 // valid UTF-8 is returned as "{INVALID_TEXT}".
 func (g *Guard) Redact(text string) string {
+	return g.redact(nil, text)
+}
+
+// RedactContext is Redact with the session ctx carries (WithSession, Begin,
+// or the one Middleware puts there for the calls it wraps): the ticket's
+// known people and their emails are redacted too, which Redact, without a
+// session, can only find when the name detector does. An invocation log
+// wrapped inside the guard (it records the provider's raw answer, before
+// the output check) should redact with it.
+func (g *Guard) RedactContext(ctx context.Context, text string) string {
+	return g.redact(SessionFrom(ctx), text)
+}
+
+func (g *Guard) redact(s *Session, text string) string {
 	if !utf8.ValidString(text) {
 		return "{INVALID_TEXT}"
 	}
 	var edits []edit
 	sc := newScan(text, g.lx, &g.scans)
 	defer sc.release(&g.scans)
-	for _, sp := range g.detect(nil, sc) {
+	for _, sp := range g.detect(s, sc) {
 		edits = append(edits, edit{sp.start, sp.end, "{" + string(sp.typ) + "}"})
 	}
 	return applyEdits(text, edits)
