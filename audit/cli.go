@@ -116,9 +116,10 @@ func CmdAuditKey(t *Trail, w io.Writer) error {
 // signing key beside keyFile, records the rotation in the trail (a digest
 // signed by the old and the new key), replaces keyFile with the new key
 // (the old one is removed: it no longer signs anything) and prints the new
-// fingerprint to pin. Other signing processes refuse to sign until they
+// fingerprint to pin. The rotation is recorded as the admin action
+// "audit.rotate-key" by actor. Other signing processes refuse to sign until they
 // are restarted with the new key and pin.
-func CmdAuditRotateKey(ctx context.Context, t *Trail, keyFile string, w io.Writer) error {
+func CmdAuditRotateKey(ctx context.Context, t *Trail, keyFile, actor string, w io.Writer) error {
 	if keyFile == "" {
 		return ticketsum.Errorf(ticketsum.EINVALID, "rotate-key: no signing key file is configured (governance.signing_key_file)")
 	}
@@ -132,7 +133,13 @@ func CmdAuditRotateKey(ctx context.Context, t *Trail, keyFile string, w io.Write
 	} else if err != nil {
 		return err
 	}
-	d, err := t.RotateKey(ctx, next)
+	newFP := KeyFingerprint(next.Public().(ed25519.PublicKey))
+	// The rotation digest covers the record of who rotated.
+	err = t.RecordAdmin(ctx, actor, "audit.rotate-key", newFP, map[string]string{"old_key": KeyFingerprint(t.PublicKey())})
+	var d *Digest
+	if err == nil {
+		d, err = t.RotateKey(ctx, next)
+	}
 	if err != nil {
 		os.Remove(tmp)
 		os.Remove(tmp + ".pub")
@@ -145,7 +152,7 @@ func CmdAuditRotateKey(ctx context.Context, t *Trail, keyFile string, w io.Write
 		return fmt.Errorf("rotation recorded in digest %d; rename %s.pub over %s.pub: %w", d.N, tmp, keyFile, err)
 	}
 	_, err = fmt.Fprintf(w, "rotation recorded in digest %d; new signing key %s\nset governance.signing_key_fingerprint: %s and restart every signing process\n",
-		d.N, keyFile, KeyFingerprint(next.Public().(ed25519.PublicKey)))
+		d.N, keyFile, newFP)
 	return err
 }
 

@@ -16,7 +16,9 @@ import (
 
 // FileSinkConfig configures a FileSink.
 type FileSinkConfig struct {
-	// Dir is the log directory, created 0700 if missing. Required.
+	// Dir is the log directory, created 0700 if missing (and tightened to
+	// 0700 if not). Required. Keep a local key file elsewhere: a key beside
+	// the ciphertext is logged as a warning.
 	Dir string
 	// Wrapper wraps each file's data key. Required.
 	Wrapper KeyWrapper
@@ -66,8 +68,12 @@ func NewFileSink(cfg FileSinkConfig) (*FileSink, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
+	if err := privateDir(cfg.Dir); err != nil {
 		return nil, fmt.Errorf("create log directory: %w", err)
+	}
+	if l, ok := cfg.Wrapper.(*LocalKeyWrapper); ok && within(cfg.Dir, l.Path()) {
+		cfg.Logger.Warn("the invocation log's key file is kept beside the ciphertext: whoever copies the log directory can read it; move the key to the keys directory (governance.log_key_file) or use KMS",
+			"key_file", l.Path(), "log_dir", cfg.Dir)
 	}
 	return &FileSink{cfg: cfg}, nil
 }

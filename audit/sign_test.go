@@ -39,7 +39,7 @@ func TestRotateKeyVerifiesAndOldKeyStopsSigning(t *testing.T) {
 		a.RecordAdmin(ctx, "alice", "model.approve", fmt.Sprint("m", i), nil)
 	}
 	var out bytes.Buffer
-	if err := audit.CmdAuditRotateKey(ctx, a, keyFile, &out); err != nil {
+	if err := audit.CmdAuditRotateKey(ctx, a, keyFile, "alice", &out); err != nil {
 		t.Fatal(err)
 	}
 	newFP := audit.KeyFingerprint(a.PublicKey())
@@ -65,12 +65,16 @@ func TestRotateKeyVerifiesAndOldKeyStopsSigning(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep, err := restarted.Verify(ctx)
-	if err != nil || !rep.OK() || rep.KeyFingerprint != newFP || !rep.Pinned || rep.SignedThrough != 7 {
+	if err != nil || !rep.OK() || rep.KeyFingerprint != newFP || !rep.Pinned || rep.SignedThrough != 8 {
 		t.Fatalf("verify after rotation = %+v, %v", rep, err)
 	}
 	// The old pin no longer matches the key file.
 	if _, err := open(oldFP); ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID || !strings.Contains(err.Error(), "governance.signing_key_fingerprint") {
 		t.Errorf("old pin with the new key file: err = %v, want EINVALID naming the config key", err)
+	}
+	evs, _ := restarted.Events(ctx, 5, 1)
+	if len(evs) != 1 || evs[0].Action != "audit.rotate-key" || evs[0].Actor != "alice" || evs[0].Target != newFP {
+		t.Errorf("rotation record = %+v, want audit.rotate-key by alice naming the new key", evs)
 	}
 	if _, err := os.Stat(keyFile + ".new"); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("rotation left %s.new behind", keyFile)

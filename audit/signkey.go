@@ -43,8 +43,8 @@ func shortFP(fp string) string {
 	return fp
 }
 
-// validFingerprint reports whether s looks like a KeyFingerprint.
-func validFingerprint(s string) bool {
+// ValidFingerprint reports whether s has the form of a KeyFingerprint.
+func ValidFingerprint(s string) bool {
 	h, ok := strings.CutPrefix(s, "sha256:")
 	if !ok || len(h) != 64 {
 		return false

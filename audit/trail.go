@@ -130,7 +130,7 @@ func fillTrailDefaults(cfg *TrailConfig) error {
 	if cfg.DigestEvery < 0 || cfg.DigestInterval < 0 || cfg.CommitTimeout < 0 {
 		return ticketsum.Errorf(ticketsum.EINVALID, "audit trail: DigestEvery, DigestInterval and CommitTimeout must not be negative")
 	}
-	if cfg.PinnedKey != "" && !validFingerprint(cfg.PinnedKey) {
+	if cfg.PinnedKey != "" && !ValidFingerprint(cfg.PinnedKey) {
 		return ticketsum.Errorf(ticketsum.EINVALID, "audit trail: governance.signing_key_fingerprint %q is not a key fingerprint (sha256: and 64 hex digits; `ticketsum audit key` prints it)", cfg.PinnedKey)
 	}
 	if cfg.Clock == nil {

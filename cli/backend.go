@@ -50,6 +50,9 @@ func (w *wiring) openBackend(ctx context.Context, handler queue.Handler, regener
 		return nil, err
 	}
 	w.warnLegacyStore()
+	if err := privateFiles(w.cfg.DB, w.cfg.DB+"-wal", w.cfg.DB+"-shm"); err != nil {
+		return nil, err
+	}
 	st, err := sqlite.Open(ctx, sqlite.Config{Path: w.cfg.DB, Logger: w.logger})
 	if err != nil {
 		return nil, err

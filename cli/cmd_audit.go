@@ -18,7 +18,9 @@ func newAuditCmd(e *env) *cobra.Command {
 		Short:   "Check the tamper-evident audit trail",
 		Long: `Every governed call and admin action is appended to the audit trail: records
 chained by hash, with digests signed by the audit key. "audit verify" proves
-the trail untouched.`,
+the trail untouched; "audit sign" signs what processes without the key left;
+"audit key" prints the key's fingerprint to pin; "audit rotate-key" replaces
+the key.`,
 		Example: `  ticketsum audit verify
   ticketsum audit sign        # on a schedule where no serve or worker runs
   ticketsum audit key         # the fingerprint to pin`,
@@ -34,22 +36,39 @@ func newAuditVerifyCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Verify the audit trail's hash chain and signed digests",
-		Long: `Check the audit trail's hash chain and its signed digests, and report every
-problem found. Exit 1 on any edit, deletion, insertion or reordering.`,
+		Long: `Check the audit trail's hash chain, its signed digests, the signing key (against
+governance.signing_key_fingerprint when set) and, with an anchor bucket, the
+copies of the digests in S3, and report every problem found. Exit 1 on any
+edit, deletion, insertion or reordering, and when the trail's integrity is
+unproven: records exist and no digest does, or records older than the digest
+interval are not under a digest. Verifying appends nothing and needs no
+private key.`,
 		Example: `  ticketsum audit verify
   ticketsum audit verify --json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return e.withGovernance(cmd, func(ctx context.Context, _ *wiring, gov *app.Governance) error {
-				ok, err := audit.CmdAuditVerify(ctx, gov.Trail, e.stdout, asJSON)
-				if err != nil {
-					return err
-				}
-				if !ok {
-					return fmt.Errorf("audit trail verification failed: %w", errRuntimeReported)
-				}
-				return nil
-			})
+			cfg, err := e.load(cmd)
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			w, err := newWiring(ctx, e, cfg)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			trail, err := w.verifyTrail(ctx)
+			if err != nil {
+				return err
+			}
+			ok, err := audit.CmdAuditVerify(ctx, trail, e.stdout, asJSON)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return fmt.Errorf("audit trail verification failed: %w", errRuntimeReported)
+			}
+			return nil
 		},
 	}
 	usesGlobals(cmd, allGlobals...)
@@ -61,10 +80,10 @@ func newAuditSignCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sign",
 		Short: "Sign the audit records no digest covers yet",
-		Long: `Sign the records no digest covers yet (left by a process without the signing
-key, such as the Lambda, or by one that was killed) and copy new digests to the
-anchor. Serve and worker sign on their own; run this on a schedule, within the
-digest interval, where neither runs.`,
+		Long: `Sign a digest over the records that processes holding no signing key (the
+Lambda) or killed processes left unsigned, and copy digests to the anchor
+bucket. serve and worker do this every half hour and on exit; where neither
+runs, schedule this command more often than the digest interval (1 hour).`,
 		Example: `  ticketsum audit sign`,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -80,10 +99,10 @@ digest interval, where neither runs.`,
 func newAuditKeyCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "key",
-		Short: "Print the fingerprint of the audit signing key, to pin it",
-		Long: `Print the fingerprint of the key that signs the audit trail's digests. Set it as
-governance.signing_key_fingerprint in the config, so that a replaced key file
-is detected by every process and by audit verify.`,
+		Short: "Print the signing key's fingerprint, to pin in the config",
+		Long: `Print the fingerprint of the audit signing key (created on first use). Put it
+in governance.signing_key_fingerprint: a replaced key file is then refused at
+start and detected by "audit verify".`,
 		Example: `  ticketsum audit key`,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -97,21 +116,27 @@ is detected by every process and by audit verify.`,
 }
 
 func newAuditRotateKeyCmd(e *env) *cobra.Command {
+	var as string
 	cmd := &cobra.Command{
 		Use:   "rotate-key",
-		Short: "Replace the audit signing key, recording the rotation in the trail",
-		Long: `Create a new signing key, record the rotation in the trail (a digest signed by
-the old and the new key), replace the key file and print the new fingerprint to
-pin in governance.signing_key_fingerprint. Other signing processes refuse to
-sign until restarted with the new key and pin.`,
-		Example: `  ticketsum audit rotate-key`,
+		Short: "Replace the audit signing key, recording the hand-over",
+		Long: `Create a new signing key, record the rotation in the trail (a digest signed
+by the old and the new key), replace the key file with the new key and print
+its fingerprint. Then set governance.signing_key_fingerprint to it and restart
+every signing process: they refuse to sign with the old key.`,
+		Example: `  ticketsum audit rotate-key --as alice`,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			actor, err := e.actor(cmd, as)
+			if err != nil {
+				return err
+			}
 			return e.withGovernance(cmd, func(ctx context.Context, w *wiring, gov *app.Governance) error {
-				return audit.CmdAuditRotateKey(ctx, gov.Trail, w.cfg.governanceConfig().SigningKeyFile, e.stdout)
+				return audit.CmdAuditRotateKey(ctx, gov.Trail, w.cfg.governanceConfig().SigningKeyFile, actor, e.stdout)
 			})
 		},
 	}
 	usesGlobals(cmd, allGlobals...)
+	actorFlags(cmd, &as)
 	return cmd
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/audit"
 	"github.com/ticketsum/ticketsum/prompt"
 	"github.com/ticketsum/ticketsum/source"
 )
@@ -47,6 +48,8 @@ func (c *Config) checkTop() error {
 		return badKey("openai.api_key_env", "must not be empty")
 	case c.Governance.WorkerMonthlyBudgetUSD < 0 || math.IsNaN(c.Governance.WorkerMonthlyBudgetUSD):
 		return badKey("governance.worker_monthly_budget_usd", "must not be negative")
+	case c.Governance.SigningKeyFingerprint != "" && !audit.ValidFingerprint(c.Governance.SigningKeyFingerprint):
+		return badKey("governance.signing_key_fingerprint", "want sha256: and 64 hex digits, as `ticketsum audit key` prints, got %q", c.Governance.SigningKeyFingerprint)
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

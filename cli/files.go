@@ -69,3 +69,33 @@ func unwrapPathError(err error) error {
 	}
 	return err
 }
+
+// privateFiles makes the SQLite store's files private to the owner (0600)
+// before SQLite opens them: the first path is created empty when missing
+// (SQLite gives its -wal and -shm files the store's mode), and any that
+// exist with a wider mode, from an earlier version, are narrowed.
+func privateFiles(paths ...string) error {
+	for i, p := range paths {
+		if i == 0 {
+			f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+			if err == nil {
+				f.Close()
+				continue
+			}
+			if !errors.Is(err, os.ErrExist) {
+				return ticketsum.Errorf(ticketsum.EINVALID, "%s: %v", p, unwrapPathError(err))
+			}
+		}
+		fi, err := os.Stat(p)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err == nil && fi.Mode().Perm()&0o077 != 0 {
+			err = os.Chmod(p, 0o600)
+		}
+		if err != nil {
+			return ticketsum.Errorf(ticketsum.EINVALID, "%s: %v", p, unwrapPathError(err))
+		}
+	}
+	return nil
+}

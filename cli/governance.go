@@ -3,11 +3,11 @@ package cli
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -46,9 +46,21 @@ type GovernanceConfig struct {
 	// use).
 	SigningKeyFile string `yaml:"signing_key_file"`
 	// SigningKeyFingerprint pins the signing key (`ticketsum audit key`
-	// prints it): a key file replaced by another key is refused. Default
-	// none: the key file is trusted.
+	// prints it): a process whose key file differs refuses to start and
+	// `audit verify` fails a trail re-signed with another key. Default
+	// none: the key file's own key is trusted.
 	SigningKeyFingerprint string `yaml:"signing_key_fingerprint"`
+	// AnchorBucket receives a copy of every audit digest, which `audit
+	// verify` compares with the trail (use a bucket with S3 Object Lock).
+	// Default: s3_bucket when set, else no anchor.
+	AnchorBucket string `yaml:"anchor_bucket"`
+	// AnchorPrefix is the key prefix of the digests (default
+	// "audit-digests/").
+	AnchorPrefix string `yaml:"anchor_prefix"`
+	// SpoolDir keeps, encrypted, the records the invocation log or the
+	// audit trail could not take, until they can (default spool/ in the data
+	// directory, its key keys/spool.key).
+	SpoolDir string `yaml:"spool_dir"`
 	// OmitBodies logs tokens, cost and outcome but no prompt or answer text.
 	OmitBodies bool `yaml:"omit_bodies"`
 	// WorkerMonthlyBudgetUSD is the budget of the worker's principal when it
@@ -72,6 +84,12 @@ func (c *Config) governanceConfig() GovernanceConfig {
 	}
 	if g.SigningKeyFile == "" {
 		g.SigningKeyFile = filepath.Join(c.DataDir, "keys", "audit.key")
+	}
+	if g.AnchorBucket == "" {
+		g.AnchorBucket = g.S3Bucket
+	}
+	if g.SpoolDir == "" {
+		g.SpoolDir = filepath.Join(c.DataDir, "spool")
 	}
 	if g.WorkerMonthlyBudgetUSD == 0 {
 		g.WorkerMonthlyBudgetUSD = 100
@@ -115,6 +133,9 @@ func (w *wiring) governanceDB() (*sql.DB, access.Dialect, error) {
 		db.SetMaxOpenConns(4)
 		return db, access.Postgres, nil
 	}
+	if err := privateFiles(w.cfg.DB, w.cfg.DB+"-wal", w.cfg.DB+"-shm"); err != nil {
+		return nil, "", err
+	}
 	db, err := sql.Open("sqlite", "file:"+w.cfg.DB+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
 	if err != nil {
 		return nil, "", fmt.Errorf("open governance database: %w", err)
@@ -152,7 +173,15 @@ func (w *wiring) governance(ctx context.Context) (*app.Governance, error) {
 		return nil, err
 	}
 	w.closers = append(w.closers, db.Close)
-	sink, err := w.invocationSink(ctx)
+	spool, err := w.spool()
+	if err != nil {
+		return nil, err
+	}
+	sink, err := w.invocationSink(ctx, spool)
+	if err != nil {
+		return nil, err
+	}
+	anchor, err := w.anchor(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -161,27 +190,77 @@ func (w *wiring) governance(ctx context.Context) (*app.Governance, error) {
 		return nil, err
 	}
 	gov, err := app.NewGovernance(ctx, app.GovernanceConfig{
-		DB: db, Dialect: dialect, Guard: g, Log: sink, OmitBodies: gc.OmitBodies,
-		SigningKeyFile: gc.SigningKeyFile, PinnedKey: gc.SigningKeyFingerprint, Catalogue: cat, Logger: w.logger,
+		DB: db, Dialect: dialect, Guard: g, Log: sink, Spool: spool, OmitBodies: gc.OmitBodies,
+		SigningKeyFile: gc.SigningKeyFile, PinnedKey: gc.SigningKeyFingerprint, Anchor: anchor, Catalogue: cat, Logger: w.logger,
 	})
 	if err != nil {
 		return nil, err
 	}
-	// Before the database closes: write the budget settlements still
-	// queued, then the trail's pending records, and sign those no digest
-	// covers, so that no process leaves unsigned records behind.
+	// Every command that opened governance flushes it on the way out:
+	// budget settlements, the log's batch, the spool, and a digest over
+	// the records it appended (closers run last opened first, so this runs
+	// before the sink and the database close).
 	w.closers = append(w.closers, func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
+		cctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
 		defer cancel()
-		return errors.Join(gov.Close(ctx), gov.Trail.Close(ctx))
+		return gov.Close(cctx)
 	})
 	w.gov = gov
 	return gov, nil
 }
 
+// spool opens the local spool of records that the invocation log or the
+// audit trail could not take, with a key of its own in the keys directory.
+func (w *wiring) spool() (*audit.Spool, error) {
+	gc := w.cfg.governanceConfig()
+	key, err := audit.NewLocalKeyWrapper(filepath.Join(filepath.Dir(gc.SigningKeyFile), "spool.key"))
+	if err != nil {
+		return nil, err
+	}
+	return audit.NewSpool(audit.SpoolConfig{Dir: gc.SpoolDir, Wrapper: key, Logger: w.logger})
+}
+
+// anchor returns the S3 copy of the audit digests, nil without a bucket.
+func (w *wiring) anchor(ctx context.Context) (audit.Anchor, error) {
+	gc := w.cfg.governanceConfig()
+	if gc.AnchorBucket == "" {
+		return nil, nil
+	}
+	awsCfg, err := w.awsConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return audit.NewS3Anchor(audit.S3AnchorConfig{Client: s3.NewFromConfig(*awsCfg), Bucket: gc.AnchorBucket, Prefix: gc.AnchorPrefix})
+}
+
+// verifyTrail opens the audit trail for verification only: it appends
+// nothing and never creates a signing key. The key it trusts is the pinned
+// fingerprint, else the signing key file when there is one.
+func (w *wiring) verifyTrail(ctx context.Context) (*audit.Trail, error) {
+	gc := w.cfg.governanceConfig()
+	db, dialect, err := w.governanceDB()
+	if err != nil {
+		return nil, err
+	}
+	w.closers = append(w.closers, db.Close)
+	anchor, err := w.anchor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cfg := audit.TrailConfig{DB: db, Dialect: audit.Dialect(dialect), PinnedKey: gc.SigningKeyFingerprint, Anchor: anchor, NoSigning: true, Logger: w.logger}
+	if _, err := os.Stat(gc.SigningKeyFile); gc.SigningKeyFingerprint == "" && err == nil {
+		cfg.NoSigning, cfg.SigningKeyFile = false, gc.SigningKeyFile
+	}
+	t, err := audit.NewTrail(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return t, t.Migrate(ctx)
+}
+
 // invocationSink opens the encrypted invocation log: S3 or a local
 // directory, with data keys wrapped by KMS or a local key file.
-func (w *wiring) invocationSink(ctx context.Context) (audit.Sink, error) {
+func (w *wiring) invocationSink(ctx context.Context, spool *audit.Spool) (audit.Sink, error) {
 	gc := w.cfg.governanceConfig()
 	wrapper, err := w.keyWrapper(ctx)
 	if err != nil {
@@ -192,7 +271,8 @@ func (w *wiring) invocationSink(ctx context.Context) (audit.Sink, error) {
 		if err != nil {
 			return nil, err
 		}
-		sink, err := audit.NewS3Sink(audit.S3SinkConfig{Client: s3.NewFromConfig(*awsCfg), Bucket: gc.S3Bucket, Prefix: gc.S3Prefix, Wrapper: wrapper, Logger: w.logger})
+		sink, err := audit.NewS3Sink(audit.S3SinkConfig{Client: s3.NewFromConfig(*awsCfg), Bucket: gc.S3Bucket, Prefix: gc.S3Prefix,
+			Wrapper: wrapper, Spool: spool, Logger: w.logger})
 		if err != nil {
 			return nil, err
 		}
@@ -282,25 +362,33 @@ func (w *wiring) metrics() (*metrics.Metrics, error) {
 	return w.prom, nil
 }
 
-// runDigests signs the audit trail's new records periodically until ctx
-// ends or the wiring closes, when it signs the last ones; Close waits for
-// that last digest before it closes the store. It does nothing before
-// governance is open (the built-in model makes no governed calls).
+// runDigests signs the audit trail's new records periodically, and
+// writes spooled records again, until ctx ends or the wiring closes, when
+// it signs the last ones; Close waits for that before it closes the store.
+// It does nothing before governance is open (the built-in model makes no
+// governed calls).
 func (w *wiring) runDigests(ctx context.Context) {
 	if w.gov == nil {
 		return
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(2)
 	go func() {
-		defer close(done)
+		defer wg.Done()
 		if err := w.gov.Trail.Run(ctx); err != nil {
 			w.logger.Error("sign audit trail digest", "code", string(ticketsum.ErrorCodeOf(err)))
 		}
 	}()
+	go func() {
+		defer wg.Done()
+		if err := w.gov.RunSpool(ctx); err != nil {
+			w.logger.Error("spooled audit records not written", "code", string(ticketsum.ErrorCodeOf(err)))
+		}
+	}()
 	w.closers = append(w.closers, func() error {
 		cancel()
-		<-done
+		wg.Wait()
 		return nil
 	})
 }

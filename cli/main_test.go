@@ -188,6 +188,7 @@ func TestConfigInitAndInvalidConfig(t *testing.T) {
 		{"modle: builtin\n", "line 1: unknown setting modle (did you mean model?)"},
 		{"models:\n  bedrock:x:\n    api: grpc\n", `models.bedrock:x.api: must be converse or invoke`},
 		{"max_ticket_bytes: lots\n", "max_ticket_bytes"},
+		{"governance:\n  signing_key_fingerprint: abc123\n", "governance.signing_key_fingerprint: want sha256: and 64 hex digits"},
 	}
 	for _, tt := range tests {
 		bad := writeFile(t, "bad.yaml", tt.yaml)

@@ -58,6 +58,11 @@ func (w *wiring) ensureDataDir() error {
 	if err := os.MkdirAll(w.cfg.DataDir, 0o700); err != nil {
 		return ticketsum.Errorf(ticketsum.EINVALID, "data directory %s: %v", w.cfg.DataDir, unwrapPathError(err))
 	}
+	// A data directory made by an earlier version, or by hand, is made
+	// private too: it holds tickets, keys and logs.
+	if err := os.Chmod(w.cfg.DataDir, 0o700); err != nil {
+		return ticketsum.Errorf(ticketsum.EINVALID, "data directory %s: %v", w.cfg.DataDir, unwrapPathError(err))
+	}
 	w.dataDirReady = true
 	return nil
 }
