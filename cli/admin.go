@@ -16,6 +16,18 @@ import (
 // governance services (access control, audit trail) and runs fn with
 // them, closing everything after.
 func (e *env) withGovernance(cmd *cobra.Command, fn func(ctx context.Context, w *wiring, gov *app.Governance) error) error {
+	return e.withWiring(cmd, func(ctx context.Context, w *wiring) error {
+		gov, err := w.governance(ctx)
+		if err != nil {
+			return err
+		}
+		return fn(ctx, w, gov)
+	})
+}
+
+// withWiring loads the configuration of a command and runs fn with the
+// wiring, closing everything it opened after.
+func (e *env) withWiring(cmd *cobra.Command, fn func(ctx context.Context, w *wiring) error) error {
 	cfg, err := e.load(cmd)
 	if err != nil {
 		return err
@@ -26,11 +38,7 @@ func (e *env) withGovernance(cmd *cobra.Command, fn func(ctx context.Context, w 
 		return err
 	}
 	defer w.Close()
-	gov, err := w.governance(ctx)
-	if err != nil {
-		return err
-	}
-	return fn(ctx, w, gov)
+	return fn(ctx, w)
 }
 
 // revokeKey revokes the key with prefix, or says that it already is.

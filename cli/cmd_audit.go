@@ -47,28 +47,20 @@ private key.`,
   ticketsum audit verify --json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := e.load(cmd)
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			w, err := newWiring(ctx, e, cfg)
-			if err != nil {
-				return err
-			}
-			defer w.Close()
-			trail, err := w.verifyTrail(ctx)
-			if err != nil {
-				return err
-			}
-			ok, err := audit.CmdAuditVerify(ctx, trail, e.stdout, asJSON)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return fmt.Errorf("audit trail verification failed: %w", errRuntimeReported)
-			}
-			return nil
+			return e.withWiring(cmd, func(ctx context.Context, w *wiring) error {
+				trail, err := w.verifyTrail(ctx)
+				if err != nil {
+					return err
+				}
+				ok, err := audit.CmdAuditVerify(ctx, trail, e.stdout, asJSON)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					return fmt.Errorf("audit trail verification failed: %w", errRuntimeReported)
+				}
+				return nil
+			})
 		},
 	}
 	usesGlobals(cmd, allGlobals...)
