@@ -85,12 +85,12 @@ func TestHTMLEscapes(t *testing.T) {
 func TestHTMLRejectsBadCharts(t *testing.T) {
 	t.Parallel()
 	bad := map[string]func(*chart.Chart){
-		"id with a quote":   func(c *chart.Chart) { c.ID = `x" onload="y` },
-		"no title":          func(c *chart.Chart) { c.Title = "" },
-		"unknown kind":      func(c *chart.Chart) { c.Series[0].Kind = "pie" },
-		"NaN":               func(c *chart.Chart) { c.Series[0].Points[0].Y = nan() },
-		"zero on log axis":  func(c *chart.Chart) { c.Y.Type = chart.Log; c.Series[1].Points[0].Y = 0 },
-		"threshold on z":    func(c *chart.Chart) { c.Thresholds[0].Axis = "z" },
+		"id with a quote":  func(c *chart.Chart) { c.ID = `x" onload="y` },
+		"no title":         func(c *chart.Chart) { c.Title = "" },
+		"unknown kind":     func(c *chart.Chart) { c.Series[0].Kind = "pie" },
+		"NaN":              func(c *chart.Chart) { c.Series[0].Points[0].Y = nan() },
+		"zero on log axis": func(c *chart.Chart) { c.Y.Type = chart.Log; c.Series[1].Points[0].Y = 0 },
+		"threshold on z":   func(c *chart.Chart) { c.Thresholds[0].Axis = "z" },
 	}
 	for name, mutate := range bad {
 		c := evalChart()
