@@ -25,6 +25,10 @@ type MiddlewareConfig struct {
 	// messages, output, error message). The guard redacts before the
 	// gateway; this is defence in depth. Default: none.
 	Redact func(string) string
+	// RedactContext, if set, is used instead of Redact, with the call's
+	// context (guard.Guard.RedactContext finds the ticket's known people
+	// through the session the context carries). Default none.
+	RedactContext func(context.Context, string) string
 	// OmitBodies logs tokens, cost and outcome but no input or output text.
 	// Default false.
 	OmitBodies bool
@@ -72,6 +76,10 @@ func Middleware(cfg MiddlewareConfig) (func(ticketsum.Model) ticketsum.Model, er
 	if cfg.Redact == nil {
 		cfg.Redact = func(s string) string { return s }
 	}
+	if cfg.RedactContext == nil {
+		redact := cfg.Redact
+		cfg.RedactContext = func(_ context.Context, s string) string { return redact(s) }
+	}
 	if cfg.Clock == nil {
 		cfg.Clock = ticketsum.SystemClock{}
 	}
@@ -112,7 +120,7 @@ func (a *audited) Generate(ctx context.Context, req *ticketsum.ModelRequest) (*t
 // finish records the call and decides what the caller gets; acct is the
 // call's paid attempts when this wrapper is the outermost, else nil.
 func (a *audited) finish(ctx context.Context, req *ticketsum.ModelRequest, resp *ticketsum.ModelResponse, callErr error, start time.Time, acct *callAccount) (*ticketsum.ModelResponse, error) {
-	rec := a.record(req, resp, callErr, start)
+	rec := a.record(ctx, req, resp, callErr, start)
 	if resp == nil && acct != nil {
 		acct.fill(rec)
 	}
@@ -227,8 +235,8 @@ func (c *callAccount) fill(rec *InvocationRecord) {
 }
 
 // record builds the invocation record of one call.
-func (a *audited) record(req *ticketsum.ModelRequest, resp *ticketsum.ModelResponse, err error, start time.Time) *InvocationRecord {
-	red := a.cfg.Redact
+func (a *audited) record(ctx context.Context, req *ticketsum.ModelRequest, resp *ticketsum.ModelResponse, err error, start time.Time) *InvocationRecord {
+	red := func(s string) string { return a.cfg.RedactContext(ctx, s) }
 	rec := &InvocationRecord{
 		SchemaType: "ModelInvocationLog", SchemaVersion: "1.0", Timestamp: start.UTC(),
 		RequestID: req.Meta.RequestID, Operation: "Generate", ModelID: a.next.Name(),

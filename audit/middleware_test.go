@@ -168,3 +168,23 @@ func TestTrailAttributesCostToTheModelThatAnswered(t *testing.T) {
 		t.Errorf("usage by model = %+v, want the cost on the fallback model", rows)
 	}
 }
+
+// nameKey carries, in a call's context, a name the redactor must remove.
+type nameKey struct{}
+
+func TestMiddlewareRedactsWithTheCallsContext(t *testing.T) {
+	t.Parallel()
+	sink := &memSink{}
+	wrap, _ := audit.Middleware(audit.MiddlewareConfig{Log: sink, RedactContext: func(ctx context.Context, s string) string {
+		name, _ := ctx.Value(nameKey{}).(string)
+		return strings.ReplaceAll(s, name, "{NAME_1}")
+	}})
+	ctx := context.WithValue(context.Background(), nameKey{}, "Margarethe Vandersloot")
+	if _, err := wrap(&fakeModel{name: "m1", text: "Margarethe Vandersloot was helped."}).Generate(ctx, piiRequest(0)); err != nil {
+		t.Fatal(err)
+	}
+	r := sink.recs[0]
+	if in, out := r.Input.InputBodyJSON.Messages[0].Content, r.Output.OutputBodyJSON.Text; strings.Contains(in+out, "Vandersloot") || !strings.Contains(out, "{NAME_1}") {
+		t.Errorf("logged input %q, output %q: the name known from the context was not redacted", in, out)
+	}
+}

@@ -200,7 +200,7 @@ func NewGovernance(ctx context.Context, cfg GovernanceConfig) (*Governance, erro
 		g.Inner = append(g.Inner, audit.Meter())
 		return g, nil
 	}
-	logMW, err := audit.Middleware(audit.MiddlewareConfig{Log: cfg.Log, Spool: cfg.Spool, Redact: cfg.Guard.Redact,
+	logMW, err := audit.Middleware(audit.MiddlewareConfig{Log: cfg.Log, Spool: cfg.Spool, RedactContext: cfg.Guard.RedactContext,
 		OmitBodies: cfg.OmitBodies, Logger: cfg.Logger})
 	if err != nil {
 		return nil, err
