@@ -15,21 +15,23 @@ import (
 // The functions below are the bodies of the admin commands; cmd/ticketsum
 // parses flags and calls them. Each writes a table, or JSON when asJSON.
 
-// CmdKeysCreate runs "ticketsum keys create --principal P [--ttl D]": it
-// creates a key and prints it once, with a warning that it is not stored.
-func CmdKeysCreate(ctx context.Context, s *Service, w io.Writer, actor, principal string, ttl time.Duration, asJSON bool) error {
-	raw, k, err := s.CreateKey(ctx, actor, principal, ttl)
+// CmdKeysCreate runs "ticketsum keys create --principal P [--ttl D]
+// [--scope S,S]": it creates a key and prints it once, with a warning that
+// it is not stored.
+func CmdKeysCreate(ctx context.Context, s *Service, w io.Writer, actor, principal string, ttl time.Duration, scopes []string, asJSON bool) error {
+	raw, k, err := s.CreateKey(ctx, actor, principal, ttl, scopes...)
 	if err != nil {
 		return err
 	}
 	if asJSON {
-		return json.NewEncoder(w).Encode(map[string]any{"key": raw, "prefix": k.Prefix, "principal": k.Principal, "expires_at": k.ExpiresAt})
+		return json.NewEncoder(w).Encode(map[string]any{"key": raw, "prefix": k.Prefix, "principal": k.Principal, "expires_at": k.ExpiresAt, "scopes": k.Scopes})
 	}
 	expires := "never"
 	if !k.ExpiresAt.IsZero() {
 		expires = k.ExpiresAt.Format(time.RFC3339)
 	}
-	_, err = fmt.Fprintf(w, "%s\n\nprincipal %s, prefix %s, expires %s\nThis key is shown once and is not stored: keep it in a secret manager now.\n", raw, k.Principal, k.Prefix, expires)
+	_, err = fmt.Fprintf(w, "%s\n\nprincipal %s, prefix %s, scopes %s, expires %s\nThis key is shown once and is not stored: keep it in a secret manager now.\n",
+		raw, k.Principal, k.Prefix, strings.Join(k.Scopes, ","), expires)
 	return err
 }
 

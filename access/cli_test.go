@@ -25,7 +25,7 @@ func TestCLICommands(t *testing.T) {
 		t.Fatalf("update: %v", err)
 	}
 	out.Reset()
-	if err := access.CmdKeysCreate(ctx, svc, &out, "alice", "team-a", 24*time.Hour, false); err != nil {
+	if err := access.CmdKeysCreate(ctx, svc, &out, "alice", "team-a", 24*time.Hour, nil, false); err != nil {
 		t.Fatal(err)
 	}
 	raw := strings.SplitN(out.String(), "\n", 2)[0]

@@ -26,6 +26,13 @@ func (s *SQLStore) CommitBudget(ctx context.Context, b *BudgetBatch) error {
 		return fmt.Errorf("commit budget: %w", err)
 	}
 	defer tx.Rollback()
+	if s.d == Postgres {
+		// The commit must survive this process, not a crash of the
+		// database server's OS: no wait for the WAL flush.
+		if _, err := s.txExec(ctx, tx, `SET LOCAL synchronous_commit TO OFF`); err != nil {
+			return fmt.Errorf("commit budget: %w", err)
+		}
+	}
 	for _, op := range b.Reserve {
 		op.OK = false
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/access"
 	"github.com/ticketsum/ticketsum/internal/app"
 )
@@ -35,15 +36,20 @@ trail with who did it (--as, or your OS user name). See docs/governance.md.`,
 }
 
 func newKeysCreateCmd(e *env) *cobra.Command {
-	var principal, as string
+	var principal, as, scopes string
 	var ttl time.Duration
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "create --principal NAME",
+		Use:   "create --principal NAME [--scope S,S]",
 		Short: "Create an API key for a principal and print it once",
 		Long: `Create an API key for a principal and print it once: it is stored only as a
-hash, so keep it in a secret manager now. The key expires after --ttl.`,
+hash, so keep it in a secret manager now. The key expires after --ttl.
+--scope says what the key may do: summarize (the default: call models),
+tickets:write (store tickets and summaries; never replaces a ticket that was
+imported, synced or stored by another principal), read (the principal's own
+tickets and usage), admin (everything, and replace any ticket).`,
 		Example: `  ticketsum keys create --principal support-bot
+  ticketsum keys create --principal support-bot --scope summarize,tickets:write
   ticketsum keys create --principal support-bot --ttl 720h --json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -53,12 +59,16 @@ hash, so keep it in a secret manager now. The key expires after --ttl.`,
 			if cmd.Flags().Changed("ttl") && ttl <= 0 {
 				return usagef("--ttl: must be a positive duration such as 720h, got %v", ttl)
 			}
+			sc, err := access.ParseScopes(scopes)
+			if err != nil {
+				return usagef("--scope: %s", ticketsum.ErrorMessage(err))
+			}
 			actor, err := e.actor(cmd, as)
 			if err != nil {
 				return err
 			}
 			return e.withGovernance(cmd, func(ctx context.Context, _ *wiring, gov *app.Governance) error {
-				return access.CmdKeysCreate(ctx, gov.Access, e.stdout, actor, principal, ttl, asJSON)
+				return access.CmdKeysCreate(ctx, gov.Access, e.stdout, actor, principal, ttl, sc, asJSON)
 			})
 		},
 	}
@@ -66,6 +76,7 @@ hash, so keep it in a secret manager now. The key expires after --ttl.`,
 	f := cmd.Flags()
 	f.StringVar(&principal, "principal", "", "`NAME` of the principal the key belongs to (required)")
 	f.DurationVar(&ttl, "ttl", defaultKeyTTL, "key lifetime, such as 720h")
+	f.StringVar(&scopes, "scope", access.ScopeSummarize, "comma-separated scopes: summarize, tickets:write, read, admin")
 	jsonFlag(f, &asJSON)
 	actorFlags(cmd, &as)
 	return cmd

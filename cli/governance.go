@@ -136,7 +136,10 @@ func (w *wiring) governanceDB() (*sql.DB, access.Dialect, error) {
 	if err := privateFiles(w.cfg.DB, w.cfg.DB+"-wal", w.cfg.DB+"-shm"); err != nil {
 		return nil, "", err
 	}
-	db, err := sql.Open("sqlite", "file:"+w.cfg.DB+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
+	// WAL with synchronous=NORMAL: a commit survives the process being
+	// killed (what budgets and the trail must survive) without an fsync per
+	// commit; only a power loss can take back the last commits.
+	db, err := sql.Open("sqlite", "file:"+w.cfg.DB+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
 	if err != nil {
 		return nil, "", fmt.Errorf("open governance database: %w", err)
 	}
