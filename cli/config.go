@@ -43,6 +43,18 @@ type Config struct {
 	Catalogue string `yaml:"catalogue"`
 	// Source maps the team's own Postgres tables (see cmd_watch.go).
 	Source SourceConfig `yaml:"source"`
+	// Limits configures where rate limits are counted.
+	Limits LimitsConfig `yaml:"limits"`
+}
+
+// LimitsConfig configures where rate limits are counted.
+type LimitsConfig struct {
+	// RedisURL, when set (redis://host:6379/0), counts principals'
+	// requests per minute and models' requests and tokens per minute in
+	// Redis, shared by every process of the fleet. Default none: each
+	// process counts alone, so N processes allow N times the limits.
+	// Concurrency limits are per process either way.
+	RedisURL string `yaml:"redis_url"`
 }
 
 // PromptConfig selects the prompt template of LLM summaries.

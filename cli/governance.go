@@ -21,6 +21,7 @@ import (
 	"github.com/ticketsum/ticketsum/internal/app"
 	"github.com/ticketsum/ticketsum/metrics"
 	"github.com/ticketsum/ticketsum/prompt"
+	"github.com/ticketsum/ticketsum/redislimit"
 	_ "modernc.org/sqlite" // database/sql driver "sqlite"
 )
 
@@ -192,10 +193,18 @@ func (w *wiring) governance(ctx context.Context) (*app.Governance, error) {
 	if err != nil {
 		return nil, err
 	}
-	gov, err := app.NewGovernance(ctx, app.GovernanceConfig{
+	fleet, err := w.fleetLimiter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	gcfg := app.GovernanceConfig{
 		DB: db, Dialect: dialect, Guard: g, Log: sink, Spool: spool, OmitBodies: gc.OmitBodies,
 		SigningKeyFile: gc.SigningKeyFile, PinnedKey: gc.SigningKeyFingerprint, Anchor: anchor, Catalogue: cat, Logger: w.logger,
-	})
+	}
+	if fleet != nil {
+		gcfg.Limiter = fleet
+	}
+	gov, err := app.NewGovernance(ctx, gcfg)
 	if err != nil {
 		return nil, err
 	}
@@ -394,4 +403,23 @@ func (w *wiring) runDigests(ctx context.Context) {
 		wg.Wait()
 		return nil
 	})
+}
+
+// fleetLimiter opens the Redis limiter of limits.redis_url once, or
+// returns nil without one.
+func (w *wiring) fleetLimiter(ctx context.Context) (*redislimit.Limiter, error) {
+	if w.cfg.Limits.RedisURL == "" || w.fleet != nil {
+		return w.fleet, nil
+	}
+	l, err := redislimit.New(redislimit.Config{URL: w.cfg.Limits.RedisURL})
+	if err != nil {
+		return nil, err
+	}
+	if err := l.Ping(ctx); err != nil {
+		l.Close()
+		return nil, err
+	}
+	w.closers = append(w.closers, l.Close)
+	w.fleet = l
+	return l, nil
 }

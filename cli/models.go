@@ -102,7 +102,7 @@ func (w *wiring) models(ctx context.Context) (*app.Models, error) {
 		OpenAIBaseURL: w.cfg.OpenAI.BaseURL, OpenAIAPIKey: w.env.getenv(w.cfg.OpenAI.APIKeyEnv),
 		Catalogue: cat, PromptVersion: w.cfg.Prompt.Version, PromptPath: w.cfg.Prompt.Path, PII: w.piiChecker(),
 		Outer: gov.Outer, Inner: gov.Inner, Metrics: prom, Principal: access.WorkerPrincipal,
-		Guard: gov.Guard, Logger: w.logger,
+		Guard: gov.Guard, Logger: w.logger, Fleet: w.gatewayFleet(),
 	})
 	if err != nil {
 		return nil, err
@@ -152,4 +152,13 @@ func (w *wiring) summarizerAs(ctx context.Context, model, promptVersion, princip
 		return nil, err
 	}
 	return m.SummarizerAs(ctx, model, promptVersion, principal)
+}
+
+// gatewayFleet returns the fleet limiter as the gateway's, or nil (a nil
+// *redislimit.Limiter must not become a non-nil interface).
+func (w *wiring) gatewayFleet() gateway.FleetLimiter {
+	if w.fleet == nil {
+		return nil
+	}
+	return w.fleet
 }

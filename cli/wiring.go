@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"github.com/ticketsum/ticketsum/redislimit"
 	"io"
 	"log/slog"
 	"os"
@@ -22,6 +23,7 @@ type wiring struct {
 	env     *env
 	logger  *slog.Logger
 	closers []func() error
+	fleet   *redislimit.Limiter // limits.redis_url, opened once
 	cat     *cost.Catalogue
 	aws     *aws.Config
 	gov     *app.Governance

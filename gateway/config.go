@@ -55,6 +55,11 @@ type Config struct {
 	// models without their own. Default: the zero Limits (no rate caps,
 	// concurrency 16).
 	Limits map[string]Limits
+	// Fleet, if set, holds the requests- and tokens-per-minute buckets of
+	// every model, shared by every process using it (redislimit.Limiter
+	// on Redis). Default nil: each process counts alone, so N processes
+	// allow N times the limits. Concurrency stays per process.
+	Fleet FleetLimiter
 	// Fallbacks maps a model name to the models tried, in order, when it
 	// stays throttled or unavailable. Every name must be a gateway model.
 	// Default: none.

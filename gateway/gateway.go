@@ -100,7 +100,7 @@ func (g *Gateway) add(m ticketsum.Model) error {
 	for i := len(g.cfg.Inner) - 1; i >= 0; i-- {
 		call = g.cfg.Inner[i](call)
 	}
-	mem := &member{name: name, call: call, quota: newQuota(l, g.cfg.Clock, g.cfg.Sleep), weight: 1}
+	mem := &member{name: name, call: call, quota: newQuota(name, l, g.cfg.Fleet, g.cfg.Clock, g.cfg.Sleep), weight: 1}
 	if p != nil {
 		mem.weight = p.QuotaWeight()
 	}

@@ -8,20 +8,39 @@ import (
 	"golang.org/x/time/rate"
 )
 
+// FleetLimiter shares a model's requests and tokens per minute among every
+// process of a fleet (package redislimit, on Redis).
+type FleetLimiter interface {
+	// Take takes n units from key's bucket of perMinute units a minute
+	// holding at most burst, or reports how long until they fit. A
+	// negative n gives units back.
+	Take(ctx context.Context, key string, n, perMinute, burst int) (ok bool, retryAfter time.Duration, err error)
+}
+
 // quota is a model's requests-per-minute and tokens-per-minute buckets,
-// driven by the injected clock. A nil bucket means no cap.
+// driven by the injected clock. A nil bucket means no cap. With a fleet
+// limiter, the buckets live there instead and are shared by the fleet.
 type quota struct {
 	requests *rate.Limiter
 	tokens   *rate.Limiter
 	burst    int // the tokens bucket's burst (Limiter.Burst takes its lock)
 	clock    ticketsum.Clock
 	sleep    func(context.Context, time.Duration) error
+
+	fleet              FleetLimiter
+	name               string
+	rpm, tpm, reqBurst int
 }
 
-func newQuota(l Limits, clock ticketsum.Clock, sleep func(context.Context, time.Duration) error) *quota {
+func newQuota(name string, l Limits, fleet FleetLimiter, clock ticketsum.Clock, sleep func(context.Context, time.Duration) error) *quota {
 	q := &quota{clock: clock, sleep: sleep}
 	burst := func(perMinute int) int {
 		return max(1, int(float64(perMinute)*l.Burst.Minutes()))
+	}
+	if fleet != nil {
+		q.fleet, q.name, q.rpm, q.tpm = fleet, name, l.RequestsPerMinute, l.TokensPerMinute
+		q.reqBurst, q.burst = burst(l.RequestsPerMinute), burst(l.TokensPerMinute)
+		return q
 	}
 	if l.RequestsPerMinute > 0 {
 		q.requests = rate.NewLimiter(rate.Limit(float64(l.RequestsPerMinute)/60), burst(l.RequestsPerMinute))
@@ -44,6 +63,9 @@ type grant struct {
 // ETHROTTLED without waiting when ctx's deadline comes before the wait ends,
 // and ctx's error when ctx is done while waiting.
 func (q *quota) wait(ctx context.Context, n int) (grant, error) {
+	if q.fleet != nil {
+		return q.waitFleet(ctx, n)
+	}
 	now := q.clock.Now()
 	var reqs, toks *rate.Reservation
 	if q.requests != nil {
@@ -85,6 +107,12 @@ func (q *quota) wait(ctx context.Context, n int) (grant, error) {
 // settle corrects the token reservation to the tokens actually used: the
 // difference is given back, or taken as debt that delays later calls.
 func (g grant) settle(used int) {
+	if g.q != nil && g.q.fleet != nil {
+		if d := used - g.tokens; d < 0 { // fleet buckets take refunds only
+			g.q.fleet.Take(context.Background(), g.q.name+":tpm", d, g.q.tpm, g.q.burst)
+		}
+		return
+	}
 	if g.q == nil || g.q.tokens == nil {
 		return
 	}
@@ -112,6 +140,11 @@ func (q *quota) adjust(d int) {
 // refund gives back the request and all tokens of an attempt the provider
 // refused without doing any work (a throttle).
 func (g grant) refund() {
+	if g.q != nil && g.q.fleet != nil {
+		g.q.fleet.Take(context.Background(), g.q.name+":rpm", -1, g.q.rpm, g.q.reqBurst)
+		g.q.fleet.Take(context.Background(), g.q.name+":tpm", -g.tokens, g.q.tpm, g.q.burst)
+		return
+	}
 	if g.q == nil {
 		return
 	}
@@ -121,5 +154,36 @@ func (g grant) refund() {
 	}
 	if g.q.tokens != nil && g.tokens > 0 {
 		g.q.adjust(-g.tokens)
+	}
+}
+
+// waitFleet takes one request and n tokens from the fleet's buckets,
+// waiting while they say so; like wait, it returns ETHROTTLED when the
+// wait would end after ctx's deadline.
+func (q *quota) waitFleet(ctx context.Context, n int) (grant, error) {
+	if q.tpm > 0 {
+		n = min(n, q.burst)
+	} else {
+		n = 0
+	}
+	for {
+		ok, delay, err := q.fleet.Take(ctx, q.name+":rpm", 1, q.rpm, q.reqBurst)
+		if err == nil && ok && n > 0 {
+			if ok, delay, err = q.fleet.Take(ctx, q.name+":tpm", n, q.tpm, q.burst); err != nil || !ok {
+				q.fleet.Take(context.Background(), q.name+":rpm", -1, q.rpm, q.reqBurst)
+			}
+		}
+		if err != nil {
+			return grant{}, err
+		}
+		if ok {
+			return grant{q: q, tokens: n}, nil
+		}
+		if dl, has := ctx.Deadline(); has && q.clock.Now().Add(delay).After(dl) {
+			return grant{}, ticketsum.Errorf(ticketsum.ETHROTTLED, "fleet rate limit of %s: the next slot is %s away, after the call's deadline", q.name, delay.Round(time.Millisecond))
+		}
+		if err := q.sleep(ctx, max(delay, time.Millisecond)); err != nil {
+			return grant{}, err
+		}
 	}
 }

@@ -94,6 +94,9 @@ type Config struct {
 	// Outer and Inner are the gateway's governance middleware (access,
 	// redaction, audit); see gateway.Config. Default none.
 	Outer, Inner []gateway.Middleware
+	// Fleet shares models' requests and tokens per minute across processes
+	// (see gateway.Config.Fleet). Default nil: per process.
+	Fleet gateway.FleetLimiter
 	// Metrics receives the gateway's measurements. Default
 	// gateway.NopMetrics.
 	Metrics gateway.Metrics
