@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/sample"
 )
 
 // benchText returns a sample thread repeated to about n bytes.
@@ -57,3 +58,40 @@ func BenchmarkCheckInputDense(b *testing.B) { benchCheck(b, "thread.txt", 9_000)
 
 // BenchmarkCheckInputLarge checks 500 KB, to show the cost stays linear.
 func BenchmarkCheckInputLarge(b *testing.B) { benchCheck(b, "thread.txt", 500_000) }
+
+// BenchmarkCheckSampleTickets checks the 50 bundled sample tickets as the
+// gateway does on the worker path: each thread (subject and messages, about
+// 1 KB, real support prose with names, emails, order numbers, dates and
+// prices) checked as one input with the ticket's session.
+func BenchmarkCheckSampleTickets(b *testing.B) {
+	tickets, err := sample.Tickets()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var threads []string
+	n := 0
+	for _, t := range tickets {
+		parts := []string{t.Subject}
+		for _, m := range t.Messages {
+			parts = append(parts, m.Author+":\n"+m.Body)
+		}
+		threads = append(threads, strings.Join(parts, "\n\n"))
+		n += len(threads[len(threads)-1])
+	}
+	g := MustGuard(b, Config{Topics: DefaultTopics()})
+	b.SetBytes(int64(n))
+	b.ReportAllocs()
+	cpu0 := cpuTime(b)
+	runs := 0
+	for b.Loop() {
+		for i, t := range tickets {
+			if _, err := g.CheckInput(context.Background(), g.NewSession(t), threads[i]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		runs++
+	}
+	if cpu := cpuTime(b) - cpu0; cpu > 0 {
+		b.ReportMetric(float64(runs*n)/1e6/cpu.Seconds(), "MB/cpu-s")
+	}
+}

@@ -9,7 +9,7 @@ import (
 // "version" are version strings, not addresses.
 func detectIPs(sc *scan, out []span) []span {
 	text := sc.text
-	for _, m := range sc.numWhere(reIPv4, func(a, b int) bool { d, r := sc.digitCount(a, b); return d >= 4 && r >= 4 }) {
+	for _, m := range sc.inClusters(reIPv4, 4, 4, func(c cluster) bool { return c.runs >= 4 }) {
 		b := before(text, m[0], 12)
 		if strings.HasSuffix(b, "v") || strings.HasSuffix(b, ".") || hasAny(b, "version", "build", "release") {
 			continue
@@ -19,7 +19,7 @@ func detectIPs(sc *scan, out []span) []span {
 		}
 		out = append(out, span{m[0], m[1], IPAddress, 0.95})
 	}
-	for _, m := range sc.in(reIPv6, sc.around(colonPairs(sc.lower), windowBefore, windowAfter)) {
+	for _, m := range sc.in(reIPv6, sc.around(ipv6Candidates(sc.lower), windowBefore, windowAfter)) {
 		v := text[m[0]:m[1]]
 		if strings.Count(v, ":") < 2 || len(v) < 6 {
 			continue
@@ -44,7 +44,7 @@ var notCardContext = []string{"order", "invoice", "tracking", "ticket", "ref", "
 // separators, a known issuer prefix and a valid Luhn check digit.
 func detectCards(sc *scan, out []span) []span {
 	text := sc.text
-	for _, m := range sc.num(reCard, 12) {
+	for _, m := range sc.inClusters(reCard, 4, 4, func(c cluster) bool { return c.digits >= 12 }) {
 		v := text[m[0]:m[1]]
 		d := digitsOf(v)
 		if len(d) < 12 || len(d) > 19 || allSame(d) || !luhn(d) {
@@ -108,7 +108,7 @@ func detectSWIFT(sc *scan, out []span) []span {
 // security".
 func detectSSN(sc *scan, out []span) []span {
 	text := sc.text
-	for _, m := range sc.num(reSSN, 9) {
+	for _, m := range sc.inClusters(reSSN, 4, 4, func(c cluster) bool { return c.digits >= 9 }) {
 		area, sep1, group, sep2, serial := text[m[2]:m[3]], text[m[4]:m[5]], text[m[6]:m[7]], text[m[8]:m[9]], text[m[10]:m[11]]
 		if sep1 != sep2 || !ssnValid(area, group, serial) {
 			continue
@@ -131,23 +131,27 @@ func detectSSN(sc *scan, out []span) []span {
 
 var kwAWSSecret = kw("secret", "private key", "credential", "akia", "asia")
 
-// colonPairs returns where two colons come within five bytes of each other
-// with only hex digits between them, as in every IPv6 address.
-func colonPairs(lower string) [][2]int {
+// ipv6Candidates returns the runs of hex digits and colons that can be an
+// IPv6 address: with "::", or with seven colons. Times ("08:14:00") and
+// chat labels are neither.
+func ipv6Candidates(lower string) [][2]int {
 	var out [][2]int
-	for i := strings.IndexByte(lower, ':'); i >= 0; {
-		j := i + 1
-		for j < len(lower) && j-i <= 5 && isHex(lower[j]) {
-			j++
+	for i := strings.IndexByte(lower, ':'); i >= 0 && i < len(lower); {
+		s, e := i, i
+		for s > 0 && (isHex(lower[s-1]) || lower[s-1] == ':') {
+			s--
 		}
-		if j < len(lower) && j-i <= 5 && lower[j] == ':' {
-			out = append(out, [2]int{i, j + 1})
+		for e < len(lower) && (isHex(lower[e]) || lower[e] == ':') {
+			e++
 		}
-		k := strings.IndexByte(lower[j:], ':')
+		if run := lower[s:e]; strings.Contains(run, "::") || strings.Count(run, ":") >= 7 {
+			out = append(out, [2]int{s, e})
+		}
+		k := strings.IndexByte(lower[e:], ':')
 		if k < 0 {
 			break
 		}
-		i = j + k
+		i = e + k
 	}
 	return out
 }

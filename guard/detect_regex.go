@@ -46,7 +46,7 @@ var (
 	kwPIN      = kw("pin ", "pin:", "pin#", "pin=", "pin-")
 	kwUsername = kw("username", "user name", "user id", "userid", "login", "handle", "account name")
 	kwDriverID = kw("licen", "dl")
-	kwPlate    = kw("plate", "reg")
+	kwPlate    = kw("plate", "registration", "reg no", "reg. no", "reg.no")
 	kwAge      = kw("year old", "years old", "year-old", "years-old", "yrs", "aged", "age ", "age:", "turn", "i am ", "i'm ", "he was ", "she was ", "i was ")
 )
 
@@ -62,28 +62,28 @@ func addGroup(out []span, m []int, g int, t EntityType, score float64) []span {
 func detectPatterns(sc *scan, ph *phoneDetector) []span {
 	text := sc.text
 	var out []span
-	for _, m := range sc.when(reEmail, kwEmail) {
+	for _, m := range sc.in(reEmail, sc.tokenWindows(kwEmail, &emailByte, &emailByte)) {
 		out = append(out, span{m[0], m[1], Email, 0.99})
 	}
-	for _, m := range sc.when(reURL, kwURL) {
+	for _, m := range sc.in(reURL, sc.tokenWindows(kwURL, nil, &urlByte)) {
 		s, e := trimSpan(text, m[0], m[1])
 		out = append(out, span{s, e, URL, 0.95})
 	}
 	out = detectIPs(sc, out)
-	for _, m := range sc.numWhere(reMAC, func(a, b int) bool { return sc.countBytes(a, b, ":-") >= 5 }) {
+	for _, m := range sc.in(reMAC, sc.around(macCandidates(text, sc.runs), 2, 2)) {
 		v := text[m[0]:m[1]]
 		if strings.Count(v, ":") == 5 || strings.Count(v, "-") == 5 {
 			out = append(out, span{m[0], m[1], MACAddress, 0.95})
 		}
 	}
 	out = detectCards(sc, out)
-	for _, m := range sc.whenDigits(reCVV, 16, 100, kwCVV) {
+	for _, m := range sc.whenDigits(reCVV, 24, 40, kwCVV) {
 		out = addGroup(out, m, 1, CardCVV, 0.9)
 	}
-	for _, m := range sc.whenDigits(reExpiry, 16, 100, kwExpiry) {
+	for _, m := range sc.whenDigits(reExpiry, 16, 40, kwExpiry) {
 		out = addGroup(out, m, 1, CardExpiry, 0.85)
 	}
-	for _, m := range sc.num(reIBAN, 2) {
+	for _, m := range sc.in(reIBAN, sc.around(ibanCandidates(text, sc.runs), 2, 64)) {
 		// the match may run into the next words: shorten it word by word
 		for e := m[1]; e-m[0] >= 15; {
 			v := text[m[0]:e]
@@ -100,15 +100,15 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 	}
 	out = detectSWIFT(sc, out)
 	out = detectSSN(sc, out)
-	for _, m := range sc.whenDigits(reNine, windowBefore, windowAfter, kwRouting) {
+	for _, m := range sc.whenDigits(reNine, 8, 56, kwRouting) {
 		if abaValid(text[m[0]:m[1]]) && hasAny(before(text, m[0], 40), kwRouting.words...) {
 			out = append(out, span{m[0], m[1], USBankRouting, 0.9})
 		}
 	}
-	for _, m := range sc.whenDigits(reBankAcct, 16, 100, kwBankAcct) {
+	for _, m := range sc.whenDigits(reBankAcct, 16, 50, kwBankAcct) {
 		out = addGroup(out, m, 1, USBankAccount, 0.8)
 	}
-	for _, m := range sc.num(reUKNI, 6) {
+	for _, m := range sc.inClusters(reUKNI, 4, 4, func(c cluster) bool { return c.digits >= 6 }) {
 		switch strings.ToUpper(text[m[2]:m[3]]) {
 		case "BG", "GB", "NK", "KN", "TN", "NT", "ZZ":
 			continue
@@ -142,7 +142,7 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 			out = append(out, span{s, e, Password, 0.9})
 		}
 	}
-	for _, m := range sc.whenDigits(rePIN, 16, 100, kwPIN) {
+	for _, m := range sc.whenDigits(rePIN, 8, 40, kwPIN) {
 		out = addGroup(out, m, 1, PIN, 0.85)
 	}
 	for _, m := range sc.whenNear(reUsername, 16, 100, kwUsername) {
@@ -151,12 +151,12 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 			out = append(out, span{s, e, Username, 0.85})
 		}
 	}
-	for _, m := range sc.whenDigits(reDriverID, 16, 100, kwDriverID) {
+	for _, m := range sc.whenDigits(reDriverID, 24, 60, kwDriverID) {
 		if strings.ContainsAny(text[m[2]:m[3]], "0123456789") {
 			out = addGroup(out, m, 1, DriverID, 0.85)
 		}
 	}
-	for _, m := range sc.whenDigits(rePlate, 16, 100, kwPlate) {
+	for _, m := range sc.whenDigits(rePlate, 24, 50, kwPlate) {
 		v := text[m[2]:m[3]]
 		if strings.ContainsAny(v, "0123456789") && strings.ContainsAny(strings.ToUpper(v), "ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
 			s, e := trimSpan(text, m[2], m[3])
@@ -173,6 +173,66 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 	out = append(out, ph.detect(sc)...)
 	return out
 }
+
+// macCandidates returns where a MAC address written with digits can be:
+// six pairs of hex digits joined by one separator, : or -, around a digit.
+func macCandidates(text string, runs [][2]int) [][2]int {
+	var out [][2]int
+	last := -1
+	for _, r := range runs {
+		for st := max(r[0]-15, last+1); st <= r[0] && st+17 <= len(text); st++ {
+			if macShape(text[st : st+17]) {
+				out = append(out, [2]int{st, st + 17})
+				last = st
+			}
+		}
+	}
+	return out
+}
+
+// macShape reports whether s (17 bytes) is hh:hh:hh:hh:hh:hh or with -.
+func macShape(s string) bool {
+	sep := s[2]
+	if sep != ':' && sep != '-' {
+		return false
+	}
+	for i := 0; i < 6; i++ {
+		if !isHex(s[3*i]|0x20) || !isHex(s[3*i+1]|0x20) || i < 5 && s[3*i+2] != sep {
+			return false
+		}
+	}
+	return true
+}
+
+// emailByte holds the bytes of an email address's local part and domain.
+var emailByte = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = byteClass[c] == bLetter || byteClass[c] == bDigit || strings.IndexByte("._%+-", byte(c)) >= 0
+	}
+	return t
+}()
+
+// urlByte holds the bytes a URL runs over (reURL stops at the others).
+var urlByte = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = c > ' ' && strings.IndexByte("<>\"'(){}[]", byte(c)) < 0
+	}
+	return t
+}()
+
+// ibanCandidates returns where an IBAN can start: two letters (the
+// country) just before a run of digits (the check digits).
+func ibanCandidates(text string, runs [][2]int) [][2]int {
+	var out [][2]int
+	for _, r := range runs {
+		if i := r[0]; i >= 2 && isLetterASCII(text[i-1]) && isLetterASCII(text[i-2]) {
+			out = append(out, [2]int{i - 2, r[1]})
+		}
+	}
+	return out
+}
+
+func isLetterASCII(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 
 func isUpperOrDigit(c byte) bool { return isUpper(c) || isDigit(c) }
 

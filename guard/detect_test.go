@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/ticketsum/ticketsum"
@@ -45,6 +46,7 @@ func TestDetectorsFindTruePositives(t *testing.T) {
 	}{
 		{"email", "write to jane.doe+tickets@example.co.uk please", Email, "jane.doe+tickets@example.co.uk"},
 		{"url", "see https://example.com/account?id=42.", URL, "https://example.com/account?id=42"},
+		{"long url", "see https://example.com/reset?token=" + strings.Repeat("a1b2", 80) + " now", URL, "https://example.com/reset?token=" + strings.Repeat("a1b2", 80)},
 		{"ipv4", "login from 203.0.113.7 failed", IPAddress, "203.0.113.7"},
 		{"ipv6", "from 2001:db8::8a2e:370:7334 today", IPAddress, "2001:db8::8a2e:370:7334"},
 		{"mac", "device 00:1A:2B:3C:4D:5E dropped", MACAddress, "00:1A:2B:3C:4D:5E"},

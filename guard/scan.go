@@ -21,6 +21,9 @@ type scan struct {
 	digits [][2]int // windows around digit runs (32 bytes before, 48 after)
 	kw     []kwHit  // every declared keyword in lower, by end
 	flags  []bool   // backing store of bools
+	// the digit clusters, computed on first use
+	cl          []cluster
+	clusterDone bool
 }
 
 // Window sizes around a keyword, in bytes.
@@ -41,6 +44,7 @@ func newScan(text string, lx *lexicon, pool *sync.Pool) *scan {
 	sc.toks, sc.runs = lexDigits(sc.toks[:0], sc.runs[:0], text, sc.lower, lx, true)
 	sc.digits = sc.around(sc.runs, 32, 48)
 	sc.kw = keywordMatcher().find(sc.kw[:0], sc.lower)
+	sc.cl, sc.clusterDone = sc.cl[:0], false
 	return sc
 }
 
@@ -147,12 +151,6 @@ func (sc *scan) in(re *regexp.Regexp, wins [][2]int) [][]int {
 	return out
 }
 
-// num returns the matches of re near digits, in the windows that hold at
-// least minDigits digits.
-func (sc *scan) num(re *regexp.Regexp, minDigits int) [][]int {
-	return sc.numWhere(re, func(a, b int) bool { d, _ := sc.digitCount(a, b); return d >= minDigits })
-}
-
 // numWhere returns the matches of re in the digit windows for which ok
 // holds: a cheap necessary condition of the pattern, so that the regular
 // expression runs only where it can match.
@@ -166,25 +164,46 @@ func (sc *scan) numWhere(re *regexp.Regexp, ok func(a, b int) bool) [][]int {
 	return sc.in(re, wins)
 }
 
-// digitCount returns the number of digits and of digit runs in text[a:b].
-func (sc *scan) digitCount(a, b int) (digits, runs int) {
-	k := sort.Search(len(sc.runs), func(i int) bool { return sc.runs[i][1] > a })
-	for ; k < len(sc.runs) && sc.runs[k][0] < b; k++ {
-		digits += min(sc.runs[k][1], b) - max(sc.runs[k][0], a)
-		runs++
+// cluster is a group of digit runs joined by short separators (one to
+// three of space - . / ( ) +), the shape of phone, card, social security
+// and IP numbers: "+1 (415) 555-2671", "4111 1111 1111 1111", "10.0.0.1".
+type cluster struct{ start, end, digits, runs int }
+
+// clusters returns the text's digit clusters, computed once per scan.
+func (sc *scan) clusters() []cluster {
+	if sc.clusterDone {
+		return sc.cl
 	}
-	return digits, runs
+	sc.clusterDone = true
+	cl := sc.cl[:0]
+	for k := 0; k < len(sc.runs); {
+		c := cluster{start: sc.runs[k][0], end: sc.runs[k][1], digits: sc.runs[k][1] - sc.runs[k][0], runs: 1}
+		for k++; k < len(sc.runs); k++ {
+			gap := sc.text[c.end:sc.runs[k][0]]
+			if len(gap) > 3 || strings.Trim(gap, " -./()+") != "" {
+				break
+			}
+			c.end = sc.runs[k][1]
+			c.digits += sc.runs[k][1] - sc.runs[k][0]
+			c.runs++
+		}
+		cl = append(cl, c)
+	}
+	sc.cl = cl
+	return cl
 }
 
-// countBytes returns how many of text[a:b]'s bytes are in set.
-func (sc *scan) countBytes(a, b int, set string) int {
-	n := 0
-	for i := a; i < b; i++ {
-		if strings.IndexByte(set, sc.text[i]) >= 0 {
-			n++
+// inClusters returns the matches of re in windows around the digit clusters
+// for which ok holds: before and after bytes around each, merged. A number
+// pattern runs only around numbers long enough to be what it finds.
+func (sc *scan) inClusters(re *regexp.Regexp, before, after int, ok func(cluster) bool) [][]int {
+	var points [][2]int
+	for _, c := range sc.clusters() {
+		if ok(c) {
+			points = append(points, [2]int{c.start, c.end})
 		}
 	}
-	return n
+	return sc.in(re, sc.around(points, before, after))
 }
 
 // longestRun returns the length of the longest run of bytes of text[a:b]
@@ -250,6 +269,40 @@ func (sc *scan) nearIf(set *kwSet, before, after int, pre func(lower string, sta
 	}
 	sort.Slice(points, func(i, j int) bool { return points[i][0] < points[j][0] })
 	return sc.around(points, before, after)
+}
+
+// tokenWindows returns, around each keyword of the set, the run of bytes
+// for which left holds before it and right holds after it (nil: none), one
+// byte wider on each side for \b: the exact extent of an email address
+// around its @ or of a URL from its scheme, so that the pattern runs on
+// that and nothing more.
+func (sc *scan) tokenWindows(set *kwSet, left, right *[256]bool) [][2]int {
+	var out [][2]int
+	for _, h := range sc.kw {
+		if !set.has(h.id) {
+			continue
+		}
+		s, e := int(h.start), int(h.start)+len(keywordMatcher().words[h.id])
+		for left != nil && s > 0 && left[sc.text[s-1]] {
+			s--
+		}
+		for right != nil && e < len(sc.text) && right[sc.text[e]] {
+			e++
+		}
+		s, e = max(s-1, 0), min(e+1, len(sc.text))
+		for s > 0 && !utf8RuneStart(sc.text[s]) {
+			s--
+		}
+		for e < len(sc.text) && !utf8RuneStart(sc.text[e]) {
+			e++
+		}
+		if n := len(out); n > 0 && s <= out[n-1][1] {
+			out[n-1][1] = max(out[n-1][1], e)
+			continue
+		}
+		out = append(out, [2]int{s, e})
+	}
+	return out
 }
 
 // lineWindows returns, for patterns anchored at a line start, windows from

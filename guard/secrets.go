@@ -52,6 +52,9 @@ type secretRule struct {
 	// whole redacts the whole match rather than the secret group (rules
 	// whose groups are only parts of the secret)
 	whole bool
+	// assign marks the rules of gitleaks' "keyword, then = or :, then the
+	// value" shape: a keyword counts only when an assignment follows it
+	assign bool
 }
 
 // allowlist is a compiled gitleaks allowlist: a finding is allowed when a
@@ -82,6 +85,32 @@ const (
 	proseEnd = `(?:[\x60'"\s;.,!?)\]>]|\\[nr]|$)`
 )
 
+// assignOperator is the operator group of gitleaks' keyword-assignment
+// rules (generic-api-key and the vendor rules built like it).
+const assignOperator = `(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)`
+
+// assignAfter reports whether an assignment operator follows the keyword
+// ending at lower[end] within the room those rules leave: up to 20 word
+// characters, spaces, dots or dashes, then up to 3 spaces or quotes.
+func assignAfter(lower string, end int) bool {
+	for j := end; j < len(lower) && j-end <= 24; j++ {
+		switch c := lower[j]; {
+		case strings.IndexByte("=:>,|?", c) >= 0:
+			return true
+		case byteClass[c] == bLetter || byteClass[c] == bDigit || strings.IndexByte(" \t\n\r._-'\"", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// impliedKeywords are keywords for the rules gitleaks gives none (and runs
+// on every fragment), taken from their regular expressions, which cannot
+// match without one of them: database-password needs "db_password",
+// "database_password" or "pwd".
+var impliedKeywords = map[string][]string{"database-password": {"passw", "pwd"}}
+
 // wholeMatchRules have capture groups that hold only part of the secret.
 var wholeMatchRules = map[string]bool{"microsoft-teams-webhook": true}
 
@@ -103,7 +132,7 @@ func loadSecretRules() (*secretRuleSet, error) {
 		if err != nil {
 			return nil, fmt.Errorf("gitleaks rule %s: %w", d.ID, err)
 		}
-		r := secretRule{id: d.ID, re: re, entropy: d.Entropy, group: d.SecretGroup, whole: wholeMatchRules[d.ID]}
+		r := secretRule{id: d.ID, re: re, entropy: d.Entropy, group: d.SecretGroup, whole: wholeMatchRules[d.ID], assign: strings.Contains(d.Regex, assignOperator)}
 		for _, a := range d.Allowlists {
 			al, err := compileAllowlist(a)
 			if err != nil {
@@ -112,10 +141,14 @@ func loadSecretRules() (*secretRuleSet, error) {
 			r.allow = append(r.allow, al)
 		}
 		n := len(set.rules)
-		if len(d.Keywords) == 0 {
+		keywords := d.Keywords
+		if len(keywords) == 0 {
+			keywords = impliedKeywords[d.ID]
+		}
+		if len(keywords) == 0 {
 			set.always = append(set.always, n)
 		}
-		for _, k := range d.Keywords {
+		for _, k := range keywords {
 			k = strings.ToLower(k)
 			id, ok := index[k]
 			if !ok {
@@ -294,8 +327,11 @@ func detectSecrets(sc *scan, out []span) []span {
 		}
 		hits = set.keys.find(hits[:0], sc.lower[w[0]:w[1]])
 		for _, h := range hits {
+			end := w[0] + int(h.start) + len(set.keys.words[h.id])
 			for _, r := range set.kwRule[h.id] {
-				run[r] = true
+				if !set.rules[r].assign || assignAfter(sc.lower, end) {
+					run[r] = true
+				}
 			}
 		}
 		for r, ok := range run {
