@@ -2,101 +2,37 @@ package api
 
 import (
 	"fmt"
+	"html/template"
 	"math"
 	"time"
+
+	"github.com/ticketsum/ticketsum/chart"
 )
 
-// chart is a bar chart drawn as inline SVG: no script, no external asset.
-type chart struct {
-	Title  string
-	Width  int
-	Height int
-	// Max is the label of the top of the scale.
-	Max    string
-	Bars   []bar
-	Labels []axisLabel
-	// Base is the y of the axis line, LabelY the baseline of the day
-	// labels.
-	Base, LabelY int
-}
-
-// bar is one bar; Tip is its tooltip text.
-type bar struct {
-	X, Y, W, H float64
-	Tip        string
-}
-
-// axisLabel is a day label under the axis; Anchor is its SVG
-// text-anchor, so that the first and last labels stay inside the chart.
-type axisLabel struct {
-	X      float64
-	Text   string
-	Anchor string
-}
-
-// Chart geometry, in SVG user units.
-const (
-	chartWidth  = 720
-	chartHeight = 120
-	chartTop    = 10
-	chartBase   = 96
-	chartLeft   = 4
-)
-
-// dayChart draws one value per day, with a label on the first, middle and
-// last day.
-func dayChart(title string, days []DaySpend, value func(DaySpend) float64, format func(float64) string) chart {
-	c := chart{Title: title, Width: chartWidth, Height: chartHeight, Base: chartBase, LabelY: chartBase + 18}
-	top := 0.0
-	for _, d := range days {
-		top = math.Max(top, value(d))
-	}
-	c.Max = format(top)
-	if len(days) == 0 {
-		return c
-	}
-	slot := float64(chartWidth-2*chartLeft) / float64(len(days))
-	gap := math.Min(4, slot/5)
+// dayChart draws one value per day as a bar chart (the chart package's),
+// with element id id, summarised in words under it.
+func dayChart(id, title string, days []DaySpend, value func(DaySpend) float64, format func(float64) string, axisFormat string) (template.HTML, error) {
+	c := chart.Chart{ID: id, Title: title,
+		X: chart.Axis{Name: "Day (UTC)", Type: chart.Category},
+		Y: chart.Axis{Format: axisFormat, FromZero: true}}
+	s := chart.Series{Name: title, Kind: chart.Bar}
+	top, total, at := 0.0, 0.0, ""
 	for i, d := range days {
 		v := value(d)
-		h := 0.0
-		if top > 0 {
-			h = float64(chartBase-chartTop) * v / top
+		c.X.Categories = append(c.X.Categories, shortDay(d.Day))
+		s.Points = append(s.Points, chart.Point{X: float64(i), Y: v})
+		total += v
+		if v > top {
+			top, at = v, shortDay(d.Day)
 		}
-		if v > 0 && h < 1 {
-			h = 1 // a day with any activity stays visible
-		}
-		x := chartLeft + float64(i)*slot
-		c.Bars = append(c.Bars, bar{X: round1(x + gap/2), Y: round1(chartBase - h), W: round1(slot - gap), H: round1(h),
-			Tip: fmt.Sprintf("%s: %s", d.Day, format(v))})
 	}
-	idx := labelIndexes(len(days))
-	for j, i := range idx {
-		l := axisLabel{X: round1(chartLeft + (float64(i)+0.5)*slot), Text: shortDay(days[i].Day), Anchor: "middle"}
-		switch {
-		case len(idx) == 1:
-		case j == 0:
-			l.X, l.Anchor = chartLeft, "start"
-		case j == len(idx)-1:
-			l.X, l.Anchor = chartWidth-chartLeft, "end"
-		}
-		c.Labels = append(c.Labels, l)
+	c.Series = []chart.Series{s}
+	c.Summary = fmt.Sprintf("%s over %d days: %s in all", title, len(days), format(total))
+	if at != "" {
+		c.Summary += fmt.Sprintf(", the most (%s) on %s", format(top), at)
 	}
-	return c
-}
-
-// labelIndexes returns the first, middle and last index of n, without
-// repeats.
-func labelIndexes(n int) []int {
-	switch n {
-	case 0:
-		return nil
-	case 1:
-		return []int{0}
-	case 2:
-		return []int{0, 1}
-	}
-	return []int{0, (n - 1) / 2, n - 1}
+	c.Summary += "."
+	return c.HTML()
 }
 
 // shortDay turns "2026-11-25" into "Nov 25".

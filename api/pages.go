@@ -2,10 +2,12 @@ package api
 
 import (
 	"embed"
+	"errors"
 	"html/template"
 	"net/http"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/chart"
 	"github.com/ticketsum/ticketsum/web"
 )
 
@@ -44,8 +46,11 @@ type layout = web.Chrome
 type governancePage struct {
 	layout
 	*Governance
-	CallsChart chart
-	CostChart  chart
+	CallsChart template.HTML
+	CostChart  template.HTML
+	// ChartScripts draw the charts (the chart package's, served at
+	// chart.Path by the process that mounts the handler).
+	ChartScripts template.HTML
 }
 
 // errorPage is the data of an error page.
@@ -58,7 +63,7 @@ type errorPage struct {
 
 func (h *Handler) layout(title string) layout {
 	return web.Chrome{Title: title, Product: h.cfg.Title, Nav: h.cfg.Nav, Active: "/governance",
-		Stylesheets: []string{"/governance/style.css"},
+		Stylesheets: []string{"/governance/style.css", chart.Path + "chart.css"},
 		Footer:      "spend and calls come from the audit trail; budgets from the access service."}
 }
 
@@ -69,10 +74,16 @@ func (h *Handler) serveGovernancePage(w http.ResponseWriter, r *http.Request) {
 		h.failPage(w, r, err)
 		return
 	}
-	p := governancePage{layout: h.layout("Governance"), Governance: g,
-		CallsChart: dayChart("Calls per day", g.Days, func(d DaySpend) float64 { return float64(d.Calls) }, func(v float64) string { return count(int(v)) }),
-		CostChart:  dayChart("Cost per day", g.Days, func(d DaySpend) float64 { return d.CostUSD }, usd),
+	p := governancePage{layout: h.layout("Governance"), Governance: g, ChartScripts: chart.Scripts()}
+	var cerr, err2 error
+	p.CallsChart, cerr = dayChart("calls-per-day", "Calls per day", g.Days, func(d DaySpend) float64 { return float64(d.Calls) }, func(v float64) string { return count(int(v)) }, "")
+	p.CostChart, err2 = dayChart("cost-per-day", "Cost per day", g.Days, func(d DaySpend) float64 { return d.CostUSD }, usd, "${value}")
+	if err := errors.Join(cerr, err2); err != nil {
+		h.failPage(w, r, err)
+		return
 	}
+	// The charts are drawn by scripts from this origin.
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; "+chart.CSP+"; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 	h.render(w, r, http.StatusOK, h.pages.governance, p)
 }
 

@@ -104,7 +104,7 @@ func (w *wiring) evalPlanSection(rep *eval.Report) (template.HTML, error) {
 // demand at the cost a ticket the evaluation measured.
 func measuredFigure(rep *eval.Report, volumes []float64) plan.Figure {
 	f := plan.Figure{Caption: "Weekly cost against volume on-demand by evaluated configuration (measured cost a ticket)"}
-	f.Chart = plan.Chart{Title: f.Caption, Current: float64(rep.TicketsPerWeek)}
+	f.Chart = plan.Chart{Title: "Weekly cost by evaluated configuration", Current: float64(rep.TicketsPerWeek)}
 	for _, m := range rep.Configurations {
 		l := plan.Line{Label: m.Name}
 		for _, v := range volumes {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/api"
+	"github.com/ticketsum/ticketsum/chart"
 	"github.com/ticketsum/ticketsum/cost"
 	"github.com/ticketsum/ticketsum/review"
 	"github.com/ticketsum/ticketsum/sample"
@@ -199,6 +200,8 @@ func (w *wiring) serveRoutes(ctx context.Context, b *backend) (map[string]http.H
 	mount := ah.Routes()
 	mount["/review/"] = review
 	mount["GET /metrics"] = prom.Handler()
+	// The charts' scripts, for every page that draws one.
+	mount["GET "+chart.Path] = chart.Assets()
 	return mount, nav, nil
 }
 

@@ -29,12 +29,12 @@ func TestPlanHTMLFlag(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"<!DOCTYPE html>", "$72 a week", `data-tickets-per-week="8000"`, `data-label="on-demand"`, `data-label="batch"`, "</html>"} {
+	for _, want := range []string{"<!DOCTYPE html>", "$72 a week", `"name":"now: 8000 a week"`, `"name":"on-demand","showSymbol"`, `"name":"batch","showSymbol"`, "</html>"} {
 		if !bytes.Contains(page, []byte(want)) {
 			t.Errorf("plan page lacks %q", want)
 		}
 	}
-	if n := bytes.Count(page, []byte(`class="series"`)); n != 5 {
+	if n := bytes.Count(page, []byte(`"showSymbol":`)); n != 5 {
 		t.Errorf("page charts %d lines, want 5 (on-demand, batch, three SageMaker instance types)", n)
 	}
 	if !strings.Contains(r.stdout, "Recommendation: "+sonnetModel+" on on-demand") || !strings.Contains(r.stderr, "wrote "+path) {
@@ -87,7 +87,7 @@ func TestEvalReportHTMLPlan(t *testing.T) {
 			{Name: "sonnet <v1>", Model: sonnetModel, Tickets: 10, InputTokensPerTkt: 2100, OutputTokensPerTkt: 250, CostPerTicketUSD: 0.01005},
 		}, "sonnet <v1>", []string{
 			"Weekly cost against volume by surface: " + sonnetModel, "by evaluated configuration (measured cost a ticket)",
-			`data-label="haiku v1"`, `data-label="sonnet &lt;v1&gt;"`, `data-label="builtin"`, `data-tickets-per-week="8000"`,
+			`"name":"haiku v1"`, `"name":"sonnet \u003cv1\u003e"`, `"name":"builtin"`, `"name":"now: 8000 a week"`,
 			"2000 input + 200 output tokens a ticket", "cheapest configuration meeting every bar: sonnet &lt;v1&gt;",
 			"sonnet &lt;v1&gt;: $0.01005 a ticket, $80.40 a week at 8000 tickets",
 		}, true},

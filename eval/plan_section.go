@@ -36,12 +36,3 @@ func (rep *Report) WriteHTMLWith(w io.Writer, sections ...template.HTML) error {
 	}
 	return nil
 }
-
-// NiceCeil rounds x up to 1, 2, 2.5, 5 or 10 times a power of ten: the top
-// of a chart axis. It is the report's own axis rule, exported so that other
-// charts of the HTML report (the deployment plan's) share it.
-func NiceCeil(x float64) float64 { return niceCeil(x) }
-
-// TrimFloat formats an axis label with at most six decimals and no trailing
-// zeros, as the report's charts do.
-func TrimFloat(f float64) string { return trimFloat(f) }

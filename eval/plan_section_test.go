@@ -40,18 +40,3 @@ func TestWriteHTMLWith(t *testing.T) {
 		})
 	}
 }
-
-func TestNiceCeil(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct{ in, want float64 }{{0, 1}, {-3, 1}, {7, 10}, {1.5, 2}, {2.2, 2.5}, {32520, 50000}, {160000, 200000}, {1000, 1000}} {
-		if got := eval.NiceCeil(tc.in); got != tc.want {
-			t.Errorf("NiceCeil(%v) = %v, want %v", tc.in, got, tc.want)
-		}
-	}
-	if got := eval.TrimFloat(12500); got != "12500" {
-		t.Errorf("TrimFloat(12500) = %q", got)
-	}
-	if got := eval.TrimFloat(0.25); got != "0.25" {
-		t.Errorf("TrimFloat(0.25) = %q", got)
-	}
-}

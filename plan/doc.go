@@ -13,7 +13,7 @@
 // Every price comes from the cost catalogue; none is written in code.
 // Make returns a Plan, a JSON-ready struct; Render prints it as text tables;
 // WriteHTML writes it as a self-contained page (Section, as a fragment the
-// evaluation report embeds) with an inline SVG chart of weekly cost against
-// volume per surface from CostCurve at ChartVolumes, marking the current
+// evaluation report embeds) with charts (package chart) of weekly cost
+// against volume per surface from CostCurve at ChartVolumes, marking the current
 // volume and the break-even points.
 package plan

@@ -33,7 +33,8 @@ func Example() {
 }
 
 // Write the seed's plan as a self-contained HTML page with the chart of
-// weekly cost against volume for each surface.
+// weekly cost against volume for each surface (drawn by the inline chart
+// scripts when the page opens).
 func ExampleWriteHTML() {
 	cat, err := cost.Default()
 	if err != nil {
@@ -53,9 +54,9 @@ func ExampleWriteHTML() {
 	if err := plan.WriteHTML(&page, p, curve); err != nil {
 		panic(err)
 	}
-	fmt.Println("lines charted:", strings.Count(page.String(), `class="series"`))
-	fmt.Println("current volume marked:", strings.Contains(page.String(), `data-tickets-per-week="8000"`))
+	fmt.Println("charts:", strings.Count(page.String(), `class="ts-chart-figure"`))
+	fmt.Println("current volume marked:", strings.Contains(page.String(), `"name":"now: 8000 a week"`))
 	// Output:
-	// lines charted: 5
+	// charts: 1
 	// current volume marked: true
 }

@@ -2,7 +2,7 @@ package plan_test
 
 import (
 	"bytes"
-	"html"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ticketsum/ticketsum/chart"
 	"github.com/ticketsum/ticketsum/plan"
 )
 
@@ -55,44 +56,84 @@ func MustHTML(tb testing.TB, cfg plan.Config, w plan.Workload) (*plan.Plan, []pl
 	return p, curve, buf.String()
 }
 
-// firstSVG returns the first chart of a page: the one by surface.
-func firstSVG(tb testing.TB, page string) string {
-	tb.Helper()
-	start, end := strings.Index(page, "<svg"), strings.Index(page, "</svg>")
-	if start < 0 || end < start {
-		tb.Fatalf("no SVG chart in the page:\n%s", page)
+// chartOption is the part of a chart's ECharts option the tests read.
+type chartOption struct {
+	YAxis  struct{ Type string } `json:"yAxis"`
+	Series []struct {
+		Name string
+		Type string
+		Data []struct {
+			Value []float64
+			Name  string
+		}
+		MarkLine struct {
+			Data []struct {
+				XAxis *float64
+				Name  string
+			}
+		} `json:"markLine"`
 	}
-	return page[start : end+len("</svg>")]
 }
 
-var (
-	seriesRE  = regexp.MustCompile(`<polyline class="series" data-label="([^"]*)" points="([^"]*)"`)
-	xTickRE   = regexp.MustCompile(`<text class="x-tick" x="([0-9.]+)"[^>]*>([0-9.]+)</text>`)
-	currentRE = regexp.MustCompile(`<line class="current" data-tickets-per-week="[^"]*" x1="([0-9.]+)"`)
-	markerRE  = regexp.MustCompile(`<circle class="break-even" cx="([0-9.]+)"`)
-)
+var optionRE = regexp.MustCompile(`<script type="application/json" id="([a-z0-9-]+)-option">([^<]*)</script>`)
 
-// xValue maps an SVG x coordinate back to tickets a week through the
-// chart's own tick labels.
-func xValue(tb testing.TB, svg string, x float64) float64 {
+// charts returns the options of a page's charts by element id, in order.
+func charts(tb testing.TB, page string) ([]string, map[string]chartOption) {
 	tb.Helper()
-	ticks := xTickRE.FindAllStringSubmatch(svg, -1)
-	if len(ticks) < 2 {
-		tb.Fatalf("chart has %d x ticks", len(ticks))
+	var ids []string
+	out := map[string]chartOption{}
+	for _, m := range optionRE.FindAllStringSubmatch(page, -1) {
+		var o chartOption
+		if err := json.Unmarshal([]byte(m[2]), &o); err != nil {
+			tb.Fatalf("chart %s: option is not JSON: %v", m[1], err)
+		}
+		ids = append(ids, m[1])
+		out[m[1]] = o
 	}
-	first, last := ticks[0], ticks[len(ticks)-1]
-	x0, v0 := atof(tb, first[1]), atof(tb, first[2])
-	x1, v1 := atof(tb, last[1]), atof(tb, last[2])
-	return v0 + (x-x0)/(x1-x0)*(v1-v0)
+	if len(ids) == 0 {
+		tb.Fatalf("no chart in the page:\n%s", page)
+	}
+	return ids, out
 }
 
-func atof(tb testing.TB, s string) float64 {
-	tb.Helper()
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		tb.Fatal(err)
+// lines returns the line series of a chart by name, with their points.
+func lines(o chartOption) (names []string, points map[string][][]float64) {
+	points = map[string][][]float64{}
+	for _, s := range o.Series {
+		if s.Type != "line" || s.Name == "thresholds" {
+			continue
+		}
+		names = append(names, s.Name)
+		for _, d := range s.Data {
+			points[s.Name] = append(points[s.Name], d.Value)
+		}
 	}
-	return f
+	return names, points
+}
+
+// scatter returns the points of a chart's scatter series.
+func scatter(o chartOption) [][]float64 {
+	var out [][]float64
+	for _, s := range o.Series {
+		if s.Type == "scatter" {
+			for _, d := range s.Data {
+				out = append(out, d.Value)
+			}
+		}
+	}
+	return out
+}
+
+// currentVolume returns the x of the chart's vertical threshold.
+func currentVolume(o chartOption) (float64, bool) {
+	for _, s := range o.Series {
+		for _, d := range s.MarkLine.Data {
+			if d.XAxis != nil {
+				return *d.XAxis, true
+			}
+		}
+	}
+	return 0, false
 }
 
 func TestWriteHTMLGolden(t *testing.T) {
@@ -100,14 +141,22 @@ func TestWriteHTMLGolden(t *testing.T) {
 	w := seed()
 	w.StaticPromptTokens = 1200
 	w.BackfillTickets = 20000
-	_, _, page := MustHTML(t, plan.Config{
-		Models:   []string{sonnet, "bedrock:anthropic.claude-3-5-haiku-20241022-v1:0", "bedrock:amazon.nova-lite-v1:0", titan},
-		Quotas:   map[string]plan.Quota{"*": {RequestsPerMinute: 50, TokensPerMinute: 400000}},
-		Evidence: plan.Evidence{EvalRun: true, EvalMeetsBar: true, EvalSummary: "ROUGE-L 0.31, no PII leaks, 100% format on 200 tickets"},
-	}, w)
+	cfg := plan.Config{
+		Catalogue: MustCatalogue(t),
+		Models:    []string{sonnet, "bedrock:anthropic.claude-3-5-haiku-20241022-v1:0", "bedrock:amazon.nova-lite-v1:0", titan},
+		Quotas:    map[string]plan.Quota{"*": {RequestsPerMinute: 50, TokensPerMinute: 400000}},
+		Evidence:  plan.Evidence{EvalRun: true, EvalMeetsBar: true, EvalSummary: "ROUGE-L 0.31, no PII leaks, 100% format on 200 tickets"},
+	}
+	p, curve, page := MustHTML(t, cfg, w)
+	sec, err := plan.Section("Deployment plan", p, curve)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The section is the golden file; the page around it adds the chart
+	// scripts inline.
 	golden := filepath.Join("testdata", "seed.html.golden")
 	if *update {
-		if err := os.WriteFile(golden, []byte(page), 0o644); err != nil {
+		if err := os.WriteFile(golden, []byte(sec), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -115,24 +164,29 @@ func TestWriteHTMLGolden(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v (run go test -update to create it)", err)
 	}
-	if page != string(want) {
-		t.Fatalf("WriteHTML output differs from %s (run go test -update after checking)", golden)
+	if string(sec) != string(want) {
+		t.Fatalf("Section output differs from %s (run go test -update after checking)", golden)
 	}
 	for _, s := range []string{"$72 a week", "72.00*", "2048-token cache minimum", "reaches end of life on Bedrock on 2026-03-01", "<td>26283</td>", "sagemaker/ml.g5.xlarge breaks even with on-demand at 26283 tickets", "fine-tuning"} {
 		if !strings.Contains(page, s) {
 			t.Errorf("page lacks %q", s)
 		}
 	}
-	for _, s := range []string{"<script", "src=", "href=", "@import", "url("} {
+	// Self-contained: the chart scripts are inline, nothing is loaded.
+	for _, s := range []string{"<script src", "<link", "@import"} {
 		if strings.Contains(page, s) {
 			t.Errorf("page is not self-contained: it has %q", s)
 		}
+	}
+	if !strings.Contains(page, "Apache Software Foundation") || !strings.Contains(page, "ts-chart") {
+		t.Errorf("page lacks the inline chart scripts")
 	}
 }
 
 // TestChartSeriesPerSurface checks the chart by surface has one line per
 // priced surface of the reference model and per SageMaker instance type,
-// each with a point per volume on CostCurve's figures.
+// each with a point per volume on CostCurve's figures (the points at no
+// cost left out of a logarithmic axis).
 func TestChartSeriesPerSurface(t *testing.T) {
 	t.Parallel()
 	const model = "bedrock:test.every-surface-v1:0"
@@ -158,28 +212,33 @@ func TestChartSeriesPerSurface(t *testing.T) {
 			w := seed()
 			w.StaticPromptTokens = tc.static
 			cfg := plan.Config{Catalogue: MustCatalogue(t, strings.Replace(allSurfaces, "%s", model, 1)), Models: tc.models}
-			p, curve, page := MustHTML(t, cfg, w)
-			svg := firstSVG(t, page)
-			var got []string
-			volumes := len(plan.ChartVolumes(p))
-			for _, m := range seriesRE.FindAllStringSubmatch(svg, -1) {
-				got = append(got, html.UnescapeString(m[1]))
-				if n := len(strings.Fields(m[2])); n != volumes {
-					t.Errorf("series %s has %d points, want %d", m[1], n, volumes)
-				}
-			}
+			_, curve, page := MustHTML(t, cfg, w)
+			ids, opts := charts(t, page)
+			o := opts[ids[0]]
+			got, points := lines(o)
 			if !slices.Equal(got, tc.want) {
 				t.Fatalf("series = %q\nwant     %q", got, tc.want)
 			}
-			if len(curve) < len(got) {
-				t.Fatalf("chart has %d series, the curve only %d", len(got), len(curve))
+			for _, s := range curve {
+				if !slices.Contains(got, s.Surface) || s.Model != cfg.Models[0] && !strings.HasPrefix(s.Surface, "sagemaker/") {
+					continue
+				}
+				var want [][]float64
+				for _, p := range s.Points {
+					if o.YAxis.Type != "log" || p.WeeklyCostUSD > 0 {
+						want = append(want, []float64{p.TicketsPerWeek, p.WeeklyCostUSD})
+					}
+				}
+				if !slices.EqualFunc(points[s.Surface], want, slices.Equal) {
+					t.Errorf("series %s charts %v, the curve has %v", s.Surface, points[s.Surface], want)
+				}
 			}
 		})
 	}
 }
 
-// TestChartCurrentVolume reads the current-volume marker's position back
-// through the axis labels: it must be at the workload's weekly volume.
+// TestChartCurrentVolume checks the current volume is marked at the
+// workload's weekly volume.
 func TestChartCurrentVolume(t *testing.T) {
 	t.Parallel()
 	for _, tickets := range []float64{8000, 3000, 123456, 40} {
@@ -188,16 +247,9 @@ func TestChartCurrentVolume(t *testing.T) {
 			w := seed()
 			w.TicketsPerWeek = tickets
 			_, _, page := MustHTML(t, plan.Config{Models: []string{sonnet}}, w)
-			svg := firstSVG(t, page)
-			m := currentRE.FindStringSubmatch(svg)
-			if m == nil {
-				t.Fatalf("no current-volume marker in\n%s", svg)
-			}
-			got := xValue(t, svg, atof(t, m[1]))
-			// The coordinate has one decimal on a 630-pixel axis.
-			ticks := xTickRE.FindAllStringSubmatch(svg, -1)
-			if tol := 0.001 * atof(t, ticks[len(ticks)-1][2]); got < tickets-tol || got > tickets+tol {
-				t.Fatalf("current marker at %v tickets a week, want %v", got, tickets)
+			ids, opts := charts(t, page)
+			if got, ok := currentVolume(opts[ids[0]]); !ok || got != tickets {
+				t.Fatalf("current volume marked at %v (%v), want %v", got, ok, tickets)
 			}
 		})
 	}
@@ -208,21 +260,16 @@ func TestChartCurrentVolume(t *testing.T) {
 func TestChartBreakEvenMarkers(t *testing.T) {
 	t.Parallel()
 	p, _, page := MustHTML(t, plan.Config{Models: []string{sonnet}}, seed())
-	svg := firstSVG(t, page)
-	var want []float64
+	ids, opts := charts(t, page)
+	var want [][]float64
 	for _, o := range p.Options {
 		if o.BreakEvenTicketsPerWeek > 0 && o.BreakEvenTicketsPerWeek <= 5*p.Workload.TicketsPerWeek {
-			want = append(want, o.BreakEvenTicketsPerWeek)
+			want = append(want, []float64{o.BreakEvenTicketsPerWeek, o.WeeklyCostUSD})
 		}
 	}
-	got := markerRE.FindAllStringSubmatch(svg, -1)
-	if len(want) == 0 || len(got) != len(want) {
-		t.Fatalf("%d break-even markers drawn, want %d (%v)", len(got), len(want), want)
-	}
-	for i, m := range got {
-		if x := xValue(t, svg, atof(t, m[1])); x < want[i]*0.995 || x > want[i]*1.005 {
-			t.Errorf("marker %d at %v tickets a week, want %v", i, x, want[i])
-		}
+	got := scatter(opts[ids[0]])
+	if len(want) == 0 || !slices.EqualFunc(got, want, slices.Equal) {
+		t.Fatalf("break-even markers at %v, want %v", got, want)
 	}
 	if !strings.Contains(page, "sagemaker/ml.g5.12xlarge breaks even with on-demand at 132347 tickets") || !strings.Contains(page, "beyond the chart") {
 		t.Errorf("the off-chart break-even of ml.g5.12xlarge is not noted")
@@ -236,28 +283,46 @@ func TestHTMLEscapesModelName(t *testing.T) {
 	const evil = `openai:<script>alert("x")</script>`
 	cat := MustCatalogue(t, strings.Replace(allSurfaces, "%s", `'`+evil+`'`, 1))
 	_, _, page := MustHTML(t, plan.Config{Catalogue: cat, Models: []string{evil, sonnet}}, seed())
-	if strings.Contains(page, "<script") {
+	if strings.Contains(page, "<script>alert") {
 		t.Fatalf("model name not escaped:\n%s", page)
 	}
-	if n := strings.Count(page, "&lt;script&gt;"); n < 3 {
-		t.Fatalf("escaped model name appears %d times, want it in the tables and the chart", n)
+	if n := strings.Count(page, "&lt;script&gt;"); n < 2 {
+		t.Fatalf("escaped model name appears %d times in the tables, want at least 2", n)
+	}
+	if n := strings.Count(page, `\u003cscript\u003e`); n < 1 {
+		t.Fatalf("escaped model name appears %d times in the charts, want at least 1", n)
 	}
 }
 
-// TestChartYAxis checks the cost axis covers the dearest point with
-// little waste: its top is above the highest cost and under twice it.
-func TestChartYAxis(t *testing.T) {
+// TestChartLogScale checks the cost axis turns logarithmic when the lines
+// span orders of magnitude (the SageMaker endpoints against on-demand),
+// leaving out the points at no cost, and stays linear otherwise.
+func TestChartLogScale(t *testing.T) {
 	t.Parallel()
-	yTickRE := regexp.MustCompile(`<text class="y-tick"[^>]*>([0-9.]+)</text>`)
-	for _, top := range []float64{0.4, 7, 99, 450, 527, 1191, 3444, 20000} {
-		c := plan.Chart{Lines: []plan.Line{{Label: "l", Points: []plan.Point{{TicketsPerWeek: 0}, {TicketsPerWeek: 100, WeeklyCostUSD: top}}}}}
-		ticks := yTickRE.FindAllStringSubmatch(string(c.SVG()), -1)
-		if len(ticks) < 4 || len(ticks) > 5 {
-			t.Errorf("cost %v: %d y ticks", top, len(ticks))
-			continue
+	line := func(label string, top float64) plan.Line {
+		return plan.Line{Label: label, Points: []plan.Point{{TicketsPerWeek: 0}, {TicketsPerWeek: 100, WeeklyCostUSD: top}}}
+	}
+	for _, tc := range []struct {
+		name   string
+		lines  []plan.Line
+		log    bool
+		points int
+	}{
+		{"one line", []plan.Line{line("a", 7)}, false, 2},
+		{"within a factor of 20", []plan.Line{line("a", 7), line("b", 140)}, false, 2},
+		{"orders of magnitude", []plan.Line{line("a", 7), line("b", 7000)}, true, 1},
+		{"no cost at all", []plan.Line{line("a", 0)}, false, 2},
+	} {
+		c := plan.Chart{Title: "t", Lines: tc.lines}
+		drawn := c.Draw("c")
+		if got := drawn.Y.Type == chart.Log; got != tc.log || c.LogScale() != tc.log {
+			t.Errorf("%s: log axis = %v, want %v", tc.name, got, tc.log)
 		}
-		if axisTop := atof(t, ticks[len(ticks)-1][1]); axisTop < top || axisTop >= 2*top {
-			t.Errorf("cost %v: axis top %v", top, axisTop)
+		if n := len(drawn.Series[0].Points); n != tc.points {
+			t.Errorf("%s: %d points charted, want %d", tc.name, n, tc.points)
+		}
+		if _, err := drawn.HTML(); err != nil {
+			t.Errorf("%s: %v", tc.name, err)
 		}
 	}
 }
@@ -291,10 +356,11 @@ func TestSectionFigures(t *testing.T) {
 		name    string
 		figures []plan.Figure
 		want    []string
+		series  string
 		notWant string
 	}{
-		{"by model", nil, []string{"on-demand by model", `data-label="` + titan + `"`}, "config &lt;x&gt;"},
-		{"given figure", []plan.Figure{fig}, []string{"measured &lt;b&gt;", "note &lt;i&gt;", `data-label="config &lt;x&gt;"`}, "on-demand by model"},
+		{"by model", nil, []string{"on-demand by model"}, titan, "config &lt;x&gt;"},
+		{"given figure", []plan.Figure{fig}, []string{"measured &lt;b&gt;", "note &lt;i&gt;"}, "config <x>", "on-demand by model"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -311,8 +377,12 @@ func TestSectionFigures(t *testing.T) {
 			if strings.Contains(s, tc.notWant) || strings.Contains(s, "<b>") || strings.Contains(s, "<x>") {
 				t.Errorf("section has %q or unescaped text", tc.notWant)
 			}
-			if n := strings.Count(s, "<svg"); n != 2 {
-				t.Errorf("section has %d charts, want 2", n)
+			ids, opts := charts(t, s)
+			if len(ids) != 2 || ids[0] == ids[1] {
+				t.Fatalf("section has charts %v, want 2 with distinct ids", ids)
+			}
+			if names, _ := lines(opts[ids[1]]); !slices.Contains(names, tc.series) {
+				t.Errorf("second chart's lines %q lack %q", names, tc.series)
 			}
 		})
 	}
