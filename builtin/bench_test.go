@@ -2,7 +2,6 @@ package builtin_test
 
 import (
 	"context"
-	"os"
 	"strings"
 	"syscall"
 	"testing"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/builtin"
-	"github.com/ticketsum/ticketsum/ticketfile"
 )
 
 // BenchmarkTweetSummTest summarises the 110 TweetSumm test dialogs per
@@ -33,10 +31,12 @@ func BenchmarkTweetSummTest(b *testing.B) {
 // BenchmarkTicket1500Words summarises one ticket of about 1,500 words per
 // op, the size of the backfill issue's tickets: threads of the development
 // set (HTML, quotes, signatures, other languages) joined until each holds
-// 1,500 words, cycling through 20 of them. ns/op and allocs/op are per
-// ticket.
+// 1,500 words, cycling through the golden corpus's W1500 tickets (those of
+// testdata/long.golden, whose summaries the speed work must not change).
+// ns/op and allocs/op are per ticket; cpu-ns/op counts every thread of the
+// process, the garbage collector's included.
 func BenchmarkTicket1500Words(b *testing.B) {
-	tickets := ticketsOfWords(b, 1500, 20)
+	tickets := ticketsOfWords(b, 1000)
 	s := builtin.MustNew(b, builtin.Config{})
 	ctx := context.Background()
 	words := 0
@@ -69,44 +69,15 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// ticketsOfWords builds n tickets of at least words words each from the
-// development set's threads under 32 KB, joined in file order.
-func ticketsOfWords(tb testing.TB, words, n int) []*ticketsum.Ticket {
+// ticketsOfWords returns the first n of the golden corpus's tickets of
+// about 1,500 words (ticketSized).
+func ticketsOfWords(tb testing.TB, n int) []*ticketsum.Ticket {
 	tb.Helper()
-	f, err := os.Open("../eval/testdata/devset/tickets.jsonl")
-	if err != nil {
-		tb.Skip("no development set")
-	}
-	defer f.Close()
-	d := ticketfile.NewDecoder(f, "devset", ticketfile.Options{})
-	var out []*ticketsum.Ticket
-	var cur *ticketsum.Ticket
-	count := 0
-	for len(out) < n {
-		t, err := d.Next()
-		if err != nil {
-			break
-		}
-		if t.Size() > 32<<10 {
-			continue
-		}
-		if cur == nil {
-			cur, count = t, 0
-		} else {
-			cur.Messages = append(cur.Messages, t.Messages...)
-		}
-		for _, m := range t.Messages {
-			count += len(strings.Fields(m.Body))
-		}
-		if count >= words {
-			out = append(out, cur)
-			cur = nil
-		}
-	}
+	out := ticketSized(mustCorpus(tb, devsetPath))
 	if len(out) == 0 {
 		tb.Skip("development set too small")
 	}
-	return out
+	return out[:min(n, len(out))]
 }
 
 // BenchmarkLargeTicket summarises one synthetic ticket of 150 KB.

@@ -24,28 +24,35 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // proved not to change any output: the bundled sample tickets and the
 // labelled development set (eval/testdata/devset). Each golden file records
 // its corpus's hash: when the corpus itself has changed, the test skips
-// and asks for -update instead of failing.
+// and asks for -update instead of failing. The third corpus, "long", holds
+// ticket-sized threads of 1,500 words and longer ones up to 16,500 words,
+// built from the other two by longCorpus: the size the speed budget is
+// set for.
 func TestGolden(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct{ name, corpus string }{
-		{"sample", "../sample/tickets.jsonl"},
-		{"devset", "../eval/testdata/devset/tickets.jsonl"},
+		{"sample", samplePath},
+		{"devset", devsetPath},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			checkGolden(t, c.corpus, filepath.Join("testdata", c.name+".golden"))
+			raw, err := os.ReadFile(c.corpus)
+			if os.IsNotExist(err) {
+				t.Skipf("no %s", c.corpus)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, raw, c.corpus, filepath.Join("testdata", c.name+".golden"))
 		})
 	}
+	t.Run("long", func(t *testing.T) {
+		t.Parallel()
+		checkGolden(t, longCorpus(t), "../longCorpus(devset, sample)", filepath.Join("testdata", "long.golden"))
+	})
 }
 
-func checkGolden(t *testing.T, corpus, path string) {
-	raw, err := os.ReadFile(corpus)
-	if os.IsNotExist(err) {
-		t.Skipf("no %s", corpus)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+func checkGolden(t *testing.T, raw []byte, corpus, path string) {
 	sum := sha256.Sum256(raw)
 	hash := hex.EncodeToString(sum[:6])
 	got := goldenText(t, raw, corpus, hash)
