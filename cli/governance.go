@@ -118,7 +118,13 @@ func (w *wiring) governanceDB() (*sql.DB, access.Dialect, error) {
 		if cc.RuntimeParams["search_path"] == "" {
 			cc.RuntimeParams["search_path"] = "ticketsum"
 		}
-		var opts []stdlib.OptionOpenDB
+		// The access_ and audit_ tables live in the first schema of the
+		// search path; a governance command run before the store was ever
+		// opened (models approve on a fresh database) creates it.
+		schema := strings.TrimSpace(strings.Split(cc.RuntimeParams["search_path"], ",")[0])
+		opts := []stdlib.OptionOpenDB{stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
+			return ensureSchema(ctx, c, schema)
+		})}
 		if w.cfg.Source.IAMAuth {
 			token, err := w.rdsPassword(context.Background(), w.cfg.DB)
 			if err != nil {
@@ -148,6 +154,27 @@ func (w *wiring) governanceDB() (*sql.DB, access.Dialect, error) {
 	return db, access.SQLite, nil
 }
 
+// ensureSchema creates schema when it does not exist (checked first, so
+// that a role without CREATE on the database can use an existing schema).
+func ensureSchema(ctx context.Context, c *pgx.Conn, schema string) error {
+	schema = strings.Trim(schema, `"`)
+	if schema == "" || schema == "$user" {
+		return nil
+	}
+	var n int
+	if err := c.QueryRow(ctx, `SELECT count(*) FROM pg_namespace WHERE nspname = $1`, schema).Scan(&n); err != nil {
+		return fmt.Errorf("look up schema %s: %w", schema, err)
+	}
+	if n > 0 {
+		return nil
+	}
+	if _, err := c.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+pgx.Identifier{schema}.Sanitize()); err != nil {
+		return fmt.Errorf("create schema %s: %w", schema, err)
+	}
+	return nil
+}
+
+// isPostgres reports whether dsn is a Postgres URL.
 func isPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }

@@ -2,7 +2,8 @@
 # Measures `ticketsum serve` against a direct call and Bifrost core v1.3.0 in
 # one run (see scripts/gatewaybench). Usage:
 #   scripts/bench-gateway.sh                     # SQLite in a temp dir
-#   scripts/bench-gateway.sh -db postgres://postgres@127.0.0.1:5432/postgres?search_path=bench
+#   scripts/bench-gateway.sh -db postgres://postgres@127.0.0.1:5432/postgres
+# (Postgres: the bench creates a fresh database on that server and drops it)
 # Extra flags go to gatewaybench (-c workers, -d duration, -rate req/s).
 # Bifrost is built in its own module (scripts/gatewaybench/go.mod), never
 # part of ticketsum's build; the module proxy must serve bifrost/core v1.3.0.

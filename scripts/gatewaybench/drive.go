@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -53,6 +54,14 @@ func start(procs *[]*exec.Cmd, name string, args []string, env []string) (*exec.
 }
 
 func drive(c driveConfig) error {
+	if c.db != "" {
+		db, drop, err := freshDatabase(c.db)
+		if err != nil {
+			return err
+		}
+		defer drop() // after the processes below are stopped
+		c.db = db
+	}
 	var procs []*exec.Cmd
 	defer func() {
 		for _, p := range procs {
@@ -126,6 +135,10 @@ func startTicketsum(procs *[]*exec.Cmd, c driveConfig, addr, upURL string) (*exe
 		cmd.Env = append(os.Environ(), env...)
 		out, err := cmd.Output()
 		if err != nil {
+			var ee *exec.ExitError
+			if errors.As(err, &ee) {
+				err = fmt.Errorf("%w: %s", err, bytes.TrimSpace(ee.Stderr))
+			}
 			return nil, fmt.Errorf("ticketsum %s: %w", strings.Join(args, " "), err)
 		}
 		return out, nil
@@ -164,11 +177,13 @@ func call(t target, b []byte) error {
 	if err != nil {
 		return err
 	}
+	if resp.StatusCode != 200 {
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 300))
+		resp.Body.Close()
+		return fmt.Errorf("status %d: %s", resp.StatusCode, bytes.TrimSpace(msg))
+	}
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		return fmt.Errorf("status %d", resp.StatusCode)
-	}
 	return nil
 }
 
@@ -197,7 +212,8 @@ func closedLoop(t target, conc int, d time.Duration) (float64, int64, float64) {
 	for range conc {
 		wg.Go(func() {
 			for time.Since(start) < d {
-				if call(t, b) != nil {
+				if err := call(t, b); err != nil {
+					noteError(t, err)
 					bad.Add(1)
 				} else {
 					ok.Add(1)
@@ -229,6 +245,7 @@ func fixedRate(t target, rate int, d time.Duration) (float64, float64, int64) {
 			err := call(t, b)
 			ms := float64(time.Since(t0).Microseconds()) / 1000
 			if err != nil {
+				noteError(t, err)
 				bad.Add(1)
 				return
 			}
@@ -261,4 +278,14 @@ func procCPU(pid int) time.Duration {
 func numCPU() int {
 	b, _ := os.ReadFile("/proc/cpuinfo")
 	return strings.Count(string(b), "processor\t:")
+}
+
+var firstErrors sync.Map
+
+// noteError prints the first error a target returns, so that an error
+// count comes with its cause.
+func noteError(t target, err error) {
+	if _, loaded := firstErrors.LoadOrStore(t.name, true); !loaded {
+		fmt.Fprintf(os.Stderr, "gatewaybench: %s: first error: %v\n", t.name, err)
+	}
 }

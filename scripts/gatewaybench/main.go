@@ -23,7 +23,7 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address (upstream, bifrost)")
 	upstream := flag.String("upstream", "", "upstream base URL ending in /v1 (bifrost)")
 	bin := flag.String("ticketsum", "", "path to the ticketsum binary (drive)")
-	db := flag.String("db", "", "database of ticketsum serve: empty for SQLite in a temp dir, or a postgres:// URL")
+	db := flag.String("db", "", "database of ticketsum serve: empty for SQLite in a temp dir, or a postgres:// URL of a server where the bench creates (and drops) a fresh database")
 	conc := flag.Int("c", 32, "closed-loop concurrency")
 	dur := flag.Duration("d", 10e9, "closed-loop duration per target")
 	rate := flag.Int("rate", 500, "fixed rate (requests/s) for the latency run")
