@@ -242,13 +242,13 @@ func isRequest2(st *sentence) bool {
 			return true
 		}
 	}
-	return imperatives[strings.ToLower(trimPunct(st.words[0]))]
+	return inLower(imperatives, trimPunct(st.words[0]))
 }
 
 // hasActionVerb reports whether a sentence holds one of actionVerbs.
 func hasActionVerb(st *sentence) bool {
 	for _, w := range st.words {
-		if actionVerbs[strings.ToLower(trimPunct(w))] {
+		if inLower(actionVerbs, trimPunct(w)) {
 			return true
 		}
 	}
@@ -398,7 +398,7 @@ func (s *Summarizer) scoreAction(d *digest, st sentence) float64 {
 		score += 1.5
 	}
 	for _, w := range st.words {
-		if actionVerbs[strings.ToLower(trimPunct(w))] {
+		if inLower(actionVerbs, trimPunct(w)) {
 			score += 1.5
 			break
 		}
@@ -421,7 +421,7 @@ func (s *Summarizer) scoreAction(d *digest, st sentence) float64 {
 	if strings.HasPrefix(lower, "done:") || strings.HasPrefix(lower, "done,") || strings.HasPrefix(lower, "done -") {
 		score += 2 // "Done: both extra registers are removed"
 	}
-	if n := len(st.words); n < 8 && referringEnd[strings.ToLower(trimPunct(st.words[n-1]))] {
+	if n := len(st.words); n < 8 && inLower(referringEnd, trimPunct(st.words[n-1])) {
 		score -= 1.5 // "All future invoices will use them."
 	}
 	score -= 0.3 * float64(min(st.removed, 3))

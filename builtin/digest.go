@@ -309,7 +309,7 @@ func splitSentences(text string) []string {
 			}
 			if c == '.' && j == i {
 				w := line[max(strings.LastIndexByte(line[:i], ' ')+1, start) : i+1]
-				if abbreviations[strings.ToLower(strings.TrimLeft(w, "(\"'["))] {
+				if inLower(abbreviations, strings.TrimLeft(w, "(\"'[")) {
 					continue
 				}
 			}

@@ -154,7 +154,7 @@ func issueClause(st *sentence, budget int) (string, bool) {
 		return "", false // "That worked, thank you." is no issue
 	}
 	question := strings.HasSuffix(words[len(words)-1], "?") || looksAsked(words) ||
-		whWords[strings.ToLower(words[0])] && auxWords[strings.ToLower(trimPunct(words[1]))]
+		inLower(whWords, words[0]) && inLower(auxWords, trimPunct(words[1]))
 	main, lead, moved := moveLeadClause(words)
 	if !moved {
 		main = words
@@ -267,7 +267,7 @@ func completed(words []string) int {
 		first := strings.ToLower(trimPunct(words[k]))
 		second := strings.ToLower(trimPunct(words[k+1]))
 		switch {
-		case (first == "i" || first == "we") && (second == "have" || second == "'ve") && isParticiple(strings.ToLower(trimPunct(words[k+2]))) && !pronouns[strings.ToLower(trimPunct(words[k+2]))],
+		case (first == "i" || first == "we") && (second == "have" || second == "'ve") && isParticiple(strings.ToLower(trimPunct(words[k+2]))) && !inLower(pronouns, trimPunct(words[k+2])),
 			(first == "i've" || first == "we've") && isParticiple(second),
 			(first == "i" || first == "we") && isPast(second) && !notActions[second]:
 			return k
@@ -279,7 +279,7 @@ func completed(words []string) int {
 // actionClause states what the agent did within budget words.
 func actionClause(st *sentence, budget int) (string, bool) {
 	words := stripLead(calm(dropIntro(dropTags(st.words))))
-	if k := completed(words); k > 0 && len(words)-k >= 5 && !referringEnd[strings.ToLower(trimPunct(words[len(words)-1]))] {
+	if k := completed(words); k > 0 && len(words)-k >= 5 && !inLower(referringEnd, trimPunct(words[len(words)-1])) {
 		words = words[k:] // "the update reset it, so I have switched tips back on"
 	}
 	lower := strings.ToLower(strings.Join(words, " ")) + " "
@@ -323,7 +323,7 @@ func actionClause(st *sentence, budget int) (string, bool) {
 			return frameWords("The agent asked the customer to", body, leadW, budget)
 		}
 	}
-	if question && !imperatives[strings.ToLower(trimPunct(main[0]))] {
+	if question && !inLower(imperatives, trimPunct(main[0])) {
 		body, ok := indirect(main, agentPerson)
 		if !ok {
 			return "", false
@@ -381,7 +381,7 @@ func actionClause(st *sentence, budget int) (string, bool) {
 	if _, sub := subordinators[first]; sub && !moved {
 		for k := 1; k+1 < len(main); k++ {
 			if strings.HasSuffix(main[k], ",") {
-				if imperatives[strings.ToLower(trimPunct(main[k+1]))] {
+				if inLower(imperatives, trimPunct(main[k+1])) {
 					return "", false // "If you have a spare cable, try that."
 				}
 				break

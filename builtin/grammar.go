@@ -31,7 +31,7 @@ func stripLead(words []string) []string {
 		w := words[0]
 		lower := strings.ToLower(trimPunct(w))
 		marked := strings.ContainsAny(w[len(w)-1:], ",:!.;—–")
-		yesNo := (lower == "yes" || lower == "yeah" || lower == "no" && pronouns[strings.ToLower(trimPunct(words[1]))])
+		yesNo := (lower == "yes" || lower == "yeah" || lower == "no" && inLower(pronouns, trimPunct(words[1])))
 		if discourse[lower] && (marked || !strings.ContainsAny(w, ":")) || interjections[lower] && marked || yesNo {
 			words = words[1:]
 			continue
@@ -136,7 +136,7 @@ func moveLeadClause(words []string) (main, lead []string, ok bool) {
 		}
 		if strings.HasSuffix(words[k], ",") {
 			rest := words[k+1:]
-			if len(rest) < 3 || clauseStarters[strings.ToLower(trimPunct(rest[0]))] {
+			if len(rest) < 3 || inLower(clauseStarters, trimPunct(rest[0])) {
 				return nil, nil, false
 			}
 			lead = append([]string(nil), words[:k+1]...)
@@ -208,7 +208,7 @@ func subjectEnd(words []string, i int, allowLast bool) int {
 		return -1
 	}
 	if pronouns[first] || first == "this" || first == "that" {
-		if first != "this" && first != "that" || i+1 < len(words) && (commonVerbs[strings.ToLower(trimPunct(words[i+1]))] || verbish[strings.ToLower(trimPunct(words[i+1]))]) {
+		if first != "this" && first != "that" || i+1 < len(words) && (inLower(commonVerbs, trimPunct(words[i+1])) || inLower(verbish, trimPunct(words[i+1]))) {
 			return i + 1
 		}
 	}
@@ -328,7 +328,7 @@ func indirect(words []string, persons map[string]string) (string, bool) {
 	case whWords[first]:
 		a = -1
 		for k := 1; k < len(words) && k <= 5; k++ {
-			if auxWords[strings.ToLower(trimPunct(words[k]))] {
+			if inLower(auxWords, trimPunct(words[k])) {
 				a = k
 				break
 			}
@@ -342,7 +342,7 @@ func indirect(words []string, persons map[string]string) (string, bool) {
 			return rewrite(words, persons), true
 		}
 		head = words[:a]
-		if a > 1 && commonVerbs[strings.ToLower(trimPunct(words[a-1]))] && len(head) > 1 {
+		if a > 1 && inLower(commonVerbs, trimPunct(words[a-1])) && len(head) > 1 {
 			return rewrite(words, persons), true
 		}
 		if a+1 < len(words) && a <= 2 && (first == "who" || first == "what" || first == "which") {
@@ -399,7 +399,7 @@ func indirect(words []string, persons map[string]string) (string, bool) {
 		}
 	} else {
 		form := aux
-		if a+1 < len(words) && pronouns[strings.ToLower(trimPunct(words[a+1]))] {
+		if a+1 < len(words) && inLower(pronouns, trimPunct(words[a+1])) {
 			form = agree(aux, lowerSubj) // "are you" becomes "the customer is"
 		}
 		body = append(body, subj, form)
@@ -455,7 +455,7 @@ func endsDangling(words []string) bool {
 	if len(words) > 1 && isCapitalised(core) && core != "I" {
 		return false // a name or a menu: "Settings > About"
 	}
-	return dangling[strings.ToLower(core)]
+	return inLower(dangling, core)
 }
 
 // brokenEnds cannot end even a whole sentence.
@@ -468,7 +468,7 @@ func endsBroken(words []string) bool {
 	if strings.HasSuffix(last, ",") || strings.HasSuffix(last, ":") || strings.HasSuffix(last, ";") {
 		return true
 	}
-	return brokenEnds[strings.ToLower(trimPunct(last))]
+	return inLower(brokenEnds, trimPunct(last))
 }
 
 // auxEnd reports whether a whole sentence ends on an auxiliary that may

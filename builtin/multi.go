@@ -146,7 +146,7 @@ func itemClause(sc *scrubber, item string, max int) (string, bool) {
 		return "", false
 	}
 	var body string
-	if strings.HasSuffix(text, "?") || looksAsked(words) || auxWords[strings.ToLower(trimPunct(words[0]))] {
+	if strings.HasSuffix(text, "?") || looksAsked(words) || inLower(auxWords, trimPunct(words[0])) {
 		b, ok := indirect(words, firstPerson)
 		if !ok {
 			return "", false
@@ -189,7 +189,7 @@ func (s *Summarizer) multiAction(d *digest, budget int) string {
 			w = words[k+1:]
 		}
 		body, ok := shorten(strings.Fields(rewrite(w, agentPerson)), min(12, budget-used))
-		if !ok || len(body) < 2 || endsBroken(body) || referringEnd[strings.ToLower(trimPunct(body[len(body)-1]))] {
+		if !ok || len(body) < 2 || endsBroken(body) || inLower(referringEnd, trimPunct(body[len(body)-1])) {
 			continue
 		}
 		c := strings.TrimRight(strings.Join(body, " "), ".!?,;: ")

@@ -116,7 +116,7 @@ func rewrite(words []string, persons map[string]string) string {
 		prevThey = strings.HasSuffix(w, "they")
 		prevSingular = false
 		if mapped && (strings.HasSuffix(w, "the customer") || strings.HasSuffix(w, "support")) && !strings.ContainsAny(w, ",.;:!?") {
-			prevSingular = i == 0 || !objectVerbs[strings.ToLower(trimPunct(words[i-1]))]
+			prevSingular = i == 0 || !inLower(objectVerbs, trimPunct(words[i-1]))
 		}
 		out = append(out, w)
 	}

@@ -70,7 +70,7 @@ func (sc *scrubber) harvestGreetings(words []string) {
 				sc.handles[h] = true
 			}
 		}
-		if !greetings[strings.ToLower(trimPunct(w))] || strings.HasSuffix(w, ".") || strings.HasSuffix(w, "?") {
+		if !inLower(greetings, trimPunct(w)) || strings.HasSuffix(w, ".") || strings.HasSuffix(w, "?") {
 			continue // "Good morning. Your system ..." names no one
 		}
 		j := i + 1
@@ -79,7 +79,7 @@ func (sc *scrubber) harvestGreetings(words []string) {
 		}
 		for k := j; k < len(words) && k < j+2; k++ {
 			core := trimPunct(words[k])
-			if !isCapitalised(core) || notNames[strings.ToLower(core)] {
+			if !isCapitalised(core) || inLower(notNames, core) {
 				break
 			}
 			sc.greeted[core] = true
@@ -93,36 +93,46 @@ func (sc *scrubber) harvestGreetings(words []string) {
 // harvest collects @handles, names that follow a greeting ("Hi Sarah,",
 // "Thanks, Norlene!") and a sign-off name alone on the last line.
 func (sc *scrubber) harvest(text string) {
-	words := strings.Fields(text)
-	for _, line := range strings.Split(text, "\n") {
-		sc.harvestGreetings(strings.Fields(line))
+	// The words of the text are those of its lines, one after the other
+	// (a line break is a space to strings.Fields): one split serves both.
+	var words []string
+	for rest := text; ; {
+		line, after, more := strings.Cut(rest, "\n")
+		n := len(words)
+		words = appendFields(words, line)
+		sc.harvestGreetings(words[n:])
+		if !more {
+			break
+		}
+		rest = after
 	}
 	sc.harvestVocatives(words)
-	lines := strings.Split(strings.TrimSpace(text), "\n")
-	last := withoutPartMarker(strings.Fields(lines[len(lines)-1]))
+	trimmed := strings.TrimSpace(text)
+	lastFields := strings.Fields(trimmed[strings.LastIndexByte(trimmed, '\n')+1:])
+	last := withoutPartMarker(lastFields)
 	if len(last) == 1 || len(last) == 2 && strings.Trim(last[0], "-~^*/") == "" {
 		core := trimPunct(strings.TrimLeft(last[len(last)-1], "-~^*/"))
-		if isCapitalised(core) && !notNames[strings.ToLower(core)] {
+		if isCapitalised(core) && !inLower(notNames, core) {
 			sc.greeted[core] = true
 		}
 	}
 	// A name glued to a sign-off: "Thanks-Mich", "~Anna".
-	if ws := withoutPartMarker(strings.Fields(lines[len(lines)-1])); len(ws) > 0 {
+	if ws := withoutPartMarker(lastFields); len(ws) > 0 {
 		lastw := ws[len(ws)-1]
 		if k := strings.LastIndexAny(lastw, "-~^/"); k >= 0 {
 			core := trimPunct(lastw[k+1:])
-			if isCapitalised(core) && len(core) <= 12 && !notNames[strings.ToLower(core)] {
+			if isCapitalised(core) && len(core) <= 12 && !inLower(notNames, core) {
 				sc.greeted[core] = true
 			}
 		}
 	}
 	// The last word of a tweet-style reply is often the agent's name or
 	// initials: "... Keep us posted. Rach", "... /JI".
-	if ws := withoutPartMarker(strings.Fields(lines[len(lines)-1])); len(ws) > 2 {
+	if ws := withoutPartMarker(lastFields); len(ws) > 2 {
 		prev, lastw := ws[len(ws)-2], ws[len(ws)-1]
 		core := trimPunct(lastw)
 		if strings.HasSuffix(prev, ".") || strings.HasSuffix(prev, "!") || strings.HasSuffix(prev, "?") {
-			if isCapitalised(core) && !notNames[strings.ToLower(core)] && len(core) <= 12 {
+			if isCapitalised(core) && !inLower(notNames, core) && len(core) <= 12 {
 				sc.greeted[core] = true
 			}
 		}
@@ -159,7 +169,7 @@ func (sc *scrubber) harvestVocatives(words []string) {
 			continue // trimPunct keeps a leading letter or digit, so core is not capitalised
 		}
 		core := trimPunct(w)
-		if !isCapitalised(core) || notNames[strings.ToLower(core)] || len(core) < 2 {
+		if !isCapitalised(core) || inLower(notNames, core) || len(core) < 2 {
 			continue
 		}
 		if (w[0] == '*' || w[0] == '~' || w[0] == '^') && len(core) >= 3 {
@@ -187,14 +197,22 @@ func (sc *scrubber) harvestVocatives(words []string) {
 // "MT" or "/JI" sign it.
 func (sc *scrubber) scrub(s string, atEnd bool) (string, int, bool) {
 	words := strings.Fields(s)
-	keep := make([]bool, len(words))
+	// Sentences are short: keep and repl live on the stack up to 64 words.
+	var keepBuf [64]bool
+	var replBuf [64]string
+	var keep []bool
+	var repl []string
+	if len(words) <= len(keepBuf) {
+		keep, repl = keepBuf[:len(words)], replBuf[:len(words)]
+	} else {
+		keep, repl = make([]bool, len(words)), make([]string, len(words))
+	}
 	for i := range words {
 		keep[i] = true
 	}
 	dropNumberRuns(words, keep)
 	dropCardEndings(words, keep)
 	dropPINs(words, keep)
-	repl := make([]string, len(words))
 	removed := 0
 	for i, w := range words {
 		if !keep[i] {
@@ -202,7 +220,9 @@ func (sc *scrubber) scrub(s string, atEnd bool) (string, int, bool) {
 			continue
 		}
 		core := trimPunct(w)
-		lower := strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(core, "'s"), "’s"))
+		// base is the word without a possessive; lookups lowercase it.
+		base := strings.TrimSuffix(strings.TrimSuffix(core, "'s"), "’s")
+		capitalised := isCapitalised(core)
 		switch {
 		case core == "":
 			keep[i] = hasAlnum(w) || w == "&" || w == "-" || w == ">" || w == "→" || w == "/" || quotedSymbol(w)
@@ -215,11 +235,12 @@ func (sc *scrubber) scrub(s string, atEnd bool) (string, int, bool) {
 		case isURL(core) || strings.Contains(w, "<LINK>") || strings.EqualFold(core, "link") && strings.Contains(w, "<"):
 			repl[i] = "a link"
 		case strings.Contains(core, "@"), strings.HasPrefix(core, "__"),
-			sc.handles[lower] && (i == 0 || !isCapitalised(core) || len(core) > 6),
-			sc.greeted[core] || sc.greeted[strings.TrimSuffix(core, "'s")] || sc.gluedName(core),
-			sc.names[lower] && (isCapitalised(core) || !commonWordNames[lower]),
+			inLower(sc.handles, base) && (i == 0 || !capitalised || len(core) > 6),
+			// every greeted name is capitalised (see harvest)
+			capitalised && (sc.greeted[core] || sc.greeted[strings.TrimSuffix(core, "'s")]) || sc.gluedName(core),
+			inLower(sc.names, base) && (capitalised || !inLower(commonWordNames, base)),
 			isInitials(w) && (atEnd && i == len(words)-1 && (len(words) <= 2 || strings.ContainsAny(words[i-1], ".!?-")) || strings.ContainsAny(w[:1], "/^*~")),
-			strings.ContainsAny(w[:1], "*~^") && isCapitalised(core) && len(core) >= 3:
+			strings.ContainsAny(w[:1], "*~^") && capitalised && len(core) >= 3:
 			keep[i] = false
 		default:
 			continue
@@ -228,6 +249,7 @@ func (sc *scrubber) scrub(s string, atEnd bool) (string, int, bool) {
 	}
 	dropParenGroups(words, keep)
 	var b strings.Builder
+	b.Grow(len(s) + 8)
 	lastRepl := ""
 	broken := false
 	for i, w := range words {
@@ -305,8 +327,13 @@ func quotedSymbol(w string) bool {
 // gluedName reports whether w ends with a known name glued on with a
 // hyphen or tilde, as in "Thanks-Mich".
 func (sc *scrubber) gluedName(w string) bool {
-	k := strings.LastIndexAny(w, "-~^/")
-	return k >= 0 && sc.greeted[trimPunct(w[k+1:])]
+	for k := len(w) - 1; k >= 0; k-- {
+		switch w[k] {
+		case '-', '~', '^', '/':
+			return sc.greeted[trimPunct(w[k+1:])]
+		}
+	}
+	return false
 }
 
 // dropNumberRuns drops runs of numeric words holding 7 or more digits in
@@ -389,7 +416,7 @@ func isIBANPrefix(w string) bool {
 
 // isMoney reports whether w is an amount such as "$2,341.80" or "49€".
 func isMoney(w string) bool {
-	return strings.ContainsAny(w, "$€£¥₹")
+	return strings.IndexByte(w, '$') >= 0 || !isPlainASCII(w) && strings.ContainsAny(w, "€£¥₹")
 }
 
 // isNumeric reports whether w is made of digits and phone punctuation;
@@ -453,11 +480,6 @@ func isInitials(w string) bool {
 		}
 	}
 	return true
-}
-
-// trimPunct trims punctuation and symbols around a word.
-func trimPunct(w string) string {
-	return strings.TrimFunc(w, func(r rune) bool { return !isLetter(r) && !unicode.IsDigit(r) && r != '@' && r != '_' })
 }
 
 func trailingPunct(w string) string {
@@ -603,7 +625,7 @@ func stripPleasantry(s string) string {
 			return s[len(p)+1:] // "Hi,How long ..."
 		}
 		words := strings.Fields(s)
-		if len(words) > 2 && notNames[strings.ToLower(trimPunct(words[1]))] && greetings[strings.ToLower(trimPunct(words[0]))] && !strings.ContainsAny(words[0], ",!.") {
+		if len(words) > 2 && inLower(notNames, trimPunct(words[1])) && inLower(greetings, trimPunct(words[0])) && !strings.ContainsAny(words[0], ",!.") {
 			switch strings.ToLower(trimPunct(words[1])) {
 			case "there", "folks", "guys", "team", "all", "everyone":
 				return strings.Join(words[2:], " ")

@@ -33,6 +33,14 @@ func splitLines(s string) []string {
 // space, drops zero-width characters, collapses runs of spaces (leading
 // indentation is kept, as code detection uses it) and trims the end.
 func normalizeLine(l string) string {
+	if isNormalLine(l) {
+		return l
+	}
+	return normalizeRunes(l)
+}
+
+// normalizeRunes is normalizeLine rune by rune.
+func normalizeRunes(l string) string {
 	var b strings.Builder
 	b.Grow(len(l))
 	space, leading := false, true
@@ -59,6 +67,26 @@ func normalizeLine(l string) string {
 		return ""
 	}
 	return b.String()
+}
+
+// isNormalLine reports whether normalizeLine would return l unchanged: a
+// line of ASCII with no tab or other odd space, no run of spaces after its
+// indentation and no space at its end, that is not blank.
+func isNormalLine(l string) bool {
+	leading := true
+	for i := 0; i < len(l); i++ {
+		switch c := l[i]; {
+		case c >= 0x80 || c == '\t' || c == '\v' || c == '\f':
+			return false
+		case c == ' ':
+			if !leading && (i+1 == len(l) || l[i+1] == ' ') {
+				return false
+			}
+		default:
+			leading = false
+		}
+	}
+	return !leading
 }
 
 // joinLines trims each line, drops leading and trailing blank lines and

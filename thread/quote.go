@@ -30,10 +30,11 @@ func StripQuotes(lines []string) []string {
 
 // isReplyHeader reports whether a quoted reply starts at lines[i].
 func isReplyHeader(lines []string, i int) bool {
-	t := strings.ToLower(strings.TrimSpace(lines[i]))
-	if t == "" {
+	t := strings.TrimSpace(lines[i])
+	if t == "" || !mayStartReply(t) {
 		return false
 	}
+	t = strings.ToLower(t)
 	if strings.Contains(t, "original message") && strings.HasPrefix(t, "---") {
 		return true
 	}
@@ -59,6 +60,48 @@ func isReplyHeader(lines []string, i int) bool {
 		return len(next) < 200 && hasAnySuffix(next, replyEndings)
 	}
 	return false
+}
+
+// mayStartReply reports whether a trimmed line could be a reply header by
+// its start: "---", "from:", "________" or one of replyStarts, in any case.
+// It reads the line's first bytes without lowering it; a line starting
+// with a byte outside ASCII goes on to the full check.
+func mayStartReply(t string) bool {
+	if strings.HasPrefix(t, "---") || strings.HasPrefix(t, "________") {
+		return true
+	}
+	if hasPrefixLower(t, "from:") {
+		return true
+	}
+	for _, p := range replyStarts {
+		if hasPrefixLower(t, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasPrefixLower reports whether strings.ToLower(s) starts with p, a
+// lowercase ASCII prefix, lowering s only when its first len(p) bytes are
+// not all ASCII (lowering maps each ASCII byte to one ASCII byte, so those
+// bytes alone decide).
+func hasPrefixLower(s, p string) bool {
+	if len(s) < len(p) {
+		return strings.HasPrefix(strings.ToLower(s), p)
+	}
+	for i := 0; i < len(p); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			return strings.HasPrefix(strings.ToLower(s), p)
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != p[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func hasAnyPrefix(s string, prefixes []string) bool {

@@ -18,9 +18,8 @@ var valedictions = map[string]bool{
 func StripSignature(lines []string) []string {
 	for i, l := range lines {
 		t := strings.TrimSpace(l)
-		lower := strings.ToLower(t)
-		if t == "--" || t == "-- " || strings.HasPrefix(lower, "sent from my ") ||
-			strings.HasPrefix(lower, "get outlook for ") || strings.HasPrefix(lower, "sent from outlook") {
+		if t == "--" || t == "-- " || hasPrefixLower(t, "sent from my ") ||
+			hasPrefixLower(t, "get outlook for ") || hasPrefixLower(t, "sent from outlook") {
 			lines = lines[:i]
 			break
 		}

@@ -1,0 +1,112 @@
+package builtin
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The helpers below are the summariser's hot paths on plain ASCII text,
+// with the general (Unicode) path kept as the fallback, so that each gives
+// exactly the answer of the function it stands in for.
+
+// isWordByte reports whether the ASCII byte c is kept by trimPunct.
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '@' || c == '_'
+}
+
+// trimPunct trims punctuation and symbols around a word: it keeps letters,
+// digits, '@' and '_' at both ends.
+func trimPunct(w string) string {
+	i := 0
+	for ; i < len(w); i++ {
+		c := w[i]
+		if c >= 0x80 {
+			return trimPunctRunes(w)
+		}
+		if isWordByte(c) {
+			break
+		}
+	}
+	j := len(w)
+	for ; j > i; j-- {
+		c := w[j-1]
+		if c >= 0x80 {
+			return trimPunctRunes(w)
+		}
+		if isWordByte(c) {
+			break
+		}
+	}
+	return w[i:j]
+}
+
+// trimPunctRunes is trimPunct for text with runes outside ASCII.
+func trimPunctRunes(w string) string {
+	return strings.TrimFunc(w, func(r rune) bool { return !isLetter(r) && !unicode.IsDigit(r) && r != '@' && r != '_' })
+}
+
+// inLower reports whether m holds the lowercase form of s, as
+// m[strings.ToLower(s)] does, without allocating for ASCII words of up to
+// 64 bytes.
+func inLower(m map[string]bool, s string) bool {
+	upper := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 || len(s) > 64 {
+			return m[strings.ToLower(s)]
+		}
+		upper = upper || c >= 'A' && c <= 'Z'
+	}
+	if !upper {
+		return m[s]
+	}
+	var buf [64]byte
+	b := buf[:len(s)]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return m[string(b)]
+}
+
+// appendFields appends the words of s, as strings.Fields splits them, to
+// words.
+func appendFields(words []string, s string) []string {
+	start := -1
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < 0x80 {
+			if asciiSpace[c] {
+				if start >= 0 {
+					words = append(words, s[start:i])
+					start = -1
+				}
+			} else if start < 0 {
+				start = i
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			if start >= 0 {
+				words = append(words, s[start:i])
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+		i += size
+	}
+	if start >= 0 {
+		words = append(words, s[start:])
+	}
+	return words
+}
+
+// asciiSpace holds the ASCII bytes unicode.IsSpace reports.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}

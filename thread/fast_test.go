@@ -1,0 +1,49 @@
+package thread
+
+import (
+	"strings"
+	"testing"
+)
+
+// fastCases are lines that probe the ASCII fast paths' edges.
+var fastCases = []string{"", " ", "  ", "a", " a", "a ", "a  b", "a b", "\ta", "a\tb", "    code();", "x\v", "x\f",
+	"ÿes", "On Monday", "ON MONDAY, X WROTE:", "on ", "On", "From: Sam", "FROM:x", "________", "---Original Message---",
+	"Sent from my iPhone", "SENT FROM OUTLOOK", "Get Outlook for iOS", "\u212aelvin", "İl ", "Le 3 mars", "den 3",
+	"a\u00a0b", "a\u200bb", "gracias ñ", "Am 3. März schrieb:", "op 3 maart", "em 3", "el lunes", "il 3"}
+
+// FuzzFastPaths checks the fast paths against the functions they stand in
+// for.
+func FuzzFastPaths(f *testing.F) {
+	for _, c := range fastCases {
+		f.Add(c)
+	}
+	f.Fuzz(func(t *testing.T, l string) {
+		checkFastPaths(t, l)
+	})
+}
+
+func TestFastPaths(t *testing.T) {
+	t.Parallel()
+	for _, c := range fastCases {
+		checkFastPaths(t, c)
+	}
+}
+
+func checkFastPaths(t *testing.T, l string) {
+	t.Helper()
+	if isNormalLine(l) && normalizeRunes(l) != l {
+		t.Errorf("isNormalLine(%q) but normalizeRunes gives %q", l, normalizeRunes(l))
+	}
+	for _, p := range append([]string{"from:", "sent from my ", "get outlook for ", "sent from outlook"}, replyStarts...) {
+		if got, want := hasPrefixLower(l, p), strings.HasPrefix(strings.ToLower(l), p); got != want {
+			t.Errorf("hasPrefixLower(%q, %q) = %v, want %v", l, p, got, want)
+		}
+	}
+	// A line that is not a possible start is never a reply header.
+	if tl := strings.TrimSpace(l); tl != "" && !mayStartReply(tl) {
+		lower := strings.ToLower(tl)
+		if strings.HasPrefix(lower, "---") || strings.HasPrefix(lower, "from:") || strings.HasPrefix(lower, "________") || hasAnyPrefix(lower, replyStarts) {
+			t.Errorf("mayStartReply(%q) = false for a possible header", tl)
+		}
+	}
+}
