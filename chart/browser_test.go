@@ -6,8 +6,6 @@ import (
 	"html/template"
 	"net/http"
 	"net/http/httptest"
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -86,7 +84,7 @@ func TestChartsInBrowser(t *testing.T) {
 			if err != nil || w.Document > w.Window {
 				t.Errorf("page is %d px wide in a %d px window (%v)", w.Document, w.Window, err)
 			}
-			checkLabelsApart(t, tab, labels)
+			browsertest.CheckLabelsApart(t, tab, "#quality-cost svg text", labels)
 			// A window resized (or a screenshot taken) lays the chart out
 			// again: the labels stay apart.
 			if err := chromedp.Do(tab, chromedp.EmulateViewport(vp.Width-37, vp.Height)); err != nil {
@@ -98,7 +96,7 @@ func TestChartsInBrowser(t *testing.T) {
 				const c = echarts.getInstanceByDom(e); c.resize({width: e.clientWidth - 1}); c.resize(); }); true`)); err != nil {
 				t.Fatal(err)
 			}
-			checkLabelsApart(t, tab, labels)
+			browsertest.CheckLabelsApart(t, tab, "#quality-cost svg text", labels)
 			if err := chromedp.Do(tab, vp.Emulate()); err != nil {
 				t.Fatal(err)
 			}
@@ -112,31 +110,5 @@ func TestChartsInBrowser(t *testing.T) {
 			}
 			browsertest.Screenshot(t, tab, "charts-"+vp.Name+".png")
 		})
-	}
-}
-
-// checkLabelsApart checks that every label of the evaluation chart is shown
-// and that no two overlap.
-func checkLabelsApart(t *testing.T, tab context.Context, labels []string) {
-	t.Helper()
-	texts, err := browsertest.Boxes(tab, "#quality-cost svg text")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var shown []browsertest.Box
-	for _, b := range texts {
-		if slices.Contains(labels, strings.TrimSpace(b.Text)) {
-			shown = append(shown, b)
-		}
-	}
-	if len(shown) != len(labels) {
-		t.Errorf("labels shown: %v, want all of %v", shown, labels)
-	}
-	for i := range shown {
-		for j := i + 1; j < len(shown); j++ {
-			if shown[i].Overlaps(shown[j]) {
-				t.Errorf("labels %q %+v and %q %+v overlap", shown[i].Text, shown[i], shown[j].Text, shown[j])
-			}
-		}
 	}
 }

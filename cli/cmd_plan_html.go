@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/ticketsum/ticketsum/eval"
+	"github.com/ticketsum/ticketsum/evalpage"
 	"github.com/ticketsum/ticketsum/plan"
 )
 
@@ -39,7 +40,7 @@ func (w *wiring) evalReportHTML(rep *eval.Report) func(io.Writer) error {
 		if err != nil {
 			w.logger.Warn("eval HTML report written without the deployment plan", "reason", err.Error())
 		}
-		return rep.WriteHTMLWith(out, sec)
+		return evalpage.WriteStandalone(out, evalpage.RunData{Report: rep, Items: rep.Items}, sec)
 	}
 }
 

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/ticketsum/ticketsum/api"
 	"github.com/ticketsum/ticketsum/chart"
 	"github.com/ticketsum/ticketsum/cost"
+	"github.com/ticketsum/ticketsum/evalpage"
 	"github.com/ticketsum/ticketsum/review"
 	"github.com/ticketsum/ticketsum/sample"
 	"github.com/ticketsum/ticketsum/summarize"
@@ -150,7 +152,7 @@ func loadSample(ctx context.Context, w *wiring, b *backend) error {
 // governance page and /metrics, with their header links.
 func (w *wiring) serveRoutes(ctx context.Context, b *backend) (map[string]http.Handler, []web.Link, error) {
 	// The governed API serves the governance page, linked from every page.
-	nav := []web.Link{{Label: "Review", Path: "/review/"}, {Label: "Governance", Path: "/governance"}}
+	nav := []web.Link{{Label: "Review", Path: "/review/"}, {Label: "Evaluations", Path: "/evals"}, {Label: "Governance", Path: "/governance"}}
 	gov, err := w.governance(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -193,12 +195,13 @@ func (w *wiring) serveRoutes(ctx context.Context, b *backend) (map[string]http.H
 	if err != nil {
 		return nil, nil, err
 	}
-	review, err := w.reviewHandler(ctx, b, nav)
+	review, evals, err := w.reviewHandler(ctx, b, nav)
 	if err != nil {
 		return nil, nil, err
 	}
 	mount := ah.Routes()
 	mount["/review/"] = review
+	maps.Copy(mount, evals.Routes())
 	mount["GET /metrics"] = prom.Handler()
 	// The charts' scripts, for every page that draws one.
 	mount["GET "+chart.Path] = chart.Assets()
@@ -218,14 +221,16 @@ func providerModels(cat *cost.Catalogue) []string {
 }
 
 // reviewHandler opens the review service (blind ratings, the review queue,
-// regenerate) on the store's database and hooks it to new summaries.
-func (w *wiring) reviewHandler(ctx context.Context, b *backend, nav []web.Link) (http.Handler, error) {
+// regenerate) on the store's database and hooks it to new summaries; it
+// also returns the eval runs' pages, which read the same store and start
+// blind ratings through the review forms.
+func (w *wiring) reviewHandler(ctx context.Context, b *backend, nav []web.Link) (http.Handler, *evalpage.Handler, error) {
 	st, err := review.NewSQLStore(b.db, b.dialect)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := st.Migrate(ctx); err != nil {
-		return nil, fmt.Errorf("migrate review tables: %w", err)
+		return nil, nil, fmt.Errorf("migrate review tables: %w", err)
 	}
 	svc, err := review.New(review.Config{
 		Store: st, Tickets: b.store, SampleShare: w.cfg.Server.ReviewShare,
@@ -238,12 +243,20 @@ func (w *wiring) reviewHandler(ctx context.Context, b *backend, nav []web.Link) 
 		NoSampling: w.cfg.Server.ReviewShare < 0, Logger: w.logger, Nav: nav,
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	w.onSaved = func(ctx context.Context, s *ticketsum.Summary) {
 		if _, err := svc.OnSummarySaved(ctx, s); err != nil {
 			w.logger.WarnContext(ctx, "sample summary for review", "ticket_id", s.TicketID, "code", string(ticketsum.ErrorCodeOf(err)))
 		}
 	}
-	return svc.Handler()
+	rh, err := svc.Handler()
+	if err != nil {
+		return nil, nil, err
+	}
+	evals, err := evalpage.New(evalpage.Config{Store: st, Nav: nav, FormToken: svc.FormToken, Logger: w.logger})
+	if err != nil {
+		return nil, nil, err
+	}
+	return rh, evals, nil
 }

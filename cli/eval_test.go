@@ -39,7 +39,7 @@ func TestEvalCommand(t *testing.T) {
 			t.Errorf("%s = %v", k, rep.Configurations[0][k])
 		}
 	}
-	if b, err := os.ReadFile(html); err != nil || !strings.Contains(string(b), "<svg") {
+	if b, err := os.ReadFile(html); err != nil || !strings.Contains(string(b), `class="ts-chart"`) || !strings.Contains(string(b), "echarts") {
 		t.Fatalf("HTML report missing or without charts: %v", err)
 	}
 	// A bar no configuration meets fails the run, for CI.

@@ -64,6 +64,10 @@ type EvalTasksRequest struct {
 	// Method is the rating method. Default choice for two configurations
 	// (one click per ticket), likert for three.
 	Method Method `json:"method,omitempty"`
+	// Tickets, when given, are the tickets to rate (such as the sample an
+	// eval run's page shows side by side) instead of a random sample;
+	// tickets not in the run are ignored. Default none.
+	Tickets []string `json:"tickets,omitempty"`
 }
 
 // TasksFromEval makes blind rating tasks from a stored eval run: N tickets
@@ -101,6 +105,11 @@ func (s *Service) TasksFromEval(ctx context.Context, req EvalTasksRequest) ([]*T
 	tickets, cands, err := s.comparable(ctx, run, source, configs, items)
 	if err != nil {
 		return nil, err
+	}
+	if len(req.Tickets) > 0 {
+		if tickets, cands = only(tickets, cands, req.Tickets); len(tickets) == 0 {
+			return nil, ticketsum.Errorf(ticketsum.EINVALID, "none of the %d chosen tickets of eval run %s can be rated: each lacks a summary from a chosen configuration or already has a task", len(req.Tickets), run.ID)
+		}
 	}
 	tickets, cands = s.sample(tickets, cands, req.N)
 	return s.createTasks(ctx, source, tickets, cands, req.Method)
@@ -306,4 +315,16 @@ func AttachHuman(configs []eval.CellMetrics, rep *Report) {
 			}
 		}
 	}
+}
+
+// only keeps the tickets (and their candidates) that are in want.
+func only(tickets []string, cands [][]Candidate, want []string) ([]string, [][]Candidate) {
+	var ts []string
+	var cs [][]Candidate
+	for i, id := range tickets {
+		if slices.Contains(want, id) {
+			ts, cs = append(ts, id), append(cs, cands[i])
+		}
+	}
+	return ts, cs
 }

@@ -1,11 +1,8 @@
 package review
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
 	"crypto/subtle"
 	"embed"
-	"encoding/hex"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -40,10 +37,7 @@ type handler struct {
 // cross-origin check (Sec-Fetch-Site / Origin), and JSON POSTs must be
 // application/json.
 func (s *Service) Handler() (http.Handler, error) {
-	h := &handler{s: s, cop: http.NewCrossOriginProtection()}
-	mac := hmac.New(sha256.New, s.cfg.CSRFSecret)
-	mac.Write([]byte("ticketsum review csrf v1"))
-	h.csrf = hex.EncodeToString(mac.Sum(nil))
+	h := &handler{s: s, cop: http.NewCrossOriginProtection(), csrf: s.FormToken()}
 	funcs := template.FuncMap{
 		"when":       func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 		"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },

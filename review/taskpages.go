@@ -154,7 +154,7 @@ func (h *handler) startForm(r *http.Request) (startForm, error) {
 
 // handleStart starts a blind comparison from the form.
 func (h *handler) handleStart(w http.ResponseWriter, r *http.Request) {
-	req := EvalTasksRequest{Run: r.PostFormValue("run"), Configs: r.PostForm["config"], Method: Method(r.PostFormValue("method"))}
+	req := EvalTasksRequest{Run: r.PostFormValue("run"), Configs: r.PostForm["config"], Method: Method(r.PostFormValue("method")), Tickets: r.PostForm["ticket"]}
 	if v := strings.TrimSpace(r.PostFormValue("n")); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {

@@ -32,6 +32,11 @@ type Chrome struct {
 	// Footer is the footer text after "Product · "; empty shows the
 	// default note that summaries may be wrong.
 	Footer string
+	// Inline replaces the stylesheet links in the head, for a page saved
+	// as one self-contained file that opens offline: the styles (and any
+	// scripts) inline, such as "<style>" + StyleSheet() + "</style>".
+	// Default empty: the links.
+	Inline template.HTML
 }
 
 // ParsePage parses a page's templates together with the shared layout. The

@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -146,4 +148,31 @@ func jsString(s string) string {
 		}
 	}
 	return string(append(b, '"'))
+}
+
+// CheckLabelsApart checks that each of labels is shown exactly once among
+// the text elements selector matches (such as "#quality-cost svg text")
+// and that no two of their bounding boxes overlap.
+func CheckLabelsApart(tb testing.TB, tab context.Context, selector string, labels []string) {
+	tb.Helper()
+	texts, err := Boxes(tab, selector)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var shown []Box
+	for _, b := range texts {
+		if slices.Contains(labels, strings.TrimSpace(b.Text)) {
+			shown = append(shown, b)
+		}
+	}
+	if len(shown) != len(labels) {
+		tb.Errorf("labels shown in %s: %v, want each of %v once", selector, shown, labels)
+	}
+	for i := range shown {
+		for j := i + 1; j < len(shown); j++ {
+			if shown[i].Overlaps(shown[j]) {
+				tb.Errorf("labels %q %+v and %q %+v overlap", shown[i].Text, shown[i], shown[j].Text, shown[j])
+			}
+		}
+	}
 }
