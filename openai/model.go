@@ -31,8 +31,10 @@ type Config struct {
 	MaxTokens int
 	// Timeout bounds one HTTP attempt. Default 60s.
 	Timeout time.Duration
-	// HTTPClient sends the requests. Default: a client on
-	// http.DefaultTransport.
+	// HTTPClient sends the requests. Default: a client on a clone of
+	// http.DefaultTransport that keeps up to 256 idle connections to the
+	// server (the default keeps 2, so that beyond 2 concurrent calls most
+	// calls dialled a new connection and left one in TIME_WAIT).
 	HTTPClient *http.Client
 	// Clock measures latency. Default ticketsum.SystemClock.
 	Clock ticketsum.Clock
@@ -45,6 +47,10 @@ type Config struct {
 	// that ignores it answers in text, which the summariser parses too.
 	Structured string
 }
+
+// maxIdleConns is how many idle connections the default client keeps to
+// the server: as many as a model's concurrency limit is usually set to.
+const maxIdleConns = 256
 
 // DefaultBaseURL is the API root used when Config.BaseURL is empty.
 const DefaultBaseURL = "https://api.openai.com/v1"
@@ -72,7 +78,10 @@ func (c *Config) fill() error {
 		c.Timeout = 60 * time.Second
 	}
 	if c.HTTPClient == nil {
-		c.HTTPClient = &http.Client{Transport: http.DefaultTransport}
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConns = maxIdleConns
+		t.MaxIdleConnsPerHost = maxIdleConns
+		c.HTTPClient = &http.Client{Transport: t}
 	}
 	if c.Clock == nil {
 		c.Clock = ticketsum.SystemClock{}

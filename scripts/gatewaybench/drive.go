@@ -21,6 +21,7 @@ import (
 
 type driveConfig struct {
 	bin, db string
+	targets string
 	conc    int
 	dur     time.Duration
 	rate    int
@@ -102,6 +103,9 @@ func drive(c driveConfig) error {
 	fmt.Printf("%-14s %10s %8s %14s %10s %10s %8s\n", "target", "req/s", "errors", "cpu-us/req", "p50-ms", "p99-ms", "errors")
 	var directP50, directP99 float64
 	for _, t := range targets {
+		if !slices.Contains(strings.Split(c.targets, ","), t.name) {
+			continue
+		}
 		rps, errs, cpu := closedLoop(t, c.conc, c.dur)
 		p50, p99, lerrs := fixedRate(t, c.rate, 5*time.Second)
 		if t.name == "direct" {

@@ -27,6 +27,7 @@ func main() {
 	conc := flag.Int("c", 32, "closed-loop concurrency")
 	dur := flag.Duration("d", 10e9, "closed-loop duration per target")
 	rate := flag.Int("rate", 500, "fixed rate (requests/s) for the latency run")
+	only := flag.String("targets", "direct,bifrost-core,ticketsum", "comma-separated targets to measure")
 	flag.Parse()
 	switch *role {
 	case "upstream":
@@ -38,7 +39,7 @@ func main() {
 			fmt.Fprintln(os.Stderr, "gatewaybench: -ticketsum BIN is required")
 			os.Exit(2)
 		}
-		if err := drive(driveConfig{bin: *bin, db: *db, conc: *conc, dur: *dur, rate: *rate}); err != nil {
+		if err := drive(driveConfig{bin: *bin, db: *db, conc: *conc, dur: *dur, rate: *rate, targets: *only}); err != nil {
 			log.Fatal(err)
 		}
 	default:
