@@ -50,6 +50,9 @@ func trimPunctRunes(w string) string {
 // m[strings.ToLower(s)] does, without allocating for ASCII words of up to
 // 64 bytes.
 func inLower(m map[string]bool, s string) bool {
+	if len(m) == 0 {
+		return false
+	}
 	upper := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -110,3 +113,21 @@ func appendFields(words []string, s string) []string {
 
 // asciiSpace holds the ASCII bytes unicode.IsSpace reports.
 var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// asciiLowerHead appends to buf the lowercase form of s's first cap(buf)
+// bytes, or of all of s when shorter, and reports true; it reports false
+// when those bytes are not all ASCII (whose lowering may change lengths).
+func asciiLowerHead(s string, buf []byte) ([]byte, bool) {
+	n := min(len(s), cap(buf)-len(buf))
+	for i := 0; i < n; i++ {
+		c := s[i]
+		if c >= 0x80 {
+			return nil, false
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
+	return buf, true
+}

@@ -42,7 +42,65 @@ func checkFastPaths(t *testing.T, s string) {
 	if got, want := appendFields(nil, s), strings.Fields(s); strings.Join(got, "\x00") != strings.Join(want, "\x00") || len(got) != len(want) {
 		t.Errorf("appendFields(%q) = %q, want %q", s, got, want)
 	}
+	if got, want := isNumeric(s), refIsNumeric(s); got != want {
+		t.Errorf("isNumeric(%q) = %v, want %v", s, got, want)
+	}
+	if got, want := needsTidy(s), refNeedsTidy(s); got != want {
+		t.Errorf("needsTidy(%q) = %v, want %v", s, got, want)
+	}
+	for _, p := range []string{"hi", "thank you", "good morning", "buenos días", "olá"} {
+		for _, x := range []string{s, p + s, strings.ToUpper(p) + s, p + ", " + s, p + strings.Repeat("x", 40) + s} {
+			gp, gok := pleasantryAt(x)
+			wp, wok := refPleasantryAt(x)
+			if gp != wp || gok != wok {
+				t.Errorf("pleasantryAt(%q) = %q, %v, want %q, %v", x, gp, gok, wp, wok)
+			}
+		}
+	}
 	if got, want := isMoney(s), strings.ContainsAny(s, "$€£¥₹"); got != want {
 		t.Errorf("isMoney(%q) = %v, want %v", s, got, want)
 	}
+}
+
+// The functions below are the versions the fast paths replaced.
+
+func refIsNumeric(w string) bool {
+	if strings.ContainsAny(w, "$€£¥₹") {
+		return false
+	}
+	digits := 0
+	for _, r := range w {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case strings.ContainsRune("+()-./,:#", r):
+		default:
+			return false
+		}
+	}
+	return digits > 0
+}
+
+func refNeedsTidy(s string) bool {
+	if s == "" || s[len(s)-1] == ' ' || strings.ContainsAny(s, "()") {
+		return true
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if strings.IndexByte(",.!?;:", c) >= 0 && s[i-1] == ' ' || strings.IndexByte(",;:", c) >= 0 && strings.IndexByte(",;:.!?", s[i-1]) >= 0 {
+			return true
+		}
+	}
+	return strings.TrimSpace(s) != s
+}
+
+func refPleasantryAt(s string) (string, bool) {
+	lower := strings.ToLower(s)
+	for _, p := range pleasantries {
+		if !strings.HasPrefix(lower, p) || len(lower) > len(p) && isLetter(rune(lower[len(p)])) {
+			continue
+		}
+		return p, true
+	}
+	return "", false
 }

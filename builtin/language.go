@@ -47,16 +47,30 @@ var englishWords = map[string]bool{"the": true, "and": true, "is": true, "are": 
 // broken.
 var languageOrder = [...]string{"Spanish", "German", "French", "Italian", "Portuguese", "Dutch", "Indonesian"}
 
-// stopIndex maps a stop word to the languages (indexes of languageOrder)
-// that use it.
-type stopIndex map[string][]int
+// stopIndex maps a frequent word to what it tells: whether it is one of
+// englishWords, and the languages (indexes of languageOrder) whose stop
+// word it is; one lookup per word answers both.
+type stopIndex map[string]wordClue
+
+// wordClue is what one word tells about a text's language.
+type wordClue struct {
+	english bool
+	langs   []int
+}
 
 func newStopIndex() stopIndex {
 	idx := stopIndex{}
 	for i, lang := range languageOrder {
 		for _, w := range stopWords[lang] {
-			idx[w] = append(idx[w], i)
+			c := idx[w]
+			c.langs = append(c.langs, i)
+			idx[w] = c
 		}
+	}
+	for w := range englishWords {
+		c := idx[w]
+		c.english = true
+		idx[w] = c
 	}
 	return idx
 }
@@ -83,14 +97,17 @@ func (l *languages) classify(text string) (lang string, english int) {
 	accented := 0
 	lower := strings.ToLower(text)
 	word := func(w string) {
-		w = strings.Trim(w, "'’")
+		if c := w[0]; c == '\'' || c >= 0x80 || w[len(w)-1] == '\'' || w[len(w)-1] >= 0x80 {
+			w = strings.Trim(w, "'’")
+		}
 		if strings.Contains(w, "’") {
 			w = strings.ReplaceAll(w, "’", "'")
 		}
-		if englishWords[w] {
+		clue := l.idx[w]
+		if clue.english {
 			english++
 		}
-		for _, i := range l.idx[w] {
+		for _, i := range clue.langs {
 			counts[i]++
 		}
 		if hasAccent(w) {

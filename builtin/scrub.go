@@ -232,7 +232,7 @@ func (sc *scrubber) scrub(s string, atEnd bool) (string, int, bool) {
 			continue // handles open tweets; dropping them leaves no gap
 		case strings.Contains(core, "@") && strings.Contains(core[strings.IndexByte(core, '@'):], "."):
 			repl[i] = "an email address"
-		case isURL(core) || strings.Contains(w, "<LINK>") || strings.EqualFold(core, "link") && strings.Contains(w, "<"):
+		case isURL(core) || strings.Contains(w, "<LINK>") || strings.Contains(w, "<") && strings.EqualFold(core, "link"):
 			repl[i] = "a link"
 		case strings.Contains(core, "@"), strings.HasPrefix(core, "__"),
 			inLower(sc.handles, base) && (i == 0 || !capitalised || len(core) > 6),
@@ -248,6 +248,9 @@ func (sc *scrubber) scrub(s string, atEnd bool) (string, int, bool) {
 		removed++
 	}
 	dropParenGroups(words, keep)
+	if removed == 0 && unchanged(s, words, keep, repl) {
+		return tidy(s), 0, false // nothing dropped or replaced: s is already the text built below
+	}
 	var b strings.Builder
 	b.Grow(len(s) + 8)
 	lastRepl := ""
@@ -289,6 +292,33 @@ func (sc *scrubber) scrub(s string, atEnd bool) (string, int, bool) {
 		out = trimDanglers(strings.Fields(out))
 	}
 	return tidy(out), removed, broken
+}
+
+// unchanged reports whether scrub's output before tidying is s itself: every
+// word kept and none replaced or holding a symbol, and s its words joined
+// by single spaces.
+func unchanged(s string, words []string, keep []bool, repl []string) bool {
+	n := len(words) - 1
+	for i, w := range words {
+		if !keep[i] || repl[i] != "" || !isPlainASCII(w) {
+			return false
+		}
+		n += len(w)
+	}
+	if n != len(s) {
+		return false
+	}
+	// The words are s's in order; with lengths adding up, each gap is one
+	// byte, which must be a space.
+	at := 0
+	for _, w := range words[:max(len(words)-1, 0)] {
+		at += len(w)
+		if s[at] != ' ' {
+			return false
+		}
+		at++
+	}
+	return true
 }
 
 // dropParenGroups drops a whole parenthesised group of words when a word
@@ -422,15 +452,14 @@ func isMoney(w string) bool {
 // isNumeric reports whether w is made of digits and phone punctuation;
 // amounts of money are not.
 func isNumeric(w string) bool {
-	if isMoney(w) {
-		return false
-	}
+	// Currency signs and every other byte outside the set end the word's
+	// chance, so no separate money check is needed.
 	digits := 0
-	for _, r := range w {
-		switch {
-		case r >= '0' && r <= '9':
+	for i := 0; i < len(w); i++ {
+		switch c := w[i]; c {
+		case '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 			digits++
-		case strings.ContainsRune("+()-./,:#", r):
+		case '+', '(', ')', '-', '.', '/', ',', ':', '#':
 		default:
 			return false
 		}
@@ -470,6 +499,9 @@ func isURL(w string) bool {
 
 // isInitials reports whether w is an agent's initials such as "MT", "/JI" or "^XS".
 func isInitials(w string) bool {
+	if len(w) < 2 {
+		return false
+	}
 	core := strings.TrimLeft(strings.TrimRight(w, ".!,"), "/^*~-")
 	if n := len(core); n < 2 || n > 3 {
 		return false
@@ -558,13 +590,24 @@ func tidy(s string) string {
 // left): a space before punctuation, a comma, semicolon or colon after
 // punctuation, a parenthesis, or space at the end.
 func needsTidy(s string) bool {
-	if s == "" || s[len(s)-1] == ' ' || strings.ContainsAny(s, "()") {
+	if s == "" || s[len(s)-1] == ' ' {
 		return true
 	}
-	for i := 1; i < len(s); i++ {
-		c := s[i]
-		if strings.IndexByte(",.!?;:", c) >= 0 && s[i-1] == ' ' || strings.IndexByte(",;:", c) >= 0 && strings.IndexByte(",;:.!?", s[i-1]) >= 0 {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(', ')':
 			return true
+		case '.', '!', '?':
+			if i > 0 && s[i-1] == ' ' {
+				return true
+			}
+		case ',', ';', ':':
+			if i > 0 {
+				switch s[i-1] {
+				case ' ', ',', ';', ':', '.', '!', '?':
+					return true
+				}
+			}
 		}
 	}
 	return strings.TrimSpace(s) != s
@@ -616,11 +659,8 @@ var pleasantries = []string{"hi", "hello", "hey", "dear", "thanks", "thank you",
 // comma or exclamation mark within six words: "Hi there, the cavalry's
 // here!" becomes "the cavalry's here!".
 func stripPleasantry(s string) string {
-	lower := strings.ToLower(s)
-	for _, p := range pleasantries {
-		if !strings.HasPrefix(lower, p) || len(lower) > len(p) && isLetter(rune(lower[len(p)])) {
-			continue
-		}
+	p, ok := pleasantryAt(s)
+	if ok {
 		if len(s) > len(p) && (s[len(p)] == ',' || s[len(p)] == '!') && len(s) > len(p)+1 && s[len(p)+1] != ' ' {
 			return s[len(p)+1:] // "Hi,How long ..."
 		}
@@ -642,7 +682,31 @@ func stripPleasantry(s string) string {
 		if first := strings.ToLower(words[0]); len(words) > 2 && (first == "hi" || first == "hello" || first == "hey" || first == "dear" || first == "hiya") {
 			return strings.Join(words[1:], " ") // "dear need a direct flight"
 		}
-		return s
 	}
 	return s
+}
+
+// pleasantryAt returns the first of pleasantries that opens s as a word,
+// matched on s lowered. When the first 32 bytes of s are ASCII, they are
+// lowered on the stack instead of lowering all of s.
+func pleasantryAt(s string) (string, bool) {
+	var buf [32]byte
+	head, ascii := asciiLowerHead(s, buf[:0])
+	lower := ""
+	for _, p := range pleasantries {
+		if ascii && len(p) < len(head) || ascii && len(head) == len(s) {
+			if len(head) < len(p) || string(head[:len(p)]) != p || len(head) > len(p) && isLetter(rune(head[len(p)])) {
+				continue
+			}
+			return p, true
+		}
+		if lower == "" {
+			lower = strings.ToLower(s)
+		}
+		if !strings.HasPrefix(lower, p) || len(lower) > len(p) && isLetter(rune(lower[len(p)])) {
+			continue
+		}
+		return p, true
+	}
+	return "", false
 }

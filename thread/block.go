@@ -150,6 +150,9 @@ func isLogLine(t string) bool {
 	case len(s) >= 15 && hasAnyPrefix(s, months) && s[9] == ':' && s[12] == ':':
 		return true // Mar  1 10:02:33 (syslog)
 	}
+	if s == "" || !levelFirst[s[0]] {
+		return false
+	}
 	for _, lv := range logLevels {
 		if rest, ok := strings.CutPrefix(s, lv); ok && rest != "" && (rest[0] == ' ' || rest[0] == ':' || rest[0] == ']' || rest[0] == '|') {
 			return true
@@ -171,6 +174,17 @@ var codeStarts = []string{"#include", "import ", "package ", "def ", "func ", "f
 	"private ", "protected ", "const ", "var ", "let ", "return ", "if (", "for (", "while (", "<?", "$ ",
 	"SELECT ", "select ", "INSERT ", "UPDATE ", "curl ", "sudo ", "npm ", "pip ", "}", "//", "/*", "*/"}
 
+// codeFirst and levelFirst hold the first bytes of codeStarts and
+// logLevels: a line starting with another byte needs no prefix check.
+var codeFirst, levelFirst = firstBytes(codeStarts), firstBytes(logLevels)
+
+func firstBytes(list []string) (set [256]bool) {
+	for _, p := range list {
+		set[p[0]] = true
+	}
+	return set
+}
+
 func isCodeLine(l, t string) bool {
 	if strings.Contains(t, "{") {
 		t = strings.TrimSpace(stripPlaceholders(t))
@@ -178,7 +192,7 @@ func isCodeLine(l, t string) bool {
 			return false
 		}
 	}
-	if hasAnyPrefix(t, codeStarts) {
+	if codeFirst[t[0]] && hasAnyPrefix(t, codeStarts) {
 		return true
 	}
 	last := t[len(t)-1]

@@ -14,7 +14,7 @@ var replyStarts = []string{"on ", "le ", "am ", "el ", "il ", "op ", "em ", "den
 // everything from a reply header ("On ... wrote:", "-----Original
 // Message-----", or an Outlook "From: ... Sent: ..." block) to the end.
 func StripQuotes(lines []string) []string {
-	out := lines[:0:0]
+	out := make([]string, 0, len(lines))
 	for i, l := range lines {
 		t := strings.TrimSpace(l)
 		if strings.HasPrefix(t, ">") {
@@ -86,10 +86,10 @@ func mayStartReply(t string) bool {
 // not all ASCII (lowering maps each ASCII byte to one ASCII byte, so those
 // bytes alone decide).
 func hasPrefixLower(s, p string) bool {
-	if len(s) < len(p) {
-		return strings.HasPrefix(strings.ToLower(s), p)
-	}
 	for i := 0; i < len(p); i++ {
+		if i == len(s) {
+			return false // ASCII so far: lowering keeps the length
+		}
 		c := s[i]
 		if c >= 0x80 {
 			return strings.HasPrefix(strings.ToLower(s), p)

@@ -46,6 +46,9 @@ func StripSignature(lines []string) []string {
 // regards," ("Thanks!" is kept: it is content, not a closing). A closing
 // without a comma counts only when lines follow it.
 func isValediction(t string, followed bool) bool {
+	if !followed && !strings.HasSuffix(t, ",") {
+		return false // only "Best regards," closes without lines after it
+	}
 	lower := strings.ToLower(t)
 	switch {
 	case strings.HasSuffix(lower, ","):
