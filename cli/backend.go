@@ -36,6 +36,7 @@ func (w *wiring) openBackend(ctx context.Context, handler queue.Handler, regener
 		RescueAfter:  w.cfg.Worker.RescueAfter,
 		PollInterval: w.cfg.Worker.PollInterval,
 		Logger:       w.queueLogger(),
+		Middleware:   w.queueMiddleware(),
 	}
 	if strings.HasPrefix(w.cfg.DB, "postgres://") || strings.HasPrefix(w.cfg.DB, "postgresql://") {
 		return w.openPostgres(ctx, qcfg)

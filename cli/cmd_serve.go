@@ -105,6 +105,7 @@ func (e *env) serve(ctx context.Context, cfg Config) error {
 		},
 		Regenerate: b.queue.Regenerate,
 		Backlog:    b.queue.Backlog,
+		Instrument: func(h http.Handler) http.Handler { return w.tel.Handler(h, "ticketsum serve") },
 	})
 	if err != nil {
 		_ = w.stopWorker(b)

@@ -89,7 +89,7 @@ func (w *wiring) openSource(ctx context.Context, needMapping bool) (*sourceBacke
 		return nil, err
 	}
 	w.closers = append(w.closers, func() error { st.Close(); return nil })
-	q, err := queue.NewPostgres(ctx, st, queue.Config{Logger: w.queueLogger()})
+	q, err := queue.NewPostgres(ctx, st, queue.Config{Logger: w.queueLogger(), Middleware: w.queueMiddleware()})
 	if err != nil {
 		return nil, err
 	}

@@ -89,6 +89,7 @@ func (w *wiring) models(ctx context.Context) (*app.Models, error) {
 	if err != nil {
 		return nil, err
 	}
+	outer, inner := w.modelMiddleware(gov)
 	m, err := app.New(app.Config{
 		Models: w.cfg.Models,
 		LoadAWS: func(ctx context.Context) (aws.Config, error) {
@@ -101,7 +102,7 @@ func (w *wiring) models(ctx context.Context) (*app.Models, error) {
 		PromptCaching: w.cfg.AWS.PromptCaching, Guardrail: w.cfg.AWS.Guardrail.bedrock(),
 		OpenAIBaseURL: w.cfg.OpenAI.BaseURL, OpenAIAPIKey: w.env.getenv(w.cfg.OpenAI.APIKeyEnv),
 		Catalogue: cat, PromptVersion: w.cfg.Prompt.Version, PromptPath: w.cfg.Prompt.Path, PII: w.piiChecker(),
-		Outer: gov.Outer, Inner: gov.Inner, Metrics: prom, Principal: access.WorkerPrincipal,
+		Outer: outer, Inner: inner, Metrics: prom, Principal: access.WorkerPrincipal,
 		Guard: gov.Guard, Logger: w.logger, Fleet: w.gatewayFleet(),
 	})
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/ticketsum/ticketsum/internal/app"
 	"github.com/ticketsum/ticketsum/metrics"
 	"github.com/ticketsum/ticketsum/summarize"
+	"github.com/ticketsum/ticketsum/telemetry"
 )
 
 // wiring builds the adapters a command needs from the config, and closes
@@ -37,6 +38,8 @@ type wiring struct {
 	writeBack func(ctx context.Context, ticketID string) error
 	// dataDirReady is set once the data directory exists.
 	dataDirReady bool
+	// tel is OpenTelemetry, on when the OTEL_* variables ask for it.
+	tel *telemetry.Telemetry
 }
 
 // dataFile resolves a file or directory flag whose default is name in the
@@ -70,7 +73,11 @@ func (w *wiring) ensureDataDir() error {
 }
 
 func newWiring(ctx context.Context, e *env, cfg Config) (*wiring, error) {
-	return &wiring{cfg: cfg, env: e, logger: newLogger(e.stderr, cfg.LogLevel)}, nil
+	w := &wiring{cfg: cfg, env: e, logger: newLogger(e.stderr, cfg.LogLevel)}
+	if err := w.startTelemetry(ctx); err != nil {
+		return nil, err
+	}
+	return w, nil
 }
 
 // Close releases everything the wiring opened, last opened first.
@@ -107,7 +114,7 @@ func (w *wiring) pipeline(ctx context.Context, model string, store ticketsum.Sto
 	if err != nil {
 		return nil, err
 	}
-	cfg := summarize.Config{Summarizer: s, Store: store, Model: model, Principal: access.WorkerPrincipal, Logger: w.logger,
+	cfg := summarize.Config{Summarizer: w.tel.Summarizer(s), Store: store, Model: model, Principal: access.WorkerPrincipal, Logger: w.logger,
 		OnSaved: func(ctx context.Context, s *ticketsum.Summary) {
 			if w.onSaved != nil {
 				w.onSaved(ctx, s)

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/riverqueue/river/rivertype"
+
 	"github.com/ticketsum/ticketsum"
 )
 
@@ -60,6 +62,10 @@ type Config struct {
 	// it for tickets kept in a ticketsum store. Default nil: always call
 	// Handler.
 	CurrentHash func(ctx context.Context, ticketID string) (string, error)
+	// Middleware is given to River (river.Config.Middleware), around every
+	// insert and every job worked: telemetry.QueueMiddleware carries the
+	// trace through the queue. Default: none.
+	Middleware []rivertype.Middleware
 	// Logger receives River's and the workers' logs. Default: discard.
 	Logger *slog.Logger
 	// Clock tells the age of waiting jobs in Stats and stamps failures.

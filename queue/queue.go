@@ -210,6 +210,7 @@ func newQueue[TTx any](driver riverdriver.Driver[TTx], store txStore[TTx], schem
 		JobTimeout:           cfg.JobTimeout,
 		RescueStuckJobsAfter: cfg.RescueAfter,
 		Schema:               schema,
+		Middleware:           cfg.Middleware,
 	}
 	if cfg.Handler != nil {
 		rc.Queues = map[string]river.QueueConfig{cfg.Queue: {MaxWorkers: cfg.Workers}}

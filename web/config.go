@@ -67,6 +67,10 @@ type Config struct {
 	ReadHeaderTimeout time.Duration
 	// ShutdownTimeout bounds the graceful shutdown in Run. Default 10s.
 	ShutdownTimeout time.Duration
+	// Instrument, when set, wraps the whole handler, mounted ones included,
+	// outermost: telemetry.Handler for OpenTelemetry server spans. Default
+	// nil: none.
+	Instrument func(http.Handler) http.Handler
 }
 
 // Link is a link in the page header.

@@ -44,6 +44,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.handler = s.middleware(mux)
+	if cfg.Instrument != nil {
+		s.handler = cfg.Instrument(s.handler)
+	}
 	return s, nil
 }
 
