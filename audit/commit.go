@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -151,17 +152,61 @@ func (w *writer) commitOnce(ctx context.Context, batch []pendingEvent) error {
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
-	insert := tx.StmtContext(ctx, st.insert)
 	for _, p := range batch {
 		e := p.e
 		e.Seq, e.PrevHash = last+1, prev
 		e.Hash = e.ComputeHash()
-		if err := insertEvent(ctx, insert, e); err != nil {
-			return err
-		}
 		last, prev = e.Seq, e.Hash
 	}
+	if w.t.cfg.Dialect == Postgres && len(batch) > 1 {
+		// One statement for the group: on Postgres each statement is a
+		// round trip, and a group holds up to maxBatch events.
+		if err := insertEvents(ctx, tx, batch); err != nil {
+			return err
+		}
+		return tx.Commit()
+	}
+	insert := tx.StmtContext(ctx, st.insert)
+	for _, p := range batch {
+		if err := insertEvent(ctx, insert, p.e); err != nil {
+			return err
+		}
+	}
 	return tx.Commit()
+}
+
+// eventColumns are the columns of audit_records in insert order.
+const eventColumns = `seq, at, kind, actor, action, target, request_id, ticket_id,
+		product_line, use_case, outcome, error_code, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
+		cost_micros, flags, details, prev_hash, hash`
+
+// numEventColumns is how many columns eventColumns names.
+const numEventColumns = 21
+
+// insertEvents inserts batch in one multi-row INSERT (Postgres
+// placeholders).
+func insertEvents(ctx context.Context, tx *sql.Tx, batch []pendingEvent) error {
+	var q strings.Builder
+	q.Grow(len(batch)*numEventColumns*6 + 300)
+	q.WriteString(`INSERT INTO audit_records (` + eventColumns + `) VALUES `)
+	args := make([]any, 0, len(batch)*numEventColumns)
+	for i, p := range batch {
+		if i > 0 {
+			q.WriteByte(',')
+		}
+		q.WriteByte('(')
+		for j := range numEventColumns {
+			if j > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteByte('$')
+			q.WriteString(strconv.Itoa(i*numEventColumns + j + 1))
+		}
+		q.WriteByte(')')
+		args = append(args, eventArgs(p.e)...)
+	}
+	_, err := tx.ExecContext(ctx, q.String(), args...)
+	return err
 }
 
 // trailStmts are the prepared statements of the append path.
@@ -195,9 +240,7 @@ func (w *writer) prepared(ctx context.Context) (*trailStmts, error) {
 		st.lock.Close()
 		return nil, err
 	}
-	st.insert, err = db.PrepareContext(ctx, d.Rebind(`INSERT INTO audit_records (seq, at, kind, actor, action, target, request_id, ticket_id,
-		product_line, use_case, outcome, error_code, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
-		cost_micros, flags, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`))
+	st.insert, err = db.PrepareContext(ctx, d.Rebind(`INSERT INTO audit_records (`+eventColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`))
 	if err != nil {
 		st.lock.Close()
 		st.last.Close()
@@ -208,13 +251,17 @@ func (w *writer) prepared(ctx context.Context) (*trailStmts, error) {
 }
 
 func insertEvent(ctx context.Context, st *sql.Stmt, e *Event) error {
+	_, err := st.ExecContext(ctx, eventArgs(e)...)
+	return err
+}
+
+// eventArgs are e's values in eventColumns order.
+func eventArgs(e *Event) []any {
 	flags, _ := json.Marshal(nonNilFlags(e.Flags))
 	details, _ := json.Marshal(nonNilDetails(e.Details))
-	_, err := st.ExecContext(ctx,
-		e.Seq, e.Time.UnixMicro(), e.Kind, e.Actor, e.Action, e.Target, e.RequestID, e.TicketID, e.ProductLine, e.UseCase,
+	return []any{e.Seq, e.Time.UnixMicro(), e.Kind, e.Actor, e.Action, e.Target, e.RequestID, e.TicketID, e.ProductLine, e.UseCase,
 		e.Outcome, e.ErrorCode, e.InputTokens, e.OutputTokens, e.CacheReadTokens, e.CacheWriteTokens, e.CostMicros,
-		string(flags), string(details), e.PrevHash, e.Hash)
-	return err
+		string(flags), string(details), e.PrevHash, e.Hash}
 }
 
 func nonNilFlags(f []string) []string {
