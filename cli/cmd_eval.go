@@ -78,6 +78,7 @@ misses one), so eval can gate a CI job. See docs/evaluation.md.`,
 	f.StringVar(&o.judge, "judge", "", "`MODEL` used as LLM judge of faithfulness, completeness and tone (default none)")
 	historyFlag(f, &o.history, "`FILE` the run is appended to; \"off\" disables")
 	cmd.AddCommand(newEvalHistoryCmd(e))
+	cmd.AddCommand(evalBedrockCmds(e)...) // cmd_eval_bedrock.go
 	return cmd
 }
 

@@ -115,28 +115,36 @@ func (w *wiring) finetuneConfig(ctx context.Context) (review.FinetuneConfig, err
 	if err := st.Migrate(ctx); err != nil {
 		return review.FinetuneConfig{}, fmt.Errorf("migrate review tables: %w", err)
 	}
-	g, err := w.newGuard()
-	if err != nil {
+	fc := review.FinetuneConfig{Reviews: st, Tickets: b.store}
+	if fc.Redact, fc.Check, err = w.redactors(); err != nil {
 		return review.FinetuneConfig{}, err
 	}
-	fc := review.FinetuneConfig{
-		Reviews: st, Tickets: b.store,
-		Redact: func(ctx context.Context, t *ticketsum.Ticket, text string) (string, error) {
-			res, err := g.CheckInput(ctx, g.NewSession(t), text)
-			if err != nil {
-				return "", err
-			}
-			return res.Text, nil
-		},
-		Check: func(ctx context.Context, t *ticketsum.Ticket, text string) ([]string, error) {
-			var kinds []string
-			for _, f := range g.Detect(g.NewSession(t), text) {
-				kinds = append(kinds, f.Type)
-			}
-			return kinds, nil
-		},
-	}
 	return fc, nil
+}
+
+// redactors are the guard's redaction of a ticket's text and the check of
+// what personal data is left, for exports that leave the process.
+func (w *wiring) redactors() (redact func(ctx context.Context, t *ticketsum.Ticket, text string) (string, error),
+	check func(ctx context.Context, t *ticketsum.Ticket, text string) ([]string, error), err error) {
+	g, err := w.newGuard()
+	if err != nil {
+		return nil, nil, err
+	}
+	redact = func(ctx context.Context, t *ticketsum.Ticket, text string) (string, error) {
+		res, err := g.CheckInput(ctx, g.NewSession(t), text)
+		if err != nil {
+			return "", err
+		}
+		return res.Text, nil
+	}
+	check = func(ctx context.Context, t *ticketsum.Ticket, text string) ([]string, error) {
+		var kinds []string
+		for _, f := range g.Detect(g.NewSession(t), text) {
+			kinds = append(kinds, f.Type)
+		}
+		return kinds, nil
+	}
+	return redact, check, nil
 }
 
 // exportable says how many reviewed summaries there were when none could

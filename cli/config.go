@@ -122,6 +122,8 @@ type AWSConfig struct {
 	PromptCaching bool `yaml:"prompt_caching"`
 	// Guardrail applies a Bedrock Guardrail on every Bedrock call.
 	Guardrail GuardrailConfig `yaml:"guardrail"`
+	// Evaluation configures Amazon Bedrock Model Evaluation jobs.
+	Evaluation EvaluationConfig `yaml:"evaluation"`
 }
 
 // GuardrailConfig names a Bedrock Guardrail.

@@ -53,6 +53,9 @@ func figureOf(configs []eval.CellMetrics) qualityFigure {
 // configuration coloured by verdict, labelled with its name, with the
 // bar on the quality figure as a line.
 func qualityChart(rep *eval.Report) chartView {
+	if imported(rep) {
+		return chartView{Note: "An imported Amazon Bedrock job has no cost figures, so there is no quality-against-cost chart; its scores are on the cards."}
+	}
 	fig := figureOf(rep.Configurations)
 	c := chart.Chart{ID: "quality-cost", Title: "Quality against weekly cost",
 		X: chart.Axis{Name: fmt.Sprintf("Cost per week at %s tickets (USD)", thousands(rep.TicketsPerWeek)), Format: "${value}", FromZero: true},
@@ -166,7 +169,7 @@ func historyChart(runs []*eval.Run, key string) (chartView, string) {
 	var names []string // most recent first
 	for i := len(runs) - 1; i >= 0; i-- {
 		for _, m := range runs[i].Configurations {
-			if !slices.Contains(names, m.Name) {
+			if m.Verdict != "imported" && !slices.Contains(names, m.Name) {
 				names = append(names, m.Name)
 			}
 		}
@@ -183,8 +186,8 @@ func historyChart(runs []*eval.Run, key string) (chartView, string) {
 		for _, r := range runs {
 			for i := range r.Configurations {
 				m := &r.Configurations[i]
-				if m.Name != name {
-					continue
+				if m.Name != name || m.Verdict == "imported" {
+					continue // imported jobs have their own metrics only
 				}
 				if y, ok := value(runs, m); ok {
 					s.Points = append(s.Points, chart.Point{At: r.StartedAt, Y: y})

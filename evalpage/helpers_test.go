@@ -107,9 +107,10 @@ func fixtureReport(at time.Time) (*eval.Report, *eval.Dataset) {
 
 // env is a served UI with the eval pages and the review pages, on SQLite.
 type env struct {
-	URL string
-	Svc *review.Service
-	Run *eval.Run
+	URL   string
+	Svc   *review.Service
+	Store *review.SQLStore
+	Run   *eval.Run
 }
 
 // MustEnv serves the eval and review pages on a fresh store holding the
@@ -168,7 +169,7 @@ func MustEnv(tb testing.TB, history bool) *env {
 	}
 	hs := httptest.NewServer(srv.Handler())
 	tb.Cleanup(hs.Close)
-	return &env{URL: hs.URL, Svc: svc, Run: run}
+	return &env{URL: hs.URL, Svc: svc, Store: st, Run: run}
 }
 
 // MustGet fetches path and returns its status and body.

@@ -151,9 +151,24 @@ func byName(rep *eval.Report, name string) *eval.CellMetrics {
 	return nil
 }
 
+// imported reports whether the run's scores were read from an Amazon
+// Bedrock evaluation job (eval import --bedrock): no costs, no bars, the
+// job's metrics in CellMetrics.External.
+func imported(rep *eval.Report) bool {
+	for _, m := range rep.Configurations {
+		if m.Verdict != "imported" {
+			return false
+		}
+	}
+	return len(rep.Configurations) > 0
+}
+
 // headline is the one-sentence answer: what to use, or that nothing is
 // recommended.
 func headline(rep *eval.Report) (string, bool) {
+	if imported(rep) {
+		return fmt.Sprintf("Scores of an Amazon Bedrock evaluation job (%s), imported: compare them on the cards; an imported job recommends nothing.", rep.Dataset.Name), false
+	}
 	if m := byName(rep, rep.Cheapest); m != nil {
 		return fmt.Sprintf("Use %s: %s a week, %s a month at %s tickets a week.", m.Name,
 			usd(m.CostPerWeekUSD), usd(m.CostPerWeekUSD*weeksPerMonth), thousands(rep.TicketsPerWeek)), true
@@ -169,6 +184,19 @@ func headline(rep *eval.Report) (string, bool) {
 // evaluated and why.
 func answers(rep *eval.Report, v *eval.View) []answer {
 	var out []answer
+	if imported(rep) {
+		for _, m := range rep.Configurations {
+			var parts []string
+			for _, k := range slices.Sorted(maps.Keys(m.External)) {
+				parts = append(parts, fmt.Sprintf("%s %s", strings.TrimPrefix(k, "Builtin."), num2(m.External[k])))
+			}
+			out = append(out, answer{"note", fmt.Sprintf("%s on %d prompts: %s.", m.Name, m.Tickets, strings.Join(parts, ", "))})
+		}
+		if rep.Judge != "" {
+			out = append(out, answer{"note", "Judged by " + rep.Judge + " on Bedrock; scores are means on 0 to 1."})
+		}
+		return out
+	}
 	heads := map[string]string{}
 	for _, c := range v.Columns {
 		if c.Key != "" {
@@ -294,13 +322,16 @@ func cards(rep *eval.Report, v *eval.View, items []eval.Item) []card {
 			}
 		}
 		for j, col := range v.Columns {
+			if imported(rep) {
+				break // an imported job measured only its own metrics
+			}
 			if slices.Contains(cardSkips, col.Head) {
 				continue // in the cost line or the full table
 			}
 			c.Figures = append(c.Figures, figure{Label: col.Head, Title: col.Title, Value: row.Cells[j], Miss: missed[col.Key]})
 		}
-		for k, val := range m.External {
-			c.Figures = append(c.Figures, figure{Label: k, Title: "imported from an Amazon Bedrock evaluation job", Value: num(val)})
+		for _, k := range slices.Sorted(maps.Keys(m.External)) {
+			c.Figures = append(c.Figures, figure{Label: strings.TrimPrefix(k, "Builtin."), Title: k + ", from an Amazon Bedrock evaluation job (0 to 1)", Value: num2(m.External[k])})
 		}
 		c.Flags = flags[m.Name]
 		if len(c.Flags) == 0 && m.Repaired > 0 {
@@ -515,6 +546,9 @@ func usdTicket(f float64) string {
 func num(f float64) string {
 	return strconv.FormatFloat(math.Round(f*10)/10, 'f', -1, 64)
 }
+
+// num2 formats a score on 0 to 1 with two decimals.
+func num2(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) }
 
 // thousands writes n with thousands separators.
 func thousands(n int) string {

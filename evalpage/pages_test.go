@@ -2,6 +2,7 @@ package evalpage_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"html"
 	"net/http"
@@ -203,4 +204,32 @@ func ticketsOf(ds *eval.Dataset) map[string]*ticketsum.Ticket {
 		out[t.ID] = t
 	}
 	return out
+}
+
+// TestImportedRunPage shows a run imported from an Amazon Bedrock
+// evaluation job: its metrics in words and on the cards, no cost chart,
+// and no recommendation; the history leaves it out of the charted figures.
+func TestImportedRunPage(t *testing.T) {
+	t.Parallel()
+	e := MustEnv(t, false)
+	run := &eval.Run{ID: "bedrock-ts-20261130t090000z-1", StartedAt: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC),
+		Dataset: eval.DatasetInfo{Name: "bedrock:ts-20261130t090000z-1", Tickets: 12}, Judge: "anthropic.claude-3-5-sonnet-20240620-v1:0",
+		Config: map[string]string{"source": "bedrock"},
+		Configurations: []eval.CellMetrics{{Name: "nova-lite_v2", Model: "nova-lite_v2", Tickets: 12, Verdict: "imported",
+			External: map[string]float64{"Builtin.Correctness": 0.917, "Builtin.Harmfulness": 0}}}}
+	if err := e.Store.SaveRun(context.Background(), run); err != nil {
+		t.Fatal(err)
+	}
+	code, body := e.MustGet(t, "/evals/"+run.ID)
+	text := html.UnescapeString(body)
+	for _, want := range []string{"Scores of an Amazon Bedrock evaluation job", "nova-lite_v2 on 12 prompts: Correctness 0.92, Harmfulness 0.00.",
+		"has no cost figures", "<dt title=\"Builtin.Correctness, from an Amazon Bedrock evaluation job (0 to 1)\">Correctness</dt><dd>0.92"} {
+		if code != http.StatusOK || !strings.Contains(text, want) {
+			t.Errorf("imported run page (status %d) lacks %q", code, want)
+		}
+	}
+	_, list := e.MustGet(t, "/evals")
+	if !strings.Contains(list, "imported from bedrock") || strings.Contains(list, "nova-lite_v2") {
+		t.Errorf("/evals: the imported run is not listed as imported, or its configuration is charted as a local one")
+	}
 }
