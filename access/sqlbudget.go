@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ticketsum/ticketsum/internal/sqldb"
@@ -55,10 +56,25 @@ func (s *SQLStore) settleAll(ctx context.Context, tx *sql.Tx, ops []SettleOp) er
 	type delta struct{ released, spent int64 }
 	sums := map[budgetKey]*delta{}
 	var order []budgetKey
-	for _, op := range ops {
-		res, err := s.txExec(ctx, tx, `DELETE FROM access_reservations WHERE id = ?`, op.R.ID)
-		if err != nil {
+	var deleted map[string]bool // Postgres: the ids one DELETE removed
+	if s.d == Postgres && len(ops) > 1 {
+		var err error
+		if deleted, err = s.deleteReservations(ctx, tx, ops); err != nil {
 			return err
+		}
+	}
+	for _, op := range ops {
+		var released bool
+		if deleted != nil {
+			released = deleted[op.R.ID]
+			delete(deleted, op.R.ID)
+		} else {
+			res, err := s.txExec(ctx, tx, `DELETE FROM access_reservations WHERE id = ?`, op.R.ID)
+			if err != nil {
+				return err
+			}
+			n, _ := res.RowsAffected()
+			released = n == 1
 		}
 		k := budgetKey{op.R.Principal, op.R.Period}
 		d, ok := sums[k]
@@ -67,7 +83,7 @@ func (s *SQLStore) settleAll(ctx context.Context, tx *sql.Tx, ops []SettleOp) er
 			sums[k] = d
 			order = append(order, k)
 		}
-		if n, _ := res.RowsAffected(); n == 1 { // else released by a sweep already
+		if released { // else released by a sweep already
 			d.released += op.R.Micros
 		}
 		d.spent += op.Actual
@@ -84,6 +100,58 @@ func (s *SQLStore) settleAll(ctx context.Context, tx *sql.Tx, ops []SettleOp) er
 	return nil
 }
 
+// deleteReservations deletes the reservations of ops in one statement
+// (Postgres: each statement is a round trip) and returns the ids it
+// deleted; the others were released by a sweep already.
+func (s *SQLStore) deleteReservations(ctx context.Context, tx *sql.Tx, ops []SettleOp) (map[string]bool, error) {
+	ids := make([]string, len(ops))
+	for i, op := range ops {
+		ids[i] = op.R.ID
+	}
+	rows, err := tx.QueryContext(ctx, `DELETE FROM access_reservations WHERE id = ANY($1) RETURNING id`, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	deleted := make(map[string]bool, len(ops))
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		deleted[id] = true
+	}
+	return deleted, rows.Err()
+}
+
+// maxInsertRows caps the rows of one multi-row INSERT (6 parameters a
+// row, under Postgres's 65,535).
+const maxInsertRows = 1000
+
+// insertReservations inserts the granted reservations of ops in multi-row
+// INSERTs of at most maxInsertRows (Postgres placeholders).
+func insertReservations(ctx context.Context, tx *sql.Tx, ops []*ReserveOp) error {
+	for len(ops) > maxInsertRows {
+		if err := insertReservations(ctx, tx, ops[:maxInsertRows]); err != nil {
+			return err
+		}
+		ops = ops[maxInsertRows:]
+	}
+	var q strings.Builder
+	q.WriteString(`INSERT INTO access_reservations (id, principal, period, micros, created_at, request_id) VALUES `)
+	args := make([]any, 0, 6*len(ops))
+	for _, op := range ops {
+		if len(args) > 0 {
+			q.WriteByte(',')
+		}
+		n := len(args)
+		fmt.Fprintf(&q, "($%d,$%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5, n+6)
+		args = append(args, op.R.ID, op.R.Principal, op.R.Period, op.R.Micros, sqldb.Micros(op.R.CreatedAt), op.R.RequestID)
+	}
+	_, err := tx.ExecContext(ctx, q.String(), args...)
+	return err
+}
+
 func (s *SQLStore) reserveAll(ctx context.Context, tx *sql.Tx, ops []*ReserveOp) error {
 	groups := map[budgetKey][]*ReserveOp{}
 	var order []budgetKey
@@ -98,6 +166,21 @@ func (s *SQLStore) reserveAll(ctx context.Context, tx *sql.Tx, ops []*ReserveOp)
 		g := groups[k]
 		if err := s.reserveGroup(ctx, tx, k, g); err != nil {
 			return err
+		}
+		if s.d == Postgres && len(g) > 1 {
+			granted := make([]*ReserveOp, 0, len(g))
+			for _, op := range g {
+				if op.OK {
+					granted = append(granted, op)
+				}
+			}
+			if len(granted) == 0 {
+				continue
+			}
+			if err := insertReservations(ctx, tx, granted); err != nil {
+				return err
+			}
+			continue
 		}
 		for _, op := range g {
 			if !op.OK {
