@@ -86,6 +86,7 @@ func (e *env) runWorker(ctx context.Context, cfg Config, metricsAddr string) err
 		defer stop()
 	}
 	w.logger.Info("worker started", "model", cfg.Model, "workers", cfg.Worker.Concurrency)
+	defer w.startProgress(ctx, b)()
 	<-ctx.Done()
 	return w.stopWorker(b)
 }
