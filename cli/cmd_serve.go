@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -18,12 +20,14 @@ import (
 	"github.com/ticketsum/ticketsum/sample"
 	"github.com/ticketsum/ticketsum/summarize"
 	"github.com/ticketsum/ticketsum/web"
+	"github.com/ticketsum/ticketsum/webauth"
 )
 
 // newServeCmd is `ticketsum serve`.
 func newServeCmd(e *env) *cobra.Command {
 	var o struct {
 		model, addr string
+		metricsAddr string
 		workers     int
 		noSample    bool
 	}
@@ -42,12 +46,17 @@ the built-in model.`,
 		Example: `  # The two-command demo: open http://127.0.0.1:8080
   ticketsum serve
 
-  # Your own store, another address, no sample
-  ticketsum serve --db postgres://ticketsum@db/tickets --addr 0.0.0.0:8080 --no-sample`,
+  # Your own store, no sample, reachable from other machines: needs
+  # auth.mode oidc or proxy in the config (docs/governance.md)
+  ticketsum serve --db postgres://ticketsum@db/tickets --addr 0.0.0.0:8080 --no-sample
+
+  # Metrics for a scraper on a private network
+  ticketsum serve --metrics-addr 10.0.1.5:9090`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := e.load(cmd, modelBind(&o.model), workersBind(&o.workers),
 				bind{"addr", "server.addr", func(c *Config) { c.Server.Addr = o.addr }},
+				bind{"metrics-addr", "server.metrics_addr", func(c *Config) { c.Server.MetricsAddr = o.metricsAddr }},
 				bind{"no-sample", "server.load_sample", func(c *Config) { c.Server.LoadSample = new(!o.noSample) }})
 			if err != nil {
 				return err
@@ -60,22 +69,36 @@ the built-in model.`,
 	modelFlag(f, &o.model)
 	workersFlag(f, &o.workers)
 	f.StringVar(&o.addr, "addr", "", "listen `ADDR` as host:port (default server.addr in the config, or $TICKETSUM_ADDR, 127.0.0.1:8080)")
+	f.StringVar(&o.metricsAddr, "metrics-addr", "", "serve /metrics on its own listener `ADDR` (host:port) instead of behind the UI's sign-in (default server.metrics_addr in the config)")
 	f.BoolVar(&o.noSample, "no-sample", false, "do not load the bundled sample tickets into an empty store")
 	return cmd
 }
 
 // serve runs the worker and the web server until ctx ends.
 func (e *env) serve(ctx context.Context, cfg Config) error {
+	if err := checkExposure(cfg); err != nil {
+		return err
+	}
 	w, err := newWiring(ctx, e, cfg)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
+	gov, err := w.governance(ctx)
+	if err != nil {
+		return err
+	}
+	// Before the store opens: a server that would expose tickets without
+	// sign-in stops here.
+	auth, err := w.authenticator(ctx, gov.Access)
+	if err != nil {
+		return err
+	}
 	b, err := w.openWorker(ctx)
 	if err != nil {
 		return err
 	}
-	mount, nav, err := w.serveRoutes(ctx, b)
+	mount, nav, err := w.serveRoutes(ctx, b, auth)
 	if err != nil {
 		return err
 	}
@@ -106,6 +129,8 @@ func (e *env) serve(ctx context.Context, cfg Config) error {
 		Regenerate: b.queue.Regenerate,
 		Backlog:    b.queue.Backlog,
 		Instrument: func(h http.Handler) http.Handler { return w.tel.Handler(h, "ticketsum serve") },
+		Wrap:       func(h http.Handler) http.Handler { return auth.Guard(servePolicy(), h) },
+		CSRF:       sessionCSRF(auth),
 	})
 	if err != nil {
 		_ = w.stopWorker(b)
@@ -115,11 +140,25 @@ func (e *env) serve(ctx context.Context, cfg Config) error {
 		_ = w.stopWorker(b)
 		return err
 	}
-	fmt.Fprintf(e.stderr, "ticketsum: serving on http://%s (Ctrl-C to stop)\n", srv.Addr())
+	fmt.Fprintf(e.stderr, "ticketsum: serving on http://%s (Ctrl-C to stop; sign-in: %s)\n", srv.Addr(), auth.Mode())
+	var metricsSrv *http.Server
+	if cfg.Server.MetricsAddr != "" {
+		prom, _ := w.metrics() // built by serveRoutes
+		var addr net.Addr
+		if metricsSrv, addr, err = listenMetrics(cfg.Server.MetricsAddr, prom.Handler()); err != nil {
+			_ = srv.Stop(context.Background())
+			_ = w.stopWorker(b)
+			return err
+		}
+		fmt.Fprintf(e.stderr, "ticketsum: metrics on http://%s/metrics\n", addr)
+	}
 	<-ctx.Done()
 	sctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
 	defer cancel()
 	webErr := srv.Stop(sctx)
+	if metricsSrv != nil {
+		_ = metricsSrv.Close()
+	}
 	if err := w.stopWorker(b); err != nil {
 		return err
 	}
@@ -151,7 +190,7 @@ func loadSample(ctx context.Context, w *wiring, b *backend) error {
 // serveRoutes builds what serve mounts beside the UI: the review pages, the
 // governed API (/v1/summaries, /v1/chat/completions, /v1/models), the
 // governance page and /metrics, with their header links.
-func (w *wiring) serveRoutes(ctx context.Context, b *backend) (map[string]http.Handler, []web.Link, error) {
+func (w *wiring) serveRoutes(ctx context.Context, b *backend, auth *webauth.Authenticator) (map[string]http.Handler, []web.Link, error) {
 	// The governed API serves the governance page, linked from every page.
 	nav := []web.Link{{Label: "Review", Path: "/review/"}, {Label: "Evaluations", Path: "/evals"}, {Label: "Governance", Path: "/governance"}}
 	gov, err := w.governance(ctx)
@@ -196,14 +235,19 @@ func (w *wiring) serveRoutes(ctx context.Context, b *backend) (map[string]http.H
 	if err != nil {
 		return nil, nil, err
 	}
-	review, evals, err := w.reviewHandler(ctx, b, nav)
+	review, evals, err := w.reviewHandler(ctx, b, nav, auth)
 	if err != nil {
 		return nil, nil, err
 	}
 	mount := ah.Routes()
 	mount["/review/"] = review
 	maps.Copy(mount, evals.Routes())
-	mount["GET /metrics"] = prom.Handler()
+	if w.cfg.Server.MetricsAddr == "" {
+		mount["GET /metrics"] = prom.Handler()
+	}
+	for p, h := range auth.Routes() {
+		mount[p] = h
+	}
 	// The charts' scripts, for every page that draws one.
 	mount["GET "+chart.Path] = chart.Assets()
 	return mount, nav, nil
@@ -225,7 +269,7 @@ func providerModels(cat *cost.Catalogue) []string {
 // regenerate) on the store's database and hooks it to new summaries; it
 // also returns the eval runs' pages, which read the same store and start
 // blind ratings through the review forms.
-func (w *wiring) reviewHandler(ctx context.Context, b *backend, nav []web.Link) (http.Handler, *evalpage.Handler, error) {
+func (w *wiring) reviewHandler(ctx context.Context, b *backend, nav []web.Link, auth *webauth.Authenticator) (http.Handler, *evalpage.Handler, error) {
 	st, err := review.NewSQLStore(b.db, b.dialect)
 	if err != nil {
 		return nil, nil, err
@@ -242,6 +286,7 @@ func (w *wiring) reviewHandler(ctx context.Context, b *backend, nav []web.Link) 
 			return err
 		},
 		NoSampling: w.cfg.Server.ReviewShare < 0, Logger: w.logger, Nav: nav,
+		CSRF: sessionCSRF(auth), Rater: signedInRater(auth),
 	})
 	if err != nil {
 		return nil, nil, err
@@ -260,4 +305,44 @@ func (w *wiring) reviewHandler(ctx context.Context, b *backend, nav []web.Link) 
 		return nil, nil, err
 	}
 	return rh, evals, nil
+}
+
+// sessionCSRF returns the authenticator as the forms' CSRF source when
+// people sign in; nil in loopback mode, where forms keep the cross-origin
+// check and the per-server token.
+func sessionCSRF(auth *webauth.Authenticator) web.CSRF {
+	if auth.Mode() == webauth.ModeLoopback {
+		return nil
+	}
+	return auth
+}
+
+// signedInRater names the signed-in person behind a review form, so that
+// decisions and ratings are theirs; nil in loopback mode, where raters
+// type their name.
+func signedInRater(auth *webauth.Authenticator) func(r *http.Request) string {
+	if auth.Mode() == webauth.ModeLoopback {
+		return nil
+	}
+	return func(r *http.Request) string {
+		if u := webauth.UserFrom(r.Context()); u != nil {
+			return u.Actor()
+		}
+		return ""
+	}
+}
+
+// listenMetrics serves h at /metrics on its own listener, for a scraper on
+// a private network (server.metrics_addr).
+func listenMetrics(addr string, h http.Handler) (*http.Server, net.Addr, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, nil, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "listen for metrics on %s: %v", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 10 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: time.Minute, MaxHeaderBytes: 16 << 10}
+	go srv.Serve(ln)
+	return srv, ln.Addr(), nil
 }

@@ -45,6 +45,8 @@ type Config struct {
 	Source SourceConfig `yaml:"source"`
 	// Limits configures where rate limits are counted.
 	Limits LimitsConfig `yaml:"limits"`
+	// Auth says who may use the web UI and its JSON API.
+	Auth AuthConfig `yaml:"auth"`
 }
 
 // LimitsConfig configures where rate limits are counted.
@@ -76,6 +78,9 @@ type ServerConfig struct {
 	// ReviewShare is the share of new summaries sampled into the review
 	// queue (default 0.05; negative: none).
 	ReviewShare float64 `yaml:"review_share"`
+	// MetricsAddr, when set, serves /metrics on its own listener (for a
+	// scraper on a private network) instead of behind the UI's sign-in.
+	MetricsAddr string `yaml:"metrics_addr"`
 }
 
 // WorkerConfig configures the queue workers.

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"io"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/ticketsum/ticketsum"
@@ -40,6 +41,14 @@ type Config struct {
 	// New, which suits one server process; give several servers behind a
 	// load balancer the same secret.
 	CSRFSecret []byte
+	// CSRF, when set, binds the forms' security tokens to the signed-in
+	// person's session (webauth) instead of CSRFSecret; JSON POSTs then need
+	// its token too unless an API key identifies them. Default nil.
+	CSRF web.CSRF
+	// Rater, when set, names the signed-in person behind a request: their
+	// decisions and ratings are recorded under that name and the forms'
+	// name field is not asked for. Default nil: raters type their name.
+	Rater func(r *http.Request) string
 	// Seed seeds the shuffling of candidates and the task ids. Default 0:
 	// a random seed.
 	Seed uint64

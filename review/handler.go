@@ -119,7 +119,12 @@ func (h *handler) form(next http.HandlerFunc) http.HandlerFunc {
 			h.fail(w, r, ticketsum.Errorf(ticketsum.EINVALID, "the form could not be read (too large or malformed)"))
 			return
 		}
-		if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(h.csrf)) != 1 {
+		if h.s.cfg.CSRF != nil {
+			if err := h.s.cfg.CSRF.CheckCSRF(r); err != nil {
+				h.fail(w, r, err)
+				return
+			}
+		} else if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(h.csrf)) != 1 {
 			h.fail(w, r, ticketsum.Errorf(ticketsum.EFORBIDDEN, "the form's security token is missing or stale; reload the page and try again"))
 			return
 		}
@@ -138,6 +143,12 @@ func (h *handler) api(next http.HandlerFunc) http.HandlerFunc {
 		if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 			h.fail(w, r, ticketsum.Errorf(ticketsum.EINVALID, "send the body as application/json"))
 			return
+		}
+		if h.s.cfg.CSRF != nil {
+			if err := h.s.cfg.CSRF.CheckCSRF(r); err != nil {
+				h.fail(w, r, err)
+				return
+			}
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, MaxUploadBytes)
 		next(w, r)
@@ -174,7 +185,7 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		msg = "internal error"
 	}
 	status := web.HTTPStatus(code)
-	p := errorPage{layout: h.layout(r, http.StatusText(status), ""), Status: status, Heading: http.StatusText(status), Code: code, Message: msg}
+	p := errorPage{layout: h.layout(w, r, http.StatusText(status), ""), Status: status, Heading: http.StatusText(status), Code: code, Message: msg}
 	var ie *ImportError
 	if asImportError(err, &ie) {
 		p.Message, p.Rows = fmt.Sprintf("%d bad rows; nothing was imported.", len(ie.Rows)), ie.Rows
@@ -190,14 +201,41 @@ type layout struct {
 	Flash   string
 	CSRF    string
 	Rater   string
+	// SignedIn says Rater is the signed-in person, not a name to type.
+	SignedIn bool
+}
+
+// signedIn returns the name of the signed-in person behind r ("" when
+// raters type their name).
+func (h *handler) signedIn(r *http.Request) string {
+	if h.s.cfg.Rater == nil {
+		return ""
+	}
+	return h.s.cfg.Rater(r)
+}
+
+// raterOf returns who made a form post: the signed-in person, else the
+// form's rater field.
+func (h *handler) raterOf(r *http.Request) string {
+	if name := h.signedIn(r); name != "" {
+		return name
+	}
+	return strings.TrimSpace(r.PostFormValue("rater"))
 }
 
 // layout returns a page's chrome; section is the sub-navigation tab to mark
 // ("queue", "tasks", "report" or "" for none).
-func (h *handler) layout(r *http.Request, title, section string) layout {
+func (h *handler) layout(w http.ResponseWriter, r *http.Request, title, section string) layout {
 	l := layout{
 		Chrome:  web.Chrome{Title: title, Product: h.s.cfg.Title, Nav: h.s.cfg.Nav, Active: "/review/", Stylesheets: []string{"/review/static/review.css"}},
 		Section: section, CSRF: h.csrf, Flash: flashes[r.URL.Query().Get("done")],
+	}
+	if h.s.cfg.CSRF != nil {
+		l.CSRF = h.s.cfg.CSRF.Token(w, r)
+	}
+	if name := h.signedIn(r); name != "" {
+		l.Rater, l.SignedIn = name, true
+		return l
 	}
 	if c, err := r.Cookie(raterCookie); err == nil {
 		if v, err := url.QueryUnescape(c.Value); err == nil && len(v) <= MaxRaterLength {

@@ -299,3 +299,64 @@ func TestCSVEndpoints(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// headerCSRF is a session-bound CSRF source for tests: the token is the
+// signed-in user's name reversed.
+type headerCSRF struct{}
+
+func (headerCSRF) Token(_ http.ResponseWriter, r *http.Request) string {
+	return reverse(r.Header.Get("X-Test-User"))
+}
+
+func (headerCSRF) CheckCSRF(r *http.Request) error {
+	if got := r.PostFormValue("csrf"); got == "" || got != reverse(r.Header.Get("X-Test-User")) {
+		return ticketsum.Errorf(ticketsum.EFORBIDDEN, "stale token")
+	}
+	return nil
+}
+
+func reverse(s string) string {
+	b := []byte(s)
+	for i, j := 0, len(b)-1; i < j; i, j = i+1, j-1 {
+		b[i], b[j] = b[j], b[i]
+	}
+	return string(b)
+}
+
+// TestSignedInRater checks that with sign-in, ratings are recorded under
+// the signed-in person whatever the form says, the form does not ask for
+// a name, and the session-bound token is required.
+func TestSignedInRater(t *testing.T) {
+	t.Parallel()
+	s := mustServer(t, func(c *review.Config) {
+		c.CSRF = headerCSRF{}
+		c.Rater = func(r *http.Request) string { return r.Header.Get("X-Test-User") }
+	})
+	lt, _ := s.mustTasks(t)
+	as := func(method, target string, form url.Values) *httptest.ResponseRecorder {
+		var body io.Reader
+		if form != nil {
+			body = strings.NewReader(form.Encode())
+		}
+		return s.do(t, method, target, body, map[string]string{"X-Test-User": "pm@example.com",
+			"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin"})
+	}
+	page := as(http.MethodGet, "/review/tasks/"+lt.ID, nil).Body.String()
+	if !strings.Contains(page, "Signed in as <strong>pm@example.com</strong>") || strings.Contains(page, `name="rater"`) {
+		t.Errorf("the rating form asks for a name although the rater is signed in")
+	}
+	if m := regexp.MustCompile(`name="csrf" value="([^"]*)"`).FindStringSubmatch(page); m == nil || m[1] != reverse("pm@example.com") {
+		t.Fatalf("the form does not carry the session's token: %v", m)
+	}
+	if rec := as(http.MethodPost, "/review/tasks/"+lt.ID, url.Values{"csrf": {"forged"}, "score_A": {"4"}, "score_B": {"3"}}); rec.Code != http.StatusForbidden {
+		t.Errorf("a forged token: %d, want 403", rec.Code)
+	}
+	rec := as(http.MethodPost, "/review/tasks/"+lt.ID, url.Values{"csrf": {reverse("pm@example.com")}, "rater": {"mallory"}, "score_A": {"4"}, "score_B": {"3"}})
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("rate: %d %s", rec.Code, rec.Body)
+	}
+	rs, _ := s.Store.ListRatings(context.Background(), "eval:web")
+	if len(rs) != 2 || rs[0].Rater != "pm@example.com" || rs[1].Rater != "pm@example.com" {
+		t.Errorf("ratings recorded as %q, want the signed-in pm@example.com", rs[0].Rater)
+	}
+}

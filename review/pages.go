@@ -71,7 +71,7 @@ func (h *handler) handleQueue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := queuePage{
-		layout: h.layout(r, "Review queue", "queue"), State: st, States: []State{Pending, Approved, Edited, Rejected},
+		layout: h.layout(w, r, "Review queue", "queue"), State: st, States: []State{Pending, Approved, Edited, Rejected},
 		StateLabel: map[State]string{Pending: "waiting for review", Approved: "approved", Edited: "edited", Rejected: "rejected"}[st],
 		Items:      items, Total: total, SharePercent: strconv.FormatFloat(100*h.s.cfg.SampleShare, 'f', -1, 64) + "%",
 	}
@@ -113,7 +113,7 @@ func (h *handler) handleItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, r, http.StatusOK, "item", itemPage{
-		layout: h.layout(r, "Review "+t.ID, "queue"), Ticket: t, Messages: t.Messages, Item: item,
+		layout: h.layout(w, r, "Review "+t.ID, "queue"), Ticket: t, Messages: t.Messages, Item: item,
 		Stale: item.ContentHash != "" && item.ContentHash != t.ContentHash(), MaxWords: h.s.cfg.MaxWords,
 		Back: r.URL.Path, RegenerateEvery: every(h.s.cfg.RegenerateInterval),
 	})
@@ -125,7 +125,7 @@ func (h *handler) handleDecide(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	d := Decision{State: State(r.PostFormValue("action")), Reviewer: r.PostFormValue("rater"), Comment: strings.TrimSpace(r.PostFormValue("comment"))}
+	d := Decision{State: State(r.PostFormValue("action")), Reviewer: h.raterOf(r), Comment: strings.TrimSpace(r.PostFormValue("comment"))}
 	if d.State == Edited {
 		d.EditedText = r.PostFormValue("edited_text")
 	}
@@ -154,7 +154,7 @@ func (h *handler) handleTicket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, r, http.StatusOK, "ticket", ticketPage{
-		layout: h.layout(r, "Review "+t.ID, "queue"), Ticket: t, Messages: t.Messages, Current: cur,
+		layout: h.layout(w, r, "Review "+t.ID, "queue"), Ticket: t, Messages: t.Messages, Current: cur,
 		Back: r.URL.Path, RegenerateEvery: every(h.s.cfg.RegenerateInterval),
 	})
 }

@@ -85,7 +85,7 @@ type reportPage struct {
 
 func (h *handler) handleTasks(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	p := tasksPage{layout: h.layout(r, "Blind rating", "tasks")}
+	p := tasksPage{layout: h.layout(w, r, "Blind rating", "tasks")}
 	tasks, err := h.s.cfg.Store.ListTasks(ctx, "")
 	if err != nil {
 		h.fail(w, r, err)
@@ -213,7 +213,7 @@ func (h *handler) handleTask(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	p := taskPage{layout: h.layout(r, "Rate summaries", "tasks"), Task: t.Blind(), Ticket: tk, Messages: tk.Messages,
+	p := taskPage{layout: h.layout(w, r, "Rate summaries", "tasks"), Task: t.Blind(), Ticket: tk, Messages: tk.Messages,
 		MethodHelp: methodHelp[t.Method], Keys: methodKeys[t.Method], Scale: []int{1, 2, 3, 4, 5}}
 	p.Next, p.Position, p.Total, err = h.progress(r, t, p.Rater)
 	if err != nil {
@@ -298,7 +298,7 @@ func (h *handler) handleRate(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	rater := strings.TrimSpace(r.PostFormValue("rater"))
+	rater := h.raterOf(r)
 	comment := strings.TrimSpace(r.PostFormValue("comment"))
 	var rs []*Rating
 	if t.Method == Choice {
@@ -333,7 +333,7 @@ func (h *handler) handleReport(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "report", reportPage{layout: h.layout(r, "Rating report", "report"), Report: rep})
+	h.render(w, r, http.StatusOK, "report", reportPage{layout: h.layout(w, r, "Rating report", "report"), Report: rep})
 }
 
 func (h *handler) handleExport(w http.ResponseWriter, r *http.Request) {

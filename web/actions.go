@@ -134,6 +134,12 @@ func (s *Server) action(next http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxActionBody)
+		if s.cfg.CSRF != nil {
+			if err := s.cfg.CSRF.CheckCSRF(r); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+		}
 		next(w, r)
 	}
 }

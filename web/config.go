@@ -63,6 +63,15 @@ type Config struct {
 	// page served through Mount; "{id}" in a Path becomes the ticket's id
 	// (path-escaped). Default none.
 	TicketLinks []Link
+	// Wrap, when set, wraps the whole handler (built-in routes and Mount):
+	// serve uses it to identify every request and refuse what the
+	// requester's role does not allow (webauth). Default none.
+	Wrap func(http.Handler) http.Handler
+	// CSRF binds the security tokens of the forms and actions to the
+	// signed-in person's session (webauth.Authenticator). Default nil: state
+	// changes are protected by the cross-origin check alone, as on a
+	// loopback-only server.
+	CSRF CSRF
 	// ReadHeaderTimeout bounds reading a request's headers. Default 10s.
 	ReadHeaderTimeout time.Duration
 	// ShutdownTimeout bounds the graceful shutdown in Run. Default 10s.
@@ -71,6 +80,19 @@ type Config struct {
 	// outermost: telemetry.Handler for OpenTelemetry server spans. Default
 	// nil: none.
 	Instrument func(http.Handler) http.Handler
+}
+
+// CSRF issues and checks the security tokens of state-changing requests.
+// A request identified by an API key passes CheckCSRF: it carries no
+// cookie a forged page could ride on.
+type CSRF interface {
+	// Token returns the token to put in the request's forms (form field
+	// "csrf", or header X-CSRF-Token for scripts); "" for an anonymous
+	// request. It may set a cookie on w.
+	Token(w http.ResponseWriter, r *http.Request) string
+	// CheckCSRF returns an error when a state-changing request lacks the
+	// token of its session.
+	CheckCSRF(r *http.Request) error
 }
 
 // Link is a link in the page header.

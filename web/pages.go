@@ -21,6 +21,8 @@ type ticketPage struct {
 	CanRetry, CanRegenerate bool
 	// Notice says what the last action did ("?done=retry").
 	Notice string
+	// CSRF is the forms' security token ("" without Config.CSRF).
+	CSRF string
 }
 
 // messageView is a message ready to show.
@@ -46,6 +48,9 @@ func (s *Server) handleTicket(w http.ResponseWriter, r *http.Request) {
 	}
 	p := ticketPage{layout: s.layout(d.Ticket.ID+" "+d.Ticket.Subject, "/"), ticketData: d,
 		CanRetry: s.cfg.Retry != nil && d.Failure != nil, CanRegenerate: s.cfg.Regenerate != nil, Notice: doneNotice(r.URL.Query())}
+	if s.cfg.CSRF != nil {
+		p.CSRF = s.cfg.CSRF.Token(w, r)
+	}
 	for _, l := range s.cfg.TicketLinks {
 		p.Actions = append(p.Actions, Link{Label: l.Label, Path: strings.ReplaceAll(l.Path, "{id}", url.PathEscape(d.Ticket.ID))})
 	}

@@ -43,7 +43,11 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.handler = s.middleware(mux)
+	var h http.Handler = mux
+	if cfg.Wrap != nil {
+		h = cfg.Wrap(h)
+	}
+	s.handler = s.middleware(h)
 	if cfg.Instrument != nil {
 		s.handler = cfg.Instrument(s.handler)
 	}

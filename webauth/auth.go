@@ -32,7 +32,7 @@ const (
 // CSRFField is the form field (and CSRFHeader the header) that carries the
 // CSRF token of a state-changing request.
 const (
-	CSRFField  = "csrf_token"
+	CSRFField  = "csrf"
 	CSRFHeader = "X-CSRF-Token"
 )
 
@@ -202,6 +202,10 @@ func (a *Authenticator) Require(role Role, next http.Handler) http.Handler {
 			writeError(w, r, refusal)
 		case u == nil:
 			writeError(w, r, ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "%s", a.signInHint()))
+		case !u.Can(role) && u.Via == "bearer":
+			writeError(w, r, ticketsum.Errorf(ticketsum.EFORBIDDEN,
+				"the API key of principal %s has the role %q on the web UI's routes; this needs %q (summarize and read keys are for /v1/): create one with `ticketsum keys create --principal %s --scope admin`",
+				u.Subject, orNone(u.Role), role, u.Subject))
 		case !u.Can(role):
 			writeError(w, r, ticketsum.Errorf(ticketsum.EFORBIDDEN,
 				"%s has the role %q; this needs %q: an administrator maps one of your groups to %s in the config's auth.roles",

@@ -73,7 +73,7 @@ func TestOIDCSignInJourney(t *testing.T) {
 
 	// CSRF: the form's token works, a missing or foreign one does not.
 	_, token := get(t, s.client, s.URL+"/form", "")
-	if resp, body := post(t, s.client, s.URL+"/rate", url.Values{"csrf_token": {token}}); resp.StatusCode != http.StatusOK || body != "rated" {
+	if resp, body := post(t, s.client, s.URL+"/rate", url.Values{webauth.CSRFField: {token}}); resp.StatusCode != http.StatusOK || body != "rated" {
 		t.Errorf("post with the token: %d %s", resp.StatusCode, body)
 	}
 	if resp, _ := post(t, s.client, s.URL+"/rate", url.Values{}); resp.StatusCode != http.StatusForbidden {
@@ -83,7 +83,7 @@ func TestOIDCSignInJourney(t *testing.T) {
 	p.signIn(map[string]any{"sub": "u-2", "email": "lead@example.com", "groups": []string{"product"}})
 	get(t, other.client, other.URL+"/tickets", "text/html")
 	_, foreign := get(t, other.client, other.URL+"/form", "")
-	if resp, _ := post(t, s.client, s.URL+"/rate", url.Values{"csrf_token": {foreign}}); resp.StatusCode != http.StatusForbidden {
+	if resp, _ := post(t, s.client, s.URL+"/rate", url.Values{webauth.CSRFField: {foreign}}); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("post with another session's token: %d, want 403", resp.StatusCode)
 	}
 	if foreign == token {
@@ -91,7 +91,7 @@ func TestOIDCSignInJourney(t *testing.T) {
 	}
 
 	// Logout needs the token and ends the session.
-	if resp, _ := post(t, s.client, s.URL+webauth.LogoutPath, url.Values{"csrf_token": {token}}); resp.StatusCode != http.StatusOK {
+	if resp, _ := post(t, s.client, s.URL+webauth.LogoutPath, url.Values{webauth.CSRFField: {token}}); resp.StatusCode != http.StatusOK {
 		t.Errorf("logout: %d", resp.StatusCode)
 	}
 	if resp, _ := get(t, s.client, s.URL+"/tickets", "application/json"); resp.StatusCode != http.StatusUnauthorized {
