@@ -140,6 +140,7 @@ auth:
 		{"summarize key refused on the UI API", "GET", "/api/tickets", bearer(sumKey), 403, "--scope admin"},
 		{"summarize key calls /v1/", "GET", "/v1/models", bearer(sumKey), 200, `"object":"list"`},
 		{"no key on /v1/", "GET", "/v1/models", nil, 401, ""},
+		{"reviewer reads eval runs", "GET", "/evals", reviewer, 200, "Evaluations"},
 		{"rating pages need pm", "GET", "/review/tasks", reviewer, 403, `needs \"pm\"`},
 		{"pm sees rating pages", "GET", "/review/tasks", pm, 200, "Blind rating"},
 	} {

@@ -52,7 +52,7 @@ type Config struct {
 	// FormToken returns the CSRF token that StartAction checks
 	// (review.Service.FormToken). Default none: the page shows no button
 	// and says where to start the rating instead.
-	FormToken func() string
+	FormToken func(w http.ResponseWriter, r *http.Request) string
 	// Logger logs failures to render or read. Default slog.Default().
 	Logger *slog.Logger
 }
@@ -263,7 +263,7 @@ func (h *Handler) handleRun(w http.ResponseWriter, r *http.Request) {
 	}
 	p := runPage{Chrome: h.chrome("Evaluation " + run.ID), Served: true, Run: buildRun(d, link), Scripts: chart.Scripts()}
 	if h.cfg.FormToken != nil {
-		p.Start = startOf(h.cfg.StartAction, h.cfg.FormToken(), d.Report, p.Run.Samples)
+		p.Start = startOf(h.cfg.StartAction, h.cfg.FormToken(w, r), d.Report, p.Run.Samples)
 	}
 	if p.Start == nil && len(p.Run.Samples) > 0 {
 		p.StartNote = "Start a blind rating of this run on the Review · Blind rating page."

@@ -44,7 +44,7 @@ func TestRunPageAnswersInWords(t *testing.T) {
 		"Not drawn (no ROUGE-L): sonnet v2.",
 		"status differs",
 		`action="/review/tasks/new"`,
-		`name="csrf" value="` + e.Svc.FormToken() + `"`,
+		`name="csrf" value="` + e.Svc.FormToken(nil, nil) + `"`,
 		`/evals/` + url.PathEscape(e.Run.ID) + `/tickets/T-000`,
 		"Printer jams on page 1",
 		`<a href="/evals" aria-current="page">Evaluations</a>`,

@@ -37,7 +37,7 @@ type handler struct {
 // cross-origin check (Sec-Fetch-Site / Origin), and JSON POSTs must be
 // application/json.
 func (s *Service) Handler() (http.Handler, error) {
-	h := &handler{s: s, cop: http.NewCrossOriginProtection(), csrf: s.FormToken()}
+	h := &handler{s: s, cop: http.NewCrossOriginProtection(), csrf: s.staticToken()}
 	funcs := template.FuncMap{
 		"when":       func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 		"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
