@@ -114,6 +114,21 @@ type SummaryStore interface {
 	SummaryHistory(ctx context.Context, ticketID string) ([]*Summary, error)
 }
 
+// BatchStore loads and saves many tickets' summaries at once: the batch
+// jobs of a backfill. A store may implement it beside Store; without it,
+// batches are worked one ticket at a time.
+type BatchStore interface {
+	// FindTicketViews returns the tickets with ids, each with its current
+	// summary (nil when none) and Stale set as ListTickets does, in one
+	// query; Failure is left nil. Unknown ids are left out.
+	FindTicketViews(ctx context.Context, ids []string) ([]TicketView, error)
+	// SaveSummaries is SaveSummary for summaries of distinct tickets, in
+	// one transaction. created[i] reports whether summaries[i] was new; the
+	// summary of a ticket that no longer exists is not saved and keeps ID 0.
+	// It returns EINVALID for an incomplete summary or a ticket given twice.
+	SaveSummaries(ctx context.Context, summaries []*Summary) (created []bool, err error)
+}
+
 // Failure is why a ticket's summary could not be produced. The ticket stays
 // failed, visibly, until a later attempt succeeds: nothing is dropped.
 type Failure struct {

@@ -18,7 +18,9 @@ type Config struct {
 	// package); it is created when missing. Default "ticketsum". Lower-case
 	// letters, digits and underscores only.
 	Schema string
-	// MaxConns caps the pool's connections. Default 10.
+	// MaxConns caps the pool's connections. A pool_max_conns given in URL
+	// wins over it. Default 10 (the queue package's PoolSize gives the size
+	// a queue of so many workers needs).
 	MaxConns int32
 	// Password, when set, is called for every new connection and its result
 	// used as the password: an RDS IAM authentication token, for example

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -34,7 +35,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		// The parse error may quote the URL and its password: keep it out.
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "postgres URL cannot be parsed")
 	}
-	pc.MaxConns = cfg.MaxConns
+	if !urlSetsPoolMax(cfg.URL) {
+		pc.MaxConns = cfg.MaxConns
+	}
 	pc.ConnConfig.RuntimeParams["search_path"] = cfg.Schema
 	if cfg.Password != nil {
 		pc.BeforeConnect = func(ctx context.Context, cc *pgx.ConnConfig) error {
@@ -104,4 +107,11 @@ func Translate(err error, what string) error {
 // inTx runs fn in a transaction and commits when fn returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, s.pool, fn)
+}
+
+// urlSetsPoolMax reports whether the connection string gives
+// pool_max_conns, in URL or keyword/value form: the operator's setting wins
+// over the configured size.
+func urlSetsPoolMax(url string) bool {
+	return strings.Contains(url, "pool_max_conns=")
 }

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -37,4 +38,33 @@ func TestStoreTx(t *testing.T) {
 
 func BenchmarkStore(b *testing.B) {
 	storetest.Bench(b, func(b *testing.B) storetest.Store { return MustOpen(b) })
+}
+
+// TestPoolSize checks that MaxConns sizes the pool unless the URL gives
+// pool_max_conns, which wins.
+func TestPoolSize(t *testing.T) {
+	t.Parallel()
+	url, schema := dbtest.PostgresSchema(t)
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	for _, tc := range []struct {
+		name string
+		url  string
+		max  int32
+		want int32
+	}{
+		{"configured", url, 7, 7},
+		{"url wins", url + sep + "pool_max_conns=3", 7, 3},
+	} {
+		s, err := postgres.Open(context.Background(), postgres.Config{URL: tc.url, Schema: schema, MaxConns: tc.max})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.Pool().Config().MaxConns; got != tc.want {
+			t.Errorf("%s: pool max conns = %d, want %d", tc.name, got, tc.want)
+		}
+		s.Close()
+	}
 }

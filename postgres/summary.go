@@ -10,7 +10,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ticketsum/ticketsum"
-	"github.com/ticketsum/ticketsum/internal/ticketdoc"
 )
 
 // summaryColsS lists the summary columns of table alias s, in nullSummary.dest order.
@@ -70,70 +69,15 @@ func (n *nullSummary) summary() *ticketsum.Summary {
 // row. It returns ENOTFOUND for an unknown ticket and EINVALID for an
 // incomplete summary.
 func (s *Store) SaveSummary(ctx context.Context, sum *ticketsum.Summary) (bool, error) {
-	if err := ticketdoc.CheckSummary(sum); err != nil {
+	// One round trip: the multi-row save of SaveSummaries with one row.
+	created, err := s.SaveSummaries(ctx, []*ticketsum.Summary{sum})
+	if err != nil {
 		return false, err
 	}
-	createdAt := sum.CreatedAt
-	if createdAt.IsZero() {
-		createdAt = s.cfg.Clock.Now()
+	if sum.ID == 0 {
+		return false, ticketsum.Errorf(ticketsum.ENOTFOUND, "ticket %q not found", sum.TicketID)
 	}
-	createdAt = createdAt.Truncate(time.Microsecond)
-	flags, err := json.Marshal(append([]string{}, sum.Flags...))
-	if err != nil {
-		return false, fmt.Errorf("encode flags: %w", err)
-	}
-	var (
-		id      int64
-		created bool
-	)
-	err = s.inTx(ctx, func(tx pgx.Tx) error {
-		var one int
-		err := tx.QueryRow(ctx, `SELECT 1 FROM tickets WHERE id = $1 FOR UPDATE`, sum.TicketID).Scan(&one)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return ticketsum.Errorf(ticketsum.ENOTFOUND, "ticket %q not found", sum.TicketID)
-		} else if err != nil {
-			return err
-		}
-		err = tx.QueryRow(ctx, `INSERT INTO summaries (ticket_id, content_hash, model, prompt_version, text, status,
-			input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, latency_us,
-			requested_model, principal, flags, created_at, regeneration)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17)
-			ON CONFLICT (ticket_id, content_hash, model, prompt_version, regeneration) DO NOTHING RETURNING id`,
-			sum.TicketID, sum.ContentHash, sum.Model, sum.PromptVersion, sum.Text, string(sum.Status),
-			sum.Usage.InputTokens, sum.Usage.OutputTokens, sum.Usage.CacheReadTokens, sum.Usage.CacheWriteTokens,
-			sum.CostUSD, sum.Latency.Microseconds(), sum.RequestedModel, sum.Principal, string(flags), createdAt,
-			sum.Regeneration,
-		).Scan(&id)
-		created = err == nil
-		if errors.Is(err, pgx.ErrNoRows) {
-			err = tx.QueryRow(ctx, `SELECT id FROM summaries WHERE ticket_id = $1 AND content_hash = $2 AND model = $3 AND prompt_version = $4 AND regeneration = $5`,
-				sum.TicketID, sum.ContentHash, sum.Model, sum.PromptVersion, sum.Regeneration).Scan(&id)
-		}
-		if err != nil {
-			return err
-		}
-		// A summary of an older thread never displaces one of the ticket's
-		// latest thread (a slow job saving last must not leave it stale).
-		_, err = tx.Exec(ctx, `UPDATE tickets SET current_summary_id = $1 WHERE id = $2
-			AND NOT (content_hash <> $3 AND current_summary_id IS NOT NULL AND EXISTS (
-				SELECT 1 FROM summaries cur WHERE cur.id = tickets.current_summary_id AND cur.content_hash = tickets.content_hash))`,
-			id, sum.TicketID, sum.ContentHash)
-		if err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `DELETE FROM ticket_failures WHERE ticket_id = $1
-			AND (content_hash = $2 OR $2 = (SELECT content_hash FROM tickets WHERE id = $1))`,
-			sum.TicketID, sum.ContentHash)
-		return err
-	})
-	if err != nil {
-		return false, Translate(err, fmt.Sprintf("save summary of ticket %s", sum.TicketID))
-	}
-	sum.ID = id
-	if created {
-		sum.CreatedAt = createdAt
-	}
-	return created, nil
+	return created[0], nil
 }
 
 // CurrentSummary returns the ticket's current summary, or ENOTFOUND when the

@@ -31,6 +31,12 @@ type Config struct {
 	// Default nil: such a job fails its ticket with a configuration
 	// failure that says so.
 	Regenerate RegenerateHandler
+	// Batch works the batch jobs that EnqueueBatchTx inserts (backfill
+	// pages). Default nil: such a job is cancelled with a reason.
+	Batch BatchHandler
+	// BatchSize is the most threads one batch job carries, 1 to MaxBatch.
+	// Default 100.
+	BatchSize int
 	// Workers is how many jobs run at once in this process. Default 4.
 	Workers int
 	// Queue names the River queue. Default "ticketsum".
@@ -38,6 +44,11 @@ type Config struct {
 	// PollInterval is how often workers look for new jobs when no
 	// notification arrives (SQLite always polls). Default 200ms.
 	PollInterval time.Duration
+	// FetchCooldown is the least time between two fetches of jobs while
+	// jobs keep coming (each fetch takes as many as there are free
+	// workers). Default 5ms, at most PollInterval: River's own default
+	// (100ms) capped a worker of 4 slots at 40 jobs a second.
+	FetchCooldown time.Duration
 	// MaxAttempts is how many times a job with a retryable error runs
 	// before its ticket is failed. Snoozes do not count. Default 10.
 	MaxAttempts int
@@ -89,6 +100,12 @@ func (c Config) withDefaults() (Config, error) {
 	if c.PollInterval == 0 {
 		c.PollInterval = 200 * time.Millisecond
 	}
+	if c.FetchCooldown == 0 {
+		c.FetchCooldown = min(5*time.Millisecond, c.PollInterval)
+	}
+	if c.BatchSize == 0 {
+		c.BatchSize = 100
+	}
 	if c.MaxAttempts == 0 {
 		c.MaxAttempts = 10
 	}
@@ -108,6 +125,10 @@ func (c Config) withDefaults() (Config, error) {
 		return bad("queue name %q must be 1-64 lower-case letters, digits, '_' or '-'", c.Queue)
 	case c.PollInterval < time.Millisecond:
 		return bad("poll interval %v must be at least 1ms", c.PollInterval)
+	case c.FetchCooldown < time.Millisecond || c.FetchCooldown > c.PollInterval:
+		return bad("fetch cooldown %v must be between 1ms and the poll interval %v", c.FetchCooldown, c.PollInterval)
+	case c.BatchSize < 1 || c.BatchSize > MaxBatch:
+		return bad("batch size %d must be between 1 and %d", c.BatchSize, MaxBatch)
 	case c.MaxAttempts < 1:
 		return bad("max attempts %d must be at least 1", c.MaxAttempts)
 	case c.SnoozeFor < 0:
@@ -126,6 +147,13 @@ func (c Config) withDefaults() (Config, error) {
 		c.Clock = ticketsum.SystemClock{}
 	}
 	return c, nil
+}
+
+// PoolSize is the Postgres pool a process needs for a queue of workers
+// slots: one connection per slot, plus River's listener, leader election,
+// fetches and job completion, and the process's own reads.
+func PoolSize(workers int) int32 {
+	return int32(max(workers, 4) + 6)
 }
 
 // StoreHash returns a Config.CurrentHash that reads the ticket from store.

@@ -200,13 +200,16 @@ func migrateRiver[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], 
 func newQueue[TTx any](driver riverdriver.Driver[TTx], store txStore[TTx], schema string, cfg Config) (*Queue[TTx], error) {
 	counts := &outcomes{}
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &worker{cfg: cfg, store: store, counts: counts})
+	single := &worker{cfg: cfg, store: store, counts: counts}
+	river.AddWorker(workers, single)
+	batch := &batchWorker{single: single}
+	river.AddWorker(workers, batch)
 	rc := &river.Config{
 		Logger:               cfg.Logger,
 		Workers:              workers,
 		MaxAttempts:          cfg.MaxAttempts,
 		FetchPollInterval:    cfg.PollInterval,
-		FetchCooldown:        min(cfg.PollInterval, river.FetchCooldownDefault),
+		FetchCooldown:        cfg.FetchCooldown,
 		JobTimeout:           cfg.JobTimeout,
 		RescueStuckJobsAfter: cfg.RescueAfter,
 		Schema:               schema,
@@ -219,7 +222,9 @@ func newQueue[TTx any](driver riverdriver.Driver[TTx], store txStore[TTx], schem
 	if err != nil {
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "river client: %w", err)
 	}
-	return &Queue[TTx]{client: client, cfg: cfg, store: store, schema: schema, counts: counts}, nil
+	q := &Queue[TTx]{client: client, cfg: cfg, store: store, schema: schema, counts: counts}
+	batch.insert = q.insert
+	return q, nil
 }
 
 // Start starts working jobs in the background until Stop. Cancelling ctx
