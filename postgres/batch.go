@@ -227,10 +227,13 @@ func (s *Store) UpsertTicketsTx(ctx context.Context, tickets []*ticketsum.Ticket
 		ids, lines, search, subject = append(ids, t.ID), append(lines, row.ProductLine), append(search, row.Search), append(subject, row.Subject)
 		hash, sortAt, doc = append(hash, row.Hash), append(sortAt, row.SortAt), append(doc, row.JSON)
 	}
-	if len(ids) == 0 {
+	if len(ids) == 0 && onChange == nil {
 		return changed, bad, nil
 	}
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		if len(ids) == 0 {
+			return onChange(ctx, tx, nil)
+		}
 		var b pgx.Batch
 		b.Queue(`SELECT id, content_hash FROM tickets WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids)
 		b.Queue(`INSERT INTO tickets (id, product_line, search, subject, content_hash, sort_at, doc, stored_at)

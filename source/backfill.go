@@ -2,7 +2,10 @@ package source
 
 import (
 	"context"
+	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/ticketsum/ticketsum"
 )
@@ -93,7 +96,12 @@ func (s *Source) Backfill(ctx context.Context, opts BackfillOptions) (Progress, 
 		if err != nil {
 			return p, err
 		}
-		n, err := s.applyParallel(ctx, &c, page, parallel)
+		var n Counts
+		if bs, ok := s.store.(BatchStore); ok && s.cfg.EnqueueBatch != nil {
+			n, err = s.applyPage(ctx, bs, &c, page)
+		} else {
+			n, err = s.applyParallel(ctx, &c, page, parallel)
+		}
 		p.add(n)
 		p.Done = c.done
 		if err != nil {
@@ -115,4 +123,53 @@ func (s *Source) Backfill(ctx context.Context, opts BackfillOptions) (Progress, 
 		opts.Progress(p)
 	}
 	return p, nil
+}
+
+// applyPage copies a page in one transaction: every ticket upserted with
+// multi-row statements, the new and changed threads queued with one
+// EnqueueBatch (River's bulk insert), and the cursor moved to the page's
+// end, all committed together. Tickets that cannot be tickets are logged
+// by id and passed over. On error nothing of the page is kept and *c is
+// unchanged.
+func (s *Source) applyPage(ctx context.Context, bs BatchStore, c *cursor, page []change) (Counts, error) {
+	var n Counts
+	if len(page) == 0 {
+		return n, nil
+	}
+	next := *c
+	next.pos, next.done = page[len(page)-1].pos, c.done+int64(len(page))
+	var tickets []*ticketsum.Ticket
+	for _, ch := range page {
+		n.Seen++
+		if ch.bad != nil {
+			s.cfg.Logger.WarnContext(ctx, "source ticket skipped", "ticket_id", *ch.pos.ID, "reason", ticketsum.ErrorMessage(ch.bad))
+			n.Skipped++
+			continue
+		}
+		tickets = append(tickets, ch.ticket)
+	}
+	changed, bad, err := bs.UpsertTicketsTx(ctx, tickets, func(ctx context.Context, tx pgx.Tx, moved []*ticketsum.Ticket) error {
+		if len(moved) > 0 {
+			if err := s.cfg.EnqueueBatch(ctx, tx, moved); err != nil {
+				return fmt.Errorf("enqueue: %w", err)
+			}
+		}
+		return s.saveCursor(ctx, tx, next)
+	})
+	if err != nil {
+		return Counts{}, translate(err, fmt.Sprintf("copy a page of %d tickets", len(page)))
+	}
+	for i, t := range tickets {
+		switch {
+		case bad[i] != nil:
+			s.cfg.Logger.WarnContext(ctx, "source ticket skipped", "ticket_id", t.ID, "reason", ticketsum.ErrorMessage(bad[i]))
+			n.Skipped++
+		case changed[i]:
+			n.Queued++
+		default:
+			n.Unchanged++
+		}
+	}
+	*c = next
+	return n, nil
 }

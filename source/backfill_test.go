@@ -130,3 +130,48 @@ func TestBackfillFailureInAParallelPageLosesAndRepeatsNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestBackfillPagesInOneTransaction runs the batched backfill: each page is
+// copied, queued and its cursor moved in one transaction, so a failure
+// keeps nothing of its page and the next run repeats nothing else.
+func TestBackfillPagesInOneTransaction(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	const n = 25
+	for id := 1; id <= n; id++ {
+		e.addTicket(t, id, t0.Add(time.Duration(id/2)*time.Second), 2)
+	}
+	s := e.open(t, source.Config{BatchSize: 10, EnqueueBatch: e.jobs.enqueueBatch})
+	e.jobs.setFail("15")
+	p, err := s.Backfill(context.Background(), source.BackfillOptions{Since: t0.Add(-time.Hour)})
+	if err == nil {
+		t.Fatal("backfill with a failing enqueue succeeded")
+	}
+	if p.Done != 10 || p.Queued != 10 {
+		t.Errorf("after the failure in the second page: %+v, want 10 done and queued", p)
+	}
+	e.jobs.setFail("")
+	p, err = s.Backfill(context.Background(), source.BackfillOptions{Since: t0.Add(-time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Resumed || !p.Finished || p.Done != n || p.Queued != n-10 {
+		t.Errorf("second run = %+v, want resumed, finished, %d done, %d queued", p, n, n-10)
+	}
+	count := map[string]int{}
+	for _, j := range e.recorded(t) {
+		count[j.TicketID]++
+	}
+	if len(count) != n {
+		t.Errorf("jobs for %d tickets, want %d", len(count), n)
+	}
+	for id, c := range count {
+		if c != 1 {
+			t.Errorf("ticket %s has %d jobs, want exactly 1", id, c)
+		}
+	}
+	p, err = s.Backfill(context.Background(), source.BackfillOptions{Since: t0.Add(-time.Hour), Restart: true})
+	if err != nil || p.Queued != 0 || p.Unchanged != n {
+		t.Errorf("restart = %+v, %v; want all %d unchanged", p, err, n)
+	}
+}

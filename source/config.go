@@ -100,6 +100,10 @@ type MessagesTable struct {
 	Roles map[string]string `yaml:"roles"`
 }
 
+// BatchEnqueueFunc adds the summarise jobs of a backfill page's new and
+// changed threads inside tx.
+type BatchEnqueueFunc func(ctx context.Context, tx pgx.Tx, tickets []*ticketsum.Ticket) error
+
 // EnqueueFunc adds the summarise job of a ticket's thread inside tx, to run
 // at runAt: the queue's River client inserting a job unique on ticket and
 // content hash. It must not commit tx.
@@ -126,6 +130,11 @@ type Config struct {
 	Channel string
 	// Enqueue adds summarise jobs. Required for Watch and Backfill.
 	Enqueue EnqueueFunc
+	// EnqueueBatch, when set and the store upserts many tickets at once
+	// (BatchStore), makes Backfill copy each page in one transaction and
+	// queue its new and changed threads with one call (batch jobs, behind
+	// live work). Default nil: one transaction and one job per ticket.
+	EnqueueBatch BatchEnqueueFunc
 	// Logger receives progress and skipped tickets (ids only, never text).
 	// Default: discard.
 	Logger *slog.Logger

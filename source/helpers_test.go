@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/postgres"
 	"github.com/ticketsum/ticketsum/source"
 )
@@ -241,4 +242,14 @@ func mustPoll(tb testing.TB, s *source.Source) source.PollResult {
 		tb.Fatal(err)
 	}
 	return res
+}
+
+// enqueueBatch records the jobs of a page's changed tickets as enqueue does.
+func (q *fakeQueue) enqueueBatch(ctx context.Context, tx pgx.Tx, tickets []*ticketsum.Ticket) error {
+	for _, t := range tickets {
+		if err := q.enqueue(ctx, tx, t.ID, t.ContentHash(), time.Time{}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

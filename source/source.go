@@ -22,6 +22,13 @@ type Store interface {
 	Schema() string
 }
 
+// BatchStore is a Store that also upserts many tickets in one transaction
+// (*postgres.Store does): Backfill then copies a page at a time.
+type BatchStore interface {
+	Store
+	UpsertTicketsTx(ctx context.Context, tickets []*ticketsum.Ticket, onChange func(ctx context.Context, tx pgx.Tx, changed []*ticketsum.Ticket) error) (changed []bool, bad []error, err error)
+}
+
 // Source reads the team's tickets and feeds changed threads to ticketsum.
 type Source struct {
 	cfg    Config
