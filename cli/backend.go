@@ -12,6 +12,7 @@ import (
 	"github.com/ticketsum/ticketsum/queue"
 	"github.com/ticketsum/ticketsum/review"
 	"github.com/ticketsum/ticketsum/sqlite"
+	"github.com/ticketsum/ticketsum/summarize"
 )
 
 // backend is an open store with its queue.
@@ -37,6 +38,9 @@ func (w *wiring) openBackend(ctx context.Context, handler queue.Handler, regener
 		PollInterval: w.cfg.Worker.PollInterval,
 		Logger:       w.queueLogger(),
 		Middleware:   w.queueMiddleware(),
+	}
+	if handler != nil {
+		qcfg.Batch = w.batchHandler()
 	}
 	if strings.HasPrefix(w.cfg.DB, "postgres://") || strings.HasPrefix(w.cfg.DB, "postgresql://") {
 		return w.openPostgres(ctx, qcfg)
@@ -64,6 +68,33 @@ func (w *wiring) openBackend(ctx context.Context, handler queue.Handler, regener
 		return nil, err
 	}
 	return &backend{store: st, queue: q, db: st.DB(), dialect: review.SQLite}, nil
+}
+
+// batchHandler works a backfill batch with the pipeline w.proc (set by
+// openWorker before the queue starts): the built-in model across every
+// core, a hosted one worker.concurrency calls at once; each saved summary
+// is then written back to the team's table when write_back is set.
+func (w *wiring) batchHandler() queue.BatchHandler {
+	parallel := 0 // GOMAXPROCS
+	if w.cfg.Model != "builtin" {
+		parallel = w.cfg.Worker.Concurrency
+	}
+	return func(ctx context.Context, items []queue.Item) ([]error, error) {
+		vs := make([]summarize.Version, len(items))
+		for i, it := range items {
+			vs[i] = summarize.Version{TicketID: it.TicketID, ContentHash: it.ContentHash}
+		}
+		errs, err := w.proc.ProcessBatch(ctx, vs, parallel)
+		if err != nil {
+			return nil, err
+		}
+		for i, it := range items {
+			if errs[i] == nil {
+				errs[i] = w.writeBack(ctx, it.TicketID)
+			}
+		}
+		return errs, nil
+	}
 }
 
 // queueLogger is the logger for River, which reports routine progress at

@@ -17,6 +17,9 @@ func (w *wiring) openPostgres(ctx context.Context, qcfg queue.Config) (*backend,
 	if err != nil {
 		return nil, err
 	}
+	// One connection per worker slot and River's own; a pool_max_conns in
+	// the URL wins.
+	pcfg.MaxConns = queue.PoolSize(w.cfg.Worker.Concurrency)
 	st, err := postgres.Open(ctx, pcfg)
 	if err != nil {
 		return nil, err

@@ -7,8 +7,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/spf13/cobra"
 
+	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/postgres"
+	"github.com/ticketsum/ticketsum/queue"
 	"github.com/ticketsum/ticketsum/source"
 )
 
@@ -16,6 +20,7 @@ import (
 type backfillOptions struct {
 	since           string
 	restart         bool
+	summarize       bool
 	batch, parallel int
 }
 
@@ -27,12 +32,17 @@ func newBackfillCmd(e *env) *cobra.Command {
 		GroupID: groupSource,
 		Short:   "Copy and queue your tickets updated since DATE",
 		Long: `Copy every ticket of the team's tables (the source section of the config)
-updated on or after DATE into ticketsum's store, in batches, and queue each for
-a summary behind live changes. Progress is saved: after an interruption, run the
-same command again to continue. A progress bar is drawn on a terminal; in a
-log, a line every 10 seconds. See docs/postgres.md.`,
+updated on or after DATE into ticketsum's store, a page per transaction, and
+queue them in batch jobs behind live changes. By default this process also
+summarises the batches as they are copied (the built-in model on every core)
+and returns when every copied ticket is summarised or failed; with
+--summarize=false it only copies and queues, for the workers. Progress is
+saved: after an interruption, run the same command again to continue. A
+progress bar is drawn on a terminal; in a log, a line every 10 seconds. See
+docs/postgres.md and docs/performance.md.`,
 		Example: `  ticketsum backfill --since 2026-01-01
-  ticketsum backfill --since 2026-01-01 --restart --parallel 8`,
+  ticketsum backfill --since 2026-01-01 --summarize=false   # workers elsewhere summarise
+  ticketsum backfill --since 2026-01-01 --restart`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			since, err := parseSince(o.since)
@@ -57,25 +67,77 @@ log, a line every 10 seconds. See docs/postgres.md.`,
 	f.StringVar(&o.since, "since", "", "copy tickets updated on or after `DATE` (2026-01-31 or an RFC 3339 time); required")
 	f.BoolVar(&o.restart, "restart", false, "forget the saved cursor and start again from --since")
 	f.IntVar(&o.batch, "batch", 0, "tickets per page (default source.batch_size in the config, 500)")
-	f.IntVar(&o.parallel, "parallel", 4, "tickets copied at once")
+	f.IntVar(&o.parallel, "parallel", 4, "tickets copied at once (only on stores that copy one ticket per transaction)")
+	f.BoolVar(&o.summarize, "summarize", true, "also summarise the copied tickets in this process, and wait for them")
 	return cmd
 }
 
-// backfill copies and queues the source's tickets updated since since.
+// backfill copies and queues the source's tickets updated since since and,
+// with o.summarize, works the queue in this process until every backfill
+// job is done.
 func (e *env) backfill(ctx context.Context, cfg Config, since time.Time, o backfillOptions) error {
 	w, err := newWiring(ctx, e, cfg)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	sb, err := w.openSource(ctx, true)
+	if !strings.HasPrefix(cfg.DB, "postgres://") && !strings.HasPrefix(cfg.DB, "postgresql://") {
+		return ticketsum.Errorf(ticketsum.EINVALID, "the source needs db to be the team's Postgres database (a postgres:// URL)")
+	}
+	if !cfg.Source.configured() {
+		return ticketsum.Errorf(ticketsum.EINVALID, "config has no source section (tickets and messages tables, or thread_query): see docs/postgres.md")
+	}
+	var b *backend
+	if o.summarize {
+		b, err = w.openWorker(ctx)
+	} else {
+		b, err = w.openBackend(ctx, nil, nil)
+	}
 	if err != nil {
 		return err
 	}
+	st, q := b.store.(*postgres.Store), b.queue.(*queue.Queue[pgx.Tx])
+	sc := cfg.Source
+	scfg := source.Config{
+		Mapping: sc.Mapping, Name: sc.Name, PollInterval: sc.PollInterval, Debounce: sc.Debounce,
+		BatchSize: sc.BatchSize, Channel: sc.Channel, Logger: w.logger,
+		Enqueue: riverEnqueue(q.Client()),
+		EnqueueBatch: func(ctx context.Context, tx pgx.Tx, ts []*ticketsum.Ticket) error {
+			items := make([]queue.Item, len(ts))
+			for i, t := range ts {
+				items[i] = queue.Item{TicketID: t.ID, ContentHash: t.ContentHash()}
+			}
+			return q.EnqueueBatchTx(ctx, tx, items)
+		},
+	}
+	src, err := source.Open(ctx, st, scfg)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	if o.summarize {
+		if err := q.Start(ctx); err != nil {
+			return err
+		}
+		defer w.stopWorker(b)
+	}
 	bar := newProgressBar(e.stderr, time.Now, isTerminal(e.stderr))
-	p, err := sb.src.Backfill(ctx, source.BackfillOptions{Since: since, Restart: o.restart, Parallel: o.parallel, Progress: bar.update})
+	p, err := src.Backfill(ctx, source.BackfillOptions{Since: since, Restart: o.restart, Parallel: o.parallel, Progress: bar.update})
 	bar.finish(p)
 	fmt.Fprintf(e.stderr, "backfill: %s read: %d queued, %d unchanged, %d skipped\n", plural(p.Seen, "ticket"), p.Queued, p.Unchanged, p.Skipped)
+	if err == nil && o.summarize {
+		last := time.Now()
+		err = q.WaitBackfill(ctx, func(left int) {
+			if time.Since(last) >= progressEvery {
+				last = time.Now()
+				fmt.Fprintf(e.stderr, "backfill: %d batch jobs left to summarise\n", left)
+			}
+		})
+		if err == nil {
+			out := q.Outcomes()
+			fmt.Fprintf(e.stderr, "backfill: summarised: %d tickets, %d failed (see: ticketsum failures list)\n", out.Completed, out.Failed)
+		}
+	}
 	if err != nil && ctx.Err() != nil {
 		fmt.Fprintln(e.stderr, "backfill: interrupted; run the same command again to continue")
 		return ctx.Err()

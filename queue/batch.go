@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -138,4 +139,43 @@ func (q *Queue[TTx]) EnqueueBatchTx(ctx context.Context, tx TTx, items []Item) e
 		return fmt.Errorf("enqueue %d summarize batches: %w", len(params), err)
 	}
 	return nil
+}
+
+// BackfillPending returns how many backfill jobs (batch jobs, and tickets
+// of a batch handed to their own job) are not finished.
+func (q *Queue[TTx]) BackfillPending(ctx context.Context) (int, error) {
+	if q.countBackfill == nil {
+		return 0, ticketsum.Errorf(ticketsum.EINVALID, "queue cannot count backfill jobs")
+	}
+	n, err := q.countBackfill(ctx)
+	if err != nil {
+		return 0, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "count backfill jobs: %w", err)
+	}
+	return n, nil
+}
+
+// WaitBackfill blocks until no backfill job is unfinished, calling
+// progress (when set) with the number left at every poll.
+func (q *Queue[TTx]) WaitBackfill(ctx context.Context, progress func(left int)) error {
+	t := time.NewTicker(max(q.cfg.PollInterval, 100*time.Millisecond))
+	defer t.Stop()
+	for {
+		n, err := q.BackfillPending(ctx)
+		if err != nil && ctx.Err() == nil {
+			return err
+		}
+		if err == nil {
+			if progress != nil {
+				progress(n)
+			}
+			if n == 0 {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
 }

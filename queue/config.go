@@ -156,8 +156,16 @@ func PoolSize(workers int) int32 {
 	return int32(max(workers, 4) + 6)
 }
 
-// StoreHash returns a Config.CurrentHash that reads the ticket from store.
+// StoreHash returns a Config.CurrentHash that reads the ticket's stored
+// content hash, without loading or decoding its thread when the store can
+// (a TicketContentHash method, as *postgres.Store has), else from the
+// ticket.
 func StoreHash(store ticketsum.TicketStore) func(ctx context.Context, ticketID string) (string, error) {
+	if h, ok := store.(interface {
+		TicketContentHash(ctx context.Context, id string) (string, error)
+	}); ok {
+		return h.TicketContentHash
+	}
 	return func(ctx context.Context, ticketID string) (string, error) {
 		t, err := store.FindTicket(ctx, ticketID)
 		if err != nil {

@@ -43,10 +43,17 @@ func (q *Queue[TTx]) Enqueue(ctx context.Context, ticketID, contentHash string) 
 
 // insert adds a job with args and reports whether it was inserted.
 func (q *Queue[TTx]) insert(ctx context.Context, args SummarizeArgs) (bool, error) {
+	return q.insertWith(ctx, args, LivePriority)
+}
+
+// insertWith is insert at a River priority.
+func (q *Queue[TTx]) insertWith(ctx context.Context, args SummarizeArgs, priority int) (bool, error) {
 	if err := checkArgs(args.TicketID, args.ContentHash); err != nil {
 		return false, err
 	}
-	res, err := q.client.Insert(ctx, args, q.insertOpts())
+	opts := q.insertOpts()
+	opts.Priority = priority
+	res, err := q.client.Insert(ctx, args, opts)
 	if err != nil {
 		return false, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "enqueue summarize job for ticket %s: %w", args.TicketID, err)
 	}

@@ -27,6 +27,8 @@ type Queue[TTx any] struct {
 	counts *outcomes
 	// countStates counts this queue's jobs by state with the driver's SQL.
 	countStates func(ctx context.Context) (map[string]int, error)
+	// countBackfill counts this queue's unfinished backfill-priority jobs.
+	countBackfill func(ctx context.Context) (int, error)
 
 	mu      sync.Mutex
 	started bool
@@ -91,6 +93,12 @@ func NewSQLite(ctx context.Context, store SQLiteStore, cfg Config) (*Queue[*sql.
 	if err != nil {
 		return nil, err
 	}
+	q.countBackfill = func(ctx context.Context) (int, error) {
+		var n int
+		err := db.QueryRowContext(ctx, `SELECT count(*) FROM river_job WHERE queue = ? AND priority = ?
+			AND state IN ('available', 'pending', 'running', 'retryable', 'scheduled')`, cfg.Queue, BackfillPriority).Scan(&n)
+		return n, err
+	}
 	q.countStates = func(ctx context.Context) (map[string]int, error) {
 		rows, err := db.QueryContext(ctx, `SELECT state, count(*) FROM river_job WHERE queue = ? GROUP BY state`, cfg.Queue)
 		if err != nil {
@@ -130,6 +138,12 @@ func NewPostgres(ctx context.Context, store PostgresStore, cfg Config) (*Queue[p
 	table := "river_job"
 	if schema != "" {
 		table = pgx.Identifier{schema, "river_job"}.Sanitize()
+	}
+	q.countBackfill = func(ctx context.Context) (int, error) {
+		var n int
+		err := pool.QueryRow(ctx, `SELECT count(*) FROM `+table+` WHERE queue = $1 AND priority = $2
+			AND state IN ('available', 'pending', 'running', 'retryable', 'scheduled')`, cfg.Queue, BackfillPriority).Scan(&n)
+		return n, err
 	}
 	q.countStates = func(ctx context.Context) (map[string]int, error) {
 		rows, err := pool.Query(ctx, `SELECT state::text, count(*) FROM `+table+` WHERE queue = $1 GROUP BY state`, cfg.Queue)
@@ -223,7 +237,9 @@ func newQueue[TTx any](driver riverdriver.Driver[TTx], store txStore[TTx], schem
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "river client: %w", err)
 	}
 	q := &Queue[TTx]{client: client, cfg: cfg, store: store, schema: schema, counts: counts}
-	batch.insert = q.insert
+	batch.insert = func(ctx context.Context, args SummarizeArgs) (bool, error) {
+		return q.insertWith(ctx, args, BackfillPriority)
+	}
 	return q, nil
 }
 
