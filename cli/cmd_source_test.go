@@ -172,8 +172,9 @@ func TestBackfillWatchAndTriggerCommands(t *testing.T) {
 	if r.code != exitOK || !strings.Contains(r.stderr, "12/12 100.0%") || !strings.Contains(r.stderr, "12 queued") {
 		t.Fatalf("backfill: code %d, stderr %q", r.code, r.stderr)
 	}
-	if got := count(t, db, `SELECT count(*) FROM ticketsum.river_job WHERE state = 'available'`); got != n {
-		t.Errorf("jobs available after backfill = %d, want %d", got, n)
+	// By default the backfill also summarises what it copied, and waits.
+	if got := count(t, db, `SELECT count(*) FROM ticketsum.tickets WHERE current_summary_id IS NOT NULL`); got != n || !strings.Contains(r.stderr, "summarised: 12 tickets, 0 failed") {
+		t.Errorf("tickets summarised after backfill = %d, want %d; stderr %q", got, n, r.stderr)
 	}
 	// Run again: it continues from its cursor and finds nothing new.
 	r = run(t, ctx, "", "backfill", "--since", "2000-01-01", "--config", cfg)

@@ -59,8 +59,9 @@ func TestScaleOutWithRealProcesses(t *testing.T) {
 	defer h.stopAll()
 
 	// The backfill copies every ticket and queues them in batch jobs, which
-	// the workers below run (the batched path, killed mid-batch).
-	if out, err := h.command("backfill", "--since", "2000-01-01", "--summarize=false").CombinedOutput(); err != nil {
+	// the workers below run (the batched path): pages, so batches, of 20
+	// tickets, so that the killed workers die in the middle of batches.
+	if out, err := h.command("backfill", "--since", "2000-01-01", "--summarize=false", "--batch", "20").CombinedOutput(); err != nil {
 		t.Fatalf("backfill: %v\n%s", err, out)
 	}
 	if got := count(t, db, `SELECT coalesce(sum(jsonb_array_length(args->'items')), 0) FROM ticketsum.river_job WHERE kind = 'summarize_batch'`); got != n {
@@ -143,9 +144,7 @@ const currentForLatest = `SELECT count(*) FROM ticketsum.tickets t
 	      (SELECT count(*) FROM public.messages m WHERE m.ticket_id = t.id::bigint)`
 
 // scaleConfig is the config of every process: the team's tables, quick
-// polling and debounce, a short rescue of jobs lost with a killed worker,
-// and backfill pages (so batch jobs) of 20 tickets, so that the killed
-// workers die in the middle of batches.
+// polling and debounce, and a short rescue of jobs lost with a killed worker.
 func scaleConfig(dbURL string) string {
 	return `db: "` + dbURL + `"
 model: builtin
@@ -166,7 +165,6 @@ source:
     roles: {requester: customer, staff: agent}
   poll_interval: 200ms
   debounce: 1s
-  batch_size: 20
 `
 }
 
