@@ -6,4 +6,8 @@
 // bootstrap zip. The package's tests check the template's structure and
 // that its IAM policies grant no more than the function needs. See
 // docs/aws.md.
+//
+// grafana/ticketsum.json is a Grafana dashboard over the Prometheus
+// metrics of serve and worker (docs/observability.md); a test checks that
+// every query names series and labels the metrics package registers.
 package deploy
