@@ -63,6 +63,11 @@ func drive(c driveConfig) error {
 		defer drop() // after the processes below are stopped
 		c.db = db
 	}
+	dir, err := os.MkdirTemp("", "gatewaybench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir) // after the processes below are stopped
 	var procs []*exec.Cmd
 	defer func() {
 		for _, p := range procs {
@@ -81,7 +86,7 @@ func drive(c driveConfig) error {
 	if err != nil {
 		return err
 	}
-	ts, key, err := startTicketsum(&procs, c, tsAddr, upURL)
+	ts, key, err := startTicketsum(&procs, c, dir, tsAddr, upURL)
 	if err != nil {
 		return err
 	}
@@ -117,13 +122,9 @@ func drive(c driveConfig) error {
 	return nil
 }
 
-// startTicketsum prepares a data dir (principal, approved model, key) and
-// starts `ticketsum serve` on it.
-func startTicketsum(procs *[]*exec.Cmd, c driveConfig, addr, upURL string) (*exec.Cmd, string, error) {
-	dir, err := os.MkdirTemp("", "gatewaybench")
-	if err != nil {
-		return nil, "", err
-	}
+// startTicketsum prepares the data dir dir (principal, approved model, key)
+// and starts `ticketsum serve` on it.
+func startTicketsum(procs *[]*exec.Cmd, c driveConfig, dir, addr, upURL string) (*exec.Cmd, string, error) {
 	db := c.db
 	if db == "" {
 		db = filepath.Join(dir, "ticketsum.db")
