@@ -51,6 +51,9 @@ func (w *wiring) openBackend(ctx context.Context, handler queue.Handler, regener
 		// for one cheap query per poll.
 		qcfg.PollInterval = 50 * time.Millisecond
 	}
+	// River's default cooldown, as before: the queue shares the store's one
+	// connection, and fetching more often slowed the store down (issue 14).
+	qcfg.FetchCooldown = min(qcfg.PollInterval, 100*time.Millisecond)
 	if err := w.ensureDataDir(); err != nil {
 		return nil, err
 	}
