@@ -335,19 +335,15 @@ func threeModelReport(t *testing.T, bars string) *eval.Report {
 func TestReportOutputsGolden(t *testing.T) {
 	t.Parallel()
 	rep := threeModelReport(t, "rougeL>=40, pii_leaks<=0, format_compliance>=100")
-	var table, js, page strings.Builder
+	var table, js strings.Builder
 	if err := rep.WriteTable(&table); err != nil {
 		t.Fatal(err)
 	}
 	if err := rep.WriteJSON(&js); err != nil {
 		t.Fatal(err)
 	}
-	if err := rep.WriteHTML(&page); err != nil {
-		t.Fatal(err)
-	}
 	goldenFile(t, "report_table.golden", table.String())
 	goldenFile(t, "report_json.golden", js.String())
-	goldenFile(t, "report_html.golden", page.String())
 	if rep.Cheapest != "small" || rep.ExitCode(false) != 1 {
 		t.Errorf("cheapest %q exit %d, want small, 1 (tiny could not be evaluated)", rep.Cheapest, rep.ExitCode(false))
 	}
@@ -359,15 +355,6 @@ func TestReportOutputsGolden(t *testing.T) {
 		if !strings.Contains(js.String(), key) {
 			t.Errorf("JSON report lacks %s", key)
 		}
-	}
-	h := page.String()
-	for _, banned := range []string{"<script", " src=", "href=", "@import", "url("} {
-		if strings.Contains(h, banned) {
-			t.Errorf("HTML report is not self-contained: contains %q", banned)
-		}
-	}
-	if strings.Count(h, "<svg") != 4 {
-		t.Errorf("HTML report has %d charts, want 4 (scatter and three distributions)", strings.Count(h, "<svg"))
 	}
 }
 

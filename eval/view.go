@@ -6,8 +6,8 @@ import (
 )
 
 // View is a report as formatted cells and sentences: the data model that
-// the terminal table (WriteTable) and the HTML page (WriteHTML) render, and
-// that any other page can render the same way.
+// the terminal table (WriteTable) and the run's page (package evalpage, the
+// UI's /evals/RUN and eval --html) render.
 type View struct {
 	// Dataset describes the data in one line: name, size, hash, and what it
 	// has to score against (references, status labels).

@@ -14,6 +14,7 @@ import (
 	"github.com/ticketsum/ticketsum/bedrock"
 	"github.com/ticketsum/ticketsum/bedrocktest"
 	"github.com/ticketsum/ticketsum/eval"
+	"github.com/ticketsum/ticketsum/evalpage"
 	"github.com/ticketsum/ticketsum/gateway"
 	"github.com/ticketsum/ticketsum/prompt"
 	"github.com/ticketsum/ticketsum/summarize"
@@ -240,7 +241,9 @@ func writeWorked(t *testing.T, rep *eval.Report) {
 	for name, write := range map[string]func(f *os.File) error{
 		"table.txt":   func(f *os.File) error { return rep.WriteTable(f) },
 		"report.json": func(f *os.File) error { return rep.WriteJSON(f) },
-		"report.html": func(f *os.File) error { return rep.WriteHTML(f) },
+		"report.html": func(f *os.File) error {
+			return evalpage.WriteStandalone(f, evalpage.RunData{Report: rep, Items: rep.Items})
+		},
 	} {
 		f, err := os.Create(filepath.Join(*workedOut, name))
 		if err != nil {
