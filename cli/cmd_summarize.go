@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 
 	"github.com/spf13/cobra"
 
@@ -45,6 +46,7 @@ func newSummarizeCmd(e *env) *cobra.Command {
 		model, api string
 		asJSON     bool
 		maxBytes   int64
+		parallel   int
 	}
 	cmd := &cobra.Command{
 		Use:     "summarize [FILE|-]",
@@ -52,7 +54,9 @@ func newSummarizeCmd(e *env) *cobra.Command {
 		Short:   "Print the summary of each ticket in FILE or on stdin",
 		Long: `Summarise each ticket of FILE (JSON Lines, a JSON array or pretty-printed objects;
 see docs/ticket-format.md), or of stdin with - or when stdin is not a terminal,
-and print the summaries. Nothing is stored.
+and print the summaries in input order. Nothing is stored. Tickets are
+summarised on every core (--parallel) and read as they are summarised, so a
+file of any size is summarised in bounded memory.
 
 A bad record or an invalid ticket is reported on stderr with its line and the
 rest are still summarised; the exit code is then 2. A ticket the model could
@@ -74,7 +78,13 @@ guardrail blocked it) is reported and makes the exit code 1.`,
 			if err != nil {
 				return err
 			}
-			return e.summarize(cmd.Context(), cfg, args, o.asJSON)
+			if o.parallel < 0 || o.parallel > 256 {
+				return usagef("--parallel: must be between 0 (one per core) and 256, got %d", o.parallel)
+			}
+			if o.parallel == 0 {
+				o.parallel = runtime.GOMAXPROCS(0)
+			}
+			return e.summarize(cmd.Context(), cfg, args, o.asJSON, o.parallel)
 		},
 	}
 	usesGlobals(cmd, allGlobals...)
@@ -82,12 +92,14 @@ guardrail blocked it) is reported and makes the exit code 1.`,
 	modelFlag(f, &o.model)
 	f.BoolVar(&o.asJSON, "json", false, "print one JSON object per ticket (ticket_id, summary, status, model, prompt_version, usage, cost_usd, latency_ms, flags, status_inferred, truncated)")
 	f.Int64Var(&o.maxBytes, "max-ticket-bytes", 0, "largest ticket accepted, in `BYTES` (default max_ticket_bytes in the config, 1048576)")
+	f.IntVar(&o.parallel, "parallel", 0, "tickets summarised at once; 0 for one per core (GOMAXPROCS). Output stays in input order; at most 4 tickets per goroutine are held in memory")
 	f.StringVar(&o.api, "api", "", "Bedrock `API`: converse, or invoke for the model family's native body (default models.<model>.api in the config, converse)")
 	return cmd
 }
 
 // summarize summarises the tickets of the input named by args.
-func (e *env) summarize(ctx context.Context, cfg Config, args []string, asJSON bool) error {
+// parallel tickets are summarised at once.
+func (e *env) summarize(ctx context.Context, cfg Config, args []string, asJSON bool, parallel int) error {
 	in, name, closeIn, err := openInput(e, firstArg(args))
 	if err != nil {
 		return err
@@ -106,43 +118,63 @@ func (e *env) summarize(ctx context.Context, cfg Config, args []string, asJSON b
 	dec := ticketfile.NewDecoder(in, name, ticketfile.Options{MaxTicketBytes: int(cfg.MaxTicketBytes)})
 	enc := json.NewEncoder(e.stdout)
 	var bad, failed int
-	for {
+	// Records are read in order, summarised on parallel goroutines and
+	// printed in input order; at most 4 per goroutine are held at once.
+	done := false
+	next := func() (summarizeItem, bool, error) {
+		if done {
+			return summarizeItem{}, false, nil
+		}
 		t, err := dec.Next()
 		if errors.Is(err, io.EOF) {
-			break
+			return summarizeItem{}, false, nil
 		}
 		var p *ticketfile.Problem
 		if errors.As(err, &p) {
-			fmt.Fprintf(e.stderr, "ticketsum summarize: %s\n", p.Error())
+			return summarizeItem{problem: p}, true, nil
+		}
+		if err != nil {
+			done = true // the input cannot be read on: report it in its place
+			return summarizeItem{fatal: ticketsum.Errorf(ticketsum.EINVALID, "%s", ticketsum.ErrorMessage(err))}, true, nil
+		}
+		return summarizeItem{ticket: t}, true, nil
+	}
+	work := func(ctx context.Context, it summarizeItem) summarizeItem {
+		if it.ticket != nil {
+			it.summary, it.err = pipe.Summarize(ctx, it.ticket)
+		}
+		return it
+	}
+	emit := func(it summarizeItem) error {
+		switch {
+		case it.fatal != nil:
+			return it.fatal
+		case it.problem != nil:
+			fmt.Fprintf(e.stderr, "ticketsum summarize: %s\n", it.problem.Error())
 			bad++
-			continue
-		}
-		if err != nil {
-			return ticketsum.Errorf(ticketsum.EINVALID, "%s", ticketsum.ErrorMessage(err))
-		}
-		s, err := pipe.Summarize(ctx, t)
-		if err != nil {
+			return nil
+		case it.err != nil:
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			fmt.Fprintf(e.stderr, "ticketsum summarize: %s: ticket %q: %s\n", name, t.ID, oneLine(ticketsum.ErrorMessage(err)))
+			fmt.Fprintf(e.stderr, "ticketsum summarize: %s: ticket %q: %s\n", name, it.ticket.ID, oneLine(ticketsum.ErrorMessage(it.err)))
 			// Only the ticket's own fault is bad input (exit 2); a model or
 			// runtime failure, a configuration to fix or a guardrail block
 			// is a failure (exit 1).
-			if ticketsum.ClassOf(err) == ticketsum.ClassBadTicket {
+			if ticketsum.ClassOf(it.err) == ticketsum.ClassBadTicket {
 				bad++
 			} else {
 				failed++
 			}
-			continue
+			return nil
+		case asJSON:
+			return enc.Encode(newSummaryJSON(it.summary))
 		}
-		if asJSON {
-			if err := enc.Encode(newSummaryJSON(s)); err != nil {
-				return err
-			}
-		} else {
-			fmt.Fprintf(e.stdout, "%s [%s]\n%s\n\n", s.TicketID, s.Status, s.Text)
-		}
+		_, err := fmt.Fprintf(e.stdout, "%s [%s]\n%s\n\n", it.summary.TicketID, it.summary.Status, it.summary.Text)
+		return err
+	}
+	if err := runOrdered(ctx, parallel, 4*parallel, next, work, emit); err != nil {
+		return err
 	}
 	switch {
 	case failed > 0:
@@ -151,6 +183,17 @@ func (e *env) summarize(ctx context.Context, cfg Config, args []string, asJSON b
 		return errReported
 	}
 	return nil
+}
+
+// summarizeItem is one record of summarize's input on its way through the
+// workers: a ticket and its summary or error, a bad record, or an error
+// that ends the input.
+type summarizeItem struct {
+	ticket  *ticketsum.Ticket
+	problem *ticketfile.Problem
+	fatal   error
+	summary *ticketsum.Summary
+	err     error
 }
 
 // firstArg returns args[0], or "" without arguments.
