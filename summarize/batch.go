@@ -22,7 +22,8 @@ type Version struct {
 // (default GOMAXPROCS), and the new summaries saved together in one round
 // trip; otherwise each thread goes through ProcessVersion, parallel at a
 // time. It returns one error per thread (nil for a thread summarised,
-// already current, superseded by a newer thread or whose ticket is gone),
+// already current, superseded by a newer thread or, with a batch store,
+// whose ticket is gone; one at a time a gone ticket is ENOTFOUND),
 // or a batch error when the tickets could not be loaded or the summaries
 // not saved: the caller runs the batch again, and what was saved is then
 // found current.
