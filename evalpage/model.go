@@ -408,7 +408,7 @@ func flagCounts(items []eval.Item) map[string][]string {
 // summarised, those whose statuses differ first, in dataset order.
 func samples(d RunData, link func(string) string) ([]sample, string) {
 	if len(d.Items) == 0 {
-		return nil, "This run kept no summaries, so none can be shown side by side; runs made with ticketsum eval keep them."
+		return nil, "This run kept no summaries (eval keeps them when it stores the run with its outputs), so none can be shown side by side."
 	}
 	var order, all, configs []string
 	by := map[string]map[string]eval.Item{}
