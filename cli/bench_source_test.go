@@ -19,8 +19,9 @@ var backfillN = flag.Int("backfill.n", 1000, "tickets in BenchmarkBackfill (docs
 
 // BenchmarkBackfill measures the production path with real processes and
 // the built-in model on synthetic tickets of about 1,500 words: on
-// Postgres, `ticketsum backfill` from a team-style table then one
-// `ticketsum worker` draining the queue; on SQLite, `ticketsum import` of
+// Postgres, `ticketsum backfill --summarize=false` from a team-style table
+// then one `ticketsum worker` draining the queue (scripts/bench-backfill.sh
+// measures the one-process default); on SQLite, `ticketsum import` of
 // the same tickets as JSON lines then the worker. It reports tickets per
 // second for the copy, the drain and end to end, and each process's peak
 // RSS. Run it once: go test -bench Backfill -benchtime 1x -run '^$'
@@ -71,7 +72,7 @@ source:
 `), 0o644)
 	b.StartTimer()
 	start := time.Now()
-	copyRSS := runMeasured(b, exec.Command(bin, "backfill", "--since", "2000-01-01", "--config", cfg))
+	copyRSS := runMeasured(b, exec.Command(bin, "backfill", "--since", "2000-01-01", "--summarize=false", "--config", cfg))
 	copied := time.Since(start)
 	drainRSS, drain := drainWorker(b, exec.Command(bin, "worker", "--config", cfg), func() int {
 		var c int
