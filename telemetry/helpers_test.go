@@ -91,12 +91,17 @@ func (r *recorder) ended(tb testing.TB) tracetest.SpanStubs {
 }
 
 // mustGateway returns a gateway over models with the telemetry wrappers
-// outermost, plus any extra wrappers, retrying without waiting.
+// outermost (none for a nil tel), plus any extra wrappers, retrying
+// without waiting.
 func mustGateway(tb testing.TB, tel *telemetry.Telemetry, outer []gateway.Middleware, fallbacks map[string][]string, models ...ticketsum.Model) *gateway.Gateway {
 	tb.Helper()
-	o, i := tel.ModelCalls(func(model string) string { return "bedrock-runtime.eu-west-1.amazonaws.com" })
+	var inner []gateway.Middleware
+	if tel != nil { // nil: no telemetry wrappers at all, for benchmarks
+		o, i := tel.ModelCalls(func(model string) string { return "bedrock-runtime.eu-west-1.amazonaws.com" })
+		outer, inner = append([]gateway.Middleware{o}, outer...), []gateway.Middleware{i}
+	}
 	g, err := gateway.New(gateway.Config{
-		Outer: append([]gateway.Middleware{o}, outer...), Inner: []gateway.Middleware{i},
+		Outer: outer, Inner: inner,
 		Fallbacks: fallbacks, MaxAttempts: 2, Rand: func() float64 { return 0 },
 		Sleep: func(context.Context, time.Duration) error { return nil },
 	}, models...)
