@@ -20,8 +20,17 @@ import (
 type evalOptions struct {
 	model, dataset, models, prompts, bars, htmlPath, cacheDir, judge, history string
 	limit, concurrency                                                        int
-	requireAll, asJSON, refresh                                               bool
+	requireAll, asJSON, refresh, allowErrors, robustness                      bool
+	modelsSet                                                                 bool
 }
+
+// The principals evaluation calls act as, apart from production's worker:
+// summaries made for an eval run are charged to evalPrincipal, the judge's
+// calls to judgePrincipal, each with its own allow-list and budget.
+const (
+	evalPrincipal  = "eval"
+	judgePrincipal = "judge"
+)
 
 // newEvalCmd is `ticketsum eval` and its subcommand `eval history`.
 func newEvalCmd(e *env) *cobra.Command {
@@ -37,8 +46,19 @@ tickets a week. The cheapest configuration that meets every quality bar is
 named. Model answers are cached, so a run can be re-scored without new calls.
 Each run is appended to the eval history (see "ticketsum eval history").
 
-Exit 1 when no configuration meets every bar (with --require-all: when any
-misses one), so eval can gate a CI job. See docs/evaluation.md.`,
+Models are called through the governed gateway as the "eval" principal, the
+judge as the "judge" principal, so evaluation is never charged to production.
+Without --bars the default bars apply (100% format, no personal data, no
+toxicity, 90% status accuracy where the dataset has status labels). A
+configuration some of whose tickets failed (an outage, a denial) is shown with
+the reasons, never named cheapest. The run, with every summary, is kept in
+the store, so that "ticketsum review tasks create --from-eval latest" can start
+a blind comparison from it.
+
+Exit 1 when a configuration could not be evaluated (unless --allow-errors) or
+no configuration meets every bar (with --require-all: when any misses one), so
+eval can gate a CI job; exit 2 for an unknown model or prompt version. See
+docs/evaluation.md.`,
 		Example: `  # The built-in model on the bundled sample
   ticketsum eval --dataset sample/tickets.jsonl
 
@@ -49,6 +69,7 @@ misses one), so eval can gate a CI job. See docs/evaluation.md.`,
     --judge bedrock:anthropic.claude-3-5-sonnet-20241022-v2:0`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.modelsSet = cmd.Flags().Changed("models")
 			offIfEmpty(cmd, "cache", &o.cacheDir)
 			offIfEmpty(cmd, "history", &o.history)
 			if err := o.check(); err != nil {
@@ -75,8 +96,10 @@ misses one), so eval can gate a CI job. See docs/evaluation.md.`,
 	f.StringVar(&o.htmlPath, "html", "", "also write a self-contained HTML report to `FILE`")
 	f.StringVar(&o.cacheDir, "cache", "", "`DIR` caching model answers, so a run can be re-scored without calls; \"off\" disables (default eval-cache in the data directory)")
 	f.BoolVar(&o.refresh, "refresh", false, "ignore cached answers (new answers are still cached)")
+	f.BoolVar(&o.allowErrors, "allow-errors", false, "exit 0 even when some tickets of a configuration failed (they are still reported)")
+	f.BoolVar(&o.robustness, "robustness", false, "also summarise every ticket under five perturbations (typos, casing, reordered messages, noise) and report how much summaries change; the added calls and cost are printed before the run")
 	f.StringVar(&o.judge, "judge", "", "`MODEL` used as LLM judge of faithfulness, completeness and tone (default none)")
-	historyFlag(f, &o.history, "`FILE` the run is appended to; \"off\" disables")
+	historyFlag(f, &o.history, "`FILE` the run is appended to (the run and its summaries are also kept in the store, for rating tasks); \"off\" keeps nothing")
 	cmd.AddCommand(newEvalHistoryCmd(e))
 	cmd.AddCommand(evalBedrockCmds(e)...) // cmd_eval_bedrock.go
 	return cmd
@@ -96,6 +119,10 @@ func (o *evalOptions) check() error {
 		return usagef("--limit: must not be negative, got %d", o.limit)
 	case o.concurrency < 1 || o.concurrency > 1000:
 		return usagef("--concurrency: must be between 1 and 1000, got %d", o.concurrency)
+	case o.modelsSet && len(splitList(o.models)) == 0:
+		return usagef("--models: give at least one model, such as builtin or bedrock:amazon.nova-lite-v1:0")
+	case o.prompts != "" && len(splitList(o.prompts)) == 0:
+		return usagef("--prompts: give at least one prompt version; embedded: %s", strings.Join(prompt.Versions(), ", "))
 	}
 	if _, err := eval.ParseBars(o.bars); err != nil {
 		msg := strings.TrimPrefix(ticketsum.ErrorMessage(err), "eval: ")
@@ -126,35 +153,16 @@ func (e *env) eval(ctx context.Context, cmd *cobra.Command, cfg Config, o evalOp
 	if len(modelList) == 0 {
 		modelList = []string{cfg.Model}
 	}
-	cands, err := w.candidates(ctx, modelList, splitList(o.prompts))
+	rc, err := w.evalConfig(ctx, o, modelList, barList)
 	if err != nil {
 		return err
-	}
-	rc := eval.Config{
-		Candidates: cands, Concurrency: o.concurrency, Refresh: o.refresh, Bars: barList,
-		PII: w.piiChecker(), Progress: e.evalProgress(), Logger: w.logger,
-	}
-	cacheDir, err := w.dataFile(o.cacheDir, "eval-cache")
-	if err != nil {
-		return err
-	}
-	if cacheDir != "" {
-		rc.Cache = eval.DirCache{Dir: cacheDir}
-	}
-	if o.judge != "" {
-		g, err := w.gatewayFor(ctx, o.judge)
-		if err != nil {
-			return err
-		}
-		jm, err := g.Model(o.judge)
-		if err != nil {
-			return err
-		}
-		rc.Judge = &eval.Judge{Model: jm}
 	}
 	runner, err := eval.NewRunner(rc)
 	if err != nil {
 		return err
+	}
+	if rc.Robustness != nil {
+		fmt.Fprintln(e.stderr, runner.PlanRobustness(ds).String())
 	}
 	rep, err := runner.Run(ctx, ds)
 	if err != nil {
@@ -174,25 +182,137 @@ func (e *env) eval(ctx context.Context, cmd *cobra.Command, cfg Config, o evalOp
 		}
 		fmt.Fprintf(e.stderr, "wrote %s\n", o.htmlPath)
 	}
-	path, err := w.dataFile(o.history, "eval-history.jsonl")
-	if err != nil {
+	settings := map[string]string{"models": strings.Join(modelList, ","), "prompts": o.prompts,
+		"limit": strconv.Itoa(o.limit), "bars": o.bars, "judge": o.judge}
+	if err := w.keepEvalRun(ctx, o, rep, ds, settings); err != nil {
 		return err
 	}
-	if path != "" {
-		store, err := eval.NewJSONLStore(path)
-		if err != nil {
-			return err
-		}
-		settings := map[string]string{"models": strings.Join(modelList, ","), "prompts": o.prompts,
-			"limit": strconv.Itoa(o.limit), "bars": o.bars, "judge": o.judge}
-		if err := store.SaveRun(ctx, eval.NewRun(rep, settings)); err != nil {
-			return fmt.Errorf("save eval history: %w", err)
-		}
-	}
 	if code := rep.ExitCode(o.requireAll); code != 0 {
+		if !rep.AllowErrors && len(rep.Unevaluated()) > 0 {
+			return fmt.Errorf("some configurations could not be evaluated (pass --allow-errors to accept that): %w", errRuntimeReported)
+		}
 		return fmt.Errorf("quality bars missed: %w", errRuntimeReported)
 	}
 	return nil
+}
+
+// evalConfig builds the runner's configuration from the flags: the
+// candidates calling as the eval principal, the judge as the judge
+// principal, the cache and robustness.
+func (w *wiring) evalConfig(ctx context.Context, o evalOptions, models []string, bars []eval.Bar) (eval.Config, error) {
+	prompts := splitList(o.prompts)
+	for _, v := range prompts {
+		if _, err := w.template(v); err != nil {
+			return eval.Config{}, usagef("--prompts: unknown prompt version %q; embedded: %s", v, strings.Join(prompt.Versions(), ", "))
+		}
+	}
+	var called []string
+	for _, m := range models {
+		if m != "builtin" {
+			called = append(called, m)
+		}
+	}
+	if err := w.ensureEvalPrincipal(ctx, evalPrincipal, called); err != nil {
+		return eval.Config{}, err
+	}
+	cands, err := w.candidates(ctx, models, prompts)
+	if err != nil {
+		return eval.Config{}, err
+	}
+	rc := eval.Config{
+		Candidates: cands, Concurrency: o.concurrency, Refresh: o.refresh, Bars: bars,
+		PII: w.piiChecker(), Progress: w.env.evalProgress(), Logger: w.logger,
+		AllowErrors: o.allowErrors, KeepItems: true,
+	}
+	if o.robustness {
+		rc.Robustness = &eval.RobustnessConfig{}
+	}
+	cacheDir, err := w.dataFile(o.cacheDir, "eval-cache")
+	if err != nil {
+		return eval.Config{}, err
+	}
+	if cacheDir != "" {
+		rc.Cache = eval.DirCache{Dir: cacheDir}
+	}
+	if o.judge != "" {
+		if o.judge == "builtin" || !strings.Contains(o.judge, ":") {
+			return eval.Config{}, usagef("--judge: want a model such as bedrock:amazon.nova-pro-v1:0, got %q", o.judge)
+		}
+		if err := w.ensureEvalPrincipal(ctx, judgePrincipal, []string{o.judge}); err != nil {
+			return eval.Config{}, err
+		}
+		g, err := w.gatewayFor(ctx, o.judge)
+		if err != nil {
+			return eval.Config{}, err
+		}
+		jm, err := g.Model(o.judge)
+		if err != nil {
+			return eval.Config{}, err
+		}
+		rc.Judge = &eval.Judge{Model: jm, Principal: judgePrincipal}
+	}
+	return rc, nil
+}
+
+// keepEvalRun keeps the run, with every configuration's summaries, in the
+// store (for blind rating tasks and the review pages), and appends it to
+// the eval history file.
+func (w *wiring) keepEvalRun(ctx context.Context, o evalOptions, rep *eval.Report, ds *eval.Dataset, settings map[string]string) error {
+	path, err := w.dataFile(o.history, "eval-history.jsonl")
+	if err != nil || path == "" {
+		return err // --history off: the run is not kept
+	}
+	b, err := w.openBackend(ctx, nil, nil)
+	if err != nil {
+		return err
+	}
+	svc, err := w.reviewService(ctx, b)
+	if err != nil {
+		return err
+	}
+	run, err := svc.SaveEvalRun(ctx, rep, ds, settings)
+	if err != nil {
+		return err
+	}
+	store, err := eval.NewJSONLStore(path)
+	if err != nil {
+		return err
+	}
+	if err := store.SaveRun(ctx, run); err != nil {
+		return fmt.Errorf("save eval history: %w", err)
+	}
+	fmt.Fprintf(w.env.stderr, "kept eval run %s; rate its summaries blind: ticketsum review tasks create --from-eval %s\n", run.ID, run.ID)
+	return nil
+}
+
+// ensureEvalPrincipal makes sure the service principal name (eval or
+// judge) exists and may call models (which must still be approved): an
+// evaluation is asked for by name, so its models join the allow-list.
+// Its budget is governance.worker_monthly_budget_usd until set otherwise
+// with "ticketsum principals put".
+func (w *wiring) ensureEvalPrincipal(ctx context.Context, name string, models []string) error {
+	if len(models) == 0 {
+		return nil
+	}
+	gov, err := w.governance(ctx)
+	if err != nil {
+		return err
+	}
+	p, err := gov.EnsurePrincipal(ctx, name, models, w.cfg.governanceConfig().WorkerMonthlyBudgetUSD)
+	if err != nil {
+		return err
+	}
+	var missing []string
+	for _, m := range models {
+		if !p.Allows(m) {
+			missing = append(missing, m)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	p.Models = append(p.Models, missing...)
+	return gov.Access.UpdatePrincipal(ctx, "system", p)
 }
 
 // candidates builds the models x prompt versions matrix.
@@ -201,7 +321,7 @@ func (w *wiring) candidates(ctx context.Context, models, prompts []string) ([]ev
 	for _, m := range models {
 		if m == "builtin" {
 			out = append(out, eval.Candidate{Model: m, PromptVersion: builtin.PromptVersion, New: func() (ticketsum.Summarizer, error) {
-				return w.summarizer(ctx, m, "")
+				return w.summarizerAs(ctx, m, "", evalPrincipal)
 			}})
 			continue
 		}
@@ -215,16 +335,46 @@ func (w *wiring) candidates(ctx context.Context, models, prompts []string) ([]ev
 		}
 		for _, v := range versions {
 			// Build once now so that a bad model or prompt fails before the run.
-			if _, err := w.summarizer(ctx, m, v); err != nil {
+			if _, err := w.summarizerAs(ctx, m, v, evalPrincipal); err != nil {
 				return nil, err
 			}
-			out = append(out, eval.Candidate{Model: m, PromptVersion: v, New: func() (ticketsum.Summarizer, error) {
-				return w.summarizer(ctx, m, v)
-			}})
+			out = append(out, eval.Candidate{Model: m, PromptVersion: v, EstimateUSD: w.estimateTicket(m),
+				New: func() (ticketsum.Summarizer, error) {
+					return w.summarizerAs(ctx, m, v, evalPrincipal)
+				}})
 		}
 	}
 	return out, nil
 }
+
+// estimateTicket returns an estimate of one ticket's summary cost with
+// model (from the catalogue: the thread at about 4 characters a token plus
+// the prompt, and a full answer), or nil when the model has no price.
+func (w *wiring) estimateTicket(model string) func(*ticketsum.Ticket) float64 {
+	cat, err := w.catalogue()
+	if err != nil {
+		return nil
+	}
+	if _, err := cat.Estimate(model, 1, 1); err != nil {
+		return nil
+	}
+	maxOut := w.cfg.Models[model].MaxTokens
+	if maxOut <= 0 {
+		maxOut = 300
+	}
+	return func(t *ticketsum.Ticket) float64 {
+		chars := 0
+		for _, m := range t.Messages {
+			chars += len(m.Body)
+		}
+		usd, _ := cat.Estimate(model, chars/4+estimatedPromptTokens, maxOut)
+		return usd
+	}
+}
+
+// estimatedPromptTokens is about the size of the embedded prompt's static
+// part (tone guide and examples).
+const estimatedPromptTokens = 700
 
 // newEvalHistoryCmd is `ticketsum eval history`.
 func newEvalHistoryCmd(e *env) *cobra.Command {

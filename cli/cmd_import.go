@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -15,6 +16,62 @@ import (
 // importResult counts what an import did.
 type importResult struct {
 	queued, unchanged, bad int
+}
+
+// importProgress shows how many tickets an import has read: a line
+// redrawn in place on a terminal (at most every importRedraw), else a
+// plain line every progressEvery.
+type importProgress struct {
+	w          io.Writer
+	now        func() time.Time
+	tty, drawn bool
+	start      time.Time
+	last       time.Time
+	res        importResult
+}
+
+// importRedraw is how often the terminal line is redrawn.
+const importRedraw = 200 * time.Millisecond
+
+func newImportProgress(w io.Writer, now func() time.Time, tty bool) *importProgress {
+	t := now()
+	return &importProgress{w: w, now: now, tty: tty, start: t, last: t}
+}
+
+// update records the counts so far and prints them when it is time.
+func (p *importProgress) update(res importResult) {
+	p.res = res
+	t := p.now()
+	every := progressEvery
+	if p.tty {
+		every = importRedraw
+	}
+	if t.Sub(p.last) < every {
+		return
+	}
+	p.last = t
+	if p.tty {
+		fmt.Fprintf(p.w, "\r%s", p.line(t))
+		p.drawn = true
+		return
+	}
+	fmt.Fprintln(p.w, p.line(t))
+}
+
+// finish ends the terminal line, if one was drawn.
+func (p *importProgress) finish() {
+	if p.drawn {
+		fmt.Fprintf(p.w, "\r%s\n", p.line(p.now()))
+	}
+}
+
+func (p *importProgress) line(t time.Time) string {
+	n := p.res.queued + p.res.unchanged + p.res.bad
+	rate := 0.0
+	if d := t.Sub(p.start).Seconds(); d > 0 {
+		rate = float64(n) / d
+	}
+	return fmt.Sprintf("import: %d tickets read  %.0f/s  %d queued  %d unchanged  %d bad", n, rate, p.res.queued, p.res.unchanged, p.res.bad)
 }
 
 // newImportCmd is `ticketsum import FILE|-`.
@@ -62,11 +119,16 @@ func (e *env) importFile(ctx context.Context, cfg Config, path string) error {
 	if err != nil {
 		return err
 	}
-	res, err := importTickets(ctx, e, b, ticketfile.NewDecoder(in, name, ticketfile.Options{MaxTicketBytes: int(cfg.MaxTicketBytes)}))
+	prog := newImportProgress(e.stderr, time.Now, isTerminal(e.stderr))
+	res, err := importTickets(ctx, e, b, ticketfile.NewDecoder(in, name, ticketfile.Options{MaxTicketBytes: int(cfg.MaxTicketBytes)}), prog.update)
+	prog.finish()
 	fmt.Fprintf(e.stderr, "imported %s from %s: %d queued for summary, %d unchanged, %d bad\n",
 		plural(res.queued+res.unchanged, "ticket"), name, res.queued, res.unchanged, res.bad)
 	if err != nil {
 		return err
+	}
+	if res.queued > 0 {
+		fmt.Fprintf(e.stderr, "next: run a worker to summarise them: ticketsum worker --until-idle (or ticketsum serve, or ticketsum worker to keep running)\n")
 	}
 	if res.bad > 0 {
 		return errReported
@@ -76,9 +138,12 @@ func (e *env) importFile(ctx context.Context, cfg Config, path string) error {
 
 // importTickets stores every good ticket from dec, queueing new or changed
 // threads, and reports each bad record on stderr.
-func importTickets(ctx context.Context, e *env, b *backend, dec *ticketfile.Decoder) (importResult, error) {
+func importTickets(ctx context.Context, e *env, b *backend, dec *ticketfile.Decoder, progress func(importResult)) (importResult, error) {
 	var res importResult
 	for {
+		if progress != nil {
+			progress(res)
+		}
 		t, err := dec.Next()
 		if errors.Is(err, io.EOF) {
 			return res, nil

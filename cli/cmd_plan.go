@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"slices"
 	"strconv"
 
 	"github.com/spf13/cobra"
@@ -33,7 +35,7 @@ type planOptions struct {
 	wl                              plan.Workload
 	pc                              PlanConfig
 	models, from, history, htmlPath string
-	asJSON                          bool
+	asJSON, all                     bool
 }
 
 // newPlanCmd is `ticketsum plan`.
@@ -51,7 +53,10 @@ constraints (data in the VPC, latency target, fine-tuning).
 The workload is measured from the store's tickets and recorded summaries, or
 from a ticket file with --from, or given with --tickets-per-week,
 --input-tokens and --output-tokens. The latest eval run is the evidence for the
-recommendation. See docs/cost-and-planning.md.`,
+recommendation: plan recommends the cheapest configuration that met every bar
+in the latest eval run, naming the run, and prices the run's models and the
+configured one (--all: every catalogue model). With no eval run it says to run
+eval first. See docs/cost-and-planning.md.`,
 		Example: `  # The seed's workload on Claude 3.5 Sonnet
   ticketsum plan --tickets-per-week 8000 --input-tokens 2000 --output-tokens 200 \
     --models bedrock:anthropic.claude-3-5-sonnet-20241022-v2:0
@@ -79,7 +84,8 @@ recommendation. See docs/cost-and-planning.md.`,
 	f.Float64Var(&o.wl.InputTokens, "input-tokens", 0, "input tokens per ticket after rendering the prompt (default: measured)")
 	f.Float64Var(&o.wl.OutputTokens, "output-tokens", 0, "output tokens per summary (default: measured from recorded summaries)")
 	f.Float64Var(&o.wl.BackfillTickets, "backfill", 0, "tickets in a one-off backfill, priced with batch inference")
-	f.StringVar(&o.models, "models", "", "comma-separated `MODELS` to price (default every catalogue model)")
+	f.StringVar(&o.models, "models", "", "comma-separated `MODELS` to price (default the models of the latest eval run and the configured model)")
+	f.BoolVar(&o.all, "all", false, "price every catalogue model, not only the evaluated and configured ones")
 	f.StringVar(&o.from, "from", "", "measure the workload from this ticket `FILE` instead of the store")
 	historyFlag(f, &o.history, "eval history `FILE` used as evidence for the recommendation; \"off\" ignores it")
 	jsonFlag(f, &o.asJSON)
@@ -142,15 +148,20 @@ func (e *env) plan(ctx context.Context, cfg Config, o planOptions) error {
 		return err
 	}
 	pc := o.pc
+	ev, evaluated := evalEvidence(ctx, cfg.dataPath(o.history, "eval-history.jsonl"))
 	pcfg := plan.Config{Catalogue: cat, Models: splitList(o.models), Quotas: map[string]plan.Quota{},
 		Constraints: plan.Constraints{DataInVPC: pc.DataInVPC, LatencyTargetHours: pc.LatencyTargetHours, FineTuned: pc.FineTuned},
-		Evidence:    evalEvidence(ctx, cfg.dataPath(o.history, "eval-history.jsonl"))}
+		Evidence:    ev}
+	shown := pcfg.Models
+	if len(shown) == 0 && !o.all {
+		shown = planModels(evaluated, cfg.Model)
+	}
 	for name, m := range cfg.Models {
 		if m.RPM > 0 || m.TPM > 0 {
 			pcfg.Quotas[name] = plan.Quota{RequestsPerMinute: m.RPM, TokensPerMinute: m.TPM}
 		}
 	}
-	p, err := plan.Make(pcfg, wl)
+	p, err := plan.Make(planWithModels(pcfg, shown), wl)
 	if err != nil {
 		return err
 	}
@@ -236,6 +247,12 @@ func (w *wiring) measureWorkload(ctx context.Context, from string) (plan.Workloa
 			tickets = append(tickets, t)
 		}
 	} else {
+		if !isPostgres(w.cfg.DB) {
+			if _, err := os.Stat(w.cfg.DB); err != nil {
+				// plan reads; it never creates a store.
+				return plan.Measure(nil, nil, opts)
+			}
+		}
 		b, err := w.openBackend(ctx, nil, nil)
 		if err != nil {
 			return plan.Workload{}, err
@@ -276,24 +293,57 @@ func (w *wiring) staticPromptTokens() float64 {
 }
 
 // evalEvidence reads the latest eval run, if any, as evidence for the
-// recommendation.
-func evalEvidence(ctx context.Context, path string) plan.Evidence {
+// recommendation, and returns the models it evaluated (not the built-in
+// one).
+func evalEvidence(ctx context.Context, path string) (plan.Evidence, []string) {
 	if path == "" {
-		return plan.Evidence{}
+		return plan.Evidence{}, nil
+	}
+	if _, err := os.Stat(path); err != nil {
+		return plan.Evidence{}, nil
 	}
 	store, err := eval.NewJSONLStore(path)
 	if err != nil {
-		return plan.Evidence{}
+		return plan.Evidence{}, nil
 	}
 	runs, err := store.ListRuns(ctx)
 	if err != nil || len(runs) == 0 {
-		return plan.Evidence{}
+		return plan.Evidence{}, nil
 	}
 	last := runs[len(runs)-1]
-	ev := plan.Evidence{EvalRun: true, EvalMeetsBar: last.Cheapest != "" && len(last.Bars) > 0}
+	ev := plan.Evidence{EvalRun: true, EvalRunID: last.ID, EvalMeetsBar: last.Cheapest != "" && len(last.Bars) > 0}
 	ev.EvalSummary = fmt.Sprintf("eval run %s on %s (%s)", last.ID, last.Dataset.Name, plural(last.Dataset.Tickets, "ticket"))
 	if last.Cheapest != "" {
 		ev.EvalSummary += "; cheapest configuration meeting every bar: " + last.Cheapest
 	}
-	return ev
+	var models []string
+	for _, c := range last.Configurations {
+		if c.Name == last.Cheapest && last.Cheapest != "" {
+			ev.Winner, ev.WinnerConfig = c.Model, c.Name
+		}
+		if c.Model != "builtin" && !slices.Contains(models, c.Model) {
+			models = append(models, c.Model)
+		}
+	}
+	return ev, models
+}
+
+// planModels are the models plan prices by default: the evaluated ones
+// and the configured one; none (every catalogue model) when there are
+// neither.
+func planModels(evaluated []string, configured string) []string {
+	models := slices.Clone(evaluated)
+	if configured != "" && configured != "builtin" && !slices.Contains(models, configured) {
+		models = append(models, configured)
+	}
+	return models
+}
+
+// planWithModels returns cfg pricing models by default when the user
+// named none: shown, not chosen.
+func planWithModels(cfg plan.Config, models []string) plan.Config {
+	if len(cfg.Models) == 0 && len(models) > 0 {
+		cfg.Models, cfg.ModelsByDefault = models, true
+	}
+	return cfg
 }

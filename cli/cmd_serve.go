@@ -94,6 +94,10 @@ func (e *env) serve(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	// The review service, opened with the worker, takes serve's sign-in.
+	w.reviewWeb = func(c *review.Config) {
+		c.CSRF, c.Rater = sessionCSRF(auth), signedInRater(auth)
+	}
 	b, err := w.openWorker(ctx)
 	if err != nil {
 		return err
@@ -192,7 +196,7 @@ func loadSample(ctx context.Context, w *wiring, b *backend) error {
 // governance page and /metrics, with their header links.
 func (w *wiring) serveRoutes(ctx context.Context, b *backend, auth *webauth.Authenticator) (map[string]http.Handler, []web.Link, error) {
 	// The governed API serves the governance page, linked from every page.
-	nav := []web.Link{{Label: "Review", Path: "/review/"}, {Label: "Evaluations", Path: "/evals"}, {Label: "Governance", Path: "/governance"}}
+	nav := serveNav()
 	gov, err := w.governance(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -265,42 +269,20 @@ func providerModels(cat *cost.Catalogue) []string {
 	return names
 }
 
-// reviewHandler opens the review service (blind ratings, the review queue,
-// regenerate) on the store's database and hooks it to new summaries; it
-// also returns the eval runs' pages, which read the same store and start
-// blind ratings through the review forms.
+// reviewHandler returns the review pages on the review service (which
+// openWorker has hooked to new summaries, with serve's sign-in) and the
+// eval runs' pages, which read the same store and start blind ratings
+// through the review forms.
 func (w *wiring) reviewHandler(ctx context.Context, b *backend, nav []web.Link, auth *webauth.Authenticator) (http.Handler, *evalpage.Handler, error) {
-	st, err := review.NewSQLStore(b.db, b.dialect)
+	svc, err := w.reviewService(ctx, b)
 	if err != nil {
 		return nil, nil, err
-	}
-	if err := st.Migrate(ctx); err != nil {
-		return nil, nil, fmt.Errorf("migrate review tables: %w", err)
-	}
-	svc, err := review.New(review.Config{
-		Store: st, Tickets: b.store, SampleShare: w.cfg.Server.ReviewShare,
-		// Through the queue: a new summary even when the thread is
-		// unchanged, recorded as a regeneration, made by a worker.
-		Regenerate: func(ctx context.Context, id string) error {
-			_, _, err := b.queue.Regenerate(ctx, id)
-			return err
-		},
-		NoSampling: w.cfg.Server.ReviewShare < 0, Logger: w.logger, Nav: nav,
-		CSRF: sessionCSRF(auth), Rater: signedInRater(auth),
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	w.onSaved = func(ctx context.Context, s *ticketsum.Summary) {
-		if _, err := svc.OnSummarySaved(ctx, s); err != nil {
-			w.logger.WarnContext(ctx, "sample summary for review", "ticket_id", s.TicketID, "code", string(ticketsum.ErrorCodeOf(err)))
-		}
 	}
 	rh, err := svc.Handler()
 	if err != nil {
 		return nil, nil, err
 	}
-	evals, err := evalpage.New(evalpage.Config{Store: st, Nav: nav, FormToken: svc.FormToken, Logger: w.logger})
+	evals, err := evalpage.New(evalpage.Config{Store: w.revStore, Nav: nav, FormToken: svc.FormToken, Logger: w.logger})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -22,6 +23,7 @@ func newWorkerCmd(e *env) *cobra.Command {
 	var o struct {
 		model, metricsAddr string
 		workers            int
+		untilIdle          bool
 	}
 	cmd := &cobra.Command{
 		Use:     "worker",
@@ -30,8 +32,15 @@ func newWorkerCmd(e *env) *cobra.Command {
 		Long: `Run the summarisation queue (River) until SIGINT or SIGTERM: each queued ticket
 is summarised through the governed gateway and its summary saved. Any number of
 workers share one Postgres store; on SQLite run one. On a signal, running jobs
-get 30 seconds to finish and the rest go back to the queue.`,
+get 30 seconds to finish and the rest go back to the queue.
+
+With --until-idle it drains the queue instead and exits 0 when no job is left
+(for cron, CI and one-off backfills), printing how many tickets were done,
+failed and skipped and what the model calls cost; "ticketsum failures list"
+shows the failed ones. A throttled job waits for its snooze
+(worker.throttle_snooze), so the run lasts at least that long then.`,
 		Example: `  ticketsum worker
+  ticketsum worker --until-idle
   ticketsum worker --workers 16 --model bedrock:amazon.nova-lite-v1:0
   ticketsum worker --db postgres://ticketsum@db/tickets --metrics-addr 127.0.0.1:9090`,
 		Args: noArgs,
@@ -45,6 +54,9 @@ get 30 seconds to finish and the rest go back to the queue.`,
 					return usagef("--metrics-addr: %s", err)
 				}
 			}
+			if o.untilIdle {
+				return e.drainWorker(cmd.Context(), cfg)
+			}
 			return e.runWorker(cmd.Context(), cfg, o.metricsAddr)
 		},
 	}
@@ -52,6 +64,7 @@ get 30 seconds to finish and the rest go back to the queue.`,
 	f := cmd.Flags()
 	modelFlag(f, &o.model)
 	workersFlag(f, &o.workers)
+	f.BoolVar(&o.untilIdle, "until-idle", false, "drain the queue, print done, failed, skipped and cost, and exit")
 	f.StringVar(&o.metricsAddr, "metrics-addr", "", "serve Prometheus /metrics on `ADDR`, such as 127.0.0.1:9090 (default off)")
 	return cmd
 }
@@ -91,6 +104,46 @@ func (e *env) runWorker(ctx context.Context, cfg Config, metricsAddr string) err
 	return w.stopWorker(b)
 }
 
+// drainWorker runs the queue until no job is left, then stops and prints
+// what it did. It exits 0 even when tickets failed: they are recorded as
+// failed, listed by "ticketsum failures list".
+func (e *env) drainWorker(ctx context.Context, cfg Config) error {
+	w, err := newWiring(ctx, e, cfg)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	var mu sync.Mutex
+	var cost float64
+	w.onSavedToo = func(_ context.Context, s *ticketsum.Summary) {
+		mu.Lock()
+		cost += s.CostUSD
+		mu.Unlock()
+	}
+	b, err := w.startWorker(ctx)
+	if err != nil {
+		return err
+	}
+	w.runDigests(ctx)
+	start := time.Now()
+	waitErr := b.queue.WaitIdle(ctx)
+	if err := w.stopWorker(b); err != nil {
+		return err
+	}
+	if waitErr != nil {
+		return fmt.Errorf("drain the queue: %w", waitErr)
+	}
+	oc := b.queue.Outcomes()
+	mu.Lock()
+	defer mu.Unlock()
+	fmt.Fprintf(e.stdout, "worker: queue drained in %s: %d done, %d failed, %d skipped (thread changed since or ticket deleted), $%.4f in model calls\n",
+		time.Since(start).Round(time.Millisecond), oc.Completed, oc.Failed, oc.Superseded+oc.Cancelled, cost)
+	if oc.Failed > 0 {
+		fmt.Fprintf(e.stdout, "next: ticketsum failures list shows why; ticketsum failures retry --all after a fix\n")
+	}
+	return nil
+}
+
 // startWorker opens the backend and starts its queue with the one-ticket
 // pipeline as handler.
 func (w *wiring) startWorker(ctx context.Context) (*backend, error) {
@@ -121,6 +174,11 @@ func (w *wiring) openWorker(ctx context.Context) (*backend, error) {
 		return w.writeBack(ctx, id)
 	})
 	if err != nil {
+		return nil, err
+	}
+	// Every summary this process saves is a candidate for the review
+	// queue (server.review_share), whichever command runs the queue.
+	if err := w.sampleForReview(ctx, b); err != nil {
 		return nil, err
 	}
 	pipe, err := w.pipeline(ctx, w.cfg.Model, b.store)

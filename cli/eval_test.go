@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ticketsum/ticketsum/bedrocktest"
 )
 
 const dialogs = `{"id":"d1","turns":[{"role":"customer","text":"My order has not arrived after two weeks."},{"role":"agent","text":"Sorry about that. I have reshipped the order with express delivery."},{"role":"customer","text":"Thanks, it arrived today."}],"summaries":["Customer's order did not arrive. Agent reshipped it with express delivery."]}
@@ -20,7 +22,7 @@ func TestEvalCommand(t *testing.T) {
 	history := filepath.Join(dir, "history.jsonl")
 	html := filepath.Join(dir, "report.html")
 	r := run(t, context.Background(), "", "eval", "--dataset", ds, "--model", "builtin", "--json",
-		"--cache", "", "--history", history, "--html", html)
+		"--cache", "", "--history", history, "--html", html, "--data-dir", dir)
 	if r.code != exitOK {
 		t.Fatalf("eval: exit %d: %s", r.code, r.stderr)
 	}
@@ -43,7 +45,7 @@ func TestEvalCommand(t *testing.T) {
 		t.Fatalf("HTML report missing or without charts: %v", err)
 	}
 	// A bar no configuration meets fails the run, for CI.
-	r = run(t, context.Background(), "", "eval", "--dataset", ds, "--cache", "", "--history", history, "--bars", "rougeL>=99")
+	r = run(t, context.Background(), "", "eval", "--dataset", ds, "--cache", "", "--history", history, "--bars", "rougeL>=99", "--data-dir", t.TempDir())
 	if r.code != exitFailure {
 		t.Fatalf("missed bar: exit %d, want 1: %s", r.code, r.stderr)
 	}
@@ -56,5 +58,59 @@ func TestEvalCommand(t *testing.T) {
 	}
 	if r := run(t, context.Background(), "", "eval"); r.code != exitUsage || !strings.Contains(r.stderr, "--dataset") {
 		t.Fatalf("no dataset: %+v", r)
+	}
+}
+
+// TestEvalRefusesWhatItCannotRun: an empty model list, an unknown prompt
+// version or model is a usage error before any call, never an empty table.
+func TestEvalRefusesWhatItCannotRun(t *testing.T) {
+	t.Parallel()
+	ds := writeFile(t, "ds.jsonl", strings.ReplaceAll(goodTicket, "\n", "")+"\n")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"empty models", []string{"--models", ""}, "--models: give at least one model"},
+		{"blank models", []string{"--models", " , "}, "--models: give at least one model"},
+		{"unknown prompt", []string{"--prompts", "nosuch"}, `--prompts: unknown prompt version "nosuch"`},
+		{"unknown model", []string{"--models", "nosuch"}, `unknown model "nosuch"`},
+		{"builtin judge", []string{"--judge", "builtin"}, "--judge: want a model"},
+	} {
+		args := append([]string{"eval", "--dataset", ds, "--data-dir", t.TempDir()}, tc.args...)
+		r := run(t, context.Background(), "", args...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, tc.want) || strings.Contains(r.stdout, "configuration") {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit 2 saying %q", tc.name, r.code, r.stdout, r.stderr, tc.want)
+		}
+	}
+}
+
+// TestEvalErrorsExit1: a configuration whose calls fail is reported with
+// the reason, never named cheapest, and fails the run unless
+// --allow-errors; its calls act as the eval principal.
+func TestEvalErrorsExit1(t *testing.T) {
+	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{
+		Faults: []bedrocktest.Fault{{Kind: bedrocktest.FaultAccessDenied, Model: "amazon.nova-micro-v1:0"}},
+	})
+	setAWSEnv(t, srv)
+	cfg := tempConfig(t)
+	const denied = "bedrock:amazon.nova-micro-v1:0"
+	if r := run(t, context.Background(), "", "models", "approve", "--config", cfg, denied); r.code != exitOK {
+		t.Fatalf("models approve: %+v", r)
+	}
+	ds := writeFile(t, "ds.jsonl", strings.ReplaceAll(goodTicket, "\n", "")+"\n")
+	args := []string{"eval", "--config", cfg, "--dataset", ds, "--models", "builtin," + denied, "--cache", "off"}
+	r := run(t, context.Background(), "", args...)
+	if r.code != exitFailure || !strings.Contains(r.stdout, "could not be evaluated") ||
+		!strings.Contains(r.stdout, "recommended: builtin/") || !strings.Contains(r.stdout, "forbidden") {
+		t.Fatalf("eval with a failing configuration: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = run(t, context.Background(), "", append(args, "--allow-errors")...)
+	if r.code != exitOK {
+		t.Fatalf("--allow-errors: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = run(t, context.Background(), "", "usage", "--by", "principal", "--config", cfg)
+	if !strings.Contains(r.stdout, "eval ") || strings.Contains(r.stdout, "worker") {
+		t.Fatalf("eval's calls must be the eval principal's:\n%s", r.stdout)
 	}
 }

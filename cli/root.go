@@ -102,7 +102,7 @@ a quality bar missed, a policy block), 2 bad input or usage.`,
 	)
 	root.AddCommand(
 		newSummarizeCmd(e), newImportCmd(e), newWorkerCmd(e), newServeCmd(e), newFailuresCmd(e),
-		newEvalCmd(e), newPlanCmd(e), newExportCmd(e),
+		newEvalCmd(e), newReviewCmd(e), newPlanCmd(e), newExportCmd(e),
 		newModelsCmd(e), newPrincipalsCmd(e), newKeysCmd(e), newLogsCmd(e), newAuditCmd(e), newUsageCmd(e),
 		newWatchCmd(e), newBackfillCmd(e), newInstallTriggerCmd(e),
 		newConfigCmd(e),

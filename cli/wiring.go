@@ -13,6 +13,7 @@ import (
 	"github.com/ticketsum/ticketsum/cost"
 	"github.com/ticketsum/ticketsum/internal/app"
 	"github.com/ticketsum/ticketsum/metrics"
+	"github.com/ticketsum/ticketsum/review"
 	"github.com/ticketsum/ticketsum/summarize"
 	"github.com/ticketsum/ticketsum/telemetry"
 )
@@ -30,8 +31,15 @@ type wiring struct {
 	gov     *app.Governance
 	mods    *app.Models
 	prom    *metrics.Metrics
-	// onSaved, when set before the queue starts, sees every new summary.
-	onSaved func(ctx context.Context, s *ticketsum.Summary)
+	// onSaved, when set before the queue starts, sees every new summary
+	// (the review sampler); onSavedToo too (worker --until-idle's count).
+	onSaved, onSavedToo func(ctx context.Context, s *ticketsum.Summary)
+	// rev is the review service, opened once by reviewService.
+	rev      *review.Service
+	revStore *review.SQLStore
+	// reviewWeb, set by serve before the review service opens, adds the
+	// web sign-in (CSRF, rater) to its config.
+	reviewWeb func(*review.Config)
 	// proc is the pipeline the queue's workers run, set by startWorker.
 	proc *summarize.Pipeline
 	// writeBack copies a saved summary to the team's table, set by openWorker.
@@ -118,6 +126,9 @@ func (w *wiring) pipeline(ctx context.Context, model string, store ticketsum.Sto
 		OnSaved: func(ctx context.Context, s *ticketsum.Summary) {
 			if w.onSaved != nil {
 				w.onSaved(ctx, s)
+			}
+			if w.onSavedToo != nil {
+				w.onSavedToo(ctx, s)
 			}
 		}}
 	if model != "builtin" {

@@ -27,6 +27,10 @@ type Judge struct {
 	Rubric string
 	// MaxTokens caps the judge's answer. Default 200.
 	MaxTokens int
+	// Principal is who the judge's calls act as (CallMeta.Principal), so
+	// that access control, budgets and the audit trail attribute them.
+	// Default none, for a Model that is not governed.
+	Principal string
 }
 
 // Judgement is a judge's scores, each 1-5, and its toxicity verdict (nil
@@ -65,7 +69,7 @@ func (j *Judge) Score(ctx context.Context, t *ticketsum.Ticket, summary string) 
 		System:    fmt.Sprintf(judgeSystem, rubric),
 		Messages:  []ticketsum.ChatMessage{{Role: ticketsum.ChatUser, Content: b.String()}},
 		MaxTokens: maxTokens,
-		Meta:      ticketsum.CallMeta{UseCase: "eval-judge", TicketID: t.ID, ProductLine: t.ProductLine},
+		Meta:      ticketsum.CallMeta{UseCase: "eval-judge", TicketID: t.ID, ProductLine: t.ProductLine, Principal: j.Principal},
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("judge ticket %s: %w", t.ID, err)

@@ -62,6 +62,15 @@ type Evidence struct {
 	// EvalSummary is a one-line account of the evaluation, e.g. "ROUGE-L
 	// 0.31, 0 PII leaks, 100% format on 200 tickets".
 	EvalSummary string `json:"eval_summary,omitempty"`
+	// EvalRunID names the latest eval run.
+	EvalRunID string `json:"eval_run_id,omitempty"`
+	// Winner is the model of the cheapest configuration that met every bar
+	// in the latest eval run ("" when none did, or no run exists): the
+	// model the recommendation prices. Without it the recommendation says
+	// to run eval first, unless Config.Models names models to price.
+	Winner string `json:"winner,omitempty"`
+	// WinnerConfig is the winning configuration (model/prompt version).
+	WinnerConfig string `json:"winner_config,omitempty"`
 }
 
 // Config configures Make.
@@ -71,6 +80,10 @@ type Config struct {
 	// Models are the models to price. Default: every per-token catalogue
 	// model (not the "provider:*" entries).
 	Models []string
+	// ModelsByDefault says Models were picked for the reader (evaluated and
+	// configured models), not named by them: without an eval winner the
+	// recommendation then names no model and says to run eval first.
+	ModelsByDefault bool
 	// Quotas are the configured quotas by model name; "*" applies to models
 	// without their own. Default: none (quota checks say "unknown").
 	Quotas map[string]Quota

@@ -31,12 +31,35 @@ func excluded(c Constraints, o Option) string {
 	return ""
 }
 
+// evalFirst is the recommendation's reason when no model has been evaluated.
+const evalFirst = "no model has been evaluated yet: run `ticketsum eval --dataset FILE --models A,B` first; plan then recommends the cheapest configuration that met every bar"
+
+// recommend picks the surface for the latest eval run's winner
+// (Evidence.Winner), or for the first model of Config.Models when no run
+// has one; with neither it recommends no model and says why.
 func recommend(cfg Config, p *Plan) Recommendation {
+	ev := cfg.Evidence
 	ref := ""
-	if len(p.Options) > 0 && !strings.HasPrefix(p.Options[0].Surface, SageMaker+"/") {
+	switch {
+	case ev.Winner == "builtin":
+		return Recommendation{Model: "builtin", Surface: "in-process", Reasons: []string{
+			"the cheapest configuration that met every bar in eval run " + ev.EvalRunID + " (" + ev.WinnerConfig + "): the built-in summariser runs in the process, at no model cost"}}
+	case ev.Winner != "":
+		ref = ev.Winner
+	case len(cfg.Models) > 0 && !cfg.ModelsByDefault && len(p.Options) > 0 && !strings.HasPrefix(p.Options[0].Surface, SageMaker+"/"):
 		ref = p.Options[0].Model
+	case ev.EvalRun:
+		return Recommendation{Reasons: []string{"no configuration met every bar in eval run " + ev.EvalRunID +
+			": improve the prompt or try other models with `ticketsum eval`, or name the models to price with --models"}}
+	default:
+		return Recommendation{Reasons: []string{evalFirst}}
 	}
 	var r Recommendation
+	if ev.Winner != "" {
+		r.Reasons = append(r.Reasons, "the cheapest configuration that met every bar in the latest eval run, "+ev.EvalRunID+": "+ev.WinnerConfig)
+	} else if !ev.EvalRun {
+		r.Reasons = append(r.Reasons, "priced for "+ref+" as named with --models; "+evalFirst)
+	}
 	for _, o := range sortedOptions(p.Options) {
 		if o.Model != ref && !strings.HasPrefix(o.Surface, SageMaker+"/") {
 			continue
@@ -46,7 +69,7 @@ func recommend(cfg Config, p *Plan) Recommendation {
 			continue
 		}
 		r.Model, r.Surface, r.WeeklyCostUSD, r.MonthlyCostUSD = o.Model, o.Surface, o.WeeklyCostUSD, o.MonthlyCostUSD
-		r.Reasons = append(r.Reasons, "cheapest option for "+orSelfHosted(ref)+" that meets the constraints: $"+ftoa(o.WeeklyCostUSD)+" a week")
+		r.Reasons = append(r.Reasons[:len(r.Reasons):len(r.Reasons)], "cheapest option for "+orSelfHosted(ref)+" that meets the constraints: $"+ftoa(o.WeeklyCostUSD)+" a week")
 		if o.Note != "" {
 			r.Reasons = append(r.Reasons, o.Note)
 		}

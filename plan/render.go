@@ -60,7 +60,11 @@ func Render(w io.Writer, p *Plan) error {
 	}
 	tw.Flush()
 	r := p.Recommendation
-	ew.printf("\nRecommendation: %s on %s, $%s a week ($%s a month)\n", orNone(r.Model), orNone(r.Surface), ftoa(r.WeeklyCostUSD), ftoa(r.MonthlyCostUSD))
+	if r.Model == "" && r.Surface == "" {
+		ew.printf("\nRecommendation: none yet\n")
+	} else {
+		ew.printf("\nRecommendation: %s on %s, $%s a week ($%s a month)\n", orNone(r.Model), orNone(r.Surface), ftoa(r.WeeklyCostUSD), ftoa(r.MonthlyCostUSD))
+	}
 	for _, s := range r.Reasons {
 		ew.printf("  - %s\n", s)
 	}

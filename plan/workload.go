@@ -81,7 +81,7 @@ func EstimateInputTokens(t *ticketsum.Ticket, promptTokens int) int {
 // are no tickets or their creation times span no time.
 func Measure(tickets []*ticketsum.Ticket, summaries []*ticketsum.Summary, opts MeasureOptions) (Workload, error) {
 	if len(tickets) == 0 {
-		return Workload{}, ticketsum.Errorf(ticketsum.EINVALID, "plan: no tickets to measure the workload from")
+		return Workload{}, ticketsum.Errorf(ticketsum.EINVALID, "plan: no tickets to measure the workload from: import tickets (ticketsum import FILE), measure a file with --from FILE, or give --tickets-per-week N --input-tokens I --output-tokens O")
 	}
 	if opts.PromptTokens <= 0 {
 		opts.PromptTokens = 600
