@@ -173,6 +173,17 @@ func TestHandlerEndToEnd(t *testing.T) {
 	if st := srv.Stats(); st.Throttled != 2 {
 		t.Errorf("throttled calls = %d, want 2 (TICKETSUM_MAX_ATTEMPTS)", st.Throttled)
 	}
+	// The batch's spend is in the database when Handle returns, not held
+	// by the ledger of a container that may be frozen: nothing reserved is
+	// left open, and the two paid summaries are charged.
+	var spent, reserved, open int64
+	if err := f.store.Pool().QueryRow(ctx, `SELECT COALESCE(SUM(spent_micros), 0), COALESCE(SUM(reserved_micros), 0),
+		(SELECT COUNT(*) FROM access_reservations) FROM access_budgets WHERE principal = $1`, principal).Scan(&spent, &reserved, &open); err != nil {
+		t.Fatal(err)
+	}
+	if spent <= 0 || reserved != 0 || open != 0 {
+		t.Errorf("after the batch: spent %d, reserved %d micro-dollars, %d open reservations; want the calls charged and nothing held", spent, reserved, open)
+	}
 	for _, id := range []string{"T-2", "T-3"} {
 		mustCurrent(t, f, id)
 	}

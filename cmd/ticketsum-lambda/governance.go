@@ -28,7 +28,6 @@ const principal = "ticketsum-lambda"
 // encrypted invocation log when a bucket is configured.
 type governance struct {
 	*app.Governance
-	log *audit.S3Sink // nil without a bucket
 }
 
 // newGovernance opens the governance tables in the store's schema, through
@@ -41,10 +40,9 @@ func newGovernance(ctx context.Context, s settings, d deps, store *postgres.Stor
 	gov := &governance{}
 	var sink audit.Sink
 	if s.AuditBucket != "" {
-		if gov.log, err = newInvocationLog(ctx, s, d, loadAWS, logger); err != nil {
+		if sink, err = newInvocationLog(ctx, s, d, loadAWS, logger); err != nil {
 			return nil, err
 		}
-		sink = gov.log
 	} else {
 		logger.Warn("no TICKETSUM_AUDIT_BUCKET: model calls are recorded in the audit trail but not in an invocation log")
 	}
@@ -109,11 +107,10 @@ func newInvocationLog(ctx context.Context, s settings, d deps, loadAWS func(cont
 // take for delimiter spoofing.
 var promptTags = []string{"<ticket>", "</ticket>", "</message>", "<example>", "</example>", "<part>", "</part>", "<kb_article>", "</kb_article>"}
 
-// flush uploads the invocation records of the batch: a frozen or recycled
-// container must not hold them.
+// flush writes what the batch left in memory: the budget settlements of
+// its calls (the ledger group-commits them), the invocation records and
+// the trail's pending appends. A frozen or recycled container must not
+// hold them.
 func (g *governance) flush(ctx context.Context) error {
-	if g.log == nil {
-		return nil
-	}
-	return g.log.Flush(ctx)
+	return g.Governance.Flush(ctx)
 }
