@@ -320,7 +320,9 @@ func (w *wiring) candidates(ctx context.Context, models, prompts []string) ([]ev
 	var out []eval.Candidate
 	for _, m := range models {
 		if m == "builtin" {
-			out = append(out, eval.Candidate{Model: m, PromptVersion: builtin.PromptVersion, New: func() (ticketsum.Summarizer, error) {
+			// The built-in model runs in the process: no model cost.
+			free := func(*ticketsum.Ticket) float64 { return 0 }
+			out = append(out, eval.Candidate{Model: m, PromptVersion: builtin.PromptVersion, EstimateUSD: free, New: func() (ticketsum.Summarizer, error) {
 				return w.summarizerAs(ctx, m, "", evalPrincipal)
 			}})
 			continue

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ticketsum/ticketsum/bedrocktest"
 )
@@ -112,5 +113,50 @@ func TestEvalErrorsExit1(t *testing.T) {
 	r = run(t, context.Background(), "", "usage", "--by", "principal", "--config", cfg)
 	if !strings.Contains(r.stdout, "eval ") || strings.Contains(r.stdout, "worker") {
 		t.Fatalf("eval's calls must be the eval principal's:\n%s", r.stdout)
+	}
+}
+
+// TestEvalRobustnessSaysItsCostFirst: --robustness prints the calls and
+// cost it adds before the run, and the report has the robustness columns.
+func TestEvalRobustnessSaysItsCostFirst(t *testing.T) {
+	t.Parallel()
+	ds := writeFile(t, "ds.jsonl", strings.ReplaceAll(goodTicket, "\n", "")+"\n")
+	r := run(t, context.Background(), "", "eval", "--dataset", ds, "--data-dir", t.TempDir(), "--robustness", "--json")
+	if r.code != exitOK {
+		t.Fatalf("eval --robustness: exit %d\n%s", r.code, r.stderr)
+	}
+	plan := strings.Index(r.stderr, "robustness: this adds 5 x 1 calls per configuration")
+	progress := strings.Index(r.stderr, "eval: ")
+	if plan < 0 || !strings.Contains(r.stderr, "about $0.00") || (progress >= 0 && progress < plan) {
+		t.Fatalf("the robustness plan must come first, with its cost:\n%s", r.stderr)
+	}
+	if !strings.Contains(r.stdout, `"robust_status_agreement"`) {
+		t.Fatalf("no robustness figures in the report:\n%s", r.stdout)
+	}
+}
+
+// TestImportProgress: on a terminal the count is redrawn in place and
+// ended with a newline; in a log, plain lines.
+func TestImportProgress(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	var tty strings.Builder
+	p := newImportProgress(&tty, clock, true)
+	now = now.Add(time.Second)
+	p.update(importResult{queued: 90, unchanged: 10})
+	p.finish()
+	if got := tty.String(); !strings.HasPrefix(got, "\rimport: 100 tickets read  100/s  90 queued  10 unchanged  0 bad") || !strings.HasSuffix(got, "\n") {
+		t.Fatalf("terminal progress = %q", got)
+	}
+	var log strings.Builder
+	p = newImportProgress(&log, clock, false)
+	now = now.Add(time.Second)
+	p.update(importResult{queued: 1})
+	now = now.Add(progressEvery)
+	p.update(importResult{queued: 2})
+	p.finish()
+	if got := log.String(); strings.Count(got, "\n") != 1 || strings.Contains(got, "\r") || !strings.Contains(got, "2 queued") {
+		t.Fatalf("log progress = %q", got)
 	}
 }
