@@ -59,6 +59,7 @@ type addrDetector struct {
 func (a *addrDetector) detect(sc *scan, toks []token) []span {
 	text := sc.text
 	var cores []span
+	var nearIf func(re *regexp.Regexp, score float64, wins [][2]int, ok func(a, b int) bool, check func(string) bool)
 	when := func(re *regexp.Regexp, score float64, set *kwSet, before, after int) {
 		for _, m := range sc.whenDigits(re, before, after, set) {
 			cores = append(cores, span{m[0], m[1], Address, score})
@@ -72,15 +73,18 @@ func (a *addrDetector) detect(sc *scan, toks []token) []span {
 		}
 	}
 	near := func(re *regexp.Regexp, score float64, wins [][2]int, check func(string) bool) {
-		for _, m := range sc.in(re, wins) {
+		nearIf(re, score, wins, nil, check)
+	}
+	nearIf = func(re *regexp.Regexp, score float64, wins [][2]int, ok func(a, b int) bool, check func(string) bool) {
+		for _, m := range sc.in(re, sc.keep(wins, ok)) {
 			if check == nil || check(text[m[0]:m[1]]) {
 				cores = append(cores, span{m[0], m[1], Address, score})
 			}
 		}
 	}
 	streetWins := sc.around(streetPts, 120, 24)
-	near(reAddrNumFirst, 0.85, streetWins, a.notAllStop)
-	near(reAddrWordsNumType, 0.7, streetWins, a.notAllStop)
+	nearIf(reAddrNumFirst, 0.85, streetWins, sc.mayNumFirst, a.notAllStop)
+	nearIf(reAddrWordsNumType, 0.7, streetWins, sc.mayWordsNumType, a.notAllStop)
 	when(reAddrTypeFirst, 0.8, kwStreetFirst, windowBefore, windowAfter)
 	cores = append(cores, gluedStreets(text, toks)...)
 	near(reAddrNumWordNum, 0.6, sc.around(numberThenCapital(text, sc.runs), 8, 80), a.notAllStop)
@@ -376,4 +380,41 @@ func mergeSpans(in []span) []span {
 		out = append(out, x)
 	}
 	return out
+}
+
+// mayNumFirst is a necessary condition for reAddrNumFirst to match in
+// text[a:b]: the pattern opens with \b\d{1,6}[A-Za-z]?[ ,], so some digit
+// run, as the window sees it, is at most six digits long and is followed in
+// the window by a space or comma, or by one ASCII letter and then one. Street
+// words ("way", "place", "close") are common English; most of their windows
+// hold no such number and skip the regular expression.
+func (sc *scan) mayNumFirst(a, b int) bool {
+	t := sc.text
+	for _, r := range sc.runsIn(a, b) {
+		s, e := max(r[0], a), min(r[1], b)
+		if e-s > 6 || e >= b {
+			continue
+		}
+		if c := t[e]; c == ' ' || c == ',' {
+			return true
+		}
+		if c := t[e]; isLetterASCII(c) && e+1 < b && (t[e+1] == ' ' || t[e+1] == ',') {
+			return true
+		}
+	}
+	return false
+}
+
+// mayWordsNumType is a necessary condition for reAddrWordsNumType to match
+// in text[a:b]: it holds "[ ]\d{1,5}[ ]", a digit run of at most five
+// digits with a space on each side, both inside the window.
+func (sc *scan) mayWordsNumType(a, b int) bool {
+	t := sc.text
+	for _, r := range sc.runsIn(a, b) {
+		s, e := max(r[0], a), min(r[1], b)
+		if s > a && e < b && e-s <= 5 && t[s-1] == ' ' && t[e] == ' ' {
+			return true
+		}
+	}
+	return false
 }

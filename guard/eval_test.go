@@ -42,9 +42,18 @@ var acceptable = map[EntityType][]string{
 	URL:     {"DOMAIN_NAME"},
 }
 
+// presidioFile is the dataset's path: TICKETSUM_PRESIDIO when set (for a
+// worktree that does not sit beside shared/), else presidioPath.
+func presidioFile() string {
+	if p := os.Getenv("TICKETSUM_PRESIDIO"); p != "" {
+		return p
+	}
+	return presidioPath
+}
+
 func loadPresidio(tb testing.TB) []goldDoc {
 	tb.Helper()
-	f, err := os.Open(presidioPath)
+	f, err := os.Open(presidioFile())
 	if err != nil {
 		tb.Skipf("presidio dataset not available beside the repository: %v", err)
 	}

@@ -74,6 +74,35 @@ func (sc *scan) hasDigit(a, b int) bool {
 	return k < len(sc.runs) && sc.runs[k][0] < b
 }
 
+// runsIn returns the digit runs that overlap text[a:b] (not clipped).
+func (sc *scan) runsIn(a, b int) [][2]int {
+	k := sort.Search(len(sc.runs), func(i int) bool { return sc.runs[i][1] > a })
+	e := k
+	for e < len(sc.runs) && sc.runs[e][0] < b {
+		e++
+	}
+	return sc.runs[k:e]
+}
+
+// noPrefilters turns the window conditions of keep off, for the
+// differential test that compares findings with and without them.
+var noPrefilters bool
+
+// keep returns the windows for which ok, a cheap necessary condition of a
+// pattern, holds (all of them when ok is nil). It filters in place.
+func (sc *scan) keep(wins [][2]int, ok func(a, b int) bool) [][2]int {
+	if ok == nil || noPrefilters {
+		return wins
+	}
+	kept := wins[:0]
+	for _, w := range wins {
+		if ok(w[0], w[1]) {
+			kept = append(kept, w)
+		}
+	}
+	return kept
+}
+
 // around widens each point range by before and after bytes and merges the
 // overlaps, snapping the edges back to whitespace so that no word is cut.
 func (sc *scan) around(points [][2]int, before, after int) [][2]int {

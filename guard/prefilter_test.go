@@ -1,0 +1,150 @@
+package guard
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ticketsum/ticketsum/sample"
+)
+
+// prefilters are the cheap window conditions put before a regular
+// expression; each must be a necessary condition: the pattern finds exactly
+// the same matches on the windows it keeps as on all of them.
+var prefilters = []struct {
+	name string
+	re   *regexp.Regexp
+	ok   func(sc *scan) func(a, b int) bool
+}{
+	{"addrNumFirst", reAddrNumFirst, func(sc *scan) func(a, b int) bool { return sc.mayNumFirst }},
+	{"addrWordsNumType", reAddrWordsNumType, func(sc *scan) func(a, b int) bool { return sc.mayWordsNumType }},
+}
+
+// prefilterDiff runs every prefiltered pattern over text with and without
+// its prefilter, on the street-word windows the detector uses and on every
+// line of the text, and reports the first difference.
+func prefilterDiff(t *testing.T, lx *lexicon, pool *sync.Pool, text string) {
+	t.Helper()
+	sc := newScan(text, lx, pool)
+	defer sc.release(pool)
+	var pts [][2]int
+	for _, tk := range sc.toks {
+		if tk.is(lxStreet) {
+			pts = append(pts, [2]int{tk.start, tk.end})
+		}
+	}
+	var lines [][2]int
+	for s := 0; s < len(text); {
+		e := strings.IndexByte(text[s:], '\n')
+		if e < 0 {
+			e = len(text) - s
+		}
+		lines = append(lines, [2]int{s, s + e})
+		s += e + 1
+	}
+	for _, wins := range [][][2]int{sc.around(pts, 120, 24), lines} {
+		for _, p := range prefilters {
+			all := sc.in(p.re, wins)
+			kept := sc.in(p.re, sc.keep(slices.Clone(wins), p.ok(sc)))
+			if !slices.EqualFunc(all, kept, slices.Equal) {
+				t.Fatalf("%s: prefilter changes matches on %q: %v, want %v", p.name, text, kept, all)
+			}
+		}
+	}
+}
+
+// prefilterTexts returns the test threads, the sample tickets' subjects and
+// messages and, when the dataset is there, the Presidio texts.
+func prefilterTexts(t *testing.T) []string {
+	var texts []string
+	for _, f := range []string{"thread.txt", "prose.txt"} {
+		b, err := os.ReadFile(filepath.Join("testdata", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(b))
+	}
+	tickets, err := sample.Tickets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tk := range tickets {
+		texts = append(texts, tk.Subject)
+		for _, m := range tk.Messages {
+			texts = append(texts, m.Body)
+		}
+	}
+	if _, err := os.Stat(presidioFile()); err == nil {
+		for _, d := range loadPresidio(t) {
+			texts = append(texts, d.Text)
+		}
+	} else {
+		t.Logf("presidio dataset not found (%v): sample tickets only", err)
+	}
+	return texts
+}
+
+// TestPrefiltersSameFindings compares the guard's findings with the
+// prefilters on and off (the old path) on every text. Not parallel: it
+// flips a package variable, and parallel tests start only after it ends.
+func TestPrefiltersSameFindings(t *testing.T) {
+	g := MustGuard(t, Config{Topics: DefaultTopics()})
+	texts := prefilterTexts(t)
+	defer func() { noPrefilters = false }()
+	n := 0
+	for _, text := range texts {
+		noPrefilters = true
+		old := g.Detect(nil, text)
+		noPrefilters = false
+		got := g.Detect(nil, text)
+		if !slices.Equal(old, got) {
+			t.Fatalf("findings differ on %q:\n got %v\nwant %v", text, got, old)
+		}
+		n += len(got)
+	}
+	if n == 0 {
+		t.Fatal("no findings at all: the comparison proves nothing")
+	}
+	t.Logf("%d texts, %d findings, identical", len(texts), n)
+}
+
+// TestPrefiltersKeepMatches is the differential test of the prefilters on
+// the Presidio texts, the sample tickets and the test threads.
+func TestPrefiltersKeepMatches(t *testing.T) {
+	t.Parallel()
+	g := MustGuard(t, Config{})
+	texts := prefilterTexts(t)
+	var pool sync.Pool
+	matched := 0
+	for _, text := range texts {
+		prefilterDiff(t, g.lx, &pool, text)
+		if reAddrNumFirst.MatchString(text) || reAddrWordsNumType.MatchString(text) {
+			matched++
+		}
+	}
+	if matched < 10 {
+		t.Fatalf("only %d of %d texts hold a prefiltered address: the test proves little", matched, len(texts))
+	}
+	t.Logf("%d texts, %d with a prefiltered address match", len(texts), matched)
+}
+
+// FuzzPrefilters checks the prefilters' necessity on arbitrary text.
+func FuzzPrefilters(f *testing.F) {
+	for _, s := range []string{
+		"221 Baker Street, Apt. 4B\nSpringfield, IL 62704",
+		"12a, 3 Long Lane", "1234567 Main Street", "x12 Main St", "Hoge Wei 32 St.",
+		"Pärna 33 street", "4 nights in a row", "9721 Dalmatinova 43", "No. 7,Rose Way",
+		"Ünïcödé 12 Straße", "123456 Ring 1", "12\u00a0High Road", "",
+	} {
+		f.Add(s)
+	}
+	g := MustGuard(f, Config{})
+	var pool sync.Pool
+	f.Fuzz(func(t *testing.T, text string) {
+		prefilterDiff(t, g.lx, &pool, text)
+	})
+}
