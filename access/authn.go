@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -67,19 +68,18 @@ func (s *Service) Authorize(ctx context.Context, p *Principal, model string) err
 	if err != nil {
 		return fmt.Errorf("authorize %s: %w", p.Name, err)
 	}
-	return authorize(snap, p, model)
+	return s.authorize(snap, p, model)
 }
 
-func authorize(snap *snapshot, p *Principal, model string) error {
+func (s *Service) authorize(snap *snapshot, p *Principal, model string) error {
 	if !snap.approved[model] {
 		return ticketsum.Errorf(ticketsum.EFORBIDDEN, "principal %s may not call model %s: it is not approved (rule: approved-model registry); an administrator approves it with `ticketsum models approve %s`",
 			p.Name, truncate(model, 200), truncate(model, 200))
 	}
 	if !p.Allows(model) {
-		fix := *p
-		fix.Models = append(fix.Models[:len(fix.Models):len(fix.Models)], model)
-		return ticketsum.Errorf(ticketsum.EFORBIDDEN, "principal %s may not call model %s: it is not in allow-list [%s] (rule: principal allow-list); add it with `%s`",
-			p.Name, truncate(model, 200), strings.Join(p.Models, ","), fix.putCommand())
+		fix := s.fix(p, "models", fmt.Sprintf("--models '%s'", strings.Join(append(slices.Clone(p.Models), model), ",")))
+		return ticketsum.Errorf(ticketsum.EFORBIDDEN, "principal %s may not call model %s: it is not in allow-list [%s] (rule: principal allow-list); to add it, %s",
+			p.Name, truncate(model, 200), strings.Join(p.Models, ","), fix)
 	}
 	return nil
 }
@@ -88,7 +88,7 @@ func authorize(snap *snapshot, p *Principal, model string) error {
 // EUNAUTHORIZED when there is none.
 func (s *Service) lookupPrincipal(ctx context.Context, name string) (*Principal, *snapshot, error) {
 	if name == "" {
-		return nil, nil, ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "model call has no principal")
+		return nil, nil, ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "model call has no principal (rule: every call acts as a principal): the calling process must act as one, such as principals.worker, principals.eval or principals.judge in the config")
 	}
 	snap, err := s.cache.get(ctx)
 	if err != nil {
@@ -99,18 +99,4 @@ func (s *Service) lookupPrincipal(ctx context.Context, name string) (*Principal,
 		return nil, nil, ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "unknown principal %s: create it with `ticketsum principals put %s --models MODEL --budget USD`", truncate(name, 70), truncate(name, 70))
 	}
 	return p, snap, nil
-}
-
-// putCommand is the `ticketsum principals put` command that sets the
-// principal as it is, for messages that say how to change one setting.
-func (p *Principal) putCommand() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "ticketsum principals put %s --models '%s' --budget %s", p.Name, strings.Join(p.Models, ","), formatUSD(p.MonthlyBudgetUSD))
-	if p.RequestsPerMinute > 0 {
-		fmt.Fprintf(&b, " --rpm %d", p.RequestsPerMinute)
-	}
-	if len(p.UseCases) > 0 {
-		fmt.Fprintf(&b, " --use-cases %s", strings.Join(p.UseCases, ","))
-	}
-	return b.String()
 }

@@ -50,10 +50,9 @@ func (s *Service) ReserveFor(ctx context.Context, p *Principal, maxCostUSD float
 		return nil, err
 	}
 	if !ok {
-		fix := *p
-		fix.MonthlyBudgetUSD = max(1, 2*p.MonthlyBudgetUSD)
-		return nil, ticketsum.Errorf(ticketsum.EQUOTA, "monthly budget of $%s for %s is spent for %s (rule: principal monthly budget; this call may cost up to $%s): raise it with `%s`",
-			formatUSD(p.MonthlyBudgetUSD), p.Name, r.Period, formatUSD(maxCostUSD), fix.putCommand())
+		fix := s.fix(p, "monthly_budget_usd", "--budget "+formatUSD(max(1, 2*p.MonthlyBudgetUSD)))
+		return nil, ticketsum.Errorf(ticketsum.EQUOTA, "monthly budget of $%s for principal %s is spent for %s (rule: principal monthly budget; this call may cost up to $%s): to raise it, %s",
+			formatUSD(p.MonthlyBudgetUSD), p.Name, r.Period, formatUSD(maxCostUSD), fix)
 	}
 	return r, nil
 }

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-
-	"github.com/ticketsum/ticketsum"
 )
 
 // The functions below are the bodies of the admin commands; cmd/ticketsum
@@ -110,21 +108,27 @@ func CmdModelsList(ctx context.Context, s *Service, w io.Writer, asJSON bool) er
 	return tw.Flush()
 }
 
-// CmdPrincipalsPut runs "ticketsum principals put NAME --models G,G
-// --budget USD --rpm N --use-cases T,T": it creates the principal or
-// replaces its settings.
-func CmdPrincipalsPut(ctx context.Context, s *Service, w io.Writer, actor string, p *Principal) error {
-	_, err := s.cfg.Store.FindPrincipal(ctx, p.Name)
-	switch {
-	case err == nil:
-		err = s.UpdatePrincipal(ctx, actor, p)
-	case ticketsum.ErrorCodeOf(err) == ticketsum.ENOTFOUND:
-		err = s.CreatePrincipal(ctx, actor, p)
-	}
+// CmdPrincipalsPut runs "ticketsum principals put NAME [--models G,G]
+// [--budget USD] [--rpm N] [--use-cases T,T]": it creates the principal
+// (which needs a budget) or changes only the settings given.
+func CmdPrincipalsPut(ctx context.Context, s *Service, w io.Writer, actor, name string, patch PrincipalPatch) error {
+	p, created, err := s.PatchPrincipal(ctx, actor, name, patch)
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(w, "principal %s saved\n", p.Name)
+	verb := "updated"
+	if created {
+		verb = "created"
+	}
+	models := strings.Join(p.Models, ",")
+	if models == "" {
+		models = "none (it may call no model: add --models)"
+	}
+	rpm := "no limit"
+	if p.RequestsPerMinute > 0 {
+		rpm = fmt.Sprintf("%d per minute", p.RequestsPerMinute)
+	}
+	_, err = fmt.Fprintf(w, "principal %s %s: models %s, budget $%s/month, requests %s\n", p.Name, verb, models, formatUSD(p.MonthlyBudgetUSD), rpm)
 	return err
 }
 

@@ -16,13 +16,16 @@ func TestCLICommands(t *testing.T) {
 	ctx := context.Background()
 	svc, _, _ := MustService(t)
 	var out bytes.Buffer
-	p := &access.Principal{Name: "team-a", Models: []string{"bedrock:*"}, MonthlyBudgetUSD: 20, RequestsPerMinute: 60}
-	if err := access.CmdPrincipalsPut(ctx, svc, &out, "alice", p); err != nil {
+	models, budget, rpm := []string{"bedrock:*"}, 20.0, 60
+	if err := access.CmdPrincipalsPut(ctx, svc, &out, "alice", "team-a", access.PrincipalPatch{Models: &models, MonthlyBudgetUSD: &budget, RequestsPerMinute: &rpm}); err != nil {
 		t.Fatal(err)
 	}
-	p.MonthlyBudgetUSD = 30
-	if err := access.CmdPrincipalsPut(ctx, svc, &out, "alice", p); err != nil {
+	budget = 30
+	if err := access.CmdPrincipalsPut(ctx, svc, &out, "alice", "team-a", access.PrincipalPatch{MonthlyBudgetUSD: &budget}); err != nil {
 		t.Fatalf("update: %v", err)
+	}
+	if !strings.Contains(out.String(), "principal team-a created") || !strings.Contains(out.String(), "principal team-a updated: models bedrock:*, budget $30.00/month, requests 60 per minute") {
+		t.Errorf("put output = %q", out.String())
 	}
 	out.Reset()
 	if err := access.CmdKeysCreate(ctx, svc, &out, "alice", "team-a", 24*time.Hour, nil, false); err != nil {

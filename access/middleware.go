@@ -90,10 +90,9 @@ func (s *Service) allow(ctx context.Context, p *Principal) error {
 		return fmt.Errorf("rate limit of %s: %w", p.Name, err)
 	}
 	if !ok {
-		fix := *p
-		fix.RequestsPerMinute = 2 * p.RequestsPerMinute
-		return ticketsum.Errorf(ticketsum.ETHROTTLED, "principal %s is over its limit of %d requests per minute (rule: principal rpm; retry in %s): raise it with `%s`",
-			p.Name, p.RequestsPerMinute, wait.Round(time.Millisecond), fix.putCommand())
+		fix := s.fix(p, "requests_per_minute", fmt.Sprintf("--rpm %d", 2*p.RequestsPerMinute))
+		return ticketsum.Errorf(ticketsum.ETHROTTLED, "principal %s is over its limit of %d requests per minute (rule: principal rpm; retry in %s): to raise it, %s",
+			p.Name, p.RequestsPerMinute, wait.Round(time.Millisecond), fix)
 	}
 	return nil
 }
@@ -113,7 +112,7 @@ func (s *Service) authorizeCall(ctx context.Context, req *ticketsum.ModelRequest
 	if err != nil {
 		return nil, err
 	}
-	if err := authorize(snap, p, model); err != nil {
+	if err := s.authorize(snap, p, model); err != nil {
 		return nil, err
 	}
 	return p, nil

@@ -30,19 +30,27 @@ func TestMiddlewareAuthorizationMatrix(t *testing.T) {
 	must(svc.CreatePrincipal(ctx, "admin", &access.Principal{Name: "broke", Models: []string{"*"}, MonthlyBudgetUSD: 0.01}))
 	must(svc.CreatePrincipal(ctx, "admin", &access.Principal{Name: "slow", Models: []string{"*"}, MonthlyBudgetUSD: 1, RequestsPerMinute: 6}))
 
+	// Service principals are declared in the config: their denials name the
+	// config key, since a `principals put` would be undone at the next start.
+	_, err := svc.ReconcilePrincipal(ctx, "config", "principals.eval", &access.Principal{Name: access.PrincipalEval, Models: []string{haiku}, MonthlyBudgetUSD: 0.01, RequestsPerMinute: 6})
+	must(err)
+
 	wrap := access.Middleware(svc, fixedEstimate(0.02))
+	// Every denial names the principal, the rule and the fix (wantMsg).
 	tests := []struct {
 		name, principal, model, wantMsg string
 		wantCode                        ticketsum.ErrorCode
 		calls                           int // how many calls in a row; the last one is checked
 	}{
 		{"allowed", "team-a", haiku, "", "", 1},
-		{"no principal", "", haiku, "no principal", ticketsum.EUNAUTHORIZED, 1},
-		{"unknown principal", "ghost", haiku, "unknown principal", ticketsum.EUNAUTHORIZED, 1},
-		{"model not approved", "team-a", "bedrock:anthropic.claude-opus-4-1", "not approved", ticketsum.EFORBIDDEN, 1},
-		{"model not in allow-list", "team-a", "bedrock:amazon.nova-lite-v1:0", "not in allow-list", ticketsum.EFORBIDDEN, 1},
-		{"over budget", "broke", haiku, "monthly budget of $0.0100 for broke is spent", ticketsum.EQUOTA, 1},
-		{"over rate limit", "slow", haiku, "requests per minute", ticketsum.ETHROTTLED, 2},
+		{"no principal", "", haiku, "no principal (rule: every call acts as a principal): the calling process must act as one, such as principals.worker", ticketsum.EUNAUTHORIZED, 1},
+		{"unknown principal", "ghost", haiku, "unknown principal ghost: create it with `ticketsum principals put ghost --models MODEL --budget USD`", ticketsum.EUNAUTHORIZED, 1},
+		{"model not approved", "team-a", "bedrock:anthropic.claude-opus-4-1", "principal team-a may not call model bedrock:anthropic.claude-opus-4-1: it is not approved (rule: approved-model registry); an administrator approves it with `ticketsum models approve bedrock:anthropic.claude-opus-4-1`", ticketsum.EFORBIDDEN, 1},
+		{"model not in allow-list", "team-a", "bedrock:amazon.nova-lite-v1:0", "principal team-a may not call model bedrock:amazon.nova-lite-v1:0: it is not in allow-list [bedrock:anthropic.claude-*] (rule: principal allow-list); to add it, run `ticketsum principals put team-a --models 'bedrock:anthropic.claude-*,bedrock:amazon.nova-lite-v1:0'`", ticketsum.EFORBIDDEN, 1},
+		{"over budget", "broke", haiku, "monthly budget of $0.0100 for principal broke is spent for 2026-11 (rule: principal monthly budget; this call may cost up to $0.0200): to raise it, run `ticketsum principals put broke --budget 1.00`", ticketsum.EQUOTA, 1},
+		{"over rate limit", "slow", haiku, "principal slow is over its limit of 6 requests per minute (rule: principal rpm;", ticketsum.ETHROTTLED, 2},
+		{"declared: not in allow-list", access.PrincipalEval, "bedrock:amazon.nova-lite-v1:0", "principal ticketsum-eval may not call model bedrock:amazon.nova-lite-v1:0: it is not in allow-list [" + haiku + "] (rule: principal allow-list); to add it, set principals.eval.models in the config file (applied at every start)", ticketsum.EFORBIDDEN, 1},
+		{"declared: over budget", access.PrincipalEval, haiku, "for principal ticketsum-eval is spent for 2026-11 (rule: principal monthly budget; this call may cost up to $0.0200): to raise it, set principals.eval.monthly_budget_usd in the config file", ticketsum.EQUOTA, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

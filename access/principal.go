@@ -17,7 +17,8 @@ type Principal struct {
 	// such as "summarize".
 	UseCases []string `json:"use_cases,omitempty"`
 	// Models is the allow-list: exact model names or path.Match globs such as
-	// "bedrock:anthropic.claude-*". Empty allows nothing.
+	// "bedrock:anthropic.claude-*"; "*" (AnyModel) allows every approved
+	// model, ARNs with slashes included. Empty allows nothing.
 	Models []string `json:"models,omitempty"`
 	// RequestsPerMinute limits the principal's calls; 0 means no limit.
 	RequestsPerMinute int `json:"requests_per_minute,omitempty"`
@@ -54,6 +55,9 @@ func (p *Principal) Validate() error {
 // Allows reports whether model matches the principal's allow-list.
 func (p *Principal) Allows(model string) bool {
 	for _, g := range p.Models {
+		if g == AnyModel {
+			return true
+		}
 		if ok, _ := path.Match(g, model); ok {
 			return true
 		}

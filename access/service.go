@@ -5,14 +5,11 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ticketsum/ticketsum"
 )
-
-// WorkerPrincipal is the conventional name of the principal the
-// summarisation worker runs as.
-const WorkerPrincipal = "ticketsum-worker"
 
 // AdminRecorder receives every administrative change, for the audit trail.
 // audit.Trail implements it.
@@ -107,6 +104,9 @@ type Service struct {
 	cfg    Config
 	cache  *cache
 	ledger *ledger
+
+	mu       sync.Mutex
+	declared map[string]declaration // service principals declared in the config, by name
 }
 
 // NewService returns a Service, or EINVALID for a bad Config.

@@ -25,6 +25,22 @@ func (e *env) withGovernance(cmd *cobra.Command, fn func(ctx context.Context, w 
 	})
 }
 
+// withExistingGovernance is withGovernance for commands that read: when
+// the store does not exist yet it creates nothing (no data directory, no
+// store, no keys) and says to run `ticketsum init` (exit 1).
+func (e *env) withExistingGovernance(cmd *cobra.Command, fn func(ctx context.Context, w *wiring, gov *app.Governance) error) error {
+	return e.withWiring(cmd, func(ctx context.Context, w *wiring) error {
+		if err := w.requireStore(ctx); err != nil {
+			return err
+		}
+		gov, err := w.governance(ctx)
+		if err != nil {
+			return err
+		}
+		return fn(ctx, w, gov)
+	})
+}
+
 // withWiring loads the configuration of a command and runs fn with the
 // wiring, closing everything it opened after.
 func (e *env) withWiring(cmd *cobra.Command, fn func(ctx context.Context, w *wiring) error) error {

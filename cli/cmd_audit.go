@@ -48,6 +48,9 @@ private key.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return e.withWiring(cmd, func(ctx context.Context, w *wiring) error {
+				if err := w.requireStore(ctx); err != nil {
+					return err
+				}
 				trail, err := w.verifyTrail(ctx)
 				if err != nil {
 					return err

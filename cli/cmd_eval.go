@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/access"
 	"github.com/ticketsum/ticketsum/builtin"
 	"github.com/ticketsum/ticketsum/eval"
 	"github.com/ticketsum/ticketsum/prompt"
@@ -23,14 +24,6 @@ type evalOptions struct {
 	requireAll, asJSON, refresh, allowErrors, robustness                      bool
 	modelsSet                                                                 bool
 }
-
-// The principals evaluation calls act as, apart from production's worker:
-// summaries made for an eval run are charged to evalPrincipal, the judge's
-// calls to judgePrincipal, each with its own allow-list and budget.
-const (
-	evalPrincipal  = "eval"
-	judgePrincipal = "judge"
-)
 
 // newEvalCmd is `ticketsum eval` and its subcommand `eval history`.
 func newEvalCmd(e *env) *cobra.Command {
@@ -46,8 +39,9 @@ tickets a week. The cheapest configuration that meets every quality bar is
 named. Model answers are cached, so a run can be re-scored without new calls.
 Each run is appended to the eval history (see "ticketsum eval history").
 
-Models are called through the governed gateway as the "eval" principal, the
-judge as the "judge" principal, so evaluation is never charged to production.
+Models are called through the governed gateway as the eval principal
+(ticketsum-eval, principals.eval in the config), the judge as the judge
+principal (ticketsum-judge), so evaluation is never charged to production.
 Without --bars the default bars apply (100% format, no personal data, no
 toxicity, 90% status accuracy where the dataset has status labels). A
 configuration some of whose tickets failed (an outage, a denial) is shown with
@@ -197,23 +191,14 @@ func (e *env) eval(ctx context.Context, cmd *cobra.Command, cfg Config, o evalOp
 }
 
 // evalConfig builds the runner's configuration from the flags: the
-// candidates calling as the eval principal, the judge as the judge
-// principal, the cache and robustness.
+// candidates calling as the eval principal (principals.eval), the judge as
+// the judge principal (principals.judge), the cache and robustness.
 func (w *wiring) evalConfig(ctx context.Context, o evalOptions, models []string, bars []eval.Bar) (eval.Config, error) {
 	prompts := splitList(o.prompts)
 	for _, v := range prompts {
 		if _, err := w.template(v); err != nil {
 			return eval.Config{}, usagef("--prompts: unknown prompt version %q; embedded: %s", v, strings.Join(prompt.Versions(), ", "))
 		}
-	}
-	var called []string
-	for _, m := range models {
-		if m != "builtin" {
-			called = append(called, m)
-		}
-	}
-	if err := w.ensureEvalPrincipal(ctx, evalPrincipal, called); err != nil {
-		return eval.Config{}, err
 	}
 	cands, err := w.candidates(ctx, models, prompts)
 	if err != nil {
@@ -238,18 +223,16 @@ func (w *wiring) evalConfig(ctx context.Context, o evalOptions, models []string,
 		if o.judge == "builtin" || !strings.Contains(o.judge, ":") {
 			return eval.Config{}, usagef("--judge: want a model such as bedrock:amazon.nova-pro-v1:0, got %q", o.judge)
 		}
-		if err := w.ensureEvalPrincipal(ctx, judgePrincipal, []string{o.judge}); err != nil {
-			return eval.Config{}, err
-		}
-		g, err := w.gatewayFor(ctx, o.judge)
+		// The judge acts as principals.judge, reconciled with the config.
+		judge, err := w.principalFor(ctx, access.RoleJudge)
 		if err != nil {
 			return eval.Config{}, err
 		}
-		jm, err := g.Model(o.judge)
+		jm, err := w.modelFor(ctx, o.judge, access.RoleJudge)
 		if err != nil {
 			return eval.Config{}, err
 		}
-		rc.Judge = &eval.Judge{Model: jm, Principal: judgePrincipal}
+		rc.Judge = &eval.Judge{Model: jm, Principal: judge}
 	}
 	return rc, nil
 }
@@ -285,36 +268,6 @@ func (w *wiring) keepEvalRun(ctx context.Context, o evalOptions, rep *eval.Repor
 	return nil
 }
 
-// ensureEvalPrincipal makes sure the service principal name (eval or
-// judge) exists and may call models (which must still be approved): an
-// evaluation is asked for by name, so its models join the allow-list.
-// Its budget is governance.worker_monthly_budget_usd until set otherwise
-// with "ticketsum principals put".
-func (w *wiring) ensureEvalPrincipal(ctx context.Context, name string, models []string) error {
-	if len(models) == 0 {
-		return nil
-	}
-	gov, err := w.governance(ctx)
-	if err != nil {
-		return err
-	}
-	p, err := gov.EnsurePrincipal(ctx, name, models, w.cfg.governanceConfig().WorkerMonthlyBudgetUSD)
-	if err != nil {
-		return err
-	}
-	var missing []string
-	for _, m := range models {
-		if !p.Allows(m) {
-			missing = append(missing, m)
-		}
-	}
-	if len(missing) == 0 {
-		return nil
-	}
-	p.Models = append(p.Models, missing...)
-	return gov.Access.UpdatePrincipal(ctx, "system", p)
-}
-
 // candidates builds the models x prompt versions matrix.
 func (w *wiring) candidates(ctx context.Context, models, prompts []string) ([]eval.Candidate, error) {
 	var out []eval.Candidate
@@ -323,7 +276,7 @@ func (w *wiring) candidates(ctx context.Context, models, prompts []string) ([]ev
 			// The built-in model runs in the process: no model cost.
 			free := func(*ticketsum.Ticket) float64 { return 0 }
 			out = append(out, eval.Candidate{Model: m, PromptVersion: builtin.PromptVersion, EstimateUSD: free, New: func() (ticketsum.Summarizer, error) {
-				return w.summarizerAs(ctx, m, "", evalPrincipal)
+				return w.summarizerFor(ctx, m, "", access.RoleEval)
 			}})
 			continue
 		}
@@ -337,12 +290,12 @@ func (w *wiring) candidates(ctx context.Context, models, prompts []string) ([]ev
 		}
 		for _, v := range versions {
 			// Build once now so that a bad model or prompt fails before the run.
-			if _, err := w.summarizerAs(ctx, m, v, evalPrincipal); err != nil {
+			if _, err := w.summarizerFor(ctx, m, v, access.RoleEval); err != nil {
 				return nil, err
 			}
 			out = append(out, eval.Candidate{Model: m, PromptVersion: v, EstimateUSD: w.estimateTicket(m),
 				New: func() (ticketsum.Summarizer, error) {
-					return w.summarizerAs(ctx, m, v, evalPrincipal)
+					return w.summarizerFor(ctx, m, v, access.RoleEval)
 				}})
 		}
 	}

@@ -94,7 +94,7 @@ revoked), creation and expiry dates. The keys themselves are never stored.`,
   ticketsum keys list --principal support-bot --json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return e.withGovernance(cmd, func(ctx context.Context, _ *wiring, gov *app.Governance) error {
+			return e.withExistingGovernance(cmd, func(ctx context.Context, _ *wiring, gov *app.Governance) error {
 				return access.CmdKeysList(ctx, gov.Access, e.stdout, principal, asJSON)
 			})
 		},

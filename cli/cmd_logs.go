@@ -51,7 +51,7 @@ the audit trail with who read it (--as, or your OS user name) and the filter.`,
 			if err != nil {
 				return err
 			}
-			return e.withGovernance(cmd, func(ctx context.Context, w *wiring, gov *app.Governance) error {
+			return e.withExistingGovernance(cmd, func(ctx context.Context, w *wiring, gov *app.Governance) error {
 				return e.readLogs(ctx, w, gov, actor, f)
 			})
 		},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/access"
 	"github.com/ticketsum/ticketsum/internal/app"
 )
@@ -26,8 +27,10 @@ func newModelsCmd(e *env) *cobra.Command {
 model's family, context window, prices per million tokens, the date the prices
 are from, and whether it is approved. Nobody can call a model that is not
 approved: "models approve MODEL" adds it to the registry, "models revoke MODEL"
-removes it. Approvals are recorded in the audit trail with who made them.`,
+removes it; "models approved" lists the registry. Approvals are recorded in
+the audit trail with who made them.`,
 		Example: `  ticketsum models
+  ticketsum models approved
   ticketsum models approve bedrock:amazon.nova-lite-v1:0 --note "eval run 12 met every bar"
   ticketsum models revoke bedrock:amazon.nova-lite-v1:0`,
 		Args: noArgs,
@@ -35,14 +38,36 @@ removes it. Approvals are recorded in the audit trail with who made them.`,
 	}
 	usesGlobals(cmd, allGlobals...)
 	jsonFlag(cmd.Flags(), &asJSON)
-	cmd.AddCommand(newModelsListCmd(e), newModelsApproveCmd(e), newModelsRevokeCmd(e))
+	cmd.AddCommand(newModelsListCmd(e), newModelsApprovedCmd(e), newModelsApproveCmd(e), newModelsRevokeCmd(e))
 	return cmd
 }
 
+// runListModels lists the catalogue. Without a store it creates none: every
+// model shows as not approved, and a note on stderr says how to start.
 func (e *env) runListModels(asJSON *bool) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, _ []string) error {
-		return e.withGovernance(cmd, func(ctx context.Context, w *wiring, gov *app.Governance) error {
-			return e.listModels(ctx, w, gov, *asJSON)
+		return e.withWiring(cmd, func(ctx context.Context, w *wiring) error {
+			approved := map[string]bool{}
+			err := w.requireStore(ctx)
+			switch {
+			case ticketsum.ErrorCodeOf(err) == ticketsum.ENOTFOUND:
+				fmt.Fprintf(e.stderr, "%s: %s; no model is approved yet\n", cmd.CommandPath(), ticketsum.ErrorMessage(err))
+			case err != nil:
+				return err
+			default:
+				gov, err := w.governance(ctx)
+				if err != nil {
+					return err
+				}
+				list, err := gov.Access.Store().ListApprovedModels(ctx)
+				if err != nil {
+					return err
+				}
+				for _, m := range list {
+					approved[m.Name] = true
+				}
+			}
+			return e.listModels(w, approved, *asJSON)
 		})
 	}
 }
@@ -68,14 +93,18 @@ the config adds models or corrects prices.`,
 
 func newModelsApproveCmd(e *env) *cobra.Command {
 	var note, as string
+	var allowUnlisted bool
 	cmd := &cobra.Command{
 		Use:   "approve MODEL",
 		Short: "Approve a model, so that principals allowed to may call it",
 		Long: `Add MODEL to the approved-model registry with a note of why. A principal still
 needs the model in its allow-list to call it. A model missing from the
-catalogue can be approved, with a warning that its calls cannot be priced.`,
-		Example: `  ticketsum models approve bedrock:us.anthropic.claude-3-5-haiku-20241022-v1:0 --note "eval 2026-11-20"`,
-		Args:    argsOf(1, 1, "MODEL"),
+catalogue ("ticketsum models" lists it) is refused, as a typo would be, unless
+--allow-unlisted is given for a custom model, endpoint or ARN: its calls
+cannot be priced until a catalogue file adds it.`,
+		Example: `  ticketsum models approve bedrock:us.anthropic.claude-3-5-haiku-20241022-v1:0 --note "eval 2026-11-20"
+  ticketsum models approve sagemaker:my-llama-endpoint --allow-unlisted`,
+		Args: argsOf(1, 1, "MODEL"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !validModelName(args[0]) {
 				return usagef("unknown model %q: want bedrock:<model id>, sagemaker:<endpoint> or openai:<model>", args[0])
@@ -84,13 +113,13 @@ catalogue can be approved, with a warning that its calls cannot be priced.`,
 			if err != nil {
 				return err
 			}
-			return e.withGovernance(cmd, func(ctx context.Context, w *wiring, gov *app.Governance) error {
-				cat, err := w.catalogue()
-				if err != nil {
+			return e.withWiring(cmd, func(ctx context.Context, w *wiring) error {
+				if err := w.checkListed(cmd, args[0], allowUnlisted); err != nil {
 					return err
 				}
-				if _, err := cat.Lookup(args[0]); err != nil {
-					fmt.Fprintf(e.stderr, "%s: warning: %s is not in the catalogue, so its calls cannot be priced; add it with a catalogue file\n", cmd.CommandPath(), args[0])
+				gov, err := w.governance(ctx)
+				if err != nil {
+					return err
 				}
 				return access.CmdModelsApprove(ctx, gov.Access, e.stdout, actor, args[0], note)
 			})
@@ -98,7 +127,51 @@ catalogue can be approved, with a warning that its calls cannot be priced.`,
 	}
 	usesGlobals(cmd, allGlobals...)
 	cmd.Flags().StringVar(&note, "note", "", "why the model is approved, recorded with the approval (`TEXT`)")
+	allowUnlistedFlag(cmd, &allowUnlisted)
 	actorFlags(cmd, &as)
+	return cmd
+}
+
+// allowUnlistedFlag registers --allow-unlisted.
+func allowUnlistedFlag(cmd *cobra.Command, allow *bool) {
+	cmd.Flags().BoolVar(allow, "allow-unlisted", false, "accept a model missing from the catalogue (a custom model, endpoint or ARN; its calls cannot be priced)")
+}
+
+// checkListed refuses a model missing from the catalogue (exit 2) unless
+// allowUnlisted, when it warns that its calls cannot be priced.
+func (w *wiring) checkListed(cmd *cobra.Command, model string, allowUnlisted bool) error {
+	cat, err := w.catalogue()
+	if err != nil {
+		return err
+	}
+	if _, err := cat.Lookup(model); err == nil {
+		return nil
+	}
+	if !allowUnlisted {
+		return usagef("model %s is not in the catalogue (`ticketsum models` lists it): check the ID, or pass --allow-unlisted for a custom model, endpoint or ARN", model)
+	}
+	fmt.Fprintf(w.env.stderr, "%s: warning: %s is not in the catalogue, so its calls cannot be priced; add it with a catalogue file\n", cmd.CommandPath(), model)
+	return nil
+}
+
+func newModelsApprovedCmd(e *env) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "approved",
+		Short: "List the approved models: who approved each, when and why",
+		Long: `List the approved-model registry: each model with who approved it, when, and
+the note given. Nobody can call a model missing from it.`,
+		Example: `  ticketsum models approved
+  ticketsum models approved --json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return e.withExistingGovernance(cmd, func(ctx context.Context, _ *wiring, gov *app.Governance) error {
+				return access.CmdModelsList(ctx, gov.Access, e.stdout, asJSON)
+			})
+		},
+	}
+	usesGlobals(cmd, allGlobals...)
+	jsonFlag(cmd.Flags(), &asJSON)
 	return cmd
 }
 
@@ -146,18 +219,10 @@ type catalogueRow struct {
 }
 
 // listModels prints the catalogue with prices and approval.
-func (e *env) listModels(ctx context.Context, w *wiring, gov *app.Governance, asJSON bool) error {
+func (e *env) listModels(w *wiring, approved map[string]bool, asJSON bool) error {
 	cat, err := w.catalogue()
 	if err != nil {
 		return err
-	}
-	approved := map[string]bool{}
-	list, err := gov.Access.Store().ListApprovedModels(ctx)
-	if err != nil {
-		return err
-	}
-	for _, m := range list {
-		approved[m.Name] = true
 	}
 	var rows []catalogueRow
 	for _, entry := range cat.Models() {

@@ -36,11 +36,16 @@ func newPrincipalsPutCmd(e *env) *cobra.Command {
 	var rpm int
 	cmd := &cobra.Command{
 		Use:   "put NAME",
-		Short: "Create a principal or replace its settings",
-		Long: `Create the principal NAME, or replace its settings with the ones given: the
-allow-list of models (exact names or globs), the monthly budget in USD (0: it
-may not spend), the requests per minute (0: no limit) and use-case tags.`,
+		Short: "Create a principal or change the settings given",
+		Long: `Create the principal NAME, or change only the settings given and keep the
+others: the allow-list of models (exact names or globs; '*' allows every
+approved model), the monthly budget in USD (0: it may not spend), the
+requests per minute (0: no limit) and use-case tags. A new principal needs
+--budget. The service principals (ticketsum-worker, ticketsum-eval,
+ticketsum-judge) are declared in the config under principals: and are changed
+there, not here: the config is applied at every start.`,
 		Example: `  ticketsum principals put support-bot --models 'bedrock:anthropic.claude-*,bedrock:amazon.nova-*' --budget 50
+  ticketsum principals put support-bot --rpm 10
   ticketsum principals put analytics --models bedrock:amazon.nova-lite-v1:0 --budget 10 --rpm 30 --as alice`,
 		Args: argsOf(1, 1, "NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -54,18 +59,33 @@ may not spend), the requests per minute (0: no limit) and use-case tags.`,
 			if err != nil {
 				return err
 			}
-			p := &access.Principal{Name: args[0], Models: splitList(models), UseCases: splitList(useCases), MonthlyBudgetUSD: budget, RequestsPerMinute: rpm}
+			var patch access.PrincipalPatch
+			f := cmd.Flags()
+			if f.Changed("models") {
+				m := splitList(models)
+				patch.Models = &m
+			}
+			if f.Changed("use-cases") {
+				u := splitList(useCases)
+				patch.UseCases = &u
+			}
+			if f.Changed("budget") {
+				patch.MonthlyBudgetUSD = &budget
+			}
+			if f.Changed("rpm") {
+				patch.RequestsPerMinute = &rpm
+			}
 			return e.withGovernance(cmd, func(ctx context.Context, _ *wiring, gov *app.Governance) error {
-				return access.CmdPrincipalsPut(ctx, gov.Access, e.stdout, actor, p)
+				return access.CmdPrincipalsPut(ctx, gov.Access, e.stdout, actor, args[0], patch)
 			})
 		},
 	}
 	usesGlobals(cmd, allGlobals...)
 	f := cmd.Flags()
-	f.StringVar(&models, "models", "", "comma-separated allow-list of `MODELS` or globs, such as bedrock:anthropic.claude-*")
-	f.StringVar(&useCases, "use-cases", "", "comma-separated use-case `TAGS`")
-	f.Float64Var(&budget, "budget", 0, "monthly budget in `USD` (0: may not spend)")
-	f.IntVar(&rpm, "rpm", 0, "requests per minute (0: no limit)")
+	f.StringVar(&models, "models", "", "comma-separated allow-list of `MODELS` or globs, such as bedrock:anthropic.claude-* (default: unchanged)")
+	f.StringVar(&useCases, "use-cases", "", "comma-separated use-case `TAGS` (default: unchanged)")
+	f.Float64Var(&budget, "budget", 0, "monthly budget in `USD`, 0: may not spend (required for a new principal; default: unchanged)")
+	f.IntVar(&rpm, "rpm", 0, "requests per minute, 0: no limit (default: unchanged)")
 	actorFlags(cmd, &as)
 	return cmd
 }
@@ -80,7 +100,7 @@ func newPrincipalsListCmd(e *env) *cobra.Command {
   ticketsum principals list --json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return e.withGovernance(cmd, func(ctx context.Context, _ *wiring, gov *app.Governance) error {
+			return e.withExistingGovernance(cmd, func(ctx context.Context, _ *wiring, gov *app.Governance) error {
 				return access.CmdPrincipalsList(ctx, gov.Access, e.stdout, asJSON)
 			})
 		},

@@ -38,7 +38,7 @@ guardrail interventions.`,
 			if err != nil {
 				return usagef("%s", ticketsum.ErrorMessage(err))
 			}
-			return e.withGovernance(cmd, func(ctx context.Context, _ *wiring, gov *app.Governance) error {
+			return e.withExistingGovernance(cmd, func(ctx context.Context, _ *wiring, gov *app.Governance) error {
 				return audit.CmdUsage(ctx, gov.Trail, e.stdout, by, from, asJSON)
 			})
 		},

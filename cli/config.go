@@ -36,6 +36,9 @@ type Config struct {
 	// Governance configures the guard, access control, invocation log and
 	// audit trail around every model call.
 	Governance GovernanceConfig `yaml:"governance"`
+	// Principals declares the service principals the processes act as
+	// (worker, eval, judge), reconciled at start.
+	Principals PrincipalsConfig `yaml:"principals"`
 	// Plan holds the constraints `ticketsum plan` recommends under.
 	Plan PlanConfig `yaml:"plan"`
 	// Catalogue is a model catalogue file (YAML) applied over the embedded

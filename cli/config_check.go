@@ -24,7 +24,7 @@ const defaultJobTimeout = 5 * time.Minute
 // `summarize` as for `worker` or `serve`. It returns a *configError naming
 // the key and the reason, or a coded error from a component's own check.
 func (c *Config) check() error {
-	for _, f := range []func() error{c.checkTop, c.checkServer, c.checkWorker, c.checkModels, c.checkFiles, c.checkPlan, c.checkSource, c.checkAuth} {
+	for _, f := range []func() error{c.checkTop, c.checkServer, c.checkWorker, c.checkModels, c.checkFiles, c.checkPlan, c.checkSource, c.checkAuth, c.checkPrincipals} {
 		if err := f(); err != nil {
 			return err
 		}

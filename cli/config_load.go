@@ -163,6 +163,28 @@ func (e *env) load(cmd *cobra.Command, binds ...bind) (Config, error) {
 	if err != nil {
 		return l.cfg, err
 	}
+	return e.finishLoad(cmd, l, binds...)
+}
+
+// configPath returns the config file a command reads: --config, else
+// $TICKETSUM_CONFIG, else ./ticketsum.yaml; explicit says whether it was
+// named (a named file must exist).
+func (e *env) configPath(cmd *cobra.Command) (path string, explicit bool, err error) {
+	if f := cmd.Flags().Lookup(gConfig); f != nil && f.Changed {
+		if e.globals.config == "" {
+			return "", false, usagef("--config: must not be empty")
+		}
+		return e.globals.config, true, nil
+	}
+	if p := e.getenv("TICKETSUM_CONFIG"); p != "" {
+		return p, true, nil
+	}
+	return defaultConfigFile, false, nil
+}
+
+// finishLoad applies the global flags and the command's binds to a read
+// configuration, fills the defaults and checks it (see load).
+func (e *env) finishLoad(cmd *cobra.Command, l *loaded, binds ...bind) (Config, error) {
 	var applied []bind
 	for _, b := range append(e.globalBinds(), binds...) {
 		f := cmd.Flags().Lookup(b.flag)

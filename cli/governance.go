@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,9 +66,9 @@ type GovernanceConfig struct {
 	SpoolDir string `yaml:"spool_dir"`
 	// OmitBodies logs tokens, cost and outcome but no prompt or answer text.
 	OmitBodies bool `yaml:"omit_bodies"`
-	// WorkerMonthlyBudgetUSD is the budget of the worker's principal when it
-	// is first created (default 100). Change it later with
-	// `ticketsum principals put`.
+	// WorkerMonthlyBudgetUSD is the former name of
+	// principals.worker.monthly_budget_usd, used when that is not set
+	// (default 100).
 	WorkerMonthlyBudgetUSD float64 `yaml:"worker_monthly_budget_usd"`
 	// PhoneRegion is the default region for phone numbers without a country
 	// code (default "US").
@@ -91,9 +93,6 @@ func (c *Config) governanceConfig() GovernanceConfig {
 	}
 	if g.SpoolDir == "" {
 		g.SpoolDir = filepath.Join(c.DataDir, "spool")
-	}
-	if g.WorkerMonthlyBudgetUSD == 0 {
-		g.WorkerMonthlyBudgetUSD = 100
 	}
 	g.PhoneRegion = g.phoneRegion()
 	return g
@@ -174,6 +173,69 @@ func ensureSchema(ctx context.Context, c *pgx.Conn, schema string) error {
 	return nil
 }
 
+// requireStore returns ENOTFOUND, saying to run `ticketsum init`, when the
+// configured store does not exist: no SQLite file, or a Postgres database
+// without the schema ticketsum's tables live in. It creates nothing, so
+// that commands that only read never leave a store or a data directory
+// behind.
+func (w *wiring) requireStore(ctx context.Context) error {
+	if !isPostgres(w.cfg.DB) {
+		_, err := os.Stat(w.cfg.DB)
+		switch {
+		case err == nil:
+			return nil
+		case errors.Is(err, os.ErrNotExist):
+			return noStore(w.cfg.DB)
+		}
+		return ticketsum.Errorf(ticketsum.EINVALID, "store %s: %v", w.cfg.DB, unwrapPathError(err))
+	}
+	// One connection of its own: the governance pool creates the schema.
+	cc, err := pgx.ParseConfig(w.cfg.DB)
+	if err != nil {
+		return ticketsum.Errorf(ticketsum.EINVALID, "db: the Postgres URL cannot be parsed")
+	}
+	schema := "ticketsum"
+	if sp := cc.RuntimeParams["search_path"]; sp != "" {
+		schema = strings.Trim(strings.TrimSpace(strings.Split(sp, ",")[0]), `"`)
+	}
+	if w.cfg.Source.IAMAuth {
+		token, err := w.rdsPassword(ctx, w.cfg.DB)
+		if err != nil {
+			return err
+		}
+		if cc.Password, err = token(ctx); err != nil {
+			return err
+		}
+	}
+	c, err := pgx.ConnectConfig(ctx, cc)
+	if err != nil {
+		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "store %s: %v", redactDSN(w.cfg.DB), err)
+	}
+	defer c.Close(context.WithoutCancel(ctx))
+	var n int
+	if err := c.QueryRow(ctx, `SELECT count(*) FROM pg_namespace WHERE nspname = $1`, schema).Scan(&n); err != nil {
+		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "store %s: %v", redactDSN(w.cfg.DB), err)
+	}
+	if n == 0 {
+		return noStore(fmt.Sprintf("%s (the database has no schema %s)", redactDSN(w.cfg.DB), schema))
+	}
+	return nil
+}
+
+// noStore is the error of a command that reads a store that does not exist.
+func noStore(where string) error {
+	return ticketsum.Errorf(ticketsum.ENOTFOUND, "no store at %s: run `ticketsum init` to create one, or give --data-dir or --db of an existing store", where)
+}
+
+// redactDSN returns a database URL without its password.
+func redactDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "the configured Postgres database"
+	}
+	return u.Redacted()
+}
+
 // isPostgres reports whether dsn is a Postgres URL.
 func isPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
@@ -245,6 +307,7 @@ func (w *wiring) governance(ctx context.Context) (*app.Governance, error) {
 		return gov.Close(cctx)
 	})
 	w.gov = gov
+	w.declarePrincipals(gov)
 	return gov, nil
 }
 
@@ -348,19 +411,6 @@ func (w *wiring) keyWrapper(ctx context.Context) (audit.KeyWrapper, error) {
 		return nil, fmt.Errorf("create log key directory: %w", err)
 	}
 	return audit.NewLocalKeyWrapper(gc.LogKeyFile)
-}
-
-// ensureWorkerPrincipal creates the worker's principal on first start,
-// allowed to call the configured model and its fallbacks.
-func (w *wiring) ensureWorkerPrincipal(ctx context.Context) error {
-	gov, err := w.governance(ctx)
-	if err != nil {
-		return err
-	}
-	gc := w.cfg.governanceConfig()
-	models := append([]string{w.cfg.Model}, w.cfg.Models[w.cfg.Model].Fallback...)
-	_, err = gov.EnsurePrincipal(ctx, access.WorkerPrincipal, models, gc.WorkerMonthlyBudgetUSD)
-	return err
 }
 
 // newGuard returns a guard with the configured policy. The prompt's own

@@ -102,7 +102,7 @@ func (w *wiring) models(ctx context.Context) (*app.Models, error) {
 		PromptCaching: w.cfg.AWS.PromptCaching, Guardrail: w.cfg.AWS.Guardrail.bedrock(),
 		OpenAIBaseURL: w.cfg.OpenAI.BaseURL, OpenAIAPIKey: w.env.getenv(w.cfg.OpenAI.APIKeyEnv),
 		Catalogue: cat, PromptVersion: w.cfg.Prompt.Version, PromptPath: w.cfg.Prompt.Path, PII: w.piiChecker(),
-		Outer: outer, Inner: inner, Metrics: prom, Principal: access.WorkerPrincipal,
+		Outer: outer, Inner: inner, Metrics: prom, Principal: w.cfg.servicePrincipal(access.RoleWorker).Name,
 		Guard: gov.Guard, Logger: w.logger, Fleet: w.gatewayFleet(),
 	})
 	if err != nil {
@@ -130,9 +130,10 @@ func (w *wiring) template(version string) (*prompt.Template, error) {
 }
 
 // summarizer returns the Summarizer for a model name and prompt version
-// ("" for the configured one), calling as the worker's principal.
+// ("" for the configured one), calling as the worker's principal
+// (principals.worker, reconciled first).
 func (w *wiring) summarizer(ctx context.Context, model, promptVersion string) (ticketsum.Summarizer, error) {
-	return w.summarizerAs(ctx, model, promptVersion, access.WorkerPrincipal)
+	return w.summarizerFor(ctx, model, promptVersion, access.RoleWorker)
 }
 
 // summarizerAs is summarizer calling as principal. The built-in model needs

@@ -105,7 +105,7 @@ a quality bar missed, a policy block), 2 bad input or usage.`,
 		newEvalCmd(e), newReviewCmd(e), newPlanCmd(e), newExportCmd(e),
 		newModelsCmd(e), newPrincipalsCmd(e), newKeysCmd(e), newLogsCmd(e), newAuditCmd(e), newUsageCmd(e),
 		newWatchCmd(e), newBackfillCmd(e), newInstallTriggerCmd(e),
-		newConfigCmd(e),
+		newInitCmd(e), newConfigCmd(e),
 	)
 	root.SetHelpCommand(newHelpCmd())
 	root.SetHelpCommandGroupID(groupSetup)

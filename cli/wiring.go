@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/ticketsum/ticketsum"
@@ -48,6 +49,10 @@ type wiring struct {
 	dataDirReady bool
 	// tel is OpenTelemetry, on when the OTEL_* variables ask for it.
 	tel *telemetry.Telemetry
+	// reconciled holds the roles whose principal principalFor applied,
+	// under recMu (eval builds summarisers concurrently).
+	reconciled map[access.Role]bool
+	recMu      sync.Mutex
 }
 
 // dataFile resolves a file or directory flag whose default is name in the
@@ -122,7 +127,7 @@ func (w *wiring) pipeline(ctx context.Context, model string, store ticketsum.Sto
 	if err != nil {
 		return nil, err
 	}
-	cfg := summarize.Config{Summarizer: w.tel.Summarizer(s), Store: store, Model: model, Principal: access.WorkerPrincipal, Logger: w.logger,
+	cfg := summarize.Config{Summarizer: w.tel.Summarizer(s), Store: store, Model: model, Principal: w.cfg.servicePrincipal(access.RoleWorker).Name, Logger: w.logger,
 		OnSaved: func(ctx context.Context, s *ticketsum.Summary) {
 			if w.onSaved != nil {
 				w.onSaved(ctx, s)
@@ -134,9 +139,6 @@ func (w *wiring) pipeline(ctx context.Context, model string, store ticketsum.Sto
 	if model != "builtin" {
 		gov, err := w.governance(ctx)
 		if err != nil {
-			return nil, err
-		}
-		if err := w.ensureWorkerPrincipal(ctx); err != nil {
 			return nil, err
 		}
 		cfg.Guard = gov.Guard
