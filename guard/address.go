@@ -87,7 +87,7 @@ func (a *addrDetector) detect(sc *scan, toks []token) []span {
 	nearIf(reAddrWordsNumType, 0.7, streetWins, sc.mayWordsNumType, a.notAllStop)
 	when(reAddrTypeFirst, 0.8, kwStreetFirst, windowBefore, windowAfter)
 	cores = append(cores, gluedStreets(text, toks)...)
-	near(reAddrNumWordNum, 0.6, sc.around(numberThenCapital(text, sc.runs), 8, 80), a.notAllStop)
+	nearIf(reAddrNumWordNum, 0.6, sc.around(numberThenCapital(text, sc.runs), 8, 80), sc.mayNumWordNum, a.notAllStop)
 	when(reAddrUnit, 0.6, kwUnit, 8, 16) // the number follows the unit word
 	for _, m := range sc.whenDigits(reAddrLower, 16, 100, kwAddrCue) {
 		cores = append(cores, span{m[2], m[3], Address, 0.7})
@@ -414,6 +414,25 @@ func (sc *scan) mayWordsNumType(a, b int) bool {
 		s, e := max(r[0], a), min(r[1], b)
 		if s > a && e < b && e-s <= 5 && t[s-1] == ' ' && t[e] == ' ' {
 			return true
+		}
+	}
+	return false
+}
+
+// mayNumWordNum is a necessary condition for reAddrNumWordNum to match in
+// text[a:b]: a digit run of at most six digits followed by a space, and a
+// later one of at most five after a space, both as the window sees them.
+// Most "3 Items" and "2 Jan" windows hold no second number.
+func (sc *scan) mayNumWordNum(a, b int) bool {
+	t := sc.text
+	first := -1 // end of the first run that can open the pattern
+	for _, r := range sc.runsIn(a, b) {
+		s, e := max(r[0], a), min(r[1], b)
+		if first >= 0 && s > first && s > a && t[s-1] == ' ' && e-s <= 5 {
+			return true
+		}
+		if first < 0 && e-s <= 6 && e < b && t[e] == ' ' {
+			first = e
 		}
 	}
 	return false

@@ -67,6 +67,9 @@ func (p *phoneDetector) detect(sc *scan) []span {
 		}
 		intl := strings.HasPrefix(v, "+") || strings.HasPrefix(v, "00")
 		grouped := strings.ContainsAny(v, " .-()")
+		if !ctx && !grouped && !intl && len(d) < 10 && !noPrefilters {
+			continue // scored 0 below whether valid or not: skip libphonenumber
+		}
 		score := 0.0
 		valid, free := p.valid(v, intl)
 		if free && !p.tollFree {

@@ -22,6 +22,7 @@ var prefilters = []struct {
 }{
 	{"addrNumFirst", reAddrNumFirst, func(sc *scan) func(a, b int) bool { return sc.mayNumFirst }},
 	{"addrWordsNumType", reAddrWordsNumType, func(sc *scan) func(a, b int) bool { return sc.mayWordsNumType }},
+	{"addrNumWordNum", reAddrNumWordNum, func(sc *scan) func(a, b int) bool { return sc.mayNumWordNum }},
 }
 
 // prefilterDiff runs every prefiltered pattern over text with and without
@@ -46,7 +47,7 @@ func prefilterDiff(t *testing.T, lx *lexicon, pool *sync.Pool, text string) {
 		lines = append(lines, [2]int{s, s + e})
 		s += e + 1
 	}
-	for _, wins := range [][][2]int{sc.around(pts, 120, 24), lines} {
+	for _, wins := range [][][2]int{sc.around(pts, 120, 24), sc.around(numberThenCapital(text, sc.runs), 8, 80), lines} {
 		for _, p := range prefilters {
 			all := sc.in(p.re, wins)
 			kept := sc.in(p.re, sc.keep(slices.Clone(wins), p.ok(sc)))
@@ -122,7 +123,7 @@ func TestPrefiltersKeepMatches(t *testing.T) {
 	matched := 0
 	for _, text := range texts {
 		prefilterDiff(t, g.lx, &pool, text)
-		if reAddrNumFirst.MatchString(text) || reAddrWordsNumType.MatchString(text) {
+		if reAddrNumFirst.MatchString(text) || reAddrWordsNumType.MatchString(text) || reAddrNumWordNum.MatchString(text) {
 			matched++
 		}
 	}
