@@ -149,3 +149,25 @@ func FuzzPrefilters(f *testing.F) {
 		prefilterDiff(t, g.lx, &pool, text)
 	})
 }
+
+// BenchmarkPrefilters checks the dense thread and the sample tickets with
+// the prefilters off (the old path) and on, alternately in one process, so
+// that both halves see the same load: go test -bench Prefilters -count 6.
+func BenchmarkPrefilters(b *testing.B) {
+	for _, off := range []bool{true, false} {
+		name := "on"
+		if off {
+			name = "off"
+		}
+		b.Run("dense/"+name, func(b *testing.B) {
+			noPrefilters = off
+			defer func() { noPrefilters = false }()
+			benchCheck(b, "thread.txt", 9_000)
+		})
+		b.Run("sample/"+name, func(b *testing.B) {
+			noPrefilters = off
+			defer func() { noPrefilters = false }()
+			BenchmarkCheckSampleTickets(b)
+		})
+	}
+}
