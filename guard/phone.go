@@ -109,8 +109,14 @@ func (p *phoneDetector) valid(v string, intl bool) (valid, tollFree bool) {
 	if err != nil {
 		return false, false
 	}
-	if !phonenumbers.IsValidNumber(n) {
-		return false, false
+	if noPrefilters { // the old path, for the differential test
+		if !phonenumbers.IsValidNumber(n) {
+			return false, false
+		}
+		return true, phonenumbers.GetNumberType(n) == phonenumbers.TOLL_FREE
 	}
-	return true, phonenumbers.GetNumberType(n) == phonenumbers.TOLL_FREE
+	// IsValidNumber is GetNumberType != UNKNOWN (both take the region from
+	// the number's own calling code), so one call answers both questions.
+	t := phonenumbers.GetNumberType(n)
+	return t != phonenumbers.UNKNOWN, t == phonenumbers.TOLL_FREE
 }

@@ -171,3 +171,37 @@ func BenchmarkPrefilters(b *testing.B) {
 		})
 	}
 }
+
+// TestPhoneValidOneCall checks that one GetNumberType call gives the same
+// validity and toll-free answer as IsValidNumber then GetNumberType, on
+// every phone-shaped number of the test texts, in the US region and as
+// international numbers.
+func TestPhoneValidOneCall(t *testing.T) {
+	p := &phoneDetector{region: "US"}
+	n, valid := 0, 0
+	extra := []string{"+1 800 555 0100", "0800 123 4567", "+44 20 7946 0958", "+999 1234567", "+1 415-555-2671", "00 49 30 1234567"}
+	for _, text := range append(prefilterTexts(t), extra...) {
+		for _, m := range rePhone.FindAllString(text, -1) {
+			if len(digitsOf(m)) < 7 {
+				continue
+			}
+			for _, intl := range []bool{false, true} {
+				noPrefilters = true
+				v0, f0 := p.valid(m, intl)
+				noPrefilters = false
+				v1, f1 := p.valid(m, intl)
+				if v0 != v1 || f0 != f1 {
+					t.Fatalf("valid(%q, %v) = %v, %v; the old path says %v, %v", m, intl, v1, f1, v0, f0)
+				}
+				n++
+				if v1 {
+					valid++
+				}
+			}
+		}
+	}
+	if valid == 0 || valid == n {
+		t.Fatalf("%d of %d numbers valid: the comparison proves little", valid, n)
+	}
+	t.Logf("%d numbers, %d valid, same answers", n, valid)
+}
