@@ -92,7 +92,7 @@ guardrail blocked it) is reported and makes the exit code 1.`,
 	modelFlag(f, &o.model)
 	f.BoolVar(&o.asJSON, "json", false, "print one JSON object per ticket (ticket_id, summary, status, model, prompt_version, usage, cost_usd, latency_ms, flags, status_inferred, truncated)")
 	f.Int64Var(&o.maxBytes, "max-ticket-bytes", 0, "largest ticket accepted, in `BYTES` (default max_ticket_bytes in the config, 1048576)")
-	f.IntVar(&o.parallel, "parallel", 0, "tickets summarised at once; 0 for one per core (GOMAXPROCS). Output stays in input order; at most 4 tickets per goroutine are held in memory")
+	f.IntVar(&o.parallel, "parallel", 0, "`N` tickets summarised at once (0: one per core). Output stays in input order; at most 4N tickets are held in memory")
 	f.StringVar(&o.api, "api", "", "Bedrock `API`: converse, or invoke for the model family's native body (default models.<model>.api in the config, converse)")
 	return cmd
 }
