@@ -46,10 +46,13 @@ func (w *wiring) openBackend(ctx context.Context, handler queue.Handler, regener
 		return w.openPostgres(ctx, qcfg)
 	}
 	if qcfg.PollInterval == 0 {
-		// SQLite has no notifications: workers find new jobs only by polling.
-		// 50ms gave 1.6x the throughput of 200ms (BenchmarkImportToSummary)
-		// for one cheap query per poll.
-		qcfg.PollInterval = 50 * time.Millisecond
+		// River notifies SQLite workers of new jobs through a table that
+		// the queue reads every 50ms while jobs come and at most every
+		// second when idle (queue/listen.go); this process's own jobs wake
+		// its workers at once, and a drain fetches as slots free up. The
+		// poll is the safety net: at 50ms an idle worker spent 69 ms of CPU
+		// a second (docs/performance.md).
+		qcfg.PollInterval = time.Second
 	}
 	// River's default cooldown, as before: the queue shares the store's one
 	// connection, and fetching more often slowed the store down (issue 14).

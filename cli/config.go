@@ -92,9 +92,10 @@ type WorkerConfig struct {
 	Concurrency int `yaml:"concurrency"`
 	// ThrottleSnooze is how long a throttled job waits (default 30s).
 	ThrottleSnooze time.Duration `yaml:"throttle_snooze"`
-	// PollInterval is how often idle workers look for new jobs (default
-	// 50ms on SQLite, which has no notifications; 200ms on Postgres, where
-	// River is woken by LISTEN/NOTIFY and polling is the safety net).
+	// PollInterval is how often idle workers look for new jobs, a safety
+	// net behind River's notifications (default 1s on SQLite, whose
+	// notifications the queue reads lazily, see queue/listen.go; 200ms on
+	// Postgres, where River is woken by LISTEN/NOTIFY).
 	PollInterval time.Duration `yaml:"poll_interval"`
 	// JobTimeout cancels a summary that runs longer (default 5m).
 	JobTimeout time.Duration `yaml:"job_timeout"`

@@ -57,6 +57,7 @@ func (q *Queue[TTx]) insertWith(ctx context.Context, args SummarizeArgs, priorit
 	if err != nil {
 		return false, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "enqueue summarize job for ticket %s: %w", args.TicketID, err)
 	}
+	q.woken()
 	return !res.UniqueSkippedAsDuplicate, nil
 }
 
@@ -81,8 +82,20 @@ func (q *Queue[TTx]) Import(ctx context.Context, t *ticketsum.Ticket) (bool, err
 	if t == nil {
 		return false, ticketsum.Errorf(ticketsum.EINVALID, "no ticket given")
 	}
-	return q.store.UpsertTicketTx(ctx, t, func(ctx context.Context, tx TTx) error {
+	changed, err := q.store.UpsertTicketTx(ctx, t, func(ctx context.Context, tx TTx) error {
 		_, err := q.EnqueueTx(ctx, tx, t.ID, t.ContentHash())
 		return err
 	})
+	if err == nil && changed {
+		q.woken()
+	}
+	return changed, err
+}
+
+// woken tells this process's workers that it has committed jobs, so that
+// they fetch them now rather than at the listener's next read.
+func (q *Queue[TTx]) woken() {
+	if q.wake != nil {
+		q.wake()
+	}
 }

@@ -24,6 +24,9 @@ type Queue[TTx any] struct {
 	cfg    Config
 	store  txStore[TTx]
 	schema string // Postgres schema of River's tables
+	// wake, when set, tells River's listener that this process has
+	// committed jobs (SQLite, whose listener reads an outbox lazily).
+	wake   func()
 	counts *outcomes
 	// countStates counts this queue's jobs by state with the driver's SQL.
 	countStates func(ctx context.Context) (map[string]int, error)
@@ -74,7 +77,7 @@ func NewSQLite(ctx context.Context, store SQLiteStore, cfg Config) (*Queue[*sql.
 		return nil, err
 	}
 	db := store.DB()
-	driver := riversqlite.New(db)
+	driver := newLazyDriver(riversqlite.New(db))
 	err = migrateRiver(ctx, driver, "", cfg, func(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
@@ -93,6 +96,7 @@ func NewSQLite(ctx context.Context, store SQLiteStore, cfg Config) (*Queue[*sql.
 	if err != nil {
 		return nil, err
 	}
+	q.wake = driver.wake
 	q.countBackfill = func(ctx context.Context) (int, error) {
 		var n int
 		err := db.QueryRowContext(ctx, `SELECT count(*) FROM river_job WHERE queue = ? AND priority = ?

@@ -62,10 +62,11 @@ func (q *Queue[TTx]) Stats(ctx context.Context) (Stats, error) {
 
 // WaitIdle blocks until no job of the queue is unfinished (none available,
 // running, snoozed or due for a retry), checking every poll interval. A
-// snoozed job keeps it waiting until the job has run. It returns ctx's error
+// snoozed job keeps it waiting until the job has run (checking at least
+// every 200ms when the poll interval is longer). It returns ctx's error
 // when ctx ends first; it never returns when no worker runs and jobs wait.
 func (q *Queue[TTx]) WaitIdle(ctx context.Context) error {
-	t := time.NewTicker(q.cfg.PollInterval)
+	t := time.NewTicker(min(q.cfg.PollInterval, 200*time.Millisecond))
 	defer t.Stop()
 	for {
 		st, err := q.Stats(ctx)
