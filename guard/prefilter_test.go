@@ -205,3 +205,37 @@ func TestPhoneValidOneCall(t *testing.T) {
 	}
 	t.Logf("%d numbers, %d valid, same answers", n, valid)
 }
+
+// BenchmarkPhoneValid is the validity test alone, old path (off) and new
+// (on), on the numbers of the bundled test threads.
+func BenchmarkPhoneValid(b *testing.B) {
+	var nums []string
+	for _, f := range []string{"thread.txt", "prose.txt"} {
+		t, err := os.ReadFile(filepath.Join("testdata", f))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, m := range rePhone.FindAllString(string(t), -1) {
+			if len(digitsOf(m)) >= 7 {
+				nums = append(nums, m)
+			}
+		}
+	}
+	p := &phoneDetector{region: "US"}
+	for _, off := range []bool{true, false} {
+		name := "on"
+		if off {
+			name = "off"
+		}
+		b.Run(name, func(b *testing.B) {
+			noPrefilters = off
+			defer func() { noPrefilters = false }()
+			for b.Loop() {
+				for _, n := range nums {
+					p.valid(n, strings.HasPrefix(n, "+"))
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(nums)), "ns/number")
+		})
+	}
+}
