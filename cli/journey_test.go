@@ -14,8 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/ticketsum/ticketsum/bedrocktest"
 	"github.com/ticketsum/ticketsum/internal/dbtest"
 )
@@ -98,7 +96,7 @@ func TestJourneyCommandsAreDocumented(t *testing.T) {
 	for _, c := range journeyCommands(t) {
 		got = append(got, strings.Join(c[:min(len(c), 2)], " "))
 	}
-	want := []string{"models approve", "models approve", "models approve", "import tickets.jsonl",
+	want := []string{"init --model", "import tickets.jsonl",
 		"worker --until-idle", "eval --dataset", "review tasks", "serve", "plan", "review queue",
 		"usage --by", "audit verify"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
@@ -171,14 +169,14 @@ func walkJourney(t *testing.T, db string) {
 	})
 	setAWSEnv(t, srv)
 	dir := t.TempDir()
+	// init writes the config; the test then adds what makes the journey
+	// quick and its sample large enough to check.
 	cfg := filepath.Join(dir, "ticketsum.yaml")
-	body := fmt.Sprintf("data_dir: %s\nserver:\n  review_share: 0.2\nworker:\n  throttle_snooze: 100ms\n", filepath.Join(dir, "ticketsum-data"))
+	initFlags := []string{"--data-dir", filepath.Join(dir, "ticketsum-data")}
 	if db != "" {
-		body += "db: " + db + "\n"
+		initFlags = append(initFlags, "--db", db)
 	}
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	testSettings := "server:\n  review_share: 0.2\nworker:\n  throttle_snooze: 100ms\n"
 	sample, err := filepath.Abs("../sample/tickets.jsonl")
 	if err != nil {
 		t.Fatal(err)
@@ -202,6 +200,9 @@ func walkJourney(t *testing.T, db string) {
 			args = append(args, a)
 		}
 		args = append(args, "--config", cfg)
+		if c[0] == "init" {
+			args = append(args, initFlags...)
+		}
 		if c[0] == "serve" {
 			steps = append(steps, rateOverHTTP(t, ctx, append(args, "--addr", "127.0.0.1:0")))
 			continue
@@ -214,6 +215,9 @@ func walkJourney(t *testing.T, db string) {
 			t.Fatalf("ticketsum %s: exit %d\n%s\n%s", strings.Join(c, " "), r.code, r.stdout, r.stderr)
 		}
 		winner = checkJourneyStep(t, c, r, winner)
+		if c[0] == "init" {
+			appendFile(t, cfg, testSettings)
+		}
 	}
 	if st := srv.Stats(); st.Throttled == 0 || st.Faults <= st.Throttled {
 		t.Errorf("the faults did not fire: %d throttled, %d faults in all", st.Throttled, st.Faults)
@@ -235,7 +239,7 @@ func checkJourneyStep(t *testing.T, c []string, r result, winner string) string 
 		"plan":   {"Recommendation: " + winner + " on ", "the latest eval run"},
 		"usage":  {"eval ", "judge ", "worker"},
 		"audit":  {"OK: no record was edited"},
-		"models": {"approved"},
+		"init":   {"wrote ", "approved model bedrock:amazon.nova-micro-v1:0", "principal ticketsum-eval"},
 	}[c[0]]
 	if c[0] == "eval" {
 		m := evalWinner.FindStringSubmatch(r.stdout)
@@ -336,16 +340,20 @@ func TestJourneySQLite(t *testing.T) {
 // TestJourneyPostgres walks the README's journey on a fresh Postgres
 // database (the store keeps its own schema, so a schema is not enough).
 func TestJourneyPostgres(t *testing.T) {
-	dsn := mustScaleDatabase(t, dbtest.PostgresURL(t))
-	// Until "ticketsum init" creates it (issue 11 item 2), admin commands
-	// on a fresh database need the schema to exist.
-	conn, err := pgx.Connect(context.Background(), dsn)
+	walkJourney(t, mustScaleDatabase(t, dbtest.PostgresURL(t)))
+}
+
+// appendFile adds text to the end of the file at path.
+func appendFile(t *testing.T, path, text string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := conn.Exec(context.Background(), "CREATE SCHEMA ticketsum"); err != nil {
+	if _, err := f.WriteString(text); err != nil {
 		t.Fatal(err)
 	}
-	conn.Close(context.Background())
-	walkJourney(t, dsn)
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
 }
