@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"log/slog"
@@ -31,7 +32,7 @@ func (w *wiring) openBackend(ctx context.Context, handler queue.Handler, regener
 	qcfg := queue.Config{
 		Handler:      handler,
 		Regenerate:   regenerate,
-		Workers:      w.cfg.Worker.Concurrency,
+		Workers:      w.workerSlots(),
 		SnoozeFor:    w.cfg.Worker.ThrottleSnooze,
 		JobTimeout:   w.cfg.Worker.JobTimeout,
 		RescueAfter:  w.cfg.Worker.RescueAfter,
@@ -74,6 +75,20 @@ func (w *wiring) openBackend(ctx context.Context, handler queue.Handler, regener
 		return nil, err
 	}
 	return &backend{store: st, queue: q, db: st.DB(), dialect: review.SQLite}, nil
+}
+
+// workerSlots is how many jobs a worker runs at once: worker.concurrency,
+// raised for a hosted model with an RPM or TPM quota to the model's
+// max_concurrency (default 16), so that the gateway's quota limiter and
+// adaptive concurrency bound the calls rather than the worker's slots (at 4
+// slots and 1 s calls a 600 RPM quota was used at 0.35; issue 14 item 5).
+func (w *wiring) workerSlots() int {
+	n := w.cfg.Worker.Concurrency
+	m, ok := w.cfg.Models[w.cfg.Model]
+	if w.cfg.Model == "builtin" || !ok || (m.RPM == 0 && m.TPM == 0) {
+		return n
+	}
+	return max(n, cmp.Or(m.MaxConcurrency, 16))
 }
 
 // batchHandler works a backfill batch with the pipeline w.proc (set by

@@ -19,7 +19,7 @@ func (w *wiring) openPostgres(ctx context.Context, qcfg queue.Config) (*backend,
 	}
 	// One connection per worker slot and River's own; a pool_max_conns in
 	// the URL wins.
-	pcfg.MaxConns = queue.PoolSize(w.cfg.Worker.Concurrency)
+	pcfg.MaxConns = queue.PoolSize(w.workerSlots())
 	st, err := postgres.Open(ctx, pcfg)
 	if err != nil {
 		return nil, err
