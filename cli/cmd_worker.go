@@ -98,7 +98,7 @@ func (e *env) runWorker(ctx context.Context, cfg Config, metricsAddr string) err
 		}
 		defer stop()
 	}
-	w.logger.Info("worker started", "model", cfg.Model, "workers", cfg.Worker.Concurrency)
+	w.logger.Info("worker started", "model", cfg.Model, "workers", w.workerSlots())
 	defer w.startProgress(ctx, b)()
 	<-ctx.Done()
 	return w.stopWorker(b)
