@@ -41,7 +41,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"expired key", f.keys["expired"], modelAllowed, 401, "unauthorized", "expired on 2026-09-16"},
 		{"model not allowed", f.keys["good"], modelOther, 403, "forbidden", "principal team-a may not call model fake:other: it is not in allow-list"},
 		{"model not approved", f.keys["good"], modelUnapproved, 403, "forbidden", "not approved"},
-		{"over budget", f.keys["broke"], modelAllowed, 429, "quota_exceeded", "monthly budget of $0.00 for team-broke is spent"},
+		{"over budget", f.keys["broke"], modelAllowed, 429, "quota_exceeded", "monthly budget of $0.00 for principal team-broke is spent"},
 		{"allowed", f.keys["good"], modelAllowed, 200, "", ""},
 	}
 	routes := []struct {
