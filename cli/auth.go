@@ -142,14 +142,7 @@ func checkExposure(cfg Config) error {
 // loopbackAddr reports whether a listen address serves this machine only.
 func loopbackAddr(addr string) bool {
 	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	if host == "localhost" {
-		return true
-	}
-	a, err := netip.ParseAddr(host)
-	return err == nil && a.IsLoopback()
+	return err == nil && webauth.LoopbackHost(host)
 }
 
 // authenticator builds the web UI's authenticator from the config. API
@@ -230,15 +223,7 @@ func loadSessionKey(path string) ([]byte, error) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, fmt.Errorf("create session key directory: %w", err)
 		}
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err != nil {
-			return nil, fmt.Errorf("create session key: %w", err)
-		}
-		if _, err := f.Write(key); err != nil {
-			f.Close()
-			return nil, fmt.Errorf("write session key: %w", err)
-		}
-		return key, f.Close()
+		return key, writeNewFile("session key", path, key)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read session key: %w", err)

@@ -142,7 +142,7 @@ func (e *env) runInit(cmd *cobra.Command, o *initOptions) error {
 	}
 	// Everything is checked: now write.
 	if !exists {
-		if err := writeNewFile(path, body); err != nil {
+		if err := writeNewFile("config", path, body); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "wrote %s\n", path)
@@ -304,15 +304,15 @@ func yamlString(s string) string {
 }
 
 // writeNewFile writes data to a new file at path (0600), refusing to
-// replace one.
-func writeNewFile(path string, data []byte) error {
+// replace one; what names the file in errors ("config", "session key").
+func writeNewFile(what, path string, data []byte) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return ticketsum.Errorf(ticketsum.EINVALID, "write config %s: %v", path, unwrapPathError(err))
+		return ticketsum.Errorf(ticketsum.EINVALID, "write %s %s: %v", what, path, unwrapPathError(err))
 	}
 	if _, err := f.Write(data); err != nil {
 		f.Close()
-		return fmt.Errorf("write config %s: %w", path, err)
+		return fmt.Errorf("write %s %s: %w", what, path, err)
 	}
 	return f.Close()
 }

@@ -154,7 +154,7 @@ func (o *OIDCConfig) fill() error {
 		return ticketsum.Errorf(ticketsum.EINVALID, "auth.oidc.redirect_url is required: ticketsum's /auth/callback as registered at the provider")
 	}
 	u, err := url.Parse(o.RedirectURL)
-	if err != nil || u.Scheme != "https" && !loopbackHost(u.Hostname()) || u.Path != CallbackPath {
+	if err != nil || u.Scheme != "https" && !LoopbackHost(u.Hostname()) || u.Path != CallbackPath {
 		return ticketsum.Errorf(ticketsum.EINVALID, "auth.oidc.redirect_url %q: want an https URL ending in %s", o.RedirectURL, CallbackPath)
 	}
 	if len(o.Scopes) == 0 {
@@ -188,8 +188,8 @@ func (p *ProxyConfig) fill() error {
 	return nil
 }
 
-// loopbackHost reports whether host names or is a loopback address.
-func loopbackHost(host string) bool {
+// LoopbackHost reports whether host names or is a loopback address.
+func LoopbackHost(host string) bool {
 	if host == "localhost" {
 		return true
 	}
