@@ -77,6 +77,7 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 		msgs = t.Messages
 	}
 	counts := map[ticketsum.Role]int{}
+	d.turns = make([]turn, 0, len(msgs))
 	for _, m := range msgs {
 		text := thread.Clean(m.Body)
 		if strings.Contains(text, "&") {
@@ -116,9 +117,22 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 	sc := newScrubber(t, d.turns)
 	d.scrub = sc
 	d.subject, _, _ = sc.scrub(t.Subject, false)
-	for _, tu := range d.turns {
+	// Split every turn first, so that the candidate lists are allocated
+	// once, at the most they can hold.
+	split := make([][]string, len(d.turns))
+	nCust, nAgent := 0, 0
+	for i, tu := range d.turns {
+		split[i] = splitSentences(strings.ReplaceAll(tu.text, "。", "。\n"))
+		if tu.role == ticketsum.RoleCustomer {
+			nCust += len(split[i])
+		} else {
+			nAgent += len(split[i])
+		}
+	}
+	d.customer, d.agent = make([]sentence, 0, nCust), make([]sentence, 0, nAgent)
+	for ti, tu := range d.turns {
 		d.inputWords += wordCount(tu.text)
-		sents := splitSentences(strings.ReplaceAll(tu.text, "。", "。\n"))
+		sents := split[ti]
 		latinTurn := scriptLanguage(tu.text) == ""
 		for i, raw := range sents {
 			if latinTurn && scriptLanguage(raw) != "" {
@@ -204,12 +218,7 @@ func (s *Summarizer) hasAddress(d *digest, raw string) bool {
 	if len(raw) > 600 || !houseNumber(raw) {
 		return false
 	}
-	for _, f := range s.cfg.Guard.Detect(d.session, raw) {
-		if f.Type == string(guard.Address) {
-			return true
-		}
-	}
-	return false
+	return s.cfg.Guard.HasAddress(d.session, raw)
 }
 
 // houseNumber reports whether s has a number followed by a capitalised
@@ -234,7 +243,7 @@ func (s *Summarizer) personal(d *digest, clause string) bool {
 // MaxInputBytes: when it is longer, the first and last messages are kept,
 // each cut to a quarter of the cap.
 func (s *Summarizer) selectMessages(all []ticketsum.Message) []ticketsum.Message {
-	var msgs []ticketsum.Message
+	msgs := make([]ticketsum.Message, 0, len(all))
 	total := 0
 	for _, m := range all {
 		if m.Role == ticketsum.RoleInternal {

@@ -55,8 +55,9 @@ func newScrubber(t *ticketsum.Ticket, turns []turn) *scrubber {
 			}
 		}
 	}
+	var words []string // one buffer for the words of every turn
 	for _, tu := range turns {
-		sc.harvest(tu.text)
+		words = sc.harvest(words[:0], tu.text)
 	}
 	return sc
 }
@@ -91,11 +92,12 @@ func (sc *scrubber) harvestGreetings(words []string) {
 }
 
 // harvest collects @handles, names that follow a greeting ("Hi Sarah,",
-// "Thanks, Norlene!") and a sign-off name alone on the last line.
-func (sc *scrubber) harvest(text string) {
+// "Thanks, Norlene!") and a sign-off name alone on the last line. It splits
+// text into words appended to buf (empty), which it returns for reuse.
+func (sc *scrubber) harvest(buf []string, text string) []string {
 	// The words of the text are those of its lines, one after the other
 	// (a line break is a space to strings.Fields): one split serves both.
-	var words []string
+	words := buf
 	for rest := text; ; {
 		line, after, more := strings.Cut(rest, "\n")
 		n := len(words)
@@ -108,7 +110,8 @@ func (sc *scrubber) harvest(text string) {
 	}
 	sc.harvestVocatives(words)
 	trimmed := strings.TrimSpace(text)
-	lastFields := strings.Fields(trimmed[strings.LastIndexByte(trimmed, '\n')+1:])
+	// the last line's words go after the text's, in the same buffer
+	lastFields := appendFields(words[len(words):], trimmed[strings.LastIndexByte(trimmed, '\n')+1:])
 	last := withoutPartMarker(lastFields)
 	if len(last) == 1 || len(last) == 2 && strings.Trim(last[0], "-~^*/") == "" {
 		core := trimPunct(strings.TrimLeft(last[len(last)-1], "-~^*/"))
@@ -137,6 +140,7 @@ func (sc *scrubber) harvest(text string) {
 			}
 		}
 	}
+	return words
 }
 
 // withoutPartMarker drops a trailing "2/3" that numbers split tweets.
@@ -196,8 +200,10 @@ func (sc *scrubber) harvestVocatives(words []string) {
 // marks the last sentence of an agent's message, where initials such as
 // "MT" or "/JI" sign it.
 func (sc *scrubber) scrub(s string, atEnd bool) (string, int, bool) {
-	words := strings.Fields(s)
-	// Sentences are short: keep and repl live on the stack up to 64 words.
+	// Sentences are short: words, keep and repl live on the stack up to 64
+	// words.
+	var wordBuf [64]string
+	words := appendFields(wordBuf[:0], s)
 	var keepBuf [64]bool
 	var replBuf [64]string
 	var keep []bool
