@@ -207,7 +207,7 @@ func (s *Summarizer) action(d *digest, budget int) string {
 	switch {
 	case d.agentLang != "":
 		c = foreignAction(d, d.agentLang)
-	case containsAny(strings.ToLower(d.agentText), []string{"escalat", "engineering", "engineers", "developers", "devs"}):
+	case containsAny(d.agentLower, []string{"escalat", "engineering", "engineers", "developers", "devs"}):
 		c = "The agent escalated the issue."
 	case d.status == ticketsum.StatusAwaitingCustomer:
 		c = "The agent asked the customer for more information."

@@ -16,6 +16,7 @@ type turn struct {
 	role  ticketsum.Role
 	index int    // position among the turns of the same role
 	text  string // cleaned text, not scrubbed
+	lower string // text lowered, for the phrase checks
 }
 
 // sentence is a candidate for the summary.
@@ -42,7 +43,9 @@ type digest struct {
 	// customerLang and agentLang name the side's language when it is not
 	// English.
 	customerText, agentText string
-	customerLang, agentLang string
+	// customerLower and agentLower are the same texts lowered.
+	customerLower, agentLower string
+	customerLang, agentLang   string
 	// session is the guard's view of the ticket's people; scrub removes
 	// their details from text.
 	session    *guard.Session
@@ -110,7 +113,7 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 			continue
 		}
 		d.autoReplyLast = false
-		d.turns = append(d.turns, turn{role: m.Role, index: counts[m.Role], text: text})
+		d.turns = append(d.turns, turn{role: m.Role, index: counts[m.Role], text: text, lower: lower})
 		counts[m.Role]++
 	}
 	d.lastCust, d.lastAgent = counts[ticketsum.RoleCustomer], counts[ticketsum.RoleAgent]
@@ -157,24 +160,32 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 			}
 		}
 	}
-	var cust, agent strings.Builder
-	cust.Grow(d.inputBytes(ticketsum.RoleCustomer))
-	agent.Grow(d.inputBytes(ticketsum.RoleAgent))
+	// Lowering each turn's text and joining them with line breaks gives
+	// the lowered side text: strings.ToLower maps rune by rune.
+	var cust, agent, custLower, agentLower strings.Builder
+	nc, na := d.inputBytes(ticketsum.RoleCustomer), d.inputBytes(ticketsum.RoleAgent)
+	cust.Grow(nc)
+	agent.Grow(na)
+	custLower.Grow(nc)
+	agentLower.Grow(na)
 	for _, tu := range d.turns {
-		b := &agent
+		b, bl := &agent, &agentLower
 		if tu.role == ticketsum.RoleCustomer {
-			b = &cust
+			b, bl = &cust, &custLower
 		}
 		b.WriteString(tu.text)
 		b.WriteByte('\n')
+		bl.WriteString(tu.lower)
+		bl.WriteByte('\n')
 	}
 	d.customerText, d.agentText = cust.String(), agent.String()
+	d.customerLower, d.agentLower = custLower.String(), agentLower.String()
 	d.customerLang, _ = s.lang.classify(languageSample(d.customerText))
 	d.agentLang, _ = s.lang.classify(languageSample(d.agentText))
 	d.status = decideStatus(d.turns)
 	if d.lastCust > 0 {
-		d.spam = isSpam(d.customerText, d.agentText)
-		d.reopened = isReopened(d.turns)
+		d.spam = s.isSpam(d)
+		d.reopened = s.isReopened(d.turns)
 		d.customerWordless = true
 		for _, st := range d.customer {
 			d.customerWordless = d.customerWordless && noWords(st.text)

@@ -42,6 +42,14 @@ func checkFastPaths(t *testing.T, s string) {
 	if got, want := appendFields(nil, s), strings.Fields(s); strings.Join(got, "\x00") != strings.Join(want, "\x00") || len(got) != len(want) {
 		t.Errorf("appendFields(%q) = %q, want %q", s, got, want)
 	}
+	// digest lowers each turn and joins the lowered turns with line
+	// breaks, standing in for lowering the joined text.
+	if got, want := strings.ToLower(s)+"\n"+strings.ToLower(strings.ToTitle(s))+"\n", strings.ToLower(s+"\n"+strings.ToTitle(s)+"\n"); got != want {
+		t.Errorf("lowering %q per turn gives %q, lowering the join %q", s, got, want)
+	}
+	if scriptLanguage(s) != "" && isPlainASCII(s) {
+		t.Errorf("scriptLanguage(%q) names a script for plain ASCII", s)
+	}
 	if got, want := isNumeric(s), refIsNumeric(s); got != want {
 		t.Errorf("isNumeric(%q) = %v, want %v", s, got, want)
 	}

@@ -57,23 +57,24 @@ func stripFooter(text string) string {
 }
 
 // isSpam reports whether the customer's text is an unsolicited offer.
-func isSpam(customerText, agentText string) bool {
-	lower := strings.ToLower(customerText)
+func (s *Summarizer) isSpam(d *digest) bool {
 	n := 0
-	for _, p := range spamPhrases {
-		if strings.Contains(lower, p) {
-			n++
+	if s.phrases.spam.in(d.customerLower) { // most tickets hold none: count only when one is there
+		for _, p := range spamPhrases {
+			if strings.Contains(d.customerLower, p) {
+				n++
+			}
 		}
 	}
-	agentSays := containsAny(strings.ToLower(agentText), agentSpamWords)
-	return n >= 2 || n >= 1 && agentSays || agentSays && len(strings.Fields(agentText)) < 12
+	agentSays := s.phrases.agentSpam.in(d.agentLower)
+	return n >= 2 || n >= 1 && agentSays || agentSays && wordCount(d.agentText) < 12
 }
 
 // isReopened reports whether a customer message after the first says an
 // earlier fix did not hold, or the first says the ticket is reopened.
-func isReopened(turns []turn) bool {
+func (s *Summarizer) isReopened(turns []turn) bool {
 	for _, tu := range turns {
-		if tu.role == ticketsum.RoleCustomer && containsAny(strings.ToLower(tu.text), reopenPhrases) {
+		if tu.role == ticketsum.RoleCustomer && s.phrases.reopen.in(tu.lower) {
 			return true
 		}
 	}

@@ -177,6 +177,9 @@ func accentLanguage(text string) string {
 // scriptLanguage names the language of a text written mostly (a third of
 // its letters or more) in a script other than Latin, or returns "".
 func scriptLanguage(text string) string {
+	if isPlainASCII(text) {
+		return "" // no letter of another script
+	}
 	var latin, han, kana, hangul, cyrillic, ukrainian, arabic, greek, hebrew, thai, devanagari int
 	for _, r := range text {
 		if r < 0x80 {

@@ -6,6 +6,7 @@ import "strings"
 // compiled once per Summarizer.
 type phraseSets struct {
 	footer, autoReply, ack, problem, thanks, actionHints, empty, closing, idle *phraseSet
+	spam, agentSpam, reopen                                                    *phraseSet
 }
 
 func newPhraseSets() *phraseSets {
@@ -13,6 +14,7 @@ func newPhraseSets() *phraseSets {
 		footer: newPhraseSet(footerPhrases), autoReply: newPhraseSet(autoReplyPhrases), ack: newPhraseSet(ackPhrases),
 		problem: newPhraseSet(problemWords), thanks: newPhraseSet(thanksPhrases), actionHints: newPhraseSet(actionHints),
 		empty: newPhraseSet(emptyWords), closing: newPhraseSet(closingPhrases), idle: newPhraseSet(idleWords),
+		spam: newPhraseSet(spamPhrases), agentSpam: newPhraseSet(agentSpamWords), reopen: newPhraseSet(reopenPhrases),
 	}
 }
 

@@ -10,7 +10,8 @@ import (
 func TestPhraseSetMatchesContainsAny(t *testing.T) {
 	t.Parallel()
 	lists := [][]string{footerPhrases, autoReplyPhrases, ackPhrases, problemWords, thanksPhrases, closingPhrases,
-		actionHints, emptyWords, idleWords, requestPhrases, pendingPhrases, openPhrases, {"?", "ab", "a"}, {""}}
+		actionHints, emptyWords, idleWords, requestPhrases, pendingPhrases, openPhrases,
+		spamPhrases, agentSpamWords, reopenPhrases, {"?", "ab", "a"}, {""}}
 	texts := []string{"", "a", "?", "the printer is out of the office", "thanks, it works now", "não funciona",
 		"please do not reply to this email", "intended recipient", "x", strings.Repeat("z", 100) + "still"}
 	for _, l := range lists {
