@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/ticketsum/ticketsum"
 )
@@ -48,9 +49,68 @@ const (
 // evaluating is trying models, and only approved ones can be tried).
 const AnyModel = "*"
 
-// declaration is where the config declares a service principal.
-type declaration struct {
-	key string // the config key, such as "principals.worker"
+// Declaration says where a service principal is declared, so that its
+// denials name the setting that changes it and `principals put` refuses to
+// change it (the next start would undo the change).
+type Declaration struct {
+	// Key names the declaration: the config key, such as
+	// "principals.worker", or for a process configured by its environment
+	// a description, such as "the environment of ticketsum-lambda". It is
+	// recorded as config_key in the audit trail.
+	Key string
+	// Env, when set, says that the environment declares the principal: it
+	// maps each setting (SettingModels, SettingBudget, SettingRPM) to the
+	// variable that sets it, and the denials name that variable instead of
+	// a config key.
+	Env map[string]EnvSetting
+}
+
+// EnvSetting is the environment variable that sets one setting of a
+// principal declared by its environment, and where a deployment sets it.
+type EnvSetting struct {
+	// Var is the environment variable, such as TICKETSUM_MONTHLY_BUDGET_USD.
+	Var string
+	// Param is what sets Var in a deployment, named in the fix beside it,
+	// such as "CloudFormation parameter MonthlyBudgetUSD". Empty for none.
+	Param string
+}
+
+// The settings of a declared principal, as Declaration.Env keys them (and
+// as the config file names them under principals.<role>).
+const (
+	// SettingModels is the allow-list.
+	SettingModels = "models"
+	// SettingBudget is the monthly budget in USD.
+	SettingBudget = "monthly_budget_usd"
+	// SettingRPM is the requests-per-minute limit.
+	SettingRPM = "requests_per_minute"
+)
+
+// fix returns how to set setting to value under d.
+func (d Declaration) fix(setting, value string) string {
+	e, ok := d.Env[setting]
+	if !ok {
+		return fmt.Sprintf("set %s.%s in the config file (applied at every start)", d.Key, setting)
+	}
+	where := "in " + d.Key
+	if e.Param != "" {
+		where += " (" + e.Param + ")"
+	}
+	return fmt.Sprintf("set %s=%s %s, applied at every cold start", e.Var, value, where)
+}
+
+// settings names where d's three settings are changed.
+func (d Declaration) settings() string {
+	if d.Env == nil {
+		return fmt.Sprintf("change %s.models, %s.monthly_budget_usd or %s.requests_per_minute there instead", d.Key, d.Key, d.Key)
+	}
+	var names []string
+	for _, setting := range []string{SettingModels, SettingBudget, SettingRPM} {
+		if e, ok := d.Env[setting]; ok {
+			names = append(names, e.Var)
+		}
+	}
+	return "change " + strings.Join(names, ", ") + " there instead"
 }
 
 // ReconcilePrincipal makes the stored principal p.Name equal to p, as
@@ -61,10 +121,18 @@ type declaration struct {
 // denials for p name configKey as the fix (a `principals put` would be
 // undone at the next start). It returns the stored principal, or EINVALID.
 func (s *Service) ReconcilePrincipal(ctx context.Context, actor, configKey string, p *Principal) (*Principal, error) {
+	return s.ReconcileDeclared(ctx, actor, Declaration{Key: configKey}, p)
+}
+
+// ReconcileDeclared is ReconcilePrincipal for a principal declared at d:
+// by a config key, or by the environment of a process configured by it
+// (such as the Lambda function), whose denials then name the environment
+// variable and deployment parameter that fix them.
+func (s *Service) ReconcileDeclared(ctx context.Context, actor string, d Declaration, p *Principal) (*Principal, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	s.declare(p.Name, configKey)
+	s.declareAt(p.Name, d)
 	got, err := s.cfg.Store.FindPrincipal(ctx, p.Name)
 	switch {
 	case ticketsum.ErrorCodeOf(err) == ticketsum.ENOTFOUND:
@@ -90,29 +158,35 @@ func (s *Service) ReconcilePrincipal(ctx context.Context, actor, configKey strin
 		return nil, err
 	}
 	details := principalDetails(&want)
-	details["config_key"] = configKey
+	details["config_key"] = d.Key
 	if err := s.record(ctx, actor, "principal.reconcile", want.Name, details); err != nil {
 		return nil, err
 	}
 	return &want, nil
 }
 
-// Declared returns the config key that declares the principal name, and
-// whether one does (ReconcilePrincipal ran for it in this process).
+// Declared returns the key of the declaration of the principal name (its
+// config key), and whether there is one (ReconcilePrincipal,
+// ReconcileDeclared or Declare ran for it in this process).
 func (s *Service) Declared(name string) (string, bool) {
+	d, ok := s.declaration(name)
+	return d.Key, ok
+}
+
+func (s *Service) declaration(name string) (Declaration, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d, ok := s.declared[name]
-	return d.key, ok
+	return d, ok
 }
 
-func (s *Service) declare(name, key string) {
+func (s *Service) declareAt(name string, d Declaration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.declared == nil {
-		s.declared = map[string]declaration{}
+		s.declared = map[string]Declaration{}
 	}
-	s.declared[name] = declaration{key: key}
+	s.declared[name] = d
 }
 
 // samePrincipal reports whether a and b have the same settings (names and
@@ -122,14 +196,16 @@ func samePrincipal(a, b *Principal) bool {
 		a.RequestsPerMinute == b.RequestsPerMinute && usdToMicros(a.MonthlyBudgetUSD) == usdToMicros(b.MonthlyBudgetUSD)
 }
 
-// fix returns how to change one setting of p: the config key when p is
-// declared in the config, else the `ticketsum principals put` command that
-// changes that setting alone (put changes only the flags given). setting
-// is the config key's last part (models, monthly_budget_usd,
-// requests_per_minute) and flag the put flag with its new value.
+// fix returns how to change one setting of p: where it is declared (the
+// config key, or the environment variable) when it is, else the
+// `ticketsum principals put` command that changes that setting alone (put
+// changes only the flags given). setting is SettingModels, SettingBudget
+// or SettingRPM, and flag the put flag with its new value, such as
+// "--budget 200" or "--models 'a,b'".
 func (s *Service) fix(p *Principal, setting, flag string) string {
-	if key, ok := s.Declared(p.Name); ok {
-		return fmt.Sprintf("set %s.%s in the config file (applied at every start)", key, setting)
+	if d, ok := s.declaration(p.Name); ok {
+		_, value, _ := strings.Cut(flag, " ")
+		return d.fix(setting, strings.Trim(value, "'"))
 	}
 	return fmt.Sprintf("run `ticketsum principals put %s %s`", p.Name, flag)
 }
@@ -151,9 +227,11 @@ type PrincipalPatch struct {
 // key: the next start would undo the change). It returns the stored
 // principal and whether it was created.
 func (s *Service) PatchPrincipal(ctx context.Context, actor, name string, patch PrincipalPatch) (*Principal, bool, error) {
-	if key, ok := s.Declared(name); ok {
-		return nil, false, ticketsum.Errorf(ticketsum.EINVALID, "principal %s is declared in the config at %s, which is applied at every start: change %s.models, %s.monthly_budget_usd or %s.requests_per_minute there instead",
-			name, key, key, key, key)
+	if d, ok := s.declaration(name); ok {
+		if d.Env != nil {
+			return nil, false, ticketsum.Errorf(ticketsum.EINVALID, "principal %s is declared by %s, which is applied at every cold start: %s", name, d.Key, d.settings())
+		}
+		return nil, false, ticketsum.Errorf(ticketsum.EINVALID, "principal %s is declared in the config at %s, which is applied at every start: %s", name, d.Key, d.settings())
 	}
 	p, err := s.cfg.Store.FindPrincipal(ctx, name)
 	created := ticketsum.ErrorCodeOf(err) == ticketsum.ENOTFOUND
@@ -192,4 +270,4 @@ func (s *Service) PatchPrincipal(ctx context.Context, actor, name string, patch 
 // configKey (such as "principals.worker") without touching the store:
 // denials for it name the config key, and PatchPrincipal refuses it.
 // ReconcilePrincipal declares too.
-func (s *Service) Declare(name, configKey string) { s.declare(name, configKey) }
+func (s *Service) Declare(name, configKey string) { s.declareAt(name, Declaration{Key: configKey}) }

@@ -106,7 +106,7 @@ type Service struct {
 	ledger *ledger
 
 	mu       sync.Mutex
-	declared map[string]declaration // service principals declared in the config, by name
+	declared map[string]Declaration // service principals declared in the config, by name
 }
 
 // NewService returns a Service, or EINVALID for a bad Config.

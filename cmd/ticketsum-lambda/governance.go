@@ -21,6 +21,16 @@ import (
 // principal is the access-control principal the function runs as.
 const principal = "ticketsum-lambda"
 
+// declaration is where the function's principal is declared: its
+// environment, which the deployment template sets from its parameters.
+// Every cold start applies it to the stored principal (as the CLI applies
+// principals.worker), and every denial names the variable to change.
+var declaration = access.Declaration{Key: "the environment of the ticketsum-lambda function", Env: map[string]access.EnvSetting{
+	access.SettingModels: {Var: "TICKETSUM_PRINCIPAL_MODELS", Param: "CloudFormation parameter PrincipalModels"},
+	access.SettingBudget: {Var: "TICKETSUM_MONTHLY_BUDGET_USD", Param: "CloudFormation parameter MonthlyBudgetUSD"},
+	access.SettingRPM:    {Var: "TICKETSUM_PRINCIPAL_RPM", Param: "CloudFormation parameter PrincipalRPM"},
+}}
+
 // governance is what every model call of the function passes, in the same
 // order as in the worker (app.NewGovernance): the audit trail, access
 // control and budget for the principal, the guard (PII redaction of the
@@ -58,22 +68,22 @@ func newGovernance(ctx context.Context, s settings, d deps, store *postgres.Stor
 	if err != nil {
 		return nil, err
 	}
-	models := append([]string{s.Model}, s.ModelConfig.Fallback...)
-	p, err := gov.EnsurePrincipal(ctx, principal, models, s.MonthlyBudgetUSD)
+	p, err := gov.Access.ReconcileDeclared(ctx, "environment", declaration, &access.Principal{Name: principal, UseCases: []string{"summarize"},
+		Models: s.PrincipalModels, MonthlyBudgetUSD: s.MonthlyBudgetUSD, RequestsPerMinute: s.PrincipalRPM})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("apply the principal %s from the environment: %w", principal, err)
 	}
-	// A model nobody approved would make every ticket fail for good; fail
-	// the start instead, so that messages stay queued (and reach the
-	// dead-letter queue, where they can be redriven) until it is approved.
-	for i, m := range models {
+	// A model the principal may not call would make every ticket fail for
+	// good; fail the start instead, so that messages stay queued (and reach
+	// the dead-letter queue, where they can be redriven) until it may. The
+	// denial names the rule and the fix.
+	for i, m := range append([]string{s.Model}, s.ModelConfig.Fallback...) {
 		if s.Model == app.Builtin {
 			break
 		}
 		if err := gov.Access.Authorize(ctx, p, m); err != nil {
 			if i == 0 {
-				return nil, fmt.Errorf("principal %s may not call %s (approve it with `ticketsum models approve %s`, allow it with `ticketsum principals put`): %w",
-					principal, m, m, err)
+				return nil, fmt.Errorf("the model TICKETSUM_MODEL=%s cannot be called: %w", m, err)
 			}
 			logger.Warn("fallback model not callable; calls will not fall back to it", "model", m,
 				"code", string(ticketsum.ErrorCodeOf(err)), "reason", ticketsum.ErrorMessage(err))

@@ -3,6 +3,7 @@ package main
 import (
 	"math"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -76,11 +77,20 @@ type settings struct {
 	// FunctionName names the function in its CloudWatch metrics
 	// (AWS_LAMBDA_FUNCTION_NAME, which Lambda sets). Default "ticketsum".
 	FunctionName string
-	// MonthlyBudgetUSD is the budget of the function's principal
-	// "ticketsum-lambda" when it is first created
-	// (TICKETSUM_MONTHLY_BUDGET_USD). Default 100. Change it later with
-	// `ticketsum principals put`.
+	// MonthlyBudgetUSD is the monthly budget of the function's principal
+	// "ticketsum-lambda" (TICKETSUM_MONTHLY_BUDGET_USD; 0 lets it spend
+	// nothing). Default 100. Like PrincipalModels and PrincipalRPM it is
+	// applied to the stored principal at every cold start.
 	MonthlyBudgetUSD float64
+	// PrincipalModels is the principal's allow-list
+	// (TICKETSUM_PRINCIPAL_MODELS, comma separated model names or globs;
+	// "*" allows every approved model). Default: Model and its fallbacks,
+	// builtin aside (it makes no governed call).
+	PrincipalModels []string
+	// PrincipalRPM limits the principal's requests per minute across every
+	// container (TICKETSUM_PRINCIPAL_RPM). Default 0: no limit beyond the
+	// model's TICKETSUM_MODEL_RPM.
+	PrincipalRPM int
 }
 
 // loadSettings reads the settings from getenv and validates them.
@@ -125,6 +135,7 @@ func loadSettings(getenv func(string) string) (settings, error) {
 	s.MaxAttempts = num("TICKETSUM_MAX_ATTEMPTS", 2)
 	s.Concurrency = num("TICKETSUM_BATCH_CONCURRENCY", 4)
 	s.MaxReceiveCount = num("TICKETSUM_MAX_RECEIVE_COUNT", 5)
+	s.PrincipalRPM = num("TICKETSUM_PRINCIPAL_RPM", 0)
 	s.MonthlyBudgetUSD = 100
 	if v := getenv("TICKETSUM_MONTHLY_BUDGET_USD"); v != "" && err == nil {
 		f, e := strconv.ParseFloat(v, 64)
@@ -142,12 +153,20 @@ func loadSettings(getenv func(string) string) (settings, error) {
 	if s.CallTimeout, err = duration(getenv, "TICKETSUM_CALL_TIMEOUT", min(15*time.Second, s.MaxElapsed)); err != nil {
 		return s, err
 	}
-	for f := range strings.SplitSeq(getenv("TICKETSUM_FALLBACK_MODELS"), ",") {
+	s.ModelConfig.Fallback = list(getenv("TICKETSUM_FALLBACK_MODELS"))
+	s.PrincipalModels = list(getenv("TICKETSUM_PRINCIPAL_MODELS"))
+	return s, s.validate()
+}
+
+// list splits a comma-separated list, dropping blanks.
+func list(v string) []string {
+	var out []string
+	for f := range strings.SplitSeq(v, ",") {
 		if f = strings.TrimSpace(f); f != "" {
-			s.ModelConfig.Fallback = append(s.ModelConfig.Fallback, f)
+			out = append(out, f)
 		}
 	}
-	return s, s.validate()
+	return out
 }
 
 func (s *settings) validate() error {
@@ -214,6 +233,13 @@ func (s *settings) validate() error {
 	}
 	if s.Model != app.Builtin && !strings.Contains(s.Model, ":") {
 		return app.UnknownModel(s.Model)
+	}
+	if s.PrincipalModels == nil {
+		for _, m := range append([]string{s.Model}, s.ModelConfig.Fallback...) {
+			if m != app.Builtin && !slices.Contains(s.PrincipalModels, m) {
+				s.PrincipalModels = append(s.PrincipalModels, m)
+			}
+		}
 	}
 	return nil
 }

@@ -31,12 +31,19 @@ func TestLoadSettings(t *testing.T) {
 	if s.Schema != "ticketsum" || !s.IAMAuth || s.MaxConns != 5 || s.MaxAttempts != 2 || s.MaxElapsed != 45*time.Second ||
 		s.CallTimeout != 15*time.Second || s.Concurrency != 4 || s.MaxReceiveCount != 5 || s.ticketTimeout() != 65*time.Second ||
 		s.ModelConfig.RPM != 200 || s.ModelConfig.TPM != 400000 || s.Guardrail.ID != "gr-123" || s.LogLevel != "info" ||
-		!slices.Equal(s.ModelConfig.Fallback, []string{"bedrock:amazon.nova-lite-v1:0", "builtin-x:y"}) {
+		!slices.Equal(s.ModelConfig.Fallback, []string{"bedrock:amazon.nova-lite-v1:0", "builtin-x:y"}) ||
+		!slices.Equal(s.PrincipalModels, []string{"bedrock:us.anthropic.claude-3-5-haiku-20241022-v1:0", "bedrock:amazon.nova-lite-v1:0", "builtin-x:y"}) ||
+		s.MonthlyBudgetUSD != 100 || s.PrincipalRPM != 0 {
 		t.Fatalf("settings = %+v", s)
 	}
 	d, err := loadSettings(envMap(map[string]string{"TICKETSUM_DB": "postgres://u:p@h/db"}))
-	if err != nil || d.Model != "builtin" || d.MaxElapsed != 20*time.Second {
+	if err != nil || d.Model != "builtin" || d.MaxElapsed != 20*time.Second || len(d.PrincipalModels) != 0 {
 		t.Fatalf("defaults: %+v, %v", d, err)
+	}
+	p, err := loadSettings(envMap(map[string]string{"TICKETSUM_DB": "postgres://h/db", "TICKETSUM_MODEL": "bedrock:amazon.nova-lite-v1:0",
+		"TICKETSUM_PRINCIPAL_MODELS": "bedrock:amazon.*, bedrock:anthropic.claude-*", "TICKETSUM_PRINCIPAL_RPM": "30", "TICKETSUM_MONTHLY_BUDGET_USD": "0"}))
+	if err != nil || !slices.Equal(p.PrincipalModels, []string{"bedrock:amazon.*", "bedrock:anthropic.claude-*"}) || p.PrincipalRPM != 30 || p.MonthlyBudgetUSD != 0 {
+		t.Fatalf("principal settings: %+v, %v", p, err)
 	}
 	c, err := loadSettings(envMap(map[string]string{"TICKETSUM_DB": "postgres://h/db", "TICKETSUM_CALL_TIMEOUT": "7s",
 		"TICKETSUM_BATCH_CONCURRENCY": "10", "TICKETSUM_MAX_RECEIVE_COUNT": "3", "TICKETSUM_DB_MAX_CONNS": "4"}))
@@ -71,6 +78,8 @@ func TestLoadSettingsRejects(t *testing.T) {
 		{"bad level", map[string]string{"TICKETSUM_DB": "postgres://h/db", "TICKETSUM_LOG_LEVEL": "loud"}, "TICKETSUM_LOG_LEVEL"},
 		{"bad api", map[string]string{"TICKETSUM_DB": "postgres://h/db", "TICKETSUM_MODEL_API": "chat"}, "TICKETSUM_MODEL_API"},
 		{"bad model", map[string]string{"TICKETSUM_DB": "postgres://h/db", "TICKETSUM_MODEL": "claude"}, "unknown model"},
+		{"bad principal rpm", map[string]string{"TICKETSUM_DB": "postgres://h/db", "TICKETSUM_PRINCIPAL_RPM": "-5"}, "TICKETSUM_PRINCIPAL_RPM"},
+		{"bad budget", map[string]string{"TICKETSUM_DB": "postgres://h/db", "TICKETSUM_MONTHLY_BUDGET_USD": "lots"}, "TICKETSUM_MONTHLY_BUDGET_USD"},
 	}
 	for _, tt := range tests {
 		_, err := loadSettings(envMap(tt.env))
