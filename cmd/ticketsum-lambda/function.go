@@ -20,6 +20,7 @@ import (
 	"github.com/ticketsum/ticketsum/internal/app"
 	"github.com/ticketsum/ticketsum/lambda"
 	"github.com/ticketsum/ticketsum/postgres"
+	"github.com/ticketsum/ticketsum/summarize"
 )
 
 // deps are what the function takes from its surroundings; tests replace
@@ -97,7 +98,18 @@ func newFunction(ctx context.Context, s settings, d deps) (*function, error) {
 		store.Close()
 		return nil, err
 	}
-	pipe, err := models.Pipeline(ctx, s.Model, store, gov.Guard)
+	sum, err := models.Summarizer(ctx, s.Model, "")
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	onSaved, err := reviewSampler(ctx, s, store, logger)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	pipe, err := summarize.New(summarize.Config{Summarizer: sum, Store: store, Guard: gov.Guard, Model: s.Model,
+		Principal: principal, Clock: d.Clock, Logger: logger, OnSaved: onSaved})
 	if err != nil {
 		store.Close()
 		return nil, err
@@ -110,7 +122,7 @@ func newFunction(ctx context.Context, s settings, d deps) (*function, error) {
 		return nil, err
 	}
 	logger.Info("function ready", "model", s.Model, "schema", s.Schema, "iam_auth", s.IAMAuth,
-		"invocation_log", s.AuditBucket != "")
+		"invocation_log", s.AuditBucket != "", "review_share", max(s.ReviewShare, 0.0))
 	return &function{handler: h, gov: gov, store: store, logger: logger}, nil
 }
 

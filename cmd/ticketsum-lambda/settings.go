@@ -91,6 +91,10 @@ type settings struct {
 	// container (TICKETSUM_PRINCIPAL_RPM). Default 0: no limit beyond the
 	// model's TICKETSUM_MODEL_RPM.
 	PrincipalRPM int
+	// ReviewShare is the share of new summaries sampled into the review
+	// queue (TICKETSUM_REVIEW_SHARE, from 0 to 1; 0 or negative: none),
+	// as server.review_share is for the worker. Default 0.05.
+	ReviewShare float64
 }
 
 // loadSettings reads the settings from getenv and validates them.
@@ -146,6 +150,14 @@ func loadSettings(getenv func(string) string) (settings, error) {
 	}
 	if err != nil {
 		return s, err
+	}
+	s.ReviewShare = 0.05
+	if v := getenv("TICKETSUM_REVIEW_SHARE"); v != "" {
+		f, e := strconv.ParseFloat(v, 64)
+		if e != nil || f > 1 || math.IsNaN(f) {
+			return s, ticketsum.Errorf(ticketsum.EINVALID, "environment TICKETSUM_REVIEW_SHARE=%q: want a share between 0 and 1 (0 or negative: no sampling)", v)
+		}
+		s.ReviewShare = f
 	}
 	if s.MaxElapsed, err = duration(getenv, "TICKETSUM_MAX_ELAPSED", 20*time.Second); err != nil {
 		return s, err

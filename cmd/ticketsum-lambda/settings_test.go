@@ -33,7 +33,7 @@ func TestLoadSettings(t *testing.T) {
 		s.ModelConfig.RPM != 200 || s.ModelConfig.TPM != 400000 || s.Guardrail.ID != "gr-123" || s.LogLevel != "info" ||
 		!slices.Equal(s.ModelConfig.Fallback, []string{"bedrock:amazon.nova-lite-v1:0", "builtin-x:y"}) ||
 		!slices.Equal(s.PrincipalModels, []string{"bedrock:us.anthropic.claude-3-5-haiku-20241022-v1:0", "bedrock:amazon.nova-lite-v1:0", "builtin-x:y"}) ||
-		s.MonthlyBudgetUSD != 100 || s.PrincipalRPM != 0 {
+		s.MonthlyBudgetUSD != 100 || s.PrincipalRPM != 0 || s.ReviewShare != 0.05 {
 		t.Fatalf("settings = %+v", s)
 	}
 	d, err := loadSettings(envMap(map[string]string{"TICKETSUM_DB": "postgres://u:p@h/db"}))
@@ -79,6 +79,8 @@ func TestLoadSettingsRejects(t *testing.T) {
 		{"bad api", map[string]string{"TICKETSUM_DB": "postgres://h/db", "TICKETSUM_MODEL_API": "chat"}, "TICKETSUM_MODEL_API"},
 		{"bad model", map[string]string{"TICKETSUM_DB": "postgres://h/db", "TICKETSUM_MODEL": "claude"}, "unknown model"},
 		{"bad principal rpm", map[string]string{"TICKETSUM_DB": "postgres://h/db", "TICKETSUM_PRINCIPAL_RPM": "-5"}, "TICKETSUM_PRINCIPAL_RPM"},
+		{"bad review share", map[string]string{"TICKETSUM_DB": "postgres://h/db", "TICKETSUM_REVIEW_SHARE": "5%"}, "TICKETSUM_REVIEW_SHARE"},
+		{"review share above 1", map[string]string{"TICKETSUM_DB": "postgres://h/db", "TICKETSUM_REVIEW_SHARE": "1.5"}, "TICKETSUM_REVIEW_SHARE"},
 		{"bad budget", map[string]string{"TICKETSUM_DB": "postgres://h/db", "TICKETSUM_MONTHLY_BUDGET_USD": "lots"}, "TICKETSUM_MONTHLY_BUDGET_USD"},
 	}
 	for _, tt := range tests {
