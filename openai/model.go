@@ -2,6 +2,7 @@ package openai
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,7 +13,6 @@ import (
 
 	oai "github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
-	"github.com/openai/openai-go/v3/packages/param"
 	ticketsum "github.com/ticketsum/ticketsum"
 )
 
@@ -101,8 +101,8 @@ func (c *Config) fill() error {
 
 // Model is a chat model on an OpenAI-compatible server.
 type Model struct {
-	cfg  Config
-	chat oai.ChatCompletionService
+	cfg    Config
+	client oai.Client
 	// textOnly is set once the server refused structured output.
 	textOnly atomic.Bool
 }
@@ -123,8 +123,9 @@ func New(cfg Config) (*Model, error) {
 	if cfg.APIKey != "" {
 		opts = append(opts, option.WithAPIKey(cfg.APIKey))
 	}
-	// NewChatCompletionService, unlike NewClient, reads no OPENAI_* variables.
-	return &Model{cfg: cfg, chat: oai.NewChatCompletionService(opts...)}, nil
+	// A Client built from its options, unlike NewClient, reads no OPENAI_*
+	// variables.
+	return &Model{cfg: cfg, client: oai.Client{Options: opts}}, nil
 }
 
 // Name returns "openai:<model>".
@@ -134,28 +135,29 @@ func (m *Model) Name() string { return "openai:" + m.cfg.Model }
 // request or a prompt beyond the context window, EUNAUTHORIZED for a missing
 // or wrong key, EFORBIDDEN, ENOTFOUND for an unknown model or URL,
 // ETHROTTLED for 429, EQUOTA when the account's quota is spent, and
-// EUNAVAILABLE for 5xx, timeouts, unreachable servers and empty answers.
+// EUNAVAILABLE for 5xx, timeouts, unreachable servers, empty answers and
+// answers that are not a chat completion.
 func (m *Model) Generate(ctx context.Context, req *ticketsum.ModelRequest) (*ticketsum.ModelResponse, error) {
 	if req == nil || len(req.Messages) == 0 {
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "%s: request has no messages", m.Name())
 	}
-	params, err := m.params(req)
+	body, err := m.body(req)
 	if err != nil {
 		return nil, err
 	}
-	structured, err := m.structure(&params, req)
+	structured, err := m.structure(&body, req)
 	if err != nil {
 		return nil, err
 	}
 	start := m.cfg.Clock.Now()
-	res, err := m.chat.New(ctx, params)
+	res, err := m.send(ctx, &body)
 	if err != nil && structured && refusedStructure(err) {
 		m.textOnly.Store(true)
 		m.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "server refused structured output; asking in text from now on",
 			slog.String("model", m.Name()), slog.String("structured", m.cfg.Structured))
-		params.ResponseFormat, params.Tools, params.ToolChoice = oai.ChatCompletionNewParamsResponseFormatUnion{}, nil, oai.ChatCompletionToolChoiceOptionUnionParam{}
+		body.ResponseFormat, body.Tools, body.ToolChoice = nil, nil, nil
 		structured = false
-		res, err = m.chat.New(ctx, params)
+		res, err = m.send(ctx, &body)
 	}
 	latency := m.cfg.Clock.Now().Sub(start)
 	if err != nil {
@@ -170,7 +172,7 @@ func (m *Model) Generate(ctx context.Context, req *ticketsum.ModelRequest) (*tic
 	}
 	u := res.Usage
 	cached := min(max(int(u.PromptTokensDetails.CachedTokens), 0), int(u.PromptTokens))
-	text, isStructured := answerOf(res.Choices[0].Message, structured)
+	text, isStructured := answerOf(&res.Choices[0], structured)
 	return &ticketsum.ModelResponse{
 		Text:       text,
 		Structured: isStructured,
@@ -187,47 +189,80 @@ func (m *Model) Generate(ctx context.Context, req *ticketsum.ModelRequest) (*tic
 	}, nil
 }
 
-func (m *Model) params(req *ticketsum.ModelRequest) (oai.ChatCompletionNewParams, error) {
-	msgs := make([]oai.ChatCompletionMessageParamUnion, 0, len(req.Messages)+1)
+// send posts body to chat/completions through the SDK (base URL, key,
+// timeout, and its API error for a 4xx or 5xx answer) and decodes the
+// answer.
+func (m *Model) send(ctx context.Context, body *wireRequest) (*wireResponse, error) {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "%s: encode request: %w", m.Name(), err)
+	}
+	var raw []byte
+	if err := m.client.Post(ctx, "chat/completions", b, &raw); err != nil {
+		return nil, err
+	}
+	var res wireResponse
+	if err := json.Unmarshal(raw, &res); err != nil {
+		return nil, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "%s: the server's answer is not a chat completion (%d bytes): %s", m.Name(), len(raw), jsonProblem(err))
+	}
+	return &res, nil
+}
+
+// jsonProblem says what is wrong with an answer without quoting it (it may
+// hold prompt text).
+func jsonProblem(err error) string {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return fmt.Sprintf("not valid JSON at byte %d", syntax.Offset)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("field %s is a JSON %s", typ.Field, typ.Value)
+	}
+	return "not valid JSON"
+}
+
+// body maps req to a chat completion request.
+func (m *Model) body(req *ticketsum.ModelRequest) (wireRequest, error) {
+	msgs := make([]wireMessage, 0, len(req.Messages)+1)
 	if req.System != "" {
-		msgs = append(msgs, oai.SystemMessage(req.System))
+		msgs = append(msgs, wireMessage{Role: "system", Content: req.System})
 	}
 	for i, cm := range req.Messages {
 		switch cm.Role {
 		case ticketsum.ChatUser:
-			msgs = append(msgs, oai.UserMessage(cm.Content))
+			msgs = append(msgs, wireMessage{Role: "user", Content: cm.Content})
 		case ticketsum.ChatAssistant:
-			msgs = append(msgs, oai.AssistantMessage(cm.Content))
+			msgs = append(msgs, wireMessage{Role: "assistant", Content: cm.Content})
 		default:
-			return oai.ChatCompletionNewParams{}, ticketsum.Errorf(ticketsum.EINVALID, "%s: message %d has unknown role %q", m.Name(), i+1, cm.Role)
+			return wireRequest{}, ticketsum.Errorf(ticketsum.EINVALID, "%s: message %d has unknown role %q", m.Name(), i+1, cm.Role)
 		}
 	}
 	maxTokens := req.MaxTokens
 	if maxTokens < 0 {
-		return oai.ChatCompletionNewParams{}, ticketsum.Errorf(ticketsum.EINVALID, "%s: max tokens %d is negative", m.Name(), maxTokens)
+		return wireRequest{}, ticketsum.Errorf(ticketsum.EINVALID, "%s: max tokens %d is negative", m.Name(), maxTokens)
 	}
 	if maxTokens == 0 {
 		maxTokens = m.cfg.MaxTokens
 	}
-	p := oai.ChatCompletionNewParams{
-		Model:     m.cfg.Model,
-		Messages:  msgs,
-		MaxTokens: param.NewOpt(int64(maxTokens)),
-	}
-	if req.Temperature != nil {
-		p.Temperature = param.NewOpt(*req.Temperature)
-	}
-	if len(req.StopSequences) > 0 {
-		p.Stop = oai.ChatCompletionNewParamsStopUnion{OfStringArray: req.StopSequences}
-	}
-	return p, nil
+	return wireRequest{
+		Model:       m.cfg.Model,
+		Messages:    msgs,
+		MaxTokens:   maxTokens,
+		Temperature: req.Temperature,
+		Stop:        req.StopSequences,
+	}, nil
 }
 
 // translate maps an SDK or transport error to a coded error. Server messages
 // are not copied into 4xx errors, which may echo the prompt back.
 func (m *Model) translate(ctx context.Context, err error) error {
 	var apiErr *oai.Error
+	var coded *ticketsum.Error
 	if !errors.As(err, &apiErr) {
+		if errors.As(err, &coded) { // an answer that is not a chat completion
+			return err
+		}
 		if ctx.Err() != nil {
 			return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "%s: call cancelled or timed out: %w", m.Name(), ctx.Err())
 		}

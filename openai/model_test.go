@@ -2,7 +2,11 @@ package openai_test
 
 import (
 	"context"
+	"encoding/json"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -226,5 +230,83 @@ func TestNoEnvironment(t *testing.T) {
 	}
 	if a := srv.Requests()[0].Authorization; a != "" {
 		t.Fatalf("Authorization = %q, want none (no key configured)", a)
+	}
+}
+
+// TestGenerateNotAChatCompletion checks that an answer the provider cannot
+// read is EUNAVAILABLE (worth retrying or falling back), says what is
+// wrong, and does not quote the answer, which may echo the prompt.
+func TestGenerateNotAChatCompletion(t *testing.T) {
+	t.Parallel()
+	for name, body := range map[string]string{
+		"not JSON":        `Customer: my export fails`,
+		"cut short":       `{"choices":[{"message":{"content":"Customer: my export fails`,
+		"wrong type":      `{"choices":[{"message":{"content":["Customer: my export fails"]}}]}`,
+		"no choices":      `{"choices":[],"usage":{"prompt_tokens":1}}`,
+		"choices is null": `{"choices":null}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				io.WriteString(w, body)
+			}))
+			defer srv.Close()
+			m, err := openai.New(openai.Config{Model: "m", BaseURL: srv.URL + "/v1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = m.Generate(context.Background(), request())
+			if ticketsum.ErrorCodeOf(err) != ticketsum.EUNAVAILABLE || strings.Contains(err.Error(), "did not answer") {
+				t.Fatalf("answer %q: %v, want EUNAVAILABLE about the answer", body, err)
+			}
+			if strings.Contains(err.Error(), "export fails") {
+				t.Fatalf("error quotes the answer: %v", err)
+			}
+		})
+	}
+}
+
+// TestGenerateWire checks the request body the provider sends: the fields
+// an OpenAI-compatible server reads, and nothing it would reject.
+func TestGenerateWire(t *testing.T) {
+	t.Parallel()
+	var got map[string]any
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v1/chat/completions" || r.Header.Get("Content-Type") != "application/json" {
+			t.Errorf("%s %s with Content-Type %q", r.Method, r.URL.Path, r.Header.Get("Content-Type"))
+		}
+		if err := json.NewDecoder(r.Body).Decode(&got); err != nil {
+			t.Error(err)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":"x","choices":[{"index":0,"message":{"role":"assistant","content":"<done> & \u00e9"},"finish_reason":"length"}],"usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15,"prompt_tokens_details":{"cached_tokens":20}}}`)
+	}))
+	defer srv.Close()
+	m, err := openai.New(openai.Config{Model: "m", BaseURL: srv.URL + "/v1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := request()
+	req.Messages = append(req.Messages, ticketsum.ChatMessage{Role: ticketsum.ChatAssistant, Content: "<ok>"}, ticketsum.ChatMessage{Role: ticketsum.ChatUser, Content: "again"})
+	res, err := m.Generate(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{
+		"model": "m", "max_tokens": 512.0, "stop": []any{"\n\n"},
+		"messages": []any{
+			map[string]any{"role": "system", "content": req.System},
+			map[string]any{"role": "user", "content": req.Messages[0].Content},
+			map[string]any{"role": "assistant", "content": "<ok>"},
+			map[string]any{"role": "user", "content": "again"},
+		},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("sent %v\nwant %v", got, want)
+	}
+	wantUsage := ticketsum.Usage{InputTokens: 0, OutputTokens: 3, CacheReadTokens: 12} // cached capped at the prompt
+	if res.Text != "<done> & é" || res.StopReason != "length" || res.Usage != wantUsage || res.Structured {
+		t.Fatalf("response = %+v", res)
 	}
 }

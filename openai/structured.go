@@ -7,8 +7,6 @@ import (
 	"strings"
 
 	oai "github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/packages/param"
-	"github.com/openai/openai-go/v3/shared"
 	ticketsum "github.com/ticketsum/ticketsum"
 )
 
@@ -25,31 +23,30 @@ const (
 	StructuredOff = "off"
 )
 
-// structure adds req.Output to p the configured way, unless the request has
-// none, structured output is off or the server refused it before. It
-// reports whether it did, and returns EINVALID for a schema that is not JSON.
-func (m *Model) structure(p *oai.ChatCompletionNewParams, req *ticketsum.ModelRequest) (bool, error) {
+// structure adds req.Output to body the configured way, unless the
+// request has none, structured output is off or the server refused it
+// before. It reports whether it did, and returns EINVALID for a schema that
+// is not a JSON object.
+func (m *Model) structure(body *wireRequest, req *ticketsum.ModelRequest) (bool, error) {
 	out := req.Output
 	if out == nil || m.cfg.Structured == StructuredOff || m.textOnly.Load() {
 		return false, nil
 	}
-	var schema map[string]any
-	if err := json.Unmarshal(out.Schema, &schema); err != nil {
+	var schema map[string]json.RawMessage
+	if err := json.Unmarshal(out.Schema, &schema); err != nil || schema == nil {
+		if err == nil {
+			err = errors.New("it is null")
+		}
 		return false, ticketsum.Errorf(ticketsum.EINVALID, "%s: structured output %q: schema is not a JSON object: %v", m.Name(), out.Name, err)
 	}
-	desc := param.Opt[string]{}
-	if out.Description != "" {
-		desc = param.NewOpt(out.Description)
-	}
 	if m.cfg.Structured == StructuredTools {
-		p.Tools = []oai.ChatCompletionToolUnionParam{oai.ChatCompletionFunctionTool(shared.FunctionDefinitionParam{
-			Name: out.Name, Description: desc, Parameters: shared.FunctionParameters(schema),
-		})}
-		p.ToolChoice = oai.ToolChoiceOptionFunctionToolChoice(oai.ChatCompletionNamedToolChoiceFunctionParam{Name: out.Name})
+		body.Tools = []wireTool{{Type: "function", Function: wireFunction{Name: out.Name, Description: out.Description, Parameters: out.Schema}}}
+		body.ToolChoice = &toolChoice{Type: "function"}
+		body.ToolChoice.Function.Name = out.Name
 		return true, nil
 	}
-	p.ResponseFormat = oai.ChatCompletionNewParamsResponseFormatUnion{OfJSONSchema: &shared.ResponseFormatJSONSchemaParam{
-		JSONSchema: shared.ResponseFormatJSONSchemaJSONSchemaParam{Name: out.Name, Description: desc, Schema: schema, Strict: param.NewOpt(true)},
+	body.ResponseFormat = &responseFormat{Type: "json_schema", JSONSchema: jsonSchema{
+		Name: out.Name, Description: out.Description, Schema: out.Schema, Strict: true,
 	}}
 	return true, nil
 }
@@ -69,16 +66,4 @@ func refusedStructure(err error) bool {
 		}
 	}
 	return false
-}
-
-// answerOf returns a choice's answer: the arguments of its first tool call
-// (structured), its content when it was asked for in a JSON schema and is
-// JSON (structured), or its content as text.
-func answerOf(msg oai.ChatCompletionMessage, structured bool) (string, bool) {
-	for _, tc := range msg.ToolCalls {
-		if tc.Function.Arguments != "" {
-			return tc.Function.Arguments, true
-		}
-	}
-	return msg.Content, structured && json.Valid([]byte(strings.TrimSpace(msg.Content)))
 }
