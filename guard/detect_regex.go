@@ -10,18 +10,14 @@ import (
 var (
 	reEmail     = regexp.MustCompile(`[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}\.)+[A-Za-z]{2,24}\b`)
 	reURL       = regexp.MustCompile(`(?i)\b(?:https?://|www\.)[^\s<>"'(){}\[\]]{2,1000}`)
-	reIPv4      = regexp.MustCompile(`\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b`)
 	reIPv6      = regexp.MustCompile(`(?i)(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?:%[0-9a-z]+)?`)
 	reMAC       = regexp.MustCompile(`(?i)\b[0-9a-f]{2}(?:[:-][0-9a-f]{2}){5}\b`)
-	reCard      = regexp.MustCompile(`\b\d(?:[ -]?\d){11,18}\b`)
 	reCVV       = regexp.MustCompile(`(?i)\b(?:cvv2?|cvc2?|cid|csc|security code|card verification (?:code|value))\s*(?:number|no\.?|code)?\s*(?:(?:is|was)\b|[:#=-])?\s*(\d{3,4})\b`)
 	reExpiry    = regexp.MustCompile(`(?i)\b(?:exp(?:iry|iration|ires|\.)?(?:\s+date)?|valid (?:thru|through|until)|good thru)\s*(?:(?:is|on)\b|[:=-])?\s*((?:0?[1-9]|1[0-2])\s?[/-]\s?(?:20)?\d{2})\b`)
 	reIBAN      = regexp.MustCompile(`\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}\b`)
 	reSWIFT     = regexp.MustCompile(`\b[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?\b`)
-	reSSN       = regexp.MustCompile(`\b(\d{3})([- ]?)(\d{2})([- ]?)(\d{4})\b`)
 	reNine      = regexp.MustCompile(`\b\d{9}\b`)
 	reBankAcct  = regexp.MustCompile(`(?i)\b(?:bank |checking |savings )account(?: number| no\.?| #)?\s*(?:is\b|[:=#])?\s*(\d{6,17})\b`)
-	reUKNI      = regexp.MustCompile(`(?i)\b([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]) ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b`)
 	reVIN       = regexp.MustCompile(`\b[A-HJ-NPR-Z0-9]{17}\b`)
 	reAWSKey    = regexp.MustCompile(`\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}\b`)
 	reAWSSecret = regexp.MustCompile(`(?:^|[^A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?:$|[^A-Za-z0-9/+])`)
@@ -108,7 +104,7 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 	for _, m := range sc.whenDigits(reBankAcct, 16, 50, kwBankAcct) {
 		out = addGroup(out, m, 1, USBankAccount, 0.8)
 	}
-	for _, m := range sc.inClusters(reUKNI, 4, 4, func(c cluster) bool { return c.digits >= 6 }) {
+	for _, m := range sc.inClusters(matchUKNI, 4, 4, func(c cluster) bool { return c.digits >= 6 }) {
 		switch strings.ToUpper(text[m[2]:m[3]]) {
 		case "BG", "GB", "NK", "KN", "TN", "NT", "ZZ":
 			continue

@@ -7,10 +7,7 @@ import (
 	"github.com/nyaruka/phonenumbers"
 )
 
-var (
-	rePhone     = regexp.MustCompile(`(?:\+|\b00)?(?:\(\d{1,5}\)\s?)?\d{1,15}(?:(?:[ .\-/]|\s-\s)(?:\(\d{1,5}\)\s?)?\d{1,15}){0,7}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?`)
-	rePhoneDate = regexp.MustCompile(`^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:\d{4}|\d{2}))$`)
-)
+var rePhoneDate = regexp.MustCompile(`^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:\d{4}|\d{2}))$`)
 
 // phoneContext are words that, shortly before a number, make it a phone
 // number.
@@ -35,7 +32,7 @@ type phoneDetector struct {
 func (p *phoneDetector) detect(sc *scan) []span {
 	text := sc.text
 	var out []span
-	for _, m := range sc.inClusters(rePhone, 8, 24, func(c cluster) bool { return c.digits >= 7 }) {
+	for _, m := range sc.inClusters(matchPhone, 8, 24, func(c cluster) bool { return c.digits >= 7 }) {
 		s, e := m[0], m[1]
 		for e > s && strings.IndexByte(" .-/", text[e-1]) >= 0 {
 			e--

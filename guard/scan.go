@@ -222,17 +222,22 @@ func (sc *scan) clusters() []cluster {
 	return cl
 }
 
-// inClusters returns the matches of re in windows around the digit clusters
-// for which ok holds: before and after bytes around each, merged. A number
-// pattern runs only around numbers long enough to be what it finds.
-func (sc *scan) inClusters(re *regexp.Regexp, before, after int, ok func(cluster) bool) [][]int {
+// inClusters returns the matches of a number pattern (its hand-written
+// matcher, at) in windows around the digit clusters for which ok holds:
+// before and after bytes around each, merged. A number pattern runs only
+// around numbers long enough to be what it finds.
+func (sc *scan) inClusters(at shapeMatcher, before, after int, ok func(cluster) bool) [][]int {
 	var points [][2]int
 	for _, c := range sc.clusters() {
 		if ok(c) {
 			points = append(points, [2]int{c.start, c.end})
 		}
 	}
-	return sc.in(re, sc.around(points, before, after))
+	var out [][]int
+	for _, w := range sc.around(points, before, after) {
+		out = findAllShape(out, sc.text[w[0]:w[1]], w[0], at)
+	}
+	return out
 }
 
 // longestRun returns the length of the longest run of bytes of text[a:b]

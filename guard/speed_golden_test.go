@@ -27,6 +27,39 @@ type speedCase struct {
 	text   string
 }
 
+// devsetTickets returns the development set's tickets.
+func devsetTickets(tb testing.TB) []*ticketsum.Ticket {
+	f, err := os.Open(devsetPath)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var out []*ticketsum.Ticket
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<22)
+	for sc.Scan() {
+		var tk ticketsum.Ticket
+		if err := json.Unmarshal(sc.Bytes(), &tk); err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, &tk)
+	}
+	if err := sc.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// threadText is a ticket's subject and messages as one text, each message
+// after its author, as the gateway checks a thread on the worker path.
+func threadText(tk *ticketsum.Ticket) string {
+	parts := []string{tk.Subject}
+	for _, m := range tk.Messages {
+		parts = append(parts, m.Author+":\n"+m.Body)
+	}
+	return strings.Join(parts, "\n\n")
+}
+
 // speedCases returns the texts of prefilterTexts (the test threads, the
 // sample tickets' parts, the Presidio texts when the dataset is there) and
 // every development-set ticket, each message on its own and the whole
@@ -36,27 +69,11 @@ func speedCases(t *testing.T) []speedCase {
 	for _, text := range prefilterTexts(t) {
 		cases = append(cases, speedCase{text: text})
 	}
-	f, err := os.Open(devsetPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<22)
-	for sc.Scan() {
-		var tk ticketsum.Ticket
-		if err := json.Unmarshal(sc.Bytes(), &tk); err != nil {
-			t.Fatal(err)
-		}
-		parts := []string{tk.Subject}
+	for _, tk := range devsetTickets(t) {
 		for _, m := range tk.Messages {
-			cases = append(cases, speedCase{&tk, m.Body})
-			parts = append(parts, m.Author+":\n"+m.Body)
+			cases = append(cases, speedCase{tk, m.Body})
 		}
-		cases = append(cases, speedCase{&tk, strings.Join(parts, "\n\n")})
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
+		cases = append(cases, speedCase{tk, threadText(tk)})
 	}
 	return cases
 }

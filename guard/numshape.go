@@ -1,0 +1,343 @@
+package guard
+
+// Hand-written matchers for the number patterns that run around every digit
+// cluster (rePhone, reCard, reSSN, reIPv4, reUKNI). Go's regexp runs them
+// with its backtracker or, on longer windows, its NFA, at a few hundred
+// nanoseconds per byte; these walk the bytes once. Each gives exactly the
+// matches of its expression, which stays the specification:
+// TestNumShapesMatchRegexp and FuzzNumShapes compare them on every text
+// and on arbitrary input.
+
+// shapeMatcher returns the submatch indexes of a pattern's match starting at
+// s[i], as regexp's leftmost-first semantics choose it, or nil.
+type shapeMatcher func(s string, i int) []int
+
+// findAllShape returns what re.FindAllStringSubmatchIndex(s, -1) returns
+// for the pattern that at matches, with base added to every index. A match
+// can only start on an ASCII byte or a rune's first byte, so stepping byte
+// by byte visits the positions regexp visits; no pattern matches empty.
+func findAllShape(out [][]int, s string, base int, at shapeMatcher) [][]int {
+	for i := 0; i < len(s); {
+		m := at(s, i)
+		if m == nil {
+			i++
+			continue
+		}
+		i = m[1]
+		for k := range m {
+			if m[k] >= 0 {
+				m[k] += base
+			}
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// isWordByte reports whether c is a word character as \b means it (ASCII
+// letters, digits, underscore; every other rune is not one).
+func isWordByte(c byte) bool {
+	return c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z' || c == '_'
+}
+
+// boundary reports whether \b holds at s[i].
+func boundary(s string, i int) bool {
+	return (i > 0 && isWordByte(s[i-1])) != (i < len(s) && isWordByte(s[i]))
+}
+
+// digitsAt returns how many digits, at most n, start at s[i].
+func digitsAt(s string, i, n int) int {
+	k := 0
+	for k < n && i+k < len(s) && isDigit(s[i+k]) {
+		k++
+	}
+	return k
+}
+
+// isSpaceRE2 reports whether c is in \s: [\t\n\f\r ].
+func isSpaceRE2(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+
+// phoneParen returns the ends of (?:\(\d{1,5}\)\s?) at s[i], in the order
+// regexp tries them (with the space first), or none.
+func phoneParen(s string, i int) (ends [2]int, n int) {
+	if i >= len(s) || s[i] != '(' {
+		return ends, 0
+	}
+	k := digitsAt(s, i+1, 6)
+	if k < 1 || k > 5 || i+1+k >= len(s) || s[i+1+k] != ')' {
+		return ends, 0
+	}
+	e := i + 2 + k
+	if e < len(s) && isSpaceRE2(s[e]) {
+		ends[n] = e + 1
+		n++
+	}
+	ends[n] = e
+	return ends, n + 1
+}
+
+// phoneGroup matches (?:\(\d{1,5}\)\s?)?\d{1,15} at s[i]: the first of the
+// optional parenthesised group's choices after which a digit follows, then
+// the digits, as many as 15. It returns the end, or -1.
+func phoneGroup(s string, i int) int {
+	ends, n := phoneParen(s, i)
+	for k := 0; k < n; k++ {
+		if d := digitsAt(s, ends[k], 15); d > 0 {
+			return ends[k] + d
+		}
+	}
+	if d := digitsAt(s, i, 15); d > 0 {
+		return i + d
+	}
+	return -1
+}
+
+// matchPhone is rePhone at s[i]:
+// (?:\+|\b00)?(?:\(\d{1,5}\)\s?)?\d{1,15}(?:(?:[ .\-/]|\s-\s)(?:\(\d{1,5}\)\s?)?\d{1,15}){0,7}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?
+// Everything after the first digits is optional, so each greedy choice
+// that lets its own part match is the one regexp keeps.
+func matchPhone(s string, i int) []int {
+	e := -1
+	switch {
+	case s[i] == '+':
+		e = phoneGroup(s, i+1)
+	case s[i] == '0' && i+1 < len(s) && s[i+1] == '0' && boundary(s, i):
+		e = phoneGroup(s, i+2)
+	}
+	if e < 0 {
+		e = phoneGroup(s, i)
+	}
+	if e < 0 {
+		return nil
+	}
+	for range 7 {
+		next := -1
+		if e < len(s) && (s[e] == ' ' || s[e] == '.' || s[e] == '-' || s[e] == '/') {
+			next = phoneGroup(s, e+1)
+		}
+		if next < 0 && e+2 < len(s) && isSpaceRE2(s[e]) && s[e+1] == '-' && isSpaceRE2(s[e+2]) {
+			next = phoneGroup(s, e+3)
+		}
+		if next < 0 {
+			break
+		}
+		e = next
+	}
+	if x := phoneExt(s, e); x > 0 {
+		e = x
+	}
+	return []int{i, e}
+}
+
+// phoneExt matches (?:\s?(?:x|ext\.?|extension)\s?\d{1,6}) at s[i] and
+// returns its end, or -1.
+func phoneExt(s string, i int) int {
+	starts := [2]int{i, -1}
+	if i < len(s) && isSpaceRE2(s[i]) {
+		starts = [2]int{i + 1, i}
+	}
+	for _, p := range starts {
+		if p < 0 {
+			continue
+		}
+		var words [4]int // ends of x, ext., ext, extension, in regexp's order
+		n := 0
+		if hasPrefixAt(s, p, "x") {
+			words[n] = p + 1
+			n++
+		}
+		if hasPrefixAt(s, p, "ext.") {
+			words[n] = p + 4
+			n++
+		}
+		if hasPrefixAt(s, p, "ext") {
+			words[n] = p + 3
+			n++
+		}
+		if hasPrefixAt(s, p, "extension") {
+			words[n] = p + 9
+			n++
+		}
+		for _, w := range words[:n] {
+			if w < len(s) && isSpaceRE2(s[w]) {
+				if d := digitsAt(s, w+1, 6); d > 0 {
+					return w + 1 + d
+				}
+			}
+			if d := digitsAt(s, w, 6); d > 0 {
+				return w + d
+			}
+		}
+	}
+	return -1
+}
+
+func hasPrefixAt(s string, i int, p string) bool {
+	return len(s)-i >= len(p) && s[i:i+len(p)] == p
+}
+
+// matchCard is reCard at s[i]: \b\d(?:[ -]?\d){11,18}\b. Each repetition
+// has at most one way to match, so the match is the longest chain of 12 to
+// 19 digits that ends on a word boundary.
+func matchCard(s string, i int) []int {
+	if !isDigit(s[i]) || !boundary(s, i) {
+		return nil
+	}
+	var ends [18]int
+	n, e := 0, i+1
+	for n < 18 {
+		switch {
+		case e < len(s) && isDigit(s[e]):
+			e++
+		case e+1 < len(s) && (s[e] == ' ' || s[e] == '-') && isDigit(s[e+1]):
+			e += 2
+		default:
+			goto done
+		}
+		ends[n] = e
+		n++
+	}
+done:
+	for k := n - 1; k >= 10; k-- {
+		if boundary(s, ends[k]) {
+			return []int{i, ends[k]}
+		}
+	}
+	return nil
+}
+
+// matchSSN is reSSN at s[i]: \b(\d{3})([- ]?)(\d{2})([- ]?)(\d{4})\b, with
+// its groups. Each optional separator has one way to match: the byte there
+// is a separator or must be a digit.
+func matchSSN(s string, i int) []int {
+	if !isDigit(s[i]) || !boundary(s, i) || digitsAt(s, i, 3) != 3 {
+		return nil
+	}
+	p := i + 3
+	sep1 := p
+	if p < len(s) && (s[p] == '-' || s[p] == ' ') {
+		p++
+	}
+	end1 := p
+	if digitsAt(s, p, 2) != 2 {
+		return nil
+	}
+	group := p
+	p += 2
+	sep2 := p
+	if p < len(s) && (s[p] == '-' || s[p] == ' ') {
+		p++
+	}
+	end2 := p
+	if digitsAt(s, p, 4) != 4 || !boundary(s, p+4) {
+		return nil
+	}
+	return []int{i, p + 4, i, i + 3, sep1, end1, group, group + 2, sep2, end2, p, p + 4}
+}
+
+// ipOctet returns the ends of (?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d) at s[i]
+// in regexp's order, which is longest first.
+func ipOctet(s string, i int) (ends [3]int, n int) {
+	d := digitsAt(s, i, 3)
+	if d == 3 && (s[i] == '1' || s[i] == '2' && (s[i+1] <= '4' || s[i+1] == '5' && s[i+2] <= '5')) {
+		ends[n] = i + 3
+		n++
+	}
+	if d >= 2 && s[i] != '0' {
+		ends[n] = i + 2
+		n++
+	}
+	if d >= 1 {
+		ends[n] = i + 1
+		n++
+	}
+	return ends, n
+}
+
+// ipFrom matches the octets from the k-th on at s[i], backtracking over
+// each octet's lengths as regexp does, and returns the end or -1.
+func ipFrom(s string, i, k int) int {
+	ends, n := ipOctet(s, i)
+	for _, e := range ends[:n] {
+		if k == 3 {
+			if boundary(s, e) {
+				return e
+			}
+		} else if e < len(s) && s[e] == '.' {
+			if r := ipFrom(s, e+1, k+1); r >= 0 {
+				return r
+			}
+		}
+	}
+	return -1
+}
+
+// matchIPv4 is reIPv4 at s[i]: four dotted octets of 0-255 between word
+// boundaries.
+func matchIPv4(s string, i int) []int {
+	if !isDigit(s[i]) || !boundary(s, i) {
+		return nil
+	}
+	if e := ipFrom(s, i, 0); e >= 0 {
+		return []int{i, e}
+	}
+	return nil
+}
+
+// ukniLetter returns the width of the letter at s[i] if it is in the
+// case-insensitive class of a National Insurance number's first (second
+// false) or second letter, or 0. Case folding adds the Kelvin sign (K)
+// and the long s (S), as it does in regexp.
+func ukniLetter(s string, i int, second bool) int {
+	c := s[i]
+	switch {
+	case c|0x20 >= 'a' && c|0x20 <= 'z':
+		switch c | 0x20 {
+		case 'd', 'f', 'i', 'q', 'u', 'v':
+			return 0
+		case 'o':
+			if second {
+				return 0
+			}
+		}
+		return 1
+	case hasPrefixAt(s, i, "\u212a"):
+		return 3
+	case hasPrefixAt(s, i, "\u017f"):
+		return 2
+	}
+	return 0
+}
+
+// matchUKNI is reUKNI at s[i]:
+// (?i)\b([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]) ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b
+func matchUKNI(s string, i int) []int {
+	if !boundary(s, i) {
+		return nil
+	}
+	w1 := ukniLetter(s, i, false)
+	if w1 == 0 || i+w1 >= len(s) {
+		return nil
+	}
+	w2 := ukniLetter(s, i+w1, true)
+	if w2 == 0 {
+		return nil
+	}
+	p := i + w1 + w2
+	for range 3 {
+		if p < len(s) && s[p] == ' ' {
+			p++
+		}
+		if digitsAt(s, p, 2) != 2 {
+			return nil
+		}
+		p += 2
+	}
+	if p < len(s) && s[p] == ' ' {
+		p++
+	}
+	if p >= len(s) || s[p]|0x20 < 'a' || s[p]|0x20 > 'd' || !boundary(s, p+1) {
+		return nil
+	}
+	return []int{i, p + 1, i, i + w1 + w2}
+}

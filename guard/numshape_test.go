@@ -1,0 +1,102 @@
+package guard
+
+import (
+	"math/rand/v2"
+	"regexp"
+	"slices"
+	"testing"
+)
+
+// The expressions the matchers of numshape.go stand for: their
+// specification, and the detectors' patterns before the matchers.
+var (
+	reIPv4  = regexp.MustCompile(`\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b`)
+	reCard  = regexp.MustCompile(`\b\d(?:[ -]?\d){11,18}\b`)
+	reSSN   = regexp.MustCompile(`\b(\d{3})([- ]?)(\d{2})([- ]?)(\d{4})\b`)
+	reUKNI  = regexp.MustCompile(`(?i)\b([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]) ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b`)
+	rePhone = regexp.MustCompile(`(?:\+|\b00)?(?:\(\d{1,5}\)\s?)?\d{1,15}(?:(?:[ .\-/]|\s-\s)(?:\(\d{1,5}\)\s?)?\d{1,15}){0,7}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?`)
+)
+
+// numShapes pairs each hand-written matcher with the expression it stands
+// for.
+var numShapes = []struct {
+	name string
+	re   *regexp.Regexp
+	at   shapeMatcher
+}{
+	{"phone", rePhone, matchPhone},
+	{"card", reCard, matchCard},
+	{"ssn", reSSN, matchSSN},
+	{"ipv4", reIPv4, matchIPv4},
+	{"ukni", reUKNI, matchUKNI},
+}
+
+// numShapeDiff fails when a matcher's matches on s differ from its
+// expression's.
+func numShapeDiff(t *testing.T, s string) {
+	t.Helper()
+	for _, p := range numShapes {
+		want := p.re.FindAllStringSubmatchIndex(s, -1)
+		got := findAllShape(nil, s, 0, p.at)
+		if !slices.EqualFunc(got, want, slices.Equal) {
+			t.Fatalf("%s on %q: %v, want %v", p.name, s, got, want)
+		}
+	}
+}
+
+// numShapeSeeds are edge cases of the patterns' shapes.
+var numShapeSeeds = []string{
+	"+1 (415) 555-2671 ext. 12", "0049 30 1234567", "a00 123 4567", "00(12)3", "555 - 1234", "555\t-\t1234",
+	"(123456) 7", "(415)  555", "12345678901234567890 1", "555 x12", "555 extension 9", "555ext.4", "555 ex 4",
+	"4111 1111 1111 1111", "4111-1111-1111-1111 1", "41111111111111111111", "4111 1111 1111 11111",
+	"123-45-6789", "123 45 6789", "123456789", "1234-56-7890", "123-45-67890", "_123-45-6789",
+	"10.0.0.1", "255.255.255.255", "256.1.1.1", "10.0.0.1000", "1.2.3.4.5", "01.02.03.04", "192.168.1.25x",
+	"AB 12 34 56 C", "ab123456c", "QQ 12 34 56 A", "xK\u212aB 12 34 56 A", "\u017fA123456D", "AO123456B", "OA123456B",
+	"AB 12 34 56 C_", "AB12 34 56 E",
+}
+
+// TestNumShapesMatchRegexp compares the matchers with their expressions on
+// the guard's test texts, edge cases and random strings over the bytes the
+// patterns care about.
+func TestNumShapesMatchRegexp(t *testing.T) {
+	t.Parallel()
+	texts := append(prefilterTexts(t), numShapeSeeds...)
+	for _, tk := range devsetTickets(t) {
+		texts = append(texts, threadText(tk))
+	}
+	for _, s := range texts {
+		numShapeDiff(t, s)
+	}
+	pieces := []string{"0", "1", "2", "5", "9", "00", "25", " ", "-", ".", "/", "(", ")", "+", "x", "ext", "ension", "\t", "\n",
+		"A", "B", "k", "s", "O", "d", "_", "\u212a", "\u017f", "é", "\xe2", "123", "4567", "255", "1111",
+		"AB", "12", "34", "C", "ZS", "AB 12 34 ", "192.168.", "123-45-", "4111 ", "1.1"}
+	r := rand.New(rand.NewPCG(13, 4))
+	matched := make([]int, len(numShapes))
+	for range 100_000 {
+		var b []byte
+		for range r.IntN(24) {
+			b = append(b, pieces[r.IntN(len(pieces))]...)
+		}
+		numShapeDiff(t, string(b))
+		for k, p := range numShapes {
+			if p.re.MatchString(string(b)) {
+				matched[k]++
+			}
+		}
+	}
+	for k, p := range numShapes {
+		if matched[k] < 50 {
+			t.Errorf("only %d random strings hold a %s match: the test proves little", matched[k], p.name)
+		}
+	}
+	t.Logf("random strings with a match: %v", matched)
+}
+
+// FuzzNumShapes compares the matchers with their expressions on arbitrary
+// text.
+func FuzzNumShapes(f *testing.F) {
+	for _, s := range numShapeSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(numShapeDiff)
+}
