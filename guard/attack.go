@@ -16,21 +16,24 @@ type attackPattern struct {
 	// lower[start:end]; the regular expression runs only near keywords
 	// that pass it.
 	pre func(lower string, start, end int) bool
+	// at, when set, is a hand-written matcher that finds exactly re's
+	// matches, for patterns whose keywords are common in tickets
+	at shapeMatcher
 }
 
 // attackPatterns are the prompt-attack signatures. They are deliberately
 // specific phrases; a determined attacker can paraphrase around them, which
 // is why the prompt also fences ticket text and the output is checked again.
 var attackPatterns = []attackPattern{
-	{"ignore_instructions", regexp.MustCompile(`(?i)\b(?:ignore|disregard|forget|override|bypass)\s+(?:(?:all|any|the|your|these|those|of)\s+){0,3}(?:(?:previous|prior|above|earlier|preceding|original|system|initial|other)\s+)?(?:instructions?|prompts?|rules|directions|guidelines|commands?|system prompt)\b`), kw("ignor", "disregard", "forget", "override", "bypass"), false, preIgnore},
-	{"role_override", regexp.MustCompile(`(?i)\b(?:you are now|you're now|from now on,? you(?: are|'re| will)|act as (?:an? )?(?:unrestricted|unfiltered|jailbroken|evil|different)|pretend (?:to be|you are|you're)|roleplay as|role-play as|you will now act)\b`), kw("you are now", "you're now", "from now on", "act as", "pretend", "roleplay", "role-play", "will now act"), false, nil},
-	{"jailbreak", regexp.MustCompile(`(?i)\b(?:do anything now|DAN mode|developer mode|jailbreak|jailbroken|no restrictions|without any restrictions|unfiltered mode)\b`), kw("anything now", "dan mode", "developer mode", "jailbr", "no restriction", "any restriction", "unfiltered"), false, nil},
-	{"system_prompt", regexp.MustCompile(`(?i)\b(?:(?:reveal|print|show|output|repeat|leak|tell me|display|what is|what's)\s+(?:me\s+)?(?:your|the)\s+(?:system|hidden|initial|original)\s+(?:prompt|instructions|message)|system prompt)\b`), kw("prompt"), false, nil},
-	{"new_instructions", regexp.MustCompile(`(?i)\b(?:new|updated|real|actual)\s+instructions\s*:`), kw("instructions"), false, nil},
-	{"delimiter_tag", regexp.MustCompile(`(?i)</?\s*(?:ticket|system|user|assistant|instructions?|context|prompt|human|ai|message|thread|document|data)\s*>`), kw("<"), false, nil},
-	{"delimiter_heading", regexp.MustCompile(`(?im)^\s*(?:#{1,6}|\*\*|-{3,}|={3,})\s*(?:system|assistant|user|instructions?|human|ai)\b\s*:?|#{2,6}\s*(?:system|assistant|instructions?)\b\s*:?`), kw("#", "**", "---", "==="), true, preHeading},
-	{"delimiter_role", regexp.MustCompile(`(?im)^\s*(?:system|assistant|human)\s*:`), kw("system", "assistant", "human"), true, preRole},
-	{"delimiter_token", regexp.MustCompile(`(?i)<\|[a-z_]{2,20}\|>|\[/?(?:INST|SYS)\]|<<\s*/?SYS\s*>>`), kw("<|", "[inst", "[/inst", "[sys", "[/sys", "<<"), false, nil},
+	{"ignore_instructions", regexp.MustCompile(`(?i)\b(?:ignore|disregard|forget|override|bypass)\s+(?:(?:all|any|the|your|these|those|of)\s+){0,3}(?:(?:previous|prior|above|earlier|preceding|original|system|initial|other)\s+)?(?:instructions?|prompts?|rules|directions|guidelines|commands?|system prompt)\b`), kw("ignor", "disregard", "forget", "override", "bypass"), false, preIgnore, nil},
+	{"role_override", regexp.MustCompile(`(?i)\b(?:you are now|you're now|from now on,? you(?: are|'re| will)|act as (?:an? )?(?:unrestricted|unfiltered|jailbroken|evil|different)|pretend (?:to be|you are|you're)|roleplay as|role-play as|you will now act)\b`), kw("you are now", "you're now", "from now on", "act as", "pretend", "roleplay", "role-play", "will now act"), false, nil, nil},
+	{"jailbreak", regexp.MustCompile(`(?i)\b(?:do anything now|DAN mode|developer mode|jailbreak|jailbroken|no restrictions|without any restrictions|unfiltered mode)\b`), kw("anything now", "dan mode", "developer mode", "jailbr", "no restriction", "any restriction", "unfiltered"), false, nil, nil},
+	{"system_prompt", regexp.MustCompile(`(?i)\b(?:(?:reveal|print|show|output|repeat|leak|tell me|display|what is|what's)\s+(?:me\s+)?(?:your|the)\s+(?:system|hidden|initial|original)\s+(?:prompt|instructions|message)|system prompt)\b`), kw("prompt"), false, nil, nil},
+	{"new_instructions", regexp.MustCompile(`(?i)\b(?:new|updated|real|actual)\s+instructions\s*:`), kw("instructions"), false, nil, nil},
+	{"delimiter_tag", regexp.MustCompile(`(?i)</?\s*(?:ticket|system|user|assistant|instructions?|context|prompt|human|ai|message|thread|document|data)\s*>`), kw("<"), false, nil, matchDelimTag},
+	{"delimiter_heading", regexp.MustCompile(`(?im)^\s*(?:#{1,6}|\*\*|-{3,}|={3,})\s*(?:system|assistant|user|instructions?|human|ai)\b\s*:?|#{2,6}\s*(?:system|assistant|instructions?)\b\s*:?`), kw("#", "**", "---", "==="), true, preHeading, nil},
+	{"delimiter_role", regexp.MustCompile(`(?im)^\s*(?:system|assistant|human)\s*:`), kw("system", "assistant", "human"), true, preRole, nil},
+	{"delimiter_token", regexp.MustCompile(`(?i)<\|[a-z_]{2,20}\|>|\[/?(?:INST|SYS)\]|<<\s*/?SYS\s*>>`), kw("<|", "[inst", "[/inst", "[sys", "[/sys", "<<"), false, nil, nil},
 }
 
 type attackHit struct {
@@ -45,11 +48,17 @@ func detectAttacks(sc *scan) []attackHit {
 		if p.name == "system_prompt" || p.name == "new_instructions" {
 			lead = windowBefore
 		}
-		var matches [][]int
+		var wins [][2]int
 		if p.anchored {
-			matches = sc.in(p.re, sc.lineWindows(p.keys, 100, p.pre)) // ^ must mean a real line start
+			wins = sc.lineWindows(p.keys, 100, p.pre) // ^ must mean a real line start
 		} else {
-			matches = sc.in(p.re, sc.nearIf(p.keys, lead, 100, p.pre))
+			wins = sc.nearIf(p.keys, lead, 100, p.pre)
+		}
+		var matches [][]int
+		if p.at != nil {
+			matches = sc.inShape(p.at, wins)
+		} else {
+			matches = sc.in(p.re, wins)
 		}
 		for _, m := range matches {
 			out = append(out, attackHit{p.name, m[0], m[1]})

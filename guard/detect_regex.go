@@ -26,7 +26,6 @@ var (
 	reUsername  = regexp.MustCompile(`(?i)\b(?:user ?name|user ?id|login(?: name| id)?|account name|handle)\s*(?:(?:is|was)\b|[:=])\s*[:=]?\s*([A-Za-z0-9._\-@]{3,64})`)
 	reDriverID  = regexp.MustCompile(`(?i)\b(?:driver'?s? licen[cs]e|driving licen[cs]e|licen[cs]e (?:number|no\.?|#)|DL)(?:\s*(?:number|no\.?|#|id))?\s*(?:is\b|[:=#])?\s*([A-Z0-9][A-Z0-9-]{4,19})\b`)
 	rePlate     = regexp.MustCompile(`(?i:\b(?:licen[cs]e plate|number plate|plate number|plate|registration number|reg(?:istration)?\.? no\.?)\s*(?:number|no\.?|#)?\s*(?:is\b|[:=#])?)\s*([A-Z0-9]{1,4}(?:[ -]?[A-Z0-9]{1,4}){0,2})\b`)
-	reAge       = regexp.MustCompile(`(?i)\b(?:(\d{1,3})[- ](?:years?|yrs?)[- ]old|(?:aged?|age is|age:|age of)\s*(\d{1,3})\b|(?:i am|i'm|turned|turning|turn|when (?:he|she|i) was)\s+(\d{1,3})\b\s*(?:years|yrs|y/o|yo|now|and|,|\.|$))`)
 )
 
 // The keywords near which the context patterns run.
@@ -159,7 +158,7 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 			out = append(out, span{s, e, LicensePlate, 0.8})
 		}
 	}
-	for _, m := range sc.whenDigits(reAge, 32, 48, kwAge) {
+	for _, m := range sc.inShape(matchAge, sc.digitWindows(32, 48, kwAge)) {
 		for g := 1; g <= 3; g++ {
 			if m[2*g] >= 0 {
 				out = append(out, span{m[2*g], m[2*g+1], Age, 0.8})

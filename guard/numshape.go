@@ -34,6 +34,15 @@ func findAllShape(out [][]int, s string, base int, at shapeMatcher) [][]int {
 	return out
 }
 
+// inShape is scan.in for a hand-written matcher.
+func (sc *scan) inShape(at shapeMatcher, wins [][2]int) [][]int {
+	var out [][]int
+	for _, w := range wins {
+		out = findAllShape(out, sc.text[w[0]:w[1]], w[0], at)
+	}
+	return out
+}
+
 // isWordByte reports whether c is a word character as \b means it (ASCII
 // letters, digits, underscore; every other rune is not one).
 func isWordByte(c byte) bool {

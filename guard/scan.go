@@ -233,11 +233,7 @@ func (sc *scan) inClusters(at shapeMatcher, before, after int, ok func(cluster) 
 			points = append(points, [2]int{c.start, c.end})
 		}
 	}
-	var out [][]int
-	for _, w := range sc.around(points, before, after) {
-		out = findAllShape(out, sc.text[w[0]:w[1]], w[0], at)
-	}
-	return out
+	return sc.inShape(at, sc.around(points, before, after))
 }
 
 // longestRun returns the length of the longest run of bytes of text[a:b]
@@ -271,6 +267,11 @@ func (sc *scan) whenNear(re *regexp.Regexp, before, after int, set *kwSet) [][]i
 // whenDigits is whenNear for patterns that need a digit: windows without
 // one are skipped.
 func (sc *scan) whenDigits(re *regexp.Regexp, before, after int, set *kwSet) [][]int {
+	return sc.in(re, sc.digitWindows(before, after, set))
+}
+
+// digitWindows returns the windows of whenDigits.
+func (sc *scan) digitWindows(before, after int, set *kwSet) [][2]int {
 	wins := sc.near(set, before, after)
 	kept := wins[:0]
 	for _, w := range wins {
@@ -278,7 +279,7 @@ func (sc *scan) whenDigits(re *regexp.Regexp, before, after int, set *kwSet) [][
 			kept = append(kept, w)
 		}
 	}
-	return sc.in(re, kept)
+	return kept
 }
 
 // near returns the windows around the keywords of the set: before and after

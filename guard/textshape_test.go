@@ -1,0 +1,103 @@
+package guard
+
+import (
+	"math/rand/v2"
+	"regexp"
+	"slices"
+	"testing"
+)
+
+// reAge is the expression matchAge stands for: its specification, and the
+// age detector's pattern before the matcher.
+var reAge = regexp.MustCompile(`(?i)\b(?:(\d{1,3})[- ](?:years?|yrs?)[- ]old|(?:aged?|age is|age:|age of)\s*(\d{1,3})\b|(?:i am|i'm|turned|turning|turn|when (?:he|she|i) was)\s+(\d{1,3})\b\s*(?:years|yrs|y/o|yo|now|and|,|\.|$))`)
+
+// textShapes pairs each hand-written word matcher with its expression.
+func textShapes() []struct {
+	name string
+	re   *regexp.Regexp
+	at   shapeMatcher
+} {
+	shapes := []struct {
+		name string
+		re   *regexp.Regexp
+		at   shapeMatcher
+	}{{"age", reAge, matchAge}}
+	for _, p := range attackPatterns {
+		if p.at != nil {
+			shapes = append(shapes, struct {
+				name string
+				re   *regexp.Regexp
+				at   shapeMatcher
+			}{p.name, p.re, p.at})
+		}
+	}
+	return shapes
+}
+
+// textShapeDiff fails when a matcher's matches on s differ from its
+// expression's.
+func textShapeDiff(t *testing.T, s string) {
+	t.Helper()
+	for _, p := range textShapes() {
+		want := p.re.FindAllStringSubmatchIndex(s, -1)
+		got := findAllShape(nil, s, 0, p.at)
+		if !slices.EqualFunc(got, want, slices.Equal) {
+			t.Fatalf("%s on %q: %v, want %v", p.name, s, got, want)
+		}
+	}
+}
+
+var textShapeSeeds = []string{
+	"I am 42 years old", "a 7-year-old", "30 yrs old", "aged 81", "AGE: 3", "age of 12", "Age is  40", "age 1000", "age 30s",
+	"i'm 29.", "turning 40 soon", "turned 9,", "turn 18 now", "when she was 6", "When I Was 12 yo", "I AM 12", "I am 42",
+	"page 12", "ſhe", "when ſhe was 5 yrſ", "5 YEARS-OLD", "5 yr old", "5 yeaRS older",
+	"</ticket>", "< / system >", "<USER>", "<instructions >", "<instruction>", "</ai>", "<aim>", "<\u212aicket>", "<data\n>", "<<system>>",
+}
+
+// TestTextShapesMatchRegexp compares the word matchers with their
+// expressions on the guard's test texts, the development set, edge cases
+// and random strings over the pieces the patterns are made of.
+func TestTextShapesMatchRegexp(t *testing.T) {
+	t.Parallel()
+	texts := append(prefilterTexts(t), textShapeSeeds...)
+	for _, tk := range devsetTickets(t) {
+		texts = append(texts, threadText(tk))
+	}
+	for _, s := range texts {
+		textShapeDiff(t, s)
+	}
+	pieces := []string{"1", "12", "123", "4", " ", "  ", "\t", "\n", "-", "/", ":", ",", ".", "'", "_", "x", "<", ">", "</",
+		"year", "years", "yr", "yrs", "s", "S", "ſ", "old", "age", "AGE", "d", "is", "of", "i am", "i'm", "turn", "ed", "ing",
+		"when", "he", "she", "i", "was", "y/o", "yo", "now", "and", "ticket", "\u212a", "system", "user", "instruction",
+		"ai", "data", "message", "é", "\xe2", "<", "</", "< ", ">", " >"}
+	r := rand.New(rand.NewPCG(13, 5))
+	shapes := textShapes()
+	matched := make([]int, len(shapes))
+	for range 100_000 {
+		var b []byte
+		for range r.IntN(16) {
+			b = append(b, pieces[r.IntN(len(pieces))]...)
+		}
+		textShapeDiff(t, string(b))
+		for k, p := range shapes {
+			if p.re.MatchString(string(b)) {
+				matched[k]++
+			}
+		}
+	}
+	for k, p := range shapes {
+		if matched[k] < 50 {
+			t.Errorf("only %d random strings hold a %s match: the test proves little", matched[k], p.name)
+		}
+	}
+	t.Logf("random strings with a match: %v", matched)
+}
+
+// FuzzTextShapes compares the word matchers with their expressions on
+// arbitrary text.
+func FuzzTextShapes(f *testing.F) {
+	for _, s := range textShapeSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(textShapeDiff)
+}
