@@ -9,36 +9,53 @@ package guard
 // and on arbitrary input.
 
 // shapeMatcher returns the submatch indexes of a pattern's match starting at
-// s[i], as regexp's leftmost-first semantics choose it, or nil.
-type shapeMatcher func(s string, i int) []int
+// s[i], as regexp's leftmost-first semantics choose it; none (n == 0) when
+// the pattern does not match there.
+type shapeMatcher func(s string, i int) shapeMatch
 
-// findAllShape returns what re.FindAllStringSubmatchIndex(s, -1) returns
-// for the pattern that at matches, with base added to every index. A match
-// can only start on an ASCII byte or a rune's first byte, so stepping byte
-// by byte visits the positions regexp visits; no pattern matches empty.
-func findAllShape(out [][]int, s string, base int, at shapeMatcher) [][]int {
+// shapeMatch is a match's submatch indexes, as regexp gives them: the first
+// n of idx, -1 for a group that took no part.
+type shapeMatch struct {
+	n   int
+	idx [12]int
+}
+
+// matched returns the match with these indexes.
+func matched(idx ...int) (m shapeMatch) {
+	m.n = copy(m.idx[:], idx)
+	return m
+}
+
+// appendShapes appends to out what regexp's FindAllStringSubmatchIndex(s,
+// -1) returns for the pattern that at matches, with base added to every
+// index; the indexes are stored in arena, returned grown. A match can only
+// start on an ASCII byte or a rune's first byte, so stepping byte by byte
+// visits the positions regexp visits; no pattern matches empty.
+func appendShapes(out [][]int, arena []int, s string, base int, at shapeMatcher) ([][]int, []int) {
 	for i := 0; i < len(s); {
 		m := at(s, i)
-		if m == nil {
+		if m.n == 0 {
 			i++
 			continue
 		}
-		i = m[1]
-		for k := range m {
-			if m[k] >= 0 {
-				m[k] += base
+		i = m.idx[1]
+		for k := range m.n {
+			if m.idx[k] >= 0 {
+				m.idx[k] += base
 			}
 		}
-		out = append(out, m)
+		arena = append(arena, m.idx[:m.n]...)
+		out = append(out, arena[len(arena)-m.n:len(arena):len(arena)])
 	}
-	return out
+	return out, arena
 }
 
 // inShape is scan.in for a hand-written matcher.
 func (sc *scan) inShape(at shapeMatcher, wins [][2]int) [][]int {
 	var out [][]int
+	var arena []int
 	for _, w := range wins {
-		out = findAllShape(out, sc.text[w[0]:w[1]], w[0], at)
+		out, arena = appendShapes(out, arena, sc.text[w[0]:w[1]], w[0], at)
 	}
 	return out
 }
@@ -105,7 +122,7 @@ func phoneGroup(s string, i int) int {
 // (?:\+|\b00)?(?:\(\d{1,5}\)\s?)?\d{1,15}(?:(?:[ .\-/]|\s-\s)(?:\(\d{1,5}\)\s?)?\d{1,15}){0,7}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?
 // Everything after the first digits is optional, so each greedy choice
 // that lets its own part match is the one regexp keeps.
-func matchPhone(s string, i int) []int {
+func matchPhone(s string, i int) shapeMatch {
 	e := -1
 	switch {
 	case s[i] == '+':
@@ -117,7 +134,7 @@ func matchPhone(s string, i int) []int {
 		e = phoneGroup(s, i)
 	}
 	if e < 0 {
-		return nil
+		return shapeMatch{}
 	}
 	for range 7 {
 		next := -1
@@ -135,7 +152,7 @@ func matchPhone(s string, i int) []int {
 	if x := phoneExt(s, e); x > 0 {
 		e = x
 	}
-	return []int{i, e}
+	return matched(i, e)
 }
 
 // phoneExt matches (?:\s?(?:x|ext\.?|extension)\s?\d{1,6}) at s[i] and
@@ -188,9 +205,9 @@ func hasPrefixAt(s string, i int, p string) bool {
 // matchCard is reCard at s[i]: \b\d(?:[ -]?\d){11,18}\b. Each repetition
 // has at most one way to match, so the match is the longest chain of 12 to
 // 19 digits that ends on a word boundary.
-func matchCard(s string, i int) []int {
+func matchCard(s string, i int) shapeMatch {
 	if !isDigit(s[i]) || !boundary(s, i) {
-		return nil
+		return shapeMatch{}
 	}
 	var ends [18]int
 	n, e := 0, i+1
@@ -209,18 +226,18 @@ func matchCard(s string, i int) []int {
 done:
 	for k := n - 1; k >= 10; k-- {
 		if boundary(s, ends[k]) {
-			return []int{i, ends[k]}
+			return matched(i, ends[k])
 		}
 	}
-	return nil
+	return shapeMatch{}
 }
 
 // matchSSN is reSSN at s[i]: \b(\d{3})([- ]?)(\d{2})([- ]?)(\d{4})\b, with
 // its groups. Each optional separator has one way to match: the byte there
 // is a separator or must be a digit.
-func matchSSN(s string, i int) []int {
+func matchSSN(s string, i int) shapeMatch {
 	if !isDigit(s[i]) || !boundary(s, i) || digitsAt(s, i, 3) != 3 {
-		return nil
+		return shapeMatch{}
 	}
 	p := i + 3
 	sep1 := p
@@ -229,7 +246,7 @@ func matchSSN(s string, i int) []int {
 	}
 	end1 := p
 	if digitsAt(s, p, 2) != 2 {
-		return nil
+		return shapeMatch{}
 	}
 	group := p
 	p += 2
@@ -239,9 +256,9 @@ func matchSSN(s string, i int) []int {
 	}
 	end2 := p
 	if digitsAt(s, p, 4) != 4 || !boundary(s, p+4) {
-		return nil
+		return shapeMatch{}
 	}
-	return []int{i, p + 4, i, i + 3, sep1, end1, group, group + 2, sep2, end2, p, p + 4}
+	return matched(i, p+4, i, i+3, sep1, end1, group, group+2, sep2, end2, p, p+4)
 }
 
 // ipOctet returns the ends of (?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d) at s[i]
@@ -283,14 +300,14 @@ func ipFrom(s string, i, k int) int {
 
 // matchIPv4 is reIPv4 at s[i]: four dotted octets of 0-255 between word
 // boundaries.
-func matchIPv4(s string, i int) []int {
+func matchIPv4(s string, i int) shapeMatch {
 	if !isDigit(s[i]) || !boundary(s, i) {
-		return nil
+		return shapeMatch{}
 	}
 	if e := ipFrom(s, i, 0); e >= 0 {
-		return []int{i, e}
+		return matched(i, e)
 	}
-	return nil
+	return shapeMatch{}
 }
 
 // ukniLetter returns the width of the letter at s[i] if it is in the
@@ -320,17 +337,17 @@ func ukniLetter(s string, i int, second bool) int {
 
 // matchUKNI is reUKNI at s[i]:
 // (?i)\b([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]) ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b
-func matchUKNI(s string, i int) []int {
+func matchUKNI(s string, i int) shapeMatch {
 	if !boundary(s, i) {
-		return nil
+		return shapeMatch{}
 	}
 	w1 := ukniLetter(s, i, false)
 	if w1 == 0 || i+w1 >= len(s) {
-		return nil
+		return shapeMatch{}
 	}
 	w2 := ukniLetter(s, i+w1, true)
 	if w2 == 0 {
-		return nil
+		return shapeMatch{}
 	}
 	p := i + w1 + w2
 	for range 3 {
@@ -338,7 +355,7 @@ func matchUKNI(s string, i int) []int {
 			p++
 		}
 		if digitsAt(s, p, 2) != 2 {
-			return nil
+			return shapeMatch{}
 		}
 		p += 2
 	}
@@ -346,7 +363,7 @@ func matchUKNI(s string, i int) []int {
 		p++
 	}
 	if p >= len(s) || s[p]|0x20 < 'a' || s[p]|0x20 > 'd' || !boundary(s, p+1) {
-		return nil
+		return shapeMatch{}
 	}
-	return []int{i, p + 1, i, i + w1 + w2}
+	return matched(i, p+1, i, i+w1+w2)
 }

@@ -31,13 +31,20 @@ var numShapes = []struct {
 	{"ukni", reUKNI, matchUKNI},
 }
 
+// allShapes returns the matches of at in s, as FindAllStringSubmatchIndex
+// returns them.
+func allShapes(s string, at shapeMatcher) [][]int {
+	out, _ := appendShapes(nil, nil, s, 0, at)
+	return out
+}
+
 // numShapeDiff fails when a matcher's matches on s differ from its
 // expression's.
 func numShapeDiff(t *testing.T, s string) {
 	t.Helper()
 	for _, p := range numShapes {
 		want := p.re.FindAllStringSubmatchIndex(s, -1)
-		got := findAllShape(nil, s, 0, p.at)
+		got := allShapes(s, p.at)
 		if !slices.EqualFunc(got, want, slices.Equal) {
 			t.Fatalf("%s on %q: %v, want %v", p.name, s, got, want)
 		}

@@ -57,16 +57,16 @@ var (
 // (?i)\b(?:(\d{1,3})[- ](?:years?|yrs?)[- ]old|(?:aged?|age is|age:|age of)\s*(\d{1,3})\b|(?:i am|i'm|turned|turning|turn|when (?:he|she|i) was)\s+(\d{1,3})\b\s*(?:years|yrs|y/o|yo|now|and|,|\.|$))
 // White space runs are taken whole: giving one back leaves a space where
 // a digit or word must follow.
-func matchAge(s string, i int) []int {
+func matchAge(s string, i int) shapeMatch {
 	if !isWordByte(s[i]) || !boundary(s, i) {
-		return nil
+		return shapeMatch{}
 	}
 	if d := digitsAt(s, i, 4); d >= 1 && d <= 3 && i+d < len(s) && (s[i+d] == '-' || s[i+d] == ' ') {
 		for _, w := range [...]string{"years", "year", "yrs", "yr"} {
 			p := i + d + 1
 			if n := foldAt(s, p, w); n > 0 && p+n < len(s) && (s[p+n] == '-' || s[p+n] == ' ') {
 				if o := foldAt(s, p+n+1, "old"); o > 0 {
-					return []int{i, p + n + 1 + o, i, i + d, -1, -1, -1, -1}
+					return matched(i, p+n+1+o, i, i+d, -1, -1, -1, -1)
 				}
 			}
 		}
@@ -76,7 +76,7 @@ func matchAge(s string, i int) []int {
 			p := i + n
 			p += spacesAt(s, p)
 			if e := ageNumber(s, p); e >= 0 {
-				return []int{i, e, -1, -1, p, e, -1, -1}
+				return matched(i, e, -1, -1, p, e, -1, -1)
 			}
 		}
 	}
@@ -97,15 +97,15 @@ func matchAge(s string, i int) []int {
 		}
 		q := e + spacesAt(s, e)
 		if q == len(s) {
-			return []int{i, q, -1, -1, -1, -1, p, e}
+			return matched(i, q, -1, -1, -1, -1, p, e)
 		}
 		for _, a := range ageAfter {
 			if m := foldAt(s, q, a); m > 0 {
-				return []int{i, q + m, -1, -1, -1, -1, p, e}
+				return matched(i, q+m, -1, -1, -1, -1, p, e)
 			}
 		}
 	}
-	return nil
+	return shapeMatch{}
 }
 
 // delimTagWords are the words of the delimiter_tag attack pattern, in its
@@ -114,9 +114,9 @@ var delimTagWords = []string{"ticket", "system", "user", "assistant", "instructi
 
 // matchDelimTag is the delimiter_tag pattern at s[i]:
 // (?i)</?\s*(?:ticket|system|user|assistant|instructions?|context|prompt|human|ai|message|thread|document|data)\s*>
-func matchDelimTag(s string, i int) []int {
+func matchDelimTag(s string, i int) shapeMatch {
 	if s[i] != '<' {
-		return nil
+		return shapeMatch{}
 	}
 	p := i + 1
 	if p < len(s) && s[p] == '/' {
@@ -128,9 +128,9 @@ func matchDelimTag(s string, i int) []int {
 			e := p + n
 			e += spacesAt(s, e)
 			if e < len(s) && s[e] == '>' {
-				return []int{i, e + 1}
+				return matched(i, e+1)
 			}
 		}
 	}
-	return nil
+	return shapeMatch{}
 }

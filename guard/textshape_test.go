@@ -40,7 +40,7 @@ func textShapeDiff(t *testing.T, s string) {
 	t.Helper()
 	for _, p := range textShapes() {
 		want := p.re.FindAllStringSubmatchIndex(s, -1)
-		got := findAllShape(nil, s, 0, p.at)
+		got := allShapes(s, p.at)
 		if !slices.EqualFunc(got, want, slices.Equal) {
 			t.Fatalf("%s on %q: %v, want %v", p.name, s, got, want)
 		}
