@@ -18,7 +18,7 @@ type attackPattern struct {
 	pre func(lower string, start, end int) bool
 	// at, when set, is a hand-written matcher that finds exactly re's
 	// matches, for patterns whose keywords are common in tickets
-	at shapeMatcher
+	at *shape
 }
 
 // attackPatterns are the prompt-attack signatures. They are deliberately
@@ -30,7 +30,7 @@ var attackPatterns = []attackPattern{
 	{"jailbreak", regexp.MustCompile(`(?i)\b(?:do anything now|DAN mode|developer mode|jailbreak|jailbroken|no restrictions|without any restrictions|unfiltered mode)\b`), kw("anything now", "dan mode", "developer mode", "jailbr", "no restriction", "any restriction", "unfiltered"), false, nil, nil},
 	{"system_prompt", regexp.MustCompile(`(?i)\b(?:(?:reveal|print|show|output|repeat|leak|tell me|display|what is|what's)\s+(?:me\s+)?(?:your|the)\s+(?:system|hidden|initial|original)\s+(?:prompt|instructions|message)|system prompt)\b`), kw("prompt"), false, nil, nil},
 	{"new_instructions", regexp.MustCompile(`(?i)\b(?:new|updated|real|actual)\s+instructions\s*:`), kw("instructions"), false, nil, nil},
-	{"delimiter_tag", regexp.MustCompile(`(?i)</?\s*(?:ticket|system|user|assistant|instructions?|context|prompt|human|ai|message|thread|document|data)\s*>`), kw("<"), false, nil, matchDelimTag},
+	{"delimiter_tag", regexp.MustCompile(`(?i)</?\s*(?:ticket|system|user|assistant|instructions?|context|prompt|human|ai|message|thread|document|data)\s*>`), kw("<"), false, nil, delimTagShape},
 	{"delimiter_heading", regexp.MustCompile(`(?im)^\s*(?:#{1,6}|\*\*|-{3,}|={3,})\s*(?:system|assistant|user|instructions?|human|ai)\b\s*:?|#{2,6}\s*(?:system|assistant|instructions?)\b\s*:?`), kw("#", "**", "---", "==="), true, preHeading, nil},
 	{"delimiter_role", regexp.MustCompile(`(?im)^\s*(?:system|assistant|human)\s*:`), kw("system", "assistant", "human"), true, preRole, nil},
 	{"delimiter_token", regexp.MustCompile(`(?i)<\|[a-z_]{2,20}\|>|\[/?(?:INST|SYS)\]|<<\s*/?SYS\s*>>`), kw("<|", "[inst", "[/inst", "[sys", "[/sys", "<<"), false, nil, nil},

@@ -103,7 +103,7 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 	for _, m := range sc.whenDigits(reBankAcct, 16, 50, kwBankAcct) {
 		out = addGroup(out, m, 1, USBankAccount, 0.8)
 	}
-	for _, m := range sc.inClusters(matchUKNI, 4, 4, func(c cluster) bool { return c.digits >= 6 }) {
+	for _, m := range sc.inClusters(ukniShape, 4, 4, func(c cluster) bool { return c.digits >= 6 }) {
 		switch strings.ToUpper(text[m[2]:m[3]]) {
 		case "BG", "GB", "NK", "KN", "TN", "NT", "ZZ":
 			continue
@@ -158,7 +158,7 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 			out = append(out, span{s, e, LicensePlate, 0.8})
 		}
 	}
-	for _, m := range sc.inShape(matchAge, sc.digitWindows(32, 48, kwAge)) {
+	for _, m := range sc.inShape(ageShape, sc.digitWindows(32, 48, kwAge)) {
 		for g := 1; g <= 3; g++ {
 			if m[2*g] >= 0 {
 				out = append(out, span{m[2*g], m[2*g+1], Age, 0.8})

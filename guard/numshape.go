@@ -13,6 +13,38 @@ package guard
 // the pattern does not match there.
 type shapeMatcher func(s string, i int) shapeMatch
 
+// shape is a hand-written matcher with the bytes its matches can start
+// with, so that the others are skipped without a call.
+type shape struct {
+	first [256]bool
+	at    shapeMatcher
+}
+
+// newShape returns the shape of at, whose matches start with a byte of
+// starts.
+func newShape(starts string, at shapeMatcher) *shape {
+	sh := &shape{at: at}
+	for i := 0; i < len(starts); i++ {
+		sh.first[starts[i]] = true
+	}
+	return sh
+}
+
+const (
+	digitBytes  = "0123456789"
+	letterBytes = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+)
+
+// The number shapes. A UK NI number may start with the Kelvin sign or the
+// long s, whose first bytes are 0xE2 and 0xC5.
+var (
+	phoneShape = newShape("+("+digitBytes, matchPhone)
+	cardShape  = newShape(digitBytes, matchCard)
+	ssnShape   = newShape(digitBytes, matchSSN)
+	ipv4Shape  = newShape(digitBytes, matchIPv4)
+	ukniShape  = newShape(letterBytes+"\xe2\xc5", matchUKNI)
+)
+
 // shapeMatch is a match's submatch indexes, as regexp gives them: the first
 // n of idx, -1 for a group that took no part.
 type shapeMatch struct {
@@ -27,13 +59,17 @@ func matched(idx ...int) (m shapeMatch) {
 }
 
 // appendShapes appends to out what regexp's FindAllStringSubmatchIndex(s,
-// -1) returns for the pattern that at matches, with base added to every
+// -1) returns for the pattern that sh matches, with base added to every
 // index; the indexes are stored in arena, returned grown. A match can only
 // start on an ASCII byte or a rune's first byte, so stepping byte by byte
 // visits the positions regexp visits; no pattern matches empty.
-func appendShapes(out [][]int, arena []int, s string, base int, at shapeMatcher) ([][]int, []int) {
+func appendShapes(out [][]int, arena []int, s string, base int, sh *shape) ([][]int, []int) {
 	for i := 0; i < len(s); {
-		m := at(s, i)
+		if !sh.first[s[i]] {
+			i++
+			continue
+		}
+		m := sh.at(s, i)
 		if m.n == 0 {
 			i++
 			continue
@@ -51,11 +87,11 @@ func appendShapes(out [][]int, arena []int, s string, base int, at shapeMatcher)
 }
 
 // inShape is scan.in for a hand-written matcher.
-func (sc *scan) inShape(at shapeMatcher, wins [][2]int) [][]int {
+func (sc *scan) inShape(sh *shape, wins [][2]int) [][]int {
 	var out [][]int
 	var arena []int
 	for _, w := range wins {
-		out, arena = appendShapes(out, arena, sc.text[w[0]:w[1]], w[0], at)
+		out, arena = appendShapes(out, arena, sc.text[w[0]:w[1]], w[0], sh)
 	}
 	return out
 }

@@ -22,19 +22,19 @@ var (
 var numShapes = []struct {
 	name string
 	re   *regexp.Regexp
-	at   shapeMatcher
+	at   *shape
 }{
-	{"phone", rePhone, matchPhone},
-	{"card", reCard, matchCard},
-	{"ssn", reSSN, matchSSN},
-	{"ipv4", reIPv4, matchIPv4},
-	{"ukni", reUKNI, matchUKNI},
+	{"phone", rePhone, phoneShape},
+	{"card", reCard, cardShape},
+	{"ssn", reSSN, ssnShape},
+	{"ipv4", reIPv4, ipv4Shape},
+	{"ukni", reUKNI, ukniShape},
 }
 
 // allShapes returns the matches of at in s, as FindAllStringSubmatchIndex
 // returns them.
-func allShapes(s string, at shapeMatcher) [][]int {
-	out, _ := appendShapes(nil, nil, s, 0, at)
+func allShapes(s string, sh *shape) [][]int {
+	out, _ := appendShapes(nil, nil, s, 0, sh)
 	return out
 }
 

@@ -226,14 +226,14 @@ func (sc *scan) clusters() []cluster {
 // matcher, at) in windows around the digit clusters for which ok holds:
 // before and after bytes around each, merged. A number pattern runs only
 // around numbers long enough to be what it finds.
-func (sc *scan) inClusters(at shapeMatcher, before, after int, ok func(cluster) bool) [][]int {
+func (sc *scan) inClusters(sh *shape, before, after int, ok func(cluster) bool) [][]int {
 	var points [][2]int
 	for _, c := range sc.clusters() {
 		if ok(c) {
 			points = append(points, [2]int{c.start, c.end})
 		}
 	}
-	return sc.inShape(at, sc.around(points, before, after))
+	return sc.inShape(sh, sc.around(points, before, after))
 }
 
 // longestRun returns the length of the longest run of bytes of text[a:b]

@@ -108,6 +108,12 @@ func matchAge(s string, i int) shapeMatch {
 	return shapeMatch{}
 }
 
+// The word shapes.
+var (
+	ageShape      = newShape(digitBytes+"aAiItTwW", matchAge)
+	delimTagShape = newShape("<", matchDelimTag)
+)
+
 // delimTagWords are the words of the delimiter_tag attack pattern, in its
 // order.
 var delimTagWords = []string{"ticket", "system", "user", "assistant", "instructions", "instruction", "context", "prompt", "human", "ai", "message", "thread", "document", "data"}

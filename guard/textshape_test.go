@@ -15,19 +15,19 @@ var reAge = regexp.MustCompile(`(?i)\b(?:(\d{1,3})[- ](?:years?|yrs?)[- ]old|(?:
 func textShapes() []struct {
 	name string
 	re   *regexp.Regexp
-	at   shapeMatcher
+	at   *shape
 } {
 	shapes := []struct {
 		name string
 		re   *regexp.Regexp
-		at   shapeMatcher
-	}{{"age", reAge, matchAge}}
+		at   *shape
+	}{{"age", reAge, ageShape}}
 	for _, p := range attackPatterns {
 		if p.at != nil {
 			shapes = append(shapes, struct {
 				name string
 				re   *regexp.Regexp
-				at   shapeMatcher
+				at   *shape
 			}{p.name, p.re, p.at})
 		}
 	}
