@@ -13,6 +13,17 @@ func digitsOf(s string) string {
 	return b.String()
 }
 
+// countDigits returns how many ASCII digits s holds.
+func countDigits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
+			n++
+		}
+	}
+	return n
+}
+
 // luhn reports whether the digit string d passes the Luhn check.
 func luhn(d string) bool {
 	if len(d) < 2 {

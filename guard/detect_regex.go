@@ -14,7 +14,6 @@ var (
 	reMAC       = regexp.MustCompile(`(?i)\b[0-9a-f]{2}(?:[:-][0-9a-f]{2}){5}\b`)
 	reCVV       = regexp.MustCompile(`(?i)\b(?:cvv2?|cvc2?|cid|csc|security code|card verification (?:code|value))\s*(?:number|no\.?|code)?\s*(?:(?:is|was)\b|[:#=-])?\s*(\d{3,4})\b`)
 	reExpiry    = regexp.MustCompile(`(?i)\b(?:exp(?:iry|iration|ires|\.)?(?:\s+date)?|valid (?:thru|through|until)|good thru)\s*(?:(?:is|on)\b|[:=-])?\s*((?:0?[1-9]|1[0-2])\s?[/-]\s?(?:20)?\d{2})\b`)
-	reIBAN      = regexp.MustCompile(`\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}\b`)
 	reSWIFT     = regexp.MustCompile(`\b[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?\b`)
 	reNine      = regexp.MustCompile(`\b\d{9}\b`)
 	reBankAcct  = regexp.MustCompile(`(?i)\b(?:bank |checking |savings )account(?: number| no\.?| #)?\s*(?:is\b|[:=#])?\s*(\d{6,17})\b`)
@@ -78,7 +77,7 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 	for _, m := range sc.whenDigits(reExpiry, 16, 40, kwExpiry) {
 		out = addGroup(out, m, 1, CardExpiry, 0.85)
 	}
-	for _, m := range sc.in(reIBAN, sc.around(ibanCandidates(text, sc.runs), 2, 64)) {
+	for _, m := range sc.inShape(ibanShape, sc.around(ibanCandidates(text, sc.runs), 2, 64)) {
 		// the match may run into the next words: shorten it word by word
 		for e := m[1]; e-m[0] >= 15; {
 			v := text[m[0]:e]
@@ -176,7 +175,7 @@ func macCandidates(text string, runs [][2]int) [][2]int {
 	last := -1
 	for _, r := range runs {
 		for st := max(r[0]-15, last+1); st <= r[0] && st+17 <= len(text); st++ {
-			if macShape(text[st : st+17]) {
+			if sep := text[st+2]; (sep == ':' || sep == '-') && macShape(text[st:st+17]) {
 				out = append(out, [2]int{st, st + 17})
 				last = st
 			}

@@ -403,3 +403,37 @@ func matchUKNI(s string, i int) shapeMatch {
 	}
 	return matched(i, p+1, i, i+w1+w2)
 }
+
+// matchIBAN is reIBAN at s[i]: \b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}\b.
+// As in matchCard, each repetition has at most one way to match: the
+// longest chain of 11 to 30 that ends on a word boundary is the match.
+func matchIBAN(s string, i int) shapeMatch {
+	if i+4 > len(s) || !isLetterASCII(s[i]) || !isLetterASCII(s[i+1]) || !isDigit(s[i+2]) || !isDigit(s[i+3]) || !boundary(s, i) {
+		return shapeMatch{}
+	}
+	var ends [30]int
+	n, e := 0, i+4
+	for n < 30 {
+		switch {
+		case e < len(s) && isAlnumASCII(s[e]):
+			e++
+		case e+1 < len(s) && s[e] == ' ' && isAlnumASCII(s[e+1]):
+			e += 2
+		default:
+			goto done
+		}
+		ends[n] = e
+		n++
+	}
+done:
+	for k := n - 1; k >= 10; k-- {
+		if boundary(s, ends[k]) {
+			return matched(i, ends[k])
+		}
+	}
+	return shapeMatch{}
+}
+
+func isAlnumASCII(c byte) bool { return isLetterASCII(c) || isDigit(c) }
+
+var ibanShape = newShape(letterBytes, matchIBAN)

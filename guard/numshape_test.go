@@ -15,6 +15,7 @@ var (
 	reSSN   = regexp.MustCompile(`\b(\d{3})([- ]?)(\d{2})([- ]?)(\d{4})\b`)
 	reUKNI  = regexp.MustCompile(`(?i)\b([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]) ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b`)
 	rePhone = regexp.MustCompile(`(?:\+|\b00)?(?:\(\d{1,5}\)\s?)?\d{1,15}(?:(?:[ .\-/]|\s-\s)(?:\(\d{1,5}\)\s?)?\d{1,15}){0,7}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?`)
+	reIBAN  = regexp.MustCompile(`\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}\b`)
 )
 
 // numShapes pairs each hand-written matcher with the expression it stands
@@ -29,6 +30,7 @@ var numShapes = []struct {
 	{"ssn", reSSN, ssnShape},
 	{"ipv4", reIPv4, ipv4Shape},
 	{"ukni", reUKNI, ukniShape},
+	{"iban", reIBAN, ibanShape},
 }
 
 // allShapes returns the matches of at in s, as FindAllStringSubmatchIndex
@@ -60,6 +62,7 @@ var numShapeSeeds = []string{
 	"10.0.0.1", "255.255.255.255", "256.1.1.1", "10.0.0.1000", "1.2.3.4.5", "01.02.03.04", "192.168.1.25x",
 	"AB 12 34 56 C", "ab123456c", "QQ 12 34 56 A", "xK\u212aB 12 34 56 A", "\u017fA123456D", "AO123456B", "OA123456B",
 	"AB 12 34 56 C_", "AB12 34 56 E",
+	"DE89 3704 0044 0532 0130 00", "de89370400440532013000x", "GB82 WEST 1234 5698 7654 32", "xDE89 3704 0044 0532 0130 00", "DE89 3704 0044 0532 0130 00 1234 5678 9012 3456 7",
 }
 
 // TestNumShapesMatchRegexp compares the matchers with their expressions on
@@ -76,7 +79,7 @@ func TestNumShapesMatchRegexp(t *testing.T) {
 	}
 	pieces := []string{"0", "1", "2", "5", "9", "00", "25", " ", "-", ".", "/", "(", ")", "+", "x", "ext", "ension", "\t", "\n",
 		"A", "B", "k", "s", "O", "d", "_", "\u212a", "\u017f", "é", "\xe2", "123", "4567", "255", "1111",
-		"AB", "12", "34", "C", "ZS", "AB 12 34 ", "192.168.", "123-45-", "4111 ", "1.1"}
+		"AB", "12", "34", "C", "ZS", "DE89", "WEST ", "3704 ", "56 C", "AB 12 34 ", "AB 12 34 ", "192.168.", "123-45-", "4111 ", "1.1"}
 	r := rand.New(rand.NewPCG(13, 4))
 	matched := make([]int, len(numShapes))
 	for range 100_000 {

@@ -38,10 +38,10 @@ func (p *phoneDetector) detect(sc *scan) []span {
 			e--
 		}
 		v := text[s:e]
-		d := digitsOf(v)
-		if len(d) < 7 || len(d) > 15 {
-			continue
+		if n := countDigits(v); n < 7 || n > 15 {
+			continue // most matches are short numbers: skip them before digitsOf allocates
 		}
+		d := digitsOf(v)
 		if s > 0 {
 			c := text[s-1]
 			if c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || strings.IndexByte("./:-#_", c) >= 0 {
