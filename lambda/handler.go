@@ -41,6 +41,16 @@ type FailureRecorder interface {
 	RecordFailure(ctx context.Context, ticketID string, cause error, attempts int) error
 }
 
+// Tracer traces the tickets of a batch. *telemetry.Telemetry is one: a
+// CONSUMER span per ticket whose parent is the trace context of its
+// messages' attributes.
+type Tracer interface {
+	// StartSQSTicket starts the span of ticketID, named by msgs, and
+	// returns its context and the function that ends it with the ticket's
+	// error (nil: summarised).
+	StartSQSTicket(ctx context.Context, ticketID string, msgs []events.SQSMessage) (context.Context, func(error))
+}
+
 // Config configures a Handler.
 type Config struct {
 	// Processor does the work. Required.
@@ -82,6 +92,11 @@ type Config struct {
 	// FunctionName is the metrics' FunctionName dimension (Lambda sets
 	// AWS_LAMBDA_FUNCTION_NAME). Default "ticketsum".
 	FunctionName string
+	// Tracer, when set, makes a span of every ticket the batch processes,
+	// around Processor.Process (whose own spans are its children).
+	// Flushing the spans before the invocation returns is the caller's
+	// part. Default none.
+	Tracer Tracer
 }
 
 func (c *Config) fill() error {
@@ -138,8 +153,8 @@ var errNotStarted = ticketsum.Errorf(ticketsum.EUNAVAILABLE, "not started: too l
 // edited twice may be named twice in one batch: it is summarised once).
 type work struct {
 	ticketID string
-	messages []string // message ids
-	receives int      // the highest ApproximateReceiveCount of its messages
+	messages []events.SQSMessage
+	receives int // the highest ApproximateReceiveCount of its messages
 }
 
 // Handle processes the batch and returns the ids of every message whose
@@ -168,8 +183,8 @@ func (h *Handler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEve
 			m.Failed[ticketsum.ClassOf(errs[i])]++
 		}
 		h.report(ctx, w, errs[i])
-		for _, id := range w.messages {
-			fail(id)
+		for _, m := range w.messages {
+			fail(m.MessageId)
 		}
 	}
 	m.Duration = h.cfg.Clock.Now().Sub(start)
@@ -197,7 +212,7 @@ func (h *Handler) plan(ctx context.Context, ev events.SQSEvent) (works []*work, 
 			byTicket[id] = w
 			works = append(works, w)
 		}
-		w.messages = append(w.messages, m.MessageId)
+		w.messages = append(w.messages, m)
 		w.receives = max(w.receives, receiveCount(m))
 	}
 	return works, unreadable
@@ -225,7 +240,12 @@ func (h *Handler) run(ctx context.Context, works []*work) []error {
 			defer func() { <-slots }()
 			tctx, cancel := context.WithDeadline(ctx, end)
 			defer cancel()
+			endSpan := func(error) {}
+			if h.cfg.Tracer != nil {
+				tctx, endSpan = h.cfg.Tracer.StartSQSTicket(tctx, w.ticketID, w.messages)
+			}
 			errs[i] = h.cfg.Processor.Process(tctx, w.ticketID)
+			endSpan(errs[i])
 		})
 	}
 	wg.Wait()

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -204,6 +205,60 @@ func TestHandleDuplicateMessagesShareOneRun(t *testing.T) {
 	slices.Sort(p.seen)
 	if !slices.Equal(p.seen, []string{"x", "y"}) {
 		t.Fatalf("processed %v, want each ticket once", p.seen)
+	}
+}
+
+// recordingTracer records the spans the handler starts: the ticket, its
+// messages' ids, and the error it ended with; the context it returns
+// carries the ticket, for ctxProcessor to check.
+type recordingTracer struct {
+	mu    sync.Mutex
+	spans map[string]string // ticket -> "m1,m3 -> code"
+}
+
+type spanKey struct{}
+
+func (r *recordingTracer) StartSQSTicket(ctx context.Context, ticketID string, msgs []events.SQSMessage) (context.Context, func(error)) {
+	var ids []string
+	for _, m := range msgs {
+		ids = append(ids, m.MessageId)
+	}
+	return context.WithValue(ctx, spanKey{}, ticketID), func(err error) {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		r.spans[ticketID] = strings.Join(ids, ",") + " -> " + string(ticketsum.ErrorCodeOf(err))
+	}
+}
+
+// ctxProcessor fails a ticket processed outside its own span's context.
+type ctxProcessor struct{ recordingProcessor }
+
+func (p *ctxProcessor) Process(ctx context.Context, id string) error {
+	if got, _ := ctx.Value(spanKey{}).(string); got != id {
+		return ticketsum.Errorf(ticketsum.EINTERNAL, "processed %s in the span of %q", id, got)
+	}
+	return p.recordingProcessor.Process(ctx, id)
+}
+
+// Each ticket is processed inside one span of its own, which names all of
+// the ticket's messages and ends with the ticket's error.
+func TestHandleTracesEachTicket(t *testing.T) {
+	t.Parallel()
+	p := &ctxProcessor{recordingProcessor{fails: map[string]error{"x": ticketsum.Errorf(ticketsum.EUNAVAILABLE, "5xx")}}}
+	tr := &recordingTracer{spans: map[string]string{}}
+	h := mustHandler(t, lambda.Config{Processor: p, Tracer: tr})
+	resp, err := h.Handle(context.Background(), events.SQSEvent{Records: []events.SQSMessage{
+		{MessageId: "m1", Body: "x"}, {MessageId: "m2", Body: "y"}, {MessageId: "m3", Body: "x"}, {MessageId: "m4", Body: ""},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := failedIDs(resp); !slices.Equal(got, []string{"m1", "m3", "m4"}) {
+		t.Fatalf("failures = %v", got)
+	}
+	want := map[string]string{"x": "m1,m3 -> unavailable", "y": "m2 -> "}
+	if !maps.Equal(tr.spans, want) {
+		t.Errorf("spans = %v, want %v", tr.spans, want)
 	}
 }
 

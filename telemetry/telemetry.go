@@ -58,6 +58,7 @@ type Telemetry struct {
 	tracing  bool
 	metrics  bool
 	shutdown []func(context.Context) error
+	flush    []func(context.Context) error
 }
 
 // Enabled reports which signals the environment turns on: traces when
@@ -151,6 +152,7 @@ func (t *Telemetry) startTracing(ctx context.Context, cfg Config, res *resource.
 	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp), sdktrace.WithResource(res))
 	t.tp = tp
 	t.shutdown = append(t.shutdown, tp.Shutdown)
+	t.flush = append(t.flush, tp.ForceFlush)
 	return nil
 }
 
@@ -165,6 +167,7 @@ func (t *Telemetry) startMetrics(ctx context.Context, cfg Config, res *resource.
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(r), sdkmetric.WithResource(res))
 	t.mp = mp
 	t.shutdown = append(t.shutdown, mp.Shutdown)
+	t.flush = append(t.flush, mp.ForceFlush)
 	return nil
 }
 
@@ -199,6 +202,26 @@ func (t *Telemetry) Propagator() propagation.TextMapPropagator {
 		return propagation.TraceContext{}
 	}
 	return t.prop
+}
+
+// Flush exports the spans and metrics buffered so far and keeps the
+// exporters running, waiting at most until ctx ends: for a process that
+// may be frozen between units of work, such as a Lambda function before
+// its invocation returns. It does nothing when telemetry is off.
+func (t *Telemetry) Flush(ctx context.Context) error {
+	if t == nil {
+		return nil
+	}
+	var errs []error
+	for _, f := range t.flush {
+		if err := f(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("telemetry: flush: %w", err)
+	}
+	return nil
 }
 
 // Shutdown flushes buffered spans and metrics and stops the exporters,

@@ -14,13 +14,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/feature/rds/auth"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/audit"
+	"github.com/ticketsum/ticketsum/gateway"
 	"github.com/ticketsum/ticketsum/internal/app"
 	"github.com/ticketsum/ticketsum/lambda"
 	"github.com/ticketsum/ticketsum/postgres"
 	"github.com/ticketsum/ticketsum/summarize"
+	"github.com/ticketsum/ticketsum/telemetry"
 )
 
 // deps are what the function takes from its surroundings; tests replace
@@ -41,6 +44,12 @@ type deps struct {
 	// of the invocation log. Default: clients from the AWS configuration.
 	AuditS3   audit.S3API
 	AuditKeys audit.KeyWrapper
+	// Getenv reads the OTEL_* variables that turn tracing and metrics on
+	// (docs/observability.md). Default: none set, telemetry off.
+	Getenv func(string) string
+	// SpanExporter, when set, receives the spans instead of the exporter
+	// the OTEL_* variables name, and turns tracing on (tests).
+	SpanExporter sdktrace.SpanExporter
 }
 
 // function is one container's state: the store, opened once outside the
@@ -48,6 +57,7 @@ type deps struct {
 type function struct {
 	handler   *lambda.Handler
 	gov       *governance
+	tel       *telemetry.Telemetry
 	store     *postgres.Store
 	logger    *slog.Logger
 	closeOnce sync.Once
@@ -87,9 +97,17 @@ func newFunction(ctx context.Context, s settings, d deps) (*function, error) {
 		store.Close()
 		return nil, err
 	}
+	tel, err := telemetry.New(ctx, telemetry.Config{Getenv: d.Getenv, ServiceName: "ticketsum-lambda", SpanExporter: d.SpanExporter, Logger: logger})
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	// The telemetry wrappers go outermost, so that spans show what
+	// governance denies too (as in the CLI).
+	telOuter, telInner := tel.ModelCalls(nil)
 	models, err := app.New(app.Config{
 		Models: map[string]app.ModelConfig{s.Model: s.ModelConfig}, LoadAWS: loadAWS,
-		Outer: gov.Outer, Inner: gov.Inner,
+		Outer: append([]gateway.Middleware{telOuter}, gov.Outer...), Inner: append([]gateway.Middleware{telInner}, gov.Inner...),
 		Guardrail: s.Guardrail, PromptVersion: s.PromptVersion,
 		MaxAttempts: s.MaxAttempts, MaxElapsed: s.MaxElapsed, CallTimeout: s.CallTimeout,
 		Principal: principal, Clock: d.Clock, Logger: logger,
@@ -108,7 +126,7 @@ func newFunction(ctx context.Context, s settings, d deps) (*function, error) {
 		store.Close()
 		return nil, err
 	}
-	pipe, err := summarize.New(summarize.Config{Summarizer: sum, Store: store, Guard: gov.Guard, Model: s.Model,
+	pipe, err := summarize.New(summarize.Config{Summarizer: tel.Summarizer(sum), Store: store, Guard: gov.Guard, Model: s.Model,
 		Principal: principal, Clock: d.Clock, Logger: logger, OnSaved: onSaved})
 	if err != nil {
 		store.Close()
@@ -116,14 +134,14 @@ func newFunction(ctx context.Context, s settings, d deps) (*function, error) {
 	}
 	h, err := lambda.New(lambda.Config{Processor: pipe, Failures: failures{store: store, clock: d.Clock}, Concurrency: s.Concurrency, TicketTimeout: s.ticketTimeout(),
 		MaxReceiveCount: s.MaxReceiveCount, Clock: d.Clock, Logger: logger,
-		Metrics: d.Metrics, FunctionName: s.FunctionName})
+		Metrics: d.Metrics, FunctionName: s.FunctionName, Tracer: tel})
 	if err != nil {
 		store.Close()
 		return nil, err
 	}
 	logger.Info("function ready", "model", s.Model, "schema", s.Schema, "iam_auth", s.IAMAuth,
 		"invocation_log", s.AuditBucket != "", "review_share", max(s.ReviewShare, 0.0))
-	return &function{handler: h, gov: gov, store: store, logger: logger}, nil
+	return &function{handler: h, gov: gov, tel: tel, store: store, logger: logger}, nil
 }
 
 // Handle is the Lambda handler: it works the batch, then uploads the
@@ -131,7 +149,9 @@ func newFunction(ctx context.Context, s settings, d deps) (*function, error) {
 // of the batch is reported failed: the sink keeps the records and the next
 // flush (at the latest the retried batch's) uploads them, and a message
 // stays in SQS, and later in the dead-letter queue, until its records are
-// safe.
+// safe. Last it exports the batch's spans and metrics, since a frozen
+// container exports nothing; a failed export is logged, and fails no
+// message.
 func (f *function) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
 	resp, err := f.handler.Handle(ctx, ev)
 	if err != nil {
@@ -145,6 +165,9 @@ func (f *function) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEv
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: m.MessageId})
 		}
 	}
+	if err := f.tel.Flush(ctx); err != nil {
+		f.logger.WarnContext(ctx, "OpenTelemetry data of this batch not all exported", "error", err.Error())
+	}
 	return resp, nil
 }
 
@@ -156,6 +179,9 @@ func (f *function) Close() {
 		defer cancel()
 		if err := f.gov.flush(ctx); err != nil {
 			f.logger.Error("invocation log upload failed at shutdown", "error", ticketsum.ErrorMessage(err))
+		}
+		if err := f.tel.Shutdown(ctx); err != nil {
+			f.logger.Warn("OpenTelemetry data not all exported at shutdown", "error", err.Error())
 		}
 		f.store.Close()
 		f.logger.Info("function shut down")

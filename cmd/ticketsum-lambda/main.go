@@ -24,7 +24,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "ticketsum-lambda:", err)
 		os.Exit(1)
 	}
-	f, err := newFunction(ctx, s, deps{Log: os.Stderr, Metrics: os.Stdout})
+	f, err := newFunction(ctx, s, deps{Log: os.Stderr, Metrics: os.Stdout, Getenv: os.Getenv})
 	if err != nil {
 		// An init failure makes Lambda retry the init; the message says why.
 		fmt.Fprintln(os.Stderr, "ticketsum-lambda:", err)
