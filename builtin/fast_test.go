@@ -3,6 +3,8 @@ package builtin
 import (
 	"strings"
 	"testing"
+
+	"github.com/ticketsum/ticketsum"
 )
 
 // fastCases probe the ASCII fast paths' edges.
@@ -46,6 +48,16 @@ func checkFastPaths(t *testing.T, s string) {
 	// breaks, standing in for lowering the joined text.
 	if got, want := strings.ToLower(s)+"\n"+strings.ToLower(strings.ToTitle(s))+"\n", strings.ToLower(s+"\n"+strings.ToTitle(s)+"\n"); got != want {
 		t.Errorf("lowering %q per turn gives %q, lowering the join %q", s, got, want)
+	}
+	// mayBeName may say yes wrongly, never no: probe the names of a ticket
+	// whose customer is s with every word of s in three cases.
+	sc := newScrubber(&ticketsum.Ticket{Customer: ticketsum.Customer{Name: s}}, nil)
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !isLetter(r) && r != '\'' }) {
+		for _, probe := range []string{w, strings.ToUpper(w), strings.ToTitle(w), strings.ToLower(w)} {
+			if inLower(sc.names, probe) && !sc.mayBeName(probe) {
+				t.Errorf("mayBeName(%q) = false for a name of %q", probe, s)
+			}
+		}
 	}
 	if scriptLanguage(s) != "" && isPlainASCII(s) {
 		t.Errorf("scriptLanguage(%q) names a script for plain ASCII", s)

@@ -15,6 +15,9 @@ type scrubber struct {
 	names   map[string]bool // lowercased name parts from Ticket.People
 	greeted map[string]bool // capitalised names found in greetings
 	handles map[string]bool // lowercased @handles without the @
+	// nameFirst marks the first bytes of the keys of names: a word whose
+	// first byte is ASCII and unmarked lowers to no key of names.
+	nameFirst [256]bool
 }
 
 // notNames are words that follow a greeting but are not names.
@@ -52,6 +55,7 @@ func newScrubber(t *ticketsum.Ticket, turns []turn) *scrubber {
 			lower := strings.ToLower(part)
 			if utf8.RuneCountInString(part) >= 2 && !roleWords[lower] {
 				sc.names[lower] = true
+				sc.nameFirst[lower[0]] = true
 			}
 		}
 	}
@@ -216,9 +220,15 @@ func (sc *scrubber) scrub(s string, atEnd bool) (string, int, bool) {
 	for i := range words {
 		keep[i] = true
 	}
-	dropNumberRuns(words, keep)
-	dropCardEndings(words, keep)
-	dropPINs(words, keep)
+	// Each of these drops only numbers: of five digits or more in all, or
+	// of four with a card ending or a PIN.
+	if n := countDigits(s); n >= 4 {
+		if n >= 5 {
+			dropNumberRuns(words, keep)
+		}
+		dropCardEndings(words, keep)
+		dropPINs(words, keep)
+	}
 	removed := 0
 	for i, w := range words {
 		if !keep[i] {
@@ -238,14 +248,14 @@ func (sc *scrubber) scrub(s string, atEnd bool) (string, int, bool) {
 			continue // handles open tweets; dropping them leaves no gap
 		case strings.Contains(core, "@") && strings.Contains(core[strings.IndexByte(core, '@'):], "."):
 			repl[i] = "an email address"
-		case isURL(core) || strings.Contains(w, "<LINK>") || strings.Contains(w, "<") && strings.EqualFold(core, "link"):
+		case isURL(core) || strings.IndexByte(w, '<') >= 0 && (strings.Contains(w, "<LINK>") || strings.EqualFold(core, "link")):
 			repl[i] = "a link"
 		case strings.Contains(core, "@"), strings.HasPrefix(core, "__"),
 			inLower(sc.handles, base) && (i == 0 || !capitalised || len(core) > 6),
 			// every greeted name is capitalised (see harvest)
 			capitalised && (sc.greeted[core] || sc.greeted[strings.TrimSuffix(core, "'s")]) || sc.gluedName(core),
-			inLower(sc.names, base) && (capitalised || !inLower(commonWordNames, base)),
-			isInitials(w) && (atEnd && i == len(words)-1 && (len(words) <= 2 || strings.ContainsAny(words[i-1], ".!?-")) || strings.ContainsAny(w[:1], "/^*~")),
+			sc.mayBeName(base) && inLower(sc.names, base) && (capitalised || !inLower(commonWordNames, base)),
+			(atEnd && i == len(words)-1 && (len(words) <= 2 || strings.ContainsAny(words[i-1], ".!?-")) || strings.ContainsAny(w[:1], "/^*~")) && isInitials(w),
 			strings.ContainsAny(w[:1], "*~^") && capitalised && len(core) >= 3:
 			keep[i] = false
 		default:
@@ -354,6 +364,19 @@ func dropParenGroups(words []string, keep []bool) {
 	}
 }
 
+// mayBeName reports whether w can lower to a key of sc.names: false when
+// its first byte is ASCII and no key starts with it lowered.
+func (sc *scrubber) mayBeName(w string) bool {
+	if w == "" || w[0] >= utf8.RuneSelf {
+		return true
+	}
+	c := w[0]
+	if c >= 'A' && c <= 'Z' {
+		c += 'a' - 'A'
+	}
+	return sc.nameFirst[c]
+}
+
 // quotedSymbol reports whether w is a quoted character such as '!' or "#".
 func quotedSymbol(w string) bool {
 	w = strings.TrimRight(w, ",.;:")
@@ -363,6 +386,9 @@ func quotedSymbol(w string) bool {
 // gluedName reports whether w ends with a known name glued on with a
 // hyphen or tilde, as in "Thanks-Mich".
 func (sc *scrubber) gluedName(w string) bool {
+	if len(sc.greeted) == 0 {
+		return false
+	}
 	for k := len(w) - 1; k >= 0; k-- {
 		switch w[k] {
 		case '-', '~', '^', '/':
