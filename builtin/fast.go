@@ -131,3 +131,49 @@ func asciiLowerHead(s string, buf []byte) ([]byte, bool) {
 	}
 	return buf, true
 }
+
+// keyShapes records the lowered first byte and the length of the keys of a
+// word set, so that most words are rejected before inLower hashes them: a
+// word whose first byte is ASCII starts no key unless a key starts with
+// that byte lowered, and a plain-ASCII word keeps its length when lowered.
+type keyShapes [utf8.RuneSelf]uint64 // per first byte, bit n: a key of n bytes (n < 64)
+
+func newKeyShapes(m map[string]bool) *keyShapes {
+	ks := new(keyShapes)
+	for k := range m {
+		ks.add(k)
+	}
+	return ks
+}
+
+// add records key k.
+func (ks *keyShapes) add(k string) {
+	if k == "" || k[0] >= utf8.RuneSelf {
+		return // no plain-ASCII first byte lowers to a byte outside ASCII
+	}
+	ks[k[0]] |= 1 << min(len(k), 63) // 63 stands for every length from 63 up
+}
+
+// may reports whether w can lower to a recorded key; false is certain.
+func (ks *keyShapes) may(w string) bool {
+	if w == "" || w[0] >= utf8.RuneSelf {
+		return true
+	}
+	c := w[0]
+	if c >= 'A' && c <= 'Z' {
+		c += 'a' - 'A'
+	}
+	bits := ks[c]
+	if bits == 0 {
+		return false
+	}
+	if len(w) >= 63 || bits&(1<<len(w)) != 0 {
+		return true
+	}
+	return !isPlainASCII(w) // lowering other runes may change the length
+}
+
+// inLowerShaped is inLower(m, s) for a set m whose keys ks records.
+func inLowerShaped(m map[string]bool, ks *keyShapes, s string) bool {
+	return ks.may(s) && inLower(m, s)
+}

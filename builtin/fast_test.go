@@ -49,13 +49,17 @@ func checkFastPaths(t *testing.T, s string) {
 	if got, want := strings.ToLower(s)+"\n"+strings.ToLower(strings.ToTitle(s))+"\n", strings.ToLower(s+"\n"+strings.ToTitle(s)+"\n"); got != want {
 		t.Errorf("lowering %q per turn gives %q, lowering the join %q", s, got, want)
 	}
-	// mayBeName may say yes wrongly, never no: probe the names of a ticket
-	// whose customer is s with every word of s in three cases.
+	// inLowerShaped gives inLower's answers: probe the names of a ticket
+	// whose customer is s, and the set m, with the words of s in four cases.
 	sc := newScrubber(&ticketsum.Ticket{Customer: ticketsum.Customer{Name: s}}, nil)
-	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !isLetter(r) && r != '\'' }) {
+	shaped := newKeyShapes(m)
+	for _, w := range append(strings.FieldsFunc(s, func(r rune) bool { return !isLetter(r) && r != '\'' }), s, "hi", "Kelvin", "\u212aelvin") {
 		for _, probe := range []string{w, strings.ToUpper(w), strings.ToTitle(w), strings.ToLower(w)} {
-			if inLower(sc.names, probe) && !sc.mayBeName(probe) {
-				t.Errorf("mayBeName(%q) = false for a name of %q", probe, s)
+			if got, want := inLowerShaped(sc.names, &sc.nameShapes, probe), inLower(sc.names, probe); got != want {
+				t.Errorf("names of %q: inLowerShaped(%q) = %v, want %v", s, probe, got, want)
+			}
+			if got, want := inLowerShaped(m, shaped, probe), inLower(m, probe); got != want {
+				t.Errorf("inLowerShaped(%q) = %v, want %v", probe, got, want)
 			}
 		}
 	}

@@ -12,12 +12,10 @@ import (
 // names found in greetings and sign-offs, @handles, emails, URLs, phone and
 // card numbers, long digit runs and emoji.
 type scrubber struct {
-	names   map[string]bool // lowercased name parts from Ticket.People
-	greeted map[string]bool // capitalised names found in greetings
-	handles map[string]bool // lowercased @handles without the @
-	// nameFirst marks the first bytes of the keys of names: a word whose
-	// first byte is ASCII and unmarked lowers to no key of names.
-	nameFirst [256]bool
+	names      map[string]bool // lowercased name parts from Ticket.People
+	greeted    map[string]bool // capitalised names found in greetings
+	handles    map[string]bool // lowercased @handles without the @
+	nameShapes keyShapes       // of the keys of names
 }
 
 // notNames are words that follow a greeting but are not names.
@@ -40,6 +38,9 @@ var commonWordNames = map[string]bool{"will": true, "mark": true, "bill": true, 
 var roleWords = map[string]bool{"support": true, "team": true, "agent": true, "customer": true,
 	"service": true, "care": true, "help": true, "desk": true, "bot": true, "admin": true, "the": true}
 
+// greetingShapes and notNameShapes filter the lookups of the harvest.
+var greetingShapes, notNameShapes = newKeyShapes(greetings), newKeyShapes(notNames)
+
 var greetings = map[string]bool{"hi": true, "hello": true, "hey": true, "dear": true, "hiya": true,
 	"howdy": true, "greetings": true, "morning": true, "evening": true, "afternoon": true, "yo": true,
 	"thanks": true, "thank": true, "cheers": true, "thx": true, "bonjour": true, "hola": true, "hallo": true,
@@ -55,7 +56,7 @@ func newScrubber(t *ticketsum.Ticket, turns []turn) *scrubber {
 			lower := strings.ToLower(part)
 			if utf8.RuneCountInString(part) >= 2 && !roleWords[lower] {
 				sc.names[lower] = true
-				sc.nameFirst[lower[0]] = true
+				sc.nameShapes.add(lower)
 			}
 		}
 	}
@@ -75,7 +76,7 @@ func (sc *scrubber) harvestGreetings(words []string) {
 				sc.handles[h] = true
 			}
 		}
-		if !inLower(greetings, trimPunct(w)) || strings.HasSuffix(w, ".") || strings.HasSuffix(w, "?") {
+		if !inLowerShaped(greetings, greetingShapes, trimPunct(w)) || strings.HasSuffix(w, ".") || strings.HasSuffix(w, "?") {
 			continue // "Good morning. Your system ..." names no one
 		}
 		j := i + 1
@@ -84,7 +85,7 @@ func (sc *scrubber) harvestGreetings(words []string) {
 		}
 		for k := j; k < len(words) && k < j+2; k++ {
 			core := trimPunct(words[k])
-			if !isCapitalised(core) || inLower(notNames, core) {
+			if !isCapitalised(core) || inLowerShaped(notNames, notNameShapes, core) {
 				break
 			}
 			sc.greeted[core] = true
@@ -177,7 +178,7 @@ func (sc *scrubber) harvestVocatives(words []string) {
 			continue // trimPunct keeps a leading letter or digit, so core is not capitalised
 		}
 		core := trimPunct(w)
-		if !isCapitalised(core) || inLower(notNames, core) || len(core) < 2 {
+		if !isCapitalised(core) || inLowerShaped(notNames, notNameShapes, core) || len(core) < 2 {
 			continue
 		}
 		if (w[0] == '*' || w[0] == '~' || w[0] == '^') && len(core) >= 3 {
@@ -254,7 +255,7 @@ func (sc *scrubber) scrub(s string, atEnd bool) (string, int, bool) {
 			inLower(sc.handles, base) && (i == 0 || !capitalised || len(core) > 6),
 			// every greeted name is capitalised (see harvest)
 			capitalised && (sc.greeted[core] || sc.greeted[strings.TrimSuffix(core, "'s")]) || sc.gluedName(core),
-			sc.mayBeName(base) && inLower(sc.names, base) && (capitalised || !inLower(commonWordNames, base)),
+			inLowerShaped(sc.names, &sc.nameShapes, base) && (capitalised || !inLower(commonWordNames, base)),
 			(atEnd && i == len(words)-1 && (len(words) <= 2 || strings.ContainsAny(words[i-1], ".!?-")) || strings.ContainsAny(w[:1], "/^*~")) && isInitials(w),
 			strings.ContainsAny(w[:1], "*~^") && capitalised && len(core) >= 3:
 			keep[i] = false
@@ -362,19 +363,6 @@ func dropParenGroups(words []string, keep []bool) {
 		}
 		i = j
 	}
-}
-
-// mayBeName reports whether w can lower to a key of sc.names: false when
-// its first byte is ASCII and no key starts with it lowered.
-func (sc *scrubber) mayBeName(w string) bool {
-	if w == "" || w[0] >= utf8.RuneSelf {
-		return true
-	}
-	c := w[0]
-	if c >= 'A' && c <= 'Z' {
-		c += 'a' - 'A'
-	}
-	return sc.nameFirst[c]
 }
 
 // quotedSymbol reports whether w is a quoted character such as '!' or "#".
