@@ -133,8 +133,14 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 		}
 	}
 	d.customer, d.agent = make([]sentence, 0, nCust), make([]sentence, 0, nAgent)
-	for ti, tu := range d.turns {
+	for _, tu := range d.turns {
 		d.inputWords += wordCount(tu.text)
+	}
+	// The candidates' words are slices of one array, each capped at its
+	// end as strings.Fields's own would be; scrubbing can add a few words
+	// ("an email address"), after which append moves on to a new array.
+	arena := make([]string, 0, d.inputWords+d.inputWords/8)
+	for ti, tu := range d.turns {
 		sents := split[ti]
 		latinTurn := scriptLanguage(tu.text) == ""
 		for i, raw := range sents {
@@ -146,8 +152,11 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 			}
 			text, removed, broken := sc.scrub(raw, tu.role == ticketsum.RoleAgent && i == len(sents)-1)
 			text = stripPleasantry(text)
-			words := strings.Fields(text)
+			n := len(arena)
+			arena = appendFields(arena, text)
+			words := arena[n:len(arena):len(arena)]
 			if len(words) == 0 || !hasLetters(text) || isMarker(text) {
+				arena = arena[:n]
 				continue
 			}
 			st := sentence{role: tu.role, turn: tu.index, pos: i, text: text, words: words, removed: removed, broken: broken}
@@ -180,8 +189,8 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 	}
 	d.customerText, d.agentText = cust.String(), agent.String()
 	d.customerLower, d.agentLower = custLower.String(), agentLower.String()
-	d.customerLang, _ = s.lang.classify(languageSample(d.customerText))
-	d.agentLang, _ = s.lang.classify(languageSample(d.agentText))
+	d.customerLang = s.sideLanguage(d.customerText, d.customerLower)
+	d.agentLang = s.sideLanguage(d.agentText, d.agentLower)
 	d.status = decideStatus(d.turns)
 	if d.lastCust > 0 {
 		d.spam = s.isSpam(d)
@@ -220,6 +229,19 @@ func languageSample(text string) string {
 		return text[:i]
 	}
 	return truncateBytes(text, n)
+}
+
+// sideLanguage classifies the sample of a side's text (languageSample),
+// lowered, when the sample is plain ASCII, as the same bytes of the
+// side's lowered text.
+func (s *Summarizer) sideLanguage(text, lower string) string {
+	sample := languageSample(text)
+	if !isPlainASCII(sample) {
+		lang, _ := s.lang.classify(sample)
+		return lang
+	}
+	lang, _ := s.lang.classifyLower(sample, lower[:len(sample)])
+	return lang
 }
 
 // hasAddress reports whether the guard finds a postal address in a raw

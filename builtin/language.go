@@ -93,9 +93,14 @@ func (l *languages) classify(text string) (lang string, english int) {
 	if lang := scriptLanguage(text); lang != "" {
 		return lang, 0
 	}
+	return l.classifyLower(text, strings.ToLower(text))
+}
+
+// classifyLower is classify for text whose script is Latin and whose
+// lowered form is lower.
+func (l *languages) classifyLower(text, lower string) (lang string, english int) {
 	var counts [len(languageOrder)]int
 	accented := 0
-	lower := strings.ToLower(text)
 	word := func(w string) {
 		if c := w[0]; c == '\'' || c >= 0x80 || w[len(w)-1] == '\'' || w[len(w)-1] >= 0x80 {
 			w = strings.Trim(w, "'’")

@@ -3,6 +3,8 @@ package thread
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 type lineKind int
@@ -89,7 +91,7 @@ func dominant(counts map[lineKind]int) lineKind {
 
 // shortenWords replaces words longer than 200 bytes.
 func shortenWords(l string) string {
-	if len(l) <= 200 {
+	if len(l) <= 200 || !hasLongWord(l) {
 		return l
 	}
 	f := strings.Fields(l)
@@ -104,6 +106,25 @@ func shortenWords(l string) string {
 		return l
 	}
 	return strings.Join(f, " ")
+}
+
+// hasLongWord reports whether one of the words of l, as strings.Fields
+// splits them, is longer than 200 bytes, without splitting l.
+func hasLongWord(l string) bool {
+	start := -1
+	for i, r := range l {
+		if r < utf8.RuneSelf && r != ' ' && r != '\t' && r != '\n' && r != '\v' && r != '\f' && r != '\r' || r >= utf8.RuneSelf && !unicode.IsSpace(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 && i-start > 200 {
+			return true
+		}
+		start = -1
+	}
+	return start >= 0 && len(l)-start > 200
 }
 
 // classify tells technical lines from prose.

@@ -31,6 +31,15 @@ func TestFastPaths(t *testing.T) {
 
 func checkFastPaths(t *testing.T, l string) {
 	t.Helper()
+	for _, s := range []string{l, strings.Repeat(l, 201/max(len(l), 1)+1), "x " + strings.Repeat("y", 200) + l, l + strings.Repeat("z", 201)} {
+		long := false
+		for _, w := range strings.Fields(s) {
+			long = long || len(w) > 200
+		}
+		if got := hasLongWord(s); got != long {
+			t.Errorf("hasLongWord(%q) = %v, want %v", s, got, long)
+		}
+	}
 	if isNormalLine(l) && normalizeRunes(l) != l {
 		t.Errorf("isNormalLine(%q) but normalizeRunes gives %q", l, normalizeRunes(l))
 	}
