@@ -2,23 +2,20 @@ package access
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"time"
 
 	"github.com/ticketsum/ticketsum"
 )
 
-// Reservation is budget held for one call until it is settled.
+// Reservation is budget held for one call until it is settled: in memory,
+// from this process's lease on the principal's month.
 type Reservation struct {
-	ID        string
 	Principal string
 	Period    string
 	Micros    int64
 	CreatedAt time.Time
-	// RequestID is the call's CallMeta.RequestID, by which a reservation
-	// left open by a dead process is matched to its recorded call.
+	// RequestID is the call's CallMeta.RequestID.
 	RequestID string
 }
 
@@ -33,19 +30,17 @@ func (s *Service) Reserve(ctx context.Context, p *Principal, maxCostUSD float64)
 }
 
 // ReserveFor is Reserve for the call with requestID. The reservation is
-// checked against the budget and recorded, durably and atomically across
-// processes, in the next group commit of the process's ledger; the caller
-// waits for that commit and nothing else.
+// taken in memory from this process's lease on the principal's month;
+// when the lease has too little headroom the caller waits for one durable
+// write that extends it (Config.LeaseFraction of the budget at a time,
+// within the budget across every process).
 func (s *Service) ReserveFor(ctx context.Context, p *Principal, maxCostUSD float64, requestID string) (*Reservation, error) {
 	if maxCostUSD < 0 || maxCostUSD != maxCostUSD || maxCostUSD > 1e9 {
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "cost estimate %v is not a valid amount", maxCostUSD)
 	}
-	var id [12]byte
-	rand.Read(id[:])
 	now := s.cfg.Clock.Now().UTC()
-	r := &Reservation{ID: hex.EncodeToString(id[:]), Principal: p.Name, Period: Period(now), Micros: usdToMicros(maxCostUSD),
-		CreatedAt: now, RequestID: requestID}
-	ok, err := s.ledger.reserveWait(ctx, ReserveOp{R: r, Limit: usdToMicros(p.MonthlyBudgetUSD)})
+	r := &Reservation{Principal: p.Name, Period: Period(now), Micros: usdToMicros(maxCostUSD), CreatedAt: now, RequestID: requestID}
+	ok, err := s.ledger.reserve(ctx, budgetKey{r.Principal, r.Period}, r.Micros, usdToMicros(p.MonthlyBudgetUSD))
 	if err != nil {
 		return nil, err
 	}
@@ -57,72 +52,84 @@ func (s *Service) ReserveFor(ctx context.Context, p *Principal, maxCostUSD float
 	return r, nil
 }
 
-// Settle releases r and charges the call's real cost. The settlement is
-// queued for the next group commit and Settle returns at once; Spend,
-// Budgets and Flush see it.
+// Settle releases r and charges the call's real cost, in memory; the
+// charge is written by the next group commit (the ledger's, or the audit
+// trail's that records the call, see Stage). Spend, Budgets and Flush
+// write it first.
 func (s *Service) Settle(ctx context.Context, r *Reservation, actualUSD float64) error {
 	if r == nil {
 		return errors.New("settle: nil reservation")
 	}
-	s.ledger.settleLater(SettleOp{R: r, Actual: usdToMicros(actualUSD)})
+	s.ledger.settle(budgetKey{r.Principal, r.Period}, r.Micros, usdToMicros(actualUSD))
 	return nil
 }
 
-// Flush waits until every reservation and settlement queued so far is
-// written, or ctx ends.
-func (s *Service) Flush(ctx context.Context) error { return s.ledger.flush(ctx) }
+// Flush hands back the headroom of this process's leases that no call
+// holds and waits until that and every settlement queued so far are
+// written, or ctx ends. A process that stops or freezes (a Lambda between
+// invocations) leaves only what calls in flight hold.
+func (s *Service) Flush(ctx context.Context) error {
+	s.ledger.releaseIdle(time.Time{})
+	return s.ledger.flush(ctx)
+}
 
-// ReleaseStaleReservations closes the reservations older than olderThan,
-// which only a process that died between reserve and settle leaves. Each
-// is settled against the cost of the calls recorded under its request id
-// (Config.PaidCalls), so a call that was paid is charged; one without a
-// recorded call is released uncharged. Where several stale reservations
-// share a request id, the recorded cost is charged once. It returns how
-// many it closed.
-func (s *Service) ReleaseStaleReservations(ctx context.Context, olderThan time.Duration) (int, error) {
+// ReleaseStaleLeases releases the budget leases not renewed for olderThan,
+// which only a process that stopped without handing them back (killed,
+// or cut off from the database) leaves; it returns how many it released.
+// A lease holds headroom, not spend: the calls its process settled were
+// charged by the flushes that wrote them (with their trail records, see
+// Stage), so releasing it charges nothing.
+func (s *Service) ReleaseStaleLeases(ctx context.Context, olderThan time.Duration) (int, error) {
 	if olderThan <= 0 {
 		return 0, ticketsum.Errorf(ticketsum.EINVALID, "olderThan must be positive")
 	}
-	stale, err := s.cfg.Store.StaleReservations(ctx, s.cfg.Clock.Now().Add(-olderThan))
+	before := s.cfg.Clock.Now().Add(-olderThan)
+	stale, err := s.cfg.Store.StaleLeases(ctx, before)
 	if err != nil || len(stale) == 0 {
 		return 0, err
 	}
-	paid := map[string]int64{}
-	if s.cfg.PaidCalls != nil {
-		var ids []string
-		for _, r := range stale {
-			if r.RequestID != "" {
-				ids = append(ids, r.RequestID)
-			}
+	n := 0
+	var released int64
+	for _, l := range stale {
+		ok, err := s.cfg.Store.ReleaseLease(ctx, l.ID, before)
+		if err != nil {
+			return n, err
 		}
-		if paid, err = s.cfg.PaidCalls.CostByRequest(ctx, ids); err != nil {
-			return 0, err // keep them held rather than release paid calls uncharged
+		if ok {
+			n++
+			released += l.Micros
 		}
 	}
-	b := &BudgetBatch{}
-	var charged int64
-	for _, r := range stale {
-		actual := paid[r.RequestID]
-		delete(paid, r.RequestID) // charged once per request id
-		charged += actual
-		b.Settle = append(b.Settle, SettleOp{R: r, Actual: actual})
+	if n > 0 {
+		s.cfg.Logger.Warn("released budget leases left by a stopped process", "count", n, "released_usd", microsToUSD(released))
 	}
-	if err := s.cfg.Store.CommitBudget(ctx, b); err != nil {
-		return 0, err
-	}
-	s.cfg.Logger.Warn("settled budget reservations left by a stopped process", "count", len(stale), "charged_usd", microsToUSD(charged))
-	return len(stale), nil
+	return n, nil
 }
 
-// Run sweeps stale reservations (Config.StaleAfter) at start and every
-// Config.SweepEvery until ctx ends, then flushes the ledger.
+// Run maintains this process's leases until ctx ends: every
+// Config.LeaseIdle it hands back the headroom of leases unused that long
+// and writes settlements still queued; every Config.StaleAfter/4 it
+// renews its leases; every Config.SweepEvery (and at start) it releases
+// stale leases of other processes. When ctx ends it flushes (Flush).
 func (s *Service) Run(ctx context.Context) error {
-	t := time.NewTicker(s.cfg.SweepEvery)
+	t := time.NewTicker(s.cfg.LeaseIdle)
 	defer t.Stop()
+	var swept, renewed time.Time
 	for {
-		if _, err := s.ReleaseStaleReservations(ctx, s.cfg.StaleAfter); err != nil && ctx.Err() == nil {
-			s.cfg.Logger.Error("sweep stale budget reservations", "err", err)
+		now := s.cfg.Clock.Now()
+		if now.Sub(swept) >= s.cfg.SweepEvery {
+			swept = now
+			if _, err := s.ReleaseStaleLeases(ctx, s.cfg.StaleAfter); err != nil && ctx.Err() == nil {
+				s.cfg.Logger.Error("sweep stale budget leases", "err", err)
+			}
 		}
+		if now.Sub(renewed) >= s.cfg.StaleAfter/4 {
+			renewed = now
+			if err := s.cfg.Store.RenewLeases(ctx, s.ledger.holder, now); err != nil && ctx.Err() == nil {
+				s.cfg.Logger.Error("renew budget leases", "err", err)
+			}
+		}
+		s.ledger.releaseIdle(now.Add(-s.cfg.LeaseIdle))
 		select {
 		case <-ctx.Done():
 			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)

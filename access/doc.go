@@ -22,17 +22,21 @@
 // Budgets are enforced by reservation: before a call the caller's maximum
 // cost is reserved with a conditional UPDATE (spent + reserved + x <=
 // budget) and the open reservation is recorded with the call's request id;
-// after the call the real cost is settled. Reservations and settlements
-// queue in memory and one writer per process commits them in groups (all
-// that queued while the previous commit ran, in one transaction), so the
-// database sees a few transactions per hundred calls. A caller waits for
-// the commit of its reservation, not for its settlement. The bound on
-// overspend, across any number of processes: spend never exceeds the
-// budget by more than what calls cost above their estimates, which is
+// after the call the real cost is settled. Each process leases headroom of
+// a principal's month from the database (Config.LeaseFraction of the
+// budget at a time, one durable conditional UPDATE per lease, atomic
+// across processes) and reserves and settles calls against it in memory;
+// settled spend and unused headroom are written in group commits, in the
+// audit trail's transaction when one is attached (Config.TrailCommits), so
+// that a call recorded in the trail is charged in the same commit. The
+// bound on overspend, across any number of processes: spend never exceeds
+// the budget by more than what calls cost above their estimates, which is
 // nothing when the estimate is the maximum cost (input tokens at the input
-// price plus max tokens at the output price). A reservation left open by a
-// process that died is settled after Config.StaleAfter against the cost
-// recorded for its request id (Config.PaidCalls), so a paid call is charged.
+// price plus max tokens at the output price). The budget may be
+// under-used, while a process holds headroom another is refused, by at
+// most one lease (or one call's estimate) per other process. A killed
+// process's lease keeps counting until another process's sweep releases
+// it (Config.StaleAfter).
 //
 // The Service holds the logic, a Store keeps the state (SQLStore on SQLite or
 // Postgres through database/sql, with its own embedded migrations and

@@ -2,73 +2,202 @@ package access
 
 import (
 	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
 	"log/slog"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/ticketsum/ticketsum"
 )
 
-// ledger queues budget reservations and settlements in memory and writes
-// them with one writer per process in group commits: whatever queued while
-// the previous transaction ran goes into the next one. A reservation's
-// caller waits for the commit that grants it, so every model call has a
-// durable, open reservation (with its request id) before the model is
-// called; a settlement is not waited for. No lock is held across I/O: the
-// writer takes the queue under the lock and commits without it.
+// ledger is this process's share of the budgets. For each principal's
+// month it holds a lease: headroom the database holds for this process
+// (in the month's reserved), granted by a conditional UPDATE that keeps
+// spent + reserved within the budget across every process. Calls reserve
+// from the lease in memory and settle into it in memory; a durable write
+// happens only to extend the lease (the caller waits for it), and to flush
+// settled spend and hand back unused headroom, in group commits: whatever
+// queued while the previous commit ran goes into the next one, at most
+// three statements per lease whatever the number of calls.
+//
+// Settled spend is written by the ledger's own writer, or, when a trail
+// stages it (Stage), in the trail's group commit together with the calls'
+// records. No lock is held across I/O except flushMu, which serialises
+// flushes (stage to done) and which no call takes.
 type ledger struct {
-	store  Store
-	logger *slog.Logger
+	store    Store
+	logger   *slog.Logger
+	clock    ticketsum.Clock
+	holder   string
+	fraction float64
+	// tx writes a flush in a caller's transaction; nil when the store is
+	// not an SQLStore (Stage then stages nothing).
+	tx *SQLStore
+
+	flushMu sync.Mutex // held from stage to done
 
 	mu       sync.Mutex
-	reserve  []*pendingReserve
-	settle   []SettleOp
+	leases   map[budgetKey]*lease
+	seq      int
+	grants   int  // grants queued
+	attached bool // a trail stages settlements: the writer is not woken for them
 	running  bool
 	idle     chan struct{} // closed when the writer stops; nil while none runs
-	failures int           // consecutive failed commits of settlements
+	failures int           // consecutive failed commits
 }
 
-type pendingReserve struct {
-	op   ReserveOp
-	done chan error
-	// abandoned is set by a caller that stopped waiting; a grant that
-	// arrives after that is settled at 0 by the writer.
-	abandoned bool
+// lease is this process's lease on one principal's month, in micro-dollars.
+type lease struct {
+	id  string
+	key budgetKey
+	// held is what the database holds for the lease as of the last commit.
+	held int64
+	// inflight is reserved by calls not settled yet.
+	inflight int64
+	// spent and consumed are settled since the last staged flush (cost,
+	// and cost up to each call's reservation); release is headroom to
+	// hand back; staged is consumed + release taken by the flush in
+	// progress.
+	spent, consumed, release, staged int64
+	// grant is the extension queued or in progress, nil if none.
+	grant   *grant
+	lastUse time.Time
 }
 
-// maxSettleRetries is how many group commits in a row may fail before the
-// queued settlements are dropped for the stale sweep to settle.
-const maxSettleRetries = 5
+// avail is the headroom calls may still reserve.
+func (l *lease) avail() int64 { return l.held - l.inflight - l.consumed - l.release - l.staged }
 
-// reserveWait queues op, wakes the writer and waits for the commit.
-func (l *ledger) reserveWait(ctx context.Context, op ReserveOp) (bool, error) {
-	p := &pendingReserve{op: op, done: make(chan error, 1)}
+// empty reports whether the lease holds and owes nothing.
+func (l *lease) empty() bool {
+	return l.held == 0 && l.inflight == 0 && l.spent == 0 && l.consumed == 0 && l.release == 0 && l.staged == 0 && l.grant == nil
+}
+
+// grant is a queued extension of a lease.
+type grant struct {
+	want, min, limit int64
+	// need is the reservation of the call that asked: done reserves it
+	// from the extension, unless the call stopped waiting (abandoned).
+	need                int64
+	reserved, abandoned bool
+	granted             int64
+	err                 error
+	done                chan struct{}
+}
+
+// staged is one flush: the writes and the leases they belong to.
+type staged struct {
+	f      *BudgetFlush
+	leases []*lease
+	grants []*grant
+}
+
+// newLedger returns the ledger of one process (holder is random).
+func newLedger(store Store, clock ticketsum.Clock, logger *slog.Logger, fraction float64) *ledger {
+	var b [8]byte
+	rand.Read(b[:])
+	l := &ledger{store: store, logger: logger, clock: clock, holder: hex.EncodeToString(b[:]), fraction: fraction,
+		leases: map[budgetKey]*lease{}}
+	l.tx, _ = store.(*SQLStore)
+	return l
+}
+
+// reserve holds need of k's budget (limit) for a call: from the lease's
+// headroom, extending the lease when it has too little. It reports false
+// when the budget cannot hold the call.
+func (l *ledger) reserve(ctx context.Context, k budgetKey, need, limit int64) (bool, error) {
 	l.mu.Lock()
-	l.reserve = append(l.reserve, p)
-	l.wakeLocked()
-	l.mu.Unlock()
-	select {
-	case err := <-p.done:
-		return p.op.OK, err
-	case <-ctx.Done():
-		l.mu.Lock()
-		p.abandoned = true
+	tried := false
+	for {
+		// Looked up each time: done drops a lease left empty.
+		ls := l.leases[k]
+		if ls == nil {
+			l.seq++
+			ls = &lease{id: l.holder + "-" + strconv.Itoa(l.seq), key: k}
+			l.leases[k] = ls
+		}
+		if a := ls.avail(); a >= need {
+			ls.inflight += need
+			ls.lastUse = l.clock.Now()
+			l.mu.Unlock()
+			return true, nil
+		}
+		g := ls.grant
+		mine := g == nil
+		if mine {
+			if tried {
+				l.mu.Unlock()
+				return false, nil
+			}
+			tried = true
+			short := need - ls.avail()
+			g = &grant{want: max(short, int64(l.fraction*float64(limit))), min: short, limit: limit, need: need, done: make(chan struct{})}
+			ls.grant = g
+			l.grants++
+			l.wakeLocked()
+		}
 		l.mu.Unlock()
 		select {
-		case err := <-p.done: // committed meanwhile: report it
-			return p.op.OK, err
-		default:
+		case <-g.done:
+		case <-ctx.Done():
+			if mine {
+				l.mu.Lock()
+				if g.reserved { // granted meanwhile: give the call's share back
+					ls.inflight -= need
+				}
+				g.abandoned = true
+				l.mu.Unlock()
+			}
+			return false, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "budget reservation cancelled: %w", ctx.Err())
 		}
-		return false, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "budget reservation cancelled: %w", ctx.Err())
+		if g.err != nil {
+			return false, g.err
+		}
+		l.mu.Lock()
+		if mine && g.reserved {
+			ls.lastUse = l.clock.Now()
+			l.mu.Unlock()
+			return true, nil
+		}
+		if g.granted == 0 && g.min <= need-ls.avail() {
+			tried = true // what this call lacks was refused just now
+		}
 	}
 }
 
-// settleLater queues a settlement for the next group commit.
-func (l *ledger) settleLater(op SettleOp) {
+// settle closes a reservation of micros for a call that cost actual.
+func (l *ledger) settle(k budgetKey, micros, actual int64) {
 	l.mu.Lock()
-	l.settle = append(l.settle, op)
-	l.wakeLocked()
-	l.mu.Unlock()
+	defer l.mu.Unlock()
+	ls := l.leases[k]
+	if ls == nil { // cannot happen: a lease with a call in flight is kept
+		l.logger.Error("budget settlement without a lease", "principal", k.principal)
+		return
+	}
+	ls.inflight -= micros
+	ls.consumed += min(max(actual, 0), micros)
+	ls.spent += actual
+	ls.lastUse = l.clock.Now()
+	if !l.attached {
+		l.wakeLocked()
+	}
+}
+
+// releaseIdle hands back the headroom of leases unused since before, or of
+// every lease when before is zero, and wakes the writer.
+func (l *ledger) releaseIdle(before time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, ls := range l.leases {
+		if a := ls.avail(); a > 0 && (before.IsZero() || ls.lastUse.Before(before)) {
+			ls.release += a
+		}
+		if ls.spent != 0 || ls.release != 0 || ls.consumed != 0 {
+			l.wakeLocked()
+		}
+	}
 }
 
 // wakeLocked starts the writer unless it runs. l.mu is held.
@@ -81,12 +210,17 @@ func (l *ledger) wakeLocked() {
 	go l.run()
 }
 
-// flush waits until everything queued before it is written (or dropped
-// after failures), or ctx ends.
+// flush writes everything queued so far (releasing no headroom), or
+// waits until ctx ends.
 func (l *ledger) flush(ctx context.Context) error {
 	l.mu.Lock()
-	idle := l.idle
-	running := l.running
+	for _, ls := range l.leases {
+		if ls.spent != 0 || ls.consumed != 0 || ls.release != 0 {
+			l.wakeLocked()
+			break
+		}
+	}
+	idle, running := l.idle, l.running
 	l.mu.Unlock()
 	if !running {
 		return nil
@@ -99,71 +233,146 @@ func (l *ledger) flush(ctx context.Context) error {
 	}
 }
 
-// run is the writer: it commits batches until the queue is empty.
+// run is the writer: it commits flushes until nothing is queued.
 func (l *ledger) run() {
 	for {
-		l.mu.Lock()
-		res, set := l.reserve, l.settle
-		l.reserve, l.settle = nil, nil
-		if len(res) == 0 && len(set) == 0 {
-			l.running = false
-			close(l.idle)
+		s := l.stage()
+		if s == nil {
+			l.mu.Lock()
+			if l.grants == 0 && !l.pendingLocked() {
+				l.running = false
+				close(l.idle)
+				l.mu.Unlock()
+				return
+			}
 			l.mu.Unlock()
-			return
+			continue
 		}
-		l.mu.Unlock()
-		l.commit(res, set)
-	}
-}
-
-// commit writes one batch and hands each reservation its outcome.
-func (l *ledger) commit(res []*pendingReserve, set []SettleOp) {
-	b := &BudgetBatch{Settle: set, Reserve: make([]*ReserveOp, len(res))}
-	for i, p := range res {
-		b.Reserve[i] = &p.op
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	err := l.store.CommitBudget(ctx, b)
-	cancel()
-	if err != nil {
-		l.logger.Error("budget ledger commit failed", "reservations", len(res), "settlements", len(set), "err", err)
-		err = ticketsum.Errorf(ticketsum.EUNAVAILABLE, "budget ledger unavailable: %w", err)
-		l.requeue(set)
-	} else {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err := l.store.CommitBudget(ctx, s.f)
+		cancel()
+		if l.done(s, err) {
+			continue
+		}
 		l.mu.Lock()
-		l.failures = 0
+		n := l.failures
 		l.mu.Unlock()
+		time.Sleep(min(time.Duration(n)*50*time.Millisecond, 5*time.Second))
 	}
-	var orphans []SettleOp
-	l.mu.Lock()
-	for _, p := range res {
-		if p.abandoned && err == nil && p.op.OK {
-			orphans = append(orphans, SettleOp{R: p.op.R})
-		}
-		p.done <- err
-	}
-	l.settle = append(l.settle, orphans...)
-	l.mu.Unlock()
 }
 
-// requeue puts failed settlements back for the next commit, unless commits
-// keep failing: then they are dropped (logged), and their open
-// reservations are settled by the stale sweep against the recorded calls.
-func (l *ledger) requeue(set []SettleOp) {
+// pendingLocked reports whether settlements or releases wait. l.mu is held.
+func (l *ledger) pendingLocked() bool {
+	for _, ls := range l.leases {
+		if ls.spent != 0 || ls.consumed != 0 || ls.release != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// stage takes everything queued into one flush, or returns nil (and
+// takes nothing) when nothing is. A non-nil flush must be passed to done.
+func (l *ledger) stage() *staged {
+	l.flushMu.Lock()
 	l.mu.Lock()
-	l.failures++
-	n := l.failures
-	if n > maxSettleRetries {
+	defer l.mu.Unlock()
+	s := &staged{f: &BudgetFlush{Holder: l.holder, At: l.clock.Now()}}
+	for _, ls := range l.leases {
+		g := ls.grant // flushMu is held: a grant is staged by no other flush
+		if ls.spent == 0 && ls.consumed == 0 && ls.release == 0 && g == nil {
+			continue
+		}
+		w := &LeaseWrite{ID: ls.id, Principal: ls.key.principal, Period: ls.key.period,
+			Spent: ls.spent, Consumed: ls.consumed, Release: ls.release}
+		if g != nil {
+			w.Want, w.Min, w.Limit = g.want, g.min, g.limit
+		}
+		// A lease left with nothing (and granted nothing) is deleted: no
+		// call can reserve from it without a grant, which a later flush
+		// writes.
+		w.Close = ls.inflight == 0 && ls.held-ls.consumed-ls.release-ls.staged == 0
+		ls.staged += ls.consumed + ls.release
+		ls.spent, ls.consumed, ls.release = 0, 0, 0
+		s.f.Leases = append(s.f.Leases, w)
+		s.leases = append(s.leases, ls)
+		s.grants = append(s.grants, g)
+	}
+	if len(s.f.Leases) == 0 {
+		l.flushMu.Unlock()
+		return nil
+	}
+	return s
+}
+
+// done applies the outcome of a staged flush and reports whether it was
+// written. A failed flush's settlements and releases are queued again;
+// its grants fail.
+func (l *ledger) done(s *staged, err error) bool {
+	defer l.flushMu.Unlock()
+	if err != nil {
+		l.logger.Error("budget ledger commit failed", "leases", len(s.f.Leases), "err", err)
+		err = ticketsum.Errorf(ticketsum.EUNAVAILABLE, "budget ledger unavailable: %w", err)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err == nil {
 		l.failures = 0
 	} else {
-		l.settle = append(set, l.settle...)
+		l.failures++
 	}
-	l.mu.Unlock()
-	if n > maxSettleRetries {
-		if len(set) > 0 {
-			l.logger.Error("budget settlements dropped after repeated failures; the stale sweep settles them", "count", len(set))
+	for i, w := range s.f.Leases {
+		ls, g := s.leases[i], s.grants[i]
+		ls.staged -= w.Consumed + w.Release
+		if err == nil {
+			ls.held += w.Granted - w.Consumed - w.Release
+		} else {
+			ls.spent += w.Spent
+			ls.consumed += w.Consumed
+			ls.release += w.Release
 		}
-		return
+		if g != nil {
+			g.granted, g.err = w.Granted, err
+			if !g.abandoned && ls.avail() >= g.need {
+				ls.inflight += g.need
+				g.reserved = true
+			}
+			ls.grant = nil
+			l.grants--
+			close(g.done)
+		}
+		if ls.empty() {
+			delete(l.leases, ls.key)
+		}
 	}
-	time.Sleep(time.Duration(n) * 50 * time.Millisecond)
+	return err == nil
+}
+
+// Stage takes the settlements and releases queued in the ledger, for a
+// caller that commits them in a transaction of its own on the same
+// database (the audit trail's group commit, which then records a call in
+// the same transaction as its charge). write writes them within tx; done
+// must be called with the outcome once tx has ended (nil after a commit).
+// Stage returns nils when nothing is queued or the store is not an
+// SQLStore. It may wait for a flush in progress; call it before beginning
+// the transaction.
+func (s *Service) Stage() (write func(context.Context, *sql.Tx) error, done func(error)) {
+	l := s.ledger
+	if l.tx == nil {
+		return nil, nil
+	}
+	st := l.stage()
+	if st == nil {
+		return nil, nil
+	}
+	return func(ctx context.Context, tx *sql.Tx) error { return l.tx.WriteBudget(ctx, tx, st.f) },
+		func(err error) {
+			l.done(st, err)
+			l.tx.PreparePending(context.Background())
+			if err != nil {
+				l.mu.Lock()
+				l.wakeLocked() // the writer retries what failed
+				l.mu.Unlock()
+			}
+		}
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/access"
@@ -214,46 +213,6 @@ func TestPostgresStoreMatrix(t *testing.T) {
 	keys, err := svc.ListKeys(ctx, "team-a")
 	if err != nil || len(keys) != 1 || keys[0].RevokedAt.IsZero() {
 		t.Errorf("ListKeys = %+v, %v", keys, err)
-	}
-}
-
-func TestReleaseStaleReservations(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	svc, clock, _ := MustService(t)
-	p := &access.Principal{Name: "team-a", Models: []string{"*"}, MonthlyBudgetUSD: 1}
-	if err := svc.CreatePrincipal(ctx, "admin", p); err != nil {
-		t.Fatal(err)
-	}
-	// A process reserves and dies; another reserves and is still running.
-	if _, err := svc.Reserve(ctx, p, 0.6); err != nil {
-		t.Fatal(err)
-	}
-	clock.Add(2 * time.Hour)
-	live, err := svc.Reserve(ctx, p, 0.3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.Reserve(ctx, p, 0.3); ticketsum.ErrorCodeOf(err) != ticketsum.EQUOTA {
-		t.Fatalf("reserve over budget: %v, want quota_exceeded", err)
-	}
-	n, err := svc.ReleaseStaleReservations(ctx, time.Hour)
-	if err != nil || n != 1 {
-		t.Fatalf("released %d, %v; want 1", n, err)
-	}
-	if _, reserved, _ := svc.Spend(ctx, "team-a"); fmt.Sprintf("%.2f", reserved) != "0.30" {
-		t.Errorf("reserved after sweep = %.2f, want the live 0.30", reserved)
-	}
-	clock.Add(2 * time.Hour) // the live call is slow: the sweep takes it too
-	if n, _ := svc.ReleaseStaleReservations(ctx, time.Hour); n != 1 {
-		t.Errorf("second sweep released %d, want 1", n)
-	}
-	if err := svc.Settle(ctx, live, 0.25); err != nil {
-		t.Fatal(err)
-	}
-	spent, reserved, _ := svc.Spend(ctx, "team-a")
-	if fmt.Sprintf("%.2f/%.2f", spent, reserved) != "0.25/0.00" {
-		t.Errorf("spent/reserved = %.2f/%.2f, want 0.25/0.00: a late settle still charges, and releases nothing twice", spent, reserved)
 	}
 }
 

@@ -17,17 +17,6 @@ type AdminRecorder interface {
 	RecordAdmin(ctx context.Context, actor, action, target string, details map[string]string) error
 }
 
-// PaidCalls tells what recorded model calls cost, so that a budget
-// reservation left open by a process that died is settled against the
-// call it paid for. The invocation records of the audit trail are the
-// source; internal/app adapts them.
-type PaidCalls interface {
-	// CostByRequest returns, per request id, the summed cost in
-	// micro-dollars of the successful model calls recorded under it; ids
-	// without a recorded call are absent.
-	CostByRequest(ctx context.Context, requestIDs []string) (map[string]int64, error)
-}
-
 // Config configures a Service.
 type Config struct {
 	// Store keeps the state. Required.
@@ -48,15 +37,27 @@ type Config struct {
 	// any process (a revoked key) takes effect everywhere within it.
 	// Default 500ms; negative confirms the version on every read.
 	CacheTTL time.Duration
-	// PaidCalls settles reservations left open by a dead process against
-	// their recorded calls. Default nil: such reservations are released
-	// uncharged (and logged).
-	PaidCalls PaidCalls
-	// StaleAfter is the age past which Run treats an open reservation as
-	// left by a dead process. It must exceed the longest call (the
-	// gateway's MaxElapsed, 2 minutes by default). Default 15 minutes.
+	// LeaseFraction is the share of a principal's monthly budget that a
+	// process leases at a time (at least one call's estimate): the
+	// durable write a call waits for happens once per lease, not per
+	// call. It bounds the budget a process may hold unused while another
+	// process is refused (docs/governance.md). Default 0.01.
+	LeaseFraction float64
+	// LeaseIdle is how long a lease may go unused before Run hands its
+	// headroom back, and how often Run writes settlements that no audit
+	// trail commit took. Default 1 second.
+	LeaseIdle time.Duration
+	// TrailCommits says that an audit trail stages the budget settlements
+	// into its group commits (audit.Trail.Attach with this Service): a
+	// settlement then waits for the next trail commit (the call's record)
+	// instead of waking the ledger's writer, and a call's charge commits
+	// with its record. Default false.
+	TrailCommits bool
+	// StaleAfter is the age past which Run treats a lease that was not
+	// renewed as left by a dead process (a live one renews its leases
+	// every StaleAfter/4). Default 15 minutes.
 	StaleAfter time.Duration
-	// SweepEvery is how often Run looks for stale reservations. Default 1
+	// SweepEvery is how often Run looks for stale leases. Default 1
 	// minute.
 	SweepEvery time.Duration
 	// Limiter applies principals' requests-per-minute limits. Default a
@@ -90,8 +91,17 @@ func (c *Config) setDefaults() error {
 	if c.SweepEvery == 0 {
 		c.SweepEvery = time.Minute
 	}
-	if c.DefaultKeyTTL < 0 || c.StaleAfter < 0 || c.SweepEvery < 0 {
-		return ticketsum.Errorf(ticketsum.EINVALID, "access: Config.DefaultKeyTTL, StaleAfter and SweepEvery must not be negative")
+	if c.LeaseFraction == 0 {
+		c.LeaseFraction = 0.01
+	}
+	if c.LeaseIdle == 0 {
+		c.LeaseIdle = time.Second
+	}
+	if c.DefaultKeyTTL < 0 || c.StaleAfter < 0 || c.SweepEvery < 0 || c.LeaseIdle < 0 {
+		return ticketsum.Errorf(ticketsum.EINVALID, "access: Config.DefaultKeyTTL, StaleAfter, SweepEvery and LeaseIdle must not be negative")
+	}
+	if c.LeaseFraction < 0 || c.LeaseFraction > 1 {
+		return ticketsum.Errorf(ticketsum.EINVALID, "access: Config.LeaseFraction must be between 0 and 1")
 	}
 	return nil
 }
@@ -99,7 +109,8 @@ func (c *Config) setDefaults() error {
 // Service authenticates API keys, authorises model calls, reserves budgets
 // and administers principals, keys and the approved-model registry. Reads
 // on the call path come from an in-memory cache (Config.CacheTTL); budget
-// reservations and settlements go through one group-committing writer.
+// reservations and settlements are kept in memory against a lease of
+// budget headroom per principal and month, written in group commits.
 type Service struct {
 	cfg    Config
 	cache  *cache
@@ -114,8 +125,9 @@ func NewService(cfg Config) (*Service, error) {
 	if err := cfg.setDefaults(); err != nil {
 		return nil, err
 	}
-	return &Service{cfg: cfg, cache: &cache{store: cfg.Store, ttl: cfg.CacheTTL},
-		ledger: &ledger{store: cfg.Store, logger: cfg.Logger}}, nil
+	l := newLedger(cfg.Store, cfg.Clock, cfg.Logger, cfg.LeaseFraction)
+	l.attached = cfg.TrailCommits
+	return &Service{cfg: cfg, cache: &cache{store: cfg.Store, ttl: cfg.CacheTTL}, ledger: l}, nil
 }
 
 // Store returns the service's store.

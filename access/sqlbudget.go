@@ -3,8 +3,8 @@ package access
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/ticketsum/ticketsum/internal/sqldb"
@@ -13,12 +13,9 @@ import (
 // budgetKey is one principal's month.
 type budgetKey struct{ principal, period string }
 
-// CommitBudget implements Store in one transaction of prepared statements:
-// the settlements of the batch, grouped into one counter update per
-// principal and month, then the reservations, granted together with one
-// conditional UPDATE when they all fit and one by one otherwise.
-func (s *SQLStore) CommitBudget(ctx context.Context, b *BudgetBatch) error {
-	if len(b.Settle) == 0 && len(b.Reserve) == 0 {
+// CommitBudget implements Store in one transaction of prepared statements.
+func (s *SQLStore) CommitBudget(ctx context.Context, f *BudgetFlush) error {
+	if len(f.Leases) == 0 {
 		return nil
 	}
 	defer s.preparePending(ctx)
@@ -34,229 +31,159 @@ func (s *SQLStore) CommitBudget(ctx context.Context, b *BudgetBatch) error {
 			return fmt.Errorf("commit budget: %w", err)
 		}
 	}
-	for _, op := range b.Reserve {
-		op.OK = false
+	err = s.WriteBudget(ctx, tx, f)
+	if err == nil {
+		err = tx.Commit()
 	}
-	if err := s.settleAll(ctx, tx, b.Settle); err != nil {
-		return fmt.Errorf("settle budgets: %w", err)
-	}
-	if err := s.reserveAll(ctx, tx, b.Reserve); err != nil {
-		return fmt.Errorf("reserve budgets: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		for _, op := range b.Reserve {
-			op.OK = false
+	if err != nil {
+		for _, w := range f.Leases {
+			w.Granted = 0
 		}
 		return fmt.Errorf("commit budget: %w", err)
 	}
 	return nil
 }
 
-func (s *SQLStore) settleAll(ctx context.Context, tx *sql.Tx, ops []SettleOp) error {
-	type delta struct{ released, spent int64 }
-	sums := map[budgetKey]*delta{}
-	var order []budgetKey
-	var deleted map[string]bool // Postgres: the ids one DELETE removed
-	if s.d == Postgres && len(ops) > 1 {
-		var err error
-		if deleted, err = s.deleteReservations(ctx, tx, ops); err != nil {
-			return err
-		}
+// WriteBudget writes f within tx, which the caller commits (the audit
+// trail's group commit, so that a call's charge and its record commit
+// together). Statements it runs before they are prepared are prepared by
+// PreparePending, which the caller runs once tx has ended. Per lease it
+// runs at most three statements: the month's counters, the grant's
+// conditional UPDATE, and the lease row.
+func (s *SQLStore) WriteBudget(ctx context.Context, tx *sql.Tx, f *BudgetFlush) error {
+	for _, w := range f.Leases {
+		w.Granted = 0
 	}
-	for _, op := range ops {
-		var released bool
-		if deleted != nil {
-			released = deleted[op.R.ID]
-			delete(deleted, op.R.ID)
-		} else {
-			res, err := s.txExec(ctx, tx, `DELETE FROM access_reservations WHERE id = ?`, op.R.ID)
+	for _, w := range f.Leases {
+		if freed := w.Consumed + w.Release; w.Spent != 0 || freed != 0 {
+			if _, err := s.txExec(ctx, tx, `UPDATE access_budgets SET
+			reserved_micros = CASE WHEN reserved_micros >= ? THEN reserved_micros - ? ELSE 0 END,
+			spent_micros = spent_micros + ?
+			WHERE principal = ? AND period = ?`, freed, freed, w.Spent, w.Principal, w.Period); err != nil {
+				return fmt.Errorf("settle budget of %s: %w", w.Principal, err)
+			}
+		}
+		if w.Want > 0 {
+			g, err := s.grant(ctx, tx, w)
 			if err != nil {
-				return err
+				return fmt.Errorf("lease budget of %s: %w", w.Principal, err)
 			}
-			n, _ := res.RowsAffected()
-			released = n == 1
+			w.Granted = g
 		}
-		k := budgetKey{op.R.Principal, op.R.Period}
-		d, ok := sums[k]
-		if !ok {
-			d = &delta{}
-			sums[k] = d
-			order = append(order, k)
-		}
-		if released { // else released by a sweep already
-			d.released += op.R.Micros
-		}
-		d.spent += op.Actual
-	}
-	for _, k := range order {
-		d := sums[k]
-		if _, err := s.txExec(ctx, tx, `UPDATE access_budgets SET
-		reserved_micros = CASE WHEN reserved_micros >= ? THEN reserved_micros - ? ELSE 0 END,
-		spent_micros = spent_micros + ?
-		WHERE principal = ? AND period = ?`, d.released, d.released, d.spent, k.principal, k.period); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// deleteReservations deletes the reservations of ops in one statement
-// (Postgres: each statement is a round trip) and returns the ids it
-// deleted; the others were released by a sweep already.
-func (s *SQLStore) deleteReservations(ctx context.Context, tx *sql.Tx, ops []SettleOp) (map[string]bool, error) {
-	ids := make([]string, len(ops))
-	for i, op := range ops {
-		ids[i] = op.R.ID
-	}
-	rows, err := tx.QueryContext(ctx, `DELETE FROM access_reservations WHERE id = ANY($1) RETURNING id`, ids)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	deleted := make(map[string]bool, len(ops))
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		deleted[id] = true
-	}
-	return deleted, rows.Err()
-}
-
-// maxInsertRows caps the rows of one multi-row INSERT (6 parameters a
-// row, under Postgres's 65,535).
-const maxInsertRows = 1000
-
-// insertReservations inserts the granted reservations of ops in multi-row
-// INSERTs of at most maxInsertRows (Postgres placeholders).
-func insertReservations(ctx context.Context, tx *sql.Tx, ops []*ReserveOp) error {
-	for len(ops) > maxInsertRows {
-		if err := insertReservations(ctx, tx, ops[:maxInsertRows]); err != nil {
-			return err
-		}
-		ops = ops[maxInsertRows:]
-	}
-	var q strings.Builder
-	q.WriteString(`INSERT INTO access_reservations (id, principal, period, micros, created_at, request_id) VALUES `)
-	args := make([]any, 0, 6*len(ops))
-	for _, op := range ops {
-		if len(args) > 0 {
-			q.WriteByte(',')
-		}
-		n := len(args)
-		fmt.Fprintf(&q, "($%d,$%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5, n+6)
-		args = append(args, op.R.ID, op.R.Principal, op.R.Period, op.R.Micros, sqldb.Micros(op.R.CreatedAt), op.R.RequestID)
-	}
-	_, err := tx.ExecContext(ctx, q.String(), args...)
-	return err
-}
-
-func (s *SQLStore) reserveAll(ctx context.Context, tx *sql.Tx, ops []*ReserveOp) error {
-	groups := map[budgetKey][]*ReserveOp{}
-	var order []budgetKey
-	for _, op := range ops {
-		k := budgetKey{op.R.Principal, op.R.Period}
-		if _, ok := groups[k]; !ok {
-			order = append(order, k)
-		}
-		groups[k] = append(groups[k], op)
-	}
-	for _, k := range order {
-		g := groups[k]
-		if err := s.reserveGroup(ctx, tx, k, g); err != nil {
-			return err
-		}
-		if s.d == Postgres && len(g) > 1 {
-			granted := make([]*ReserveOp, 0, len(g))
-			for _, op := range g {
-				if op.OK {
-					granted = append(granted, op)
-				}
-			}
-			if len(granted) == 0 {
-				continue
-			}
-			if err := insertReservations(ctx, tx, granted); err != nil {
-				return err
+		if w.Close && w.Granted == 0 {
+			if _, err := s.txExec(ctx, tx, `DELETE FROM access_leases WHERE id = ?`, w.ID); err != nil {
+				return fmt.Errorf("close budget lease: %w", err)
 			}
 			continue
 		}
-		for _, op := range g {
-			if !op.OK {
-				continue
-			}
-			if _, err := s.txExec(ctx, tx, `INSERT INTO access_reservations (id, principal, period, micros, created_at, request_id) VALUES (?, ?, ?, ?, ?, ?)`,
-				op.R.ID, op.R.Principal, op.R.Period, op.R.Micros, sqldb.Micros(op.R.CreatedAt), op.R.RequestID); err != nil {
-				return err
-			}
+		if _, err := s.txExec(ctx, tx, `INSERT INTO access_leases (id, principal, period, micros, holder, renewed_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET micros = access_leases.micros + excluded.micros, renewed_at = excluded.renewed_at`,
+			w.ID, w.Principal, w.Period, w.Granted-w.Consumed-w.Release, f.Holder, sqldb.Micros(f.At)); err != nil {
+			return fmt.Errorf("write budget lease: %w", err)
 		}
 	}
 	return nil
 }
 
-// reserveGroup grants the reservations of one principal's month.
-func (s *SQLStore) reserveGroup(ctx context.Context, tx *sql.Tx, k budgetKey, g []*ReserveOp) error {
-	const cond = `UPDATE access_budgets SET reserved_micros = reserved_micros + ?
-		WHERE principal = ? AND period = ? AND spent_micros + reserved_micros + ? <= ?`
-	try := func(micros, limit int64) (bool, error) {
-		res, err := s.txExec(ctx, tx, cond, micros, k.principal, k.period, micros, limit)
+// PreparePending prepares the statements WriteBudget ran as text. Call it
+// with no transaction open.
+func (s *SQLStore) PreparePending(ctx context.Context) { s.preparePending(ctx) }
+
+// grant extends lease w within its month's limit and returns by how much:
+// Want when it fits, else what is left if that is at least Min, else 0.
+func (s *SQLStore) grant(ctx context.Context, tx *sql.Tx, w *LeaseWrite) (int64, error) {
+	try := func(micros int64) (bool, error) {
+		res, err := s.txExec(ctx, tx, `UPDATE access_budgets SET reserved_micros = reserved_micros + ?
+		WHERE principal = ? AND period = ? AND spent_micros + reserved_micros + ? <= ?`, micros, w.Principal, w.Period, micros, w.Limit)
 		if err != nil {
 			return false, err
 		}
 		n, err := res.RowsAffected()
 		return n == 1, err
 	}
-	var total int64
-	limit := g[0].Limit
-	same := true
-	for _, op := range g {
-		total += op.R.Micros
-		same = same && op.Limit == limit
+	ok, err := try(w.Want)
+	if err != nil || ok {
+		return w.Want, err
 	}
-	ok, err := try(total, limit)
+	// No row yet, or not everything fits.
+	if _, err := s.txExec(ctx, tx, `INSERT INTO access_budgets (principal, period, spent_micros, reserved_micros) VALUES (?, ?, 0, 0)
+		ON CONFLICT (principal, period) DO NOTHING`, w.Principal, w.Period); err != nil {
+		return 0, err
+	}
+	if ok, err = try(w.Want); err != nil || ok {
+		return w.Want, err
+	}
+	if w.Min <= 0 || w.Min >= w.Want {
+		return 0, nil
+	}
+	var free int64
+	// Rare (the month is nearly spent): not prepared.
+	if err := tx.QueryRowContext(ctx, s.d.Rebind(`SELECT spent_micros + reserved_micros FROM access_budgets WHERE principal = ? AND period = ?`),
+		w.Principal, w.Period).Scan(&free); err != nil {
+		return 0, err
+	}
+	free = w.Limit - free
+	for _, m := range []int64{min(free, w.Want), w.Min} {
+		if m < w.Min {
+			continue
+		}
+		if ok, err := try(m); err != nil || ok {
+			return m, err
+		}
+	}
+	return 0, nil
+}
+
+// RenewLeases implements Store.
+func (s *SQLStore) RenewLeases(ctx context.Context, holder string, at time.Time) error {
+	st, err := s.stmt(ctx, `UPDATE access_leases SET renewed_at = ? WHERE holder = ?`)
+	if err == nil {
+		_, err = st.ExecContext(ctx, sqldb.Micros(at), holder)
+	}
 	if err != nil {
-		return err
-	}
-	if !ok { // no row yet, or not everything fits
-		if _, err := s.txExec(ctx, tx, `INSERT INTO access_budgets (principal, period, spent_micros, reserved_micros) VALUES (?, ?, 0, 0)
-		ON CONFLICT (principal, period) DO NOTHING`, k.principal, k.period); err != nil {
-			return err
-		}
-		if ok, err = try(total, limit); err != nil {
-			return err
-		}
-	}
-	if ok && same {
-		for _, op := range g {
-			op.OK = true
-		}
-		return nil
-	}
-	if ok { // limits differ (a principal changed mid-batch): undo, go one by one
-		if _, err := s.txExec(ctx, tx, `UPDATE access_budgets SET reserved_micros = reserved_micros - ? WHERE principal = ? AND period = ?`,
-			total, k.principal, k.period); err != nil {
-			return err
-		}
-	}
-	for _, op := range g {
-		if op.OK, err = try(op.R.Micros, op.Limit); err != nil {
-			return err
-		}
+		return fmt.Errorf("renew budget leases: %w", err)
 	}
 	return nil
 }
 
-// StaleReservations implements Store.
-func (s *SQLStore) StaleReservations(ctx context.Context, before time.Time) ([]*Reservation, error) {
-	return list(ctx, s, `SELECT id, principal, period, micros, created_at, request_id FROM access_reservations WHERE created_at < ? ORDER BY created_at`,
-		"list stale reservations", func(sc interface{ Scan(...any) error }) (*Reservation, error) {
-			var r Reservation
+// StaleLeases implements Store.
+func (s *SQLStore) StaleLeases(ctx context.Context, before time.Time) ([]*Lease, error) {
+	return list(ctx, s, `SELECT id, principal, period, holder, micros, renewed_at FROM access_leases WHERE renewed_at < ? ORDER BY renewed_at`,
+		"list stale budget leases", func(sc interface{ Scan(...any) error }) (*Lease, error) {
+			var l Lease
 			var at int64
-			if err := sc.Scan(&r.ID, &r.Principal, &r.Period, &r.Micros, &at, &r.RequestID); err != nil {
+			if err := sc.Scan(&l.ID, &l.Principal, &l.Period, &l.Holder, &l.Micros, &at); err != nil {
 				return nil, err
 			}
-			r.CreatedAt = sqldb.FromMicros(at)
-			return &r, nil
+			l.RenewedAt = sqldb.FromMicros(at)
+			return &l, nil
 		}, sqldb.Micros(before))
+}
+
+// ReleaseLease implements Store.
+func (s *SQLStore) ReleaseLease(ctx context.Context, id string, before time.Time) (bool, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("release budget lease: %w", err)
+	}
+	defer tx.Rollback()
+	var principal, period string
+	var micros int64
+	err = tx.QueryRowContext(ctx, s.d.Rebind(`DELETE FROM access_leases WHERE id = ? AND renewed_at < ? RETURNING principal, period, micros`),
+		id, sqldb.Micros(before)).Scan(&principal, &period, &micros)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil // renewed, or released by another sweep
+	}
+	if err != nil {
+		return false, fmt.Errorf("release budget lease: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, s.d.Rebind(`UPDATE access_budgets SET
+		reserved_micros = CASE WHEN reserved_micros >= ? THEN reserved_micros - ? ELSE 0 END
+		WHERE principal = ? AND period = ?`), micros, micros, principal, period); err != nil {
+		return false, fmt.Errorf("release budget lease: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("release budget lease: %w", err)
+	}
+	return true, nil
 }

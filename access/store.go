@@ -24,25 +24,46 @@ type BudgetState struct {
 	ReservedMicros int64
 }
 
-// ReserveOp asks to hold R.Micros of (R.Principal, R.Period) if spent +
-// reserved + R.Micros <= Limit; CommitBudget sets OK.
-type ReserveOp struct {
-	R     *Reservation
-	Limit int64
-	OK    bool
+// LeaseWrite is one process's change to its lease on one principal's month
+// in a budget flush, in micro-dollars. The lease is budget headroom the
+// database holds for that process (counted in the month's reserved), from
+// which the process reserves calls in memory.
+type LeaseWrite struct {
+	ID        string
+	Principal string
+	Period    string
+	// Spent is the cost of the calls settled since the last flush: it is
+	// added to the month's spent.
+	Spent int64
+	// Consumed is the part of Spent the lease covered (each call's cost up
+	// to its reservation): it leaves the lease and the month's reserved.
+	Consumed int64
+	// Release is unused headroom handed back: it leaves the lease and the
+	// month's reserved.
+	Release int64
+	// Want, when positive, asks to extend the lease: by Want if spent +
+	// reserved + Want <= Limit, else by as much as fits if that is at
+	// least Min, else not at all. The flush sets Granted.
+	Want, Min, Limit int64
+	Granted          int64
+	// Close deletes the lease: it holds nothing after this write.
+	Close bool
 }
 
-// SettleOp closes reservation R, charging Actual micro-dollars.
-type SettleOp struct {
-	R      *Reservation
-	Actual int64
+// BudgetFlush is what one group commit of a process's ledger writes.
+type BudgetFlush struct {
+	// Holder names the writing process; a lease is renewed (At) by every
+	// write to it, and by RenewLeases.
+	Holder string
+	At     time.Time
+	Leases []*LeaseWrite
 }
 
-// BudgetBatch is what one group commit writes: settlements first (they
-// free budget), then reservations in order.
-type BudgetBatch struct {
-	Settle  []SettleOp
-	Reserve []*ReserveOp
+// Lease is a lease as stored.
+type Lease struct {
+	ID, Principal, Period, Holder string
+	Micros                        int64
+	RenewedAt                     time.Time
 }
 
 // Store keeps principals, keys, approved models and budget counters.
@@ -83,14 +104,18 @@ type Store interface {
 	// ListApprovedModels returns the registry ordered by name.
 	ListApprovedModels(ctx context.Context) ([]*ApprovedModel, error)
 
-	// CommitBudget writes b in one transaction: each settlement deletes its
-	// open reservation (releasing its micros only if the row was still
-	// there) and adds Actual to spent; each reservation is granted (OK) if
-	// it fits its limit, held in reserved and recorded as open. On error
-	// nothing is written.
-	CommitBudget(ctx context.Context, b *BudgetBatch) error
-	// StaleReservations returns the open reservations created before t.
-	StaleReservations(ctx context.Context, before time.Time) ([]*Reservation, error)
+	// CommitBudget writes f in one transaction, settlements before
+	// grants, and sets each grant's Granted. On error nothing is written
+	// (and every Granted is 0).
+	CommitBudget(ctx context.Context, f *BudgetFlush) error
+	// RenewLeases marks every lease of holder as alive at at.
+	RenewLeases(ctx context.Context, holder string, at time.Time) error
+	// StaleLeases returns the leases not renewed since before.
+	StaleLeases(ctx context.Context, before time.Time) ([]*Lease, error)
+	// ReleaseLease deletes lease id if it was not renewed since before,
+	// releasing what it holds from the month's reserved, and reports
+	// whether it did.
+	ReleaseLease(ctx context.Context, id string, before time.Time) (bool, error)
 	// Budget returns the counters of (principal, period), zero when unused.
 	Budget(ctx context.Context, principal, period string) (BudgetState, error)
 

@@ -79,8 +79,14 @@ func (w *writer) loop() {
 		w.queue = w.queue[n:]
 		w.mu.Unlock()
 
+		var c staged
+		if w.t.companion != nil {
+			// After taking the batch: whatever the companion queued before
+			// these events were submitted is staged with them.
+			c.write, c.done = w.t.companion.Stage()
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), w.t.cfg.CommitTimeout)
-		errs := w.commit(ctx, batch)
+		errs := w.commit(ctx, batch, c)
 		cancel()
 		// Sign before answering, so that an append that completes a
 		// DigestEvery run returns with its digest written.
@@ -91,15 +97,30 @@ func (w *writer) loop() {
 	}
 }
 
-// commit writes batch and returns each event's result. When the batch as a
-// whole fails for a reason other than contention, each event is retried on
-// its own, so that one bad event does not fail the others.
-func (w *writer) commit(ctx context.Context, batch []pendingEvent) []error {
+// staged is a companion's share of one group commit; zero when it has
+// nothing queued.
+type staged struct {
+	write func(context.Context, *sql.Tx) error
+	done  func(error)
+}
+
+// commit writes batch (and c, in the same transaction) and returns each
+// event's result. When the batch as a whole fails for a reason other than
+// contention, c is handed back to its companion (which writes it later)
+// and each event is retried on its own, so that one bad event does not
+// fail the others.
+func (w *writer) commit(ctx context.Context, batch []pendingEvent, c staged) []error {
 	errs := make([]error, len(batch))
-	err := w.commitRetrying(ctx, batch)
+	err := w.commitRetrying(ctx, batch, c)
+	if c.done != nil {
+		c.done(err)
+	}
+	if err != nil && c.write != nil && !contention(err) { // the companion's share may be what failed
+		err = w.commitRetrying(ctx, batch, staged{})
+	}
 	if err != nil && len(batch) > 1 && !contention(err) {
 		for i, p := range batch {
-			errs[i] = w.commitRetrying(ctx, []pendingEvent{p})
+			errs[i] = w.commitRetrying(ctx, []pendingEvent{p}, staged{})
 		}
 		return errs
 	}
@@ -109,10 +130,10 @@ func (w *writer) commit(ctx context.Context, batch []pendingEvent) []error {
 	return errs
 }
 
-func (w *writer) commitRetrying(ctx context.Context, batch []pendingEvent) error {
+func (w *writer) commitRetrying(ctx context.Context, batch []pendingEvent, c staged) error {
 	var err error
 	for attempt := range 8 {
-		if err = w.commitOnce(ctx, batch); err == nil || !contention(err) {
+		if err = w.commitOnce(ctx, batch, c); err == nil || !contention(err) {
 			return err
 		}
 		select {
@@ -132,8 +153,9 @@ func contention(err error) bool {
 }
 
 // commitOnce appends batch to the chain in one transaction: it takes the
-// append lock, reads the end of the chain and inserts each event after it.
-func (w *writer) commitOnce(ctx context.Context, batch []pendingEvent) error {
+// append lock, writes the companion's share, reads the end of the chain
+// and inserts each event after it.
+func (w *writer) commitOnce(ctx context.Context, batch []pendingEvent, c staged) error {
 	st, err := w.prepared(ctx)
 	if err != nil {
 		return err
@@ -145,6 +167,11 @@ func (w *writer) commitOnce(ctx context.Context, batch []pendingEvent) error {
 	defer tx.Rollback()
 	if _, err := tx.StmtContext(ctx, st.lock).ExecContext(ctx); err != nil {
 		return err
+	}
+	if c.write != nil {
+		if err := c.write(ctx, tx); err != nil {
+			return err
+		}
 	}
 	var last int64
 	prev := GenesisHash

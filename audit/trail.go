@@ -72,7 +72,8 @@ type Trail struct {
 	key   ed25519.PrivateKey // nil with NoSigning
 	trust string             // fingerprint Verify trusts, "" for none
 
-	writer writer
+	writer    writer
+	companion Companion // set by Attach before the first append
 
 	stateMu       sync.Mutex
 	lastDigestSeq int64
@@ -141,6 +142,22 @@ func fillTrailDefaults(cfg *TrailConfig) error {
 	}
 	return nil
 }
+
+// Companion is state that commits in the trail's group commit, in the
+// same transaction as the records: access.Service's budget settlements,
+// so that a call recorded in the trail is charged too. Stage takes what
+// the companion has queued; write writes it within tx (on the trail's
+// database); done receives the transaction's outcome once it has ended
+// (nil after a commit; after an error the companion writes it later on
+// its own). Stage returns nils when nothing is queued; it is called before
+// the transaction begins.
+type Companion interface {
+	Stage() (write func(ctx context.Context, tx *sql.Tx) error, done func(error))
+}
+
+// Attach makes c's queued writes commit with each group of appends. Call
+// it before the first Append; c's tables must be in the trail's database.
+func (t *Trail) Attach(c Companion) { t.companion = c }
 
 // PublicKey returns the key that signs the trail's digests, nil with
 // NoSigning.

@@ -108,3 +108,73 @@ func TestMigrateKeepsVersionTable(t *testing.T) {
 	}
 	dbtest.AssertMigrated(t, db, "audit_schema_migrations")
 }
+
+// counter is a Companion that adds one to a row of its own per staged
+// write, failing when fail is set.
+type counter struct {
+	mu      sync.Mutex
+	queued  int
+	fail    bool
+	results []error
+}
+
+func (c *counter) Stage() (func(context.Context, *sql.Tx) error, func(error)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.queued == 0 {
+		return nil, nil
+	}
+	n, fail := c.queued, c.fail
+	c.queued = 0
+	return func(ctx context.Context, tx *sql.Tx) error {
+			if fail {
+				return fmt.Errorf("companion refuses")
+			}
+			_, err := tx.ExecContext(ctx, `UPDATE counted SET n = n + ?`, n)
+			return err
+		}, func(err error) {
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			c.results = append(c.results, err)
+			if err != nil {
+				c.queued += n
+			}
+		}
+}
+
+// TestCompanionCommitsWithTheRecords: what a companion queued before an
+// append commits in the append's transaction; a companion whose write
+// fails gets its work back and does not stop the records.
+func TestCompanionCommitsWithTheRecords(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := dbtest.SQLite(t)
+	tr := MustTrail(t, db, audit.SQLite, newClock(), 1000)
+	mustExec(t, db, `CREATE TABLE counted (n INTEGER NOT NULL)`)
+	mustExec(t, db, `INSERT INTO counted (n) VALUES (0)`)
+	c := &counter{}
+	tr.Attach(c)
+	c.queued = 3
+	if err := tr.RecordAdmin(ctx, "op", "model.approve", "m1", nil); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := db.QueryRow(`SELECT n FROM counted`).Scan(&n); err != nil || n != 3 {
+		t.Fatalf("counted = %d, %v after the append returned; want 3", n, err)
+	}
+	c.mu.Lock()
+	c.queued, c.fail = 2, true
+	c.mu.Unlock()
+	if err := tr.RecordAdmin(ctx, "op", "model.approve", "m2", nil); err != nil {
+		t.Fatalf("append with a failing companion: %v", err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.results) != 2 || c.results[0] != nil || c.results[1] == nil || c.queued != 2 {
+		t.Errorf("companion results %v, queued %d; want a commit, then a failure with its work handed back", c.results, c.queued)
+	}
+	rep, err := tr.Verify(ctx)
+	if err != nil || rep.Records != 2 {
+		t.Errorf("verify: %+v, %v; want both records", rep, err)
+	}
+}

@@ -165,10 +165,11 @@ func NewGovernance(ctx context.Context, cfg GovernanceConfig) (*Governance, erro
 		return nil, fmt.Errorf("migrate access tables: %w", err)
 	}
 	svc, err := access.NewService(access.Config{Store: store, Recorder: trail, Logger: cfg.Logger,
-		PaidCalls: trailPaidCalls{db: cfg.DB, d: cfg.Dialect}, Limiter: cfg.Limiter})
+		TrailCommits: true, Limiter: cfg.Limiter})
 	if err != nil {
 		return nil, err
 	}
+	trail.Attach(svc) // a call's budget charge commits with its trail record
 	trailMW, err := audit.Middleware(audit.MiddlewareConfig{Trail: trail, Spool: cfg.Spool, Logger: cfg.Logger})
 	if err != nil {
 		return nil, err
