@@ -56,7 +56,10 @@ from a ticket file with --from, or given with --tickets-per-week,
 recommendation: plan recommends the cheapest configuration that met every bar
 in the latest eval run, naming the run, and prices the run's models and the
 configured one (--all: every catalogue model). With no eval run it says to run
-eval first. See docs/cost-and-planning.md.`,
+eval first. It lists the approved models beside the evaluated ones: an approved
+model the latest run did not try says so, with the eval command that would; an
+evaluated model nobody approved, with the approve command. See
+docs/cost-and-planning.md.`,
 		Example: `  # The seed's workload on Claude 3.5 Sonnet
   ticketsum plan --tickets-per-week 8000 --input-tokens 2000 --output-tokens 200 \
     --models bedrock:anthropic.claude-3-5-sonnet-20241022-v2:0
@@ -149,9 +152,13 @@ func (e *env) plan(ctx context.Context, cfg Config, o planOptions) error {
 	}
 	pc := o.pc
 	ev, evaluated := evalEvidence(ctx, cfg.dataPath(o.history, "eval-history.jsonl"))
+	approved, err := w.approvedModels(ctx)
+	if err != nil {
+		return err
+	}
 	pcfg := plan.Config{Catalogue: cat, Models: splitList(o.models), Quotas: map[string]plan.Quota{},
 		Constraints: plan.Constraints{DataInVPC: pc.DataInVPC, LatencyTargetHours: pc.LatencyTargetHours, FineTuned: pc.FineTuned},
-		Evidence:    ev}
+		Evidence:    ev, Approved: approved}
 	shown := pcfg.Models
 	if len(shown) == 0 && !o.all {
 		shown = planModels(evaluated, cfg.Model)
@@ -325,7 +332,34 @@ func evalEvidence(ctx context.Context, path string) (plan.Evidence, []string) {
 			models = append(models, c.Model)
 		}
 	}
+	ev.Evaluated = models
 	return ev, models
+}
+
+// approvedModels returns the approved-model registry, which plan lists
+// beside the evaluated models; none when there is no store yet (plan reads,
+// it never creates one).
+func (w *wiring) approvedModels(ctx context.Context) ([]string, error) {
+	err := w.requireStore(ctx)
+	switch {
+	case ticketsum.ErrorCodeOf(err) == ticketsum.ENOTFOUND:
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	gov, err := w.governance(ctx)
+	if err != nil {
+		return nil, err
+	}
+	list, err := gov.Access.Store().ListApprovedModels(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(list))
+	for i, m := range list {
+		names[i] = m.Name
+	}
+	return names, nil
 }
 
 // planModels are the models plan prices by default: the evaluated ones

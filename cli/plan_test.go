@@ -3,9 +3,12 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ticketsum/ticketsum/eval"
 )
 
 // planJSON is the part of `plan --json` the tests read.
@@ -68,5 +71,65 @@ func TestPlanMeasured(t *testing.T) {
 	}
 	if r := run(t, context.Background(), "", "plan", "--from", "/nonexistent.jsonl"); r.code != exitUsage || !strings.Contains(r.stderr, "no such file") {
 		t.Fatalf("missing file: %+v", r)
+	}
+}
+
+// TestPlanListsApprovedModels runs the team's path: init approves two
+// models, an eval run tries one of them and a third, and `plan` lists the
+// approved models beside the evaluated ones, saying which to evaluate and
+// which to approve, with the commands; --json carries the same list.
+func TestPlanListsApprovedModels(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg, data := filepath.Join(dir, "ticketsum.yaml"), filepath.Join(dir, "data")
+	if r := run(t, context.Background(), "", "init", "--config", cfg, "--data-dir", data, "--model", initNova, "--model", initHaiku); r.code != exitOK {
+		t.Fatalf("init: %+v", r)
+	}
+	history := filepath.Join(dir, "eval-history.jsonl")
+	store, err := eval.NewJSONLStore(history)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.SaveRun(context.Background(), &eval.Run{ID: "r1", Dataset: eval.DatasetInfo{Name: "sample", Tickets: 20},
+		Configurations: []eval.CellMetrics{{Name: "builtin", Model: "builtin"}, {Name: initHaiku + "/v1", Model: initHaiku}, {Name: sonnetModel + "/v1", Model: sonnetModel}},
+		Cheapest:       sonnetModel + "/v1", Bars: []eval.Bar{{Metric: "rouge_l", Op: ">=", Value: 0.2}}}); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"plan", "--config", cfg, "--history", history, "--tickets-per-week", "8000", "--input-tokens", "2000", "--output-tokens", "200"}
+	r := run(t, context.Background(), "", args...)
+	if r.code != exitOK {
+		t.Fatalf("plan: %+v", r)
+	}
+	out := strings.Join(strings.Fields(r.stdout), " ") // the table's padding aside
+	for _, want := range []string{
+		"Approved and evaluated models MODEL APPROVED EVALUATED NEXT",
+		initNova + " yes no approved but not evaluated in eval run r1: run `ticketsum eval --models " + initNova + "`",
+		initHaiku + " yes yes evaluated in eval run r1; " + sonnetModel + " met every bar for less",
+		// The run's winner, which the recommendation names, cannot be
+		// called yet: the listing says so.
+		sonnetModel + " no yes the cheapest model meeting every bar in eval run r1, but not approved: nobody may call it until an administrator runs `ticketsum models approve " + sonnetModel + "`",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	r = run(t, context.Background(), "", append(args, "--json")...)
+	var p struct {
+		Models []struct {
+			Model               string
+			Approved, Evaluated bool
+		} `json:"models"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &p); err != nil || len(p.Models) != 3 {
+		t.Fatalf("plan --json models = %+v, %v\n%s", p.Models, err, r.stderr)
+	}
+	// Without a store plan creates none, and lists the evaluated models.
+	r = run(t, context.Background(), "", "plan", "--data-dir", filepath.Join(dir, "none"), "--history", history,
+		"--tickets-per-week", "8000", "--input-tokens", "2000", "--output-tokens", "200")
+	if r.code != exitOK || !strings.Contains(r.stdout, "but not approved") || strings.Contains(r.stdout, initNova+"  yes") {
+		t.Errorf("plan without a store: %+v", r)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "none", "ticketsum.db")); err == nil {
+		t.Error("plan created a store")
 	}
 }

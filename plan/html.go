@@ -185,7 +185,11 @@ var htmlSection = template.Must(template.New("plan").Funcs(template.FuncMap{
 {{with .P.Recommendation}}<h3>Recommendation</h3>
 {{if .Surface}}<p><strong>{{.Model}}</strong> on <strong>{{.Surface}}</strong>, ${{f .WeeklyCostUSD}} a week (${{f .MonthlyCostUSD}} a month)</p>{{else}}<p><strong>No option meets the constraints.</strong></p>{{end}}
 <ul>{{range .Reasons}}<li>{{.}}</li>{{end}}{{range .Excluded}}<li>excluded: {{.}}</li>{{end}}</ul>{{end}}
-<h3>Stages</h3>
+{{with .P.Models}}<h3>Approved and evaluated models</h3>
+<div class="scroll"><table><tr><th>model</th><th class="text">approved</th><th class="text">evaluated</th><th class="text">next</th></tr>
+{{range .}}<tr{{if .Winner}} class="rec"{{end}}><td>{{.Model}}</td><td class="text">{{if .Approved}}<span class="yes">yes</span>{{else}}<span class="no">no</span>{{end}}</td><td class="text">{{if .Evaluated}}<span class="yes">yes</span>{{else}}<span class="no">no</span>{{end}}</td><td class="text">{{.Next}}</td></tr>
+{{end}}</table></div>
+{{end}}<h3>Stages</h3>
 <div class="scroll"><table><tr><th>stage</th><th class="text">needed</th><th class="text">evidence</th></tr>
 {{range .P.Stages}}<tr><td>{{.Name}}</td><td class="text">{{if .Needed}}<span class="yes">yes</span>{{else}}<span class="no">no</span>{{end}}</td><td class="text">{{.Evidence}}</td></tr>
 {{end}}</table></div>

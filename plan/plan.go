@@ -71,6 +71,9 @@ type Evidence struct {
 	Winner string `json:"winner,omitempty"`
 	// WinnerConfig is the winning configuration (model/prompt version).
 	WinnerConfig string `json:"winner_config,omitempty"`
+	// Evaluated are the models of the latest eval run (not the built-in
+	// one), listed beside the approved ones in Plan.Models.
+	Evaluated []string `json:"evaluated,omitempty"`
 }
 
 // Config configures Make.
@@ -91,6 +94,10 @@ type Config struct {
 	Constraints Constraints
 	// Evidence feeds the stage table. Default: no evaluation yet.
 	Evidence Evidence
+	// Approved is the approved-model registry: the models a principal may
+	// be allowed to call. Plan.Models lists them beside Evidence.Evaluated.
+	// Default none: nothing is approved (or there is no store yet).
+	Approved []string
 	// CacheMinTokens overrides the fewest static prompt tokens a cache
 	// point caches. Default 0: each model's cache_min_tokens from the
 	// catalogue (1,024 for Claude Sonnet models, 2,048 for Claude 3.5 Haiku,
@@ -115,6 +122,9 @@ type Plan struct {
 	Recommendation Recommendation `json:"recommendation"`
 	Stages         []Stage        `json:"stages"`
 	Constraints    Constraints    `json:"constraints"`
+	// Models are the approved and the evaluated models side by side, with
+	// what each still needs before production may use it.
+	Models []ModelStatus `json:"models,omitempty"`
 }
 
 // Option is one model on one surface.
@@ -190,6 +200,7 @@ func Make(cfg Config, w Workload) (*Plan, error) {
 	p.Options = append(p.Options, sagemakerOptions(cfg, w, ref)...)
 	p.Recommendation = recommend(cfg, p)
 	p.Stages = stages(cfg, p)
+	p.Models = modelStatuses(cfg)
 	return p, nil
 }
 

@@ -71,6 +71,7 @@ func Render(w io.Writer, p *Plan) error {
 	for _, s := range r.Excluded {
 		ew.printf("  - excluded: %s\n", s)
 	}
+	renderModels(ew, p.Models)
 	ew.printf("\nStages\n")
 	tw = tabwriter.NewWriter(ew, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "STAGE\tNEEDED\tEVIDENCE")
@@ -83,6 +84,30 @@ func Render(w io.Writer, p *Plan) error {
 	}
 	tw.Flush()
 	return ew.err
+}
+
+// renderModels writes the approved and evaluated models side by side, and
+// the eval command that would try the approved ones no run has.
+func renderModels(ew *errWriter, ms []ModelStatus) {
+	if len(ms) == 0 {
+		return
+	}
+	ew.printf("\nApproved and evaluated models\n")
+	tw := tabwriter.NewWriter(ew, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "MODEL\tAPPROVED\tEVALUATED\tNEXT")
+	yes := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return "no"
+	}
+	for _, m := range ms {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", m.Model, yes(m.Approved), yes(m.Evaluated), m.Next)
+	}
+	tw.Flush()
+	if todo := notEvaluated(ms); len(todo) > 1 {
+		ew.printf("  Evaluate the %d approved models not yet evaluated at once: ticketsum eval --models %s\n", len(todo), strings.Join(todo, ","))
+	}
 }
 
 type errWriter struct {
