@@ -106,7 +106,10 @@ func (g *Guard) rawSpans(s *Session, sc *scan) []span {
 	spans = append(spans, g.lx.detectNames(sc, s.knownParts())...)
 	spans = append(spans, g.addr.detect(sc, toks)...)
 	if s != nil && len(s.emails) > 0 {
-		lower := strings.ToLower(text)
+		lower := sc.lower // strings.ToLower(text) when text is ASCII
+		if nonASCII(text) {
+			lower = strings.ToLower(text)
+		}
 		for e := range s.emails {
 			for i := 0; ; {
 				j := strings.Index(lower[i:], e)
