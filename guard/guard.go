@@ -211,7 +211,10 @@ func (c *check) pii() {
 	if c.source == SourceOutput {
 		policy = c.g.cfg.Output
 	}
-	for _, sp := range c.g.detect(c.s, c.sc) {
+	spans := c.g.detect(c.s, c.sc)
+	c.findings = make([]Finding, 0, len(spans))
+	c.edits = make([]edit, 0, len(spans))
+	for _, sp := range spans {
 		f := Finding{Kind: KindPII, Type: string(sp.typ), Start: sp.start, End: sp.end, Score: sp.score}
 		switch policy[sp.typ] {
 		case ActionAnonymize:

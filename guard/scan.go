@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unsafe"
 )
 
 // scan runs regular expressions over only the parts of a text that can
@@ -15,7 +16,8 @@ import (
 // need a keyword run only when the keyword occurs.
 type scan struct {
 	text   string
-	lower  string   // ASCII-lower-cased text, byte-aligned with text, for keyword tests
+	lower  string   // ASCII-lower-cased text, byte-aligned with text, for keyword tests: valid until release
+	buf    []byte   // lower's bytes when text has capitals, reused across scans
 	toks   []token  // the words, with their lexicon flags
 	runs   [][2]int // the digit runs
 	digits [][2]int // windows around digit runs (32 bytes before, 48 after)
@@ -40,7 +42,7 @@ func newScan(text string, lx *lexicon, pool *sync.Pool) *scan {
 	if sc == nil {
 		sc = &scan{}
 	}
-	sc.text, sc.lower = text, asciiLower(text)
+	sc.text, sc.lower = text, sc.lowerOf(text)
 	sc.toks, sc.runs = lexDigits(sc.toks[:0], sc.runs[:0], text, sc.lower, lx, true)
 	sc.digits = sc.around(sc.runs, 32, 48)
 	sc.kw = keywordMatcher().find(sc.kw[:0], sc.lower)
@@ -53,9 +55,33 @@ func newScan(text string, lx *lexicon, pool *sync.Pool) *scan {
 func (sc *scan) release(pool *sync.Pool) {
 	clear(sc.toks)
 	clear(sc.flags)
+	clear(sc.buf)
 	sc.text, sc.lower = "", ""
 	sc.toks, sc.flags = sc.toks[:0], sc.flags[:0]
 	pool.Put(sc)
+}
+
+// lowerOf returns text with its ASCII letters in lower case, byte for
+// byte, as asciiLower does, but in the scan's reused buffer: nothing may
+// keep a substring of it past release, which clears it.
+func (sc *scan) lowerOf(text string) string {
+	i := 0
+	for i < len(text) && (text[i] < 'A' || text[i] > 'Z') {
+		i++
+	}
+	if i == len(text) {
+		return text
+	}
+	if cap(sc.buf) < len(text) {
+		sc.buf = make([]byte, len(text))
+	}
+	b := sc.buf[:len(text)]
+	copy(b, text)
+	for j := i; j < len(b); j++ {
+		b[j] = lowerByte[b[j]]
+	}
+	sc.buf = b
+	return unsafe.String(&b[0], len(b))
 }
 
 // bools returns two zeroed slices of n bools, for per-token marks.

@@ -1,7 +1,8 @@
 package guard
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -50,8 +51,8 @@ func resolve(spans []span) []span {
 		}
 		return a.score > b.score
 	}
-	sort.SliceStable(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
-	out := spans[:0:0]
+	slices.SortStableFunc(spans, func(a, b span) int { return cmp.Compare(a.start, b.start) })
+	out := make([]span, 0, len(spans))
 	for _, s := range spans {
 		if n := len(out); n > 0 && s.start < out[n-1].end {
 			if better(s, out[n-1]) {
