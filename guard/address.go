@@ -32,7 +32,6 @@ var (
 	// a street written in lower case, as people type it in chat ("lives at
 	// 123 main st"): only after a word that announces an address, since
 	// "4 nights in a row" has the same shape
-	reAddrLower  = regexp.MustCompile(`(?i:\b(?:address(?: is| was| to| on file)?:?|lives? at|living at|located at|moved to|ship(?:ped)? to|deliver(?:ed)? to|send it to|sent to|mail(?:ed)? to)[ ]{1,2})(\d{1,6}[a-z]?(?:[ ]{1,2}[a-z][a-z.'’-]*){1,4}[ ]{1,2}(?:st|rd|ave|av|blvd|ln|dr|ct|pl|way|hwy|pkwy|ter|cir)\b\.?)`)
 	reAddrCorner = regexp.MustCompile(`(?i:\bthe corner of )[^\n?!]{3,60}? and (?:\p{Lu}[\p{L}'’-]*|\d+)(?:[ ][\p{Lu}\d][\p{L}.'’-]*){0,3}`)
 	// apartment, suite, unit
 	reAddrUnit = regexp.MustCompile(`(?i)\b(?:apt|apartment|suite|ste|unit|flat|floor|room)\.?[ ]{0,2}#?[ ]{0,2}\d{1,5}[A-Za-z]?\b`)
@@ -89,7 +88,7 @@ func (a *addrDetector) detect(sc *scan, toks []token) []span {
 	cores = append(cores, gluedStreets(text, toks)...)
 	nearIf(reAddrNumWordNum, 0.6, sc.around(numberThenCapital(text, sc.runs), 8, 80), sc.mayNumWordNum, a.notAllStop)
 	when(reAddrUnit, 0.6, kwUnit, 8, 16) // the number follows the unit word
-	for _, m := range sc.whenDigits(reAddrLower, 16, 100, kwAddrCue) {
+	for _, m := range sc.inShape(addrLowerShape, sc.digitWindows(16, 100, kwAddrCue)) {
 		cores = append(cores, span{m[2], m[3], Address, 0.7})
 	}
 	for _, m := range sc.when(reAddrCorner, kwCorner) {

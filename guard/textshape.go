@@ -140,3 +140,119 @@ func matchDelimTag(s string, i int) shapeMatch {
 	}
 	return shapeMatch{}
 }
+
+// addrCues are the cues of reAddrLower, in its order: "address" with each
+// of its suffixes, then the verbs.
+var addrCues = func() []string {
+	var out []string
+	for _, suffix := range []string{" is", " was", " to", " on file", ""} {
+		out = append(out, "address"+suffix+":", "address"+suffix)
+	}
+	return append(out, "lives at", "live at", "living at", "located at", "moved to", "shipped to", "ship to",
+		"delivered to", "deliver to", "send it to", "sent to", "mailed to", "mail to")
+}()
+
+// streetTypes are the street-type words of reAddrLower, in its order.
+var streetTypes = []string{"st", "rd", "ave", "av", "blvd", "ln", "dr", "ct", "pl", "way", "hwy", "pkwy", "ter", "cir"}
+
+// oneOrTwoSpaces matches [ ]{1,2} at s[i] where a byte other than a space
+// must follow, and returns where that byte is, or -1.
+func oneOrTwoSpaces(s string, i int) int {
+	n := 0
+	for n < 3 && i+n < len(s) && s[i+n] == ' ' {
+		n++
+	}
+	if n == 0 || n == 3 {
+		return -1
+	}
+	return i + n
+}
+
+// lowerWordEnd returns the end of [a-z][a-z.'’-]* at s[i], or -1.
+func lowerWordEnd(s string, i int) int {
+	if i >= len(s) || s[i] < 'a' || s[i] > 'z' {
+		return -1
+	}
+	for i++; i < len(s); {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z' || c == '.' || c == '\'' || c == '-':
+			i++
+		case hasPrefixAt(s, i, "’"):
+			i += len("’")
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// lowerStreet matches reAddrLower's group at s[i]:
+// \d{1,6}[a-z]?(?:[ ]{1,2}[a-z][a-z.'’-]*){1,4}[ ]{1,2}(?:st|rd|ave|av|blvd|ln|dr|ct|pl|way|hwy|pkwy|ter|cir)\b\.?
+// and returns its end, or -1. Each word and each gap has one extent that
+// can match (a word takes all its letters, since a space must follow), so
+// the choice is how many words come before the street type: most first.
+func lowerStreet(s string, i int) int {
+	d := digitsAt(s, i, 7)
+	if d < 1 || d > 6 {
+		return -1
+	}
+	p := i + d
+	if p < len(s) && s[p] >= 'a' && s[p] <= 'z' {
+		p++
+	}
+	var ends [4]int // where each word of the chain ends
+	n := 0
+	for n < 4 {
+		w := oneOrTwoSpaces(s, p)
+		if w < 0 {
+			break
+		}
+		e := lowerWordEnd(s, w)
+		if e < 0 {
+			break
+		}
+		ends[n], p = e, e
+		n++
+	}
+	for k := n - 1; k >= 0; k-- {
+		t := oneOrTwoSpaces(s, ends[k])
+		if t < 0 {
+			continue
+		}
+		for _, typ := range streetTypes {
+			if hasPrefixAt(s, t, typ) && boundary(s, t+len(typ)) {
+				e := t + len(typ)
+				if e < len(s) && s[e] == '.' {
+					e++
+				}
+				return e
+			}
+		}
+	}
+	return -1
+}
+
+// matchAddrLower is reAddrLower at s[i]: a cue ("address:", "lives at",
+// "ship to"), case-insensitive, one or two spaces, then a lower-case
+// street address, the group.
+func matchAddrLower(s string, i int) shapeMatch {
+	if !isWordByte(s[i]) || !boundary(s, i) {
+		return shapeMatch{}
+	}
+	for _, cue := range addrCues {
+		n := foldAt(s, i, cue)
+		if n <= 0 {
+			continue
+		}
+		g := oneOrTwoSpaces(s, i+n)
+		if g < 0 {
+			continue
+		}
+		if e := lowerStreet(s, g); e >= 0 {
+			return matched(i, e, g, e)
+		}
+	}
+	return shapeMatch{}
+}
+
+var addrLowerShape = newShape("aAlLmMsSdD", matchAddrLower)
