@@ -675,6 +675,15 @@ var pleasantries = []string{"hi", "hello", "hey", "dear", "thanks", "thank you",
 	"perfect", "awesome", "excellent", "no problem", "of course", "absolutely", "sure", "understood", "got it",
 	"bonjour", "hola", "hallo", "ciao", "salut", "buongiorno", "buenos días", "buenas", "olá", "oi"}
 
+// pleasantriesByFirst lists the pleasantries by first byte, in the order
+// of pleasantries.
+var pleasantriesByFirst = func() (by [utf8.RuneSelf][]string) {
+	for _, p := range pleasantries {
+		by[p[0]] = append(by[p[0]], p)
+	}
+	return by
+}()
+
 // stripPleasantry removes a greeting or thanks that opens s up to the first
 // comma or exclamation mark within six words: "Hi there, the cavalry's
 // here!" becomes "the cavalry's here!".
@@ -713,7 +722,11 @@ func pleasantryAt(s string) (string, bool) {
 	var buf [32]byte
 	head, ascii := asciiLowerHead(s, buf[:0])
 	lower := ""
-	for _, p := range pleasantries {
+	list := pleasantries
+	if ascii && len(head) > 0 {
+		list = pleasantriesByFirst[head[0]] // s lowered starts with head[0]
+	}
+	for _, p := range list {
 		if ascii && len(p) < len(head) || ascii && len(head) == len(s) {
 			if len(head) < len(p) || string(head[:len(p)]) != p || len(head) > len(p) && isLetter(rune(head[len(p)])) {
 				continue

@@ -154,7 +154,7 @@ func isTraceLine(t string) bool {
 		(strings.HasPrefix(t, "...") && strings.HasSuffix(t, " more")) ||
 		(strings.HasPrefix(t, "goroutine ") && strings.Contains(t, " [")) ||
 		strings.HasPrefix(t, "panic: ") ||
-		(strings.Contains(t, ".go:") && (strings.HasPrefix(t, "/") || strings.HasPrefix(t, "main.")))
+		((strings.HasPrefix(t, "/") || strings.HasPrefix(t, "main.")) && strings.Contains(t, ".go:"))
 }
 
 var logLevels = []string{"INFO", "WARN", "WARNING", "ERROR", "DEBUG", "TRACE", "FATAL", "ERR", "CRITICAL", "NOTICE"}
@@ -223,16 +223,38 @@ func isCodeLine(l, t string) bool {
 	if strings.HasPrefix(t, `"`) && strings.Contains(t, `":`) {
 		return true // JSON
 	}
+	if len(t) < 4 {
+		return false
+	}
+	// A quarter of t's bytes must be symbols, a tenth when l is indented:
+	// the count stops once the bytes left cannot make up the difference.
+	indented := strings.HasPrefix(l, "    ")
+	need := (len(t) + 3) / 4
+	if indented {
+		need = (len(t) + 9) / 10
+	}
 	sym := 0
 	for i := 0; i < len(t); i++ {
-		switch t[i] {
-		case '{', '}', '[', ']', '(', ')', ';', '=', '<', '>', '\\', '|', '$', '&', '*', '"', '_', '/':
+		if sym >= need {
+			return true
+		}
+		if sym+len(t)-i < need {
+			return false
+		}
+		if codeSymbol[t[i]] {
 			sym++
 		}
 	}
-	indented := strings.HasPrefix(l, "    ")
-	return len(t) >= 4 && (sym*4 >= len(t) || indented && sym*10 >= len(t))
+	return sym >= need
 }
+
+// codeSymbol marks the bytes isCodeLine counts.
+var codeSymbol = func() (set [256]bool) {
+	for _, c := range []byte(`{}[]();=<>\|$&*"_/`) {
+		set[c] = true
+	}
+	return set
+}()
 
 // stripPlaceholders removes redaction placeholders such as "{NAME_1}",
 // which are prose, not code.

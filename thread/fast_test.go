@@ -9,7 +9,8 @@ import (
 var fastCases = []string{"", " ", "  ", "a", " a", "a ", "a  b", "a b", "\ta", "a\tb", "    code();", "x\v", "x\f",
 	"ÿes", "On Monday", "ON MONDAY, X WROTE:", "on ", "On", "From: Sam", "FROM:x", "________", "---Original Message---",
 	"Sent from my iPhone", "SENT FROM OUTLOOK", "Get Outlook for iOS", "\u212aelvin", "İl ", "Le 3 mars", "den 3",
-	"a\u00a0b", "a\u200bb", "gracias ñ", "Am 3. März schrieb:", "op 3 maart", "em 3", "el lunes", "il 3"}
+	"a\u00a0b", "a\u200bb", "gracias ñ", "Am 3. März schrieb:", "op 3 maart", "em 3", "el lunes", "il 3",
+	"x = y;", "a_b", "if (x) return", "    a = b", "    some prose (with one aside)", "{}{}", "ab{}", "abc{}", "abcd{}", "(((x", "a/b/c/d"}
 
 // FuzzFastPaths checks the fast paths against the functions they stand in
 // for.
@@ -29,8 +30,45 @@ func TestFastPaths(t *testing.T) {
 	}
 }
 
+// refIsCodeLine is isCodeLine's symbol test before it stopped counting
+// early.
+func refIsCodeLine(l, t string) bool {
+	if strings.Contains(t, "{") {
+		t = strings.TrimSpace(stripPlaceholders(t))
+		if t == "" {
+			return false
+		}
+	}
+	if codeFirst[t[0]] && hasAnyPrefix(t, codeStarts) {
+		return true
+	}
+	last := t[len(t)-1]
+	if last == ';' || last == '{' || last == '}' {
+		return true
+	}
+	if strings.HasPrefix(t, `"`) && strings.Contains(t, `":`) {
+		return true // JSON
+	}
+	sym := 0
+	for i := 0; i < len(t); i++ {
+		switch t[i] {
+		case '{', '}', '[', ']', '(', ')', ';', '=', '<', '>', '\\', '|', '$', '&', '*', '"', '_', '/':
+			sym++
+		}
+	}
+	indented := strings.HasPrefix(l, "    ")
+	return len(t) >= 4 && (sym*4 >= len(t) || indented && sym*10 >= len(t))
+}
+
 func checkFastPaths(t *testing.T, l string) {
 	t.Helper()
+	for _, s := range []string{l, "    " + l, l + "(x)", "    a=" + l} {
+		if tl := strings.TrimSpace(s); tl != "" {
+			if got, want := isCodeLine(s, tl), refIsCodeLine(s, tl); got != want {
+				t.Errorf("isCodeLine(%q) = %v, want %v", s, got, want)
+			}
+		}
+	}
 	for _, s := range []string{l, strings.Repeat(l, 201/max(len(l), 1)+1), "x " + strings.Repeat("y", 200) + l, l + strings.Repeat("z", 201)} {
 		long := false
 		for _, w := range strings.Fields(s) {
