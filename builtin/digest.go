@@ -87,10 +87,10 @@ func (s *Summarizer) digest(t *ticketsum.Ticket) *digest {
 			text = html.UnescapeString(text)
 		}
 		text = strings.ReplaceAll(text, "’", "'")
-		lower := strings.ToLower(text) // one lowering for the phrase checks below
+		lower := toLower(text) // one lowering for the phrase checks below
 		if s.phrases.footer.in(lower) {
 			text = stripFooter(text)
-			lower = strings.ToLower(text)
+			lower = toLower(text)
 		}
 		if text == "" {
 			continue
@@ -380,8 +380,17 @@ func hasLetters(s string) bool {
 // allocating them.
 func wordCount(s string) int {
 	n, in := 0, false
-	for _, r := range s {
-		if unicode.IsSpace(r) {
+	for i := 0; i < len(s); {
+		space := false
+		if c := s[i]; c < utf8.RuneSelf {
+			space = asciiSpace[c]
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			space = unicode.IsSpace(r)
+			i += size
+		}
+		if space {
 			in = false
 		} else if !in {
 			in = true

@@ -177,3 +177,48 @@ func (ks *keyShapes) may(w string) bool {
 func inLowerShaped(m map[string]bool, ks *keyShapes, s string) bool {
 	return ks.may(s) && inLower(m, s)
 }
+
+// toLower returns strings.ToLower(s). Where strings.ToLower maps text with
+// any rune outside ASCII rune by rune through strings.Map, toLower lowers
+// the ASCII bytes directly and looks up only the other runes.
+func toLower(s string) string {
+	var b strings.Builder // empty until the first byte that changes
+	started := false
+	start := func(i int) {
+		b.Grow(len(s) + utf8.UTFMax)
+		b.WriteString(s[:i])
+		started = true
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 'A' && c <= 'Z' {
+				if !started {
+					start(i)
+				}
+				c += 'a' - 'A'
+			}
+			if started {
+				b.WriteByte(c)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if l := unicode.ToLower(r); l != r || r == utf8.RuneError && n == 1 {
+			// a changed rune, or a byte that is not UTF-8, which
+			// strings.Map writes as U+FFFD
+			if !started {
+				start(i)
+			}
+			b.WriteRune(l)
+		} else if started {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	if !started {
+		return s
+	}
+	return b.String()
+}

@@ -63,8 +63,16 @@ func checkFastPaths(t *testing.T, s string) {
 			}
 		}
 	}
-	if scriptLanguage(s) != "" && isPlainASCII(s) {
-		t.Errorf("scriptLanguage(%q) names a script for plain ASCII", s)
+	for _, x := range []string{s, strings.ToUpper(s), "ÉCOLE " + s, s + "\xff", "\u212a" + s} {
+		if got, want := toLower(x), strings.ToLower(x); got != want {
+			t.Errorf("toLower(%q) = %q, want %q", x, got, want)
+		}
+	}
+	if got, want := wordCount(s), len(strings.Fields(s)); got != want {
+		t.Errorf("wordCount(%q) = %d, want %d", s, got, want)
+	}
+	if got, want := scriptLanguage(s), refScriptLanguage(s); got != want {
+		t.Errorf("scriptLanguage(%q) = %q, want %q", s, got, want)
 	}
 	if got, want := isNumeric(s), refIsNumeric(s); got != want {
 		t.Errorf("isNumeric(%q) = %v, want %v", s, got, want)

@@ -93,7 +93,7 @@ func (l *languages) classify(text string) (lang string, english int) {
 	if lang := scriptLanguage(text); lang != "" {
 		return lang, 0
 	}
-	return l.classifyLower(text, strings.ToLower(text))
+	return l.classifyLower(text, toLower(text))
 }
 
 // classifyLower is classify for text whose script is Latin and whose
@@ -192,6 +192,17 @@ func scriptLanguage(text string) string {
 				latin++
 			}
 			continue
+		}
+		if r < 0x250 {
+			// Latin-1 Supplement and Latin Extended-A and -B: the letters
+			// are Latin, the signs (×, ÷, «) of no script counted here.
+			if r >= 0xC0 && r != 0xD7 && r != 0xF7 || r == 0xAA || r == 0xBA {
+				latin++
+			}
+			continue
+		}
+		if r >= 0x2000 && r <= 0x206F {
+			continue // General Punctuation: dashes, quotes, spaces
 		}
 		switch {
 		case unicode.Is(unicode.Latin, r):
