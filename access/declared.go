@@ -19,7 +19,8 @@ type Role string
 // The service roles.
 const (
 	// RoleWorker makes production summaries: worker, serve, watch,
-	// backfill, summarize and the Lambda function.
+	// backfill, summarize, and the Lambda function (as ticketsum-lambda,
+	// declared by its environment: ReconcileDeclared).
 	RoleWorker Role = "worker"
 	// RoleEval runs evaluations, on a budget of its own that production
 	// never shares.
@@ -40,8 +41,6 @@ const (
 	PrincipalEval = "ticketsum-eval"
 	// PrincipalJudge is the default principal of RoleJudge.
 	PrincipalJudge = "ticketsum-judge"
-	// WorkerPrincipal is PrincipalWorker under its former name.
-	WorkerPrincipal = PrincipalWorker
 )
 
 // AnyModel in an allow-list allows every model, so that the

@@ -170,23 +170,6 @@ func (s *Service) UpdatePrincipal(ctx context.Context, actor string, p *Principa
 	return s.record(ctx, actor, "principal.update", p.Name, principalDetails(p))
 }
 
-// EnsurePrincipal creates p unless a principal of that name exists, and
-// returns the stored one. The worker calls it on start for its own
-// principal, which is how "created on first start" happens.
-func (s *Service) EnsurePrincipal(ctx context.Context, actor string, p *Principal) (*Principal, error) {
-	got, err := s.cfg.Store.FindPrincipal(ctx, p.Name)
-	if err == nil {
-		return got, nil
-	}
-	if ticketsum.ErrorCodeOf(err) != ticketsum.ENOTFOUND {
-		return nil, err
-	}
-	if err := s.CreatePrincipal(ctx, actor, p); err != nil && ticketsum.ErrorCodeOf(err) != ticketsum.ECONFLICT {
-		return nil, err
-	}
-	return s.cfg.Store.FindPrincipal(ctx, p.Name)
-}
-
 func principalDetails(p *Principal) map[string]string {
 	return map[string]string{
 		"models":              strings.Join(p.Models, ","),

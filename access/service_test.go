@@ -187,25 +187,6 @@ func TestAdminActionsAreRecorded(t *testing.T) {
 	}
 }
 
-func TestEnsurePrincipalIsIdempotent(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	svc, _, rec := MustService(t)
-	w := &access.Principal{Name: access.WorkerPrincipal, Models: []string{"*"}, MonthlyBudgetUSD: 100}
-	for range 3 {
-		p, err := svc.EnsurePrincipal(ctx, "system", w)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if p.MonthlyBudgetUSD != 100 {
-			t.Errorf("budget = %v, want 100", p.MonthlyBudgetUSD)
-		}
-	}
-	if len(rec.events) != 1 {
-		t.Errorf("recorded %d creations, want 1", len(rec.events))
-	}
-}
-
 func TestMigrateTwice(t *testing.T) {
 	t.Parallel()
 	db, _ := dbtest.SQLiteFile(t)

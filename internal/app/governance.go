@@ -209,12 +209,3 @@ func NewGovernance(ctx context.Context, cfg GovernanceConfig) (*Governance, erro
 	g.Inner = append(g.Inner, logMW)
 	return g, nil
 }
-
-// EnsurePrincipal creates the principal a service runs as, on first start,
-// allowed the use case "summarize" and models, with a monthly budget. An
-// existing principal is left as an administrator set it.
-func (g *Governance) EnsurePrincipal(ctx context.Context, name string, models []string, monthlyBudgetUSD float64) (*access.Principal, error) {
-	return g.Access.EnsurePrincipal(ctx, "system", &access.Principal{
-		Name: name, UseCases: []string{"summarize"}, Models: models, MonthlyBudgetUSD: monthlyBudgetUSD,
-	})
-}

@@ -49,7 +49,7 @@ func TestGovernance(t *testing.T) {
 	if len(gov.Outer) != 3 || len(gov.Inner) != 2 {
 		t.Fatalf("outer %d, inner %d wrappers; want 3 and 2 (authorisation, meter) without an invocation log", len(gov.Outer), len(gov.Inner))
 	}
-	if _, err := gov.EnsurePrincipal(t.Context(), "svc", []string{model}, 10); err != nil {
+	if err := gov.Access.CreatePrincipal(t.Context(), "admin", &access.Principal{Name: "svc", Models: []string{model}, MonthlyBudgetUSD: 10}); err != nil {
 		t.Fatal(err)
 	}
 	var m ticketsum.Model = answering{name: model}

@@ -59,7 +59,9 @@ func TestDroppedAnswersAreLoggedOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	gov.Access.ApproveModel(ctx, "admin", model, "test")
-	gov.EnsurePrincipal(ctx, "svc", []string{model}, 10)
+	if err := gov.Access.CreatePrincipal(ctx, "admin", &access.Principal{Name: "svc", Models: []string{model}, MonthlyBudgetUSD: 10}); err != nil {
+		t.Fatal(err)
+	}
 	models, err := app.New(app.Config{Outer: gov.Outer, Inner: gov.Inner, MaxAttempts: 3,
 		LoadAWS: func(context.Context) (aws.Config, error) { return srv.AWSConfig(), nil }})
 	if err != nil {
