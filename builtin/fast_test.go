@@ -77,6 +77,14 @@ func checkFastPaths(t *testing.T, s string) {
 	if got, want := isNumeric(s), refIsNumeric(s); got != want {
 		t.Errorf("isNumeric(%q) = %v, want %v", s, got, want)
 	}
+	for _, x := range []string{s, ",;) " + s, "-" + s} {
+		if got, want := trimLead(x), strings.TrimLeft(x, ",.;:!?-) "); got != want {
+			t.Errorf("trimLead(%q) = %q, want %q", x, got, want)
+		}
+	}
+	if got, want := countDigitsTo(s, 5), min(countDigits(s), 5); got != want {
+		t.Errorf("countDigitsTo(%q, 5) = %d, want %d", s, got, want)
+	}
 	if got, want := needsTidy(s), refNeedsTidy(s); got != want {
 		t.Errorf("needsTidy(%q) = %v, want %v", s, got, want)
 	}

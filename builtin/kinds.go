@@ -58,14 +58,7 @@ func stripFooter(text string) string {
 
 // isSpam reports whether the customer's text is an unsolicited offer.
 func (s *Summarizer) isSpam(d *digest) bool {
-	n := 0
-	if s.phrases.spam.in(d.customerLower) { // most tickets hold none: count only when one is there
-		for _, p := range spamPhrases {
-			if strings.Contains(d.customerLower, p) {
-				n++
-			}
-		}
-	}
+	n := s.phrases.spam.count(d.customerLower)
 	agentSays := s.phrases.agentSpam.in(d.agentLower)
 	return n >= 2 || n >= 1 && agentSays || agentSays && wordCount(d.agentText) < 12
 }

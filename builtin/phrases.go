@@ -26,12 +26,13 @@ func newPhraseSets() *phraseSets {
 type phraseSet struct {
 	single  string               // phrases of one byte, such as "?"
 	filter  [1 << 16 / 64]uint64 // bit per two-byte prefix
-	buckets map[uint16][]string
+	buckets map[uint16][]int     // indexes in phrases, by two-byte prefix
+	phrases []string
 }
 
 func newPhraseSet(phrases []string) *phraseSet {
-	ps := &phraseSet{buckets: map[uint16][]string{}}
-	for _, p := range phrases {
+	ps := &phraseSet{buckets: map[uint16][]int{}, phrases: phrases}
+	for i, p := range phrases {
 		switch len(p) {
 		case 0:
 			ps.single = "\x00" // an empty phrase is in every text
@@ -40,7 +41,7 @@ func newPhraseSet(phrases []string) *phraseSet {
 		default:
 			k := uint16(p[0])<<8 | uint16(p[1])
 			ps.filter[k/64] |= 1 << (k % 64)
-			ps.buckets[k] = append(ps.buckets[k], p)
+			ps.buckets[k] = append(ps.buckets[k], i)
 		}
 	}
 	return ps
@@ -56,11 +57,38 @@ func (ps *phraseSet) in(s string) bool {
 		if ps.filter[k/64]&(1<<(k%64)) == 0 {
 			continue
 		}
-		for _, p := range ps.buckets[k] {
-			if strings.HasPrefix(s[i:], p) {
+		for _, j := range ps.buckets[k] {
+			if strings.HasPrefix(s[i:], ps.phrases[j]) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// count returns how many of the phrases occur in s, each entry of the list
+// once, as counting the phrases p for which strings.Contains(s, p) holds
+// does, in one pass over s.
+func (ps *phraseSet) count(s string) int {
+	seen := make([]bool, len(ps.phrases))
+	n := 0
+	for j, p := range ps.phrases {
+		if len(p) < 2 && strings.Contains(s, p) {
+			seen[j] = true
+			n++
+		}
+	}
+	for i := 0; i+1 < len(s); i++ {
+		k := uint16(s[i])<<8 | uint16(s[i+1])
+		if ps.filter[k/64]&(1<<(k%64)) == 0 {
+			continue
+		}
+		for _, j := range ps.buckets[k] {
+			if !seen[j] && strings.HasPrefix(s[i:], ps.phrases[j]) {
+				seen[j] = true
+				n++
+			}
+		}
+	}
+	return n
 }

@@ -223,7 +223,7 @@ func (sc *scrubber) scrub(s string, atEnd bool) (string, int, bool) {
 	}
 	// Each of these drops only numbers: of five digits or more in all, or
 	// of four with a card ending or a PIN.
-	if n := countDigits(s); n >= 4 {
+	if n := countDigitsTo(s, 5); n >= 4 {
 		if n >= 5 {
 			dropNumberRuns(words, keep)
 		}
@@ -237,6 +237,7 @@ func (sc *scrubber) scrub(s string, atEnd bool) (string, int, bool) {
 			continue
 		}
 		core := trimPunct(w)
+		at := strings.IndexByte(core, '@')
 		// base is the word without a possessive; lookups lowercase it.
 		base := strings.TrimSuffix(strings.TrimSuffix(core, "'s"), "’s")
 		capitalised := isCapitalised(core)
@@ -247,17 +248,17 @@ func (sc *scrubber) scrub(s string, atEnd bool) (string, int, bool) {
 		case strings.HasPrefix(w, "@") || strings.HasPrefix(core, "@"):
 			keep[i] = false
 			continue // handles open tweets; dropping them leaves no gap
-		case strings.Contains(core, "@") && strings.Contains(core[strings.IndexByte(core, '@'):], "."):
+		case at >= 0 && strings.IndexByte(core[at:], '.') >= 0:
 			repl[i] = "an email address"
 		case isURL(core) || strings.IndexByte(w, '<') >= 0 && (strings.Contains(w, "<LINK>") || strings.EqualFold(core, "link")):
 			repl[i] = "a link"
-		case strings.Contains(core, "@"), strings.HasPrefix(core, "__"),
+		case at >= 0, strings.HasPrefix(core, "__"),
 			inLower(sc.handles, base) && (i == 0 || !capitalised || len(core) > 6),
 			// every greeted name is capitalised (see harvest)
 			capitalised && (sc.greeted[core] || sc.greeted[strings.TrimSuffix(core, "'s")]) || sc.gluedName(core),
 			inLowerShaped(sc.names, &sc.nameShapes, base) && (capitalised || !inLower(commonWordNames, base)),
-			(atEnd && i == len(words)-1 && (len(words) <= 2 || strings.ContainsAny(words[i-1], ".!?-")) || strings.ContainsAny(w[:1], "/^*~")) && isInitials(w),
-			strings.ContainsAny(w[:1], "*~^") && capitalised && len(core) >= 3:
+			(atEnd && i == len(words)-1 && (len(words) <= 2 || strings.ContainsAny(words[i-1], ".!?-")) || w[0] == '/' || w[0] == '^' || w[0] == '*' || w[0] == '~') && isInitials(w),
+			(w[0] == '*' || w[0] == '~' || w[0] == '^') && capitalised && len(core) >= 3:
 			keep[i] = false
 		default:
 			continue
@@ -487,6 +488,17 @@ func isNumeric(w string) bool {
 	return digits > 0
 }
 
+// countDigitsTo counts the digits of s up to limit.
+func countDigitsTo(s string, limit int) int {
+	n := 0
+	for i := 0; i < len(s) && n < limit; i++ {
+		if s[i]-'0' <= 9 {
+			n++
+		}
+	}
+	return n
+}
+
 func countDigits(w string) int {
 	n := 0
 	for i := 0; i < len(w); i++ {
@@ -588,7 +600,7 @@ func isCapitalised(w string) bool {
 // tidy removes spaces before punctuation, repeated punctuation and stray
 // punctuation at the start.
 func tidy(s string) string {
-	s = strings.TrimLeft(s, ",.;:!?-) ")
+	s = trimLead(s)
 	if !needsTidy(s) {
 		return s
 	}
@@ -605,6 +617,18 @@ func tidy(s string) string {
 	}
 	return balanceParens(strings.TrimSpace(b.String()))
 }
+
+// trimLead returns strings.TrimLeft(s, ",.;:!?-) ") without building the
+// cutset's table on every call.
+func trimLead(s string) string {
+	for len(s) > 0 && tidyLead[s[0]] {
+		s = s[1:]
+	}
+	return s
+}
+
+// tidyLead holds the bytes trimLead trims.
+var tidyLead = [256]bool{',': true, '.': true, ';': true, ':': true, '!': true, '?': true, '-': true, ')': true, ' ': true}
 
 // needsTidy reports whether tidy would change s (already trimmed on the
 // left): a space before punctuation, a comma, semicolon or colon after
