@@ -349,7 +349,7 @@ func (s *Summarizer) scoreIssue(d *digest, st sentence) float64 {
 	if st.pos == 0 {
 		score += 2
 	}
-	lower := strings.ToLower(st.text)
+	lower := toLower(st.text)
 	spaced := lower + " "
 	problem := s.phrases.problem.in(spaced)
 	if problem {
@@ -361,7 +361,7 @@ func (s *Summarizer) scoreIssue(d *digest, st sentence) float64 {
 	if !problem && s.phrases.thanks.in(spaced) {
 		score -= 2 // "That's great, thanks for getting back to me."
 	}
-	score += overlap(d.subject, lower)
+	score += overlap(d.subjectKeys(), lower)
 	score -= 0.3 * float64(min(st.removed, 3))
 	n := len(st.words)
 	switch {
@@ -393,7 +393,7 @@ func (s *Summarizer) scoreAction(d *digest, st sentence) float64 {
 	if d.lastAgent > 1 {
 		score += 1.5 * float64(st.turn) / float64(d.lastAgent-1)
 	}
-	lower := strings.ToLower(st.text) + " "
+	lower := toLower(st.text) + " "
 	if s.phrases.actionHints.in(lower) {
 		score += 1.5
 	}
@@ -435,17 +435,28 @@ func (s *Summarizer) scoreAction(d *digest, st sentence) float64 {
 // context the reader of a summary lacks.
 var referringEnd = wordSet("them it this that these those there")
 
-// overlap scores shared content words between the subject and a sentence.
-func overlap(subject, lower string) float64 {
-	if subject == "" {
-		return 0
-	}
+// overlap scores shared content words between the subject and a sentence:
+// keys are the subject's (subjectKeys).
+func overlap(keys []string, lower string) float64 {
 	n := 0.0
-	for _, w := range strings.Fields(strings.ToLower(subject)) {
-		w = trimPunct(w)
-		if len(w) > 3 && strings.Contains(lower, w) {
+	for _, w := range keys {
+		if strings.Contains(lower, w) {
 			n++
 		}
 	}
 	return min(n, 3)
+}
+
+// subjectKeys returns the words of the subject that overlap looks for in
+// every candidate: lowered, trimmed and longer than three bytes.
+func (d *digest) subjectKeys() []string {
+	if !d.subjectKeysDone {
+		for _, w := range strings.Fields(toLower(d.subject)) {
+			if w = trimPunct(w); len(w) > 3 {
+				d.subjectKeysCache = append(d.subjectKeysCache, w)
+			}
+		}
+		d.subjectKeysDone = true
+	}
+	return d.subjectKeysCache
 }

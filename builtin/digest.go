@@ -68,6 +68,9 @@ type digest struct {
 	notes        []sentence
 	// spam, reopened and customerWordless mark tickets stated as such.
 	spam, reopened, customerWordless bool
+	// subjectKeysCache holds subjectKeys once subjectKeysDone.
+	subjectKeysCache []string
+	subjectKeysDone  bool
 }
 
 // digest cleans the ticket's messages within the input cap, scrubs their

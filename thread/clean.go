@@ -1,6 +1,9 @@
 package thread
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Clean returns the readable text of a message body: HTML converted to
 // text, quoted replies and signatures removed, logs, stack traces and code
@@ -70,13 +73,21 @@ func normalizeRunes(l string) string {
 }
 
 // isNormalLine reports whether normalizeLine would return l unchanged: a
-// line of ASCII with no tab or other odd space, no run of spaces after its
-// indentation and no space at its end, that is not blank.
+// line of UTF-8 with no tab, other odd space or zero-width character, no
+// run of spaces after its indentation and no space at its end, that is not
+// blank.
 func isNormalLine(l string) bool {
 	leading := true
 	for i := 0; i < len(l); i++ {
 		switch c := l[i]; {
-		case c >= 0x80 || c == '\t' || c == '\v' || c == '\f':
+		case c >= utf8.RuneSelf:
+			r, n := utf8.DecodeRuneInString(l[i:])
+			if r == utf8.RuneError && n == 1 || oddRune(r) {
+				return false // normalizeRunes writes U+FFFD, a space or nothing
+			}
+			leading = false
+			i += n - 1
+		case c == '\t' || c == '\v' || c == '\f':
 			return false
 		case c == ' ':
 			if !leading && (i+1 == len(l) || l[i+1] == ' ') {
@@ -87,6 +98,16 @@ func isNormalLine(l string) bool {
 		}
 	}
 	return !leading
+}
+
+// oddRune reports whether normalizeRunes drops r or writes it as a space.
+func oddRune(r rune) bool {
+	switch r {
+	case '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad',
+		'\u00a0', '\u2002', '\u2003', '\u2009', '\u202f', '\u3000':
+		return true
+	}
+	return false
 }
 
 // joinLines trims each line, drops leading and trailing blank lines and

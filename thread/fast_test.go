@@ -25,6 +25,11 @@ func FuzzFastPaths(f *testing.F) {
 
 func TestFastPaths(t *testing.T) {
 	t.Parallel()
+	for _, l := range []string{"gracias ñ", "“quoted” — done…", "Am 3. März schrieb:"} {
+		if !isNormalLine(l) {
+			t.Errorf("isNormalLine(%q) = false: the line takes the slow path", l)
+		}
+	}
 	for _, c := range fastCases {
 		checkFastPaths(t, c)
 	}
@@ -78,8 +83,10 @@ func checkFastPaths(t *testing.T, l string) {
 			t.Errorf("hasLongWord(%q) = %v, want %v", s, got, long)
 		}
 	}
-	if isNormalLine(l) && normalizeRunes(l) != l {
-		t.Errorf("isNormalLine(%q) but normalizeRunes gives %q", l, normalizeRunes(l))
+	for _, x := range []string{l, "é " + l, l + " ü", "  ñ" + l} {
+		if isNormalLine(x) && normalizeRunes(x) != x {
+			t.Errorf("isNormalLine(%q) but normalizeRunes gives %q", x, normalizeRunes(x))
+		}
 	}
 	for _, p := range append([]string{"from:", "sent from my ", "get outlook for ", "sent from outlook"}, replyStarts...) {
 		if got, want := hasPrefixLower(l, p), strings.HasPrefix(strings.ToLower(l), p); got != want {
