@@ -96,3 +96,68 @@ func TestGovernanceRejects(t *testing.T) {
 		}
 	}
 }
+
+// priced is a provider whose every answer costs cost USD.
+type priced struct {
+	name string
+	cost float64
+}
+
+func (p priced) Name() string { return p.name }
+
+func (p priced) Generate(_ context.Context, req *ticketsum.ModelRequest) (*ticketsum.ModelResponse, error) {
+	return &ticketsum.ModelResponse{Text: "ok", Model: p.name, CostUSD: p.cost, Usage: ticketsum.Usage{InputTokens: 100, OutputTokens: 10}}, nil
+}
+
+// A paid call's charge commits with its trail record: when the call
+// returns (its record committed), its cost is in the budget's spent,
+// without a flush.
+func TestPaidCallChargedWithItsRecord(t *testing.T) {
+	t.Parallel()
+	const model = "bedrock:amazon.nova-lite-v1:0"
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "gov.db")+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SetMaxOpenConns(1)
+	t.Cleanup(func() { db.Close() })
+	g, err := guard.New(guard.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	gov, err := app.NewGovernance(t.Context(), app.GovernanceConfig{DB: db, Dialect: access.SQLite, Guard: g, SigningKey: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := gov.Access.CreatePrincipal(t.Context(), "admin", &access.Principal{Name: "svc", Models: []string{model}, MonthlyBudgetUSD: 10}); err != nil {
+		t.Fatal(err)
+	}
+	if err := gov.Access.ApproveModel(t.Context(), "admin", model, "test"); err != nil {
+		t.Fatal(err)
+	}
+	var m ticketsum.Model = priced{name: model, cost: 0.0123}
+	for i := len(gov.Inner) - 1; i >= 0; i-- {
+		m = gov.Inner[i](m)
+	}
+	for i := len(gov.Outer) - 1; i >= 0; i-- {
+		m = gov.Outer[i](m)
+	}
+	for i := range 3 {
+		_, err := m.Generate(t.Context(), &ticketsum.ModelRequest{Messages: []ticketsum.ChatMessage{{Role: ticketsum.ChatUser, Content: "Summarise: the export froze."}},
+			Meta: ticketsum.CallMeta{Principal: "svc", UseCase: "summarize", TicketID: "T-1"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var recorded, spent int64
+		if err := db.QueryRow(`SELECT COALESCE(SUM(cost_micros), 0) FROM audit_records WHERE kind = ?`, audit.KindInvocation).Scan(&recorded); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.QueryRow(`SELECT spent_micros FROM access_budgets WHERE principal = 'svc'`).Scan(&spent); err != nil {
+			t.Fatal(err)
+		}
+		if want := int64(i+1) * 12_300; recorded != want || spent != want {
+			t.Errorf("after call %d: recorded %d, spent %d micro-dollars; want both %d", i+1, recorded, spent, want)
+		}
+	}
+}
