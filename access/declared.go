@@ -41,7 +41,24 @@ const (
 	PrincipalEval = "ticketsum-eval"
 	// PrincipalJudge is the default principal of RoleJudge.
 	PrincipalJudge = "ticketsum-judge"
+	// PrincipalLambda is the principal of the Lambda function
+	// (cmd/ticketsum-lambda), declared by its environment
+	// (LambdaDeclaration).
+	PrincipalLambda = "ticketsum-lambda"
 )
+
+// LambdaDeclaration is where PrincipalLambda is declared: the function's
+// environment, which deploy/template.yaml sets from its parameters. The
+// function reconciles its principal with it at every cold start
+// (ReconcileDeclared); the command tree declares it too (DeclareAt), so
+// that `principals put` refuses a change the next cold start would undo.
+func LambdaDeclaration() Declaration {
+	return Declaration{Key: "the environment of the ticketsum-lambda function", Env: map[string]EnvSetting{
+		SettingModels: {Var: "TICKETSUM_PRINCIPAL_MODELS", Param: "CloudFormation parameter PrincipalModels"},
+		SettingBudget: {Var: "TICKETSUM_MONTHLY_BUDGET_USD", Param: "CloudFormation parameter MonthlyBudgetUSD"},
+		SettingRPM:    {Var: "TICKETSUM_PRINCIPAL_RPM", Param: "CloudFormation parameter PrincipalRPM"},
+	}}
+}
 
 // AnyModel in an allow-list allows every model, so that the
 // approved-model registry alone decides (the eval principal's default:
@@ -270,3 +287,7 @@ func (s *Service) PatchPrincipal(ctx context.Context, actor, name string, patch 
 // denials for it name the config key, and PatchPrincipal refuses it.
 // ReconcilePrincipal declares too.
 func (s *Service) Declare(name, configKey string) { s.declareAt(name, Declaration{Key: configKey}) }
+
+// DeclareAt is Declare for a principal declared at d, such as the Lambda
+// function's (LambdaDeclaration).
+func (s *Service) DeclareAt(name string, d Declaration) { s.declareAt(name, d) }

@@ -122,14 +122,6 @@ func TestAnyModelAllowsEveryName(t *testing.T) {
 	}
 }
 
-// lambdaDeclaration declares a principal by its environment, as the Lambda
-// function does.
-var lambdaDeclaration = access.Declaration{Key: "the environment of ticketsum-lambda", Env: map[string]access.EnvSetting{
-	access.SettingModels: {Var: "TICKETSUM_PRINCIPAL_MODELS", Param: "CloudFormation parameter PrincipalModels"},
-	access.SettingBudget: {Var: "TICKETSUM_MONTHLY_BUDGET_USD", Param: "CloudFormation parameter MonthlyBudgetUSD"},
-	access.SettingRPM:    {Var: "TICKETSUM_PRINCIPAL_RPM", Param: "CloudFormation parameter PrincipalRPM"},
-}}
-
 // A principal declared by its environment is reconciled like one declared
 // in the config, and every denial names the environment variable and the
 // deployment parameter to change, not a config file it does not have.
@@ -142,19 +134,19 @@ func TestReconcileDeclaredByEnvironment(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := svc.ReconcileDeclared(ctx, "environment", lambdaDeclaration, &access.Principal{Name: "ticketsum-lambda", Models: []string{haiku}, MonthlyBudgetUSD: 5}); err != nil {
+	if _, err := svc.ReconcileDeclared(ctx, "environment", access.LambdaDeclaration(), &access.Principal{Name: "ticketsum-lambda", Models: []string{haiku}, MonthlyBudgetUSD: 5}); err != nil {
 		t.Fatal(err)
 	}
 	// The next cold start has a smaller budget and a limit: applied and audited.
 	want := &access.Principal{Name: "ticketsum-lambda", Models: []string{haiku}, MonthlyBudgetUSD: 0.01, RequestsPerMinute: 6}
-	if _, err := svc.ReconcileDeclared(ctx, "environment", lambdaDeclaration, want); err != nil {
+	if _, err := svc.ReconcileDeclared(ctx, "environment", access.LambdaDeclaration(), want); err != nil {
 		t.Fatal(err)
 	}
 	last := rec.events[len(rec.events)-1]
 	if last.action != "principal.reconcile" || last.actor != "environment" {
 		t.Errorf("last audit event %s by %s, want principal.reconcile by environment", last.action, last.actor)
 	}
-	if key, ok := svc.Declared("ticketsum-lambda"); !ok || key != lambdaDeclaration.Key {
+	if key, ok := svc.Declared("ticketsum-lambda"); !ok || key != access.LambdaDeclaration().Key {
 		t.Errorf("Declared = %q, %v", key, ok)
 	}
 
@@ -163,8 +155,8 @@ func TestReconcileDeclaredByEnvironment(t *testing.T) {
 		name, model, want string
 		calls             int
 	}{
-		{"not in allow-list", "bedrock:amazon.nova-lite-v1:0", "(rule: principal allow-list); to add it, set TICKETSUM_PRINCIPAL_MODELS=" + haiku + ",bedrock:amazon.nova-lite-v1:0 in the environment of ticketsum-lambda (CloudFormation parameter PrincipalModels), applied at every cold start", 1},
-		{"over budget", haiku, "(rule: principal monthly budget; this call may cost up to $0.0200): to raise it, set TICKETSUM_MONTHLY_BUDGET_USD=1.00 in the environment of ticketsum-lambda (CloudFormation parameter MonthlyBudgetUSD), applied at every cold start", 1},
+		{"not in allow-list", "bedrock:amazon.nova-lite-v1:0", "(rule: principal allow-list); to add it, set TICKETSUM_PRINCIPAL_MODELS=" + haiku + ",bedrock:amazon.nova-lite-v1:0 in the environment of the ticketsum-lambda function (CloudFormation parameter PrincipalModels), applied at every cold start", 1},
+		{"over budget", haiku, "(rule: principal monthly budget; this call may cost up to $0.0200): to raise it, set TICKETSUM_MONTHLY_BUDGET_USD=1.00 in the environment of the ticketsum-lambda function (CloudFormation parameter MonthlyBudgetUSD), applied at every cold start", 1},
 	}
 	for _, tt := range tests {
 		m := wrap(&fakeModel{name: tt.model, cost: 0.01})
@@ -175,7 +167,7 @@ func TestReconcileDeclaredByEnvironment(t *testing.T) {
 	}
 	rpm := 60
 	_, _, err := svc.PatchPrincipal(ctx, "alice", "ticketsum-lambda", access.PrincipalPatch{RequestsPerMinute: &rpm})
-	if want := "principal ticketsum-lambda is declared by the environment of ticketsum-lambda, which is applied at every cold start: change TICKETSUM_PRINCIPAL_MODELS, TICKETSUM_MONTHLY_BUDGET_USD, TICKETSUM_PRINCIPAL_RPM there instead"; ticketsum.ErrorMessage(err) != want {
+	if want := "principal ticketsum-lambda is declared by the environment of the ticketsum-lambda function, which is applied at every cold start: change TICKETSUM_PRINCIPAL_MODELS, TICKETSUM_MONTHLY_BUDGET_USD, TICKETSUM_PRINCIPAL_RPM there instead"; ticketsum.ErrorMessage(err) != want {
 		t.Errorf("principals put on it: %v, want %q", err, want)
 	}
 }

@@ -160,12 +160,14 @@ func (c *Config) checkPrincipals() error {
 }
 
 // declarePrincipals tells the access service which principals the config
-// declares, so that denials for them name the config key and `principals
-// put` refuses to change them (the next start would undo it).
+// declares, and that the Lambda function's environment declares its own,
+// so that denials for them name the setting and `principals put` refuses
+// to change them (the next start would undo it).
 func (w *wiring) declarePrincipals(gov *app.Governance) {
 	for _, role := range access.Roles {
 		gov.Access.Declare(w.cfg.servicePrincipal(role).Name, principalKey(role))
 	}
+	gov.Access.DeclareAt(access.PrincipalLambda, access.LambdaDeclaration())
 }
 
 // principalFor returns the name of the principal role acts as, after

@@ -108,6 +108,11 @@ func TestServicePrincipalsFollowTheConfig(t *testing.T) {
 	if r.code != exitUsage || !strings.Contains(r.stderr, "principal pm-judge is declared in the config at principals.judge") {
 		t.Errorf("principals put on a service principal: %+v", r)
 	}
+	// The Lambda function's principal is changed in its environment.
+	r = run(t, context.Background(), "", "principals", "put", access.PrincipalLambda, "--budget", "500", "--config", cfg)
+	if r.code != exitUsage || !strings.Contains(r.stderr, "principal ticketsum-lambda is declared by the environment of the ticketsum-lambda function, which is applied at every cold start: change TICKETSUM_PRINCIPAL_MODELS, TICKETSUM_MONTHLY_BUDGET_USD, TICKETSUM_PRINCIPAL_RPM there instead") {
+		t.Errorf("principals put on the Lambda's principal: %+v", r)
+	}
 }
 
 // TestServicePrincipalConfigChecked checks the principals: section is

@@ -19,17 +19,7 @@ import (
 )
 
 // principal is the access-control principal the function runs as.
-const principal = "ticketsum-lambda"
-
-// declaration is where the function's principal is declared: its
-// environment, which the deployment template sets from its parameters.
-// Every cold start applies it to the stored principal (as the CLI applies
-// principals.worker), and every denial names the variable to change.
-var declaration = access.Declaration{Key: "the environment of the ticketsum-lambda function", Env: map[string]access.EnvSetting{
-	access.SettingModels: {Var: "TICKETSUM_PRINCIPAL_MODELS", Param: "CloudFormation parameter PrincipalModels"},
-	access.SettingBudget: {Var: "TICKETSUM_MONTHLY_BUDGET_USD", Param: "CloudFormation parameter MonthlyBudgetUSD"},
-	access.SettingRPM:    {Var: "TICKETSUM_PRINCIPAL_RPM", Param: "CloudFormation parameter PrincipalRPM"},
-}}
+const principal = access.PrincipalLambda
 
 // governance is what every model call of the function passes, in the same
 // order as in the worker (app.NewGovernance): the audit trail, access
@@ -68,7 +58,7 @@ func newGovernance(ctx context.Context, s settings, d deps, store *postgres.Stor
 	if err != nil {
 		return nil, err
 	}
-	p, err := gov.Access.ReconcileDeclared(ctx, "environment", declaration, &access.Principal{Name: principal, UseCases: []string{"summarize"},
+	p, err := gov.Access.ReconcileDeclared(ctx, "environment", access.LambdaDeclaration(), &access.Principal{Name: principal, UseCases: []string{"summarize"},
 		Models: s.PrincipalModels, MonthlyBudgetUSD: s.MonthlyBudgetUSD, RequestsPerMinute: s.PrincipalRPM})
 	if err != nil {
 		return nil, fmt.Errorf("apply the principal %s from the environment: %w", principal, err)
