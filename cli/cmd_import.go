@@ -136,17 +136,48 @@ func (e *env) importFile(ctx context.Context, cfg Config, path string) error {
 	return nil
 }
 
-// importTickets stores every good ticket from dec, queueing new or changed
-// threads, and reports each bad record on stderr.
+// importChunk is how many tickets an import stores per transaction, as a
+// backfill page: one commit and one bulk insert of batch jobs for each.
+const importChunk = 500
+
+// importTickets stores every good ticket from dec, importChunk at a time
+// (a chunk ends early at an id it already holds, so that the later record
+// of a ticket wins), queueing new or changed threads, and reports each bad
+// record on stderr.
 func importTickets(ctx context.Context, e *env, b *backend, dec *ticketfile.Decoder, progress func(importResult)) (importResult, error) {
 	var res importResult
-	for {
+	var chunk []*ticketsum.Ticket
+	ids := map[string]bool{}
+	flush := func() error {
+		if len(chunk) == 0 {
+			return nil
+		}
+		changed, bad, err := b.queue.ImportMany(ctx, chunk)
+		if err != nil {
+			return fmt.Errorf("import %s: %w", plural(len(chunk), "ticket"), err)
+		}
+		for i, t := range chunk {
+			switch {
+			case bad[i] != nil:
+				fmt.Fprintf(e.stderr, "ticketsum import: ticket %q: %s\n", t.ID, ticketsum.ErrorMessage(bad[i]))
+				res.bad++
+			case changed[i]:
+				res.queued++
+			default:
+				res.unchanged++
+			}
+		}
+		chunk = chunk[:0]
+		clear(ids)
 		if progress != nil {
 			progress(res)
 		}
+		return nil
+	}
+	for {
 		t, err := dec.Next()
 		if errors.Is(err, io.EOF) {
-			return res, nil
+			return res, flush()
 		}
 		var p *ticketfile.Problem
 		if errors.As(err, &p) {
@@ -155,19 +186,17 @@ func importTickets(ctx context.Context, e *env, b *backend, dec *ticketfile.Deco
 			continue
 		}
 		if err != nil {
+			if ferr := flush(); ferr != nil {
+				return res, ferr
+			}
 			return res, ticketsum.Errorf(ticketsum.EINVALID, "%s", ticketsum.ErrorMessage(err))
 		}
-		changed, err := b.queue.Import(ctx, t)
-		switch {
-		case ticketsum.ErrorCodeOf(err) == ticketsum.EINVALID:
-			fmt.Fprintf(e.stderr, "ticketsum import: ticket %q: %s\n", t.ID, ticketsum.ErrorMessage(err))
-			res.bad++
-		case err != nil:
-			return res, fmt.Errorf("import ticket %s: %w", t.ID, err)
-		case changed:
-			res.queued++
-		default:
-			res.unchanged++
+		if ids[t.ID] || len(chunk) == importChunk {
+			if err := flush(); err != nil {
+				return res, err
+			}
 		}
+		chunk = append(chunk, t)
+		ids[t.ID] = true
 	}
 }

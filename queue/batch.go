@@ -19,7 +19,10 @@ const BatchKind = "summarize_batch"
 // same queue, so that a ticket committed during a backfill is summarised at
 // once.
 const (
-	LivePriority     = 1
+	LivePriority = 1
+	// ImportPriority is that of the batch jobs of a bulk import
+	// (ImportMany): behind live changes, ahead of a backfill.
+	ImportPriority   = 2
 	BackfillPriority = 4
 )
 
@@ -113,15 +116,15 @@ func isSnooze(err error) bool {
 	return errors.As(err, &s)
 }
 
-// batchInsertOpts are the insert options of backfill batch jobs.
-func (q *Queue[TTx]) batchInsertOpts() *river.InsertOpts {
-	return &river.InsertOpts{Queue: q.cfg.Queue, MaxAttempts: q.cfg.MaxAttempts, Priority: BackfillPriority}
-}
-
 // EnqueueBatchTx inserts batch jobs for items, at most Config.BatchSize
 // threads each, with River's bulk insert in the caller's transaction, at
 // backfill priority (behind live jobs). Items must be of distinct tickets.
 func (q *Queue[TTx]) EnqueueBatchTx(ctx context.Context, tx TTx, items []Item) error {
+	return q.enqueueBatchTx(ctx, tx, items, BackfillPriority)
+}
+
+// enqueueBatchTx is EnqueueBatchTx at a River priority.
+func (q *Queue[TTx]) enqueueBatchTx(ctx context.Context, tx TTx, items []Item, priority int) error {
 	if len(items) == 0 {
 		return nil
 	}
@@ -133,7 +136,8 @@ func (q *Queue[TTx]) EnqueueBatchTx(ctx context.Context, tx TTx, items []Item) e
 				return err
 			}
 		}
-		params = append(params, river.InsertManyParams{Args: BatchArgs{Items: chunk}, InsertOpts: q.batchInsertOpts()})
+		opts := &river.InsertOpts{Queue: q.cfg.Queue, MaxAttempts: q.cfg.MaxAttempts, Priority: priority}
+		params = append(params, river.InsertManyParams{Args: BatchArgs{Items: chunk}, InsertOpts: opts})
 	}
 	if _, err := q.client.InsertManyFastTx(ctx, tx, params); err != nil {
 		return fmt.Errorf("enqueue %d summarize batches: %w", len(params), err)

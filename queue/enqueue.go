@@ -92,6 +92,52 @@ func (q *Queue[TTx]) Import(ctx context.Context, t *ticketsum.Ticket) (bool, err
 	return changed, err
 }
 
+// BatchTxStore is a ticket store that upserts many tickets in one
+// transaction and runs onChange in it with those whose thread changed;
+// both the sqlite and the postgres Store implement it.
+type BatchTxStore[TTx any] interface {
+	UpsertTicketsTx(ctx context.Context, tickets []*ticketsum.Ticket, onChange func(ctx context.Context, tx TTx, changed []*ticketsum.Ticket) error) (changed []bool, bad []error, err error)
+}
+
+// ImportMany is Import for tickets of distinct ids in one transaction: the
+// tickets are upserted together and their new and changed threads queued
+// as batch jobs (River's bulk insert) at ImportPriority, so that a ticket
+// is never stored without its job. changed[i] reports whether tickets[i]'s
+// thread was new or changed; bad[i] is the EINVALID error of a ticket the
+// store refused, which is left out while the others are stored. err is an
+// error of the whole call (EUNAVAILABLE when the database is busy or down),
+// after which nothing was stored. A store without a many-ticket upsert
+// imports the tickets one at a time.
+func (q *Queue[TTx]) ImportMany(ctx context.Context, tickets []*ticketsum.Ticket) (changed []bool, bad []error, err error) {
+	bs, ok := q.store.(BatchTxStore[TTx])
+	if !ok {
+		changed, bad = make([]bool, len(tickets)), make([]error, len(tickets))
+		for i, t := range tickets {
+			changed[i], err = q.Import(ctx, t)
+			if ticketsum.ErrorCodeOf(err) == ticketsum.EINVALID {
+				bad[i], err = err, nil
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+		}
+		return changed, bad, nil
+	}
+	var queued bool
+	changed, bad, err = bs.UpsertTicketsTx(ctx, tickets, func(ctx context.Context, tx TTx, moved []*ticketsum.Ticket) error {
+		items := make([]Item, len(moved))
+		for i, t := range moved {
+			items[i] = Item{TicketID: t.ID, ContentHash: t.ContentHash()}
+		}
+		queued = len(items) > 0
+		return q.enqueueBatchTx(ctx, tx, items, ImportPriority)
+	})
+	if err == nil && queued {
+		q.woken()
+	}
+	return changed, bad, err
+}
+
 // woken tells this process's workers that it has committed jobs, so that
 // they fetch them now rather than at the listener's next read.
 func (q *Queue[TTx]) woken() {

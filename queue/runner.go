@@ -18,6 +18,9 @@ type Runner interface {
 	Stop(ctx context.Context) error
 	// Import upserts a ticket and enqueues its job when its thread changed.
 	Import(ctx context.Context, t *ticketsum.Ticket) (changed bool, err error)
+	// ImportMany upserts tickets in one transaction and queues their new
+	// and changed threads as batch jobs (see Queue.ImportMany).
+	ImportMany(ctx context.Context, tickets []*ticketsum.Ticket) (changed []bool, bad []error, err error)
 	// Enqueue adds a job for a ticket's thread outside any import.
 	Enqueue(ctx context.Context, ticketID, contentHash string) (inserted bool, err error)
 	// Retry gives a failed ticket another attempt (see Queue.Retry).

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/ticketsum/ticketsum"
-	"github.com/ticketsum/ticketsum/internal/ticketdoc"
 )
 
 // summaryColsS lists the summary columns of table alias s, in nullSummary.dest order.
@@ -66,69 +65,14 @@ func (n *nullSummary) summary() *ticketsum.Summary {
 // are kept to the microsecond. It returns ENOTFOUND for an unknown ticket and
 // EINVALID for an incomplete summary.
 func (s *Store) SaveSummary(ctx context.Context, sum *ticketsum.Summary) (bool, error) {
-	if err := ticketdoc.CheckSummary(sum); err != nil {
+	created, err := s.SaveSummaries(ctx, []*ticketsum.Summary{sum})
+	if err != nil {
 		return false, err
 	}
-	createdAt := sum.CreatedAt
-	if createdAt.IsZero() {
-		createdAt = s.cfg.Clock.Now()
+	if sum.ID == 0 {
+		return false, ticketsum.Errorf(ticketsum.ENOTFOUND, "ticket %q not found", sum.TicketID)
 	}
-	createdAt = createdAt.Truncate(time.Microsecond)
-	flags, err := json.Marshal(append([]string{}, sum.Flags...))
-	if err != nil {
-		return false, fmt.Errorf("encode flags: %w", err)
-	}
-	var (
-		id      int64
-		created bool
-	)
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		var one int
-		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM tickets WHERE id = ?`, sum.TicketID).Scan(&one); errors.Is(err, sql.ErrNoRows) {
-			return ticketsum.Errorf(ticketsum.ENOTFOUND, "ticket %q not found", sum.TicketID)
-		} else if err != nil {
-			return err
-		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO summaries (ticket_id, content_hash, model, prompt_version, text, status,
-			input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, latency_us,
-			requested_model, principal, flags, created_at, regeneration)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (ticket_id, content_hash, model, prompt_version, regeneration) DO NOTHING RETURNING id`,
-			sum.TicketID, sum.ContentHash, sum.Model, sum.PromptVersion, sum.Text, string(sum.Status),
-			sum.Usage.InputTokens, sum.Usage.OutputTokens, sum.Usage.CacheReadTokens, sum.Usage.CacheWriteTokens,
-			sum.CostUSD, sum.Latency.Microseconds(), sum.RequestedModel, sum.Principal, string(flags), createdAt.UnixMicro(),
-			sum.Regeneration,
-		).Scan(&id)
-		created = err == nil
-		if errors.Is(err, sql.ErrNoRows) {
-			err = tx.QueryRowContext(ctx, `SELECT id FROM summaries WHERE ticket_id = ? AND content_hash = ? AND model = ? AND prompt_version = ? AND regeneration = ?`,
-				sum.TicketID, sum.ContentHash, sum.Model, sum.PromptVersion, sum.Regeneration).Scan(&id)
-		}
-		if err != nil {
-			return err
-		}
-		// A summary of an older thread never displaces one of the ticket's
-		// latest thread (a slow job saving last must not leave it stale).
-		_, err = tx.ExecContext(ctx, `UPDATE tickets SET current_summary_id = ? WHERE id = ?
-			AND NOT (content_hash <> ? AND current_summary_id IS NOT NULL AND EXISTS (
-				SELECT 1 FROM summaries cur WHERE cur.id = tickets.current_summary_id AND cur.content_hash = tickets.content_hash))`,
-			id, sum.TicketID, sum.ContentHash)
-		if err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM ticket_failures WHERE ticket_id = ?1
-			AND (content_hash = ?2 OR ?2 = (SELECT content_hash FROM tickets WHERE id = ?1))`,
-			sum.TicketID, sum.ContentHash)
-		return err
-	})
-	if err != nil {
-		return false, translate(err, fmt.Sprintf("save summary of ticket %s", sum.TicketID))
-	}
-	sum.ID = id
-	if created {
-		sum.CreatedAt = createdAt
-	}
-	return created, nil
+	return created[0], nil
 }
 
 // CurrentSummary returns the ticket's current summary, or ENOTFOUND when the

@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -42,6 +43,9 @@ type options struct {
 	timeout       time.Duration
 	backfillFlags string
 	config        string
+	mode, store   string
+	live          int
+	liveEvery     time.Duration
 }
 
 func run() error {
@@ -55,12 +59,19 @@ func run() error {
 	flag.DurationVar(&o.timeout, "timeout", time.Hour, "give up after this long")
 	flag.StringVar(&o.backfillFlags, "backfill-flags", "", "extra flags for ticketsum backfill, space-separated")
 	flag.StringVar(&o.config, "config", "", "extra YAML appended to the generated config (worker settings)")
+	flag.StringVar(&o.mode, "mode", "backfill", "what to measure: backfill (from the team tables), or import (`ticketsum import` of a JSON lines file, then `ticketsum worker --until-idle`)")
+	flag.StringVar(&o.store, "store", "postgres", "store of -mode import: postgres or sqlite")
+	flag.IntVar(&o.live, "live", 0, "also commit this many live tickets into the team's tables during the backfill, watched by `ticketsum watch` (with install-trigger), and print how long each took to have its summary")
+	flag.DurationVar(&o.liveEvery, "live-every", 500*time.Millisecond, "interval between two live tickets of -live")
 	flag.Parse()
-	if o.bin == "" || o.n < 1 {
+	if o.bin == "" || o.n < 1 || (o.mode != "backfill" && o.mode != "import") {
 		flag.Usage()
 		os.Exit(2)
 	}
 	ctx := context.Background()
+	if o.mode == "import" {
+		return measureImport(ctx, o)
+	}
 	dbURL, drop, err := scratchDatabase(ctx, o.db, o.keep)
 	if err != nil {
 		return err
@@ -123,6 +134,7 @@ type proc struct {
 	cmd   *exec.Cmd
 	hwmKB int64
 	done  chan error
+	wall  time.Duration // from start to exit, when run one after another
 }
 
 func (p *proc) sample() {
@@ -171,23 +183,51 @@ func measure(ctx context.Context, o options, dbURL string) error {
 	}
 	defer mon.Close()
 	pg := newBackendCPU(mon, u.Path[1:])
+	var probe *liveProbe
+	var probeDone chan error
+	var backfillBusy atomic.Bool
+	backfillBusy.Store(true)
+	var procs []*proc
+	if o.live > 0 {
+		trig := exec.Command(o.bin, "install-trigger", "--config", cfg, "--data-dir", dir)
+		if out, err := trig.CombinedOutput(); err != nil {
+			return fmt.Errorf("install-trigger: %v\n%s", err, out)
+		}
+		w := &proc{name: "watch", cmd: exec.Command(o.bin, "watch", "--config", cfg, "--data-dir", dir)}
+		if err := startProc(w); err != nil {
+			return err
+		}
+		procs = append(procs, w)
+		if err := waitFor(ctx, mon, `SELECT count(*) FROM ticketsum.source_cursors WHERE name LIKE '%/watch'`, 30*time.Second); err != nil {
+			return fmt.Errorf("watch did not start: %v\n%s", err, w.cmd.Stderr.(*tailWriter).tail())
+		}
+		probe = newLiveProbe(mon, o.live, o.words, o.liveEvery, backfillBusy.Load)
+	}
 	args := append([]string{"backfill", "--since", "2000-01-01", "--config", cfg, "--data-dir", dir}, strings.Fields(o.backfillFlags)...)
-	procs := []*proc{{name: "backfill", cmd: exec.Command(o.bin, args...)}}
+	procs = append(procs, &proc{name: "backfill", cmd: exec.Command(o.bin, args...)})
 	if o.worker {
 		procs = append(procs, &proc{name: "worker", cmd: exec.Command(o.bin, "worker", "--config", cfg, "--data-dir", dir)})
 	}
 	start := time.Now()
 	for _, p := range procs {
-		p.cmd.Stderr = &tailWriter{}
-		if err := p.cmd.Start(); err != nil {
+		if p.done == nil {
+			if err := startProc(p); err != nil {
+				return err
+			}
+		}
+	}
+	if probe != nil {
+		// The live tickets come once the backfill is summarising.
+		if err := waitFor(ctx, mon, `SELECT count(*) FROM ticketsum.summaries`, o.timeout); err != nil {
 			return err
 		}
-		p.done = make(chan error, 1)
-		go func() { p.done <- p.cmd.Wait() }()
+		probeDone = make(chan error, 1)
+		go func() { probeDone <- probe.run(ctx) }()
 	}
 	settled := func() (int, int) {
 		var s, f int
-		_ = mon.QueryRow(ctx, `SELECT (SELECT count(DISTINCT ticket_id) FROM ticketsum.summaries), (SELECT count(*) FROM ticketsum.ticket_failures)`).Scan(&s, &f)
+		_ = mon.QueryRow(ctx, `SELECT (SELECT count(DISTINCT ticket_id) FROM ticketsum.summaries WHERE ticket_id::bigint < $1),
+			(SELECT count(*) FROM ticketsum.ticket_failures WHERE ticket_id::bigint < $1)`, liveBase).Scan(&s, &f)
 		return s, f
 	}
 	var took time.Duration
@@ -206,6 +246,7 @@ func measure(ctx context.Context, o options, dbURL string) error {
 		if took == 0 {
 			if sum, failed = settled(); sum+failed >= target {
 				took = time.Since(start)
+				backfillBusy.Store(false)
 			}
 		}
 		for _, p := range procs {
@@ -216,10 +257,11 @@ func measure(ctx context.Context, o options, dbURL string) error {
 					return fmt.Errorf("%s exited: %v\n%s", p.name, err, p.cmd.Stderr.(*tailWriter).tail())
 				}
 				if p.name == "backfill" {
-					_ = mon.QueryRow(ctx, `SELECT count(*) FROM ticketsum.tickets`).Scan(&target)
+					_ = mon.QueryRow(ctx, `SELECT count(*) FROM ticketsum.tickets WHERE id::bigint < $1`, liveBase).Scan(&target)
 					if took == 0 {
 						if sum, failed = settled(); sum+failed >= target {
 							took = time.Since(start)
+							backfillBusy.Store(false)
 						}
 					}
 				}
@@ -236,6 +278,16 @@ func measure(ctx context.Context, o options, dbURL string) error {
 			return fmt.Errorf("not settled after %v: %d summaries, %d failed", o.timeout, sum, failed)
 		}
 	}
+	if probe != nil {
+		select {
+		case err := <-probeDone:
+			if err != nil {
+				return err
+			}
+		case <-time.After(time.Minute):
+			fmt.Println("  live: not every live ticket was summarised within a minute of the backfill's end")
+		}
+	}
 	// Everything is summarised: stop what still runs and collect its usage.
 	for _, p := range procs {
 		if !exited[p.name] {
@@ -246,22 +298,58 @@ func measure(ctx context.Context, o options, dbURL string) error {
 	}
 	pg.sample(ctx)
 	report(o, took, sum, failed, o.n-target, procs, pg, px)
+	if probe != nil {
+		probe.report()
+	}
 	return nil
+}
+
+// startProc starts p, keeping the tail of its stderr, with p.done receiving
+// its exit.
+func startProc(p *proc) error {
+	p.cmd.Stderr = &tailWriter{}
+	if err := p.cmd.Start(); err != nil {
+		return err
+	}
+	p.done = make(chan error, 1)
+	go func() { p.done <- p.cmd.Wait() }()
+	return nil
+}
+
+// waitFor polls the count query q every 50 ms until it is above 0.
+func waitFor(ctx context.Context, mon *pgxpool.Pool, q string, timeout time.Duration) error {
+	end := time.Now().Add(timeout)
+	for time.Now().Before(end) {
+		var n int
+		if err := mon.QueryRow(ctx, q).Scan(&n); err == nil && n > 0 {
+			return nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return fmt.Errorf("nothing after %v: %s", timeout, q)
 }
 
 func report(o options, took time.Duration, sum, failed, skipped int, procs []*proc, pg *backendCPU, px *countingProxy) {
 	n := float64(o.n)
 	load, _ := os.ReadFile("/proc/loadavg")
-	fmt.Printf("settled %d tickets (%d summarised, %d failed, %d skipped by the copy) in %.1fs: %.1f tickets/s end to end\n", o.n, sum, failed, skipped, took.Seconds(), n/took.Seconds())
+	fmt.Printf("settled %d tickets (%d summarised, %d failed, %d skipped by the copy or import) in %.1fs: %.1f tickets/s end to end\n", o.n, sum, failed, skipped, took.Seconds(), n/took.Seconds())
 	var total time.Duration
 	for _, p := range procs {
 		total += p.cpu()
-		fmt.Printf("  %-9s CPU %6.2f ms/ticket  peak RSS (VmHWM) %5.1f MB\n", p.name, float64(p.cpu().Microseconds())/1000/n, float64(p.hwmKB)/1024)
+		fmt.Printf("  %-9s CPU %6.2f ms/ticket  peak RSS (VmHWM) %5.1f MB", p.name, float64(p.cpu().Microseconds())/1000/n, float64(p.hwmKB)/1024)
+		if p.wall > 0 {
+			fmt.Printf("  ran %.1fs (%.0f tickets/s)", p.wall.Seconds(), n/p.wall.Seconds())
+		}
+		fmt.Println()
 	}
-	total += pg.total()
-	fmt.Printf("  %-9s CPU %6.2f ms/ticket  (%d backends)\n", "postgres", float64(pg.total().Microseconds())/1000/n, len(pg.ticks))
+	if pg != nil {
+		total += pg.total()
+		fmt.Printf("  %-9s CPU %6.2f ms/ticket  (%d backends)\n", "postgres", float64(pg.total().Microseconds())/1000/n, len(pg.ticks))
+	}
 	fmt.Printf("  all       CPU %6.2f ms/ticket\n", float64(total.Microseconds())/1000/n)
-	fmt.Printf("  round trips %.2f/ticket (%d over %d connections)\n", float64(px.trips.Load())/n, px.trips.Load(), px.conns.Load())
+	if px != nil {
+		fmt.Printf("  round trips %.2f/ticket (%d over %d connections)\n", float64(px.trips.Load())/n, px.trips.Load(), px.conns.Load())
+	}
 	fmt.Printf("  load average at the end: %s", load)
 }
 

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// liveBase is added to the ids of live tickets, so that they never meet the
+// backfilled ones (1..n).
+const liveBase = 100_000_000
+
+// liveProbe commits live tickets into the team's tables while a backfill
+// runs and times each until its summary is in ticketsum's store: what a
+// reviewer waits for a ticket that arrives during a backfill.
+type liveProbe struct {
+	pool  *pgxpool.Pool
+	gen   *ticketGen
+	n     int
+	every time.Duration
+	// poll is how often the store is read for the live summaries: the
+	// resolution of the figures.
+	poll time.Duration
+
+	mu        sync.Mutex
+	committed map[string]time.Time
+	latency   map[string]time.Duration
+	during    int // committed while backfill work was pending
+	busy      func() bool
+}
+
+func newLiveProbe(pool *pgxpool.Pool, n, words int, every time.Duration, busy func() bool) *liveProbe {
+	return &liveProbe{
+		pool: pool, n: n, every: every, poll: 20 * time.Millisecond, busy: busy,
+		gen:       &ticketGen{r: rand.New(rand.NewPCG(7, 14)), words: words},
+		committed: map[string]time.Time{}, latency: map[string]time.Duration{},
+	}
+}
+
+// run commits the live tickets, one every p.every, and follows their
+// summaries until every one has one or ctx ends.
+func (p *liveProbe) run(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() { errc <- p.commitAll(ctx) }()
+	tick := time.NewTicker(p.poll)
+	defer tick.Stop()
+	var commitErr error
+	commitsDone := false
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case commitErr = <-errc:
+			if commitErr != nil {
+				return commitErr
+			}
+			commitsDone = true
+		case <-tick.C:
+		}
+		if err := p.check(ctx); err != nil {
+			return err
+		}
+		p.mu.Lock()
+		left := len(p.committed) - len(p.latency)
+		p.mu.Unlock()
+		if commitsDone && left == 0 {
+			return nil
+		}
+	}
+}
+
+// commitAll inserts the live tickets, each with its messages in one
+// transaction, updated now.
+func (p *liveProbe) commitAll(ctx context.Context) error {
+	tick := time.NewTicker(p.every)
+	defer tick.Stop()
+	for i := range p.n {
+		t := p.gen.ticket(int64(liveBase+i+1), time.Now().Add(-time.Hour))
+		err := pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `INSERT INTO public.tickets (id, subject, product, requester_name, requester_email, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, now())`, t.id, t.subject, t.product, t.reqName, t.reqEmail, t.created); err != nil {
+				return err
+			}
+			for _, m := range t.messages {
+				if _, err := tx.Exec(ctx, `INSERT INTO public.ticket_messages (ticket_id, author_type, author_name, created_at, body)
+					VALUES ($1, $2, $3, $4, $5)`, t.id, m.role, m.author, m.at, m.body); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("commit live ticket: %w", err)
+		}
+		busy := p.busy()
+		p.mu.Lock()
+		p.committed[strconv.FormatInt(t.id, 10)] = time.Now()
+		if busy {
+			p.during++
+		}
+		p.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+	return nil
+}
+
+// check reads which waiting live tickets have a summary now.
+func (p *liveProbe) check(ctx context.Context) error {
+	p.mu.Lock()
+	var waiting []string
+	for id := range p.committed {
+		if _, ok := p.latency[id]; !ok {
+			waiting = append(waiting, id)
+		}
+	}
+	p.mu.Unlock()
+	if len(waiting) == 0 {
+		return nil
+	}
+	rows, err := p.pool.Query(ctx, `SELECT DISTINCT ticket_id FROM ticketsum.summaries WHERE ticket_id = ANY($1)`, waiting)
+	if err != nil {
+		return fmt.Errorf("read live summaries: %w", err)
+	}
+	done, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return fmt.Errorf("read live summaries: %w", err)
+	}
+	now := time.Now()
+	p.mu.Lock()
+	for _, id := range done {
+		p.latency[id] = now.Sub(p.committed[id])
+	}
+	p.mu.Unlock()
+	return nil
+}
+
+// report prints the latency percentiles.
+func (p *liveProbe) report() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var ls []time.Duration
+	for _, l := range p.latency {
+		ls = append(ls, l)
+	}
+	slices.Sort(ls)
+	if len(ls) == 0 {
+		fmt.Println("  live: no live ticket summarised")
+		return
+	}
+	q := func(f float64) time.Duration { return ls[min(len(ls)-1, int(f*float64(len(ls))))] }
+	fmt.Printf("  live: %d tickets committed one every %v (%d while backfill work was pending), commit to summary in the store: p50 %v  p95 %v  p99 %v  max %v (read every %v)\n",
+		len(p.committed), p.every, p.during, q(0.50).Round(time.Millisecond), q(0.95).Round(time.Millisecond), q(0.99).Round(time.Millisecond), ls[len(ls)-1].Round(time.Millisecond), p.poll)
+}
