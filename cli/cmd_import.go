@@ -81,9 +81,10 @@ func newImportCmd(e *env) *cobra.Command {
 		GroupID: groupSummaries,
 		Short:   "Store tickets from FILE and queue new or changed threads",
 		Long: `Store the tickets of FILE (or stdin with -) by id, and queue each new or changed
-thread for a summary: the ticket and its job are written in one transaction, so
-a ticket is never stored without its job. An unchanged thread is not queued
-again. A worker (ticketsum worker, or serve) makes the summaries.
+thread for a summary: 500 tickets and their batch jobs are written in one
+transaction, so a ticket is never stored without its job. An unchanged thread
+is not queued again. A worker (ticketsum worker, or serve) makes the summaries,
+behind live changes and ahead of a backfill.
 
 A bad record is reported on stderr with its line, the good ones are still
 imported, and the exit code is then 2.`,

@@ -7,7 +7,10 @@
 #   scripts/bench-backfill.sh                 # 2,000 tickets
 #   scripts/bench-backfill.sh -n 100000       # the issue 14 target run
 #   scripts/bench-backfill.sh -db postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
-# Flags go to backfillbench (-n, -words, -worker, -keep, -config, -backfill-flags).
+#   scripts/bench-backfill.sh -n 20000 -live 50   # and the latency of 50 live tickets meanwhile
+#   scripts/bench-backfill.sh -mode import -store sqlite   # import, then worker --until-idle
+# Flags go to backfillbench (-n, -words, -worker, -keep, -config, -backfill-flags,
+# -mode, -store, -live, -live-every).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$(mktemp -d)"

@@ -7,6 +7,13 @@
 // round trips per ticket (counted by a TCP proxy in front of Postgres) and
 // each process's peak RSS (VmHWM from its own /proc/<pid>/status).
 //
+// With -mode import it measures `ticketsum import` of the same tickets as
+// JSON lines, then `ticketsum worker --until-idle`, on Postgres or SQLite
+// (-store). With -live N it also commits N live tickets into the team's
+// tables during the backfill, copied by `ticketsum watch` (woken by the
+// install-trigger NOTIFY), and prints how long each took from its commit
+// until its summary was in the store.
+//
 // Run it through scripts/bench-backfill.sh, which builds the binary.
 package main
 
