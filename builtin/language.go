@@ -78,10 +78,17 @@ func newStopIndex() stopIndex {
 // languages tells English from other languages. It is built once per
 // Summarizer and read only afterwards.
 type languages struct {
-	idx stopIndex
+	idx    stopIndex
+	shapes keyShapes // of idx's keys: most words are in none
 }
 
-func newLanguages() *languages { return &languages{idx: newStopIndex()} }
+func newLanguages() *languages {
+	l := &languages{idx: newStopIndex()}
+	for w := range l.idx {
+		l.shapes.add(w)
+	}
+	return l
+}
 
 // classify returns the language of text when it is not English, or "" for
 // English and for text too short or too mixed to tell, and the number of
@@ -105,15 +112,18 @@ func (l *languages) classifyLower(text, lower string) (lang string, english int)
 		if c := w[0]; c == '\'' || c >= 0x80 || w[len(w)-1] == '\'' || w[len(w)-1] >= 0x80 {
 			w = strings.Trim(w, "'’")
 		}
-		if strings.Contains(w, "’") {
+		if strings.IndexByte(w, "’"[0]) >= 0 && strings.Contains(w, "’") {
 			w = strings.ReplaceAll(w, "’", "'")
 		}
-		clue := l.idx[w]
-		if clue.english {
-			english++
-		}
-		for _, i := range clue.langs {
-			counts[i]++
+		// w is lowered: a key of idx is w only if the shapes allow it
+		if l.shapes.may(w) {
+			clue := l.idx[w]
+			if clue.english {
+				english++
+			}
+			for _, i := range clue.langs {
+				counts[i]++
+			}
 		}
 		if hasAccent(w) {
 			accented++

@@ -93,3 +93,25 @@ func TestScriptLanguageRanges(t *testing.T) {
 		t.Fatalf("only %d Latin runes below U+3000: the probe does not tell Latin apart", latin)
 	}
 }
+
+// TestLanguageShapesKeepEveryKey checks that the shape filter in front of
+// the stop-word lookup lets every stop word and English word through, and
+// turns away some other words (else it filters nothing).
+func TestLanguageShapesKeepEveryKey(t *testing.T) {
+	t.Parallel()
+	l := newLanguages()
+	for w := range l.idx {
+		if !l.shapes.may(w) {
+			t.Errorf("shapes turn away %q", w)
+		}
+	}
+	away := 0
+	for _, w := range strings.Fields("printer receipt refund invoice subscription configuration xylophone quickly") {
+		if !l.shapes.may(w) {
+			away++
+		}
+	}
+	if away == 0 {
+		t.Error("shapes turn away no common word")
+	}
+}
