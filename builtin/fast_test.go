@@ -82,6 +82,15 @@ func checkFastPaths(t *testing.T, s string) {
 			t.Errorf("trimLead(%q) = %q, want %q", x, got, want)
 		}
 	}
+	for _, x := range []string{s, s + "\n", "a b\n" + s, s + "\n \u00a0\n", "x\n\n" + s + "\n y z "} {
+		sc := &scrubber{greeted: map[string]bool{}, handles: map[string]bool{}}
+		words, last := sc.lineWords(nil, x)
+		trimmed := strings.TrimSpace(x)
+		want := strings.Fields(trimmed[strings.LastIndexByte(trimmed, '\n')+1:])
+		if strings.Join(words, " ") != strings.Join(strings.Fields(x), " ") || strings.Join(words[last:], "\x00") != strings.Join(want, "\x00") || len(words[last:]) != len(want) {
+			t.Errorf("lineWords(%q): words %q, last line %q, want %q", x, words, words[last:], want)
+		}
+	}
 	if got, want := countDigitsTo(s, 5), min(countDigits(s), 5); got != want {
 		t.Errorf("countDigitsTo(%q, 5) = %d, want %d", s, got, want)
 	}

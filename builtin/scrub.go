@@ -100,23 +100,9 @@ func (sc *scrubber) harvestGreetings(words []string) {
 // "Thanks, Norlene!") and a sign-off name alone on the last line. It splits
 // text into words appended to buf (empty), which it returns for reuse.
 func (sc *scrubber) harvest(buf []string, text string) []string {
-	// The words of the text are those of its lines, one after the other
-	// (a line break is a space to strings.Fields): one split serves both.
-	words := buf
-	for rest := text; ; {
-		line, after, more := strings.Cut(rest, "\n")
-		n := len(words)
-		words = appendFields(words, line)
-		sc.harvestGreetings(words[n:])
-		if !more {
-			break
-		}
-		rest = after
-	}
+	words, lastLine := sc.lineWords(buf, text)
 	sc.harvestVocatives(words)
-	trimmed := strings.TrimSpace(text)
-	// the last line's words go after the text's, in the same buffer
-	lastFields := appendFields(words[len(words):], trimmed[strings.LastIndexByte(trimmed, '\n')+1:])
+	lastFields := words[lastLine:]
 	last := withoutPartMarker(lastFields)
 	if len(last) == 1 || len(last) == 2 && strings.Trim(last[0], "-~^*/") == "" {
 		core := trimPunct(strings.TrimLeft(last[len(last)-1], "-~^*/"))
@@ -146,6 +132,29 @@ func (sc *scrubber) harvest(buf []string, text string) []string {
 		}
 	}
 	return words
+}
+
+// lineWords appends the words of text to buf, line by line, collecting the
+// names after greetings on each line, and returns them with the index of
+// the first word of the last line that has any: the words of the last
+// line of strings.TrimSpace(text). The words of the lines, one after the
+// other, are those of text (a line break is a space to strings.Fields).
+func (sc *scrubber) lineWords(buf []string, text string) (words []string, lastLine int) {
+	words = buf
+	for rest := text; ; {
+		line, after, more := strings.Cut(rest, "\n")
+		n := len(words)
+		words = appendFields(words, line)
+		if len(words) > n {
+			lastLine = n
+			sc.harvestGreetings(words[n:])
+		}
+		if !more {
+			break
+		}
+		rest = after
+	}
+	return words, lastLine
 }
 
 // withoutPartMarker drops a trailing "2/3" that numbers split tweets.
