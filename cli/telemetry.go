@@ -2,9 +2,7 @@ package cli
 
 import (
 	"context"
-	"net/url"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/riverqueue/river/rivertype"
@@ -48,48 +46,8 @@ func (w *wiring) modelMiddleware(gov *app.Governance) (outer, inner []gateway.Mi
 	if !w.tel.Tracing() && !w.tel.Metrics() {
 		return gov.Outer, gov.Inner
 	}
-	o, i := w.tel.ModelCalls(w.serverAddress)
+	o, i := w.tel.ModelCalls(telemetry.ServerAddress(w.env.getenv, w.cfg.AWS.Region, w.cfg.OpenAI.BaseURL))
 	return append([]gateway.Middleware{o}, gov.Outer...), append([]gateway.Middleware{i}, gov.Inner...)
-}
-
-// serverAddress is a model's server.address: the host its provider's
-// calls go to, as the standard AWS variables and the config set it, or ""
-// when it cannot be told.
-func (w *wiring) serverAddress(model string) string {
-	kind, _, _ := strings.Cut(model, ":")
-	host := func(u string) string {
-		p, err := url.Parse(u)
-		if err != nil {
-			return ""
-		}
-		return p.Hostname()
-	}
-	var service, prefix string
-	switch kind {
-	case "openai":
-		return host(w.cfg.OpenAI.BaseURL)
-	case "bedrock":
-		service, prefix = "BEDROCK_RUNTIME", "bedrock-runtime"
-	case "sagemaker":
-		service, prefix = "SAGEMAKER_RUNTIME", "runtime.sagemaker"
-	default:
-		return ""
-	}
-	for _, v := range []string{"AWS_ENDPOINT_URL_" + service, "AWS_ENDPOINT_URL"} {
-		if u := w.env.getenv(v); u != "" {
-			return host(u)
-		}
-	}
-	region := w.cfg.AWS.Region
-	for _, v := range []string{"AWS_REGION", "AWS_DEFAULT_REGION"} {
-		if region == "" {
-			region = w.env.getenv(v)
-		}
-	}
-	if region == "" {
-		return ""
-	}
-	return prefix + "." + region + ".amazonaws.com"
 }
 
 // queueMiddleware is the River middleware that carries a ticket's trace

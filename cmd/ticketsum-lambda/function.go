@@ -45,7 +45,9 @@ type deps struct {
 	AuditS3   audit.S3API
 	AuditKeys audit.KeyWrapper
 	// Getenv reads the OTEL_* variables that turn tracing and metrics on
-	// (docs/observability.md). Default: none set, telemetry off.
+	// (docs/observability.md), and the AWS_REGION and AWS_ENDPOINT_URL_*
+	// that give model-call spans their server.address. Default: none set,
+	// telemetry off.
 	Getenv func(string) string
 	// SpanExporter, when set, receives the spans instead of the exporter
 	// the OTEL_* variables name, and turns tracing on (tests).
@@ -104,7 +106,7 @@ func newFunction(ctx context.Context, s settings, d deps) (*function, error) {
 	}
 	// The telemetry wrappers go outermost, so that spans show what
 	// governance denies too (as in the CLI).
-	telOuter, telInner := tel.ModelCalls(nil)
+	telOuter, telInner := tel.ModelCalls(telemetry.ServerAddress(d.Getenv, "", ""))
 	models, err := app.New(app.Config{
 		Models: map[string]app.ModelConfig{s.Model: s.ModelConfig}, LoadAWS: loadAWS,
 		Outer: append([]gateway.Middleware{telOuter}, gov.Outer...), Inner: append([]gateway.Middleware{telInner}, gov.Inner...),

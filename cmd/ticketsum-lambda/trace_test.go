@@ -32,7 +32,7 @@ func TestTracesEachTicket(t *testing.T) {
 	}
 	spans := tracetest.NewInMemoryExporter()
 	var logs syncBuffer
-	f, err := newFunction(t.Context(), s, deps{Log: &logs, SpanExporter: spans,
+	f, err := newFunction(t.Context(), s, deps{Log: &logs, SpanExporter: spans, Getenv: envMap(map[string]string{"AWS_REGION": "eu-west-1"}),
 		LoadAWS: func(context.Context) (aws.Config, error) { return srv.AWSConfig(), nil }})
 	if err != nil {
 		t.Fatal(err)
@@ -105,6 +105,20 @@ func TestTracesEachTicket(t *testing.T) {
 	for _, want := range []string{"process support-tickets", "ticketsum.summarize", "ticketsum.gateway " + testModel, "chat " + strings.TrimPrefix(testModel, "bedrock:")} {
 		if !slices.Contains(inTrace, want) {
 			t.Errorf("T-1's trace holds %v, want %q among them", inTrace, want)
+		}
+	}
+	for _, sp := range got {
+		if !strings.HasPrefix(sp.Name, "chat ") {
+			continue
+		}
+		addr := ""
+		for _, kv := range sp.Attributes {
+			if kv.Key == "server.address" {
+				addr = kv.Value.AsString()
+			}
+		}
+		if addr != "bedrock-runtime.eu-west-1.amazonaws.com" {
+			t.Errorf("%s: server.address = %q, want the region's Bedrock runtime host", sp.Name, addr)
 		}
 	}
 }
