@@ -79,7 +79,7 @@ func TestTextShapesMatchRegexp(t *testing.T) {
 	r := rand.New(rand.NewPCG(13, 5))
 	shapes := textShapes()
 	matched := make([]int, len(shapes))
-	for range 100_000 {
+	for range randomStrings(100_000) {
 		var b []byte
 		for range r.IntN(16) {
 			b = append(b, pieces[r.IntN(len(pieces))]...)
@@ -93,7 +93,7 @@ func TestTextShapesMatchRegexp(t *testing.T) {
 	}
 	// addresses after a cue, built piece by piece with near misses
 	pick := func(xs ...string) string { return xs[r.IntN(len(xs))] }
-	for range 10_000 {
+	for range randomStrings(10_000) {
 		b := pick("", "x", "_", " ", "é") + pick(addrCues...) + pick("", " ", "  ", "   ", ":", " :")
 		b += pick("", "1", "12", "123456", "1234567", "12b", "12B") + pick("", "x")
 		for range r.IntN(6) {
@@ -108,7 +108,7 @@ func TestTextShapesMatchRegexp(t *testing.T) {
 		}
 	}
 	for k, p := range shapes {
-		if matched[k] < 50 {
+		if matched[k] < randomStrings(50) {
 			t.Errorf("only %d random strings hold a %s match: the test proves little", matched[k], p.name)
 		}
 	}
