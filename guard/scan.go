@@ -193,6 +193,12 @@ func utf8RuneStart(c byte) bool { return c&0xC0 != 0x80 }
 // the text.
 func (sc *scan) in(re *regexp.Regexp, wins [][2]int) [][]int {
 	var out [][]int
+	if a := anchors[re]; a != nil && !noAnchors {
+		for _, b := range wins {
+			out = a.appendAnchored(out, sc.text[b[0]:b[1]], b[0])
+		}
+		return out
+	}
 	for _, b := range wins {
 		for _, m := range re.FindAllStringSubmatchIndex(sc.text[b[0]:b[1]], -1) {
 			for k := range m {
