@@ -23,7 +23,7 @@ const maxStop = 4
 // serveChat handles POST /v1/chat/completions.
 func (h *Handler) serveChat(w http.ResponseWriter, r *http.Request, c *caller) {
 	var in chatRequest
-	if err := decodeJSON(r.Body, &in, h.cfg.MaxChatBodyBytes); err != nil {
+	if err := decodeChatRequest(r.Body, &in, h.cfg.MaxChatBodyBytes); err != nil {
 		h.fail(w, r, openAIShape, c, err)
 		return
 	}
@@ -67,11 +67,7 @@ func (h *Handler) serveChat(w http.ResponseWriter, r *http.Request, c *caller) {
 		writeStream(w, id, created, model, resp.Text, finishReason(resp.StopReason), usage, includeUsage, h.cfg.StreamWriteTimeout)
 		return
 	}
-	writeJSON(w, http.StatusOK, chatCompletion{
-		ID: id, Object: "chat.completion", Created: created, Model: model,
-		Choices: []chatChoice{{Message: chatOutMessage{Role: "assistant", Content: resp.Text}, FinishReason: finishReason(resp.StopReason)}},
-		Usage:   usage,
-	})
+	writeChatCompletion(w, id, created, model, resp.Text, finishReason(resp.StopReason), usage)
 }
 
 // modelRequest checks an OpenAI request and maps it to a model request:
@@ -110,8 +106,9 @@ func (h *Handler) modelRequest(in *chatRequest) (*ticketsum.ModelRequest, error)
 	}
 	req.StopSequences = stop
 	var system []string
-	for i, m := range in.Messages {
-		text, err := messageText(m.Content, i)
+	for i := range in.Messages {
+		m := &in.Messages[i]
+		text, err := messageText(m, i)
 		if err != nil {
 			return nil, err
 		}
@@ -137,7 +134,11 @@ func (h *Handler) modelRequest(in *chatRequest) (*ticketsum.ModelRequest, error)
 
 // messageText returns a message's text: a string, null, or the
 // concatenated text parts of an array.
-func messageText(raw json.RawMessage, i int) (string, error) {
+func messageText(m *chatMessage, i int) (string, error) {
+	if m.isText {
+		return m.text, nil
+	}
+	raw := m.Content
 	if !isSet(raw) {
 		return "", nil
 	}

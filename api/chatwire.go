@@ -30,6 +30,10 @@ type streamOptions struct {
 type chatMessage struct {
 	Role    string          `json:"role"`
 	Content json.RawMessage `json:"content"`
+	// text is the content when decodeChatRequest read it as a string or
+	// null (isText set, Content nil).
+	text   string
+	isText bool
 }
 
 type contentPart struct {
@@ -37,28 +41,8 @@ type contentPart struct {
 	Text string `json:"text"`
 }
 
-// chatCompletion is the answer to a request without streaming.
-type chatCompletion struct {
-	ID      string       `json:"id"`
-	Object  string       `json:"object"`
-	Created int64        `json:"created"`
-	Model   string       `json:"model"`
-	Choices []chatChoice `json:"choices"`
-	Usage   chatUsage    `json:"usage"`
-}
-
-type chatChoice struct {
-	Index        int            `json:"index"`
-	Message      chatOutMessage `json:"message"`
-	FinishReason string         `json:"finish_reason"`
-	Logprobs     *struct{}      `json:"logprobs"`
-}
-
-type chatOutMessage struct {
-	Role    string  `json:"role"`
-	Content string  `json:"content"`
-	Refusal *string `json:"refusal"`
-}
+// The answer to a request without streaming is written by
+// appendChatCompletion (chatencode.go).
 
 type chatUsage struct {
 	PromptTokens     int `json:"prompt_tokens"`

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"log/slog"
 	"net"
 	"net/http"
 	"sync"
@@ -145,13 +146,15 @@ func (s *Server) Run(ctx context.Context) error {
 // middleware adds security headers, panic recovery and request logging.
 func (s *Server) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := s.cfg.Clock.Now()
+		debug := s.cfg.Logger.Enabled(r.Context(), slog.LevelDebug)
+		var start time.Time
+		if debug {
+			start = s.cfg.Clock.Now()
+		}
 		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Cache-Control", "no-store") // pages hold personal data; handlers for static files override it
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+		for k, v := range securityHeaders {
+			h[k] = v
+		}
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		defer func() {
 			if v := recover(); v != nil {
@@ -165,11 +168,24 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 					logError(s.cfg.Logger, r, err)
 				}
 			}
-			s.cfg.Logger.DebugContext(r.Context(), "http request", "method", r.Method, "path", r.URL.Path,
-				"status", rec.status, "duration", s.cfg.Clock.Now().Sub(start).Round(time.Microsecond))
+			if debug {
+				s.cfg.Logger.DebugContext(r.Context(), "http request", "method", r.Method, "path", r.URL.Path,
+					"status", rec.status, "duration", s.cfg.Clock.Now().Sub(start).Round(time.Microsecond))
+			}
 		}()
 		next.ServeHTTP(rec, r)
 	})
+}
+
+// securityHeaders are set on every answer. The value slices are shared by
+// all answers: net/http only reads them, and a handler that sets one of
+// these headers (static files set Cache-Control) replaces the slice.
+var securityHeaders = http.Header{
+	"X-Content-Type-Options":  {"nosniff"},
+	"Referrer-Policy":         {"no-referrer"},
+	"X-Frame-Options":         {"DENY"},
+	"Cache-Control":           {"no-store"}, // pages hold personal data; handlers for static files override it
+	"Content-Security-Policy": {"default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"},
 }
 
 // statusRecorder remembers the status written, for the request log.
