@@ -165,8 +165,13 @@ func (w *writer) commitOnce(ctx context.Context, batch []pendingEvent, c staged)
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.StmtContext(ctx, st.lock).ExecContext(ctx); err != nil {
-		return err
+	// On SQLite the companion's writes take the write lock as the lock
+	// statement would; on Postgres the advisory lock comes first (every
+	// process takes it before any row lock of the companion's).
+	if c.write == nil || w.t.cfg.Dialect == Postgres {
+		if _, err := tx.StmtContext(ctx, st.lock).ExecContext(ctx); err != nil {
+			return err
+		}
 	}
 	if c.write != nil {
 		if err := c.write(ctx, tx); err != nil {

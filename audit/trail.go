@@ -157,6 +157,8 @@ type Companion interface {
 
 // Attach makes c's queued writes commit with each group of appends. Call
 // it before the first Append; c's tables must be in the trail's database.
+// On SQLite c's write must write (it takes the write lock that keeps the
+// read of the chain's end and the inserts together).
 func (t *Trail) Attach(c Companion) { t.companion = c }
 
 // PublicKey returns the key that signs the trail's digests, nil with
