@@ -145,14 +145,21 @@ func TestKilledProcessLeaseHeldThenReleased(t *testing.T) {
 	}
 }
 
-// mustBudget waits until the stored budget of principal this month
-// satisfies ok (a ledger's writer commits in the background).
+// mustBudget waits until the stored budget of principal in the test
+// clock's month satisfies ok (a ledger's writer commits in the background).
 func mustBudget(t *testing.T, store access.Store, principal string, ok func(access.BudgetState) bool) {
+	t.Helper()
+	waitBudget(t, store, principal, newClock().Now(), ok)
+}
+
+// waitBudget waits until the stored budget of principal in at's month
+// satisfies ok.
+func waitBudget(t *testing.T, store access.Store, principal string, at time.Time, ok func(access.BudgetState) bool) {
 	t.Helper()
 	var b access.BudgetState
 	for range 500 {
 		var err error
-		if b, err = store.Budget(context.Background(), principal, access.Period(newClock().Now())); err != nil {
+		if b, err = store.Budget(context.Background(), principal, access.Period(at)); err != nil {
 			t.Fatal(err)
 		}
 		if ok(b) {
@@ -255,4 +262,36 @@ func runFleetBudget(t *testing.T, db *sql.DB, d access.Dialect, fraction float64
 	if least := int((budget - stranded) / estimate); denied == 0 || ok < least {
 		t.Errorf("%d passed and %d denied: want at least %d to pass and some to be denied", ok, denied, least)
 	}
+}
+
+// TestIdleLeaseHandedBack: Run writes a settlement no trail commit took
+// and hands back the headroom of a lease unused for LeaseIdle, so that a
+// quiet process holds nothing another could use.
+func TestIdleLeaseHandedBack(t *testing.T) {
+	t.Parallel()
+	db, _ := dbtest.SQLiteFile(t)
+	store := MustStore(t, db, access.SQLite)
+	svc, err := access.NewService(access.Config{Store: store, LeaseFraction: 0.5, LeaseIdle: 20 * time.Millisecond, TrailCommits: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	p := &access.Principal{Name: "team-a", Models: []string{"*"}, MonthlyBudgetUSD: 1}
+	if err := svc.CreatePrincipal(ctx, "admin", p); err != nil {
+		t.Fatal(err)
+	}
+	r, err := svc.Reserve(ctx, p, 0.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := store.Budget(ctx, "team-a", access.Period(time.Now()))
+	if err != nil || b.ReservedMicros != 500_000 {
+		t.Fatalf("reserved after the first call = %d, %v; want a lease of half the budget", b.ReservedMicros, err)
+	}
+	if err := svc.Settle(ctx, r, 0.05); err != nil {
+		t.Fatal(err)
+	}
+	go svc.Run(ctx)
+	waitBudget(t, store, "team-a", time.Now(), func(b access.BudgetState) bool { return b.SpentMicros == 50_000 && b.ReservedMicros == 0 })
 }

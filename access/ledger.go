@@ -161,7 +161,10 @@ func (l *ledger) reserve(ctx context.Context, k budgetKey, need, limit int64) (b
 			l.mu.Unlock()
 			return true, nil
 		}
-		if g.granted == 0 && g.min <= need-ls.avail() {
+		switch {
+		case mine && g.granted > 0:
+			tried = false // granted, but others reserved the headroom first: ask again
+		case g.granted == 0 && g.min <= need-ls.avail():
 			tried = true // what this call lacks was refused just now
 		}
 	}
