@@ -243,14 +243,14 @@ func (w *wiring) reviewService(ctx context.Context, b *backend) (*review.Service
 		return nil, fmt.Errorf("migrate review tables: %w", err)
 	}
 	rc := review.Config{
-		Store: st, Tickets: b.store, SampleShare: w.cfg.Server.ReviewShare,
+		Store: st, Tickets: b.store, SampleShare: max(w.cfg.Server.ReviewShare, 0),
 		// Through the queue: a new summary even when the thread is
 		// unchanged, recorded as a regeneration, made by a worker.
 		Regenerate: func(ctx context.Context, id string) error {
 			_, _, err := b.queue.Regenerate(ctx, id)
 			return err
 		},
-		NoSampling: w.cfg.Server.ReviewShare < 0, Logger: w.logger, Nav: serveNav(),
+		NoSampling: w.cfg.Server.ReviewShare <= 0, Logger: w.logger, Nav: serveNav(),
 	}
 	if w.reviewWeb != nil {
 		w.reviewWeb(&rc)

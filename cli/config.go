@@ -79,7 +79,8 @@ type ServerConfig struct {
 	// start (default true).
 	LoadSample *bool `yaml:"load_sample"`
 	// ReviewShare is the share of new summaries sampled into the review
-	// queue (default 0.05; negative: none).
+	// queue (default 0.05; 0 or negative: none). The Lambda function's
+	// TICKETSUM_REVIEW_SHARE is the same setting.
 	ReviewShare float64 `yaml:"review_share"`
 	// MetricsAddr, when set, serves /metrics on its own listener (for a
 	// scraper on a private network) instead of behind the UI's sign-in.
@@ -160,7 +161,7 @@ func defaultConfig() Config {
 		Model:          "builtin",
 		MaxTicketBytes: 1 << 20,
 		LogLevel:       "info",
-		Server:         ServerConfig{Addr: "127.0.0.1:8080", LoadSample: &yes},
+		Server:         ServerConfig{Addr: "127.0.0.1:8080", LoadSample: &yes, ReviewShare: 0.05},
 		Worker:         WorkerConfig{Concurrency: 4, ThrottleSnooze: 30 * time.Second},
 		OpenAI:         OpenAIConfig{APIKeyEnv: "OPENAI_API_KEY"},
 	}

@@ -70,7 +70,7 @@ func (c *Config) checkServer() error {
 		return badKey("server.addr", "%s", err)
 	}
 	if s.ReviewShare > 1 || math.IsNaN(s.ReviewShare) {
-		return badKey("server.review_share", "must be a share between 0 and 1 (negative: no sampling), got %v", s.ReviewShare)
+		return badKey("server.review_share", "must be a share between 0 and 1 (0 or negative: no sampling), got %v", s.ReviewShare)
 	}
 	return nil
 }

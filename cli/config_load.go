@@ -97,24 +97,30 @@ func yamlSyntaxMessage(err error) string {
 	return strings.TrimPrefix(msg, "unmarshal errors: ")
 }
 
-// envVars lists the environment overrides, each with the key it sets.
+// envVars lists the environment overrides, each with the key it sets and,
+// when it is not a whole number, what a value must be.
 var envVars = []struct {
-	name, key string
-	set       func(*Config, string) error
+	name, key, want string
+	set             func(*Config, string) error
 }{
-	{"TICKETSUM_DATA_DIR", "data_dir", func(c *Config, v string) error { c.DataDir = v; return nil }},
-	{"TICKETSUM_DB", "db", func(c *Config, v string) error { c.DB = v; return nil }},
-	{"TICKETSUM_MODEL", "model", func(c *Config, v string) error { c.Model = v; return nil }},
-	{"TICKETSUM_ADDR", "server.addr", func(c *Config, v string) error { c.Server.Addr = v; return nil }},
-	{"TICKETSUM_LOG_LEVEL", "log_level", func(c *Config, v string) error { c.LogLevel = v; return nil }},
-	{"TICKETSUM_MAX_TICKET_BYTES", "max_ticket_bytes", func(c *Config, v string) error {
+	{"TICKETSUM_DATA_DIR", "data_dir", "", func(c *Config, v string) error { c.DataDir = v; return nil }},
+	{"TICKETSUM_DB", "db", "", func(c *Config, v string) error { c.DB = v; return nil }},
+	{"TICKETSUM_MODEL", "model", "", func(c *Config, v string) error { c.Model = v; return nil }},
+	{"TICKETSUM_ADDR", "server.addr", "", func(c *Config, v string) error { c.Server.Addr = v; return nil }},
+	{"TICKETSUM_LOG_LEVEL", "log_level", "", func(c *Config, v string) error { c.LogLevel = v; return nil }},
+	{"TICKETSUM_MAX_TICKET_BYTES", "max_ticket_bytes", "", func(c *Config, v string) error {
 		n, err := strconv.ParseInt(v, 10, 64)
 		c.MaxTicketBytes = n
 		return err
 	}},
-	{"TICKETSUM_WORKERS", "worker.concurrency", func(c *Config, v string) error {
+	{"TICKETSUM_WORKERS", "worker.concurrency", "", func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
 		c.Worker.Concurrency = n
+		return err
+	}},
+	{"TICKETSUM_REVIEW_SHARE", "server.review_share", "a share between 0 and 1", func(c *Config, v string) error {
+		f, err := strconv.ParseFloat(v, 64)
+		c.Server.ReviewShare = f
 		return err
 	}},
 }
@@ -126,7 +132,11 @@ func (l *loaded) applyEnv(getenv func(string) string) error {
 			continue
 		}
 		if err := ev.set(&l.cfg, v); err != nil {
-			return ticketsum.Errorf(ticketsum.EINVALID, "environment %s=%q: want a whole number", ev.name, v)
+			want := ev.want
+			if want == "" {
+				want = "a whole number"
+			}
+			return ticketsum.Errorf(ticketsum.EINVALID, "environment %s=%q: want %s", ev.name, v, want)
 		}
 		l.origins[ev.key] = ev.name
 	}

@@ -92,6 +92,8 @@ func TestConfigOrigins(t *testing.T) {
 		{"flag", []string{"worker", "--workers", "0"}, nil, "ticketsum worker: --workers: must be between 1 and 1000, got 0"},
 		{"environment", []string{"worker"}, map[string]string{"TICKETSUM_WORKERS": "0"}, "ticketsum worker: TICKETSUM_WORKERS: must be between 1 and 1000, got 0"},
 		{"environment not a number", []string{"worker"}, map[string]string{"TICKETSUM_WORKERS": "four"}, `environment TICKETSUM_WORKERS="four": want a whole number`},
+		{"review share not a number", []string{"worker"}, map[string]string{"TICKETSUM_REVIEW_SHARE": "5%"}, `environment TICKETSUM_REVIEW_SHARE="5%": want a share between 0 and 1`},
+		{"review share above 1", []string{"worker"}, map[string]string{"TICKETSUM_REVIEW_SHARE": "5"}, "ticketsum worker: TICKETSUM_REVIEW_SHARE: must be a share between 0 and 1 (0 or negative: no sampling), got 5"},
 		{"empty --db", []string{"import", "-", "--db="}, nil, "--db: must not be empty"},
 		{"empty --data-dir", []string{"import", "-", "--data-dir", ""}, nil, "--data-dir: must not be empty"},
 		{"empty --config", []string{"import", "-", "--config="}, nil, "--config: must not be empty"},

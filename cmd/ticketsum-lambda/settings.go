@@ -93,7 +93,8 @@ type settings struct {
 	PrincipalRPM int
 	// ReviewShare is the share of new summaries sampled into the review
 	// queue (TICKETSUM_REVIEW_SHARE, from 0 to 1; 0 or negative: none),
-	// as server.review_share is for the worker. Default 0.05.
+	// the variable that sets server.review_share for the worker too.
+	// Default 0.05.
 	ReviewShare float64
 }
 
