@@ -125,8 +125,12 @@ func (s *Service) Run(ctx context.Context) error {
 		}
 		if now.Sub(renewed) >= s.cfg.StaleAfter/4 {
 			renewed = now
-			if err := s.cfg.Store.RenewLeases(ctx, s.ledger.holder, now); err != nil && ctx.Err() == nil {
-				s.cfg.Logger.Error("renew budget leases", "err", err)
+			if err := s.cfg.Store.RenewLeases(ctx, s.ledger.holder, now); err != nil {
+				if ctx.Err() == nil {
+					s.cfg.Logger.Error("renew budget leases", "err", err)
+				}
+			} else {
+				s.ledger.renewedAll(now)
 			}
 		}
 		s.ledger.releaseIdle(now.Add(-s.cfg.LeaseIdle))

@@ -295,3 +295,33 @@ func TestIdleLeaseHandedBack(t *testing.T) {
 	go svc.Run(ctx)
 	waitBudget(t, store, "team-a", time.Now(), func(b access.BudgetState) bool { return b.SpentMicros == 50_000 && b.ReservedMicros == 0 })
 }
+
+// TestLeaseNotUsedUnrenewed: a process reserves from its lease in memory,
+// also while the database is out of reach, but not once the lease has gone
+// unrenewed for half of StaleAfter (after which another process may soon
+// release it): then a call needs a write, and is refused as unavailable.
+func TestLeaseNotUsedUnrenewed(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, _ := dbtest.SQLiteFile(t)
+	clock := newClock()
+	svc, err := access.NewService(access.Config{Store: MustStore(t, db, access.SQLite), Clock: clock, LeaseFraction: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &access.Principal{Name: "team-a", Models: []string{"*"}, MonthlyBudgetUSD: 1}
+	if err := svc.CreatePrincipal(ctx, "admin", p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Reserve(ctx, p, 0.1); err != nil {
+		t.Fatal(err)
+	}
+	db.Close() // the database is out of reach from here on
+	if _, err := svc.Reserve(ctx, p, 0.1); err != nil {
+		t.Fatalf("reserve from the lease's headroom with the database out of reach: %v", err)
+	}
+	clock.Add(8 * time.Minute) // past half of StaleAfter (15 minutes)
+	if _, err := svc.Reserve(ctx, p, 0.1); ticketsum.ErrorCodeOf(err) != ticketsum.EUNAVAILABLE {
+		t.Fatalf("reserve from a lease unrenewed for 8 minutes: %v, want unavailable", err)
+	}
+}

@@ -33,6 +33,9 @@ type ledger struct {
 	clock    ticketsum.Clock
 	holder   string
 	fraction float64
+	// staleAfter is when other processes may release a lease not renewed:
+	// a lease is reserved from only while renewed within half of it.
+	staleAfter time.Duration
 	// tx writes a flush in a caller's transaction; nil when the store is
 	// not an SQLStore (Stage then stages nothing).
 	tx *SQLStore
@@ -42,8 +45,9 @@ type ledger struct {
 	mu       sync.Mutex
 	leases   map[budgetKey]*lease
 	seq      int
-	grants   int  // grants queued
-	attached bool // a trail stages settlements: the writer is not woken for them
+	grants   int       // grants queued
+	attached bool      // a trail stages settlements: the writer is not woken for them
+	renewed  time.Time // when RenewLeases last renewed every lease
 	running  bool
 	idle     chan struct{} // closed when the writer stops; nil while none runs
 	failures int           // consecutive failed commits
@@ -65,6 +69,8 @@ type lease struct {
 	// grant is the extension queued or in progress, nil if none.
 	grant   *grant
 	lastUse time.Time
+	// renewed is when a commit last wrote the lease.
+	renewed time.Time
 }
 
 // avail is the headroom calls may still reserve.
@@ -95,11 +101,11 @@ type staged struct {
 }
 
 // newLedger returns the ledger of one process (holder is random).
-func newLedger(store Store, clock ticketsum.Clock, logger *slog.Logger, fraction float64) *ledger {
+func newLedger(store Store, clock ticketsum.Clock, logger *slog.Logger, fraction float64, staleAfter time.Duration) *ledger {
 	var b [8]byte
 	rand.Read(b[:])
 	l := &ledger{store: store, logger: logger, clock: clock, holder: hex.EncodeToString(b[:]), fraction: fraction,
-		leases: map[budgetKey]*lease{}}
+		staleAfter: staleAfter, leases: map[budgetKey]*lease{}}
 	l.tx, _ = store.(*SQLStore)
 	return l
 }
@@ -118,9 +124,14 @@ func (l *ledger) reserve(ctx context.Context, k budgetKey, need, limit int64) (b
 			ls = &lease{id: l.holder + "-" + strconv.Itoa(l.seq), key: k}
 			l.leases[k] = ls
 		}
-		if a := ls.avail(); a >= need {
+		// A lease not renewed for half of StaleAfter (the database is out
+		// of reach) may soon be released by another process: reserve from
+		// it only after a write that renews it.
+		now := l.clock.Now()
+		fresh := now.Sub(ls.renewed) < l.staleAfter/2 || now.Sub(l.renewed) < l.staleAfter/2
+		if a := ls.avail(); fresh && a >= need {
 			ls.inflight += need
-			ls.lastUse = l.clock.Now()
+			ls.lastUse = now
 			l.mu.Unlock()
 			return true, nil
 		}
@@ -133,6 +144,9 @@ func (l *ledger) reserve(ctx context.Context, k budgetKey, need, limit int64) (b
 			}
 			tried = true
 			short := need - ls.avail()
+			if !fresh {
+				short = need
+			}
 			g = &grant{want: max(short, int64(l.fraction*float64(limit))), min: short, limit: limit, need: need, done: make(chan struct{})}
 			ls.grant = g
 			l.grants++
@@ -168,6 +182,13 @@ func (l *ledger) reserve(ctx context.Context, k budgetKey, need, limit int64) (b
 			tried = true // what this call lacks was refused just now
 		}
 	}
+}
+
+// renewedAll records that RenewLeases renewed every lease at at.
+func (l *ledger) renewedAll(at time.Time) {
+	l.mu.Lock()
+	l.renewed = at
+	l.mu.Unlock()
 }
 
 // settle closes a reservation of micros for a call that cost actual.
@@ -329,6 +350,7 @@ func (l *ledger) done(s *staged, err error) bool {
 		ls.staged -= w.Consumed + w.Release
 		if err == nil {
 			ls.held += w.Granted - w.Consumed - w.Release
+			ls.renewed = s.f.At
 		} else {
 			ls.spent += w.Spent
 			ls.consumed += w.Consumed

@@ -55,7 +55,8 @@ type Config struct {
 	TrailCommits bool
 	// StaleAfter is the age past which Run treats a lease that was not
 	// renewed as left by a dead process (a live one renews its leases
-	// every StaleAfter/4). Default 15 minutes.
+	// every StaleAfter/4, and reserves from a lease only while it was
+	// renewed within StaleAfter/2). Default 15 minutes.
 	StaleAfter time.Duration
 	// SweepEvery is how often Run looks for stale leases. Default 1
 	// minute.
@@ -125,7 +126,7 @@ func NewService(cfg Config) (*Service, error) {
 	if err := cfg.setDefaults(); err != nil {
 		return nil, err
 	}
-	l := newLedger(cfg.Store, cfg.Clock, cfg.Logger, cfg.LeaseFraction)
+	l := newLedger(cfg.Store, cfg.Clock, cfg.Logger, cfg.LeaseFraction, cfg.StaleAfter)
 	l.attached = cfg.TrailCommits
 	return &Service{cfg: cfg, cache: &cache{store: cfg.Store, ttl: cfg.CacheTTL}, ledger: l}, nil
 }
