@@ -455,13 +455,19 @@ func TestFunction(t *testing.T) {
 	}
 }
 
+// readLambdaSource returns the code that reads the function's
+// environment: its settings, and the OTEL_* variables telemetry reads.
 func readLambdaSource(t *testing.T) string {
 	t.Helper()
-	data, err := os.ReadFile("../cmd/ticketsum-lambda/settings.go")
-	if err != nil {
-		t.Fatal(err)
+	var src []byte
+	for _, f := range []string{"../cmd/ticketsum-lambda/settings.go", "../telemetry/telemetry.go"} {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src = append(src, data...)
 	}
-	return string(data)
+	return string(src)
 }
 
 func TestEventRuleToQueue(t *testing.T) {
