@@ -36,10 +36,7 @@ var anchoredSeeds = []string{
 // random strings made of the patterns' words.
 func TestAnchoredSameMatches(t *testing.T) {
 	t.Parallel()
-	texts := append(prefilterTexts(t), anchoredSeeds...)
-	for _, tk := range devsetTickets(t) {
-		texts = append(texts, threadText(tk))
-	}
+	texts := append(diffTexts(t), anchoredSeeds...)
 	for _, s := range texts {
 		anchoredDiff(t, s)
 	}

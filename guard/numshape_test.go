@@ -70,10 +70,7 @@ var numShapeSeeds = []string{
 // patterns care about.
 func TestNumShapesMatchRegexp(t *testing.T) {
 	t.Parallel()
-	texts := append(prefilterTexts(t), numShapeSeeds...)
-	for _, tk := range devsetTickets(t) {
-		texts = append(texts, threadText(tk))
-	}
+	texts := append(diffTexts(t), numShapeSeeds...)
 	for _, s := range texts {
 		numShapeDiff(t, s)
 	}
@@ -100,6 +97,19 @@ func TestNumShapesMatchRegexp(t *testing.T) {
 		}
 	}
 	t.Logf("random strings with a match: %v", matched)
+}
+
+// diffTexts returns the texts the matchers are compared on: those of
+// prefilterTexts and, except under -race (TestSpeedGolden checks them end
+// to end there), the development set's threads.
+func diffTexts(t *testing.T) []string {
+	texts := prefilterTexts(t)
+	if !raceOn {
+		for _, tk := range devsetTickets(t) {
+			texts = append(texts, threadText(tk))
+		}
+	}
+	return texts
 }
 
 // randomStrings returns n, or a twentieth of it in a -race build.

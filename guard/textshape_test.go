@@ -64,10 +64,7 @@ var textShapeSeeds = []string{
 // and random strings over the pieces the patterns are made of.
 func TestTextShapesMatchRegexp(t *testing.T) {
 	t.Parallel()
-	texts := append(prefilterTexts(t), textShapeSeeds...)
-	for _, tk := range devsetTickets(t) {
-		texts = append(texts, threadText(tk))
-	}
+	texts := append(diffTexts(t), textShapeSeeds...)
 	for _, s := range texts {
 		textShapeDiff(t, s)
 	}
