@@ -68,7 +68,7 @@ func (p *phoneDetector) detect(sc *scan) []span {
 			continue // scored 0 below whether valid or not: skip libphonenumber
 		}
 		score := 0.0
-		valid, free := p.valid(v, intl)
+		valid, free := p.validIn(sc, v, intl)
 		if free && !p.tollFree {
 			continue
 		}
@@ -89,6 +89,28 @@ func (p *phoneDetector) detect(sc *scan) []span {
 		}
 	}
 	return out
+}
+
+// validIn is valid with the answers kept in the scan: a thread quotes its
+// earlier messages, and libphonenumber's parse is the dearest step of the
+// phone detector. The scan forgets them when released.
+func (p *phoneDetector) validIn(sc *scan, v string, intl bool) (valid, tollFree bool) {
+	k := phoneKey{v, intl}
+	if a, ok := sc.phones[k]; ok {
+		return a[0], a[1]
+	}
+	valid, tollFree = p.valid(v, intl)
+	if sc.phones == nil {
+		sc.phones = map[phoneKey][2]bool{}
+	}
+	sc.phones[k] = [2]bool{valid, tollFree}
+	return valid, tollFree
+}
+
+// phoneKey is a phone-shaped value and whether it is in international form.
+type phoneKey struct {
+	v    string
+	intl bool
 }
 
 // valid reports whether libphonenumber accepts v as a valid number in the

@@ -16,13 +16,14 @@ import (
 // need a keyword run only when the keyword occurs.
 type scan struct {
 	text   string
-	lower  string   // ASCII-lower-cased text, byte-aligned with text, for keyword tests: valid until release
-	buf    []byte   // lower's bytes when text has capitals, reused across scans
-	toks   []token  // the words, with their lexicon flags
-	runs   [][2]int // the digit runs
-	digits [][2]int // windows around digit runs (32 bytes before, 48 after)
-	kw     []kwHit  // every declared keyword in lower, by end
-	flags  []bool   // backing store of bools
+	lower  string               // ASCII-lower-cased text, byte-aligned with text, for keyword tests: valid until release
+	buf    []byte               // lower's bytes when text has capitals, reused across scans
+	toks   []token              // the words, with their lexicon flags
+	runs   [][2]int             // the digit runs
+	digits [][2]int             // windows around digit runs (32 bytes before, 48 after)
+	kw     []kwHit              // every declared keyword in lower, by end
+	flags  []bool               // backing store of bools
+	phones map[phoneKey][2]bool // libphonenumber's answers for this text's numbers
 	// the digit clusters, computed on first use
 	cl          []cluster
 	clusterDone bool
@@ -56,6 +57,7 @@ func (sc *scan) release(pool *sync.Pool) {
 	clear(sc.toks)
 	clear(sc.flags)
 	clear(sc.buf)
+	clear(sc.phones)
 	sc.text, sc.lower = "", ""
 	sc.toks, sc.flags = sc.toks[:0], sc.flags[:0]
 	pool.Put(sc)
