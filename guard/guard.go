@@ -230,7 +230,9 @@ func (c *check) pii() {
 		}
 		c.findings = append(c.findings, f)
 	}
-	c.piiEdits = append([]edit(nil), c.edits...) // detect returns spans sorted by start
+	// detect returns spans sorted by start; later edits are appended
+	// beyond piiEdits' capacity, and applyEdits sorts only after the checks
+	c.piiEdits = c.edits[:len(c.edits):len(c.edits)]
 }
 
 // covered reports whether [a,b) overlaps a PII edit.

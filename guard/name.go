@@ -229,9 +229,10 @@ type nameCtx struct {
 // is", "Hi", "Mr."), given names from the lexicon with the capitalised words
 // that follow them, capitalised pairs with a surname ending, speaker labels
 // at the start of a line ("Anna:"), and again every part of a name found.
+// The spans it returns are the scan's, valid until its next call.
 func (lx *lexicon) detectNames(sc *scan, known map[string]bool) []span {
 	text, toks := sc.text, sc.toks
-	c := &nameCtx{lx: lx, text: text, toks: toks, known: known, speakers: -1}
+	c := &nameCtx{lx: lx, text: text, toks: toks, known: known, speakers: -1, out: sc.names[:0]}
 	c.taken, c.caps = sc.bools(len(toks))
 	for k := range known {
 		c.knownMsk |= wordMask(k)
@@ -259,6 +260,7 @@ func (lx *lexicon) detectNames(sc *scan, known map[string]bool) []span {
 	}
 	c.coordinate()
 	c.propagate()
+	sc.names = c.out
 	return c.out
 }
 

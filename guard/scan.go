@@ -24,6 +24,7 @@ type scan struct {
 	kw     []kwHit              // every declared keyword in lower, by end
 	flags  []bool               // backing store of bools
 	phones map[phoneKey][2]bool // libphonenumber's answers for this text's numbers
+	names  []span               // detectNames' spans, reused across scans
 	// the digit clusters, computed on first use
 	cl          []cluster
 	clusterDone bool
