@@ -3,11 +3,11 @@ package api
 import (
 	"bytes"
 	"io"
-	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/ticketsum/ticketsum/internal/jsontok"
 )
 
 // decodeChatRequest reads a chat request body and decodes it into in. A
@@ -65,10 +65,7 @@ func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 // expected, stream_options, content parts, a number that is not an exact
 // integer where one is wanted, more than one value, invalid JSON).
 func fastChatRequest(d *jsontext.Decoder, in *chatRequest) bool {
-	if d.PeekKind() != '{' {
-		return false
-	}
-	if _, err := d.ReadToken(); err != nil {
+	if !jsontok.Open(d, '{') {
 		return false
 	}
 	for d.PeekKind() == '"' {
@@ -77,7 +74,7 @@ func fastChatRequest(d *jsontext.Decoder, in *chatRequest) bool {
 			return false
 		}
 	}
-	if tok, err := d.ReadToken(); err != nil || tok.Kind() != '}' {
+	if !jsontok.Close(d, '}') {
 		return false
 	}
 	_, err := d.ReadToken()
@@ -92,61 +89,45 @@ func chatField(d *jsontext.Decoder, in *chatRequest, name jsontext.Value) bool {
 	var ok bool
 	switch string(name) {
 	case `"model"`:
-		in.Model, ok = readString(d)
+		in.Model, ok = jsontok.String(d)
 	case `"messages"`:
 		ok = readMessages(d, in)
 	case `"max_tokens"`:
-		in.MaxTokens, ok = readInt(d)
+		in.MaxTokens, ok = intPtr(jsontok.Int(d))
 	case `"max_completion_tokens"`:
-		in.MaxCompletionTokens, ok = readInt(d)
+		in.MaxCompletionTokens, ok = intPtr(jsontok.Int(d))
 	case `"n"`:
-		in.N, ok = readInt(d)
+		in.N, ok = intPtr(jsontok.Int(d))
 	case `"temperature"`:
-		in.Temperature, ok = readFloat(d)
+		var f float64
+		f, ok = jsontok.Float(d)
+		in.Temperature = &f
 	case `"stream"`:
-		in.Stream, ok = readBool(d)
+		in.Stream, ok = jsontok.Bool(d)
 	case `"stop"`:
-		in.Stop, ok = readRaw(d)
+		in.Stop, ok = jsontok.Raw(d)
 	case `"tools"`:
-		in.Tools, ok = readRaw(d)
+		in.Tools, ok = jsontok.Raw(d)
 	case `"functions"`:
-		in.Functions, ok = readRaw(d)
+		in.Functions, ok = jsontok.Raw(d)
 	default:
-		return skipUnknown(d, name, chatFields)
+		return jsontok.SkipUnknown(d, name, chatFields...)
 	}
 	return ok
 }
 
-// skipUnknown skips the value of a field no case matches, unless its name
-// could be one of known to encoding/json, which matches names without
-// regard to case: escaped, non-ASCII or equal to one of known but for case.
-func skipUnknown(d *jsontext.Decoder, name jsontext.Value, known []string) bool {
-	n := string(name[1 : len(name)-1])
-	for i := 0; i < len(n); i++ {
-		if n[i] == '\\' || n[i] >= 0x80 {
-			return false
-		}
-	}
-	for _, k := range known {
-		if strings.EqualFold(n, k) {
-			return false
-		}
-	}
-	return d.SkipValue() == nil
-}
+// intPtr returns a pointer to n.
+func intPtr(n int, ok bool) (*int, bool) { return &n, ok }
 
 // readMessages decodes an array of messages whose contents are strings or
 // null.
 func readMessages(d *jsontext.Decoder, in *chatRequest) bool {
-	if d.PeekKind() != '[' {
-		return false
-	}
-	if _, err := d.ReadToken(); err != nil {
+	if !jsontok.Open(d, '[') {
 		return false
 	}
 	in.Messages = make([]chatMessage, 0, 4)
 	for d.PeekKind() == '{' {
-		if _, err := d.ReadToken(); err != nil {
+		if !jsontok.Open(d, '{') {
 			return false
 		}
 		var m chatMessage
@@ -158,92 +139,25 @@ func readMessages(d *jsontext.Decoder, in *chatRequest) bool {
 			var ok bool
 			switch string(name) {
 			case `"role"`:
-				m.Role, ok = readString(d)
+				m.Role, ok = jsontok.String(d)
 			case `"content"`:
 				if d.PeekKind() == 'n' {
 					ok = d.SkipValue() == nil
 				} else {
-					m.text, ok = readString(d)
+					m.text, ok = jsontok.String(d)
 				}
 				m.isText = true
 			default:
-				ok = skipUnknown(d, name, []string{"role", "content"})
+				ok = jsontok.SkipUnknown(d, name, "role", "content")
 			}
 			if !ok {
 				return false
 			}
 		}
-		if tok, err := d.ReadToken(); err != nil || tok.Kind() != '}' {
+		if !jsontok.Close(d, '}') {
 			return false
 		}
 		in.Messages = append(in.Messages, m)
 	}
-	tok, err := d.ReadToken()
-	return err == nil && tok.Kind() == ']'
-}
-
-// readString reads a string (not null).
-func readString(d *jsontext.Decoder) (string, bool) {
-	if d.PeekKind() != '"' {
-		return "", false
-	}
-	v, err := d.ReadValue()
-	if err != nil {
-		return "", false
-	}
-	if bytes.IndexByte(v, '\\') < 0 {
-		return string(v[1 : len(v)-1]), true
-	}
-	b, err := jsontext.AppendUnquote(nil, v)
-	return string(b), err == nil
-}
-
-// readInt reads a number that is an exact integer.
-func readInt(d *jsontext.Decoder) (*int, bool) {
-	if d.PeekKind() != '0' {
-		return nil, false
-	}
-	v, err := d.ReadValue()
-	if err != nil {
-		return nil, false
-	}
-	n, err := strconv.Atoi(string(v))
-	if err != nil {
-		return nil, false
-	}
-	return &n, true
-}
-
-// readFloat reads a number within float64's range.
-func readFloat(d *jsontext.Decoder) (*float64, bool) {
-	if d.PeekKind() != '0' {
-		return nil, false
-	}
-	v, err := d.ReadValue()
-	if err != nil {
-		return nil, false
-	}
-	f, err := strconv.ParseFloat(string(v), 64)
-	if err != nil {
-		return nil, false
-	}
-	return &f, true
-}
-
-// readBool reads true or false.
-func readBool(d *jsontext.Decoder) (bool, bool) {
-	k := d.PeekKind()
-	if k != 't' && k != 'f' {
-		return false, false
-	}
-	return k == 't', d.SkipValue() == nil
-}
-
-// readRaw reads any value as a copy of its JSON text.
-func readRaw(d *jsontext.Decoder) ([]byte, bool) {
-	v, err := d.ReadValue()
-	if err != nil {
-		return nil, false
-	}
-	return bytes.Clone(v), true
+	return jsontok.Close(d, ']')
 }

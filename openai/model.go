@@ -202,7 +202,7 @@ func (m *Model) send(ctx context.Context, body *wireRequest) (*wireResponse, err
 		return nil, err
 	}
 	var res wireResponse
-	if err := json.Unmarshal(raw, &res); err != nil {
+	if err := decodeAnswer(raw, &res); err != nil {
 		return nil, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "%s: the server's answer is not a chat completion (%d bytes): %s", m.Name(), len(raw), jsonProblem(err))
 	}
 	return &res, nil

@@ -75,14 +75,17 @@ type wireResponse struct {
 
 type wireChoice struct {
 	Message struct {
-		Content   string `json:"content"`
-		ToolCalls []struct {
-			Function struct {
-				Arguments string `json:"arguments"`
-			} `json:"function"`
-		} `json:"tool_calls"`
+		Content   string         `json:"content"`
+		ToolCalls []wireToolCall `json:"tool_calls"`
 	} `json:"message"`
 	FinishReason string `json:"finish_reason"`
+}
+
+// wireToolCall is a tool call of an answer.
+type wireToolCall struct {
+	Function struct {
+		Arguments string `json:"arguments"`
+	} `json:"function"`
 }
 
 // answerOf returns a choice's answer: the arguments of its first tool call
