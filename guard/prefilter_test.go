@@ -246,3 +246,19 @@ func BenchmarkPhoneValid(b *testing.B) {
 		})
 	}
 }
+
+// TestKeepLeavesWindows checks that keep does not filter its input in
+// place: the address detector passes the same street windows to two
+// patterns, and the second must see all of them.
+func TestKeepLeavesWindows(t *testing.T) {
+	t.Parallel()
+	sc := &scan{}
+	wins := [][2]int{{0, 1}, {2, 3}, {4, 5}}
+	kept := sc.keep(wins, func(a, _ int) bool { return a > 0 })
+	if want := [][2]int{{2, 3}, {4, 5}}; !slices.Equal(kept, want) {
+		t.Fatalf("kept %v, want %v", kept, want)
+	}
+	if want := [][2]int{{0, 1}, {2, 3}, {4, 5}}; !slices.Equal(wins, want) {
+		t.Fatalf("keep changed its input to %v", wins)
+	}
+}

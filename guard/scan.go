@@ -118,12 +118,13 @@ func (sc *scan) runsIn(a, b int) [][2]int {
 var noPrefilters bool
 
 // keep returns the windows for which ok, a cheap necessary condition of a
-// pattern, holds (all of them when ok is nil). It filters in place.
+// pattern, holds (all of them when ok is nil). It leaves wins as it is: the
+// address detector passes the same street windows to two patterns.
 func (sc *scan) keep(wins [][2]int, ok func(a, b int) bool) [][2]int {
 	if ok == nil || noPrefilters {
 		return wins
 	}
-	kept := wins[:0]
+	var kept [][2]int
 	for _, w := range wins {
 		if ok(w[0], w[1]) {
 			kept = append(kept, w)
