@@ -238,20 +238,27 @@ func hasPrefixAt(s string, i int, p string) bool {
 	return len(s)-i >= len(p) && s[i:i+len(p)] == p
 }
 
-// matchCard is reCard at s[i]: \b\d(?:[ -]?\d){11,18}\b. Each repetition
-// has at most one way to match, so the match is the longest chain of 12 to
-// 19 digits that ends on a word boundary.
+// matchCard is reCard at s[i]: \b\d(?:[ -]?\d){11,18}\b.
 func matchCard(s string, i int) shapeMatch {
 	if !isDigit(s[i]) || !boundary(s, i) {
 		return shapeMatch{}
 	}
-	var ends [18]int
-	n, e := 0, i+1
-	for n < 18 {
+	return repeatToBoundary(s, i, i+1, 11, 18, isDigit, func(c byte) bool { return c == ' ' || c == '-' })
+}
+
+// repeatToBoundary matches (?:S?U){lo,hi}\b at s[e], for a match that
+// began at s[i], where U is a byte for which unit holds and S one for which
+// sep does (hi at most 30). Each repetition has at most one way to match
+// (the byte there is a unit or a separator), so the match is the longest
+// chain of lo to hi that ends on a word boundary.
+func repeatToBoundary(s string, i, e, lo, hi int, unit, sep func(byte) bool) shapeMatch {
+	var ends [30]int
+	n := 0
+	for n < hi {
 		switch {
-		case e < len(s) && isDigit(s[e]):
+		case e < len(s) && unit(s[e]):
 			e++
-		case e+1 < len(s) && (s[e] == ' ' || s[e] == '-') && isDigit(s[e+1]):
+		case e+1 < len(s) && sep(s[e]) && unit(s[e+1]):
 			e += 2
 		default:
 			goto done
@@ -260,7 +267,7 @@ func matchCard(s string, i int) shapeMatch {
 		n++
 	}
 done:
-	for k := n - 1; k >= 10; k-- {
+	for k := n - 1; k >= lo-1; k-- {
 		if boundary(s, ends[k]) {
 			return matched(i, ends[k])
 		}
@@ -405,33 +412,11 @@ func matchUKNI(s string, i int) shapeMatch {
 }
 
 // matchIBAN is reIBAN at s[i]: \b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}\b.
-// As in matchCard, each repetition has at most one way to match: the
-// longest chain of 11 to 30 that ends on a word boundary is the match.
 func matchIBAN(s string, i int) shapeMatch {
 	if i+4 > len(s) || !isLetterASCII(s[i]) || !isLetterASCII(s[i+1]) || !isDigit(s[i+2]) || !isDigit(s[i+3]) || !boundary(s, i) {
 		return shapeMatch{}
 	}
-	var ends [30]int
-	n, e := 0, i+4
-	for n < 30 {
-		switch {
-		case e < len(s) && isAlnumASCII(s[e]):
-			e++
-		case e+1 < len(s) && s[e] == ' ' && isAlnumASCII(s[e+1]):
-			e += 2
-		default:
-			goto done
-		}
-		ends[n] = e
-		n++
-	}
-done:
-	for k := n - 1; k >= 10; k-- {
-		if boundary(s, ends[k]) {
-			return matched(i, ends[k])
-		}
-	}
-	return shapeMatch{}
+	return repeatToBoundary(s, i, i+4, 11, 30, isAlnumASCII, func(c byte) bool { return c == ' ' })
 }
 
 func isAlnumASCII(c byte) bool { return isLetterASCII(c) || isDigit(c) }
