@@ -1,7 +1,9 @@
 package guard
 
 import (
+	"cmp"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -174,6 +176,9 @@ func (sc *scan) around(points [][2]int, before, after int) [][2]int {
 const maxWindow = 2048
 
 func (sc *scan) split(wins [][2]int) [][2]int {
+	if !slices.ContainsFunc(wins, func(w [2]int) bool { return w[1]-w[0] > maxWindow }) {
+		return wins
+	}
 	var out [][2]int
 	for _, w := range wins {
 		for w[1]-w[0] > maxWindow {
@@ -338,7 +343,7 @@ func (sc *scan) nearIf(set *kwSet, before, after int, pre func(lower string, sta
 	if len(points) == 0 {
 		return nil
 	}
-	sort.Slice(points, func(i, j int) bool { return points[i][0] < points[j][0] })
+	slices.SortFunc(points, func(a, b [2]int) int { return cmp.Compare(a[0], b[0]) })
 	return sc.around(points, before, after)
 }
 
@@ -390,7 +395,7 @@ func (sc *scan) lineWindows(set *kwSet, after int, pre func(lower string, start,
 	if len(points) == 0 {
 		return nil
 	}
-	sort.Slice(points, func(i, j int) bool { return points[i][0] < points[j][0] })
+	slices.SortFunc(points, func(a, b [2]int) int { return cmp.Compare(a[0], b[0]) })
 	var out [][2]int
 	for _, p := range points {
 		e := min(p[1]+after, len(sc.text))
