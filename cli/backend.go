@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/ticketsum/ticketsum/queue"
@@ -92,15 +94,22 @@ func (w *wiring) workerSlots() int {
 }
 
 // batchHandler works a backfill batch with the pipeline w.proc (set by
-// openWorker before the queue starts): the built-in model across every
-// core, a hosted one worker.concurrency calls at once; each saved summary
-// is then written back to the team's table when write_back is set.
+// openWorker before the queue starts): the built-in model on GOMAXPROCS
+// goroutines shared among the batches running at once (one batch alone
+// uses every core; four batches on two cores run one goroutine each, so
+// that a live job in its own slot competes with two or four goroutines
+// for the cores, not eight), a hosted one worker.concurrency calls at once;
+// each saved summary is then written back to the team's table when
+// write_back is set.
 func (w *wiring) batchHandler() queue.BatchHandler {
-	parallel := 0 // GOMAXPROCS
-	if w.cfg.Model != "builtin" {
-		parallel = w.cfg.Worker.Concurrency
-	}
+	var running atomic.Int32
 	return func(ctx context.Context, items []queue.Item) ([]error, error) {
+		n := running.Add(1)
+		defer running.Add(-1)
+		parallel := max(1, (runtime.GOMAXPROCS(0)+int(n)-1)/int(n))
+		if w.cfg.Model != "builtin" {
+			parallel = w.cfg.Worker.Concurrency
+		}
 		vs := make([]summarize.Version, len(items))
 		for i, it := range items {
 			vs[i] = summarize.Version{TicketID: it.TicketID, ContentHash: it.ContentHash}

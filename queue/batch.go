@@ -14,10 +14,12 @@ import (
 // BatchKind is the River job kind of a batch summarise job.
 const BatchKind = "summarize_batch"
 
-// Priorities of the jobs in River's terms (1 runs first): a live change
-// (watch, import, a retry) runs ahead of any backfill work waiting in the
-// same queue, so that a ticket committed during a backfill is summarised at
-// once.
+// Priorities of the jobs in River's terms (1 runs first). Single-ticket
+// jobs of live changes (watch, serve, a retry) go to Config.Queue at
+// LivePriority; batch jobs go to Config.BatchQueue, which has slots of its
+// own, so that a ticket committed during a backfill neither waits behind
+// the batches nor for one to finish. In the batch queue an import's
+// batches run ahead of a backfill's.
 const (
 	LivePriority = 1
 	// ImportPriority is that of the batch jobs of a bulk import
@@ -136,7 +138,7 @@ func (q *Queue[TTx]) enqueueBatchTx(ctx context.Context, tx TTx, items []Item, p
 				return err
 			}
 		}
-		opts := &river.InsertOpts{Queue: q.cfg.Queue, MaxAttempts: q.cfg.MaxAttempts, Priority: priority}
+		opts := &river.InsertOpts{Queue: q.cfg.BatchQueue, MaxAttempts: q.cfg.MaxAttempts, Priority: priority}
 		params = append(params, river.InsertManyParams{Args: BatchArgs{Items: chunk}, InsertOpts: opts})
 	}
 	if _, err := q.client.InsertManyFastTx(ctx, tx, params); err != nil {

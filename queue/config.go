@@ -39,8 +39,14 @@ type Config struct {
 	BatchSize int
 	// Workers is how many jobs run at once in this process. Default 4.
 	Workers int
-	// Queue names the River queue. Default "ticketsum".
+	// Queue names the River queue of single-ticket jobs: live changes,
+	// retries, regenerations. Default "ticketsum".
 	Queue string
+	// BatchQueue names the River queue of batch jobs (backfill and import)
+	// and of the single-ticket jobs a batch hands over. It has Workers slots
+	// of its own, so that live work never waits for a batch to finish.
+	// Default Queue + "_batch".
+	BatchQueue string
 	// PollInterval is how often workers look for new jobs when no
 	// notification arrives. Default 200ms. On SQLite, whose notifications
 	// River keeps in a table, the table is read every 50ms while
@@ -100,6 +106,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Queue == "" {
 		c.Queue = "ticketsum"
 	}
+	if c.BatchQueue == "" {
+		c.BatchQueue = c.Queue + "_batch"
+	}
 	if c.PollInterval == 0 {
 		c.PollInterval = 200 * time.Millisecond
 	}
@@ -126,6 +135,8 @@ func (c Config) withDefaults() (Config, error) {
 		return bad("workers %d must be between 1 and 10000", c.Workers)
 	case !queueName.MatchString(c.Queue):
 		return bad("queue name %q must be 1-64 lower-case letters, digits, '_' or '-'", c.Queue)
+	case !queueName.MatchString(c.BatchQueue) || c.BatchQueue == c.Queue:
+		return bad("batch queue name %q must be 1-64 lower-case letters, digits, '_' or '-', other than the queue's", c.BatchQueue)
 	case c.PollInterval < time.Millisecond:
 		return bad("poll interval %v must be at least 1ms", c.PollInterval)
 	case c.FetchCooldown < time.Millisecond || c.FetchCooldown > c.PollInterval:
@@ -154,7 +165,9 @@ func (c Config) withDefaults() (Config, error) {
 
 // PoolSize is the Postgres pool a process needs for a queue of workers
 // slots: one connection per slot, plus River's listener, leader election,
-// fetches and job completion, and the process's own reads.
+// fetches and job completion, and the process's own reads. The batch
+// queue's slots are not counted: a batch job holds a connection only to
+// load and to save its tickets, and summarises in between.
 func PoolSize(workers int) int32 {
 	return int32(max(workers, 4) + 6)
 }

@@ -17,8 +17,13 @@ type TxStore[TTx any] interface {
 }
 
 func (q *Queue[TTx]) insertOpts() *river.InsertOpts {
+	return q.insertOptsIn(q.cfg.Queue)
+}
+
+// insertOptsIn are the insert options of a single-ticket job in queue.
+func (q *Queue[TTx]) insertOptsIn(queue string) *river.InsertOpts {
 	o := &river.InsertOpts{
-		Queue:       q.cfg.Queue,
+		Queue:       queue,
 		MaxAttempts: q.cfg.MaxAttempts,
 		UniqueOpts:  river.UniqueOpts{ByArgs: true, ByState: uniqueStates},
 	}
@@ -43,15 +48,15 @@ func (q *Queue[TTx]) Enqueue(ctx context.Context, ticketID, contentHash string) 
 
 // insert adds a job with args and reports whether it was inserted.
 func (q *Queue[TTx]) insert(ctx context.Context, args SummarizeArgs) (bool, error) {
-	return q.insertWith(ctx, args, LivePriority)
+	return q.insertWith(ctx, args, q.cfg.Queue, LivePriority)
 }
 
-// insertWith is insert at a River priority.
-func (q *Queue[TTx]) insertWith(ctx context.Context, args SummarizeArgs, priority int) (bool, error) {
+// insertWith is insert into a queue at a River priority.
+func (q *Queue[TTx]) insertWith(ctx context.Context, args SummarizeArgs, queue string, priority int) (bool, error) {
 	if err := checkArgs(args.TicketID, args.ContentHash); err != nil {
 		return false, err
 	}
-	opts := q.insertOpts()
+	opts := q.insertOptsIn(queue)
 	opts.Priority = priority
 	res, err := q.client.Insert(ctx, args, opts)
 	if err != nil {

@@ -99,12 +99,12 @@ func NewSQLite(ctx context.Context, store SQLiteStore, cfg Config) (*Queue[*sql.
 	q.wake = driver.wake
 	q.countBackfill = func(ctx context.Context) (int, error) {
 		var n int
-		err := db.QueryRowContext(ctx, `SELECT count(*) FROM river_job WHERE queue = ? AND priority = ?
-			AND state IN ('available', 'pending', 'running', 'retryable', 'scheduled')`, cfg.Queue, BackfillPriority).Scan(&n)
+		err := db.QueryRowContext(ctx, `SELECT count(*) FROM river_job WHERE queue IN (?, ?) AND priority = ?
+			AND state IN ('available', 'pending', 'running', 'retryable', 'scheduled')`, cfg.Queue, cfg.BatchQueue, BackfillPriority).Scan(&n)
 		return n, err
 	}
 	q.countStates = func(ctx context.Context) (map[string]int, error) {
-		rows, err := db.QueryContext(ctx, `SELECT state, count(*) FROM river_job WHERE queue = ? GROUP BY state`, cfg.Queue)
+		rows, err := db.QueryContext(ctx, `SELECT state, count(*) FROM river_job WHERE queue IN (?, ?) GROUP BY state`, cfg.Queue, cfg.BatchQueue)
 		if err != nil {
 			return nil, err
 		}
@@ -145,12 +145,12 @@ func NewPostgres(ctx context.Context, store PostgresStore, cfg Config) (*Queue[p
 	}
 	q.countBackfill = func(ctx context.Context) (int, error) {
 		var n int
-		err := pool.QueryRow(ctx, `SELECT count(*) FROM `+table+` WHERE queue = $1 AND priority = $2
-			AND state IN ('available', 'pending', 'running', 'retryable', 'scheduled')`, cfg.Queue, BackfillPriority).Scan(&n)
+		err := pool.QueryRow(ctx, `SELECT count(*) FROM `+table+` WHERE queue IN ($1, $2) AND priority = $3
+			AND state IN ('available', 'pending', 'running', 'retryable', 'scheduled')`, cfg.Queue, cfg.BatchQueue, BackfillPriority).Scan(&n)
 		return n, err
 	}
 	q.countStates = func(ctx context.Context) (map[string]int, error) {
-		rows, err := pool.Query(ctx, `SELECT state::text, count(*) FROM `+table+` WHERE queue = $1 GROUP BY state`, cfg.Queue)
+		rows, err := pool.Query(ctx, `SELECT state::text, count(*) FROM `+table+` WHERE queue IN ($1, $2) GROUP BY state`, cfg.Queue, cfg.BatchQueue)
 		if err != nil {
 			return nil, err
 		}
@@ -234,7 +234,7 @@ func newQueue[TTx any](driver riverdriver.Driver[TTx], store txStore[TTx], schem
 		Middleware:           cfg.Middleware,
 	}
 	if cfg.Handler != nil {
-		rc.Queues = map[string]river.QueueConfig{cfg.Queue: {MaxWorkers: cfg.Workers}}
+		rc.Queues = map[string]river.QueueConfig{cfg.Queue: {MaxWorkers: cfg.Workers}, cfg.BatchQueue: {MaxWorkers: cfg.Workers}}
 	}
 	client, err := river.NewClient(driver, rc)
 	if err != nil {
@@ -242,7 +242,7 @@ func newQueue[TTx any](driver riverdriver.Driver[TTx], store txStore[TTx], schem
 	}
 	q := &Queue[TTx]{client: client, cfg: cfg, store: store, schema: schema, counts: counts}
 	batch.insert = func(ctx context.Context, args SummarizeArgs) (bool, error) {
-		return q.insertWith(ctx, args, BackfillPriority)
+		return q.insertWith(ctx, args, cfg.BatchQueue, BackfillPriority)
 	}
 	return q, nil
 }

@@ -47,7 +47,7 @@ func (q *Queue[TTx]) Stats(ctx context.Context) (Stats, error) {
 	}
 	if st.Available+st.Waiting > 0 {
 		res, err := q.client.JobList(ctx, river.NewJobListParams().
-			Queues(q.cfg.Queue).
+			Queues(q.cfg.Queue, q.cfg.BatchQueue).
 			States(rivertype.JobStateAvailable, rivertype.JobStateScheduled, rivertype.JobStateRetryable, rivertype.JobStatePending).
 			OrderBy(river.JobListOrderByID, river.SortOrderAsc).First(1))
 		if err != nil {
