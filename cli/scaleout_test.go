@@ -76,8 +76,12 @@ func TestScaleOutWithRealProcesses(t *testing.T) {
 		h.start("worker", fmt.Sprintf("w%d", i))
 	}
 
-	// Kill two workers mid-batch, edit threads, restart them.
-	waitUntil(t, h, "a quarter summarised", func() bool { return summaries(t, db) >= n/4 })
+	// Kill two workers mid-batch, edit threads, restart them. The threads
+	// are of about 1,300 words, so that the batches still running when the
+	// first is saved take longer than a poll of waitUntil: a batch of 20
+	// short threads took a few milliseconds, and every ticket could be
+	// summarised between two polls.
+	waitUntil(t, h, "a first batch summarised", func() bool { return summaries(t, db) > 0 })
 	phase("killing two workers")
 	h.kill("w0")
 	h.kill("w1")
@@ -106,7 +110,10 @@ func TestScaleOutWithRealProcesses(t *testing.T) {
 	}
 	editTickets(t, db, 31, 40)
 
-	waitUntil(t, h, "every ticket summarised for its latest thread", func() bool {
+	// The jobs the killed workers held run again once River's rescuer,
+	// which runs every 30 s (not configurable), finds them stuck for
+	// rescue_after: this wait is longer than the others.
+	waitUntilWithin(t, h, "every ticket summarised for its latest thread", 90*time.Second, func() bool {
 		return count(t, db, `SELECT count(*) FROM ticketsum.river_job WHERE state NOT IN ('completed', 'cancelled', 'discarded')`) == 0 &&
 			count(t, db, currentForLatest) == n
 	})
@@ -213,10 +220,10 @@ CREATE INDEX ON public.messages (ticket_id)`); err != nil {
 	if _, err := db.Exec(ctx, `INSERT INTO public.messages (ticket_id, role, author, created_at, body)
 SELECT i, CASE WHEN k % 2 = 0 THEN 'requester' ELSE 'staff' END, 'Person ' || k,
     '2026-01-01'::timestamptz + i * interval '1 minute' + k * interval '1 second',
-    CASE k WHEN 0 THEN 'Hello, my order ' || i || ' arrived with a cracked screen and I would like a replacement as soon as possible.'
-           WHEN 1 THEN 'Sorry to hear that. Could you send a photo of the damage and the order number so I can arrange a replacement?'
-           WHEN 2 THEN 'Here is the photo. The order number is in the subject line. Thank you for the quick answer.'
-           ELSE 'Thank you. I have shipped a replacement unit today and emailed you the tracking number.' END
+    repeat(CASE k WHEN 0 THEN 'Hello, my order ' || i || ' arrived with a cracked screen and I would like a replacement as soon as possible. '
+           WHEN 1 THEN 'Sorry to hear that. Could you send a photo of the damage and the order number so I can arrange a replacement? '
+           WHEN 2 THEN 'Here is the photo. The order number is in the subject line. Thank you for the quick answer. '
+           ELSE 'Thank you. I have shipped a replacement unit today and emailed you the tracking number. ' END, 16)
 FROM generate_series(1, $1::int) i, generate_series(0, 3) k`, n); err != nil {
 		t.Fatal(err)
 	}
@@ -362,7 +369,13 @@ func (h *procs) tail(p *proc) string {
 // after 45 seconds.
 func waitUntil(t *testing.T, h *procs, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(45 * time.Second)
+	waitUntilWithin(t, h, what, 45*time.Second, cond)
+}
+
+// waitUntilWithin is waitUntil failing after d.
+func waitUntilWithin(t *testing.T, h *procs, what string, d time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
 	for !cond() {
 		if time.Now().After(deadline) {
 			for name, p := range h.running {
