@@ -145,6 +145,54 @@ func (p *liveProbe) check(ctx context.Context) error {
 	return nil
 }
 
+// stages prints where the live tickets' time went, each stage from the
+// commit: copied by watch with its job queued (river_job.created_at), the
+// job picked up by a worker (attempted_at) and the summary made
+// (summaries.created_at). A live ticket that the backfill's pages reached
+// first is in a batch job and left out.
+func (p *liveProbe) stages(ctx context.Context) {
+	p.mu.Lock()
+	committed := make(map[string]time.Time, len(p.committed))
+	for id, at := range p.committed {
+		committed[id] = at
+	}
+	p.mu.Unlock()
+	ids := make([]string, 0, len(committed))
+	for id := range committed {
+		ids = append(ids, id)
+	}
+	rows, err := p.pool.Query(ctx, `SELECT j.args->>'ticket_id', min(j.created_at), min(j.attempted_at), min(s.created_at)
+		FROM ticketsum.river_job j JOIN ticketsum.summaries s ON s.ticket_id = j.args->>'ticket_id'
+		WHERE j.args->>'ticket_id' = ANY($1) GROUP BY 1`, ids)
+	if err != nil {
+		fmt.Println("  live stages:", err)
+		return
+	}
+	defer rows.Close()
+	var copied, started, made []time.Duration
+	for rows.Next() {
+		var id string
+		var queued, attempted, created time.Time
+		if err := rows.Scan(&id, &queued, &attempted, &created); err != nil {
+			fmt.Println("  live stages:", err)
+			return
+		}
+		at := committed[id]
+		copied, started, made = append(copied, queued.Sub(at)), append(started, attempted.Sub(at)), append(made, created.Sub(at))
+	}
+	for _, st := range []struct {
+		name string
+		ds   []time.Duration
+	}{{"copied, queued", copied}, {"job started", started}, {"summary made", made}} {
+		slices.Sort(st.ds)
+		if len(st.ds) == 0 {
+			continue
+		}
+		fmt.Printf("    %-16s p50 %v  p99 %v after the commit (%d tickets)\n", st.name,
+			st.ds[len(st.ds)/2].Round(time.Millisecond), st.ds[min(len(st.ds)-1, len(st.ds)*99/100)].Round(time.Millisecond), len(st.ds))
+	}
+}
+
 // report prints the latency percentiles.
 func (p *liveProbe) report() {
 	p.mu.Lock()

@@ -307,6 +307,7 @@ func measure(ctx context.Context, o options, dbURL string) error {
 	report(o, took, sum, failed, o.n-target, procs, pg, px)
 	if probe != nil {
 		probe.report()
+		probe.stages(ctx)
 	}
 	return nil
 }
