@@ -3,6 +3,7 @@ package audit_test
 import (
 	"context"
 	"database/sql"
+	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
@@ -11,8 +12,9 @@ import (
 	"github.com/ticketsum/ticketsum/internal/dbtest"
 )
 
-// BenchmarkTrailAppend measures appends to the audit trail on SQLite and
-// Postgres, from one goroutine (serial) and from 64 at once (parallel), and
+// BenchmarkTrailAppend measures appends to the audit trail on SQLite (as
+// the tests open it, and as serve opens it: synchronous=NORMAL, one
+// connection) and Postgres, from one goroutine (serial) and from 64 at once (parallel), and
 // reports appends/s and the CPU time of this process per append (user +
 // system; on Postgres the server's own CPU is not included).
 //
@@ -24,6 +26,7 @@ func BenchmarkTrailAppend(b *testing.B) {
 		d    audit.Dialect
 	}{
 		{"sqlite", dbtest.SQLite, audit.SQLite},
+		{"sqlite-serve", sqliteAsServe, audit.SQLite},
 		{"postgres", dbtest.Postgres, audit.Postgres},
 	}
 	for _, db := range dbs {
@@ -38,6 +41,21 @@ func BenchmarkTrailAppend(b *testing.B) {
 			})
 		}
 	}
+}
+
+// sqliteAsServe opens a fresh SQLite database the way serve opens its
+// governance database: WAL, synchronous=NORMAL (no fsync per commit), one
+// connection.
+func sqliteAsServe(tb testing.TB) *sql.DB {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "serve.db")
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	db.SetMaxOpenConns(1)
+	tb.Cleanup(func() { db.Close() })
+	return db
 }
 
 func benchAppends(b *testing.B, tr *audit.Trail, par int) {

@@ -4,11 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/ticketsum/ticketsum/audit"
 	"github.com/ticketsum/ticketsum/internal/dbtest"
+	"github.com/ticketsum/ticketsum/internal/sqldb"
 )
 
 // MustFilledTrail returns a SQLite trail holding n admin events, with a
@@ -107,6 +111,92 @@ func TestMigrateKeepsVersionTable(t *testing.T) {
 		t.Fatalf("second migrate: %v", err)
 	}
 	dbtest.AssertMigrated(t, db, "audit_schema_migrations")
+}
+
+// TestMigrateSQLiteSeqToRowid upgrades a SQLite trail written with the
+// portable layout only (seq BIGINT PRIMARY KEY, a separate index): the
+// records and digests are kept, the chain verifies, and appends continue
+// after the last record.
+func TestMigrateSQLiteSeqToRowid(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := dbtest.SQLite(t)
+	if _, err := sqldb.Migrate(ctx, db, audit.SQLite, os.DirFS("."), "audit_schema_migrations"); err != nil {
+		t.Fatal(err)
+	}
+	if got := tableSQL(t, db); !strings.Contains(got, "BIGINT PRIMARY KEY") {
+		t.Fatalf("before the upgrade audit_records is %s", got)
+	}
+	clock := newClock()
+	old, err := audit.NewTrail(audit.TrailConfig{DB: db, Dialect: audit.SQLite, SigningKeyFile: filepath.Join(t.TempDir(), "signing.pem"), DigestEvery: 4, Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		clock.Add(1000)
+		if err := old.RecordAdmin(ctx, "alice", "key.create", fmt.Sprintf("key%02d", i+1), map[string]string{"principal": "team-a"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, err := old.Events(ctx, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if err := old.Migrate(ctx); err != nil {
+		t.Fatalf("upgrade: %v", err)
+	}
+	if got := tableSQL(t, db); !strings.Contains(got, "seq                INTEGER PRIMARY KEY") {
+		t.Errorf("after the upgrade audit_records is %s, want seq INTEGER PRIMARY KEY", got)
+	}
+	var autoIndexes int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_records' AND name LIKE 'sqlite_autoindex%'`).Scan(&autoIndexes); err != nil {
+		t.Fatal(err)
+	}
+	if autoIndexes != 0 {
+		t.Errorf("audit_records keeps %d automatic index(es) after the upgrade, want none (seq is the rowid)", autoIndexes)
+	}
+	after, err := old.Events(ctx, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(before) {
+		t.Fatalf("%d records after the upgrade, %d before", len(after), len(before))
+	}
+	for i := range before {
+		b, a := before[i], after[i]
+		if a.Seq != b.Seq || a.Hash != b.Hash || a.PrevHash != b.PrevHash || a.Target != b.Target || !a.Time.Equal(b.Time) || a.ComputeHash() != a.Hash {
+			t.Errorf("record %d changed: %+v -> %+v", i, before[i], after[i])
+		}
+	}
+	for i := range 3 {
+		if err := old.RecordAdmin(ctx, "alice", "key.revoke", fmt.Sprintf("key%02d", i+1), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := old.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := old.Verify(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() || rep.Records != 13 || rep.SignedThrough != 13 {
+		t.Errorf("report = %+v, want 13 records, all signed, no problems", rep)
+	}
+	dbtest.AssertMigrated(t, db, "audit_schema_migrations")
+	if err := old.Migrate(ctx); err != nil {
+		t.Errorf("migrate again: %v", err)
+	}
+}
+
+func tableSQL(t *testing.T, db *sql.DB) string {
+	t.Helper()
+	var s string
+	if err := db.QueryRow(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'audit_records'`).Scan(&s); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // counter is a Companion that adds one to a row of its own per staged
