@@ -101,21 +101,26 @@ func newModelsApproveCmd(e *env) *cobra.Command {
 needs the model in its allow-list to call it. A model missing from the
 catalogue ("ticketsum models" lists it) is refused, as a typo would be, unless
 --allow-unlisted is given for a custom model, endpoint or ARN: its calls
-cannot be priced until a catalogue file adds it.`,
+cannot be priced until a catalogue file adds it. "builtin" (the offline
+summariser) needs approval only for API callers (POST /v1/summaries): it makes
+no model call and costs nothing.`,
 		Example: `  ticketsum models approve bedrock:us.anthropic.claude-3-5-haiku-20241022-v1:0 --note "eval 2026-11-20"
-  ticketsum models approve sagemaker:my-llama-endpoint --allow-unlisted`,
+  ticketsum models approve sagemaker:my-llama-endpoint --allow-unlisted
+  ticketsum models approve builtin --note "API callers may use the offline summariser"`,
 		Args: argsOf(1, 1, "MODEL"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !validModelName(args[0]) {
-				return usagef("unknown model %q: want bedrock:<model id>, sagemaker:<endpoint> or openai:<model>", args[0])
+			if args[0] != app.Builtin && !validModelName(args[0]) {
+				return usagef("unknown model %q: want builtin, bedrock:<model id>, sagemaker:<endpoint> or openai:<model>", args[0])
 			}
 			actor, err := e.actor(cmd, as)
 			if err != nil {
 				return err
 			}
 			return e.withWiring(cmd, func(ctx context.Context, w *wiring) error {
-				if err := w.checkListed(cmd, args[0], allowUnlisted); err != nil {
-					return err
+				if args[0] != app.Builtin { // not a catalogue entry: nothing to price
+					if err := w.checkListed(cmd, args[0], allowUnlisted); err != nil {
+						return err
+					}
 				}
 				gov, err := w.governance(ctx)
 				if err != nil {

@@ -82,6 +82,29 @@ func TestAdminActor(t *testing.T) {
 	}
 }
 
+// TestModelsApproveBuiltin checks that the built-in summariser can be
+// approved, as the API's refusal of an unapproved "builtin" tells the
+// administrator to do, without a catalogue entry or --allow-unlisted, and
+// that an unknown name is still refused naming the valid forms.
+func TestModelsApproveBuiltin(t *testing.T) {
+	t.Parallel()
+	cfg := tempConfig(t)
+	r := run(t, context.Background(), "", "models", "approve", "builtin", "--config", cfg)
+	if r.code != exitOK || strings.Contains(r.stderr, "catalogue") {
+		t.Fatalf("approve builtin: %+v", r)
+	}
+	if r := run(t, context.Background(), "", "models", "approved", "--json", "--config", cfg); r.code != exitOK || !strings.Contains(r.stdout, `"builtin"`) {
+		t.Fatalf("approved after approving builtin: %+v", r)
+	}
+	if r := run(t, context.Background(), "", "models", "revoke", "builtin", "--config", cfg); r.code != exitOK {
+		t.Fatalf("revoke builtin: %+v", r)
+	}
+	r = run(t, context.Background(), "", "models", "approve", "builtn", "--config", cfg)
+	if r.code != exitUsage || !strings.Contains(r.stderr, `unknown model "builtn": want builtin, bedrock:`) {
+		t.Fatalf("approve builtn: %+v", r)
+	}
+}
+
 // auditActors returns "actor action" of every admin record of the trail.
 func auditActors(t *testing.T, db string) []string {
 	t.Helper()
