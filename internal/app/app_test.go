@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -96,5 +97,22 @@ func TestRejects(t *testing.T) {
 		if ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID {
 			t.Errorf("%s: err = %v, want invalid", tt.name, err)
 		}
+	}
+}
+
+// TestUnknownModelBuiltin checks that asking for the built-in summariser
+// where only a provider model can answer (a chat completion) says why,
+// instead of listing "builtin" among the names it wants.
+func TestUnknownModelBuiltin(t *testing.T) {
+	t.Parallel()
+	err := app.UnknownModel(app.Builtin)
+	if ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID {
+		t.Fatalf("code of %v, want invalid", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "built-in summariser") || !strings.Contains(msg, "POST /v1/summaries") || strings.Contains(msg, "want builtin") {
+		t.Fatalf("UnknownModel(builtin) = %q", msg)
+	}
+	if msg := app.UnknownModel("claude").Error(); !strings.Contains(msg, "want builtin, bedrock:") {
+		t.Fatalf("UnknownModel(claude) = %q", msg)
 	}
 }

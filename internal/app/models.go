@@ -42,8 +42,14 @@ func New(cfg Config) (*Models, error) {
 // ModelConfig returns the settings of model name with defaults filled in.
 func (m *Models) ModelConfig(name string) ModelConfig { return m.cfg.Models[name].withDefaults() }
 
-// UnknownModel is the error for a model name no provider serves.
+// UnknownModel is the error for a model name no provider serves. For
+// Builtin, which summarises tickets but answers no other request (a chat
+// completion), it says so and names what to use instead.
 func UnknownModel(name string) error {
+	if name == Builtin {
+		return ticketsum.Errorf(ticketsum.EINVALID,
+			"model %q is the built-in summariser: it summarises tickets (ticketsum summarize, the worker, POST /v1/summaries) and answers no other request; name a provider model: bedrock:<model id>, sagemaker:<endpoint> or openai:<model>", name)
+	}
 	return ticketsum.Errorf(ticketsum.EINVALID,
 		"unknown model %q: want builtin, bedrock:<model id>, sagemaker:<endpoint> or openai:<model>", name)
 }
