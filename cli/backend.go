@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/ticketsum/ticketsum/queue"
@@ -93,28 +92,35 @@ func (w *wiring) workerSlots() int {
 	return max(n, cmp.Or(m.MaxConcurrency, 16))
 }
 
-// batchHandler works a backfill batch with the pipeline w.proc (set by
-// openWorker before the queue starts): the built-in model on GOMAXPROCS
-// goroutines shared among the batches running at once (one batch alone
-// uses every core; four batches on two cores run one goroutine each, so
-// that a live job in its own slot competes with two or four goroutines
-// for the cores, not eight), a hosted one worker.concurrency calls at once;
-// each saved summary is then written back to the team's table when
-// write_back is set.
+// batchCalls is how many model calls the batch jobs of this process make
+// at once, over all of them: GOMAXPROCS for the built-in model (on two
+// cores, four batches used to run eight goroutines, and a live job
+// competed with all of them for the cores); for a hosted model the worker
+// slots (workerSlots: worker.concurrency, or the model's max_concurrency
+// when it has an RPM or TPM quota), as many as single-ticket jobs make,
+// so that the gateway's quota limiter bounds a backfill as it bounds live
+// work (each batch used to make worker.concurrency calls, up to 64 in all).
+func (w *wiring) batchCalls() int {
+	if w.cfg.Model == "builtin" {
+		return runtime.GOMAXPROCS(0)
+	}
+	return w.workerSlots()
+}
+
+// batchHandler works a backfill or import batch with the pipeline
+// w.batchProc (set by openWorker before the queue starts), whose model
+// calls are bounded to batchCalls at once over every running batch: one
+// batch alone uses them all, several share them, and live jobs, which run
+// w.proc in slots of their own, never wait for them. Each saved summary is
+// then written back to the team's table when write_back is set.
 func (w *wiring) batchHandler() queue.BatchHandler {
-	var running atomic.Int32
+	parallel := w.batchCalls()
 	return func(ctx context.Context, items []queue.Item) ([]error, error) {
-		n := running.Add(1)
-		defer running.Add(-1)
-		parallel := max(1, (runtime.GOMAXPROCS(0)+int(n)-1)/int(n))
-		if w.cfg.Model != "builtin" {
-			parallel = w.cfg.Worker.Concurrency
-		}
 		vs := make([]summarize.Version, len(items))
 		for i, it := range items {
 			vs[i] = summarize.Version{TicketID: it.TicketID, ContentHash: it.ContentHash}
 		}
-		errs, err := w.proc.ProcessBatch(ctx, vs, parallel)
+		errs, err := w.batchProc.ProcessBatch(ctx, vs, parallel)
 		if err != nil {
 			return nil, err
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/summarize"
 )
 
 // stopTimeout bounds a graceful stop: running jobs get this long to finish
@@ -181,11 +182,17 @@ func (w *wiring) openWorker(ctx context.Context) (*backend, error) {
 	if err := w.sampleForReview(ctx, b); err != nil {
 		return nil, err
 	}
-	pipe, err := w.pipeline(ctx, w.cfg.Model, b.store)
+	pcfg, err := w.pipelineConfig(ctx, w.cfg.Model, b.store)
 	if err != nil {
 		return nil, err
 	}
-	w.proc = pipe
+	if w.proc, err = summarize.New(pcfg); err != nil {
+		return nil, err
+	}
+	pcfg.Summarizer = newBoundSummarizer(pcfg.Summarizer, w.batchCalls())
+	if w.batchProc, err = summarize.New(pcfg); err != nil {
+		return nil, err
+	}
 	// With source.write_back set, the current summary is also written to
 	// the team's own table (idempotent); otherwise this does nothing.
 	if w.writeBack, err = w.sourceWriteBack(ctx, b.store); err != nil {

@@ -41,8 +41,11 @@ type wiring struct {
 	// reviewWeb, set by serve before the review service opens, adds the
 	// web sign-in (CSRF, rater) to its config.
 	reviewWeb func(*review.Config)
-	// proc is the pipeline the queue's workers run, set by startWorker.
+	// proc is the pipeline the queue's workers run, set by openWorker.
 	proc *summarize.Pipeline
+	// batchProc is proc for batch jobs: the same model, its calls bounded
+	// to batchCalls at once over every running batch (set by openWorker).
+	batchProc *summarize.Pipeline
 	// writeBack copies a saved summary to the team's table, set by openWorker.
 	writeBack func(ctx context.Context, ticketID string) error
 	// dataDirReady is set once the data directory exists.
@@ -123,9 +126,18 @@ func newLogger(out io.Writer, level string) *slog.Logger {
 // pipeline returns the one-ticket pipeline for model, saving into store
 // when it is not nil.
 func (w *wiring) pipeline(ctx context.Context, model string, store ticketsum.Store) (*summarize.Pipeline, error) {
-	s, err := w.summarizer(ctx, model, "")
+	cfg, err := w.pipelineConfig(ctx, model, store)
 	if err != nil {
 		return nil, err
+	}
+	return summarize.New(cfg)
+}
+
+// pipelineConfig is the configuration of pipeline.
+func (w *wiring) pipelineConfig(ctx context.Context, model string, store ticketsum.Store) (summarize.Config, error) {
+	s, err := w.summarizer(ctx, model, "")
+	if err != nil {
+		return summarize.Config{}, err
 	}
 	cfg := summarize.Config{Summarizer: w.tel.Summarizer(s), Store: store, Model: model, Principal: w.cfg.servicePrincipal(access.RoleWorker).Name, Logger: w.logger,
 		OnSaved: func(ctx context.Context, s *ticketsum.Summary) {
@@ -139,15 +151,15 @@ func (w *wiring) pipeline(ctx context.Context, model string, store ticketsum.Sto
 	if model != "builtin" {
 		gov, err := w.governance(ctx)
 		if err != nil {
-			return nil, err
+			return summarize.Config{}, err
 		}
 		cfg.Guard = gov.Guard
 	} else {
 		g, err := w.newGuard()
 		if err != nil {
-			return nil, err
+			return summarize.Config{}, err
 		}
 		cfg.Guard = g
 	}
-	return summarize.New(cfg)
+	return cfg, nil
 }
