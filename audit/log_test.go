@@ -3,11 +3,13 @@ package audit_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -258,5 +260,61 @@ func TestKMSErrorsAreCoded(t *testing.T) {
 	good, _ := audit.NewKMSKeyWrapper(client, kmsfake.Alias)
 	if _, err := good.UnwrapDataKey(context.Background(), []byte("0123456789abcdefghijklmnopqrstuvwxyz"), ""); ticketsum.ErrorCodeOf(err) != ticketsum.EFORBIDDEN {
 		t.Errorf("bad ciphertext: %v, want forbidden", err)
+	}
+}
+
+// TestFileSinkConcurrentWrites writes from many goroutines at once into a
+// sink that rotates by size every few records, with and without Sync:
+// every record a Write returned for is in the files, once, readable with
+// its own file's key.
+func TestFileSinkConcurrentWrites(t *testing.T) {
+	t.Parallel()
+	for _, syncEach := range []bool{false, true} {
+		t.Run(fmt.Sprint("sync=", syncEach), func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			w := MustLocalWrapper(t)
+			sink, err := audit.NewFileSink(audit.FileSinkConfig{Dir: dir, Wrapper: w, MaxFileBytes: 4096, Sync: syncEach, Clock: newClock()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			const writers, each = 16, 25
+			var wg sync.WaitGroup
+			for i := range writers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for j := range each {
+						rec := &audit.InvocationRecord{SchemaType: "ModelInvocationLog", RequestID: fmt.Sprintf("req-%02d-%02d", i, j), Outcome: "success"}
+						if err := sink.Write(context.Background(), rec); err != nil {
+							t.Error(err)
+							return
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			if err := sink.Close(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			r, err := audit.NewReader(audit.DirSource{Dir: dir}, w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := map[string]int{}
+			for _, rec := range readAll(t, r) {
+				seen[rec.RequestID]++
+			}
+			for i := range writers {
+				for j := range each {
+					if id := fmt.Sprintf("req-%02d-%02d", i, j); seen[id] != 1 {
+						t.Errorf("record %s read %d times, want once", id, seen[id])
+					}
+				}
+			}
+			if len(seen) != writers*each {
+				t.Errorf("read %d distinct records, want %d", len(seen), writers*each)
+			}
+		})
 	}
 }
