@@ -201,7 +201,8 @@ func (e *env) retryFailures(ctx context.Context, q queue.Runner, ids []string, f
 }
 
 // withBackend runs fn with the configured store and its queue (insert
-// only: nothing is worked here).
+// only: nothing is worked here). The store must exist: a store with no
+// tickets has no failures, so none is created (the `ticketsum init` error).
 func (e *env) withBackend(cmd *cobra.Command, fn func(ctx context.Context, b *backend) error) error {
 	cfg, err := e.load(cmd)
 	if err != nil {
@@ -213,6 +214,9 @@ func (e *env) withBackend(cmd *cobra.Command, fn func(ctx context.Context, b *ba
 		return err
 	}
 	defer w.Close()
+	if err := w.requireStore(ctx); err != nil {
+		return err
+	}
 	b, err := w.openBackend(ctx, nil, nil)
 	if err != nil {
 		return err

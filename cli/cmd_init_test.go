@@ -154,6 +154,9 @@ func TestReadOnlyCommandsCreateNothing(t *testing.T) {
 		{[]string{"usage"}, exitFailure},
 		{[]string{"audit", "verify"}, exitFailure},
 		{[]string{"logs", "read"}, exitFailure},
+		{[]string{"review", "queue"}, exitFailure},
+		{[]string{"failures", "list"}, exitFailure},
+		{[]string{"failures", "retry", "--all"}, exitFailure},
 		{[]string{"models"}, exitOK},
 		{[]string{"models", "list", "--json"}, exitOK},
 	} {

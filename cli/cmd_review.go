@@ -77,7 +77,7 @@ ticket already has a task).`,
 			if err != nil {
 				return err
 			}
-			return e.withReview(cmd.Context(), cfg, func(ctx context.Context, svc *review.Service) error {
+			return e.withReview(cmd.Context(), cfg, false, func(ctx context.Context, svc *review.Service) error {
 				ts, err := svc.TasksFromEval(ctx, review.EvalTasksRequest{Run: o.fromEval, Configs: splitList(o.configs), N: o.n})
 				if err != nil {
 					return err
@@ -147,7 +147,7 @@ reject them at /review/ (ticketsum serve).`,
 			if err != nil {
 				return err
 			}
-			return e.withReview(cmd.Context(), cfg, func(ctx context.Context, svc *review.Service) error {
+			return e.withReview(cmd.Context(), cfg, true, func(ctx context.Context, svc *review.Service) error {
 				items, total, err := svc.Queue(ctx, review.QueueFilter{State: st, Limit: o.limit})
 				if err != nil {
 					return err
@@ -211,13 +211,20 @@ func truncateWords(s string, n int) string {
 	return strings.Join(f[:n], " ") + " ..."
 }
 
-// withReview opens the store and the review service on it for fn.
-func (e *env) withReview(ctx context.Context, cfg Config, fn func(context.Context, *review.Service) error) error {
+// withReview opens the store and the review service on it for fn. With
+// existing (a command that only reads), a missing store is not created:
+// the `ticketsum init` error instead.
+func (e *env) withReview(ctx context.Context, cfg Config, existing bool, fn func(context.Context, *review.Service) error) error {
 	w, err := newWiring(ctx, e, cfg)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
+	if existing {
+		if err := w.requireStore(ctx); err != nil {
+			return err
+		}
+	}
 	b, err := w.openBackend(ctx, nil, nil)
 	if err != nil {
 		return err
