@@ -116,3 +116,17 @@ func TestUnknownModelBuiltin(t *testing.T) {
 		t.Fatalf("UnknownModel(claude) = %q", msg)
 	}
 }
+
+// TestOpenAIWithoutURLNamesTheSetting checks that an openai: model with no
+// base URL is refused naming the config key that fixes it.
+func TestOpenAIWithoutURLNamesTheSetting(t *testing.T) {
+	t.Parallel()
+	m, err := app.New(app.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = m.Summarizer(t.Context(), "openai:gpt-4o-mini", "")
+	if ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID || !strings.Contains(err.Error(), "set openai.base_url") {
+		t.Fatalf("err = %v, want invalid naming openai.base_url", err)
+	}
+}

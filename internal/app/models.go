@@ -100,7 +100,7 @@ func (m *Models) provider(ctx context.Context, name string) (ticketsum.Model, er
 		})
 	case "openai":
 		if m.cfg.OpenAIBaseURL == "" {
-			return nil, ticketsum.Errorf(ticketsum.EINVALID, "model %s: no OpenAI-compatible base URL configured (e.g. http://127.0.0.1:8000/v1 for vLLM)", name)
+			return nil, ticketsum.Errorf(ticketsum.EINVALID, "model %s: no OpenAI-compatible base URL configured: set openai.base_url in the config (e.g. http://127.0.0.1:8000/v1 for vLLM)", name)
 		}
 		return openai.New(openai.Config{
 			Model: id, BaseURL: m.cfg.OpenAIBaseURL, APIKey: m.cfg.OpenAIAPIKey,
