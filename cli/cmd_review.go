@@ -59,9 +59,9 @@ func newReviewTasksCreateCmd(e *env) *cobra.Command {
 every chosen configuration summarised, each showing the configurations'
 summaries in random order with their names hidden. Rate them at /review/
 (ticketsum serve); the results join the eval report and history. Tickets that
-already have a task for the same configurations are skipped. Exit 1 when no
-task can be made, saying why (no eval run, too few configurations, every
-ticket already has a task).`,
+already have a task for the same configurations are skipped. When no task can
+be made it says why: exit 1 for no eval run or every ticket already having a
+task, exit 2 for a run of one configuration or a bad --configs.`,
 		Example: `  ticketsum review tasks create --from-eval latest
   ticketsum review tasks create --from-eval 20261202T101500Z-1a2b3c4d \
     --configs bedrock:amazon.nova-lite-v1:0/v3,builtin/builtin-v3 --n 20 --json`,
