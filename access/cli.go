@@ -8,6 +8,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/ticketsum/ticketsum"
 )
 
 // The functions below are the bodies of the admin commands; cmd/ticketsum
@@ -18,6 +20,10 @@ import (
 // it is not stored.
 func CmdKeysCreate(ctx context.Context, s *Service, w io.Writer, actor, principal string, ttl time.Duration, scopes []string, asJSON bool) error {
 	raw, k, err := s.CreateKey(ctx, actor, principal, ttl, scopes...)
+	if ticketsum.ErrorCodeOf(err) == ticketsum.ENOTFOUND {
+		return ticketsum.Errorf(ticketsum.ENOTFOUND, "principal %s not found: create it first with `ticketsum principals put %s --budget USD` (`ticketsum principals list` shows the existing ones)",
+			truncate(principal, 70), truncate(principal, 70))
+	}
 	if err != nil {
 		return err
 	}

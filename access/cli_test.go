@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/access"
 )
 
@@ -68,5 +69,20 @@ func TestCLICommands(t *testing.T) {
 	access.CmdPrincipalsList(ctx, svc, &out, false)
 	if !strings.Contains(out.String(), "$30.00") {
 		t.Errorf("principals list = %q, want the updated budget", out.String())
+	}
+}
+
+// TestKeysCreateUnknownPrincipal checks that a key for a principal that
+// does not exist is refused naming the command that creates it.
+func TestKeysCreateUnknownPrincipal(t *testing.T) {
+	t.Parallel()
+	svc, _, _ := MustService(t)
+	var out bytes.Buffer
+	err := access.CmdKeysCreate(context.Background(), svc, &out, "alice", "nobody", time.Hour, nil, false)
+	if ticketsum.ErrorCodeOf(err) != ticketsum.ENOTFOUND || !strings.Contains(err.Error(), "ticketsum principals put nobody --budget") {
+		t.Fatalf("err = %v, want not found naming principals put", err)
+	}
+	if out.Len() != 0 {
+		t.Errorf("printed %q for a refused key", out.String())
 	}
 }
