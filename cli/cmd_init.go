@@ -149,12 +149,12 @@ func (e *env) runInit(cmd *cobra.Command, o *initOptions) error {
 	} else {
 		fmt.Fprintf(e.stdout, "kept %s (it exists)\n", path)
 	}
-	return w.initStore(cmd.Context(), actor, approve)
+	return w.initStore(cmd.Context(), actor, approve, o.next())
 }
 
 // initStore creates the data directory and the store, approves models and
 // provisions the service principals, saying what it did.
-func (w *wiring) initStore(ctx context.Context, actor string, approve []string) error {
+func (w *wiring) initStore(ctx context.Context, actor string, approve []string, evalArgs string) error {
 	out := w.env.stdout
 	_, statErr := os.Stat(w.cfg.DataDir)
 	if err := w.ensureDataDir(); err != nil {
@@ -209,21 +209,37 @@ func (w *wiring) initStore(ctx context.Context, actor string, approve []string) 
 		}
 		fmt.Fprintf(out, "principal %s (%s): $%.2f/month, %s\n", name, principalKey(role), p.MonthlyBudgetUSD, models)
 	}
-	w.printNext(approve)
+	w.printNext(evalArgs)
 	return nil
 }
 
-// printNext prints the commands that come after init.
-func (w *wiring) printNext(approved []string) {
+// next returns the eval arguments init suggests: the built-in model and
+// the --model candidates, judged by the --judge model (which is not a
+// candidate unless it was also given with --model).
+func (o *initOptions) next() string {
 	models := []string{app.Builtin}
-	models = append(models, approved...)
+	for _, m := range o.models {
+		if !slices.Contains(models, m) {
+			models = append(models, m)
+		}
+	}
+	args := "--models " + strings.Join(models, ",")
+	if o.judge != "" {
+		args += " --judge " + o.judge
+	}
+	return args
+}
+
+// printNext prints the commands that come after init; evalArgs are the
+// eval command's model arguments.
+func (w *wiring) printNext(evalArgs string) {
 	fmt.Fprintf(w.env.stdout, `
 Next:
   ticketsum import tickets.jsonl       # your tickets (or: ticketsum serve, which loads 50 samples)
-  ticketsum eval --dataset labelled.jsonl --models %s
+  ticketsum eval --dataset labelled.jsonl %s
   ticketsum worker                     # summarise the queued tickets as %s
   ticketsum usage                      # spend per principal
-`, strings.Join(models, ","), w.cfg.servicePrincipal(access.RoleWorker).Name)
+`, evalArgs, w.cfg.servicePrincipal(access.RoleWorker).Name)
 }
 
 // configFile is the ticketsum.yaml init writes: the settings its flags

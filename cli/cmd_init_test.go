@@ -34,7 +34,7 @@ func TestInitIsIdempotent(t *testing.T) {
 		"principal ticketsum-worker (principals.worker): $100.00/month, " + initNova,
 		"principal ticketsum-eval (principals.eval): $5.00/month, any approved model",
 		"principal ticketsum-judge (principals.judge): $10.00/month, " + initHaiku,
-		"Next:\n  ticketsum import", "--models builtin," + initNova + "," + initHaiku} {
+		"Next:\n  ticketsum import", "--models builtin," + initNova + "," + initHaiku + " --judge " + initHaiku} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("first init: stdout lacks %q:\n%s", want, r.stdout)
 		}
@@ -136,6 +136,19 @@ func TestInitFreshPostgres(t *testing.T) {
 	}
 	if r := run(t, context.Background(), "", "models", "approved", "--config", cfg); r.code != exitOK || !strings.Contains(r.stdout, initNova) {
 		t.Errorf("models approved: %+v", r)
+	}
+}
+
+// TestInitNextEval checks that the eval command init suggests evaluates
+// the --model candidates and judges with --judge, instead of listing the
+// judge among the candidates.
+func TestInitNextEval(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	r := run(t, context.Background(), "", "init", "--config", filepath.Join(dir, "ticketsum.yaml"), "--data-dir", filepath.Join(dir, "data"),
+		"--model", initNova, "--judge", initHaiku)
+	if want := "ticketsum eval --dataset labelled.jsonl --models builtin," + initNova + " --judge " + initHaiku + "\n"; r.code != exitOK || !strings.Contains(r.stdout, want) {
+		t.Fatalf("init: %+v\nwant %q", r, want)
 	}
 }
 
