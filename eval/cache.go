@@ -70,7 +70,7 @@ func (c DirCache) Put(key string, s *CachedSummary) error {
 		return ticketsum.Errorf(ticketsum.EINVALID, "eval: cache key %q is too short", key)
 	}
 	p := c.path(key)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil { // private, as the data directory is
 		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "eval: create cache directory: %w", err)
 	}
 	b, err := json.Marshal(s)

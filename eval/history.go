@@ -93,7 +93,7 @@ func (s *JSONLStore) SaveRun(ctx context.Context, run *Run) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f, err := os.OpenFile(s.Path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(s.Path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
 	if err != nil {
 		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "eval: open run history: %w", err)
 	}
