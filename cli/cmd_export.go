@@ -64,6 +64,11 @@ func (e *env) exportFinetune(ctx context.Context, cfg Config, out string) error 
 		return err
 	}
 	defer w.Close()
+	// A missing store is not created, nor the data directory for the
+	// output: it would have nothing to export (the `ticketsum init` error).
+	if err := w.requireStore(ctx); err != nil {
+		return err
+	}
 	if out, err = w.dataFile(out, "finetune.jsonl"); err != nil {
 		return err
 	}

@@ -170,6 +170,8 @@ func TestReadOnlyCommandsCreateNothing(t *testing.T) {
 		{[]string{"review", "queue"}, exitFailure},
 		{[]string{"failures", "list"}, exitFailure},
 		{[]string{"failures", "retry", "--all"}, exitFailure},
+		{[]string{"export", "finetune", "--out", "-"}, exitFailure},
+		{[]string{"export", "finetune"}, exitFailure},
 		{[]string{"models"}, exitOK},
 		{[]string{"models", "list", "--json"}, exitOK},
 	} {

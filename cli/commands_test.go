@@ -162,6 +162,9 @@ func TestCommandsSayWhatHappened(t *testing.T) {
 		t.Errorf("eval history of a missing file: %+v", r)
 	}
 	cfg := tempConfig(t)
+	if r := run(t, context.Background(), "", "init", "--config", cfg); r.code != exitOK { // an empty store; without one, export says to run init
+		t.Fatalf("init: %+v", r)
+	}
 	out := filepath.Join(t.TempDir(), "finetune.jsonl")
 	r = run(t, context.Background(), "", "export", "finetune", "--out", out, "--config", cfg, "--log-level", "warn")
 	if r.code != exitFailure || !strings.Contains(r.stderr, "nothing to export: 0 reviewed summaries") || strings.Count(r.stderr, "\n") != 1 {
