@@ -121,7 +121,7 @@ func writeQuality(w io.Writer, rep *Report) error {
 		}
 		if !labelled {
 			q := m.Quality[0]
-			fmt.Fprintf(w, "\nsummary quality of %s: %d of %d summaries clean", m.Name, q.Clean, q.Tickets)
+			fmt.Fprintf(w, "\nsummary quality of %s: %d of %d summaries without a form fault (hallucinations are counted in halluc%%, not here)", m.Name, q.Clean, q.Tickets)
 			for _, c := range ArtefactClasses {
 				if q.Artefacts[c] > 0 {
 					fmt.Fprintf(w, "; %s %d", c, q.Artefacts[c])
@@ -145,7 +145,7 @@ func writeQuality(w io.Writer, rep *Report) error {
 			fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
 		}
 		row("tickets", func(q QualityMetrics) int { return q.Tickets })
-		row("clean", func(q QualityMetrics) int { return q.Clean })
+		row("no form fault", func(q QualityMetrics) int { return q.Clean })
 		row("good", func(q QualityMetrics) int { return q.Good })
 		row("issue stated", func(q QualityMetrics) int { return q.IssueStated })
 		row("action stated", func(q QualityMetrics) int { return q.ActionStated })
