@@ -65,7 +65,7 @@ func (e *env) configInit(out string, force bool) error {
 	if force {
 		flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
 	}
-	f, err := os.OpenFile(out, flags, 0o644)
+	f, err := os.OpenFile(out, flags, 0o600) // like init's: it names databases and keys
 	if errors.Is(err, os.ErrExist) {
 		return usagef("%s already exists; use --force to overwrite it", out)
 	}

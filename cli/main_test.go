@@ -163,6 +163,9 @@ func TestConfigInitAndInvalidConfig(t *testing.T) {
 	if r := run(t, context.Background(), "", "config", "init", "--out", path); r.code != exitOK {
 		t.Fatalf("config init: %+v", r)
 	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("config init wrote %v (%v), want mode 0600 as init does", fi.Mode(), err)
+	}
 	if r := run(t, context.Background(), "", "config", "init", "--out", path); r.code != exitUsage || !strings.Contains(r.stderr, "already exists") {
 		t.Fatalf("second config init: %+v", r)
 	}
