@@ -3,6 +3,7 @@ package source_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -173,5 +174,36 @@ func TestBackfillPagesInOneTransaction(t *testing.T) {
 	p, err = s.Backfill(context.Background(), source.BackfillOptions{Since: t0.Add(-time.Hour), Restart: true})
 	if err != nil || p.Queued != 0 || p.Unchanged != n {
 		t.Errorf("restart = %+v, %v; want all %d unchanged", p, err, n)
+	}
+}
+
+// Numeric ids sharing an updated-at across page boundaries, in digit
+// counts whose text order differs from their numeric order (9 < 10 < 100):
+// every ticket is copied once. The changes query once ordered by the
+// output column id::text while comparing numbers, and passed over a page's
+// last ticket.
+func TestBackfillNumericIDsSharingATime(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	ids := []int{9, 10, 11, 99, 100, 101, 2, 20, 200, 3, 30, 1000}
+	for i, id := range ids {
+		e.addTicket(t, id, t0.Add(time.Duration(i/6)*time.Second), 1)
+	}
+	s := e.open(t, source.Config{BatchSize: 2})
+	p, err := s.Backfill(context.Background(), source.BackfillOptions{Since: t0.Add(-time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, j := range e.recorded(t) {
+		count[j.TicketID]++
+	}
+	for _, id := range ids {
+		if c := count[fmt.Sprint(id)]; c != 1 {
+			t.Errorf("ticket %d has %d jobs, want 1", id, c)
+		}
+	}
+	if p.Seen != len(ids) || p.Unchanged != 0 {
+		t.Errorf("backfill = %+v, want %d seen, none twice", p, len(ids))
 	}
 }

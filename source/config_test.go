@@ -65,7 +65,7 @@ func TestTeamQueriesCannotWrite(t *testing.T) {
 	// transaction stops it.
 	cfg := source.Config{Mapping: source.Mapping{
 		ThreadQuery:  "SELECT kind AS role, content AS body FROM messages WHERE ticket_id = $1::bigint",
-		ChangesQuery: "SELECT id::text AS id, updated_at FROM tickets WHERE (updated_at, id) > ($1, $2::bigint) ORDER BY updated_at, id LIMIT $3",
+		ChangesQuery: "SELECT id::text AS id, updated_at FROM tickets WHERE (updated_at, id) > ($1, $2::bigint) ORDER BY tickets.updated_at, tickets.id LIMIT $3",
 		CountQuery:   "WITH gone AS (DELETE FROM messages RETURNING 1) SELECT count(*) FROM tickets WHERE updated_at >= $1",
 	}, Enqueue: e.jobs.enqueue}
 	cfg.SearchPath = e.team

@@ -32,6 +32,11 @@ func buildQueries(m Mapping) queries {
 		return quoteIdent(name) + cast
 	}
 	table, id, upd := quoteIdent(t.Table), quoteIdent(t.ID), quoteIdent(t.UpdatedAt)
+	// ORDER BY names the table's columns: a bare "id" would name the
+	// output column id::text, and a bigint id ordered as text disagrees
+	// with the WHERE's comparison (10 sorts before 9), so a page's last
+	// ticket could be passed over where several share an updated_at.
+	tid, tupd := table+"."+id, table+"."+upd
 	changes := "SELECT " + strings.Join([]string{
 		id + "::text", upd,
 		col(t.Subject, "::text", "NULL::text"),
@@ -40,10 +45,11 @@ func buildQueries(m Mapping) queries {
 		col(t.CustomerEmail, "::text", "NULL::text"),
 		col(t.CreatedAt, "", "NULL::timestamptz"),
 	}, ", ") + " FROM " + table +
-		" WHERE (" + upd + ", " + id + ") > ($1, $2) ORDER BY " + upd + ", " + id + " LIMIT $3"
-	order := quoteIdent(ms.TicketID) + ", " + quoteIdent(ms.CreatedAt)
+		" WHERE (" + tupd + ", " + tid + ") > ($1, $2) ORDER BY " + tupd + ", " + tid + " LIMIT $3"
+	mtable := quoteIdent(ms.Table)
+	order := mtable + "." + quoteIdent(ms.TicketID) + ", " + mtable + "." + quoteIdent(ms.CreatedAt)
 	if ms.ID != "" {
-		order += ", " + quoteIdent(ms.ID)
+		order += ", " + mtable + "." + quoteIdent(ms.ID)
 	}
 	messages := "SELECT " + strings.Join([]string{
 		quoteIdent(ms.TicketID) + "::text",
@@ -51,7 +57,7 @@ func buildQueries(m Mapping) queries {
 		col(ms.Author, "::text", "NULL::text"),
 		quoteIdent(ms.CreatedAt),
 		quoteIdent(ms.Body) + "::text",
-	}, ", ") + " FROM " + quoteIdent(ms.Table) +
+	}, ", ") + " FROM " + mtable +
 		" WHERE " + quoteIdent(ms.TicketID) + " = ANY($1) ORDER BY " + order
 	return queries{
 		changes:  changes,
