@@ -127,7 +127,7 @@ func measureImport(ctx context.Context, o options) error {
 		return err
 	}
 	report(o, took, sum, failed, o.n-sum-failed, procs, pg, px)
-	return nil
+	return lost(o.n - sum - failed)
 }
 
 // runToEnd starts p and waits for it to exit 0, sampling its VmHWM and the

@@ -309,7 +309,7 @@ func measure(ctx context.Context, o options, dbURL string) error {
 		probe.report()
 		probe.stages(ctx)
 	}
-	return nil
+	return lost(o.n - target)
 }
 
 // startProc starts p, keeping the tail of its stderr, with p.done receiving
@@ -337,10 +337,21 @@ func waitFor(ctx context.Context, mon *pgxpool.Pool, q string, timeout time.Dura
 	return fmt.Errorf("nothing after %v: %s", timeout, q)
 }
 
+// lost is an error when some of the generated tickets, every one a valid
+// thread, were never copied: a bug, not a figure (a changes query once
+// passed over tickets sharing an updated_at, and this bench printed them as
+// "skipped").
+func lost(n int) error {
+	if n > 0 {
+		return fmt.Errorf("%d generated tickets were never copied", n)
+	}
+	return nil
+}
+
 func report(o options, took time.Duration, sum, failed, skipped int, procs []*proc, pg *backendCPU, px *countingProxy) {
 	n := float64(o.n)
 	load, _ := os.ReadFile("/proc/loadavg")
-	fmt.Printf("settled %d tickets (%d summarised, %d failed, %d skipped by the copy or import) in %.1fs: %.1f tickets/s end to end\n", o.n, sum, failed, skipped, took.Seconds(), n/took.Seconds())
+	fmt.Printf("settled %d tickets (%d summarised, %d failed, %d never copied) in %.1fs: %.1f tickets/s end to end\n", o.n, sum, failed, skipped, took.Seconds(), n/took.Seconds())
 	var total time.Duration
 	for _, p := range procs {
 		total += p.cpu()
