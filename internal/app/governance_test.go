@@ -17,20 +17,22 @@ import (
 	"github.com/ticketsum/ticketsum/internal/app"
 )
 
-// answering is a provider that answers every call.
-type answering struct{ name string }
-
-func (a answering) Name() string { return a.name }
-
-func (a answering) Generate(_ context.Context, req *ticketsum.ModelRequest) (*ticketsum.ModelResponse, error) {
-	return &ticketsum.ModelResponse{Text: "ok", Model: a.name, Usage: ticketsum.Usage{InputTokens: 100, OutputTokens: 10}}, nil
+// priced is a provider whose every answer costs cost USD.
+type priced struct {
+	name string
+	cost float64
 }
 
-// A call through the governance wrappers is refused until the model is
-// approved, then recorded in the trail under the principal.
-func TestGovernance(t *testing.T) {
-	t.Parallel()
-	const model = "bedrock:amazon.nova-lite-v1:0"
+func (p priced) Name() string { return p.name }
+
+func (p priced) Generate(_ context.Context, req *ticketsum.ModelRequest) (*ticketsum.ModelResponse, error) {
+	return &ticketsum.ModelResponse{Text: "ok", Model: p.name, CostUSD: p.cost, Usage: ticketsum.Usage{InputTokens: 100, OutputTokens: 10}}, nil
+}
+
+// mustGovernance returns the governance of a fresh SQLite database, and
+// the database, with principal svc allowed model on a $10 budget.
+func mustGovernance(t *testing.T, model string) (*app.Governance, *sql.DB) {
+	t.Helper()
 	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "gov.db")+"?_pragma=busy_timeout(5000)")
 	if err != nil {
 		t.Fatal(err)
@@ -46,30 +48,46 @@ func TestGovernance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(gov.Outer) != 3 || len(gov.Inner) != 2 {
-		t.Fatalf("outer %d, inner %d wrappers; want 3 and 2 (authorisation, meter) without an invocation log", len(gov.Outer), len(gov.Inner))
-	}
 	if err := gov.Access.CreatePrincipal(t.Context(), "admin", &access.Principal{Name: "svc", Models: []string{model}, MonthlyBudgetUSD: 10}); err != nil {
 		t.Fatal(err)
 	}
-	var m ticketsum.Model = answering{name: model}
+	return gov, db
+}
+
+// governed wraps m in gov's wrappers, the outer ones outermost.
+func governed(gov *app.Governance, m ticketsum.Model) ticketsum.Model {
 	for i := len(gov.Inner) - 1; i >= 0; i-- {
 		m = gov.Inner[i](m)
 	}
 	for i := len(gov.Outer) - 1; i >= 0; i-- {
 		m = gov.Outer[i](m)
 	}
-	req := func() *ticketsum.ModelRequest {
-		return &ticketsum.ModelRequest{Messages: []ticketsum.ChatMessage{{Role: ticketsum.ChatUser, Content: "Summarise: the export froze."}},
-			Meta: ticketsum.CallMeta{Principal: "svc", UseCase: "summarize", TicketID: "T-1"}}
+	return m
+}
+
+// summariseRequest is svc's call for ticket T-1.
+func summariseRequest() *ticketsum.ModelRequest {
+	return &ticketsum.ModelRequest{Messages: []ticketsum.ChatMessage{{Role: ticketsum.ChatUser, Content: "Summarise: the export froze."}},
+		Meta: ticketsum.CallMeta{Principal: "svc", UseCase: "summarize", TicketID: "T-1"}}
+}
+
+// A call through the governance wrappers is refused until the model is
+// approved, then recorded in the trail under the principal.
+func TestGovernance(t *testing.T) {
+	t.Parallel()
+	const model = "bedrock:amazon.nova-lite-v1:0"
+	gov, _ := mustGovernance(t, model)
+	if len(gov.Outer) != 3 || len(gov.Inner) != 2 {
+		t.Fatalf("outer %d, inner %d wrappers; want 3 and 2 (authorisation, meter) without an invocation log", len(gov.Outer), len(gov.Inner))
 	}
-	if _, err := m.Generate(t.Context(), req()); ticketsum.ErrorCodeOf(err) != ticketsum.EFORBIDDEN {
+	m := governed(gov, priced{name: model})
+	if _, err := m.Generate(t.Context(), summariseRequest()); ticketsum.ErrorCodeOf(err) != ticketsum.EFORBIDDEN {
 		t.Fatalf("unapproved model: %v, want forbidden", err)
 	}
 	if err := gov.Access.ApproveModel(t.Context(), "admin", model, "test"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.Generate(t.Context(), req()); err != nil {
+	if _, err := m.Generate(t.Context(), summariseRequest()); err != nil {
 		t.Fatalf("approved model: %v", err)
 	}
 	evs, err := gov.Trail.Events(t.Context(), 0, 100)
@@ -97,56 +115,19 @@ func TestGovernanceRejects(t *testing.T) {
 	}
 }
 
-// priced is a provider whose every answer costs cost USD.
-type priced struct {
-	name string
-	cost float64
-}
-
-func (p priced) Name() string { return p.name }
-
-func (p priced) Generate(_ context.Context, req *ticketsum.ModelRequest) (*ticketsum.ModelResponse, error) {
-	return &ticketsum.ModelResponse{Text: "ok", Model: p.name, CostUSD: p.cost, Usage: ticketsum.Usage{InputTokens: 100, OutputTokens: 10}}, nil
-}
-
 // A paid call's charge commits with its trail record: when the call
 // returns (its record committed), its cost is in the budget's spent,
 // without a flush.
 func TestPaidCallChargedWithItsRecord(t *testing.T) {
 	t.Parallel()
 	const model = "bedrock:amazon.nova-lite-v1:0"
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "gov.db")+"?_pragma=busy_timeout(5000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.SetMaxOpenConns(1)
-	t.Cleanup(func() { db.Close() })
-	g, err := guard.New(guard.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, key, _ := ed25519.GenerateKey(rand.Reader)
-	gov, err := app.NewGovernance(t.Context(), app.GovernanceConfig{DB: db, Dialect: access.SQLite, Guard: g, SigningKey: key})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := gov.Access.CreatePrincipal(t.Context(), "admin", &access.Principal{Name: "svc", Models: []string{model}, MonthlyBudgetUSD: 10}); err != nil {
-		t.Fatal(err)
-	}
+	gov, db := mustGovernance(t, model)
 	if err := gov.Access.ApproveModel(t.Context(), "admin", model, "test"); err != nil {
 		t.Fatal(err)
 	}
-	var m ticketsum.Model = priced{name: model, cost: 0.0123}
-	for i := len(gov.Inner) - 1; i >= 0; i-- {
-		m = gov.Inner[i](m)
-	}
-	for i := len(gov.Outer) - 1; i >= 0; i-- {
-		m = gov.Outer[i](m)
-	}
+	m := governed(gov, priced{name: model, cost: 0.0123})
 	for i := range 3 {
-		_, err := m.Generate(t.Context(), &ticketsum.ModelRequest{Messages: []ticketsum.ChatMessage{{Role: ticketsum.ChatUser, Content: "Summarise: the export froze."}},
-			Meta: ticketsum.CallMeta{Principal: "svc", UseCase: "summarize", TicketID: "T-1"}})
-		if err != nil {
+		if _, err := m.Generate(t.Context(), summariseRequest()); err != nil {
 			t.Fatal(err)
 		}
 		var recorded, spent int64
