@@ -13,19 +13,23 @@ import (
 	"github.com/ticketsum/ticketsum/internal/dbtest"
 )
 
+// fleetDatabases are the databases a fleet shares: a SQLite file and a
+// fresh Postgres database.
+var fleetDatabases = []struct {
+	name string
+	db   func(testing.TB) *sql.DB
+	d    access.Dialect
+}{
+	{"sqlite", func(tb testing.TB) *sql.DB { db, _ := dbtest.SQLiteFile(tb); return db }, access.SQLite},
+	{"postgres", dbtest.Postgres, access.Postgres},
+}
+
 // TestRevokedKeyRefusedByAnotherInstance runs two services on one database,
 // as two processes of a fleet: a key revoked through one is refused by the
 // other once its cache TTL has passed, while its cache served it before.
 func TestRevokedKeyRefusedByAnotherInstance(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		name string
-		db   func(testing.TB) *sql.DB
-		d    access.Dialect
-	}{
-		{"sqlite", func(tb testing.TB) *sql.DB { db, _ := dbtest.SQLiteFile(tb); return db }, access.SQLite},
-		{"postgres", dbtest.Postgres, access.Postgres},
-	} {
+	for _, tc := range fleetDatabases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
@@ -74,14 +78,7 @@ func TestRevokedKeyRefusedByAnotherInstance(t *testing.T) {
 // A live process's renewed lease is not released.
 func TestKilledProcessLeaseHeldThenReleased(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		name string
-		db   func(testing.TB) *sql.DB
-		d    access.Dialect
-	}{
-		{"sqlite", func(tb testing.TB) *sql.DB { db, _ := dbtest.SQLiteFile(tb); return db }, access.SQLite},
-		{"postgres", dbtest.Postgres, access.Postgres},
-	} {
+	for _, tc := range fleetDatabases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
@@ -180,14 +177,7 @@ func waitBudget(t *testing.T, store access.Store, principal string, at time.Time
 // call each) is spent.
 func TestFleetBudgetRace(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		name string
-		db   func(testing.TB) *sql.DB
-		d    access.Dialect
-	}{
-		{"sqlite", func(tb testing.TB) *sql.DB { db, _ := dbtest.SQLiteFile(tb); return db }, access.SQLite},
-		{"postgres", dbtest.Postgres, access.Postgres},
-	} {
+	for _, tc := range fleetDatabases {
 		for _, fraction := range []float64{0.01, 0.25} {
 			t.Run(fmt.Sprintf("%s/lease=%.2f", tc.name, fraction), func(t *testing.T) {
 				t.Parallel()
