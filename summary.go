@@ -141,3 +141,36 @@ type Summarizer interface {
 	// model cannot be reached.
 	Summarize(ctx context.Context, t *Ticket) (*Summary, error)
 }
+
+// KeyedSummarizer is a Summarizer that names, before it runs, the model
+// and prompt version of its answers (an LLM), so that its paid answers can
+// be recorded and found again.
+type KeyedSummarizer interface {
+	Summarizer
+	ModelName() string
+	PromptVersion() string
+}
+
+// KeepKeys returns wrapper, a Summarizer wrapping inner, as a
+// KeyedSummarizer naming inner's model and prompt version when inner is
+// one: a wrapper that hid them would turn off the recording and reuse of
+// paid answers.
+func KeepKeys(wrapper, inner Summarizer) Summarizer {
+	if k, ok := inner.(KeyedSummarizer); ok {
+		return keyedWrapper{Summarizer: wrapper, keys: k}
+	}
+	return wrapper
+}
+
+// keyedWrapper is a wrapper with the model and prompt version of the
+// summarizer it wraps.
+type keyedWrapper struct {
+	Summarizer
+	keys KeyedSummarizer
+}
+
+// ModelName is the wrapped summarizer's.
+func (k keyedWrapper) ModelName() string { return k.keys.ModelName() }
+
+// PromptVersion is the wrapped summarizer's.
+func (k keyedWrapper) PromptVersion() string { return k.keys.PromptVersion() }

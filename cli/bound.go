@@ -14,34 +14,10 @@ type boundSummarizer struct {
 	slots chan struct{}
 }
 
-// keyedBound is a boundSummarizer of a summarizer that names its model and
-// prompt version before it runs (an LLM), which the pipeline needs to
-// record and reuse paid answers.
-type keyedBound struct {
-	*boundSummarizer
-	keyed interface {
-		ModelName() string
-		PromptVersion() string
-	}
-}
-
-// ModelName is the wrapped summarizer's.
-func (k keyedBound) ModelName() string { return k.keyed.ModelName() }
-
-// PromptVersion is the wrapped summarizer's.
-func (k keyedBound) PromptVersion() string { return k.keyed.PromptVersion() }
-
 // newBoundSummarizer wraps s so that at most n calls run at once; it keeps
 // s's model name and prompt version when s has them.
 func newBoundSummarizer(s ticketsum.Summarizer, n int) ticketsum.Summarizer {
-	b := &boundSummarizer{next: s, slots: make(chan struct{}, max(n, 1))}
-	if k, ok := s.(interface {
-		ModelName() string
-		PromptVersion() string
-	}); ok {
-		return keyedBound{boundSummarizer: b, keyed: k}
-	}
-	return b
+	return ticketsum.KeepKeys(&boundSummarizer{next: s, slots: make(chan struct{}, max(n, 1))}, s)
 }
 
 // Summarize waits for a free slot (EUNAVAILABLE when ctx ends first), then

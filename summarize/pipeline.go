@@ -79,20 +79,11 @@ func (c *Config) setDefaults() error {
 		c.Classifier = newBuiltinClassifier()
 	}
 	if as, ok := c.Store.(ticketsum.AnswerStore); ok && c.Answers == nil {
-		if _, paid := c.Summarizer.(keyedSummarizer); paid {
+		if _, paid := c.Summarizer.(ticketsum.KeyedSummarizer); paid {
 			c.Answers = as
 		}
 	}
 	return nil
-}
-
-// keyedSummarizer is a Summarizer that knows, before it runs, the model and
-// prompt version of its answers, so that they can be recorded and found
-// again. *LLM is one.
-type keyedSummarizer interface {
-	ticketsum.Summarizer
-	ModelName() string
-	PromptVersion() string
 }
 
 // FlagReusedAnswer marks a summary made from an answer recorded by an
@@ -251,7 +242,7 @@ func (p *Pipeline) ProcessRegeneration(ctx context.Context, id string, n int) er
 // checked. A failure to record is logged, not returned: the answer is still
 // used, so that it is not paid for again at once.
 func (p *Pipeline) summarizeRecorded(ctx context.Context, t *ticketsum.Ticket) (*ticketsum.Summary, error) {
-	ks, ok := p.cfg.Summarizer.(keyedSummarizer)
+	ks, ok := p.cfg.Summarizer.(ticketsum.KeyedSummarizer)
 	if p.cfg.Answers == nil || !ok {
 		return p.Summarize(ctx, t)
 	}

@@ -19,32 +19,8 @@ func (t *Telemetry) Summarizer(s ticketsum.Summarizer) ticketsum.Summarizer {
 	if !t.Tracing() || s == nil {
 		return s
 	}
-	traced := &tracedSummarizer{t: t, next: s}
-	if k, ok := s.(keyed); ok {
-		return keyedTraced{tracedSummarizer: traced, keyed: k}
-	}
-	return traced
+	return ticketsum.KeepKeys(&tracedSummarizer{t: t, next: s}, s)
 }
-
-// keyed is a summarizer that names its model and prompt version before it
-// runs (an LLM): the pipeline records its paid answers and reuses them
-// only when it can ask, so a wrapper must not hide the two methods.
-type keyed interface {
-	ModelName() string
-	PromptVersion() string
-}
-
-// keyedTraced is a tracedSummarizer of a keyed summarizer.
-type keyedTraced struct {
-	*tracedSummarizer
-	keyed keyed
-}
-
-// ModelName is the wrapped summarizer's.
-func (k keyedTraced) ModelName() string { return k.keyed.ModelName() }
-
-// PromptVersion is the wrapped summarizer's.
-func (k keyedTraced) PromptVersion() string { return k.keyed.PromptVersion() }
 
 type tracedSummarizer struct {
 	t    *Telemetry
