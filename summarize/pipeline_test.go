@@ -8,8 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/summarize"
+	"github.com/ticketsum/ticketsum/telemetry"
 )
 
 // fakeSummarizer returns a fixed text and status, or an error.
@@ -259,16 +262,29 @@ func (m *answerMemStore) FindAnswer(ctx context.Context, k ticketsum.AnswerKey) 
 func TestPipelineRecordsOnlyPaidAnswers(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	for _, paid := range []bool{false, true} {
+	// Tracing wraps the summarizer (OTEL_* set): it once hid the LLM's model
+	// and prompt version, and the pipeline recorded nothing.
+	tel, err := telemetry.New(ctx, telemetry.Config{SpanExporter: tracetest.NewInMemoryExporter()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = tel.Shutdown(context.Background()) })
+	for _, tc := range []struct {
+		name         string
+		paid, traced bool
+	}{{"unpaid", false, false}, {"paid", true, false}, {"paid, traced", true, true}} {
 		store := &answerMemStore{memStore: &memStore{tickets: map[string]*ticketsum.Ticket{}}}
 		store.UpsertTicket(ctx, mustTicket(t))
 		var s ticketsum.Summarizer = &fakeSummarizer{text: "Fixed.", status: ticketsum.StatusResolved}
-		if paid {
+		if tc.paid {
 			llm, err := summarize.NewLLM(summarize.LLMConfig{Model: &scriptedModel{name: "fake:m", script: []scripted{{text: goodRaw}}}})
 			if err != nil {
 				t.Fatal(err)
 			}
 			s = llm
+		}
+		if tc.traced {
+			s = tel.Summarizer(s)
 		}
 		p, err := summarize.New(summarize.Config{Store: store, Summarizer: s})
 		if err != nil {
@@ -277,11 +293,11 @@ func TestPipelineRecordsOnlyPaidAnswers(t *testing.T) {
 		if err := p.Process(ctx, "T-1"); err != nil {
 			t.Fatal(err)
 		}
-		if want := map[bool]int{false: 0, true: 1}[paid]; len(store.answers) != want {
-			t.Errorf("paid %v: %d answers recorded, want %d", paid, len(store.answers), want)
+		if want := map[bool]int{false: 0, true: 1}[tc.paid]; len(store.answers) != want {
+			t.Errorf("%s: %d answers recorded, want %d", tc.name, len(store.answers), want)
 		}
-		if paid && (store.answers[0].Model != "fake:m" || store.answers[0].PromptVersion == "") {
-			t.Errorf("recorded answer %+v lacks its key", store.answers[0])
+		if tc.paid && len(store.answers) > 0 && (store.answers[0].Model != "fake:m" || store.answers[0].PromptVersion == "") {
+			t.Errorf("%s: recorded answer %+v lacks its key", tc.name, store.answers[0])
 		}
 	}
 }
