@@ -15,10 +15,6 @@ const streetWords = `street|st|str|u|road|rd|avenue|ave|av|boulevard|blvd|lane|l
 const streetSuffixes = `graben|damm|ufer|steig|pfad|strasse|straße|str|gasse|weg|vej|vegen|veien|gata|gatan|vägen|katu|kuja|tie|laan|straat|plein|gracht|utca|platz|allee|ring|ringvej|gade|polku|kaari|väylä|ová|ova|ská|ska`
 
 var (
-	// number [number] words street-type [number]
-	// (capitalised words before any street type; lower-case ones only before
-	// an unambiguous type, so that "4 nights in a row" is no address)
-	reAddrNumFirst = regexp.MustCompile(`\b\d{1,6}[A-Za-z]?(?:[ ,]{1,2}\d{1,6}[A-Za-z]?)?[ ,]{1,2}(?:(?:[\p{Lu}\d][\p{L}\d.'’-]*[ ]{1,2}){1,4}(?i:` + streetWords + `)|(?:[\p{L}][\p{L}.'’-]*[ ]{1,2}){1,4}(?i:street|avenue|road|boulevard|drive|strasse|straße|calle|rue))\b\.?(?:[ ]{1,2}\d{1,5}[A-Za-z]?\b\.?)?`)
 	// street-type word, name, number; words that are also English ("via",
 	// "place") need a capitalised name after them
 	reAddrTypeFirst = regexp.MustCompile(`(?:(?i:\b(?:rue|rua|viale|calle|avenida|piazza|praça|praca|carrer|chemin|ulica|boulevard|bulevar)\b)\.?(?:[ ]{1,2}[\p{L}][\p{L}.'’-]*){1,5}|(?i:\b(?:via|av|place|plaza|ul|avenue)\b)\.?[ ]{1,2}\p{Lu}[\p{L}.'’-]*(?:[ ]{1,2}[\p{L}][\p{L}.'’-]*){0,4})[ ,]{1,2}\d{1,5}[A-Za-z]?\b\.?`)
@@ -74,15 +70,18 @@ func (a *addrDetector) detect(sc *scan, toks []token) []span {
 	near := func(re *regexp.Regexp, score float64, wins [][2]int, check func(string) bool) {
 		nearIf(re, score, wins, nil, check)
 	}
-	nearIf = func(re *regexp.Regexp, score float64, wins [][2]int, ok func(a, b int) bool, check func(string) bool) {
-		for _, m := range sc.in(re, sc.keep(wins, ok)) {
+	checked := func(ms [][]int, score float64, check func(string) bool) {
+		for _, m := range ms {
 			if check == nil || check(text[m[0]:m[1]]) {
 				cores = append(cores, span{m[0], m[1], Address, score})
 			}
 		}
 	}
+	nearIf = func(re *regexp.Regexp, score float64, wins [][2]int, ok func(a, b int) bool, check func(string) bool) {
+		checked(sc.in(re, sc.keep(wins, ok)), score, check)
+	}
 	streetWins := sc.around(streetPts, 120, 24)
-	nearIf(reAddrNumFirst, 0.85, streetWins, sc.mayNumFirst, a.notAllStop)
+	checked(sc.inShape(numFirstShape, sc.keep(streetWins, sc.mayNumFirst)), 0.85, a.notAllStop)
 	nearIf(reAddrWordsNumType, 0.7, streetWins, sc.mayWordsNumType, a.notAllStop)
 	when(reAddrTypeFirst, 0.8, kwStreetFirst, windowBefore, windowAfter)
 	cores = append(cores, gluedStreets(text, toks)...)
@@ -381,7 +380,7 @@ func mergeSpans(in []span) []span {
 	return out
 }
 
-// mayNumFirst is a necessary condition for reAddrNumFirst to match in
+// mayNumFirst is a necessary condition for numFirstShape to match in
 // text[a:b]: the pattern opens with \b\d{1,6}[A-Za-z]?[ ,], so some digit
 // run, as the window sees it, is at most six digits long and is followed in
 // the window by a space or comma, or by one ASCII letter and then one. Street

@@ -1,19 +1,36 @@
 package guard
 
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
 // Hand-written matchers for word patterns whose keywords are common in
 // ticket text (HTML's "<", "age" in "page" and "message"), so that their
 // expressions ran on most of a thread. As in numshape.go, each finds
 // exactly its expression's matches on the same windows
 // (TestTextShapesMatchRegexp, FuzzTextShapes).
 
-// foldAt returns the length of the text at s[i] that equals lit (lower-case
-// ASCII) case-insensitively as regexp's (?i) means it, which also folds
-// U+017F (long s) to s and U+212A (Kelvin sign) to k; or -1.
+// foldAt returns the length of the text at s[i] that equals lit (in lower
+// case) case-insensitively as regexp's (?i) means it, which also folds
+// U+017F (long s) to s and U+212A (Kelvin sign) to k, and a non-ASCII
+// letter of lit to the others of its Unicode fold orbit (ß to ẞ); or -1.
 func foldAt(s string, i int, lit string) int {
 	p := i
 	for k := 0; k < len(lit); k++ {
 		c := lit[k]
 		switch {
+		case c >= utf8.RuneSelf:
+			lr, n := utf8.DecodeRuneInString(lit[k:])
+			if p >= len(s) {
+				return -1
+			}
+			r, m := utf8.DecodeRuneInString(s[p:])
+			if !foldEq(r, lr) {
+				return -1
+			}
+			p += m
+			k += n - 1
 		case p < len(s) && (s[p] == c || c >= 'a' && c <= 'z' && s[p] == c-32):
 			p++
 		case c == 's' && hasPrefixAt(s, p, "\u017f"):
@@ -25,6 +42,19 @@ func foldAt(s string, i int, lit string) int {
 		}
 	}
 	return p - i
+}
+
+// foldEq reports whether r and lit are the same rune under simple case
+// folding, as (?i) compares them.
+func foldEq(r, lit rune) bool {
+	for f := lit; ; {
+		if f == r {
+			return true
+		}
+		if f = unicode.SimpleFold(f); f == lit {
+			return false
+		}
+	}
 }
 
 // spacesAt returns how many \s bytes start at s[i].
