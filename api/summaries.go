@@ -115,16 +115,20 @@ func (h *Handler) serveSummary(w http.ResponseWriter, r *http.Request, c *caller
 	writeJSON(w, http.StatusOK, resp)
 }
 
-// recordDenial records a summary refused before any model call in the
-// audit trail, as the gateway's audit middleware records the denials it
-// sees. A failure to record is logged; the refusal stands.
+// recordDenial records a call refused before any model call in the audit
+// trail, as the gateway's audit middleware records the denials it sees: a
+// summary of t, or a chat completion (t nil). A failure to record is
+// logged; the refusal stands.
 func (h *Handler) recordDenial(r *http.Request, c *caller, t *ticketsum.Ticket, model string, err error) {
 	if h.cfg.Trail == nil {
 		return
 	}
 	e := &audit.Event{Kind: audit.KindInvocation, Actor: c.Principal.Name, Action: "model.call", Target: model,
-		RequestID: c.RequestID, TicketID: t.ID, ProductLine: t.ProductLine, UseCase: UseCaseSummaries,
+		RequestID: c.RequestID, UseCase: UseCaseChat,
 		Outcome: "denied", ErrorCode: string(ticketsum.ErrorCodeOf(err)), Details: map[string]string{"source": "api"}}
+	if t != nil {
+		e.TicketID, e.ProductLine, e.UseCase = t.ID, t.ProductLine, UseCaseSummaries
+	}
 	if rerr := h.cfg.Trail.Append(context.WithoutCancel(r.Context()), e); rerr != nil {
 		h.cfg.Logger.ErrorContext(r.Context(), "record denied summary in the audit trail", "request_id", c.RequestID, "err", rerr)
 	}

@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -308,5 +310,45 @@ func TestGenerateWire(t *testing.T) {
 	wantUsage := ticketsum.Usage{InputTokens: 0, OutputTokens: 3, CacheReadTokens: 12} // cached capped at the prompt
 	if res.Text != "<done> & é" || res.StopReason != "length" || res.Usage != wantUsage || res.Structured {
 		t.Fatalf("response = %+v", res)
+	}
+}
+
+// countingConn counts the writes made on a connection.
+type countingConn struct {
+	net.Conn
+	writes *atomic.Int64
+}
+
+func (c countingConn) Write(b []byte) (int, error) {
+	c.writes.Add(1)
+	return c.Conn.Write(b)
+}
+
+// TestRequestIsOneWrite checks that a request goes out in one write (one
+// syscall), headers and body together: net/http flushes the headers
+// apart from a body it cannot tell is in memory.
+func TestRequestIsOneWrite(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(openaitest.Config{APIKey: "sk-test", Models: []string{"llama3.1:8b"}})
+	defer srv.Close()
+	var writes atomic.Int64
+	var d net.Dialer
+	tr := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := d.DialContext(ctx, network, addr)
+		return countingConn{Conn: c, writes: &writes}, err
+	}}
+	defer tr.CloseIdleConnections()
+	m := MustModel(t, srv, func(c *openai.Config) { c.HTTPClient = &http.Client{Transport: tr} })
+	for i := range 3 {
+		before := writes.Load()
+		if _, err := m.Generate(context.Background(), request()); err != nil {
+			t.Fatal(err)
+		}
+		if n := writes.Load() - before; n != 1 {
+			t.Fatalf("request %d took %d writes, want 1", i+1, n)
+		}
+	}
+	if got := srv.Requests(); len(got) != 3 || got[2].Messages[1].Content != request().Messages[0].Content {
+		t.Fatalf("server saw %+v", got)
 	}
 }

@@ -25,10 +25,13 @@ const Builtin = "builtin"
 // Config, caching the AWS configuration and one gateway per model. It is
 // safe for concurrent use.
 type Models struct {
-	cfg      Config
-	mu       sync.Mutex
-	aws      *aws.Config
-	gateways map[string]*gateway.Gateway
+	cfg Config
+	// built holds each built gateway by model name, read without a lock:
+	// Gateway is on every served request's path.
+	built sync.Map
+	// mu serialises building (AWS configuration, providers, gateways).
+	mu  sync.Mutex
+	aws *aws.Config
 }
 
 // New returns a Models, or EINVALID for a bad Config.
@@ -36,7 +39,7 @@ func New(cfg Config) (*Models, error) {
 	if err := cfg.fill(); err != nil {
 		return nil, err
 	}
-	return &Models{cfg: cfg, gateways: map[string]*gateway.Gateway{}}, nil
+	return &Models{cfg: cfg}, nil
 }
 
 // ModelConfig returns the settings of model name with defaults filled in.
@@ -112,12 +115,16 @@ func (m *Models) provider(ctx context.Context, name string) (ticketsum.Model, er
 
 // Gateway returns the gateway holding model and its fallback chain, with the
 // governance middleware and metrics in place; every provider call goes
-// through it. It is built once per model.
+// through it. It is built once per model; once built, it is returned
+// without taking a lock.
 func (m *Models) Gateway(ctx context.Context, model string) (*gateway.Gateway, error) {
+	if g, ok := m.built.Load(model); ok {
+		return g.(*gateway.Gateway), nil
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if g, ok := m.gateways[model]; ok {
-		return g, nil
+	if g, ok := m.built.Load(model); ok {
+		return g.(*gateway.Gateway), nil
 	}
 	names := append([]string{model}, m.ModelConfig(model).Fallback...)
 	gc := gateway.Config{
@@ -142,7 +149,7 @@ func (m *Models) Gateway(ctx context.Context, model string) (*gateway.Gateway, e
 	if err != nil {
 		return nil, err
 	}
-	m.gateways[model] = g
+	m.built.Store(model, g)
 	return g, nil
 }
 
