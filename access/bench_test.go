@@ -2,10 +2,12 @@ package access_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/access"
+	"github.com/ticketsum/ticketsum/internal/dbtest"
 )
 
 func BenchmarkAuthenticate(b *testing.B) {
@@ -35,5 +37,37 @@ func BenchmarkMiddlewareSQLite(b *testing.B) {
 		if _, err := m.Generate(ctx, req); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkBudgetFlushPostgres measures one budget flush that settles the
+// leases of 1 or 16 principals (as a trail group commit with calls of that
+// many principals does), in its own transaction on Postgres. Skipped
+// without TICKETSUM_TEST_DATABASE_URL.
+func BenchmarkBudgetFlushPostgres(b *testing.B) {
+	for _, n := range []int{1, 16} {
+		b.Run(fmt.Sprintf("principals=%d", n), func(b *testing.B) {
+			ctx := context.Background()
+			store := MustStore(b, dbtest.Postgres(b), access.Postgres)
+			at := newClock().Now()
+			grants := &access.BudgetFlush{Holder: "h", At: at}
+			for i := range n {
+				grants.Leases = append(grants.Leases, &access.LeaseWrite{ID: fmt.Sprintf("h-%d", i), Principal: fmt.Sprintf("team-%d", i),
+					Period: "2026-11", Want: 1 << 50, Min: 1, Limit: 1 << 52})
+			}
+			if err := store.CommitBudget(ctx, grants); err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				f := &access.BudgetFlush{Holder: "h", At: at}
+				for i := range n {
+					f.Leases = append(f.Leases, &access.LeaseWrite{ID: fmt.Sprintf("h-%d", i), Principal: fmt.Sprintf("team-%d", i),
+						Period: "2026-11", Spent: 1, Consumed: 1})
+				}
+				if err := store.CommitBudget(ctx, f); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -49,27 +49,21 @@ func (s *SQLStore) CommitBudget(ctx context.Context, f *BudgetFlush) error {
 // together). Statements it runs before they are prepared are prepared by
 // PreparePending, which the caller runs once tx has ended. Per lease it
 // runs at most three statements: the month's counters, the grant's
-// conditional UPDATE, and the lease row; on Postgres a flush of
-// settlements alone is one statement.
+// conditional UPDATE, and the lease row; on Postgres the settlements of
+// every lease that is neither extended nor closed (the common flush) are
+// one statement, whatever the number of principals.
 func (s *SQLStore) WriteBudget(ctx context.Context, tx *sql.Tx, f *BudgetFlush) error {
 	for _, w := range f.Leases {
 		w.Granted = 0
 	}
+	if s.d == Postgres {
+		if err := s.settleLeases(ctx, tx, f); err != nil {
+			return err
+		}
+	}
 	for _, w := range f.Leases {
-		if s.d == Postgres && w.Want == 0 && !w.Close {
-			// The common flush (settlements only) in one statement: on
-			// Postgres each statement is a round trip.
-			freed := w.Consumed + w.Release
-			if _, err := s.txExec(ctx, tx, `WITH settled AS (UPDATE access_budgets SET
-			reserved_micros = CASE WHEN reserved_micros >= ? THEN reserved_micros - ? ELSE 0 END,
-			spent_micros = spent_micros + ?
-			WHERE principal = ? AND period = ?)
-			INSERT INTO access_leases (id, principal, period, micros, holder, renewed_at) VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET micros = access_leases.micros + excluded.micros, renewed_at = excluded.renewed_at`,
-				freed, freed, w.Spent, w.Principal, w.Period, w.ID, w.Principal, w.Period, -freed, f.Holder, sqldb.Micros(f.At)); err != nil {
-				return fmt.Errorf("settle budget of %s: %w", w.Principal, err)
-			}
-			continue
+		if s.d == Postgres && settlesOnly(w) {
+			continue // written by settleLeases
 		}
 		if freed := w.Consumed + w.Release; w.Spent != 0 || freed != 0 {
 			if _, err := s.txExec(ctx, tx, `UPDATE access_budgets SET
@@ -97,6 +91,42 @@ func (s *SQLStore) WriteBudget(ctx context.Context, tx *sql.Tx, f *BudgetFlush) 
 			w.ID, w.Principal, w.Period, w.Granted-w.Consumed-w.Release, f.Holder, sqldb.Micros(f.At)); err != nil {
 			return fmt.Errorf("write budget lease: %w", err)
 		}
+	}
+	return nil
+}
+
+// settlesOnly reports whether w only settles: no extension, no close.
+func settlesOnly(w *LeaseWrite) bool { return w.Want == 0 && !w.Close }
+
+// settleLeases writes, on Postgres, the settlements of f's leases that
+// only settle in one statement (each statement is a round trip, inside the
+// trail's transaction, which holds the append lock meanwhile): every
+// month's counters and every lease row. A flush holds one lease per
+// principal's month, so no row is updated twice.
+func (s *SQLStore) settleLeases(ctx context.Context, tx *sql.Tx, f *BudgetFlush) error {
+	var ids, principals, periods []string
+	var freed, spent []int64
+	for _, w := range f.Leases {
+		if settlesOnly(w) {
+			ids, principals, periods = append(ids, w.ID), append(principals, w.Principal), append(periods, w.Period)
+			freed, spent = append(freed, w.Consumed+w.Release), append(spent, w.Spent)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := s.txExec(ctx, tx, `WITH s AS (
+		SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[]) AS s(id, principal, period, freed, spent)),
+	settled AS (UPDATE access_budgets b SET
+		reserved_micros = CASE WHEN b.reserved_micros >= s.freed THEN b.reserved_micros - s.freed ELSE 0 END,
+		spent_micros = b.spent_micros + s.spent
+		FROM s WHERE b.principal = s.principal AND b.period = s.period)
+	INSERT INTO access_leases (id, principal, period, micros, holder, renewed_at)
+	SELECT id, principal, period, -freed, ?, ? FROM s
+	ON CONFLICT (id) DO UPDATE SET micros = access_leases.micros + excluded.micros, renewed_at = excluded.renewed_at`,
+		ids, principals, periods, freed, spent, f.Holder, sqldb.Micros(f.At))
+	if err != nil {
+		return fmt.Errorf("settle budgets of %d principals: %w", len(ids), err)
 	}
 	return nil
 }
