@@ -5,14 +5,18 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"math/bits"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 )
 
-// maxBatch caps the events of one group commit.
-const maxBatch = 256
+// maxBatch caps the events of one group commit: 1<<maxBatchLog.
+const (
+	maxBatchLog = 8
+	maxBatch    = 1 << maxBatchLog
+)
 
 // writer group-commits appends: callers queue their event and wait; one
 // goroutine at a time takes everything queued and commits it in one
@@ -27,7 +31,29 @@ type writer struct {
 
 	stmtMu sync.Mutex
 	stmts  *trailStmts
+
+	// end is the chain's end as this writer's last commit left it, and
+	// stale counts the groups that still read it from the database after
+	// another appender moved it. Only the running loop touches them.
+	end   chainEnd
+	stale int
+	// pgInsert caches insertSQL(n, Postgres) by n.
+	pgInsert [maxBatch + 1]string
 }
+
+// chainEnd is the seq and hash of the last record; known is false when
+// the end must be read from the database.
+type chainEnd struct {
+	seq   int64
+	hash  string
+	known bool
+}
+
+// staleGroups is how many groups read the chain's end from the database
+// after an insert found the remembered end taken by another appender
+// (another process, or a second Trail on the database), so that appenders
+// taking turns do not fail one insert per group.
+const staleGroups = 64
 
 type pendingEvent struct {
 	e    *Event
@@ -133,8 +159,16 @@ func (w *writer) commit(ctx context.Context, batch []pendingEvent, c staged) []e
 func (w *writer) commitRetrying(ctx context.Context, batch []pendingEvent, c staged) error {
 	var err error
 	for attempt := range 8 {
+		remembered := w.end.known && w.stale == 0
 		if err = w.commitOnce(ctx, batch, c); err == nil || !contention(err) {
 			return err
+		}
+		if remembered {
+			// Another appender moved the end: read it and retry at once.
+			w.stale = staleGroups
+			if err = w.commitOnce(ctx, batch, c); err == nil || !contention(err) {
+				return err
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -154,9 +188,20 @@ func contention(err error) bool {
 
 // commitOnce appends batch to the chain in one transaction: it takes the
 // append lock, writes the companion's share, reads the end of the chain
-// and inserts each event after it.
+// and inserts each event after it. The end this writer's last commit left
+// is not read again: an insert after an end that another appender has
+// moved meanwhile fails on the primary key of seq (contention, which
+// commitRetrying retries reading the end), so the chain stays intact. On
+// SQLite the lock is then the first write's, so a group is BEGIN, the
+// companion's writes, the inserts and COMMIT.
 func (w *writer) commitOnce(ctx context.Context, batch []pendingEvent, c staged) error {
-	st, err := w.prepared(ctx)
+	end := w.end
+	w.end = chainEnd{} // known again only after a commit
+	if w.stale > 0 {
+		end.known = false
+		w.stale--
+	}
+	st, err := w.prepared(ctx, len(batch))
 	if err != nil {
 		return err
 	}
@@ -165,10 +210,11 @@ func (w *writer) commitOnce(ctx context.Context, batch []pendingEvent, c staged)
 		return err
 	}
 	defer tx.Rollback()
+	pg := w.t.cfg.Dialect == Postgres
 	// On SQLite the companion's writes take the write lock as the lock
 	// statement would; on Postgres the advisory lock comes first (every
 	// process takes it before any row lock of the companion's).
-	if c.write == nil || w.t.cfg.Dialect == Postgres {
+	if pg || (c.write == nil && !end.known) {
 		if _, err := tx.StmtContext(ctx, st.lock).ExecContext(ctx); err != nil {
 			return err
 		}
@@ -178,11 +224,13 @@ func (w *writer) commitOnce(ctx context.Context, batch []pendingEvent, c staged)
 			return err
 		}
 	}
-	var last int64
-	prev := GenesisHash
-	err = tx.StmtContext(ctx, st.last).QueryRowContext(ctx).Scan(&last, &prev)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return err
+	last, prev := end.seq, end.hash
+	if !end.known {
+		last, prev = 0, GenesisHash
+		err = tx.StmtContext(ctx, st.last).QueryRowContext(ctx).Scan(&last, &prev)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
 	}
 	for _, p := range batch {
 		e := p.e
@@ -190,21 +238,21 @@ func (w *writer) commitOnce(ctx context.Context, batch []pendingEvent, c staged)
 		e.Hash = e.ComputeHash()
 		last, prev = e.Seq, e.Hash
 	}
-	if w.t.cfg.Dialect == Postgres && len(batch) > 1 {
+	if pg {
 		// One statement for the group: on Postgres each statement is a
 		// round trip, and a group holds up to maxBatch events.
-		if err := insertEvents(ctx, tx, batch); err != nil {
-			return err
-		}
-		return tx.Commit()
+		err = w.insertEvents(ctx, tx, batch)
+	} else {
+		err = w.insertChunks(ctx, tx, st, batch)
 	}
-	insert := tx.StmtContext(ctx, st.insert)
-	for _, p := range batch {
-		if err := insertEvent(ctx, insert, p.e); err != nil {
-			return err
-		}
+	if err != nil {
+		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	w.end = chainEnd{seq: last, hash: prev, known: true}
+	return nil
 }
 
 // eventColumns are the columns of audit_records in insert order.
@@ -216,13 +264,38 @@ const eventColumns = `seq, at, kind, actor, action, target, request_id, ticket_i
 const numEventColumns = 21
 
 // insertEvents inserts batch in one multi-row INSERT (Postgres
-// placeholders).
-func insertEvents(ctx context.Context, tx *sql.Tx, batch []pendingEvent) error {
+// placeholders; the driver caches the statement of each group size).
+func (w *writer) insertEvents(ctx context.Context, tx *sql.Tx, batch []pendingEvent) error {
+	q := w.pgInsert[len(batch)]
+	if q == "" {
+		q = insertSQL(len(batch), Postgres)
+		w.pgInsert[len(batch)] = q
+	}
+	_, err := tx.ExecContext(ctx, q, batchArgs(batch)...)
+	return err
+}
+
+// insertChunks inserts batch with the prepared multi-row INSERTs of
+// SQLite, one per set bit of len(batch), largest first: a group of 13 is
+// three statements, of 8, 4 and 1 rows.
+func (w *writer) insertChunks(ctx context.Context, tx *sql.Tx, st *trailStmts, batch []pendingEvent) error {
+	for len(batch) > 0 {
+		i := bits.Len(uint(len(batch))) - 1
+		n := 1 << i
+		if _, err := tx.StmtContext(ctx, st.insert[i]).ExecContext(ctx, batchArgs(batch[:n])...); err != nil {
+			return err
+		}
+		batch = batch[n:]
+	}
+	return nil
+}
+
+// insertSQL is the INSERT of n events in dialect d.
+func insertSQL(n int, d Dialect) string {
 	var q strings.Builder
-	q.Grow(len(batch)*numEventColumns*6 + 300)
+	q.Grow(n*numEventColumns*6 + 300)
 	q.WriteString(`INSERT INTO audit_records (` + eventColumns + `) VALUES `)
-	args := make([]any, 0, len(batch)*numEventColumns)
-	for i, p := range batch {
+	for i := range n {
 		if i > 0 {
 			q.WriteByte(',')
 		}
@@ -231,69 +304,87 @@ func insertEvents(ctx context.Context, tx *sql.Tx, batch []pendingEvent) error {
 			if j > 0 {
 				q.WriteByte(',')
 			}
-			q.WriteByte('$')
-			q.WriteString(strconv.Itoa(i*numEventColumns + j + 1))
+			if d == Postgres {
+				q.WriteByte('$')
+				q.WriteString(strconv.Itoa(i*numEventColumns + j + 1))
+			} else {
+				q.WriteByte('?')
+			}
 		}
 		q.WriteByte(')')
-		args = append(args, eventArgs(p.e)...)
 	}
-	_, err := tx.ExecContext(ctx, q.String(), args...)
-	return err
+	return q.String()
 }
 
-// trailStmts are the prepared statements of the append path.
+// batchArgs are the values of batch's events in insertSQL order.
+func batchArgs(batch []pendingEvent) []any {
+	args := make([]any, 0, len(batch)*numEventColumns)
+	for _, p := range batch {
+		args = appendEventArgs(args, p.e)
+	}
+	return args
+}
+
+// trailStmts are the prepared statements of the append path: on SQLite
+// insert[i] inserts 1<<i events, prepared when a group first needs it.
 type trailStmts struct {
-	lock, last, insert *sql.Stmt
+	lock, last *sql.Stmt
+	insert     [maxBatchLog + 1]*sql.Stmt
 }
 
 // prepared returns the append statements, preparing them on first use
-// (after Migrate); a failure is not kept, so that the next call retries.
-func (w *writer) prepared(ctx context.Context) (*trailStmts, error) {
+// (after Migrate) together with the inserts a group of n needs; a failure
+// is not kept, so that the next call retries. It runs before the
+// transaction begins: on a pool of one connection, preparing within it
+// would wait for that connection.
+func (w *writer) prepared(ctx context.Context, n int) (*trailStmts, error) {
 	w.stmtMu.Lock()
 	defer w.stmtMu.Unlock()
-	if w.stmts != nil {
+	db, d := w.t.cfg.DB, w.t.cfg.Dialect
+	if w.stmts == nil {
+		// The lock statement serialises appenders across processes: an
+		// advisory lock per schema on Postgres; on SQLite a write that
+		// changes nothing takes the database's write lock at once, so that
+		// reading the end of the chain and inserting after it cannot
+		// interleave.
+		lockSQL := `DELETE FROM audit_records WHERE 0 = 1`
+		if d == Postgres {
+			lockSQL = `SELECT pg_advisory_xact_lock(hashtext('ticketsum audit append ' || coalesce(current_schema(), '')))`
+		}
+		var st trailStmts
+		var err error
+		if st.lock, err = db.PrepareContext(ctx, lockSQL); err != nil {
+			return nil, err
+		}
+		if st.last, err = db.PrepareContext(ctx, `SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1`); err != nil {
+			st.lock.Close()
+			return nil, err
+		}
+		w.stmts = &st
+	}
+	if d == Postgres {
 		return w.stmts, nil
 	}
-	db, d := w.t.cfg.DB, w.t.cfg.Dialect
-	// The lock statement serialises appenders across processes: an
-	// advisory lock per schema on Postgres; on SQLite a write that changes
-	// nothing takes the database's write lock at once, so that reading the
-	// end of the chain and inserting after it cannot interleave.
-	lockSQL := `DELETE FROM audit_records WHERE 0 = 1`
-	if d == Postgres {
-		lockSQL = `SELECT pg_advisory_xact_lock(hashtext('ticketsum audit append ' || coalesce(current_schema(), '')))`
+	for i := range w.stmts.insert {
+		if n&(1<<i) == 0 || w.stmts.insert[i] != nil {
+			continue
+		}
+		st, err := db.PrepareContext(ctx, insertSQL(1<<i, d))
+		if err != nil {
+			return nil, err
+		}
+		w.stmts.insert[i] = st
 	}
-	var st trailStmts
-	var err error
-	if st.lock, err = db.PrepareContext(ctx, lockSQL); err != nil {
-		return nil, err
-	}
-	if st.last, err = db.PrepareContext(ctx, `SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1`); err != nil {
-		st.lock.Close()
-		return nil, err
-	}
-	st.insert, err = db.PrepareContext(ctx, d.Rebind(`INSERT INTO audit_records (`+eventColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`))
-	if err != nil {
-		st.lock.Close()
-		st.last.Close()
-		return nil, err
-	}
-	w.stmts = &st
 	return w.stmts, nil
 }
 
-func insertEvent(ctx context.Context, st *sql.Stmt, e *Event) error {
-	_, err := st.ExecContext(ctx, eventArgs(e)...)
-	return err
-}
-
-// eventArgs are e's values in eventColumns order.
-func eventArgs(e *Event) []any {
+// appendEventArgs appends e's values in eventColumns order.
+func appendEventArgs(args []any, e *Event) []any {
 	flags, _ := json.Marshal(nonNilFlags(e.Flags))
 	details, _ := json.Marshal(nonNilDetails(e.Details))
-	return []any{e.Seq, e.Time.UnixMicro(), e.Kind, e.Actor, e.Action, e.Target, e.RequestID, e.TicketID, e.ProductLine, e.UseCase,
+	return append(args, e.Seq, e.Time.UnixMicro(), e.Kind, e.Actor, e.Action, e.Target, e.RequestID, e.TicketID, e.ProductLine, e.UseCase,
 		e.Outcome, e.ErrorCode, e.InputTokens, e.OutputTokens, e.CacheReadTokens, e.CacheWriteTokens, e.CostMicros,
-		string(flags), string(details), e.PrevHash, e.Hash}
+		string(flags), string(details), e.PrevHash, e.Hash)
 }
 
 func nonNilFlags(f []string) []string {

@@ -268,3 +268,60 @@ func TestCompanionCommitsWithTheRecords(t *testing.T) {
 		t.Errorf("verify: %+v, %v; want both records", rep, err)
 	}
 }
+
+// TestAppendersTakingTurns appends from two Trail values on one database,
+// standing for two processes: each remembers the chain's end its last
+// commit left, which the other moves, so each must notice and append after
+// the other's records, in turns and concurrently.
+func TestAppendersTakingTurns(t *testing.T) {
+	t.Parallel()
+	for _, db := range []struct {
+		name string
+		open func(testing.TB) *sql.DB
+		d    audit.Dialect
+	}{{"sqlite", dbtest.SQLite, audit.SQLite}, {"postgres", dbtest.Postgres, audit.Postgres}} {
+		t.Run(db.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			conn := db.open(t)
+			clock := newClock()
+			a := MustTrail(t, conn, db.d, clock, 1000)
+			b, err := audit.NewTrail(audit.TrailConfig{DB: conn, Dialect: db.d, NoSigning: true, Clock: clock})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range 10 {
+				for _, tr := range []*audit.Trail{a, b} {
+					if err := tr.RecordAdmin(ctx, "op", "model.approve", fmt.Sprint("m", i), nil); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			var wg sync.WaitGroup
+			for i := range 40 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					tr := a
+					if i%2 == 1 {
+						tr = b
+					}
+					if err := tr.RecordAdmin(ctx, "op", "model.revoke", fmt.Sprint("m", i), nil); err != nil {
+						t.Error(err)
+					}
+				}()
+			}
+			wg.Wait()
+			if err := a.Close(ctx); err != nil {
+				t.Fatal(err)
+			}
+			rep, err := a.Verify(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rep.OK() || rep.Records != 60 || rep.SignedThrough != 60 {
+				t.Errorf("report = %+v, want 60 records on one chain, all signed", rep)
+			}
+		})
+	}
+}
