@@ -103,8 +103,9 @@ func TestStandardAWSChainWithoutRegion(t *testing.T) {
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKID")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
 	_, err := bedrock.New(context.Background(), bedrock.Config{ModelID: "amazon.nova-lite-v1:0"})
-	if ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID || !strings.Contains(err.Error(), "AWS_REGION") {
-		t.Fatalf("err = %v", err)
+	if ticketsum.ErrorCodeOf(err) != ticketsum.EINVALID || ticketsum.ClassOf(err) != ticketsum.ClassConfig ||
+		!strings.Contains(err.Error(), "AWS_REGION") || !strings.Contains(err.Error(), "aws.region") {
+		t.Fatalf("err = %v (class %s), want an invalid setting of the configuration class naming AWS_REGION and aws.region", err, ticketsum.ClassOf(err))
 	}
 }
 

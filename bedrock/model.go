@@ -26,8 +26,9 @@ var _ ticketsum.Model = (*Model)(nil)
 
 // New returns a Bedrock model. It loads the AWS configuration from the
 // standard chain when cfg.AWS is nil, and returns EINVALID for a bad Config
-// (no model ID, unknown API, no region, invoke with a model whose family is
-// unknown).
+// (no model ID, unknown API, invoke with a model whose family is unknown),
+// of the configuration class (ticketsum.ClassConfig) when the environment
+// gives no region.
 func New(ctx context.Context, cfg Config) (*Model, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
@@ -74,7 +75,7 @@ func loadAWS(ctx context.Context, cfg Config) (aws.Config, error) {
 		return awsCfg, ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "no AWS credentials found: set AWS_PROFILE (and run `aws sso login`) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run with an IAM role")
 	}
 	if awsCfg.Region == "" {
-		return awsCfg, ticketsum.Errorf(ticketsum.EINVALID, "bedrock: no AWS region: set AWS_REGION or the region in the configuration")
+		return awsCfg, configError("bedrock: no AWS region: set AWS_REGION, a region in the AWS profile (~/.aws/config), or aws.region in the ticketsum configuration")
 	}
 	return awsCfg, nil
 }

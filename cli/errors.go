@@ -62,6 +62,12 @@ func (e *env) report(cmd *cobra.Command, err error) int {
 	fmt.Fprintf(e.stderr, "%s: %s\n", name, dedupe(cmd, oneLine(ticketsum.ErrorMessage(err))))
 	switch ticketsum.ErrorCodeOf(err) {
 	case ticketsum.EINVALID:
+		// An invalid setting the environment lacks or a provider refuses
+		// (no AWS region, a payload the endpoint rejects) is a runtime
+		// failure like missing credentials, not bad input.
+		if ticketsum.ClassOf(err) == ticketsum.ClassConfig {
+			return exitFailure
+		}
 		return exitUsage
 	case ticketsum.EINTERNAL:
 		fmt.Fprintf(e.stderr, "%s: cause: %s\n", name, oneLine(err.Error()))

@@ -24,6 +24,26 @@ func setAWSEnv(t *testing.T, srv *bedrocktest.Server) {
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
 }
 
+// TestSummarizeBedrockWithoutRegion: a machine with credentials but no AWS
+// region is missing a setting, which is a runtime failure (exit 1, as for
+// missing credentials), not bad input (exit 2), and the message names where
+// a region can be set.
+func TestSummarizeBedrockWithoutRegion(t *testing.T) {
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": bedrocktest.TestAccessKeyID, "AWS_SECRET_ACCESS_KEY": bedrocktest.TestSecretAccessKey,
+		"AWS_REGION": "", "AWS_DEFAULT_REGION": "", "AWS_PROFILE": "", "AWS_EC2_METADATA_DISABLED": "true",
+		"AWS_CONFIG_FILE": filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
+	} {
+		t.Setenv(k, v)
+	}
+	r := run(t, context.Background(), goodTicket, "summarize", "--config", tempConfig(t), "--model", "bedrock:amazon.nova-lite-v1:0")
+	if r.code != exitFailure || !strings.Contains(r.stderr, "no AWS region") ||
+		!strings.Contains(r.stderr, "AWS_REGION") || !strings.Contains(r.stderr, "aws.region") {
+		t.Fatalf("exit %d, stderr %q; want exit 1 naming AWS_REGION and aws.region", r.code, r.stderr)
+	}
+}
+
 // TestSummarizeBedrock runs `summarize --model bedrock:...` through the real
 // SDK against the fake Bedrock: the summary is priced from the reported
 // usage, and --api invoke uses the model family's native body.

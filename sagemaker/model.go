@@ -24,7 +24,9 @@ var _ ticketsum.Model = (*Model)(nil)
 
 // New returns a SageMaker endpoint model. It loads the AWS configuration
 // from the standard chain when cfg.AWS is nil, and returns EINVALID for a
-// bad Config and EUNAUTHORIZED when cfg.AWS has no credentials.
+// bad Config (of the configuration class, ticketsum.ClassConfig, when the
+// environment gives no region) and EUNAUTHORIZED when cfg.AWS has no
+// credentials.
 func New(ctx context.Context, cfg Config) (*Model, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
@@ -52,7 +54,7 @@ func New(ctx context.Context, cfg Config) (*Model, error) {
 	case awsCfg.Credentials == nil:
 		return nil, ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "no AWS credentials found: set AWS_PROFILE (and run `aws sso login`) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run with an IAM role")
 	case awsCfg.Region == "":
-		return nil, ticketsum.Errorf(ticketsum.EINVALID, "sagemaker: no AWS region: set AWS_REGION or the region in the configuration")
+		return nil, configError("sagemaker: no AWS region: set AWS_REGION, a region in the AWS profile (~/.aws/config), or aws.region in the ticketsum configuration")
 	}
 	client := sagemakerruntime.NewFromConfig(awsCfg, func(o *sagemakerruntime.Options) {
 		o.Retryer = aws.NopRetryer{} // the gateway owns the only retry loop
