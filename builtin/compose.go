@@ -2,6 +2,7 @@ package builtin
 
 import (
 	"cmp"
+	"math"
 	"sort"
 	"strings"
 
@@ -79,11 +80,14 @@ func (s *Summarizer) compose(d *digest) (string, []string) {
 	return text + " " + status, flags
 }
 
+// referBackMargin is how much lower another issue clause may score and
+// still be stated instead of one that refers back (refersBack).
+const referBackMargin = 1.5
+
 // ranked returns the indexes of cands by decreasing score, earliest first
-// on ties.
-func ranked(cands []sentence, score func(sentence) float64) []int {
+// on ties, and fills scores (len(cands) long) with each one's score.
+func ranked(cands []sentence, score func(sentence) float64, scores []float64) []int {
 	idx := make([]int, len(cands))
-	scores := make([]float64, len(cands))
 	for i := range cands {
 		idx[i] = i
 		scores[i] = score(cands[i])
@@ -108,9 +112,11 @@ func (s *Summarizer) english(text, sideLang string) bool {
 // template naming the language and the topic.
 func (s *Summarizer) issue(d *digest, budget int) string {
 	tries := 0
-	backup := "" // the best clause that holds a placeholder such as "a link"
-	for _, i := range ranked(d.customer, func(st sentence) float64 { return s.scoreIssue(d, st) }) {
-		if tries >= maxTries {
+	backup := "" // the best clause that holds a placeholder such as "a link", or refers back
+	scores := make([]float64, len(d.customer))
+	floor := math.Inf(-1) // below it, a clause that refers back beats the rest
+	for _, i := range ranked(d.customer, func(st sentence) float64 { return s.scoreIssue(d, st) }, scores) {
+		if tries >= maxTries || scores[i] < floor {
 			break
 		}
 		st := &d.customer[i]
@@ -118,20 +124,37 @@ func (s *Summarizer) issue(d *digest, budget int) string {
 			continue
 		}
 		tries++
+		// A clause that refers back ("How can I change this?") says what
+		// "this" is only with the sentence before it; alone it gives way to
+		// a clause nearly as good.
+		back := refersBack(st.words)
+		if back {
+			if c, ok := s.withAntecedent(d, st, budget); ok {
+				return c
+			}
+		}
+		c := ""
 		if !strings.HasSuffix(st.text, "?") {
 			if ext := extend(d.customer, st, 10); ext != st && s.english(strings.Join(ext.words, " "), d.customerLang) {
-				if c, ok := issueClause(ext, budget); ok && !s.personal(d, c) {
-					if !hasPlaceholder(c) {
-						return c
-					}
-					backup = cmp.Or(backup, c)
+				if ec, ok := issueClause(ext, budget); ok && !s.personal(d, ec) {
+					c = ec
 				}
 			}
 		}
-		if c, ok := issueClause(st, budget); ok && !s.personal(d, c) {
-			if !hasPlaceholder(c) {
-				return c
+		if c == "" || hasPlaceholder(c) {
+			if sc, ok := issueClause(st, budget); ok && !s.personal(d, sc) && (c == "" || !hasPlaceholder(sc)) {
+				c = sc
 			}
+		}
+		switch {
+		case c == "":
+		case back:
+			if backup == "" {
+				backup, floor = c, scores[i]-referBackMargin
+			}
+		case !hasPlaceholder(c):
+			return c
+		default:
 			backup = cmp.Or(backup, c)
 		}
 	}
@@ -165,7 +188,7 @@ func (s *Summarizer) action(d *digest, budget int) string {
 	tries := 0
 	first, firstAt := "", -1
 	backup := "" // the best clause that holds a placeholder such as "a link"
-	for _, i := range ranked(d.agent, func(st sentence) float64 { return s.scoreAction(d, st) }) {
+	for _, i := range ranked(d.agent, func(st sentence) float64 { return s.scoreAction(d, st) }, make([]float64, len(d.agent))) {
 		if tries >= maxTries {
 			break
 		}
@@ -335,6 +358,41 @@ func extend(cands []sentence, st *sentence, short int) *sentence {
 		}
 	}
 	return st
+}
+
+// withAntecedent states a customer sentence that refers back (refersBack)
+// together with the sentence before it in the same message, which says what
+// its "this" stands for: "The customer reports that the invoices they get
+// only show their name, and is asking how they can change this." It fails
+// when that sentence is missing, scrubbed, a question or refers back too.
+func (s *Summarizer) withAntecedent(d *digest, st *sentence, budget int) (string, bool) {
+	if st.pos == 0 {
+		return "", false
+	}
+	for i := range d.customer {
+		p := &d.customer[i]
+		if p.turn != st.turn || p.pos != st.pos-1 {
+			continue
+		}
+		if p.removed > 0 || p.broken || strings.HasSuffix(p.text, "?") || refersBack(p.words) || !s.english(p.text, d.customerLang) {
+			return "", false
+		}
+		first, ok := issueClause(p, budget)
+		if !ok {
+			return "", false
+		}
+		second, ok := issueClause(st, budget-wordCount(first)+2)
+		rest, cut := strings.CutPrefix(second, "The customer ")
+		if !ok || !cut {
+			return "", false
+		}
+		c := strings.TrimSuffix(first, ".") + ", and " + rest
+		if wordCount(c) > budget || hasPlaceholder(c) || s.personal(d, c) {
+			return "", false
+		}
+		return c, true
+	}
+	return "", false
 }
 
 // scoreIssue rates a customer sentence as the statement of the issue.

@@ -13,7 +13,9 @@
 // when it is a fragment, a pleasantry, a sign-off or closing formula, a
 // reference to text the reader lacks ("the steps above"), a sentence that
 // scrubbing left with a gap, or one in which the guard package finds
-// personal data. A clause too long for its budget is cut only at a clause
+// personal data. A customer sentence whose "this" or "that" stands for an
+// earlier sentence ("How can I change this?") is stated together with the
+// sentence before it, else gives way to a clause scoring nearly as well. A clause too long for its budget is cut only at a clause
 // boundary, never mid-way; when no candidate fits, the next is tried.
 //
 // Sentences in another language (stop words of Spanish, German, French,

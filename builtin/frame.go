@@ -144,6 +144,72 @@ func refersToContext(lower string) bool {
 	return false
 }
 
+// refersBack reports whether a sentence uses a demonstrative as a pronoun,
+// standing for something an earlier sentence said: "How can I change this
+// for past invoices?", "That didn't work.", "I tried those again". Quoted
+// alone, such a clause leaves the reader asking what "this" is. A
+// demonstrative before a noun ("this invoice", "these charges") names its
+// own referent, and "that" joining clauses ("it says that ...", "the app
+// that keeps crashing") is no pronoun.
+func refersBack(words []string) bool {
+	for i, w := range words {
+		core := trimPunct(w)
+		if !inLower(demonstratives, core) {
+			continue
+		}
+		that := len(core) >= 4 && strings.EqualFold(core[:4], "that")
+		if i == len(words)-1 || len(core) < len(w) && strings.ContainsAny(w[len(w)-1:], ".,;:!?)") {
+			if that && i > 0 && inLower(thatEndsAfter, trimPunct(words[i-1])) {
+				continue // "so that."
+			}
+			return true // "fix this.", "Can you do that?"
+		}
+		next := trimPunct(words[i+1])
+		verb := len(core) > 5 || inLower(auxWords, next) || inflected(next, !that && len(core) == 5) // "that's"
+		switch {
+		case that:
+			// A subject only where a clause starts: "That didn't work",
+			// "and that just fixed it".
+			if (verb || inLower(verbish, next)) && (i == 0 || strings.ContainsAny(words[i-1][len(words[i-1])-1:], ",;:") || inLower(clauseJoins, trimPunct(words[i-1]))) {
+				return true
+			}
+		case verb || inLower(afterPronoun, next):
+			return true // "this is", "this happens", "change this for"
+		}
+	}
+	return false
+}
+
+// inflected reports whether w is a common verb in the past ("worked") or,
+// after a plural subject, in its base form ("these work"), else with -s
+// ("this happens"): "these charges" is a noun.
+func inflected(w string, plural bool) bool {
+	if plural && inLower(commonVerbs, w) {
+		return true
+	}
+	lw := strings.ToLower(w)
+	for _, suf := range []string{"ed", "d", "es", "s"} {
+		if plural && suf[len(suf)-1] == 's' {
+			break
+		}
+		if stem, ok := strings.CutSuffix(lw, suf); ok && len(stem) > 1 && commonVerbs[stem] {
+			return true
+		}
+	}
+	return false
+}
+
+// demonstratives may stand for something said before; thatEndsAfter and
+// clauseJoins are the words around a "that" that is no pronoun or that
+// starts a clause; afterPronoun follow a demonstrative used alone.
+var (
+	demonstratives = wordSet("this that these those that's this's that'll this'll that’s that’ll")
+	thatEndsAfter  = wordSet("so such like than")
+	clauseJoins    = wordSet("and but so because since as then or if when")
+	afterPronoun   = wordSet(`for to in on at with from of about by into after before since and or but so because
+when if as again anymore now too yet either still already please asap up out off back over right`)
+)
+
 // issueClause states the customer's issue in the third person within
 // budget words.
 func issueClause(st *sentence, budget int) (string, bool) {

@@ -96,3 +96,33 @@ func TestStripLeadAndMoveLeadClause(t *testing.T) {
 		}
 	}
 }
+
+func TestRefersBack(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		sentence string
+		want     bool
+	}{
+		{"How can I change this for past and future invoices?", true},
+		{"That didn't work.", true},
+		{"That's all I needed help with today.", true},
+		{"I tried those again yesterday.", true},
+		{"This keeps happening every morning.", true},
+		{"Can you do that?", true},
+		{"Is it possible to fix this", true},
+		{"and that fixed it for a day", true},
+		{"This invoice shows the wrong VAT number.", false},
+		{"These charges are not mine.", false},
+		{"I have been waiting since this morning.", false},
+		{"The app says that my card is invalid.", false},
+		{"The app that keeps crashing is the POS.", false},
+		{"I just had this really weird pop up on my phone.", false},
+		{"I need it fixed so that.", false},
+		{"Those invoices went to my old address.", false},
+	}
+	for _, tt := range tests {
+		if got := refersBack(strings.Fields(tt.sentence)); got != tt.want {
+			t.Errorf("refersBack(%q) = %v, want %v", tt.sentence, got, tt.want)
+		}
+	}
+}

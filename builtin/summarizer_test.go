@@ -393,12 +393,49 @@ func TestIssueFraming(t *testing.T) {
 		{"leading clause", "When I scan barcodes with the phone camera, the picture is blurry.", "The customer is complaining that the picture is blurry when they scan barcodes with the phone camera."},
 		{"yes/no question", "Can I change the delivery address of my order?", "The customer is asking whether they can change the delivery address of their order."},
 		{"shouting", "MY ACCOUNT IS LOCKED AND I CANNOT LOG IN", "The customer is complaining that their account is locked and they cannot log in."},
+		{"determiner is no reference", "This invoice shows the wrong VAT number for our company.", "The customer is complaining that this invoice shows the wrong VAT number"},
 	}
 	s := builtin.MustNew(t, builtin.Config{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			got, err := s.Summarize(context.Background(), newTicket("F", tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(got.Text, tt.want) {
+				t.Errorf("summary = %q, want it to start with %q", got.Text, tt.want)
+			}
+		})
+	}
+}
+
+// TestIssueReferringBack: a customer sentence whose "this" or "that"
+// stands for an earlier sentence ("How can I change this?") is stated with
+// that sentence, else gives way to a clause nearly as good, and is stated
+// alone only when nothing else comes close.
+func TestIssueReferringBack(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, subject, body, want string
+	}{
+		{"joined with the sentence before", "How do I change past invoices?",
+			"Hi team, our accountant needs invoices that show our company name. The invoices we get now only show my name. How can I change this for past and future invoices?",
+			"The customer reports that the invoices they get now only show their name, and is asking how they can change this for past and future invoices."},
+		{"another clause nearly as good", "Booking for the Cambridge train",
+			"That's the wrong booking on my account. Can you move my booking to the 9:50 train to Cambridge?",
+			"The customer asked support to move their booking to the 9:50 train to Cambridge."},
+		{"alone when nothing else comes close", "Booking for the Cambridge train",
+			"That's the wrong Cambridge train booking on my account. Thanks for the quick reply yesterday.",
+			"The customer is complaining that that's the wrong Cambridge train booking on their account."},
+	}
+	s := builtin.MustNew(t, builtin.Config{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tk := newTicket("R", tt.body)
+			tk.Subject = tt.subject
+			got, err := s.Summarize(context.Background(), tk)
 			if err != nil {
 				t.Fatal(err)
 			}
