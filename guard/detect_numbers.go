@@ -82,7 +82,7 @@ func detectSWIFT(sc *scan, out []span) []span {
 	text := sc.text
 	// with the digit rule anywhere, or the context rule after a keyword (at
 	// most 40 bytes before the code, which is 11 bytes long at most)
-	matches := append(sc.numWhere(reSWIFT, func(a, b int) bool { return sc.longestRun(a, b, isUpper) >= 6 }), sc.whenNear(reSWIFT, 16, 64, swiftContext)...)
+	matches := append(sc.numWhere(reSWIFT, func(a, b int) bool { return sc.hasRun(a, b, 6, &upperBytes) }), sc.whenNear(reSWIFT, 16, 64, swiftContext)...)
 	seen := map[int]bool{}
 	for _, m := range matches {
 		if seen[m[0]] {

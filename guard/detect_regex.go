@@ -113,7 +113,7 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 		}
 		out = append(out, span{m[0], m[1], UKNationalInsurance, score})
 	}
-	for _, m := range sc.numWhere(reVIN, func(a, b int) bool { return sc.longestRun(a, b, isUpperOrDigit) >= 17 }) {
+	for _, m := range sc.numWhere(reVIN, func(a, b int) bool { return sc.hasRun(a, b, 17, &upperOrDigitBytes) }) {
 		v := text[m[0]:m[1]]
 		if strings.ContainsAny(v, "0123456789") && strings.ContainsAny(v, "ABCDEFGHJKLMNPRSTUVWXYZ") &&
 			(vinValid(v) || hasAny(before(text, m[0], 30), "vin", "vehicle identification", "chassis")) {
@@ -174,7 +174,24 @@ func macCandidates(text string, runs [][2]int) [][2]int {
 	var out [][2]int
 	last := -1
 	for _, r := range runs {
-		for st := max(r[0]-15, last+1); st <= r[0] && st+17 <= len(text); st++ {
+		if !macSepNear(text, r) {
+			continue
+		}
+		// where the address can start: any of the 15 bytes before a lone
+		// digit, a multiple of three bytes before a pair (the first of
+		// a pair), 15 before a longer run (its last pair)
+		step, first := 1, r[0]-15
+		switch r[1] - r[0] {
+		case 1:
+		case 2:
+			step = 3
+		default:
+			step = 16
+		}
+		if first <= last { // after the last address found
+			first += ((last-first)/step + 1) * step
+		}
+		for st := first; st <= r[0] && st+17 <= len(text); st += step {
 			if sep := text[st+2]; (sep == ':' || sep == '-') && macShape(text[st:st+17]) {
 				out = append(out, [2]int{st, st + 17})
 				last = st
@@ -182,6 +199,24 @@ func macCandidates(text string, runs [][2]int) [][2]int {
 		}
 	}
 	return out
+}
+
+// macSepNear reports whether the digit run r can lie in a MAC address that
+// starts at most 15 bytes before it, by the separator (: or -) such an
+// address has next to it. In a MAC address digits come in pairs at most:
+// a lone digit has a separator one byte before it or one or two after it;
+// a pair has one before it or right after it; a longer run can only start
+// the address's last pair, after a separator.
+func macSepNear(text string, r [2]int) bool {
+	sep := func(j int) bool { return j >= 0 && j < len(text) && (text[j] == ':' || text[j] == '-') }
+	i := r[0]
+	switch r[1] - i {
+	case 1:
+		return sep(i-1) || sep(i+1) || sep(i+2)
+	case 2:
+		return sep(i-1) || sep(i+2)
+	}
+	return sep(i - 1)
 }
 
 // macShape reports whether s (17 bytes) is hh:hh:hh:hh:hh:hh or with -.
@@ -227,8 +262,6 @@ func ibanCandidates(text string, runs [][2]int) [][2]int {
 }
 
 func isLetterASCII(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
-
-func isUpperOrDigit(c byte) bool { return isUpper(c) || isDigit(c) }
 
 // placeholderValue reports whether a value after "password:" stands for a
 // password rather than being one: a link, a mask ("********", "xxxx"), a

@@ -137,37 +137,47 @@ func (sc *scan) keep(wins [][2]int, ok func(a, b int) bool) [][2]int {
 
 // around widens each point range by before and after bytes and merges the
 // overlaps, snapping the edges back to whitespace so that no word is cut.
+// Snapping moves a start back and an end forward, and a later end never
+// snaps to before an earlier one's; so a start that reaches the last
+// window merges with it unsnapped, and an end short of the furthest one
+// seen in that window cannot widen it.
 func (sc *scan) around(points [][2]int, before, after int) [][2]int {
 	var out [][2]int
+	furthest := 0 // the furthest unsnapped end in the last window
 	for _, p := range points {
-		s, e := p[0]-before, p[1]+after
-		if s < 0 {
-			s = 0
+		s, e := max(p[0]-before, 0), min(p[1]+after, len(sc.text))
+		n := len(out)
+		if n == 0 || s > out[n-1][1] {
+			for k := 0; s > 0 && k < 32 && !isSpaceByte(sc.text[s-1]); k++ {
+				s--
+			}
+			for s > 0 && !isSpaceByte(sc.text[s-1]) && !utf8RuneStart(sc.text[s]) {
+				s--
+			}
 		}
-		if e > len(sc.text) {
-			e = len(sc.text)
-		}
-		for k := 0; s > 0 && k < 32 && !isSpaceByte(sc.text[s-1]); k++ {
-			s--
-		}
-		for s > 0 && !isSpaceByte(sc.text[s-1]) && !utf8RuneStart(sc.text[s]) {
-			s--
-		}
-		for k := 0; e < len(sc.text) && k < 32 && !isSpaceByte(sc.text[e]); k++ {
-			e++
-		}
-		for e < len(sc.text) && !utf8RuneStart(sc.text[e]) {
-			e++
-		}
-		if n := len(out); n > 0 && s <= out[n-1][1] {
-			if e > out[n-1][1] {
-				out[n-1][1] = e
+		if n > 0 && s <= out[n-1][1] {
+			if e > furthest {
+				furthest = e
+				out[n-1][1] = max(out[n-1][1], sc.snapEnd(e))
 			}
 			continue
 		}
-		out = append(out, [2]int{s, e})
+		furthest = e
+		out = append(out, [2]int{s, sc.snapEnd(e)})
 	}
 	return sc.split(out)
+}
+
+// snapEnd moves a window's end forward to the next white space, at most 32
+// bytes, and then to a rune's start.
+func (sc *scan) snapEnd(e int) int {
+	for k := 0; e < len(sc.text) && k < 32 && !isSpaceByte(sc.text[e]); k++ {
+		e++
+	}
+	for e < len(sc.text) && !utf8RuneStart(sc.text[e]) {
+		e++
+	}
+	return e
 }
 
 // maxWindow is the longest window searched in one go: Go's regexp uses a
@@ -249,8 +259,7 @@ func (sc *scan) clusters() []cluster {
 	for k := 0; k < len(sc.runs); {
 		c := cluster{start: sc.runs[k][0], end: sc.runs[k][1], digits: sc.runs[k][1] - sc.runs[k][0], runs: 1}
 		for k++; k < len(sc.runs); k++ {
-			gap := sc.text[c.end:sc.runs[k][0]]
-			if len(gap) > 3 || strings.Trim(gap, " -./()+") != "" {
+			if !clusterGap(sc.text[c.end:sc.runs[k][0]]) {
 				break
 			}
 			c.end = sc.runs[k][1]
@@ -261,6 +270,22 @@ func (sc *scan) clusters() []cluster {
 	}
 	sc.cl = cl
 	return cl
+}
+
+// clusterGap reports whether gap can join two digit runs of a cluster: one
+// to three of space - . / ( ) +.
+func clusterGap(gap string) bool {
+	if len(gap) > 3 {
+		return false
+	}
+	for i := 0; i < len(gap); i++ {
+		switch gap[i] {
+		case ' ', '-', '.', '/', '(', ')', '+':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // inClusters returns the matches of a number pattern (its hand-written
@@ -277,20 +302,31 @@ func (sc *scan) inClusters(sh *shape, before, after int, ok func(cluster) bool) 
 	return sc.inShape(sh, sc.around(points, before, after))
 }
 
-// longestRun returns the length of the longest run of bytes of text[a:b]
-// for which in holds.
-func (sc *scan) longestRun(a, b int, in func(byte) bool) int {
-	best, n := 0, 0
-	for i := a; i < b; i++ {
-		if in(sc.text[i]) {
-			n++
-			best = max(best, n)
-		} else {
-			n = 0
+// hasRun reports whether text[a:b] holds a run of n bytes (n > 0) of the
+// set. It tests the last byte of each place a run could be first: when that
+// byte is not in the set, no run holding it can be there either.
+func (sc *scan) hasRun(a, b, n int, set *[256]bool) bool {
+	for i := a; i+n <= b; {
+		j := i + n - 1
+		for j >= i && set[sc.text[j]] {
+			j--
 		}
+		if j < i {
+			return true
+		}
+		i = j + 1
 	}
-	return best
+	return false
 }
+
+// Byte sets for hasRun.
+var upperBytes, upperOrDigitBytes = func() (u, ud [256]bool) {
+	for c := 0; c < 256; c++ {
+		u[c] = isUpper(byte(c))
+		ud[c] = u[c] || isDigit(byte(c))
+	}
+	return u, ud
+}()
 
 // when returns the matches of re near any keyword of the set, and none
 // when no keyword occurs.

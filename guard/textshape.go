@@ -91,6 +91,15 @@ func matchAge(s string, i int) shapeMatch {
 	if !isWordByte(s[i]) || !boundary(s, i) {
 		return shapeMatch{}
 	}
+	// Each alternative's words start with other letters (digits; a; i, t,
+	// w), none that case folding reaches from outside ASCII, so the first
+	// byte picks the one alternative that can match.
+	switch s[i] | 0x20 {
+	case 'a':
+		return matchAgeWord(s, i)
+	case 'i', 't', 'w':
+		return matchAgeAbout(s, i)
+	}
 	if d := digitsAt(s, i, 4); d >= 1 && d <= 3 && i+d < len(s) && (s[i+d] == '-' || s[i+d] == ' ') {
 		for _, w := range [...]string{"years", "year", "yrs", "yr"} {
 			p := i + d + 1
@@ -101,6 +110,12 @@ func matchAge(s string, i int) shapeMatch {
 			}
 		}
 	}
+	return shapeMatch{}
+}
+
+// matchAgeWord is reAge's second alternative at s[i]:
+// (?:aged?|age is|age:|age of)\s*(\d{1,3})\b.
+func matchAgeWord(s string, i int) shapeMatch {
 	for _, w := range ageWords2 {
 		if n := foldAt(s, i, w); n > 0 {
 			p := i + n
@@ -110,6 +125,12 @@ func matchAge(s string, i int) shapeMatch {
 			}
 		}
 	}
+	return shapeMatch{}
+}
+
+// matchAgeAbout is reAge's third alternative at s[i]:
+// (?:i am|i'm|turned|turning|turn|when (?:he|she|i) was)\s+(\d{1,3})\b\s*(?:years|yrs|y/o|yo|now|and|,|\.|$).
+func matchAgeAbout(s string, i int) shapeMatch {
 	for _, w := range ageWords3 {
 		n := foldAt(s, i, w)
 		if n <= 0 {
