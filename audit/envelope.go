@@ -97,16 +97,23 @@ func (s *segmentWriter) header() []byte {
 	return append(b, '\n')
 }
 
-// seal returns the encrypted line for plaintext, newline included.
+// seal returns the encrypted line for plaintext, newline included: the
+// JSON of sealedLine, written directly (base64 needs no JSON escaping), so
+// that the ciphertext is not copied and scanned once more.
 func (s *segmentWriter) seal(plaintext []byte) ([]byte, error) {
 	s.n++
-	nonce := make([]byte, s.aead.NonceSize(), s.aead.NonceSize()+len(plaintext)+s.aead.Overhead())
-	if _, err := rand.Read(nonce); err != nil {
+	ns := s.aead.NonceSize()
+	ct := make([]byte, ns, ns+len(plaintext)+s.aead.Overhead())
+	if _, err := rand.Read(ct); err != nil {
 		return nil, err
 	}
-	ct := s.aead.Seal(nonce, nonce, plaintext, aad(s.hdr.Segment, s.n))
-	b, _ := json.Marshal(sealedLine{N: s.n, C: base64.StdEncoding.EncodeToString(ct)})
-	return append(b, '\n'), nil
+	ct = s.aead.Seal(ct, ct[:ns], plaintext, aad(s.hdr.Segment, s.n))
+	line := make([]byte, 0, len(`{"n":,"c":""}`)+20+base64.StdEncoding.EncodedLen(len(ct))+1)
+	line = append(line, `{"n":`...)
+	line = strconv.AppendInt(line, s.n, 10)
+	line = append(line, `,"c":"`...)
+	line = base64.StdEncoding.AppendEncode(line, ct)
+	return append(line, `"}`+"\n"...), nil
 }
 
 func aad(segment string, n int64) []byte {
