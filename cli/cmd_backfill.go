@@ -124,7 +124,7 @@ func (e *env) backfill(ctx context.Context, cfg Config, since time.Time, o backf
 	bar := newProgressBar(e.stderr, time.Now, isTerminal(e.stderr))
 	p, err := src.Backfill(ctx, source.BackfillOptions{Since: since, Restart: o.restart, Parallel: o.parallel, Progress: bar.update})
 	bar.finish(p)
-	fmt.Fprintf(e.stderr, "backfill: %s read: %d queued, %d unchanged, %d skipped\n", plural(p.Seen, "ticket"), p.Queued, p.Unchanged, p.Skipped)
+	fmt.Fprintf(e.stdout, "backfill: %s read: %d queued, %d unchanged, %d skipped\n", plural(p.Seen, "ticket"), p.Queued, p.Unchanged, p.Skipped)
 	if err == nil && o.summarize {
 		last := time.Now()
 		err = q.WaitBackfill(ctx, func(left int) {
@@ -135,7 +135,7 @@ func (e *env) backfill(ctx context.Context, cfg Config, since time.Time, o backf
 		})
 		if err == nil {
 			out := q.Outcomes()
-			fmt.Fprintf(e.stderr, "backfill: summarised: %d tickets, %d failed (see: ticketsum failures list)\n", out.Completed, out.Failed)
+			fmt.Fprintf(e.stdout, "backfill: summarised: %d tickets, %d failed (see: ticketsum failures list)\n", out.Completed, out.Failed)
 		}
 	}
 	if err != nil && ctx.Err() != nil {

@@ -79,6 +79,6 @@ func (e *env) configInit(out string, force bool) error {
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("write config %s: %w", out, err)
 	}
-	fmt.Fprintf(e.stderr, "wrote %s\n", out)
+	fmt.Fprintf(e.stdout, "wrote %s\n", out)
 	return nil
 }

@@ -102,7 +102,12 @@ func (e *env) exportFinetune(ctx context.Context, cfg Config, out string) error 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "wrote %s to %s, skipped %d\n", plural(stats.Written, "record"), out, len(stats.Skipped))
+	// The records went to stdout with -, so the count goes beside them.
+	to := e.stdout
+	if out == "-" {
+		to = e.stderr
+	}
+	fmt.Fprintf(to, "wrote %s to %s, skipped %d\n", plural(stats.Written, "record"), out, len(stats.Skipped))
 	return nil
 }
 

@@ -86,8 +86,9 @@ transaction, so a ticket is never stored without its job. An unchanged thread
 is not queued again. A worker (ticketsum worker, or serve) makes the summaries,
 behind live changes and ahead of a backfill.
 
-A bad record is reported on stderr with its line, the good ones are still
-imported, and the exit code is then 2.`,
+The counts and the next step are printed on stdout; progress and each bad
+record, with its line, on stderr. The good records are still imported after
+a bad one, and the exit code is then 2.`,
 		Example: `  ticketsum import tickets.jsonl
   jq -c '.[]' export.json | ticketsum import -
   ticketsum import --db postgres://ticketsum@db/tickets tickets.jsonl`,
@@ -123,13 +124,13 @@ func (e *env) importFile(ctx context.Context, cfg Config, path string) error {
 	prog := newImportProgress(e.stderr, time.Now, isTerminal(e.stderr))
 	res, err := importTickets(ctx, e, b, ticketfile.NewDecoder(in, name, ticketfile.Options{MaxTicketBytes: int(cfg.MaxTicketBytes)}), prog.update)
 	prog.finish()
-	fmt.Fprintf(e.stderr, "imported %s from %s: %d queued for summary, %d unchanged, %d bad\n",
+	fmt.Fprintf(e.stdout, "imported %s from %s: %d queued for summary, %d unchanged, %d bad\n",
 		plural(res.queued+res.unchanged, "ticket"), name, res.queued, res.unchanged, res.bad)
 	if err != nil {
 		return err
 	}
 	if res.queued > 0 {
-		fmt.Fprintf(e.stderr, "next: run a worker to summarise them: ticketsum worker --until-idle (or ticketsum serve, or ticketsum worker to keep running)\n")
+		fmt.Fprintf(e.stdout, "next: run a worker to summarise them: ticketsum worker --until-idle (or ticketsum serve, or ticketsum worker to keep running)\n")
 	}
 	if res.bad > 0 {
 		return errReported

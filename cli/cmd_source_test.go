@@ -169,25 +169,25 @@ func TestBackfillWatchAndTriggerCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := run(t, ctx, "", "backfill", "--since", "2000-01-01", "--config", cfg)
-	if r.code != exitOK || !strings.Contains(r.stderr, "12/12 100.0%") || !strings.Contains(r.stderr, "12 queued") {
-		t.Fatalf("backfill: code %d, stderr %q", r.code, r.stderr)
+	if r.code != exitOK || !strings.Contains(r.stderr, "12/12 100.0%") || !strings.Contains(r.stdout, "12 queued") || strings.Contains(r.stderr, "12 queued") {
+		t.Fatalf("backfill: code %d, stdout %q, stderr %q; want the progress on stderr, the result on stdout", r.code, r.stdout, r.stderr)
 	}
 	// By default the backfill also summarises what it copied, and waits.
-	if got := count(t, db, `SELECT count(*) FROM ticketsum.tickets WHERE current_summary_id IS NOT NULL`); got != n || !strings.Contains(r.stderr, "summarised: 12 tickets, 0 failed") {
-		t.Errorf("tickets summarised after backfill = %d, want %d; stderr %q", got, n, r.stderr)
+	if got := count(t, db, `SELECT count(*) FROM ticketsum.tickets WHERE current_summary_id IS NOT NULL`); got != n || !strings.Contains(r.stdout, "summarised: 12 tickets, 0 failed") {
+		t.Errorf("tickets summarised after backfill = %d, want %d; stdout %q", got, n, r.stdout)
 	}
 	// Run again: it continues from its cursor and finds nothing new.
 	r = run(t, ctx, "", "backfill", "--since", "2000-01-01", "--config", cfg)
-	if r.code != exitOK || !strings.Contains(r.stderr, "0 queued") {
-		t.Errorf("second backfill: code %d, stderr %q", r.code, r.stderr)
+	if r.code != exitOK || !strings.Contains(r.stdout, "0 queued") {
+		t.Errorf("second backfill: code %d, stdout %q", r.code, r.stdout)
 	}
 	r = run(t, ctx, "", "backfill", "--since", "2001-01-01", "--config", cfg)
 	if r.code != exitUsage || !strings.Contains(r.stderr, "restart") {
 		t.Errorf("backfill with another since: code %d, stderr %q", r.code, r.stderr)
 	}
 
-	if r = run(t, ctx, "", "install-trigger", "--config", cfg); r.code != exitOK {
-		t.Fatalf("install-trigger: code %d, stderr %q", r.code, r.stderr)
+	if r = run(t, ctx, "", "install-trigger", "--config", cfg); r.code != exitOK || !strings.Contains(r.stdout, "trigger installed") {
+		t.Fatalf("install-trigger: code %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 	if got := count(t, db, `SELECT count(*) FROM pg_trigger WHERE tgname = 'ticketsum_notify_default'`); got != 2 {
 		t.Errorf("triggers installed = %d, want 2 (tickets and messages)", got)
@@ -198,8 +198,8 @@ func TestBackfillWatchAndTriggerCommands(t *testing.T) {
 	}
 	editTickets(t, db, 3, 3)
 	r = run(t, ctx, "", "watch", "--once", "--config", cfg)
-	if r.code != exitOK || !strings.Contains(r.stderr, "1 queued") {
-		t.Errorf("watch --once after an edit: code %d, stderr %q", r.code, r.stderr)
+	if r.code != exitOK || !strings.Contains(r.stdout, "1 queued") {
+		t.Errorf("watch --once after an edit: code %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 	if r = run(t, ctx, "", "install-trigger", "--uninstall", "--config", cfg); r.code != exitOK {
 		t.Fatalf("install-trigger --uninstall: code %d, stderr %q", r.code, r.stderr)

@@ -48,12 +48,12 @@ func (e *env) installTrigger(ctx context.Context, cfg Config, uninstall bool) er
 		if err := sb.src.UninstallTrigger(ctx); err != nil {
 			return err
 		}
-		fmt.Fprintln(e.stderr, "install-trigger: trigger removed; watch falls back to polling")
+		fmt.Fprintln(e.stdout, "install-trigger: trigger removed; watch falls back to polling")
 		return nil
 	}
 	if err := sb.src.InstallTrigger(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintln(e.stderr, "install-trigger: trigger installed; a running watch wakes on every change")
+	fmt.Fprintln(e.stdout, "install-trigger: trigger installed; a running watch wakes on every change")
 	return nil
 }

@@ -220,9 +220,9 @@ func (e *env) watch(ctx context.Context, cfg Config, once bool) error {
 	}
 	if once {
 		res, err := sb.src.Poll(ctx)
-		fmt.Fprintf(e.stderr, "watch: %s changed: %d queued, %d unchanged, %d skipped\n", plural(res.Seen, "ticket"), res.Queued, res.Unchanged, res.Skipped)
+		fmt.Fprintf(e.stdout, "watch: %s changed: %d queued, %d unchanged, %d skipped\n", plural(res.Seen, "ticket"), res.Queued, res.Unchanged, res.Skipped)
 		if res.Standby {
-			fmt.Fprintln(e.stderr, "watch: another watcher holds the source; nothing done")
+			fmt.Fprintln(e.stdout, "watch: another watcher holds the source; nothing done")
 		}
 		return err
 	}

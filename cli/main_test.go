@@ -160,8 +160,8 @@ func TestConfigInitAndInvalidConfig(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "ticketsum.yaml")
-	if r := run(t, context.Background(), "", "config", "init", "--out", path); r.code != exitOK {
-		t.Fatalf("config init: %+v", r)
+	if r := run(t, context.Background(), "", "config", "init", "--out", path); r.code != exitOK || r.stdout != "wrote "+path+"\n" || r.stderr != "" {
+		t.Fatalf("config init: %+v; want what it wrote on stdout", r)
 	}
 	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("config init wrote %v (%v), want mode 0600 as init does", fi.Mode(), err)
@@ -239,11 +239,13 @@ func TestImportWorkServe(t *testing.T) {
 	dir := t.TempDir()
 	tickets := writeFile(t, "t.jsonl", strings.ReplaceAll(goodTicket, "\n", "")+"\n")
 	r := run(t, context.Background(), "", "import", "--data-dir", dir, tickets)
-	if r.code != exitOK || !strings.Contains(r.stderr, "1 queued for summary") {
+	// The result and the next step on stdout; stderr has the log only.
+	if r.code != exitOK || !strings.Contains(r.stdout, "1 queued for summary") || !strings.Contains(r.stdout, "next: run a worker") ||
+		strings.Contains(r.stderr, "queued") || strings.Contains(r.stderr, "next:") {
 		t.Fatalf("import: %+v", r)
 	}
 	r = run(t, context.Background(), "", "import", "--data-dir", dir, tickets)
-	if r.code != exitOK || !strings.Contains(r.stderr, "0 queued for summary, 1 unchanged") {
+	if r.code != exitOK || !strings.Contains(r.stdout, "0 queued for summary, 1 unchanged") {
 		t.Fatalf("second import must queue nothing: %+v", r)
 	}
 

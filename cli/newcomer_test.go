@@ -311,18 +311,18 @@ func TestNewcomerImportServe(t *testing.T) {
 	path, tickets := MustDeskFile(t)
 	cfg := tempConfig(t)
 	r := run(t, context.Background(), "", "import", "--config", cfg, path)
-	if want := fmt.Sprintf("%d queued for summary, 0 unchanged, 0 bad", len(tickets)); r.code != exitOK || !strings.Contains(r.stderr, want) {
-		t.Fatalf("import: exit %d, stderr %q, want %q", r.code, r.stderr, want)
+	if want := fmt.Sprintf("%d queued for summary, 0 unchanged, 0 bad", len(tickets)); r.code != exitOK || !strings.Contains(r.stdout, want) {
+		t.Fatalf("import: exit %d, stdout %q, want %q", r.code, r.stdout, want)
 	}
 	logs := r.stderr
 	r = run(t, context.Background(), "", "import", "--config", cfg, path)
-	if want := fmt.Sprintf("0 queued for summary, %d unchanged", len(tickets)); r.code != exitOK || !strings.Contains(r.stderr, want) {
-		t.Fatalf("second import: exit %d, stderr %q, want %q", r.code, r.stderr, want)
+	if want := fmt.Sprintf("0 queued for summary, %d unchanged", len(tickets)); r.code != exitOK || !strings.Contains(r.stdout, want) {
+		t.Fatalf("second import: exit %d, stdout %q, want %q", r.code, r.stdout, want)
 	}
 	bad := writeFile(t, "bad.jsonl", `{"id":"Z-1","messages":[{"role":"customer","body":"Printer jams."}]}`+"\n"+`{"id":"Z-2","messages":[{"role":"bot","body":"x"}]}`+"\n")
 	r = run(t, context.Background(), "", "import", "--config", cfg, bad)
-	if r.code != exitUsage || !strings.Contains(r.stderr, `bad.jsonl:2: ticket "Z-2" message 1 has unknown role "bot"`) || !strings.Contains(r.stderr, "1 queued for summary, 0 unchanged, 1 bad") {
-		t.Fatalf("import with a bad record: exit %d, stderr %q", r.code, r.stderr)
+	if r.code != exitUsage || !strings.Contains(r.stderr, `bad.jsonl:2: ticket "Z-2" message 1 has unknown role "bot"`) || !strings.Contains(r.stdout, "1 queued for summary, 0 unchanged, 1 bad") {
+		t.Fatalf("import with a bad record: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
