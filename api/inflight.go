@@ -13,11 +13,11 @@ type inflight struct {
 }
 
 // acquire counts one more request of c's key, or returns ETHROTTLED when
-// the key already has limit in flight (limit < 0: no cap). The returned
-// function uncounts it.
-func (f *inflight) acquire(c *caller, limit int) (func(), error) {
+// the key already has limit in flight (limit < 0: no cap). release
+// uncounts it.
+func (f *inflight) acquire(c *caller, limit int) error {
 	if limit < 0 {
-		return func() {}, nil
+		return nil
 	}
 	key := c.Key.Prefix
 	f.mu.Lock()
@@ -26,17 +26,24 @@ func (f *inflight) acquire(c *caller, limit int) (func(), error) {
 	}
 	if f.n[key] >= limit {
 		f.mu.Unlock()
-		return nil, ticketsum.Errorf(ticketsum.ETHROTTLED,
+		return ticketsum.Errorf(ticketsum.ETHROTTLED,
 			"API key tks_%s_... of principal %s already has %d requests in flight (rule: per-key concurrency, api max_concurrent_per_key): wait for answers before sending more, or raise the limit",
 			key, c.Principal.Name, limit)
 	}
 	f.n[key]++
 	f.mu.Unlock()
-	return func() {
-		f.mu.Lock()
-		if f.n[key]--; f.n[key] <= 0 {
-			delete(f.n, key)
-		}
-		f.mu.Unlock()
-	}, nil
+	return nil
+}
+
+// release uncounts a request that acquire counted with the same limit.
+func (f *inflight) release(c *caller, limit int) {
+	if limit < 0 {
+		return
+	}
+	key := c.Key.Prefix
+	f.mu.Lock()
+	if f.n[key]--; f.n[key] <= 0 {
+		delete(f.n, key)
+	}
+	f.mu.Unlock()
 }
