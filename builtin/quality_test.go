@@ -5,7 +5,6 @@ import (
 	"flag"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -15,6 +14,7 @@ import (
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/builtin"
 	"github.com/ticketsum/ticketsum/eval"
+	"github.com/ticketsum/ticketsum/internal/datasets"
 	"github.com/ticketsum/ticketsum/ticketfile"
 )
 
@@ -23,17 +23,11 @@ var (
 	dataset = flag.String("dataset", "tweetsumm/tweetsumm_valid.jsonl", "dataset scored by TestQualityReport, relative to the shared datasets")
 )
 
-const datasetDir = "../../shared/datasets"
-
 // mustTickets reads a dataset of the shared datasets folder, skipping the
 // test when the folder is not beside the repository.
 func mustTickets(tb testing.TB, name string) []*ticketsum.Ticket {
 	tb.Helper()
-	path := filepath.Join(datasetDir, name)
-	f, err := os.Open(path)
-	if os.IsNotExist(err) {
-		tb.Skipf("%s not present", path)
-	}
+	f, err := os.Open(datasets.Path(tb, name))
 	if err != nil {
 		tb.Fatal(err)
 	}

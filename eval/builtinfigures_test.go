@@ -10,6 +10,7 @@ import (
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/builtin"
 	"github.com/ticketsum/ticketsum/eval"
+	"github.com/ticketsum/ticketsum/internal/datasets"
 )
 
 // baselineSummarizer is a trivial baseline: pick builds the summary text.
@@ -62,14 +63,11 @@ func baselineCandidate(name string, s ticketsum.Summarizer, version string) eval
 func TestBuiltinAgainstBaselines(t *testing.T) {
 	t.Parallel()
 	for _, name := range []string{"tweetsumm/tweetsumm_test.jsonl", "dialogsum/dialogsum_test.jsonl", "sample"} {
-		path := filepath.Join("../../shared/datasets", name)
-		if name == "sample" {
-			// The repository's 50 hand-written tickets: status labels, no
-			// references.
-			path = "../sample/tickets.jsonl"
-		}
-		if _, err := os.Stat(path); err != nil {
-			t.Skipf("shared datasets not beside the repo: %v", err)
+		// The repository's 50 hand-written tickets: status labels, no
+		// references.
+		path := "../sample/tickets.jsonl"
+		if name != "sample" {
+			path = datasets.Path(t, name)
 		}
 		ds, err := eval.LoadDataset(path, 0)
 		if err != nil {

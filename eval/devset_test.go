@@ -4,14 +4,13 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/builtin"
 	"github.com/ticketsum/ticketsum/eval"
+	"github.com/ticketsum/ticketsum/internal/datasets"
 )
 
 var publicSets = flag.Bool("public-sets", false, "score the built-in's failure classes on ../shared/datasets (TestPublicSetArtefacts)")
@@ -103,10 +102,7 @@ func TestPublicSetArtefacts(t *testing.T) {
 	sets := []string{"tweetsumm/tweetsumm_test.jsonl", "twitter-cdp/twitter_cdp_test.jsonl", "todsum/todsum_test.jsonl"}
 	var b strings.Builder
 	for _, name := range sets {
-		path := filepath.Join("..", "..", "shared", "datasets", name)
-		if _, err := os.Stat(path); err != nil {
-			continue
-		}
+		path := datasets.Path(t, name)
 		rep := runBuiltin(t, path)
 		q := rep.Configurations[0].Quality[0]
 		fmt.Fprintf(&b, "%-36s %5d summaries, %5.1f%% clean:", name, q.Tickets, 100*float64(q.Clean)/float64(q.Tickets))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/eval"
+	"github.com/ticketsum/ticketsum/internal/datasets"
 )
 
 func TestParseJudgement(t *testing.T) {
@@ -212,10 +213,7 @@ func TestReadDataset(t *testing.T) {
 
 func TestLoadSharedDataset(t *testing.T) {
 	t.Parallel()
-	path := "../../shared/datasets/tweetsumm/tweetsumm_test.jsonl"
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("shared datasets not beside the repo: %v", err)
-	}
+	path := datasets.Path(t, "tweetsumm/tweetsumm_test.jsonl")
 	ds, err := eval.LoadDataset(path, 10)
 	if err != nil {
 		t.Fatal(err)

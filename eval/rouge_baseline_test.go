@@ -5,15 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/ticketsum/ticketsum/eval"
+	"github.com/ticketsum/ticketsum/internal/datasets"
 )
-
-// datasetDir is the shared datasets folder, relative to this package.
-const datasetDir = "../../shared/datasets"
 
 type dialog struct {
 	ID    string `json:"id"`
@@ -31,11 +28,8 @@ type dialog struct {
 // when the shared datasets are not beside the repository.
 func mustDialogs(tb testing.TB, name string) []dialog {
 	tb.Helper()
-	path := filepath.Join(datasetDir, name)
+	path := datasets.Path(tb, name)
 	f, err := os.Open(path)
-	if os.IsNotExist(err) {
-		tb.Skipf("dataset %s not present", path)
-	}
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/ticketsum/ticketsum/eval"
 	"github.com/ticketsum/ticketsum/evalpage"
 	"github.com/ticketsum/ticketsum/gateway"
+	"github.com/ticketsum/ticketsum/internal/datasets"
 	"github.com/ticketsum/ticketsum/prompt"
 	"github.com/ticketsum/ticketsum/summarize"
 )
@@ -134,10 +135,7 @@ func workedResponder(model, p string) string {
 
 func TestWorkedExampleThreeModels(t *testing.T) {
 	t.Parallel()
-	path := "../../shared/datasets/tweetsumm/tweetsumm_test.jsonl"
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("shared datasets not beside the repo: %v", err)
-	}
+	path := datasets.Path(t, "tweetsumm/tweetsumm_test.jsonl")
 	ds, err := eval.LoadDataset(path, 0)
 	if err != nil {
 		t.Fatal(err)

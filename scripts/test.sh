@@ -16,4 +16,22 @@ if ! scripts/ensure-postgres.sh; then
   exit 1
 fi
 
+# The dataset tests read the public datasets beside the repository
+# (internal/datasets): $TICKETSUM_DATASETS, else the nearest shared/datasets
+# here or in a parent. Without them those tests skip; say so once, here.
+datasets="${TICKETSUM_DATASETS:-}"
+if [ -z "$datasets" ]; then
+  d=$PWD
+  while :; do
+    if [ -d "$d/shared/datasets" ]; then datasets=$d/shared/datasets; break; fi
+    [ "$d" = / ] && break
+    d=$(dirname "$d")
+  done
+fi
+if [ -n "$datasets" ] && [ -d "$datasets" ]; then
+  echo "scripts/test.sh: public datasets at $datasets"
+else
+  echo "scripts/test.sh: no public datasets (no shared/datasets here or in a parent, TICKETSUM_DATASETS unset): the dataset tests skip and only the repository's own data is tested" >&2
+fi
+
 go test -race -count=1 -timeout 40m "$@" ./...

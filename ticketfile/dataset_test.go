@@ -3,9 +3,9 @@ package ticketfile_test
 import (
 	"io"
 	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/ticketsum/ticketsum/internal/datasets"
 	"github.com/ticketsum/ticketsum/ticketfile"
 )
 
@@ -24,11 +24,7 @@ func TestDecoderReadsSharedDatasets(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			t.Parallel()
-			path := filepath.Join("../../shared/datasets", tt.file)
-			f, err := os.Open(path)
-			if os.IsNotExist(err) {
-				t.Skipf("%s not present", path)
-			}
+			f, err := os.Open(datasets.Path(t, tt.file))
 			if err != nil {
 				t.Fatal(err)
 			}
