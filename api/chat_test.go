@@ -198,3 +198,27 @@ func TestModelsSDK(t *testing.T) {
 		}
 	}
 }
+
+// TestChatAnswerHasLength checks that an answer, a long one too, is sent
+// with its Content-Length rather than chunked.
+func TestChatAnswerHasLength(t *testing.T) {
+	t.Parallel()
+	f := MustFixture(t)
+	srv := MustServer(t, f, nil)
+	for _, n := range []int{5, 5000} {
+		text := strings.Repeat("a", n)
+		resp := do(t, "POST", srv.URL+"/v1/chat/completions", f.keys["good"],
+			`{"model":"`+modelAllowed+`","messages":[{"role":"user","content":"`+text+`"}]}`)
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != 200 || !strings.Contains(string(b), strings.ToUpper(text)) {
+			t.Fatalf("%d-byte answer: status %d, body %.200s", n, resp.StatusCode, b)
+		}
+		if resp.ContentLength != int64(len(b)) || len(resp.TransferEncoding) != 0 {
+			t.Errorf("%d-byte answer: Content-Length %d, transfer encoding %v; want %d and none", n, resp.ContentLength, resp.TransferEncoding, len(b))
+		}
+	}
+}

@@ -18,6 +18,11 @@ func writeChatCompletion(w http.ResponseWriter, id string, created int64, model,
 	h := w.Header()
 	h["Content-Type"] = jsonContentType
 	h["X-Content-Type-Options"] = nosniff
+	// net/http adds the length of an answer under a few KB (2 KB in Go
+	// 1.26) itself, and sends a longer one chunked unless told its length.
+	if len(b) >= 2048 {
+		h["Content-Length"] = []string{strconv.Itoa(len(b))}
+	}
 	w.WriteHeader(http.StatusOK)
 	w.Write(b)
 	if cap(b) <= maxPooledBody {
