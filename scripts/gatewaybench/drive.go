@@ -129,7 +129,14 @@ func startTicketsum(procs *[]*exec.Cmd, c driveConfig, dir, addr, upURL string) 
 	if db == "" {
 		db = filepath.Join(dir, "ticketsum.db")
 	}
-	cfg := fmt.Sprintf("data_dir: %s\ndb: %s\nopenai:\n  base_url: %s\n  api_key_env: BENCH_UPSTREAM_KEY\nmodels:\n  openai:bench-model:\n    max_concurrency: 256\nlog_level: error\n", dir, db, upURL)
+	// The model is priced, so that every call reserves and settles budget
+	// as a paid model's call does (an unpriced model costs 0 and writes no
+	// settlement).
+	catalogue := filepath.Join(dir, "catalogue.yaml")
+	if err := os.WriteFile(catalogue, []byte(benchCatalogue), 0o600); err != nil {
+		return nil, "", err
+	}
+	cfg := fmt.Sprintf("data_dir: %s\ndb: %s\ncatalogue: %s\nopenai:\n  base_url: %s\n  api_key_env: BENCH_UPSTREAM_KEY\nmodels:\n  openai:bench-model:\n    max_concurrency: 256\nlog_level: error\n", dir, db, catalogue, upURL)
 	cfgFile := filepath.Join(dir, "ticketsum.yaml")
 	if err := os.WriteFile(cfgFile, []byte(cfg), 0o600); err != nil {
 		return nil, "", err
@@ -165,6 +172,20 @@ func startTicketsum(procs *[]*exec.Cmd, c driveConfig, dir, addr, upURL string) 
 	cmd, err := start(procs, c.bin, []string{"--config", cfgFile, "serve", "--no-sample", "--addr", addr}, env)
 	return cmd, k.Key, err
 }
+
+// benchCatalogue prices the bench's model as a mid-range hosted model
+// ($3 / $15 per million input / output tokens).
+const benchCatalogue = `models:
+  - name: openai:bench-model
+    family: openai
+    context_window: 128000
+    max_output: 4096
+    input: 3
+    output: 15
+    effective: "2026-12-03"
+    source: "gatewaybench: a price for the bench's model, so budgets are charged"
+    verified: false
+`
 
 func body(t target) []byte {
 	return []byte(`{"model":"` + t.model + `","max_tokens":64,"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"My export fails with a permissions error since Monday; the agent fixed my role."}]}`)
