@@ -208,3 +208,31 @@ func TestBackfillWatchAndTriggerCommands(t *testing.T) {
 		t.Errorf("triggers left = %d", got)
 	}
 }
+
+// TestIAMAuthWithoutRegion: source.iam_auth on a machine with credentials
+// but no AWS region is missing a setting, a runtime failure (exit 1, as for
+// missing credentials), not bad input (exit 2), for each command that
+// connects with it; the message names where a region can be set. No
+// database is reached: the token cannot be made without a region.
+func TestIAMAuthWithoutRegion(t *testing.T) {
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "not-a-real-secret",
+		"AWS_REGION": "", "AWS_DEFAULT_REGION": "", "AWS_PROFILE": "", "AWS_EC2_METADATA_DISABLED": "true",
+		"AWS_CONFIG_FILE": filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
+	} {
+		t.Setenv(k, v)
+	}
+	cfg := filepath.Join(dir, "ticketsum.yaml")
+	body := scaleConfig("postgres://ticketsum@127.0.0.1:5432/ticketsum?sslmode=require") + "  iam_auth: true\n"
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"watch", "--once"}, {"backfill", "--since", "2026-01-01"}} {
+		r := run(t, context.Background(), "", append(args, "--config", cfg)...)
+		if r.code != exitFailure || !strings.Contains(r.stderr, "iam_auth needs an AWS region") ||
+			!strings.Contains(r.stderr, "AWS_REGION") || !strings.Contains(r.stderr, "aws.region") {
+			t.Errorf("%s: exit %d, stderr %q; want exit 1 naming AWS_REGION and aws.region", args[0], r.code, r.stderr)
+		}
+	}
+}

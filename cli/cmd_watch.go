@@ -139,7 +139,11 @@ func (w *wiring) rdsPassword(ctx context.Context, url string) (func(context.Cont
 		return nil, err
 	}
 	if awsCfg.Region == "" {
-		return nil, ticketsum.Errorf(ticketsum.EINVALID, "iam_auth needs an AWS region (aws.region, AWS_REGION or the profile's)")
+		// A region the environment lacks is a setting to add, like missing
+		// credentials (exit 1), not bad input.
+		return nil, ticketsum.WithClass(ticketsum.Errorf(ticketsum.EINVALID,
+			"iam_auth needs an AWS region: set AWS_REGION, a region in the AWS profile (~/.aws/config), or aws.region in the ticketsum configuration"),
+			ticketsum.ClassConfig)
 	}
 	endpoint := fmt.Sprintf("%s:%d", pc.Host, pc.Port)
 	region, user, creds := awsCfg.Region, pc.User, awsCfg.Credentials
