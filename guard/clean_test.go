@@ -9,9 +9,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ticketsum/ticketsum/internal/datasets"
 )
 
-const tweetsummPath = "../../shared/datasets/tweetsumm/tweetsumm_test.jsonl"
+// tweetsummName is TweetSumm's test split in the shared datasets directory.
+const tweetsummName = "tweetsumm/tweetsumm_test.jsonl"
 
 // TestCleanSummariesFalsePositives runs the output policy (with the default
 // topics) over TweetSumm's human reference summaries, which hold no personal
@@ -20,9 +23,9 @@ const tweetsummPath = "../../shared/datasets/tweetsumm/tweetsumm_test.jsonl"
 // be blocked.
 func TestCleanSummariesFalsePositives(t *testing.T) {
 	t.Parallel()
-	f, err := os.Open(tweetsummPath)
+	f, err := os.Open(datasets.Path(t, tweetsummName))
 	if err != nil {
-		t.Skipf("tweetsumm dataset not available beside the repository: %v", err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	g := MustGuard(t, Config{Topics: DefaultTopics()})
@@ -82,9 +85,9 @@ func TestCleanSummariesFalsePositives(t *testing.T) {
 // prompt attacks or blocked.
 func TestCleanDialogsAttackFlags(t *testing.T) {
 	t.Parallel()
-	f, err := os.Open(tweetsummPath)
+	f, err := os.Open(datasets.Path(t, tweetsummName))
 	if err != nil {
-		t.Skipf("tweetsumm dataset not available beside the repository: %v", err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	g := MustGuard(t, Config{Topics: DefaultTopics()})

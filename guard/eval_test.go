@@ -6,14 +6,19 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/ticketsum/ticketsum/internal/datasets"
 )
 
 var showMisses = flag.String("misses", "", "print missed and spurious spans of this entity type in TestPresidioSynth")
 
-const presidioPath = "../../shared/datasets/pii-presidio-synth/presidio_synth_v2.jsonl"
+// presidioName is the Presidio synthetic set's file in the shared datasets
+// directory (internal/datasets finds it from any checkout depth).
+const presidioName = "pii-presidio-synth/presidio_synth_v2.jsonl"
 
 type goldSpan struct {
 	Start int    `json:"start"`
@@ -42,20 +47,29 @@ var acceptable = map[EntityType][]string{
 	URL:     {"DOMAIN_NAME"},
 }
 
-// presidioFile is the dataset's path: TICKETSUM_PRESIDIO when set (for a
-// worktree that does not sit beside shared/), else presidioPath.
+// presidioFile is the dataset's path: TICKETSUM_PRESIDIO when set, else
+// presidioName in the shared datasets directory; "" when neither is there.
 func presidioFile() string {
 	if p := os.Getenv("TICKETSUM_PRESIDIO"); p != "" {
 		return p
 	}
-	return presidioPath
+	if d := datasets.Dir(); d != "" {
+		return filepath.Join(d, presidioName)
+	}
+	return ""
 }
 
+// loadPresidio reads the Presidio set; it skips tb, saying what is missing
+// and how to supply it, when the dataset is not found.
 func loadPresidio(tb testing.TB) []goldDoc {
 	tb.Helper()
-	f, err := os.Open(presidioFile())
+	p := presidioFile()
+	if os.Getenv("TICKETSUM_PRESIDIO") == "" {
+		p = datasets.Path(tb, presidioName)
+	}
+	f, err := os.Open(p)
 	if err != nil {
-		tb.Skipf("presidio dataset not available beside the repository: %v", err)
+		tb.Skipf("presidio dataset not read (%v): set TICKETSUM_PRESIDIO to the file or %s to the datasets directory", err, datasets.Env)
 	}
 	defer f.Close()
 	var docs []goldDoc

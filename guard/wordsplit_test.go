@@ -80,7 +80,7 @@ func TestSpansAreWordAligned(t *testing.T) {
 			texts = append(texts, m.Body)
 		}
 	}
-	if _, err := os.Stat(presidioPath); err == nil {
+	if _, err := os.Stat(presidioFile()); err == nil {
 		for _, d := range loadPresidio(t) {
 			texts = append(texts, d.Text)
 		}
