@@ -27,7 +27,7 @@ func (f *inflight) acquire(c *caller, limit int) error {
 	if f.n[key] >= limit {
 		f.mu.Unlock()
 		return ticketsum.Errorf(ticketsum.ETHROTTLED,
-			"API key tks_%s_... of principal %s already has %d requests in flight (rule: per-key concurrency, api max_concurrent_per_key): wait for answers before sending more, or raise the limit",
+			"API key tks_%s_... of principal %s already has %d requests in flight (rule: per-key concurrency): wait for answers before sending more, or raise server.max_concurrent_per_key in the ticketsum configuration and restart serve",
 			key, c.Principal.Name, limit)
 	}
 	f.n[key]++

@@ -171,8 +171,9 @@ func TestPerKeyConcurrency(t *testing.T) {
 		Error struct{ Code, Message string }
 	}
 	json.Unmarshal(body, &e)
-	if resp.StatusCode != 429 || !strings.Contains(e.Error.Message, "2 requests in flight") {
-		t.Errorf("third request: %d %s, want 429 naming the cap", resp.StatusCode, body)
+	if resp.StatusCode != 429 || !strings.Contains(e.Error.Message, "2 requests in flight") ||
+		!strings.Contains(e.Error.Message, "server.max_concurrent_per_key") {
+		t.Errorf("third request: %d %s, want 429 naming the cap and the setting that raises it", resp.StatusCode, body)
 	}
 	if resp := do(t, "POST", srv.URL+"/v1/summaries", f.keys["slow"], ticketJSON); resp.StatusCode == 429 {
 		t.Errorf("another key was refused too")

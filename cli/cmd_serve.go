@@ -234,7 +234,7 @@ func (w *wiring) serveRoutes(ctx context.Context, b *backend, auth *webauth.Auth
 			return summarize.New(summarize.Config{Summarizer: s, Guard: gov.Guard, Principal: r.Principal, Logger: w.logger})
 		},
 		DefaultModel: w.cfg.Model, Store: b.store, Budgets: gov.Access, Audit: gov.Trail, Trail: gov.Trail,
-		Logger: w.logger, Nav: nav,
+		MaxConcurrentPerKey: w.cfg.Server.MaxConcurrentPerKey, Logger: w.logger, Nav: nav,
 	})
 	if err != nil {
 		return nil, nil, err

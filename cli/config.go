@@ -85,6 +85,9 @@ type ServerConfig struct {
 	// MetricsAddr, when set, serves /metrics on its own listener (for a
 	// scraper on a private network) instead of behind the UI's sign-in.
 	MetricsAddr string `yaml:"metrics_addr"`
+	// MaxConcurrentPerKey caps the API requests in flight per API key; one
+	// more is refused with 429 (default 64; -1: no cap).
+	MaxConcurrentPerKey int `yaml:"max_concurrent_per_key"`
 }
 
 // WorkerConfig configures the queue workers.

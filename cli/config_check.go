@@ -72,6 +72,9 @@ func (c *Config) checkServer() error {
 	if s.ReviewShare > 1 || math.IsNaN(s.ReviewShare) {
 		return badKey("server.review_share", "must be a share between 0 and 1 (0 or negative: no sampling), got %v", s.ReviewShare)
 	}
+	if s.MaxConcurrentPerKey < -1 {
+		return badKey("server.max_concurrent_per_key", "must be a number of requests (0: the default 64; -1: no cap), got %d", s.MaxConcurrentPerKey)
+	}
 	return nil
 }
 

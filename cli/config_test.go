@@ -26,6 +26,7 @@ func TestConfigValidation(t *testing.T) {
 		{"section as a value", "server: 8080\n", `server: want a section of settings (key: value lines), got "8080"`},
 		{"rescue before timeout", "worker:\n  rescue_after: 1m\n", "worker.rescue_after: must be at least worker.job_timeout (5m0s), got 1m0s"},
 		{"review share", "server:\n  review_share: 5\n", "server.review_share: must be a share between 0 and 1"},
+		{"per-key cap", "server:\n  max_concurrent_per_key: -2\n", "server.max_concurrent_per_key: must be a number of requests (0: the default 64; -1: no cap), got -2"},
 		{"bad address", "server:\n  addr: nonsense\n", `server.addr: want HOST:PORT such as 127.0.0.1:8080, got "nonsense"`},
 		{"port out of range", "server:\n  addr: 127.0.0.1:70000\n", "server.addr: port 70000 is not between 0 and 65535"},
 		{"missing prompt file", "prompt:\n  path: /nonexistent/default-v1.tmpl\n", "prompt.path: /nonexistent/default-v1.tmpl: no such file or directory"},

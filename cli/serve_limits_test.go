@@ -1,0 +1,101 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestServePerKeyCapFromConfig: server.max_concurrent_per_key reaches the
+// served API. With a cap of 1 and one chat request held by a slow
+// upstream, the key's second request is refused with a 429 that names the
+// setting to raise; once the first answer is back, the key is served again.
+func TestServePerKeyCapFromConfig(t *testing.T) {
+	t.Parallel()
+	entered, release := make(chan struct{}, 4), make(chan struct{})
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		entered <- struct{}{}
+		<-release
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":"c1","object":"chat.completion","created":1764000000,"model":"slow","choices":[{"index":0,"message":{"role":"assistant","content":"Done."},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}`)
+	}))
+	defer upstream.Close()
+	defer close(release)
+
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "ticketsum.yaml")
+	body := "data_dir: " + dir + "\nopenai:\n  base_url: " + upstream.URL + "/v1\n  api_key_env: SLOW_KEY\n" +
+		"server:\n  max_concurrent_per_key: 1\n  load_sample: false\n"
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"SLOW_KEY": "upstream-secret"}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	runEnv := func(stdout, stderr io.Writer, args ...string) int {
+		return Main(ctx, append(args, "--config", cfg), strings.NewReader(""), stdout, stderr, func(k string) string { return env[k] })
+	}
+	for _, args := range [][]string{
+		{"models", "approve", "openai:slow", "--allow-unlisted"},
+		{"principals", "put", "team", "--models", "openai:*", "--budget", "100"},
+	} {
+		var errb syncBuffer
+		if code := runEnv(io.Discard, &errb, args...); code != exitOK {
+			t.Fatalf("%v: exit %d: %s", args, code, errb.String())
+		}
+	}
+	var keyOut, errb syncBuffer
+	if code := runEnv(&keyOut, &errb, "keys", "create", "--principal", "team", "--json"); code != exitOK {
+		t.Fatalf("keys create: exit %d: %s", code, errb.String())
+	}
+	var k struct{ Key string }
+	if err := json.Unmarshal([]byte(keyOut.String()), &k); err != nil {
+		t.Fatal(err)
+	}
+
+	var serveErr syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- runEnv(io.Discard, &serveErr, "serve", "--addr", "127.0.0.1:0") }()
+	addr := waitFor(t, &serveErr, regexp.MustCompile(`serving on (http://\S+)`), done)
+	chat := func() (*http.Response, string) {
+		req, _ := http.NewRequest("POST", addr+"/v1/chat/completions",
+			strings.NewReader(`{"model":"openai:slow","max_tokens":16,"messages":[{"role":"user","content":"Is my export fixed?"}]}`))
+		req.Header.Set("Authorization", "Bearer "+k.Key)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp, string(b)
+	}
+	first := make(chan int, 1)
+	go func() { resp, _ := chat(); first <- resp.StatusCode }()
+	<-entered // the first request is in flight, held by the upstream
+	resp, b := chat()
+	if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(b, "1 requests in flight") ||
+		!strings.Contains(b, "server.max_concurrent_per_key") {
+		t.Errorf("second request in flight: %d %s; want 429 naming the cap of 1 and server.max_concurrent_per_key", resp.StatusCode, b)
+	}
+	release <- struct{}{}
+	if code := <-first; code != http.StatusOK {
+		t.Fatalf("first request: %d", code)
+	}
+	go func() { <-entered; release <- struct{}{} }()
+	if resp, b := chat(); resp.StatusCode != http.StatusOK {
+		t.Errorf("after the first answer: %d %s, want 200", resp.StatusCode, b)
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Errorf("serve exit %d: %s", code, serveErr.String())
+	}
+}
