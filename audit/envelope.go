@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"time"
 
@@ -97,27 +98,50 @@ func (s *segmentWriter) header() []byte {
 	return append(b, '\n')
 }
 
-// seal returns the encrypted line for plaintext, newline included: the
-// JSON of sealedLine, written directly (base64 needs no JSON escaping), so
-// that the ciphertext is not copied and scanned once more.
+// seal returns the encrypted line for plaintext, newline included.
 func (s *segmentWriter) seal(plaintext []byte) ([]byte, error) {
+	line, _, err := s.appendSealed(nil, nil, plaintext)
+	return line, err
+}
+
+// appendSealed appends the encrypted line for plaintext, newline included,
+// to line, and returns it with scratch, the buffer the ciphertext was built
+// in, for the caller to reuse. The line is the JSON of sealedLine, written
+// directly (base64 needs no JSON escaping), so that the ciphertext is not
+// copied and scanned once more.
+func (s *segmentWriter) appendSealed(line, scratch, plaintext []byte) (_, _ []byte, err error) {
 	s.n++
 	ns := s.aead.NonceSize()
-	ct := make([]byte, ns, ns+len(plaintext)+s.aead.Overhead())
+	ct := slices.Grow(scratch[:0], ns+len(plaintext)+s.aead.Overhead())[:ns]
 	if _, err := rand.Read(ct); err != nil {
-		return nil, err
+		s.n--
+		return line, scratch, err
 	}
-	ct = s.aead.Seal(ct, ct[:ns], plaintext, aad(s.hdr.Segment, s.n))
-	line := make([]byte, 0, len(`{"n":,"c":""}`)+20+base64.StdEncoding.EncodedLen(len(ct))+1)
+	var arr [64]byte
+	ct = s.aead.Seal(ct, ct[:ns], plaintext, appendAAD(arr[:0], s.hdr.Segment, s.n))
+	line = slices.Grow(line, len(`{"n":,"c":""}`)+20+base64.StdEncoding.EncodedLen(len(ct))+1)
 	line = append(line, `{"n":`...)
 	line = strconv.AppendInt(line, s.n, 10)
 	line = append(line, `,"c":"`...)
 	line = base64.StdEncoding.AppendEncode(line, ct)
-	return append(line, `"}`+"\n"...), nil
+	return append(line, `"}`+"\n"...), ct, nil
 }
 
+// unseal takes back the last line sealed, which was not stored: the next
+// one gets its index, so that the segment's records stay numbered without
+// a gap. (Its nonce is random, so reusing the index reuses no nonce.)
+func (s *segmentWriter) unseal() { s.n-- }
+
 func aad(segment string, n int64) []byte {
-	return []byte(segment + ":" + strconv.FormatInt(n, 10))
+	return appendAAD(nil, segment, n)
+}
+
+// appendAAD appends the additional data that binds a record to its
+// segment and index: "<segment>:<n>".
+func appendAAD(b []byte, segment string, n int64) []byte {
+	b = append(b, segment...)
+	b = append(b, ':')
+	return strconv.AppendInt(b, n, 10)
 }
 
 // openSegment decrypts a whole segment and calls fn with each record's

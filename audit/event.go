@@ -3,7 +3,6 @@ package audit
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -49,47 +48,11 @@ type Event struct {
 	Hash     string `json:"hash"`
 }
 
-// hashedEvent fixes the field order of the hashed form.
-type hashedEvent struct {
-	Time             int64             `json:"t"`
-	Kind             string            `json:"k"`
-	Actor            string            `json:"a"`
-	Action           string            `json:"ac"`
-	Target           string            `json:"tg"`
-	RequestID        string            `json:"r"`
-	TicketID         string            `json:"ti"`
-	ProductLine      string            `json:"pl"`
-	UseCase          string            `json:"uc"`
-	Outcome          string            `json:"o"`
-	ErrorCode        string            `json:"ec"`
-	InputTokens      int64             `json:"it"`
-	OutputTokens     int64             `json:"ot"`
-	CacheReadTokens  int64             `json:"cr"`
-	CacheWriteTokens int64             `json:"cw"`
-	CostMicros       int64             `json:"c"`
-	Flags            []string          `json:"f"`
-	Details          map[string]string `json:"d"`
-	PrevHash         string            `json:"p"`
-}
-
-// ComputeHash returns the hash the event should carry.
+// ComputeHash returns the hash the event should carry: the SHA-256 of
+// its hashed form (see appendHashInput).
 func (e *Event) ComputeHash() string {
-	flags := e.Flags
-	if flags == nil {
-		flags = []string{}
-	}
-	details := e.Details
-	if details == nil {
-		details = map[string]string{}
-	}
-	b, _ := json.Marshal(hashedEvent{
-		Time: e.Time.UnixMicro(), Kind: e.Kind, Actor: e.Actor, Action: e.Action, Target: e.Target,
-		RequestID: e.RequestID, TicketID: e.TicketID, ProductLine: e.ProductLine, UseCase: e.UseCase,
-		Outcome: e.Outcome, ErrorCode: e.ErrorCode, InputTokens: e.InputTokens, OutputTokens: e.OutputTokens,
-		CacheReadTokens: e.CacheReadTokens, CacheWriteTokens: e.CacheWriteTokens, CostMicros: e.CostMicros,
-		Flags: flags, Details: details, PrevHash: e.PrevHash,
-	})
-	sum := sha256.Sum256(b)
+	var arr [512]byte
+	sum := sha256.Sum256(appendHashInput(arr[:0], e))
 	return hex.EncodeToString(sum[:])
 }
 

@@ -2,7 +2,6 @@ package audit
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -40,11 +39,28 @@ type FileSinkConfig struct {
 type FileSink struct {
 	cfg  FileSinkConfig
 	mu   sync.Mutex
-	f    *os.File
+	f    logFile
 	seg  *segmentWriter
-	size int64
+	size int64 // of the open file
 	day  string
+
+	line, ct []byte // the buffers of the last line sealed, reused
 }
+
+// logFile is what FileSink needs of its open file (an *os.File).
+type logFile interface {
+	io.Writer
+	Sync() error
+	Close() error
+	Truncate(size int64) error
+}
+
+// maxKeptBuffer bounds the encoding buffers kept between writes.
+const maxKeptBuffer = 1 << 20
+
+// recordBuffers holds the buffers records are encoded in, outside the
+// sink's lock.
+var recordBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
 var _ Sink = (*FileSink)(nil)
 
@@ -78,9 +94,20 @@ func NewFileSink(cfg FileSinkConfig) (*FileSink, error) {
 	return &FileSink{cfg: cfg}, nil
 }
 
-// Write implements Sink.
+// Write implements Sink. A record that could not be written whole is
+// undone: its index goes to the next record, and a partial line is cut off
+// the file (or, if it cannot be, the file is closed and the next record
+// starts a new one), so that the records written after a failure still
+// verify.
 func (s *FileSink) Write(ctx context.Context, rec *InvocationRecord) error {
-	pt, err := json.Marshal(rec)
+	bp := recordBuffers.Get().(*[]byte)
+	pt, err := encodeRecord((*bp)[:0], rec)
+	defer func() {
+		if cap(pt) <= maxKeptBuffer {
+			*bp = pt[:0]
+			recordBuffers.Put(bp)
+		}
+	}()
 	if err != nil {
 		return fmt.Errorf("encode invocation record: %w", err)
 	}
@@ -92,21 +119,39 @@ func (s *FileSink) Write(ctx context.Context, rec *InvocationRecord) error {
 			return err
 		}
 	}
-	line, err := s.seg.seal(pt)
+	s.line, s.ct, err = s.seg.appendSealed(s.line[:0], s.ct[:0], pt)
+	if cap(s.line) > maxKeptBuffer || cap(s.ct) > maxKeptBuffer {
+		defer func() { s.line, s.ct = nil, nil }()
+	}
 	if err != nil {
 		return fmt.Errorf("seal invocation record: %w", err)
 	}
-	n, err := s.f.Write(line)
-	s.size += int64(n)
+	n, err := s.f.Write(s.line)
 	if err != nil {
+		s.undo(n)
 		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "write invocation log: %w", err)
 	}
+	s.size += int64(n)
 	if s.cfg.Sync {
 		if err := s.f.Sync(); err != nil {
 			return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "sync invocation log: %w", err)
 		}
 	}
 	return nil
+}
+
+// undo takes back a line of which only n bytes were written.
+func (s *FileSink) undo(n int) {
+	s.seg.unseal()
+	if n == 0 {
+		return
+	}
+	if err := s.f.Truncate(s.size); err != nil {
+		s.cfg.Logger.Error("invocation log file ends in a partial record that could not be cut off; the next record starts a new file",
+			"err", err)
+		s.f.Close()
+		s.f, s.seg = nil, nil
+	}
 }
 
 func (s *FileSink) rotate(ctx context.Context, now time.Time) error {
@@ -125,6 +170,7 @@ func (s *FileSink) rotate(ctx context.Context, now time.Time) error {
 	hdr := seg.header()
 	if _, err := f.Write(hdr); err != nil {
 		f.Close()
+		os.Remove(name) // a file without its header would not verify
 		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "write invocation log header: %w", err)
 	}
 	s.f, s.seg, s.size, s.day = f, seg, int64(len(hdr)), now.Format(time.DateOnly)

@@ -3,7 +3,6 @@ package audit
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -110,7 +109,7 @@ func NewS3Sink(cfg S3SinkConfig) (*S3Sink, error) {
 // Write implements Sink. A failed upload of a full batch is not the new
 // record's failure: it is logged and retried (or the batch spooled).
 func (s *S3Sink) Write(ctx context.Context, rec *InvocationRecord) error {
-	pt, err := json.Marshal(rec)
+	pt, err := encodeRecord(nil, rec)
 	if err != nil {
 		return fmt.Errorf("encode invocation record: %w", err)
 	}
