@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -61,6 +62,7 @@ the built-in model.`,
 			if err != nil {
 				return err
 			}
+			serveGCDefaults(os.Getenv)
 			return e.serve(cmd.Context(), cfg)
 		},
 	}

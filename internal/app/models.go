@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
@@ -32,7 +33,28 @@ type Models struct {
 	// mu serialises building (AWS configuration, providers, gateways).
 	mu  sync.Mutex
 	aws *aws.Config
+	// failMu guards failed: each model whose build failed lately, with
+	// the error and until when it is returned without building again.
+	failMu sync.Mutex
+	failed map[string]failedBuild
 }
+
+// failedBuild is a model build's error and until when it stands.
+type failedBuild struct {
+	err   error
+	until time.Time
+}
+
+const (
+	// failedBuildTTL is how long a failed build's error is returned
+	// without building again: a misconfigured model (no AWS region) would
+	// otherwise load the AWS configuration, under mu, on every request
+	// for it, and a fixed environment is still noticed within seconds.
+	failedBuildTTL = 5 * time.Second
+	// maxFailedBuilds bounds the failures remembered, since model names
+	// come from API callers.
+	maxFailedBuilds = 256
+)
 
 // New returns a Models, or EINVALID for a bad Config.
 func New(cfg Config) (*Models, error) {
@@ -116,16 +138,74 @@ func (m *Models) provider(ctx context.Context, name string) (ticketsum.Model, er
 // Gateway returns the gateway holding model and its fallback chain, with the
 // governance middleware and metrics in place; every provider call goes
 // through it. It is built once per model; once built, it is returned
-// without taking a lock.
+// without taking a lock. A failed build's error is returned again for a few
+// seconds (failedBuildTTL) without building.
 func (m *Models) Gateway(ctx context.Context, model string) (*gateway.Gateway, error) {
 	if g, ok := m.built.Load(model); ok {
 		return g.(*gateway.Gateway), nil
+	}
+	if err := m.recentFailure(model); err != nil {
+		return nil, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if g, ok := m.built.Load(model); ok {
 		return g.(*gateway.Gateway), nil
 	}
+	if err := m.recentFailure(model); err != nil {
+		return nil, err
+	}
+	g, err := m.build(ctx, model)
+	if err != nil {
+		if ctx.Err() == nil { // a cancelled caller says nothing of the model
+			m.rememberFailure(model, err)
+		}
+		return nil, err
+	}
+	m.built.Store(model, g)
+	return g, nil
+}
+
+// recentFailure returns the error of model's build if it failed less than
+// failedBuildTTL ago, or nil.
+func (m *Models) recentFailure(model string) error {
+	m.failMu.Lock()
+	defer m.failMu.Unlock()
+	f, ok := m.failed[model]
+	if !ok {
+		return nil
+	}
+	if !m.cfg.Clock.Now().Before(f.until) {
+		delete(m.failed, model)
+		return nil
+	}
+	return f.err
+}
+
+// rememberFailure keeps a failed build's error for failedBuildTTL, unless
+// maxFailedBuilds unexpired failures are kept already.
+func (m *Models) rememberFailure(model string, err error) {
+	now := m.cfg.Clock.Now()
+	m.failMu.Lock()
+	defer m.failMu.Unlock()
+	if m.failed == nil {
+		m.failed = map[string]failedBuild{}
+	}
+	if len(m.failed) >= maxFailedBuilds {
+		for name, f := range m.failed {
+			if !now.Before(f.until) {
+				delete(m.failed, name)
+			}
+		}
+		if len(m.failed) >= maxFailedBuilds {
+			return
+		}
+	}
+	m.failed[model] = failedBuild{err: err, until: now.Add(failedBuildTTL)}
+}
+
+// build builds the gateway of model and its fallbacks. m.mu must be held.
+func (m *Models) build(ctx context.Context, model string) (*gateway.Gateway, error) {
 	names := append([]string{model}, m.ModelConfig(model).Fallback...)
 	gc := gateway.Config{
 		Catalogue: m.cfg.Catalogue, Limits: map[string]gateway.Limits{}, Fallbacks: map[string][]string{},
@@ -145,12 +225,7 @@ func (m *Models) Gateway(ctx context.Context, model string) (*gateway.Gateway, e
 			gc.Fallbacks[n] = mc.Fallback
 		}
 	}
-	g, err := gateway.New(gc, models...)
-	if err != nil {
-		return nil, err
-	}
-	m.built.Store(model, g)
-	return g, nil
+	return gateway.New(gc, models...)
 }
 
 // Template returns the prompt template of a version ("" for the configured
