@@ -95,6 +95,7 @@ func (m *guardedModel) Generate(ctx context.Context, req *ticketsum.ModelRequest
 		}
 		masked.Messages[i].Content = res.Text
 		flags = append(flags, res.Flags...)
+		m.g.noteClean(s, msg.Content, res)
 	}
 	resp, err := m.next.Generate(ctx, &masked)
 	if err != nil {

@@ -79,8 +79,33 @@ func (g *Guard) Redact(text string) string {
 // session, can only find when the name detector does. An invocation log
 // wrapped inside the guard (it records the provider's raw answer, before
 // the output check) should redact with it.
+//
+// A message that Middleware's input check, with the same session, found
+// no personal data in and left as it was is returned without a second
+// scan: the scan would be the check's, on the same text, and find nothing
+// again. A message the check changed is scanned: its placeholders can make
+// the detectors see what they did not in the original (an address after a
+// masked phone number, say).
 func (g *Guard) RedactContext(ctx context.Context, text string) string {
-	return g.redact(SessionFrom(ctx), text)
+	s := SessionFrom(ctx)
+	if s.isClean(g, text) {
+		return text
+	}
+	return g.redact(s, text)
+}
+
+// noteClean records in s that the input check res of text found no
+// personal data and changed nothing, for RedactContext.
+func (g *Guard) noteClean(s *Session, text string, res *Result) {
+	if res.Text != text {
+		return
+	}
+	for _, f := range res.Findings {
+		if f.Kind == KindPII {
+			return
+		}
+	}
+	s.markClean(g, text)
 }
 
 func (g *Guard) redact(s *Session, text string) string {

@@ -24,6 +24,39 @@ type Session struct {
 	names   []nameEntry           // names seen, for merging "Anna" with "Anna Berg"
 	entries map[string]vaultEntry // placeholder -> original
 	counts  map[EntityType]int
+
+	cleanBy *Guard              // the guard that found clean
+	clean   map[string]struct{} // texts it found no personal data in (noteClean)
+}
+
+// maxCleanTexts bounds the texts a session remembers as clean.
+const maxCleanTexts = 64
+
+// markClean records that g found no personal data in text.
+func (s *Session) markClean(g *Guard, text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cleanBy != g {
+		s.cleanBy, s.clean = g, nil
+	}
+	if s.clean == nil {
+		s.clean = map[string]struct{}{}
+	}
+	if len(s.clean) < maxCleanTexts {
+		s.clean[text] = struct{}{}
+	}
+}
+
+// isClean reports whether g found no personal data in text with this
+// session. s may be nil.
+func (s *Session) isClean(g *Guard, text string) bool {
+	if s == nil {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.clean[text]
+	return ok && s.cleanBy == g
 }
 
 type role string

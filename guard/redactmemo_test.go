@@ -1,0 +1,142 @@
+package guard
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/internal/datasets"
+)
+
+// corpusTexts returns the guard's own test texts, line by line, and the
+// presidio dataset's when it is at hand.
+func corpusTexts(t *testing.T) []string {
+	var texts []string
+	for _, name := range []string{"testdata/prose.txt", "testdata/thread.txt", "testdata/addresses.txt"} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(b))
+		texts = append(texts, strings.Split(string(b), "\n")...)
+	}
+	f, err := os.Open(datasets.Path(t, "pii-presidio-synth/presidio_synth_v2.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var d struct{ Text string }
+		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, d.Text)
+	}
+	return texts
+}
+
+// redactProbe is the model behind Middleware in
+// TestRedactContextReusesOnlyACleanCheck: it redacts each message it gets
+// as an invocation log inside the guard does, and without the shortcut.
+type redactProbe struct {
+	g                   *Guard
+	hits, scans, differ int
+}
+
+func (p *redactProbe) Name() string { return "probe" }
+
+func (p *redactProbe) Generate(ctx context.Context, req *ticketsum.ModelRequest) (*ticketsum.ModelResponse, error) {
+	s := SessionFrom(ctx)
+	for _, m := range req.Messages {
+		if s.isClean(p.g, m.Content) {
+			p.hits++
+		} else {
+			p.scans++
+		}
+		if p.g.RedactContext(ctx, m.Content) != p.g.redact(s, m.Content) {
+			p.differ++
+		}
+	}
+	return &ticketsum.ModelResponse{Text: "ok", Model: "probe"}, nil
+}
+
+// TestRedactContextReusesOnlyACleanCheck sends every test text through
+// Middleware as a user message and checks that RedactContext inside it
+// (what the invocation log writes) is what a second scan gives, on every
+// text, while it skips the scan of those the input check found clean; and
+// that the texts the check masked are scanned again, because the second
+// scan sometimes finds more in them (5 of the Presidio texts on
+// 2026-12-03: an address fragment beside a masked phone number).
+func TestRedactContextReusesOnlyACleanCheck(t *testing.T) {
+	g, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe := &redactProbe{g: g}
+	model := g.Middleware()(probe)
+	masked, moreFound := 0, 0
+	for _, text := range corpusTexts(t) {
+		req := &ticketsum.ModelRequest{System: "Be brief.", Messages: []ticketsum.ChatMessage{{Role: ticketsum.ChatUser, Content: text}}}
+		if _, err := model.Generate(context.Background(), req); err != nil {
+			continue // blocked or refused: the model is not called
+		}
+		s := g.NewSession(nil)
+		res, err := g.CheckInput(context.Background(), s, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Text != text {
+			masked++
+			if g.redact(s, res.Text) != res.Text {
+				moreFound++
+			}
+		}
+	}
+	if probe.differ != 0 {
+		t.Errorf("RedactContext differed from a second scan on %d messages", probe.differ)
+	}
+	if probe.hits == 0 || probe.scans == 0 {
+		t.Errorf("%d messages reused the check, %d scanned again: want some of each", probe.hits, probe.scans)
+	}
+	t.Logf("%d messages reused the input check, %d scanned again (%d masked by the check, a second scan found more in %d)",
+		probe.hits, probe.scans, masked, moreFound)
+}
+
+// TestCleanMarkIsTheGuardsOwn checks that a text marked clean by one guard
+// is scanned by another (whose policy or detectors may differ), and that a
+// text with personal data is never marked.
+func TestCleanMarkIsTheGuardsOwn(t *testing.T) {
+	g, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := New(Config{MinScore: 0.1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s := g.NewSession(nil)
+	for _, text := range []string{"My export fails since Monday.", "Write to anna.berg@example.com or call +1 415 555 0100."} {
+		res, err := g.CheckInput(ctx, s, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g.noteClean(s, text, res)
+		g.noteClean(s, res.Text, res)
+	}
+	if !s.isClean(g, "My export fails since Monday.") || s.isClean(other, "My export fails since Monday.") {
+		t.Error("the clean text is not marked for its guard only")
+	}
+	if s.isClean(g, "Write to anna.berg@example.com or call +1 415 555 0100.") {
+		t.Error("a text with an email and a phone number was marked clean")
+	}
+	if got := g.RedactContext(WithSession(ctx, s), "Write to anna.berg@example.com or call +1 415 555 0100."); strings.Contains(got, "anna.berg") || strings.Contains(got, "555") {
+		t.Errorf("RedactContext left personal data: %q", got)
+	}
+}
