@@ -102,7 +102,7 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 	for _, m := range sc.whenDigits(reBankAcct, 16, 50, kwBankAcct) {
 		out = addGroup(out, m, 1, USBankAccount, 0.8)
 	}
-	for _, m := range sc.inClusters(ukniShape, 4, 4, func(c cluster) bool { return c.digits >= 6 }) {
+	for _, m := range sc.inClusters(ukniShape, 4, 4, 6, 0) {
 		switch strings.ToUpper(text[m[2]:m[3]]) {
 		case "BG", "GB", "NK", "KN", "TN", "NT", "ZZ":
 			continue
@@ -174,7 +174,7 @@ func macCandidates(text string, runs [][2]int) [][2]int {
 	var out [][2]int
 	last := -1
 	for _, r := range runs {
-		if !macSepNear(text, r) {
+		if !macMayHold(text, r) {
 			continue
 		}
 		// where the address can start: any of the 15 bytes before a lone
@@ -201,22 +201,42 @@ func macCandidates(text string, runs [][2]int) [][2]int {
 	return out
 }
 
-// macSepNear reports whether the digit run r can lie in a MAC address that
-// starts at most 15 bytes before it, by the separator (: or -) such an
-// address has next to it. In a MAC address digits come in pairs at most:
-// a lone digit has a separator one byte before it or one or two after it;
-// a pair has one before it or right after it; a longer run can only start
-// the address's last pair, after a separator.
-func macSepNear(text string, r [2]int) bool {
-	sep := func(j int) bool { return j >= 0 && j < len(text) && (text[j] == ':' || text[j] == '-') }
+// macMayHold reports whether the digit run r can lie in a MAC address,
+// by the chain of hex pairs joined by one separator (: or -) through it:
+// an address is six such pairs, so a chain of fewer holds none. Log
+// timestamps ("10:22:33", "2024-05-12") are chains of three. A lone digit
+// is the first or the second byte of its pair; a pair is one; a longer
+// run can only start the address's last pair, after a separator.
+func macMayHold(text string, r [2]int) bool {
 	i := r[0]
 	switch r[1] - i {
 	case 1:
-		return sep(i-1) || sep(i+1) || sep(i+2)
+		return macChain(text, i-1) || macChain(text, i)
 	case 2:
-		return sep(i-1) || sep(i+2)
+		return macChain(text, i)
 	}
-	return sep(i - 1)
+	return i > 0 && (text[i-1] == ':' || text[i-1] == '-')
+}
+
+// macChain reports whether text[p:p+2] is a hex pair in a chain of at
+// least six pairs joined by the same separator, : or -.
+func macChain(text string, p int) bool {
+	if p < 0 || p+2 > len(text) || !isHex(text[p]|0x20) || !isHex(text[p+1]|0x20) {
+		return false
+	}
+	for _, sep := range [2]byte{':', '-'} {
+		n := 1
+		for q := p; n < 6 && q >= 3 && text[q-1] == sep && isHex(text[q-3]|0x20) && isHex(text[q-2]|0x20); q -= 3 {
+			n++
+		}
+		for q := p; n < 6 && q+5 <= len(text) && text[q+2] == sep && isHex(text[q+3]|0x20) && isHex(text[q+4]|0x20); q += 3 {
+			n++
+		}
+		if n >= 6 {
+			return true
+		}
+	}
+	return false
 }
 
 // macShape reports whether s (17 bytes) is hh:hh:hh:hh:hh:hh or with -.

@@ -18,6 +18,9 @@ type shapeMatcher func(s string, i int) shapeMatch
 type shape struct {
 	first [256]bool
 	at    shapeMatcher
+	// wordStart: a match that starts on a word byte starts at \b, so no
+	// match starts inside a run of word bytes after its first
+	wordStart bool
 }
 
 // newShape returns the shape of at, whose matches start with a byte of
@@ -35,14 +38,22 @@ const (
 	letterBytes = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 )
 
+// newWordShape is newShape for a pattern whose matches that start on a word
+// byte (isWordByte) start at \b: after a byte that is not one.
+func newWordShape(starts string, at shapeMatcher) *shape {
+	sh := newShape(starts, at)
+	sh.wordStart = true
+	return sh
+}
+
 // The number shapes. A UK NI number may start with the Kelvin sign or the
 // long s, whose first bytes are 0xE2 and 0xC5.
 var (
 	phoneShape = newShape("+("+digitBytes, matchPhone)
-	cardShape  = newShape(digitBytes, matchCard)
-	ssnShape   = newShape(digitBytes, matchSSN)
-	ipv4Shape  = newShape(digitBytes, matchIPv4)
-	ukniShape  = newShape(letterBytes+"\xe2\xc5", matchUKNI)
+	cardShape  = newWordShape(digitBytes, matchCard)
+	ssnShape   = newWordShape(digitBytes, matchSSN)
+	ipv4Shape  = newWordShape(digitBytes, matchIPv4)
+	ukniShape  = newWordShape(letterBytes+"\xe2\xc5", matchUKNI)
 )
 
 // shapeMatch is a match's submatch indexes, as regexp gives them: the first
@@ -62,16 +73,24 @@ func matched(idx ...int) (m shapeMatch) {
 // -1) returns for the pattern that sh matches, with base added to every
 // index; the indexes are stored in arena, returned grown. A match can only
 // start on an ASCII byte or a rune's first byte, so stepping byte by byte
-// visits the positions regexp visits; no pattern matches empty.
+// visits the positions regexp visits; no pattern matches empty. For a
+// wordStart shape, the rest of a run of word bytes is skipped after its
+// first: \b does not hold inside it.
 func appendShapes(out [][]int, arena []int, s string, base int, sh *shape) ([][]int, []int) {
 	for i := 0; i < len(s); {
-		if !sh.first[s[i]] {
+		c := s[i]
+		if !sh.first[c] {
 			i++
 			continue
 		}
 		m := sh.at(s, i)
 		if m.n == 0 {
 			i++
+			if sh.wordStart && isWordByte(c) {
+				for i < len(s) && isWordByte(s[i]) {
+					i++
+				}
+			}
 			continue
 		}
 		i = m.idx[1]
@@ -421,4 +440,4 @@ func matchIBAN(s string, i int) shapeMatch {
 
 func isAlnumASCII(c byte) bool { return isLetterASCII(c) || isDigit(c) }
 
-var ibanShape = newShape(letterBytes, matchIBAN)
+var ibanShape = newWordShape(letterBytes, matchIBAN)

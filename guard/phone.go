@@ -32,7 +32,7 @@ type phoneDetector struct {
 func (p *phoneDetector) detect(sc *scan) []span {
 	text := sc.text
 	var out []span
-	for _, m := range sc.inClusters(phoneShape, 8, 24, func(c cluster) bool { return c.digits >= 7 }) {
+	for _, m := range sc.inClusters(phoneShape, 8, 24, 7, 0) {
 		s, e := m[0], m[1]
 		for e > s && strings.IndexByte(" .-/", text[e-1]) >= 0 {
 			e--

@@ -137,16 +137,25 @@ func (sc *scan) keep(wins [][2]int, ok func(a, b int) bool) [][2]int {
 
 // around widens each point range by before and after bytes and merges the
 // overlaps, snapping the edges back to whitespace so that no word is cut.
-// Snapping moves a start back and an end forward, and a later end never
-// snaps to before an earlier one's; so a start that reaches the last
-// window merges with it unsnapped, and an end short of the furthest one
-// seen in that window cannot widen it.
+// Snapping moves a start back and an end forward, and is monotonic: a
+// later end never snaps to before an earlier one's. So a window's snapped
+// end is that of the furthest unsnapped end it holds, and it is computed
+// only when a point starts past that end (to see whether the point still
+// reaches the window) and when the window closes, not for every point: the
+// digit runs of a log line are dozens of points in one window.
 func (sc *scan) around(points [][2]int, before, after int) [][2]int {
 	var out [][2]int
 	furthest := 0 // the furthest unsnapped end in the last window
 	for _, p := range points {
 		s, e := max(p[0]-before, 0), min(p[1]+after, len(sc.text))
 		n := len(out)
+		if n > 0 && s <= furthest {
+			furthest = max(furthest, e)
+			continue
+		}
+		if n > 0 {
+			out[n-1][1] = sc.snapEnd(furthest)
+		}
 		if n == 0 || s > out[n-1][1] {
 			for k := 0; s > 0 && k < 32 && !isSpaceByte(sc.text[s-1]); k++ {
 				s--
@@ -156,14 +165,14 @@ func (sc *scan) around(points [][2]int, before, after int) [][2]int {
 			}
 		}
 		if n > 0 && s <= out[n-1][1] {
-			if e > furthest {
-				furthest = e
-				out[n-1][1] = max(out[n-1][1], sc.snapEnd(e))
-			}
+			furthest = max(furthest, e)
 			continue
 		}
 		furthest = e
-		out = append(out, [2]int{s, sc.snapEnd(e)})
+		out = append(out, [2]int{s, e})
+	}
+	if n := len(out); n > 0 {
+		out[n-1][1] = sc.snapEnd(furthest)
 	}
 	return sc.split(out)
 }
@@ -289,13 +298,14 @@ func clusterGap(gap string) bool {
 }
 
 // inClusters returns the matches of a number pattern (its hand-written
-// matcher, at) in windows around the digit clusters for which ok holds:
-// before and after bytes around each, merged. A number pattern runs only
-// around numbers long enough to be what it finds.
-func (sc *scan) inClusters(sh *shape, before, after int, ok func(cluster) bool) [][]int {
+// matcher, sh) in windows around the digit clusters with at least
+// minDigits digits in at least minRuns runs: before and after bytes around
+// each, merged. A number pattern runs only around numbers long enough to be
+// what it finds.
+func (sc *scan) inClusters(sh *shape, before, after, minDigits, minRuns int) [][]int {
 	var points [][2]int
 	for _, c := range sc.clusters() {
-		if ok(c) {
+		if c.digits >= minDigits && c.runs >= minRuns {
 			points = append(points, [2]int{c.start, c.end})
 		}
 	}

@@ -14,7 +14,7 @@ import (
 // exactly its matches on every text (TestStreetMatchesRegexp, FuzzStreet).
 
 // numFirstShape is the street matcher; its matches start with a digit.
-var numFirstShape = newShape(digitBytes, matchNumFirst)
+var numFirstShape = newWordShape(digitBytes, matchNumFirst)
 
 // Street-type words of the expression's two alternatives, in its order,
 // by the lower-case form of their first rune (streetKey).

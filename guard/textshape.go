@@ -161,7 +161,7 @@ func matchAgeAbout(s string, i int) shapeMatch {
 
 // The word shapes.
 var (
-	ageShape      = newShape(digitBytes+"aAiItTwW", matchAge)
+	ageShape      = newWordShape(digitBytes+"aAiItTwW", matchAge)
 	delimTagShape = newShape("<", matchDelimTag)
 )
 
@@ -306,4 +306,4 @@ func matchAddrLower(s string, i int) shapeMatch {
 	return shapeMatch{}
 }
 
-var addrLowerShape = newShape("aAlLmMsSdD", matchAddrLower)
+var addrLowerShape = newWordShape("aAlLmMsSdD", matchAddrLower)

@@ -42,7 +42,7 @@ func aroundRef(sc *scan, points [][2]int, before, after int) [][2]int {
 	return sc.split(out)
 }
 
-// macCandidatesRef is macCandidates without its macSepNear test.
+// macCandidatesRef is macCandidates without its macMayHold test.
 func macCandidatesRef(text string, runs [][2]int) [][2]int {
 	var out [][2]int
 	last := -1
