@@ -20,8 +20,6 @@ var (
 	reAddrTypeFirst = regexp.MustCompile(`(?:(?i:\b(?:rue|rua|viale|calle|avenida|piazza|praça|praca|carrer|chemin|ulica|boulevard|bulevar)\b)\.?(?:[ ]{1,2}[\p{L}][\p{L}.'’-]*){1,5}|(?i:\b(?:via|av|place|plaza|ul|avenue)\b)\.?[ ]{1,2}\p{Lu}[\p{L}.'’-]*(?:[ ]{1,2}[\p{L}][\p{L}.'’-]*){0,4})[ ,]{1,2}\d{1,5}[A-Za-z]?\b\.?`)
 	// the house number after a street name: " 33", ". 12a"
 	reAddrHouseNo = regexp.MustCompile(`^\.?[ ]{1,2}\d{1,5}[A-Za-z]?\b\.?`)
-	// number Name [words] number, the European shape "9721 Dalmatinova 43"
-	reAddrNumWordNum = regexp.MustCompile(`\b\d{1,6}[ ]{1,2}\p{Lu}[\p{L}.'’-]+(?:[ ]{1,2}[\p{L}][\p{L}.'’-]*){0,3}[ ]{1,2}\d{1,5}[A-Za-z]?\b\.?`)
 	// Name [Name] number street-type: "Hoge Wei 32 St.", "Pärna 33 street"
 	reAddrWordsNumType = regexp.MustCompile(`\p{Lu}[\p{L}'’-]+(?:[ ]\p{Lu}[\p{L}'’-]+){0,3}[ ]\d{1,5}[ ](?i:st|street|rd|road|ave|avenue|str)\b\.?`)
 	// street corners
@@ -85,7 +83,7 @@ func (a *addrDetector) detect(sc *scan, toks []token) []span {
 	nearIf(reAddrWordsNumType, 0.7, streetWins, sc.mayWordsNumType, a.notAllStop)
 	when(reAddrTypeFirst, 0.8, kwStreetFirst, windowBefore, windowAfter)
 	cores = append(cores, gluedStreets(text, toks)...)
-	nearIf(reAddrNumWordNum, 0.6, sc.around(numberThenCapital(text, sc.runs), 8, 80), sc.mayNumWordNum, a.notAllStop)
+	checked(sc.inShape(numWordNumShape, sc.keep(sc.around(numberThenCapital(text, sc.runs), 8, 80), sc.mayNumWordNum)), 0.6, a.notAllStop)
 	when(reAddrUnit, 0.6, kwUnit, 8, 16) // the number follows the unit word
 	for _, m := range sc.inShape(addrLowerShape, sc.digitWindows(16, 100, kwAddrCue)) {
 		cores = append(cores, span{m[2], m[3], Address, 0.7})
@@ -417,7 +415,7 @@ func (sc *scan) mayWordsNumType(a, b int) bool {
 	return false
 }
 
-// mayNumWordNum is a necessary condition for reAddrNumWordNum to match in
+// mayNumWordNum is a necessary condition for numWordNumShape to match in
 // text[a:b]: a digit run of at most six digits followed by a space, and a
 // later one of at most five after a space, both as the window sees them.
 // Most "3 Items" and "2 Jan" windows hold no second number.

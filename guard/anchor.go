@@ -56,7 +56,6 @@ var nonASCIILeads = func() string {
 var anchors = func() map[*regexp.Regexp]*anchoredRE {
 	m := map[*regexp.Regexp]*anchoredRE{}
 	add := func(re *regexp.Regexp, starts string, bound bool) { m[re] = anchor(re, starts, bound) }
-	add(reAddrNumWordNum, digitBytes, true)
 	add(reAddrWordsNumType, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"+nonASCIILeads, false)
 	add(reAddrTypeFirst, bothCases("rvcapub"), true)
 	add(reUSStateZip, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", true)

@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -174,7 +175,7 @@ func appendToken(dst []token, s, lower string, start, end int, ascii, digit bool
 		}
 		h = fnvHash(t.folded)
 	}
-	if lx != nil {
+	if lx != nil && (!digit || lx.table.digits) {
 		e := lx.table.get(t.folded, h)
 		t.lex, t.topic = e.flags, e.topic
 	}
@@ -197,10 +198,16 @@ func fnvHash(s string) uint32 {
 
 // lexTable is the lexicon's words as an open-addressing hash table, looked
 // up with the hash the lexer computes as it reads a word: cheaper than a Go
-// map, which would hash the word again.
+// map, which would hash the word again. Most words of a ticket are not in
+// it (numbers, ids, log fields): a bit per hash value's top 16 bits and the
+// longest key turn them away without touching the table, which is larger
+// than a core's first-level cache.
 type lexTable struct {
-	mask  uint32
-	slots []lexSlot
+	mask   uint32
+	slots  []lexSlot
+	maxLen int                   // the longest key
+	digits bool                  // some key holds an ASCII digit
+	seen   *[1 << 16 / 64]uint64 // bit h>>16 is set for every key's hash h
 }
 
 type lexSlot struct {
@@ -215,7 +222,7 @@ func newLexTable(m map[string]lexEntry) lexTable {
 	for n < 2*len(m) {
 		n <<= 1
 	}
-	t := lexTable{mask: uint32(n - 1), slots: make([]lexSlot, n)}
+	t := lexTable{mask: uint32(n - 1), slots: make([]lexSlot, n), seen: new([1 << 16 / 64]uint64)}
 	for k, e := range m {
 		h := fnvHash(k)
 		i := h & t.mask
@@ -223,13 +230,16 @@ func newLexTable(m map[string]lexEntry) lexTable {
 			i = (i + 1) & t.mask
 		}
 		t.slots[i] = lexSlot{hash: h, e: e, key: k}
+		t.seen[h>>22] |= 1 << (h >> 16 & 63)
+		t.maxLen = max(t.maxLen, len(k))
+		t.digits = t.digits || strings.ContainsAny(k, "0123456789")
 	}
 	return t
 }
 
 // get returns the entry of key, whose hash is h; the zero entry when absent.
 func (t *lexTable) get(key string, h uint32) lexEntry {
-	if t.slots == nil {
+	if t.slots == nil || len(key) > t.maxLen || t.seen[h>>22]&(1<<(h>>16&63)) == 0 {
 		return lexEntry{}
 	}
 	for i := h & t.mask; ; i = (i + 1) & t.mask {

@@ -213,6 +213,9 @@ func matchPhone(s string, i int) shapeMatch {
 // phoneExt matches (?:\s?(?:x|ext\.?|extension)\s?\d{1,6}) at s[i] and
 // returns its end, or -1.
 func phoneExt(s string, i int) int {
+	if i >= len(s) || s[i] != 'x' && s[i] != 'e' && !isSpaceRE2(s[i]) {
+		return -1 // every word starts with x or e, after at most one space
+	}
 	starts := [2]int{i, -1}
 	if i < len(s) && isSpaceRE2(s[i]) {
 		starts = [2]int{i + 1, i}

@@ -210,3 +210,87 @@ func isLetterRune(r rune) bool {
 	}
 	return unicode.Is(unicode.L, r)
 }
+
+// numWordNumShape is the matcher of the address that puts its street name
+// between two numbers ("9721 Dalmatinova 43"); its matches start with a
+// digit. Its expression, reAddrNumWordNum in street_test.go, ran on every
+// window around a number followed by a capital: in log lines that is most
+// of them (TestNumWordNumMatchesRegexp, FuzzNumWordNum).
+var numWordNumShape = newWordShape(digitBytes, matchNumWordNum)
+
+// matchNumWordNum is reAddrNumWordNum at s[i]:
+//
+//	\b\d{1,6}[ ]{1,2}\p{Lu}[\p{L}.'’-]+(?:[ ]{1,2}[\p{L}][\p{L}.'’-]*){0,3}[ ]{1,2}\d{1,5}[A-Za-z]?\b\.?
+//
+// Each part has one extent that what follows it can follow: a number takes
+// all its digits (no \b between two), a word all its word runes (a space
+// must come next), a gap all its one or two spaces (a letter or digit must
+// come next); so regexp's backtracking never finds another match, and the
+// words are read greedily until the second number.
+func matchNumWordNum(s string, i int) shapeMatch {
+	if !isDigit(s[i]) || !boundary(s, i) {
+		return shapeMatch{}
+	}
+	p := i + digitsAt(s, i, 7)
+	if p-i > 6 {
+		return shapeMatch{}
+	}
+	for words := 0; ; words++ {
+		if p = gap12(s, p); p < 0 {
+			return shapeMatch{}
+		}
+		if isDigit(s[p]) {
+			if words == 0 {
+				return shapeMatch{}
+			}
+			break
+		}
+		if words == 4 {
+			return shapeMatch{}
+		}
+		r, n := utf8.DecodeRuneInString(s[p:])
+		if words == 0 && !unicode.Is(unicode.Lu, r) || !unicode.IsLetter(r) {
+			return shapeMatch{}
+		}
+		q := p + n
+		for q < len(s) {
+			r, n := utf8.DecodeRuneInString(s[q:])
+			if !unicode.IsLetter(r) && r != '.' && r != '\'' && r != '’' && r != '-' {
+				break
+			}
+			q += n
+		}
+		if words == 0 && q == p+n {
+			return shapeMatch{}
+		}
+		p = q
+	}
+	d := digitsAt(s, p, 6)
+	if d > 5 {
+		return shapeMatch{}
+	}
+	e := p + d
+	if e < len(s) && isLetterASCII(s[e]) {
+		e++
+	}
+	if !boundary(s, e) {
+		return shapeMatch{}
+	}
+	if e < len(s) && s[e] == '.' {
+		e++
+	}
+	return matched(i, e)
+}
+
+// gap12 returns where [ ]{1,2} ends at s[i] when a byte other than a space
+// follows it, or -1.
+func gap12(s string, i int) int {
+	n := 0
+	for i+n < len(s) && s[i+n] == ' ' {
+		n++
+	}
+	if n == 0 || n > 2 || i+n == len(s) {
+		return -1
+	}
+	return i + n
+}

@@ -14,6 +14,10 @@ import (
 // type, so that "4 nights in a row" is no address).
 var reAddrNumFirst = regexp.MustCompile(`\b\d{1,6}[A-Za-z]?(?:[ ,]{1,2}\d{1,6}[A-Za-z]?)?[ ,]{1,2}(?:(?:[\p{Lu}\d][\p{L}\d.'’-]*[ ]{1,2}){1,4}(?i:` + streetWords + `)|(?:[\p{L}][\p{L}.'’-]*[ ]{1,2}){1,4}(?i:street|avenue|road|boulevard|drive|strasse|straße|calle|rue))\b\.?(?:[ ]{1,2}\d{1,5}[A-Za-z]?\b\.?)?`)
 
+// reAddrNumWordNum is the expression numWordNumShape stands for: number
+// Name [words] number, the European shape "9721 Dalmatinova 43".
+var reAddrNumWordNum = regexp.MustCompile(`\b\d{1,6}[ ]{1,2}\p{Lu}[\p{L}.'’-]+(?:[ ]{1,2}[\p{L}][\p{L}.'’-]*){0,3}[ ]{1,2}\d{1,5}[A-Za-z]?\b\.?`)
+
 // streetDiff fails when the street matcher's matches on s differ from its
 // expression's.
 func streetDiff(t *testing.T, s string) {
@@ -94,4 +98,77 @@ func FuzzStreet(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(streetDiff)
+}
+
+// numWordNumDiff fails when numWordNumShape's matches on s differ from its
+// expression's.
+func numWordNumDiff(t *testing.T, s string) {
+	t.Helper()
+	want := reAddrNumWordNum.FindAllStringSubmatchIndex(s, -1)
+	got := allShapes(s, numWordNumShape)
+	if !slices.EqualFunc(got, want, slices.Equal) {
+		t.Fatalf("numWordNum on %q: %v, want %v", s, got, want)
+	}
+}
+
+var numWordNumSeeds = []string{
+	"9721 Dalmatinova 43", "9721 Dalmatinova 43a", "9721 Dalmatinova 43ab", "9721 Dalmatinova 43_", "9721 Dalmatinova 43.",
+	"1234567 Main 4", "123456 Main 4", "12  Main  4", "12   Main 4", "12 Main   4", "12 M 4", "12 Ma 4", "12 main 4",
+	"12 Main a b c 4", "12 Main a b c d 4", "12 Main St. 4", "12 O’Neil-Smith 4", "12 Ärzte Gasse 123456", "12 Main 12345",
+	"x12 Main 4", "_12 Main 4", "é12 Main 4", "12 Main4", "12 Main .4", "12 \u212aatu 4", "12 ſtraße 4", "12 Main\xff 4",
+	"12 Main 4 Oak 5 Elm 6", "12 Main 4\n", "12 Main", "12 Main ", "2024-05-12 10:22:33 INFO 12 Retrying Job 3 of 5",
+}
+
+// TestNumWordNumMatchesRegexp compares numWordNumShape with its expression
+// on the guard's test texts, the development set, edge cases, random
+// strings over the pieces the pattern is made of and generated addresses
+// with near misses.
+func TestNumWordNumMatchesRegexp(t *testing.T) {
+	t.Parallel()
+	for _, s := range append(diffTexts(t), numWordNumSeeds...) {
+		numWordNumDiff(t, s)
+	}
+	pieces := []string{"1", "12", "123456", "1234567", "4b", "b", "B", " ", "  ", "   ", ".", "-", "'", "’", "_", "\n", ":",
+		"Main", "main", "O’Neil", "St.", "é", "Ä", "É", "ß", "ẞ", "ſ", "\u212a", "\xff", "Ú", "x", "A", "a", "Ab", "\u00a0"}
+	r := rand.New(rand.NewPCG(13, 9))
+	matched := 0
+	for range randomStrings(100_000) {
+		var b []byte
+		for range r.IntN(14) {
+			b = append(b, pieces[r.IntN(len(pieces))]...)
+		}
+		numWordNumDiff(t, string(b))
+		if reAddrNumWordNum.MatchString(string(b)) {
+			matched++
+		}
+	}
+	// the pattern's shape built piece by piece, with near misses
+	pick := func(xs ...string) string { return xs[r.IntN(len(xs))] }
+	for range randomStrings(50_000) {
+		b := pick("", "x", "_", " ", "é", ":") + pick("1", "12", "123456", "1234567", "") + pick(" ", "  ", "   ", "", "\t")
+		for k := range r.IntN(6) {
+			if k > 0 {
+				b += pick(" ", "  ", "   ", "", ".")
+			}
+			b += pick("Main", "main", "M", "Ma", "O’Neil", "St.", "Ärzte", "ſtraße", "\u212aatu", "a-b", "É", "é.", "x\xff", "9")
+		}
+		b += pick(" ", "  ", "   ", "") + pick("4", "43", "12345", "123456", "4b", "4bc", "4_", "") + pick("", ".", " ", "é", "\n", "..")
+		numWordNumDiff(t, b)
+		if reAddrNumWordNum.MatchString(b) {
+			matched++
+		}
+	}
+	if matched < randomStrings(50) {
+		t.Errorf("only %d random strings hold a match: the test proves little", matched)
+	}
+	t.Logf("random strings with a match: %d", matched)
+}
+
+// FuzzNumWordNum compares numWordNumShape with its expression on arbitrary
+// text.
+func FuzzNumWordNum(f *testing.F) {
+	for _, s := range numWordNumSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(numWordNumDiff)
 }
