@@ -14,11 +14,27 @@ import (
 )
 
 // caller is the authenticated principal of a request, its key and its
-// request id.
+// request id. It is also the context the request is served in (the
+// request's own, which it embeds, with itself as the value of callerKey),
+// so that one allocation carries both; and it holds the value slices of
+// the headers withKey and serveChat set, which net/http only reads.
 type caller struct {
+	context.Context
 	Principal *access.Principal
 	Key       *access.Key
 	RequestID string
+
+	idHeader   [1]string // X-Request-Id
+	costHeader [1]string // X-Ticketsum-Cost-Usd
+}
+
+// Value returns the caller for callerKey and otherwise the request
+// context's value.
+func (c *caller) Value(key any) any {
+	if key == (callerKey{}) {
+		return c
+	}
+	return c.Context.Value(key)
 }
 
 // meta returns the CallMeta of a model call made for the caller.
@@ -52,8 +68,9 @@ func RequestIDFrom(ctx context.Context) string {
 // caller on, or answers in the route's error shape.
 func (h *Handler) withKey(shape errorShape, scope string, maxBody int64, next func(http.ResponseWriter, *http.Request, *caller)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := &caller{RequestID: requestID(r)}
-		w.Header().Set("X-Request-Id", c.RequestID)
+		c := &caller{Context: r.Context(), RequestID: requestID(r)}
+		c.idHeader[0] = c.RequestID
+		w.Header()["X-Request-Id"] = c.idHeader[:]
 		raw, err := apiKey(r)
 		if err == nil {
 			c.Principal, c.Key, err = h.cfg.Access.AuthenticateKey(r.Context(), raw)
@@ -75,12 +92,35 @@ func (h *Handler) withKey(shape errorShape, scope string, maxBody int64, next fu
 			return
 		}
 		now := time.Now()
-		rc := http.NewResponseController(w)
-		rc.SetReadDeadline(now.Add(h.cfg.BodyReadTimeout)) // not supported by test recorders: ignored
-		rc.SetWriteDeadline(now.Add(h.cfg.WriteTimeout))
+		setDeadlines(w, now.Add(h.cfg.BodyReadTimeout), now.Add(h.cfg.WriteTimeout))
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-		next(w, r.WithContext(context.WithValue(r.Context(), callerKey{}, c)), c)
+		next(w, r.WithContext(c), c)
 	})
+}
+
+// deadliner is the connection deadlines of net/http's ResponseWriter.
+type deadliner interface {
+	SetReadDeadline(time.Time) error
+	SetWriteDeadline(time.Time) error
+}
+
+// setDeadlines sets the read and write deadlines of w's connection, as
+// http.ResponseController does (unwrapping wrappers) without allocating
+// the controller; a writer with no connection (a test recorder) is left
+// alone.
+func setDeadlines(w http.ResponseWriter, read, write time.Time) {
+	for {
+		switch t := w.(type) {
+		case deadliner:
+			t.SetReadDeadline(read)
+			t.SetWriteDeadline(write)
+			return
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = t.Unwrap()
+		default:
+			return
+		}
+	}
 }
 
 // apiKey returns the key of "Authorization: Bearer <key>" or, without that

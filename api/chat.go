@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"strconv"
@@ -70,7 +71,8 @@ func (h *Handler) serveChat(w http.ResponseWriter, r *http.Request, c *caller) {
 	usage.TotalTokens = usage.PromptTokens + usage.CompletionTokens
 	id := "chatcmpl-" + c.RequestID
 	hd := w.Header()
-	hd.Set("X-Ticketsum-Cost-Usd", strconv.FormatFloat(resp.CostUSD, 'f', -1, 64))
+	c.costHeader[0] = costUSD(resp.CostUSD)
+	hd["X-Ticketsum-Cost-Usd"] = c.costHeader[:]
 	if len(resp.Flags) > 0 {
 		hd.Set("X-Ticketsum-Guardrails", strings.Join(resp.Flags, ","))
 	}
@@ -80,6 +82,16 @@ func (h *Handler) serveChat(w http.ResponseWriter, r *http.Request, c *caller) {
 		return
 	}
 	writeChatCompletion(w, id, created, model, resp.Text, finishReason(resp.StopReason), usage)
+}
+
+// costUSD formats a call's cost for the X-Ticketsum-Cost-Usd header, as
+// strconv.FormatFloat(usd, 'f', -1, 64) does, without an allocation for a
+// free call.
+func costUSD(usd float64) string {
+	if usd == 0 && !math.Signbit(usd) {
+		return "0"
+	}
+	return strconv.FormatFloat(usd, 'f', -1, 64)
 }
 
 // modelRequest checks an OpenAI request and maps it to a model request:

@@ -2,7 +2,9 @@ package api
 
 import (
 	"encoding/json"
+	"math"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 )
 
@@ -68,4 +70,13 @@ type chatOutMessage struct {
 	Role    string  `json:"role"`
 	Content string  `json:"content"`
 	Refusal *string `json:"refusal"`
+}
+
+// costUSD writes what strconv.FormatFloat(usd, 'f', -1, 64) writes.
+func TestCostUSD(t *testing.T) {
+	for _, usd := range []float64{0, math.Copysign(0, -1), 0.000018, 0.01, 1, 3.5e-7, 1e21, 123.456} {
+		if got, want := costUSD(usd), strconv.FormatFloat(usd, 'f', -1, 64); got != want {
+			t.Errorf("costUSD(%v) = %q, want %q", usd, got, want)
+		}
+	}
 }

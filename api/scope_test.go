@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -180,4 +181,41 @@ func TestPerKeyConcurrency(t *testing.T) {
 	}
 	close(release)
 	wg.Wait()
+}
+
+// wrappedWriter hides the server's ResponseWriter behind Unwrap, as the web
+// server's middleware does.
+type wrappedWriter struct{ http.ResponseWriter }
+
+func (w wrappedWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// TestSlowClientCutBehindWrapper: the body read timeout reaches the
+// connection through a middleware's wrapped ResponseWriter too.
+func TestSlowClientCutBehindWrapper(t *testing.T) {
+	t.Parallel()
+	f := MustFixture(t)
+	h, err := api.New(api.Config{Access: f.svc, Models: f.models.Model, ModelNames: f.models.Names,
+		Clock: fixedClock{testNow}, BodyReadTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(wrappedWriter{w}, r)
+	}))
+	t.Cleanup(srv.Close)
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n", f.keys["good"])
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second)) // a bound for the test, far above the timeout
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer: %v", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 400 || !strings.Contains(string(body), "did not arrive in time") {
+		t.Errorf("status %d %s, want 400 naming the timeout", resp.StatusCode, body)
+	}
 }

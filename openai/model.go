@@ -102,6 +102,7 @@ func (c *Config) fill() error {
 // Model is a chat model on an OpenAI-compatible server.
 type Model struct {
 	cfg    Config
+	name   string // "openai:<model>", built once: every answer carries it
 	client oai.Client
 	// textOnly is set once the server refused structured output.
 	textOnly atomic.Bool
@@ -126,7 +127,7 @@ func New(cfg Config) (*Model, error) {
 	}
 	// A Client built from its options, unlike NewClient, reads no OPENAI_*
 	// variables.
-	return &Model{cfg: cfg, client: oai.Client{Options: opts}}, nil
+	return &Model{cfg: cfg, name: "openai:" + cfg.Model, client: oai.Client{Options: opts}}, nil
 }
 
 // inMemoryBody hands net/http the request body as the in-memory reader the
@@ -144,7 +145,7 @@ func inMemoryBody(req *http.Request, next option.MiddlewareNext) (*http.Response
 }
 
 // Name returns "openai:<model>".
-func (m *Model) Name() string { return "openai:" + m.cfg.Model }
+func (m *Model) Name() string { return m.name }
 
 // Generate sends req as one chat completion. It returns EINVALID for a bad
 // request or a prompt beyond the context window, EUNAUTHORIZED for a missing
