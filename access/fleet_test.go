@@ -383,3 +383,62 @@ func TestBudgetFlushOfManyPrincipals(t *testing.T) {
 		})
 	}
 }
+
+// TestBudgetFlushesInOppositeOrders: two processes flushing the same
+// principals' months, each listing them in the opposite order, settle and
+// extend (every kind of statement a flush runs) at once; rows are locked in
+// one order whatever the flush's, so no flush deadlocks (Postgres would
+// abort one with SQLSTATE 40P01), and every settlement counts.
+func TestBudgetFlushesInOppositeOrders(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := dbtest.Postgres(t)
+	stores := []*access.SQLStore{MustStore(t, db, access.Postgres), MustStore(t, db, access.Postgres)}
+	at := newClock().Now()
+	const n, rounds = 6, 30
+	for h, store := range stores {
+		f := &access.BudgetFlush{Holder: fmt.Sprint("h", h), At: at}
+		for i := range n {
+			f.Leases = append(f.Leases, &access.LeaseWrite{ID: fmt.Sprintf("h%d-%d", h, i), Principal: fmt.Sprintf("team-%d", i),
+				Period: "2026-11", Want: 1_000_000, Min: 1, Limit: 1_000_000_000})
+		}
+		if err := store.CommitBudget(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	for h, store := range stores {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range rounds {
+				f := &access.BudgetFlush{Holder: fmt.Sprint("h", h), At: at}
+				for j := range n {
+					i := j
+					if h == 1 {
+						i = n - 1 - j
+					}
+					w := &access.LeaseWrite{ID: fmt.Sprintf("h%d-%d", h, i), Principal: fmt.Sprintf("team-%d", i), Period: "2026-11", Spent: 1}
+					if (i+r)%3 == 0 {
+						w.Want, w.Min, w.Limit = 10, 1, 1_000_000_000 // an extension among the settlements
+					}
+					f.Leases = append(f.Leases, w)
+				}
+				if err := store.CommitBudget(ctx, f); err != nil {
+					t.Errorf("holder %d, round %d: %v", h, r, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for i := range n {
+		b, err := stores[0].Budget(ctx, fmt.Sprintf("team-%d", i), "2026-11")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.SpentMicros != 2*rounds {
+			t.Errorf("team-%d spent %d, want %d", i, b.SpentMicros, 2*rounds)
+		}
+	}
+}

@@ -1,10 +1,13 @@
 package access
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/ticketsum/ticketsum/internal/sqldb"
@@ -51,26 +54,35 @@ func (s *SQLStore) CommitBudget(ctx context.Context, f *BudgetFlush) error {
 // runs at most three statements: the month's counters, the grant's
 // conditional UPDATE, and the lease row; on Postgres the settlements of
 // every lease that is neither extended nor closed (the common flush) are
-// one statement, whatever the number of principals.
+// one statement, whatever the number of principals. Rows are locked in
+// the order of (principal, period), whatever the process, so that two
+// flushes cannot deadlock.
 func (s *SQLStore) WriteBudget(ctx context.Context, tx *sql.Tx, f *BudgetFlush) error {
 	for _, w := range f.Leases {
 		w.Granted = 0
 	}
+	if stmts, ok := s.flushStatements(f); ok {
+		for _, st := range stmts {
+			if _, err := s.txExec(ctx, tx, st.q, st.args...); err != nil {
+				return fmt.Errorf("%s: %w", st.what, err)
+			}
+		}
+		return nil
+	}
 	if s.d == Postgres {
-		if err := s.settleLeases(ctx, tx, f); err != nil {
-			return err
+		if st, ok := settleStatement(f); ok {
+			if _, err := s.txExec(ctx, tx, st.q, st.args...); err != nil {
+				return fmt.Errorf("%s: %w", st.what, err)
+			}
 		}
 	}
-	for _, w := range f.Leases {
+	for _, w := range sortedLeases(f) {
 		if s.d == Postgres && settlesOnly(w) {
-			continue // written by settleLeases
+			continue // written by the settle statement
 		}
-		if freed := w.Consumed + w.Release; w.Spent != 0 || freed != 0 {
-			if _, err := s.txExec(ctx, tx, `UPDATE access_budgets SET
-			reserved_micros = CASE WHEN reserved_micros >= ? THEN reserved_micros - ? ELSE 0 END,
-			spent_micros = spent_micros + ?
-			WHERE principal = ? AND period = ?`, freed, freed, w.Spent, w.Principal, w.Period); err != nil {
-				return fmt.Errorf("settle budget of %s: %w", w.Principal, err)
+		if st, ok := settleOne(w); ok {
+			if _, err := s.txExec(ctx, tx, st.q, st.args...); err != nil {
+				return fmt.Errorf("%s: %w", st.what, err)
 			}
 		}
 		if w.Want > 0 {
@@ -80,55 +92,129 @@ func (s *SQLStore) WriteBudget(ctx context.Context, tx *sql.Tx, f *BudgetFlush) 
 			}
 			w.Granted = g
 		}
-		if w.Close && w.Granted == 0 {
-			if _, err := s.txExec(ctx, tx, `DELETE FROM access_leases WHERE id = ?`, w.ID); err != nil {
-				return fmt.Errorf("close budget lease: %w", err)
-			}
-			continue
-		}
-		if _, err := s.txExec(ctx, tx, `INSERT INTO access_leases (id, principal, period, micros, holder, renewed_at) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET micros = access_leases.micros + excluded.micros, renewed_at = excluded.renewed_at`,
-			w.ID, w.Principal, w.Period, w.Granted-w.Consumed-w.Release, f.Holder, sqldb.Micros(f.At)); err != nil {
-			return fmt.Errorf("write budget lease: %w", err)
+		st := leaseRow(f, w)
+		if _, err := s.txExec(ctx, tx, st.q, st.args...); err != nil {
+			return fmt.Errorf("%s: %w", st.what, err)
 		}
 	}
 	return nil
 }
 
+// budgetStmt is one statement of a budget flush, in '?' placeholders;
+// what names it in an error.
+type budgetStmt struct {
+	q    string
+	args []any
+	what string
+}
+
+// flushStatements returns f's writes as statements whose results are not
+// needed, for a caller that queues them in a pipeline: on Postgres, when
+// no lease is extended (an extension's statements depend on each other's
+// results). It reports false otherwise.
+func (s *SQLStore) flushStatements(f *BudgetFlush) ([]budgetStmt, bool) {
+	if s.d != Postgres {
+		return nil, false
+	}
+	for _, w := range f.Leases {
+		if w.Want > 0 {
+			return nil, false
+		}
+	}
+	var stmts []budgetStmt
+	if st, ok := settleStatement(f); ok {
+		stmts = append(stmts, st)
+	}
+	for _, w := range sortedLeases(f) {
+		if settlesOnly(w) {
+			continue
+		}
+		if st, ok := settleOne(w); ok {
+			stmts = append(stmts, st)
+		}
+		stmts = append(stmts, leaseRow(f, w))
+	}
+	return stmts, true
+}
+
+// sortedLeases returns f's leases in the order of their rows' key,
+// (principal, period), the order in which every flush locks them.
+func sortedLeases(f *BudgetFlush) []*LeaseWrite {
+	ls := slices.Clone(f.Leases)
+	slices.SortFunc(ls, func(a, b *LeaseWrite) int {
+		return cmp.Or(strings.Compare(a.Principal, b.Principal), strings.Compare(a.Period, b.Period), strings.Compare(a.ID, b.ID))
+	})
+	return ls
+}
+
+// settleOne is the statement that settles w's month's counters, false
+// when w settles nothing.
+func settleOne(w *LeaseWrite) (budgetStmt, bool) {
+	freed := w.Consumed + w.Release
+	if w.Spent == 0 && freed == 0 {
+		return budgetStmt{}, false
+	}
+	return budgetStmt{q: `UPDATE access_budgets SET
+			reserved_micros = CASE WHEN reserved_micros >= ? THEN reserved_micros - ? ELSE 0 END,
+			spent_micros = spent_micros + ?
+			WHERE principal = ? AND period = ?`, args: []any{freed, freed, w.Spent, w.Principal, w.Period},
+		what: "settle budget of " + w.Principal}, true
+}
+
+// leaseRow is the statement that writes w's lease row: deleted when the
+// lease is closed and granted nothing, else its holdings changed by what
+// was granted, consumed and released.
+func leaseRow(f *BudgetFlush, w *LeaseWrite) budgetStmt {
+	if w.Close && w.Granted == 0 {
+		return budgetStmt{q: `DELETE FROM access_leases WHERE id = ?`, args: []any{w.ID}, what: "close budget lease"}
+	}
+	return budgetStmt{q: `INSERT INTO access_leases (id, principal, period, micros, holder, renewed_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET micros = access_leases.micros + excluded.micros, renewed_at = excluded.renewed_at`,
+		args: []any{w.ID, w.Principal, w.Period, w.Granted - w.Consumed - w.Release, f.Holder, sqldb.Micros(f.At)},
+		what: "write budget lease"}
+}
+
 // settlesOnly reports whether w only settles: no extension, no close.
 func settlesOnly(w *LeaseWrite) bool { return w.Want == 0 && !w.Close }
 
-// settleLeases writes, on Postgres, the settlements of f's leases that
-// only settle in one statement (each statement is a round trip, inside the
-// trail's transaction, which holds the append lock meanwhile): every
-// month's counters and every lease row. A flush holds one lease per
-// principal's month, so no row is updated twice.
-func (s *SQLStore) settleLeases(ctx context.Context, tx *sql.Tx, f *BudgetFlush) error {
-	var ids, principals, periods []string
-	var freed, spent []int64
-	for _, w := range f.Leases {
-		if settlesOnly(w) {
-			ids, principals, periods = append(ids, w.ID), append(principals, w.Principal), append(periods, w.Period)
-			freed, spent = append(freed, w.Consumed+w.Release), append(spent, w.Spent)
-		}
+// settleStatement is, on Postgres, the one statement that writes the
+// settlements of f's leases that only settle (each statement is a round
+// trip, inside the trail's transaction, which holds the append lock
+// meanwhile): every month's counters and every lease row. It first locks
+// the month rows of every lease of f in (principal, period) order (the
+// locking subquery sorts before it locks, and the UPDATE writes only rows
+// it returned), so that the rows the flush's other statements write,
+// which run in the same order, are locked in one order across processes.
+// A flush holds one lease per principal's month, so no row is updated
+// twice. It reports false when no lease only settles.
+func settleStatement(f *BudgetFlush) (budgetStmt, bool) {
+	n := len(f.Leases)
+	ids, principals, periods := make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
+	freed, spent := make([]int64, 0, n), make([]int64, 0, n)
+	settle := make([]bool, 0, n)
+	some := false
+	for _, w := range sortedLeases(f) {
+		ids, principals, periods = append(ids, w.ID), append(principals, w.Principal), append(periods, w.Period)
+		freed, spent = append(freed, w.Consumed+w.Release), append(spent, w.Spent)
+		settle = append(settle, settlesOnly(w))
+		some = some || settlesOnly(w)
 	}
-	if len(ids) == 0 {
-		return nil
+	if !some {
+		return budgetStmt{}, false
 	}
-	_, err := s.txExec(ctx, tx, `WITH s AS (
-		SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[]) AS s(id, principal, period, freed, spent)),
+	return budgetStmt{q: `WITH s AS (
+		SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bool[]) AS s(id, principal, period, freed, spent, settle)),
 	settled AS (UPDATE access_budgets b SET
 		reserved_micros = CASE WHEN b.reserved_micros >= s.freed THEN b.reserved_micros - s.freed ELSE 0 END,
 		spent_micros = b.spent_micros + s.spent
-		FROM s WHERE b.principal = s.principal AND b.period = s.period)
+		FROM s, (SELECT r.principal, r.period FROM access_budgets r JOIN s ON r.principal = s.principal AND r.period = s.period
+			ORDER BY r.principal, r.period FOR UPDATE OF r) k
+		WHERE s.settle AND b.principal = s.principal AND b.period = s.period AND k.principal = s.principal AND k.period = s.period)
 	INSERT INTO access_leases (id, principal, period, micros, holder, renewed_at)
-	SELECT id, principal, period, -freed, ?, ? FROM s
+	SELECT id, principal, period, -freed, ?, ? FROM s WHERE settle
 	ON CONFLICT (id) DO UPDATE SET micros = access_leases.micros + excluded.micros, renewed_at = excluded.renewed_at`,
-		ids, principals, periods, freed, spent, f.Holder, sqldb.Micros(f.At))
-	if err != nil {
-		return fmt.Errorf("settle budgets of %d principals: %w", len(ids), err)
-	}
-	return nil
+		args: []any{ids, principals, periods, freed, spent, settle, f.Holder, sqldb.Micros(f.At)},
+		what: fmt.Sprintf("settle budgets of %d principals", n)}, true
 }
 
 // PreparePending prepares the statements WriteBudget ran as text. Call it
