@@ -60,8 +60,8 @@ func (a *addrDetector) detect(sc *scan, toks []token) []span {
 	}
 	// patterns that end in a street-type word run only near one
 	var streetPts [][2]int
-	for _, t := range toks {
-		if t.is(lxStreet) {
+	for i := range toks {
+		if t := &toks[i]; t.is(lxStreet) {
 			streetPts = append(streetPts, [2]int{t.start, t.end})
 		}
 	}
@@ -180,13 +180,14 @@ var suffixList = strings.Split(streetSuffixes, "|")
 // by a house number ("Friedhofstrasse 33", "Harjukuja 54").
 func gluedStreets(text string, toks []token) []span {
 	var out []span
-	for _, t := range toks {
+	for i := range toks {
+		t := &toks[i]
 		if !t.letters || len(t.folded) < 5 || !houseNumberNext(text, t.end) {
 			continue
 		}
 		w := t.folded
-		if nonASCII(t.text) {
-			w = strings.ToLower(t.text) // folding turns ß into s, and "straße" would be missed
+		if nonASCII(t.word(text)) {
+			w = strings.ToLower(t.word(text)) // folding turns ß into s, and "straße" would be missed
 		}
 		for _, suf := range suffixList {
 			if len(w) > len(suf)+1 && strings.HasSuffix(w, suf) {
@@ -342,7 +343,7 @@ func (a *addrDetector) placeLike(seg string) (int, bool) {
 			ok = true
 		case t.folded == "apt" || t.folded == "suite" || t.folded == "unit" || t.folded == "nan" || t.folded == "flat" || t.folded == "floor" || t.folded == "box":
 			ok = true
-		case t.upper && len(t.text) == 2: // state codes
+		case t.upper && t.end-t.start == 2: // state codes
 			ok = true
 		}
 		if !ok {

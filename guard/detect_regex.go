@@ -219,12 +219,23 @@ func macMayHold(text string, r [2]int) bool {
 }
 
 // macChain reports whether text[p:p+2] is a hex pair in a chain of at
-// least six pairs joined by the same separator, : or -.
+// least six pairs joined by the same separator, : or -, which is then next
+// to the pair.
 func macChain(text string, p int) bool {
 	if p < 0 || p+2 > len(text) || !isHex(text[p]|0x20) || !isHex(text[p+1]|0x20) {
 		return false
 	}
+	before, after := byte(0), byte(0)
+	if p > 0 {
+		before = text[p-1]
+	}
+	if p+2 < len(text) {
+		after = text[p+2]
+	}
 	for _, sep := range [2]byte{':', '-'} {
+		if before != sep && after != sep {
+			continue
+		}
 		n := 1
 		for q := p; n < 6 && q >= 3 && text[q-1] == sep && isHex(text[q-3]|0x20) && isHex(text[q-2]|0x20); q -= 3 {
 			n++

@@ -238,7 +238,7 @@ func (lx *lexicon) detectNames(sc *scan, known map[string]bool) []span {
 		c.knownMsk |= wordMask(k)
 	}
 	for i := range toks {
-		c.caps[i] = capitalised(&toks[i])
+		c.caps[i] = capitalised(text, &toks[i])
 	}
 	for i := range toks {
 		if c.taken[i] {
@@ -317,11 +317,12 @@ func (c *nameCtx) isCap(i int) bool {
 }
 
 // capitalised reports whether t looks like a name word; isCap caches it.
-func capitalised(t *token) bool {
-	if !t.upper || !t.letters || t.is(lxStop) || utf8.RuneCountInString(t.text) < 2 {
+func capitalised(text string, t *token) bool {
+	w := t.word(text)
+	if !t.upper || !t.letters || t.is(lxStop) || utf8.RuneCountInString(w) < 2 {
 		return false
 	}
-	if allCaps(t.text) && (len(t.text) > 4 || len(t.text) <= 3) {
+	if allCaps(w) && (len(w) > 4 || len(w) <= 3) {
 		return false // a word in capitals or an acronym ("EA", "USPS")
 	}
 	return true
@@ -370,7 +371,7 @@ func (c *nameCtx) isInitial(i int) bool {
 	if i >= len(c.toks) {
 		return false
 	}
-	t := c.toks[i].text
+	t := c.toks[i].word(c.text)
 	r, n := utf8.DecodeRuneInString(t)
 	return n == len(t) && unicode.IsUpper(r)
 }
@@ -418,7 +419,7 @@ func (c *nameCtx) surnameLike(i int) bool {
 	}
 	// letters outside ASCII: a foreign name, unless it opens a sentence (a
 	// German or Spanish sentence is full of such pairs)
-	return (nonASCII(c.toks[i].text) || nonASCII(c.toks[j].text)) && (!c.sentenceStart(i) || c.inLexiconName(i) || c.inLexiconName(j))
+	return (nonASCII(c.toks[i].word(c.text)) || nonASCII(c.toks[j].word(c.text))) && (!c.sentenceStart(i) || c.inLexiconName(i) || c.inLexiconName(j))
 }
 
 // inLexiconName reports whether token i is a given or family name of the
@@ -486,7 +487,7 @@ func (c *nameCtx) afterCue(i int) bool {
 			continue // the cue ended a sentence: "Thanks. Pending: ..."
 		}
 		t := c.toks[i]
-		if !t.letters || t.is(lxStop) || utf8.RuneCountInString(t.text) < 2 {
+		if !t.letters || t.is(lxStop) || utf8.RuneCountInString(t.word(c.text)) < 2 {
 			continue
 		}
 		switch {
@@ -554,7 +555,7 @@ func (c *nameCtx) inLexicon(i int) bool {
 	if i >= len(c.toks) {
 		return false
 	}
-	return c.toks[i].is(lxFirst|lxLast) || nonASCII(c.toks[i].text)
+	return c.toks[i].is(lxFirst|lxLast) || nonASCII(c.toks[i].word(c.text))
 }
 
 // numberNext reports whether token i is followed by a number ("Jan 5").
@@ -670,8 +671,8 @@ func (c *nameCtx) propagate() {
 	if len(parts) == 0 {
 		return
 	}
-	for i, t := range c.toks {
-		if !c.taken[i] && mask&wordMask(t.folded) != 0 && parts[t.folded] && (t.upper || lower[t.folded] || len(t.folded) >= 4 && t.is(lxFirst|lxLast)) {
+	for i := range c.toks {
+		if t := &c.toks[i]; !c.taken[i] && mask&wordMask(t.folded) != 0 && parts[t.folded] && (t.upper || lower[t.folded] || len(t.folded) >= 4 && t.is(lxFirst|lxLast)) {
 			c.take(i, i+1, 0.7)
 		}
 	}
@@ -739,7 +740,7 @@ func (c *nameCtx) vocativeQuestion(i int) bool {
 	if t.end+2 > len(c.text) || c.text[t.end:t.end+2] != ", " || i+1 >= len(c.toks) || c.toks[i+1].start != t.end+2 {
 		return false
 	}
-	switch c.toks[i+1].text {
+	switch c.toks[i+1].word(c.text) {
 	case "can", "could", "would", "will", "please", "do", "did", "are", "have", "may", "you", "thank", "thanks":
 		return true
 	}

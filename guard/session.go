@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/ticketsum/ticketsum"
 )
@@ -122,7 +123,7 @@ func (s *Session) addPerson(v string, r role, lx *lexicon) {
 	}
 	p := person{role: r}
 	for _, t := range tokenize(v) {
-		if t.letters && len([]rune(t.text)) >= 2 && !lx.stop[t.folded] {
+		if t.letters && utf8.RuneCountInString(t.word(v)) >= 2 && !lx.stop[t.folded] {
 			p.parts = append(p.parts, t.folded)
 			s.known[t.folded] = true
 		}
