@@ -42,7 +42,7 @@ type FileSink struct {
 	f    logFile
 	seg  *segmentWriter
 	size int64 // of the open file
-	day  string
+	day  int   // of the open file, UTC: yyyymmdd
 
 	line, ct []byte // the buffers of the last line sealed, reused
 }
@@ -114,7 +114,7 @@ func (s *FileSink) Write(ctx context.Context, rec *InvocationRecord) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.cfg.Clock.Now().UTC()
-	if s.f == nil || s.size >= s.cfg.MaxFileBytes || now.Format(time.DateOnly) != s.day {
+	if s.f == nil || s.size >= s.cfg.MaxFileBytes || utcDay(now) != s.day {
 		if err := s.rotate(ctx, now); err != nil {
 			return err
 		}
@@ -154,6 +154,13 @@ func (s *FileSink) undo(n int) {
 	}
 }
 
+// utcDay returns t's UTC date as yyyymmdd, without formatting a string on
+// every write.
+func utcDay(t time.Time) int {
+	y, m, d := t.UTC().Date()
+	return y*10000 + int(m)*100 + d
+}
+
 func (s *FileSink) rotate(ctx context.Context, now time.Time) error {
 	if err := s.closeFile(); err != nil {
 		return err
@@ -173,7 +180,7 @@ func (s *FileSink) rotate(ctx context.Context, now time.Time) error {
 		os.Remove(name) // a file without its header would not verify
 		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "write invocation log header: %w", err)
 	}
-	s.f, s.seg, s.size, s.day = f, seg, int64(len(hdr)), now.Format(time.DateOnly)
+	s.f, s.seg, s.size, s.day = f, seg, int64(len(hdr)), utcDay(now)
 	s.cfg.Logger.Info("invocation log file opened", "file", filepath.Base(name), "key_id", seg.hdr.KeyID)
 	return nil
 }
