@@ -1,9 +1,6 @@
 package guard
 
-import (
-	"sync"
-	"testing"
-)
+import "testing"
 
 // BenchmarkLexDevset runs the scan's lexer (words, lexicon flags, digit
 // runs) over the development-set threads; one op is a pass over all of
@@ -20,9 +17,6 @@ func BenchmarkLexDevset(b *testing.B) {
 	}
 	g := MustGuard(b, Config{Topics: DefaultTopics()})
 	b.SetBytes(int64(n))
-	var mu sync.Mutex
-	mu.Lock()
-	defer mu.Unlock()
 	for b.Loop() {
 		for i, t := range texts {
 			sc.toks, sc.runs = lexDigits(sc.toks[:0], sc.runs[:0], t, lowers[i], g.lx, true)
