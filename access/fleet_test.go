@@ -10,6 +10,7 @@ import (
 
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/access"
+	"github.com/ticketsum/ticketsum/audit"
 	"github.com/ticketsum/ticketsum/internal/dbtest"
 )
 
@@ -440,5 +441,88 @@ func TestBudgetFlushesInOppositeOrders(t *testing.T) {
 		if b.SpentMicros != 2*rounds {
 			t.Errorf("team-%d spent %d, want %d", i, b.SpentMicros, 2*rounds)
 		}
+	}
+}
+
+// TestFleetBudgetRaceThroughTrail is the fleet's budget race with every
+// instance's settlements committed in its audit trail's group commits (as
+// serve runs: on Postgres the trail pipelines them with the records): each
+// call passed is charged exactly once and nothing stays reserved.
+func TestFleetBudgetRaceThroughTrail(t *testing.T) {
+	t.Parallel()
+	for _, tc := range fleetDatabases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := tc.db(t)
+			const budget, estimate, instances, perInstance = 1.0, 0.05, 4, 25
+			var svcs []*access.Service
+			var trails []*audit.Trail
+			for range instances {
+				s, err := access.NewService(access.Config{Store: MustStore(t, db, tc.d), Clock: newClock(), TrailCommits: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				tr, err := audit.NewTrail(audit.TrailConfig{DB: db, Dialect: tc.d, NoSigning: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := tr.Migrate(ctx); err != nil {
+					t.Fatal(err)
+				}
+				tr.Attach(s)
+				svcs, trails = append(svcs, s), append(trails, tr)
+			}
+			svcs[0].ApproveModel(ctx, "admin", haiku, "")
+			if err := svcs[0].CreatePrincipal(ctx, "admin", &access.Principal{Name: "team-a", Models: []string{"*"}, MonthlyBudgetUSD: budget}); err != nil {
+				t.Fatal(err)
+			}
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			var ok int
+			var charged float64
+			for i := range instances * perInstance {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					cost := 0.03 + float64(i%3)*0.01
+					wrap := access.Middleware(svcs[i%instances], fixedEstimate(estimate))
+					_, err := wrap(&fakeModel{name: haiku, cost: cost}).Generate(ctx, &ticketsum.ModelRequest{Meta: ticketsum.CallMeta{Principal: "team-a"}})
+					if code := ticketsum.ErrorCodeOf(err); code != "" && code != ticketsum.EQUOTA {
+						t.Errorf("call %d: %v", i, err)
+						return
+					}
+					if aerr := trails[i%instances].Append(ctx, &audit.Event{Kind: audit.KindInvocation, Action: "generate", Actor: "team-a", Outcome: "success"}); aerr != nil {
+						t.Errorf("record call %d: %v", i, aerr)
+					}
+					if err == nil {
+						mu.Lock()
+						ok++
+						charged += cost
+						mu.Unlock()
+					}
+				}()
+			}
+			wg.Wait()
+			for _, s := range svcs {
+				if err := s.Flush(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			spent, reserved, err := svcs[1].Spend(ctx, "team-a")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if spent > budget+1e-9 || reserved != 0 || fmt.Sprintf("%.6f", spent) != fmt.Sprintf("%.6f", charged) {
+				t.Errorf("spent $%.6f (reserved $%.6f) of $%.2f; the %d calls that passed cost $%.6f", spent, reserved, budget, ok, charged)
+			}
+			rep, err := trails[0].Verify(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Records != instances*perInstance || len(rep.Problems) != 0 {
+				t.Errorf("%d records, problems %v; want %d on an intact chain", rep.Records, rep.Problems, instances*perInstance)
+			}
+		})
 	}
 }

@@ -382,22 +382,41 @@ func (l *ledger) done(s *staged, err error) bool {
 // SQLStore. It may wait for a flush in progress; call it before beginning
 // the transaction.
 func (s *Service) Stage() (write func(context.Context, *sql.Tx) error, done func(error)) {
+	write, _, done = s.StageStatements()
+	return write, done
+}
+
+// StageStatements is Stage that can also give the writes as statements,
+// for a caller that sends its transaction as one pipeline (the audit
+// trail's group commit on Postgres): queue, when not nil, adds each
+// statement (Postgres placeholders, results not needed) with add, in the
+// order they must run; the caller then runs either queue's statements or
+// write, not both. queue is nil on SQLite, and when the flush extends a
+// lease (an extension's statements depend on each other's results).
+func (s *Service) StageStatements() (write func(context.Context, *sql.Tx) error, queue func(add func(query string, args ...any)), done func(error)) {
 	l := s.ledger
 	if l.tx == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	st := l.stage()
 	if st == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
-	return func(ctx context.Context, tx *sql.Tx) error { return l.tx.WriteBudget(ctx, tx, st.f) },
-		func(err error) {
-			l.done(st, err)
-			l.tx.PreparePending(context.Background())
-			if err != nil {
-				l.mu.Lock()
-				l.wakeLocked() // the writer retries what failed
-				l.mu.Unlock()
+	write = func(ctx context.Context, tx *sql.Tx) error { return l.tx.WriteBudget(ctx, tx, st.f) }
+	if stmts, ok := l.tx.flushStatements(st.f); ok {
+		queue = func(add func(string, ...any)) {
+			for _, q := range stmts {
+				add(l.tx.d.Rebind(q.q), q.args...)
 			}
 		}
+	}
+	return write, queue, func(err error) {
+		l.done(st, err)
+		l.tx.PreparePending(context.Background())
+		if err != nil {
+			l.mu.Lock()
+			l.wakeLocked() // the writer retries what failed
+			l.mu.Unlock()
+		}
+	}
 }

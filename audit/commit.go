@@ -10,6 +10,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // maxBatch caps the events of one group commit: 1<<maxBatchLog.
@@ -39,6 +42,15 @@ type writer struct {
 	stale int
 	// pgInsert caches insertSQL(n, Postgres) by n.
 	pgInsert [maxBatch + 1]string
+	// conn is, on Postgres, the connection of the group being committed:
+	// taken from the pool when the group needs it, returned before the
+	// companion learns the outcome (its done may use the pool, which may
+	// have no other connection) and when the group is done, or dropped
+	// when it breaks.
+	conn *sql.Conn
+	// inDoubt is the end a group would have left when the connection
+	// broke after the group was sent: it may have committed.
+	inDoubt chainEnd
 }
 
 // chainEnd is the seq and hash of the last record; known is false when
@@ -106,9 +118,11 @@ func (w *writer) loop() {
 		w.mu.Unlock()
 
 		var c staged
-		if w.t.companion != nil {
+		if sc, ok := w.t.companion.(StatementCompanion); ok && w.t.cfg.Dialect == Postgres {
 			// After taking the batch: whatever the companion queued before
 			// these events were submitted is staged with them.
+			c.write, c.queue, c.done = sc.StageStatements()
+		} else if w.t.companion != nil {
 			c.write, c.done = w.t.companion.Stage()
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), w.t.cfg.CommitTimeout)
@@ -127,6 +141,9 @@ func (w *writer) loop() {
 // nothing queued.
 type staged struct {
 	write func(context.Context, *sql.Tx) error
+	// queue, when not nil, adds the same writes as statements to a
+	// pipelined group commit (StatementCompanion).
+	queue func(add func(query string, args ...any))
 	done  func(error)
 }
 
@@ -137,7 +154,9 @@ type staged struct {
 // fail the others.
 func (w *writer) commit(ctx context.Context, batch []pendingEvent, c staged) []error {
 	errs := make([]error, len(batch))
+	defer w.releaseConn()
 	err := w.commitRetrying(ctx, batch, c)
+	w.releaseConn()
 	if c.done != nil {
 		c.done(err)
 	}
@@ -160,7 +179,25 @@ func (w *writer) commitRetrying(ctx context.Context, batch []pendingEvent, c sta
 	var err error
 	for attempt := range 8 {
 		remembered := w.end.known && w.stale == 0
-		if err = w.commitOnce(ctx, batch, c); err == nil || !contention(err) {
+		err = w.commitOnce(ctx, batch, c)
+		if err != nil && w.t.cfg.Dialect == Postgres {
+			w.checkConn() // a broken connection is replaced for the next try
+		}
+		if err != nil && w.inDoubt.known {
+			// The connection broke after the group was sent: look on a
+			// new one whether it committed, else send it again.
+			committed, cerr := w.committed(ctx, w.inDoubt)
+			if cerr != nil {
+				return errors.Join(err, cerr)
+			}
+			if committed {
+				w.end, w.inDoubt = w.inDoubt, chainEnd{}
+				return nil
+			}
+			w.inDoubt = chainEnd{}
+			continue
+		}
+		if err == nil || !contention(err) {
 			return err
 		}
 		if remembered {
@@ -205,12 +242,23 @@ func (w *writer) commitOnce(ctx context.Context, batch []pendingEvent, c staged)
 	if err != nil {
 		return err
 	}
-	tx, err := w.t.cfg.DB.BeginTx(ctx, nil)
-	if err != nil {
+	pg := w.t.cfg.Dialect == Postgres
+	var tx *sql.Tx
+	if pg {
+		conn, err := w.dedicated(ctx)
+		if err != nil {
+			return err
+		}
+		if end.known && (c.write == nil || c.queue != nil) {
+			return w.commitPipelined(ctx, conn, batch, c, end)
+		}
+		if tx, err = conn.BeginTx(ctx, nil); err != nil {
+			return err
+		}
+	} else if tx, err = w.t.cfg.DB.BeginTx(ctx, nil); err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	pg := w.t.cfg.Dialect == Postgres
 	// On SQLite the companion's writes take the write lock as the lock
 	// statement would; on Postgres the advisory lock comes first (every
 	// process takes it before any row lock of the companion's).
@@ -232,12 +280,8 @@ func (w *writer) commitOnce(ctx context.Context, batch []pendingEvent, c staged)
 			return err
 		}
 	}
-	for _, p := range batch {
-		e := p.e
-		e.Seq, e.PrevHash = last+1, prev
-		e.Hash = e.ComputeHash()
-		last, prev = e.Seq, e.Hash
-	}
+	next := chain(batch, chainEnd{seq: last, hash: prev})
+	last, prev = next.seq, next.hash
 	if pg {
 		// One statement for the group: on Postgres each statement is a
 		// round trip, and a group holds up to maxBatch events.
@@ -249,11 +293,140 @@ func (w *writer) commitOnce(ctx context.Context, batch []pendingEvent, c staged)
 		return err
 	}
 	if err := tx.Commit(); err != nil {
+		if pg && w.checkConn() {
+			w.inDoubt = chainEnd{seq: last, hash: prev, known: true}
+		}
 		return err
 	}
 	w.end = chainEnd{seq: last, hash: prev, known: true}
 	return nil
 }
+
+// chain sets batch's events' Seq, PrevHash and Hash after end and returns
+// the end they leave.
+func chain(batch []pendingEvent, end chainEnd) chainEnd {
+	last, prev := end.seq, end.hash
+	for _, p := range batch {
+		e := p.e
+		e.Seq, e.PrevHash = last+1, prev
+		e.Hash = e.ComputeHash()
+		last, prev = e.Seq, e.Hash
+	}
+	return chainEnd{seq: last, hash: prev, known: true}
+}
+
+// commitPipelined appends batch after end, the chain's end this writer's
+// last commit left, on Postgres in one round trip: BEGIN, the append lock,
+// the companion's statements, the multi-row INSERT and COMMIT go out as
+// one pgx batch on conn, and the server runs them in order. An error
+// skips the rest up to the batch's end, COMMIT included, so nothing of
+// the group is kept (the transaction left aborted is rolled back). When
+// another appender has moved the end, the INSERT fails on seq's primary
+// key (contention: commitRetrying retries reading the end). The COMMIT
+// waits for its WAL flush like any other.
+func (w *writer) commitPipelined(ctx context.Context, conn *sql.Conn, batch []pendingEvent, c staged, end chainEnd) error {
+	next := chain(batch, end)
+	q := w.pgInsert[len(batch)]
+	if q == "" {
+		q = insertSQL(len(batch), Postgres)
+		w.pgInsert[len(batch)] = q
+	}
+	var b pgx.Batch
+	b.Queue(`BEGIN`)
+	b.Queue(pgLockSQL)
+	if c.queue != nil {
+		c.queue(func(q string, args ...any) { b.Queue(q, args...) })
+	}
+	b.Queue(q, batchArgs(batch)...)
+	b.Queue(`COMMIT`)
+	sent := false
+	err := conn.Raw(func(dc any) error {
+		pc := dc.(*stdlib.Conn).Conn()
+		sent = true
+		err := pc.SendBatch(ctx, &b).Close()
+		if err != nil && !pc.IsClosed() && pc.PgConn().TxStatus() != 'I' {
+			if _, rerr := pc.Exec(ctx, `ROLLBACK`); rerr != nil {
+				pc.Close(ctx) // a connection in an unknown state is not reused
+			}
+		}
+		return err
+	})
+	if err != nil {
+		if w.checkConn() && sent {
+			w.inDoubt = next
+		}
+		return err
+	}
+	w.end = next
+	return nil
+}
+
+// dedicated returns the connection of the group being committed, taking
+// one from the pool if it has none.
+func (w *writer) dedicated(ctx context.Context) (*sql.Conn, error) {
+	if w.conn != nil {
+		return w.conn, nil
+	}
+	conn, err := w.t.cfg.DB.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	w.conn = conn
+	return conn, nil
+}
+
+// checkConn drops the group's connection if it is broken (the pool then
+// discards it, and the next group takes another) and reports whether it
+// did.
+func (w *writer) checkConn() bool {
+	if w.conn == nil {
+		return false
+	}
+	broken := false
+	err := w.conn.Raw(func(dc any) error {
+		if c, ok := dc.(*stdlib.Conn); ok {
+			broken = c.Conn().IsClosed()
+		}
+		return nil
+	})
+	if err != nil || broken {
+		w.releaseConn()
+		return true
+	}
+	return false
+}
+
+// releaseConn returns the group's connection to the pool.
+func (w *writer) releaseConn() {
+	if w.conn != nil {
+		w.conn.Close()
+		w.conn = nil
+	}
+}
+
+// committed reports whether the group that would have left end is in the
+// trail: whether the record at end's seq has end's hash, which covers the
+// record's content and the chain before it.
+// A connection that broke may have company in the pool (a restarted
+// server), so the look is tried three times.
+func (w *writer) committed(ctx context.Context, end chainEnd) (bool, error) {
+	var err error
+	for range 3 {
+		var hash string
+		err = w.t.cfg.DB.QueryRowContext(ctx, `SELECT hash FROM audit_records WHERE seq = $1`, end.seq).Scan(&hash)
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, nil
+		}
+		if err == nil {
+			return hash == end.hash, nil
+		}
+	}
+	return false, err
+}
+
+// pgLockSQL takes the append lock on Postgres: an advisory lock per
+// schema, held until the transaction ends.
+const pgLockSQL = `SELECT pg_advisory_xact_lock(hashtext('ticketsum audit append ' || coalesce(current_schema(), '')))`
 
 // eventColumns are the columns of audit_records in insert order.
 const eventColumns = `seq, at, kind, actor, action, target, request_id, ticket_id,
@@ -349,7 +522,7 @@ func (w *writer) prepared(ctx context.Context, n int) (*trailStmts, error) {
 		// interleave.
 		lockSQL := `DELETE FROM audit_records WHERE 0 = 1`
 		if d == Postgres {
-			lockSQL = `SELECT pg_advisory_xact_lock(hashtext('ticketsum audit append ' || coalesce(current_schema(), '')))`
+			lockSQL = pgLockSQL
 		}
 		var st trailStmts
 		var err error

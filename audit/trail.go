@@ -155,6 +155,19 @@ type Companion interface {
 	Stage() (write func(ctx context.Context, tx *sql.Tx) error, done func(error))
 }
 
+// StatementCompanion is a Companion that can also give its share as
+// statements, which the group commit on Postgres sends in the same
+// pipeline as the records (one round trip for the whole transaction).
+// StageStatements is Stage plus queue: when queue is not nil it adds the
+// share's statements (Postgres placeholders, results not read) with add,
+// in the order they must run, and the trail runs either those or write,
+// never both; queue is nil when the share needs a statement's result, and
+// write then runs in a transaction as Stage's does.
+type StatementCompanion interface {
+	Companion
+	StageStatements() (write func(ctx context.Context, tx *sql.Tx) error, queue func(add func(query string, args ...any)), done func(error))
+}
+
 // Attach makes c's queued writes commit with each group of appends. Call
 // it before the first Append; c's tables must be in the trail's database.
 // On SQLite c's write must write (it takes the write lock that keeps the
