@@ -59,6 +59,7 @@ type segmentWriter struct {
 	hdr  segmentHeader
 	aead cipher.AEAD
 	n    int64
+	aad  []byte // the buffer of the last record's additional data
 }
 
 func newSegmentWriter(ctx context.Context, w KeyWrapper, now time.Time) (*segmentWriter, error) {
@@ -117,8 +118,8 @@ func (s *segmentWriter) appendSealed(line, scratch, plaintext []byte) (_, _ []by
 		s.n--
 		return line, scratch, err
 	}
-	var arr [64]byte
-	ct = s.aead.Seal(ct, ct[:ns], plaintext, appendAAD(arr[:0], s.hdr.Segment, s.n))
+	s.aad = appendAAD(s.aad[:0], s.hdr.Segment, s.n) // kept: Seal's interface call would move a local buffer to the heap
+	ct = s.aead.Seal(ct, ct[:ns], plaintext, s.aad)
 	line = slices.Grow(line, len(`{"n":,"c":""}`)+20+base64.StdEncoding.EncodedLen(len(ct))+1)
 	line = append(line, `{"n":`...)
 	line = strconv.AppendInt(line, s.n, 10)
