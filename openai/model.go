@@ -209,9 +209,12 @@ func (m *Model) Generate(ctx context.Context, req *ticketsum.ModelRequest) (*tic
 // timeout, and its API error for a 4xx or 5xx answer) and decodes the
 // answer.
 func (m *Model) send(ctx context.Context, body *wireRequest) (*wireResponse, error) {
-	b, err := json.Marshal(body)
-	if err != nil {
-		return nil, ticketsum.Errorf(ticketsum.EINVALID, "%s: encode request: %w", m.Name(), err)
+	b, ok := appendRequest(make([]byte, 0, requestSize(body)), body)
+	if !ok {
+		var err error
+		if b, err = json.Marshal(body); err != nil {
+			return nil, ticketsum.Errorf(ticketsum.EINVALID, "%s: encode request: %w", m.Name(), err)
+		}
 	}
 	var raw []byte
 	if err := m.client.Post(ctx, "chat/completions", b, &raw); err != nil {
