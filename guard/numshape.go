@@ -21,6 +21,9 @@ type shape struct {
 	// wordStart: a match that starts on a word byte starts at \b, so no
 	// match starts inside a run of word bytes after its first
 	wordStart bool
+	// minDigits: matches with fewer digits are left out (the walk still
+	// resumes after them), for a detector that would drop them
+	minDigits int
 }
 
 // newShape returns the shape of at, whose matches start with a byte of
@@ -94,6 +97,9 @@ func appendShapes(out [][]int, arena []int, s string, base int, sh *shape) ([][]
 			continue
 		}
 		i = m.idx[1]
+		if sh.minDigits > 0 && countDigits(s[m.idx[0]:m.idx[1]]) < sh.minDigits {
+			continue
+		}
 		for k := range m.n {
 			if m.idx[k] >= 0 {
 				m.idx[k] += base
@@ -178,6 +184,14 @@ func phoneGroup(s string, i int) int {
 // Everything after the first digits is optional, so each greedy choice
 // that lets its own part match is the one regexp keeps.
 func matchPhone(s string, i int) shapeMatch {
+	// Most calls are at a plain number that nothing can extend ("10" in
+	// "10:22"): no + or 00 prefix, no parenthesis, and no separator, white
+	// space or extension word after its digits.
+	if c := s[i]; c >= '1' && c <= '9' || c == '0' && (i+1 == len(s) || s[i+1] != '0') {
+		if e := i + digitsAt(s, i, 15); e == len(s) || !phoneGoesOn[s[e]] {
+			return shapeMatch{n: 2, idx: [12]int{i, e}}
+		}
+	}
 	e := -1
 	switch {
 	case s[i] == '+':
@@ -209,6 +223,16 @@ func matchPhone(s string, i int) shapeMatch {
 	}
 	return matched(i, e)
 }
+
+// phoneGoesOn holds the bytes after a number at which rePhone can go on:
+// a group separator, white space (before " - " or an extension) and the
+// first letters of the extension words.
+var phoneGoesOn = func() (t [256]bool) {
+	for _, c := range []byte(" .-/\t\n\f\rxe") {
+		t[c] = true
+	}
+	return t
+}()
 
 // phoneExt matches (?:\s?(?:x|ext\.?|extension)\s?\d{1,6}) at s[i] and
 // returns its end, or -1.

@@ -51,6 +51,16 @@ func numShapeDiff(t *testing.T, s string) {
 			t.Fatalf("%s on %q: %v, want %v", p.name, s, got, want)
 		}
 	}
+	// phoneShape7 gives the expression's matches of seven digits or more
+	var want7 [][]int
+	for _, m := range rePhone.FindAllStringSubmatchIndex(s, -1) {
+		if countDigits(s[m[0]:m[1]]) >= 7 {
+			want7 = append(want7, m)
+		}
+	}
+	if got := allShapes(s, phoneShape7); !slices.EqualFunc(got, want7, slices.Equal) {
+		t.Fatalf("phone7 on %q: %v, want %v", s, got, want7)
+	}
 }
 
 // numShapeSeeds are edge cases of the patterns' shapes.

@@ -29,17 +29,22 @@ type phoneDetector struct {
 	tollFree bool
 }
 
+// phoneShape7 is phoneShape without the matches of fewer than seven
+// digits, which detect drops: in log lines most matches are a timestamp's
+// two-digit fields.
+var phoneShape7 = &shape{first: phoneShape.first, at: matchPhone, minDigits: 7}
+
 func (p *phoneDetector) detect(sc *scan) []span {
 	text := sc.text
 	var out []span
-	for _, m := range sc.inClusters(phoneShape, 8, 24, 7, 0) {
+	for _, m := range sc.inClusters(phoneShape7, 8, 24, 7, 0) {
 		s, e := m[0], m[1]
 		for e > s && strings.IndexByte(" .-/", text[e-1]) >= 0 {
 			e--
 		}
 		v := text[s:e]
-		if n := countDigits(v); n < 7 || n > 15 {
-			continue // most matches are short numbers: skip them before digitsOf allocates
+		if n := countDigits(v); n > 15 {
+			continue // phoneShape7 left out those with fewer than 7 (trimming removes no digit)
 		}
 		d := digitsOf(v)
 		if s > 0 {
