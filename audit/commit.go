@@ -177,24 +177,10 @@ func (w *writer) commit(ctx context.Context, batch []pendingEvent, c staged) []e
 
 func (w *writer) commitRetrying(ctx context.Context, batch []pendingEvent, c staged) error {
 	var err error
+	var again bool
 	for attempt := range 8 {
 		remembered := w.end.known && w.stale == 0
-		err = w.commitOnce(ctx, batch, c)
-		if err != nil && w.t.cfg.Dialect == Postgres {
-			w.checkConn() // a broken connection is replaced for the next try
-		}
-		if err != nil && w.inDoubt.known {
-			// The connection broke after the group was sent: look on a
-			// new one whether it committed, else send it again.
-			committed, cerr := w.committed(ctx, w.inDoubt)
-			if cerr != nil {
-				return errors.Join(err, cerr)
-			}
-			if committed {
-				w.end, w.inDoubt = w.inDoubt, chainEnd{}
-				return nil
-			}
-			w.inDoubt = chainEnd{}
+		if again, err = w.try(ctx, batch, c); again {
 			continue
 		}
 		if err == nil || !contention(err) {
@@ -203,7 +189,10 @@ func (w *writer) commitRetrying(ctx context.Context, batch []pendingEvent, c sta
 		if remembered {
 			// Another appender moved the end: read it and retry at once.
 			w.stale = staleGroups
-			if err = w.commitOnce(ctx, batch, c); err == nil || !contention(err) {
+			if again, err = w.try(ctx, batch, c); again {
+				continue
+			}
+			if err == nil || !contention(err) {
 				return err
 			}
 		}
@@ -214,6 +203,31 @@ func (w *writer) commitRetrying(ctx context.Context, batch []pendingEvent, c sta
 		}
 	}
 	return err
+}
+
+// try runs commitOnce. When the connection broke after the group was sent
+// it looks, on a new connection, whether the group committed (nil) or not
+// (again: send it again).
+func (w *writer) try(ctx context.Context, batch []pendingEvent, c staged) (again bool, err error) {
+	err = w.commitOnce(ctx, batch, c)
+	if err == nil || w.t.cfg.Dialect != Postgres {
+		return false, err
+	}
+	w.checkConn() // a broken connection is replaced for the next try
+	if !w.inDoubt.known {
+		return false, err
+	}
+	d := w.inDoubt
+	w.inDoubt = chainEnd{}
+	committed, cerr := w.committed(ctx, d)
+	switch {
+	case cerr != nil:
+		return false, errors.Join(err, cerr)
+	case committed:
+		w.end = d
+		return false, nil
+	}
+	return true, err
 }
 
 // contention reports whether err is a lost race that a retry can win.
@@ -234,6 +248,7 @@ func contention(err error) bool {
 func (w *writer) commitOnce(ctx context.Context, batch []pendingEvent, c staged) error {
 	end := w.end
 	w.end = chainEnd{} // known again only after a commit
+	w.inDoubt = chainEnd{}
 	if w.stale > 0 {
 		end.known = false
 		w.stale--
