@@ -51,6 +51,8 @@ type writer struct {
 	// inDoubt is the end a group would have left when the connection
 	// broke after the group was sent: it may have committed.
 	inDoubt chainEnd
+	// broke is set when checkConn drops a broken connection.
+	broke bool
 }
 
 // chainEnd is the seq and hash of the last record; known is false when
@@ -205,17 +207,22 @@ func (w *writer) commitRetrying(ctx context.Context, batch []pendingEvent, c sta
 	return err
 }
 
-// try runs commitOnce. When the connection broke after the group was sent
-// it looks, on a new connection, whether the group committed (nil) or not
-// (again: send it again).
+// try runs commitOnce. When the connection broke before the group's
+// COMMIT was sent, nothing was kept: again, send it on a new connection.
+// When it broke after, try looks on a new connection whether the group
+// committed (nil) or not (again).
 func (w *writer) try(ctx context.Context, batch []pendingEvent, c staged) (again bool, err error) {
+	w.broke = false
 	err = w.commitOnce(ctx, batch, c)
 	if err == nil || w.t.cfg.Dialect != Postgres {
 		return false, err
 	}
 	w.checkConn() // a broken connection is replaced for the next try
-	if !w.inDoubt.known {
+	if !w.broke {
 		return false, err
+	}
+	if !w.inDoubt.known {
+		return true, err
 	}
 	d := w.inDoubt
 	w.inDoubt = chainEnd{}
@@ -406,6 +413,7 @@ func (w *writer) checkConn() bool {
 	})
 	if err != nil || broken {
 		w.releaseConn()
+		w.broke = true
 		return true
 	}
 	return false
