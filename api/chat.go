@@ -34,19 +34,19 @@ func (h *Handler) serveChat(w http.ResponseWriter, r *http.Request, c *caller) {
 		return
 	}
 	req.Meta = c.meta(UseCaseChat)
-	m, err := h.cfg.Models(in.Model)
-	if err != nil && ticketsum.ErrorCodeOf(err) != ticketsum.ENOTFOUND {
-		// Building a model may fail for want of its settings (a Bedrock
-		// model on a server with no AWS region): a caller who may not use
-		// the model is told that, not how the server is configured.
-		if aerr := h.cfg.Access.Authorize(r.Context(), c.Principal, in.Model); aerr != nil {
-			if ticketsum.ErrorCodeOf(aerr) == ticketsum.EFORBIDDEN {
-				h.recordDenial(r, c, nil, in.Model, aerr)
-			}
-			h.fail(w, r, openAIShape, c, aerr)
-			return
+	// Authorised before the model is built: building a model may fail for
+	// want of its settings (a Bedrock model on a server with no AWS
+	// region), which a caller who may not use it is not told, and a built
+	// model is kept for the server's life, so only approved names, a
+	// finite set, are ever built.
+	if err := h.cfg.Access.Authorize(r.Context(), c.Principal, in.Model); err != nil {
+		if ticketsum.ErrorCodeOf(err) == ticketsum.EFORBIDDEN {
+			h.recordDenial(r, c, nil, in.Model, err)
 		}
+		h.fail(w, r, openAIShape, c, err)
+		return
 	}
+	m, err := h.cfg.Models(in.Model)
 	if ticketsum.ErrorCodeOf(err) == ticketsum.ENOTFOUND {
 		err = ticketsum.Errorf(ticketsum.ENOTFOUND, "model %s does not exist: GET /v1/models lists the models you may call", truncate(in.Model, 200))
 	}

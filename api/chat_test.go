@@ -101,7 +101,8 @@ func TestChatErrorsSDK(t *testing.T) {
 		typ, code, msg   string
 	}{
 		{"not allowed", f.keys["good"], modelOther, 403, "permission_error", "forbidden", "not in allow-list"},
-		{"unknown model", f.keys["good"], "fake:nothing", 404, "not_found_error", "not_found", "GET /v1/models lists"},
+		{"unapproved name", f.keys["good"], "fake:nothing", 403, "permission_error", "forbidden", "ticketsum models approve fake:nothing"},
+		{"approved, no provider", f.keys["good"], modelRetired, 404, "not_found_error", "not_found", "GET /v1/models lists"},
 		{"over budget", f.keys["broke"], modelAllowed, 429, "insufficient_quota", "quota_exceeded", "is spent"},
 		{"revoked", f.keys["revoked"], modelAllowed, 401, "authentication_error", "unauthorized", "was revoked"},
 	}
@@ -220,5 +221,26 @@ func TestChatAnswerHasLength(t *testing.T) {
 		if resp.ContentLength != int64(len(b)) || len(resp.TransferEncoding) != 0 {
 			t.Errorf("%d-byte answer: Content-Length %d, transfer encoding %v; want %d and none", n, resp.ContentLength, resp.TransferEncoding, len(b))
 		}
+	}
+}
+
+// TestChatBuildsOnlyAuthorisedModels: a caller naming models it may not use
+// (made-up names, or approved ones outside its allow-list) is refused
+// before any model is built, so a server keeps built models only for
+// approved names, a finite set, whatever names callers send.
+func TestChatBuildsOnlyAuthorisedModels(t *testing.T) {
+	t.Parallel()
+	f := MustFixture(t)
+	srv := MustServer(t, f, nil)
+	client := MustClient(srv.URL, f.keys["good"])
+	for _, model := range []string{"fake:made-up-1", "fake:allowed-made-up", modelUnapproved, modelOther, modelAllowed} {
+		client.Chat.Completions.New(context.Background(), openai.ChatCompletionNewParams{
+			Model: model, Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("hi")},
+		})
+	}
+	f.models.mu.Lock()
+	defer f.models.mu.Unlock()
+	if len(f.models.asked) != 1 || f.models.asked[0] != modelAllowed {
+		t.Errorf("models built = %v, want only %s (the one the caller may use)", f.models.asked, modelAllowed)
 	}
 }

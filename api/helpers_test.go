@@ -36,6 +36,7 @@ const (
 	modelAllowed    = "fake:allowed-1" // approved, allowed for team-a
 	modelUnapproved = "fake:allowed-2" // allowed by team-a's glob, not approved
 	modelOther      = "fake:other"     // approved, not in team-a's allow-list
+	modelRetired    = "fake:allowed-9" // approved, allowed for team-a, no provider serves it
 )
 
 // fixture is a real access service on SQLite in a temp dir with principals
@@ -86,6 +87,7 @@ func MustFixtureWith(tb testing.TB, rec access.AdminRecorder, outer func(tickets
 	}
 	must(svc.ApproveModel(ctx, "admin", modelAllowed, "eval run 1"))
 	must(svc.ApproveModel(ctx, "admin", modelOther, ""))
+	must(svc.ApproveModel(ctx, "admin", modelRetired, ""))
 	must(svc.CreatePrincipal(ctx, "admin", &access.Principal{Name: "team-a", Models: []string{"fake:allowed-*"}, MonthlyBudgetUSD: 10}))
 	must(svc.CreatePrincipal(ctx, "admin", &access.Principal{Name: "team-broke", Models: []string{"fake:*"}, MonthlyBudgetUSD: 0}))
 	must(svc.CreatePrincipal(ctx, "admin", &access.Principal{Name: "team-slow", Models: []string{"fake:*"}, MonthlyBudgetUSD: 10, RequestsPerMinute: 2}))
@@ -121,9 +123,14 @@ type modelSet struct {
 	mu   sync.Mutex
 	m    map[string]ticketsum.Model
 	last *ticketsum.ModelRequest
+	// asked holds every name Model was asked to build.
+	asked []string
 }
 
 func (s *modelSet) Model(name string) (ticketsum.Model, error) {
+	s.mu.Lock()
+	s.asked = append(s.asked, name)
+	s.mu.Unlock()
 	if m, ok := s.m[name]; ok {
 		return m, nil
 	}
