@@ -103,7 +103,7 @@ func (g *Guard) detect(s *Session, sc *scan) []span {
 func (g *Guard) rawSpans(s *Session, sc *scan) []span {
 	text, toks := sc.text, sc.toks
 	spans := detectPatterns(sc, g.phone)
-	spans = append(spans, g.lx.detectNames(sc, s.knownParts())...)
+	spans = append(spans, g.lx.detectNames(sc, s.knownParts(), s.learnedParts())...)
 	spans = append(spans, g.addr.detect(sc, toks)...)
 	if s != nil && len(s.emails) > 0 {
 		lower := sc.lower // strings.ToLower(text) when text is ASCII

@@ -84,6 +84,8 @@ func (m *guardedModel) Generate(ctx context.Context, req *ticketsum.ModelRequest
 	masked := *req
 	masked.Messages = make([]ticketsum.ChatMessage, len(req.Messages))
 	var flags []string
+	results := make([]*Result, len(req.Messages))
+	seen := make([]int, len(req.Messages)) // names the session had masked after each check
 	for i, msg := range req.Messages {
 		masked.Messages[i] = msg
 		if msg.Role != ticketsum.ChatUser {
@@ -93,9 +95,31 @@ func (m *guardedModel) Generate(ctx context.Context, req *ticketsum.ModelRequest
 		if err != nil {
 			return nil, fmt.Errorf("guard input of %s: %w", m.next.Name(), err)
 		}
+		results[i], seen[i] = res, s.nameCount()
+	}
+	// A name first seen in full in a later message ("Signed: Zbyszek
+	// Wrzesniewski") is masked where its parts stood alone earlier
+	// ("Zbyszek will call back."), as within one text: a message checked
+	// before the session masked more names is checked again.
+	learned := false
+	for i, res := range results {
+		if res == nil {
+			continue
+		}
+		if seen[i] < s.nameCount() {
+			if !learned {
+				s.learnNames(m.g.lx)
+				learned = true
+			}
+			again, err := m.g.CheckInput(ctx, s, req.Messages[i].Content)
+			if err != nil {
+				return nil, fmt.Errorf("guard input of %s: %w", m.next.Name(), err)
+			}
+			res = again
+		}
 		masked.Messages[i].Content = res.Text
 		flags = append(flags, res.Flags...)
-		m.g.noteClean(s, msg.Content, res)
+		m.g.noteClean(s, req.Messages[i].Content, res)
 	}
 	resp, err := m.next.Generate(ctx, &masked)
 	if err != nil {

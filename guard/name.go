@@ -218,6 +218,7 @@ type nameCtx struct {
 	toks     []token
 	known    map[string]bool // folded name parts of the ticket's known people
 	knownMsk uint64          // wordMask of every known part
+	learned  map[string]bool // parts of names found in the session's earlier texts
 	taken    []bool          // token is part of a found name
 	caps     []bool          // token looks like a name word (capitalised)
 	speakers int             // speaker-label lines with a lexicon name; -1 until counted
@@ -228,11 +229,12 @@ type nameCtx struct {
 // their name, case- and accent-insensitively), names after cues ("my name
 // is", "Hi", "Mr."), given names from the lexicon with the capitalised words
 // that follow them, capitalised pairs with a surname ending, speaker labels
-// at the start of a line ("Anna:"), and again every part of a name found.
+// at the start of a line ("Anna:"), and again every part of a name found,
+// here or in the session's earlier texts (learned, see Session.learnNames).
 // The spans it returns are the scan's, valid until its next call.
-func (lx *lexicon) detectNames(sc *scan, known map[string]bool) []span {
+func (lx *lexicon) detectNames(sc *scan, known, learned map[string]bool) []span {
 	text, toks := sc.text, sc.toks
-	c := &nameCtx{lx: lx, text: text, toks: toks, known: known, speakers: -1, out: sc.names[:0]}
+	c := &nameCtx{lx: lx, text: text, toks: toks, known: known, learned: learned, speakers: -1, out: sc.names[:0]}
 	c.taken, c.caps = sc.bools(len(toks))
 	for k := range known {
 		c.knownMsk |= wordMask(k)
@@ -652,11 +654,16 @@ func (c *nameCtx) coordinate() {
 }
 
 // propagate marks every other occurrence of a word of a found name (three
-// letters or more, not a stop word or ambiguous word) as a name too.
+// letters or more, not a stop word or ambiguous word), in this text or a
+// learned one, as a name too.
 func (c *nameCtx) propagate() {
 	parts := map[string]bool{}
 	var mask uint64            // wordMask of every part, to skip most tokens without a map lookup
 	lower := map[string]bool{} // parts found written in lower case ("my name is borna")
+	for p := range c.learned {
+		parts[p] = true
+		mask |= wordMask(p)
+	}
 	for _, s := range c.out {
 		for _, t := range tokenize(c.text[s.start:s.end]) {
 			if len(t.folded) >= 3 && t.letters && !c.lx.stop[t.folded] && !c.lx.ambiguous[t.folded] {

@@ -26,12 +26,53 @@ type Session struct {
 	entries map[string]vaultEntry // placeholder -> original
 	counts  map[EntityType]int
 
+	// learned holds the parts of names found in earlier texts, which a
+	// scan propagates as it does a name found in its own text; set by
+	// learnNames and replaced, never changed.
+	learned map[string]bool
+
 	cleanBy *Guard              // the guard that found clean
 	clean   map[string]struct{} // texts it found no personal data in (noteClean)
 }
 
 // maxCleanTexts bounds the texts a session remembers as clean.
 const maxCleanTexts = 64
+
+// nameCount is how many names the session has masked in the texts it
+// checked.
+func (s *Session) nameCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.names)
+}
+
+// learnNames makes the parts of every name the session has masked known
+// to later scans, which then mask such a part standing alone by the rule
+// that masks a found name's parts within one text (three letters or more,
+// not a stop word or a given name that is also a common word).
+func (s *Session) learnNames(lx *lexicon) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	learned := map[string]bool{}
+	for _, n := range s.names {
+		for part := range n.parts {
+			if len(part) >= 3 && !lx.stop[part] && !lx.ambiguous[part] {
+				learned[part] = true
+			}
+		}
+	}
+	s.learned = learned
+}
+
+// learnedParts returns the parts learnNames made known; s may be nil.
+func (s *Session) learnedParts() map[string]bool {
+	if s == nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.learned
+}
 
 // markClean records that g found no personal data in text.
 func (s *Session) markClean(g *Guard, text string) {
