@@ -156,11 +156,19 @@ func checkKeyboard(t *testing.T, browser context.Context, vp browsertest.Viewpor
 			t.Errorf("run page: %q not reached by Tab; reached %v", want, got)
 		}
 	}
-	if err := chromedp.Do(tab, chromedp.Focus(chromedp.CSS(".ev-start button")), chromedp.KeyEvent(kb.Enter),
-		chromedp.WaitVisible(chromedp.CSS("main"))); err != nil {
+	if err := chromedp.Do(tab, chromedp.Focus(chromedp.CSS(".ev-start button")), chromedp.KeyEvent(kb.Enter)); err != nil {
 		t.Fatal(err)
 	}
-	loc, err := chromedp.Run(tab, chromedp.Location())
+	// The run page's own main stays visible until the form's answer
+	// arrives, so wait for the navigation itself (up to 20 s), not for main.
+	var loc string
+	var err error
+	for range 200 {
+		if loc, err = chromedp.Run(tab, chromedp.Location()); err == nil && strings.Contains(loc, "/review/tasks/") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	if err != nil || !strings.Contains(loc, "/review/tasks/") {
 		t.Errorf("Enter on the start button led to %q (%v), want a rating task", loc, err)
 	}
