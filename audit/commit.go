@@ -3,7 +3,6 @@ package audit
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"math/bits"
 	"strconv"
@@ -574,25 +573,10 @@ func (w *writer) prepared(ctx context.Context, n int) (*trailStmts, error) {
 	return w.stmts, nil
 }
 
-// appendEventArgs appends e's values in eventColumns order.
+// appendEventArgs appends e's values in eventColumns order; flags and
+// details as encoding/json writes them (nil as [] and {}).
 func appendEventArgs(args []any, e *Event) []any {
-	flags, _ := json.Marshal(nonNilFlags(e.Flags))
-	details, _ := json.Marshal(nonNilDetails(e.Details))
 	return append(args, e.Seq, e.Time.UnixMicro(), e.Kind, e.Actor, e.Action, e.Target, e.RequestID, e.TicketID, e.ProductLine, e.UseCase,
 		e.Outcome, e.ErrorCode, e.InputTokens, e.OutputTokens, e.CacheReadTokens, e.CacheWriteTokens, e.CostMicros,
-		string(flags), string(details), e.PrevHash, e.Hash)
-}
-
-func nonNilFlags(f []string) []string {
-	if f == nil {
-		return []string{}
-	}
-	return f
-}
-
-func nonNilDetails(d map[string]string) map[string]string {
-	if d == nil {
-		return map[string]string{}
-	}
-	return d
+		string(appendJSONStrings(nil, e.Flags)), string(appendJSONStringMap(nil, e.Details)), e.PrevHash, e.Hash)
 }

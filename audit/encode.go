@@ -6,7 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
-	"unicode/utf8"
+
+	"github.com/ticketsum/ticketsum/internal/jsonenc"
 )
 
 // The invocation log's record and the trail's hash input are written on
@@ -34,25 +35,25 @@ func encodeRecord(b []byte, rec *InvocationRecord) ([]byte, error) {
 // a value needs encoding/json (see above).
 func appendRecord(b []byte, rec *InvocationRecord) (_ []byte, ok bool) {
 	b = append(b, `{"schemaType":`...)
-	b = appendJSONString(b, rec.SchemaType)
+	b = jsonenc.AppendString(b, rec.SchemaType)
 	b = append(b, `,"schemaVersion":`...)
-	b = appendJSONString(b, rec.SchemaVersion)
+	b = jsonenc.AppendString(b, rec.SchemaVersion)
 	b = append(b, `,"timestamp":`...)
 	if b, ok = appendJSONTime(b, rec.Timestamp); !ok {
 		return b, false
 	}
 	b = append(b, `,"requestId":`...)
-	b = appendJSONString(b, rec.RequestID)
+	b = jsonenc.AppendString(b, rec.RequestID)
 	b = append(b, `,"operation":`...)
-	b = appendJSONString(b, rec.Operation)
+	b = jsonenc.AppendString(b, rec.Operation)
 	b = append(b, `,"modelId":`...)
-	b = appendJSONString(b, rec.ModelID)
+	b = jsonenc.AppendString(b, rec.ModelID)
 	if rec.ResponseModelID != "" {
 		b = append(b, `,"responseModelId":`...)
-		b = appendJSONString(b, rec.ResponseModelID)
+		b = jsonenc.AppendString(b, rec.ResponseModelID)
 	}
 	b = append(b, `,"identity":{"principal":`...)
-	b = appendJSONString(b, rec.Identity.Principal)
+	b = jsonenc.AppendString(b, rec.Identity.Principal)
 	b = append(b, `},"requestMetadata":{`...)
 	m := rec.RequestMetadata
 	sep := ""
@@ -60,18 +61,18 @@ func appendRecord(b []byte, rec *InvocationRecord) (_ []byte, ok bool) {
 		if f.v != "" {
 			b = append(b, sep...)
 			b = append(b, f.key...)
-			b = appendJSONString(b, f.v)
+			b = jsonenc.AppendString(b, f.v)
 			sep = ","
 		}
 	}
 	b = append(b, `},"input":{"inputContentType":`...)
 	in := &rec.Input
-	b = appendJSONString(b, in.InputContentType)
+	b = jsonenc.AppendString(b, in.InputContentType)
 	if body := in.InputBodyJSON; body != nil {
 		b = append(b, `,"inputBodyJson":{`...)
 		if body.System != "" {
 			b = append(b, `"system":`...)
-			b = appendJSONString(b, body.System)
+			b = jsonenc.AppendString(b, body.System)
 			b = append(b, ',')
 		}
 		b = append(b, `"messages":`...)
@@ -84,9 +85,9 @@ func appendRecord(b []byte, rec *InvocationRecord) (_ []byte, ok bool) {
 					b = append(b, ',')
 				}
 				b = append(b, `{"role":`...)
-				b = appendJSONString(b, string(msg.Role))
+				b = jsonenc.AppendString(b, string(msg.Role))
 				b = append(b, `,"content":`...)
-				b = appendJSONString(b, msg.Content)
+				b = jsonenc.AppendString(b, msg.Content)
 				b = append(b, '}')
 			}
 			b = append(b, ']')
@@ -116,13 +117,13 @@ func appendRecord(b []byte, rec *InvocationRecord) (_ []byte, ok bool) {
 	b = append(b, '}')
 	if out := rec.Output; out != nil {
 		b = append(b, `,"output":{"outputContentType":`...)
-		b = appendJSONString(b, out.OutputContentType)
+		b = jsonenc.AppendString(b, out.OutputContentType)
 		if body := out.OutputBodyJSON; body != nil {
 			b = append(b, `,"outputBodyJson":{"text":`...)
-			b = appendJSONString(b, body.Text)
+			b = jsonenc.AppendString(b, body.Text)
 			if body.StopReason != "" {
 				b = append(b, `,"stopReason":`...)
-				b = appendJSONString(b, body.StopReason)
+				b = jsonenc.AppendString(b, body.StopReason)
 			}
 			b = append(b, '}')
 		}
@@ -141,14 +142,14 @@ func appendRecord(b []byte, rec *InvocationRecord) (_ []byte, ok bool) {
 		b = appendJSONStrings(b, rec.GuardrailActions)
 	}
 	b = append(b, `,"outcome":`...)
-	b = appendJSONString(b, rec.Outcome)
+	b = jsonenc.AppendString(b, rec.Outcome)
 	if rec.ErrorCode != "" {
 		b = append(b, `,"errorCode":`...)
-		b = appendJSONString(b, rec.ErrorCode)
+		b = jsonenc.AppendString(b, rec.ErrorCode)
 	}
 	if rec.ErrorMessage != "" {
 		b = append(b, `,"errorMessage":`...)
-		b = appendJSONString(b, rec.ErrorMessage)
+		b = jsonenc.AppendString(b, rec.ErrorMessage)
 	}
 	if rec.PaidAttempts != 0 {
 		b = append(b, `,"paidAttempts":`...)
@@ -174,7 +175,7 @@ func appendHashInput(b []byte, e *Event) []byte {
 		{`,"ti":`, e.TicketID}, {`,"pl":`, e.ProductLine}, {`,"uc":`, e.UseCase}, {`,"o":`, e.Outcome}, {`,"ec":`, e.ErrorCode},
 	} {
 		b = append(b, f.key...)
-		b = appendJSONString(b, f.v)
+		b = jsonenc.AppendString(b, f.v)
 	}
 	for _, f := range [...]struct {
 		key string
@@ -188,7 +189,7 @@ func appendHashInput(b []byte, e *Event) []byte {
 	b = append(b, `,"d":`...)
 	b = appendJSONStringMap(b, e.Details)
 	b = append(b, `,"p":`...)
-	b = appendJSONString(b, e.PrevHash)
+	b = jsonenc.AppendString(b, e.PrevHash)
 	return append(b, '}')
 }
 
@@ -199,7 +200,7 @@ func appendJSONStrings(b []byte, ss []string) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, s)
+		b = jsonenc.AppendString(b, s)
 	}
 	return append(b, ']')
 }
@@ -218,9 +219,9 @@ func appendJSONStringMap(b []byte, m map[string]string) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, k)
+		b = jsonenc.AppendString(b, k)
 		b = append(b, ':')
-		b = appendJSONString(b, m[k])
+		b = jsonenc.AppendString(b, m[k])
 	}
 	return append(b, '}')
 }
@@ -258,59 +259,4 @@ func appendJSONFloat(b []byte, f float64) ([]byte, bool) {
 		}
 	}
 	return b, true
-}
-
-// appendJSONString appends s as encoding/json writes a string: quotes,
-// backslash escapes for '"', '\\' and control characters, \u escapes for
-// '<', '>', '&', U+2028 and U+2029, and \ufffd for each invalid UTF-8
-// byte. (A copy of the api package's, which writes the chat answer.)
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }

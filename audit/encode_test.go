@@ -109,6 +109,30 @@ func TestHashInputIsJSONs(t *testing.T) {
 	}
 }
 
+// TestStoredFlagsAndDetailsAreJSONs checks that the flags and details
+// columns the trail stores are what encoding/json wrote there before (nil
+// as [] and {}), so that readers of existing rows and new ones agree.
+func TestStoredFlagsAndDetailsAreJSONs(t *testing.T) {
+	for i, e := range append(awkwardEvents(), &Event{}) {
+		args := appendEventArgs(nil, e)
+		if len(args) != numEventColumns {
+			t.Fatalf("event %d: %d values, want %d", i, len(args), numEventColumns)
+		}
+		flags, details := e.Flags, e.Details
+		if flags == nil {
+			flags = []string{}
+		}
+		if details == nil {
+			details = map[string]string{}
+		}
+		wantFlags, _ := json.Marshal(flags)
+		wantDetails, _ := json.Marshal(details)
+		if args[17] != string(wantFlags) || args[18] != string(wantDetails) {
+			t.Errorf("event %d: flags %v, details %v; want %s, %s", i, args[17], args[18], wantFlags, wantDetails)
+		}
+	}
+}
+
 // FuzzHashInput compares the hand-written hash input with encoding/json's
 // on arbitrary values.
 func FuzzHashInput(f *testing.F) {
