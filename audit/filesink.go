@@ -98,7 +98,8 @@ func NewFileSink(cfg FileSinkConfig) (*FileSink, error) {
 // undone: its index goes to the next record, and a partial line is cut off
 // the file (or, if it cannot be, the file is closed and the next record
 // starts a new one), so that the records written after a failure still
-// verify.
+// verify. With Sync, a record whose sync failed is cut off the same way:
+// the caller, told it was not written, keeps it elsewhere (the spool).
 func (s *FileSink) Write(ctx context.Context, rec *InvocationRecord) error {
 	bp := recordBuffers.Get().(*[]byte)
 	pt, err := encodeRecord((*bp)[:0], rec)
@@ -131,23 +132,27 @@ func (s *FileSink) Write(ctx context.Context, rec *InvocationRecord) error {
 		s.undo(n)
 		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "write invocation log: %w", err)
 	}
-	s.size += int64(n)
 	if s.cfg.Sync {
 		if err := s.f.Sync(); err != nil {
+			// The caller spools a record it is told was not written: it
+			// must not also stay in the file, or it would be read twice.
+			s.undo(n)
 			return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "sync invocation log: %w", err)
 		}
 	}
+	s.size += int64(n)
 	return nil
 }
 
-// undo takes back a line of which only n bytes were written.
+// undo takes back a line of which n bytes were written: part of it, or all
+// of it when the sync that followed failed.
 func (s *FileSink) undo(n int) {
 	s.seg.unseal()
 	if n == 0 {
 		return
 	}
 	if err := s.f.Truncate(s.size); err != nil {
-		s.cfg.Logger.Error("invocation log file ends in a partial record that could not be cut off; the next record starts a new file",
+		s.cfg.Logger.Error("invocation log file ends in a record that could not be cut off (partial, or whole but not synced, and then also spooled: the reader shows its request id twice); the next record starts a new file",
 			"err", err)
 		s.f.Close()
 		s.f, s.seg = nil, nil

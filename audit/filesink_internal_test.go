@@ -13,11 +13,21 @@ import (
 var errInjected = errors.New("injected write failure")
 
 // failingFile fails its next Write after writing the first failAfter
-// bytes of it (when failAfter >= 0), and every Truncate with truncErr.
+// bytes of it (when failAfter >= 0), its next Sync with syncErr, and every
+// Truncate with truncErr.
 type failingFile struct {
 	logFile
 	failAfter int
+	syncErr   error
 	truncErr  error
+}
+
+func (f *failingFile) Sync() error {
+	if err := f.syncErr; err != nil {
+		f.syncErr = nil
+		return err
+	}
+	return f.logFile.Sync()
 }
 
 func (f *failingFile) Write(p []byte) (int, error) {
@@ -137,6 +147,76 @@ func TestFileSinkWriteFailureKeepsTheFileVerifiable(t *testing.T) {
 					}
 				case err != nil || got != "r2,r3,r4":
 					t.Errorf("second file read %v (%v), want r2,r3,r4", ids, err)
+				}
+			}
+		})
+	}
+}
+
+// TestFileSinkSyncFailureLeavesNoCopy: with Sync, a record written whole
+// whose sync failed is reported unwritten (the caller spools it), so it
+// must not stay in the file too, where the reader would find it a second
+// time once the spool writes it again. When it cannot be cut off, it stays
+// whole and the file is given up, as for a partial line.
+func TestFileSinkSyncFailureLeavesNoCopy(t *testing.T) {
+	errSync := errors.New("injected sync failure")
+	for _, tc := range []struct {
+		name     string
+		truncErr error
+		want     []string // the ids of each file, in order
+	}{
+		{"cut off", nil, []string{"r0,r1,r2,r3"}},
+		{"cannot be cut off", errors.New("injected truncate failure"), []string{"r0,r1,lost", "r2,r3"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			w, err := NewLocalKeyWrapper(filepath.Join(t.TempDir(), "log.key"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sink, err := NewFileSink(FileSinkConfig{Dir: dir, Wrapper: w, Sync: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			write := func(id string) error {
+				return sink.Write(ctx, &InvocationRecord{RequestID: id, Outcome: "success"})
+			}
+			for _, id := range []string{"r0", "r1"} {
+				if err := write(id); err != nil {
+					t.Fatal(err)
+				}
+			}
+			sink.mu.Lock()
+			sink.f = &failingFile{logFile: sink.f, failAfter: -1, syncErr: errSync, truncErr: tc.truncErr}
+			sink.mu.Unlock()
+			if err := write("lost"); !errors.Is(err, errSync) {
+				t.Fatalf("write whose sync fails: %v, want the injected failure", err)
+			}
+			for _, id := range []string{"r2", "r3"} {
+				if err := write(id); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := sink.Close(ctx); err != nil {
+				t.Fatal(err)
+			}
+			names, _ := DirSource{Dir: dir}.List(ctx)
+			if len(names) != len(tc.want) {
+				t.Fatalf("%d files %v, want %d", len(names), names, len(tc.want))
+			}
+			for i, name := range names {
+				alone := t.TempDir()
+				data, err := os.ReadFile(filepath.Join(dir, name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(alone, name), data, 0o600); err != nil {
+					t.Fatal(err)
+				}
+				ids, err := readIDs(t, alone, w)
+				if got := strings.Join(ids, ","); err != nil || got != tc.want[i] {
+					t.Errorf("file %d read %v (%v), want %s", i, ids, err, tc.want[i])
 				}
 			}
 		})
