@@ -129,6 +129,9 @@ func (m *guardedModel) Generate(ctx context.Context, req *ticketsum.ModelRequest
 	if err != nil {
 		return nil, fmt.Errorf("guard output of %s: %w", resp.Model, err)
 	}
+	// The invocation log redacts the answer next (RedactContext): an answer
+	// the check found clean and left as it was is not scanned again.
+	m.g.noteClean(s, resp.Text, out)
 	checked := *resp
 	checked.Text = out.Text
 	checked.Flags = append(append(append([]string(nil), resp.Flags...), flags...), out.Flags...)

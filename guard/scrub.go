@@ -94,8 +94,8 @@ func (g *Guard) RedactContext(ctx context.Context, text string) string {
 	return g.redact(s, text)
 }
 
-// noteClean records in s that the input check res of text found no
-// personal data and changed nothing, for RedactContext.
+// noteClean records in s that the check res of text (a user message or an
+// answer) found no personal data and changed nothing, for RedactContext.
 func (g *Guard) noteClean(s *Session, text string, res *Result) {
 	if res.Text != text {
 		return
