@@ -144,15 +144,25 @@ func newKWMatcher(words []string) *kwMatcher {
 }
 
 // find appends to hits every keyword occurrence in lower, in order of end.
+// The table and the class map are read through locals, which the compiler
+// keeps in registers (through m it loaded them again for every byte), and
+// a state that ends keywords is handled out of line.
 func (m *kwMatcher) find(hits []kwHit, lower string) []kwHit {
+	next, class := m.next, &m.class
 	s := uint32(0)
 	for i := 0; i < len(lower); i++ {
-		s = m.next[s&^outBit+uint32(m.class[lower[i]])]
+		s = next[s&^outBit+uint32(class[lower[i]])]
 		if s&outBit != 0 {
-			for _, id := range m.out[(s&^outBit)/uint32(m.nclass)] {
-				hits = append(hits, kwHit{int32(i + 1 - len(m.words[id])), id})
-			}
+			hits = m.appendOut(hits, s, i)
 		}
+	}
+	return hits
+}
+
+// appendOut appends the keywords that end at lower[i] in state row s.
+func (m *kwMatcher) appendOut(hits []kwHit, s uint32, i int) []kwHit {
+	for _, id := range m.out[(s&^outBit)/uint32(m.nclass)] {
+		hits = append(hits, kwHit{int32(i + 1 - len(m.words[id])), id})
 	}
 	return hits
 }

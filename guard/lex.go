@@ -71,61 +71,85 @@ func lexText(dst []token, s, lower string, lx *lexicon) []token {
 
 // lexDigits is lexText that also appends to runs the maximal runs of ASCII
 // digits, which all lie inside words, when wantRuns is set.
+//
+// Each step is a loop of its own with few live values (skipping
+// separators, reading a word with its hash, finding its digit runs): one
+// loop doing all of it at once kept its state on the stack and reloaded it
+// for every byte.
 func lexDigits(dst []token, runs [][2]int, s, lower string, lx *lexicon, wantRuns bool) ([]token, [][2]int) {
-	for i := 0; i < len(s); {
-		switch byteClass[s[i]] {
-		case bOther, bJoin:
-			i++ // a separator, or ' and - outside a word
-			continue
-		case bHigh:
+	for i := 0; ; {
+		i = skipSeparators(s, i)
+		if i == len(s) {
+			return dst, runs
+		}
+		if byteClass[s[i]] == bHigh {
 			if r, n := utf8.DecodeRuneInString(s[i:]); !isWordRune(r) {
 				i += n
 				continue
 			}
 		}
-		start, ascii, digits, h := i, true, 0, uint32(fnvOffset)
-		run := -1 // start of the digit run being read
-	word:
-		for i < len(s) {
-			if run < 0 {
-				if i, h = hashLetters(s, i, h); i == len(s) {
-					break
-				}
-			}
-			c := s[i]
-			cls := byteClass[c]
-			if run >= 0 && cls != bDigit {
-				if wantRuns {
-					runs = append(runs, [2]int{run, i})
-				}
-				run = -1
-			}
-			switch cls {
-			case bOther:
-				break word
-			case bHigh:
-				r, n := utf8.DecodeRuneInString(s[i:])
-				if !isWordRune(r) {
-					break word
-				}
-				ascii = false
-				i += n
-				continue
-			case bDigit:
-				if run < 0 {
-					run = i
-				}
-				digits++
-			}
-			h = (h ^ uint32(lowerByte[c])) * fnvPrime
-			i++
+		start := i
+		w := readWord(s, i)
+		if w.digit && wantRuns {
+			runs = appendDigitRuns(runs, s, start, w.end)
 		}
-		if run >= 0 && wantRuns {
-			runs = append(runs, [2]int{run, i})
-		}
-		dst = appendToken(dst, s, lower, start, i, ascii, digits > 0, h, lx)
+		dst = appendToken(dst, s, lower, start, w.end, w.ascii, w.digit, w.hash, lx)
+		i = w.end
 	}
-	return dst, runs
+}
+
+// skipSeparators returns the index of the first byte of s from i on that
+// can start a word (an ASCII letter or digit, or a byte of a multi-byte
+// rune), or len(s): ' and - outside a word are separators too.
+func skipSeparators(s string, i int) int {
+	for i < len(s) {
+		if c := byteClass[s[i]]; c != bOther && c != bJoin {
+			break
+		}
+		i++
+	}
+	return i
+}
+
+// wordRead is what readWord finds.
+type wordRead struct {
+	end   int    // the first byte after the word
+	hash  uint32 // FNV-1a of its lower-case bytes, for an ASCII word
+	digit bool   // it has an ASCII digit
+	ascii bool   // it has no rune beyond ASCII
+}
+
+// readWord reads the word that starts at s[i]: ASCII letters, digits, ' and
+// -, and word runes, up to the first other byte.
+func readWord(s string, i int) wordRead {
+	w := wordRead{hash: fnvOffset, ascii: true}
+	for {
+		i, w.hash = hashLetters(s, i, w.hash)
+		if i == len(s) {
+			break
+		}
+		c := s[i]
+		cls := byteClass[c]
+		if cls == bOther {
+			break
+		}
+		if cls == bHigh {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if !isWordRune(r) {
+				break
+			}
+			w.ascii = false
+			i += n
+			continue
+		}
+		if cls == bDigit {
+			w.digit = true
+		}
+		w.hash = (w.hash ^ uint32(c)) * fnvPrime // digits, ' and - are their own lower case
+		i++
+	}
+	w.end = i
+	return w
 }
 
 // hashLetters reads the ASCII letters of s from i and returns where they
@@ -141,6 +165,24 @@ func hashLetters(s string, i int, h uint32) (int, uint32) {
 		h = (h ^ uint32(lowerByte[c])) * fnvPrime
 	}
 	return i, h
+}
+
+// appendDigitRuns appends to runs the maximal runs of ASCII digits in
+// s[start:end], a word.
+func appendDigitRuns(runs [][2]int, s string, start, end int) [][2]int {
+	for i := start; i < end; {
+		if !isDigit(s[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < end && isDigit(s[j]) {
+			j++
+		}
+		runs = append(runs, [2]int{i, j})
+		i = j
+	}
+	return runs
 }
 
 // appendToken appends the word s[start:end], less a possessive 's and

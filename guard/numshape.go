@@ -80,12 +80,12 @@ func matched(idx ...int) (m shapeMatch) {
 // wordStart shape, the rest of a run of word bytes is skipped after its
 // first: \b does not hold inside it.
 func appendShapes(out [][]int, arena []int, s string, base int, sh *shape) ([][]int, []int) {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if !sh.first[c] {
-			i++
-			continue
+	for i := 0; ; {
+		i = nextFirst(s, i, &sh.first)
+		if i == len(s) {
+			break
 		}
+		c := s[i]
 		m := sh.at(s, i)
 		if m.n == 0 {
 			i++
@@ -109,6 +109,18 @@ func appendShapes(out [][]int, arena []int, s string, base int, sh *shape) ([][]
 		out = append(out, arena[len(arena)-m.n:len(arena):len(arena)])
 	}
 	return out, arena
+}
+
+// nextFirst returns the index of the first byte of s from i on that first
+// holds, or len(s). It is appendShapes' walk over the bytes no match starts
+// with (most of a window), kept apart so that the loop has its few values
+// in registers: inlined into the matcher's loop, it spilled and reloaded
+// the loop's other values on every byte.
+func nextFirst(s string, i int, first *[256]bool) int {
+	for i < len(s) && !first[s[i]] {
+		i++
+	}
+	return i
 }
 
 // inShape is scan.in for a hand-written matcher.

@@ -2,6 +2,7 @@ package guard
 
 import (
 	"cmp"
+	"encoding/binary"
 	"regexp"
 	"slices"
 	"sort"
@@ -82,11 +83,32 @@ func (sc *scan) lowerOf(text string) string {
 	}
 	b := sc.buf[:len(text)]
 	copy(b, text)
-	for j := i; j < len(b); j++ {
-		b[j] = lowerByte[b[j]]
-	}
+	lowerASCII(b[i:])
 	sc.buf = b
 	return unsafe.String(&b[0], len(b))
+}
+
+// lowerASCII lower-cases the ASCII letters of b in place, eight bytes at a
+// time: per byte, a letter A-Z gets 0x20 added and every other byte, those
+// of multi-byte runes included, is left as it is (TestLowerASCII compares
+// it with lowerByte).
+func lowerASCII(b []byte) {
+	const (
+		ones = 0x0101010101010101
+		high = 0x8080808080808080
+	)
+	j := 0
+	for ; j+8 <= len(b); j += 8 {
+		x := binary.LittleEndian.Uint64(b[j:])
+		h := x &^ high // each byte's low seven bits: adding below cannot carry out of a byte
+		geA := h + (0x80-'A')*ones
+		gtZ := h + (0x80-'Z'-1)*ones
+		upper := geA &^ gtZ &^ x & high // the high bit of each byte that is A-Z
+		binary.LittleEndian.PutUint64(b[j:], x|upper>>2)
+	}
+	for ; j < len(b); j++ {
+		b[j] = lowerByte[b[j]]
+	}
 }
 
 // bools returns two zeroed slices of n bools, for per-token marks.
