@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -52,6 +53,10 @@ type writer struct {
 	inDoubt chainEnd
 	// broke is set when checkConn drops a broken connection.
 	broke bool
+	// async is set while the running loop commits a group that may
+	// return before its WAL flush (CommitAsync on Postgres, invocation
+	// records only).
+	async bool
 }
 
 // chainEnd is the seq and hash of the last record; known is false when
@@ -118,6 +123,7 @@ func (w *writer) loop() {
 		w.queue = w.queue[n:]
 		w.mu.Unlock()
 
+		w.async = w.lostEndPossible() && onlyInvocations(batch)
 		var c staged
 		if sc, ok := w.t.companion.(StatementCompanion); ok && w.t.cfg.Dialect == Postgres {
 			// After taking the batch: whatever the companion queued before
@@ -236,8 +242,37 @@ func (w *writer) try(ctx context.Context, batch []pendingEvent, c staged) (again
 	return true, err
 }
 
+// onlyInvocations reports whether batch holds model calls' records only:
+// a group with an admin event waits for the WAL flush whatever the
+// setting, so that an access change never outlives its record.
+func onlyInvocations(batch []pendingEvent) bool {
+	for _, p := range batch {
+		if p.e.Kind != KindInvocation {
+			return false
+		}
+	}
+	return true
+}
+
+// lostEndPossible reports whether a crash of the database can take back
+// groups whose appends returned (CommitAsync on Postgres), so that the
+// chain's end this writer remembers may be gone: its groups check the end
+// is still there before building on it.
+func (w *writer) lostEndPossible() bool {
+	return w.t.cfg.Commit == CommitAsync && w.t.cfg.Dialect == Postgres
+}
+
+// errEndLost is the pipelined group commit's error when the chain's end
+// it was hashed after is not in the trail: an asynchronous commit that a
+// crash of the database took back. contention reports it, so that the
+// group is hashed again after the end the database holds.
+var errEndLost = errors.New("the audit chain's remembered end is not in the database (lost in a crash of the database?)")
+
 // contention reports whether err is a lost race that a retry can win.
 func contention(err error) bool {
+	if errors.Is(err, errEndLost) {
+		return true
+	}
 	s := strings.ToLower(err.Error())
 	return strings.Contains(s, "locked") || strings.Contains(s, "busy") || strings.Contains(s, "unique") ||
 		strings.Contains(s, "duplicate") || strings.Contains(s, "23505") || strings.Contains(s, "40001")
@@ -250,7 +285,9 @@ func contention(err error) bool {
 // moved meanwhile fails on the primary key of seq (contention, which
 // commitRetrying retries reading the end), so the chain stays intact. On
 // SQLite the lock is then the first write's, so a group is BEGIN, the
-// companion's writes, the inserts and COMMIT.
+// companion's writes, the inserts and COMMIT. On Postgres with
+// CommitAsync the end is always read (it may have been lost), and the
+// lock statement also sets synchronous_commit off for an async group.
 func (w *writer) commitOnce(ctx context.Context, batch []pendingEvent, c staged) error {
 	end := w.end
 	w.end = chainEnd{} // known again only after a commit
@@ -276,6 +313,9 @@ func (w *writer) commitOnce(ctx context.Context, batch []pendingEvent, c staged)
 		if tx, err = conn.BeginTx(ctx, nil); err != nil {
 			return err
 		}
+		if w.lostEndPossible() {
+			end.known = false
+		}
 	} else if tx, err = w.t.cfg.DB.BeginTx(ctx, nil); err != nil {
 		return err
 	}
@@ -283,7 +323,12 @@ func (w *writer) commitOnce(ctx context.Context, batch []pendingEvent, c staged)
 	// On SQLite the companion's writes take the write lock as the lock
 	// statement would; on Postgres the advisory lock comes first (every
 	// process takes it before any row lock of the companion's).
-	if pg || (c.write == nil && !end.known) {
+	switch {
+	case pg && w.async:
+		if _, err := tx.ExecContext(ctx, pgAsyncLockSQL); err != nil {
+			return err
+		}
+	case pg || (c.write == nil && !end.known):
 		if _, err := tx.StmtContext(ctx, st.lock).ExecContext(ctx); err != nil {
 			return err
 		}
@@ -344,7 +389,10 @@ func chain(batch []pendingEvent, end chainEnd) chainEnd {
 // the group is kept (the transaction left aborted is rolled back). When
 // another appender has moved the end, the INSERT fails on seq's primary
 // key (contention: commitRetrying retries reading the end). The COMMIT
-// waits for its WAL flush like any other.
+// waits for its WAL flush, unless the group is async: then the lock
+// statement sets synchronous_commit off for the transaction. With
+// CommitAsync the batch first checks that end is still in the trail, and
+// fails with errEndLost when a crash of the database took it back.
 func (w *writer) commitPipelined(ctx context.Context, conn *sql.Conn, batch []pendingEvent, c staged, end chainEnd) error {
 	next := chain(batch, end)
 	q := w.pgInsert[len(batch)]
@@ -354,7 +402,14 @@ func (w *writer) commitPipelined(ctx context.Context, conn *sql.Conn, batch []pe
 	}
 	var b pgx.Batch
 	b.Queue(`BEGIN`)
-	b.Queue(pgLockSQL)
+	if w.async {
+		b.Queue(pgAsyncLockSQL)
+	} else {
+		b.Queue(pgLockSQL)
+	}
+	if w.lostEndPossible() {
+		b.Queue(pgEndThereSQL, end.seq, end.hash)
+	}
 	if c.queue != nil {
 		c.queue(func(q string, args ...any) { b.Queue(q, args...) })
 	}
@@ -375,6 +430,9 @@ func (w *writer) commitPipelined(ctx context.Context, conn *sql.Conn, batch []pe
 	if err != nil {
 		if w.checkConn() && sent {
 			w.inDoubt = next
+		}
+		if pe := (*pgconn.PgError)(nil); w.lostEndPossible() && errors.As(err, &pe) && pe.Code == divisionByZero {
+			return errors.Join(errEndLost, err)
 		}
 		return err
 	}
@@ -449,6 +507,19 @@ func (w *writer) committed(ctx context.Context, end chainEnd) (bool, error) {
 // pgLockSQL takes the append lock on Postgres: an advisory lock per
 // schema, held until the transaction ends.
 const pgLockSQL = `SELECT pg_advisory_xact_lock(hashtext('ticketsum audit append ' || coalesce(current_schema(), '')))`
+
+// pgAsyncLockSQL is pgLockSQL that also sets synchronous_commit off for
+// the transaction (set_config with is_local true is SET LOCAL), in the
+// same statement, so that an async group costs no extra round trip.
+const pgAsyncLockSQL = `SELECT pg_advisory_xact_lock(hashtext('ticketsum audit append ' || coalesce(current_schema(), ''))), set_config('synchronous_commit', 'off', true)`
+
+// pgEndThereSQL fails with a division by zero when the record at seq $1
+// with hash $2 is not in the trail; in a pipeline only an error stops the
+// statements queued after it.
+const pgEndThereSQL = `SELECT 1 / count(*) FROM audit_records WHERE seq = $1 AND hash = $2`
+
+// divisionByZero is Postgres's SQLSTATE for pgEndThereSQL's failure.
+const divisionByZero = "22012"
 
 // eventColumns are the columns of audit_records in insert order.
 const eventColumns = `seq, at, kind, actor, action, target, request_id, ticket_id,

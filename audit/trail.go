@@ -54,11 +54,37 @@ type TrailConfig struct {
 	DigestInterval time.Duration
 	// CommitTimeout bounds one group commit of appends. Default 30s.
 	CommitTimeout time.Duration
+	// Commit says what a group commit of model calls' records waits for
+	// on Postgres (governance.trail_commit). Default CommitFlushed.
+	Commit TrailCommit
 	// Clock tells the time. Default ticketsum.SystemClock.
 	Clock ticketsum.Clock
 	// Logger receives operational messages. Default: discard.
 	Logger *slog.Logger
 }
+
+// TrailCommit is what the trail's group commit of model calls' records
+// waits for on Postgres: the value of governance.trail_commit.
+type TrailCommit string
+
+const (
+	// CommitFlushed waits for the commit's WAL flush: a record whose
+	// Append returned survives a crash of Postgres or of its host. The
+	// default.
+	CommitFlushed TrailCommit = "flushed"
+	// CommitAsync commits groups of invocation records with SET LOCAL
+	// synchronous_commit = off: Append returns before the WAL flush, so a
+	// crash of Postgres or of its host (not of the appending process) can
+	// lose the records, and the budget charges committed with them, of
+	// the last 3 x wal_writer_delay (600 ms by default). What is lost is
+	// the chain's end, so the chain stays intact; the next group re-reads
+	// the end rather than build on a lost record. A group holding an admin
+	// event still waits for the flush. On SQLite it changes nothing: the
+	// trail's database runs in WAL mode with synchronous=NORMAL, which
+	// already gives this guarantee (a commit survives a crash of the
+	// process, not of the host OS).
+	CommitAsync TrailCommit = "async"
+)
 
 // Trail is the append-only, hash-chained audit trail with signed digests.
 // It is safe for concurrent use, also from several processes sharing the
@@ -127,6 +153,13 @@ func fillTrailDefaults(cfg *TrailConfig) error {
 	}
 	if cfg.CommitTimeout == 0 {
 		cfg.CommitTimeout = 30 * time.Second
+	}
+	switch cfg.Commit {
+	case "":
+		cfg.Commit = CommitFlushed
+	case CommitFlushed, CommitAsync:
+	default:
+		return ticketsum.Errorf(ticketsum.EINVALID, "audit trail: governance.trail_commit %q: want %s or %s", cfg.Commit, CommitFlushed, CommitAsync)
 	}
 	if cfg.DigestEvery < 0 || cfg.DigestInterval < 0 || cfg.CommitTimeout < 0 {
 		return ticketsum.Errorf(ticketsum.EINVALID, "audit trail: DigestEvery, DigestInterval and CommitTimeout must not be negative")
@@ -248,6 +281,13 @@ func (t *Trail) Close(ctx context.Context) error {
 func (t *Trail) Run(ctx context.Context) error {
 	if t.signingKey() == nil {
 		return ticketsum.Errorf(ticketsum.EINVALID, "audit trail: Run needs a signing key (NoSigning is set)")
+	}
+	if t.cfg.Commit == CommitAsync {
+		if t.cfg.Dialect == Postgres {
+			t.cfg.Logger.Info("audit trail: model calls' records commit without waiting for the WAL flush (governance.trail_commit: async); a crash of Postgres or its host can lose the last ~3 x wal_writer_delay of them")
+		} else {
+			t.cfg.Logger.Info("audit trail: governance.trail_commit async changes nothing on SQLite, whose WAL mode with synchronous=NORMAL already commits without a flush per commit")
+		}
 	}
 	tick := time.NewTicker(max(t.cfg.DigestInterval/2, time.Millisecond))
 	defer tick.Stop()

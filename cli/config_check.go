@@ -51,6 +51,12 @@ func (c *Config) checkTop() error {
 	case c.Governance.SigningKeyFingerprint != "" && !audit.ValidFingerprint(c.Governance.SigningKeyFingerprint):
 		return badKey("governance.signing_key_fingerprint", "want sha256: and 64 hex digits, as `ticketsum audit key` prints, got %q", c.Governance.SigningKeyFingerprint)
 	}
+	switch audit.TrailCommit(c.Governance.TrailCommit) {
+	case "", audit.CommitFlushed, audit.CommitAsync:
+	default:
+		return badKey("governance.trail_commit", "must be %s (wait for the WAL flush, the default) or %s (Postgres: do not; docs/governance.md), got %q",
+			audit.CommitFlushed, audit.CommitAsync, c.Governance.TrailCommit)
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 		return nil

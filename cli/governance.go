@@ -60,6 +60,13 @@ type GovernanceConfig struct {
 	// AnchorPrefix is the key prefix of the digests (default
 	// "audit-digests/").
 	AnchorPrefix string `yaml:"anchor_prefix"`
+	// TrailCommit is what the audit trail's commit of model calls'
+	// records waits for on Postgres: "flushed" (default) waits for the WAL
+	// flush; "async" does not, so a crash of Postgres or its host (not of
+	// serve) can lose the last ~600 ms of answered calls' records and
+	// charges (audit.CommitAsync). On SQLite both are the store's
+	// synchronous=NORMAL, which gives async's guarantee.
+	TrailCommit string `yaml:"trail_commit"`
 	// SpoolDir keeps, encrypted, the records the invocation log or the
 	// audit trail could not take, until they can (default spool/ in the data
 	// directory, its key keys/spool.key).
@@ -289,6 +296,7 @@ func (w *wiring) governance(ctx context.Context) (*app.Governance, error) {
 	gcfg := app.GovernanceConfig{
 		DB: db, Dialect: dialect, Guard: g, Log: sink, Spool: spool, OmitBodies: gc.OmitBodies,
 		SigningKeyFile: gc.SigningKeyFile, PinnedKey: gc.SigningKeyFingerprint, Anchor: anchor, Catalogue: cat, Logger: w.logger,
+		TrailCommit: audit.TrailCommit(gc.TrailCommit),
 	}
 	if fleet != nil {
 		gcfg.Limiter = fleet

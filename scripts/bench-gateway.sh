@@ -5,7 +5,8 @@
 #   scripts/bench-gateway.sh -db postgres://postgres@127.0.0.1:5432/postgres
 # (Postgres: the bench creates a fresh database on that server and drops it)
 # serve's model is priced, so every call charges a budget as a paid call does.
-# Extra flags go to gatewaybench (-c workers, -d duration, -rate req/s).
+# Extra flags go to gatewaybench (-c workers, -d duration, -rate req/s,
+# -trail-commit async for serve's governance.trail_commit).
 # Bifrost is built in its own module (scripts/gatewaybench/go.mod), never
 # part of ticketsum's build; the module proxy must serve bifrost/core v1.3.0.
 set -euo pipefail

@@ -48,6 +48,9 @@ type GovernanceConfig struct {
 	Anchor    audit.Anchor
 	// DigestEvery is passed to audit.TrailConfig. Default: the trail's.
 	DigestEvery int
+	// TrailCommit is passed to audit.TrailConfig.Commit
+	// (governance.trail_commit). Default audit.CommitFlushed.
+	TrailCommit audit.TrailCommit
 	// Catalogue prices the budget reservation. Default: the embedded one.
 	Catalogue *cost.Catalogue
 	// Limiter applies principals' requests-per-minute limits. Default: per
@@ -150,7 +153,7 @@ func NewGovernance(ctx context.Context, cfg GovernanceConfig) (*Governance, erro
 	}
 	trail, err := audit.NewTrail(audit.TrailConfig{DB: cfg.DB, Dialect: audit.Dialect(cfg.Dialect), SigningKey: cfg.SigningKey,
 		SigningKeyFile: cfg.SigningKeyFile, NoSigning: cfg.NoSigning, PinnedKey: cfg.PinnedKey, Anchor: cfg.Anchor,
-		DigestEvery: cfg.DigestEvery, Logger: cfg.Logger})
+		DigestEvery: cfg.DigestEvery, Commit: cfg.TrailCommit, Logger: cfg.Logger})
 	if err != nil {
 		return nil, err
 	}

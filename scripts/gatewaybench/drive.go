@@ -22,9 +22,11 @@ import (
 type driveConfig struct {
 	bin, db string
 	targets string
-	conc    int
-	dur     time.Duration
-	rate    int
+	// trailCommit, when set, is serve's governance.trail_commit.
+	trailCommit string
+	conc        int
+	dur         time.Duration
+	rate        int
 }
 
 // target is one server under test.
@@ -104,6 +106,9 @@ func drive(c driveConfig) error {
 	if c.db != "" {
 		store = "Postgres"
 	}
+	if c.trailCommit != "" {
+		store += ", governance.trail_commit " + c.trailCommit
+	}
 	fmt.Printf("gatewaybench: store %s, closed loop %d workers x %s, latency at %d req/s, %d cores\n", store, c.conc, c.dur, c.rate, numCPU())
 	fmt.Printf("%-14s %10s %8s %14s %10s %10s %8s\n", "target", "req/s", "errors", "cpu-us/req", "p50-ms", "p99-ms", "errors")
 	var directP50, directP99 float64
@@ -137,6 +142,9 @@ func startTicketsum(procs *[]*exec.Cmd, c driveConfig, dir, addr, upURL string) 
 		return nil, "", err
 	}
 	cfg := fmt.Sprintf("data_dir: %s\ndb: %s\ncatalogue: %s\nopenai:\n  base_url: %s\n  api_key_env: BENCH_UPSTREAM_KEY\nmodels:\n  openai:bench-model:\n    max_concurrency: 256\nlog_level: error\n", dir, db, catalogue, upURL)
+	if c.trailCommit != "" {
+		cfg += "governance:\n  trail_commit: " + c.trailCommit + "\n"
+	}
 	cfgFile := filepath.Join(dir, "ticketsum.yaml")
 	if err := os.WriteFile(cfgFile, []byte(cfg), 0o600); err != nil {
 		return nil, "", err

@@ -27,6 +27,7 @@ func main() {
 	conc := flag.Int("c", 32, "closed-loop concurrency")
 	dur := flag.Duration("d", 10e9, "closed-loop duration per target")
 	rate := flag.Int("rate", 500, "fixed rate (requests/s) for the latency run")
+	trailCommit := flag.String("trail-commit", "", "governance.trail_commit of ticketsum serve (flushed or async; empty: the default)")
 	only := flag.String("targets", "direct,bifrost-core,ticketsum", "comma-separated targets to measure")
 	flag.Parse()
 	switch *role {
@@ -39,7 +40,7 @@ func main() {
 			fmt.Fprintln(os.Stderr, "gatewaybench: -ticketsum BIN is required")
 			os.Exit(2)
 		}
-		if err := drive(driveConfig{bin: *bin, db: *db, conc: *conc, dur: *dur, rate: *rate, targets: *only}); err != nil {
+		if err := drive(driveConfig{bin: *bin, db: *db, conc: *conc, dur: *dur, rate: *rate, targets: *only, trailCommit: *trailCommit}); err != nil {
 			log.Fatal(err)
 		}
 	default:
