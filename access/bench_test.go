@@ -2,7 +2,9 @@ package access_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"path/filepath"
 	"testing"
 
 	"github.com/ticketsum/ticketsum"
@@ -45,10 +47,29 @@ func BenchmarkMiddlewareSQLite(b *testing.B) {
 // many principals does), in its own transaction on Postgres. Skipped
 // without TICKETSUM_TEST_DATABASE_URL.
 func BenchmarkBudgetFlushPostgres(b *testing.B) {
+	benchBudgetFlush(b, func(tb testing.TB) *sql.DB { return dbtest.Postgres(tb) }, access.Postgres)
+}
+
+// BenchmarkBudgetFlushSQLite is BenchmarkBudgetFlushPostgres on a SQLite
+// file opened as serve opens it (WAL, synchronous=NORMAL, one connection).
+func BenchmarkBudgetFlushSQLite(b *testing.B) {
+	benchBudgetFlush(b, func(tb testing.TB) *sql.DB {
+		path := filepath.Join(tb.TempDir(), "serve.db")
+		db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		db.SetMaxOpenConns(1)
+		tb.Cleanup(func() { db.Close() })
+		return db
+	}, access.SQLite)
+}
+
+func benchBudgetFlush(b *testing.B, open func(testing.TB) *sql.DB, d access.Dialect) {
 	for _, n := range []int{1, 16} {
 		b.Run(fmt.Sprintf("principals=%d", n), func(b *testing.B) {
 			ctx := context.Background()
-			store := MustStore(b, dbtest.Postgres(b), access.Postgres)
+			store := MustStore(b, open(b), d)
 			at := newClock().Now()
 			grants := &access.BudgetFlush{Holder: "h", At: at}
 			for i := range n {

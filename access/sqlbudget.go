@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 	"time"
@@ -52,9 +53,11 @@ func (s *SQLStore) CommitBudget(ctx context.Context, f *BudgetFlush) error {
 // together). Statements it runs before they are prepared are prepared by
 // PreparePending, which the caller runs once tx has ended. Per lease it
 // runs at most three statements: the month's counters, the grant's
-// conditional UPDATE, and the lease row; on Postgres the settlements of
-// every lease that is neither extended nor closed (the common flush) are
-// one statement, whatever the number of principals. Rows are locked in
+// conditional UPDATE, and the lease row; the settlements of every lease
+// that is neither extended nor closed (the common flush) are one
+// statement on Postgres and, when there are several, on SQLite one
+// UPDATE of the counters and one upsert of the lease rows per power of
+// two in their number (16 principals: two statements instead of 32). Rows are locked in
 // the order of (principal, period), whatever the process, so that two
 // flushes cannot deadlock.
 func (s *SQLStore) WriteBudget(ctx context.Context, tx *sql.Tx, f *BudgetFlush) error {
@@ -69,16 +72,23 @@ func (s *SQLStore) WriteBudget(ctx context.Context, tx *sql.Tx, f *BudgetFlush) 
 		}
 		return nil
 	}
-	if s.d == Postgres {
+	var settled []budgetStmt // the settlements of every lease that only settles, when in one go
+	switch {
+	case s.d == Postgres:
 		if st, ok := settleStatement(f); ok {
-			if _, err := s.txExec(ctx, tx, st.q, st.args...); err != nil {
-				return fmt.Errorf("%s: %w", st.what, err)
-			}
+			settled = []budgetStmt{st}
+		}
+	case countSettlesOnly(f) > 1:
+		settled = settleStatementsSQLite(f)
+	}
+	for _, st := range settled {
+		if _, err := s.txExec(ctx, tx, st.q, st.args...); err != nil {
+			return fmt.Errorf("%s: %w", st.what, err)
 		}
 	}
 	for _, w := range sortedLeases(f) {
-		if s.d == Postgres && settlesOnly(w) {
-			continue // written by the settle statement
+		if settled != nil && settlesOnly(w) {
+			continue // written by the settle statements
 		}
 		if st, ok := settleOne(w); ok {
 			if _, err := s.txExec(ctx, tx, st.q, st.args...); err != nil {
@@ -215,6 +225,84 @@ func settleStatement(f *BudgetFlush) (budgetStmt, bool) {
 	ON CONFLICT (id) DO UPDATE SET micros = access_leases.micros + excluded.micros, renewed_at = excluded.renewed_at`,
 		args: []any{ids, principals, periods, freed, spent, settle, f.Holder, sqldb.Micros(f.At)},
 		what: fmt.Sprintf("settle budgets of %d principals", n)}, true
+}
+
+// countSettlesOnly is how many of f's leases only settle.
+func countSettlesOnly(f *BudgetFlush) int {
+	n := 0
+	for _, w := range f.Leases {
+		if settlesOnly(w) {
+			n++
+		}
+	}
+	return n
+}
+
+// settleStatementsSQLite are, on SQLite, the statements that write the
+// settlements of f's leases that only settle: the months' counters that
+// change in UPDATEs and the lease rows in upserts, each statement taking
+// the rows of a VALUES list whose length is a power of two (a flush of 13
+// leases is three of each, of 8, 4 and 1 rows), so that a few texts, each
+// prepared once, serve every number of leases. A transaction on SQLite
+// holds the database's write lock from its first write, so the order of
+// rows does not matter. A flush holds one lease per principal's month, so
+// no row is updated twice.
+func settleStatementsSQLite(f *BudgetFlush) []budgetStmt {
+	var counters, rows [][]any
+	for _, w := range f.Leases {
+		if !settlesOnly(w) {
+			continue
+		}
+		freed := w.Consumed + w.Release
+		if w.Spent != 0 || freed != 0 {
+			counters = append(counters, []any{w.Principal, w.Period, freed, w.Spent})
+		}
+		rows = append(rows, []any{w.ID, w.Principal, w.Period, -freed})
+	}
+	var stmts []budgetStmt
+	for _, c := range powerOfTwoChunks(counters) {
+		stmts = append(stmts, budgetStmt{q: `UPDATE access_budgets SET
+			reserved_micros = CASE WHEN reserved_micros >= s.column3 THEN reserved_micros - s.column3 ELSE 0 END,
+			spent_micros = spent_micros + s.column4
+			FROM (` + valuesList(len(c), 4) + `) AS s
+			WHERE access_budgets.principal = s.column1 AND access_budgets.period = s.column2`,
+			args: flatten(c), what: fmt.Sprintf("settle budgets of %d principals", len(c))})
+	}
+	at := sqldb.Micros(f.At)
+	for _, c := range powerOfTwoChunks(rows) {
+		stmts = append(stmts, budgetStmt{q: `INSERT INTO access_leases (id, principal, period, micros, holder, renewed_at)
+			SELECT column1, column2, column3, column4, ?, ? FROM (` + valuesList(len(c), 4) + `) WHERE true
+			ON CONFLICT (id) DO UPDATE SET micros = access_leases.micros + excluded.micros, renewed_at = excluded.renewed_at`,
+			args: append([]any{f.Holder, at}, flatten(c)...), what: fmt.Sprintf("write %d budget leases", len(c))})
+	}
+	return stmts
+}
+
+// powerOfTwoChunks splits rows into runs whose lengths are powers of two,
+// largest first.
+func powerOfTwoChunks(rows [][]any) [][][]any {
+	var chunks [][][]any
+	for len(rows) > 0 {
+		n := 1 << (bits.Len(uint(len(rows))) - 1)
+		chunks = append(chunks, rows[:n])
+		rows = rows[n:]
+	}
+	return chunks
+}
+
+// valuesList is VALUES of n rows of cols '?' placeholders.
+func valuesList(n, cols int) string {
+	row := "(?" + strings.Repeat(", ?", cols-1) + ")"
+	return "VALUES " + row + strings.Repeat(", "+row, n-1)
+}
+
+// flatten is rows' values in order.
+func flatten(rows [][]any) []any {
+	var args []any
+	for _, r := range rows {
+		args = append(args, r...)
+	}
+	return args
 }
 
 // PreparePending prepares the statements WriteBudget ran as text. Call it
