@@ -176,6 +176,17 @@ func postcodePoints(text string, runs [][2]int) [][2]int {
 // suffixList is streetSuffixes as a list.
 var suffixList = strings.Split(streetSuffixes, "|")
 
+// suffixesByLast holds the suffixes of suffixList (in its order) by their
+// last byte: a word can only end with those of its own last byte, so most
+// words are settled with one lookup instead of a test per suffix.
+var suffixesByLast = func() (t [256][]string) {
+	for _, suf := range suffixList {
+		c := suf[len(suf)-1]
+		t[c] = append(t[c], suf)
+	}
+	return t
+}()
+
 // gluedStreets finds street names with a glued street-type ending followed
 // by a house number ("Friedhofstrasse 33", "Harjukuja 54").
 func gluedStreets(text string, toks []token) []span {
@@ -189,7 +200,7 @@ func gluedStreets(text string, toks []token) []span {
 		if nonASCII(t.word(text)) {
 			w = strings.ToLower(t.word(text)) // folding turns ß into s, and "straße" would be missed
 		}
-		for _, suf := range suffixList {
+		for _, suf := range suffixesByLast[w[len(w)-1]] {
 			if len(w) > len(suf)+1 && strings.HasSuffix(w, suf) {
 				end := t.end + 24
 				if end > len(text) {

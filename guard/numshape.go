@@ -24,6 +24,9 @@ type shape struct {
 	// minDigits: matches with fewer digits are left out (the walk still
 	// resumes after them), for a detector that would drop them
 	minDigits int
+	// atRuns: a wordStart shape whose matches start with an ASCII digit,
+	// which then starts a digit run or the window (appendShapesAtRuns)
+	atRuns bool
 }
 
 // newShape returns the shape of at, whose matches start with a byte of
@@ -46,6 +49,7 @@ const (
 func newWordShape(starts string, at shapeMatcher) *shape {
 	sh := newShape(starts, at)
 	sh.wordStart = true
+	sh.atRuns = starts == digitBytes
 	return sh
 }
 
@@ -97,16 +101,43 @@ func appendShapes(out [][]int, arena []int, s string, base int, sh *shape) ([][]
 			continue
 		}
 		i = m.idx[1]
-		if sh.minDigits > 0 && countDigits(s[m.idx[0]:m.idx[1]]) < sh.minDigits {
+		out, arena = appendMatch(out, arena, s, base, sh, m)
+	}
+	return out, arena
+}
+
+// appendMatch appends m, a match of sh in s, with base added to its
+// indexes, unless it has fewer digits than sh.minDigits.
+func appendMatch(out [][]int, arena []int, s string, base int, sh *shape, m shapeMatch) ([][]int, []int) {
+	if sh.minDigits > 0 && countDigits(s[m.idx[0]:m.idx[1]]) < sh.minDigits {
+		return out, arena
+	}
+	for k := range m.n {
+		if m.idx[k] >= 0 {
+			m.idx[k] += base
+		}
+	}
+	arena = append(arena, m.idx[:m.n]...)
+	return append(out, arena[len(arena)-m.n:len(arena):len(arena)]), arena
+}
+
+// appendShapesAtRuns is appendShapes for an atRuns shape, with runs the
+// text's maximal digit runs that overlap s = text[base:base+len(s)]. Such
+// a match starts at a digit at \b, which is where a run starts or, when a
+// run holds s's first byte, at s[0]: the walk goes from run to run, not
+// byte by byte, and asks the matcher at the same places appendShapes finds
+// a match (TestNumShapesMatchRegexp compares the two).
+func appendShapesAtRuns(out [][]int, arena []int, s string, base int, runs [][2]int, sh *shape) ([][]int, []int) {
+	i := 0 // where the last match ended: no match starts before it
+	for _, r := range runs {
+		p := max(r[0]-base, 0)
+		if p < i || p > 0 && isWordByte(s[p-1]) {
 			continue
 		}
-		for k := range m.n {
-			if m.idx[k] >= 0 {
-				m.idx[k] += base
-			}
+		if m := sh.at(s, p); m.n > 0 {
+			i = m.idx[1]
+			out, arena = appendMatch(out, arena, s, base, sh, m)
 		}
-		arena = append(arena, m.idx[:m.n]...)
-		out = append(out, arena[len(arena)-m.n:len(arena):len(arena)])
 	}
 	return out, arena
 }
@@ -128,6 +159,10 @@ func (sc *scan) inShape(sh *shape, wins [][2]int) [][]int {
 	var out [][]int
 	var arena []int
 	for _, w := range wins {
+		if sh.atRuns {
+			out, arena = appendShapesAtRuns(out, arena, sc.text[w[0]:w[1]], w[0], sc.runsIn(w[0], w[1]), sh)
+			continue
+		}
 		out, arena = appendShapes(out, arena, sc.text[w[0]:w[1]], w[0], sh)
 	}
 	return out

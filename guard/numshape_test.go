@@ -51,6 +51,27 @@ func numShapeDiff(t *testing.T, s string) {
 			t.Fatalf("%s on %q: %v, want %v", p.name, s, got, want)
 		}
 	}
+	// the shapes that start at digit runs find the same matches going from
+	// run to run, in windows that start anywhere, mid-run too
+	runs := lexRuns(s)
+	for _, sh := range []*shape{cardShape, ssnShape, ipv4Shape} {
+		for _, k := range []int{0, 1, 2, len(s) / 2} {
+			if k > len(s) {
+				continue
+			}
+			var in [][2]int
+			for _, r := range runs {
+				if r[1] > k {
+					in = append(in, r)
+				}
+			}
+			want, _ := appendShapes(nil, nil, s[k:], k, sh)
+			got, _ := appendShapesAtRuns(nil, nil, s[k:], k, in, sh)
+			if !slices.EqualFunc(got, want, slices.Equal) {
+				t.Fatalf("run walk on %q from %d: %v, want %v", s, k, got, want)
+			}
+		}
+	}
 	// phoneShape7 gives the expression's matches of seven digits or more
 	var want7 [][]int
 	for _, m := range rePhone.FindAllStringSubmatchIndex(s, -1) {
@@ -61,6 +82,13 @@ func numShapeDiff(t *testing.T, s string) {
 	if got := allShapes(s, phoneShape7); !slices.EqualFunc(got, want7, slices.Equal) {
 		t.Fatalf("phone7 on %q: %v, want %v", s, got, want7)
 	}
+}
+
+// lexRuns returns the maximal runs of ASCII digits of s, as the scan's
+// lexer finds them.
+func lexRuns(s string) [][2]int {
+	_, runs := lexDigits(nil, nil, s, asciiLower(s), nil, true)
+	return runs
 }
 
 // numShapeSeeds are edge cases of the patterns' shapes.

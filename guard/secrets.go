@@ -269,7 +269,7 @@ func secretCandidates(text string, toks []token) [][2]int {
 			if len(gap) > 2 || !joinedBy(gap) {
 				break
 			}
-			if strings.ContainsAny(gap, "_+/=~") || !toks[k].letters {
+			if mixedJoin(gap) || !toks[k].letters {
 				mixed = true
 			}
 			end = toks[k].end
@@ -286,6 +286,18 @@ func secretCandidates(text string, toks []token) [][2]int {
 		}
 	}
 	return out
+}
+
+// mixedJoin reports whether gap holds one of _ + / = ~, the joining
+// characters that make a run of letters a mixed value.
+func mixedJoin(gap string) bool {
+	for i := 0; i < len(gap); i++ {
+		switch gap[i] {
+		case '_', '+', '/', '=', '~':
+			return true
+		}
+	}
+	return false
 }
 
 // joinedBy reports whether gap is made of joining characters only (an
