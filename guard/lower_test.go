@@ -2,6 +2,7 @@ package guard
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -33,5 +34,25 @@ func TestLowerASCII(t *testing.T) {
 			in[i] = byte(r.IntN(256))
 		}
 		check(in)
+	}
+}
+
+// TestNonASCII compares nonASCII, eight bytes at a time, with a test of
+// each byte: a byte of every value at every position of strings of every
+// length up to 20.
+func TestNonASCII(t *testing.T) {
+	for n := 0; n <= 20; n++ {
+		for pos := 0; pos < n; pos++ {
+			for c := 0; c < 256; c++ {
+				b := []byte(strings.Repeat("a", n))
+				b[pos] = byte(c)
+				if got, want := nonASCII(string(b)), c >= 0x80; got != want {
+					t.Fatalf("nonASCII(%q) = %v, want %v", b, got, want)
+				}
+			}
+		}
+		if nonASCII(strings.Repeat("\x7f", n)) {
+			t.Fatalf("nonASCII of %d DEL bytes is true", n)
+		}
 	}
 }

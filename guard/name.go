@@ -430,8 +430,24 @@ func (c *nameCtx) inLexiconName(i int) bool {
 	return c.toks[i].is(lxFirst | lxLast)
 }
 
+// load8 returns the first eight bytes of s as a little-endian word (one
+// load: the compiler combines the byte loads).
+func load8(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// nonASCII reports whether s has a byte beyond ASCII. It tests eight
+// bytes at a time: the guard asks it of whole texts too.
 func nonASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if load8(s[i:i+8])&0x8080808080808080 != 0 {
+			return true
+		}
+	}
+	for ; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			return true
 		}
@@ -678,8 +694,14 @@ func (c *nameCtx) propagate() {
 	if len(parts) == 0 {
 		return
 	}
+	// A token neither capitalised nor a lexicon name of four letters or
+	// more is taken only as a part found in lower case: when there is none,
+	// such a token (most of them) is passed over before its mask.
+	anyLower := len(lower) > 0
 	for i := range c.toks {
-		if t := &c.toks[i]; !c.taken[i] && mask&wordMask(t.folded) != 0 && parts[t.folded] && (t.upper || lower[t.folded] || len(t.folded) >= 4 && t.is(lxFirst|lxLast)) {
+		t := &c.toks[i]
+		cased := t.upper || len(t.folded) >= 4 && t.is(lxFirst|lxLast)
+		if !c.taken[i] && (cased || anyLower) && mask&wordMask(t.folded) != 0 && parts[t.folded] && (cased || lower[t.folded]) {
 			c.take(i, i+1, 0.7)
 		}
 	}
