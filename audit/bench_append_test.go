@@ -16,18 +16,25 @@ import (
 // the tests open it, and as serve opens it: synchronous=NORMAL, one
 // connection) and Postgres, from one goroutine (serial) and from 64 at once (parallel), and
 // reports appends/s and the CPU time of this process per append (user +
-// system; on Postgres the server's own CPU is not included).
+// system; on Postgres the server's own CPU is not included). The
+// appends are admin events, except in postgres-calls and
+// postgres-calls-async: model calls' records, committed flushed and with
+// governance.trail_commit async (admin events always wait for the flush).
 //
 //	go test -run '^$' -bench TrailAppend -benchtime 2000x ./audit/
 func BenchmarkTrailAppend(b *testing.B) {
 	dbs := []struct {
-		name string
-		open func(testing.TB) *sql.DB
-		d    audit.Dialect
+		name   string
+		open   func(testing.TB) *sql.DB
+		d      audit.Dialect
+		calls  bool
+		commit audit.TrailCommit
 	}{
-		{"sqlite", dbtest.SQLite, audit.SQLite},
-		{"sqlite-serve", sqliteAsServe, audit.SQLite},
-		{"postgres", dbtest.Postgres, audit.Postgres},
+		{"sqlite", dbtest.SQLite, audit.SQLite, false, ""},
+		{"sqlite-serve", sqliteAsServe, audit.SQLite, false, ""},
+		{"postgres", dbtest.Postgres, audit.Postgres, false, ""},
+		{"postgres-calls", dbtest.Postgres, audit.Postgres, true, audit.CommitFlushed},
+		{"postgres-calls-async", dbtest.Postgres, audit.Postgres, true, audit.CommitAsync},
 	}
 	for _, db := range dbs {
 		for _, par := range []int{1, 64} {
@@ -36,8 +43,20 @@ func BenchmarkTrailAppend(b *testing.B) {
 				name = db.name + "/parallel64"
 			}
 			b.Run(name, func(b *testing.B) {
-				tr := MustTrail(b, db.open(b), db.d, newClock(), 1000)
-				benchAppends(b, tr, par)
+				var tr *audit.Trail
+				if db.commit == "" {
+					tr = MustTrail(b, db.open(b), db.d, newClock(), 1000)
+				} else {
+					var err error
+					tr, err = audit.NewTrail(audit.TrailConfig{DB: db.open(b), Dialect: db.d, NoSigning: true, Commit: db.commit, Clock: newClock()})
+					if err == nil {
+						err = tr.Migrate(context.Background())
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				benchAppends(b, tr, par, db.calls)
 			})
 		}
 	}
@@ -58,14 +77,21 @@ func sqliteAsServe(tb testing.TB) *sql.DB {
 	return db
 }
 
-func benchAppends(b *testing.B, tr *audit.Trail, par int) {
+func benchAppends(b *testing.B, tr *audit.Trail, par int, calls bool) {
 	ctx := context.Background()
+	appendOne := func() error { return tr.RecordAdmin(ctx, "op", "model.approve", "m", nil) }
+	if calls {
+		appendOne = func() error {
+			return tr.Append(ctx, &audit.Event{Kind: audit.KindInvocation, Actor: "team-a", Action: "model.call", Target: "openai:m",
+				RequestID: "req-1", Outcome: "success", InputTokens: 1200, OutputTokens: 60, CostMicros: 1200})
+		}
+	}
 	cpu0 := cpuTime()
 	start := time.Now()
 	b.ResetTimer()
 	if par == 1 {
 		for b.Loop() {
-			if err := tr.RecordAdmin(ctx, "op", "model.approve", "m", nil); err != nil {
+			if err := appendOne(); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -73,7 +99,7 @@ func benchAppends(b *testing.B, tr *audit.Trail, par int) {
 		b.SetParallelism((par + 1) / 2) // GOMAXPROCS is 2 on the reference machine
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
-				if err := tr.RecordAdmin(ctx, "op", "model.approve", "m", nil); err != nil {
+				if err := appendOne(); err != nil {
 					b.Error(err)
 					return
 				}

@@ -215,11 +215,31 @@ func TestPipelinedGroupCommit(t *testing.T) {
 
 // TestPipelinedCommitSurvivesKilledConnection kills the writer's
 // connection (pg_terminate_backend) while appends run: every append
-// returns nil, each is stored exactly once, and the chain verifies.
+// returns nil, each is stored exactly once, and the chain verifies; with
+// the default commit (admin events) and with CommitAsync (model calls'
+// records, which then commit without the flush and check the end).
 func TestPipelinedCommitSurvivesKilledConnection(t *testing.T) {
 	t.Parallel()
+	t.Run("flushed", func(t *testing.T) {
+		t.Parallel()
+		tr, db, appName := pgTrail(t)
+		killConnections(t, tr, db, appName, func(r, i int) *Event { return admin("model.approve", fmt.Sprintf("op%d-%d", r, i)) })
+	})
+	t.Run("async", func(t *testing.T) {
+		t.Parallel()
+		_, db, appName := pgTrail(t)
+		tr, err := NewTrail(TrailConfig{DB: db, Dialect: Postgres, NoSigning: true, Commit: CommitAsync})
+		if err != nil {
+			t.Fatal(err)
+		}
+		killConnections(t, tr, db, appName, func(r, i int) *Event { return invocation(r*100 + i) })
+	})
+}
+
+// killConnections appends event(r, i) from 20 goroutines a round while it
+// kills the writer's connection, 12 rounds, and checks the trail.
+func killConnections(t *testing.T, tr *Trail, db *sql.DB, appName string, event func(r, i int) *Event) {
 	ctx := context.Background()
-	tr, db, appName := pgTrail(t)
 	killer, err := sql.Open("pgx", dbtest.PostgresURL(t))
 	if err != nil {
 		t.Fatal(err)
@@ -233,7 +253,7 @@ func TestPipelinedCommitSurvivesKilledConnection(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if err := tr.Append(ctx, admin("model.approve", fmt.Sprintf("op%d-%d", r, i))); err != nil {
+				if err := tr.Append(ctx, event(r, i)); err != nil {
 					t.Errorf("round %d: %v", r, err)
 				}
 			}()
