@@ -31,6 +31,11 @@ type writer struct {
 	queue   []pendingEvent
 	running bool
 	idle    *sync.Cond // signalled when running turns false
+	// lingering, when not nil, wakes the loop goroutine that waits for
+	// more events before it exits; submit takes it. linger is how long it
+	// waits: lingerFor, shorter in a test.
+	lingering chan struct{}
+	linger    time.Duration
 
 	stmtMu sync.Mutex
 	stmts  *trailStmts
@@ -78,6 +83,12 @@ type pendingEvent struct {
 	done chan error
 }
 
+// lingerFor is how long the loop goroutine waits for more events once
+// the queue is empty before it exits (writer.linger). A new goroutine
+// starts on a small stack, and SQLite's code (modernc.org/sqlite) grew it
+// again, a copy per doubling, in every group: 2% of serve's CPU on SQLite.
+const lingerFor = time.Second
+
 // submit queues e and returns the channel its commit result arrives on.
 func (w *writer) submit(e *Event) <-chan error {
 	done := make(chan error, 1)
@@ -85,8 +96,15 @@ func (w *writer) submit(e *Event) <-chan error {
 	w.queue = append(w.queue, pendingEvent{e, done})
 	start := !w.running
 	w.running = true
-	w.mu.Unlock()
+	wake := w.lingering
 	if start {
+		w.lingering = nil
+	}
+	w.mu.Unlock()
+	switch {
+	case start && wake != nil:
+		wake <- struct{}{} // buffered: the lingering loop takes it
+	case start:
 		go w.loop()
 	}
 	return done
@@ -104,8 +122,10 @@ func (w *writer) wait() {
 	}
 }
 
-// loop commits batches until the queue is empty, then exits.
+// loop commits batches until the queue is empty, then waits up to
+// w.linger for submit to wake it, and exits if it does not.
 func (w *writer) loop() {
+	var timer *time.Timer
 	for {
 		w.mu.Lock()
 		n := min(len(w.queue), maxBatch)
@@ -115,8 +135,29 @@ func (w *writer) loop() {
 			if w.idle != nil {
 				w.idle.Broadcast()
 			}
+			wake := make(chan struct{}, 1)
+			w.lingering = wake
 			w.mu.Unlock()
-			return
+			if timer == nil {
+				timer = time.NewTimer(w.linger)
+			} else {
+				timer.Reset(w.linger)
+			}
+			select {
+			case <-wake:
+				timer.Stop()
+				continue
+			case <-timer.C:
+			}
+			w.mu.Lock()
+			if w.lingering == wake { // not taken: exit
+				w.lingering = nil
+				w.mu.Unlock()
+				return
+			}
+			w.mu.Unlock()
+			<-wake // taken by a submit as the timer fired
+			continue
 		}
 		batch := make([]pendingEvent, n)
 		copy(batch, w.queue)

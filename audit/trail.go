@@ -118,6 +118,7 @@ func NewTrail(cfg TrailConfig) (*Trail, error) {
 	}
 	t := &Trail{cfg: cfg, trust: cfg.PinnedKey, anchoredN: -1}
 	t.writer.t = t
+	t.writer.linger = lingerFor
 	if cfg.NoSigning {
 		return t, nil
 	}
