@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/ticketsum/ticketsum"
@@ -107,8 +108,9 @@ func (g *Guard) rawSpans(s *Session, sc *scan) []span {
 	spans = append(spans, g.addr.detect(sc, toks)...)
 	if s != nil && len(s.emails) > 0 {
 		lower := sc.lower // strings.ToLower(text) when text is ASCII
+		var at []int      // text's offset of each of lower's bytes, when they differ
 		if nonASCII(text) {
-			lower = strings.ToLower(text)
+			lower, at = lowerWithOffsets(text)
 		}
 		for e := range s.emails {
 			for i := 0; ; {
@@ -116,12 +118,35 @@ func (g *Guard) rawSpans(s *Session, sc *scan) []span {
 				if j < 0 {
 					break
 				}
-				spans = append(spans, span{i + j, i + j + len(e), Email, 0.99})
+				start, end := i+j, i+j+len(e)
+				if at != nil {
+					start, end = at[start], at[end]
+				}
+				spans = append(spans, span{start, end, Email, 0.99})
 				i += j + len(e)
 			}
 		}
 	}
 	return spans
+}
+
+// lowerWithOffsets returns text lower-cased as strings.ToLower does, and
+// for each of its bytes (and its end) the offset in text of the rune it
+// came from: lower-casing changes some runes' lengths ('İ' 2 bytes to 'i'
+// 1, the Kelvin sign 3 to 'k' 1), so offsets found in the lower-case copy
+// are not text's.
+func lowerWithOffsets(text string) (string, []int) {
+	var b strings.Builder
+	b.Grow(len(text))
+	at := make([]int, 0, len(text)+1)
+	for i, r := range text {
+		n := b.Len()
+		b.WriteRune(unicode.ToLower(r))
+		for range b.Len() - n {
+			at = append(at, i)
+		}
+	}
+	return b.String(), append(at, len(text))
 }
 
 // CheckInput checks text about to be sent to a model. See Check.

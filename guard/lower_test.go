@@ -56,3 +56,32 @@ func TestNonASCII(t *testing.T) {
 		}
 	}
 }
+
+// TestLowerWithOffsets: the lower-case copy is strings.ToLower's, and each
+// of its bytes points at the rune of text it came from, for runes whose
+// lower case is shorter ('İ', the Kelvin and Ohm signs, 'ẞ') or as long.
+func TestLowerWithOffsets(t *testing.T) {
+	for _, text := range []string{"", "abc", "İstanbul", "5 \u212a and \u2126", "ẞtraße Ä", "a\u0130b\u212ac"} {
+		lower, at := lowerWithOffsets(text)
+		if lower != strings.ToLower(text) {
+			t.Errorf("lowerWithOffsets(%q) = %q, want %q", text, lower, strings.ToLower(text))
+		}
+		if len(at) != len(lower)+1 || at[len(lower)] != len(text) {
+			t.Fatalf("lowerWithOffsets(%q): %d offsets ending at %v, want %d ending at %d", text, len(at), at, len(lower)+1, len(text))
+		}
+		for i, r := range text { // each rune's lower case starts at its own offset
+			j := strings.Index(lower, strings.ToLower(string(r)))
+			for j >= 0 && at[j] != i {
+				k := strings.Index(lower[j+1:], strings.ToLower(string(r)))
+				if k < 0 {
+					j = -1
+					break
+				}
+				j += 1 + k
+			}
+			if j < 0 {
+				t.Errorf("lowerWithOffsets(%q): no byte points at the rune %q at %d (offsets %v)", text, r, i, at)
+			}
+		}
+	}
+}

@@ -61,3 +61,29 @@ func TestCheckTicketBlocks(t *testing.T) {
 		t.Errorf("error %q", err)
 	}
 }
+
+// TestKnownEmailAfterShorterLowerCase: a ticket's known e-mail address is
+// found in a lower-case copy of the text, where 'İ' or the Kelvin sign
+// before it takes fewer bytes than in the text; the mask must cover the
+// address in the text, not a span shifted by the difference (it used to
+// eat "to " and leave "com" behind).
+func TestKnownEmailAfterShorterLowerCase(t *testing.T) {
+	g, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ text, want string }{
+		{"Office İ-3, İ-4: write to Ayse.Kaya@example.com today.", "Office İ-3, İ-4: write to {EMAIL_1} today."},
+		{"At 5 \u212a the unit stops; reply to ayse.kaya@EXAMPLE.com please.", "At 5 \u212a the unit stops; reply to {EMAIL_1} please."},
+		{"Plain: ayse.kaya@example.com.", "Plain: {EMAIL_1}."},
+	} {
+		s := g.NewSession(&ticketsum.Ticket{Customer: ticketsum.Customer{Email: "ayse.kaya@example.com"}})
+		res, err := g.CheckInput(context.Background(), s, tc.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Text != tc.want {
+			t.Errorf("CheckInput(%q) = %q, want %q", tc.text, res.Text, tc.want)
+		}
+	}
+}
