@@ -188,6 +188,52 @@ func TestFleetBudgetRace(t *testing.T) {
 	}
 }
 
+// raceCalls makes perInstance concurrent calls of team-a through each of
+// svcs (call i through svcs[i%len(svcs)]), each estimated at estimate and
+// costing $0.03-0.05; record, when set, records call i after it passed or
+// was refused for the budget, as the call's process would. It then
+// flushes every service and returns the calls passed and refused and what
+// the passed ones cost.
+func raceCalls(t *testing.T, svcs []*access.Service, estimate float64, perInstance int, record func(i int) error) (ok, denied int, charged float64) {
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	for i := range len(svcs) * perInstance {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cost := 0.03 + float64(i%3)*0.01
+			wrap := access.Middleware(svcs[i%len(svcs)], fixedEstimate(estimate))
+			_, err := wrap(&fakeModel{name: haiku, cost: cost}).Generate(ctx, &ticketsum.ModelRequest{Meta: ticketsum.CallMeta{Principal: "team-a"}})
+			code := ticketsum.ErrorCodeOf(err)
+			if code != "" && code != ticketsum.EQUOTA {
+				t.Errorf("call %d: %v", i, err)
+				return
+			}
+			if record != nil {
+				if rerr := record(i); rerr != nil {
+					t.Errorf("record call %d: %v", i, rerr)
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if code == "" {
+				ok++
+				charged += cost
+			} else {
+				denied++
+			}
+		}()
+	}
+	wg.Wait()
+	for _, s := range svcs {
+		if err := s.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ok, denied, charged
+}
+
 func runFleetBudget(t *testing.T, db *sql.DB, d access.Dialect, fraction float64) {
 	ctx := context.Background()
 	const budget, estimate, instances, perInstance = 1.0, 0.05, 4, 25
@@ -203,36 +249,7 @@ func runFleetBudget(t *testing.T, db *sql.DB, d access.Dialect, fraction float64
 	if err := svcs[0].CreatePrincipal(ctx, "admin", &access.Principal{Name: "team-a", Models: []string{"*"}, MonthlyBudgetUSD: budget}); err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var ok, denied int
-	var charged float64
-	for i := range instances * perInstance {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			cost := 0.03 + float64(i%3)*0.01
-			wrap := access.Middleware(svcs[i%instances], fixedEstimate(estimate))
-			_, err := wrap(&fakeModel{name: haiku, cost: cost}).Generate(ctx, &ticketsum.ModelRequest{Meta: ticketsum.CallMeta{Principal: "team-a"}})
-			mu.Lock()
-			defer mu.Unlock()
-			switch ticketsum.ErrorCodeOf(err) {
-			case "":
-				ok++
-				charged += cost
-			case ticketsum.EQUOTA:
-				denied++
-			default:
-				t.Errorf("call %d: %v", i, err)
-			}
-		}()
-	}
-	wg.Wait()
-	for _, s := range svcs {
-		if err := s.Flush(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
+	ok, denied, charged := raceCalls(t, svcs, estimate, perInstance, nil)
 	spent, reserved, err := svcs[1].Spend(ctx, "team-a")
 	if err != nil {
 		t.Fatal(err)
@@ -477,38 +494,9 @@ func TestFleetBudgetRaceThroughTrail(t *testing.T) {
 			if err := svcs[0].CreatePrincipal(ctx, "admin", &access.Principal{Name: "team-a", Models: []string{"*"}, MonthlyBudgetUSD: budget}); err != nil {
 				t.Fatal(err)
 			}
-			var wg sync.WaitGroup
-			var mu sync.Mutex
-			var ok int
-			var charged float64
-			for i := range instances * perInstance {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					cost := 0.03 + float64(i%3)*0.01
-					wrap := access.Middleware(svcs[i%instances], fixedEstimate(estimate))
-					_, err := wrap(&fakeModel{name: haiku, cost: cost}).Generate(ctx, &ticketsum.ModelRequest{Meta: ticketsum.CallMeta{Principal: "team-a"}})
-					if code := ticketsum.ErrorCodeOf(err); code != "" && code != ticketsum.EQUOTA {
-						t.Errorf("call %d: %v", i, err)
-						return
-					}
-					if aerr := trails[i%instances].Append(ctx, &audit.Event{Kind: audit.KindInvocation, Action: "generate", Actor: "team-a", Outcome: "success"}); aerr != nil {
-						t.Errorf("record call %d: %v", i, aerr)
-					}
-					if err == nil {
-						mu.Lock()
-						ok++
-						charged += cost
-						mu.Unlock()
-					}
-				}()
-			}
-			wg.Wait()
-			for _, s := range svcs {
-				if err := s.Flush(ctx); err != nil {
-					t.Fatal(err)
-				}
-			}
+			ok, _, charged := raceCalls(t, svcs, estimate, perInstance, func(i int) error {
+				return trails[i%instances].Append(ctx, &audit.Event{Kind: audit.KindInvocation, Action: "generate", Actor: "team-a", Outcome: "success"})
+			})
 			spent, reserved, err := svcs[1].Spend(ctx, "team-a")
 			if err != nil {
 				t.Fatal(err)
