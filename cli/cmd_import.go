@@ -122,7 +122,7 @@ func (e *env) importFile(ctx context.Context, cfg Config, path string) error {
 		return err
 	}
 	prog := newImportProgress(e.stderr, time.Now, isTerminal(e.stderr))
-	res, err := importTickets(ctx, e, b, ticketfile.NewDecoder(in, name, ticketfile.Options{MaxTicketBytes: int(cfg.MaxTicketBytes)}), prog.update)
+	res, err := importTickets(ctx, e, b, ticketfile.NewDecoder(in, name, ticketfile.Options{MaxTicketBytes: int(cfg.MaxTicketBytes), LimitHint: ticketLimitHint(false)}), prog.update)
 	prog.finish()
 	fmt.Fprintf(e.stdout, "imported %s from %s: %d queued for summary, %d unchanged, %d bad\n",
 		plural(res.queued+res.unchanged, "ticket"), name, res.queued, res.unchanged, res.bad)

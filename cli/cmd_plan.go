@@ -237,7 +237,7 @@ func (w *wiring) measureWorkload(ctx context.Context, from string) (plan.Workloa
 			return plan.Workload{}, err
 		}
 		defer closeIn()
-		dec := ticketfile.NewDecoder(in, name, ticketfile.Options{MaxTicketBytes: int(w.cfg.MaxTicketBytes)})
+		dec := ticketfile.NewDecoder(in, name, ticketfile.Options{MaxTicketBytes: int(w.cfg.MaxTicketBytes), LimitHint: ticketLimitHint(false)})
 		for {
 			t, err := dec.Next()
 			if errors.Is(err, io.EOF) {

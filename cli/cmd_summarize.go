@@ -115,7 +115,7 @@ func (e *env) summarize(ctx context.Context, cfg Config, args []string, asJSON b
 	if err != nil {
 		return err
 	}
-	dec := ticketfile.NewDecoder(in, name, ticketfile.Options{MaxTicketBytes: int(cfg.MaxTicketBytes)})
+	dec := ticketfile.NewDecoder(in, name, ticketfile.Options{MaxTicketBytes: int(cfg.MaxTicketBytes), LimitHint: ticketLimitHint(true)})
 	enc := json.NewEncoder(e.stdout)
 	var bad, failed int
 	// Records are read in order, summarised on parallel goroutines and

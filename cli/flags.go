@@ -70,3 +70,13 @@ func offIfEmpty(cmd *cobra.Command, name string, value *string) {
 		*value = "off"
 	}
 }
+
+// ticketLimitHint names what raises the size limit on one ticket, for the
+// problem of a ticket over it; withFlag says the command has
+// --max-ticket-bytes.
+func ticketLimitHint(withFlag bool) string {
+	if withFlag {
+		return "raise the limit with --max-ticket-bytes BYTES, TICKETSUM_MAX_TICKET_BYTES or max_ticket_bytes in the configuration"
+	}
+	return "raise the limit with max_ticket_bytes in the configuration or TICKETSUM_MAX_TICKET_BYTES"
+}

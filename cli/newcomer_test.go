@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -239,7 +240,7 @@ func TestNewcomerInputs(t *testing.T) {
 		{name: "csv", content: "id,subject\n1,x\n", code: exitUsage, stderr: []string{"not JSON: unexpected character 'i'"}},
 		{
 			name: "over the size limit", content: ok("A") + "\n" + big + "\n" + ok("C") + "\n",
-			args: []string{"--max-ticket-bytes", "1000"}, code: exitUsage, ids: []string{"A", "C"}, stderr: []string{fmt.Sprintf(":2: ticket is %d bytes, over the limit of 1000 bytes", len(big))},
+			args: []string{"--max-ticket-bytes", "1000"}, code: exitUsage, ids: []string{"A", "C"}, stderr: []string{fmt.Sprintf(":2: ticket is %d bytes, over the limit of 1000 bytes: raise the limit with --max-ticket-bytes BYTES, TICKETSUM_MAX_TICKET_BYTES or max_ticket_bytes in the configuration", len(big))},
 		},
 		{name: "unknown flag", content: ok("A"), args: []string{"--frobnicate"}, code: exitUsage, stderr: []string{"unknown flag: --frobnicate"}},
 	}
@@ -299,6 +300,34 @@ func TestNewcomerMissingInput(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestNewcomerImportTooBig: a ticket over the size limit is refused naming
+// the settings that raise the limit (import has no flag for it), the
+// other tickets are imported, and raising max_ticket_bytes lets it in.
+func TestNewcomerImportTooBig(t *testing.T) {
+	t.Parallel()
+	ok := `{"id":"A","messages":[{"role":"customer","body":"The card reader shows error E42."}]}`
+	big := `{"id":"B","messages":[{"role":"customer","body":"The card reader shows error E42.` + strings.Repeat(" x", 600) + `"}]}`
+	in := writeFile(t, "in.jsonl", ok+"\n"+big+"\n")
+	cfg := tempConfig(t)
+	appendFile(t, cfg, "max_ticket_bytes: 1000\n")
+	r := run(t, context.Background(), "", "import", "--config", cfg, in)
+	want := fmt.Sprintf(`:2: ticket is %d bytes, over the limit of 1000 bytes: raise the limit with max_ticket_bytes in the configuration or TICKETSUM_MAX_TICKET_BYTES`, len(big))
+	if r.code != exitUsage || !strings.Contains(r.stderr, want) || !strings.Contains(r.stdout, "imported 1 ticket") {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want exit 2, one ticket imported and %q", r.code, r.stdout, r.stderr, want)
+	}
+	raised, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg, bytes.Replace(raised, []byte("max_ticket_bytes: 1000"), []byte("max_ticket_bytes: 2000"), 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = run(t, context.Background(), "", "import", "--config", cfg, in)
+	if r.code != exitOK || !strings.Contains(r.stdout, "1 queued for summary, 1 unchanged, 0 bad") {
+		t.Fatalf("with the limit raised: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 }
 

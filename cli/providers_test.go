@@ -98,6 +98,38 @@ func TestSummarizeBedrock(t *testing.T) {
 	}
 }
 
+// TestSummarizeBedrockControlCharacters: a model whose answer holds NUL
+// bytes, colour codes and a terminal title change (a garbage or hostile
+// answer) does not get them onto the terminal or into the JSON summary;
+// the summary keeps its words.
+func TestSummarizeBedrockControlCharacters(t *testing.T) {
+	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{
+		Responder: func(model, prompt string) string {
+			return "The customer\x00 reported that the \x1b[31mcard reader\x1b[0m showed error E42.\x07 The agent asked for a restart of the reader.\x1b]0;pwned\x07 The customer confirmed the fix.\u202e\nSTATUS: resolved"
+		},
+	})
+	setAWSEnv(t, srv)
+	cfg := tempConfig(t)
+	const model = "bedrock:amazon.nova-lite-v1:0"
+	if r := run(t, context.Background(), "", "models", "approve", "--config", cfg, model); r.code != exitOK {
+		t.Fatalf("models approve: %+v", r)
+	}
+	for _, asJSON := range []bool{false, true} {
+		args := []string{"summarize", "--config", cfg, "--model", model}
+		if asJSON {
+			args = append(args, "--json")
+		}
+		r := run(t, context.Background(), goodTicket, args...)
+		if r.code != exitOK || !strings.Contains(r.stdout, "The customer reported that the card reader showed error E42. The agent asked") {
+			t.Fatalf("json %v: exit %d, stdout %q, stderr %q", asJSON, r.code, r.stdout, r.stderr)
+		}
+		if strings.ContainsAny(r.stdout, "\x00\x07\x1b\u202e") || strings.Contains(r.stdout, `\u0000`) ||
+			strings.Contains(r.stdout, `\u001b`) || strings.Contains(r.stdout, "pwned") || strings.Contains(r.stdout, "[31m") {
+			t.Errorf("json %v: control characters of the model's answer reached the output: %q", asJSON, r.stdout)
+		}
+	}
+}
+
 // TestSummarizeBedrockErrors checks that provider failures reach the user as
 // one actionable line and exit 1.
 func TestSummarizeBedrockErrors(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/internal/ctltext"
 )
 
 // Answer is a model's answer split into the summary and its status.
@@ -25,8 +26,17 @@ var statusLine = regexp.MustCompile(`(?im)^[\s*_#>-]*status[\s*_]*[:=\-–][\s*_
 // tolerating markdown and case), or a JSON object with "summary" and
 // "status" keys anywhere in the text. The last status line gives the
 // status and every status line is removed. Text outside is kept as the summary,
-// so that the checks can flag it.
+// so that the checks can flag it. Escape sequences and other control
+// characters are removed from the summary (a model's answer reaches
+// terminals and pages), as they are from ticket input.
 func ParseAnswer(raw string) Answer {
+	a := parseAnswer(raw)
+	a.Text = ctltext.Strip(a.Text)
+	return a
+}
+
+// parseAnswer is ParseAnswer before the control characters are removed.
+func parseAnswer(raw string) Answer {
 	raw = strings.TrimSpace(raw)
 	if a, ok := parseJSONAnswer(raw); ok {
 		return a

@@ -21,6 +21,10 @@ type Options struct {
 	// A larger record is a Problem. Zero means DefaultMaxTicketBytes (1 MiB);
 	// a negative value makes Next fail with an EINVALID error.
 	MaxTicketBytes int
+	// LimitHint, when set, ends the Problem of a record over the limit:
+	// it names what raises the limit where the caller reads it, e.g.
+	// "raise max_ticket_bytes in the configuration". Default: no hint.
+	LimitHint string
 }
 
 // withDefaults fills in the zero fields.
@@ -207,7 +211,15 @@ func (d *Decoder) startObject() error {
 // tooBig returns the Problem of a record over the size limit.
 func (d *Decoder) tooBig(size, line int) *Problem {
 	return &Problem{Source: d.name, Line: line, Record: d.record, Err: ticketsum.Errorf(ticketsum.EINVALID,
-		"ticket is %d bytes, over the limit of %d bytes", size, d.opts.MaxTicketBytes)}
+		"ticket is %d bytes, over the limit of %d bytes%s", size, d.opts.MaxTicketBytes, d.limitHint())}
+}
+
+// limitHint is Options.LimitHint as the end of a sentence, or "".
+func (d *Decoder) limitHint() string {
+	if d.opts.LimitHint == "" {
+		return ""
+	}
+	return ": " + d.opts.LimitHint
 }
 
 // readLine reads one line, keeping at most MaxTicketBytes+1 bytes of it in
@@ -291,7 +303,7 @@ func (d *Decoder) nextElement() (*ticketsum.Ticket, error) {
 		d.mode = modeDone
 		d.record++
 		return nil, &Problem{Source: d.name, Record: d.record, Err: ticketsum.Errorf(ticketsum.EINVALID,
-			"ticket is over the limit of %d bytes; the rest of the array is skipped", d.opts.MaxTicketBytes)}
+			"ticket is over the limit of %d bytes; the rest of the array is skipped%s", d.opts.MaxTicketBytes, d.limitHint())}
 	}
 	if err != nil {
 		return nil, d.fatal("record %d: not JSON: %v", d.record+1, err)

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/internal/ctltext"
 )
 
 // wireTicket is a ticket as it appears in the input: the ticket format and
@@ -129,13 +130,13 @@ func (w *wireTicket) ticket() (*ticketsum.Ticket, error) {
 	name := ticketName(string(w.ID))
 	t := &ticketsum.Ticket{
 		ID:             string(w.ID),
-		Subject:        stripControl(w.Subject),
-		ProductLine:    stripControl(w.ProductLine),
+		Subject:        ctltext.Strip(w.Subject),
+		ProductLine:    ctltext.Strip(w.ProductLine),
 		References:     append(w.References, w.Summaries...),
 		ExpectedStatus: ticketsum.Status(w.ExpectedStatus),
 	}
 	if w.Customer != nil {
-		t.Customer = ticketsum.Customer{Name: stripControl(w.Customer.Name), Email: stripControl(w.Customer.Email)}
+		t.Customer = ticketsum.Customer{Name: ctltext.Strip(w.Customer.Name), Email: ctltext.Strip(w.Customer.Email)}
 	}
 	var err error
 	if t.CreatedAt, err = parseTime(w.CreatedAt); err != nil {
@@ -155,11 +156,11 @@ func (w *wireTicket) ticket() (*ticketsum.Ticket, error) {
 		if err != nil {
 			return nil, ticketsum.Errorf(ticketsum.EINVALID, "%s message %d has at %s", name, i+1, err)
 		}
-		t.Messages = append(t.Messages, ticketsum.Message{Role: messageRole(m.Role), Author: stripControl(m.Author), At: at, Body: stripControl(m.Body)})
+		t.Messages = append(t.Messages, ticketsum.Message{Role: messageRole(m.Role), Author: ctltext.Strip(m.Author), At: at, Body: ctltext.Strip(m.Body)})
 	}
 	speakers := map[string]ticketsum.Role{}
 	for _, turn := range w.Turns {
-		t.Messages = append(t.Messages, ticketsum.Message{Role: turnRole(turn.Role, speakers), Body: stripControl(turn.Text)})
+		t.Messages = append(t.Messages, ticketsum.Message{Role: turnRole(turn.Role, speakers), Body: ctltext.Strip(turn.Text)})
 	}
 	return t, nil
 }

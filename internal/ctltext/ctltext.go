@@ -1,16 +1,19 @@
-package ticketfile
+// Package ctltext removes from text what a terminal or a browser would act
+// on rather than show. Ticket input (ticketfile) and model answers (prompt)
+// pass through it, so that neither can reach a screen as escape sequences.
+package ctltext
 
 import (
 	"strings"
 	"unicode/utf8"
 )
 
-// stripControl removes what a terminal or a browser would act on rather
+// Strip removes what a terminal or a browser would act on rather
 // than show: ANSI escape sequences (colour codes in pasted terminal output,
 // window-title changes), other C0 and C1 control characters except tab and
 // line breaks, DEL, and the bidirectional override marks U+202D and U+202E
 // that make text read backwards. Text without any of them is returned as is.
-func stripControl(s string) string {
+func Strip(s string) string {
 	if !hasControl(s) {
 		return s
 	}
@@ -31,7 +34,7 @@ func stripControl(s string) string {
 	return b.String()
 }
 
-// hasControl reports whether s holds anything stripControl removes.
+// hasControl reports whether s holds anything Strip removes.
 func hasControl(s string) bool {
 	for _, r := range s {
 		if isControl(r) {
