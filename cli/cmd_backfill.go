@@ -82,7 +82,7 @@ func (e *env) backfill(ctx context.Context, cfg Config, since time.Time, o backf
 	}
 	defer w.Close()
 	if !strings.HasPrefix(cfg.DB, "postgres://") && !strings.HasPrefix(cfg.DB, "postgresql://") {
-		return ticketsum.Errorf(ticketsum.EINVALID, "the source needs db to be the team's Postgres database (a postgres:// URL)")
+		return ticketsum.Errorf(ticketsum.EINVALID, "%s", errSourceNeedsPostgres)
 	}
 	if !cfg.Source.configured() {
 		return ticketsum.Errorf(ticketsum.EINVALID, "config has no source section (tickets and messages tables, or thread_query): see docs/postgres.md")

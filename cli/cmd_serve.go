@@ -144,6 +144,10 @@ func (e *env) serve(ctx context.Context, cfg Config) error {
 	}
 	if err := srv.Start(ctx); err != nil {
 		_ = w.stopWorker(b)
+		if ticketsum.ErrorCodeOf(err) == ticketsum.EUNAVAILABLE {
+			return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "%s: listen on another address with --addr HOST:PORT, TICKETSUM_ADDR or server.addr, or stop what listens there (another ticketsum serve?)",
+				ticketsum.ErrorMessage(err))
+		}
 		return err
 	}
 	fmt.Fprintf(e.stderr, "ticketsum: serving on http://%s (Ctrl-C to stop; sign-in: %s)\n", srv.Addr(), auth.Mode())

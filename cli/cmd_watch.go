@@ -63,11 +63,15 @@ type sourceBackend struct {
 	src   *source.Source
 }
 
+// errSourceNeedsPostgres is the message for a source command run on a
+// store that is not Postgres: it names the settings that point db there.
+const errSourceNeedsPostgres = "the source needs db to be the team's Postgres database (a postgres:// URL): set it with --db postgres://..., TICKETSUM_DB or db in the configuration, and map the tables in its source section (docs/postgres.md)"
+
 // openSource opens ticketsum's Postgres store (with IAM tokens when
 // configured), an insert-only River queue on it and the team's source.
 func (w *wiring) openSource(ctx context.Context, needMapping bool) (*sourceBackend, error) {
 	if !strings.HasPrefix(w.cfg.DB, "postgres://") && !strings.HasPrefix(w.cfg.DB, "postgresql://") {
-		return nil, ticketsum.Errorf(ticketsum.EINVALID, "the source needs db to be the team's Postgres database (a postgres:// URL)")
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "%s", errSourceNeedsPostgres)
 	}
 	if needMapping && !w.cfg.Source.configured() {
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "config has no source section (tickets and messages tables, or thread_query): see docs/postgres.md")

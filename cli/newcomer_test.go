@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -300,6 +301,41 @@ func TestNewcomerMissingInput(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestNewcomerServeAddressInUse: serve on an address something else holds
+// fails with exit 1 naming the address and the settings that choose
+// another.
+func TestNewcomerServeAddressInUse(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	addr := ln.Addr().String()
+	r := run(t, context.Background(), "", "serve", "--config", tempConfig(t), "--no-sample", "--addr", addr)
+	for _, want := range []string{"listen on " + addr, "address already in use", "--addr HOST:PORT, TICKETSUM_ADDR or server.addr"} {
+		if r.code != exitFailure || !strings.Contains(r.stderr, want) {
+			t.Fatalf("exit %d, stderr %q; want exit 1 and %q", r.code, r.stderr, want)
+		}
+	}
+}
+
+// TestNewcomerSourceNeedsPostgres: the source commands on the default
+// SQLite store say which settings point them at Postgres, with exit 2.
+func TestNewcomerSourceNeedsPostgres(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"watch", "--once"}, {"backfill", "--since", "2026-01-01"}, {"install-trigger"}} {
+		t.Run(args[0], func(t *testing.T) {
+			t.Parallel()
+			r := run(t, context.Background(), "", append(args, "--config", tempConfig(t))...)
+			if r.code != exitUsage || !strings.Contains(r.stderr, "set it with --db postgres://..., TICKETSUM_DB or db in the configuration") ||
+				!strings.Contains(r.stderr, "docs/postgres.md") {
+				t.Fatalf("exit %d, stderr %q; want exit 2 naming --db, TICKETSUM_DB, db and docs/postgres.md", r.code, r.stderr)
+			}
+		})
 	}
 }
 
