@@ -74,6 +74,31 @@ func TestPlanMeasured(t *testing.T) {
 	}
 }
 
+// TestPlanUntimedTicket: created_at is optional in the ticket format, so a
+// store holding one ticket without any time (imported beside the sample)
+// still plans: that ticket counts for tokens, not volume, and the workload
+// says so. Before, one such ticket made every later plan fail with exit 2.
+// A store where no ticket has a time is refused naming the flags to use.
+func TestPlanUntimedTicket(t *testing.T) {
+	t.Parallel()
+	cfg := tempConfig(t)
+	untimed := writeFile(t, "untimed.jsonl", `{"id":"U-1","messages":[{"role":"customer","body":"The card reader shows error E42."}]}`+"\n")
+	if r := run(t, context.Background(), "", "import", "--config", cfg, untimed); r.code != exitOK {
+		t.Fatalf("import: %+v", r)
+	}
+	r := run(t, context.Background(), "", "plan", "--config", cfg, "--history", "")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "none of the 1 tickets has a creation time") || !strings.Contains(r.stderr, "--tickets-per-week N --input-tokens I --output-tokens O") {
+		t.Fatalf("no timed ticket: exit %d, stderr %q; want exit 2 naming the flags", r.code, r.stderr)
+	}
+	if r := run(t, context.Background(), "", "import", "--config", cfg, filepath.Join("..", "sample", "tickets.jsonl")); r.code != exitOK {
+		t.Fatalf("import sample: %+v", r)
+	}
+	r = run(t, context.Background(), "", "plan", "--config", cfg, "--history", "")
+	if r.code != exitOK || !strings.Contains(r.stdout, "measured from 50 tickets") || !strings.Contains(r.stdout, "1 more tickets without a creation time count for tokens, not volume") {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want the workload of the 50 timed tickets, the untimed one noted", r.code, r.stdout, r.stderr)
+	}
+}
+
 // TestPlanListsApprovedModels runs the team's path: init approves two
 // models, an eval run tries one of them and a third, and `plan` lists the
 // approved models beside the evaluated ones, saying which to evaluate and

@@ -77,8 +77,10 @@ func EstimateInputTokens(t *ticketsum.Ticket, promptTokens int) int {
 // Measure derives a workload from tickets and recorded summaries: tickets a
 // week over the span of their creation times, the busiest clock hour,
 // input tokens per ticket (mean) and output tokens per summary (mean of the
-// usage recorded, else of the summary text). It returns EINVALID when there
-// are no tickets or their creation times span no time.
+// usage recorded, else of the summary text). Tickets without a creation
+// time count for the tokens, not the volume, and Source says how many. It
+// returns EINVALID when there are no tickets, none has a creation time or
+// their creation times span no time.
 func Measure(tickets []*ticketsum.Ticket, summaries []*ticketsum.Summary, opts MeasureOptions) (Workload, error) {
 	if len(tickets) == 0 {
 		return Workload{}, ticketsum.Errorf(ticketsum.EINVALID, "plan: no tickets to measure the workload from: import tickets (ticketsum import FILE), measure a file with --from FILE, or give --tickets-per-week N --input-tokens I --output-tokens O")
@@ -94,12 +96,14 @@ func Measure(tickets []*ticketsum.Ticket, summaries []*ticketsum.Summary, opts M
 	}
 	var first, last time.Time
 	hours := map[time.Time]int{}
-	input := 0
+	input, timed := 0, 0
 	for _, t := range tickets {
+		input += opts.InputTokens(t)
 		at := created(t)
 		if at.IsZero() {
-			return Workload{}, ticketsum.Errorf(ticketsum.EINVALID, "plan: ticket %s has no creation time to measure volume from", t.ID)
+			continue
 		}
+		timed++
 		if first.IsZero() || at.Before(first) {
 			first = at
 		}
@@ -107,11 +111,13 @@ func Measure(tickets []*ticketsum.Ticket, summaries []*ticketsum.Summary, opts M
 			last = at
 		}
 		hours[at.UTC().Truncate(time.Hour)]++
-		input += opts.InputTokens(t)
+	}
+	if timed == 0 {
+		return Workload{}, ticketsum.Errorf(ticketsum.EINVALID, "plan: none of the %d tickets has a creation time (created_at or a message time) to measure volume from: give the volume with --tickets-per-week N --input-tokens I --output-tokens O", len(tickets))
 	}
 	span := last.Sub(first)
 	if span < time.Hour {
-		return Workload{}, ticketsum.Errorf(ticketsum.EINVALID, "plan: the %d tickets were created within %s: give tickets spanning at least a day, or the volume as figures", len(tickets), span.Round(time.Second))
+		return Workload{}, ticketsum.Errorf(ticketsum.EINVALID, "plan: the %d tickets were created within %s: give tickets spanning at least a day, or the volume as figures", timed, span.Round(time.Second))
 	}
 	peak := 0
 	for _, n := range hours {
@@ -130,17 +136,20 @@ func Measure(tickets []*ticketsum.Ticket, summaries []*ticketsum.Summary, opts M
 		n++
 	}
 	w := Workload{
-		TicketsPerWeek:  float64(len(tickets)) / (span.Hours() / (7 * 24)),
+		TicketsPerWeek:  float64(timed) / (span.Hours() / (7 * 24)),
 		PeakHourTickets: float64(peak),
 		InputTokens:     float64(input) / float64(len(tickets)),
 		OutputTokens:    float64(opts.OutputTokens),
 	}
-	w.Source = "measured from " + itoa(len(tickets)) + " tickets over " + span.Round(time.Hour).String()
+	w.Source = "measured from " + itoa(timed) + " tickets over " + span.Round(time.Hour).String()
 	if n > 0 {
 		w.OutputTokens = float64(out) / float64(n)
 		w.Source += " and " + itoa(n) + " recorded summaries"
 	} else {
 		w.Source += "; output tokens estimated (no recorded summaries)"
+	}
+	if untimed := len(tickets) - timed; untimed > 0 {
+		w.Source += "; " + itoa(untimed) + " more tickets without a creation time count for tokens, not volume"
 	}
 	return w, nil
 }
