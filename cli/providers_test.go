@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ticketsum/ticketsum/bedrocktest"
 )
@@ -126,6 +128,56 @@ func TestSummarizeBedrockControlCharacters(t *testing.T) {
 		if strings.ContainsAny(r.stdout, "\x00\x07\x1b\u202e") || strings.Contains(r.stdout, `\u0000`) ||
 			strings.Contains(r.stdout, `\u001b`) || strings.Contains(r.stdout, "pwned") || strings.Contains(r.stdout, "[31m") {
 			t.Errorf("json %v: control characters of the model's answer reached the output: %q", asJSON, r.stdout)
+		}
+	}
+}
+
+// TestWorkerRetryNamesReason: a worker whose Bedrock endpoint cannot be
+// reached logs each retry with the reason (the endpoint it could not reach
+// and the setting to check), not only the code "unavailable".
+func TestWorkerRetryNamesReason(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String()
+	ln.Close()
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": bedrocktest.TestAccessKeyID, "AWS_SECRET_ACCESS_KEY": bedrocktest.TestSecretAccessKey,
+		"AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": closed, "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+	} {
+		t.Setenv(k, v)
+	}
+	cfg := tempConfig(t)
+	const model = "bedrock:amazon.nova-lite-v1:0"
+	appendFile(t, cfg, "model: "+model+"\n")
+	if r := run(t, context.Background(), "", "models", "approve", "--config", cfg, model); r.code != exitOK {
+		t.Fatalf("models approve: %+v", r)
+	}
+	if r := run(t, context.Background(), goodTicket, "import", "--config", cfg, "-"); r.code != exitOK {
+		t.Fatalf("import: %+v", r)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, []string{"worker", "--until-idle", "--config", cfg}, strings.NewReader(""), &out, &errb, func(string) string { return "" })
+	}()
+	// The first attempt fails at once; the retry waits for River's backoff,
+	// so the worker is stopped once the retry is logged.
+	for !strings.Contains(errb.String(), "will retry") {
+		select {
+		case code := <-done:
+			t.Fatalf("worker ended (exit %d) before a retry: %s", code, errb.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	cancel()
+	<-done
+	for _, line := range strings.Split(errb.String(), "\n") {
+		if strings.Contains(line, "will retry") && !strings.Contains(line, "reason=") || strings.Contains(line, "will retry") && !strings.Contains(line, "cannot reach Bedrock") {
+			t.Fatalf("the retry's log line does not say why: %q", line)
 		}
 	}
 }

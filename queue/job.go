@@ -132,7 +132,7 @@ func (w *worker) settle(ctx context.Context, job *river.Job[SummarizeArgs], err 
 		w.counts.snoozed.Add(1)
 		return river.JobSnooze(w.cfg.SnoozeFor)
 	case fateRetry:
-		w.cfg.Logger.Warn("summarize job failed, will retry", append(attrs, "max_attempts", job.MaxAttempts)...)
+		w.cfg.Logger.Warn("summarize job failed, will retry", append(attrs, "max_attempts", job.MaxAttempts, "reason", ticketsum.ErrorMessage(err))...)
 		w.counts.retried.Add(1)
 		return err
 	}
