@@ -46,6 +46,10 @@ func (c *Config) checkTop() error {
 		return badKey("max_ticket_bytes", "must be positive, got %d", c.MaxTicketBytes)
 	case c.OpenAI.APIKeyEnv == "":
 		return badKey("openai.api_key_env", "must not be empty")
+	case !validEnvName(c.OpenAI.APIKeyEnv):
+		// The value is not echoed: a name that is not a variable's is
+		// most likely the key itself.
+		return badKey("openai.api_key_env", "must be the name of an environment variable (letters, digits and _, such as OPENAI_API_KEY), not the key itself: put the key in that variable; a key written in the file should be replaced")
 	case c.Governance.WorkerMonthlyBudgetUSD < 0 || math.IsNaN(c.Governance.WorkerMonthlyBudgetUSD):
 		return badKey("governance.worker_monthly_budget_usd", "must not be negative")
 	case c.Governance.SigningKeyFingerprint != "" && !audit.ValidFingerprint(c.Governance.SigningKeyFingerprint):
@@ -193,4 +197,18 @@ func (c *Config) checkSource() error {
 	sc := c.Source
 	return source.Config{Mapping: sc.Mapping, Name: sc.Name, PollInterval: sc.PollInterval, Debounce: sc.Debounce,
 		BatchSize: sc.BatchSize, Channel: sc.Channel}.Validate()
+}
+
+// validEnvName reports whether s can name an environment variable in a
+// shell: a letter or _, then letters, digits and _.
+func validEnvName(s string) bool {
+	for i, r := range s {
+		switch {
+		case r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z':
+		case r >= '0' && r <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return s != ""
 }

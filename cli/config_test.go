@@ -34,6 +34,7 @@ func TestConfigValidation(t *testing.T) {
 		{"unknown model", "model: gpt-9\n", `model: unknown model "gpt-9"`},
 		{"unknown model section", "models:\n  gpt-9:\n    rpm: 5\n", `models.gpt-9: unknown model "gpt-9"`},
 		{"negative quota", "models:\n  bedrock:x:\n    rpm: -1\n", "models.bedrock:x.rpm: must not be negative, got -1"},
+		{"key as the key's variable", "openai:\n  api_key_env: sk-proj-Xy12secretvalue\n", "openai.api_key_env: must be the name of an environment variable (letters, digits and _, such as OPENAI_API_KEY), not the key itself"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -46,6 +47,9 @@ func TestConfigValidation(t *testing.T) {
 			_, msg, ok := strings.Cut(r.stderr, "config "+cfg+": ")
 			if !ok {
 				t.Errorf("the message does not name the file: %q", r.stderr)
+			}
+			if strings.Contains(r.stderr, "secretvalue") {
+				t.Errorf("the message repeats what may be a secret: %q", r.stderr)
 			}
 			for _, goName := range []string{"main.", "cli.", "Config", "int64", "float64", "!!"} {
 				if strings.Contains(msg, goName) {
