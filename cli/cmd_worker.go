@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/queue"
 	"github.com/ticketsum/ticketsum/summarize"
 )
 
@@ -39,7 +40,13 @@ With --until-idle it drains the queue instead and exits 0 when no job is left
 (for cron, CI and one-off backfills), printing how many tickets were done,
 failed and skipped and what the model calls cost; "ticketsum failures list"
 shows the failed ones. A throttled job waits for its snooze
-(worker.throttle_snooze), so the run lasts at least that long then.`,
+(worker.throttle_snooze), so the run lasts at least that long then, and so
+does a retry due within a minute. When the only jobs left wait for retries
+due later (the model endpoint is unreachable: each retry waits longer, up to
+10 attempts over hours), it stops, prints the same counts and one line with
+how many tickets wait, when the next attempt is due and the last error, and
+exits 1. Those tickets stay queued with their attempts: run it again later,
+or "ticketsum worker" to keep running until they are done.`,
 		Example: `  ticketsum worker
   ticketsum worker --until-idle
   ticketsum worker --workers 16 --model bedrock:amazon.nova-lite-v1:0
@@ -105,9 +112,17 @@ func (e *env) runWorker(ctx context.Context, cfg Config, metricsAddr string) err
 	return w.stopWorker(b)
 }
 
+// drainHorizon is how long ahead worker --until-idle waits for a retry:
+// one due later than this, with nothing else to run, ends the drain and is
+// left queued. River's backoff (attempt⁴ seconds) makes that the fourth
+// attempt of a job whose endpoint stays down, about 20 seconds in.
+const drainHorizon = time.Minute
+
 // drainWorker runs the queue until no job is left, then stops and prints
 // what it did. It exits 0 even when tickets failed: they are recorded as
-// failed, listed by "ticketsum failures list".
+// failed, listed by "ticketsum failures list". When the only jobs left wait
+// for retries due after drainHorizon, it stops too, leaves them queued and
+// returns EUNAVAILABLE naming them and the last error.
 func (e *env) drainWorker(ctx context.Context, cfg Config) error {
 	w, err := newWiring(ctx, e, cfg)
 	if err != nil {
@@ -127,7 +142,7 @@ func (e *env) drainWorker(ctx context.Context, cfg Config) error {
 	}
 	w.runDigests(ctx)
 	start := time.Now()
-	waitErr := b.queue.WaitIdle(ctx)
+	deferred, waitErr := b.queue.WaitDrained(ctx, drainHorizon)
 	if err := w.stopWorker(b); err != nil {
 		return err
 	}
@@ -137,12 +152,31 @@ func (e *env) drainWorker(ctx context.Context, cfg Config) error {
 	oc := b.queue.Outcomes()
 	mu.Lock()
 	defer mu.Unlock()
-	fmt.Fprintf(e.stdout, "worker: queue drained in %s: %d done, %d failed, %d skipped (thread changed since or ticket deleted), $%.4f in model calls\n",
-		time.Since(start).Round(time.Millisecond), oc.Completed, oc.Failed, oc.Superseded+oc.Cancelled, cost)
+	what := "queue drained"
+	if deferred.Jobs > 0 {
+		what = "stopped with retries left"
+	}
+	fmt.Fprintf(e.stdout, "worker: %s in %s: %d done, %d failed, %d skipped (thread changed since or ticket deleted), $%.4f in model calls\n",
+		what, time.Since(start).Round(time.Millisecond), oc.Completed, oc.Failed, oc.Superseded+oc.Cancelled, cost)
 	if oc.Failed > 0 {
 		fmt.Fprintf(e.stdout, "next: ticketsum failures list shows why; ticketsum failures retry --all after a fix\n")
 	}
+	if deferred.Jobs > 0 {
+		return retriesLeft(deferred, oc.LastRetryReason, time.Now())
+	}
 	return nil
+}
+
+// retriesLeft is the error of a drain that left jobs waiting for a retry:
+// how many tickets, when the next attempt is due, the last error's coded
+// message (never the ticket's text) and what to run.
+func retriesLeft(d queue.Deferred, reason string, now time.Time) error {
+	if reason == "" {
+		reason = "not seen by this run (the worker that ran them logged it with reason=)"
+	}
+	return ticketsum.Errorf(ticketsum.EUNAVAILABLE,
+		"%s still queued, waiting to retry; next attempt due %s (in %s); last error: %s; run ticketsum worker --until-idle again later, or ticketsum worker to keep running",
+		plural(d.Tickets, "ticket"), d.Next.UTC().Format(time.RFC3339), max(0, d.Next.Sub(now)).Round(time.Second), reason)
 }
 
 // startWorker opens the backend and starts its queue with the one-ticket

@@ -80,7 +80,9 @@ func (w *batchWorker) Work(ctx context.Context, job *river.Job[BatchArgs]) error
 		return river.JobSnooze(0)
 	}
 	if err != nil {
-		cfg.Logger.Warn("summarize batch failed, will retry", "job_id", job.ID, "tickets", len(items), "code", string(ticketsum.ErrorCodeOf(err)), "reason", ticketsum.ErrorMessage(err))
+		reason := ticketsum.ErrorMessage(err)
+		cfg.Logger.Warn("summarize batch failed, will retry", "job_id", job.ID, "tickets", len(items), "code", string(ticketsum.ErrorCodeOf(err)), "reason", reason)
+		w.single.counts.retryReason(reason)
 		return fmt.Errorf("summarize batch of %d: %w", len(items), err)
 	}
 	if len(errs) != len(items) {

@@ -132,8 +132,10 @@ func (w *worker) settle(ctx context.Context, job *river.Job[SummarizeArgs], err 
 		w.counts.snoozed.Add(1)
 		return river.JobSnooze(w.cfg.SnoozeFor)
 	case fateRetry:
-		w.cfg.Logger.Warn("summarize job failed, will retry", append(attrs, "max_attempts", job.MaxAttempts, "reason", ticketsum.ErrorMessage(err))...)
+		reason := ticketsum.ErrorMessage(err)
+		w.cfg.Logger.Warn("summarize job failed, will retry", append(attrs, "max_attempts", job.MaxAttempts, "reason", reason)...)
 		w.counts.retried.Add(1)
+		w.counts.retryReason(reason)
 		return err
 	}
 	return w.fail(ctx, job, err, attrs)

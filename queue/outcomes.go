@@ -23,6 +23,10 @@ type Outcomes struct {
 	// Superseded jobs were skipped because their thread had changed since
 	// (see Config.CurrentHash).
 	Superseded int64
+	// LastRetryReason is the coded user-facing message
+	// (ticketsum.ErrorMessage) of the latest run that will retry, as its
+	// log line gives it; "" when none did.
+	LastRetryReason string
 }
 
 // FailureKind is the class and code of a ticket failure.
@@ -34,8 +38,16 @@ type FailureKind struct {
 type outcomes struct {
 	completed, retried, snoozed, cancelled, superseded atomic.Int64
 
-	mu     sync.Mutex
-	failed map[FailureKind]int64
+	mu         sync.Mutex
+	failed     map[FailureKind]int64
+	lastReason string
+}
+
+// retryReason keeps the reason of a run that will retry.
+func (o *outcomes) retryReason(reason string) {
+	o.mu.Lock()
+	o.lastReason = reason
+	o.mu.Unlock()
 }
 
 func (o *outcomes) fail(c ticketsum.FailureClass, code ticketsum.ErrorCode) {
@@ -51,18 +63,20 @@ func (o *outcomes) fail(c ticketsum.FailureClass, code ticketsum.ErrorCode) {
 func (q *Queue[TTx]) Outcomes() Outcomes {
 	q.counts.mu.Lock()
 	by := maps.Clone(q.counts.failed)
+	reason := q.counts.lastReason
 	q.counts.mu.Unlock()
 	var failed int64
 	for _, n := range by {
 		failed += n
 	}
 	return Outcomes{
-		Completed:  q.counts.completed.Load(),
-		Failed:     failed,
-		FailedBy:   by,
-		Retried:    q.counts.retried.Load(),
-		Snoozed:    q.counts.snoozed.Load(),
-		Cancelled:  q.counts.cancelled.Load(),
-		Superseded: q.counts.superseded.Load(),
+		Completed:       q.counts.completed.Load(),
+		Failed:          failed,
+		FailedBy:        by,
+		Retried:         q.counts.retried.Load(),
+		Snoozed:         q.counts.snoozed.Load(),
+		Cancelled:       q.counts.cancelled.Load(),
+		Superseded:      q.counts.superseded.Load(),
+		LastRetryReason: reason,
 	}
 }

@@ -3,6 +3,7 @@ package queue
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -37,6 +38,9 @@ type Runner interface {
 	Outcomes() Outcomes
 	// WaitIdle waits until no job is unfinished.
 	WaitIdle(ctx context.Context) error
+	// WaitDrained waits until no job is unfinished or the jobs left only
+	// wait for retries due later than horizon (see Queue.WaitDrained).
+	WaitDrained(ctx context.Context, horizon time.Duration) (Deferred, error)
 }
 
 var (

@@ -2,6 +2,7 @@ package queue
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -66,20 +67,100 @@ func (q *Queue[TTx]) Stats(ctx context.Context) (Stats, error) {
 // every 200ms when the poll interval is longer). It returns ctx's error
 // when ctx ends first; it never returns when no worker runs and jobs wait.
 func (q *Queue[TTx]) WaitIdle(ctx context.Context) error {
+	_, err := q.wait(ctx, -1)
+	return err
+}
+
+// Deferred are the jobs WaitDrained leaves queued: each waits for a retry
+// after a retryable error (River's backoff), keeping its attempt count.
+type Deferred struct {
+	// Jobs and Tickets count them; a batch job carries several tickets.
+	Jobs, Tickets int
+	// Next is when the earliest of them is due.
+	Next time.Time
+}
+
+// WaitDrained waits like WaitIdle, but also returns once no job is
+// available, running, snoozed or scheduled and every job left waits for a
+// retry due more than horizon from now: it then returns those jobs, which
+// stay queued for the next worker (Jobs 0 when the queue is empty). A
+// throttled job's snooze is always waited for, whatever the horizon. It
+// returns ctx's error when ctx ends first.
+func (q *Queue[TTx]) WaitDrained(ctx context.Context, horizon time.Duration) (Deferred, error) {
+	return q.wait(ctx, max(0, horizon))
+}
+
+// wait polls until the queue is empty or, when horizon is not negative,
+// only holds retries due later than horizon from now.
+func (q *Queue[TTx]) wait(ctx context.Context, horizon time.Duration) (Deferred, error) {
 	t := time.NewTicker(min(q.cfg.PollInterval, 200*time.Millisecond))
 	defer t.Stop()
 	for {
-		st, err := q.Stats(ctx)
+		d, done, err := q.drained(ctx, horizon)
 		if err != nil && ctx.Err() == nil {
-			return err
+			return Deferred{}, err
 		}
-		if err == nil && st.Pending() == 0 {
-			return nil
+		if err == nil && done {
+			return d, nil
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return Deferred{}, ctx.Err()
 		case <-t.C:
 		}
 	}
+}
+
+// drained reports whether wait may return, and the jobs it leaves.
+func (q *Queue[TTx]) drained(ctx context.Context, horizon time.Duration) (Deferred, bool, error) {
+	counts, err := q.countStates(ctx)
+	if err != nil {
+		return Deferred{}, false, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "count queue jobs: %w", err)
+	}
+	retrying := counts[string(rivertype.JobStateRetryable)]
+	switch {
+	case counts[string(rivertype.JobStateAvailable)]+counts[string(rivertype.JobStateRunning)]+
+		counts[string(rivertype.JobStateScheduled)]+counts[string(rivertype.JobStatePending)] > 0:
+		return Deferred{}, false, nil
+	case retrying == 0:
+		return Deferred{}, true, nil
+	case horizon < 0:
+		return Deferred{}, false, nil
+	}
+	d := Deferred{}
+	params := river.NewJobListParams().Queues(q.cfg.Queue, q.cfg.BatchQueue).
+		States(rivertype.JobStateRetryable).OrderBy(river.JobListOrderByScheduledAt, river.SortOrderAsc).First(1000)
+	for {
+		res, err := q.client.JobList(ctx, params)
+		if err != nil {
+			return Deferred{}, false, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "list jobs waiting for a retry: %w", err)
+		}
+		for _, j := range res.Jobs {
+			if d.Jobs == 0 {
+				if j.ScheduledAt.Sub(q.cfg.Clock.Now()) <= horizon {
+					return Deferred{}, false, nil // due soon: wait for it
+				}
+				d.Next = j.ScheduledAt
+			}
+			d.Jobs++
+			d.Tickets += jobTickets(j)
+		}
+		if len(res.Jobs) == 0 || res.LastCursor == nil {
+			break
+		}
+		params = params.After(res.LastCursor)
+	}
+	return d, d.Jobs > 0, nil
+}
+
+// jobTickets is how many tickets a job carries: a batch job's items, or one.
+func jobTickets(j *rivertype.JobRow) int {
+	if j.Kind != BatchKind {
+		return 1
+	}
+	var args BatchArgs
+	if err := json.Unmarshal(j.EncodedArgs, &args); err != nil || len(args.Items) == 0 {
+		return 1
+	}
+	return len(args.Items)
 }

@@ -1,0 +1,147 @@
+package cli
+
+import (
+	"context"
+	"database/sql"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ticketsum/ticketsum/bedrocktest"
+	"github.com/ticketsum/ticketsum/internal/dbtest"
+)
+
+// TestWorkerUntilIdleLeavesRetriesSQLite: see workerUntilIdleLeavesRetries.
+func TestWorkerUntilIdleLeavesRetriesSQLite(t *testing.T) {
+	workerUntilIdleLeavesRetries(t, "")
+}
+
+// TestWorkerUntilIdleLeavesRetriesPostgres: see
+// workerUntilIdleLeavesRetries.
+func TestWorkerUntilIdleLeavesRetriesPostgres(t *testing.T) {
+	workerUntilIdleLeavesRetries(t, mustScaleDatabase(t, dbtest.PostgresURL(t)))
+}
+
+// workerUntilIdleLeavesRetries: worker --until-idle with an unreachable
+// Bedrock endpoint ends by itself once the ticket's next retry is due later
+// than it waits for, exits 1 with one line saying how many tickets wait,
+// when, why and what to run, and leaves the ticket queued with its
+// attempts; once the retry is due, a run against a working endpoint
+// summarises it and exits 0. db is a Postgres URL, or "" for SQLite.
+func workerUntilIdleLeavesRetries(t *testing.T, db string) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String()
+	ln.Close()
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": bedrocktest.TestAccessKeyID, "AWS_SECRET_ACCESS_KEY": bedrocktest.TestSecretAccessKey,
+		"AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": closed, "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+	} {
+		t.Setenv(k, v)
+	}
+	dir := t.TempDir()
+	cfg, data := filepath.Join(dir, "ticketsum.yaml"), filepath.Join(dir, "data")
+	initArgs := []string{"init", "--config", cfg, "--data-dir", data, "--model", initNova}
+	if db != "" {
+		initArgs = append(initArgs, "--db", db)
+	}
+	if r := run(t, context.Background(), "", initArgs...); r.code != exitOK {
+		t.Fatalf("init: %+v", r)
+	}
+	if r := run(t, context.Background(), goodTicket, "import", "--config", cfg, "-"); r.code != exitOK {
+		t.Fatalf("import: %+v", r)
+	}
+
+	// A safety net only: the worker must end because its queue holds
+	// nothing it should wait for, long before this.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	r := run(t, ctx, "", "worker", "--until-idle", "--config", cfg)
+	if ctx.Err() != nil {
+		t.Fatalf("worker --until-idle did not end with the endpoint down: %+v", r)
+	}
+	if r.code != exitFailure {
+		t.Fatalf("exit %d, want %d (work left undone): %+v", r.code, exitFailure, r)
+	}
+	if !strings.Contains(r.stdout, "0 done, 0 failed, 0 skipped") {
+		t.Errorf("stdout does not give the counts: %q", r.stdout)
+	}
+	var line string
+	for l := range strings.Lines(r.stderr) {
+		if strings.HasPrefix(l, "ticketsum worker: ") {
+			line = l
+		}
+	}
+	for _, want := range []string{"1 ticket still queued, waiting to retry", "next attempt due ", "last error: cannot reach Bedrock",
+		"ticketsum worker --until-idle again later", "ticketsum worker to keep running"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("the closing line lacks %q: %q", want, line)
+		}
+	}
+	for _, pii := range []string{"Ana", "Lima", "ana.lima@example.com", "Sam Reyes", "7946 0958"} {
+		if strings.Contains(r.stdout+r.stderr, pii) {
+			t.Errorf("the worker's output contains the ticket's %q", pii)
+		}
+	}
+	if f := run(t, context.Background(), "", "failures", "list", "--config", cfg); f.code != exitOK || strings.Contains(f.stdout, "T-1") {
+		t.Fatalf("the ticket must not be failed: %+v", f)
+	}
+
+	// The job is still queued, waiting for its retry with the attempts it
+	// made; the retry is made due now, as time would.
+	attempts := dueNow(t, data, db)
+	if attempts < 1 {
+		t.Fatalf("the retryable job has made %d attempts", attempts)
+	}
+	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{
+		Responder: func(model, prompt string) string {
+			return "The customer could not log in. The agent reset the password. The customer confirmed the fix.\nSTATUS: resolved"
+		},
+	})
+	setAWSEnv(t, srv)
+	r = run(t, ctx, "", "worker", "--until-idle", "--config", cfg)
+	if r.code != exitOK || !strings.Contains(r.stdout, "queue drained") || !strings.Contains(r.stdout, "1 done, 0 failed") {
+		t.Fatalf("the later run with the endpoint up: %+v", r)
+	}
+}
+
+// dueNow makes the queue's retryable jobs due at once, as the passing of
+// their backoff would, and returns the attempts the first one has made.
+// data is the data directory (SQLite), db a Postgres URL or "".
+func dueNow(t *testing.T, data, db string) int {
+	t.Helper()
+	ctx := context.Background()
+	var attempts int
+	if db == "" {
+		conn, err := sql.Open("sqlite", "file:"+filepath.Join(data, "ticketsum.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		if err := conn.QueryRowContext(ctx, `SELECT attempt FROM river_job WHERE state = 'retryable'`).Scan(&attempts); err != nil {
+			t.Fatalf("the job waiting for its retry: %v", err)
+		}
+		if _, err := conn.ExecContext(ctx, `UPDATE river_job SET scheduled_at = created_at WHERE state = 'retryable'`); err != nil {
+			t.Fatal(err)
+		}
+		return attempts
+	}
+	pool, err := pgxpool.New(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	if err := pool.QueryRow(ctx, `SELECT attempt FROM ticketsum.river_job WHERE state = 'retryable'`).Scan(&attempts); err != nil {
+		t.Fatalf("the job waiting for its retry: %v", err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE ticketsum.river_job SET scheduled_at = created_at WHERE state = 'retryable'`); err != nil {
+		t.Fatal(err)
+	}
+	return attempts
+}
