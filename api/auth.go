@@ -61,12 +61,28 @@ func RequestIDFrom(ctx context.Context) string {
 	return ""
 }
 
+// bodyLimit is a route's limit on its request body: bytes (0 for a route
+// that reads none) and, when set, what raises it (Config.BodyLimitHint).
+type bodyLimit struct {
+	bytes int64
+	hint  string
+}
+
+// suffix is the hint as the end of an error's sentence, or "".
+func (l bodyLimit) suffix() string {
+	if l.hint == "" {
+		return ""
+	}
+	return ": " + l.hint
+}
+
 // withKey authenticates the request's API key, checks that the key has
 // scope, caps the key's requests in flight, bounds the time the body may
 // take to arrive (Config.BodyReadTimeout) and the answer to be written
-// (Config.WriteTimeout), limits the body to maxBody bytes and passes the
+// (Config.WriteTimeout), limits the body to limit.bytes and passes the
 // caller on, or answers in the route's error shape.
-func (h *Handler) withKey(shape errorShape, scope string, maxBody int64, next func(http.ResponseWriter, *http.Request, *caller)) http.Handler {
+func (h *Handler) withKey(shape errorShape, scope string, limit bodyLimit, next func(http.ResponseWriter, *http.Request, *caller)) http.Handler {
+	maxBody := limit.bytes
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := &caller{Context: r.Context(), RequestID: requestID(r)}
 		c.idHeader[0] = c.RequestID
@@ -88,7 +104,7 @@ func (h *Handler) withKey(shape errorShape, scope string, maxBody int64, next fu
 		}
 		defer h.inflight.release(c, h.cfg.MaxConcurrentPerKey)
 		if r.ContentLength > maxBody {
-			h.fail(w, r, shape, c, ticketsum.Errorf(ticketsum.EINVALID, "request body is %d bytes, above the limit of %d bytes for %s", r.ContentLength, maxBody, r.URL.Path))
+			h.fail(w, r, shape, c, ticketsum.Errorf(ticketsum.EINVALID, "request body is %d bytes, above the limit of %d bytes for %s%s", r.ContentLength, maxBody, r.URL.Path, limit.suffix()))
 			return
 		}
 		now := time.Now()

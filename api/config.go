@@ -120,6 +120,10 @@ type Config struct {
 	// MaxBodyBytes limits the body of POST /v1/summaries (one ticket).
 	// Default 1 MiB.
 	MaxBodyBytes int64
+	// BodyLimitHint, when set, ends the error of a ticket over
+	// MaxBodyBytes: it names what raises the limit, such as the server's
+	// setting. Default: no hint.
+	BodyLimitHint string
 	// MaxChatBodyBytes limits the body of POST /v1/chat/completions.
 	// Default 1 MiB.
 	MaxChatBodyBytes int64

@@ -46,19 +46,19 @@ func New(cfg Config) (*Handler, error) {
 func (h *Handler) Routes() map[string]http.Handler {
 	m := map[string]http.Handler{}
 	if h.cfg.Summarizers != nil {
-		m["POST /v1/summaries"] = h.withKey(nativeShape, access.ScopeSummarize, h.cfg.MaxBodyBytes, h.serveSummary)
+		m["POST /v1/summaries"] = h.withKey(nativeShape, access.ScopeSummarize, bodyLimit{h.cfg.MaxBodyBytes, h.cfg.BodyLimitHint}, h.serveSummary)
 	}
 	if h.cfg.Models != nil {
-		m["POST /v1/chat/completions"] = h.withKey(openAIShape, access.ScopeSummarize, h.cfg.MaxChatBodyBytes, h.serveChat)
+		m["POST /v1/chat/completions"] = h.withKey(openAIShape, access.ScopeSummarize, bodyLimit{bytes: h.cfg.MaxChatBodyBytes}, h.serveChat)
 	}
 	if h.cfg.ModelNames != nil {
-		m["GET /v1/models"] = h.withKey(openAIShape, access.ScopeSummarize, 0, h.serveModels)
+		m["GET /v1/models"] = h.withKey(openAIShape, access.ScopeSummarize, bodyLimit{}, h.serveModels)
 	}
 	if h.cfg.Store != nil {
-		m["GET /v1/tickets/{id}"] = h.withKey(nativeShape, access.ScopeRead, 0, h.serveTicket)
+		m["GET /v1/tickets/{id}"] = h.withKey(nativeShape, access.ScopeRead, bodyLimit{}, h.serveTicket)
 	}
 	if h.cfg.Audit != nil {
-		m["GET /v1/usage"] = h.withKey(nativeShape, access.ScopeRead, 0, h.serveUsage)
+		m["GET /v1/usage"] = h.withKey(nativeShape, access.ScopeRead, bodyLimit{}, h.serveUsage)
 	}
 	if h.cfg.Audit != nil {
 		m["GET /governance"] = http.HandlerFunc(h.serveGovernancePage)

@@ -149,10 +149,10 @@ func (h *Handler) save(r *http.Request, t *ticketsum.Ticket, s *ticketsum.Summar
 // decodeTicket reads exactly one ticket in the ticket JSON format (the
 // format the CLI reads) from body, or returns EINVALID naming the problem.
 func (h *Handler) decodeTicket(body io.Reader) (*ticketsum.Ticket, error) {
-	d := ticketfile.NewDecoder(body, "request body", ticketfile.Options{MaxTicketBytes: int(h.cfg.MaxBodyBytes)})
+	d := ticketfile.NewDecoder(body, "request body", ticketfile.Options{MaxTicketBytes: int(h.cfg.MaxBodyBytes), LimitHint: h.cfg.BodyLimitHint})
 	t, err := d.Next()
 	if err != nil {
-		return nil, bodyError(err, h.cfg.MaxBodyBytes)
+		return nil, bodyError(err, bodyLimit{h.cfg.MaxBodyBytes, h.cfg.BodyLimitHint})
 	}
 	switch _, err := d.Next(); {
 	case errors.Is(err, io.EOF):
@@ -160,13 +160,13 @@ func (h *Handler) decodeTicket(body io.Reader) (*ticketsum.Ticket, error) {
 	case err == nil:
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "request body holds more than one ticket: send one per request")
 	default:
-		return nil, bodyError(err, h.cfg.MaxBodyBytes)
+		return nil, bodyError(err, bodyLimit{h.cfg.MaxBodyBytes, h.cfg.BodyLimitHint})
 	}
 }
 
 // bodyError turns a decoding failure into an EINVALID error with a
-// specific message.
-func bodyError(err error, limit int64) error {
+// specific message; a body over the limit is told what raises it.
+func bodyError(err error, limit bodyLimit) error {
 	var tooBig *http.MaxBytesError
 	var p *ticketfile.Problem
 	switch {
@@ -175,7 +175,7 @@ func bodyError(err error, limit int64) error {
 	case errors.Is(err, io.EOF):
 		return ticketsum.Errorf(ticketsum.EINVALID, "request body is empty: send one ticket as JSON (see docs/ticket-format.md)")
 	case errors.As(err, &tooBig):
-		return ticketsum.Errorf(ticketsum.EINVALID, "request body is above the limit of %d bytes", limit)
+		return ticketsum.Errorf(ticketsum.EINVALID, "request body is above the limit of %d bytes%s", limit.bytes, limit.suffix())
 	case errors.As(err, &p):
 		return ticketsum.Errorf(ticketsum.EINVALID, "%s", p.Error())
 	case ticketsum.ErrorCodeOf(err) == ticketsum.EINVALID:

@@ -241,6 +241,7 @@ func (w *wiring) serveRoutes(ctx context.Context, b *backend, auth *webauth.Auth
 		},
 		DefaultModel: w.cfg.Model, Store: b.store, Budgets: gov.Access, Audit: gov.Trail, Trail: gov.Trail,
 		MaxConcurrentPerKey: w.cfg.Server.MaxConcurrentPerKey, Logger: w.logger, Nav: nav,
+		MaxBodyBytes: w.cfg.MaxTicketBytes, BodyLimitHint: "the server's operator raises it with max_ticket_bytes in serve's configuration or TICKETSUM_MAX_TICKET_BYTES",
 	})
 	if err != nil {
 		return nil, nil, err

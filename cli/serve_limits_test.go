@@ -99,3 +99,70 @@ func TestServePerKeyCapFromConfig(t *testing.T) {
 		t.Errorf("serve exit %d: %s", code, serveErr.String())
 	}
 }
+
+// TestServeTicketLimitFromConfig: max_ticket_bytes, which import and
+// summarize honour, also bounds a ticket sent to POST /v1/summaries (it
+// used to be a fixed 1 MiB there, with no setting to raise it): a 1.5 MiB
+// ticket is summarised under a 4 MiB limit, and one over a 2,000-byte limit
+// is refused with a 400 that names the setting.
+func TestServeTicketLimitFromConfig(t *testing.T) {
+	t.Parallel()
+	big := `{"id":"T-big","subject":"Export fails","messages":[{"role":"customer","body":"My export fails with a permissions error. ` +
+		strings.Repeat("The export of the monthly report stops at the permissions step again. ", 23000) +
+		`"},{"role":"agent","body":"I fixed your role; the export works now."}]}`
+	if len(big) < 1<<20+1<<19 {
+		t.Fatalf("the big ticket is only %d bytes", len(big))
+	}
+	for _, tc := range []struct {
+		limit, ticket string
+		status        int
+		want          string
+	}{
+		{"4194304", big, http.StatusOK, `"summary"`},
+		{"2000", big, http.StatusBadRequest, "max_ticket_bytes"},
+	} {
+		dir := t.TempDir()
+		cfg := filepath.Join(dir, "ticketsum.yaml")
+		if err := os.WriteFile(cfg, []byte("data_dir: "+dir+"\nmax_ticket_bytes: "+tc.limit+"\nserver:\n  load_sample: false\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		run := func(stdout, stderr io.Writer, args ...string) int {
+			return Main(ctx, append(args, "--config", cfg), strings.NewReader(""), stdout, stderr, func(string) string { return "" })
+		}
+		for _, args := range [][]string{{"models", "approve", "builtin"}, {"principals", "put", "team", "--models", "*", "--budget", "100"}} {
+			var errb syncBuffer
+			if code := run(io.Discard, &errb, args...); code != exitOK {
+				t.Fatalf("%v: exit %d: %s", args, code, errb.String())
+			}
+		}
+		var keyOut, errb syncBuffer
+		if code := run(&keyOut, &errb, "keys", "create", "--principal", "team", "--json"); code != exitOK {
+			t.Fatalf("keys create: exit %d: %s", code, errb.String())
+		}
+		var k struct{ Key string }
+		if err := json.Unmarshal([]byte(keyOut.String()), &k); err != nil {
+			t.Fatal(err)
+		}
+		var serveErr syncBuffer
+		done := make(chan int, 1)
+		go func() { done <- run(io.Discard, &serveErr, "serve", "--addr", "127.0.0.1:0") }()
+		addr := waitFor(t, &serveErr, regexp.MustCompile(`serving on (http://\S+)`), done)
+		req, _ := http.NewRequest("POST", addr+"/v1/summaries", strings.NewReader(tc.ticket))
+		req.Header.Set("Authorization", "Bearer "+k.Key)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.status || !strings.Contains(string(b), tc.want) {
+			t.Errorf("max_ticket_bytes %s, a %d-byte ticket: %d %.300s; want %d with %s", tc.limit, len(tc.ticket), resp.StatusCode, b, tc.status, tc.want)
+		}
+		cancel()
+		if code := <-done; code != exitOK {
+			t.Errorf("serve exit %d: %s", code, serveErr.String())
+		}
+	}
+}
