@@ -36,6 +36,7 @@ func suite[TTx any]() map[string]func(t *testing.T, h harness[TTx]) {
 		"FailedRetriedOnEdit":     testFailedRetriedOnThreadChange[TTx],
 		"Regenerate":              testRegenerate[TTx],
 		"FailureOfGoneTicket":     testFailureOfGoneTicket[TTx],
+		"WaitDrained":             testWaitDrained[TTx],
 	}
 }
 
@@ -440,5 +441,45 @@ func testDelaySkipsSuperseded[TTx any](t *testing.T, h harness[TTx]) {
 	}
 	if got, want := q.Outcomes(), (queue.Outcomes{Completed: 1, Superseded: 2, Cancelled: 1}); !reflect.DeepEqual(got, want) {
 		t.Errorf("outcomes = %+v, want %+v", got, want)
+	}
+}
+
+// testWaitDrained: WaitDrained waits for a retry due within its horizon
+// (T-00 fails once, then succeeds), and returns the jobs left, without
+// touching them, once the only one waits for a retry due later than the
+// horizon (T-01, whose endpoint stays down).
+func testWaitDrained[TTx any](t *testing.T, h harness[TTx]) {
+	rec := newRecorder(func(_ context.Context, id string, call int) error {
+		if id == "T-01" || call == 1 {
+			return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "model endpoint down")
+		}
+		return nil
+	})
+	q := h.newQueue(t, queue.Config{Handler: rec.handle})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a hang guard only
+	defer cancel()
+	tks := tickets(t, 2)
+	importAll(t, h, q, tks[0])
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	d, err := q.WaitDrained(ctx, time.Hour)
+	if _, succ := rec.counts(); err != nil || d != (queue.Deferred{}) || succ["T-00"] != 1 {
+		t.Fatalf("WaitDrained with a retry due within the horizon = %+v, %v, successes %v; want the retry run and nothing left", d, err, succ)
+	}
+	importAll(t, h, q, tks[1])
+	d, err = q.WaitDrained(ctx, 0)
+	if err != nil || d.Jobs != 1 || d.Tickets != 1 || !d.Next.After(time.Now()) {
+		t.Fatalf("WaitDrained with only a later retry = %+v, %v; want that job, due later", d, err)
+	}
+	if r := q.Outcomes().LastRetryReason; r != "model endpoint down" {
+		t.Errorf("last retry reason = %q", r)
+	}
+	if err := q.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	jobs := jobsByTicket(t, q)["T-01"]
+	if len(jobs) != 1 || jobs[0].State != rivertype.JobStateRetryable || jobs[0].Attempt < 1 {
+		t.Fatalf("T-01's job after the drain = %+v, want one, still waiting for its retry", jobs)
 	}
 }
