@@ -90,7 +90,10 @@ func TestCallerGoneWhileAnswerArrives(t *testing.T) {
 }
 
 // TestQueueBounded: with the window full and MaxQueue calls waiting, one
-// more call is refused at once with ETHROTTLED naming the setting.
+// more call is refused at once with ETHROTTLED naming the setting. The one
+// refused may be a fifth caller that came while a probe held the last
+// queue slot (then the probes would never find the queue full: the test
+// hung in CI on 2026-12-03).
 func TestQueueBounded(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
@@ -103,19 +106,29 @@ func TestQueueBounded(t *testing.T) {
 	g := MustGateway(t, gateway.Config{MaxAttempts: 1, Limits: map[string]gateway.Limits{"*": {MaxConcurrency: 2, MaxQueue: 3}}}, blocking)
 	m := MustModel(t, g, sonnet)
 	var wg sync.WaitGroup
+	refused := make(chan error, 5) // a caller that came while a probe held the last queue slot
 	for range 5 {
-		wg.Go(func() { m.Generate(context.Background(), request()) })
+		wg.Go(func() {
+			if _, err := m.Generate(context.Background(), request()); err != nil {
+				refused <- err
+			}
+		})
 	}
 	for entered.Load() < 2 {
 		time.Sleep(time.Millisecond)
 	}
 	for { // until the three others queue, a probe waits and gives up
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
-		_, err := m.Generate(ctx, request())
-		gaveUp := ctx.Err() != nil
-		cancel()
-		if gaveUp {
-			continue
+		var err error
+		select {
+		case err = <-refused:
+		default:
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+			_, err = m.Generate(ctx, request())
+			gaveUp := ctx.Err() != nil
+			cancel()
+			if gaveUp {
+				continue
+			}
 		}
 		if ticketsum.ErrorCodeOf(err) != ticketsum.ETHROTTLED || !strings.Contains(err.Error(), "max_concurrency") {
 			t.Fatalf("error %v, want ETHROTTLED naming max_concurrency", err)
