@@ -2,6 +2,7 @@ package access_test
 
 import (
 	"context"
+	"database/sql"
 	"testing"
 
 	"github.com/ticketsum/ticketsum/access"
@@ -14,43 +15,34 @@ import (
 // Postgres.
 func TestLeaseRowsHaveOnlyTheirKeyIndex(t *testing.T) {
 	ctx := context.Background()
-	t.Run("sqlite", func(t *testing.T) {
-		db := dbtest.SQLite(t)
-		MustStore(t, db, access.SQLite)
-		// Automatic indexes (the primary key's) have no SQL.
-		rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'access_leases' AND sql IS NOT NULL`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var name string
-			if err := rows.Scan(&name); err != nil {
+	for _, tc := range []struct {
+		name    string
+		open    func(testing.TB) *sql.DB
+		dialect access.Dialect
+		indexes string // the table's indexes other than its primary key's
+	}{
+		// SQLite's automatic indexes (the primary key's) have no SQL.
+		{"sqlite", dbtest.SQLite, access.SQLite, `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'access_leases' AND sql IS NOT NULL`},
+		{"postgres", dbtest.Postgres, access.Postgres, `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'access_leases' AND indexname <> 'access_leases_pkey'`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := tc.open(t)
+			MustStore(t, db, tc.dialect)
+			rows, err := db.QueryContext(ctx, tc.indexes)
+			if err != nil {
 				t.Fatal(err)
 			}
-			t.Errorf("access_leases has index %s", name)
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-	})
-	t.Run("postgres", func(t *testing.T) {
-		db := dbtest.Postgres(t)
-		MustStore(t, db, access.Postgres)
-		rows, err := db.QueryContext(ctx, `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'access_leases' AND indexname <> 'access_leases_pkey'`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var name string
-			if err := rows.Scan(&name); err != nil {
+			defer rows.Close()
+			for rows.Next() {
+				var name string
+				if err := rows.Scan(&name); err != nil {
+					t.Fatal(err)
+				}
+				t.Errorf("access_leases has index %s", name)
+			}
+			if err := rows.Err(); err != nil {
 				t.Fatal(err)
 			}
-			t.Errorf("access_leases has index %s", name)
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-	})
+		})
+	}
 }

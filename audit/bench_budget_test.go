@@ -53,30 +53,7 @@ func BenchmarkTrailAppendBudget(b *testing.B) {
 				b.Fatal(err)
 			}
 			walReset(b, db)
-			cpu0 := cpuTime()
-			start := time.Now()
-			b.ResetTimer()
-			if par == 1 {
-				for b.Loop() {
-					if err := call(); err != nil {
-						b.Fatal(err)
-					}
-				}
-			} else {
-				b.SetParallelism((par + 1) / 2)
-				b.RunParallel(func(pb *testing.PB) {
-					for pb.Next() {
-						if err := call(); err != nil {
-							b.Error(err)
-							return
-						}
-					}
-				})
-			}
-			b.StopTimer()
-			elapsed, cpu := time.Since(start), cpuTime()-cpu0
-			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "appends/s")
-			b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/append")
+			benchAppends(b, par, call)
 			b.ReportMetric(float64(walFrames(b, db))/float64(b.N), "wal-frames/append")
 		})
 	}

@@ -66,6 +66,22 @@ func readIDs(t *testing.T, dir string, w KeyWrapper) ([]string, error) {
 	return ids, err
 }
 
+// readFileIDs reads the log file name of dir on its own (as a directory
+// holding only it) and returns its records' request ids, or the error that
+// stopped the read.
+func readFileIDs(t *testing.T, dir, name string, w KeyWrapper) ([]string, error) {
+	t.Helper()
+	alone := t.TempDir()
+	data, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(alone, name), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return readIDs(t, alone, w)
+}
+
 // TestFileSinkWriteFailureKeepsTheFileVerifiable injects a failed write
 // (nothing written, or part of the line) and checks that the records
 // written after it still read and verify, and that the failed one is not
@@ -132,15 +148,7 @@ func TestFileSinkWriteFailureKeepsTheFileVerifiable(t *testing.T) {
 			// failure was; the records after it are in a new file that
 			// verifies on its own.
 			for _, name := range names {
-				alone := t.TempDir()
-				data, err := os.ReadFile(filepath.Join(dir, name))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(filepath.Join(alone, name), data, 0o600); err != nil {
-					t.Fatal(err)
-				}
-				ids, err := readIDs(t, alone, w)
+				ids, err := readFileIDs(t, dir, name, w)
 				switch got := strings.Join(ids, ","); {
 				case name == first:
 					if err == nil || !strings.Contains(err.Error(), "line 4") || got != "r0,r1" {
@@ -208,15 +216,7 @@ func TestFileSinkSyncFailureLeavesNoCopy(t *testing.T) {
 			}
 			var got []string
 			for _, name := range names {
-				alone := t.TempDir()
-				data, err := os.ReadFile(filepath.Join(dir, name))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(filepath.Join(alone, name), data, 0o600); err != nil {
-					t.Fatal(err)
-				}
-				ids, err := readIDs(t, alone, w)
+				ids, err := readFileIDs(t, dir, name, w)
 				if err != nil {
 					t.Errorf("file %s: %v", name, err)
 				}

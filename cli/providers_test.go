@@ -17,11 +17,27 @@ import (
 
 // setAWSEnv points the standard AWS chain at the fake server, as a user
 // would point it at any Bedrock-compatible endpoint.
-func setAWSEnv(t *testing.T, srv *bedrocktest.Server) {
+func setAWSEnv(t *testing.T, srv *bedrocktest.Server) { setAWSEndpoint(t, srv.URL) }
+
+// setUnreachableAWSEnv points the standard AWS chain at a loopback port
+// nothing listens on: a Bedrock endpoint that is down.
+func setUnreachableAWSEnv(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String()
+	ln.Close()
+	setAWSEndpoint(t, closed)
+}
+
+// setAWSEndpoint sets the test credentials, us-east-1 and url as the
+// endpoint, with no AWS config or credentials file.
+func setAWSEndpoint(t *testing.T, url string) {
 	t.Setenv("AWS_ACCESS_KEY_ID", bedrocktest.TestAccessKeyID)
 	t.Setenv("AWS_SECRET_ACCESS_KEY", bedrocktest.TestSecretAccessKey)
 	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
+	t.Setenv("AWS_ENDPOINT_URL", url)
 	t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
 }
@@ -136,18 +152,7 @@ func TestSummarizeBedrockControlCharacters(t *testing.T) {
 // reached logs each retry with the reason (the endpoint it could not reach
 // and the setting to check), not only the code "unavailable".
 func TestWorkerRetryNamesReason(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := "http://" + ln.Addr().String()
-	ln.Close()
-	for k, v := range map[string]string{
-		"AWS_ACCESS_KEY_ID": bedrocktest.TestAccessKeyID, "AWS_SECRET_ACCESS_KEY": bedrocktest.TestSecretAccessKey,
-		"AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": closed, "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
-	} {
-		t.Setenv(k, v)
-	}
+	setUnreachableAWSEnv(t)
 	cfg := tempConfig(t)
 	const model = "bedrock:amazon.nova-lite-v1:0"
 	appendFile(t, cfg, "model: "+model+"\n")

@@ -13,6 +13,32 @@ import (
 	"testing"
 )
 
+// serveWithTeamKey runs the setup commands (approvals, the principal
+// "team") through run, creates a key of team and starts serve on a free
+// loopback port; it returns serve's address, the key, serve's exit code to
+// come and its stderr.
+func serveWithTeamKey(t *testing.T, run func(stdout, stderr io.Writer, args ...string) int, setup ...[]string) (addr, key string, done <-chan int, serveErr *syncBuffer) {
+	t.Helper()
+	for _, args := range setup {
+		var errb syncBuffer
+		if code := run(io.Discard, &errb, args...); code != exitOK {
+			t.Fatalf("%v: exit %d: %s", args, code, errb.String())
+		}
+	}
+	var keyOut, errb syncBuffer
+	if code := run(&keyOut, &errb, "keys", "create", "--principal", "team", "--json"); code != exitOK {
+		t.Fatalf("keys create: exit %d: %s", code, errb.String())
+	}
+	var k struct{ Key string }
+	if err := json.Unmarshal([]byte(keyOut.String()), &k); err != nil {
+		t.Fatal(err)
+	}
+	serveErr = &syncBuffer{}
+	exit := make(chan int, 1)
+	go func() { exit <- run(io.Discard, serveErr, "serve", "--addr", "127.0.0.1:0") }()
+	return waitFor(t, serveErr, regexp.MustCompile(`serving on (http://\S+)`), exit), k.Key, exit, serveErr
+}
+
 // TestServePerKeyCapFromConfig: server.max_concurrent_per_key reaches the
 // served API. With a cap of 1 and one chat request held by a slow
 // upstream, the key's second request is refused with a 429 that names the
@@ -43,32 +69,13 @@ func TestServePerKeyCapFromConfig(t *testing.T) {
 	runEnv := func(stdout, stderr io.Writer, args ...string) int {
 		return Main(ctx, append(args, "--config", cfg), strings.NewReader(""), stdout, stderr, func(k string) string { return env[k] })
 	}
-	for _, args := range [][]string{
-		{"models", "approve", "openai:slow", "--allow-unlisted"},
-		{"principals", "put", "team", "--models", "openai:*", "--budget", "100"},
-	} {
-		var errb syncBuffer
-		if code := runEnv(io.Discard, &errb, args...); code != exitOK {
-			t.Fatalf("%v: exit %d: %s", args, code, errb.String())
-		}
-	}
-	var keyOut, errb syncBuffer
-	if code := runEnv(&keyOut, &errb, "keys", "create", "--principal", "team", "--json"); code != exitOK {
-		t.Fatalf("keys create: exit %d: %s", code, errb.String())
-	}
-	var k struct{ Key string }
-	if err := json.Unmarshal([]byte(keyOut.String()), &k); err != nil {
-		t.Fatal(err)
-	}
-
-	var serveErr syncBuffer
-	done := make(chan int, 1)
-	go func() { done <- runEnv(io.Discard, &serveErr, "serve", "--addr", "127.0.0.1:0") }()
-	addr := waitFor(t, &serveErr, regexp.MustCompile(`serving on (http://\S+)`), done)
+	addr, key, done, serveErr := serveWithTeamKey(t, runEnv,
+		[]string{"models", "approve", "openai:slow", "--allow-unlisted"},
+		[]string{"principals", "put", "team", "--models", "openai:*", "--budget", "100"})
 	chat := func() (*http.Response, string) {
 		req, _ := http.NewRequest("POST", addr+"/v1/chat/completions",
 			strings.NewReader(`{"model":"openai:slow","max_tokens":16,"messages":[{"role":"user","content":"Is my export fixed?"}]}`))
-		req.Header.Set("Authorization", "Bearer "+k.Key)
+		req.Header.Set("Authorization", "Bearer "+key)
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -130,26 +137,11 @@ func TestServeTicketLimitFromConfig(t *testing.T) {
 		run := func(stdout, stderr io.Writer, args ...string) int {
 			return Main(ctx, append(args, "--config", cfg), strings.NewReader(""), stdout, stderr, func(string) string { return "" })
 		}
-		for _, args := range [][]string{{"models", "approve", "builtin"}, {"principals", "put", "team", "--models", "*", "--budget", "100"}} {
-			var errb syncBuffer
-			if code := run(io.Discard, &errb, args...); code != exitOK {
-				t.Fatalf("%v: exit %d: %s", args, code, errb.String())
-			}
-		}
-		var keyOut, errb syncBuffer
-		if code := run(&keyOut, &errb, "keys", "create", "--principal", "team", "--json"); code != exitOK {
-			t.Fatalf("keys create: exit %d: %s", code, errb.String())
-		}
-		var k struct{ Key string }
-		if err := json.Unmarshal([]byte(keyOut.String()), &k); err != nil {
-			t.Fatal(err)
-		}
-		var serveErr syncBuffer
-		done := make(chan int, 1)
-		go func() { done <- run(io.Discard, &serveErr, "serve", "--addr", "127.0.0.1:0") }()
-		addr := waitFor(t, &serveErr, regexp.MustCompile(`serving on (http://\S+)`), done)
+		addr, key, done, serveErr := serveWithTeamKey(t, run,
+			[]string{"models", "approve", "builtin"},
+			[]string{"principals", "put", "team", "--models", "*", "--budget", "100"})
 		req, _ := http.NewRequest("POST", addr+"/v1/summaries", strings.NewReader(tc.ticket))
-		req.Header.Set("Authorization", "Bearer "+k.Key)
+		req.Header.Set("Authorization", "Bearer "+key)
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {

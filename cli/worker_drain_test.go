@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"database/sql"
-	"net"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -33,18 +32,7 @@ func TestWorkerUntilIdleLeavesRetriesPostgres(t *testing.T) {
 // attempts; once the retry is due, a run against a working endpoint
 // summarises it and exits 0. db is a Postgres URL, or "" for SQLite.
 func workerUntilIdleLeavesRetries(t *testing.T, db string) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := "http://" + ln.Addr().String()
-	ln.Close()
-	for k, v := range map[string]string{
-		"AWS_ACCESS_KEY_ID": bedrocktest.TestAccessKeyID, "AWS_SECRET_ACCESS_KEY": bedrocktest.TestSecretAccessKey,
-		"AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": closed, "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
-	} {
-		t.Setenv(k, v)
-	}
+	setUnreachableAWSEnv(t)
 	dir := t.TempDir()
 	cfg, data := filepath.Join(dir, "ticketsum.yaml"), filepath.Join(dir, "data")
 	initArgs := []string{"init", "--config", cfg, "--data-dir", data, "--model", initNova}
