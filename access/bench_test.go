@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"github.com/ticketsum/ticketsum"
@@ -53,16 +52,7 @@ func BenchmarkBudgetFlushPostgres(b *testing.B) {
 // BenchmarkBudgetFlushSQLite is BenchmarkBudgetFlushPostgres on a SQLite
 // file opened as serve opens it (WAL, synchronous=NORMAL, one connection).
 func BenchmarkBudgetFlushSQLite(b *testing.B) {
-	benchBudgetFlush(b, func(tb testing.TB) *sql.DB {
-		path := filepath.Join(tb.TempDir(), "serve.db")
-		db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
-		if err != nil {
-			tb.Fatal(err)
-		}
-		db.SetMaxOpenConns(1)
-		tb.Cleanup(func() { db.Close() })
-		return db
-	}, access.SQLite)
+	benchBudgetFlush(b, dbtest.SQLiteAsServe, access.SQLite)
 }
 
 func benchBudgetFlush(b *testing.B, open func(testing.TB) *sql.DB, d access.Dialect) {

@@ -3,7 +3,6 @@ package audit_test
 import (
 	"context"
 	"database/sql"
-	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
@@ -31,7 +30,7 @@ func BenchmarkTrailAppend(b *testing.B) {
 		commit audit.TrailCommit
 	}{
 		{"sqlite", dbtest.SQLite, audit.SQLite, false, ""},
-		{"sqlite-serve", sqliteAsServe, audit.SQLite, false, ""},
+		{"sqlite-serve", dbtest.SQLiteAsServe, audit.SQLite, false, ""},
 		{"postgres", dbtest.Postgres, audit.Postgres, false, ""},
 		{"postgres-calls", dbtest.Postgres, audit.Postgres, true, audit.CommitFlushed},
 		{"postgres-calls-async", dbtest.Postgres, audit.Postgres, true, audit.CommitAsync},
@@ -60,21 +59,6 @@ func BenchmarkTrailAppend(b *testing.B) {
 			})
 		}
 	}
-}
-
-// sqliteAsServe opens a fresh SQLite database the way serve opens its
-// governance database: WAL, synchronous=NORMAL (no fsync per commit), one
-// connection.
-func sqliteAsServe(tb testing.TB) *sql.DB {
-	tb.Helper()
-	path := filepath.Join(tb.TempDir(), "serve.db")
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	db.SetMaxOpenConns(1)
-	tb.Cleanup(func() { db.Close() })
-	return db
 }
 
 // appendOne returns the append a trail benchmark times: an admin record,

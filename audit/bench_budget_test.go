@@ -8,6 +8,7 @@ import (
 
 	"github.com/ticketsum/ticketsum/access"
 	"github.com/ticketsum/ticketsum/audit"
+	"github.com/ticketsum/ticketsum/internal/dbtest"
 )
 
 // BenchmarkTrailAppendBudget measures the group commit as serve runs it on
@@ -24,7 +25,7 @@ func BenchmarkTrailAppendBudget(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			ctx := context.Background()
-			db := sqliteAsServe(b)
+			db := dbtest.SQLiteAsServe(b)
 			tr := MustTrail(b, db, audit.SQLite, newClock(), 1000)
 			store, err := access.NewSQLStore(db, access.SQLite)
 			if err != nil {

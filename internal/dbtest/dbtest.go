@@ -54,6 +54,21 @@ func SQLiteFile(tb testing.TB) (*sql.DB, string) {
 	return db, path
 }
 
+// SQLiteAsServe opens a fresh SQLite database the way serve opens its
+// store (package sqlite): WAL, synchronous=NORMAL (no fsync per commit),
+// one connection; for benchmarks of serve's writes.
+func SQLiteAsServe(tb testing.TB) *sql.DB {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "serve.db")
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
+	if err != nil {
+		tb.Fatalf("open sqlite: %v", err)
+	}
+	db.SetMaxOpenConns(1)
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
 // PostgresURL returns the URL in TICKETSUM_TEST_DATABASE_URL, or skips tb
 // when it is unset.
 func PostgresURL(tb testing.TB) string {
