@@ -43,14 +43,20 @@ func kw(words ...string) *kwSet {
 	return k
 }
 
-// keywordMatcher returns the automaton over every declared keyword, built
-// once.
+// keywordMatcher returns the automaton over every declared keyword and
+// every secret rule's keyword, built once: one pass over a text finds both
+// (the secret rules' keywords are reported apart, by their index in
+// secretRuleSet.words).
 var keywordMatcher = sync.OnceValue(func() *kwMatcher {
 	words := make([]string, len(kwWords))
 	for w, id := range kwWords {
 		words[id] = w
 	}
-	return newKWMatcher(words)
+	var secret []string
+	if set, err := compiledSecretRules(); err == nil {
+		secret = set.words
+	}
+	return newKWMatcher(words, secret)
 })
 
 // kwHit is a keyword found in a text: where it starts and which it is.
@@ -62,18 +68,41 @@ type kwHit struct {
 // kwMatcher finds many keywords in one pass over a lower-case text: an
 // Aho-Corasick automaton compiled to a dense table over byte classes, so
 // that each byte costs one table lookup whatever the number of keywords.
+// It matches two lists of keywords at once and reports each list's hits
+// apart, with the word's index in its own list as id.
 type kwMatcher struct {
-	words  []string
+	words  []string   // the first list, then the second's words not in it
 	class  [256]uint8 // byte -> class; 0 for bytes in no keyword
 	nclass int
 	next   []uint32   // row + class -> next row (state*nclass), with outBit when it ends keywords
-	out    [][]uint16 // state -> ids of the keywords that end there
+	out    [][]uint16 // state -> ids (in words) of the keywords that end there
+	first  int        // words[:first] is the first list
+	second []int32    // id in words -> index in the second list, or -1
 }
 
 const outBit = 1 << 31
 
-func newKWMatcher(words []string) *kwMatcher {
-	m := &kwMatcher{words: words, nclass: 1}
+// newKWMatcher returns the automaton that finds the words of first and of
+// second.
+func newKWMatcher(first, second []string) *kwMatcher {
+	words := append([]string(nil), first...)
+	m := &kwMatcher{nclass: 1, first: len(first)}
+	index := make(map[string]int, len(words))
+	for id, w := range words {
+		index[w] = id
+		m.second = append(m.second, -1)
+	}
+	for k, w := range second {
+		id, ok := index[w]
+		if !ok {
+			id = len(words)
+			index[w] = id
+			words = append(words, w)
+			m.second = append(m.second, -1)
+		}
+		m.second[id] = int32(k)
+	}
+	m.words = words
 	for _, w := range words {
 		for i := 0; i < len(w); i++ {
 			if m.class[w[i]] == 0 {
@@ -143,26 +172,33 @@ func newKWMatcher(words []string) *kwMatcher {
 	return m
 }
 
-// find appends to hits every keyword occurrence in lower, in order of end.
-// The table and the class map are read through locals, which the compiler
-// keeps in registers (through m it loaded them again for every byte), and
-// a state that ends keywords is handled out of line.
-func (m *kwMatcher) find(hits []kwHit, lower string) []kwHit {
+// find appends to hits every occurrence in lower of a word of the first
+// list, and to second every occurrence of a word of the second, each in
+// order of end. The table and the class map are read through locals, which
+// the compiler keeps in registers (through m it loaded them again for every
+// byte), and a state that ends keywords is handled out of line.
+func (m *kwMatcher) find(hits, second []kwHit, lower string) ([]kwHit, []kwHit) {
 	next, class := m.next, &m.class
 	s := uint32(0)
 	for i := 0; i < len(lower); i++ {
 		s = next[s&^outBit+uint32(class[lower[i]])]
 		if s&outBit != 0 {
-			hits = m.appendOut(hits, s, i)
+			hits, second = m.appendOut(hits, second, s, i)
 		}
 	}
-	return hits
+	return hits, second
 }
 
 // appendOut appends the keywords that end at lower[i] in state row s.
-func (m *kwMatcher) appendOut(hits []kwHit, s uint32, i int) []kwHit {
+func (m *kwMatcher) appendOut(hits, second []kwHit, s uint32, i int) ([]kwHit, []kwHit) {
 	for _, id := range m.out[(s&^outBit)/uint32(m.nclass)] {
-		hits = append(hits, kwHit{int32(i + 1 - len(m.words[id])), id})
+		start := int32(i + 1 - len(m.words[id]))
+		if int(id) < m.first {
+			hits = append(hits, kwHit{start, id})
+		}
+		if k := m.second[id]; k >= 0 {
+			second = append(second, kwHit{start, uint16(k)})
+		}
 	}
-	return hits
+	return hits, second
 }

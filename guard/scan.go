@@ -25,6 +25,7 @@ type scan struct {
 	runs   [][2]int             // the digit runs
 	digits [][2]int             // windows around digit runs (32 bytes before, 48 after)
 	kw     []kwHit              // every declared keyword in lower, by end
+	secKW  []kwHit              // every secret rule keyword in lower, by end (ids index secretRuleSet.words)
 	flags  []bool               // backing store of bools
 	phones map[phoneKey][2]bool // libphonenumber's answers for this text's numbers
 	names  []span               // detectNames' spans, reused across scans
@@ -50,7 +51,7 @@ func newScan(text string, lx *lexicon, pool *sync.Pool) *scan {
 	sc.text, sc.lower = text, sc.lowerOf(text)
 	sc.toks, sc.runs = lexDigits(sc.toks[:0], sc.runs[:0], text, sc.lower, lx, true)
 	sc.digits = sc.around(sc.runs, 32, 48)
-	sc.kw = keywordMatcher().find(sc.kw[:0], sc.lower)
+	sc.kw, sc.secKW = keywordMatcher().find(sc.kw[:0], sc.secKW[:0], sc.lower)
 	sc.cl, sc.clusterDone = sc.cl[:0], false
 	return sc
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 
@@ -70,9 +71,9 @@ type allowlist struct {
 type secretRuleSet struct {
 	rules  []secretRule
 	global allowlist
-	keys   *kwMatcher // every rule keyword, for the candidate windows
-	kwRule [][]int    // keyword id -> rules that have it
-	always []int      // rules without keywords
+	words  []string // every rule keyword, lower case; keywordMatcher finds them with the declared keywords
+	kwRule [][]int  // keyword id (index in words) -> rules that have it
+	always []int    // rules without keywords
 }
 
 // gitleaks ends most token patterns with codeEnd: the token must be
@@ -94,16 +95,35 @@ const assignOperator = `(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)`
 // characters, spaces, dots or dashes, then up to 3 spaces or quotes.
 func assignAfter(lower string, end int) bool {
 	for j := end; j < len(lower) && j-end <= 24; j++ {
-		switch c := lower[j]; {
-		case strings.IndexByte("=:>,|?", c) >= 0:
+		switch assignBytes[lower[j]] {
+		case assignOp:
 			return true
-		case byteClass[c] == bLetter || byteClass[c] == bDigit || strings.IndexByte(" \t\n\r._-'\"", c) >= 0:
-		default:
+		case assignOther:
 			return false
 		}
 	}
 	return false
 }
+
+// Classes of assignBytes.
+const (
+	assignOther = iota // ends the room before an operator
+	assignOp           // an operator's first byte: = : > , | ?
+	assignRoom         // an ASCII letter or digit, white space, . _ - ' or "
+)
+
+// assignBytes classifies the bytes for assignAfter.
+var assignBytes = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		switch b := byte(c); {
+		case strings.IndexByte("=:>,|?", b) >= 0:
+			t[c] = assignOp
+		case byteClass[b] == bLetter || byteClass[b] == bDigit || strings.IndexByte(" \t\n\r._-'\"", b) >= 0:
+			t[c] = assignRoom
+		}
+	}
+	return t
+}()
 
 // impliedKeywords are keywords for the rules gitleaks gives none (and runs
 // on every fragment), taken from their regular expressions, which cannot
@@ -125,7 +145,6 @@ func loadSecretRules() (*secretRuleSet, error) {
 	if set.global, err = compileAllowlist(f.Allowlist); err != nil {
 		return nil, err
 	}
-	var words []string
 	index := map[string]int{}
 	for _, d := range f.Rules {
 		re, err := regexp.Compile(strings.ReplaceAll(d.Regex, codeEnd, proseEnd))
@@ -152,16 +171,15 @@ func loadSecretRules() (*secretRuleSet, error) {
 			k = strings.ToLower(k)
 			id, ok := index[k]
 			if !ok {
-				id = len(words)
+				id = len(set.words)
 				index[k] = id
-				words = append(words, k)
+				set.words = append(set.words, k)
 				set.kwRule = append(set.kwRule, nil)
 			}
 			set.kwRule[id] = append(set.kwRule[id], n)
 		}
 		set.rules = append(set.rules, r)
 	}
-	set.keys = newKWMatcher(words)
 	return set, nil
 }
 
@@ -330,20 +348,30 @@ func detectSecrets(sc *scan, out []span) []span {
 		}
 	}
 	seen := map[[2]int]bool{}
-	var hits []kwHit
+	var inWin []kwHit
 	run := make([]bool, len(set.rules))
 	for _, w := range wins {
 		clear(run)
 		for _, r := range set.always {
 			run[r] = true
 		}
-		hits = set.keys.find(hits[:0], sc.lower[w[0]:w[1]])
-		for _, h := range hits {
-			end := w[0] + int(h.start) + len(set.keys.words[h.id])
+		inWin = set.hitsIn(inWin[:0], sc.secKW, w)
+		for _, h := range inWin {
+			end := int(h.start) + len(set.words[h.id])
+			assign, known := false, false // assignAfter(sc.lower, end), asked once
 			for _, r := range set.kwRule[h.id] {
-				if !set.rules[r].assign || assignAfter(sc.lower, end) {
-					run[r] = true
+				if run[r] {
+					continue
 				}
+				if set.rules[r].assign {
+					if !known {
+						assign, known = assignAfter(sc.lower, end), true
+					}
+					if !assign {
+						continue
+					}
+				}
+				run[r] = true
 			}
 		}
 		for r, ok := range run {
@@ -353,6 +381,23 @@ func detectSecrets(sc *scan, out []span) []span {
 		}
 	}
 	return detectURLPasswords(sc, out)
+}
+
+// hitsIn appends to dst the hits (rule keywords in a text, by end) that lie
+// inside text[w[0]:w[1]]: those that end in (w[0], w[1]] and start at w[0]
+// or later, what a search of the window alone finds.
+func (set *secretRuleSet) hitsIn(dst, hits []kwHit, w [2]int) []kwHit {
+	k := sort.Search(len(hits), func(i int) bool { return int(hits[i].start)+len(set.words[hits[i].id]) > w[0] })
+	for ; k < len(hits); k++ {
+		h := hits[k]
+		if int(h.start)+len(set.words[h.id]) > w[1] {
+			break
+		}
+		if int(h.start) >= w[0] {
+			dst = append(dst, h)
+		}
+	}
+	return dst
 }
 
 // apply runs rule r in text[w[0]:w[1]] and appends the secrets it finds
