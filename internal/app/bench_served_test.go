@@ -3,7 +3,6 @@ package app_test
 import (
 	"context"
 	"crypto/ed25519"
-	"database/sql"
 	"net/http/httptest"
 	"path/filepath"
 	"syscall"
@@ -19,6 +18,7 @@ import (
 	"github.com/ticketsum/ticketsum/audit"
 	"github.com/ticketsum/ticketsum/guard"
 	"github.com/ticketsum/ticketsum/internal/app"
+	"github.com/ticketsum/ticketsum/internal/dbtest"
 	"github.com/ticketsum/ticketsum/openai/openaitest"
 )
 
@@ -72,12 +72,7 @@ type servedKey struct{ url, raw string }
 // SQLite in a temp dir, and returns the API's base URL and a key.
 func mustServed(b *testing.B, ctx context.Context, upstream string) servedKey {
 	dir := b.TempDir()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "t.db")+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
-	if err != nil {
-		b.Fatal(err)
-	}
-	db.SetMaxOpenConns(1)
-	b.Cleanup(func() { db.Close() })
+	db := dbtest.SQLiteAsServe(b)
 	g, err := guard.New(guard.Config{})
 	if err != nil {
 		b.Fatal(err)
