@@ -240,10 +240,12 @@ func (lx *lexicon) detectNames(sc *scan, known, learned map[string]bool) []span 
 		c.knownMsk |= wordMask(k)
 	}
 	for i := range toks {
-		c.caps[i] = capitalised(text, &toks[i])
+		if toks[i].upper && toks[i].letters { // capitalised's first test, without the call for most words
+			c.caps[i] = capitalised(text, &toks[i])
+		}
 	}
 	for i := range toks {
-		if c.taken[i] {
+		if c.taken[i] || !noPrefilters && !c.mayStart(i) {
 			continue
 		}
 		switch {
@@ -264,6 +266,17 @@ func (lx *lexicon) detectNames(sc *scan, known, learned map[string]bool) []span 
 	c.propagate()
 	sc.names = c.out
 	return c.out
+}
+
+// mayStart reports whether a rule of detectNames' loop can hold at token
+// i: when it is false, none does (each needs a capitalised word, a lexicon
+// name, a cue before it or a known name), and the loop passes over the
+// token without asking them, as it does for most words of a thread.
+// TestNamesMayStart checks that the loop finds the same without it
+// (noPrefilters).
+func (c *nameCtx) mayStart(i int) bool {
+	t := &c.toks[i]
+	return c.caps[i] || t.is(lxFirst|lxLast) || i > 0 && c.toks[i-1].is(lxCue) || c.knownMsk&wordMask(t.folded) != 0
 }
 
 // capRules applies the rules for a capitalised word, in order, and takes
