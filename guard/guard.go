@@ -109,7 +109,7 @@ func (g *Guard) rawSpans(s *Session, sc *scan) []span {
 	if s != nil && len(s.emails) > 0 {
 		lower := sc.lower // strings.ToLower(text) when text is ASCII
 		var at []int      // text's offset of each of lower's bytes, when they differ
-		if nonASCII(text) {
+		if nonASCII(text) && (noPrefilters || !asciiLowerFinds(text, s.emails)) {
 			lower, at = lowerWithOffsets(text)
 		}
 		for e := range s.emails {
@@ -128,6 +128,22 @@ func (g *Guard) rawSpans(s *Session, sc *scan) []span {
 		}
 	}
 	return spans
+}
+
+// asciiLowerFinds reports whether text with only its ASCII letters lower-cased
+// finds the addresses (lower case) where strings.ToLower(text) does, at
+// the same offsets: when every address is ASCII and text holds no rune
+// that lower-cases to an ASCII byte ('İ' and the Kelvin sign are the only
+// ones, TestRunesLowerToASCII), an address matches ASCII bytes that are
+// text's own, in both. Most texts beyond ASCII then skip lowerWithOffsets,
+// a copy of the text and an offset per byte.
+func asciiLowerFinds(text string, emails map[string]role) bool {
+	for e := range emails {
+		if nonASCII(e) {
+			return false
+		}
+	}
+	return !strings.Contains(text, "\u0130") && !strings.Contains(text, "\u212a")
 }
 
 // lowerWithOffsets returns text lower-cased as strings.ToLower does, and

@@ -2,8 +2,13 @@ package guard
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/ticketsum/ticketsum"
 )
 
 // TestLowerASCII compares lowerASCII, eight bytes at a time, with
@@ -84,4 +89,63 @@ func TestLowerWithOffsets(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestRunesLowerToASCII finds every rune beyond ASCII whose lower case
+// (unicode.ToLower, as strings.ToLower applies it) is ASCII: asciiLowerFinds
+// relies on there being only 'İ' and the Kelvin sign.
+func TestRunesLowerToASCII(t *testing.T) {
+	var got []rune
+	for r := rune(utf8.RuneSelf); r <= unicode.MaxRune; r++ {
+		if unicode.ToLower(r) < utf8.RuneSelf {
+			got = append(got, r)
+		}
+	}
+	if want := []rune{'\u0130', '\u212a'}; !slices.Equal(got, want) {
+		t.Fatalf("runes that lower-case to ASCII: %U, want %U", got, want)
+	}
+}
+
+// TestKnownEmailsWithoutOffsets compares the known e-mail addresses found in
+// the ASCII-lower-cased text (asciiLowerFinds) with those found through
+// lowerWithOffsets (noPrefilters), on random texts beyond ASCII made of
+// the addresses in other cases, the runes whose lower case is shorter or
+// ASCII, accented letters and separators, for ASCII and non-ASCII known
+// addresses. Not parallel: it flips a package variable.
+func TestKnownEmailsWithoutOffsets(t *testing.T) {
+	g := MustGuard(t, Config{})
+	defer func() { noPrefilters = false }()
+	people := []ticketsum.Customer{{Email: "ayse.kaya@example.com"}, {Email: "jörg@exämple.de"}, {Email: "ik@x.io"}}
+	pieces := []string{"ayse.kaya@example.com", "AYSE.KAYA@EXAMPLE.COM", "Ayse.\u212aaya@example.com", "ayse.kaya@example.com.",
+		"jörg@exämple.de", "JÖRG@EXÄMPLE.DE", "\u0130k@x.io", "ik@x.io", "IK@X.IO", "\u0130", "\u212a", "ẞ", "é", "ß", "İstanbul", " ", "\n", ", ",
+		"write to ", "x", "@", "."}
+	r := rand.New(rand.NewPCG(13, 11))
+	found := 0
+	for range randomStrings(20_000) {
+		var b strings.Builder
+		b.WriteString("é ")
+		for range r.IntN(10) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		text := b.String()
+		tk := &ticketsum.Ticket{ID: "T", Customer: people[r.IntN(len(people))]}
+		s := g.NewSession(tk)
+		noPrefilters = true
+		want := g.Detect(s, text)
+		noPrefilters = false
+		got := g.Detect(s, text)
+		if !slices.Equal(got, want) {
+			t.Fatalf("Detect(%q) with %s known: %v, want %v", text, tk.Customer.Email, got, want)
+		}
+		for _, f := range got {
+			if f.Type == string(Email) {
+				found++
+				break
+			}
+		}
+	}
+	if found < randomStrings(1_000) {
+		t.Fatalf("only %d texts with a known address found: the test proves little", found)
+	}
+	t.Logf("%d texts with a known address found, identical", found)
 }

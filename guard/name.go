@@ -245,7 +245,13 @@ func (lx *lexicon) detectNames(sc *scan, known, learned map[string]bool) []span 
 		}
 	}
 	for i := range toks {
-		if c.taken[i] || !noPrefilters && !c.mayStart(i) {
+		// no rule below can take a word that is not capitalised, not a
+		// lexicon name, not after a cue and not a known name (its mask
+		// misses): most words of a thread are passed over here, without
+		// asking each rule. TestNamesMayStart checks that the loop finds
+		// the same without this test (noPrefilters).
+		t := &toks[i]
+		if c.taken[i] || !noPrefilters && !c.caps[i] && t.lex&(lxFirst|lxLast) == 0 && (i == 0 || toks[i-1].lex&lxCue == 0) && c.knownMsk&wordMask(t.folded) == 0 {
 			continue
 		}
 		switch {
@@ -266,17 +272,6 @@ func (lx *lexicon) detectNames(sc *scan, known, learned map[string]bool) []span 
 	c.propagate()
 	sc.names = c.out
 	return c.out
-}
-
-// mayStart reports whether a rule of detectNames' loop can hold at token
-// i: when it is false, none does (each needs a capitalised word, a lexicon
-// name, a cue before it or a known name), and the loop passes over the
-// token without asking them, as it does for most words of a thread.
-// TestNamesMayStart checks that the loop finds the same without it
-// (noPrefilters).
-func (c *nameCtx) mayStart(i int) bool {
-	t := &c.toks[i]
-	return c.caps[i] || t.is(lxFirst|lxLast) || i > 0 && c.toks[i-1].is(lxCue) || c.knownMsk&wordMask(t.folded) != 0
 }
 
 // capRules applies the rules for a capitalised word, in order, and takes

@@ -11,7 +11,7 @@ import (
 )
 
 // namesDiff fails when detectNames finds other names in text, with the
-// known and learned parts, with its token test (nameCtx.mayStart) than
+// known and learned parts, with its test that passes over most words than
 // without it (noPrefilters). It returns how many names it found.
 func namesDiff(t *testing.T, lx *lexicon, pool *sync.Pool, text string, known, learned map[string]bool) int {
 	t.Helper()

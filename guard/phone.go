@@ -46,7 +46,6 @@ func (p *phoneDetector) detect(sc *scan) []span {
 		if n := countDigits(v); n > 15 {
 			continue // phoneShape7 left out those with fewer than 7 (trimming removes no digit)
 		}
-		d := digitsOf(v)
 		if s > 0 {
 			c := text[s-1]
 			if c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || strings.IndexByte("./:-#_", c) >= 0 {
@@ -59,6 +58,7 @@ func (p *phoneDetector) detect(sc *scan) []span {
 				continue
 			}
 		}
+		d := digitsOf(v) // after the tests above, which turn most matches away (a timestamp's date, then ':')
 		if rePhoneDate.MatchString(v) || allSame(d) {
 			continue
 		}

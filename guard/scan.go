@@ -138,9 +138,10 @@ func (sc *scan) runsIn(a, b int) [][2]int {
 	return sc.runs[k:e]
 }
 
-// noPrefilters turns the window conditions of keep and the name rules'
-// token test (nameCtx.mayStart) off, for the differential tests that
-// compare findings with and without them.
+// noPrefilters turns off the window conditions of keep, the name rules'
+// word test (in detectNames) and the known e-mail addresses' search without
+// offsets (asciiLowerFinds), for the differential tests that compare
+// findings with and without them.
 var noPrefilters bool
 
 // keep returns the windows for which ok, a cheap necessary condition of a
