@@ -9,7 +9,7 @@ import (
 // "version" are version strings, not addresses.
 func detectIPs(sc *scan, out []span) []span {
 	text := sc.text
-	for _, m := range sc.inClusters(ipv4Shape, 4, 4, 0, 4) {
+	for _, m := range sc.inClusters(ipv4Shape, 4, 4, 0, 4, nil) {
 		b := before(text, m[0], 12)
 		if strings.HasSuffix(b, "v") || strings.HasSuffix(b, ".") || hasAny(b, "version", "build", "release") {
 			continue
@@ -44,7 +44,7 @@ var notCardContext = []string{"order", "invoice", "tracking", "ticket", "ref", "
 // separators, a known issuer prefix and a valid Luhn check digit.
 func detectCards(sc *scan, out []span) []span {
 	text := sc.text
-	for _, m := range sc.inClusters(cardShape, 4, 4, 12, 0) {
+	for _, m := range sc.inClusters(cardShape, 4, 4, 12, 0, nil) {
 		v := text[m[0]:m[1]]
 		d := digitsOf(v)
 		if len(d) < 12 || len(d) > 19 || allSame(d) || !luhn(d) {
@@ -108,7 +108,7 @@ func detectSWIFT(sc *scan, out []span) []span {
 // security".
 func detectSSN(sc *scan, out []span) []span {
 	text := sc.text
-	for _, m := range sc.inClusters(ssnShape, 4, 4, 9, 0) {
+	for _, m := range sc.inClusters(ssnShape, 4, 4, 9, 0, nil) {
 		area, sep1, group, sep2, serial := text[m[2]:m[3]], text[m[4]:m[5]], text[m[6]:m[7]], text[m[8]:m[9]], text[m[10]:m[11]]
 		if sep1 != sep2 || !ssnValid(area, group, serial) {
 			continue

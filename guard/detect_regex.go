@@ -102,7 +102,7 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 	for _, m := range sc.whenDigits(reBankAcct, 16, 50, kwBankAcct) {
 		out = addGroup(out, m, 1, USBankAccount, 0.8)
 	}
-	for _, m := range sc.inClusters(ukniShape, 4, 4, 6, 0) {
+	for _, m := range sc.inClusters(ukniShape, 4, 4, 6, 0, sc.mayUKNI) {
 		switch strings.ToUpper(text[m[2]:m[3]]) {
 		case "BG", "GB", "NK", "KN", "TN", "NT", "ZZ":
 			continue

@@ -1,5 +1,7 @@
 package guard
 
+import "sort"
+
 // Hand-written matchers for the number patterns that run around every digit
 // cluster (rePhone, reCard, reSSN, reIPv4, reUKNI). Go's regexp runs them
 // with its backtracker or, on longer windows, its NFA, at a few hundred
@@ -469,6 +471,48 @@ func ukniLetter(s string, i int, second bool) int {
 		return 2
 	}
 	return 0
+}
+
+// mayUKNI is a necessary condition for ukniShape to match in text[a:b]: a
+// digit run that starts there after the two letters (and a space) with the
+// rest of the number after it, "12 34 56 C" or "123456C", read in text. The
+// digits of a match start a run (a letter or a space is before them), so
+// the windows of log timestamps ("2026-12-03T10:22:33", clusters of eight
+// digits) are left out.
+func (sc *scan) mayUKNI(a, b int) bool {
+	t, runs := sc.text, sc.runs
+	// the runs that start in the window, read once (runsIn would read
+	// them twice)
+	for k := sort.Search(len(runs), func(i int) bool { return runs[i][0] >= a }); k < len(runs) && runs[k][0] < b; k++ {
+		r := runs[k]
+		// the run holds one, two or three pairs, and a space or the
+		// letter follows it: most runs fail here without a call
+		if n := r[1] - r[0]; n != 2 && n != 4 && n != 6 || r[1] == len(t) || t[r[1]] != ' ' && (t[r[1]]|0x20 < 'a' || t[r[1]]|0x20 > 'd') {
+			continue
+		}
+		if ukniDigits(t, r[0]) {
+			return true
+		}
+	}
+	return false
+}
+
+// ukniDigits reports whether \d{2} ?\d{2} ?\d{2} ?[A-D] (case-insensitive)
+// matches at s[p].
+func ukniDigits(s string, p int) bool {
+	for k := range 3 {
+		if k > 0 && p < len(s) && s[p] == ' ' {
+			p++
+		}
+		if digitsAt(s, p, 2) != 2 {
+			return false
+		}
+		p += 2
+	}
+	if p < len(s) && s[p] == ' ' {
+		p++
+	}
+	return p < len(s) && s[p]|0x20 >= 'a' && s[p]|0x20 <= 'd'
 }
 
 // matchUKNI is reUKNI at s[i]:

@@ -37,7 +37,7 @@ var phoneShape7 = &shape{first: phoneShape.first, at: matchPhone, minDigits: 7}
 func (p *phoneDetector) detect(sc *scan) []span {
 	text := sc.text
 	var out []span
-	for _, m := range sc.inClusters(phoneShape7, 8, 24, 7, 0) {
+	for _, m := range sc.inClusters(phoneShape7, 8, 24, 7, 0, nil) {
 		s, e := m[0], m[1]
 		for e > s && strings.IndexByte(" .-/", text[e-1]) >= 0 {
 			e--

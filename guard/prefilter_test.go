@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -23,6 +24,7 @@ var prefilters = []struct {
 	{"addrNumFirst", reAddrNumFirst, func(sc *scan) func(a, b int) bool { return sc.mayNumFirst }},
 	{"addrWordsNumType", reAddrWordsNumType, func(sc *scan) func(a, b int) bool { return sc.mayWordsNumType }},
 	{"addrNumWordNum", reAddrNumWordNum, func(sc *scan) func(a, b int) bool { return sc.mayNumWordNum }},
+	{"ukni", reUKNI, func(sc *scan) func(a, b int) bool { return sc.mayUKNI }},
 }
 
 // prefilterDiff runs every prefiltered pattern over text with and without
@@ -147,6 +149,7 @@ func FuzzPrefilters(f *testing.F) {
 		"12a, 3 Long Lane", "1234567 Main Street", "x12 Main St", "Hoge Wei 32 St.",
 		"Pärna 33 street", "4 nights in a row", "9721 Dalmatinova 43", "No. 7,Rose Way",
 		"Ünïcödé 12 Straße", "123456 Ring 1", "12\u00a0High Road", "",
+		"NI number AB 12 34 56 C", "qq123456d", "xAB123456C", "2026-12-03T10:22:33", "\u212aA 12 34 56 A", "ſT12 3456 B",
 	} {
 		f.Add(s)
 	}
@@ -261,4 +264,45 @@ func TestKeepLeavesWindows(t *testing.T) {
 	if want := [][2]int{{0, 1}, {2, 3}, {4, 5}}; !slices.Equal(wins, want) {
 		t.Fatalf("keep changed its input to %v", wins)
 	}
+}
+
+// TestUKNIKeep checks mayUKNI's necessity on random strings of the pieces
+// of UK National Insurance numbers, timestamps and look-alikes, on the
+// windows the detector builds and on every line (prefilterDiff).
+func TestUKNIKeep(t *testing.T) {
+	t.Parallel()
+	g := MustGuard(t, Config{})
+	var pool sync.Pool
+	pieces := []string{"AB", "ab", "QQ", "\u212a", "ſ", "T", "x", " ", "  ", "\n", "12", "34", "5", "56", "123456", "C", "d", "E", "-", ":",
+		"2026-12-03T10:22:33", "é", "NI number ", "."}
+	r := rand.New(rand.NewPCG(13, 12))
+	matched := 0
+	for range randomStrings(30_000) {
+		var b strings.Builder
+		for range r.IntN(16) {
+			if r.IntN(4) > 0 {
+				b.WriteString(pieces[r.IntN(len(pieces))])
+				continue
+			}
+			// a number that may be one: two letters, three pairs, a letter,
+			// each optional space there or not
+			for k, part := range []string{[]string{"AB", "ce", "\u212aA", "ſT", "QQ", "BG", "A"}[r.IntN(7)], "12", "34", "56", []string{"A", "c", "d", "E", "1"}[r.IntN(5)]} {
+				if k > 0 && r.IntN(2) == 0 {
+					b.WriteByte(' ')
+				}
+				b.WriteString(part)
+			}
+		}
+		text := b.String()
+		prefilterDiff(t, g.lx, &pool, text)
+		sc := newScan(text, g.lx, &pool)
+		if len(sc.inClusters(ukniShape, 4, 4, 6, 0, sc.mayUKNI)) > 0 {
+			matched++
+		}
+		sc.release(&pool)
+	}
+	if matched < randomStrings(1_000) {
+		t.Fatalf("only %d random strings hold a UK NI number: the test proves little", matched)
+	}
+	t.Logf("random strings with a UK NI number: %d", matched)
 }

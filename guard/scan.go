@@ -327,14 +327,17 @@ func clusterGap(gap string) bool {
 // minDigits digits in at least minRuns runs: before and after bytes around
 // each, merged. A number pattern runs only around numbers long enough to be
 // what it finds.
-func (sc *scan) inClusters(sh *shape, before, after, minDigits, minRuns int) [][]int {
+//
+// ok, when not nil, is a cheap necessary condition for a match in a window
+// (see keep): the windows for which it fails are left out.
+func (sc *scan) inClusters(sh *shape, before, after, minDigits, minRuns int, ok func(a, b int) bool) [][]int {
 	var points [][2]int
 	for _, c := range sc.clusters() {
 		if c.digits >= minDigits && c.runs >= minRuns {
 			points = append(points, [2]int{c.start, c.end})
 		}
 	}
-	return sc.inShape(sh, sc.around(points, before, after))
+	return sc.inShape(sh, sc.keep(sc.around(points, before, after), ok))
 }
 
 // hasRun reports whether text[a:b] holds a run of n bytes (n > 0) of the
