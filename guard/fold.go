@@ -22,17 +22,27 @@ func foldRune(r rune) rune {
 
 // fold lowercases s and strips accents from Latin letters, so that "Sörös"
 // and "soros" compare equal.
+//
+// An ASCII string folds to its ASCII lower case (foldRune maps each ASCII
+// letter to its lower case and leaves the other bytes): asciiLower, which
+// returns s itself when it has no capital, without a rune at a time.
+// TestFoldASCII compares the two paths.
 func fold(s string) string {
 	ascii := true
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= utf8.RuneSelf || ('A' <= c && c <= 'Z') {
+		if s[i] >= utf8.RuneSelf {
 			ascii = false
 			break
 		}
 	}
 	if ascii {
-		return s
+		return asciiLower(s)
 	}
+	return foldRunes(s)
+}
+
+// foldRunes is fold a rune at a time, for a string beyond ASCII.
+func foldRunes(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {

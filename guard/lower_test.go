@@ -149,3 +149,30 @@ func TestKnownEmailsWithoutOffsets(t *testing.T) {
 	}
 	t.Logf("%d texts with a known address found, identical", found)
 }
+
+// TestFoldASCII compares fold's path for ASCII strings (asciiLower) with
+// its rune at a time path (foldRunes): every ASCII byte at every position
+// of a word, and random ASCII strings up to 40 bytes.
+func TestFoldASCII(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		if got, want := fold(s), foldRunes(s); got != want {
+			t.Fatalf("fold(%q) = %q, want %q", s, got, want)
+		}
+	}
+	for c := 0; c < utf8.RuneSelf; c++ {
+		for pos := 0; pos < 6; pos++ {
+			b := []byte("Ab z[Z")
+			b[pos] = byte(c)
+			check(string(b))
+		}
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		b := make([]byte, r.IntN(41))
+		for i := range b {
+			b[i] = byte(r.IntN(utf8.RuneSelf))
+		}
+		check(string(b))
+	}
+}

@@ -1,8 +1,8 @@
 package guard
 
 import (
-	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -225,7 +225,7 @@ func (s *Session) placeholder(t EntityType, v string) string {
 		r = s.emails[strings.ToLower(v)]
 	}
 	s.counts[t]++
-	p := fmt.Sprintf("{%s_%d}", t, s.counts[t])
+	p := "{" + string(t) + "_" + strconv.Itoa(s.counts[t]) + "}"
 	s.byKey[key] = p
 	s.entries[p] = vaultEntry{typ: t, value: v, role: r}
 	if t == Name {
