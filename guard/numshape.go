@@ -103,6 +103,9 @@ func appendShapes(out [][]int, arena []int, s string, base int, sh *shape) ([][]
 			continue
 		}
 		i = m.idx[1]
+		if m.idx[1]-m.idx[0] < sh.minDigits {
+			continue // fewer bytes than the digits it needs ("22" of "10:22:33"): appendMatch would count and drop it
+		}
 		out, arena = appendMatch(out, arena, s, base, sh, m)
 	}
 	return out, arena

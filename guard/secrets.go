@@ -283,8 +283,14 @@ func secretCandidates(text string, toks []token) [][2]int {
 	for k := 0; k < len(toks); {
 		start, end, mixed := toks[k].start, toks[k].end, !toks[k].letters
 		for k++; k < len(toks); k++ {
-			gap := text[end:toks[k].start]
-			if len(gap) > 2 || !joinedBy(gap) {
+			// most gaps are one space: their first byte ends the run
+			// before the gap is sliced and read
+			s := toks[k].start
+			if s-end > 2 || s > end && !secretJoin[text[end]] {
+				break
+			}
+			gap := text[end:s]
+			if !joinedBy(gap) {
 				break
 			}
 			if mixedJoin(gap) || !toks[k].letters {
