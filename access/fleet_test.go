@@ -335,70 +335,75 @@ func TestLeaseNotUsedUnrenewed(t *testing.T) {
 }
 
 // TestBudgetFlushOfManyPrincipals writes one flush that settles the leases
-// of several principals (one statement on Postgres) beside one that
-// closes its lease, and checks every month's counters and lease row.
+// of several principals (one statement on Postgres), or of one (its own
+// statements), beside one that closes its lease, and checks every month's
+// counters and lease row.
 func TestBudgetFlushOfManyPrincipals(t *testing.T) {
 	t.Parallel()
 	for _, tc := range fleetDatabases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			store := MustStore(t, tc.db(t), tc.d)
-			at := newClock().Now()
-			const n, want = 6, 100_000
-			grants := &access.BudgetFlush{Holder: "h", At: at}
-			for i := range n {
-				grants.Leases = append(grants.Leases, &access.LeaseWrite{ID: fmt.Sprintf("h-%d", i), Principal: fmt.Sprintf("team-%d", i),
-					Period: "2026-11", Want: want, Min: 1, Limit: 1_000_000})
-			}
-			if err := store.CommitBudget(ctx, grants); err != nil {
-				t.Fatal(err)
-			}
-			for _, w := range grants.Leases {
-				if w.Granted != want {
-					t.Fatalf("%s granted %d, want %d", w.Principal, w.Granted, want)
+		// n principals: n-1 settle, one closes; with 2, the one lease that
+		// settles has statements of its own rather than the one of many.
+		for _, n := range []int{6, 2} {
+			t.Run(fmt.Sprintf("%s/%d", tc.name, n), func(t *testing.T) {
+				t.Parallel()
+				ctx := context.Background()
+				store := MustStore(t, tc.db(t), tc.d)
+				at := newClock().Now()
+				const want = 100_000
+				grants := &access.BudgetFlush{Holder: "h", At: at}
+				for i := range n {
+					grants.Leases = append(grants.Leases, &access.LeaseWrite{ID: fmt.Sprintf("h-%d", i), Principal: fmt.Sprintf("team-%d", i),
+						Period: "2026-11", Want: want, Min: 1, Limit: 1_000_000})
 				}
-			}
-			settle := &access.BudgetFlush{Holder: "h", At: at.Add(time.Second)}
-			for i := range n - 1 { // team-0..4 settle; team-1 also hands back headroom
-				w := &access.LeaseWrite{ID: fmt.Sprintf("h-%d", i), Principal: fmt.Sprintf("team-%d", i), Period: "2026-11",
-					Spent: int64(1000*i + 7), Consumed: int64(1000 * i)}
-				if i == 1 {
-					w.Release = 500
+				if err := store.CommitBudget(ctx, grants); err != nil {
+					t.Fatal(err)
 				}
-				settle.Leases = append(settle.Leases, w)
-			}
-			// team-5 spends what it holds and closes its lease.
-			settle.Leases = append(settle.Leases, &access.LeaseWrite{ID: "h-5", Principal: "team-5", Period: "2026-11",
-				Spent: want + 3, Consumed: want, Close: true})
-			if err := store.CommitBudget(ctx, settle); err != nil {
-				t.Fatal(err)
-			}
-			leases, err := store.StaleLeases(ctx, at.Add(time.Hour))
-			if err != nil {
-				t.Fatal(err)
-			}
-			held := map[string]int64{}
-			for _, l := range leases {
-				held[l.Principal] = l.Micros
-			}
-			for i, w := range settle.Leases {
-				b, err := store.Budget(ctx, w.Principal, "2026-11")
+				for _, w := range grants.Leases {
+					if w.Granted != want {
+						t.Fatalf("%s granted %d, want %d", w.Principal, w.Granted, want)
+					}
+				}
+				settle := &access.BudgetFlush{Holder: "h", At: at.Add(time.Second)}
+				for i := range n - 1 { // team-0..n-2 settle; team-1 also hands back headroom
+					w := &access.LeaseWrite{ID: fmt.Sprintf("h-%d", i), Principal: fmt.Sprintf("team-%d", i), Period: "2026-11",
+						Spent: int64(1000*i + 7), Consumed: int64(1000 * i)}
+					if i == 1 {
+						w.Release = 500
+					}
+					settle.Leases = append(settle.Leases, w)
+				}
+				// team-(n-1) spends what it holds and closes its lease.
+				settle.Leases = append(settle.Leases, &access.LeaseWrite{ID: fmt.Sprintf("h-%d", n-1), Principal: fmt.Sprintf("team-%d", n-1), Period: "2026-11",
+					Spent: want + 3, Consumed: want, Close: true})
+				if err := store.CommitBudget(ctx, settle); err != nil {
+					t.Fatal(err)
+				}
+				leases, err := store.StaleLeases(ctx, at.Add(time.Hour))
 				if err != nil {
 					t.Fatal(err)
 				}
-				left := want - w.Consumed - w.Release
-				if b.SpentMicros != w.Spent || b.ReservedMicros != left {
-					t.Errorf("%s: spent %d reserved %d, want %d and %d", w.Principal, b.SpentMicros, b.ReservedMicros, w.Spent, left)
+				held := map[string]int64{}
+				for _, l := range leases {
+					held[l.Principal] = l.Micros
 				}
-				if got, ok := held[w.Principal]; i < n-1 && (!ok || got != left) {
-					t.Errorf("%s's lease holds %d (found %v), want %d", w.Principal, got, ok, left)
+				for i, w := range settle.Leases {
+					b, err := store.Budget(ctx, w.Principal, "2026-11")
+					if err != nil {
+						t.Fatal(err)
+					}
+					left := want - w.Consumed - w.Release
+					if b.SpentMicros != w.Spent || b.ReservedMicros != left {
+						t.Errorf("%s: spent %d reserved %d, want %d and %d", w.Principal, b.SpentMicros, b.ReservedMicros, w.Spent, left)
+					}
+					if got, ok := held[w.Principal]; i < n-1 && (!ok || got != left) {
+						t.Errorf("%s's lease holds %d (found %v), want %d", w.Principal, got, ok, left)
+					}
 				}
-			}
-			if _, ok := held["team-5"]; ok {
-				t.Errorf("team-5's closed lease is still stored")
-			}
-		})
+				if _, ok := held[fmt.Sprintf("team-%d", n-1)]; ok {
+					t.Errorf("team-%d's closed lease is still stored", n-1)
+				}
+			})
+		}
 	}
 }
 
