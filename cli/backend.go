@@ -35,6 +35,7 @@ func (w *wiring) openBackend(ctx context.Context, handler queue.Handler, regener
 		Regenerate:   regenerate,
 		Workers:      w.workerSlots(),
 		SnoozeFor:    w.cfg.Worker.ThrottleSnooze,
+		MaxSnoozes:   w.cfg.Worker.ThrottleSnoozes,
 		JobTimeout:   w.cfg.Worker.JobTimeout,
 		RescueAfter:  w.cfg.Worker.RescueAfter,
 		PollInterval: w.cfg.Worker.PollInterval,

@@ -41,7 +41,10 @@ With --until-idle it drains the queue instead and exits 0 when no job is left
 failed and skipped and what the model calls cost; "ticketsum failures list"
 shows the failed ones. A throttled job waits for its snooze
 (worker.throttle_snooze), so the run lasts at least that long then, and so
-does a retry due within a minute. When the only jobs left wait for retries
+does a retry due within a minute; after worker.throttle_snoozes snoozes (20)
+throttling uses the job's attempts like any retryable error, so a quota that
+never frees ends the run as an unreachable endpoint does (below) and, after
+the last attempt, fails the ticket. When the only jobs left wait for retries
 due later (the model endpoint is unreachable: each retry waits longer, up to
 10 attempts over hours), it stops, prints the same counts and one line with
 how many tickets wait, when the next attempt is due and the last error, and

@@ -96,6 +96,10 @@ type WorkerConfig struct {
 	Concurrency int `yaml:"concurrency"`
 	// ThrottleSnooze is how long a throttled job waits (default 30s).
 	ThrottleSnooze time.Duration `yaml:"throttle_snooze"`
+	// ThrottleSnoozes is how many times a job is snoozed for throttling
+	// before further throttling uses its attempts, so that a quota that
+	// never frees ends in a failed ticket (default 20).
+	ThrottleSnoozes int `yaml:"throttle_snoozes"`
 	// PollInterval is how often idle workers look for new jobs, a safety
 	// net behind River's notifications (default 1s on SQLite, whose
 	// notifications the queue reads lazily, see queue/listen.go; 200ms on
@@ -165,7 +169,7 @@ func defaultConfig() Config {
 		MaxTicketBytes: 1 << 20,
 		LogLevel:       "info",
 		Server:         ServerConfig{Addr: "127.0.0.1:8080", LoadSample: &yes, ReviewShare: 0.05},
-		Worker:         WorkerConfig{Concurrency: 4, ThrottleSnooze: 30 * time.Second},
+		Worker:         WorkerConfig{Concurrency: 4, ThrottleSnooze: 30 * time.Second, ThrottleSnoozes: 20},
 		OpenAI:         OpenAIConfig{APIKeyEnv: "OPENAI_API_KEY"},
 	}
 }

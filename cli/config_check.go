@@ -117,6 +117,8 @@ func (c *Config) checkWorker() error {
 		return badKey("worker.concurrency", "must be between 1 and 1000, got %d", w.Concurrency)
 	case w.ThrottleSnooze < 0:
 		return badKey("worker.throttle_snooze", "must not be negative, got %v", w.ThrottleSnooze)
+	case w.ThrottleSnoozes < 0:
+		return badKey("worker.throttle_snoozes", "must not be negative, got %d", w.ThrottleSnoozes)
 	case w.PollInterval < 0:
 		return badKey("worker.poll_interval", "must not be negative, got %v", w.PollInterval)
 	case w.JobTimeout < 0:

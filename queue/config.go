@@ -64,6 +64,13 @@ type Config struct {
 	// SnoozeFor is the pause before a throttled (ETHROTTLED) job runs again.
 	// Default 30s.
 	SnoozeFor time.Duration
+	// MaxSnoozes is how many times a job is snoozed (SnoozeFor each time,
+	// no attempt used) before throttling counts as an attempt like any
+	// retryable error: retried with backoff, and its ticket failed after
+	// MaxAttempts. It bounds how long a quota that never frees keeps a
+	// ticket queued with nothing to show. Default 20 (ten minutes of
+	// throttling at the default SnoozeFor).
+	MaxSnoozes int
 	// JobTimeout cancels the context of a job that runs longer. Default 5m.
 	JobTimeout time.Duration
 	// RescueAfter is how long a job may stay running before it is considered
@@ -124,6 +131,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.SnoozeFor == 0 {
 		c.SnoozeFor = 30 * time.Second
 	}
+	if c.MaxSnoozes == 0 {
+		c.MaxSnoozes = 20
+	}
 	if c.JobTimeout == 0 {
 		c.JobTimeout = 5 * time.Minute
 	}
@@ -147,6 +157,8 @@ func (c Config) withDefaults() (Config, error) {
 		return bad("max attempts %d must be at least 1", c.MaxAttempts)
 	case c.SnoozeFor < 0:
 		return bad("snooze pause %v must not be negative", c.SnoozeFor)
+	case c.MaxSnoozes < 0:
+		return bad("max snoozes %d must not be negative", c.MaxSnoozes)
 	case c.JobTimeout < 0:
 		return bad("job timeout %v must not be negative", c.JobTimeout)
 	case c.Delay < 0:

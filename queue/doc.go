@@ -18,7 +18,8 @@
 //
 //   - retryable (throttling, unavailability, timeouts, uncoded errors):
 //     throttling snoozes the job for Config.SnoozeFor without using an
-//     attempt; anything else is retried with River's exponential backoff,
+//     attempt, Config.MaxSnoozes times at most; anything else (and
+//     throttling past that) is retried with River's exponential backoff,
 //     and when Config.MaxAttempts are used the ticket is failed;
 //   - config (credentials, access, a model not found or not approved, a
 //     spent budget): the ticket is failed at once, with the error's message

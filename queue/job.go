@@ -2,6 +2,7 @@ package queue
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -83,27 +84,39 @@ type fate int
 const (
 	fateDone   fate = iota // completed: the ticket's failure, if any, is cleared
 	fateRetry              // returned to River for a retry with backoff
-	fateSnooze             // throttled: runs again after Config.SnoozeFor, no attempt used
+	fateSnooze             // throttled: runs again after Config.SnoozeFor, no attempt used (up to Config.MaxSnoozes)
 	fateYield              // interrupted by Stop: back to the queue at once, no attempt used
 	fateFail               // the ticket is failed with the error as reason; the job ends
 )
 
+// runState is where a job run stands: its attempt of maxAttempts, the
+// times it was snoozed so far (River keeps them in the job's metadata) of
+// the maxSnoozes a throttled job gets, and whether the worker is stopping.
+type runState struct {
+	attempt, maxAttempts int
+	snoozes, maxSnoozes  int
+	stopping             bool
+}
+
 // decide applies the failure taxonomy (ticketsum.ClassOf) to a run's error.
 // Retryable errors retry with backoff until the job's last attempt, then
-// fail the ticket; throttling snoozes; configuration, bad-ticket and policy
-// errors fail it at once. A run cut short by Stop (stopping) goes back to
-// the queue.
-func decide(err error, attempt, maxAttempts int, stopping bool) fate {
+// fail the ticket; throttling snoozes, without using an attempt, until the
+// job has been snoozed maxSnoozes times, and from then on is retried like
+// any retryable error, so that a quota that never frees (a daily token
+// quota, an account without quota) ends in a failed ticket rather than in
+// snoozes for ever; configuration, bad-ticket and policy errors fail it at
+// once. A run cut short by Stop (stopping) goes back to the queue.
+func decide(err error, r runState) fate {
 	switch {
 	case err == nil:
 		return fateDone
-	case stopping:
+	case r.stopping:
 		return fateYield
 	case ticketsum.ClassOf(err) != ticketsum.ClassRetryable:
 		return fateFail
-	case ticketsum.ErrorCodeOf(err) == ticketsum.ETHROTTLED:
+	case ticketsum.ErrorCodeOf(err) == ticketsum.ETHROTTLED && r.snoozes < r.maxSnoozes:
 		return fateSnooze
-	case attempt < maxAttempts:
+	case r.attempt < r.maxAttempts:
 		return fateRetry
 	}
 	return fateFail
@@ -118,7 +131,9 @@ func (w *worker) settle(ctx context.Context, job *river.Job[SummarizeArgs], err 
 	if err != nil {
 		attrs = append(attrs, "code", string(ticketsum.ErrorCodeOf(err)), "class", string(ticketsum.ClassOf(err)))
 	}
-	switch decide(err, job.Attempt, job.MaxAttempts, errors.Is(ctx.Err(), context.Canceled)) {
+	state := runState{attempt: job.Attempt, maxAttempts: job.MaxAttempts, snoozes: snoozes(job.Metadata), maxSnoozes: w.cfg.MaxSnoozes,
+		stopping: errors.Is(ctx.Err(), context.Canceled)}
+	switch decide(err, state) {
 	case fateDone:
 		w.counts.completed.Add(1)
 		w.clearFailure(ctx, job)
@@ -139,6 +154,18 @@ func (w *worker) settle(ctx context.Context, job *river.Job[SummarizeArgs], err 
 		return err
 	}
 	return w.fail(ctx, job, err, attrs)
+}
+
+// snoozes returns how many times River has snoozed a job, from the
+// "snoozes" count it keeps in the job's metadata (0 when there is none).
+func snoozes(metadata []byte) int {
+	var m struct {
+		Snoozes int `json:"snoozes"`
+	}
+	if len(metadata) == 0 || json.Unmarshal(metadata, &m) != nil {
+		return 0
+	}
+	return m.Snoozes
 }
 
 // fail records the ticket's failed state and cancels the job with the
