@@ -160,3 +160,39 @@ func TestImportProgress(t *testing.T) {
 		t.Fatalf("log progress = %q", got)
 	}
 }
+
+// TestEvalJudgeBarUnmeasured: a judge that answers without scores (prose,
+// as a chat model may) leaves every summary unscored. A bar on a judge
+// score was then "n/a (needs a judge (--judge))" although --judge was
+// given, the configuration passed and was recommended; now the bar is
+// missed as not measured, nothing is recommended and eval exits 1, with
+// the judge's reason.
+func TestEvalJudgeBarUnmeasured(t *testing.T) {
+	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{Responder: func(model, prompt string) string {
+		if strings.Contains(prompt, "<summary>") {
+			return "This summary looks faithful and complete to me."
+		}
+		return bedrocktest.DefaultResponder(model, prompt) + "\nSTATUS: resolved"
+	}})
+	setAWSEnv(t, srv)
+	cfg := tempConfig(t)
+	const judge = "bedrock:amazon.nova-pro-v1:0"
+	if r := run(t, context.Background(), "", "models", "approve", "--config", cfg, judge); r.code != exitOK {
+		t.Fatalf("models approve: %+v", r)
+	}
+	ds := writeFile(t, "ds.jsonl", strings.ReplaceAll(goodTicket, "\n", "")+"\n")
+	r := run(t, context.Background(), "", "eval", "--config", cfg, "--dataset", ds, "--models", "builtin", "--judge", judge,
+		"--bars", "judge_faithfulness>=4", "--cache", "off")
+	if r.code != exitFailure || strings.Contains(r.stdout, "recommended:") {
+		t.Fatalf("a judge bar nothing measured must not pass: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"misses judge_faithfulness >= 4 (not measured: the judge scored none of the 1 summaries)",
+		"the judge left 1 items unscored: 1 x judge answer has no valid 1-5 score"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("the report lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "needs a judge") {
+		t.Errorf("the report asks for the --judge it was given:\n%s", r.stdout)
+	}
+}

@@ -34,6 +34,11 @@ type BarResult struct {
 	// such as "needs references": the bar is then neither met nor missed,
 	// and reported as "n/a (needs references)".
 	NotApplicable string `json:"not_applicable,omitempty"`
+	// Unmeasured says why a metric the run set out to measure has no value,
+	// such as a judge that scored none of the summaries: the bar is then
+	// missed, since nothing shows it met, and reported as "(not measured:
+	// the judge scored none of the 50 summaries)".
+	Unmeasured string `json:"unmeasured,omitempty"`
 }
 
 // String renders the result for a report: "rougeL >= 25 (got 21.4)",
@@ -41,6 +46,9 @@ type BarResult struct {
 func (r BarResult) String() string {
 	if r.NotApplicable != "" {
 		return r.Bar.String() + ": n/a (" + r.NotApplicable + ")"
+	}
+	if r.Unmeasured != "" {
+		return r.Bar.String() + " (not measured: " + r.Unmeasured + ")"
 	}
 	return r.Bar.String() + " (got " + fmtOpt(r.Actual, "%g") + ")"
 }
@@ -166,10 +174,17 @@ func metricMap(m *CellMetrics) map[string]*float64 {
 	return out
 }
 
-// Check checks the bar against a configuration's metrics.
+// Check checks the bar against a configuration's metrics. A bar on a
+// judge score is missed (BarResult.Unmeasured) when a judge was asked but
+// scored none of the configuration's summaries; other unmeasured metrics
+// make the bar not applicable.
 func (b Bar) Check(m *CellMetrics) BarResult {
 	res := BarResult{Bar: b, Actual: metricMap(m)[b.Metric]}
 	if res.Actual == nil {
+		if strings.HasPrefix(b.Metric, "judge_") && m.JudgeUnscored > 0 {
+			res.Unmeasured = fmt.Sprintf("the judge scored none of the %d summaries", m.JudgeUnscored)
+			return res
+		}
 		res.NotApplicable = needOf(b.Metric)
 		return res
 	}

@@ -123,6 +123,28 @@ func TestBarsWithoutTheirData(t *testing.T) {
 	}
 }
 
+// TestJudgeBarUnmeasured: a judge bar is not applicable when no judge was
+// asked, but missed when the judge was asked and scored nothing.
+func TestJudgeBarUnmeasured(t *testing.T) {
+	t.Parallel()
+	bar, err := eval.ParseBar("judge_faithfulness>=4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := bar.Check(&eval.CellMetrics{Tickets: 3}); res.Met || res.Unmeasured != "" || res.NotApplicable != "needs a judge (--judge)" {
+		t.Errorf("no judge: %+v, want not applicable", res)
+	}
+	res := bar.Check(&eval.CellMetrics{Tickets: 3, JudgeUnscored: 3})
+	if res.Met || res.NotApplicable != "" || res.String() != "judge_faithfulness >= 4 (not measured: the judge scored none of the 3 summaries)" {
+		t.Errorf("judge scored nothing: %+v %q, want missed as not measured", res, res.String())
+	}
+	rep := &eval.Report{Bars: []eval.Bar{bar}, Configurations: []eval.CellMetrics{{Name: "m", Tickets: 3, JudgeUnscored: 3}}}
+	rep.CheckBars()
+	if rep.Cheapest != "" || rep.Configurations[0].Verdict != "fail" {
+		t.Errorf("cheapest %q, verdict %q: a bar nothing measured must not pass", rep.Cheapest, rep.Configurations[0].Verdict)
+	}
+}
+
 func TestNoBarsRecommendsCheapestWithoutErrors(t *testing.T) {
 	t.Parallel()
 	r := mustRunner(t, eval.Config{NoBars: true, Candidates: []eval.Candidate{

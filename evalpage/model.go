@@ -217,8 +217,12 @@ func answers(rep *eval.Report, v *eval.View) []answer {
 		}
 		var missed []string
 		for _, b := range m.Bars {
-			if b.NotApplicable == "" && !b.Met && b.Actual != nil {
+			switch {
+			case b.NotApplicable != "" || b.Met:
+			case b.Actual != nil:
 				missed = append(missed, missBy(b, heads[b.Metric]))
+			case b.Unmeasured != "":
+				missed = append(missed, fmt.Sprintf("%s (not measured: %s)", cmp.Or(heads[b.Metric], b.Metric), b.Unmeasured))
 			}
 		}
 		if len(missed) > 0 {
