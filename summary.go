@@ -121,6 +121,7 @@ const (
 	FlagStatusInferred = "status_inferred" // the status came from the built-in classifier
 	FlagTruncated      = "truncated"       // the text was cut to MaxSummaryWords at a sentence boundary
 	FlagJoined         = "joined"          // paragraphs or lines were joined into one paragraph
+	FlagTrimmed        = "trimmed"         // a preamble ("Here is a summary:") or closing remark paragraph was taken off
 )
 
 // HasFlag reports whether s carries flag f.

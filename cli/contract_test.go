@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -51,5 +52,38 @@ func TestSummarizeExitCodesFollowTheFailureClass(t *testing.T) {
 				t.Fatalf("summary %q (%v): want one with an inferred status", r.stdout, err)
 			}
 		})
+	}
+}
+
+// TestSummarizeTrimsChatter: a chat model that wraps its summary in
+// conversation ("Sure! Here is a summary of the ticket:" ... "Let me know
+// if you need anything else!"), in its answer and in the repair alike,
+// used to have the wrapping saved as part of the summary that reviewers
+// read; now the paid answer is kept without it, flagged.
+func TestSummarizeTrimsChatter(t *testing.T) {
+	const model = "anthropic.claude-3-5-haiku-20241022-v1:0"
+	const body = "The customer could not log in after a password change. The agent reset the password and the customer confirmed it works."
+	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{Responder: func(string, string) string {
+		return "Sure! Here is a summary of the ticket:\n\n" + body + "\nSTATUS: resolved\n\nLet me know if you need anything else!"
+	}})
+	setAWSEnv(t, srv)
+	cfg := tempConfig(t)
+	if r := run(t, context.Background(), "", "models", "approve", "--config", cfg, "bedrock:"+model); r.code != exitOK {
+		t.Fatalf("models approve: %+v", r)
+	}
+	r := run(t, context.Background(), goodTicket, "summarize", "--json", "--config", cfg, "--model", "bedrock:"+model)
+	if r.code != exitOK {
+		t.Fatalf("summarize: %+v", r)
+	}
+	var got struct {
+		Summary string   `json:"summary"`
+		Status  string   `json:"status"`
+		Flags   []string `json:"flags"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Summary != body || got.Status != "resolved" || !slices.Contains(got.Flags, "trimmed") {
+		t.Fatalf("summary %q (%s, flags %v); want %q, resolved, flagged trimmed", got.Summary, got.Status, got.Flags, body)
 	}
 }

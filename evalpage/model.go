@@ -372,6 +372,7 @@ var flagNames = []struct{ prefix, name string }{
 	{"repaired:", "repaired"},
 	{ticketsum.FlagTruncated, "truncated"},
 	{ticketsum.FlagJoined, "paragraphs joined"},
+	{ticketsum.FlagTrimmed, "preamble or closing removed"},
 	{"answer_reused", "answer reused"},
 	{"usage:estimated", "usage estimated"},
 	{"fallback", "fallback model answered"},

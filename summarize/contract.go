@@ -9,6 +9,7 @@ import (
 
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/builtin"
+	"github.com/ticketsum/ticketsum/prompt"
 )
 
 // StatusClassifier decides a ticket's resolution status from its thread.
@@ -43,7 +44,9 @@ func (b *builtinClassifier) Status(t *ticketsum.Ticket) ticketsum.Status {
 var listMarker = regexp.MustCompile(`(?m)^[ \t]*(?:[-*•]|\d+[.)])[ \t]+`)
 
 // settle applies the output contract to a finished answer, keeping it
-// whenever a local fix makes it valid: lines and paragraphs are joined into
+// whenever a local fix makes it valid: a chat model's preamble and closing
+// paragraphs are taken off (FlagTrimmed, see prompt.TrimChatter), lines and
+// paragraphs are joined into
 // one paragraph (FlagJoined), a text over ticketsum.MaxSummaryWords is cut
 // (FlagTruncated, see Truncate), and a missing or unknown status is taken
 // from c (FlagStatusInferred). Only an answer with no text at all is an
@@ -55,6 +58,10 @@ func settle(s *ticketsum.Summary, t *ticketsum.Ticket, c StatusClassifier) error
 		return ticketsum.WithClass(ticketsum.Errorf(ticketsum.EUNAVAILABLE,
 			"model %s answered ticket %s with no summary text: choose another model (model, models.<name>.fallback) or prompt version (prompt.version)",
 			s.Model, t.ID), ticketsum.ClassConfig)
+	}
+	if trimmed, ok := prompt.TrimChatter(text); ok {
+		text = trimmed
+		addFlag(s, ticketsum.FlagTrimmed)
 	}
 	if strings.ContainsAny(text, "\r\n") {
 		text = strings.Join(strings.Fields(listMarker.ReplaceAllString(text, "")), " ")
