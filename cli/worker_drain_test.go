@@ -3,12 +3,11 @@ package cli
 import (
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ticketsum/ticketsum/bedrocktest"
 	"github.com/ticketsum/ticketsum/internal/dbtest"
@@ -33,18 +32,7 @@ func TestWorkerUntilIdleLeavesRetriesPostgres(t *testing.T) {
 // summarises it and exits 0. db is a Postgres URL, or "" for SQLite.
 func workerUntilIdleLeavesRetries(t *testing.T, db string) {
 	setUnreachableAWSEnv(t)
-	dir := t.TempDir()
-	cfg, data := filepath.Join(dir, "ticketsum.yaml"), filepath.Join(dir, "data")
-	initArgs := []string{"init", "--config", cfg, "--data-dir", data, "--model", initNova}
-	if db != "" {
-		initArgs = append(initArgs, "--db", db)
-	}
-	if r := run(t, context.Background(), "", initArgs...); r.code != exitOK {
-		t.Fatalf("init: %+v", r)
-	}
-	if r := run(t, context.Background(), goodTicket, "import", "--config", cfg, "-"); r.code != exitOK {
-		t.Fatalf("import: %+v", r)
-	}
+	cfg, data := initWithTicket(t, db, "")
 
 	// A safety net only: the worker must end because its queue holds
 	// nothing it should wait for, long before this.
@@ -101,36 +89,68 @@ func workerUntilIdleLeavesRetries(t *testing.T, db string) {
 	}
 }
 
+// initWithTicket runs init (on the Postgres database db, or on SQLite when
+// db is "") with a config file to which settings are appended, then imports
+// goodTicket, and returns the config file and the data directory.
+func initWithTicket(t *testing.T, db, settings string) (cfg, data string) {
+	t.Helper()
+	dir := t.TempDir()
+	cfg, data = filepath.Join(dir, "ticketsum.yaml"), filepath.Join(dir, "data")
+	initArgs := []string{"init", "--config", cfg, "--data-dir", data, "--model", initNova}
+	if db != "" {
+		initArgs = append(initArgs, "--db", db)
+	}
+	if r := run(t, context.Background(), "", initArgs...); r.code != exitOK {
+		t.Fatalf("init: %+v", r)
+	}
+	if settings != "" {
+		f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.WriteString(settings)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := run(t, context.Background(), goodTicket, "import", "--config", cfg, "-"); r.code != exitOK {
+		t.Fatalf("import: %+v", r)
+	}
+	return cfg, data
+}
+
+// queueDB opens the database holding the queue: the SQLite store in the
+// data directory data, or the Postgres database db when it is not "". It
+// returns the name of River's job table there.
+func queueDB(t *testing.T, data, db string) (*sql.DB, string) {
+	t.Helper()
+	driver, dsn, table := "sqlite", "file:"+filepath.Join(data, "ticketsum.db"), "river_job"
+	if db != "" {
+		driver, dsn, table = "pgx", db, "ticketsum.river_job"
+	}
+	conn, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn, table
+}
+
 // dueNow makes the queue's retryable jobs due at once, as the passing of
 // their backoff would, and returns the attempts the first one has made.
 // data is the data directory (SQLite), db a Postgres URL or "".
 func dueNow(t *testing.T, data, db string) int {
 	t.Helper()
 	ctx := context.Background()
+	conn, table := queueDB(t, data, db)
 	var attempts int
-	if db == "" {
-		conn, err := sql.Open("sqlite", "file:"+filepath.Join(data, "ticketsum.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		if err := conn.QueryRowContext(ctx, `SELECT attempt FROM river_job WHERE state = 'retryable'`).Scan(&attempts); err != nil {
-			t.Fatalf("the job waiting for its retry: %v", err)
-		}
-		if _, err := conn.ExecContext(ctx, `UPDATE river_job SET scheduled_at = created_at WHERE state = 'retryable'`); err != nil {
-			t.Fatal(err)
-		}
-		return attempts
-	}
-	pool, err := pgxpool.New(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	if err := pool.QueryRow(ctx, `SELECT attempt FROM ticketsum.river_job WHERE state = 'retryable'`).Scan(&attempts); err != nil {
+	if err := conn.QueryRowContext(ctx, `SELECT attempt FROM `+table+` WHERE state = 'retryable'`).Scan(&attempts); err != nil {
 		t.Fatalf("the job waiting for its retry: %v", err)
 	}
-	if _, err := pool.Exec(ctx, `UPDATE ticketsum.river_job SET scheduled_at = created_at WHERE state = 'retryable'`); err != nil {
+	if _, err := conn.ExecContext(ctx, `UPDATE `+table+` SET scheduled_at = created_at WHERE state = 'retryable'`); err != nil {
 		t.Fatal(err)
 	}
 	return attempts

@@ -2,14 +2,9 @@ package cli
 
 import (
 	"context"
-	"database/sql"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ticketsum/ticketsum/bedrocktest"
 	"github.com/ticketsum/ticketsum/internal/dbtest"
@@ -36,26 +31,7 @@ func TestWorkerThrottledForeverPostgres(t *testing.T) {
 func workerThrottledForever(t *testing.T, db string) {
 	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{Faults: []bedrocktest.Fault{{Kind: bedrocktest.FaultThrottle}}})
 	setAWSEnv(t, srv)
-	dir := t.TempDir()
-	cfg, data := filepath.Join(dir, "ticketsum.yaml"), filepath.Join(dir, "data")
-	initArgs := []string{"init", "--config", cfg, "--data-dir", data, "--model", initNova}
-	if db != "" {
-		initArgs = append(initArgs, "--db", db)
-	}
-	if r := run(t, context.Background(), "", initArgs...); r.code != exitOK {
-		t.Fatalf("init: %+v", r)
-	}
-	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.WriteString("worker:\n  throttle_snooze: 10ms\n  throttle_snoozes: 2\n"); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	if r := run(t, context.Background(), goodTicket, "import", "--config", cfg, "-"); r.code != exitOK {
-		t.Fatalf("import: %+v", r)
-	}
+	cfg, data := initWithTicket(t, db, "worker:\n  throttle_snooze: 10ms\n  throttle_snoozes: 2\n")
 
 	// A safety net only: the run must end long before it.
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -77,7 +53,10 @@ func workerThrottledForever(t *testing.T, db string) {
 	// attempts are spent: the job is put at its last attempt, due now, and
 	// that attempt fails the ticket, naming the fix.
 	dueNow(t, data, db)
-	execQueue(t, data, db, `UPDATE river_job SET attempt = max_attempts - 1 WHERE state = 'retryable'`)
+	conn, table := queueDB(t, data, db)
+	if _, err := conn.ExecContext(context.Background(), `UPDATE `+table+` SET attempt = max_attempts - 1 WHERE state = 'retryable'`); err != nil {
+		t.Fatal(err)
+	}
 	r = run(t, ctx, "", "worker", "--until-idle", "--config", cfg)
 	if ctx.Err() != nil || !strings.Contains(r.stdout, "0 done, 1 failed") {
 		t.Fatalf("the ticket was not failed by its last attempt: %+v", r)
@@ -86,32 +65,5 @@ func workerThrottledForever(t *testing.T, db string) {
 	if l.code != exitOK || !strings.Contains(l.stdout, "T-1") || !strings.Contains(l.stdout, "throttled") ||
 		!strings.Contains(l.stdout, "raise the quota in Service Quotas") {
 		t.Fatalf("failures list does not show the throttled ticket: %+v", l)
-	}
-}
-
-// execQueue runs stmt, a statement on river_job, on the queue of the
-// SQLite store in the data directory data, or of the ticketsum schema of
-// the Postgres database db when it is not "".
-func execQueue(t *testing.T, data, db, stmt string) {
-	t.Helper()
-	ctx := context.Background()
-	if db == "" {
-		conn, err := sql.Open("sqlite", "file:"+filepath.Join(data, "ticketsum.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		if _, err := conn.ExecContext(ctx, stmt); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	pool, err := pgxpool.New(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	if _, err := pool.Exec(ctx, strings.Replace(stmt, "river_job", "ticketsum.river_job", 1)); err != nil {
-		t.Fatal(err)
 	}
 }
