@@ -2,6 +2,7 @@ package guard
 
 import (
 	_ "embed"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -689,7 +690,7 @@ func (c *nameCtx) propagate() {
 		mask |= wordMask(p)
 	}
 	for _, s := range c.out {
-		for _, t := range tokenize(c.text[s.start:s.end]) {
+		for _, t := range c.spanTokens(s) {
 			if len(t.folded) >= 3 && t.letters && !c.lx.stop[t.folded] && !c.lx.ambiguous[t.folded] {
 				parts[t.folded] = true
 				mask |= wordMask(t.folded)
@@ -713,6 +714,22 @@ func (c *nameCtx) propagate() {
 			c.take(i, i+1, 0.7)
 		}
 	}
+}
+
+// spanTokens returns the words of a name span: the scan's tokens it is made
+// of (take records spans from a token's start to a token's end), which are
+// those tokenize finds in its text again (TestNamesMayStart compares the
+// two under noPrefilters).
+func (c *nameCtx) spanTokens(s span) []token {
+	if noPrefilters {
+		return tokenize(c.text[s.start:s.end])
+	}
+	k := sort.Search(len(c.toks), func(i int) bool { return c.toks[i].start >= s.start })
+	e := k
+	for e < len(c.toks) && c.toks[e].end <= s.end {
+		e++
+	}
+	return c.toks[k:e]
 }
 
 // nameQuestion reports whether a cue that ends in "name" is followed by a

@@ -12,7 +12,9 @@ import (
 
 // namesDiff fails when detectNames finds other names in text, with the
 // known and learned parts, with its test that passes over most words than
-// without it (noPrefilters). It returns how many names it found.
+// without it (noPrefilters), or when the scan's tokens of a name differ
+// from those tokenize finds in its text. It returns how many names it
+// found.
 func namesDiff(t *testing.T, lx *lexicon, pool *sync.Pool, text string, known, learned map[string]bool) int {
 	t.Helper()
 	sc := newScan(text, lx, pool)
@@ -23,6 +25,21 @@ func namesDiff(t *testing.T, lx *lexicon, pool *sync.Pool, text string, known, l
 	got := lx.detectNames(sc, known, learned)
 	if !slices.Equal(got, want) {
 		t.Fatalf("names in %q (known %v): %v, want %v", text, known, got, want)
+	}
+	// propagate reads each name's words from the scan's tokens, not by
+	// tokenizing its text again: the same words
+	c := &nameCtx{text: text, toks: sc.toks}
+	for _, sp := range got {
+		re := tokenize(text[sp.start:sp.end])
+		toks := c.spanTokens(sp)
+		same := len(re) == len(toks)
+		for k := 0; same && k < len(re); k++ {
+			a, b := re[k], toks[k]
+			same = a.start+sp.start == b.start && a.end+sp.start == b.end && a.folded == b.folded && a.upper == b.upper && a.letters == b.letters
+		}
+		if !same {
+			t.Fatalf("words of the name %q in %q: %+v, tokenize gives %+v", text[sp.start:sp.end], text, toks, re)
+		}
 	}
 	return len(got)
 }
