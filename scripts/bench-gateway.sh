@@ -4,6 +4,7 @@
 #   scripts/bench-gateway.sh                     # SQLite in a temp dir
 #   scripts/bench-gateway.sh -db postgres://postgres@127.0.0.1:5432/postgres
 # (Postgres: the bench creates a fresh database on that server and drops it)
+# Each target gets a closed loop, 2 s idle, then a fixed-rate latency run.
 # serve's model is priced, so every call charges a budget as a paid call does.
 # Extra flags go to gatewaybench (-c workers, -d duration, -rate req/s,
 # -trail-commit async for serve's governance.trail_commit).

@@ -109,7 +109,7 @@ func drive(c driveConfig) error {
 	if c.trailCommit != "" {
 		store += ", governance.trail_commit " + c.trailCommit
 	}
-	fmt.Printf("gatewaybench: store %s, closed loop %d workers x %s, latency at %d req/s, %d cores\n", store, c.conc, c.dur, c.rate, numCPU())
+	fmt.Printf("gatewaybench: store %s, closed loop %d workers x %s, then %s idle, latency at %d req/s, %d cores\n", store, c.conc, c.dur, settle, c.rate, numCPU())
 	fmt.Printf("%-14s %10s %8s %14s %10s %10s %8s\n", "target", "req/s", "errors", "cpu-us/req", "p50-ms", "p99-ms", "errors")
 	var directP50, directP99 float64
 	for _, t := range targets {
@@ -117,6 +117,10 @@ func drive(c driveConfig) error {
 			continue
 		}
 		rps, errs, cpu := closedLoop(t, c.conc, c.dur)
+		// The closed loop leaves the target saturated (queued trail
+		// groups, a WAL to check-point, pools at their peak): the latency
+		// run starts once that work has drained, not on top of it.
+		time.Sleep(settle)
 		p50, p99, lerrs := fixedRate(t, c.rate, 5*time.Second)
 		if t.name == "direct" {
 			directP50, directP99 = p50, p99
@@ -234,6 +238,9 @@ func waitReady(t target) error {
 		time.Sleep(200 * time.Millisecond)
 	}
 }
+
+// settle is the pause between a target's closed loop and its latency run.
+const settle = 2 * time.Second
 
 // closedLoop runs conc workers for d and returns requests/s, errors and
 // the target process's CPU microseconds per request.
