@@ -24,6 +24,7 @@ type Guard struct {
 	trusted map[string]bool // normalised TrustedTags
 	log     *slog.Logger
 	scans   sync.Pool // *scan, reused between checks
+	clean   cleanMemo // texts a scan found nothing in, for RedactContext
 }
 
 // New returns a Guard for cfg, or an EINVALID error naming the first bad

@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/ticketsum/ticketsum"
@@ -189,4 +192,130 @@ func TestRedactContextReusesOnlyACleanAnswer(t *testing.T) {
 		t.Errorf("%d answers reused the check, %d scanned again: want some of each", hits, scans)
 	}
 	t.Logf("%d answers reused the output check, %d scanned again", hits, scans)
+}
+
+// TestCleanMemoYieldsToTheSession: texts a scan without a session found
+// nothing in are in the guard's memo, and RedactContext still redacts them
+// with a session that knows one of their words as a person's name part, an
+// e-mail address in them or a name it learned from an earlier message,
+// which only the session's scan finds.
+func TestCleanMemoYieldsToTheSession(t *testing.T) {
+	g := MustGuard(t, Config{})
+	ctx := context.Background()
+	known := g.NewSession(&ticketsum.Ticket{Customer: ticketsum.Customer{Name: "Zorblat Quenby", Email: "zq@helpdesk"}})
+	learned := g.NewSession(nil)
+	if _, err := g.CheckInput(ctx, learned, "Signed: Zbyszek Wrzesniewski"); err != nil {
+		t.Fatal(err)
+	}
+	learned.learnNames(g.lx)
+	for _, c := range []struct {
+		s          *Session
+		text, want string
+	}{
+		{known, "Answer as the zorblat team does.", "Answer as the {NAME} team does."},
+		{known, "Write to zq@helpdesk for help.", "Write to {EMAIL} for help."},
+		{learned, "The Zbyszek plan is fine.", "The {NAME} plan is fine."},
+	} {
+		if got := g.RedactContext(ctx, c.text); got != c.text {
+			t.Fatalf("without a session %q was redacted to %q: the test no longer shows the difference", c.text, got)
+		}
+		if !g.clean.clean(nil, c.text) {
+			t.Fatalf("%q is not in the memo after a clean scan", c.text)
+		}
+		if got := g.RedactContext(WithSession(ctx, c.s), c.text); got != c.want {
+			t.Errorf("RedactContext(%q) with the session = %q, want %q", c.text, got, c.want)
+		}
+	}
+	// the memo serves a session that knows none of the text's words
+	if !g.clean.clean(known, "The Zbyszek plan is fine.") || g.clean.clean(learned, "The Zbyszek plan is fine.") {
+		t.Error("the memo does not tell the sessions apart")
+	}
+}
+
+// TestCleanMemoEqualsTheSessionScan compares RedactContext, with the memo
+// filled by a scan without a session, with the session's own scan (redact)
+// over every test text, for sessions that know no name, a fixed ticket's
+// people, a person named by two of the text's own words (and an address
+// in it) and names learned from the text.
+func TestCleanMemoEqualsTheSessionScan(t *testing.T) {
+	g := MustGuard(t, Config{})
+	ctx := context.Background()
+	hits, yielded, differ := 0, 0, 0
+	for _, text := range corpusTexts(t) {
+		g.RedactContext(ctx, text) // fills the memo when nothing is found
+		sessions := []*Session{g.NewSession(nil), g.NewSession(newTicket())}
+		var words []string
+		for _, tok := range tokenize(text) {
+			if tok.letters && len(tok.folded) >= 3 {
+				words = append(words, tok.word(text))
+			}
+		}
+		if len(words) > 0 {
+			name := words[len(words)/2] + " " + words[len(words)-1]
+			email := "x@y"
+			if i := strings.IndexByte(text, '@'); i > 0 {
+				email = strings.Fields(text[strings.LastIndexAny(text[:i], " \t\n")+1:])[0]
+			}
+			sessions = append(sessions, g.NewSession(&ticketsum.Ticket{Customer: ticketsum.Customer{Name: name, Email: email}}))
+			l := g.NewSession(nil)
+			if _, err := g.CheckInput(ctx, l, "Signed: "+name); err == nil {
+				l.learnNames(g.lx)
+				sessions = append(sessions, l)
+			}
+		}
+		inMemo := g.clean.clean(nil, text)
+		for _, s := range sessions {
+			got, want := g.RedactContext(WithSession(ctx, s), text), g.redact(s, text)
+			switch {
+			case got != want:
+				differ++
+				t.Errorf("RedactContext(%.60q) = %.80q, the session's scan %.80q", text, got, want)
+			case inMemo && got == text:
+				hits++
+			case inMemo:
+				yielded++ // in the memo, yet the session's scan found something
+			}
+		}
+	}
+	if hits == 0 || yielded == 0 {
+		t.Errorf("%d memo hits, %d texts in the memo scanned with the session and changed: want some of each", hits, yielded)
+	}
+	t.Logf("%d memo hits, %d memo texts the session's scan changed, %d differences", hits, yielded, differ)
+}
+
+// TestCleanMemoConcurrent redacts more texts than the memo holds from many
+// goroutines, with and without sessions that know names in them, and
+// checks every result against the session's scan and the memo's bound
+// (run it with -race).
+func TestCleanMemoConcurrent(t *testing.T) {
+	g := MustGuard(t, Config{})
+	ctx := context.Background()
+	texts := []string{"Be brief.", "Answer as the zorblat team does.", "Write to zq@helpdesk for help."}
+	for i := range 2 * maxMemoTexts {
+		texts = append(texts, fmt.Sprintf("Summarise ticket number %d in three sentences.", i))
+	}
+	sessions := []*Session{nil, g.NewSession(nil), g.NewSession(&ticketsum.Ticket{Customer: ticketsum.Customer{Name: "Zorblat Quenby", Email: "zq@helpdesk"}})}
+	var wg sync.WaitGroup
+	var differ atomic.Int32
+	for w := range 8 {
+		wg.Go(func() {
+			for i := range 200 {
+				text := texts[(i*7+w)%len(texts)]
+				if i%3 == 0 {
+					text = texts[i%3]
+				}
+				s := sessions[(i+w)%len(sessions)]
+				if g.RedactContext(WithSession(ctx, s), text) != g.redact(s, text) {
+					differ.Add(1)
+				}
+				if p := g.clean.texts.Load(); p != nil && len(*p) > maxMemoTexts {
+					t.Errorf("the memo holds %d texts, more than %d", len(*p), maxMemoTexts)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if differ.Load() != 0 {
+		t.Errorf("RedactContext differed from the session's scan %d times", differ.Load())
+	}
 }

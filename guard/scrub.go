@@ -86,12 +86,21 @@ func (g *Guard) Redact(text string) string {
 // again. A message the check changed is scanned: its placeholders can make
 // the detectors see what they did not in the original (an address after a
 // masked phone number, say).
+//
+// Texts that repeat from call to call, such as the system prompt, are not
+// scanned again either: the guard remembers a bounded number of texts (up
+// to 32, of up to 16 KiB) in which a scan found nothing and to which the
+// scan's session added nothing, and returns such a text as it is when this
+// call's session cannot add anything either: none of its known people's
+// name parts, nor of the names it learned, is one of the text's words, and
+// it knows no e-mail address or the text holds no '@'. Otherwise the text
+// is scanned with the session, which may find a ticket's person in it.
 func (g *Guard) RedactContext(ctx context.Context, text string) string {
 	s := SessionFrom(ctx)
-	if s.isClean(g, text) {
+	if s.isClean(g, text) || g.clean.clean(s, text) {
 		return text
 	}
-	return g.redact(s, text)
+	return g.redactMemo(s, text, true)
 }
 
 // noteClean records in s that the check res of text (a user message or an
@@ -109,6 +118,12 @@ func (g *Guard) noteClean(s *Session, text string, res *Result) {
 }
 
 func (g *Guard) redact(s *Session, text string) string {
+	return g.redactMemo(s, text, false)
+}
+
+// redactMemo is redact; with memo set, a text it finds nothing in goes to
+// the guard's clean-text memo (cleanMemo.add decides whether it may).
+func (g *Guard) redactMemo(s *Session, text string, memo bool) string {
 	if !utf8.ValidString(text) {
 		return "{INVALID_TEXT}"
 	}
@@ -117,6 +132,9 @@ func (g *Guard) redact(s *Session, text string) string {
 	defer sc.release(&g.scans)
 	for _, sp := range g.detect(s, sc) {
 		edits = append(edits, edit{sp.start, sp.end, "{" + string(sp.typ) + "}"})
+	}
+	if memo && len(edits) == 0 {
+		g.clean.add(s, text, sc.toks)
 	}
 	return applyEdits(text, edits)
 }
