@@ -111,24 +111,62 @@ func init() {
 	}
 }
 
+// foreignStopWords are frequent function words of the other languages
+// tickets come in (French, Spanish, Portuguese, Italian, German, Dutch)
+// that are not English words. A short French text has enough English "a"s
+// to pass the English share alone ("Le client a signalé ... ce qui a
+// résolu le problème": 3 of 20 words), but far more of these.
+var foreignStopWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`le la les des du une et est que qui pour dans pas sur au aux avec ce cette il elle nous vous
+		ont été sont lui leur se ne el los las del y con para por una es está fue al lo su sus
+		der die das und ist nicht mit ein eine einen den dem zu auf sich von wurde wird hat sie auch
+		de het een van niet zijn werd um os em uma com não foi che per sono della gli`) {
+		foreignStopWords[w] = true
+	}
+}
+
 // EnglishScore returns the share of words of text that are common English
 // function words (typically 0.3-0.5 for English prose, under 0.1 for other
 // languages) and the number of words looked at. Non-Latin letters count as
 // non-English words.
 func EnglishScore(text string) (score float64, words int) {
-	var hits int
+	score, _, words = stopWordShares(text)
+	return score, words
+}
+
+// stopWordShares returns the shares of the words of text that are English
+// and foreign function words (foreignStopWords, and French elisions such as
+// l'agent or qu'il), and the number of words.
+func stopWordShares(text string) (english, foreign float64, words int) {
+	var en, other int
 	for _, f := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
-		return !unicode.IsLetter(r) && r != '\''
+		return !unicode.IsLetter(r) && r != '\'' && r != '’'
 	}) {
 		words++
-		if englishStopWords[f] {
-			hits++
+		switch {
+		case englishStopWords[f]:
+			en++
+		case foreignStopWords[f] || frenchElision(f):
+			other++
 		}
 	}
 	if words == 0 {
-		return 0, 0
+		return 0, 0, 0
 	}
-	return float64(hits) / float64(words), words
+	return float64(en) / float64(words), float64(other) / float64(words), words
+}
+
+// frenchElision reports whether word is an elided French article or
+// pronoun with its word: l'agent, d'une, qu'il.
+func frenchElision(word string) bool {
+	for _, p := range []string{"l'", "d'", "qu'", "n'", "s'", "c'", "j'", "l’", "d’", "qu’", "n’", "s’", "c’", "j’"} {
+		if len(word) > len(p) && strings.HasPrefix(word, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // minEnglishScore is the stop-word share under which a text of at least
@@ -165,8 +203,8 @@ func (t *Template) CheckAnswer(a Answer, tk *ticketsum.Ticket) []Problem {
 	if n := WordCount(text); n > t.cfg.MaxWords {
 		ps = append(ps, Problem{ProblemTooLong, fmt.Sprintf("%d words, limit %d", n, t.cfg.MaxWords)})
 	}
-	if s, n := EnglishScore(text); n >= minEnglishWords && s < minEnglishScore || nonLatinShare(text) > 0.3 {
-		ps = append(ps, Problem{ProblemNotEnglish, fmt.Sprintf("English stop-word share %.2f", s)})
+	if en, foreign, n := stopWordShares(text); n >= minEnglishWords && (en < minEnglishScore || foreign > en) || nonLatinShare(text) > 0.3 {
+		ps = append(ps, Problem{ProblemNotEnglish, fmt.Sprintf("English stop-word share %.2f, other languages' %.2f", en, foreign)})
 	}
 	kinds := t.cfg.PII(tk, text)
 	if tk != nil {

@@ -62,6 +62,9 @@ func TestCheck(t *testing.T) {
 		{"phone", good + " Call +44 20 7946 0958.\nSTATUS: resolved", []string{prompt.ProblemPII}},
 		{"person from ticket", "Jane reported drops; the agent asked for a channel change and the customer has not answered yet.\nSTATUS: awaiting_customer", []string{prompt.ProblemPII}},
 		{"spanish", "El cliente tiene problemas con el router desde la actualización y el agente pidió cambiar el canal seis.\nSTATUS: resolved", []string{prompt.ProblemNotEnglish}},
+		{"short french with English-looking 'a'", "Le client a signalé que l'exportation ne se termine plus. L'agent a relancé la tâche, ce qui a résolu le problème.\nSTATUS: resolved", []string{prompt.ProblemNotEnglish}},
+		{"german", "Der Kunde hat ein Problem mit dem Router, und der Mitarbeiter hat ihn zurückgesetzt.\nSTATUS: resolved", []string{prompt.ProblemNotEnglish}},
+		{"english with a foreign place name", "The customer in La Paz could not log in after the update, and the agent reset the password for them.\nSTATUS: resolved", nil},
 		{"japanese", "お客様のルーターが毎晩切断されます。担当者はチャンネル変更を依頼しました。\nSTATUS: resolved", []string{prompt.ProblemNotEnglish}},
 		{"no status", good, []string{prompt.ProblemNoStatus}},
 	}
