@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"github.com/ticketsum/ticketsum"
@@ -239,7 +240,14 @@ func (r *llmRun) call(ctx context.Context, req *ticketsum.ModelRequest, step str
 	if r.model == "" {
 		r.model = r.l.cfg.Model.Name()
 	}
-	r.flags = append(r.flags, resp.Flags...)
+	for _, f := range resp.Flags {
+		// Each call of one summary (chunks, combine, the repair) sends
+		// the same ticket through the same guard and returns its input
+		// flags again: the summary lists each once.
+		if !slices.Contains(r.flags, f) {
+			r.flags = append(r.flags, f)
+		}
+	}
 	r.structured = r.structured || resp.Structured
 	r.l.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "model call", slog.String("ticket_id", r.t.ID), slog.String("step", step),
 		slog.String("model", r.model), slog.Int("input_tokens", resp.Usage.InputTokens), slog.Int("output_tokens", resp.Usage.OutputTokens))

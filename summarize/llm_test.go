@@ -25,8 +25,9 @@ type scriptedModel struct {
 }
 
 type scripted struct {
-	text string
-	err  error
+	text  string
+	err   error
+	flags []string // ModelResponse.Flags
 }
 
 func (m *scriptedModel) Name() string { return m.name }
@@ -52,7 +53,7 @@ func (m *scriptedModel) Generate(ctx context.Context, req *ticketsum.ModelReques
 	return &ticketsum.ModelResponse{
 		Text: s.text, Model: model,
 		Usage:   ticketsum.Usage{InputTokens: 100, OutputTokens: 20},
-		CostUSD: 0.001,
+		CostUSD: 0.001, Flags: s.flags,
 	}, nil
 }
 
@@ -202,6 +203,27 @@ func TestLLMRepairFailureKeepsFirstAnswer(t *testing.T) {
 		if s.Text != "Sure: "+goodText || s.Status != ticketsum.StatusResolved || !slices.Equal(s.Flags, want) || len(m.reqs) != 2 {
 			t.Errorf("kept %q / %q flags %v after %d calls, want the first answer, flags %v, 2 calls", s.Text, s.Status, s.Flags, len(m.reqs), want)
 		}
+	}
+}
+
+// TestLLMRepairFlagsOnce: the guard flags the ticket's input on the first
+// call and again on the repair, which sends the same ticket; the summary
+// lists each flag once, a flag of the repair alone included.
+func TestLLMRepairFlagsOnce(t *testing.T) {
+	t.Parallel()
+	in := []string{"input:EMAIL:ANONYMIZED", "input:NAME:ANONYMIZED"}
+	m := &scriptedModel{name: "fake:m1", script: []scripted{
+		{text: "Sure: " + goodRaw, flags: in},
+		{text: goodRaw, flags: append(slices.Clone(in), "output:PHONE:ANONYMIZED")},
+	}}
+	llm, _ := summarize.NewLLM(summarize.LLMConfig{Model: m})
+	s, err := llm.Summarize(context.Background(), mustLLMTicket(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"input:EMAIL:ANONYMIZED", "input:NAME:ANONYMIZED", "repaired:preamble", "output:PHONE:ANONYMIZED"}
+	if !slices.Equal(s.Flags, want) || len(m.reqs) != 2 {
+		t.Errorf("flags %v after %d calls, want %v after 2", s.Flags, len(m.reqs), want)
 	}
 }
 
