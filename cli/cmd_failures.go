@@ -32,8 +32,15 @@ attempt), config (fixable by configuration: access denied, a model not found,
 not approved or not in the allow-list, a spent budget), bad_ticket (the ticket
 cannot be summarised as it is) and policy (a guardrail blocked it). A failed
 ticket is retried by itself when its thread changes; after fixing the
-configuration, retry the config failures with "failures retry --class config".`,
+configuration, retry the config failures with "failures retry --class config".
+
+A ticket whose attempt failed with a retryable error (the model unavailable,
+timing out) is not failed yet: it waits for its next attempt, with River's
+backoff, until the last of its attempts. "failures list --waiting" lists those
+tickets with their attempts, when the next is due and the last error's code
+and reason.`,
 		Example: `  ticketsum failures list
+  ticketsum failures list --waiting
   ticketsum failures list --class config --json
   ticketsum failures retry TS-1001 TS-1002
   ticketsum failures retry --all --class config`,
@@ -56,16 +63,25 @@ func classFlag(c string) (ticketsum.FailureClass, error) {
 func newFailuresListCmd(e *env) *cobra.Command {
 	var class string
 	var limit int
-	var asJSON bool
+	var asJSON, waiting bool
 	cmd := &cobra.Command{
 		Use:   "list",
-		Short: "List failed tickets, most recent failure first",
+		Short: "List failed tickets, most recent failure first, or those waiting to retry",
 		Long: `List failed tickets, most recent failure first: ticket, class, code, attempts,
 time of the last attempt and the reason. --json prints a JSON array of
 {ticket_id, content_hash, code, class, reason, attempts, last_attempt_at,
-regeneration} ([] when none failed).`,
+regeneration} ([] when none failed).
+
+With --waiting, list instead the tickets waiting to retry after a retryable
+error, the next due first: ticket, attempts made of the most allowed, when the
+next is due, and the last error's code and reason (the coded message the
+worker logs as reason=, never the ticket's text or a model's output), whichever
+worker ran it. --json then prints {ticket_id, attempts, max_attempts,
+next_attempt_at, code, reason, batch, regeneration}. A worker (ticketsum
+worker, or serve) makes the next attempts.`,
 		Example: `  ticketsum failures list
-  ticketsum failures list --class policy --limit 20 --json`,
+  ticketsum failures list --class policy --limit 20 --json
+  ticketsum failures list --waiting`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fc, err := classFlag(class)
@@ -75,7 +91,20 @@ regeneration} ([] when none failed).`,
 			if limit < 1 {
 				return usagef("--limit: want 1 or more, got %d", limit)
 			}
+			if waiting && fc != "" {
+				return usagef("--class goes without --waiting: tickets waiting to retry have no class until they fail")
+			}
 			return e.withBackend(cmd, func(ctx context.Context, b *backend) error {
+				if waiting {
+					list, total, err := b.queue.ListWaiting(ctx, limit)
+					if err != nil {
+						return err
+					}
+					if asJSON {
+						return writeIndentedJSON(e.stdout, list)
+					}
+					return printWaiting(e.stdout, list, total, time.Now())
+				}
 				list, total, err := b.store.ListFailures(ctx, ticketsum.FailureFilter{Class: fc, Limit: limit})
 				if err != nil {
 					return err
@@ -90,8 +119,36 @@ regeneration} ([] when none failed).`,
 	usesGlobals(cmd, allGlobals...)
 	cmd.Flags().StringVar(&class, "class", "", "only failures of this `CLASS`: retryable, config, bad_ticket or policy")
 	cmd.Flags().IntVar(&limit, "limit", 1000, "list at most `N` failures")
+	cmd.Flags().BoolVar(&waiting, "waiting", false, "list the tickets waiting to retry after a retryable error instead")
 	jsonFlag(cmd.Flags(), &asJSON)
 	return cmd
+}
+
+// printWaiting writes the table of tickets waiting to retry, or says
+// there are none.
+func printWaiting(out io.Writer, list []queue.Waiting, total int, now time.Time) error {
+	if total == 0 {
+		_, err := fmt.Fprintln(out, "no tickets waiting to retry")
+		return err
+	}
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "TICKET\tATTEMPTS\tNEXT ATTEMPT\tCODE\tREASON")
+	for _, w := range list {
+		code, reason := string(w.Code), oneLine(w.Reason)
+		if code == "" {
+			code, reason = "-", "not recorded (see the worker's log, reason=)"
+		}
+		fmt.Fprintf(tw, "%s\t%d/%d\t%s (in %s)\t%s\t%s\n", w.TicketID, w.Attempts, w.MaxAttempts,
+			w.NextAttemptAt.UTC().Format(time.DateTime), max(0, w.NextAttemptAt.Sub(now)).Round(time.Second), code, reason)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if total > len(list) {
+		_, err := fmt.Fprintf(out, "%d of %s shown (--limit)\n", len(list), plural(total, "waiting ticket"))
+		return err
+	}
+	return nil
 }
 
 // printFailures writes the failure table, or says there are none.

@@ -47,9 +47,11 @@ never frees ends the run as an unreachable endpoint does (below) and, after
 the last attempt, fails the ticket. When the only jobs left wait for retries
 due later (the model endpoint is unreachable: each retry waits longer, up to
 10 attempts over hours), it stops, prints the same counts and one line with
-how many tickets wait, when the next attempt is due and the last error, and
-exits 1. Those tickets stay queued with their attempts: run it again later,
-or "ticketsum worker" to keep running until they are done.`,
+how many tickets wait, when the next attempt is due and the last error (as
+recorded in the queue, whichever worker made the attempt), and exits 1. Those
+tickets stay queued with their attempts ("ticketsum failures list --waiting"
+lists them): run it again later, or "ticketsum worker" to keep running until
+they are done.`,
 		Example: `  ticketsum worker
   ticketsum worker --until-idle
   ticketsum worker --workers 16 --model bedrock:amazon.nova-lite-v1:0
@@ -165,20 +167,25 @@ func (e *env) drainWorker(ctx context.Context, cfg Config) error {
 		fmt.Fprintf(e.stdout, "next: ticketsum failures list shows why; ticketsum failures retry --all after a fix\n")
 	}
 	if deferred.Jobs > 0 {
-		return retriesLeft(deferred, oc.LastRetryReason, time.Now())
+		if deferred.Reason == "" {
+			deferred.Reason = oc.LastRetryReason
+		}
+		return retriesLeft(deferred, time.Now())
 	}
 	return nil
 }
 
 // retriesLeft is the error of a drain that left jobs waiting for a retry:
 // how many tickets, when the next attempt is due, the last error's coded
-// message (never the ticket's text) and what to run.
-func retriesLeft(d queue.Deferred, reason string, now time.Time) error {
+// message (never the ticket's text), where to see each ticket and what to
+// run.
+func retriesLeft(d queue.Deferred, now time.Time) error {
+	reason := d.Reason
 	if reason == "" {
-		reason = "not seen by this run (the worker that ran them logged it with reason=)"
+		reason = "not recorded (the worker that ran them logged it with reason=)"
 	}
 	return ticketsum.Errorf(ticketsum.EUNAVAILABLE,
-		"%s still queued, waiting to retry; next attempt due %s (in %s); last error: %s; run ticketsum worker --until-idle again later, or ticketsum worker to keep running",
+		"%s still queued, waiting to retry; next attempt due %s (in %s); last error: %s; ticketsum failures list --waiting lists them; run ticketsum worker --until-idle again later, or ticketsum worker to keep running",
 		plural(d.Tickets, "ticket"), d.Next.UTC().Format(time.RFC3339), max(0, d.Next.Sub(now)).Round(time.Second), reason)
 }
 

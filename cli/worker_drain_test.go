@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,20 +55,43 @@ func workerUntilIdleLeavesRetries(t *testing.T, db string) {
 			line = l
 		}
 	}
-	for _, want := range []string{"1 ticket still queued, waiting to retry", "next attempt due ", "last error: cannot reach Bedrock",
-		"ticketsum worker --until-idle again later", "ticketsum worker to keep running"} {
-		if !strings.Contains(line, want) {
-			t.Errorf("the closing line lacks %q: %q", want, line)
-		}
-	}
-	for _, pii := range []string{"Ana", "Lima", "ana.lima@example.com", "Sam Reyes", "7946 0958"} {
-		if strings.Contains(r.stdout+r.stderr, pii) {
-			t.Errorf("the worker's output contains the ticket's %q", pii)
-		}
-	}
+	wantClosing(t, line)
+	assertNoTicketPII(t, r.stdout+r.stderr)
 	if f := run(t, context.Background(), "", "failures", "list", "--config", cfg); f.code != exitOK || strings.Contains(f.stdout, "T-1") {
 		t.Fatalf("the ticket must not be failed: %+v", f)
 	}
+
+	// failures list --waiting shows the ticket, its attempts, when the next
+	// is due and the last error's reason, from the queue.
+	f := run(t, context.Background(), "", "failures", "list", "--waiting", "--config", cfg)
+	if f.code != exitOK || !strings.Contains(f.stdout, "TICKET  ATTEMPTS") {
+		t.Fatalf("failures list --waiting: %+v", f)
+	}
+	for _, want := range []string{"T-1 ", "/10 ", "unavailable", "cannot reach Bedrock"} {
+		if !strings.Contains(f.stdout, want) {
+			t.Errorf("failures list --waiting lacks %q: %q", want, f.stdout)
+		}
+	}
+	var waiting []struct {
+		TicketID      string    `json:"ticket_id"`
+		Attempts      int       `json:"attempts"`
+		NextAttemptAt time.Time `json:"next_attempt_at"`
+		Code, Reason  string
+	}
+	j := run(t, context.Background(), "", "failures", "list", "--waiting", "--json", "--config", cfg)
+	if err := json.Unmarshal([]byte(j.stdout), &waiting); err != nil || len(waiting) != 1 || waiting[0].TicketID != "T-1" ||
+		waiting[0].Attempts < 2 || !waiting[0].NextAttemptAt.After(time.Now()) || !strings.HasPrefix(waiting[0].Reason, "cannot reach Bedrock") {
+		t.Fatalf("failures list --waiting --json = %v %+v: %+v", err, waiting, j)
+	}
+	assertNoTicketPII(t, f.stdout+j.stdout)
+
+	// A second drain that runs nothing (the retry is due after its
+	// horizon) still names the last error, from the queue.
+	r = run(t, ctx, "", "worker", "--until-idle", "--config", cfg)
+	if r.code != exitFailure || !strings.Contains(r.stdout, "0 done, 0 failed") {
+		t.Fatalf("a second drain with the retry not yet due: %+v", r)
+	}
+	wantClosing(t, r.stderr)
 
 	// The job is still queued, waiting for its retry with the attempts it
 	// made: at least two, since the first retry (due a second after the
@@ -137,6 +161,28 @@ func queueDB(t *testing.T, data, db string) (*sql.DB, string) {
 	}
 	t.Cleanup(func() { conn.Close() })
 	return conn, table
+}
+
+// wantClosing checks worker --until-idle's closing line (or its stderr)
+// for a ticket left waiting on an unreachable Bedrock.
+func wantClosing(t *testing.T, line string) {
+	t.Helper()
+	for _, want := range []string{"1 ticket still queued, waiting to retry", "next attempt due ", "last error: cannot reach Bedrock",
+		"ticketsum failures list --waiting lists them", "ticketsum worker --until-idle again later", "ticketsum worker to keep running"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("the closing line lacks %q: %q", want, line)
+		}
+	}
+}
+
+// assertNoTicketPII fails when out holds goodTicket's personal data.
+func assertNoTicketPII(t *testing.T, out string) {
+	t.Helper()
+	for _, pii := range []string{"Ana", "Lima", "ana.lima@example.com", "Sam Reyes", "7946 0958"} {
+		if strings.Contains(out, pii) {
+			t.Errorf("the output contains the ticket's %q", pii)
+		}
+	}
 }
 
 // dueNow makes the queue's retryable jobs due at once, as the passing of

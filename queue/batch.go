@@ -83,7 +83,7 @@ func (w *batchWorker) Work(ctx context.Context, job *river.Job[BatchArgs]) error
 		reason := ticketsum.ErrorMessage(err)
 		cfg.Logger.Warn("summarize batch failed, will retry", "job_id", job.ID, "tickets", len(items), "code", string(ticketsum.ErrorCodeOf(err)), "reason", reason)
 		w.single.counts.retryReason(reason)
-		return fmt.Errorf("summarize batch of %d: %w", len(items), err)
+		return vetted(err)
 	}
 	if len(errs) != len(items) {
 		return fmt.Errorf("batch handler returned %d results for %d tickets", len(errs), len(items))

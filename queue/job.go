@@ -151,7 +151,7 @@ func (w *worker) settle(ctx context.Context, job *river.Job[SummarizeArgs], err 
 		w.cfg.Logger.Warn("summarize job failed, will retry", append(attrs, "max_attempts", job.MaxAttempts, "reason", reason)...)
 		w.counts.retried.Add(1)
 		w.counts.retryReason(reason)
-		return err
+		return vetted(err)
 	}
 	return w.fail(ctx, job, err, attrs)
 }
@@ -189,7 +189,7 @@ func (w *worker) fail(ctx context.Context, job *river.Job[SummarizeArgs], err er
 	case ticketsum.ErrorCodeOf(rerr) == ticketsum.ENOTFOUND:
 		w.cfg.Logger.Warn("summarize job cancelled: the ticket no longer exists", attrs...)
 		w.counts.cancelled.Add(1)
-		return river.JobCancel(err)
+		return river.JobCancel(vetted(err))
 	case rerr != nil:
 		w.cfg.Logger.Error("summarize job failed but its failed state could not be recorded; will try again",
 			append(attrs, "record_code", string(ticketsum.ErrorCodeOf(rerr)), "pause", w.cfg.SnoozeFor)...)
@@ -198,7 +198,7 @@ func (w *worker) fail(ctx context.Context, job *river.Job[SummarizeArgs], err er
 	}
 	w.cfg.Logger.Warn("ticket failed", append(attrs, "attempts", f.Attempts, "reason", f.Reason)...)
 	w.counts.fail(f.Class, f.Code)
-	return river.JobCancel(err)
+	return river.JobCancel(vetted(err))
 }
 
 // clearFailure removes the failed state of the job's thread after a run

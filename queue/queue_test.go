@@ -37,6 +37,7 @@ func suite[TTx any]() map[string]func(t *testing.T, h harness[TTx]) {
 		"Regenerate":              testRegenerate[TTx],
 		"FailureOfGoneTicket":     testFailureOfGoneTicket[TTx],
 		"WaitDrained":             testWaitDrained[TTx],
+		"ListWaiting":             testListWaiting[TTx],
 	}
 }
 
@@ -472,8 +473,8 @@ func testWaitDrained[TTx any](t *testing.T, h harness[TTx]) {
 	if err != nil || d.Jobs != 1 || d.Tickets != 1 || !d.Next.After(time.Now()) {
 		t.Fatalf("WaitDrained with only a later retry = %+v, %v; want that job, due later", d, err)
 	}
-	if r := q.Outcomes().LastRetryReason; r != "model endpoint down" {
-		t.Errorf("last retry reason = %q", r)
+	if r := q.Outcomes().LastRetryReason; r != "model endpoint down" || d.Reason != r {
+		t.Errorf("last retry reason = %q, deferred reason %q", r, d.Reason)
 	}
 	if err := q.Stop(ctx); err != nil {
 		t.Fatal(err)
@@ -481,5 +482,52 @@ func testWaitDrained[TTx any](t *testing.T, h harness[TTx]) {
 	jobs := jobsByTicket(t, q)["T-01"]
 	if len(jobs) != 1 || jobs[0].State != rivertype.JobStateRetryable || jobs[0].Attempt < 1 {
 		t.Fatalf("T-01's job after the drain = %+v, want one, still waiting for its retry", jobs)
+	}
+}
+
+// testListWaiting: a ticket whose job waits for a retry is listed with its
+// attempts, next due time, code and the error's coded message, and neither
+// the listing nor River's record of the error (river_job.errors) holds the
+// cause, which can carry a provider's text (here a customer's name and
+// address).
+func testListWaiting[TTx any](t *testing.T, h harness[TTx]) {
+	const pii = "Ana Lima <ana.lima@example.com>"
+	rec := newRecorder(func(context.Context, string, int) error {
+		return &ticketsum.Error{Code: ticketsum.EUNAVAILABLE, Message: "model endpoint down",
+			Err: errors.New("upstream said: " + pii)}
+	})
+	q := h.newQueue(t, queue.Config{Handler: rec.handle})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a hang guard only
+	defer cancel()
+	if list, total, err := q.ListWaiting(ctx, 10); err != nil || total != 0 || len(list) != 0 {
+		t.Fatalf("ListWaiting on an empty queue = %+v, %d, %v", list, total, err)
+	}
+	importAll(t, h, q, tickets(t, 2)...)
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.WaitDrained(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	list, total, err := q.ListWaiting(ctx, 1)
+	if err != nil || total != 2 || len(list) != 1 {
+		t.Fatalf("ListWaiting(limit 1) = %+v, %d, %v; want 1 of 2", list, total, err)
+	}
+	w := list[0]
+	if (w.TicketID != "T-00" && w.TicketID != "T-01") || w.Attempts < 1 || w.MaxAttempts != 10 ||
+		!w.NextAttemptAt.After(time.Now()) || w.Code != ticketsum.EUNAVAILABLE || w.Reason != "model endpoint down" {
+		t.Errorf("waiting ticket = %+v", w)
+	}
+	for id, jobs := range jobsByTicket(t, q) {
+		for _, j := range jobs {
+			for _, e := range j.Errors {
+				if strings.Contains(e.Error, "ana.lima") || e.Error != "unavailable: model endpoint down" {
+					t.Errorf("River recorded %s's error as %q; want only the code and coded message", id, e.Error)
+				}
+			}
+		}
 	}
 }

@@ -34,6 +34,9 @@ type Runner interface {
 	Backlog(ctx context.Context) (int, error)
 	// Stats returns queue depth and age.
 	Stats(ctx context.Context) (Stats, error)
+	// ListWaiting lists the tickets waiting for a retry (see
+	// Queue.ListWaiting).
+	ListWaiting(ctx context.Context, limit int) ([]Waiting, int, error)
 	// Outcomes returns this process's job runs by outcome.
 	Outcomes() Outcomes
 	// WaitIdle waits until no job is unfinished.

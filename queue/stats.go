@@ -78,6 +78,10 @@ type Deferred struct {
 	Jobs, Tickets int
 	// Next is when the earliest of them is due.
 	Next time.Time
+	// Reason is the coded user-facing message of the latest error among
+	// them, whichever process ran it (see Waiting.Reason); "" when none
+	// was recorded with one.
+	Reason string
 }
 
 // WaitDrained waits like WaitIdle, but also returns once no job is
@@ -127,28 +131,27 @@ func (q *Queue[TTx]) drained(ctx context.Context, horizon time.Duration) (Deferr
 	case horizon < 0:
 		return Deferred{}, false, nil
 	}
-	d := Deferred{}
-	params := river.NewJobListParams().Queues(q.cfg.Queue, q.cfg.BatchQueue).
-		States(rivertype.JobStateRetryable).OrderBy(river.JobListOrderByScheduledAt, river.SortOrderAsc).First(1000)
-	for {
-		res, err := q.client.JobList(ctx, params)
-		if err != nil {
-			return Deferred{}, false, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "list jobs waiting for a retry: %w", err)
-		}
-		for _, j := range res.Jobs {
-			if d.Jobs == 0 {
-				if j.ScheduledAt.Sub(q.cfg.Clock.Now()) <= horizon {
-					return Deferred{}, false, nil // due soon: wait for it
-				}
-				d.Next = j.ScheduledAt
+	d, soon := Deferred{}, false
+	var last time.Time
+	err = q.eachRetryable(ctx, func(j *rivertype.JobRow) bool {
+		if d.Jobs == 0 {
+			if j.ScheduledAt.Sub(q.cfg.Clock.Now()) <= horizon {
+				soon = true // due soon: wait for it
+				return false
 			}
-			d.Jobs++
-			d.Tickets += jobTickets(j)
+			d.Next = j.ScheduledAt
 		}
-		if len(res.Jobs) == 0 || res.LastCursor == nil {
-			break
+		d.Jobs++
+		d.Tickets += jobTickets(j)
+		if n := len(j.Errors); n > 0 && j.Errors[n-1].At.After(last) {
+			if _, reason, ok := parseVetted(j.Errors[n-1].Error); ok {
+				d.Reason, last = reason, j.Errors[n-1].At
+			}
 		}
-		params = params.After(res.LastCursor)
+		return true
+	})
+	if err != nil || soon {
+		return Deferred{}, false, err
 	}
 	return d, d.Jobs > 0, nil
 }
