@@ -2,6 +2,7 @@ package bedrock_test
 
 import (
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -114,4 +115,57 @@ func writeFile(t *testing.T, path, s string) {
 	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestUnreachableEndpointNamesTheSettingInEffect: when the endpoint
+// cannot be reached, the message names the setting that gave it (the
+// service's variable wins over AWS_ENDPOINT_URL, as in the SDK), not a
+// variable the user did not set.
+// Not parallel: it sets environment variables.
+func TestUnreachableEndpointNamesTheSettingInEffect(t *testing.T) {
+	down := unreachableURL(t)
+	cases := []struct {
+		name          string
+		env           map[string]string
+		profile       string
+		want, wantNot string
+	}{
+		{"global", map[string]string{"AWS_ENDPOINT_URL": down}, "", "the endpoint set by AWS_ENDPOINT_URL:", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME"},
+		{"service", map[string]string{"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": down}, "", "the endpoint set by AWS_ENDPOINT_URL_BEDROCK_RUNTIME:", "by AWS_ENDPOINT_URL:"},
+		{"both", map[string]string{"AWS_ENDPOINT_URL": "http://other.invalid", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": down}, "",
+			"the endpoint set by AWS_ENDPOINT_URL_BEDROCK_RUNTIME:", "by AWS_ENDPOINT_URL:"},
+		{"profile", nil, "endpoint_url = " + down + "\n", "the endpoint set by the endpoint_url of AWS profile ticketsum:", "AWS_ENDPOINT_URL"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := isolateAWSEnv(t)
+			writeFile(t, filepath.Join(dir, "config"), "[profile ticketsum]\nregion = us-east-1\n"+tc.profile)
+			t.Setenv("AWS_PROFILE", "ticketsum")
+			t.Setenv("AWS_ACCESS_KEY_ID", bedrocktest.TestAccessKeyID)
+			t.Setenv("AWS_SECRET_ACCESS_KEY", bedrocktest.TestSecretAccessKey)
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			m, err := bedrock.New(context.Background(), bedrock.Config{ModelID: "amazon.nova-lite-v1:0"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = m.Generate(context.Background(), request("hello"))
+			msg := ticketsum.ErrorMessage(err)
+			if ticketsum.ErrorCodeOf(err) != ticketsum.EUNAVAILABLE || !strings.Contains(msg, tc.want) || strings.Contains(msg, tc.wantNot) {
+				t.Fatalf("err = %q; want it to name %q, not %q", msg, tc.want, tc.wantNot)
+			}
+		})
+	}
+}
+
+// unreachableURL returns the URL of a loopback port nothing listens on.
+func unreachableURL(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return "http://" + ln.Addr().String()
 }

@@ -1,6 +1,7 @@
 package bedrock
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/internal/awsendpoint"
 )
 
 // translate turns an SDK error into a coded error whose message says what
@@ -31,14 +33,14 @@ func (m *Model) translate(err error) error {
 		return m.translateAPI(ae, err)
 	}
 	if strings.Contains(err.Error(), "bearer token with HTTP request requires HTTPS") {
-		return ticketsum.Errorf(ticketsum.EINVALID, "a Bedrock API key (AWS_BEARER_TOKEN_BEDROCK) needs an https endpoint: fix AWS_ENDPOINT_URL_BEDROCK_RUNTIME or use AWS credentials: %w", err)
+		return ticketsum.Errorf(ticketsum.EINVALID, "a Bedrock API key (AWS_BEARER_TOKEN_BEDROCK) needs an https endpoint: fix %s or use AWS credentials: %w", cmp.Or(m.endpoint, awsendpoint.ServiceVariable(sdkID)), err)
 	}
 	if CredentialsError(err) {
 		return ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "no AWS credentials found: set AWS_PROFILE (and run `aws sso login`) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run with an IAM role: %w", err)
 	}
 	var ne net.Error
 	if errors.As(err, &ne) {
-		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "cannot reach Bedrock in %s: check the network or AWS_ENDPOINT_URL_BEDROCK_RUNTIME: %w", m.region, err)
+		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "cannot reach Bedrock in %s: %s: %w", m.region, awsendpoint.Hint(m.endpoint, sdkID), err)
 	}
 	var de *smithy.DeserializationError
 	if errors.As(err, &de) {

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/internal/awsendpoint"
 )
 
 // Model is a Bedrock model behind the ticketsum.Model interface.
@@ -17,9 +18,12 @@ type Model struct {
 	cfg    Config
 	ref    ModelRef
 	region string
-	client *bedrockruntime.Client
-	logger *slog.Logger
-	clock  ticketsum.Clock
+	// endpoint is the setting that gave the client its endpoint, "" for
+	// Bedrock's own (see awsendpoint.Setting).
+	endpoint string
+	client   *bedrockruntime.Client
+	logger   *slog.Logger
+	clock    ticketsum.Clock
 }
 
 var _ ticketsum.Model = (*Model)(nil)
@@ -46,8 +50,12 @@ func New(ctx context.Context, cfg Config) (*Model, error) {
 		return nil, err
 	}
 	client := bedrockruntime.NewFromConfig(awsCfg, clientOptions(cfg))
-	return &Model{cfg: cfg, ref: ref, region: client.Options().Region, client: client, logger: cfg.Logger, clock: cfg.Clock}, nil
+	return &Model{cfg: cfg, ref: ref, region: client.Options().Region, client: client, logger: cfg.Logger, clock: cfg.Clock,
+		endpoint: awsendpoint.Setting(ctx, awsCfg, sdkID, client.Options().BaseEndpoint)}, nil
 }
+
+// sdkID is the SDK's name of the Bedrock runtime service.
+const sdkID = "Bedrock Runtime"
 
 // loadAWS returns cfg.AWS, or the standard chain's configuration, with a
 // region.

@@ -184,6 +184,11 @@ func TestWorkerRetryNamesReason(t *testing.T) {
 		if strings.Contains(line, "will retry") && !strings.Contains(line, "reason=") || strings.Contains(line, "will retry") && !strings.Contains(line, "cannot reach Bedrock") {
 			t.Fatalf("the retry's log line does not say why: %q", line)
 		}
+		// setUnreachableAWSEnv sets AWS_ENDPOINT_URL only: the line names
+		// it, not the service's variable, which is not set.
+		if strings.Contains(line, "will retry") && (!strings.Contains(line, "the endpoint set by AWS_ENDPOINT_URL:") || strings.Contains(line, "AWS_ENDPOINT_URL_BEDROCK_RUNTIME")) {
+			t.Fatalf("the retry's log line does not name the endpoint variable in effect: %q", line)
+		}
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/internal/awsendpoint"
 )
 
 // translate turns an SDK error into a coded error whose message says what
@@ -71,7 +72,7 @@ func (m *Model) translate(err error) error {
 	}
 	var ne net.Error
 	if errors.As(err, &ne) {
-		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "cannot reach SageMaker runtime in %s: check the network or AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: %w", region, err)
+		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "cannot reach SageMaker runtime in %s: %s: %w", region, awsendpoint.Hint(m.endpoint, sdkID), err)
 	}
 	return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "SageMaker call to %s failed: %w", ep, err)
 }

@@ -9,15 +9,19 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sagemakerruntime"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/internal/awsendpoint"
 )
 
 // Model is a SageMaker endpoint behind the ticketsum.Model interface.
 type Model struct {
 	cfg    Config
 	region string
-	client *sagemakerruntime.Client
-	logger *slog.Logger
-	clock  ticketsum.Clock
+	// endpoint is the setting that gave the client its endpoint, "" for
+	// SageMaker's own (see awsendpoint.Setting).
+	endpoint string
+	client   *sagemakerruntime.Client
+	logger   *slog.Logger
+	clock    ticketsum.Clock
 }
 
 var _ ticketsum.Model = (*Model)(nil)
@@ -63,8 +67,12 @@ func New(ctx context.Context, cfg Config) (*Model, error) {
 			o.BaseEndpoint = aws.String(cfg.BaseEndpoint)
 		}
 	})
-	return &Model{cfg: cfg, region: client.Options().Region, client: client, logger: cfg.Logger, clock: cfg.Clock}, nil
+	return &Model{cfg: cfg, region: client.Options().Region, client: client, logger: cfg.Logger, clock: cfg.Clock,
+		endpoint: awsendpoint.Setting(ctx, awsCfg, sdkID, client.Options().BaseEndpoint)}, nil
 }
+
+// sdkID is the SDK's name of the SageMaker runtime service.
+const sdkID = "SageMaker Runtime"
 
 // Name returns "sagemaker:<endpoint>".
 func (m *Model) Name() string { return "sagemaker:" + m.cfg.Endpoint }
