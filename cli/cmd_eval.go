@@ -200,6 +200,9 @@ func (w *wiring) evalConfig(ctx context.Context, o evalOptions, models []string,
 			return eval.Config{}, usagef("--prompts: unknown prompt version %q; embedded: %s", v, strings.Join(prompt.Versions(), ", "))
 		}
 	}
+	if err := w.requireListed(models...); err != nil {
+		return eval.Config{}, err
+	}
 	cands, err := w.candidates(ctx, models, prompts)
 	if err != nil {
 		return eval.Config{}, err
@@ -222,6 +225,9 @@ func (w *wiring) evalConfig(ctx context.Context, o evalOptions, models []string,
 	if o.judge != "" {
 		if o.judge == "builtin" || !strings.Contains(o.judge, ":") {
 			return eval.Config{}, usagef("--judge: want a model such as bedrock:amazon.nova-pro-v1:0, got %q", o.judge)
+		}
+		if err := w.requireListed(o.judge); err != nil {
+			return eval.Config{}, err
 		}
 		// The judge acts as principals.judge, reconciled with the config.
 		judge, err := w.principalFor(ctx, access.RoleJudge)

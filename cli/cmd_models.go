@@ -153,7 +153,7 @@ func (w *wiring) checkListed(cmd *cobra.Command, model string, allowUnlisted boo
 		return nil
 	}
 	if !allowUnlisted {
-		return usagef("model %s is not in the catalogue (`ticketsum models` lists it): check the ID, or pass --allow-unlisted for a custom model, endpoint or ARN", model)
+		return notListed(model, "pass --allow-unlisted for a custom model, endpoint or ARN")
 	}
 	fmt.Fprintf(w.env.stderr, "%s: warning: %s is not in the catalogue, so its calls cannot be priced; add it with a catalogue file\n", cmd.CommandPath(), model)
 	return nil

@@ -61,7 +61,9 @@ file of any size is summarised in bounded memory.
 A bad record or an invalid ticket is reported on stderr with its line and the
 rest are still summarised; the exit code is then 2. A ticket the model could
 not summarise (the model or a dependency failed, a setting must change, a
-guardrail blocked it) is reported and makes the exit code 1.`,
+guardrail blocked it) is reported and makes the exit code 1. A model the
+catalogue does not list is bad input (exit 2, before any ticket is read), as
+it is for every command that calls or approves a model.`,
 		Example: `  # Built-in offline model
   ticketsum summarize tickets.jsonl
 

@@ -49,3 +49,31 @@ func TestSummarizeParallelFlag(t *testing.T) {
 		t.Errorf("--parallel -1: exit %d, stderr %q; want %d naming --parallel", r.code, r.stderr, exitUsage)
 	}
 }
+
+// TestUnlistedModelIsBadInput: a model the catalogue does not list is bad
+// input (exit 2) with the message of models approve, whether summarize or
+// worker is given it by --model or by the config, and before any store,
+// credentials or call are needed.
+func TestUnlistedModelIsBadInput(t *testing.T) {
+	t.Parallel()
+	const model = "bedrock:acme.nosuch-v1:0"
+	const want = "model " + model + " is not in the catalogue (`ticketsum models` lists it): check the ID, or "
+	cfg := tempConfig(t)
+	inConfig := tempConfig(t)
+	appendFile(t, inConfig, "model: "+model+"\n")
+	for _, tc := range []struct {
+		name  string
+		stdin string
+		args  []string
+	}{
+		{"models approve", "", []string{"models", "approve", "--config", cfg, model}},
+		{"summarize --model", goodTicket, []string{"summarize", "--config", cfg, "--model", model, "-"}},
+		{"summarize, model in the config", goodTicket, []string{"summarize", "--config", inConfig, "-"}},
+		{"worker --until-idle --model", "", []string{"worker", "--until-idle", "--config", cfg, "--model", model}},
+	} {
+		r := run(t, context.Background(), tc.stdin, tc.args...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, want) {
+			t.Errorf("%s: exit %d, stderr %q; want exit 2 saying %q", tc.name, r.code, r.stderr, want)
+		}
+	}
+}

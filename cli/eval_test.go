@@ -77,6 +77,8 @@ func TestEvalRefusesWhatItCannotRun(t *testing.T) {
 		{"unknown prompt", []string{"--prompts", "nosuch"}, `--prompts: unknown prompt version "nosuch"`},
 		{"unknown model", []string{"--models", "nosuch"}, `unknown model "nosuch"`},
 		{"builtin judge", []string{"--judge", "builtin"}, "--judge: want a model"},
+		{"unlisted model", []string{"--models", "builtin,bedrock:acme.nosuch-v1:0"}, "model bedrock:acme.nosuch-v1:0 is not in the catalogue (`ticketsum models` lists it): check the ID"},
+		{"unlisted judge", []string{"--judge", "bedrock:acme.nosuch-v1:0"}, "model bedrock:acme.nosuch-v1:0 is not in the catalogue"},
 	} {
 		args := append([]string{"eval", "--dataset", ds, "--data-dir", t.TempDir()}, tc.args...)
 		r := run(t, context.Background(), "", args...)

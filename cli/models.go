@@ -156,6 +156,40 @@ func (w *wiring) summarizerAs(ctx context.Context, model, promptVersion, princip
 	return m.SummarizerAs(ctx, model, promptVersion, principal)
 }
 
+// notListed is the bad-input error (exit 2) for a model the catalogue does
+// not list; remedy is what the command offers besides checking the ID.
+func notListed(model, remedy string) error {
+	return usagef("model %s is not in the catalogue (`ticketsum models` lists it): check the ID, or %s", model, remedy)
+}
+
+// requireListed refuses, as bad input (exit 2), a model to call that the
+// catalogue does not list, or one of its fallbacks (models.<model>.fallback):
+// the gateway prices every call, so it could make none. Every command that
+// calls a model (summarize, worker, serve, backfill, eval) checks before any
+// work, with the message of models approve.
+func (w *wiring) requireListed(models ...string) error {
+	cat, err := w.catalogue()
+	if err != nil {
+		return err
+	}
+	for _, m := range models {
+		if m == app.Builtin || !validModelName(m) {
+			continue // the provider's own error names what is wrong
+		}
+		for _, name := range append([]string{m}, w.cfg.Models[m].Fallback...) {
+			_, err := cat.Lookup(name)
+			switch {
+			case err == nil:
+			case strings.Contains(name, ":arn:"):
+				return usagef("%s", ticketsum.ErrorMessage(err)) // says what an ARN needs
+			default:
+				return notListed(name, "add it with its prices in a catalogue override file (catalogue in the config)")
+			}
+		}
+	}
+	return nil
+}
+
 // gatewayFleet returns the fleet limiter as the gateway's, or nil (a nil
 // *redislimit.Limiter must not become a non-nil interface).
 func (w *wiring) gatewayFleet() gateway.FleetLimiter {

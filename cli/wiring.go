@@ -135,6 +135,9 @@ func (w *wiring) pipeline(ctx context.Context, model string, store ticketsum.Sto
 
 // pipelineConfig is the configuration of pipeline.
 func (w *wiring) pipelineConfig(ctx context.Context, model string, store ticketsum.Store) (summarize.Config, error) {
+	if err := w.requireListed(model); err != nil {
+		return summarize.Config{}, err
+	}
 	s, err := w.summarizer(ctx, model, "")
 	if err != nil {
 		return summarize.Config{}, err
