@@ -72,7 +72,8 @@ func (p *Pipeline) ProcessBatch(ctx context.Context, vs []Version, parallel int)
 		s, err := p.summarizeRecorded(ctx, tickets[j])
 		if err != nil {
 			p.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "summary failed", slog.String("ticket_id", tickets[j].ID),
-				slog.String("code", string(ticketsum.ErrorCodeOf(err))), slog.String("class", string(ticketsum.ClassOf(err))))
+				slog.String("code", string(ticketsum.ErrorCodeOf(err))), slog.String("class", string(ticketsum.ClassOf(err))),
+				slog.String("reason", ticketsum.ErrorMessage(err)))
 			errs[todo[j]] = err
 			return
 		}

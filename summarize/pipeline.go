@@ -184,7 +184,8 @@ func (p *Pipeline) ProcessVersion(ctx context.Context, id, contentHash string) e
 	s, err := p.summarizeRecorded(ctx, t)
 	if err != nil {
 		p.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "summary failed", slog.String("ticket_id", id),
-			slog.String("code", string(ticketsum.ErrorCodeOf(err))), slog.String("class", string(ticketsum.ClassOf(err))))
+			slog.String("code", string(ticketsum.ErrorCodeOf(err))), slog.String("class", string(ticketsum.ClassOf(err))),
+			slog.String("reason", ticketsum.ErrorMessage(err)))
 		return err
 	}
 	created, err := p.cfg.Store.SaveSummary(ctx, s)

@@ -1,7 +1,10 @@
 package summarize_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -298,6 +301,44 @@ func TestPipelineRecordsOnlyPaidAnswers(t *testing.T) {
 		}
 		if tc.paid && len(store.answers) > 0 && (store.answers[0].Model != "fake:m" || store.answers[0].PromptVersion == "") {
 			t.Errorf("%s: recorded answer %+v lacks its key", tc.name, store.answers[0])
+		}
+	}
+}
+
+// TestSummaryFailedLogsReason: the "summary failed" warning of Process and
+// of ProcessBatch gives the error's coded message as reason=, as the
+// queue's retry log does, and never its cause (a provider's text, here
+// carrying a customer's name and address).
+func TestSummaryFailedLogsReason(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	const pii = "Ana Lima <ana.lima@example.com>"
+	fail := &ticketsum.Error{Code: ticketsum.EUNAVAILABLE, Message: "cannot reach the model endpoint: check the network",
+		Err: errors.New("upstream said: " + pii)}
+	for _, batch := range []bool{false, true} {
+		var logs bytes.Buffer
+		store := &memStore{tickets: map[string]*ticketsum.Ticket{}}
+		tk := mustTicket(t)
+		if _, err := store.UpsertTicket(ctx, tk); err != nil {
+			t.Fatal(err)
+		}
+		p, err := summarize.New(summarize.Config{Store: store, Summarizer: &fakeSummarizer{err: fail},
+			Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if batch {
+			errs, err := p.ProcessBatch(ctx, []summarize.Version{{TicketID: tk.ID, ContentHash: tk.ContentHash()}}, 1)
+			if err != nil || len(errs) != 1 || errs[0] == nil {
+				t.Fatalf("ProcessBatch = %v, %v; want the ticket's error", errs, err)
+			}
+		} else if err := p.Process(ctx, tk.ID); err == nil {
+			t.Fatal("Process succeeded with a failing summarizer")
+		}
+		line := logs.String()
+		if !strings.Contains(line, `msg="summary failed"`) || !strings.Contains(line, `reason="cannot reach the model endpoint: check the network"`) ||
+			strings.Contains(line, "ana.lima") || strings.Contains(line, "Lima") {
+			t.Errorf("batch %v: the warning = %q; want the coded reason and no cause", batch, line)
 		}
 	}
 }
