@@ -24,7 +24,7 @@ const maxStop = 4
 // serveChat handles POST /v1/chat/completions.
 func (h *Handler) serveChat(w http.ResponseWriter, r *http.Request, c *caller) {
 	var in chatRequest
-	if err := decodeChatRequest(r.Body, &in, h.cfg.MaxChatBodyBytes); err != nil {
+	if err := decodeChatRequest(r.Body, &in, bodyLimit{h.cfg.MaxChatBodyBytes, h.cfg.ChatBodyLimitHint}); err != nil {
 		h.fail(w, r, openAIShape, c, err)
 		return
 	}
@@ -222,7 +222,7 @@ func finishReason(stop string) string {
 
 // decodeJSON decodes one JSON object from body into v, or returns EINVALID
 // with the specific problem.
-func decodeJSON(body io.Reader, v any, limit int64) error {
+func decodeJSON(body io.Reader, v any, limit bodyLimit) error {
 	dec := json.NewDecoder(body)
 	err := dec.Decode(v)
 	if err == nil {
@@ -240,7 +240,7 @@ func decodeJSON(body io.Reader, v any, limit int64) error {
 	case errors.Is(err, io.EOF):
 		return ticketsum.Errorf(ticketsum.EINVALID, "request body is empty: send a JSON object")
 	case errors.As(err, &tooBig):
-		return ticketsum.Errorf(ticketsum.EINVALID, "request body is above the limit of %d bytes", limit)
+		return ticketsum.Errorf(ticketsum.EINVALID, "request body is above the limit of %d bytes%s", limit.bytes, limit.suffix())
 	case errors.As(err, &syntax):
 		return ticketsum.Errorf(ticketsum.EINVALID, "request body is not valid JSON (at byte %d)", syntax.Offset)
 	case errors.As(err, &typ):

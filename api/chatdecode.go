@@ -17,7 +17,7 @@ import (
 // allocations; anything else goes to decodeJSON, so that every refusal is
 // worded exactly as before and every accepted body means the same
 // (FuzzChatDecode checks that both agree).
-func decodeChatRequest(body io.Reader, in *chatRequest, limit int64) error {
+func decodeChatRequest(body io.Reader, in *chatRequest, limit bodyLimit) error {
 	cd := chatDecoders.Get().(*chatDecoder)
 	defer cd.release()
 	if _, err := cd.buf.ReadFrom(body); err != nil {

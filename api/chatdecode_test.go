@@ -62,8 +62,8 @@ func FuzzChatDecode(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body string) {
 		var slow, fast chatRequest
-		want := decodeOutcome(&slow, decodeJSON(strings.NewReader(body), &slow, 1<<20))
-		got := decodeOutcome(&fast, decodeChatRequest(strings.NewReader(body), &fast, 1<<20))
+		want := decodeOutcome(&slow, decodeJSON(strings.NewReader(body), &slow, bodyLimit{bytes: 1 << 20}))
+		got := decodeOutcome(&fast, decodeChatRequest(strings.NewReader(body), &fast, bodyLimit{bytes: 1 << 20}))
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("body %q:\nfast path %+v\nencoding/json %+v", body, got, want)
 		}

@@ -127,6 +127,10 @@ type Config struct {
 	// MaxChatBodyBytes limits the body of POST /v1/chat/completions.
 	// Default 1 MiB.
 	MaxChatBodyBytes int64
+	// ChatBodyLimitHint, when set, ends the error of a chat request over
+	// MaxChatBodyBytes, as BodyLimitHint does for a ticket. Default: no
+	// hint.
+	ChatBodyLimitHint string
 	// BodyReadTimeout bounds reading a request body, from the moment the
 	// key is accepted; a client that trickles or stalls its body is cut
 	// off and its connection closed. Default 30s.

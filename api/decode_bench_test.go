@@ -13,7 +13,7 @@ func BenchmarkDecodeChat(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		var in chatRequest
-		if err := decodeChatRequest(strings.NewReader(benchChatBody), &in, 1<<20); err != nil {
+		if err := decodeChatRequest(strings.NewReader(benchChatBody), &in, bodyLimit{bytes: 1 << 20}); err != nil {
 			b.Fatal(err)
 		}
 		if _, err := h.modelRequest(&in); err != nil {

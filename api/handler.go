@@ -49,7 +49,7 @@ func (h *Handler) Routes() map[string]http.Handler {
 		m["POST /v1/summaries"] = h.withKey(nativeShape, access.ScopeSummarize, bodyLimit{h.cfg.MaxBodyBytes, h.cfg.BodyLimitHint}, h.serveSummary)
 	}
 	if h.cfg.Models != nil {
-		m["POST /v1/chat/completions"] = h.withKey(openAIShape, access.ScopeSummarize, bodyLimit{bytes: h.cfg.MaxChatBodyBytes}, h.serveChat)
+		m["POST /v1/chat/completions"] = h.withKey(openAIShape, access.ScopeSummarize, bodyLimit{h.cfg.MaxChatBodyBytes, h.cfg.ChatBodyLimitHint}, h.serveChat)
 	}
 	if h.cfg.ModelNames != nil {
 		m["GET /v1/models"] = h.withKey(openAIShape, access.ScopeSummarize, bodyLimit{}, h.serveModels)

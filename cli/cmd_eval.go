@@ -15,6 +15,7 @@ import (
 	"github.com/ticketsum/ticketsum/builtin"
 	"github.com/ticketsum/ticketsum/eval"
 	"github.com/ticketsum/ticketsum/prompt"
+	"github.com/ticketsum/ticketsum/ticketfile"
 )
 
 // evalOptions are the flags of `ticketsum eval`.
@@ -23,6 +24,7 @@ type evalOptions struct {
 	limit, concurrency                                                        int
 	requireAll, asJSON, refresh, allowErrors, robustness                      bool
 	modelsSet                                                                 bool
+	maxBytes                                                                  int64
 }
 
 // newEvalCmd is `ticketsum eval` and its subcommand `eval history`.
@@ -47,7 +49,9 @@ toxicity, 90% status accuracy where the dataset has status labels). A
 configuration some of whose tickets failed (an outage, a denial) is shown with
 the reasons, never named cheapest. The run, with every summary, is kept in
 the store, so that "ticketsum review tasks create --from-eval latest" can start
-a blind comparison from it.
+a blind comparison from it. A dataset ticket larger than max_ticket_bytes (1 MiB
+by default; --max-ticket-bytes, TICKETSUM_MAX_TICKET_BYTES) is skipped with a
+line naming those settings, as summarize refuses it.
 
 Exit 1 when a configuration could not be evaluated (unless --allow-errors) or
 no configuration meets every bar (with --require-all: when any misses one), so
@@ -69,7 +73,8 @@ docs/evaluation.md.`,
 			if err := o.check(); err != nil {
 				return err
 			}
-			cfg, err := e.load(cmd, modelBind(&o.model))
+			cfg, err := e.load(cmd, modelBind(&o.model),
+				bind{"max-ticket-bytes", "max_ticket_bytes", func(c *Config) { c.MaxTicketBytes = o.maxBytes }})
 			if err != nil {
 				return err
 			}
@@ -83,6 +88,7 @@ docs/evaluation.md.`,
 	f.StringVar(&o.models, "models", "", "comma-separated `MODELS` to compare (default --model, or model in the config)")
 	f.StringVar(&o.prompts, "prompts", "", "comma-separated prompt `VERSIONS` for LLM models (default prompt.version in the config); embedded: "+strings.Join(prompt.Versions(), ", "))
 	f.IntVar(&o.limit, "limit", 0, "evaluate only the first `N` tickets (default all)")
+	f.Int64Var(&o.maxBytes, "max-ticket-bytes", 0, "largest dataset ticket accepted, in `BYTES`; a larger one is skipped (default max_ticket_bytes in the config, 1048576)")
 	f.IntVar(&o.concurrency, "concurrency", 4, "summaries made at once; the gateway's rate limits apply underneath")
 	f.StringVar(&o.bars, "bars", "", "quality `BARS`, such as \"rougeL>=22, pii_leaks<=0, format_compliance>=100\"; a miss exits 1")
 	f.BoolVar(&o.requireAll, "require-all", false, "exit 1 when any configuration misses a bar (default: when none meets them all)")
@@ -131,7 +137,8 @@ func (e *env) eval(ctx context.Context, cmd *cobra.Command, cfg Config, o evalOp
 	if err != nil {
 		return err
 	}
-	ds, err := eval.LoadDataset(o.dataset, o.limit)
+	ds, err := eval.LoadDatasetWith(o.dataset, eval.DatasetOptions{Limit: o.limit,
+		Tickets: ticketfile.Options{MaxTicketBytes: int(cfg.MaxTicketBytes), LimitHint: ticketLimitHint(true)}})
 	if err != nil {
 		return err
 	}

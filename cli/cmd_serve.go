@@ -242,6 +242,8 @@ func (w *wiring) serveRoutes(ctx context.Context, b *backend, auth *webauth.Auth
 		DefaultModel: w.cfg.Model, Store: b.store, Budgets: gov.Access, Audit: gov.Trail, Trail: gov.Trail,
 		MaxConcurrentPerKey: w.cfg.Server.MaxConcurrentPerKey, Logger: w.logger, Nav: nav,
 		MaxBodyBytes: w.cfg.MaxTicketBytes, BodyLimitHint: "the server's operator raises it with max_ticket_bytes in serve's configuration or TICKETSUM_MAX_TICKET_BYTES",
+		MaxChatBodyBytes:  w.cfg.Server.MaxChatBodyBytes,
+		ChatBodyLimitHint: "the server's operator raises it with server.max_chat_body_bytes in serve's configuration or TICKETSUM_MAX_CHAT_BODY_BYTES",
 	})
 	if err != nil {
 		return nil, nil, err

@@ -88,6 +88,9 @@ type ServerConfig struct {
 	// MaxConcurrentPerKey caps the API requests in flight per API key; one
 	// more is refused with 429 (default 64; -1: no cap).
 	MaxConcurrentPerKey int `yaml:"max_concurrent_per_key"`
+	// MaxChatBodyBytes is the largest body of POST /v1/chat/completions
+	// accepted, in bytes (default 1 MiB; env TICKETSUM_MAX_CHAT_BODY_BYTES).
+	MaxChatBodyBytes int64 `yaml:"max_chat_body_bytes"`
 }
 
 // WorkerConfig configures the queue workers.
@@ -168,7 +171,7 @@ func defaultConfig() Config {
 		Model:          "builtin",
 		MaxTicketBytes: 1 << 20,
 		LogLevel:       "info",
-		Server:         ServerConfig{Addr: "127.0.0.1:8080", LoadSample: &yes, ReviewShare: 0.05},
+		Server:         ServerConfig{Addr: "127.0.0.1:8080", LoadSample: &yes, ReviewShare: 0.05, MaxChatBodyBytes: 1 << 20},
 		Worker:         WorkerConfig{Concurrency: 4, ThrottleSnooze: 30 * time.Second, ThrottleSnoozes: 20},
 		OpenAI:         OpenAIConfig{APIKeyEnv: "OPENAI_API_KEY"},
 	}

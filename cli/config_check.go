@@ -85,6 +85,9 @@ func (c *Config) checkServer() error {
 	if s.MaxConcurrentPerKey < -1 {
 		return badKey("server.max_concurrent_per_key", "must be a number of requests (0: the default 64; -1: no cap), got %d", s.MaxConcurrentPerKey)
 	}
+	if s.MaxChatBodyBytes <= 0 {
+		return badKey("server.max_chat_body_bytes", "must be positive, got %d", s.MaxChatBodyBytes)
+	}
 	return nil
 }
 

@@ -113,6 +113,11 @@ var envVars = []struct {
 		c.MaxTicketBytes = n
 		return err
 	}},
+	{"TICKETSUM_MAX_CHAT_BODY_BYTES", "server.max_chat_body_bytes", "", func(c *Config, v string) error {
+		n, err := strconv.ParseInt(v, 10, 64)
+		c.Server.MaxChatBodyBytes = n
+		return err
+	}},
 	{"TICKETSUM_WORKERS", "worker.concurrency", "", func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
 		c.Worker.Concurrency = n

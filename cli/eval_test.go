@@ -198,3 +198,25 @@ func TestEvalJudgeBarUnmeasured(t *testing.T) {
 		t.Errorf("the report asks for the --judge it was given:\n%s", r.stdout)
 	}
 }
+
+// TestEvalDatasetTicketLimit: eval reads a dataset ticket up to
+// max_ticket_bytes, as summarize does, instead of a fixed 1 MiB: a 1.5 MiB
+// ticket is skipped by default with a line naming the settings that raise
+// the limit, and evaluated under --max-ticket-bytes 4194304.
+func TestEvalDatasetTicketLimit(t *testing.T) {
+	t.Parallel()
+	big := `{"id":"T-big","subject":"Export fails","messages":[{"role":"customer","body":"My export fails with a permissions error. ` +
+		strings.Repeat("The export of the monthly report stops at the permissions step again. ", 23000) +
+		`"},{"role":"agent","body":"I fixed your role; the export works now."}]}`
+	ds := writeFile(t, "ds.jsonl", strings.ReplaceAll(goodTicket, "\n", "")+"\n"+big+"\n")
+	args := []string{"eval", "--dataset", ds, "--model", "builtin", "--cache", "off", "--history", "off", "--data-dir", t.TempDir()}
+	r := run(t, context.Background(), "", args...)
+	want := "over the limit of 1048576 bytes: raise the limit with --max-ticket-bytes BYTES, TICKETSUM_MAX_TICKET_BYTES or max_ticket_bytes"
+	if r.code != exitOK || !strings.Contains(r.stderr, "skipped: ") || !strings.Contains(r.stderr, want) {
+		t.Fatalf("a 1.5 MiB ticket under the default limit: exit %d, stderr %q; want it skipped, naming %q", r.code, r.stderr, want)
+	}
+	r = run(t, context.Background(), "", append(args, "--max-ticket-bytes", "4194304")...)
+	if r.code != exitOK || strings.Contains(r.stderr, "skipped") {
+		t.Fatalf("under --max-ticket-bytes 4194304: exit %d, stderr %q; want both tickets evaluated", r.code, r.stderr)
+	}
+}

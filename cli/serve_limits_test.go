@@ -158,3 +158,68 @@ func TestServeTicketLimitFromConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestServeChatLimitFromConfig: server.max_chat_body_bytes (or
+// TICKETSUM_MAX_CHAT_BODY_BYTES) bounds the body of POST
+// /v1/chat/completions, which was a fixed 1 MiB with no setting: a 1.2 MiB
+// request (two long turns) reaches the model under a 4 MiB limit, and one over a 2,000-byte
+// limit set by the variable is refused with a 400 that names both.
+func TestServeChatLimitFromConfig(t *testing.T) {
+	t.Parallel()
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":"c1","object":"chat.completion","created":1764000000,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"Done."},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}`)
+	}))
+	defer upstream.Close()
+	// Two long turns: the guard checks each message's text, up to its own
+	// 1 MiB (guard.Config.MaxTextBytes).
+	content := strings.Repeat("The export of the monthly report stops at the permissions step again. ", 9000)
+	body := `{"model":"openai:m","max_tokens":16,"messages":[{"role":"user","content":"` + content +
+		`"},{"role":"assistant","content":"Which step?"},{"role":"user","content":"` + content + `"}]}`
+	if len(body) < 1<<20+1<<17 {
+		t.Fatalf("the big request is only %d bytes", len(body))
+	}
+	for _, tc := range []struct {
+		env    map[string]string
+		status int
+		want   []string
+	}{
+		{map[string]string{"M_KEY": "k"}, http.StatusOK, []string{`"Done."`}},
+		{map[string]string{"M_KEY": "k", "TICKETSUM_MAX_CHAT_BODY_BYTES": "2000"}, http.StatusBadRequest,
+			[]string{"above the limit of 2000 bytes", "server.max_chat_body_bytes", "TICKETSUM_MAX_CHAT_BODY_BYTES"}},
+	} {
+		dir := t.TempDir()
+		cfg := filepath.Join(dir, "ticketsum.yaml")
+		conf := "data_dir: " + dir + "\nopenai:\n  base_url: " + upstream.URL + "/v1\n  api_key_env: M_KEY\n" +
+			"server:\n  max_chat_body_bytes: 4194304\n  load_sample: false\n"
+		if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		run := func(stdout, stderr io.Writer, args ...string) int {
+			return Main(ctx, append(args, "--config", cfg), strings.NewReader(""), stdout, stderr, func(k string) string { return tc.env[k] })
+		}
+		addr, key, done, serveErr := serveWithTeamKey(t, run,
+			[]string{"models", "approve", "openai:m"},
+			[]string{"principals", "put", "team", "--models", "openai:*", "--budget", "100"})
+		req, _ := http.NewRequest("POST", addr+"/v1/chat/completions", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+key)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, want := range tc.want {
+			if resp.StatusCode != tc.status || !strings.Contains(string(b), want) {
+				t.Errorf("env %v, a %d-byte request: %d %.300s; want %d with %s", tc.env, len(body), resp.StatusCode, b, tc.status, want)
+			}
+		}
+		cancel()
+		if code := <-done; code != exitOK {
+			t.Errorf("serve exit %d: %s", code, serveErr.String())
+		}
+	}
+}

@@ -56,18 +56,33 @@ func DatasetHash(tickets []*ticketsum.Ticket) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// DatasetOptions are how a dataset is read.
+type DatasetOptions struct {
+	// Limit > 0 keeps the first Limit tickets.
+	Limit int
+	// Tickets are the decoder's options: the largest record accepted
+	// (default ticketfile.DefaultMaxTicketBytes, 1 MiB; a larger one is
+	// skipped) and the hint that names what raises it.
+	Tickets ticketfile.Options
+}
+
 // ReadDataset reads tickets in any format the ticketfile package accepts
 // (ticket JSON, JSON array, JSONL, or the dialog format of the evaluation
 // datasets). Bad records are skipped and listed in Skipped; limit > 0 keeps
 // the first limit tickets. It returns EINVALID when the input cannot be read
 // or holds no ticket.
 func ReadDataset(r io.Reader, name string, limit int) (*Dataset, error) {
-	d := ticketfile.NewDecoder(r, name, ticketfile.Options{})
+	return ReadDatasetWith(r, name, DatasetOptions{Limit: limit})
+}
+
+// ReadDatasetWith is ReadDataset with the options o.
+func ReadDatasetWith(r io.Reader, name string, o DatasetOptions) (*Dataset, error) {
+	d := ticketfile.NewDecoder(r, name, o.Tickets)
 	var (
 		tickets []*ticketsum.Ticket
 		skipped []string
 	)
-	for limit <= 0 || len(tickets) < limit {
+	for o.Limit <= 0 || len(tickets) < o.Limit {
 		t, err := d.Next()
 		if err == io.EOF {
 			break
@@ -92,12 +107,17 @@ func ReadDataset(r io.Reader, name string, limit int) (*Dataset, error) {
 
 // LoadDataset reads a dataset file; see ReadDataset.
 func LoadDataset(path string, limit int) (*Dataset, error) {
+	return LoadDatasetWith(path, DatasetOptions{Limit: limit})
+}
+
+// LoadDatasetWith is LoadDataset with the options o.
+func LoadDatasetWith(path string, o DatasetOptions) (*Dataset, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "open dataset: %w", err)
 	}
 	defer f.Close()
-	ds, err := ReadDataset(f, filepath.Base(path), limit)
+	ds, err := ReadDatasetWith(f, filepath.Base(path), o)
 	if err != nil {
 		return nil, fmt.Errorf("load dataset %s: %w", path, err)
 	}
