@@ -66,7 +66,7 @@ func TestEvalCommand(t *testing.T) {
 // version or model is a usage error before any call, never an empty table.
 func TestEvalRefusesWhatItCannotRun(t *testing.T) {
 	t.Parallel()
-	ds := writeFile(t, "ds.jsonl", strings.ReplaceAll(goodTicket, "\n", "")+"\n")
+	ds := goodDataset(t)
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -95,13 +95,8 @@ func TestEvalErrorsExit1(t *testing.T) {
 	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{
 		Faults: []bedrocktest.Fault{{Kind: bedrocktest.FaultAccessDenied, Model: "amazon.nova-micro-v1:0"}},
 	})
-	setAWSEnv(t, srv)
-	cfg := tempConfig(t)
 	const denied = "bedrock:amazon.nova-micro-v1:0"
-	if r := run(t, context.Background(), "", "models", "approve", "--config", cfg, denied); r.code != exitOK {
-		t.Fatalf("models approve: %+v", r)
-	}
-	ds := writeFile(t, "ds.jsonl", strings.ReplaceAll(goodTicket, "\n", "")+"\n")
+	cfg, ds := evalAgainst(t, srv, denied)
 	args := []string{"eval", "--config", cfg, "--dataset", ds, "--models", "builtin," + denied, "--cache", "off"}
 	r := run(t, context.Background(), "", args...)
 	if r.code != exitFailure || !strings.Contains(r.stdout, "could not be evaluated") ||
@@ -122,7 +117,7 @@ func TestEvalErrorsExit1(t *testing.T) {
 // cost it adds before the run, and the report has the robustness columns.
 func TestEvalRobustnessSaysItsCostFirst(t *testing.T) {
 	t.Parallel()
-	ds := writeFile(t, "ds.jsonl", strings.ReplaceAll(goodTicket, "\n", "")+"\n")
+	ds := goodDataset(t)
 	r := run(t, context.Background(), "", "eval", "--dataset", ds, "--data-dir", t.TempDir(), "--robustness", "--json")
 	if r.code != exitOK {
 		t.Fatalf("eval --robustness: exit %d\n%s", r.code, r.stderr)
@@ -176,13 +171,8 @@ func TestEvalJudgeBarUnmeasured(t *testing.T) {
 		}
 		return bedrocktest.DefaultResponder(model, prompt) + "\nSTATUS: resolved"
 	}})
-	setAWSEnv(t, srv)
-	cfg := tempConfig(t)
 	const judge = "bedrock:amazon.nova-pro-v1:0"
-	if r := run(t, context.Background(), "", "models", "approve", "--config", cfg, judge); r.code != exitOK {
-		t.Fatalf("models approve: %+v", r)
-	}
-	ds := writeFile(t, "ds.jsonl", strings.ReplaceAll(goodTicket, "\n", "")+"\n")
+	cfg, ds := evalAgainst(t, srv, judge)
 	r := run(t, context.Background(), "", "eval", "--config", cfg, "--dataset", ds, "--models", "builtin", "--judge", judge,
 		"--bars", "judge_faithfulness>=4", "--cache", "off")
 	if r.code != exitFailure || strings.Contains(r.stdout, "recommended:") {
@@ -219,4 +209,21 @@ func TestEvalDatasetTicketLimit(t *testing.T) {
 	if r.code != exitOK || strings.Contains(r.stderr, "skipped") {
 		t.Fatalf("under --max-ticket-bytes 4194304: exit %d, stderr %q; want both tickets evaluated", r.code, r.stderr)
 	}
+}
+
+// goodDataset writes a dataset of goodTicket alone and returns its path.
+func goodDataset(t *testing.T) string {
+	return writeFile(t, "ds.jsonl", strings.ReplaceAll(goodTicket, "\n", "")+"\n")
+}
+
+// evalAgainst points Bedrock at srv, approves model in a fresh config and
+// returns the config's path and goodDataset's.
+func evalAgainst(t *testing.T, srv *bedrocktest.Server, model string) (cfg, ds string) {
+	t.Helper()
+	setAWSEnv(t, srv)
+	cfg = tempConfig(t)
+	if r := run(t, context.Background(), "", "models", "approve", "--config", cfg, model); r.code != exitOK {
+		t.Fatalf("models approve %s: %+v", model, r)
+	}
+	return cfg, goodDataset(t)
 }

@@ -72,34 +72,25 @@ func TestServePerKeyCapFromConfig(t *testing.T) {
 	addr, key, done, serveErr := serveWithTeamKey(t, runEnv,
 		[]string{"models", "approve", "openai:slow", "--allow-unlisted"},
 		[]string{"principals", "put", "team", "--models", "openai:*", "--budget", "100"})
-	chat := func() (*http.Response, string) {
-		req, _ := http.NewRequest("POST", addr+"/v1/chat/completions",
-			strings.NewReader(`{"model":"openai:slow","max_tokens":16,"messages":[{"role":"user","content":"Is my export fixed?"}]}`))
-		req.Header.Set("Authorization", "Bearer "+key)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		return resp, string(b)
+	chat := func() (int, string) {
+		return postWithKey(t, addr+"/v1/chat/completions", key,
+			`{"model":"openai:slow","max_tokens":16,"messages":[{"role":"user","content":"Is my export fixed?"}]}`)
 	}
 	first := make(chan int, 1)
-	go func() { resp, _ := chat(); first <- resp.StatusCode }()
+	go func() { status, _ := chat(); first <- status }()
 	<-entered // the first request is in flight, held by the upstream
-	resp, b := chat()
-	if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(b, "1 requests in flight") ||
+	status, b := chat()
+	if status != http.StatusTooManyRequests || !strings.Contains(b, "1 requests in flight") ||
 		!strings.Contains(b, "server.max_concurrent_per_key") {
-		t.Errorf("second request in flight: %d %s; want 429 naming the cap of 1 and server.max_concurrent_per_key", resp.StatusCode, b)
+		t.Errorf("second request in flight: %d %s; want 429 naming the cap of 1 and server.max_concurrent_per_key", status, b)
 	}
 	release <- struct{}{}
 	if code := <-first; code != http.StatusOK {
 		t.Fatalf("first request: %d", code)
 	}
 	go func() { <-entered; release <- struct{}{} }()
-	if resp, b := chat(); resp.StatusCode != http.StatusOK {
-		t.Errorf("after the first answer: %d %s, want 200", resp.StatusCode, b)
+	if status, b := chat(); status != http.StatusOK {
+		t.Errorf("after the first answer: %d %s, want 200", status, b)
 	}
 	cancel()
 	if code := <-done; code != exitOK {
@@ -140,17 +131,9 @@ func TestServeTicketLimitFromConfig(t *testing.T) {
 		addr, key, done, serveErr := serveWithTeamKey(t, run,
 			[]string{"models", "approve", "builtin"},
 			[]string{"principals", "put", "team", "--models", "*", "--budget", "100"})
-		req, _ := http.NewRequest("POST", addr+"/v1/summaries", strings.NewReader(tc.ticket))
-		req.Header.Set("Authorization", "Bearer "+key)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != tc.status || !strings.Contains(string(b), tc.want) {
-			t.Errorf("max_ticket_bytes %s, a %d-byte ticket: %d %.300s; want %d with %s", tc.limit, len(tc.ticket), resp.StatusCode, b, tc.status, tc.want)
+		status, b := postWithKey(t, addr+"/v1/summaries", key, tc.ticket)
+		if status != tc.status || !strings.Contains(b, tc.want) {
+			t.Errorf("max_ticket_bytes %s, a %d-byte ticket: %d %.300s; want %d with %s", tc.limit, len(tc.ticket), status, b, tc.status, tc.want)
 		}
 		cancel()
 		if code := <-done; code != exitOK {
@@ -203,18 +186,10 @@ func TestServeChatLimitFromConfig(t *testing.T) {
 		addr, key, done, serveErr := serveWithTeamKey(t, run,
 			[]string{"models", "approve", "openai:m"},
 			[]string{"principals", "put", "team", "--models", "openai:*", "--budget", "100"})
-		req, _ := http.NewRequest("POST", addr+"/v1/chat/completions", strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+key)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		status, b := postWithKey(t, addr+"/v1/chat/completions", key, body)
 		for _, want := range tc.want {
-			if resp.StatusCode != tc.status || !strings.Contains(string(b), want) {
-				t.Errorf("env %v, a %d-byte request: %d %.300s; want %d with %s", tc.env, len(body), resp.StatusCode, b, tc.status, want)
+			if status != tc.status || !strings.Contains(b, want) {
+				t.Errorf("env %v, a %d-byte request: %d %.300s; want %d with %s", tc.env, len(body), status, b, tc.status, want)
 			}
 		}
 		cancel()
@@ -222,4 +197,20 @@ func TestServeChatLimitFromConfig(t *testing.T) {
 			t.Errorf("serve exit %d: %s", code, serveErr.String())
 		}
 	}
+}
+
+// postWithKey POSTs body as JSON to url with the API key and returns the
+// answer's status and body.
+func postWithKey(t *testing.T, url, key, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", url, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, string(b)
 }
