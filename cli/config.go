@@ -21,7 +21,9 @@ type Config struct {
 	DB string `yaml:"db"`
 	// Model is the default model (default "builtin").
 	Model string `yaml:"model"`
-	// MaxTicketBytes is the largest ticket accepted (default 1 MiB).
+	// MaxTicketBytes is the largest ticket accepted (default 1 MiB). The
+	// guard checks a text up to the larger of it and
+	// Server.MaxChatBodyBytes.
 	MaxTicketBytes int64 `yaml:"max_ticket_bytes"`
 	// LogLevel is debug, info, warn or error (default info).
 	LogLevel string `yaml:"log_level"`
@@ -90,6 +92,7 @@ type ServerConfig struct {
 	MaxConcurrentPerKey int `yaml:"max_concurrent_per_key"`
 	// MaxChatBodyBytes is the largest body of POST /v1/chat/completions
 	// accepted, in bytes (default 1 MiB; env TICKETSUM_MAX_CHAT_BODY_BYTES).
+	// The guard checks a message up to the larger of it and MaxTicketBytes.
 	MaxChatBodyBytes int64 `yaml:"max_chat_body_bytes"`
 }
 

@@ -423,11 +423,18 @@ func (w *wiring) keyWrapper(ctx context.Context) (audit.KeyWrapper, error) {
 
 // newGuard returns a guard with the configured policy. The prompt's own
 // fencing tags are trusted; the prompt escapes look-alikes in ticket text.
+// It checks a text as long as the larger of max_ticket_bytes and
+// server.max_chat_body_bytes: no message of a ticket or chat request those
+// accept is longer, so raising either is enough (the check's time grows
+// linearly with the text), and a longer text (a prompt rendered around
+// one) is refused naming both.
 func (w *wiring) newGuard() (*guard.Guard, error) {
 	return guard.New(guard.Config{
-		PhoneRegion: w.cfg.Governance.phoneRegion(),
-		TrustedTags: []string{"<ticket>", "</ticket>", "</message>", "<example>", "</example>", "<part>", "</part>", "<kb_article>", "</kb_article>"},
-		Logger:      w.logger,
+		PhoneRegion:  w.cfg.Governance.phoneRegion(),
+		TrustedTags:  []string{"<ticket>", "</ticket>", "</message>", "<example>", "</example>", "<part>", "</part>", "<kb_article>", "</kb_article>"},
+		MaxTextBytes: int(max(w.cfg.MaxTicketBytes, w.cfg.Server.MaxChatBodyBytes)),
+		LimitHint:    "the guard checks a text up to the larger of max_ticket_bytes (TICKETSUM_MAX_TICKET_BYTES) and server.max_chat_body_bytes (TICKETSUM_MAX_CHAT_BODY_BYTES); raise one of them",
+		Logger:       w.logger,
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -155,8 +156,7 @@ func TestServeChatLimitFromConfig(t *testing.T) {
 		io.WriteString(w, `{"id":"c1","object":"chat.completion","created":1764000000,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"Done."},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}`)
 	}))
 	defer upstream.Close()
-	// Two long turns: the guard checks each message's text, up to its own
-	// 1 MiB (guard.Config.MaxTextBytes).
+	// Two long turns, each under the default 1 MiB.
 	content := strings.Repeat("The export of the monthly report stops at the permissions step again. ", 9000)
 	body := `{"model":"openai:m","max_tokens":16,"messages":[{"role":"user","content":"` + content +
 		`"},{"role":"assistant","content":"Which step?"},{"role":"user","content":"` + content + `"}]}`
@@ -213,4 +213,51 @@ func postWithKey(t *testing.T, url, key, body string) (int, string) {
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	return resp.StatusCode, string(b)
+}
+
+// TestServeChatMessageOverGuardDefault: the guard checks a message as long
+// as the larger of max_ticket_bytes and server.max_chat_body_bytes, instead
+// of a fixed 1 MiB with no setting: one 1.2 MiB user message reaches the
+// model under a 4 MiB server.max_chat_body_bytes (the old guard refused it
+// with "guard: input text is N bytes, more than the 1048576 allowed").
+func TestServeChatMessageOverGuardDefault(t *testing.T) {
+	t.Parallel()
+	var got atomic.Int64
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := io.Copy(io.Discard, r.Body)
+		got.Store(n)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":"c1","object":"chat.completion","created":1764000000,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"Done."},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}`)
+	}))
+	defer upstream.Close()
+	content := strings.Repeat("The export of the monthly report stops at the permissions step again. ", 18000)
+	if len(content) < 1<<20+1<<17 {
+		t.Fatalf("the message is only %d bytes", len(content))
+	}
+	body := `{"model":"openai:m","max_tokens":16,"messages":[{"role":"user","content":"` + content + `"}]}`
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "ticketsum.yaml")
+	conf := "data_dir: " + dir + "\nopenai:\n  base_url: " + upstream.URL + "/v1\n  api_key_env: M_KEY\n" +
+		"server:\n  max_chat_body_bytes: 4194304\n  load_sample: false\n"
+	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	run := func(stdout, stderr io.Writer, args ...string) int {
+		return Main(ctx, append(args, "--config", cfg), strings.NewReader(""), stdout, stderr, func(k string) string {
+			return map[string]string{"M_KEY": "k"}[k]
+		})
+	}
+	addr, key, done, serveErr := serveWithTeamKey(t, run,
+		[]string{"models", "approve", "openai:m"},
+		[]string{"principals", "put", "team", "--models", "openai:*", "--budget", "100"})
+	status, b := postWithKey(t, addr+"/v1/chat/completions", key, body)
+	if status != http.StatusOK || !strings.Contains(b, `"Done."`) || got.Load() < int64(len(content)) {
+		t.Errorf("a %d-byte message under server.max_chat_body_bytes 4194304: %d %.300s (upstream got %d bytes); want 200 from the model", len(content), status, b, got.Load())
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Errorf("serve exit %d: %s", code, serveErr.String())
+	}
 }

@@ -65,8 +65,12 @@ type Config struct {
 	RemoteFailOpen bool
 
 	// MaxTextBytes is the longest text checked; longer text is rejected with
-	// EINVALID. Default: 1 MiB.
+	// EINVALID. The check's time grows linearly with the text. Default: 1 MiB.
 	MaxTextBytes int
+	// LimitHint ends the error for a text over MaxTextBytes: the setting
+	// that raises the limit in the application that built the guard, such
+	// as "raise it with max_ticket_bytes". Default: none.
+	LimitHint string
 	// Logger receives one debug line per check (counts and flags, never
 	// values). Default: a logger that discards everything.
 	Logger *slog.Logger

@@ -198,7 +198,11 @@ func (g *Guard) Check(ctx context.Context, s *Session, source Source, text strin
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "guard: %s text is not valid UTF-8", strings.ToLower(string(source)))
 	}
 	if len(text) > g.cfg.MaxTextBytes {
-		return nil, ticketsum.Errorf(ticketsum.EINVALID, "guard: %s text is %d bytes, more than the %d allowed", strings.ToLower(string(source)), len(text), g.cfg.MaxTextBytes)
+		hint := ""
+		if g.cfg.LimitHint != "" {
+			hint = ": " + g.cfg.LimitHint
+		}
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "guard: %s text is %d bytes, more than the %d allowed%s", strings.ToLower(string(source)), len(text), g.cfg.MaxTextBytes, hint)
 	}
 	if s == nil {
 		s = g.NewSession(nil)

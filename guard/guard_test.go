@@ -150,6 +150,24 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	}
 }
 
+// TestCheckLimitHint: a text over MaxTextBytes is refused naming the limit
+// and, when the application gave one, the setting that raises it.
+func TestCheckLimitHint(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		hint, want string
+	}{
+		{"", "guard: input text is 19 bytes, more than the 10 allowed"},
+		{"raise max_ticket_bytes", "guard: input text is 19 bytes, more than the 10 allowed: raise max_ticket_bytes"},
+	} {
+		g := MustGuard(t, Config{MaxTextBytes: 10, LimitHint: tc.hint})
+		_, err := g.CheckInput(context.Background(), nil, "more than ten bytes")
+		if err == nil || ticketsum.ErrorMessage(err) != tc.want {
+			t.Errorf("hint %q: %v, want %q", tc.hint, err, tc.want)
+		}
+	}
+}
+
 func TestCheckRejectsBadText(t *testing.T) {
 	t.Parallel()
 	g := MustGuard(t, Config{MaxTextBytes: 10})
