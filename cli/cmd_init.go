@@ -41,8 +41,9 @@ func newInitCmd(e *env) *cobra.Command {
 none (the first --model becomes the default model), create the data directory
 (0700) and the store (SQLite in the data directory, or the ticketsum schema of
 the Postgres database given with --db, created when missing), approve each
---model and --judge after checking it against the catalogue (--allow-unlisted
-for custom models and ARNs), and provision the service principals the
+--model and --judge after checking it against the catalogue (a custom model
+or ARN needs a price first: an entry in the catalogue file the config names),
+and provision the service principals the
 processes act as: ticketsum-worker, ticketsum-eval (a budget of its own) and
 ticketsum-judge, with the budgets given or the config's. Then it prints the
 next commands. Run again, it changes only what differs.`,
@@ -136,7 +137,7 @@ func (e *env) runInit(cmd *cobra.Command, o *initOptions) error {
 		approve = append(approve, o.judge)
 	}
 	for _, m := range approve {
-		if err := w.checkListed(cmd, m, o.allowUnlisted); err != nil {
+		if err := w.checkListed(m, o.allowUnlisted); err != nil {
 			return err
 		}
 	}

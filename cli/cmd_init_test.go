@@ -82,26 +82,38 @@ func TestInitIsIdempotent(t *testing.T) {
 }
 
 // TestInitRefusesUnknownModels checks that a model missing from the
-// catalogue stops init before anything is written, unless
-// --allow-unlisted.
+// catalogue stops init before anything is written, --allow-unlisted
+// included (no call to such a model could be priced), naming the catalogue
+// file that prices it.
 func TestInitRefusesUnknownModels(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	cfg, data := filepath.Join(dir, "ticketsum.yaml"), filepath.Join(dir, "data")
 	r := run(t, context.Background(), "", "init", "--config", cfg, "--data-dir", data, "--model", "bedrock:does-not-exist")
-	if r.code != exitUsage || !strings.Contains(r.stderr, "model bedrock:does-not-exist is not in the catalogue") || !strings.Contains(r.stderr, "--allow-unlisted") {
+	if r.code != exitUsage || !strings.Contains(r.stderr, "model bedrock:does-not-exist is not in the catalogue") || !strings.Contains(r.stderr, "catalogue override file") {
 		t.Fatalf("init with an unknown model: %+v", r)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Fatalf("a refused init left %v", entries)
 	}
-	r = run(t, context.Background(), "", "init", "--config", cfg, "--data-dir", data, "--model", "bedrock:arn:aws:bedrock:us-east-1:123456789012:custom-model/my-model", "--allow-unlisted")
-	if r.code != exitOK || !strings.Contains(r.stdout, "approved model bedrock:arn:aws:bedrock:us-east-1:123456789012:custom-model/my-model") || !strings.Contains(r.stderr, "cannot be priced") {
+	const arn = "bedrock:arn:aws:bedrock:us-east-1:123456789012:custom-model/my-model"
+	r = run(t, context.Background(), "", "init", "--config", cfg, "--data-dir", data, "--model", arn)
+	if r.code != exitUsage || !strings.Contains(r.stderr, "add it as an alias of the base model's entry in a catalogue override file") {
+		t.Fatalf("init with a custom-model ARN: %+v", r)
+	}
+	r = run(t, context.Background(), "", "init", "--config", cfg, "--data-dir", data, "--model", arn, "--allow-unlisted")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "--allow-unlisted no longer approves") {
 		t.Fatalf("init --allow-unlisted: %+v", r)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("a refused init left %v", entries)
+	}
+	if r := run(t, context.Background(), "", "init", "--config", cfg, "--data-dir", data); r.code != exitOK {
+		t.Fatalf("init: %+v", r)
 	}
 	// models approve refuses typos the same way.
 	r = run(t, context.Background(), "", "models", "approve", "bedrock:amazon.nova-lite-v1", "--config", cfg)
-	if r.code != exitUsage || !strings.Contains(r.stderr, "--allow-unlisted") {
+	if r.code != exitUsage || !strings.Contains(r.stderr, "catalogue override file") {
 		t.Errorf("models approve of an unknown model: %+v", r)
 	}
 }

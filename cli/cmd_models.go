@@ -99,13 +99,18 @@ func newModelsApproveCmd(e *env) *cobra.Command {
 		Short: "Approve a model, so that principals allowed to may call it",
 		Long: `Add MODEL to the approved-model registry with a note of why. A principal still
 needs the model in its allow-list to call it. A model missing from the
-catalogue ("ticketsum models" lists it) is refused, as a typo would be, unless
---allow-unlisted is given for a custom model, endpoint or ARN: its calls
-cannot be priced until a catalogue file adds it. "builtin" (the offline
+catalogue ("ticketsum models" lists it) is refused, as a typo would be: every
+call is priced and charged to a budget, so nobody could call it. To approve a
+new or custom Bedrock model ID or ARN, give it a price first: add an entry (or
+an alias of its base model's entry) to a catalogue override file named by
+catalogue: in the config (docs/cost-and-planning.md), then approve it.
+openai: and sagemaker: models are listed at 0 per token unless a catalogue
+file prices them. "builtin" (the offline
 summariser) needs approval only for API callers (POST /v1/summaries): it makes
 no model call and costs nothing.`,
 		Example: `  ticketsum models approve bedrock:us.anthropic.claude-3-5-haiku-20241022-v1:0 --note "eval 2026-11-20"
-  ticketsum models approve sagemaker:my-llama-endpoint --allow-unlisted
+  ticketsum models approve sagemaker:my-llama-endpoint
+  ticketsum models approve bedrock:my-new-model-v1:0 --config ticketsum.yaml  # catalogue: prices.yaml lists it
   ticketsum models approve builtin --note "API callers may use the offline summariser"`,
 		Args: argsOf(1, 1, "MODEL"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -118,7 +123,7 @@ no model call and costs nothing.`,
 			}
 			return e.withWiring(cmd, func(ctx context.Context, w *wiring) error {
 				if args[0] != app.Builtin { // not a catalogue entry: nothing to price
-					if err := w.checkListed(cmd, args[0], allowUnlisted); err != nil {
+					if err := w.checkListed(args[0], allowUnlisted); err != nil {
 						return err
 					}
 				}
@@ -137,26 +142,32 @@ no model call and costs nothing.`,
 	return cmd
 }
 
-// allowUnlistedFlag registers --allow-unlisted.
+// allowUnlistedFlag registers --allow-unlisted, deprecated: it approved a
+// model no call could be made to (the gateway prices every call), so it is
+// kept only to refuse such a model naming what prices it.
 func allowUnlistedFlag(cmd *cobra.Command, allow *bool) {
-	cmd.Flags().BoolVar(allow, "allow-unlisted", false, "accept a model missing from the catalogue (a custom model, endpoint or ARN; its calls cannot be priced)")
+	cmd.Flags().BoolVar(allow, "allow-unlisted", false, "no longer approves a model missing from the catalogue; give it a price in a catalogue file instead")
+	cmd.Flags().MarkDeprecated("allow-unlisted", "a model missing from the catalogue cannot be called, since every call is priced: add it to a catalogue override file (catalogue: in the config) and approve it without the flag")
 }
 
-// checkListed refuses a model missing from the catalogue (exit 2) unless
-// allowUnlisted, when it warns that its calls cannot be priced.
-func (w *wiring) checkListed(cmd *cobra.Command, model string, allowUnlisted bool) error {
+// checkListed refuses a model missing from the catalogue (exit 2), naming
+// the catalogue file that prices it; allowUnlisted (the deprecated flag)
+// only says that it no longer approves one.
+func (w *wiring) checkListed(model string, allowUnlisted bool) error {
 	cat, err := w.catalogue()
 	if err != nil {
 		return err
 	}
-	if _, err := cat.Lookup(model); err == nil {
+	_, err = cat.Lookup(model)
+	switch {
+	case err == nil:
 		return nil
+	case !allowUnlisted && strings.Contains(model, ":arn:"):
+		return usagef("%s", ticketsum.ErrorMessage(err)) // says what an ARN needs
+	case !allowUnlisted:
+		return notListed(model, "add it with its prices in a catalogue override file (catalogue in the config)")
 	}
-	if !allowUnlisted {
-		return notListed(model, "pass --allow-unlisted for a custom model, endpoint or ARN")
-	}
-	fmt.Fprintf(w.env.stderr, "%s: warning: %s is not in the catalogue, so its calls cannot be priced; add it with a catalogue file\n", cmd.CommandPath(), model)
-	return nil
+	return usagef("%s is not in the catalogue and --allow-unlisted no longer approves such a model: every call is priced and charged to a budget, so none could be made to it. Give it a price in a catalogue override file (catalogue: in the config; docs/cost-and-planning.md), then approve it without the flag", model)
 }
 
 func newModelsApprovedCmd(e *env) *cobra.Command {

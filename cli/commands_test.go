@@ -84,7 +84,7 @@ func TestAdminActor(t *testing.T) {
 
 // TestModelsApproveBuiltin checks that the built-in summariser can be
 // approved, as the API's refusal of an unapproved "builtin" tells the
-// administrator to do, without a catalogue entry or --allow-unlisted, and
+// administrator to do, without a catalogue entry, and
 // that an unknown name is still refused naming the valid forms.
 func TestModelsApproveBuiltin(t *testing.T) {
 	t.Parallel()

@@ -221,3 +221,47 @@ func tempConfig(t *testing.T) string {
 	}
 	return path
 }
+
+// TestApproveUnlistedNeedsPrice: a Bedrock model the catalogue does not
+// know yet (a new or custom ID) is approved once a catalogue file gives it
+// a price, and is then summarised with and priced, while --allow-unlisted,
+// which approved it with no price so that every call was refused ("cannot
+// price model"), no longer approves it and names the catalogue file.
+func TestApproveUnlistedNeedsPrice(t *testing.T) {
+	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{
+		Responder: func(model, prompt string) string {
+			return "The customer could not log in because the password was rejected. The agent reset the password and sent a reset link. The customer confirmed the fix.\nSTATUS: resolved"
+		},
+	})
+	setAWSEnv(t, srv)
+	cfg := tempConfig(t)
+	const model = "bedrock:amazon.nova-next-v1:0" // a model newer than the catalogue
+	r := run(t, context.Background(), "", "models", "approve", "--config", cfg, model, "--allow-unlisted")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "--allow-unlisted no longer approves") ||
+		!strings.Contains(r.stderr, "catalogue override file (catalogue: in the config") {
+		t.Fatalf("approve --allow-unlisted of an unpriced model: %+v; want exit 2 naming the catalogue file", r)
+	}
+	if r := run(t, context.Background(), "", "models", "approved", "--json", "--config", cfg); strings.Contains(r.stdout, model) {
+		t.Fatalf("a refused approval was recorded: %s", r.stdout)
+	}
+	prices := filepath.Join(filepath.Dir(cfg), "prices.yaml")
+	entry := "models:\n  - name: " + model + "\n    family: nova\n    context_window: 300000\n    max_output: 5000\n" +
+		"    input: 0.5\n    output: 2\n    effective: \"2026-12-01\"\n    source: \"our contract\"\n    verified: true\n"
+	if err := os.WriteFile(prices, []byte(entry), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(f, "catalogue: %s\n", prices)
+	f.Close()
+	if r := run(t, context.Background(), "", "models", "approve", "--config", cfg, model); r.code != exitOK {
+		t.Fatalf("approve of a model the catalogue file prices: %+v", r)
+	}
+	r = run(t, context.Background(), goodTicket, "summarize", "--config", cfg, "--json", "--model", model)
+	var got summaryJSON
+	if r.code != exitOK || json.Unmarshal([]byte(r.stdout), &got) != nil || got.CostUSD <= 0 || got.Status != "resolved" {
+		t.Fatalf("summarize with the priced model: exit %d, stdout %s, stderr %s", r.code, r.stdout, r.stderr)
+	}
+}

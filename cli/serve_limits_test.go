@@ -71,7 +71,7 @@ func TestServePerKeyCapFromConfig(t *testing.T) {
 		return Main(ctx, append(args, "--config", cfg), strings.NewReader(""), stdout, stderr, func(k string) string { return env[k] })
 	}
 	addr, key, done, serveErr := serveWithTeamKey(t, runEnv,
-		[]string{"models", "approve", "openai:slow", "--allow-unlisted"},
+		[]string{"models", "approve", "openai:slow"},
 		[]string{"principals", "put", "team", "--models", "openai:*", "--budget", "100"})
 	chat := func() (int, string) {
 		return postWithKey(t, addr+"/v1/chat/completions", key,
