@@ -26,7 +26,7 @@ const (
 
 // Error is an error a user can see: a code, a message that says what went
 // wrong and what to do, and optionally the underlying cause (never shown to
-// the user, only logged).
+// the user, only logged; a cause given to Withheldf is not logged either).
 type Error struct {
 	Code    ErrorCode
 	Message string
@@ -37,11 +37,12 @@ type Error struct {
 	Class FailureClass
 }
 
-// Error returns the message, followed by the cause when there is one and the
-// message does not already end with it (as it does when made by Errorf).
+// Error returns the message, followed by the cause when there is one, its
+// text is not withheld (Withheldf) and the message does not already end
+// with it (as it does when made by Errorf).
 func (e *Error) Error() string {
 	if e.Err != nil {
-		if cause := e.Err.Error(); !strings.HasSuffix(e.Message, cause) {
+		if cause := e.Err.Error(); cause != "" && !strings.HasSuffix(e.Message, cause) {
 			return e.Message + ": " + cause
 		}
 	}
@@ -57,6 +58,32 @@ func Errorf(code ErrorCode, format string, args ...any) *Error {
 	err := fmt.Errorf(format, args...)
 	return &Error{Code: code, Message: err.Error(), Err: errors.Unwrap(err)}
 }
+
+// Withheldf returns a coded error for a provider's failure: the message is
+// the formatted text only, and cause (the provider's or SDK's error) stays
+// reachable through errors.As and errors.Is, but its text is in neither the
+// message nor Error(). A provider's error text can echo the request (a
+// model container's message, a validation error quoting the prompt), so it
+// must not reach the reasons that logs, River's job errors and failure
+// records show: put the safe identifiers (an HTTP status, an AWS error code,
+// a request id) in format instead. Use Errorf with %w for causes whose text
+// is ours or the local library's (a timeout, an unreachable address). A nil
+// cause makes an error without one.
+func Withheldf(code ErrorCode, cause error, format string, args ...any) *Error {
+	e := &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	if cause != nil {
+		e.Err = withheld{cause}
+	}
+	return e
+}
+
+// withheld hides the text of a provider's error while keeping it in the
+// chain.
+type withheld struct{ err error }
+
+func (w withheld) Error() string { return "" }
+
+func (w withheld) Unwrap() error { return w.err }
 
 // ErrorCodeOf returns the code of the first coded error in err's chain,
 // EINTERNAL when there is none, and "" for a nil error.

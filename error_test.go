@@ -3,6 +3,7 @@ package ticketsum_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/ticketsum/ticketsum"
@@ -74,3 +75,27 @@ func TestWithClass(t *testing.T) {
 		t.Error("WithClass(nil) is not nil")
 	}
 }
+
+// TestWithheldf: a provider's error text is in neither the message nor
+// Error(), also once wrapped again, while the cause stays in the chain.
+func TestWithheldf(t *testing.T) {
+	t.Parallel()
+	cause := &causeErr{"ValidationException: message from Jane Doe <jane.doe@example.org>"}
+	err := ticketsum.Withheldf(ticketsum.EINVALID, cause, "rejected the request to %s: check the settings (%s)", "m", "ValidationException")
+	wrapped := ticketsum.Errorf(ticketsum.EUNAVAILABLE, "m: no answer within 1m: %w", ticketsum.WithClass(err, ticketsum.ClassConfig))
+	for _, e := range []error{err, wrapped, fmt.Errorf("call: %w", err)} {
+		for _, s := range []string{e.Error(), ticketsum.ErrorMessage(e)} {
+			if strings.Contains(s, "jane.doe") || strings.Contains(s, "Jane Doe") || !strings.Contains(s, "check the settings (ValidationException)") {
+				t.Errorf("%q: want the message without the cause's text", s)
+			}
+		}
+		var got *causeErr
+		if !errors.As(e, &got) || got != cause {
+			t.Errorf("%v: the cause is not in the chain", e)
+		}
+	}
+}
+
+type causeErr struct{ s string }
+
+func (c *causeErr) Error() string { return c.s }

@@ -15,7 +15,9 @@ import (
 )
 
 // translate turns an SDK error into a coded error whose message says what
-// to do. Coded errors pass through.
+// to do. Coded errors pass through. The text of an error Bedrock answered
+// with is withheld (ticketsum.Withheldf): only its code and request id are
+// named, as the text can quote the request.
 func (m *Model) translate(err error) error {
 	var coded *ticketsum.Error
 	if errors.As(err, &coded) {
@@ -44,9 +46,9 @@ func (m *Model) translate(err error) error {
 	}
 	var de *smithy.DeserializationError
 	if errors.As(err, &de) {
-		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "Bedrock returned a malformed response for %s: retry: %w", id, err)
+		return ticketsum.Withheldf(ticketsum.EUNAVAILABLE, err, "Bedrock returned a malformed response for %s: retry", id)
 	}
-	return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "Bedrock call to %s failed: %w", id, err)
+	return ticketsum.Withheldf(ticketsum.EUNAVAILABLE, err, "Bedrock call to %s failed: retry later%s", id, awsendpoint.ErrorIDs(err))
 }
 
 // CredentialsError reports whether err comes from finding no usable AWS
@@ -58,62 +60,66 @@ func CredentialsError(err error) bool {
 }
 
 func (m *Model) translateAPI(ae smithy.APIError, err error) error {
-	id, region := m.cfg.ModelID, m.region
+	id, region, ids := m.cfg.ModelID, m.region, awsendpoint.ErrorIDs(err)
+	// msg only picks the case; the text itself is withheld from the error,
+	// as it can echo the request (see ticketsum.Withheldf).
 	msg := strings.ToLower(ae.ErrorMessage())
 	// Codes compare without case: exceptions inside streams arrive in
 	// lowerCamelCase (throttlingException), and unmodeled ones keep it.
 	switch strings.ToLower(ae.ErrorCode()) {
 	case "throttlingexception", "toomanyrequestsexception":
-		return ticketsum.Errorf(ticketsum.ETHROTTLED, "Bedrock throttled %s: the requests- or tokens-per-minute quota is reached; retry after a pause, or raise the quota in Service Quotas: %w", id, err)
+		return ticketsum.Withheldf(ticketsum.ETHROTTLED, err, "Bedrock throttled %s: the requests- or tokens-per-minute quota is reached; retry after a pause, or raise the quota in Service Quotas%s", id, ids)
 	case "servicequotaexceededexception":
-		return ticketsum.Errorf(ticketsum.EQUOTA, "Bedrock quota exceeded for %s in %s (such as tokens per day): wait for it to reset or request an increase in Service Quotas: %w", id, region, err)
+		return ticketsum.Withheldf(ticketsum.EQUOTA, err, "Bedrock quota exceeded for %s in %s (such as tokens per day): wait for it to reset or request an increase in Service Quotas%s", id, region, ids)
 	case "accessdeniedexception":
-		return ticketsum.Errorf(ticketsum.EFORBIDDEN, "model access not granted: enable %s in the Bedrock console (Model access) in %s, or check that IAM allows bedrock:InvokeModel on it: %w", m.displayBase(), region, err)
+		return ticketsum.Withheldf(ticketsum.EFORBIDDEN, err, "model access not granted: enable %s in the Bedrock console (Model access) in %s, or check that IAM allows bedrock:InvokeModel on it%s", m.displayBase(), region, ids)
 	case "unrecognizedclientexception", "invalidsignatureexception", "expiredtokenexception", "expiredtoken",
 		"incompletesignature", "missingauthenticationtokenexception", "invalidclienttokenid":
-		return ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "AWS rejected the credentials: refresh them (`aws sso login`), check AWS_PROFILE and the region %s: %w", region, err)
+		return ticketsum.Withheldf(ticketsum.EUNAUTHORIZED, err, "AWS rejected the credentials: refresh them (`aws sso login`), check AWS_PROFILE and the region %s%s", region, ids)
 	case "resourcenotfoundexception":
 		if m.cfg.Guardrail.ID != "" && strings.Contains(msg, "guardrail") {
-			return configError("Bedrock guardrail %s version %s not found in %s: check aws.guardrail (its ID, version and region): %w", m.cfg.Guardrail.ID, m.cfg.Guardrail.Version, region, err)
+			return configError(err, "Bedrock guardrail %s version %s not found in %s: check aws.guardrail (its ID, version and region)%s", m.cfg.Guardrail.ID, m.cfg.Guardrail.Version, region, ids)
 		}
-		return ticketsum.Errorf(ticketsum.ENOTFOUND, "model %s not found in %s: check the model ID, or use a cross-region inference profile such as %s or another region: %w", id, region, m.ref.ProfileSuggestion(region), err)
+		return ticketsum.Withheldf(ticketsum.ENOTFOUND, err, "model %s not found in %s: check the model ID, or use a cross-region inference profile such as %s or another region%s", id, region, m.ref.ProfileSuggestion(region), ids)
 	case "validationexception":
 		return m.translateValidation(msg, err)
 	case "modelnotreadyexception", "serviceunavailableexception", "internalserverexception", "modeltimeoutexception",
 		"modelerrorexception", "modelstreamerrorexception", "serviceunavailable", "internalfailure":
-		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "Bedrock could not answer for %s (%s): retry later: %w", id, ae.ErrorCode(), err)
+		return ticketsum.Withheldf(ticketsum.EUNAVAILABLE, err, "Bedrock could not answer for %s: retry later%s", id, ids)
 	}
 	if ae.ErrorFault() == smithy.FaultServer {
-		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "Bedrock failed for %s (%s): retry later: %w", id, ae.ErrorCode(), err)
+		return ticketsum.Withheldf(ticketsum.EUNAVAILABLE, err, "Bedrock failed for %s: retry later%s", id, ids)
 	}
-	return configError("Bedrock rejected the request to %s (%s): check the model's settings: %w", id, ae.ErrorCode(), err)
+	return configError(err, "Bedrock rejected the request to %s: check the model's settings%s", id, ids)
 }
 
 // configError is an EINVALID error of the configuration class: the request
 // the settings produce is wrong, not the ticket, so the ticket waits in a
 // failed state for the settings to change rather than being given up on.
-func configError(format string, args ...any) error {
-	return ticketsum.WithClass(ticketsum.Errorf(ticketsum.EINVALID, format, args...), ticketsum.ClassConfig)
+// The cause, when there is one, is kept with its text withheld (see
+// ticketsum.Withheldf).
+func configError(cause error, format string, args ...any) error {
+	return ticketsum.WithClass(ticketsum.Withheldf(ticketsum.EINVALID, cause, format, args...), ticketsum.ClassConfig)
 }
 
 func (m *Model) translateValidation(msg string, err error) error {
-	id, region := m.cfg.ModelID, m.region
+	id, region, ids := m.cfg.ModelID, m.region, awsendpoint.ErrorIDs(err)
 	switch {
 	case strings.Contains(msg, "on-demand throughput") || strings.Contains(msg, "inference profile"):
-		return configError("model %s cannot be called on demand in %s: set the model to a cross-region inference profile such as bedrock:%s, or use another region: %w", id, region, m.ref.ProfileSuggestion(region), err)
+		return configError(err, "model %s cannot be called on demand in %s: set the model to a cross-region inference profile such as bedrock:%s, or use another region%s", id, region, m.ref.ProfileSuggestion(region), ids)
 	case strings.Contains(msg, "model identifier is invalid") || strings.Contains(msg, "model id") && strings.Contains(msg, "not supported"):
-		return ticketsum.Errorf(ticketsum.ENOTFOUND, "model %s is not available in %s: check the model ID, or use a cross-region inference profile such as %s or another region: %w", id, region, m.ref.ProfileSuggestion(region), err)
+		return ticketsum.Withheldf(ticketsum.ENOTFOUND, err, "model %s is not available in %s: check the model ID, or use a cross-region inference profile such as %s or another region%s", id, region, m.ref.ProfileSuggestion(region), ids)
 	case strings.Contains(msg, "too long") || strings.Contains(msg, "too many tokens") || strings.Contains(msg, "context window") ||
 		strings.Contains(msg, "context length") || strings.Contains(msg, "input length") || strings.Contains(msg, "maximum context"):
-		return ticketsum.Errorf(ticketsum.EINVALID, "ticket too long for %s's context window: shorten the thread or use a model with a larger context: %w", m.displayBase(), err)
+		return ticketsum.Withheldf(ticketsum.EINVALID, err, "ticket too long for %s's context window: shorten the thread or use a model with a larger context%s", m.displayBase(), ids)
 	case strings.Contains(msg, "guardrail"):
-		return configError("Bedrock guardrail %s version %s was rejected: check aws.guardrail (its ID, version and region): %w", m.cfg.Guardrail.ID, m.cfg.Guardrail.Version, err)
+		return configError(err, "Bedrock guardrail %s version %s was rejected: check aws.guardrail (its ID, version and region)%s", m.cfg.Guardrail.ID, m.cfg.Guardrail.Version, ids)
 	case strings.Contains(msg, "prompt caching"):
-		return configError("%s does not support prompt caching here: set aws.prompt_caching to false: %w", id, err)
+		return configError(err, "%s does not support prompt caching here: set aws.prompt_caching to false%s", id, ids)
 	case strings.Contains(msg, "toolconfig") || strings.Contains(msg, "tool use"):
-		return configError("%s refused the structured-output tool: set its family (%q now) or call it with the invoke API: %w", id, m.ref.Family, err)
+		return configError(err, "%s refused the structured-output tool: set its family (%q now) or call it with the invoke API%s", id, m.ref.Family, ids)
 	}
-	return configError("Bedrock rejected the request to %s: check the model's settings: %w", id, err)
+	return configError(err, "Bedrock rejected the request to %s: check the model's settings%s", id, ids)
 }
 
 func (m *Model) displayBase() string {
@@ -134,5 +140,5 @@ func (m *Model) streamError(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return fmt.Errorf("%w: %w", ctx.Err(), err)
 	}
-	return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "Bedrock returned a malformed response for %s (the stream broke): retry: %w", m.cfg.ModelID, err)
+	return ticketsum.Withheldf(ticketsum.EUNAVAILABLE, err, "Bedrock returned a malformed response for %s (the stream broke): retry", m.cfg.ModelID)
 }

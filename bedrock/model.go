@@ -83,7 +83,7 @@ func loadAWS(ctx context.Context, cfg Config) (aws.Config, error) {
 		return awsCfg, ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "no AWS credentials found: set AWS_PROFILE (and run `aws sso login`) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run with an IAM role")
 	}
 	if awsCfg.Region == "" {
-		return awsCfg, configError("bedrock: no AWS region: set AWS_REGION, a region in the AWS profile (~/.aws/config), or aws.region in the ticketsum configuration")
+		return awsCfg, configError(nil, "bedrock: no AWS region: set AWS_REGION, a region in the AWS profile (~/.aws/config), or aws.region in the ticketsum configuration")
 	}
 	return awsCfg, nil
 }

@@ -96,6 +96,8 @@ func (s *Server) serveModel(w http.ResponseWriter, r *http.Request, op, model st
 		exception = faultError(f, "bedrock", model)
 		exception.code = streamExceptionType(fault)
 	default:
+		// AWS names every answer, errors too, with a request id.
+		w.Header().Set("X-Amzn-RequestId", s.requestID())
 		writeError(w, "bedrock", faultError(f, "bedrock", model))
 		return
 	}

@@ -36,6 +36,8 @@ func (s *Server) serveSageMaker(w http.ResponseWriter, r *http.Request, endpoint
 		s.hang(r)
 		return
 	default:
+		// AWS names every answer, errors too, with a request id.
+		w.Header().Set("X-Amzn-RequestId", s.requestID())
 		writeError(w, "sagemaker", faultError(f, "sagemaker", endpoint))
 		return
 	}

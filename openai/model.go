@@ -274,7 +274,8 @@ func (m *Model) body(req *ticketsum.ModelRequest) (wireRequest, error) {
 }
 
 // translate maps an SDK or transport error to a coded error. Server messages
-// are not copied into 4xx errors, which may echo the prompt back.
+// are not copied into the errors, as they may echo the prompt back; of the
+// server's error only the status and an identifier-like code are named.
 func (m *Model) translate(ctx context.Context, err error) error {
 	var apiErr *oai.Error
 	var coded *ticketsum.Error
@@ -306,8 +307,23 @@ func (m *Model) translate(ctx context.Context, err error) error {
 		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "%s: server error (%d)", name, status)
 	case status >= 400:
 		// The request the settings make is wrong, not the ticket.
-		return ticketsum.WithClass(ticketsum.Errorf(ticketsum.EINVALID, "%s: the server rejected the request (%d %s): check the model name, openai.base_url and models.<name>.max_tokens",
-			name, status, fmt.Sprint(code)), ticketsum.ClassConfig)
+		return ticketsum.WithClass(ticketsum.Errorf(ticketsum.EINVALID, "%s: the server rejected the request (%s): check the model name, openai.base_url and models.<name>.max_tokens",
+			name, strings.TrimSpace(fmt.Sprint(status, " ", errorCode(code)))), ticketsum.ClassConfig)
 	}
 	return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "%s: unexpected answer (%d)", name, status)
+}
+
+// errorCode returns code when it looks like an error code
+// (invalid_request_error: letters, digits, '_', '.' or '-', at most 64),
+// and "" otherwise: the server chooses it, and may put prose there.
+func errorCode(code string) string {
+	if len(code) > 64 {
+		return ""
+	}
+	for _, r := range code {
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '_' || r == '.' || r == '-') {
+			return ""
+		}
+	}
+	return code
 }

@@ -352,3 +352,45 @@ func TestRequestIsOneWrite(t *testing.T) {
 		t.Fatalf("server saw %+v", got)
 	}
 }
+
+// TestGenerateWithholdsServerText: an OpenAI-compatible server's error body
+// is its own to fill, and can quote the request. Neither its message nor a
+// code that is not an identifier reaches the coded error (the reason logs
+// and failure records show); the status and the fix still do. The code of
+// a 4xx used to be copied as it came.
+func TestGenerateWithholdsServerText(t *testing.T) {
+	t.Parallel()
+	const echo = "message from Jane Doe <jane.doe@example.org> could not be parsed"
+	tests := []struct {
+		name    string
+		fault   openaitest.Fault
+		mention []string
+	}{
+		{"prose code", openaitest.Fault{Status: 422, Type: "invalid_request_error", Code: echo, Message: echo}, []string{"(422)", "check the model name"}},
+		{"identifier code", openaitest.Fault{Status: 422, Type: "invalid_request_error", Code: "invalid_value", Message: echo}, []string{"(422 invalid_value)", "check the model name"}},
+		{"server error", openaitest.Fault{Status: 500, Type: "server_error", Code: "internal", Message: echo}, []string{"server error (500)"}},
+		{"rate limited", openaitest.Fault{Status: 429, Type: "rate_limit_error", Message: echo}, []string{"rate limited (429)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := openaitest.NewServer(openaitest.Config{})
+			defer srv.Close()
+			srv.Fail(tt.fault)
+			_, err := MustModel(t, srv, nil).Generate(context.Background(), request())
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, s := range []string{err.Error(), ticketsum.ErrorMessage(err)} {
+				if strings.Contains(s, "jane.doe@example.org") || strings.Contains(s, "Jane Doe") {
+					t.Errorf("error holds the server's text: %q", s)
+				}
+				for _, want := range tt.mention {
+					if !strings.Contains(s, want) {
+						t.Errorf("error %q lacks %q", s, want)
+					}
+				}
+			}
+		})
+	}
+}

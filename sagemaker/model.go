@@ -58,7 +58,7 @@ func New(ctx context.Context, cfg Config) (*Model, error) {
 	case awsCfg.Credentials == nil:
 		return nil, ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "no AWS credentials found: set AWS_PROFILE (and run `aws sso login`) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run with an IAM role")
 	case awsCfg.Region == "":
-		return nil, configError("sagemaker: no AWS region: set AWS_REGION, a region in the AWS profile (~/.aws/config), or aws.region in the ticketsum configuration")
+		return nil, configError(nil, "sagemaker: no AWS region: set AWS_REGION, a region in the AWS profile (~/.aws/config), or aws.region in the ticketsum configuration")
 	}
 	client := sagemakerruntime.NewFromConfig(awsCfg, func(o *sagemakerruntime.Options) {
 		o.Retryer = aws.NopRetryer{} // the gateway owns the only retry loop
