@@ -66,12 +66,7 @@ func TestSummarizeBedrockWithoutRegion(t *testing.T) {
 // SDK against the fake Bedrock: the summary is priced from the reported
 // usage, and --api invoke uses the model family's native body.
 func TestSummarizeBedrock(t *testing.T) {
-	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{
-		Responder: func(model, prompt string) string {
-			return "The customer could not log in because the password was rejected. The agent reset the password and sent a reset link. The customer confirmed the fix.\nSTATUS: resolved"
-		},
-	})
-	setAWSEnv(t, srv)
+	srv := loginFixedBedrock(t)
 	cfg := tempConfig(t)
 	const model = "bedrock:us.anthropic.claude-3-5-haiku-20241022-v1:0"
 	r := run(t, context.Background(), goodTicket, "summarize", "--config", cfg, "--model", model)
@@ -228,12 +223,7 @@ func tempConfig(t *testing.T) string {
 // which approved it with no price so that every call was refused ("cannot
 // price model"), no longer approves it and names the catalogue file.
 func TestApproveUnlistedNeedsPrice(t *testing.T) {
-	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{
-		Responder: func(model, prompt string) string {
-			return "The customer could not log in because the password was rejected. The agent reset the password and sent a reset link. The customer confirmed the fix.\nSTATUS: resolved"
-		},
-	})
-	setAWSEnv(t, srv)
+	loginFixedBedrock(t)
 	cfg := tempConfig(t)
 	const model = "bedrock:amazon.nova-next-v1:0" // a model newer than the catalogue
 	r := run(t, context.Background(), "", "models", "approve", "--config", cfg, model, "--allow-unlisted")
@@ -264,4 +254,16 @@ func TestApproveUnlistedNeedsPrice(t *testing.T) {
 	if r.code != exitOK || json.Unmarshal([]byte(r.stdout), &got) != nil || got.CostUSD <= 0 || got.Status != "resolved" {
 		t.Fatalf("summarize with the priced model: exit %d, stdout %s, stderr %s", r.code, r.stdout, r.stderr)
 	}
+}
+
+// loginFixedBedrock starts a fake Bedrock answering every call with one
+// resolved summary of a login problem, and points the AWS SDK at it.
+func loginFixedBedrock(t *testing.T) *bedrocktest.Server {
+	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{
+		Responder: func(model, prompt string) string {
+			return "The customer could not log in because the password was rejected. The agent reset the password and sent a reset link. The customer confirmed the fix.\nSTATUS: resolved"
+		},
+	})
+	setAWSEnv(t, srv)
+	return srv
 }

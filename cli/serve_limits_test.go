@@ -150,12 +150,7 @@ func TestServeTicketLimitFromConfig(t *testing.T) {
 // limit set by the variable is refused with a 400 that names both.
 func TestServeChatLimitFromConfig(t *testing.T) {
 	t.Parallel()
-	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"id":"c1","object":"chat.completion","created":1764000000,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"Done."},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}`)
-	}))
-	defer upstream.Close()
+	upstream := doneUpstream(t, nil)
 	// Two long turns, each under the default 1 MiB.
 	content := strings.Repeat("The export of the monthly report stops at the permissions step again. ", 9000)
 	body := `{"model":"openai:m","max_tokens":16,"messages":[{"role":"user","content":"` + content +
@@ -172,13 +167,7 @@ func TestServeChatLimitFromConfig(t *testing.T) {
 		{map[string]string{"M_KEY": "k", "TICKETSUM_MAX_CHAT_BODY_BYTES": "2000"}, http.StatusBadRequest,
 			[]string{"above the limit of 2000 bytes", "server.max_chat_body_bytes", "TICKETSUM_MAX_CHAT_BODY_BYTES"}},
 	} {
-		dir := t.TempDir()
-		cfg := filepath.Join(dir, "ticketsum.yaml")
-		conf := "data_dir: " + dir + "\nopenai:\n  base_url: " + upstream.URL + "/v1\n  api_key_env: M_KEY\n" +
-			"server:\n  max_chat_body_bytes: 4194304\n  load_sample: false\n"
-		if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		cfg := bigChatConfig(t, upstream.URL)
 		ctx, cancel := context.WithCancel(context.Background())
 		run := func(stdout, stderr io.Writer, args ...string) int {
 			return Main(ctx, append(args, "--config", cfg), strings.NewReader(""), stdout, stderr, func(k string) string { return tc.env[k] })
@@ -223,25 +212,13 @@ func postWithKey(t *testing.T, url, key, body string) (int, string) {
 func TestServeChatMessageOverGuardDefault(t *testing.T) {
 	t.Parallel()
 	var got atomic.Int64
-	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n, _ := io.Copy(io.Discard, r.Body)
-		got.Store(n)
-		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"id":"c1","object":"chat.completion","created":1764000000,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"Done."},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}`)
-	}))
-	defer upstream.Close()
+	upstream := doneUpstream(t, &got)
 	content := strings.Repeat("The export of the monthly report stops at the permissions step again. ", 18000)
 	if len(content) < 1<<20+1<<17 {
 		t.Fatalf("the message is only %d bytes", len(content))
 	}
 	body := `{"model":"openai:m","max_tokens":16,"messages":[{"role":"user","content":"` + content + `"}]}`
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "ticketsum.yaml")
-	conf := "data_dir: " + dir + "\nopenai:\n  base_url: " + upstream.URL + "/v1\n  api_key_env: M_KEY\n" +
-		"server:\n  max_chat_body_bytes: 4194304\n  load_sample: false\n"
-	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := bigChatConfig(t, upstream.URL)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	run := func(stdout, stderr io.Writer, args ...string) int {
@@ -260,4 +237,33 @@ func TestServeChatMessageOverGuardDefault(t *testing.T) {
 	if code := <-done; code != exitOK {
 		t.Errorf("serve exit %d: %s", code, serveErr.String())
 	}
+}
+
+// doneUpstream is an OpenAI-compatible upstream answering every chat with
+// "Done."; got, when not nil, holds the size of the last request's body.
+func doneUpstream(t *testing.T, got *atomic.Int64) *httptest.Server {
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := io.Copy(io.Discard, r.Body)
+		if got != nil {
+			got.Store(n)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":"c1","object":"chat.completion","created":1764000000,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"Done."},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}`)
+	}))
+	t.Cleanup(upstream.Close)
+	return upstream
+}
+
+// bigChatConfig writes a config in a fresh data dir whose openai: models
+// are served by upstream with the key in M_KEY, and whose chat requests may
+// be up to 4 MiB; it returns the config's path.
+func bigChatConfig(t *testing.T, upstream string) string {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "ticketsum.yaml")
+	conf := "data_dir: " + dir + "\nopenai:\n  base_url: " + upstream + "/v1\n  api_key_env: M_KEY\n" +
+		"server:\n  max_chat_body_bytes: 4194304\n  load_sample: false\n"
+	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
 }
