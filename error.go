@@ -24,6 +24,15 @@ const (
 	EINTERNAL     ErrorCode = "internal"       // a bug or unexpected failure
 )
 
+// Valid reports whether c is one of the error codes.
+func (c ErrorCode) Valid() bool {
+	switch c {
+	case EINVALID, EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, ECONFLICT, ETHROTTLED, EQUOTA, EUNAVAILABLE, EBLOCKED, EINTERNAL:
+		return true
+	}
+	return false
+}
+
 // Error is an error a user can see: a code, a message that says what went
 // wrong and what to do, and optionally the underlying cause (never shown to
 // the user, only logged; a cause given to Withheldf is not logged either).

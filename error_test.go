@@ -99,3 +99,17 @@ func TestWithheldf(t *testing.T) {
 type causeErr struct{ s string }
 
 func (c *causeErr) Error() string { return c.s }
+
+func TestErrorCodeValid(t *testing.T) {
+	for _, c := range []ticketsum.ErrorCode{ticketsum.EINVALID, ticketsum.EUNAUTHORIZED, ticketsum.EFORBIDDEN, ticketsum.ENOTFOUND,
+		ticketsum.ECONFLICT, ticketsum.ETHROTTLED, ticketsum.EQUOTA, ticketsum.EUNAVAILABLE, ticketsum.EBLOCKED, ticketsum.EINTERNAL} {
+		if !c.Valid() {
+			t.Errorf("%q is a code", c)
+		}
+	}
+	for _, c := range []ticketsum.ErrorCode{"", "Throttled", "ValidationException", "throttled "} {
+		if c.Valid() {
+			t.Errorf("%q is not a code", c)
+		}
+	}
+}

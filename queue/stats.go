@@ -2,7 +2,6 @@ package queue
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -158,12 +157,5 @@ func (q *Queue[TTx]) drained(ctx context.Context, horizon time.Duration) (Deferr
 
 // jobTickets is how many tickets a job carries: a batch job's items, or one.
 func jobTickets(j *rivertype.JobRow) int {
-	if j.Kind != BatchKind {
-		return 1
-	}
-	var args BatchArgs
-	if err := json.Unmarshal(j.EncodedArgs, &args); err != nil || len(args.Items) == 0 {
-		return 1
-	}
-	return len(args.Items)
+	return max(1, len(waitingOf(j)))
 }

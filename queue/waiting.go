@@ -123,19 +123,8 @@ func vetted(err error) error { return vettedError{err} }
 // is not shown: ok is false and both are "".
 func parseVetted(s string) (code ticketsum.ErrorCode, reason string, ok bool) {
 	c, r, found := strings.Cut(s, ": ")
-	if !found || !knownCode(ticketsum.ErrorCode(c)) {
+	if !found || !ticketsum.ErrorCode(c).Valid() {
 		return "", "", false
 	}
 	return ticketsum.ErrorCode(c), r, true
-}
-
-// knownCode reports whether c is one of ticketsum's error codes.
-func knownCode(c ticketsum.ErrorCode) bool {
-	switch c {
-	case ticketsum.EINVALID, ticketsum.EUNAUTHORIZED, ticketsum.EFORBIDDEN, ticketsum.ENOTFOUND,
-		ticketsum.ECONFLICT, ticketsum.ETHROTTLED, ticketsum.EQUOTA, ticketsum.EUNAVAILABLE,
-		ticketsum.EBLOCKED, ticketsum.EINTERNAL:
-		return true
-	}
-	return false
 }
