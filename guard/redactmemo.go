@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"maps"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -102,9 +103,7 @@ func (m *cleanMemo) add(s *Session, text string, toks []token) {
 	defer m.mu.Unlock()
 	next := map[string]*memoText{}
 	if p := m.texts.Load(); p != nil && len(*p) < maxMemoTexts {
-		for k, v := range *p {
-			next[k] = v
-		}
+		next = maps.Clone(*p)
 	}
 	next[strings.Clone(text)] = e // not a slice of a larger string the memo would keep
 	m.texts.Store(&next)
