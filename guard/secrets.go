@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strings"
 	"sync"
@@ -45,7 +46,7 @@ type allowlistDef struct {
 // secretRule is a compiled gitleaks rule.
 type secretRule struct {
 	id      string
-	re      *regexp.Regexp
+	re      *lazyRE
 	entropy float64
 	group   int    // 0: the first group that matched, as gitleaks does
 	keys    *kwSet // nil: the rule has no keywords and runs on every candidate
@@ -63,7 +64,7 @@ type secretRule struct {
 // its line) or the secret contains a stopword.
 type allowlist struct {
 	target string // "secret", "match" or "line"
-	res    []*regexp.Regexp
+	res    []*lazyRE
 	stop   []string // lower case
 }
 
@@ -147,7 +148,7 @@ func loadSecretRules() (*secretRuleSet, error) {
 	}
 	index := map[string]int{}
 	for _, d := range f.Rules {
-		re, err := regexp.Compile(strings.ReplaceAll(d.Regex, codeEnd, proseEnd))
+		re, err := newLazyRE(strings.ReplaceAll(d.Regex, codeEnd, proseEnd))
 		if err != nil {
 			return nil, fmt.Errorf("gitleaks rule %s: %w", d.ID, err)
 		}
@@ -192,7 +193,7 @@ func compileAllowlist(d allowlistDef) (allowlist, error) {
 		a.target = "secret"
 	}
 	for _, s := range d.Regexes {
-		re, err := regexp.Compile(s)
+		re, err := newLazyRE(s)
 		if err != nil {
 			return allowlist{}, fmt.Errorf("allowlist %q: %w", d.Description, err)
 		}
@@ -206,6 +207,48 @@ func compileAllowlist(d allowlistDef) (allowlist, error) {
 
 // compiledSecretRules returns the rule set, compiled once.
 var compiledSecretRules = sync.OnceValues(loadSecretRules)
+
+// lazyRE is a rule's regular expression, parsed when the rules are loaded
+// (so that a bad expression is still an error there, with regexp's own
+// message) and compiled the first time it runs. Compiling all of them
+// (the 72 rules and their allowlists) was about 12M instructions, most
+// of the first check's own work in a new process, where a check runs few
+// rules: a rule runs only where its keyword is. Compiling an expression
+// that parses cannot fail (regexp's size limits are checked by the
+// parser); TestSecretRulesCompile compiles every one.
+type lazyRE struct {
+	src string
+	re  func() (*regexp.Regexp, error)
+}
+
+func newLazyRE(src string) (*lazyRE, error) {
+	if _, err := syntax.Parse(src, syntax.Perl); err != nil {
+		return nil, err // what regexp.Compile returns for it
+	}
+	return &lazyRE{src: src, re: sync.OnceValues(func() (*regexp.Regexp, error) { return regexp.Compile(src) })}, nil
+}
+
+// String returns the expression's source.
+func (l *lazyRE) String() string { return l.src }
+
+// FindAllStringSubmatchIndex is regexp's, the expression compiled on first
+// use.
+func (l *lazyRE) FindAllStringSubmatchIndex(s string, n int) [][]int {
+	re, err := l.re()
+	if err != nil {
+		return nil // cannot happen: it parsed (TestSecretRulesCompile)
+	}
+	return re.FindAllStringSubmatchIndex(s, n)
+}
+
+// MatchString is regexp's, the expression compiled on first use.
+func (l *lazyRE) MatchString(s string) bool {
+	re, err := l.re()
+	if err != nil {
+		return false // cannot happen: it parsed (TestSecretRulesCompile)
+	}
+	return re.MatchString(s)
+}
 
 // allowed reports whether the allowlist lets a finding through.
 func (a *allowlist) allowed(secret, match, line string) bool {
