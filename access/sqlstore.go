@@ -31,8 +31,8 @@ var _ Store = (*SQLStore)(nil)
 
 // NewSQLStore returns a store on db, which the caller opened and closes.
 // Call Migrate before first use. For SQLite, open the database with
-// "_pragma=busy_timeout(5000)" so that concurrent writers wait instead of
-// failing.
+// "_pragma=busy_timeout(5000)&_txlock=immediate" so that concurrent
+// writers wait instead of failing.
 func NewSQLStore(db *sql.DB, d Dialect) (*SQLStore, error) {
 	if err := sqldb.Check("access store", db, d); err != nil {
 		return nil, err

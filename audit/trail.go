@@ -18,7 +18,8 @@ import (
 // TrailConfig configures a Trail.
 type TrailConfig struct {
 	// DB holds the audit_ tables: SQLite (driver "sqlite", opened with
-	// "_pragma=busy_timeout(5000)") or Postgres (driver "pgx"). Required.
+	// "_pragma=busy_timeout(5000)&_txlock=immediate") or Postgres (driver
+	// "pgx"). Required.
 	DB *sql.DB
 	// Dialect of DB. Required.
 	Dialect Dialect

@@ -152,7 +152,13 @@ func (w *wiring) governanceDB() (*sql.DB, access.Dialect, error) {
 	// WAL with synchronous=NORMAL: a commit survives the process being
 	// killed (what budgets and the trail must survive) without an fsync per
 	// commit; only a power loss can take back the last commits.
-	db, err := sql.Open("sqlite", "file:"+w.cfg.DB+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
+	// _txlock=immediate, as the ticket store: every transaction on these
+	// tables writes, and a deferred one that read first (a rating checks
+	// its task) failed at once with "database is locked" when another
+	// connection (another process, or this one's ticket store) wrote
+	// meanwhile, instead of waiting for the busy timeout
+	// (TestGovernanceTxWaitsForAnotherProcess).
+	db, err := sql.Open("sqlite", "file:"+w.cfg.DB+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate")
 	if err != nil {
 		return nil, "", fmt.Errorf("open governance database: %w", err)
 	}

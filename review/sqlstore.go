@@ -22,7 +22,9 @@ var _ Store = (*SQLStore)(nil)
 
 // NewSQLStore returns a store on db, which the caller opened and closes.
 // Call Migrate before first use. For SQLite, open the database with
-// "_pragma=busy_timeout(5000)" so that concurrent writers wait.
+// "_pragma=busy_timeout(5000)&_txlock=immediate" so that concurrent
+// writers wait (SaveRatings reads before it writes: a deferred
+// transaction fails at once when another connection wrote meanwhile).
 func NewSQLStore(db *sql.DB, d Dialect) (*SQLStore, error) {
 	if err := sqldb.Check("review store", db, d); err != nil {
 		return nil, err
