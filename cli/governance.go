@@ -24,6 +24,7 @@ import (
 	"github.com/ticketsum/ticketsum/metrics"
 	"github.com/ticketsum/ticketsum/prompt"
 	"github.com/ticketsum/ticketsum/redislimit"
+	"github.com/ticketsum/ticketsum/sqlite"
 	_ "modernc.org/sqlite" // database/sql driver "sqlite"
 )
 
@@ -163,6 +164,10 @@ func (w *wiring) governanceDB() (*sql.DB, access.Dialect, error) {
 		return nil, "", fmt.Errorf("open governance database: %w", err)
 	}
 	db.SetMaxOpenConns(1)
+	if err := sqlite.Connect(context.Background(), db, 10*time.Second); err != nil {
+		db.Close()
+		return nil, "", fmt.Errorf("open governance database: %w", err)
+	}
 	return db, access.SQLite, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"time"
 
 	msqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -47,7 +48,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	db.SetConnMaxIdleTime(0)
 	db.SetConnMaxLifetime(0)
 	s := &Store{db: db, cfg: cfg}
-	if err := db.PingContext(ctx); err != nil {
+	if err := Connect(ctx, db, cfg.BusyTimeout); err != nil {
 		db.Close()
 		return nil, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "open sqlite database %s: %w", cfg.Path, err)
 	}
@@ -58,6 +59,29 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	cfg.Logger.InfoContext(ctx, "sqlite store open", "path", cfg.Path, "migrations_applied", n)
 	return s, nil
+}
+
+// Connect opens db's first connection, retrying for up to wait while
+// SQLite reports the file busy. The first connection to a fresh file turns
+// it to WAL, which takes an exclusive lock that SQLite's busy timeout does
+// not wait for, so processes started together on a new database (serve and
+// a worker, say) would otherwise fail at random with "database is locked".
+func Connect(ctx context.Context, db *sql.DB, wait time.Duration) error {
+	deadline := time.Now().Add(wait)
+	pause := 5 * time.Millisecond
+	for {
+		err := db.PingContext(ctx)
+		var se *msqlite.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, 100*time.Millisecond)
+	}
 }
 
 // Close closes the database. Stop the queue running on DB first.
