@@ -169,3 +169,59 @@ auth:
 		t.Fatalf("serve exit %d: %s", code, stderr.String())
 	}
 }
+
+// TestServeLoopbackRefusesRebinding attacks a default `serve` the way a
+// web page does after pointing its own name at 127.0.0.1 (DNS
+// rebinding): the browser on this machine sends the page's name as Host
+// and its origin, so the request is local and same-origin. It must
+// neither read tickets nor regenerate one; the machine's own names still
+// work.
+func TestServeLoopbackRefusesRebinding(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	tickets := writeFile(t, "t.jsonl", strings.ReplaceAll(goodTicket, "\n", "")+"\n")
+	if r := run(t, context.Background(), "", "import", "--data-dir", dir, tickets); r.code != exitOK {
+		t.Fatalf("import: %+v", r)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, []string{"serve", "--data-dir", dir, "--addr", "127.0.0.1:0", "--no-sample"},
+			strings.NewReader(""), io.Discard, &stderr, func(string) string { return "" })
+	}()
+	addr := waitFor(t, &stderr, regexp.MustCompile(`serving on (http://\S+)`), done)
+	port := addr[strings.LastIndex(addr, ":")+1:]
+	do := func(method, path, host string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest(method, addr+path, nil)
+		req.Host = host
+		req.Header.Set("Origin", "http://"+host)
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	evil := "rebind.attacker.example:" + port
+	for _, c := range []struct{ method, path string }{
+		{"GET", "/api/tickets"}, {"GET", "/tickets/T-1"}, {"POST", "/api/tickets/T-1/regenerate?force=true"}, {"GET", "/api/governance"},
+	} {
+		code, body := do(c.method, c.path, evil)
+		if code != http.StatusForbidden || !strings.Contains(body, "rule: loopback host") || !strings.Contains(body, "http://127.0.0.1:"+port+"/") {
+			t.Errorf("%s %s for host %s: %d %.300s; want 403 naming the rule and the address to open", c.method, c.path, evil, code, body)
+		}
+	}
+	for _, host := range []string{"127.0.0.1:" + port, "localhost:" + port} {
+		if code, body := do("GET", "/api/tickets", host); code != http.StatusOK || !strings.Contains(body, "T-1") {
+			t.Errorf("GET /api/tickets for host %s: %d %.300s", host, code, body)
+		}
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Fatalf("serve exit %d: %s", code, stderr.String())
+	}
+}

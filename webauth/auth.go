@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -120,6 +121,14 @@ func (a *Authenticator) identify(r *http.Request) (*User, error) {
 		if !fromLoopback(r) {
 			return nil, ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "the loopback mode serves only this machine")
 		}
+		if host := requestHost(r); !LoopbackName(host) {
+			// A web page whose name its owner points at 127.0.0.1 (DNS
+			// rebinding) is same-origin with this server in the browser
+			// that opens it: only the Host header tells it apart.
+			return nil, ticketsum.Errorf(ticketsum.EFORBIDDEN,
+				"the loopback mode answers only requests for this machine's own names (localhost, 127.0.0.1, [::1]), and this one was for %q, as a web page that points its name at this machine would send (rule: loopback host, against DNS rebinding): open http://127.0.0.1:%s/ instead, or set auth.mode to oidc or proxy to serve other names (docs/governance.md, \"Who may use the web UI\")",
+				truncate(host, 80), localPort(r))
+		}
 		return &User{Subject: "local", Name: "local operator", Role: RoleAdmin, Via: "loopback"}, nil
 	case ModeProxy:
 		return a.fromProxy(r)
@@ -142,6 +151,26 @@ func bearer(r *http.Request) (string, bool) {
 func fromLoopback(r *http.Request) bool {
 	ap, err := netip.ParseAddrPort(r.RemoteAddr)
 	return err == nil && ap.Addr().Unmap().IsLoopback()
+}
+
+// requestHost returns the host name the request was sent to (its Host
+// header without the port).
+func requestHost(r *http.Request) string {
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	return strings.TrimSuffix(strings.Trim(host, "[]"), ".")
+}
+
+// localPort returns the port the request reached on this machine.
+func localPort(r *http.Request) string {
+	if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+		if _, port, err := net.SplitHostPort(a.String()); err == nil {
+			return port
+		}
+	}
+	return "PORT"
 }
 
 // session is what a session cookie holds.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/ticketsum/ticketsum"
@@ -186,6 +187,15 @@ func (p *ProxyConfig) fill() error {
 		return ticketsum.Errorf(ticketsum.EINVALID, "auth.proxy.alb_signer is required with ALB keys: the load balancer's ARN")
 	}
 	return nil
+}
+
+// LoopbackName reports whether a request's host name can only reach this
+// machine: a loopback address, "localhost", or a name under ".localhost",
+// which browsers resolve to loopback themselves (RFC 6761). Any other
+// name may have been pointed at 127.0.0.1 by a web page's owner.
+func LoopbackName(host string) bool {
+	host = strings.ToLower(host)
+	return LoopbackHost(host) || strings.HasSuffix(host, ".localhost")
 }
 
 // LoopbackHost reports whether host names or is a loopback address.

@@ -36,8 +36,12 @@ func mustAuth(tb testing.TB, cfg webauth.Config) *webauth.Authenticator {
 func serve(a *webauth.Authenticator, remote, path string, header http.Header) (int, string) {
 	req := httptest.NewRequest(http.MethodGet, path, nil)
 	req.RemoteAddr = remote
+	req.Host = "127.0.0.1:8080"
 	for k, v := range header {
 		req.Header[k] = v
+	}
+	if h, ok := header["Host"]; ok {
+		req.Host = h[0]
 	}
 	rec := httptest.NewRecorder()
 	routes(a).ServeHTTP(rec, req)
@@ -152,6 +156,28 @@ func TestLoopbackMode(t *testing.T) {
 	}
 	if code, _ := serve(a, "10.9.9.9:4000", "/tickets", nil); code != http.StatusUnauthorized {
 		t.Errorf("remote request in loopback mode: %d, want 401", code)
+	}
+	for _, host := range []string{"localhost:8080", "LOCALHOST", "127.0.0.1", "[::1]:8080", "ticketsum.localhost:8080", "localhost.:8080"} {
+		if code, body := serve(a, "127.0.0.1:4000", "/tickets", http.Header{"Host": {host}}); code != http.StatusOK {
+			t.Errorf("local request for host %s: %d %s", host, code, body)
+		}
+	}
+}
+
+// TestLoopbackModeRefusesRebinding: a web page on a name its owner points
+// at 127.0.0.1 (DNS rebinding) reaches the server from this machine and
+// is same-origin with it in the browser, so that its script could read
+// every ticket and post actions. The Host header gives it away; the
+// refusal names the rule and what to open instead.
+func TestLoopbackModeRefusesRebinding(t *testing.T) {
+	t.Parallel()
+	a := mustAuth(t, webauth.Config{})
+	for _, host := range []string{"evil.example:8080", "evil.example", "127.0.0.1.evil.example", "localhost.evil.example:8080", "10.0.0.1:8080", ""} {
+		code, body := serve(a, "127.0.0.1:4000", "/tickets", http.Header{"Host": {host}, "Accept": {"application/json"}})
+		if code != http.StatusForbidden || !strings.Contains(body, "rule: loopback host") || !strings.Contains(body, "open http://127.0.0.1:") ||
+			!strings.Contains(body, "auth.mode") {
+			t.Errorf("request for host %q from this machine: %d %s; want 403 naming the rule and the fix", host, code, body)
+		}
 	}
 }
 
