@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net"
@@ -74,6 +75,13 @@ type Config struct {
 	CSRF CSRF
 	// ReadHeaderTimeout bounds reading a request's headers. Default 10s.
 	ReadHeaderTimeout time.Duration
+	// ReadTimeout bounds reading a whole request, body included, so that a
+	// client trickling a body (slowloris) cannot hold a connection; a
+	// handler may move the deadline (the /v1 API sets its own). Default 1m.
+	ReadTimeout time.Duration
+	// IdleTimeout bounds how long a kept-alive connection may wait for its
+	// next request. Default 2m.
+	IdleTimeout time.Duration
 	// ShutdownTimeout bounds the graceful shutdown in Run. Default 10s.
 	ShutdownTimeout time.Duration
 	// Instrument, when set, wraps the whole handler, mounted ones included,
@@ -144,6 +152,11 @@ func (cfg Config) withDefaults() (Config, error) {
 	}
 	if cfg.ReadHeaderTimeout < 0 {
 		return cfg, ticketsum.Errorf(ticketsum.EINVALID, "web: Config.ReadHeaderTimeout %s is negative", cfg.ReadHeaderTimeout)
+	}
+	cfg.ReadTimeout = cmp.Or(cfg.ReadTimeout, time.Minute)
+	cfg.IdleTimeout = cmp.Or(cfg.IdleTimeout, 2*time.Minute)
+	if cfg.ReadTimeout < 0 || cfg.IdleTimeout < 0 {
+		return cfg, ticketsum.Errorf(ticketsum.EINVALID, "web: Config.ReadTimeout %s and IdleTimeout %s must not be negative", cfg.ReadTimeout, cfg.IdleTimeout)
 	}
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = 10 * time.Second

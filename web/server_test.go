@@ -1,8 +1,11 @@
 package web_test
 
 import (
+	"bufio"
 	"context"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -104,4 +107,71 @@ func TestPanicBecomesInternalError(t *testing.T) {
 	if !strings.Contains(logs.String(), "boom secret") {
 		t.Errorf("panic not logged:\n%s", logs)
 	}
+}
+
+// TestSlowClientsCut attacks the server the slowloris way, over TCP: one
+// connection sends a request and then holds the kept-alive connection
+// idle, another sends a POST's headers and trickles its body a byte at a
+// time. With no read or idle timeout both held their connection (and its
+// goroutine) for as long as the client liked, so a few thousand such
+// clients exhausted the server's file descriptors; now the server closes
+// both. (The 20 s read deadline only stops the test from hanging.)
+func TestSlowClientsCut(t *testing.T) {
+	t.Parallel()
+	s, _ := MustServer(t, newMemStore(), func(c *web.Config) {
+		c.ReadTimeout, c.IdleTimeout = 300*time.Millisecond, 300*time.Millisecond
+	})
+	if err := s.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Stop(context.Background()) }) // after the connections close
+
+	idle := mustDial(t, s.Addr())
+	fmt.Fprintf(idle, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+	br := bufio.NewReader(idle)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if err := waitClosed(idle, br); err != nil {
+		t.Errorf("kept-alive connection left idle: %v", err)
+	}
+
+	slow := mustDial(t, s.Addr())
+	fmt.Fprintf(slow, "POST /api/tickets/T-1/retry HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\n")
+	go func() {
+		for {
+			if _, err := slow.Write([]byte("a")); err != nil {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}()
+	if err := waitClosed(slow, bufio.NewReader(slow)); err != nil {
+		t.Errorf("connection trickling its body: %v", err)
+	}
+}
+
+func mustDial(tb testing.TB, addr string) net.Conn {
+	tb.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { c.Close() })
+	return c
+}
+
+// waitClosed reads what the server still sends until it closes the
+// connection; it returns an error when the connection is still open after
+// 20 s.
+func waitClosed(c net.Conn, br *bufio.Reader) error {
+	c.SetReadDeadline(time.Now().Add(20 * time.Second))
+	_, err := io.Copy(io.Discard, br)
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		return fmt.Errorf("still open after 20s")
+	}
+	return nil
 }
