@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -156,6 +157,15 @@ func randomStrings(n int) int {
 		return n / 20
 	}
 	return n
+}
+
+// randomJoin returns fewer than n pieces chosen at random, joined.
+func randomJoin(r *rand.Rand, pieces []string, n int) string {
+	var b strings.Builder
+	for range r.IntN(n) {
+		b.WriteString(pieces[r.IntN(len(pieces))])
+	}
+	return b.String()
 }
 
 // FuzzNumShapes compares the matchers with their expressions on arbitrary

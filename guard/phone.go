@@ -37,27 +37,12 @@ var phoneShape7 = &shape{first: phoneShape.first, at: matchPhone, minDigits: 7}
 func (p *phoneDetector) detect(sc *scan) []span {
 	text := sc.text
 	var out []span
-	for _, m := range sc.inClusters(phoneShape7, 8, 24, 7, 0, nil) {
-		s, e := m[0], m[1]
-		for e > s && strings.IndexByte(" .-/", text[e-1]) >= 0 {
-			e--
+	for _, m := range sc.inClusters(phoneShape7, 8, 24, 7, 0, sc.mayPhone) {
+		s, e, ok := phoneStandsAlone(text, m[0], m[1])
+		if !ok {
+			continue
 		}
 		v := text[s:e]
-		if n := countDigits(v); n > 15 {
-			continue // phoneShape7 left out those with fewer than 7 (trimming removes no digit)
-		}
-		if s > 0 {
-			c := text[s-1]
-			if c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || strings.IndexByte("./:-#_", c) >= 0 {
-				continue // part of an id such as INV-2026-100483
-			}
-		}
-		if e < len(text) {
-			c := text[e]
-			if c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '/' || c == ':' || c == '%' {
-				continue
-			}
-		}
 		d := digitsOf(v) // after the tests above, which turn most matches away (a timestamp's date, then ':')
 		if rePhoneDate.MatchString(v) || allSame(d) {
 			continue
@@ -94,6 +79,92 @@ func (p *phoneDetector) detect(sc *scan) []span {
 		}
 	}
 	return out
+}
+
+// phoneStandsAlone trims a match text[s:e] of phoneShape7 of its trailing
+// separators and reports whether it can be a phone number by its neighbours
+// and digits: at most 15 digits (phoneShape7 left out those with fewer than
+// 7, and trimming removes no digit), not inside a word, an id or a time.
+func phoneStandsAlone(text string, s, e int) (int, int, bool) {
+	for e > s && strings.IndexByte(" .-/", text[e-1]) >= 0 {
+		e--
+	}
+	if countDigits(text[s:e]) > 15 {
+		return s, e, false
+	}
+	if s > 0 && phoneNotAfter[text[s-1]] {
+		return s, e, false // part of an id such as INV-2026-100483
+	}
+	if e < len(text) && phoneNotBefore[text[e]] {
+		return s, e, false
+	}
+	return s, e, true
+}
+
+// phoneNotAfter holds the bytes a phone number cannot follow (it would be
+// part of a word or an id), phoneNotBefore those it cannot precede.
+var phoneNotAfter, phoneNotBefore = func() (a, b [256]bool) {
+	for c := 0; c < 256; c++ {
+		alnum := isDigit(byte(c)) || byteClass[c] == bLetter
+		a[c] = alnum || strings.IndexByte("./:-#_", byte(c)) >= 0
+		b[c] = alnum || strings.IndexByte("/:%", byte(c)) >= 0
+	}
+	return a, b
+}()
+
+// mayPhone is the phone detector's window test (see keep): whether the walk
+// of phoneShape7 over text[a:b] can find a match that phoneStandsAlone
+// keeps. Such a match starts at a digit after a byte that is not a digit
+// (a digit run's first byte), or at the ( or + before one (or +( before
+// one), and is what matchPhone gives over the window at that place; so
+// matchPhone is asked there only, at the places whose byte before
+// phoneStandsAlone accepts. A window of log lines, whose numbers are all
+// inside a time or after = or :, is left out without walking it: such
+// windows were half of the bytes the detector walked on the
+// development-set threads.
+func (sc *scan) mayPhone(a, b int) bool {
+	text, runs := sc.text, sc.runs
+	lo, hi := 0, len(runs) // the first run that starts at a or later
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if runs[m][0] >= a {
+			hi = m
+		} else {
+			lo = m + 1
+		}
+	}
+	for k := lo; k < len(runs) && runs[k][0] < b; k++ {
+		r := runs[k][0]
+		c := byte(0) // the byte before the run; none at the text's start
+		if r > 0 {
+			c = text[r-1]
+		}
+		if (r == 0 || !phoneNotAfter[c]) && sc.phoneAt(a, b, r) {
+			return true
+		}
+		if r-1 < a || c != '(' && c != '+' {
+			continue
+		}
+		if (r-1 == 0 || !phoneNotAfter[text[r-2]]) && sc.phoneAt(a, b, r-1) {
+			return true
+		}
+		if c == '(' && r-2 >= a && text[r-2] == '+' && (r-2 == 0 || !phoneNotAfter[text[r-3]]) && sc.phoneAt(a, b, r-2) {
+			return true
+		}
+	}
+	return false
+}
+
+// phoneAt reports whether the match of phoneShape7 that the walk over
+// text[a:b] would find at p, if any, passes phoneStandsAlone.
+func (sc *scan) phoneAt(a, b, p int) bool {
+	w := sc.text[a:b]
+	m := matchPhone(w, p-a)
+	if m.n == 0 || countDigits(w[m.idx[0]:m.idx[1]]) < phoneShape7.minDigits {
+		return false
+	}
+	_, _, ok := phoneStandsAlone(sc.text, a+m.idx[0], a+m.idx[1])
+	return ok
 }
 
 // validIn is valid with the answers kept in the scan: a thread quotes its
