@@ -136,11 +136,27 @@ func (s *SQLStore) mutate(ctx context.Context, fn func(tx *sql.Tx) error) error 
 	return tx.Commit()
 }
 
-// Version implements Store.
+// Version implements Store. It is read again, up to once per connection
+// the pool holds, when a read fails: after a Postgres restart, a failover
+// or pg_terminate_backend, every pooled connection fails the first
+// statement sent on it (pgx pings only connections idle for a second) and
+// is then dropped, so a later read goes on a live or a new connection.
+// Every key check rereads the version (Config.CacheTTL), so this keeps a
+// cut from failing API requests. A read that still fails is EUNAVAILABLE.
 func (s *SQLStore) Version(ctx context.Context) (int64, error) {
 	var v int64
-	if err := s.queryRow(ctx, `SELECT version FROM access_version WHERE id = 1`).Scan(&v); err != nil {
-		return 0, fmt.Errorf("read access version: %w", err)
+	err := s.queryRow(ctx, `SELECT version FROM access_version WHERE id = 1`).Scan(&v)
+	for range s.db.Stats().OpenConnections + 1 {
+		if err == nil || ctx.Err() != nil {
+			break
+		}
+		err = s.queryRow(ctx, `SELECT version FROM access_version WHERE id = 1`).Scan(&v)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return 0, fmt.Errorf("read access version: %w", err)
+		}
+		return 0, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "read access version: the database did not answer (retry shortly; check that it is up and reachable): %w", err)
 	}
 	return v, nil
 }
