@@ -127,9 +127,12 @@ func (a *Authenticator) roleOf(groups []string) Role {
 }
 
 // safeNext returns next when it is a path on this site, "/" otherwise (no
-// open redirect to another host).
+// open redirect to another host). A control character anywhere refuses
+// it: browsers drop tabs and line breaks before reading a URL, so
+// "/<TAB>/evil.example" is "//evil.example" to them.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, `/\`) || strings.ContainsAny(next, "\r\n") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, `/\`) ||
+		strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		return "/"
 	}
 	return next

@@ -1,10 +1,12 @@
 package webauth_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -169,6 +171,62 @@ func TestOIDCRefusals(t *testing.T) {
 			t.Errorf("after sign-in landed on %s, want / on this site", resp.Request.URL)
 		}
 	})
+	// Browsers drop tabs and line breaks from a URL before reading it
+	// (WHATWG URL), so "/<TAB>/evil.example" is "//evil.example" to them:
+	// another site. The redirect after sign-in must not be one.
+	for _, next := range []string{"/\t/evil.example/steal", "/\t\\evil.example", "/\r/evil.example", "/\x00/evil.example", "/\x7f/evil.example"} {
+		t.Run(fmt.Sprintf("open redirect %q", next), func(t *testing.T) {
+			t.Parallel()
+			p := mustProvider(t)
+			s := mustOIDCSite(t, p, nil)
+			rec := &locations{RoundTripper: s.client.Transport}
+			s.client.Transport = rec
+			p.signIn(map[string]any{"sub": "u-1", "groups": []string{"support"}})
+			s.client.Get(s.URL + webauth.LoginPath + "?next=" + url.QueryEscape(next)) // may fail on the Location
+			loc, ok := rec.after(webauth.CallbackPath)
+			if !ok {
+				t.Fatal("the sign-in never reached the callback")
+			}
+			seen := strings.Map(func(r rune) rune { // what a browser reads
+				if r == '\t' || r == '\n' || r == '\r' {
+					return -1
+				}
+				return r
+			}, loc)
+			seen = strings.TrimLeft(seen, "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x7f ")
+			if !strings.HasPrefix(seen, "/") || strings.HasPrefix(seen, "//") || strings.HasPrefix(seen, "/\\") || strings.ContainsFunc(loc, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+				t.Errorf("after sign-in with next=%q the site redirects to %q, which a browser reads as %q: another site", next, loc, seen)
+			}
+		})
+	}
+}
+
+// locations records the Location header of each response, by the path
+// of the request it answered.
+type locations struct {
+	http.RoundTripper
+	mu  sync.Mutex
+	loc map[string]string
+}
+
+func (l *locations) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := l.RoundTripper.RoundTrip(r)
+	if err == nil {
+		l.mu.Lock()
+		if l.loc == nil {
+			l.loc = map[string]string{}
+		}
+		l.loc[r.URL.Path] = resp.Header.Get("Location")
+		l.mu.Unlock()
+	}
+	return resp, err
+}
+
+func (l *locations) after(path string) (string, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	loc, ok := l.loc[path]
+	return loc, ok
 }
 
 func TestSessionExpiresAndResistsTampering(t *testing.T) {
