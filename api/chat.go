@@ -102,8 +102,8 @@ func (h *Handler) modelRequest(in *chatRequest) (*ticketsum.ModelRequest, error)
 	switch {
 	case in.Model == "":
 		return nil, bad("model is required")
-	case len(in.Model) > maxModelName:
-		return nil, bad("model name is longer than %d bytes", maxModelName)
+	case checkModelName(in.Model) != nil:
+		return nil, checkModelName(in.Model)
 	case len(in.Messages) == 0:
 		return nil, bad("messages is required: give at least one user message")
 	case in.N != nil && *in.N != 1:

@@ -144,6 +144,8 @@ func TestChatBadInput(t *testing.T) {
 		{"only system", `{"model":"m","messages":[{"role":"system","content":"x"}]}`, "no user or assistant message"},
 		{"tool role", `{"model":"m","messages":[{"role":"tool","content":"x"}]}`, `role "tool" is not supported`},
 		{"unknown role", `{"model":"m","messages":[{"role":"robot","content":"x"}]}`, `unknown role "robot"`},
+		{"escape in model", `{"model":"m\u001b[2J","messages":[{"role":"user","content":"x"}]}`, `rule: printable model names`},
+		{"bidi override in model", `{"model":"m\u202ex","messages":[{"role":"user","content":"x"}]}`, `rule: printable model names`},
 		{"image part", `{"model":"m","messages":[{"role":"user","content":[{"type":"image_url"}]}]}`, "only text parts"},
 		{"bad content", `{"model":"m","messages":[{"role":"user","content":7}]}`, "must be a string or an array"},
 		{"n=2", `{"model":"m","n":2,` + user + `}`, "n must be 1"},

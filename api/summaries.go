@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
+	"unicode"
 
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/audit"
@@ -41,6 +43,20 @@ const UseCaseSummaries = "summarize"
 // maxModelName is the longest model name accepted in ?model=.
 const maxModelName = 512
 
+// checkModelName refuses a model name a caller sends that is too long or
+// holds a control character: the name of a refused call is recorded in
+// the audit trail and printed by `ticketsum usage --by model`, so an
+// escape sequence in it would reach an operator's terminal.
+func checkModelName(model string) error {
+	switch {
+	case len(model) > maxModelName:
+		return ticketsum.Errorf(ticketsum.EINVALID, "model name is longer than %d bytes", maxModelName)
+	case strings.ContainsFunc(model, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) }):
+		return ticketsum.Errorf(ticketsum.EINVALID, "model name %q has a control character (rule: printable model names): GET /v1/models lists the models you may call", truncate(model, 80))
+	}
+	return nil
+}
+
 // serveSummary handles POST /v1/summaries.
 func (h *Handler) serveSummary(w http.ResponseWriter, r *http.Request, c *caller) {
 	start := h.cfg.Clock.Now()
@@ -49,8 +65,8 @@ func (h *Handler) serveSummary(w http.ResponseWriter, r *http.Request, c *caller
 	if model == "" {
 		model = h.cfg.DefaultModel
 	}
-	if len(model) > maxModelName {
-		h.fail(w, r, nativeShape, c, ticketsum.Errorf(ticketsum.EINVALID, "model name is longer than %d bytes", maxModelName))
+	if err := checkModelName(model); err != nil {
+		h.fail(w, r, nativeShape, c, err)
 		return
 	}
 	store := false

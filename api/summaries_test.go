@@ -188,6 +188,7 @@ func TestSummaryBadInput(t *testing.T) {
 		{"store without store", "?store=true", ticketJSON, "no ticket store", false},
 		{"bad store flag", "?store=maybe", ticketJSON, `store="maybe" is not true or false`, false},
 		{"long model", "?model=" + strings.Repeat("m", 600), ticketJSON, "longer than 512", false},
+		{"escape in model", "?model=m%1B%5D0%3Bpwned%07", ticketJSON, "rule: printable model names", false},
 		{"too big chunked", "", `{"id":"T-1","messages":[{"role":"customer","body":"` + strings.Repeat("a", 2<<20) + `"}]}`, "limit", true},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,63 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestServeModelNameEscapes attacks an operator's terminal through the
+// API: a key holder asks /v1/chat/completions and /v1/summaries for a
+// model whose name is an escape sequence (clear the screen, retitle the
+// window). The refused call's model was recorded in the audit trail as
+// sent, and `ticketsum usage --by model` printed it raw to whoever ran
+// it. Now the request is refused as bad input, naming the rule, and
+// nothing reaches the trail.
+func TestServeModelNameEscapes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if r := run(t, context.Background(), "", "principals", "put", "team-a", "--models", "*", "--budget", "5", "--data-dir", dir); r.code != exitOK {
+		t.Fatalf("principals put: %+v", r)
+	}
+	r := run(t, context.Background(), "", "keys", "create", "--principal", "team-a", "--json", "--data-dir", dir)
+	var k struct{ Key string }
+	if r.code != exitOK || json.Unmarshal([]byte(r.stdout), &k) != nil || k.Key == "" {
+		t.Fatalf("keys create: %+v", r)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, []string{"serve", "--data-dir", dir, "--addr", "127.0.0.1:0", "--no-sample"},
+			strings.NewReader(""), io.Discard, &stderr, func(string) string { return "" })
+	}()
+	addr := waitFor(t, &stderr, regexp.MustCompile(`serving on (http://\S+)`), done)
+	for _, c := range []struct{ path, body string }{
+		{"/v1/chat/completions", `{"model":"x\u001b[2J\u001b]0;pwned\u0007","messages":[{"role":"user","content":"hi"}]}`},
+		{"/v1/summaries?model=x%1B%5B2J%1B%5D0%3Bpwned%07", strings.ReplaceAll(goodTicket, "\n", "")},
+	} {
+		req, _ := http.NewRequest("POST", addr+c.path, strings.NewReader(c.body))
+		req.Header.Set("Authorization", "Bearer "+k.Key)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), "rule: printable model names") {
+			t.Errorf("POST %s with an escape sequence as model: %d %s; want 400 naming the rule", c.path, resp.StatusCode, b)
+		}
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Fatalf("serve exit %d: %s", code, stderr.String())
+	}
+	r = run(t, context.Background(), "", "usage", "--by", "model", "--data-dir", dir)
+	if r.code != exitOK || strings.ContainsAny(r.stdout, "\x1b\x07") {
+		t.Errorf("usage --by model printed a caller's escape sequence to the terminal: exit %d, %q", r.code, r.stdout)
+	}
+}
