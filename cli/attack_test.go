@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ticketsum/ticketsum/bedrocktest"
 )
 
 // TestServeModelNameEscapes attacks an operator's terminal through the
@@ -59,5 +61,42 @@ func TestServeModelNameEscapes(t *testing.T) {
 	r = run(t, context.Background(), "", "usage", "--by", "model", "--data-dir", dir)
 	if r.code != exitOK || strings.ContainsAny(r.stdout, "\x1b\x07") {
 		t.Errorf("usage --by model printed a caller's escape sequence to the terminal: exit %d, %q", r.code, r.stdout)
+	}
+}
+
+// TestSummaryInvisibleCharactersHidePII plays a ticket whose text talked
+// the model into repeating the customer's name and e-mail address with
+// zero-width characters and soft hyphens inside them: a screen shows
+// "Ana Lima (ana.lima@example.com)", but the output guard's detectors saw
+// other words and let the summary through with both. The invisible
+// characters are now removed from the answer before the guard checks it.
+func TestSummaryInvisibleCharactersHidePII(t *testing.T) {
+	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{
+		Responder: func(model, prompt string) string {
+			return "The customer A\u200bna L\u200dima (ana\u00ad.lima@exa\u200cmple.com, +44\u2060 20 7946\ufeff 0958) could not log in. " +
+				"The agent reset the password and sent a reset link.\nSTATUS: resolved"
+		},
+	})
+	setAWSEnv(t, srv)
+	cfg := tempConfig(t)
+	const model = "bedrock:amazon.nova-lite-v1:0"
+	if r := run(t, context.Background(), "", "models", "approve", "--config", cfg, model); r.code != exitOK {
+		t.Fatalf("models approve: %+v", r)
+	}
+	r := run(t, context.Background(), goodTicket, "summarize", "--config", cfg, "--json", "--model", model)
+	var got summaryJSON
+	if r.code != exitOK || json.Unmarshal([]byte(r.stdout), &got) != nil {
+		t.Fatalf("summarize: exit %d, stdout %s, stderr %s", r.code, r.stdout, r.stderr)
+	}
+	shown := strings.Map(func(r rune) rune { // what a reader sees
+		if strings.ContainsRune("\u200b\u200c\u200d\u00ad\u2060\ufeff", r) {
+			return -1
+		}
+		return r
+	}, got.Summary)
+	for _, pii := range []string{"Ana", "Lima", "ana.lima", "example.com", "7946"} {
+		if strings.Contains(shown, pii) {
+			t.Errorf("the summary shows %q: %q", pii, shown)
+		}
 	}
 }

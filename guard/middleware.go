@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/internal/ctltext"
 )
 
 type sessionKey struct{}
@@ -125,13 +126,16 @@ func (m *guardedModel) Generate(ctx context.Context, req *ticketsum.ModelRequest
 	if err != nil {
 		return nil, err
 	}
-	out, err := m.g.CheckOutput(ctx, s, resp.Text)
+	// Invisible characters inside a word ("A<ZWSP>na") would hide it from
+	// the detectors while a screen shows it whole: they go first.
+	text := ctltext.Strip(resp.Text)
+	out, err := m.g.CheckOutput(ctx, s, text)
 	if err != nil {
 		return nil, fmt.Errorf("guard output of %s: %w", resp.Model, err)
 	}
 	// The invocation log redacts the answer next (RedactContext): an answer
 	// the check found clean and left as it was is not scanned again.
-	m.g.noteClean(s, resp.Text, out)
+	m.g.noteClean(s, text, out)
 	checked := *resp
 	checked.Text = out.Text
 	checked.Flags = append(append(append([]string(nil), resp.Flags...), flags...), out.Flags...)

@@ -11,8 +11,13 @@ import (
 // Strip removes what a terminal or a browser would act on rather
 // than show: ANSI escape sequences (colour codes in pasted terminal output,
 // window-title changes), other C0 and C1 control characters except tab and
-// line breaks, DEL, and the bidirectional override marks U+202D and U+202E
-// that make text read backwards. Text without any of them is returned as is.
+// line breaks, DEL, the bidirectional marks, embeddings, overrides and
+// isolates (U+200E, U+200F, U+202A-U+202E, U+2066-U+2069) that make text
+// read backwards, and the invisible characters that split a word without
+// showing (zero-width space, joiners, word joiner, U+2061-U+2064, the byte
+// order mark, the soft hyphen, U+180E): "M<ZWSP>aria" reads as "Maria" on
+// a screen, but a detector looking for the name would not find it. Text
+// without any of them is returned as is.
 func Strip(s string) string {
 	if !hasControl(s) {
 		return s
@@ -51,7 +56,11 @@ func isControl(r rune) bool {
 	case r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f:
 		return true
 	}
-	return r == 0x202d || r == 0x202e
+	switch r {
+	case 0x00ad, 0x180e, 0xfeff:
+		return true
+	}
+	return r >= 0x200b && r <= 0x200f || r >= 0x202a && r <= 0x202e || r >= 0x2060 && r <= 0x2064 || r >= 0x2066 && r <= 0x2069
 }
 
 // escapeLen returns the length of the escape sequence at the start of s,
