@@ -75,6 +75,9 @@ func readKeyFile(path string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read key file %s: %w", path, err)
 	}
+	if len(b) == 0 {
+		return nil, emptyKeyFile(path)
+	}
 	kek, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b)))
 	if err != nil || len(kek) != 32 {
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "key file %s does not hold a base64 32-byte key", path)
@@ -90,21 +93,21 @@ func createKeyFile(path string) ([]byte, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create key directory: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	err := createNewFile(path, []byte(base64.StdEncoding.EncodeToString(kek)+"\n"))
 	if errors.Is(err, fs.ErrExist) { // another process won the race
 		return readKeyFile(path)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("create key file: %w", err)
-	}
-	if _, err := f.WriteString(base64.StdEncoding.EncodeToString(kek) + "\n"); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("write key file: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return nil, fmt.Errorf("write key file: %w", err)
+		return nil, fmt.Errorf("write key file %s: %w", path, err)
 	}
 	return kek, nil
+}
+
+// emptyKeyFile is the EINVALID error of an empty key file: what a version
+// before createNewFile left when it could not write a new key (a full
+// disk). No key was ever in it, so nothing was encrypted or signed with it.
+func emptyKeyFile(path string) error {
+	return ticketsum.Errorf(ticketsum.EINVALID, "key file %s is empty: its creation failed (a full disk?) and no key was ever in it; remove it, and ticketsum makes a new one", path)
 }
 
 var localAAD = []byte("ticketsum-audit-data-key")

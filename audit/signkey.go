@@ -71,6 +71,9 @@ func parseSigningKey(path string, b []byte) (ed25519.PrivateKey, error) {
 	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "signing key %s has mode %v: it must not be readable by group or others (chmod 600)", path, fi.Mode().Perm())
 	}
+	if len(b) == 0 {
+		return nil, emptyKeyFile(path)
+	}
 	blk, _ := pem.Decode(b)
 	if blk == nil || blk.Type != "PRIVATE KEY" {
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "signing key %s is not a PEM private key", path)
@@ -110,20 +113,8 @@ func writeSigningKey(path string, priv ed25519.PrivateKey) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("create signing key directory: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
+	if err := createNewFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})); err != nil {
 		return fmt.Errorf("create signing key: %w", err)
-	}
-	if err := pem.Encode(f, &pem.Block{Type: "PRIVATE KEY", Bytes: der}); err != nil {
-		f.Close()
-		return fmt.Errorf("write signing key: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("write signing key: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write signing key: %w", err)
 	}
 	pubDER, _ := x509.MarshalPKIXPublicKey(priv.Public())
 	if err := os.WriteFile(path+".pub", pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER}), 0o600); err != nil {
