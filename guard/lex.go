@@ -93,8 +93,21 @@ func lexDigits(dst []token, runs [][2]int, s, lower string, lx *lexicon, wantRun
 		if w.digit && wantRuns {
 			runs = appendDigitRuns(runs, s, start, w.end)
 		}
-		dst = appendToken(dst, s, lower, start, w.end, w.ascii, w.digit, w.hash, lx)
 		i = w.end
+		if c := s[i-1]; w.ascii && byteClass[c] >= bLetter && byteClass[c] <= bDigit && (c|0x20 != 's' || i-start <= 2 || s[i-2] != '\'') {
+			// most words: ASCII, ending in a letter or digit that is no
+			// possessive's s, so appendToken would trim nothing; the
+			// token is built here, without its call and arguments
+			var en lexEntry
+			folded := lower[start:i]
+			if lx != nil && (!w.digit || lx.table.digits) {
+				en = lx.table.get(folded, w.hash)
+			}
+			c0 := s[start]
+			dst = append(dst, token{start: start, end: i, folded: folded, upper: c0 >= 'A' && c0 <= 'Z', letters: !w.digit, lex: en.flags, topic: en.topic})
+			continue
+		}
+		dst = appendToken(dst, s, lower, start, i, w.ascii, w.digit, w.hash, lx)
 	}
 }
 
