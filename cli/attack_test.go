@@ -6,8 +6,10 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ticketsum/ticketsum/bedrocktest"
 )
@@ -98,5 +100,78 @@ func TestSummaryInvisibleCharactersHidePII(t *testing.T) {
 		if strings.Contains(shown, pii) {
 			t.Errorf("the summary shows %q: %q", pii, shown)
 		}
+	}
+}
+
+// TestServeReviewEditRefusesPII attacks the review queue as a reviewer
+// would who pastes the customer's contact details into an edited
+// summary (or text with escape sequences): the edit was saved as the
+// reviewed summary, beside the approved ones. Now it is refused, naming
+// what was found and the rule, and the item stays pending.
+func TestServeReviewEditRefusesPII(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	tickets := writeFile(t, "t.jsonl", strings.ReplaceAll(goodTicket, "\n", "")+"\n")
+	if r := run(t, context.Background(), "", "import", "--data-dir", dir, tickets); r.code != exitOK {
+		t.Fatalf("import: %+v", r)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, []string{"serve", "--data-dir", dir, "--addr", "127.0.0.1:0", "--no-sample"},
+			strings.NewReader(""), io.Discard, &stderr, func(k string) string {
+				if k == "TICKETSUM_REVIEW_SHARE" {
+					return "1"
+				}
+				return ""
+			})
+	}()
+	addr := waitFor(t, &stderr, regexp.MustCompile(`serving on (http://\S+)`), done)
+	var queue struct {
+		Items []struct {
+			SummaryID int64 `json:"summary_id"`
+		}
+	}
+	for i := 0; len(queue.Items) == 0; i++ {
+		if i > 600 {
+			t.Fatalf("the summary never reached the review queue: %s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+		resp, err := http.Get(addr + "/review/api/queue")
+		if err != nil {
+			t.Fatal(err)
+		}
+		json.NewDecoder(resp.Body).Decode(&queue)
+		resp.Body.Close()
+	}
+	id := strconv.FormatInt(queue.Items[0].SummaryID, 10)
+	for _, c := range []struct{ text, want string }{
+		{"Ana Lima could not log in; call her on +44 20 7946 0958 or write to ana.lima@example.com. Resolved.", "rule: no personal data in summaries"},
+		{"The customer could not log in.\u001b]0;pwned\u0007 The agent reset the password. Resolved.", "rule: summaries are plain text"},
+	} {
+		body, _ := json.Marshal(map[string]string{"state": "edited", "reviewer": "rev", "edited_text": c.text})
+		resp, err := http.Post(addr+"/review/api/queue/"+id, "application/json", strings.NewReader(string(body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), c.want) || strings.Contains(string(b), "7946") {
+			t.Errorf("edit %q: %d %s; want 400 naming %q", c.text, resp.StatusCode, b, c.want)
+		}
+	}
+	resp, err := http.Get(addr + "/review/api/queue/" + id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if strings.Contains(string(b), "ana.lima") || !strings.Contains(string(b), `"state": "pending"`) {
+		t.Errorf("after the refused edits the item is %s", b)
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Fatalf("serve exit %d: %s", code, stderr.String())
 	}
 }

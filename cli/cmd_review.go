@@ -4,11 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/internal/ctltext"
 	"github.com/ticketsum/ticketsum/review"
 	"github.com/ticketsum/ticketsum/web"
 )
@@ -258,6 +262,7 @@ func (w *wiring) reviewService(ctx context.Context, b *backend) (*review.Service
 			return err
 		},
 		NoSampling: w.cfg.Server.ReviewShare <= 0, Logger: w.logger, Nav: serveNav(),
+		CheckEdit: w.editCheck(),
 	}
 	if w.reviewWeb != nil {
 		w.reviewWeb(&rc)
@@ -268,6 +273,35 @@ func (w *wiring) reviewService(ctx context.Context, b *backend) (*review.Service
 	}
 	w.rev, w.revStore = svc, st
 	return svc, nil
+}
+
+// editCheck vets a reviewer's edited summary as a model's is vetted: no
+// personal data the guard finds (with the ticket's people known), and
+// nothing a screen would not show. The guard is built on the first edit.
+func (w *wiring) editCheck() func(ctx context.Context, t *ticketsum.Ticket, text string) error {
+	checker := sync.OnceValues(func() (func(context.Context, *ticketsum.Ticket, string) ([]string, error), error) {
+		_, check, err := w.redactors()
+		return check, err
+	})
+	return func(ctx context.Context, t *ticketsum.Ticket, text string) error {
+		if ctltext.Strip(text) != text {
+			return ticketsum.Errorf(ticketsum.EINVALID, "the edited summary has a control or invisible character (rule: summaries are plain text): type it again without pasting")
+		}
+		check, err := checker()
+		if err != nil {
+			return err
+		}
+		kinds, err := check(ctx, t, text)
+		if err != nil {
+			return err
+		}
+		if len(kinds) > 0 {
+			slices.Sort(kinds)
+			return ticketsum.Errorf(ticketsum.EINVALID, "the edited summary holds personal data (%s) (rule: no personal data in summaries): write \"the customer\", \"the agent\" or \"an email address\" instead",
+				strings.Join(slices.Compact(kinds), ", "))
+		}
+		return nil
+	}
 }
 
 // sampleForReview makes every summary this process saves a candidate for
