@@ -175,3 +175,25 @@ func TestServeReviewEditRefusesPII(t *testing.T) {
 		t.Fatalf("serve exit %d: %s", code, stderr.String())
 	}
 }
+
+// TestAdminTextEscapes: an operator's note or model name holding an
+// escape sequence was stored with the approval and printed raw by
+// `models approved` to every operator after, or echoed raw in the
+// refusal; both are now refused as bad input (exit 2), shown escaped.
+func TestAdminTextEscapes(t *testing.T) {
+	t.Parallel()
+	cfg := tempConfig(t)
+	for _, args := range [][]string{
+		{"models", "approve", "builtin", "--note", "ok\x1b]0;pwned\x07", "--config", cfg},
+		{"models", "approve", "bedrock:\x1b[2Jx", "--config", cfg},
+	} {
+		r := run(t, context.Background(), "", args...)
+		if r.code != exitUsage || strings.ContainsAny(r.stdout+r.stderr, "\x1b\x07") {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 2 with the escape shown escaped", args, r.code, r.stdout, r.stderr)
+		}
+	}
+	r := run(t, context.Background(), "", "models", "approved", "--config", cfg)
+	if strings.ContainsAny(r.stdout, "\x1b\x07") {
+		t.Errorf("models approved prints an escape sequence: %q", r.stdout)
+	}
+}

@@ -117,6 +117,9 @@ no model call and costs nothing.`,
 			if args[0] != app.Builtin && !validModelName(args[0]) {
 				return usagef("unknown model %q: want builtin, bedrock:<model id>, sagemaker:<endpoint> or openai:<model>", args[0])
 			}
+			if err := printableFlag("--note", note); err != nil {
+				return err
+			}
 			actor, err := e.actor(cmd, as)
 			if err != nil {
 				return err

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/audit"
@@ -71,7 +72,8 @@ func (c *Config) checkTop() error {
 // validModelName reports whether name has a provider prefix and an id.
 func validModelName(name string) bool {
 	provider, id, ok := strings.Cut(name, ":")
-	return ok && id != "" && (provider == "bedrock" || provider == "sagemaker" || provider == "openai")
+	return ok && id != "" && (provider == "bedrock" || provider == "sagemaker" || provider == "openai") &&
+		!strings.ContainsFunc(id, func(r rune) bool { return !unicode.IsPrint(r) })
 }
 
 func (c *Config) checkServer() error {

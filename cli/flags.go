@@ -46,10 +46,21 @@ func (e *env) actor(cmd *cobra.Command, as string) (string, error) {
 		return "", usagef("--as: must not be empty")
 	case len(as) > 100:
 		return "", usagef("--as: at most 100 characters, got %d", len(as))
-	case strings.IndexFunc(as, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0:
-		return "", usagef("--as: must be printable text, got %q", as)
+	}
+	if err := printableFlag("--as", as); err != nil {
+		return "", err
 	}
 	return as, nil
+}
+
+// printableFlag refuses a flag value with anything but printable text: a
+// value recorded and printed later (a name, a note) must not carry escape
+// sequences to another operator's terminal.
+func printableFlag(flag, v string) error {
+	if strings.ContainsFunc(v, func(r rune) bool { return !unicode.IsPrint(r) }) {
+		return usagef("%s: must be printable text, got %q", flag, v)
+	}
+	return nil
 }
 
 // plural returns "1 ticket", "2 tickets".
