@@ -113,8 +113,17 @@ func (a *audited) Generate(ctx context.Context, req *ticketsum.ModelRequest) (*t
 		return a.finish(ctx, req, resp, err, start, nil)
 	}
 	acct := &callAccount{}
-	resp, err := a.next.Generate(context.WithValue(ctx, accountKey{}, acct), req)
+	resp, err := a.call(context.WithValue(ctx, accountKey{}, acct), req)
 	return a.finish(ctx, req, resp, err, start, acct)
+}
+
+// call calls the wrapped model, counted among the trail's calls under way
+// (Trail.CallStarted) until it returns.
+func (a *audited) call(ctx context.Context, req *ticketsum.ModelRequest) (*ticketsum.ModelResponse, error) {
+	if a.cfg.Trail != nil {
+		defer a.cfg.Trail.CallStarted()()
+	}
+	return a.next.Generate(ctx, req)
 }
 
 // finish records the call and decides what the caller gets; acct is the

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ticketsum/ticketsum"
@@ -101,6 +102,10 @@ type Trail struct {
 
 	writer    writer
 	companion Companion // set by Attach before the first append
+	// calls counts the model calls under way whose records this trail
+	// will append (CallStarted): the writer gathers larger groups while
+	// there are many.
+	calls atomic.Int64
 
 	stateMu       sync.Mutex
 	lastDigestSeq int64
@@ -229,6 +234,17 @@ func (t *Trail) signingKey() ed25519.PrivateKey {
 func (t *Trail) Migrate(ctx context.Context) error {
 	return migrate(ctx, t.cfg.DB, t.cfg.Dialect)
 }
+
+// CallStarted tells the trail that a model call whose record it will
+// append is under way; call the returned func when the call has returned,
+// before its record is appended. While many calls are under way, the
+// group commit waits for the ready ones' records to join a group.
+func (t *Trail) CallStarted() (returned func()) {
+	t.calls.Add(1)
+	return t.callReturned
+}
+
+func (t *Trail) callReturned() { t.calls.Add(-1) }
 
 // RecordAdmin appends an admin event; it implements access.AdminRecorder.
 // actor is the person acting (the OS user or --as), never a placeholder.
