@@ -209,6 +209,7 @@ func (g *Guard) Check(ctx context.Context, s *Session, source Source, text strin
 	}
 	sc := newScan(text, g.lx, &g.scans)
 	defer sc.release(&g.scans)
+	sc.output = source == SourceOutput
 	c := &check{g: g, s: s, source: source, text: text, toks: sc.toks, sc: sc}
 	c.pii()
 	c.wordFilters()

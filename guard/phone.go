@@ -73,6 +73,8 @@ func (p *phoneDetector) detect(sc *scan) []span {
 			}
 		case ctx:
 			score = 0.7
+		case sc.output && phoneLayout(v):
+			score = 0.6 // a model's answer carries no contact data, valid or not
 		}
 		if score > 0 {
 			out = append(out, span{s, e, Phone, score})
@@ -214,4 +216,148 @@ func (p *phoneDetector) valid(v string, intl bool) (valid, tollFree bool) {
 	// the number's own calling code), so one call answers both questions.
 	t := phonenumbers.GetNumberType(n)
 	return t != phonenumbers.UNKNOWN, t == phonenumbers.TOLL_FREE
+}
+
+// phoneLayout reports whether v, a match of phoneShape7 that
+// phoneStandsAlone kept, is laid out as a phone number is written, so
+// that the output check flags it even when libphonenumber does not accept
+// it (555-123-4567, a fictional area code, is still contact data in a
+// summary). Its digit groups, after an optional + or 00 and before an
+// optional extension, must be one of:
+//   - a (area) group in parentheses, then groups joined by - or space:
+//     (555) 123-4567;
+//   - three to six groups of 2 to 5 digits (the first may be a one-digit
+//     trunk or country code such as 1 in 1-555-123-4567), joined by - or
+//     space, 7 to 15 digits: 555-123-4567, 555 123 4567, 030 1234 5678;
+//   - dotted: 3.3.4 (555.123.4567) or five pairs (06.12.34.56.78), never
+//     four groups of at most three digits (an IPv4 address) or a version;
+//     not a date (03 12 2026) or a number in thousands (1 234 567);
+//   - two groups 3-4 joined by -, the first digit 2-9, the last group not
+//     a round hundred: 555-1234, but not a range such as 500-1000.
+//
+// The shape has already turned away what sits inside a word or an id
+// (ORD-5551234567, v2.3.4567, INV-2026-100483), dates, times and amounts.
+func phoneLayout(v string) bool {
+	if i := strings.IndexAny(v, "xeE"); i >= 0 { // an extension
+		v = strings.TrimRight(v[:i], " ")
+	}
+	intl := false
+	switch {
+	case strings.HasPrefix(v, "+"):
+		v, intl = v[1:], true
+	case strings.HasPrefix(v, "00"):
+		v, intl = v[2:], true
+	}
+	paren := false
+	var groups []string
+	var seps []byte
+	for i := 0; i < len(v); {
+		if v[i] == '(' {
+			j := strings.IndexByte(v[i:], ')')
+			if j < 0 {
+				return false
+			}
+			groups = append(groups, v[i+1:i+j])
+			paren = true
+			i += j + 1
+			if i < len(v) && v[i] == ' ' {
+				seps = append(seps, ' ')
+				i++
+			} else {
+				seps = append(seps, ')')
+			}
+			continue
+		}
+		j := i
+		for j < len(v) && isDigit(v[j]) {
+			j++
+		}
+		if j == i {
+			return false
+		}
+		groups = append(groups, v[i:j])
+		if j == len(v) {
+			break
+		}
+		seps = append(seps, v[j])
+		i = j + 1
+		if i < len(v) && v[i] == '-' && v[j] == ' ' { // " - "
+			i += 2
+		}
+	}
+	if len(groups) < 2 || len(seps) != len(groups)-1 {
+		return false
+	}
+	dots := 0
+	for _, c := range seps {
+		switch c {
+		case '.':
+			dots++
+		case '-', ' ', ')':
+		default:
+			return false // '/' joins dates and fractions
+		}
+	}
+	n := 0
+	for _, g := range groups {
+		n += len(g)
+	}
+	if n < 7 || n > 15 {
+		return false
+	}
+	if dots > 0 {
+		if dots != len(seps) || paren {
+			return false
+		}
+		switch {
+		case len(groups) == 3 && len(groups[0]) == 3 && len(groups[1]) == 3 && len(groups[2]) == 4:
+			return true
+		case len(groups) == 5:
+			for _, g := range groups {
+				if len(g) != 2 {
+					return false
+				}
+			}
+			return true
+		}
+		return false
+	}
+	if paren {
+		return true
+	}
+	if len(groups) == 2 {
+		a, b := groups[0], groups[1]
+		return !intl && seps[0] == '-' && len(a) == 3 && len(b) == 4 && a[0] >= '2' && !strings.HasSuffix(b, "00")
+	}
+	if len(groups) > 6 || isDateGroups(groups) || isThousands(groups) {
+		return false
+	}
+	for i, g := range groups {
+		if len(g) > 5 || len(g) < 2 && i > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// isDateGroups reports whether three digit groups are a date's: d.m.yyyy
+// or yyyy.m.d, whatever joins them.
+func isDateGroups(g []string) bool {
+	short := func(s string) bool { return len(s) <= 2 }
+	return len(g) == 3 && (short(g[0]) && short(g[1]) && len(g[2]) == 4 || len(g[0]) == 4 && short(g[1]) && short(g[2]))
+}
+
+// isThousands reports whether digit groups are a number written in
+// thousands (1 234 567): a first group of 1-3 digits not starting with 0,
+// then groups of three.
+func isThousands(g []string) bool {
+	if len(g[0]) > 3 || g[0][0] == '0' {
+		return false
+	}
+	for _, s := range g[1:] {
+		if len(s) != 3 {
+			return false
+		}
+	}
+	return true
 }

@@ -29,6 +29,10 @@ type scan struct {
 	flags  []bool               // backing store of bools
 	phones map[phoneKey][2]bool // libphonenumber's answers for this text's numbers
 	names  []span               // detectNames' spans, reused across scans
+	// output is set for a model's answer (Check with SourceOutput): the
+	// phone detector then also keeps phone-shaped numbers that fail
+	// validation (phoneLayout). Cleared by release.
+	output bool
 	// the digit clusters, computed on first use
 	cl          []cluster
 	clusterDone bool
@@ -63,7 +67,7 @@ func (sc *scan) release(pool *sync.Pool) {
 	clear(sc.flags)
 	clear(sc.buf)
 	clear(sc.phones)
-	sc.text, sc.lower = "", ""
+	sc.text, sc.lower, sc.output = "", "", false
 	sc.toks, sc.flags = sc.toks[:0], sc.flags[:0]
 	pool.Put(sc)
 }

@@ -1,0 +1,84 @@
+package guard
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestOutputFlagsPhoneShapedNumbers: a phone number in a model's answer is
+// contact data whether or not libphonenumber accepts it (555 is no area
+// code, yet the number may be a real extension or a mistyped real number),
+// so the output check anonymises it, as the summariser's pipeline calls it
+// (a session for the ticket, input then output).
+func TestOutputFlagsPhoneShapedNumbers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	g := MustGuard(t, Config{})
+	for _, phone := range []string{
+		"555-123-4567",
+		"(555) 123-4567",
+		"(555)123-4567",
+		"555.123.4567",
+		"555 123 4567",
+		"1-555-123-4567",
+		"+1 555 123 4567",
+		"555-123-4567 x204",
+		"555 - 123 - 4567",
+		"555-1234",
+		"011-555-1234",
+		"06.12.34.56.78",
+	} {
+		s := g.NewSession(newTicket())
+		if _, err := g.CheckInput(ctx, s, "Customer wrote in about a double charge."); err != nil {
+			t.Fatal(err)
+		}
+		text := "Refund issued; customer asked for a follow-up at " + phone + " after 5pm."
+		out, err := g.CheckOutput(ctx, s, text)
+		if err != nil {
+			t.Fatalf("%q: %v", phone, err)
+		}
+		if strings.Contains(out.Text, phone) || !hasFinding(out.Findings, Phone) {
+			t.Errorf("%q: output kept the number: %q, findings %v", phone, out.Text, out.Findings)
+		}
+	}
+}
+
+// TestOutputLeavesNumbersThatAreNotPhones: the output check's phone layout
+// does not take order numbers, ids, versions, dates, times, amounts, ranges
+// or IP addresses for phone numbers.
+func TestOutputLeavesNumbersThatAreNotPhones(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	g := MustGuard(t, Config{})
+	for _, text := range []string{
+		"Order ORD-5551234567 was refunded.",
+		"Invoice INV-2026-100483 was voided.",
+		"Ticket TS-5005 was merged into TS-5006.",
+		"The app was updated to v2.3.4567 and then to 10.12.1234.",
+		"Charged on 2026-12-03, 03.12.2026, 12/03/2026 and 03 12 2026.",
+		"The outage ran 2026-12-03 18:31:05 to 10:00-17:00.",
+		"A refund of $1,234,567 was approved; 1,234,567 rows and 1 234 567 rows were copied.",
+		"Between 500-1000 users saw 1200-1500 errors.",
+		"Servers 192.168.100.200 and 10.0.0.1 timed out.",
+		"Tracking 1Z999AA10123456784 shows delivery.",
+	} {
+		s := g.NewSession(newTicket())
+		out, err := g.CheckOutput(ctx, s, text)
+		if err != nil {
+			t.Fatalf("%q: %v", text, err)
+		}
+		if hasFinding(out.Findings, Phone) {
+			t.Errorf("%q: flagged as a phone number: %q", text, out.Text)
+		}
+	}
+}
+
+func hasFinding(fs []Finding, typ EntityType) bool {
+	for _, f := range fs {
+		if f.Type == string(typ) {
+			return true
+		}
+	}
+	return false
+}
