@@ -272,8 +272,8 @@ func (w *wiring) governance(ctx context.Context) (*app.Governance, error) {
 	if err := w.ensureDataDir(); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(gc.SigningKeyFile), 0o700); err != nil {
-		return nil, fmt.Errorf("create signing key directory: %w", err)
+	if err := w.settingDir("governance.signing_key_file", filepath.Dir(gc.SigningKeyFile)); err != nil {
+		return nil, err
 	}
 	g, err := w.newGuard()
 	if err != nil {
@@ -336,6 +336,9 @@ func (w *wiring) spool() (*audit.Spool, error) {
 	gc := w.cfg.governanceConfig()
 	key, err := audit.NewLocalKeyWrapper(filepath.Join(filepath.Dir(gc.SigningKeyFile), "spool.key"))
 	if err != nil {
+		return nil, err
+	}
+	if err := w.settingDir("governance.spool_dir", gc.SpoolDir); err != nil {
 		return nil, err
 	}
 	return audit.NewSpool(audit.SpoolConfig{Dir: gc.SpoolDir, Wrapper: key, Logger: w.logger})
@@ -407,6 +410,9 @@ func (w *wiring) invocationSink(ctx context.Context, spool *audit.Spool) (audit.
 		})
 		return sink, nil
 	}
+	if err := w.settingDir("governance.log_dir", gc.LogDir); err != nil {
+		return nil, err
+	}
 	sink, err := audit.NewFileSink(audit.FileSinkConfig{Dir: gc.LogDir, Wrapper: wrapper, Logger: w.logger})
 	if err != nil {
 		return nil, err
@@ -426,8 +432,8 @@ func (w *wiring) keyWrapper(ctx context.Context) (audit.KeyWrapper, error) {
 		}
 		return audit.NewKMSKeyWrapper(kms.NewFromConfig(*awsCfg), gc.KMSKeyID)
 	}
-	if err := os.MkdirAll(filepath.Dir(gc.LogKeyFile), 0o700); err != nil {
-		return nil, fmt.Errorf("create log key directory: %w", err)
+	if err := w.settingDir("governance.log_key_file", filepath.Dir(gc.LogKeyFile)); err != nil {
+		return nil, err
 	}
 	return audit.NewLocalKeyWrapper(gc.LogKeyFile)
 }
