@@ -82,3 +82,40 @@ func hasFinding(fs []Finding, typ EntityType) bool {
 	}
 	return false
 }
+
+// TestPhoneAfterWordsHidingAnIdWord: "id" inside "provided" or "paid", or
+// "ref" inside "prefer", made the number after them an order or reference
+// number, so a valid phone number after such a word passed both checks.
+// The words still count where a word starts ("ref 212-555-0187").
+func TestPhoneAfterWordsHidingAnIdWord(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	g := MustGuard(t, Config{})
+	for _, text := range []string{
+		"The customer provided 212-555-0187 yesterday.",
+		"She paid, then left 212 555 0187 with the agent.",
+		"They said 212.555.0187 is best after five.",
+		"I prefer 212-555-0187 after five.",
+	} {
+		for _, check := range []func(context.Context, *Session, string) (*Result, error){g.CheckInput, g.CheckOutput} {
+			s := g.NewSession(newTicket())
+			out, err := check(ctx, s, text)
+			if err != nil {
+				t.Fatalf("%q: %v", text, err)
+			}
+			if strings.Contains(out.Text, "0187") || !hasFinding(out.Findings, Phone) {
+				t.Errorf("%q: kept the number: %q, findings %v", text, out.Text, out.Findings)
+			}
+		}
+	}
+	for _, text := range []string{"Order ref 2125550187 was refunded.", "Your order id: 2125550187."} {
+		s := g.NewSession(newTicket())
+		out, err := g.CheckInput(ctx, s, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hasFinding(out.Findings, Phone) {
+			t.Errorf("%q: took a reference number for a phone number: %v", text, out.Findings)
+		}
+	}
+}

@@ -17,6 +17,8 @@ var phoneContext = []string{"phone", "tel", "call", "mobile", "cell", "fax", "de
 var phoneAfter = []string{"office", "fax", "mobile", "cell", "home", "work", "(m)", "(o)", "(h)", "(w)"}
 
 // notPhoneContext are words that, before a number, make it something else.
+// They count only where a word starts: "id" in "provided" or "paid", or
+// "ref" in "prefer", said nothing about the number after them.
 var notPhoneContext = []string{"order", "invoice", "ticket", "ref", "case", "tracking", "account", "serial", "version", "build", "id", "#", "$", "€", "£", "price", "total", "usd", "eur", "gbp", "amount", "sku", "po ", "isbn", "zip", "postcode", "postal"}
 
 // phoneDetector finds phone numbers: digit groups shaped like a phone
@@ -49,7 +51,7 @@ func (p *phoneDetector) detect(sc *scan) []span {
 		}
 		b := before(text, s, 32)
 		ctx := hasAny(b, phoneContext...) || hasAny(after(text, e, 12), phoneAfter...)
-		if !ctx && hasAny(b, notPhoneContext...) {
+		if !ctx && hasWordAt(b, notPhoneContext...) {
 			continue
 		}
 		intl := strings.HasPrefix(v, "+") || strings.HasPrefix(v, "00")

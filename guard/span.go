@@ -111,6 +111,26 @@ func hasAny(s string, words ...string) bool {
 	return false
 }
 
+// hasWordAt reports whether one of words occurs in s where a word starts:
+// at the start of s or after a byte that is not an ASCII letter or digit. A
+// word that starts with a symbol ("#", "$") counts anywhere.
+func hasWordAt(s string, words ...string) bool {
+	for _, w := range words {
+		for i := 0; i+len(w) <= len(s); {
+			j := strings.Index(s[i:], w)
+			if j < 0 {
+				break
+			}
+			j += i
+			if j == 0 || !isAlnumASCII(s[j-1]) || !isAlnumASCII(w[0]) {
+				return true
+			}
+			i = j + 1
+		}
+	}
+	return false
+}
+
 // trimSpan shrinks [start,end) past trailing punctuation.
 func trimSpan(text string, start, end int) (int, int) {
 	for end > start && strings.IndexByte(".,;:!?)]}'\"", text[end-1]) >= 0 {
