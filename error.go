@@ -44,6 +44,12 @@ type Error struct {
 	// for the errors whose code alone says too little: a provider's
 	// "invalid request" that a configuration change fixes, say.
 	Class FailureClass
+	// Shown makes the Message of an EINTERNAL error one a user sees (the
+	// web and API bodies show "internal error" for the others). Set it only
+	// when Message says what happened and what to do and names nothing of
+	// the server (no paths, key files or library text); the cause is still
+	// only logged.
+	Shown bool
 }
 
 // Error returns the message, followed by the cause when there is one, its

@@ -142,11 +142,18 @@ func (a *audited) finish(ctx context.Context, req *ticketsum.ModelRequest, resp 
 	case a.cfg.FailOpen:
 		return resp, callErr
 	case callErr == nil:
-		return nil, &ticketsum.Error{Code: ticketsum.EINTERNAL, Class: ticketsum.ClassConfig, Err: errors.Join(ErrNotRecorded, werr),
+		// Shown: the API client must learn that the answer was paid and
+		// withheld, and that retrying pays again; the message names no path
+		// or key file (werr does, for the log above).
+		return nil, &ticketsum.Error{Code: ticketsum.EINTERNAL, Class: ticketsum.ClassConfig, Shown: true, Err: errors.Join(ErrNotRecorded, werr),
 			Message: fmt.Sprintf("model call %s was answered (and paid) but could not be recorded in the invocation log or the audit trail, nor spooled: "+
-				"the answer is withheld so that no call goes unaudited; do not retry the call: fix the invocation log or the spool directory, then retry the ticket", rec.RequestID)}
+				"the answer is withheld so that no call goes unaudited; do not retry the call: a retry is paid again and fails the same way "+
+				"until the server's audit storage is fixed (free space on the disk of its invocation log and spool directory; the server's log names the cause under this call's id), then retry the ticket", rec.RequestID)}
 	}
-	return nil, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "audit log unavailable, call %s not recorded: %w", rec.RequestID, errors.Join(ErrNotRecorded, werr))
+	return nil, &ticketsum.Error{Code: ticketsum.EUNAVAILABLE, Err: errors.Join(ErrNotRecorded, werr),
+		Message: fmt.Sprintf("model call %s failed (%s) and could not be recorded in the invocation log or the audit trail, nor spooled: "+
+			"retrying is safe (no answer was kept), but fails the same way until the server's audit storage is fixed (the server's log names the cause under this call's id)",
+			rec.RequestID, ticketsum.ErrorCodeOf(callErr))}
 }
 
 // write stores rec in the log and the trail; what either refuses goes to

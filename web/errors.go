@@ -48,10 +48,12 @@ type ErrorDetail struct {
 }
 
 // errorDetail returns what the user may see of err: its code and message, or
-// "internal" and "internal error" for an internal or uncoded one.
+// "internal" and "internal error" for an internal or uncoded one, unless the
+// internal error's message is marked ticketsum.Error.Shown.
 func errorDetail(err error) ErrorDetail {
 	code := ticketsum.ErrorCodeOf(err)
-	if code == ticketsum.EINTERNAL {
+	var e *ticketsum.Error
+	if code == ticketsum.EINTERNAL && !(errors.As(err, &e) && e.Shown) {
 		return ErrorDetail{Code: code, Message: "internal error"}
 	}
 	return ErrorDetail{Code: code, Message: userMessage(err)}
