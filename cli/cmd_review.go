@@ -131,10 +131,11 @@ func newReviewQueueCmd(e *env) *cobra.Command {
 	}
 	cmd := &cobra.Command{
 		Use:   "queue",
-		Short: "List production summaries sampled for review",
+		Short: "List production summaries sampled or flagged for review",
 		Long: `List the review queue: production summaries sampled at server.review_share
 (default 5%) by every process that saves summaries (worker, serve, Lambda),
-and those a reviewer asked for, oldest first. Reviewers approve, edit or
+every summary the quality checks flagged (reason "flagged: " and its flags,
+whatever the share), and those a reviewer asked for, oldest first. Reviewers approve, edit or
 reject them at /review/ (ticketsum serve).`,
 		Example: `  ticketsum review queue
   ticketsum review queue --json --state all`,

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/ticketsum/ticketsum/bedrocktest"
 )
 
 // TestReviewShareSetting runs import and `worker --until-idle` as a team
@@ -58,6 +60,39 @@ func TestReviewShareSetting(t *testing.T) {
 			}
 			if len(items) != tc.want {
 				t.Errorf("review queue holds %d items, want %d: %+v", len(items), tc.want, r)
+			}
+		})
+	}
+}
+
+// TestFlaggedSummaryQueuedForReview: a summary the quality checks flagged
+// (here a model answering in French, kept after its repair with
+// output:not_english; or wrapped in chat that was trimmed off) reached the
+// review queue only if the random sample picked it, so with
+// server.review_share 0 no reviewer ever saw it. Every flagged summary is
+// now queued, its reason naming the flags.
+func TestFlaggedSummaryQueuedForReview(t *testing.T) {
+	for _, tc := range []struct{ name, answer, flag string }{
+		{"not english", "Le client a signalé qu'il ne peut plus se connecter. L'agent a réinitialisé le mot de passe, ce qui a résolu le problème.\nSTATUS: resolved", "output:not_english"},
+		{"chatter", "Sure! Here is a summary of the ticket:\n\nThe customer could not log in after a password change. The agent reset the password and the customer confirmed it works.\nSTATUS: resolved\n\nLet me know if you need anything else!", "trimmed"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := bedrocktest.MustNewServer(t, bedrocktest.Config{Responder: func(string, string) string { return tc.answer }})
+			setAWSEnv(t, srv)
+			cfg, _ := initWithTicket(t, "", "server:\n  review_share: 0\n")
+			if r := run(t, context.Background(), "", "worker", "--until-idle", "--config", cfg); r.code != exitOK {
+				t.Fatalf("worker: %+v", r)
+			}
+			r := run(t, context.Background(), "", "review", "queue", "--json", "--config", cfg)
+			var items []struct {
+				TicketID string `json:"ticket_id"`
+				Reason   string `json:"reason"`
+			}
+			if err := json.Unmarshal([]byte(r.stdout), &items); err != nil {
+				t.Fatalf("review queue --json: %v: %+v", err, r)
+			}
+			if len(items) != 1 || items[0].TicketID != "T-1" || !strings.HasPrefix(items[0].Reason, "flagged: ") || !strings.Contains(items[0].Reason, tc.flag) {
+				t.Fatalf("review queue = %+v, want T-1 queued as flagged with %s", items, tc.flag)
 			}
 		})
 	}

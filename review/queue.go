@@ -35,7 +35,8 @@ type QueueItem struct {
 	// Subject is the ticket's subject, filled in when listing the queue
 	// for people (not stored: it follows the ticket).
 	Subject string `json:"subject,omitempty"`
-	// Reason says how the item entered the queue: "sampled" or "manual".
+	// Reason says how the item entered the queue: "sampled", "manual", or
+	// "flagged: " and the summary's QualityFlags ("flagged: output:not_english").
 	Reason    string    `json:"reason"`
 	SampledAt time.Time `json:"sampled_at"`
 	State     State     `json:"state"`

@@ -3,8 +3,10 @@ package review_test
 import (
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 
+	"github.com/ticketsum/ticketsum"
 	"github.com/ticketsum/ticketsum/review"
 )
 
@@ -55,5 +57,24 @@ func TestSampledDeterministic(t *testing.T) {
 	}
 	if diff == 0 {
 		t.Error("the sample does not separate ticket id from summary id")
+	}
+}
+
+// TestQualityFlags: the flags that send a summary to the review queue
+// whatever the share, each once, and those that do not.
+func TestQualityFlags(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		flags, want []string
+	}{
+		{nil, nil},
+		{[]string{"input:EMAIL:ANONYMIZED", "repaired:not_english", "joined", "structured", "answer_reused", "status_inferred", "output:no_status"}, nil},
+		{[]string{"input:NAME:ANONYMIZED", "output:not_english", "repaired:not_english"}, []string{"output:not_english"}},
+		{[]string{"trimmed", "output:preamble", "truncated", "output:preamble"}, []string{"trimmed", "output:preamble", "truncated"}},
+		{[]string{"repair_failed:throttled", "output:EMAIL:ANONYMIZED"}, []string{"repair_failed:throttled", "output:EMAIL:ANONYMIZED"}},
+	} {
+		if got := review.QualityFlags(&ticketsum.Summary{Flags: tc.flags}); !slices.Equal(got, tc.want) {
+			t.Errorf("QualityFlags(%v) = %v, want %v", tc.flags, got, tc.want)
+		}
 	}
 }

@@ -32,12 +32,17 @@ func New(cfg Config) (*Service, error) {
 }
 
 // OnSummarySaved is the hook the worker calls after it stored a new
-// summary (SaveSummary reported created): it samples Config.SampleShare of
-// summaries into the review queue and reports whether s was queued. The
-// summary must carry its stored ID.
+// summary (SaveSummary reported created): it queues every summary the
+// quality checks flagged (see QualityFlags; reason "flagged: " and the
+// flags), whatever the share, and samples Config.SampleShare of the others
+// (reason "sampled"), and reports whether s was queued. The summary must
+// carry its stored ID.
 func (s *Service) OnSummarySaved(ctx context.Context, sum *ticketsum.Summary) (bool, error) {
 	if sum == nil || sum.ID == 0 || sum.TicketID == "" {
 		return false, ticketsum.Errorf(ticketsum.EINVALID, "review: a sampled summary needs its ticket and stored id")
+	}
+	if flags := QualityFlags(sum); len(flags) > 0 {
+		return s.enqueue(ctx, sum, "flagged: "+strings.Join(flags, ", "))
 	}
 	if !Sampled(s.cfg.SampleShare, sum.TicketID, sum.ID) {
 		return false, nil

@@ -12,15 +12,12 @@ import (
 	"github.com/ticketsum/ticketsum/review"
 )
 
-// reviewSampler returns the pipeline's OnSaved hook that samples new
-// summaries into the review queue at s.ReviewShare, exactly as the
-// worker, backfill and serve do at server.review_share (review.Sampled
-// chooses the same summaries whichever process made them), or nil when
-// the share is 0 or negative.
+// reviewSampler returns the pipeline's OnSaved hook that queues every
+// summary the quality checks flagged (review.QualityFlags) and samples the
+// others into the review queue at s.ReviewShare (none when 0 or negative),
+// exactly as the worker, backfill and serve do at server.review_share
+// (review.Sampled chooses the same summaries whichever process made them).
 func reviewSampler(ctx context.Context, s settings, store *postgres.Store, logger *slog.Logger) (func(context.Context, *ticketsum.Summary), error) {
-	if s.ReviewShare <= 0 {
-		return nil, nil
-	}
 	st, err := review.NewSQLStore(stdlib.OpenDBFromPool(store.Pool()), review.Postgres)
 	if err != nil {
 		return nil, err
@@ -28,7 +25,7 @@ func reviewSampler(ctx context.Context, s settings, store *postgres.Store, logge
 	if err := st.Migrate(ctx); err != nil {
 		return nil, fmt.Errorf("migrate review tables: %w", err)
 	}
-	svc, err := review.New(review.Config{Store: st, Tickets: store, SampleShare: s.ReviewShare, Logger: logger})
+	svc, err := review.New(review.Config{Store: st, Tickets: store, SampleShare: max(s.ReviewShare, 0), NoSampling: s.ReviewShare <= 0, Logger: logger})
 	if err != nil {
 		return nil, err
 	}
