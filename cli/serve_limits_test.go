@@ -218,9 +218,21 @@ func TestServeChatMessageOverGuardDefault(t *testing.T) {
 		t.Fatalf("the message is only %d bytes", len(content))
 	}
 	body := `{"model":"openai:m","max_tokens":16,"messages":[{"role":"user","content":"` + content + `"}]}`
-	cfg := bigChatConfig(t, upstream.URL)
+	addr, key, stop := serveOpenAIChat(t, bigChatConfig(t, upstream.URL))
+	defer stop()
+	status, b := postWithKey(t, addr+"/v1/chat/completions", key, body)
+	if status != http.StatusOK || !strings.Contains(b, `"Done."`) || got.Load() < int64(len(content)) {
+		t.Errorf("a %d-byte message under server.max_chat_body_bytes 4194304: %d %.300s (upstream got %d bytes); want 200 from the model", len(content), status, b, got.Load())
+	}
+}
+
+// serveOpenAIChat runs serve on cfg (a bigChatConfig) with the key k in
+// M_KEY, openai:m approved and a team principal allowed openai:*; it
+// returns the address, the team's API key and stop, which ends serve and
+// checks its exit.
+func serveOpenAIChat(t *testing.T, cfg string) (addr, key string, stop func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	run := func(stdout, stderr io.Writer, args ...string) int {
 		return Main(ctx, append(args, "--config", cfg), strings.NewReader(""), stdout, stderr, func(k string) string {
 			return map[string]string{"M_KEY": "k"}[k]
@@ -229,13 +241,11 @@ func TestServeChatMessageOverGuardDefault(t *testing.T) {
 	addr, key, done, serveErr := serveWithTeamKey(t, run,
 		[]string{"models", "approve", "openai:m"},
 		[]string{"principals", "put", "team", "--models", "openai:*", "--budget", "100"})
-	status, b := postWithKey(t, addr+"/v1/chat/completions", key, body)
-	if status != http.StatusOK || !strings.Contains(b, `"Done."`) || got.Load() < int64(len(content)) {
-		t.Errorf("a %d-byte message under server.max_chat_body_bytes 4194304: %d %.300s (upstream got %d bytes); want 200 from the model", len(content), status, b, got.Load())
-	}
-	cancel()
-	if code := <-done; code != exitOK {
-		t.Errorf("serve exit %d: %s", code, serveErr.String())
+	return addr, key, func() {
+		cancel()
+		if code := <-done; code != exitOK {
+			t.Errorf("serve exit %d: %s", code, serveErr.String())
+		}
 	}
 }
 

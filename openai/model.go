@@ -151,8 +151,10 @@ func (m *Model) Name() string { return m.name }
 // request or a prompt beyond the context window, EUNAUTHORIZED for a missing
 // or wrong key, EFORBIDDEN, ENOTFOUND for an unknown model or URL,
 // ETHROTTLED for 429, EQUOTA when the account's quota is spent, and
-// EUNAVAILABLE for 5xx, timeouts, unreachable servers, empty answers and
-// answers that are not a chat completion.
+// EUNAVAILABLE for 5xx, timeouts, unreachable servers and answers that are
+// not a chat completion (no choices and no usage). An answer with no text,
+// or with no choices but its usage (a charged call), is returned as an
+// empty answer with its usage, not as an error: retrying it would pay again.
 func (m *Model) Generate(ctx context.Context, req *ticketsum.ModelRequest) (*ticketsum.ModelResponse, error) {
 	if req == nil || len(req.Messages) == 0 {
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "%s: request has no messages", m.Name())
@@ -183,17 +185,26 @@ func (m *Model) Generate(ctx context.Context, req *ticketsum.ModelRequest) (*tic
 			slog.String("request_id", req.Meta.RequestID))
 		return nil, err
 	}
-	if len(res.Choices) == 0 {
+	u := res.Usage
+	var text, stop string
+	var isStructured bool
+	switch {
+	case len(res.Choices) > 0:
+		text, isStructured = answerOf(&res.Choices[0], structured)
+		stop = res.Choices[0].FinishReason
+	case u.PromptTokens <= 0 && u.CompletionTokens <= 0:
+		// Nothing says the call was charged: not an answer, retried.
 		return nil, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "%s: server answered with no choices", m.Name())
 	}
-	u := res.Usage
+	// An answer with no choices but its usage was charged: it is an empty
+	// answer, recorded (and priced) once like any other, rather than an
+	// error the gateway and the caller would retry and pay for again.
 	cached := min(max(int(u.PromptTokensDetails.CachedTokens), 0), int(u.PromptTokens))
-	text, isStructured := answerOf(&res.Choices[0], structured)
 	return &ticketsum.ModelResponse{
 		Text:       text,
 		Structured: isStructured,
 		Model:      m.Name(),
-		StopReason: res.Choices[0].FinishReason,
+		StopReason: stop,
 		Usage: ticketsum.Usage{
 			// OpenAI counts cached tokens inside prompt_tokens; ticketsum
 			// counts them apart so that they are priced apart.

@@ -244,7 +244,7 @@ func TestGenerateNotAChatCompletion(t *testing.T) {
 		"not JSON":        `Customer: my export fails`,
 		"cut short":       `{"choices":[{"message":{"content":"Customer: my export fails`,
 		"wrong type":      `{"choices":[{"message":{"content":["Customer: my export fails"]}}]}`,
-		"no choices":      `{"choices":[],"usage":{"prompt_tokens":1}}`,
+		"no choices":      `{"choices":[]}`,
 		"choices is null": `{"choices":null}`,
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -266,6 +266,27 @@ func TestGenerateNotAChatCompletion(t *testing.T) {
 				t.Fatalf("error quotes the answer: %v", err)
 			}
 		})
+	}
+}
+
+// TestGenerateNoChoicesCharged: an answer with no choices but its usage
+// is a charged call. It was EUNAVAILABLE, which the gateway retried (three
+// more charged calls, none recorded) and a served chat answered 503; it is
+// now an empty answer with its usage, recorded once.
+func TestGenerateNoChoicesCharged(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":"x","object":"chat.completion","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":0,"total_tokens":12}}`)
+	}))
+	defer srv.Close()
+	m, err := openai.New(openai.Config{Model: "m", BaseURL: srv.URL + "/v1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := m.Generate(context.Background(), request())
+	if err != nil || resp.Text != "" || resp.Usage.InputTokens != 12 || resp.Usage.OutputTokens != 0 {
+		t.Fatalf("Generate = %+v, %v; want an empty answer with its 12 input tokens", resp, err)
 	}
 }
 
