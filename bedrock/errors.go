@@ -90,7 +90,7 @@ func (m *Model) translateAPI(ae smithy.APIError, err error) error {
 	if ae.ErrorFault() == smithy.FaultServer {
 		return ticketsum.Withheldf(ticketsum.EUNAVAILABLE, err, "Bedrock failed for %s: retry later%s", id, ids)
 	}
-	return configError(err, "Bedrock rejected the request to %s: check the model's settings%s", id, ids)
+	return m.rejected(err)
 }
 
 // configError is an EINVALID error of the configuration class: the request
@@ -112,6 +112,8 @@ func (m *Model) translateValidation(msg string, err error) error {
 	case strings.Contains(msg, "too long") || strings.Contains(msg, "too many tokens") || strings.Contains(msg, "context window") ||
 		strings.Contains(msg, "context length") || strings.Contains(msg, "input length") || strings.Contains(msg, "maximum context"):
 		return ticketsum.Withheldf(ticketsum.EINVALID, err, "ticket too long for %s's context window: shorten the thread or use a model with a larger context%s", m.displayBase(), ids)
+	case strings.Contains(msg, "maximum tokens") || strings.Contains(msg, "max_tokens") || strings.Contains(msg, "maxtokens"):
+		return configError(err, "Bedrock refused the output cap asked of %s: set models.<name>.max_tokens in the config (or the request's max_tokens) within the model's output limit (max_output in the catalogue), then `ticketsum failures retry --all --class config`%s", id, ids)
 	case strings.Contains(msg, "guardrail"):
 		return configError(err, "Bedrock guardrail %s version %s was rejected: check aws.guardrail (its ID, version and region)%s", m.cfg.Guardrail.ID, m.cfg.Guardrail.Version, ids)
 	case strings.Contains(msg, "prompt caching"):
@@ -119,7 +121,16 @@ func (m *Model) translateValidation(msg string, err error) error {
 	case strings.Contains(msg, "toolconfig") || strings.Contains(msg, "tool use"):
 		return configError(err, "%s refused the structured-output tool: set its family (%q now) or call it with the invoke API%s", id, m.ref.Family, ids)
 	}
-	return configError(err, "Bedrock rejected the request to %s: check the model's settings%s", id, ids)
+	return m.rejected(err)
+}
+
+// rejected is the error for a request Bedrock refused without saying why
+// in a way translateValidation knows: it names the settings that usually
+// cause it (the model ID, its output cap, an inference profile) and the
+// command to run once they are fixed.
+func (m *Model) rejected(err error) error {
+	return configError(err, "Bedrock rejected the request to %s: check the model's settings: the model ID (model, or --model; `ticketsum models list` lists the catalogue's), models.<name>.max_tokens (within the model's output limit, max_output in the catalogue), and whether it must be called through a cross-region inference profile such as bedrock:%s; then `ticketsum failures retry --all --class config`%s",
+		m.cfg.ModelID, m.ref.ProfileSuggestion(m.region), awsendpoint.ErrorIDs(err))
 }
 
 func (m *Model) displayBase() string {

@@ -26,7 +26,9 @@ const echoingMessage = `Malformed input request: message from Jane Doe <jane.doe
 // message), so the e-mail address and the name it held were written to the
 // failure record, River's job errors, the worker's log and `failures list`.
 // The reason now says what Bedrock's error was only by its code and request
-// id, and still names the fix.
+// id, and names the settings a generic ValidationException usually comes
+// from (the model ID, models.<name>.max_tokens, an inference profile) and
+// the command to run once they are fixed; it named none before.
 func TestWorkerWithholdsBedrockErrorText(t *testing.T) {
 	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{Faults: []bedrocktest.Fault{
 		{Kind: bedrocktest.FaultValidation, Message: echoingMessage},
@@ -45,7 +47,8 @@ func TestWorkerWithholdsBedrockErrorText(t *testing.T) {
 	if l.code != exitOK {
 		t.Fatalf("failures list: %+v", l)
 	}
-	for _, want := range []string{"T-1", "Bedrock rejected the request", "check the model's settings", "ValidationException", "request id fa4e0000-"} {
+	for _, want := range []string{"T-1", "Bedrock rejected the request", "check the model's settings", "ValidationException", "request id fa4e0000-",
+		"the model ID", "models.<name>.max_tokens", "inference profile such as bedrock:us.amazon.nova-lite-v1:0", "ticketsum failures retry --all --class config"} {
 		if !strings.Contains(l.stdout, want) {
 			t.Errorf("failures list lacks %q: %q", want, l.stdout)
 		}
