@@ -73,11 +73,13 @@ time of the last attempt and the reason. --json prints a JSON array of
 regeneration} ([] when none failed).
 
 With --waiting, list instead the tickets waiting to retry after a retryable
-error, the next due first: ticket, attempts made of the most allowed, when the
-next is due, and the last error's code and reason (the coded message the
-worker logs as reason=, never the ticket's text or a model's output), whichever
-worker ran it. --json then prints {ticket_id, attempts, max_attempts,
-next_attempt_at, code, reason, batch, regeneration}. A worker (ticketsum
+error or snoozed for throttling, the next due first: ticket, attempts made of
+the most allowed, throttling snoozes of worker.throttle_snoozes ("snoozed"
+when the job waits out one now, which uses no attempt), when the next run is
+due, and the last error's code and reason (the coded message the worker logs
+as reason=, never the ticket's text or a model's output), whichever worker ran
+it. --json then prints {ticket_id, attempts, max_attempts, next_attempt_at,
+code, reason, batch, regeneration, snoozed, snoozes, max_snoozes}. A worker (ticketsum
 worker, or serve) makes the next attempts.`,
 		Example: `  ticketsum failures list
   ticketsum failures list --class policy --limit 20 --json
@@ -132,13 +134,17 @@ func printWaiting(out io.Writer, list []queue.Waiting, total int, now time.Time)
 		return err
 	}
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "TICKET\tATTEMPTS\tNEXT ATTEMPT\tCODE\tREASON")
+	fmt.Fprintln(tw, "TICKET\tATTEMPTS\tSNOOZES\tNEXT ATTEMPT\tCODE\tREASON")
 	for _, w := range list {
 		code, reason := string(w.Code), oneLine(w.Reason)
 		if code == "" {
 			code, reason = "-", "not recorded (see the worker's log, reason=)"
 		}
-		fmt.Fprintf(tw, "%s\t%d/%d\t%s (in %s)\t%s\t%s\n", w.TicketID, w.Attempts, w.MaxAttempts,
+		snoozes := fmt.Sprintf("%d/%d", w.Snoozes, w.MaxSnoozes)
+		if w.Snoozed {
+			snoozes += " snoozed"
+		}
+		fmt.Fprintf(tw, "%s\t%d/%d\t%s\t%s (in %s)\t%s\t%s\n", w.TicketID, w.Attempts, w.MaxAttempts, snoozes,
 			w.NextAttemptAt.UTC().Format(time.DateTime), max(0, w.NextAttemptAt.Sub(now)).Round(time.Second), code, reason)
 	}
 	if err := tw.Flush(); err != nil {

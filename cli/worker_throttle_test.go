@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -65,5 +66,57 @@ func workerThrottledForever(t *testing.T, db string) {
 	if l.code != exitOK || !strings.Contains(l.stdout, "T-1") || !strings.Contains(l.stdout, "throttled") ||
 		!strings.Contains(l.stdout, "raise the quota in Service Quotas") {
 		t.Fatalf("failures list does not show the throttled ticket: %+v", l)
+	}
+}
+
+// TestWaitingListsThrottleSnoozed: a ticket whose job is snoozed for
+// throttling (worker.throttle_snooze, no attempt used) is neither failed
+// nor waiting for a retry in River's terms, so `failures list --waiting`
+// said "no tickets waiting to retry" while it waited. It is now listed,
+// with its snoozes of worker.throttle_snoozes, when it runs again and the
+// throttling's reason.
+func TestWaitingListsThrottleSnoozed(t *testing.T) {
+	srv := bedrocktest.MustNewServer(t, bedrocktest.Config{Faults: []bedrocktest.Fault{{Kind: bedrocktest.FaultThrottle}}})
+	setAWSEnv(t, srv)
+	cfg, data := initWithTicket(t, "", "worker:\n  throttle_snooze: 1h\n  throttle_snoozes: 5\n")
+
+	// The worker runs until the job is snoozed, then stops.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	done := make(chan result, 1)
+	go func() { done <- run(t, ctx, "", "worker", "--config", cfg) }()
+	conn, table := queueDB(t, data, "")
+	for {
+		var n int
+		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` WHERE state = 'scheduled'`).Scan(&n); err != nil && ctx.Err() == nil {
+			t.Fatal(err)
+		}
+		if n > 0 || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("the job was never snoozed: %+v", <-done)
+	}
+	cancel()
+	<-done
+
+	l := run(t, context.Background(), "", "failures", "list", "--waiting", "--config", cfg)
+	for _, want := range []string{"SNOOZES", "T-1 ", "0/10", "1/5 snoozed", "(in ", "throttled", "Bedrock throttled", "raise the quota in Service Quotas"} {
+		if !strings.Contains(l.stdout, want) {
+			t.Errorf("failures list --waiting lacks %q: %+v", want, l)
+		}
+	}
+	var waiting []struct {
+		TicketID string `json:"ticket_id"`
+		Snoozed  bool   `json:"snoozed"`
+		Snoozes  int    `json:"snoozes"`
+		Code     string `json:"code"`
+	}
+	j := run(t, context.Background(), "", "failures", "list", "--waiting", "--json", "--config", cfg)
+	if err := json.Unmarshal([]byte(j.stdout), &waiting); err != nil || len(waiting) != 1 || waiting[0].TicketID != "T-1" ||
+		!waiting[0].Snoozed || waiting[0].Snoozes != 1 || waiting[0].Code != "throttled" {
+		t.Fatalf("failures list --waiting --json = %v %+v: %+v", err, waiting, j)
 	}
 }

@@ -145,6 +145,9 @@ func (w *worker) settle(ctx context.Context, job *river.Job[SummarizeArgs], err 
 	case fateSnooze:
 		w.cfg.Logger.Info("summarize job snoozed", append(attrs, "pause", w.cfg.SnoozeFor)...)
 		w.counts.snoozed.Add(1)
+		// A snooze is not an error to River, so it records none: the
+		// vetted reason goes in the job's metadata for ListWaiting.
+		_ = river.MetadataSet(ctx, snoozeReasonKey, vetted(err).Error())
 		return river.JobSnooze(w.cfg.SnoozeFor)
 	case fateRetry:
 		reason := ticketsum.ErrorMessage(err)

@@ -12,8 +12,14 @@ import (
 	"github.com/ticketsum/ticketsum"
 )
 
+// snoozeReasonKey is the job metadata key holding the vetted error (see
+// vettedError) of a job's last throttling snooze, which River does not
+// record among the job's errors.
+const snoozeReasonKey = "ticketsum_snooze_reason"
+
 // Waiting is a ticket whose job waits for a retry after a retryable error
-// (River's backoff): it is neither summarised nor failed yet.
+// (River's backoff), or after a snooze for throttling: it is neither
+// summarised nor failed yet.
 type Waiting struct {
 	TicketID string `json:"ticket_id"`
 	// Attempts is how many attempts the job has made, of MaxAttempts; the
@@ -34,31 +40,48 @@ type Waiting struct {
 	// Regeneration is the number of the regeneration waiting; 0 for an
 	// ordinary summary.
 	Regeneration int `json:"regeneration,omitempty"`
+	// Snoozed is true when the job waits out a snooze for throttling (no
+	// attempt used) rather than a retry; Snoozes is how many times it has
+	// been snoozed, of MaxSnoozes (worker.throttle_snoozes), after which
+	// throttling uses its attempts.
+	Snoozed    bool `json:"snoozed,omitempty"`
+	Snoozes    int  `json:"snoozes"`
+	MaxSnoozes int  `json:"max_snoozes"`
 }
 
-// ListWaiting returns up to limit tickets waiting for a retry, the
-// earliest due first, and how many wait in all. It returns EUNAVAILABLE
-// when the database cannot be read.
+// ListWaiting returns up to limit tickets waiting for a retry or snoozed
+// for throttling, the earliest due first, and how many wait in all. It
+// returns EUNAVAILABLE when the database cannot be read.
 func (q *Queue[TTx]) ListWaiting(ctx context.Context, limit int) ([]Waiting, int, error) {
 	out := []Waiting{}
 	total := 0
-	err := q.eachRetryable(ctx, func(j *rivertype.JobRow) bool {
+	err := q.eachJob(ctx, func(j *rivertype.JobRow) bool {
+		if j.State == rivertype.JobStateScheduled && snoozes(j.Metadata) == 0 {
+			return true // scheduled for later by its inserter, not waiting on an error
+		}
 		for _, w := range waitingOf(j) {
+			w.MaxSnoozes = q.cfg.MaxSnoozes
 			if len(out) < limit {
 				out = append(out, w)
 			}
 			total++
 		}
 		return true
-	})
+	}, rivertype.JobStateRetryable, rivertype.JobStateScheduled)
 	return out, total, err
 }
 
 // eachRetryable calls fn with each job of the queue waiting for a retry,
 // the earliest due first, until fn returns false.
 func (q *Queue[TTx]) eachRetryable(ctx context.Context, fn func(j *rivertype.JobRow) bool) error {
+	return q.eachJob(ctx, fn, rivertype.JobStateRetryable)
+}
+
+// eachJob calls fn with each job of the queue in one of states, the
+// earliest due first, until fn returns false.
+func (q *Queue[TTx]) eachJob(ctx context.Context, fn func(j *rivertype.JobRow) bool, states ...rivertype.JobState) error {
 	params := river.NewJobListParams().Queues(q.cfg.Queue, q.cfg.BatchQueue).
-		States(rivertype.JobStateRetryable).OrderBy(river.JobListOrderByScheduledAt, river.SortOrderAsc).First(1000)
+		States(states...).OrderBy(river.JobListOrderByScheduledAt, river.SortOrderAsc).First(1000)
 	for {
 		res, err := q.client.JobList(ctx, params)
 		if err != nil {
@@ -76,10 +99,19 @@ func (q *Queue[TTx]) eachRetryable(ctx context.Context, fn func(j *rivertype.Job
 	}
 }
 
-// waitingOf returns the tickets a retryable job holds.
+// waitingOf returns the tickets a retryable or snoozed job holds.
 func waitingOf(j *rivertype.JobRow) []Waiting {
-	w := Waiting{Attempts: j.Attempt, MaxAttempts: j.MaxAttempts, NextAttemptAt: j.ScheduledAt}
-	if n := len(j.Errors); n > 0 {
+	w := Waiting{Attempts: j.Attempt, MaxAttempts: j.MaxAttempts, NextAttemptAt: j.ScheduledAt, Snoozes: snoozes(j.Metadata)}
+	if j.State == rivertype.JobStateScheduled {
+		// Snoozed: River gave the run's attempt back and recorded no
+		// error; the reason is in the metadata.
+		w.Snoozed = true
+		var m map[string]json.RawMessage
+		var reason string
+		if json.Unmarshal(j.Metadata, &m) == nil && json.Unmarshal(m[snoozeReasonKey], &reason) == nil {
+			w.Code, w.Reason, _ = parseVetted(reason)
+		}
+	} else if n := len(j.Errors); n > 0 {
 		w.Code, w.Reason, _ = parseVetted(j.Errors[n-1].Error)
 	}
 	if j.Kind == BatchKind {
