@@ -3,6 +3,8 @@ package bedrockeval_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -153,7 +155,37 @@ func TestSubmitHumanJobAndRefusals(t *testing.T) {
 		t.Error("importing a running human job succeeded")
 	}
 	// Submitting the same run again: Bedrock refuses the duplicate job name.
-	if _, err := c.Submit(ctx, run, ds, true); err == nil || !strings.Contains(err.Error(), "already exists") {
-		t.Errorf("duplicate job: %v, want Bedrock's conflict passed on", err)
+	if _, err := c.Submit(ctx, run, ds, true); ticketsum.ErrorCodeOf(err) != ticketsum.ECONFLICT || !strings.Contains(err.Error(), "already exists (ConflictException") ||
+		strings.Contains(err.Error(), "an evaluation job named") {
+		t.Errorf("duplicate job: %v, want Bedrock's conflict passed on by its code, without Bedrock's text", err)
+	}
+}
+
+// TestAWSErrorTextWithheld: an S3 or Bedrock error's own text can quote
+// the request, and it reached the error (and so the CLI's output and
+// logs) through %w. Now only what identifies it (the AWS error code and
+// request id) is named, with a code and a fix that follow from it.
+func TestAWSErrorTextWithheld(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	_, br, _ := fakes(t)
+	denied := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		w.Header().Set("x-amz-request-id", "REQ123")
+		w.WriteHeader(http.StatusForbidden)
+		io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access denied for jane.doe@example.org</Message><RequestId>REQ123</RequestId></Error>`)
+	}))
+	defer denied.Close()
+	sc := s3.New(s3.Options{Region: "us-east-1", BaseEndpoint: aws.String(denied.URL), UsePathStyle: true,
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""), RetryMaxAttempts: 1})
+	c, err := bedrockeval.New(bedrockeval.Config{Bedrock: br, S3: sc, Bucket: "evals", RoleARN: "arn:aws:iam::123456789012:role/BedrockEval", JudgeModel: "anthropic.claude-3-5-sonnet-20240620-v1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, ds := datasets(t, 2, false)
+	_, err = c.Submit(ctx, run, ds, false)
+	if ticketsum.ErrorCodeOf(err) != ticketsum.EFORBIDDEN || strings.Contains(err.Error(), "jane.doe") || !strings.Contains(err.Error(), "AccessDenied") ||
+		!strings.Contains(err.Error(), "request id REQ123") {
+		t.Fatalf("upload refused: %v (%s); want forbidden naming AccessDenied and the request id, without S3's text", err, ticketsum.ErrorCodeOf(err))
 	}
 }

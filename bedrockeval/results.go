@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/url"
 	"sort"
 	"strings"
@@ -40,7 +39,7 @@ type resultLine struct {
 func (c *Client) Import(ctx context.Context, job string) (*eval.Run, error) {
 	out, err := c.cfg.Bedrock.GetEvaluationJob(ctx, &bedrock.GetEvaluationJobInput{JobIdentifier: aws.String(job)})
 	if err != nil {
-		return nil, fmt.Errorf("get evaluation job %s: %w", job, err)
+		return nil, awsError(err, "get evaluation job %s", job)
 	}
 	switch {
 	case out.Status != types.EvaluationJobStatusCompleted:
@@ -72,7 +71,7 @@ func (c *Client) readResults(ctx context.Context, bucket, prefix string) (map[st
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, nil, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "list evaluation results in s3://%s/%s: %w", bucket, prefix, err)
+			return nil, nil, awsError(err, "list evaluation results in s3://%s/%s", bucket, prefix)
 		}
 		for _, obj := range page.Contents {
 			key := aws.ToString(obj.Key)
@@ -90,7 +89,7 @@ func (c *Client) readResults(ctx context.Context, bucket, prefix string) (map[st
 func (c *Client) readResultFile(ctx context.Context, bucket, key string, sums map[string]map[string][2]float64, counts map[string]int) error {
 	obj, err := c.cfg.S3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 	if err != nil {
-		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "read s3://%s/%s: %w", bucket, key, err)
+		return awsError(err, "read s3://%s/%s", bucket, key)
 	}
 	defer obj.Body.Close()
 	sc := bufio.NewScanner(obj.Body)
@@ -119,7 +118,7 @@ func (c *Client) readResultFile(ctx context.Context, bucket, key string, sums ma
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "read s3://%s/%s: %w", bucket, key, err)
+		return awsError(err, "read s3://%s/%s", bucket, key)
 	}
 	return nil
 }

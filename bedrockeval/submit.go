@@ -69,12 +69,12 @@ func (c *Client) Submit(ctx context.Context, run *eval.Run, datasets []review.Be
 		}
 		if _, err := c.cfg.S3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(c.cfg.Bucket), Key: aws.String(key),
 			Body: bytes.NewReader(body.Bytes()), ContentType: aws.String("application/jsonl")}); err != nil {
-			return jobs, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "upload prompt dataset to s3://%s/%s: %w", c.cfg.Bucket, key, err)
+			return jobs, awsError(err, "upload prompt dataset to s3://%s/%s", c.cfg.Bucket, key)
 		}
 		job := Job{Name: jobName(run.ID, i+1), Dataset: "s3://" + c.cfg.Bucket + "/" + key, Configs: d.Configs}
 		out, err := c.cfg.Bedrock.CreateEvaluationJob(ctx, c.jobInput(run, d, job, human))
 		if err != nil {
-			return jobs, fmt.Errorf("create evaluation job %s: %w", job.Name, err)
+			return jobs, awsError(err, "create evaluation job %s", job.Name)
 		}
 		job.ARN = aws.ToString(out.JobArn)
 		jobs = append(jobs, job)
