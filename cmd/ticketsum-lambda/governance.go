@@ -18,6 +18,10 @@ import (
 	"github.com/ticketsum/ticketsum/postgres"
 )
 
+// maxTicketHint ends the guard's refusal of a text over
+// settings.MaxTicketBytes, as the command tree's names max_ticket_bytes.
+const maxTicketHint = "the guard checks a text up to TICKETSUM_MAX_TICKET_BYTES (the function's variable; max_ticket_bytes for the worker); raise it"
+
 // principal is the access-control principal the function runs as.
 const principal = access.PrincipalLambda
 
@@ -33,7 +37,8 @@ type governance struct {
 // newGovernance opens the governance tables in the store's schema, through
 // the store's pool (so IAM authentication applies), and the invocation log.
 func newGovernance(ctx context.Context, s settings, d deps, store *postgres.Store, loadAWS func(context.Context) (aws.Config, error), logger *slog.Logger) (*governance, error) {
-	g, err := guard.New(guard.Config{Topics: guard.DefaultTopics(), TrustedTags: promptTags, Logger: logger})
+	g, err := guard.New(guard.Config{Topics: guard.DefaultTopics(), TrustedTags: promptTags, Logger: logger,
+		MaxTextBytes: s.MaxTicketBytes, LimitHint: maxTicketHint})
 	if err != nil {
 		return nil, err
 	}

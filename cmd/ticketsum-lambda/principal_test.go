@@ -26,6 +26,18 @@ func MustStart(tb testing.TB, url, schema string, srv *bedrocktest.Server, env m
 	return f
 }
 
+// MustStartResolved starts the function with env on a fresh schema with
+// the model approved, against a fake Bedrock that answers every ticket
+// with resolvedResponder, and returns it with its log.
+func MustStartResolved(tb testing.TB, env map[string]string) (*function, *syncBuffer) {
+	tb.Helper()
+	url, schema := MustSchema(tb)
+	MustApprove(tb, url, schema, testModel)
+	srv := bedrocktest.MustNewServer(tb, bedrocktest.Config{Responder: resolvedResponder})
+	logs := &syncBuffer{}
+	return MustStart(tb, url, schema, srv, env, logs), logs
+}
+
 func start(tb testing.TB, url, schema string, srv *bedrocktest.Server, env map[string]string, logs *syncBuffer) (*function, error) {
 	tb.Helper()
 	all := map[string]string{"TICKETSUM_DB": url, "TICKETSUM_DB_SCHEMA": schema, "TICKETSUM_MODEL": testModel}
@@ -152,11 +164,7 @@ func TestDenialsNameTheEnvironment(t *testing.T) {
 
 	t.Run("rate limit names the variable", func(t *testing.T) {
 		t.Parallel()
-		url, schema := MustSchema(t)
-		MustApprove(t, url, schema, testModel)
-		srv := bedrocktest.MustNewServer(t, bedrocktest.Config{Responder: resolvedResponder})
-		var logs syncBuffer
-		f := MustStart(t, url, schema, srv, map[string]string{"TICKETSUM_PRINCIPAL_RPM": "1", "TICKETSUM_BATCH_CONCURRENCY": "1", "TICKETSUM_MAX_ATTEMPTS": "1"}, &logs)
+		f, logs := MustStartResolved(t, map[string]string{"TICKETSUM_PRINCIPAL_RPM": "1", "TICKETSUM_BATCH_CONCURRENCY": "1", "TICKETSUM_MAX_ATTEMPTS": "1"})
 		for _, id := range []string{"T-1", "T-2"} {
 			if _, err := f.store.UpsertTicket(t.Context(), piiTicket(id)); err != nil {
 				t.Fatal(err)

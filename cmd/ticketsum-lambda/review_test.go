@@ -8,7 +8,6 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/jackc/pgx/v5/stdlib"
 
-	"github.com/ticketsum/ticketsum/bedrocktest"
 	"github.com/ticketsum/ticketsum/review"
 )
 
@@ -29,11 +28,7 @@ func TestSummariesSampledForReview(t *testing.T) {
 	for _, tt := range tests {
 		t.Run("share "+tt.share, func(t *testing.T) {
 			t.Parallel()
-			url, schema := MustSchema(t)
-			MustApprove(t, url, schema, testModel)
-			srv := bedrocktest.MustNewServer(t, bedrocktest.Config{Responder: resolvedResponder})
-			var logs syncBuffer
-			f := MustStart(t, url, schema, srv, map[string]string{"TICKETSUM_REVIEW_SHARE": tt.share}, &logs)
+			f, _ := MustStartResolved(t, map[string]string{"TICKETSUM_REVIEW_SHARE": tt.share})
 			var batch events.SQSEvent
 			for i := range 8 {
 				id := fmt.Sprintf("T-%d", i)

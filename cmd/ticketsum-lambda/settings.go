@@ -96,6 +96,11 @@ type settings struct {
 	// the variable that sets server.review_share for the worker too.
 	// Default 0.05.
 	ReviewShare float64
+	// MaxTicketBytes is the longest text the guard checks
+	// (TICKETSUM_MAX_TICKET_BYTES, the variable that sets max_ticket_bytes
+	// for the worker too); a ticket longer than it is failed, naming the
+	// variable. Default 1 MiB.
+	MaxTicketBytes int
 }
 
 // loadSettings reads the settings from getenv and validates them.
@@ -141,6 +146,7 @@ func loadSettings(getenv func(string) string) (settings, error) {
 	s.Concurrency = num("TICKETSUM_BATCH_CONCURRENCY", 4)
 	s.MaxReceiveCount = num("TICKETSUM_MAX_RECEIVE_COUNT", 5)
 	s.PrincipalRPM = num("TICKETSUM_PRINCIPAL_RPM", 0)
+	s.MaxTicketBytes = num("TICKETSUM_MAX_TICKET_BYTES", 1<<20)
 	s.MonthlyBudgetUSD = 100
 	if v := getenv("TICKETSUM_MONTHLY_BUDGET_USD"); v != "" && err == nil {
 		f, e := strconv.ParseFloat(v, 64)
