@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,6 +26,8 @@ type initOptions struct {
 	judge         string
 	allowUnlisted bool
 	as            string
+	// catalogue is --catalogue: the override file a new config names
+	catalogue string
 	// budgets by role, set when the flag was given
 	budgets map[access.Role]*float64
 }
@@ -73,6 +76,7 @@ next commands. Run again, it changes only what differs.`,
 	f.Float64Var(&worker, "worker-budget", defaultWorkerBudgetUSD, "monthly budget in `USD` of the worker principal (production summaries)")
 	f.Float64Var(&evalB, "eval-budget", defaultEvalBudgetUSD, "monthly budget in `USD` of the eval principal, never charged to production")
 	f.Float64Var(&judgeB, "judge-budget", defaultJudgeBudgetUSD, "monthly budget in `USD` of the judge principal")
+	f.StringVar(&o.catalogue, "catalogue", "", "catalogue override `FILE` (models and prices the built-in catalogue lacks, such as a new Bedrock model or an ARN) that the models are checked against, written as catalogue: in a new config")
 	allowUnlistedFlag(cmd, &o.allowUnlisted)
 	actorFlags(cmd, &o.as)
 	return cmd
@@ -92,6 +96,13 @@ func (e *env) runInit(cmd *cobra.Command, o *initOptions) error {
 	}
 	if o.judge != "" && !validModelName(o.judge) {
 		return usagef("--judge: want a provider model (bedrock:<model id>, sagemaker:<endpoint> or openai:<model>), got %q", o.judge)
+	}
+	if o.catalogue != "" {
+		abs, err := filepath.Abs(o.catalogue)
+		if err != nil {
+			return usagef("--catalogue %s: %v", o.catalogue, err)
+		}
+		o.catalogue = abs
 	}
 	path, _, err := e.configPath(cmd)
 	if err != nil {
@@ -268,6 +279,9 @@ func (o *initOptions) configFile(e *env) []byte {
 		model = o.models[0]
 	}
 	fmt.Fprintf(&b, "model: %s\n", yamlString(model))
+	if o.catalogue != "" {
+		fmt.Fprintf(&b, "catalogue: %s\n", yamlString(o.catalogue))
+	}
 	b.WriteString("\n# The principals ticketsum's processes act as, applied at every start.\nprincipals:\n")
 	for _, role := range access.Roles {
 		fmt.Fprintf(&b, "  %s:\n", role)
@@ -306,6 +320,9 @@ func (o *initOptions) checkAgainst(cfg Config, path string) error {
 			return usagef("--%s-budget %v: %s exists and gives principal %s $%v a month: change %s.monthly_budget_usd there (init writes budgets only into a new config)",
 				role, *v, path, cfg.servicePrincipal(role).Name, got, principalKey(role))
 		}
+	}
+	if o.catalogue != "" && o.catalogue != cfg.Catalogue {
+		return usagef("--catalogue %s: %s exists and names catalogue %q: set catalogue: there (init writes settings only into a new config)", o.catalogue, path, cfg.Catalogue)
 	}
 	return nil
 }

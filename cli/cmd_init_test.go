@@ -202,3 +202,38 @@ func TestReadOnlyCommandsCreateNothing(t *testing.T) {
 		})
 	}
 }
+
+// TestInitCatalogueNewModel: a Bedrock model newer than the catalogue
+// could not be set up with init alone (the config it writes names no
+// catalogue file, and init had no way to give one), and the refusal of an
+// ARN said "a catalogue override file" without the catalogue: key that
+// names it. Both refusals now name the key and how to give the file, and
+// init --catalogue FILE checks the models against it and writes it into
+// the new config.
+func TestInitCatalogueNewModel(t *testing.T) {
+	t.Parallel()
+	const model = "bedrock:amazon.nova-next-v1:0"
+	dir := t.TempDir()
+	cfg, data := filepath.Join(dir, "ticketsum.yaml"), filepath.Join(dir, "data")
+	for _, m := range []string{model, "bedrock:arn:aws:bedrock:us-east-1:123456789012:custom-model/my-model"} {
+		r := run(t, context.Background(), "", "init", "--config", cfg, "--data-dir", data, "--model", m)
+		if r.code != exitUsage || !strings.Contains(r.stderr, "catalogue: in the config") || !strings.Contains(r.stderr, "ticketsum init --catalogue FILE") {
+			t.Fatalf("init --model %s: %+v; want exit 2 naming catalogue: and init --catalogue", m, r)
+		}
+	}
+	prices := filepath.Join(dir, "prices.yaml")
+	entry := "models:\n  - name: " + model + "\n    family: nova\n    context_window: 300000\n    max_output: 5000\n" +
+		"    input: 0.5\n    output: 2\n    effective: \"2026-12-01\"\n    source: \"our contract\"\n    verified: true\n"
+	if err := os.WriteFile(prices, []byte(entry), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := run(t, context.Background(), "", "init", "--config", cfg, "--data-dir", data, "--model", model, "--catalogue", prices); r.code != exitOK {
+		t.Fatalf("init --catalogue: %+v", r)
+	}
+	if b, _ := os.ReadFile(cfg); !strings.Contains(string(b), "catalogue: \""+prices+"\"") {
+		t.Fatalf("the new config does not name the catalogue file:\n%s", b)
+	}
+	if r := run(t, context.Background(), "", "models", "approved", "--json", "--config", cfg); !strings.Contains(r.stdout, model) {
+		t.Fatalf("init did not approve %s: %+v", model, r)
+	}
+}

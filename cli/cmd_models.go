@@ -166,9 +166,9 @@ func (w *wiring) checkListed(model string, allowUnlisted bool) error {
 	case err == nil:
 		return nil
 	case !allowUnlisted && strings.Contains(model, ":arn:"):
-		return usagef("%s", ticketsum.ErrorMessage(err)) // says what an ARN needs
+		return usagef("%s (%s)", ticketsum.ErrorMessage(err), w.catalogueWhere()) // says what an ARN needs
 	case !allowUnlisted:
-		return notListed(model, "add it with its prices in a catalogue override file (catalogue in the config)")
+		return notListed(model, "add it with its prices to "+w.catalogueWhere())
 	}
 	return usagef("%s is not in the catalogue and --allow-unlisted no longer approves such a model: every call is priced and charged to a budget, so none could be made to it. Give it a price in a catalogue override file (catalogue: in the config; docs/cost-and-planning.md), then approve it without the flag", model)
 }

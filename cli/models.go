@@ -156,6 +156,16 @@ func (w *wiring) summarizerAs(ctx context.Context, model, promptVersion, princip
 	return m.SummarizerAs(ctx, model, promptVersion, principal)
 }
 
+// catalogueWhere names the catalogue override file that prices a model
+// the embedded catalogue lacks: the one the config's catalogue: key names,
+// or how to name one.
+func (w *wiring) catalogueWhere() string {
+	if w.cfg.Catalogue != "" {
+		return "the catalogue override file " + w.cfg.Catalogue + " (catalogue: in the config)"
+	}
+	return "a catalogue override file (YAML, such as catalogue.yaml: docs/cost-and-planning.md) named by catalogue: in the config, or by ticketsum init --catalogue FILE"
+}
+
 // notListed is the bad-input error (exit 2) for a model the catalogue does
 // not list; remedy is what the command offers besides checking the ID.
 func notListed(model, remedy string) error {
@@ -181,9 +191,9 @@ func (w *wiring) requireListed(models ...string) error {
 			switch {
 			case err == nil:
 			case strings.Contains(name, ":arn:"):
-				return usagef("%s", ticketsum.ErrorMessage(err)) // says what an ARN needs
+				return usagef("%s (%s)", ticketsum.ErrorMessage(err), w.catalogueWhere()) // says what an ARN needs
 			default:
-				return notListed(name, "add it with its prices in a catalogue override file (catalogue in the config)")
+				return notListed(name, "add it with its prices to "+w.catalogueWhere())
 			}
 		}
 	}
