@@ -59,6 +59,10 @@ func (e *env) report(cmd *cobra.Command, err error) int {
 		fmt.Fprintf(e.stderr, "%s: interrupted\n", name)
 		return exitFailure
 	}
+	if advice := e.diskFullAdvice(err); advice != "" {
+		fmt.Fprintf(e.stderr, "%s: %s\n%s: cause: %s\n", name, advice, name, oneLine(err.Error()))
+		return exitFailure
+	}
 	fmt.Fprintf(e.stderr, "%s: %s\n", name, dedupe(cmd, oneLine(ticketsum.ErrorMessage(err))))
 	switch ticketsum.ErrorCodeOf(err) {
 	case ticketsum.EINVALID:

@@ -19,6 +19,10 @@ type env struct {
 	osUser func() string
 	// globals are the root's persistent flags.
 	globals globalFlags
+	// dataDir and dbPath are the data directory and store of the command's
+	// configuration, once loaded (newWiring), for report to name the
+	// directory whose disk is full.
+	dataDir, dbPath string
 }
 
 // Main runs the command line with args (without the program name) and

@@ -90,6 +90,7 @@ func (w *wiring) ensureDataDir() error {
 
 func newWiring(ctx context.Context, e *env, cfg Config) (*wiring, error) {
 	w := &wiring{cfg: cfg, env: e, logger: newLogger(e.stderr, cfg.LogLevel)}
+	e.dataDir, e.dbPath = cfg.DataDir, cfg.DB
 	if err := w.startTelemetry(ctx); err != nil {
 		return nil, err
 	}
