@@ -45,9 +45,10 @@ func TestAdminCommandsOnAFullDisk(t *testing.T) {
 	}
 	t.Cleanup(func() { exec.Command("umount", disk).Run() })
 	dataDir := filepath.Join(disk, "data")
+	cfg := filepath.Join(t.TempDir(), "ticketsum.yaml") // init writes one; not in the source tree
 	ctx := context.Background()
 	for _, args := range [][]string{{"init"}, {"principals", "put", "team-a", "--budget", "5", "--models", "builtin"}} {
-		if r := run(t, ctx, "", append(args, "--data-dir", dataDir)...); r.code != exitOK {
+		if r := run(t, ctx, "", append(args, "--config", cfg, "--data-dir", dataDir)...); r.code != exitOK {
 			t.Fatalf("%v: exit %d\n%s", args, r.code, r.stderr)
 		}
 	}
@@ -71,7 +72,7 @@ func TestAdminCommandsOnAFullDisk(t *testing.T) {
 				t.Fatal(err)
 			}
 			f.Close()
-			r := run(t, ctx, "", "keys", "create", "--principal", "team-a", "--data-dir", dataDir)
+			r := run(t, ctx, "", "keys", "create", "--principal", "team-a", "--config", cfg, "--data-dir", dataDir)
 			fullDiskWant(t, r.code, r.stderr, dataDir)
 		})
 	}

@@ -61,6 +61,11 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(defaultDataDir)
 		code = 1
 	}
+	if _, err := os.Stat(defaultConfigFile); err == nil {
+		fmt.Fprintf(os.Stderr, "a test wrote %s in the source tree; give it --config in a temporary directory\n", defaultConfigFile)
+		os.Remove(defaultConfigFile)
+		code = 1
+	}
 	os.Exit(code)
 }
 
