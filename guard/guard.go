@@ -107,6 +107,7 @@ func (g *Guard) rawSpans(s *Session, sc *scan) []span {
 	spans := detectPatterns(sc, g.phone)
 	spans = append(spans, g.lx.detectNames(sc, s.knownParts(), s.learnedParts())...)
 	spans = append(spans, g.addr.detect(sc, toks)...)
+	spans = append(spans, spelledNumbers(text, toks)...)
 	if s != nil && len(s.emails) > 0 {
 		lower := sc.lower // strings.ToLower(text) when text is ASCII
 		var at []int      // text's offset of each of lower's bytes, when they differ
