@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -32,14 +31,7 @@ func TestServeModelNameEscapes(t *testing.T) {
 	if r.code != exitOK || json.Unmarshal([]byte(r.stdout), &k) != nil || k.Key == "" {
 		t.Fatalf("keys create: %+v", r)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- Main(ctx, []string{"serve", "--data-dir", dir, "--addr", "127.0.0.1:0", "--no-sample"},
-			strings.NewReader(""), io.Discard, &stderr, func(string) string { return "" })
-	}()
-	addr := waitFor(t, &stderr, regexp.MustCompile(`serving on (http://\S+)`), done)
+	addr, _, _, stop := startServe(t, dir, nil)
 	for _, c := range []struct{ path, body string }{
 		{"/v1/chat/completions", `{"model":"x\u001b[2J\u001b]0;pwned\u0007","messages":[{"role":"user","content":"hi"}]}`},
 		{"/v1/summaries?model=x%1B%5B2J%1B%5D0%3Bpwned%07", strings.ReplaceAll(goodTicket, "\n", "")},
@@ -56,10 +48,7 @@ func TestServeModelNameEscapes(t *testing.T) {
 			t.Errorf("POST %s with an escape sequence as model: %d %s; want 400 naming the rule", c.path, resp.StatusCode, b)
 		}
 	}
-	cancel()
-	if code := <-done; code != exitOK {
-		t.Fatalf("serve exit %d: %s", code, stderr.String())
-	}
+	stop()
 	r = run(t, context.Background(), "", "usage", "--by", "model", "--data-dir", dir)
 	if r.code != exitOK || strings.ContainsAny(r.stdout, "\x1b\x07") {
 		t.Errorf("usage --by model printed a caller's escape sequence to the terminal: exit %d, %q", r.code, r.stdout)
@@ -115,19 +104,12 @@ func TestServeReviewEditRefusesPII(t *testing.T) {
 	if r := run(t, context.Background(), "", "import", "--data-dir", dir, tickets); r.code != exitOK {
 		t.Fatalf("import: %+v", r)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- Main(ctx, []string{"serve", "--data-dir", dir, "--addr", "127.0.0.1:0", "--no-sample"},
-			strings.NewReader(""), io.Discard, &stderr, func(k string) string {
-				if k == "TICKETSUM_REVIEW_SHARE" {
-					return "1"
-				}
-				return ""
-			})
-	}()
-	addr := waitFor(t, &stderr, regexp.MustCompile(`serving on (http://\S+)`), done)
+	addr, _, stderr, stop := startServe(t, dir, func(k string) string {
+		if k == "TICKETSUM_REVIEW_SHARE" {
+			return "1"
+		}
+		return ""
+	})
 	var queue struct {
 		Items []struct {
 			SummaryID int64 `json:"summary_id"`
@@ -170,10 +152,7 @@ func TestServeReviewEditRefusesPII(t *testing.T) {
 	if strings.Contains(string(b), "ana.lima") || !strings.Contains(string(b), `"state": "pending"`) {
 		t.Errorf("after the refused edits the item is %s", b)
 	}
-	cancel()
-	if code := <-done; code != exitOK {
-		t.Fatalf("serve exit %d: %s", code, stderr.String())
-	}
+	stop()
 }
 
 // TestAdminTextEscapes: an operator's note or model name holding an

@@ -183,14 +183,7 @@ func TestServeLoopbackRefusesRebinding(t *testing.T) {
 	if r := run(t, context.Background(), "", "import", "--data-dir", dir, tickets); r.code != exitOK {
 		t.Fatalf("import: %+v", r)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- Main(ctx, []string{"serve", "--data-dir", dir, "--addr", "127.0.0.1:0", "--no-sample"},
-			strings.NewReader(""), io.Discard, &stderr, func(string) string { return "" })
-	}()
-	addr := waitFor(t, &stderr, regexp.MustCompile(`serving on (http://\S+)`), done)
+	addr, _, _, stop := startServe(t, dir, nil)
 	port := addr[strings.LastIndex(addr, ":")+1:]
 	do := func(method, path, host string) (int, string) {
 		t.Helper()
@@ -220,8 +213,5 @@ func TestServeLoopbackRefusesRebinding(t *testing.T) {
 			t.Errorf("GET /api/tickets for host %s: %d %.300s", host, code, body)
 		}
 	}
-	cancel()
-	if code := <-done; code != exitOK {
-		t.Fatalf("serve exit %d: %s", code, stderr.String())
-	}
+	stop()
 }

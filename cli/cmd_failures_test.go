@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -98,13 +97,7 @@ func TestServeRegenerates(t *testing.T) {
 	if r := run(t, context.Background(), "", "import", "--data-dir", dir, tickets); r.code != exitOK {
 		t.Fatalf("import: %+v", r)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- Main(ctx, []string{"serve", "--data-dir", dir, "--addr", "127.0.0.1:0", "--no-sample"}, strings.NewReader(""), io.Discard, &stderr, func(string) string { return "" })
-	}()
-	addr := waitFor(t, &stderr, regexp.MustCompile(`serving on (http://\S+)`), done)
+	addr, done, _, stop := startServe(t, dir, nil)
 	waitForPage(t, addr+"/api/tickets/T-1", `"state": "summarized"`, done)
 	resp, err := http.Post(addr+"/api/tickets/T-1/regenerate?force=true", "application/json", nil)
 	if err != nil {
@@ -136,8 +129,5 @@ func TestServeRegenerates(t *testing.T) {
 	if len(detail.History) != 2 {
 		t.Errorf("after the regeneration: %d summaries in the history, want the first and the regeneration", len(detail.History))
 	}
-	cancel()
-	if code := <-done; code != exitOK {
-		t.Fatalf("serve exit %d: %s", code, stderr.String())
-	}
+	stop()
 }

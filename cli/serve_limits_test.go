@@ -277,3 +277,29 @@ func bigChatConfig(t *testing.T, upstream string) string {
 	}
 	return cfg
 }
+
+// startServe starts serve on the data directory dir (no sample tickets,
+// any free port, environment from getenv; nil for none) and waits until it
+// listens. stop ends it and fails the test unless it exits cleanly; done
+// yields serve's exit code should it stop early.
+func startServe(t *testing.T, dir string, getenv func(string) string) (addr string, done chan int, stderr *syncBuffer, stop func()) {
+	t.Helper()
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stderr = new(syncBuffer)
+	exited := make(chan int, 1)
+	go func() {
+		exited <- Main(ctx, []string{"serve", "--data-dir", dir, "--addr", "127.0.0.1:0", "--no-sample"},
+			strings.NewReader(""), io.Discard, stderr, getenv)
+	}()
+	addr = waitFor(t, stderr, regexp.MustCompile(`serving on (http://\S+)`), exited)
+	return addr, exited, stderr, func() {
+		t.Helper()
+		cancel()
+		if code := <-exited; code != exitOK {
+			t.Fatalf("serve exit %d: %s", code, stderr.String())
+		}
+	}
+}
