@@ -27,6 +27,10 @@ type Config struct {
 	MaxTicketBytes int64 `yaml:"max_ticket_bytes"`
 	// LogLevel is debug, info, warn or error (default info).
 	LogLevel string `yaml:"log_level"`
+	// CallTimeout bounds one attempt of a model call: a model server that
+	// has not answered by then is given up on, and the call retried
+	// (default 60s).
+	CallTimeout time.Duration `yaml:"call_timeout"`
 
 	Server ServerConfig `yaml:"server"`
 	Worker WorkerConfig `yaml:"worker"`
@@ -174,6 +178,7 @@ func defaultConfig() Config {
 		Model:          "builtin",
 		MaxTicketBytes: 1 << 20,
 		LogLevel:       "info",
+		CallTimeout:    60 * time.Second,
 		Server:         ServerConfig{Addr: "127.0.0.1:8080", LoadSample: &yes, ReviewShare: 0.05, MaxChatBodyBytes: 1 << 20},
 		Worker:         WorkerConfig{Concurrency: 4, ThrottleSnooze: 30 * time.Second, ThrottleSnoozes: 20},
 		OpenAI:         OpenAIConfig{APIKeyEnv: "OPENAI_API_KEY"},

@@ -43,6 +43,8 @@ func (c *Config) checkTop() error {
 		return badKey("model", "must not be empty")
 	case c.Model != "builtin" && !validModelName(c.Model):
 		return badKey("model", "unknown model %q: want builtin, bedrock:<model id>, sagemaker:<endpoint> or openai:<model>", c.Model)
+	case c.CallTimeout < 0:
+		return badKey("call_timeout", "must not be negative, got %v", c.CallTimeout)
 	case c.MaxTicketBytes <= 0:
 		return badKey("max_ticket_bytes", "must be positive, got %d", c.MaxTicketBytes)
 	case c.OpenAI.APIKeyEnv == "":

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
@@ -116,6 +117,11 @@ var envVars = []struct {
 	{"TICKETSUM_MAX_CHAT_BODY_BYTES", "server.max_chat_body_bytes", "", func(c *Config, v string) error {
 		n, err := strconv.ParseInt(v, 10, 64)
 		c.Server.MaxChatBodyBytes = n
+		return err
+	}},
+	{"TICKETSUM_CALL_TIMEOUT", "call_timeout", "a duration such as 90s or 2m", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		c.CallTimeout = d
 		return err
 	}},
 	{"TICKETSUM_WORKERS", "worker.concurrency", "", func(c *Config, v string) error {

@@ -21,7 +21,7 @@ func TestConfigValidation(t *testing.T) {
 		{"text for an integer", "worker:\n  concurrency: four\n", `worker.concurrency: want a whole number, got "four"`},
 		{"unknown key", "worker:\n  concurency: 4\n", "line 2: unknown setting worker.concurency (did you mean worker.concurrency?)"},
 		{"unknown section", "goverance:\n  omit_bodies: true\n", "unknown setting goverance (did you mean governance?)"},
-		{"unknown key far from any", "zzzzzzzzzzzz: 1\n", "unknown setting zzzzzzzzzzzz (valid here: auth, aws, catalogue"},
+		{"unknown key far from any", "zzzzzzzzzzzz: 1\n", "unknown setting zzzzzzzzzzzz (valid here: auth, aws, call_timeout, catalogue"},
 		{"duration without unit", "worker:\n  throttle_snooze: 30\n", `worker.throttle_snooze: want a duration with a unit, such as 30s, 5m or 1h, got "30"`},
 		{"section as a value", "server: 8080\n", `server: want a section of settings (key: value lines), got "8080"`},
 		{"rescue before timeout", "worker:\n  rescue_after: 1m\n", "worker.rescue_after: must be at least worker.job_timeout (5m0s), got 1m0s"},

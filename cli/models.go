@@ -104,6 +104,7 @@ func (w *wiring) models(ctx context.Context) (*app.Models, error) {
 		Catalogue: cat, PromptVersion: w.cfg.Prompt.Version, PromptPath: w.cfg.Prompt.Path, PII: w.piiChecker(),
 		Outer: outer, Inner: inner, Metrics: prom, Principal: w.cfg.servicePrincipal(access.RoleWorker).Name,
 		Guard: gov.Guard, Logger: w.logger, Fleet: w.gatewayFleet(),
+		CallTimeout: w.cfg.CallTimeout, CallTimeoutSetting: "call_timeout (TICKETSUM_CALL_TIMEOUT)",
 	})
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -134,7 +135,7 @@ func (g *Gateway) attempt(ctx context.Context, m *member, req *ticketsum.ModelRe
 		res, err = paid.res, nil
 	}
 	if err != nil && timedOut {
-		err = ticketsum.Errorf(ticketsum.EUNAVAILABLE, "%s: no answer within %s: %w", m.name, g.cfg.CallTimeout, err)
+		err = g.timedOut(m.name, err)
 	}
 	code := ticketsum.ErrorCodeOf(err)
 	g.cfg.Metrics.Attempt(m.name, code, latency)
@@ -154,4 +155,18 @@ func (g *Gateway) attempt(ctx context.Context, m *member, req *ticketsum.ModelRe
 			slog.Duration("latency", latency), slog.String("request_id", req.Meta.RequestID))
 	}
 	return res, err
+}
+
+// timedOut is the error of an attempt that got no answer within
+// CallTimeout: the model once (the provider's own error, which names it
+// too, is the cause, for the log), the setting that sets the timeout and
+// what to check.
+func (g *Gateway) timedOut(model string, cause error) error {
+	setting := g.cfg.CallTimeoutSetting
+	if setting == "" {
+		setting = "the gateway's call timeout"
+	}
+	return &ticketsum.Error{Code: ticketsum.EUNAVAILABLE, Err: cause,
+		Message: fmt.Sprintf("%s: no answer within %s (the timeout of one attempt, set by %s): check that the model server is up, reachable and not overloaded "+
+			"(its own logs and load); for a model that is slow to answer, raise %s", model, g.cfg.CallTimeout, setting, setting)}
 }

@@ -72,6 +72,11 @@ type Config struct {
 	MaxElapsed time.Duration
 	// CallTimeout bounds one provider attempt. Default 60s.
 	CallTimeout time.Duration
+	// CallTimeoutSetting names the setting that sets CallTimeout where the
+	// gateway runs (call_timeout in the config, TICKETSUM_CALL_TIMEOUT for
+	// the Lambda), for the reason of an attempt that timed out. Default:
+	// "the gateway's call timeout".
+	CallTimeoutSetting string
 	// BaseBackoff is the backoff cap before the first retry; it doubles for
 	// each further retry. Default 500ms.
 	BaseBackoff time.Duration

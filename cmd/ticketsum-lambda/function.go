@@ -111,7 +111,7 @@ func newFunction(ctx context.Context, s settings, d deps) (*function, error) {
 		Models: map[string]app.ModelConfig{s.Model: s.ModelConfig}, LoadAWS: loadAWS,
 		Outer: append([]gateway.Middleware{telOuter}, gov.Outer...), Inner: append([]gateway.Middleware{telInner}, gov.Inner...),
 		Guardrail: s.Guardrail, PromptVersion: s.PromptVersion,
-		MaxAttempts: s.MaxAttempts, MaxElapsed: s.MaxElapsed, CallTimeout: s.CallTimeout,
+		MaxAttempts: s.MaxAttempts, MaxElapsed: s.MaxElapsed, CallTimeout: s.CallTimeout, CallTimeoutSetting: "TICKETSUM_CALL_TIMEOUT",
 		Principal: principal, Clock: d.Clock, Logger: logger,
 	})
 	if err != nil {

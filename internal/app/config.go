@@ -108,6 +108,9 @@ type Config struct {
 	MaxElapsed time.Duration
 	// CallTimeout bounds one provider attempt. Default: the gateway's (60s).
 	CallTimeout time.Duration
+	// CallTimeoutSetting names the setting that sets CallTimeout, for the
+	// reason of a call that timed out (gateway.Config.CallTimeoutSetting).
+	CallTimeoutSetting string
 	// Principal is recorded on every call and summary. Default
 	// "ticketsum-worker".
 	Principal string

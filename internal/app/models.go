@@ -209,7 +209,7 @@ func (m *Models) build(ctx context.Context, model string) (*gateway.Gateway, err
 	names := append([]string{model}, m.ModelConfig(model).Fallback...)
 	gc := gateway.Config{
 		Catalogue: m.cfg.Catalogue, Limits: map[string]gateway.Limits{}, Fallbacks: map[string][]string{},
-		MaxAttempts: m.cfg.MaxAttempts, MaxElapsed: m.cfg.MaxElapsed, Fleet: m.cfg.Fleet, CallTimeout: m.cfg.CallTimeout,
+		MaxAttempts: m.cfg.MaxAttempts, MaxElapsed: m.cfg.MaxElapsed, Fleet: m.cfg.Fleet, CallTimeout: m.cfg.CallTimeout, CallTimeoutSetting: m.cfg.CallTimeoutSetting,
 		Outer: m.cfg.Outer, Inner: m.cfg.Inner, Clock: m.cfg.Clock, Logger: m.cfg.Logger, Metrics: m.cfg.Metrics,
 	}
 	var models []ticketsum.Model
