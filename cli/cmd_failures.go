@@ -102,10 +102,11 @@ worker, or serve) makes the next attempts.`,
 					if err != nil {
 						return err
 					}
+					now := time.Now()
 					if asJSON {
-						return writeIndentedJSON(e.stdout, list)
+						return writeIndentedJSON(e.stdout, waitingJSON(list, now))
 					}
-					return printWaiting(e.stdout, list, total, time.Now())
+					return printWaiting(e.stdout, list, total, now)
 				}
 				list, total, err := b.store.ListFailures(ctx, ticketsum.FailureFilter{Class: fc, Limit: limit})
 				if err != nil {
@@ -144,8 +145,8 @@ func printWaiting(out io.Writer, list []queue.Waiting, total int, now time.Time)
 		if w.Snoozed {
 			snoozes += " snoozed"
 		}
-		fmt.Fprintf(tw, "%s\t%d/%d\t%s\t%s (in %s)\t%s\t%s\n", w.TicketID, w.Attempts, w.MaxAttempts, snoozes,
-			w.NextAttemptAt.UTC().Format(time.DateTime), max(0, w.NextAttemptAt.Sub(now)).Round(time.Second), code, reason)
+		fmt.Fprintf(tw, "%s\t%d/%d\t%s\t%s (%s)\t%s\t%s\n", w.TicketID, w.Attempts, w.MaxAttempts, snoozes,
+			w.NextAttemptAt.UTC().Format(time.DateTime), dueText(w.NextAttemptAt, now), code, reason)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -292,4 +293,33 @@ func writeIndentedJSON(out io.Writer, v any) error {
 	enc := json.NewEncoder(out)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// dueText says when an attempt due at next is, seen at now: "in 1m16s",
+// "due now", or "overdue by 2m3s" (no worker has picked it up yet: one is
+// not running, or all are busy).
+func dueText(next, now time.Time) string {
+	switch d := next.Sub(now).Round(time.Second); {
+	case d > 0:
+		return "in " + d.String()
+	case d < 0:
+		return "overdue by " + (-d).String()
+	}
+	return "due now"
+}
+
+// waitingRow is a waiting ticket as --json gives it: the queue's fields
+// and Due, the table's text for when its next attempt is.
+type waitingRow struct {
+	queue.Waiting
+	Due string `json:"due"`
+}
+
+// waitingJSON returns list with each ticket's Due, as seen at now.
+func waitingJSON(list []queue.Waiting, now time.Time) []waitingRow {
+	rows := make([]waitingRow, len(list))
+	for i, w := range list {
+		rows[i] = waitingRow{Waiting: w, Due: dueText(w.NextAttemptAt, now)}
+	}
+	return rows
 }
