@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"sync/atomic"
 
 	"github.com/spf13/cobra"
 
@@ -47,6 +48,7 @@ func newSummarizeCmd(e *env) *cobra.Command {
 		asJSON     bool
 		maxBytes   int64
 		parallel   int
+		stopAfter  int
 	}
 	cmd := &cobra.Command{
 		Use:     "summarize [FILE|-]",
@@ -61,7 +63,10 @@ file of any size is summarised in bounded memory.
 A bad record or an invalid ticket is reported on stderr with its line and the
 rest are still summarised; the exit code is then 2. A ticket the model could
 not summarise (the model or a dependency failed, a setting must change, a
-guardrail blocked it) is reported and makes the exit code 1. A model the
+guardrail blocked it) is reported and makes the exit code 1. When
+--stop-after tickets in a row fail for the same reason class (a model that is
+down or refuses every call), summarize stops: the calls under way finish and
+are printed, the rest of the input is not attempted, and the exit code is 1. A model the
 catalogue does not list is bad input (exit 2, before any ticket is read), as
 it is for every command that calls or approves a model.`,
 		Example: `  # Built-in offline model
@@ -83,10 +88,13 @@ it is for every command that calls or approves a model.`,
 			if o.parallel < 0 || o.parallel > 256 {
 				return usagef("--parallel: must be between 0 (one per core) and 256, got %d", o.parallel)
 			}
+			if o.stopAfter < 0 {
+				return usagef("--stop-after: must be 0 (never stop) or more, got %d", o.stopAfter)
+			}
 			if o.parallel == 0 {
 				o.parallel = runtime.GOMAXPROCS(0)
 			}
-			return e.summarize(cmd.Context(), cfg, args, o.asJSON, o.parallel)
+			return e.summarize(cmd.Context(), cfg, args, o.asJSON, o.parallel, o.stopAfter)
 		},
 	}
 	usesGlobals(cmd, allGlobals...)
@@ -95,13 +103,16 @@ it is for every command that calls or approves a model.`,
 	f.BoolVar(&o.asJSON, "json", false, "print one JSON object per ticket (ticket_id, summary, status, model, prompt_version, usage, cost_usd, latency_ms, flags, status_inferred, truncated)")
 	f.Int64Var(&o.maxBytes, "max-ticket-bytes", 0, "largest ticket accepted, in `BYTES` (default max_ticket_bytes in the config, 1048576)")
 	f.IntVar(&o.parallel, "parallel", 0, "`N` tickets summarised at once (0: one per core). Output stays in input order; at most 4N tickets are held in memory")
+	f.IntVar(&o.stopAfter, "stop-after", 5, "stop once `N` tickets in a row failed for the same reason class (retryable or config: a model down, or refusing every call); 0 never stops")
 	f.StringVar(&o.api, "api", "", "Bedrock `API`: converse, or invoke for the model family's native body (default models.<model>.api in the config, converse)")
 	return cmd
 }
 
 // summarize summarises the tickets of the input named by args.
-// parallel tickets are summarised at once.
-func (e *env) summarize(ctx context.Context, cfg Config, args []string, asJSON bool, parallel int) error {
+// parallel tickets are summarised at once. After stopAfter tickets in a row
+// fail with the same retryable or config class (0: never), no further
+// ticket is started.
+func (e *env) summarize(ctx context.Context, cfg Config, args []string, asJSON bool, parallel, stopAfter int) error {
 	in, name, closeIn, err := openInput(e, firstArg(args))
 	if err != nil {
 		return err
@@ -120,11 +131,17 @@ func (e *env) summarize(ctx context.Context, cfg Config, args []string, asJSON b
 	dec := ticketfile.NewDecoder(in, name, ticketfile.Options{MaxTicketBytes: int(cfg.MaxTicketBytes), LimitHint: ticketLimitHint(true)})
 	enc := json.NewEncoder(e.stdout)
 	var bad, failed int
+	// The run of failures in a row, in input order, and its class; once it
+	// reaches stopAfter, stopped keeps the reader and the workers from
+	// starting more tickets (those started finish and are printed).
+	var inARow int
+	var rowClass ticketsum.FailureClass
+	var stopped atomic.Bool
 	// Records are read in order, summarised on parallel goroutines and
 	// printed in input order; at most 4 per goroutine are held at once.
 	done := false
 	next := func() (summarizeItem, bool, error) {
-		if done {
+		if done || stopped.Load() {
 			return summarizeItem{}, false, nil
 		}
 		t, err := dec.Next()
@@ -142,7 +159,10 @@ func (e *env) summarize(ctx context.Context, cfg Config, args []string, asJSON b
 		return summarizeItem{ticket: t}, true, nil
 	}
 	work := func(ctx context.Context, it summarizeItem) summarizeItem {
-		if it.ticket != nil {
+		switch {
+		case it.ticket != nil && stopped.Load():
+			it.skipped = true
+		case it.ticket != nil:
 			it.summary, it.err = pipe.Summarize(ctx, it.ticket)
 		}
 		return it
@@ -151,6 +171,8 @@ func (e *env) summarize(ctx context.Context, cfg Config, args []string, asJSON b
 		switch {
 		case it.fatal != nil:
 			return it.fatal
+		case it.skipped:
+			return nil
 		case it.problem != nil:
 			fmt.Fprintf(e.stderr, "ticketsum summarize: %s\n", it.problem.Error())
 			bad++
@@ -163,13 +185,27 @@ func (e *env) summarize(ctx context.Context, cfg Config, args []string, asJSON b
 			// Only the ticket's own fault is bad input (exit 2); a model or
 			// runtime failure, a configuration to fix or a guardrail block
 			// is a failure (exit 1).
-			if ticketsum.ClassOf(it.err) == ticketsum.ClassBadTicket {
+			class := ticketsum.ClassOf(it.err)
+			if class == ticketsum.ClassBadTicket {
 				bad++
 			} else {
 				failed++
 			}
+			switch {
+			case class != ticketsum.ClassRetryable && class != ticketsum.ClassConfig:
+				inARow = 0
+			case class == rowClass:
+				inARow++
+			default:
+				inARow, rowClass = 1, class
+			}
+			if stopAfter > 0 && inARow == stopAfter {
+				stopped.Store(true)
+			}
 			return nil
-		case asJSON:
+		}
+		inARow = 0
+		if asJSON {
 			return enc.Encode(newSummaryJSON(it.summary))
 		}
 		_, err := fmt.Fprintf(e.stdout, "%s [%s]\n%s\n\n", it.summary.TicketID, it.summary.Status, it.summary.Text)
@@ -179,6 +215,10 @@ func (e *env) summarize(ctx context.Context, cfg Config, args []string, asJSON b
 		return err
 	}
 	switch {
+	case stopped.Load():
+		fmt.Fprintf(e.stderr, "ticketsum summarize: stopped after %d tickets in a row failed (%s; the last reason is above), so the rest of the input was not attempted: fix the cause and run summarize again (it stores nothing), or pass --stop-after 0 to try every ticket\n",
+			stopAfter, rowClass)
+		return fmt.Errorf("stopped after %d failed tickets: %w", stopAfter, errRuntimeReported)
 	case failed > 0:
 		return fmt.Errorf("%s failed: %w", plural(failed, "ticket"), errRuntimeReported)
 	case bad > 0:
@@ -196,6 +236,7 @@ type summarizeItem struct {
 	fatal   error
 	summary *ticketsum.Summary
 	err     error
+	skipped bool // not started: summarize had stopped
 }
 
 // firstArg returns args[0], or "" without arguments.
