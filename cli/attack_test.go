@@ -99,12 +99,7 @@ func TestSummaryInvisibleCharactersHidePII(t *testing.T) {
 // what was found and the rule, and the item stays pending.
 func TestServeReviewEditRefusesPII(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	tickets := writeFile(t, "t.jsonl", strings.ReplaceAll(goodTicket, "\n", "")+"\n")
-	if r := run(t, context.Background(), "", "import", "--data-dir", dir, tickets); r.code != exitOK {
-		t.Fatalf("import: %+v", r)
-	}
-	addr, _, stderr, stop := startServe(t, dir, func(k string) string {
+	addr, _, stderr, stop := serveOneTicket(t, func(k string) string {
 		if k == "TICKETSUM_REVIEW_SHARE" {
 			return "1"
 		}

@@ -178,12 +178,7 @@ auth:
 // work.
 func TestServeLoopbackRefusesRebinding(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	tickets := writeFile(t, "t.jsonl", strings.ReplaceAll(goodTicket, "\n", "")+"\n")
-	if r := run(t, context.Background(), "", "import", "--data-dir", dir, tickets); r.code != exitOK {
-		t.Fatalf("import: %+v", r)
-	}
-	addr, _, _, stop := startServe(t, dir, nil)
+	addr, _, _, stop := serveOneTicket(t, nil)
 	port := addr[strings.LastIndex(addr, ":")+1:]
 	do := func(method, path, host string) (int, string) {
 		t.Helper()

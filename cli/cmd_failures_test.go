@@ -92,12 +92,7 @@ func TestFailuresListAndRetry(t *testing.T) {
 // now current.
 func TestServeRegenerates(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	tickets := writeFile(t, "t.jsonl", strings.ReplaceAll(goodTicket, "\n", "")+"\n")
-	if r := run(t, context.Background(), "", "import", "--data-dir", dir, tickets); r.code != exitOK {
-		t.Fatalf("import: %+v", r)
-	}
-	addr, done, _, stop := startServe(t, dir, nil)
+	addr, done, _, stop := serveOneTicket(t, nil)
 	waitForPage(t, addr+"/api/tickets/T-1", `"state": "summarized"`, done)
 	resp, err := http.Post(addr+"/api/tickets/T-1/regenerate?force=true", "application/json", nil)
 	if err != nil {

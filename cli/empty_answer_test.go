@@ -6,8 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -70,17 +68,10 @@ func TestWorkerEmptyAnswerFailsOnce(t *testing.T) {
 	t.Parallel()
 	var calls atomic.Int64
 	upstream := noChoicesUpstream(t, &calls)
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "ticketsum.yaml")
-	conf := "data_dir: " + dir + "\nmodel: openai:m\nopenai:\n  base_url: " + upstream.URL + "/v1\n"
-	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := openAIConfig(t, upstream.URL)
 	ctx := context.Background()
-	for _, args := range [][]string{{"models", "approve", "openai:m"}, {"import", "-"}} {
-		if r := run(t, ctx, goodTicket, append(args, "--config", cfg)...); r.code != exitOK {
-			t.Fatalf("%v: %+v", args, r)
-		}
+	if r := run(t, ctx, goodTicket, "import", "-", "--config", cfg); r.code != exitOK {
+		t.Fatalf("import: %+v", r)
 	}
 	r := run(t, ctx, "", "worker", "--until-idle", "--config", cfg)
 	if !strings.Contains(r.stdout, "0 done, 1 failed") {

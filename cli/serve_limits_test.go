@@ -303,3 +303,32 @@ func startServe(t *testing.T, dir string, getenv func(string) string) (addr stri
 		}
 	}
 }
+
+// serveOneTicket imports goodTicket into a new data directory and starts
+// serve on it, as startServe.
+func serveOneTicket(t *testing.T, getenv func(string) string) (addr string, done chan int, stderr *syncBuffer, stop func()) {
+	t.Helper()
+	dir := t.TempDir()
+	tickets := writeFile(t, "t.jsonl", strings.ReplaceAll(goodTicket, "\n", "")+"\n")
+	if r := run(t, context.Background(), "", "import", "--data-dir", dir, tickets); r.code != exitOK {
+		t.Fatalf("import: %+v", r)
+	}
+	return startServe(t, dir, getenv)
+}
+
+// openAIConfig writes a config in a new data directory whose model is
+// openai:m, served by the OpenAI-compatible upstream at url, approves
+// openai:m and returns the config's path.
+func openAIConfig(t *testing.T, url string) string {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "ticketsum.yaml")
+	conf := "data_dir: " + dir + "\nmodel: openai:m\nopenai:\n  base_url: " + url + "/v1\n"
+	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := run(t, context.Background(), "", "models", "approve", "openai:m", "--config", cfg); r.code != exitOK {
+		t.Fatalf("approve: %+v", r)
+	}
+	return cfg
+}

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -19,16 +17,8 @@ func TestSummarizeStopsWhenEveryCallFails(t *testing.T) {
 	t.Parallel()
 	var calls atomic.Int64
 	upstream := noChoicesUpstream(t, &calls)
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "ticketsum.yaml")
-	conf := "data_dir: " + dir + "\nmodel: openai:m\nopenai:\n  base_url: " + upstream.URL + "/v1\n"
-	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := openAIConfig(t, upstream.URL)
 	ctx := context.Background()
-	if r := run(t, ctx, "", "models", "approve", "openai:m", "--config", cfg); r.code != exitOK {
-		t.Fatalf("approve: %+v", r)
-	}
 	one := strings.ReplaceAll(goodTicket, "\n", "")
 	var in strings.Builder
 	for i := range 20 {
