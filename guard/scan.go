@@ -29,6 +29,9 @@ type scan struct {
 	flags  []bool               // backing store of bools
 	phones map[phoneKey][2]bool // libphonenumber's answers for this text's numbers
 	names  []span               // detectNames' spans, reused across scans
+	// points and windows of inClusters and detectSecrets, reused: each
+	// is consumed before the next call that fills it
+	pts, wins [][2]int
 	// output is set for a model's answer (Check with SourceOutput): the
 	// phone detector then also keeps phone-shaped numbers that fail
 	// validation (phoneLayout). Cleared by release.
@@ -152,10 +155,15 @@ var noPrefilters bool
 // pattern, holds (all of them when ok is nil). It leaves wins as it is: the
 // address detector passes the same street windows to two patterns.
 func (sc *scan) keep(wins [][2]int, ok func(a, b int) bool) [][2]int {
+	return sc.keepInto(nil, wins, ok)
+}
+
+// keepInto is keep appending the kept windows to kept, which may be wins[:0]
+// (a window is written only after it has been read).
+func (sc *scan) keepInto(kept, wins [][2]int, ok func(a, b int) bool) [][2]int {
 	if ok == nil || noPrefilters {
 		return wins
 	}
-	var kept [][2]int
 	for _, w := range wins {
 		if ok(w[0], w[1]) {
 			kept = append(kept, w)
@@ -173,7 +181,12 @@ func (sc *scan) keep(wins [][2]int, ok func(a, b int) bool) [][2]int {
 // reaches the window) and when the window closes, not for every point: the
 // digit runs of a log line are dozens of points in one window.
 func (sc *scan) around(points [][2]int, before, after int) [][2]int {
-	var out [][2]int
+	return sc.aroundInto(nil, points, before, after)
+}
+
+// aroundInto is around appending to out (empty), so that a caller can
+// reuse its backing array.
+func (sc *scan) aroundInto(out, points [][2]int, before, after int) [][2]int {
 	furthest := 0 // the furthest unsnapped end in the last window
 	for _, p := range points {
 		s, e := max(p[0]-before, 0), min(p[1]+after, len(sc.text))
@@ -334,14 +347,19 @@ func clusterGap(gap string) bool {
 //
 // ok, when not nil, is a cheap necessary condition for a match in a window
 // (see keep): the windows for which it fails are left out.
+//
+// Its points and windows live in the scan's reused slices (pts, wins).
 func (sc *scan) inClusters(sh *shape, before, after, minDigits, minRuns int, ok func(a, b int) bool) [][]int {
-	var points [][2]int
+	points := sc.pts[:0]
 	for _, c := range sc.clusters() {
 		if c.digits >= minDigits && c.runs >= minRuns {
 			points = append(points, [2]int{c.start, c.end})
 		}
 	}
-	return sc.inShape(sh, sc.keep(sc.around(points, before, after), ok))
+	sc.pts = points
+	wins := sc.aroundInto(sc.wins[:0], points, before, after)
+	sc.wins = wins
+	return sc.inShape(sh, sc.keepInto(wins[:0], wins, ok))
 }
 
 // hasRun reports whether text[a:b] holds a run of n bytes (n > 0) of the

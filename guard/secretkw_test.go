@@ -38,7 +38,7 @@ func secretKWDiff(t *testing.T, pool *sync.Pool, ref *kwMatcher, text string, r 
 	}
 	sc := newScan(text, nil, pool)
 	defer sc.release(pool)
-	wins := append(sc.around(secretCandidates(sc.text, sc.toks), secretBefore, 2), [2]int{0, len(text)})
+	wins := append(sc.around(secretCandidates(nil, sc.text, sc.toks), secretBefore, 2), [2]int{0, len(text)})
 	for range 8 {
 		a := r.IntN(len(text) + 1)
 		wins = append(wins, [2]int{a, a + r.IntN(len(text)-a+1)})

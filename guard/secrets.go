@@ -320,9 +320,9 @@ var secretJoin = [256]bool{'_': true, '-': true, '+': true, '/': true, '=': true
 // secretCandidates returns the runs of text that can hold a secret value:
 // words joined by secretJoin characters, at least eight bytes long, with a
 // digit or one of _ + / = ~ (a value of letters alone is no secret to
-// gitleaks either). It reads the scan's words, not every byte.
-func secretCandidates(text string, toks []token) [][2]int {
-	var out [][2]int
+// gitleaks either). It reads the scan's words, not every byte, and
+// appends the runs to out.
+func secretCandidates(out [][2]int, text string, toks []token) [][2]int {
 	for k := 0; k < len(toks); {
 		start, end, mixed := toks[k].start, toks[k].end, !toks[k].letters
 		for k++; k < len(toks); k++ {
@@ -387,7 +387,8 @@ func detectSecrets(sc *scan, out []span) []span {
 	if err != nil {
 		return out // cannot happen: the embedded rules are compiled by a test
 	}
-	wins := sc.around(secretCandidates(sc.text, sc.toks), secretBefore, 2)
+	sc.pts = secretCandidates(sc.pts[:0], sc.text, sc.toks)
+	wins := sc.aroundInto(sc.wins[:0], sc.pts, secretBefore, 2)
 	for _, h := range sc.kw {
 		switch {
 		case kwPrivateKey.has(h.id):
@@ -396,6 +397,7 @@ func detectSecrets(sc *scan, out []span) []span {
 			wins = append(wins, [2]int{int(h.start), min(int(h.start)+curlWindow, len(sc.text))})
 		}
 	}
+	sc.wins = wins
 	seen := map[[2]int]bool{}
 	var inWin []kwHit
 	run := make([]bool, len(set.rules))
