@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -305,4 +306,32 @@ func TestUKNIKeep(t *testing.T) {
 		t.Fatalf("only %d random strings hold a UK NI number: the test proves little", matched)
 	}
 	t.Logf("random strings with a UK NI number: %d", matched)
+}
+
+// TestNumberWindowsAllocateNothing checks that the number shapes' windows
+// (inClusters) live in the scan's reused slices: once a scan has checked a
+// text, checking it again builds its points and windows, the long windows
+// of log lines cut at line breaks included, without allocating.
+func TestNumberWindowsAllocateNothing(t *testing.T) {
+	var b strings.Builder
+	for i := range 400 {
+		fmt.Fprintf(&b, "2026-03-01T08:%02d:%02d.%03dZ WARN http.client POST /v2/orders/batch took %dms (retry %d)\n", i%60, (i*7)%60, i, 1000+i*13, i%4)
+	}
+	sc := &scan{}
+	sc.text, sc.lower = b.String(), asciiLower(b.String())
+	sc.toks, sc.runs = lexDigits(nil, nil, sc.text, sc.lower, nil, true)
+	find := func() {
+		for _, sh := range []*shape{cardShape, ssnShape, ipv4Shape} {
+			if m := sc.inClusters(sh, 8, 24, 0, 0, nil); len(m) > 0 {
+				t.Fatalf("%d matches in log lines", len(m))
+			}
+		}
+	}
+	find()
+	if !hasLong(sc.wins) {
+		t.Fatal("the log lines gave no window longer than maxWindow: the test misses the cut windows")
+	}
+	if n := testing.AllocsPerRun(10, find); n > 0 {
+		t.Errorf("inClusters allocated %.0f times on a scan that had checked the text", n)
+	}
 }

@@ -30,8 +30,10 @@ type scan struct {
 	phones map[phoneKey][2]bool // libphonenumber's answers for this text's numbers
 	names  []span               // detectNames' spans, reused across scans
 	// points and windows of inClusters and detectSecrets, reused: each
-	// is consumed before the next call that fills it
-	pts, wins [][2]int
+	// is consumed before the next call that fills it (aroundIn)
+	pts, wins, cut [][2]int
+	// the digit windows' slices, for aroundIn: digits is one of them
+	digMerged, digCut [][2]int
 	// output is set for a model's answer (Check with SourceOutput): the
 	// phone detector then also keeps phone-shaped numbers that fail
 	// validation (phoneLayout). Cleared by release.
@@ -57,7 +59,7 @@ func newScan(text string, lx *lexicon, pool *sync.Pool) *scan {
 	}
 	sc.text, sc.lower = text, sc.lowerOf(text)
 	sc.toks, sc.runs = lexDigits(sc.toks[:0], sc.runs[:0], text, sc.lower, lx, true)
-	sc.digits = sc.around(sc.runs, 32, 48)
+	sc.digits = sc.aroundIn(&sc.digMerged, &sc.digCut, sc.runs, 32, 48)
 	sc.kw, sc.secKW = keywordMatcher().find(sc.kw[:0], sc.secKW[:0], sc.lower)
 	sc.cl, sc.clusterDone = sc.cl[:0], false
 	return sc
@@ -181,12 +183,25 @@ func (sc *scan) keepInto(kept, wins [][2]int, ok func(a, b int) bool) [][2]int {
 // reaches the window) and when the window closes, not for every point: the
 // digit runs of a log line are dozens of points in one window.
 func (sc *scan) around(points [][2]int, before, after int) [][2]int {
-	return sc.aroundInto(nil, points, before, after)
+	return sc.split(nil, sc.merge(nil, points, before, after))
 }
 
-// aroundInto is around appending to out (empty), so that a caller can
-// reuse its backing array.
-func (sc *scan) aroundInto(out, points [][2]int, before, after int) [][2]int {
+// aroundIn is around in two of the scan's slices, reused across checks:
+// merged gets the merged windows and cut, when one of them is longer than
+// maxWindow, the windows cut at line breaks. What it returns is one of the
+// two, valid until the next call with them.
+func (sc *scan) aroundIn(merged, cut *[][2]int, points [][2]int, before, after int) [][2]int {
+	*merged = sc.merge((*merged)[:0], points, before, after)
+	if !hasLong(*merged) {
+		return *merged
+	}
+	*cut = sc.split((*cut)[:0], *merged)
+	return *cut
+}
+
+// merge is around without cutting long windows (split): it appends the
+// merged windows to out.
+func (sc *scan) merge(out, points [][2]int, before, after int) [][2]int {
 	furthest := 0 // the furthest unsnapped end in the last window
 	for _, p := range points {
 		s, e := max(p[0]-before, 0), min(p[1]+after, len(sc.text))
@@ -216,7 +231,7 @@ func (sc *scan) aroundInto(out, points [][2]int, before, after int) [][2]int {
 	if n := len(out); n > 0 {
 		out[n-1][1] = sc.snapEnd(furthest)
 	}
-	return sc.split(out)
+	return out
 }
 
 // snapEnd moves a window's end forward to the next white space, at most 32
@@ -236,11 +251,12 @@ func (sc *scan) snapEnd(e int) int {
 // breaks (patterns that span lines are rare and short).
 const maxWindow = 2048
 
-func (sc *scan) split(wins [][2]int) [][2]int {
-	if !slices.ContainsFunc(wins, func(w [2]int) bool { return w[1]-w[0] > maxWindow }) {
+// split returns wins with each window longer than maxWindow cut at line
+// breaks: wins itself when none is, otherwise the windows appended to out.
+func (sc *scan) split(out, wins [][2]int) [][2]int {
+	if !hasLong(wins) {
 		return wins
 	}
-	var out [][2]int
 	for _, w := range wins {
 		for w[1]-w[0] > maxWindow {
 			cut := strings.LastIndexByte(sc.text[w[0]:w[0]+maxWindow], '\n')
@@ -253,6 +269,11 @@ func (sc *scan) split(wins [][2]int) [][2]int {
 		out = append(out, w)
 	}
 	return out
+}
+
+// hasLong reports whether a window of wins is longer than maxWindow.
+func hasLong(wins [][2]int) bool {
+	return slices.ContainsFunc(wins, func(w [2]int) bool { return w[1]-w[0] > maxWindow })
 }
 
 func isSpaceByte(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
@@ -357,8 +378,7 @@ func (sc *scan) inClusters(sh *shape, before, after, minDigits, minRuns int, ok 
 		}
 	}
 	sc.pts = points
-	wins := sc.aroundInto(sc.wins[:0], points, before, after)
-	sc.wins = wins
+	wins := sc.aroundIn(&sc.wins, &sc.cut, points, before, after)
 	return sc.inShape(sh, sc.keepInto(wins[:0], wins, ok))
 }
 
@@ -504,5 +524,5 @@ func (sc *scan) lineWindows(set *kwSet, after int, pre func(lower string, start,
 		}
 		out = append(out, [2]int{p[0], e})
 	}
-	return sc.split(out)
+	return sc.split(nil, out)
 }

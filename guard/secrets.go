@@ -388,7 +388,7 @@ func detectSecrets(sc *scan, out []span) []span {
 		return out // cannot happen: the embedded rules are compiled by a test
 	}
 	sc.pts = secretCandidates(sc.pts[:0], sc.text, sc.toks)
-	wins := sc.aroundInto(sc.wins[:0], sc.pts, secretBefore, 2)
+	wins := sc.aroundIn(&sc.wins, &sc.cut, sc.pts, secretBefore, 2)
 	for _, h := range sc.kw {
 		switch {
 		case kwPrivateKey.has(h.id):
@@ -397,7 +397,6 @@ func detectSecrets(sc *scan, out []span) []span {
 			wins = append(wins, [2]int{int(h.start), min(int(h.start)+curlWindow, len(sc.text))})
 		}
 	}
-	sc.wins = wins
 	seen := map[[2]int]bool{}
 	var inWin []kwHit
 	run := make([]bool, len(set.rules))

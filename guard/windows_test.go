@@ -39,7 +39,7 @@ func aroundRef(sc *scan, points [][2]int, before, after int) [][2]int {
 		}
 		out = append(out, [2]int{s, e})
 	}
-	return sc.split(out)
+	return sc.split(nil, out)
 }
 
 // macCandidatesRef is macCandidates without its macMayHold test.
