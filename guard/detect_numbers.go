@@ -38,6 +38,8 @@ func detectIPs(sc *scan, out []span) []span {
 var cardContext = []string{"card", "visa", "mastercard", "master card", "amex", "american express", "discover", "maestro", "diners", "jcb", "credit", "debit", "cc#", "cc "}
 
 // notCardContext are words that, before a number, make it something else.
+// They count only where a word starts (hasWordAt): "ref" in "prefer",
+// "order" in "border" or "case" in "showcase" say nothing about the number.
 var notCardContext = []string{"order", "invoice", "tracking", "ticket", "ref", "case", "account", "serial", "imei", "transaction", "confirmation", "po#", "sku"}
 
 // detectCards finds payment card numbers: 12 to 19 digits with consistent
@@ -64,7 +66,7 @@ func detectCards(sc *scan, out []span) []span {
 		switch {
 		case hasAny(b, cardContext...):
 			score = 0.99
-		case hasAny(b, notCardContext...) || strings.HasSuffix(strings.TrimSpace(b), "#"):
+		case hasWordAt(b, notCardContext...) || strings.HasSuffix(strings.TrimSpace(b), "#"):
 			continue
 		}
 		out = append(out, span{m[0], m[1], CardNumber, score})
