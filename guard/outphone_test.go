@@ -119,3 +119,55 @@ func TestPhoneAfterWordsHidingAnIdWord(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputFlagsUndashedPhoneNumbers: a phone number written without
+// separators in a model's answer is contact data whether or not
+// libphonenumber accepts it, as a dashed one is (phoneLayout): ten digits
+// with a North American area code and exchange or a trunk 0, eleven as 1
+// or 0 and ten more, or any number in international form.
+func TestOutputFlagsUndashedPhoneNumbers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	g := MustGuard(t, Config{})
+	for _, phone := range []string{"5555550123", "2225550199", "0726668629", "15555550123", "07700900123", "+15555550123", "0015555550123", "+89912345678"} {
+		s := g.NewSession(newTicket())
+		text := "Refund issued; customer asked for a follow-up at " + phone + " after 5pm."
+		out, err := g.CheckOutput(ctx, s, text)
+		if err != nil {
+			t.Fatalf("%q: %v", phone, err)
+		}
+		if strings.Contains(out.Text, phone) || !hasFinding(out.Findings, Phone) {
+			t.Errorf("%q: output kept the number: %q, findings %v", phone, out.Text, out.Findings)
+		}
+	}
+}
+
+// TestOutputLeavesUndashedNumbersThatAreNotPhones: the undashed rule takes
+// no reference, booking, order or case number, timestamp, round figure,
+// ISBN or id starting with 00 or 1 for a phone number.
+func TestOutputLeavesUndashedNumbersThatAreNotPhones(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	g := MustGuard(t, Config{})
+	for _, text := range []string{
+		"Order 5555550123 was refunded.",
+		"Confirmation number 5555550123 was sent.",
+		"Booking reference 5555550123 was moved to Friday.",
+		"Ticket 5555550123 was merged into case 0012345678.",
+		"The parcel 5555550123 was returned.",
+		"The claim 5555550123 was approved.",
+		"The log shows 1701234567 and 1701234599 as timestamps.",
+		"The export copied 2500000000 bytes.",
+		"The book with ISBN 0306406152 was refunded.",
+		"Account 07700900123 was closed.",
+		"Customer cited ids 00197387, 0019738712 and 12345678901.",
+	} {
+		out, err := g.CheckOutput(ctx, g.NewSession(newTicket()), text)
+		if err != nil {
+			t.Fatalf("%q: %v", text, err)
+		}
+		if hasFinding(out.Findings, Phone) {
+			t.Errorf("%q: flagged as a phone number: %q", text, out.Text)
+		}
+	}
+}

@@ -77,6 +77,8 @@ func (p *phoneDetector) detect(sc *scan) []span {
 			score = 0.7
 		case sc.output && phoneLayout(v):
 			score = 0.6 // a model's answer carries no contact data, valid or not
+		case sc.output && !grouped && barePhone(d, intl) && !hasWordAt(b, notBarePhoneContext...):
+			score = 0.6
 		}
 		if score > 0 {
 			out = append(out, span{s, e, Phone, score})
@@ -362,4 +364,34 @@ func isThousands(g []string) bool {
 		}
 	}
 	return true
+}
+
+// notBarePhoneContext are words that, before an undashed number, make it a
+// reference that barePhone would take for a phone number: booking and
+// confirmation numbers, policies, members, claims, parcels and devices.
+var notBarePhoneContext = []string{"confirmation", "booking", "reservation", "reference", "policy", "member", "claim", "receipt", "transaction", "imei", "meter", "customer no", "customer number", "acct", "package", "parcel", "shipment", "item", "part", "model", "product", "pnr"}
+
+// barePhone reports whether d, the digits of a number written without
+// separators (after + or 00 when intl), has a phone number's digits, so
+// that the output check flags it even when libphonenumber does not accept
+// it (5555550123, a fictional area code, is still contact data in a
+// summary): ten digits with a North American area code and exchange
+// (first and fourth digits 2-9), or with a national trunk 0 (0 then 1-9:
+// 0726668629); eleven digits as 1 and a North American number, or trunk 0
+// and ten more (07700900123); in international form, 8 to 15 digits. Ids
+// that start with 00, 1 or a round number (2500000000) are not phones; the
+// words before the number have turned away order, ticket and case numbers.
+func barePhone(d string, intl bool) bool {
+	nanp := func(d string) bool { return len(d) == 10 && d[0] >= '2' && d[3] >= '2' }
+	trunk := func(d string) bool { return d[0] == '0' && d[1] != '0' }
+	switch {
+	case intl:
+		d = strings.TrimPrefix(d, "00")
+		return len(d) >= 8 && len(d) <= 15
+	case len(d) == 10:
+		return nanp(d) || trunk(d)
+	case len(d) == 11:
+		return d[0] == '1' && nanp(d[1:]) || trunk(d)
+	}
+	return false
 }
