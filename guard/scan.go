@@ -201,10 +201,15 @@ func (sc *scan) aroundIn(merged, cut *[][2]int, points [][2]int, before, after i
 
 // merge is around without cutting long windows (split): it appends the
 // merged windows to out.
+//
+// The snapping loops read the text through a local and test white space
+// in a table (spaceBytes): through sc, the text was loaded again for every
+// byte stepped over.
 func (sc *scan) merge(out, points [][2]int, before, after int) [][2]int {
+	text := sc.text
 	furthest := 0 // the furthest unsnapped end in the last window
 	for _, p := range points {
-		s, e := max(p[0]-before, 0), min(p[1]+after, len(sc.text))
+		s, e := max(p[0]-before, 0), min(p[1]+after, len(text))
 		n := len(out)
 		if n > 0 && s <= furthest {
 			furthest = max(furthest, e)
@@ -214,10 +219,10 @@ func (sc *scan) merge(out, points [][2]int, before, after int) [][2]int {
 			out[n-1][1] = sc.snapEnd(furthest)
 		}
 		if n == 0 || s > out[n-1][1] {
-			for k := 0; s > 0 && k < 32 && !isSpaceByte(sc.text[s-1]); k++ {
+			for lo := max(s-32, 0); s > lo && !spaceBytes[text[s-1]]; {
 				s--
 			}
-			for s > 0 && !isSpaceByte(sc.text[s-1]) && !utf8RuneStart(sc.text[s]) {
+			for s > 0 && !spaceBytes[text[s-1]] && !utf8RuneStart(text[s]) {
 				s--
 			}
 		}
@@ -237,10 +242,11 @@ func (sc *scan) merge(out, points [][2]int, before, after int) [][2]int {
 // snapEnd moves a window's end forward to the next white space, at most 32
 // bytes, and then to a rune's start.
 func (sc *scan) snapEnd(e int) int {
-	for k := 0; e < len(sc.text) && k < 32 && !isSpaceByte(sc.text[e]); k++ {
+	text := sc.text
+	for hi := min(e+32, len(text)); e < hi && !spaceBytes[text[e]]; {
 		e++
 	}
-	for e < len(sc.text) && !utf8RuneStart(sc.text[e]) {
+	for e < len(text) && !utf8RuneStart(text[e]) {
 		e++
 	}
 	return e
@@ -277,6 +283,9 @@ func hasLong(wins [][2]int) bool {
 }
 
 func isSpaceByte(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
+
+// spaceBytes holds the bytes isSpaceByte accepts.
+var spaceBytes = [256]bool{' ': true, '\n': true, '\t': true, '\r': true}
 
 func utf8RuneStart(c byte) bool { return c&0xC0 != 0x80 }
 
