@@ -118,8 +118,9 @@ type WorkerConfig struct {
 	// JobTimeout cancels a summary that runs longer (default 5m).
 	JobTimeout time.Duration `yaml:"job_timeout"`
 	// RescueAfter is how long a job may stay running before it is taken to
-	// be lost with a killed worker and run again; at least JobTimeout
-	// (default JobTimeout + 1m).
+	// be lost and run again; at least JobTimeout (default JobTimeout + 1m).
+	// A killed worker's jobs run again sooner, once its heartbeat stops
+	// (queue.Config.LostAfter, 30s).
 	RescueAfter time.Duration `yaml:"rescue_after"`
 }
 

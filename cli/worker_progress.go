@@ -43,6 +43,10 @@ func (p *workerProgress) line(ctx context.Context) string {
 	s := fmt.Sprintf("worker: %d done, %d failed", o.Completed, o.Failed)
 	if st, err := p.stats(ctx); err == nil {
 		s += fmt.Sprintf(", %d queued, %d running", st.Available+st.Waiting, st.Running)
+		if st.Stalled > 0 {
+			s += fmt.Sprintf(" (%d stalled: the worker running them stopped; back in the queue by %s)",
+				st.Stalled, st.RescueBy.UTC().Format("15:04:05 UTC"))
+		}
 	} else {
 		s += ", queue depth unknown (" + oneLine(err.Error()) + ")"
 	}

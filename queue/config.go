@@ -77,6 +77,15 @@ type Config struct {
 	// lost (its worker was killed) and made available again. It must be at
 	// least JobTimeout. Default JobTimeout + 1m.
 	RescueAfter time.Duration
+	// LostAfter is how long a worker process may go without writing its
+	// heartbeat (every LostAfter/3) before its running jobs are taken as
+	// lost (the process was killed, or cut off from the database) and made
+	// available again by another worker, which looks every LostAfter/3:
+	// a killed worker's jobs run again within about LostAfter + 2 x
+	// LostAfter/3 while another worker runs, however long they had run.
+	// Jobs of a worker without heartbeats are left to RescueAfter.
+	// Default 30s.
+	LostAfter time.Duration
 	// Delay holds each new job back this long after it is enqueued, so that
 	// a burst of edits to one thread makes one model call: with
 	// CurrentHash set, the jobs of the superseded versions are skipped.
@@ -140,6 +149,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.RescueAfter == 0 {
 		c.RescueAfter = c.JobTimeout + time.Minute
 	}
+	if c.LostAfter == 0 {
+		c.LostAfter = 30 * time.Second
+	}
 	switch {
 	case c.Workers < 1 || c.Workers > 10000:
 		return bad("workers %d must be between 1 and 10000", c.Workers)
@@ -163,6 +175,8 @@ func (c Config) withDefaults() (Config, error) {
 		return bad("job timeout %v must not be negative", c.JobTimeout)
 	case c.Delay < 0:
 		return bad("delay %v must not be negative", c.Delay)
+	case c.LostAfter < 3*time.Millisecond:
+		return bad("lost after %v must be at least 3ms", c.LostAfter)
 	case c.RescueAfter < c.JobTimeout:
 		return bad("rescue after %v must be at least the job timeout %v", c.RescueAfter, c.JobTimeout)
 	}

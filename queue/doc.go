@@ -38,5 +38,8 @@
 //
 // Stop is graceful: running jobs finish, or when the context given to Stop
 // ends they are cancelled and go back to the queue without using an
-// attempt; jobs of a killed process are rescued after Config.RescueAfter.
+// attempt. Jobs of a killed process run again once its heartbeat stops
+// (Config.LostAfter, lost.go), or after Config.RescueAfter when no
+// heartbeat of it was ever written; Stats and ListStalled count them
+// apart from the jobs live workers run.
 package queue

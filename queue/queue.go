@@ -15,6 +15,7 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 
 	"github.com/ticketsum/ticketsum"
+	"github.com/ticketsum/ticketsum/internal/sqldb"
 )
 
 // Queue is a River client for summarise jobs. TTx is the database's
@@ -32,9 +33,13 @@ type Queue[TTx any] struct {
 	countStates func(ctx context.Context) (map[string]int, error)
 	// countBackfill counts this queue's unfinished backfill-priority jobs.
 	countBackfill func(ctx context.Context) (int, error)
+	// workers is the heartbeat table of the worker processes (lost.go).
+	workers workerTable
 
 	mu      sync.Mutex
 	started bool
+	// stopWatch ends watchWorkers, which closes watched when it is done.
+	stopWatch, watched chan struct{}
 }
 
 // Store is what a queue needs of any store: tickets and summaries (to
@@ -97,6 +102,25 @@ func NewSQLite(ctx context.Context, store SQLiteStore, cfg Config) (*Queue[*sql.
 		return nil, err
 	}
 	q.wake = driver.wake
+	q.workers = workerTable{jobs: "river_job", workers: "queue_workers",
+		exec: func(ctx context.Context, query string, args ...any) (int64, error) {
+			res, err := db.ExecContext(ctx, query, args...)
+			if err != nil {
+				return 0, err
+			}
+			return res.RowsAffected()
+		},
+		query: func(ctx context.Context, query string, scan func(string, int64), args ...any) error {
+			rows, err := db.QueryContext(ctx, query, args...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			return scanWorkers(rows, scan)
+		}}
+	if _, err := db.ExecContext(ctx, createWorkers("queue_workers")); err != nil {
+		return nil, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "create the queue's worker table: %w", err)
+	}
 	q.countBackfill = func(ctx context.Context) (int, error) {
 		var n int
 		err := db.QueryRowContext(ctx, `SELECT count(*) FROM river_job WHERE queue IN (?, ?) AND priority = ?
@@ -139,9 +163,34 @@ func NewPostgres(ctx context.Context, store PostgresStore, cfg Config) (*Queue[p
 	if err != nil {
 		return nil, err
 	}
-	table := "river_job"
+	table, workers := "river_job", "queue_workers"
 	if schema != "" {
-		table = pgx.Identifier{schema, "river_job"}.Sanitize()
+		table, workers = pgx.Identifier{schema, "river_job"}.Sanitize(), pgx.Identifier{schema, "queue_workers"}.Sanitize()
+	}
+	q.workers = workerTable{jobs: table, workers: workers,
+		exec: func(ctx context.Context, query string, args ...any) (int64, error) {
+			tag, err := pool.Exec(ctx, sqldb.Postgres.Rebind(query), args...)
+			return tag.RowsAffected(), err
+		},
+		query: func(ctx context.Context, query string, scan func(string, int64), args ...any) error {
+			rows, err := pool.Query(ctx, sqldb.Postgres.Rebind(query), args...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			return scanWorkers(rows, scan)
+		}}
+	// Under the migrations' lock: two workers starting at once would both
+	// try to create the table.
+	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('ticketsum river migrate ' || $1, 0))`, schema); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, createWorkers(workers))
+		return err
+	})
+	if err != nil {
+		return nil, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "create the queue's worker table: %w", err)
 	}
 	q.countBackfill = func(ctx context.Context) (int, error) {
 		var n int
@@ -167,6 +216,31 @@ func NewPostgres(ctx context.Context, store PostgresStore, cfg Config) (*Queue[p
 		return out, rows.Err()
 	}
 	return q, nil
+}
+
+// createWorkers is the DDL of the heartbeat table (lost.go): a worker
+// process's River client id and the unix microseconds of its last
+// heartbeat.
+func createWorkers(table string) string {
+	return `CREATE TABLE IF NOT EXISTS ` + table + ` (id TEXT PRIMARY KEY, seen_at BIGINT NOT NULL)`
+}
+
+// scanWorkers calls scan with each (id, seen_at) row of rows (*sql.Rows
+// or pgx.Rows).
+func scanWorkers(rows interface {
+	Next() bool
+	Scan(...any) error
+	Err() error
+}, scan func(string, int64)) error {
+	for rows.Next() {
+		var id string
+		var at int64
+		if err := rows.Scan(&id, &at); err != nil {
+			return err
+		}
+		scan(id, at)
+	}
+	return rows.Err()
 }
 
 func scanCounts(rows *sql.Rows) (map[string]int, error) {
@@ -255,11 +329,21 @@ func (q *Queue[TTx]) Start(ctx context.Context) error {
 	if q.cfg.Handler == nil {
 		return ticketsum.Errorf(ticketsum.EINVALID, "queue has no handler: it can enqueue but not work jobs")
 	}
+	// The heartbeat is written before the first job is taken, so that
+	// this worker's jobs are never taken for those of a lost one.
+	if err := q.beat(ctx); err != nil {
+		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "start queue: %w", err)
+	}
 	if err := q.client.Start(context.WithoutCancel(ctx)); err != nil {
 		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "start queue: %w", err)
 	}
 	q.mu.Lock()
 	q.started = true
+	q.stopWatch, q.watched = make(chan struct{}), make(chan struct{})
+	go func(stop <-chan struct{}, done chan<- struct{}) {
+		defer close(done)
+		q.watchWorkers(stop)
+	}(q.stopWatch, q.watched)
 	q.mu.Unlock()
 	return nil
 }
@@ -273,10 +357,13 @@ func (q *Queue[TTx]) Stop(ctx context.Context) error {
 	q.mu.Lock()
 	started := q.started
 	q.started = false
+	stopWatch, watched := q.stopWatch, q.watched
 	q.mu.Unlock()
 	if !started {
 		return nil
 	}
+	// The heartbeat stops (and its row goes) once the jobs are recorded.
+	defer func() { close(stopWatch); <-watched }()
 	err := q.client.Stop(ctx)
 	if err == nil {
 		return nil

@@ -14,8 +14,11 @@ import (
 type Stats struct {
 	// Available jobs are ready to run now.
 	Available int
-	// Running jobs are being worked by some worker.
-	Running int
+	// Running jobs are being worked by some worker, or were by one that
+	// was killed: Stalled of them are (see ListStalled), until RescueBy at
+	// the latest, when they are available again.
+	Running, Stalled int
+	RescueBy         time.Time
 	// Waiting jobs run later: snoozed, scheduled or due for a retry.
 	Waiting int
 	// Completed, Cancelled and Discarded count finished jobs still kept by
@@ -44,6 +47,18 @@ func (q *Queue[TTx]) Stats(ctx context.Context) (Stats, error) {
 		Completed: counts[string(rivertype.JobStateCompleted)],
 		Cancelled: counts[string(rivertype.JobStateCancelled)],
 		Discarded: counts[string(rivertype.JobStateDiscarded)],
+	}
+	if st.Running > 0 {
+		stalled, err := q.ListStalled(ctx)
+		if err != nil {
+			return Stats{}, err
+		}
+		st.Stalled = len(stalled)
+		for _, s := range stalled {
+			if s.RescueBy.After(st.RescueBy) {
+				st.RescueBy = s.RescueBy
+			}
+		}
 	}
 	if st.Available+st.Waiting > 0 {
 		res, err := q.client.JobList(ctx, river.NewJobListParams().
