@@ -66,6 +66,9 @@ type judgeModel struct {
 	mu      sync.Mutex
 	answers map[string]string
 	calls   int
+	// throttleFirst throttles the first call for each ticket.
+	throttleFirst bool
+	throttled     map[string]bool
 }
 
 func (j *judgeModel) Name() string { return "fake:judge" }
@@ -76,6 +79,13 @@ func (j *judgeModel) Generate(ctx context.Context, req *ticketsum.ModelRequest) 
 	j.calls++
 	if req.Meta.UseCase != "eval-judge" || !strings.Contains(req.System, "faithfulness") {
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "unexpected judge request")
+	}
+	if id := req.Meta.TicketID; j.throttleFirst && !j.throttled[id] {
+		if j.throttled == nil {
+			j.throttled = map[string]bool{}
+		}
+		j.throttled[id] = true
+		return nil, ticketsum.Errorf(ticketsum.ETHROTTLED, "judge quota")
 	}
 	return &ticketsum.ModelResponse{Text: j.answers[req.Meta.TicketID], Model: "fake:judge", CostUSD: 0.01}, nil
 }
@@ -111,6 +121,23 @@ func TestRunWithJudge(t *testing.T) {
 	}
 	if unscored != "t3" {
 		t.Errorf("unscored item %q, want t3", unscored)
+	}
+}
+
+// A throttled judge call is made again after a pause, as a summary is.
+func TestJudgeThrottledScoredAfterAPause(t *testing.T) {
+	t.Parallel()
+	jm := &judgeModel{throttleFirst: true, answers: map[string]string{}}
+	for _, id := range []string{"t1", "t2", "t3", "t4"} {
+		jm.answers[id] = `{"faithfulness":5,"completeness":5,"tone":5}`
+	}
+	r := mustRunner(t, eval.Config{Candidates: []eval.Candidate{candidateOf("good", goodFake("m", 0.001))}, Judge: &eval.Judge{Model: jm}})
+	rep, err := r.Run(context.Background(), eval.NewDataset("unit", mustEvalTickets(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := rep.Configurations[0]; m.JudgeScored != 4 || m.JudgeUnscored != 0 || jm.calls != 8 {
+		t.Errorf("judge scored %d unscored %d calls %d, want 4, 0, 8", m.JudgeScored, m.JudgeUnscored, jm.calls)
 	}
 }
 

@@ -21,6 +21,16 @@ type Config struct {
 	// Concurrency is how many summaries are made at once, across all
 	// candidates. Default 4. The gateway's rate limits apply underneath.
 	Concurrency int
+	// ThrottleRounds is how many more times an item whose call was
+	// throttled (ETHROTTLED: the gateway's own retries spent) is tried,
+	// each after a pause, before it counts as an error; the judge's calls
+	// get the same. Default 3; -1 for none.
+	ThrottleRounds int
+	// ThrottlePause is the pause before the first of those rounds; each
+	// later one waits twice as long as the one before. Default 5s, so an
+	// item is given up on after 5+10+20 = 35 seconds of throttling, long
+	// enough for a per-minute quota to refill in part.
+	ThrottlePause time.Duration
 	// Cache keeps summaries so that a run can be re-scored without calling
 	// models. Default nil: no cache.
 	Cache Cache
@@ -129,6 +139,20 @@ func NewRunner(cfg Config) (*Runner, error) {
 	}
 	if cfg.Concurrency < 0 || cfg.Concurrency > 1024 {
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "eval: Concurrency is %d, want 1 to 1024", cfg.Concurrency)
+	}
+	switch {
+	case cfg.ThrottleRounds == 0:
+		cfg.ThrottleRounds = 3
+	case cfg.ThrottleRounds == -1:
+		cfg.ThrottleRounds = 0
+	case cfg.ThrottleRounds < 0 || cfg.ThrottleRounds > 10:
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "eval: ThrottleRounds is %d, want -1 (none) to 10", cfg.ThrottleRounds)
+	}
+	if cfg.ThrottlePause == 0 {
+		cfg.ThrottlePause = 5 * time.Second
+	}
+	if cfg.ThrottlePause < 0 {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "eval: ThrottlePause is %s, want more than 0", cfg.ThrottlePause)
 	}
 	if cfg.TicketsPerWeek == 0 {
 		cfg.TicketsPerWeek = 8000
@@ -264,6 +288,9 @@ func (r *Runner) runJobs(ctx context.Context, sums []ticketsum.Summarizer, ds *D
 	for range min(r.cfg.Concurrency, prog.Total) {
 		wg.Go(func() {
 			for j := range jobs {
+				if ctx.Err() != nil {
+					continue // the run is stopping: drain without calling
+				}
 				t, dst := ds.Tickets[j.item], &res.base[j.cand][j.item]
 				if j.pert >= 0 {
 					t, dst = perturbed[j.pert][j.item], &res.perturbed[j.cand][j.pert][j.item]
@@ -331,7 +358,12 @@ func (r *Runner) runItem(ctx context.Context, c Candidate, s ticketsum.Summarize
 	}
 	if cs == nil {
 		begin := r.cfg.Clock.Now()
-		sum, err := s.Summarize(ctx, t)
+		var sum *ticketsum.Summary
+		err := r.untilNotThrottled(ctx, func() (err error) {
+			begin = r.cfg.Clock.Now()
+			sum, err = s.Summarize(ctx, t)
+			return err
+		}, slog.String("config", c.Name), slog.String("ticket_id", t.ID))
 		if err != nil {
 			it.ErrorCode = string(ticketsum.ErrorCodeOf(err))
 			it.Error = ticketsum.ErrorMessage(err)
@@ -352,10 +384,16 @@ func (r *Runner) runItem(ctx context.Context, c Candidate, s ticketsum.Summarize
 	}
 	r.score(ctx, &it, cs, t)
 	if r.cfg.Judge != nil {
-		jd, resp, err := r.cfg.Judge.Score(ctx, t, it.Summary)
-		if resp != nil {
-			it.JudgeCostUSD = resp.CostUSD
-		}
+		var jd *Judgement
+		err := r.untilNotThrottled(ctx, func() error {
+			var resp *ticketsum.ModelResponse
+			var err error
+			jd, resp, err = r.cfg.Judge.Score(ctx, t, it.Summary)
+			if resp != nil {
+				it.JudgeCostUSD += resp.CostUSD
+			}
+			return err
+		}, slog.String("config", c.Name), slog.String("ticket_id", t.ID), slog.Bool("judge", true))
 		if err != nil {
 			it.JudgeError = ticketsum.ErrorMessage(err)
 		} else {
@@ -363,6 +401,30 @@ func (r *Runner) runItem(ctx context.Context, c Candidate, s ticketsum.Summarize
 		}
 	}
 	return it
+}
+
+// untilNotThrottled calls call, and again after a pause each time it
+// fails throttled, up to ThrottleRounds more times (the pause doubling from
+// ThrottlePause) or until ctx ends, logging each pause with attrs. It
+// returns call's last error.
+func (r *Runner) untilNotThrottled(ctx context.Context, call func() error, attrs ...slog.Attr) error {
+	pause := r.cfg.ThrottlePause
+	for round := 0; ; round++ {
+		err := call()
+		if err == nil || round == r.cfg.ThrottleRounds || ticketsum.ErrorCodeOf(err) != ticketsum.ETHROTTLED {
+			return err
+		}
+		r.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "eval call throttled; trying again after a pause",
+			append(attrs, slog.Int("round", round+1), slog.Duration("pause", pause))...)
+		t := time.NewTimer(pause)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		}
+		pause *= 2
+	}
 }
 
 // ProgressPrinter returns a Progress callback that redraws one line on w,

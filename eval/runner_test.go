@@ -102,6 +102,9 @@ func mustRunner(tb testing.TB, cfg eval.Config) *eval.Runner {
 	if cfg.Clock == nil {
 		cfg.Clock = fixedClock{evalStart}
 	}
+	if cfg.ThrottlePause == 0 {
+		cfg.ThrottlePause = time.Millisecond
+	}
 	r, err := eval.NewRunner(cfg)
 	if err != nil {
 		tb.Fatal(err)
@@ -169,8 +172,77 @@ func TestRunMetrics(t *testing.T) {
 	if strings.Join(unsupported, ",") != "45" || b.UnsupportedEntities != 1 {
 		t.Errorf("bad t2 unsupported = %v (total %d), want [45]", unsupported, b.UnsupportedEntities)
 	}
-	if good.calls.Load() != 4 || bad.calls.Load() != 4 {
-		t.Errorf("calls good %d bad %d, want 4 each", good.calls.Load(), bad.calls.Load())
+	if good.calls.Load() != 4 || bad.calls.Load() != 7 {
+		t.Errorf("calls good %d bad %d, want 4 and 7 (t4 throttled every time: tried again in 3 rounds)", good.calls.Load(), bad.calls.Load())
+	}
+}
+
+// throttledFirst answers like goodFake but throttles each ticket's first
+// n calls.
+func throttledFirst(n int) *fakeSum {
+	var mu sync.Mutex
+	calls := map[string]int{}
+	good := goodFake("fake:throttled", 0.001)
+	return &fakeSum{model: good.model, cost: good.cost, answer: func(t *ticketsum.Ticket) (string, ticketsum.Status, error) {
+		mu.Lock()
+		calls[t.ID]++
+		c := calls[t.ID]
+		mu.Unlock()
+		if c <= n {
+			return "", "", ticketsum.Errorf(ticketsum.ETHROTTLED, "slow down")
+		}
+		return good.answer(t)
+	}}
+}
+
+// A quota that throttles for a while (past the gateway's own retries) does
+// not fail eval: the item is tried again after a pause.
+func TestThrottledItemsTriedAgainAfterAPause(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name          string
+		rounds, throt int
+		wantErrors    int
+		wantCalls     int64
+	}{
+		{"throttled twice", 0, 2, 0, 12},
+		{"throttled past the rounds", 0, 4, 4, 16},
+		{"rounds off", -1, 1, 4, 4},
+		{"one round", 1, 1, 0, 8},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := throttledFirst(tc.throt)
+			r := mustRunner(t, eval.Config{Candidates: []eval.Candidate{candidateOf("c", f)}, ThrottleRounds: tc.rounds})
+			rep, err := r.Run(context.Background(), eval.NewDataset("unit", mustEvalTickets(t)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := metricsOf(t, rep, "c")
+			if m.Errors != tc.wantErrors || f.calls.Load() != tc.wantCalls {
+				t.Errorf("errors %d calls %d, want %d and %d", m.Errors, f.calls.Load(), tc.wantErrors, tc.wantCalls)
+			}
+		})
+	}
+}
+
+// A run cancelled while items wait out a throttle pause ends at once.
+func TestThrottlePauseEndsWithTheRun(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	f := throttledFirst(1)
+	inner := f.answer
+	f.answer = func(tk *ticketsum.Ticket) (string, ticketsum.Status, error) {
+		cancel()
+		return inner(tk)
+	}
+	r := mustRunner(t, eval.Config{Candidates: []eval.Candidate{candidateOf("c", f)}, ThrottlePause: time.Hour, Concurrency: 1})
+	_, err := r.Run(ctx, eval.NewDataset("unit", mustEvalTickets(t)))
+	if ticketsum.ErrorCodeOf(err) != ticketsum.EUNAVAILABLE {
+		t.Fatalf("err = %v, want unavailable (run stopped)", err)
+	}
+	if f.calls.Load() != 1 {
+		t.Errorf("calls = %d, want 1 (no round after the run was cancelled)", f.calls.Load())
 	}
 }
 
@@ -272,6 +344,9 @@ func TestNewRunnerRejects(t *testing.T) {
 		{"bad concurrency", eval.Config{Candidates: []eval.Candidate{ok}, Concurrency: -1}},
 		{"bad bar", eval.Config{Candidates: []eval.Candidate{ok}, Bars: []eval.Bar{{Metric: "nope", Op: ">=", Value: 1}}}},
 		{"judge without model", eval.Config{Candidates: []eval.Candidate{ok}, Judge: &eval.Judge{}}},
+		{"throttle rounds below -1", eval.Config{Candidates: []eval.Candidate{ok}, ThrottleRounds: -2}},
+		{"throttle rounds above 10", eval.Config{Candidates: []eval.Candidate{ok}, ThrottleRounds: 11}},
+		{"negative throttle pause", eval.Config{Candidates: []eval.Candidate{ok}, ThrottlePause: -time.Second}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
