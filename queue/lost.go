@@ -20,6 +20,13 @@ import (
 // by how long a job has run, not by whether its worker lives). A job of a
 // worker with no heartbeat row (a version before heartbeats) is left to
 // River's rescuer.
+//
+// The heartbeat's time is the writing process's clock, and processes on
+// other hosts may disagree by more than LostAfter. So a worker is taken as
+// lost by what the looking process saw itself: its heartbeat value did not
+// change for LostAfter by the looker's clock. A looker whose clock runs an
+// hour ahead never takes a live worker's jobs; one that just started waits
+// LostAfter before it takes any.
 
 // workerTable is the SQL of the heartbeat table and of the rescue, with
 // '?' placeholders, in the dialect of the queue's database.
@@ -149,11 +156,12 @@ func (q *Queue[TTx]) rescueLost(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	now, self := q.cfg.Clock.Now(), q.client.ID()
+	q.watch.observe(seen, now)
 	n := 0
 	for _, j := range jobs {
 		w := lastWorker(j)
 		at, known := seen[w]
-		if !known || w == self || now.Sub(at) <= q.cfg.LostAfter {
+		if !known || w == self || !q.watch.silentFor(w, now, q.cfg.LostAfter) {
 			continue
 		}
 		c, err := q.workers.exec(ctx, `UPDATE `+q.workers.jobs+` SET state = 'available',
@@ -172,6 +180,39 @@ func (q *Queue[TTx]) rescueLost(ctx context.Context) (int, error) {
 		q.wake()
 	}
 	return n, nil
+}
+
+// beatWatch is what one process saw of the other workers' heartbeats:
+// for each, the last value read and when (by this process's clock) it was
+// first read. Only watchWorkers's goroutine uses it.
+type beatWatch map[string]beatSeen
+
+// beatSeen is one worker's heartbeat value and when it was first seen.
+type beatSeen struct {
+	at    time.Time
+	since time.Time
+}
+
+// observe records the heartbeats read at now, and forgets workers whose
+// row is gone.
+func (b beatWatch) observe(seen map[string]time.Time, now time.Time) {
+	for id, at := range seen {
+		if old, ok := b[id]; !ok || !old.at.Equal(at) {
+			b[id] = beatSeen{at: at, since: now}
+		}
+	}
+	for id := range b {
+		if _, ok := seen[id]; !ok {
+			delete(b, id)
+		}
+	}
+}
+
+// silentFor reports whether worker id's heartbeat has not changed for
+// longer than d by this process's clock.
+func (b beatWatch) silentFor(id string, now time.Time, d time.Duration) bool {
+	s, ok := b[id]
+	return ok && now.Sub(s.since) > d
 }
 
 // forgetAfter is how long the row of a worker that stopped writing

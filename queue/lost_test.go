@@ -201,3 +201,79 @@ func killedWorkerRunsAgain(t *testing.T, store ticketsum.TicketStore, spec strin
 		}
 	}
 }
+
+// skewedClock is the system clock moved by d: a host whose clock is off.
+type skewedClock struct{ d time.Duration }
+
+func (c skewedClock) Now() time.Time { return time.Now().Add(c.d) }
+
+// A worker on a host whose clock runs an hour ahead sees every other
+// worker's heartbeat as an hour old. It must not take a live worker's job
+// for that: the job would run twice, and the model be paid twice.
+func TestWorkerWithSkewedClockLeavesLiveWorkersJobs(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "q.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	var mu sync.Mutex
+	done := map[string]int{}
+	held, release := make(chan struct{}, 1), make(chan struct{})
+	holder, err := queue.NewSQLite(ctx, s, lostConfig(func(_ context.Context, items []queue.Item) ([]error, error) {
+		held <- struct{}{}
+		<-release
+		mu.Lock()
+		defer mu.Unlock()
+		for _, it := range items {
+			done[it.TicketID]++
+		}
+		return make([]error, len(items)), nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { holder.Stop(ctx) })
+	if _, _, err := holder.ImportMany(ctx, []*ticketsum.Ticket{storetest.MustTicket(t, "s1"), storetest.MustTicket(t, "s2")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := holder.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	<-held
+
+	ahead := lostConfig(func(_ context.Context, items []queue.Item) ([]error, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, it := range items {
+			done[it.TicketID] += 100 // run again by the wrong worker
+		}
+		return make([]error, len(items)), nil
+	})
+	ahead.Clock = skewedClock{time.Hour}
+	skewed, err := queue.NewSQLite(ctx, s, ahead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { skewed.Stop(ctx) })
+	if err := skewed.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Five times LostAfter: the skewed worker looks every LostAfter/3, so
+	// it has looked about fifteen times at the live worker's heartbeat.
+	time.Sleep(5 * ahead.LostAfter)
+	close(release)
+	wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := holder.WaitIdle(wctx); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, id := range []string{"s1", "s2"} {
+		if done[id] != 1 {
+			t.Errorf("ticket %s: count %d, want 1 (run once, by the worker that held it)", id, done[id])
+		}
+	}
+}

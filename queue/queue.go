@@ -35,6 +35,8 @@ type Queue[TTx any] struct {
 	countBackfill func(ctx context.Context) (int, error)
 	// workers is the heartbeat table of the worker processes (lost.go).
 	workers workerTable
+	// watch is what this process saw of the others' heartbeats (lost.go).
+	watch beatWatch
 
 	mu      sync.Mutex
 	started bool
@@ -314,7 +316,7 @@ func newQueue[TTx any](driver riverdriver.Driver[TTx], store txStore[TTx], schem
 	if err != nil {
 		return nil, ticketsum.Errorf(ticketsum.EINVALID, "river client: %w", err)
 	}
-	q := &Queue[TTx]{client: client, cfg: cfg, store: store, schema: schema, counts: counts}
+	q := &Queue[TTx]{client: client, cfg: cfg, store: store, schema: schema, counts: counts, watch: beatWatch{}}
 	batch.insert = func(ctx context.Context, args SummarizeArgs) (bool, error) {
 		return q.insertWith(ctx, args, cfg.BatchQueue, BackfillPriority)
 	}
