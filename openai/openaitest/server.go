@@ -139,6 +139,14 @@ func (s *Server) Requests() []ChatRequest {
 	return slices.Clone(s.reqs)
 }
 
+// received returns how many chat requests the server has received,
+// without copying them as Requests does (an answer's id counts them).
+func (s *Server) received() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.reqs)
+}
+
 // EstimateTokens is the fake's token count for a text: one per four bytes,
 // at least one for a non-empty text.
 func EstimateTokens(s string) int {
@@ -232,7 +240,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		message["content"] = bedrocktest.StructuredAnswer(text, s.cfg.NoStatus)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"id":      fmt.Sprintf("chatcmpl-%d", len(s.Requests())),
+		"id":      fmt.Sprintf("chatcmpl-%d", s.received()),
 		"object":  "chat.completion",
 		"created": 1700000000,
 		"model":   req.Model,
