@@ -145,7 +145,7 @@ func (sc *scan) mayPhone(a, b int) bool {
 		if r > 0 {
 			c = text[r-1]
 		}
-		if (r == 0 || !phoneNotAfter[c]) && sc.phoneAt(a, b, r) {
+		if (r == 0 || !phoneNotAfter[c]) && !isoDateAt(text, r, runs[k][1]) && sc.phoneAt(a, b, r) {
 			return true
 		}
 		if r-1 < a || c != '(' && c != '+' {
@@ -159,6 +159,17 @@ func (sc *scan) mayPhone(a, b int) bool {
 		}
 	}
 	return false
+}
+
+// isoDateAt reports whether a timestamp's date and T, "2026-03-01T", start
+// at text[r], where a run of digits ends at e: phoneAt is false there, so
+// mayPhone does not ask it (the year of nearly every log line). The match
+// it would find is the date, whose T phoneStandsAlone turns away (neither
+// x nor e, it begins no extension); a window ending inside the date gives
+// one of fewer than seven digits or one that a digit follows.
+func isoDateAt(text string, r, e int) bool {
+	return e-r == 4 && e+6 < len(text) && text[e] == '-' && isDigit(text[e+1]) && isDigit(text[e+2]) &&
+		text[e+3] == '-' && isDigit(text[e+4]) && isDigit(text[e+5]) && text[e+6] == 'T'
 }
 
 // phoneAt reports whether the match of phoneShape7 that the walk over

@@ -24,7 +24,7 @@ func phoneStanding(sc *scan, ok func(a, b int) bool) [][]int {
 // phone detector's walk finds a match it keeps (phoneStandsAlone), on the
 // test texts, every development-set thread and 40,000 random strings of
 // phone numbers' pieces (groups, + and 00 prefixes, parentheses,
-// separators, extensions), timestamps, ids and letters.
+// separators, extensions), timestamps, dates, ids and letters.
 func TestPhoneKeep(t *testing.T) {
 	t.Parallel()
 	g := MustGuard(t, Config{})
@@ -47,7 +47,7 @@ func TestPhoneKeep(t *testing.T) {
 	}
 	pieces := []string{"+", "00", "(", ")", "+(", " ", "  ", "-", " - ", "\t-\n", ".", "/", ":", "#", "_", "=", "%", "\n",
 		"1", "12", "415", "555", "2671", "0044", "12345", "123456789", "1234567890123456", "x", "ext. ", "extension", " x",
-		"2026-03-01T08:00:07.037Z", "10:22:33", "INV-2026-", "a", "Tel ", "T", "é"}
+		"2026-03-01T08:00:07.037Z", "2026-03-01", "10:22:33", "INV-2026-", "a", "Tel ", "T", "é"}
 	r := rand.New(rand.NewPCG(4, 15))
 	matched := 0
 	for range randomStrings(40_000) {
