@@ -173,7 +173,11 @@ func detectPatterns(sc *scan, ph *phoneDetector) []span {
 func macCandidates(text string, runs [][2]int) [][2]int {
 	var out [][2]int
 	last := -1
-	for _, r := range runs {
+	for k := 0; k < len(runs); k++ {
+		r := runs[k]
+		if logStampAt(text, r) {
+			k += 5 // the next five runs are its pairs, in none
+		}
 		if !macMayHold(text, r) {
 			continue
 		}
@@ -199,6 +203,22 @@ func macCandidates(text string, runs [][2]int) [][2]int {
 		}
 	}
 	return out
+}
+
+// logStampAt reports whether a log timestamp's date and time,
+// "2026-03-01T08:00:07", start at the digit run r and no : or - follows
+// them. Its next five runs, the month, day, hour, minute and second, are
+// then pairs in chains of three that nothing extends: "26-03-01" (the
+// year's first two digits are no pair after a separator; T is no
+// separator) and "08:00:07" (after the T, before a byte that is neither),
+// so macMayHold is false for each of them.
+func logStampAt(text string, r [2]int) bool {
+	p := r[0]
+	if !isoDateAt(text, p, r[1]) || p+19 > len(text) || p+19 < len(text) && (text[p+19] == ':' || text[p+19] == '-') {
+		return false
+	}
+	return isDigit(text[p+11]) && isDigit(text[p+12]) && text[p+13] == ':' && isDigit(text[p+14]) && isDigit(text[p+15]) &&
+		text[p+16] == ':' && isDigit(text[p+17]) && isDigit(text[p+18])
 }
 
 // macMayHold reports whether the digit run r can lie in a MAC address,

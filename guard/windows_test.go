@@ -118,7 +118,7 @@ func windowsDiff(t *testing.T, pool *sync.Pool, text string, r *rand.Rand) int {
 var windowSeeds = []string{
 	"", "1", "mac 00:1a:2B:3c:4d:5e and 00-1A-2B-3C-4D-5E", "aa:bb:cc:dd:ee:1f", "1a:bb:cc:dd:ee:ff:00:11", "12:34:56:78:9a:bc:de",
 	"00:11:22:33:44:55:66:77:88:99", "a0-b1-c2-d3-e4-f5-06-17", "1:22:33:44:55:66:777", "ab:cd:ef:01:23:456", "0a:0b:0c:0d:0e:0f:1",
-	"x 2026-12-02 10:11:12 y", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa 1 2 3", "é1é2é3 ü", "1\n2\t3  4",
+	"x 2026-12-02 10:11:12 y", "2026-03-01T08:00:07.037Z", "2026-03-01T08:00:07:ab:cd:ef", "2026-03-01T08:00:07-ab-cd-ef-ab-cd", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa 1 2 3", "é1é2é3 ü", "1\n2\t3  4",
 }
 
 // TestWindowsMatchReference compares the window builders with their
@@ -132,7 +132,7 @@ func TestWindowsMatchReference(t *testing.T) {
 		windowsDiff(t, &pool, s, r)
 	}
 	pieces := []string{"0", "1", "12", "a", "F", "ab", ":", "-", " ", "\n", "x", "é", "word", "1a:", "2b-", "00:1a:2b:3c:4d:5e", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-		"ABCDEF", "DEUTDEFF", "1HGCM82633A00435", "2", "Z"}
+		"ABCDEF", "DEUTDEFF", "1HGCM82633A00435", "2", "Z", "2026-03-01T08:00:07", "2026-03-01T", "T08:00:07"}
 	macs := 0
 	for range randomStrings(50_000) {
 		var b []byte
