@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -31,7 +33,10 @@ type Config struct {
 	MaxTokens int
 	// Timeout bounds one HTTP attempt. Default 60s.
 	Timeout time.Duration
-	// HTTPClient sends the requests. Default: a client on a clone of
+	// HTTPClient sends the requests: its Transport each request, and the
+	// client itself a request whose answer redirects, following redirects
+	// within the base URL's origin only (a client with a Timeout or a Jar
+	// sends every request). Default: a client on a clone of
 	// http.DefaultTransport that keeps up to 256 idle connections to the
 	// server (the default keeps 2, so that beyond 2 concurrent calls most
 	// calls dialled a new connection and left one in TIME_WAIT).
@@ -115,12 +120,15 @@ func New(cfg Config) (*Model, error) {
 	if err := cfg.fill(); err != nil {
 		return nil, err
 	}
+	base, err := url.Parse(cfg.BaseURL)
+	if err != nil || base.Host == "" {
+		return nil, ticketsum.Errorf(ticketsum.EINVALID, "openai provider: base URL %q is not a URL", cfg.BaseURL)
+	}
 	opts := []option.RequestOption{
 		option.WithBaseURL(cfg.BaseURL),
-		option.WithHTTPClient(cfg.HTTPClient),
+		option.WithHTTPClient(newSender(cfg.HTTPClient, base)),
 		option.WithMaxRetries(0), // the gateway owns retries
 		option.WithRequestTimeout(cfg.Timeout),
-		option.WithMiddleware(inMemoryBody),
 	}
 	if cfg.APIKey != "" {
 		opts = append(opts, option.WithAPIKey(cfg.APIKey))
@@ -130,18 +138,83 @@ func New(cfg Config) (*Model, error) {
 	return &Model{cfg: cfg, name: "openai:" + cfg.Model, client: oai.Client{Options: opts}}, nil
 }
 
-// inMemoryBody hands net/http the request body as the in-memory reader the
-// SDK keeps for retries (GetBody) instead of the SDK's wrapper around it,
-// which net/http cannot tell is in memory: it then writes the headers and
-// the body in one write, not one write for each (a syscall per request,
-// 2% of a served request's CPU with the copy that went with it).
-func inMemoryBody(req *http.Request, next option.MiddlewareNext) (*http.Response, error) {
-	if req.GetBody != nil && req.Body != nil && req.Body != http.NoBody {
-		if b, err := req.GetBody(); err == nil {
-			req.Body = b // the wrapper holds nothing to release
+// sender sends the SDK's requests (option.WithHTTPClient takes any Do).
+// A request goes straight to the client's transport, without the
+// http.Client around it, which copies every header again, arms its own
+// timer and keeps redirect state (a tenth of the call's allocations);
+// the SDK's request timeout still bounds it. An answer that redirects
+// is sent again through the client, which follows redirects within the
+// base URL's origin only (the SDK's own rule for its http.Client).
+type sender struct {
+	rt     http.RoundTripper // nil: the client sends every request
+	client *http.Client
+}
+
+// maxRedirects is how many redirects a call follows, as http.Client's
+// default.
+const maxRedirects = 10
+
+func newSender(c *http.Client, base *url.URL) *sender {
+	follow := *c
+	check := c.CheckRedirect
+	follow.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if !strings.EqualFold(req.URL.Scheme, base.Scheme) || !strings.EqualFold(req.URL.Host, base.Host) {
+			return fmt.Errorf("redirected away from %s://%s", base.Scheme, base.Host)
+		}
+		if check != nil {
+			return check(req, via)
+		}
+		if len(via) >= maxRedirects {
+			return fmt.Errorf("stopped after %d redirects", maxRedirects)
+		}
+		return nil
+	}
+	s := &sender{client: &follow}
+	if c.Timeout == 0 && c.Jar == nil { // nothing the client adds to a request
+		s.rt = c.Transport
+		if s.rt == nil {
+			s.rt = http.DefaultTransport
 		}
 	}
-	return next(req)
+	return s
+}
+
+// Do sends req. It hands net/http the body as the in-memory reader the
+// SDK keeps for retries (GetBody) instead of the SDK's wrapper around it,
+// which net/http cannot tell is in memory: it then writes the headers and
+// the body in one write, not one write for each.
+func (s *sender) Do(req *http.Request) (*http.Response, error) {
+	rewind(req)
+	if s.rt == nil {
+		return s.client.Do(req)
+	}
+	res, err := s.rt.RoundTrip(req)
+	if err != nil || !redirect(res) {
+		return res, err
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 4<<10))
+	_ = res.Body.Close()
+	rewind(req)
+	return s.client.Do(req)
+}
+
+// rewind sets req's body to a fresh in-memory reader when it has one.
+func rewind(req *http.Request) {
+	if req.GetBody != nil && req.Body != nil && req.Body != http.NoBody {
+		if b, err := req.GetBody(); err == nil {
+			req.Body = b // the SDK's wrapper holds nothing to release
+		}
+	}
+}
+
+// redirect reports whether res is a redirect http.Client would follow.
+func redirect(res *http.Response) bool {
+	switch res.StatusCode {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
+		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		return res.Header.Get("Location") != ""
+	}
+	return false
 }
 
 // Name returns "openai:<model>".
@@ -227,15 +300,39 @@ func (m *Model) send(ctx context.Context, body *wireRequest) (*wireResponse, err
 			return nil, ticketsum.Errorf(ticketsum.EINVALID, "%s: encode request: %w", m.Name(), err)
 		}
 	}
-	var raw []byte
-	if err := m.client.Post(ctx, "chat/completions", b, &raw); err != nil {
+	// The SDK hands over the answer unread (after its own handling of a
+	// 4xx or 5xx), so that it is read into one buffer of its length.
+	var hr *http.Response
+	if err := m.client.Post(ctx, "chat/completions", b, &hr); err != nil {
 		return nil, err
+	}
+	raw, err := readBody(hr)
+	if err != nil {
+		return nil, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "%s: reading the server's answer: %w", m.Name(), err)
 	}
 	var res wireResponse
 	if err := decodeAnswer(raw, &res); err != nil {
 		return nil, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "%s: the server's answer is not a chat completion (%d bytes): %s", m.Name(), len(raw), jsonProblem(err))
 	}
 	return &res, nil
+}
+
+// maxPrealloc caps the buffer allocated from an answer's Content-Length
+// before its bytes arrive.
+const maxPrealloc = 1 << 20
+
+// readBody reads and closes res's body.
+func readBody(res *http.Response) ([]byte, error) {
+	defer res.Body.Close()
+	n := res.ContentLength
+	if n <= 0 || n > maxPrealloc {
+		return io.ReadAll(res.Body)
+	}
+	// net/http's body of a known length reports its end with its last
+	// bytes, so the connection is reused.
+	buf := make([]byte, n)
+	_, err := io.ReadFull(res.Body, buf)
+	return buf, err
 }
 
 // jsonProblem says what is wrong with an answer without quoting it (it may

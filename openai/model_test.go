@@ -415,3 +415,84 @@ func TestGenerateWithholdsServerText(t *testing.T) {
 		})
 	}
 }
+
+// TestConnectionIsReused checks that the answer is read so that its
+// connection goes back to the pool: five calls dial once.
+func TestConnectionIsReused(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(openaitest.Config{})
+	defer srv.Close()
+	var dials atomic.Int64
+	var d net.Dialer
+	tr := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		dials.Add(1)
+		return d.DialContext(ctx, network, addr)
+	}}
+	defer tr.CloseIdleConnections()
+	m := MustModel(t, srv, func(c *openai.Config) { c.HTTPClient = &http.Client{Transport: tr} })
+	for range 5 {
+		if _, err := m.Generate(context.Background(), request()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := dials.Load(); n != 1 {
+		t.Fatalf("5 calls dialled %d connections, want 1", n)
+	}
+}
+
+// TestRedirectsStayWithinTheOrigin checks that a call follows a redirect
+// within the base URL's origin, with its body and key, and refuses one to
+// another origin without sending it there.
+func TestRedirectsStayWithinTheOrigin(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(openaitest.Config{})
+	defer srv.Close()
+	var elsewhere atomic.Int64
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { elsewhere.Add(1) }))
+	defer other.Close()
+	mover := func(to string) *httptest.Server {
+		return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/v1/chat/completions" {
+				http.Redirect(w, r, to, http.StatusTemporaryRedirect)
+				return
+			}
+			// The same origin's new path: proxy it to the fake server.
+			resp, err := http.Post(srv.URL+"/chat/completions", "application/json", r.Body)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer resp.Body.Close()
+			if r.Header.Get("Authorization") != "Bearer sk-test" {
+				t.Errorf("redirected request's Authorization = %q", r.Header.Get("Authorization"))
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(resp.StatusCode)
+			_, _ = io.Copy(w, resp.Body)
+		}))
+	}
+	within := mover("/v2/chat/completions")
+	defer within.Close()
+	m, err := openai.New(openai.Config{Model: "m", BaseURL: within.URL + "/v1", APIKey: "sk-test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Generate(context.Background(), request()); err != nil {
+		t.Fatalf("redirect within the origin: %v", err)
+	}
+	if got := srv.Requests(); len(got) != 1 || got[0].Messages[1].Content != request().Messages[0].Content {
+		t.Fatalf("server saw %+v", got)
+	}
+	away := mover(other.URL + "/v1/chat/completions")
+	defer away.Close()
+	m, err = openai.New(openai.Config{Model: "m", BaseURL: away.URL + "/v1", APIKey: "sk-test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Generate(context.Background(), request()); ticketsum.ErrorCodeOf(err) != ticketsum.EUNAVAILABLE {
+		t.Fatalf("redirect to another origin: err = %v, want EUNAVAILABLE", err)
+	}
+	if n := elsewhere.Load(); n != 0 {
+		t.Fatalf("the other origin got %d requests", n)
+	}
+}
