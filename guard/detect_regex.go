@@ -175,7 +175,7 @@ func macCandidates(text string, runs [][2]int) [][2]int {
 	last := -1
 	for k := 0; k < len(runs); k++ {
 		r := runs[k]
-		if logStampAt(text, r) {
+		if r[1]-r[0] == 4 && logStampAt(text, r) { // most runs fail the length without the call
 			k += 5 // the next five runs are its pairs, in none
 		}
 		if !macMayHold(text, r) {
