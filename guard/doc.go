@@ -23,6 +23,11 @@
 // optional Remote guardrail, such as Bedrock's ApplyGuardrail, runs last on
 // the already-masked text.
 //
+// A model's answer is also checked for personal data in disguise, as a
+// model obeying an instruction hidden in a ticket may write it: spaced
+// out, with (at) and (dot), in fullwidth or look-alike letters, in digits
+// of another script, or base64- or hex-encoded (see unveil).
+//
 // Typical use, once per ticket:
 //
 //	g, err := guard.New(guard.Config{})

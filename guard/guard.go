@@ -260,6 +260,9 @@ func (c *check) pii() {
 		policy = c.g.cfg.Output
 	}
 	spans := c.g.detect(c.s, c.sc)
+	if c.source == SourceOutput {
+		spans = c.g.disguised(c.s, c.text, spans)
+	}
 	c.findings = make([]Finding, 0, len(spans))
 	c.edits = make([]edit, 0, len(spans))
 	for _, sp := range spans {

@@ -127,18 +127,8 @@ func TestPhoneAfterWordsHidingAnIdWord(t *testing.T) {
 // or 0 and ten more, or any number in international form.
 func TestOutputFlagsUndashedPhoneNumbers(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	g := MustGuard(t, Config{})
 	for _, phone := range []string{"5555550123", "2225550199", "0726668629", "15555550123", "07700900123", "+15555550123", "0015555550123", "+89912345678"} {
-		s := g.NewSession(newTicket())
-		text := "Refund issued; customer asked for a follow-up at " + phone + " after 5pm."
-		out, err := g.CheckOutput(ctx, s, text)
-		if err != nil {
-			t.Fatalf("%q: %v", phone, err)
-		}
-		if strings.Contains(out.Text, phone) || !hasFinding(out.Findings, Phone) {
-			t.Errorf("%q: output kept the number: %q, findings %v", phone, out.Text, out.Findings)
-		}
+		outputFinds(t, Phone, phone, []string{"Refund issued; customer asked for a follow-up at " + phone + " after 5pm."})
 	}
 }
 
@@ -147,9 +137,7 @@ func TestOutputFlagsUndashedPhoneNumbers(t *testing.T) {
 // ISBN or id starting with 00 or 1 for a phone number.
 func TestOutputLeavesUndashedNumbersThatAreNotPhones(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	g := MustGuard(t, Config{})
-	for _, text := range []string{
+	outputLeaves(t, Phone, []string{
 		"Order 5555550123 was refunded.",
 		"Confirmation number 5555550123 was sent.",
 		"Booking reference 5555550123 was moved to Friday.",
@@ -161,13 +149,5 @@ func TestOutputLeavesUndashedNumbersThatAreNotPhones(t *testing.T) {
 		"The book with ISBN 0306406152 was refunded.",
 		"Account 07700900123 was closed.",
 		"Customer cited ids 00197387, 0019738712 and 12345678901.",
-	} {
-		out, err := g.CheckOutput(ctx, g.NewSession(newTicket()), text)
-		if err != nil {
-			t.Fatalf("%q: %v", text, err)
-		}
-		if hasFinding(out.Findings, Phone) {
-			t.Errorf("%q: flagged as a phone number: %q", text, out.Text)
-		}
-	}
+	})
 }
