@@ -81,11 +81,23 @@ func (f *folded) touched(s, e int) bool {
 }
 
 // rewrite replaces the matches of re in f for which repl answers ok with
-// the string it gives in place of f.text[a:b] (a and b within the match).
-func (f *folded) rewrite(re *regexp.Regexp, repl func(f *folded, m []int) (a, b int, s string, ok bool)) *folded {
+// the string it gives in place of f.text[a:b] (a and b within the match);
+// may says whether re can match f's text at all: most answers hold no
+// disguise, and the regular expressions would cost more than the rest of
+// the output check.
+func (f *folded) rewrite(may func(f *folded) bool, re *regexp.Regexp, repl func(f *folded, m []int) (a, b int, s string, ok bool)) *folded {
+	if !may(f) {
+		return f
+	}
 	ms := re.FindAllStringSubmatchIndex(f.text, -1)
 	if len(ms) == 0 {
 		return f
+	}
+	if f.from == nil { // an ASCII text nothing has rewritten yet
+		f.from, f.to, f.changed = make([]int, len(f.text)), make([]int, len(f.text)), make([]bool, len(f.text))
+		for i := range f.from {
+			f.from[i], f.to[i] = i, i+1
+		}
 	}
 	var fb foldBuilder
 	fb.any = f.any
@@ -120,36 +132,39 @@ func (f *folded) rewrite(re *regexp.Regexp, repl func(f *folded, m []int) (a, b 
 // number broken across lines; and reads " at " as @ before a domain
 // written with " dot ".
 func unveil(text string) *folded {
-	f := unveilRunes(text)
-	f = f.rewrite(reEntityAt, func(f *folded, m []int) (int, int, string, bool) {
+	f := &folded{text: text}
+	if nonASCII(text) {
+		f = unveilRunes(text)
+	}
+	f = f.rewrite(hasEntity, reEntityAt, func(f *folded, m []int) (int, int, string, bool) {
 		v := strings.ToLower(f.text[m[0]:m[1]])
 		if strings.Contains(v, "40") || strings.Contains(v, "64") || strings.Contains(v, "commat") {
 			return m[0], m[1], "@", true
 		}
 		return m[0], m[1], ".", true
 	})
-	f = f.rewrite(reBracketWord, func(f *folded, m []int) (int, int, string, bool) {
+	f = f.rewrite(hasBracketWord, reBracketWord, func(f *folded, m []int) (int, int, string, bool) {
 		if w := strings.ToLower(f.text[m[2]:m[3]]); w == "at" || w == "@" {
 			return m[0], m[1], "@", true
 		}
 		return m[0], m[1], ".", true
 	})
-	f = f.rewrite(reSpacedChars, func(f *folded, m []int) (int, int, string, bool) {
+	f = f.rewrite(hasSpacedChars, reSpacedChars, func(f *folded, m []int) (int, int, string, bool) {
 		return m[2], m[3], strings.Join(strings.Fields(f.text[m[2]:m[3]]), ""), true
 	})
-	f = f.rewrite(reSpacedDigits, func(f *folded, m []int) (int, int, string, bool) {
+	f = f.rewrite(hasSpacedDigits, reSpacedDigits, func(f *folded, m []int) (int, int, string, bool) {
 		return m[2], m[3], digitsOf(f.text[m[2]:m[3]]), true
 	})
-	f = f.rewrite(reOddPhoneSeps, func(f *folded, m []int) (int, int, string, bool) {
+	f = f.rewrite(hasOddSeps, reOddPhoneSeps, func(f *folded, m []int) (int, int, string, bool) {
 		if f.text[m[4]:m[5]] != f.text[m[8]:m[9]] {
 			return 0, 0, "", false
 		}
 		return m[0], m[1], f.text[m[2]:m[3]] + "-" + f.text[m[6]:m[7]] + "-" + f.text[m[10]:m[11]], true
 	})
-	f = f.rewrite(reDotWord, func(f *folded, m []int) (int, int, string, bool) {
+	f = f.rewrite(hasDotWord, reDotWord, func(f *folded, m []int) (int, int, string, bool) {
 		return m[0], m[1], ".", between(f.text, m[0], m[1])
 	})
-	f = f.rewrite(reSpacedAtDot, func(f *folded, m []int) (int, int, string, bool) {
+	f = f.rewrite(hasSpacedAtDot, reSpacedAtDot, func(f *folded, m []int) (int, int, string, bool) {
 		v := f.text[m[0]:m[1]]
 		sym := strings.TrimSpace(v)
 		if sym == "." && !isSpaceByte(v[0]) || !isSpaceByte(v[len(v)-1]) {
@@ -157,7 +172,7 @@ func unveil(text string) *folded {
 		}
 		return m[0], m[1], sym, len(sym) < len(v) && between(f.text, m[0], m[1])
 	})
-	f = f.rewrite(reLineBreak, func(f *folded, m []int) (int, int, string, bool) {
+	f = f.rewrite(hasLineBreak, reLineBreak, func(f *folded, m []int) (int, int, string, bool) {
 		prev, next := lastField(f.text[:m[0]]), firstField(f.text[m[1]:])
 		if prev == "" || next == "" {
 			return 0, 0, "", false
@@ -169,7 +184,7 @@ func unveil(text string) *folded {
 		email := (strings.IndexByte(prev, '@') > 0 || strings.IndexByte(next, '@') > 0 || next[0] == '@' && reDomainAfter.MatchString(next[1:])) && isAlnumASCII(prev[len(prev)-1])
 		return m[0], m[1], "", digits || email
 	})
-	return f.rewrite(reAtWord, func(f *folded, m []int) (int, int, string, bool) {
+	return f.rewrite(hasAtWord, reAtWord, func(f *folded, m []int) (int, int, string, bool) {
 		d := reDomainAfter.FindStringIndex(f.text[m[1]:])
 		if d == nil || !between(f.text, m[0], m[1]) || m[1]+d[1] < len(f.text) && f.text[m[1]+d[1]] == '@' {
 			return 0, 0, "", false // no domain, or a local part ("at maria.lopez@...")
@@ -243,7 +258,8 @@ func unveilRunes(text string) *folded {
 		}
 		// an emoji's variation selector or joiner is dropped unmarked: it
 		// disguises nothing, and a word beside an emoji is no rewrite
-		fb.add(unveilRune(r), i, i+n, !unicode.Is(unicode.Variation_Selector, r) && r != '\u200d')
+		u := unveilRune(r)
+		fb.add(u, i, i+n, u != text[i:i+n] && !unicode.Is(unicode.Variation_Selector, r) && r != '\u200d')
 		i += n
 	}
 	return fb.done()
@@ -356,15 +372,14 @@ func (g *Guard) unveiledSpans(s *Session, f *folded) []span {
 	return out
 }
 
-// reEncoded matches what may be a base64 (standard or URL alphabet) or hex
-// blob.
-var reEncoded = regexp.MustCompile(`[A-Za-z0-9+/_\-]{12,}={0,2}`)
-
 // encodedSpans returns the base64 and hex blobs of text that decode to
 // text holding personal data, each as a span of the best type found in it.
 func (g *Guard) encodedSpans(s *Session, text string) []span {
 	var out []span
-	for _, m := range reEncoded.FindAllStringIndex(text, -1) {
+	for _, m := range encodedRuns(text) {
+		if v := text[m[0]+1 : m[1]]; strings.IndexFunc(v, func(r rune) bool { return r < 'a' || r > 'z' }) < 0 {
+			continue // a word: hex of text has digits, base64 of it capitals or digits
+		}
 		plain, ok := decodeBlob(text[m[0]:m[1]])
 		if !ok {
 			continue
@@ -431,3 +446,161 @@ func printable(b []byte) bool {
 	}
 	return alnum && bad*10 <= n
 }
+
+// The tests that let unveil skip a regular expression: each is true
+// whenever its expression can match (and rarely otherwise).
+func hasEntity(f *folded) bool    { return strings.ContainsAny(f.text, "%&") }
+func hasLineBreak(f *folded) bool { return strings.IndexByte(f.text, '\n') >= 0 }
+func hasDotWord(f *folded) bool   { return hasSpacedWord(f.text, "dot") }
+func hasAtWord(f *folded) bool    { return f.any && hasSpacedWord(f.text, "at") }
+
+// hasSpacedWord reports whether word (lower case) occurs in t, in any
+// case, with a space or tab on both sides.
+func hasSpacedWord(t, word string) bool {
+	for i := 0; i < len(t); i++ {
+		if e := i + 1 + len(word); isBlank(t[i]) && e < len(t) && isBlank(t[e]) && strings.EqualFold(t[i+1:e], word) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasBracketWord reports whether an opening bracket is followed, after
+// spaces, by at, dot, @ or a full stop.
+func hasBracketWord(f *folded) bool {
+	t := f.text
+	for i := 0; i < len(t); i++ {
+		if c := t[i]; c != '(' && c != '[' && c != '{' && c != '<' {
+			continue
+		}
+		j := i + 1
+		for j < len(t) && (t[j] == ' ' || t[j] == '\t') {
+			j++
+		}
+		if j < len(t) && (t[j] == '@' || t[j] == '.' || t[j]|0x20 == 'a' || t[j]|0x20 == 'd') {
+			return true
+		}
+	}
+	return false
+}
+
+// spacedClass is the bytes of reSpacedChars' single-character tokens.
+func spacedClass(c byte) bool {
+	return isAlnumASCII(c) || c == '@' || c == '.' || c == '_' || c == '+' || c == '-'
+}
+
+// hasSpacedChars reports whether t has three tokens of reSpacedChars in a
+// row: a character of its class with a space or tab on both sides, and a
+// one-character token of the class before and after the blanks around it.
+func hasSpacedChars(f *folded) bool {
+	t := f.text
+	for i := 0; i < len(t); i++ {
+		j := i + 1
+		if !isBlank(t[i]) || j+1 >= len(t) || !spacedClass(t[j]) || !isBlank(t[j+1]) {
+			continue
+		}
+		a, b := j-1, j+1
+		for a > 0 && isBlank(t[a]) {
+			a--
+		}
+		for b < len(t)-1 && isBlank(t[b]) {
+			b++
+		}
+		if spacedClass(t[a]) && (a == 0 || !isAlnumASCII(t[a-1])) && spacedClass(t[b]) && (b+1 == len(t) || !isAlnumASCII(t[b+1])) {
+			return true
+		}
+	}
+	return false
+}
+
+func isBlank(c byte) bool { return c == ' ' || c == '\t' }
+
+// spacedDigitSep holds reSpacedDigits' separators, oddSep
+// reOddPhoneSeps'.
+var spacedDigitSep, oddSep = byteSet(" \t.-_/*|,:;~"), byteSet("/_*|~:")
+
+// byteSet returns a table of the bytes of chars.
+func byteSet(chars string) (t [256]bool) {
+	for i := 0; i < len(chars); i++ {
+		t[chars[i]] = true
+	}
+	return t
+}
+
+// hasSpacedDigits reports whether t has a digit, one of reSpacedDigits'
+// separators (and a blank), and a digit that is not followed by another.
+func hasSpacedDigits(f *folded) bool {
+	t := f.text
+	for i := 0; i+2 < len(t); i++ {
+		if !isDigit(t[i]) || !spacedDigitSep[t[i+1]] {
+			continue
+		}
+		j := i + 2
+		if j < len(t) && isBlank(t[j]) {
+			j++
+		}
+		if j < len(t) && isDigit(t[j]) && (j+1 == len(t) || !isDigit(t[j+1])) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasOddSeps reports whether t has three digits, one of reOddPhoneSeps'
+// separators (with blanks around it, if any) and three more digits.
+func hasOddSeps(f *folded) bool {
+	t := f.text
+	for i := 0; i < len(t); i++ {
+		if !oddSep[t[i]] {
+			continue
+		}
+		a, b := i-1, i+1
+		for a >= 0 && isBlank(t[a]) {
+			a--
+		}
+		for b < len(t) && isBlank(t[b]) {
+			b++
+		}
+		if a >= 2 && b+2 < len(t) && isDigit(t[a]) && isDigit(t[a-1]) && isDigit(t[a-2]) && isDigit(t[b]) && isDigit(t[b+1]) && isDigit(t[b+2]) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasSpacedAtDot reports whether t has a full stop with white space on
+// both sides, or an @ with white space after it.
+func hasSpacedAtDot(f *folded) bool {
+	t := f.text
+	for i := 0; i+1 < len(t); i++ {
+		if t[i] == '@' && isSpaceByte(t[i+1]) || t[i] == '.' && i > 0 && isSpaceByte(t[i-1]) && isSpaceByte(t[i+1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// encodedRuns returns what in text may be a base64 (standard or URL
+// alphabet) or hex blob: runs of 12 or more of their bytes, with up to two
+// = after them.
+func encodedRuns(text string) [][2]int {
+	var out [][2]int
+	for i := 0; i < len(text); {
+		j := i
+		for j < len(text) && encodedByte[text[j]] {
+			j++
+		}
+		if j-i >= 12 {
+			e := j
+			for e < len(text) && e < j+2 && text[e] == '=' {
+				e++
+			}
+			out = append(out, [2]int{i, e})
+		}
+		i = j + 1
+	}
+	return out
+}
+
+// encodedByte holds the bytes of base64's two alphabets (hex is in them).
+var encodedByte = byteSet("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-")

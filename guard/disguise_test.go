@@ -1,10 +1,16 @@
 package guard
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/ticketsum/ticketsum/internal/datasets"
 )
 
 // outputFinds checks each text as a model's answer and reports those in
@@ -177,4 +183,52 @@ func FuzzCheckOutputDisguised(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestUnveilSkipsOnlyWhatCannotMatch: each test that lets unveil skip a
+// regular expression is true wherever the expression matches, over
+// handwritten disguises and TweetSumm's test summaries and dialog turns.
+func TestUnveilSkipsOnlyWhatCannotMatch(t *testing.T) {
+	t.Parallel()
+	texts := []string{
+		"m a r i a @ e x a m p l e . c o m", "(m a r i a)", "x ( at ) y [DOT] z", "a  b\tc", "4 1 5 . 5 5 5", "4-1-5-5-5-5-0-1-2-3",
+		"415 / 555 / 0123", "415|555|0123", "jdoe DOT smith", "maria@ example", "a .\nb", "%40 &#64;", "line\nbreak", "1 2 3",
+	}
+	f, err := os.Open(datasets.Path(t, tweetsummName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var d struct {
+			Summaries []string `json:"summaries"`
+			Turns     []struct {
+				Text string `json:"text"`
+			} `json:"turns"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, d.Summaries...)
+		for _, tu := range d.Turns {
+			texts = append(texts, tu.Text)
+		}
+	}
+	spacedAtDot := regexp.MustCompile(`@[ \t\r\n]|[ \t\r\n]\.[ \t\r\n]`) // what reSpacedAtDot's rewrite needs
+	for _, c := range []struct {
+		may func(*folded) bool
+		re  *regexp.Regexp
+	}{
+		{hasEntity, reEntityAt}, {hasBracketWord, reBracketWord}, {hasSpacedChars, reSpacedChars}, {hasSpacedDigits, reSpacedDigits},
+		{hasOddSeps, reOddPhoneSeps}, {hasDotWord, reDotWord}, {hasSpacedAtDot, spacedAtDot}, {hasLineBreak, reLineBreak},
+	} {
+		for _, text := range texts {
+			f := &folded{text: text}
+			if c.re.MatchString(text) && !c.may(f) {
+				t.Errorf("%v matches %q, which its test skips", c.re, text)
+			}
+		}
+	}
 }
