@@ -50,6 +50,10 @@ type Error struct {
 	// the server (no paths, key files or library text); the cause is still
 	// only logged.
 	Shown bool
+	// client is the message as API and web clients see it (ClientMessage),
+	// set by Errorf and Withheldf; built reports that it was.
+	client string
+	built  bool
 }
 
 // Error returns the message, followed by the cause when there is one, its
@@ -68,10 +72,15 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Errorf returns a coded error with a formatted message. A %w verb in format
-// becomes the cause as with fmt.Errorf.
+// becomes the cause as with fmt.Errorf. What clients see of it
+// (ClientMessage) is the same text with every error argument, whatever its
+// verb, replaced by what clients see of it: a path, SQL or a provider's text
+// in an error reaches the log (Error), never a client. Pass a string, not an
+// error, for text meant for the client.
 func Errorf(code ErrorCode, format string, args ...any) *Error {
 	err := fmt.Errorf(format, args...)
-	return &Error{Code: code, Message: err.Error(), Err: errors.Unwrap(err)}
+	msg := err.Error()
+	return &Error{Code: code, Message: msg, Err: errors.Unwrap(err), client: clientf(msg, format, args), built: true}
 }
 
 // Withheldf returns a coded error for a provider's failure: the message is
@@ -85,7 +94,8 @@ func Errorf(code ErrorCode, format string, args ...any) *Error {
 // is ours or the local library's (a timeout, an unreachable address). A nil
 // cause makes an error without one.
 func Withheldf(code ErrorCode, cause error, format string, args ...any) *Error {
-	e := &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	msg := fmt.Sprintf(format, args...)
+	e := &Error{Code: code, Message: msg, client: clientf(msg, format, args), built: true}
 	if cause != nil {
 		e.Err = withheld{cause}
 	}
@@ -111,6 +121,84 @@ func ErrorCodeOf(err error) ErrorCode {
 		return e.Code
 	}
 	return EINTERNAL
+}
+
+// clientf returns msg, the text format and args made, as a client may see
+// it: format again with every error argument replaced by clientText of it,
+// without the ": " or " " a withheld last argument leaves. It is msg itself when
+// no argument is an error.
+func clientf(msg, format string, args []any) string {
+	var safe []any
+	for i, a := range args {
+		if err, ok := a.(error); ok {
+			if safe == nil {
+				safe = append([]any(nil), args...)
+			}
+			safe[i] = shownError(clientText(err))
+		}
+	}
+	if safe == nil {
+		return msg
+	}
+	return strings.TrimSuffix(strings.TrimRight(fmt.Errorf(format, safe...).Error(), " "), ":")
+}
+
+// shownError stands for an error argument in the client's text: an error
+// (so that %w formats it) whose text is what the client may see.
+type shownError string
+
+func (s shownError) Error() string { return string(s) }
+
+// clientText returns what a client may see of err: the client message of
+// its first coded error (none for an internal one not marked Shown), or
+// nothing for an uncoded error.
+func clientText(err error) string {
+	var e *Error
+	if !errors.As(err, &e) || e == nil || (e.Code == EINTERNAL && !e.Shown) {
+		return ""
+	}
+	return e.clientMessage()
+}
+
+// clientMessage returns the message clients see: the text Errorf or
+// Withheldf built, or for an Error made as a literal its Message without
+// the cause's text when it ends with it ("" when it is nothing else).
+func (e *Error) clientMessage() string {
+	if e.built {
+		return e.client
+	}
+	if e.Err == nil {
+		return e.Message
+	}
+	cause := e.Err.Error()
+	if cause == "" {
+		return e.Message
+	}
+	if e.Message == cause {
+		return ""
+	}
+	if msg, ok := strings.CutSuffix(e.Message, ": "+cause); ok {
+		return msg
+	}
+	return e.Message
+}
+
+// ClientMessage returns what an API or web client may see of err: the
+// message of the first coded error in its chain, with the text of every
+// error it was formatted from replaced by what a client may see of that
+// error (see Errorf), so that a library's or provider's text never reaches
+// a client. It returns "internal error" for an uncoded error or an internal
+// one not marked Shown, and "" when the message is nothing but withheld
+// text (the caller then says what the code means).
+func ClientMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if !errors.As(err, &e) || e == nil || (e.Code == EINTERNAL && !e.Shown) {
+		return "internal error"
+	}
+	return e.clientMessage()
 }
 
 // ErrorMessage returns the user-facing message of err: the message of the

@@ -29,6 +29,9 @@ type openAIErrorDetail struct {
 	Type    string  `json:"type"`
 	Param   *string `json:"param"`
 	Code    string  `json:"code"`
+	// Reference is ours, not OpenAI's: where the server logged what
+	// Message leaves out (web.ReportError).
+	Reference string `json:"reference,omitempty"`
 }
 
 // openAIType returns OpenAI's error type for a code.
@@ -71,9 +74,8 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, shape errorShape,
 		web.WriteJSONError(w, r, h.cfg.Logger, err)
 		return
 	}
-	web.LogError(h.cfg.Logger, r, err)
-	d := web.UserError(err)
-	writeJSON(w, web.HTTPStatus(d.Code), openAIError{Error: openAIErrorDetail{Message: d.Message, Type: openAIType(d.Code), Code: string(d.Code)}})
+	d := web.ReportError(h.cfg.Logger, r, err)
+	writeJSON(w, web.HTTPStatus(d.Code), openAIError{Error: openAIErrorDetail{Message: d.Message, Type: openAIType(d.Code), Code: string(d.Code), Reference: d.Reference}})
 }
 
 // retryAfter returns the seconds a caller should wait: until the next

@@ -56,9 +56,8 @@ type governancePage struct {
 // errorPage is the data of an error page.
 type errorPage struct {
 	layout
-	Status  int
-	Code    ticketsum.ErrorCode
-	Message string
+	Status int
+	web.ErrorDetail
 }
 
 func (h *Handler) layout(title string) layout {
@@ -99,10 +98,9 @@ func (h *Handler) serveGovernanceJSON(w http.ResponseWriter, r *http.Request) {
 
 // failPage answers with an HTML error page.
 func (h *Handler) failPage(w http.ResponseWriter, r *http.Request, err error) {
-	web.LogError(h.cfg.Logger, r, err)
-	d := web.UserError(err)
+	d := web.ReportError(h.cfg.Logger, r, err)
 	status := web.HTTPStatus(d.Code)
-	h.render(w, r, status, h.pages.errorPage, errorPage{layout: h.layout(http.StatusText(status)), Status: status, Code: d.Code, Message: d.Message})
+	h.render(w, r, status, h.pages.errorPage, errorPage{layout: h.layout(http.StatusText(status)), Status: status, ErrorDetail: d})
 }
 
 // render writes a page with status through web.RenderPage.

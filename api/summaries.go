@@ -195,7 +195,7 @@ func bodyError(err error, limit bodyLimit) error {
 	case errors.As(err, &p):
 		return ticketsum.Errorf(ticketsum.EINVALID, "%s", p.Error())
 	case ticketsum.ErrorCodeOf(err) == ticketsum.EINVALID:
-		return ticketsum.Errorf(ticketsum.EINVALID, "%s", ticketsum.ErrorMessage(err))
+		return ticketsum.Errorf(ticketsum.EINVALID, "%s", ticketsum.ClientMessage(err))
 	}
 	return ticketsum.Errorf(ticketsum.EINVALID, "cannot read the request body")
 }

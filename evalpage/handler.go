@@ -392,15 +392,15 @@ func (h *Handler) handleCSS(w http.ResponseWriter, r *http.Request) {
 // errorPage is the data of the error page.
 type errorPage struct {
 	web.Chrome
-	Status           int
-	Heading, Message string
+	Status  int
+	Heading string
+	web.ErrorDetail
 }
 
 // fail answers err as an error page with its status: the message of a
-// coded error, "internal error" otherwise (logged).
+// coded error as web.ReportError gives it, with its reference.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	web.LogError(h.cfg.Logger, r, err)
-	d := web.UserError(err)
+	d := web.ReportError(h.cfg.Logger, r, err)
 	status := web.HTTPStatus(d.Code)
 	heading := map[int]string{http.StatusNotFound: "Not found", http.StatusBadRequest: "That request cannot be answered"}[status]
 	if heading == "" {
@@ -409,7 +409,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, context.Canceled) {
 		return
 	}
-	web.RenderPage(w, r, h.cfg.Logger, status, h.pages["error"], errorPage{Chrome: h.chrome(heading), Status: status, Heading: heading, Message: d.Message})
+	web.RenderPage(w, r, h.cfg.Logger, status, h.pages["error"], errorPage{Chrome: h.chrome(heading), Status: status, Heading: heading, ErrorDetail: d})
 }
 
 // truncate shortens s to at most n bytes on a rune boundary.

@@ -201,7 +201,7 @@ func (s *Service) parseRow(ctx context.Context, rec []string, tasks map[string]*
 		var err error
 		t, err = s.cfg.Store.FindTask(ctx, r.TaskID)
 		if err != nil && ticketsum.ErrorCodeOf(err) != ticketsum.ENOTFOUND {
-			return nil, "task could not be read: " + ticketsum.ErrorMessage(err)
+			return nil, "task could not be read: " + ticketsum.ClientMessage(err)
 		}
 		tasks[r.TaskID] = t
 	}
@@ -209,7 +209,7 @@ func (s *Service) parseRow(ctx context.Context, rec []string, tasks map[string]*
 		return nil, fmt.Sprintf("task %q does not exist", truncate(r.TaskID, 40))
 	}
 	if err := r.Check(t); err != nil {
-		return nil, ticketsum.ErrorMessage(err)
+		return nil, ticketsum.ClientMessage(err)
 	}
 	return r, ""
 }

@@ -165,9 +165,8 @@ type errorPage struct {
 	layout
 	Status  int
 	Heading string
-	Code    ticketsum.ErrorCode
-	Message string
-	Rows    []RowError
+	web.ErrorDetail
+	Rows []RowError
 }
 
 // fail answers a failed request: JSON on the API, an HTML page elsewhere.
@@ -176,16 +175,9 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		web.WriteJSONError(w, r, h.s.cfg.Logger, err)
 		return
 	}
-	code := ticketsum.ErrorCodeOf(err)
-	msg := ticketsum.ErrorMessage(err)
-	if code == ticketsum.EINTERNAL || code == ticketsum.EUNAVAILABLE {
-		h.s.cfg.Logger.ErrorContext(r.Context(), "review request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	}
-	if code == ticketsum.EINTERNAL {
-		msg = "internal error"
-	}
-	status := web.HTTPStatus(code)
-	p := errorPage{layout: h.layout(w, r, http.StatusText(status), ""), Status: status, Heading: http.StatusText(status), Code: code, Message: msg}
+	d := web.ReportError(h.s.cfg.Logger, r, err)
+	status := web.HTTPStatus(d.Code)
+	p := errorPage{layout: h.layout(w, r, http.StatusText(status), ""), Status: status, Heading: http.StatusText(status), ErrorDetail: d}
 	var ie *ImportError
 	if asImportError(err, &ie) {
 		p.Message, p.Rows = fmt.Sprintf("%d bad rows; nothing was imported.", len(ie.Rows)), ie.Rows

@@ -1,11 +1,11 @@
 package web
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"github.com/ticketsum/ticketsum"
 )
@@ -41,65 +41,63 @@ type ErrorBody struct {
 	Error ErrorDetail `json:"error"`
 }
 
-// ErrorDetail is the code and user-facing message of an API error.
+// ErrorDetail is the code and user-facing message of an API error, and the
+// reference under which the server logged what the message leaves out.
 type ErrorDetail struct {
-	Code    ticketsum.ErrorCode `json:"code"`
-	Message string              `json:"message"`
+	Code      ticketsum.ErrorCode `json:"code"`
+	Message   string              `json:"message"`
+	Reference string              `json:"reference,omitempty"`
 }
 
-// errorDetail returns what the user may see of err: its code and message, or
-// "internal" and "internal error" for an internal or uncoded one, unless the
-// internal error's message is marked ticketsum.Error.Shown.
-func errorDetail(err error) ErrorDetail {
-	code := ticketsum.ErrorCodeOf(err)
-	var e *ticketsum.Error
-	if code == ticketsum.EINTERNAL && !(errors.As(err, &e) && e.Shown) {
-		return ErrorDetail{Code: code, Message: "internal error"}
+// errorDetail returns what the user may see of err: its code and
+// ticketsum.ClientMessage (the status text when that is empty), and whether
+// the message leaves out something of err the operator may need: always for
+// internal and unavailable errors, otherwise when the text of a cause was
+// cut from the message.
+func errorDetail(err error) (d ErrorDetail, withheld bool) {
+	d = ErrorDetail{Code: ticketsum.ErrorCodeOf(err), Message: ticketsum.ClientMessage(err)}
+	if d.Message == "" {
+		d.Message = http.StatusText(HTTPStatus(d.Code))
 	}
-	return ErrorDetail{Code: code, Message: userMessage(err)}
-}
-
-// userMessage returns the message of the first coded error in err's chain
-// without the text of its cause. ticketsum.Errorf copies a %w cause's text
-// into Message, and a library's error text (host names, SQL, file paths) is
-// for the log, not the user; a cause that is itself coded is user-facing and
-// kept.
-func userMessage(err error) string {
-	var e *ticketsum.Error
-	if !errors.As(err, &e) {
-		return "internal error"
-	}
-	if e.Err == nil {
-		return e.Message
-	}
-	var inner *ticketsum.Error
-	if errors.As(e.Err, &inner) {
-		return e.Message
-	}
-	if msg, ok := strings.CutSuffix(e.Message, ": "+e.Err.Error()); ok && msg != "" {
-		return msg
-	}
-	if e.Message == e.Err.Error() {
-		return http.StatusText(HTTPStatus(e.Code))
-	}
-	return e.Message
-}
-
-// logError logs err when it is one the operator must see: internal and
-// unavailable errors. The cause is logged, never sent to the user.
-func logError(logger *slog.Logger, r *http.Request, err error) {
-	switch ticketsum.ErrorCodeOf(err) {
+	switch d.Code {
 	case ticketsum.EINTERNAL, ticketsum.EUNAVAILABLE:
-		logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		return d, true
 	}
+	return d, d.Message != ticketsum.ErrorMessage(err)
+}
+
+// reportError returns what the user may see of err, and logs err under a
+// fresh reference, which the detail carries, when the detail leaves
+// something out: at error level for internal and unavailable errors (the
+// operator must see them), at info level for the others (a user's mistake,
+// looked up when the user quotes the reference).
+func reportError(logger *slog.Logger, r *http.Request, err error) ErrorDetail {
+	d, withheld := errorDetail(err)
+	if !withheld {
+		return d
+	}
+	d.Reference = newReference()
+	level := slog.LevelInfo
+	if d.Code == ticketsum.EINTERNAL || d.Code == ticketsum.EUNAVAILABLE {
+		level = slog.LevelError
+	}
+	logger.Log(r.Context(), level, "request failed", "method", r.Method, "path", r.URL.Path, "reference", d.Reference, "err", err)
+	return d
+}
+
+// newReference returns a short random reference that ties an error shown
+// to a user to its line in the log.
+func newReference() string {
+	var b [6]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // WriteJSONError writes err as a JSON error body with the status its code
-// maps to, logging internal errors to logger. Mounted API handlers can use it
+// maps to, logging what the body leaves out to logger (see ReportError). Mounted API handlers can use it
 // to answer like the built-in ones.
 func WriteJSONError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
-	logError(logger, r, err)
-	d := errorDetail(err)
+	d := reportError(logger, r, err)
 	writeJSON(w, HTTPStatus(d.Code), ErrorBody{Error: d})
 }
 

@@ -60,6 +60,8 @@ func TestStoreErrorsOnEveryRoute(t *testing.T) {
 		{"unavailable", ticketsum.Errorf(ticketsum.EUNAVAILABLE, "database down: %w", errors.New(secret)), 503, "unavailable", "database down", true},
 		{"coded internal", ticketsum.Errorf(ticketsum.EINTERNAL, "bug: %w", errors.New(secret)), 500, "internal", "internal error", true},
 		{"uncoded", fmt.Errorf("query: %w", errors.New(secret)), 500, "internal", "internal error", true},
+		{"coded cause of a coded error", ticketsum.Errorf(ticketsum.EUNAVAILABLE, "list tickets: %w", ticketsum.Errorf(ticketsum.EUNAVAILABLE, "database down: %w", errors.New(secret))), 503, "unavailable", "list tickets: database down", true},
+		{"error formatted with %v", ticketsum.Errorf(ticketsum.EINVALID, "bad filter: %v", errors.New(secret)), 400, "invalid", "bad filter", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -75,8 +77,15 @@ func TestStoreErrorsOnEveryRoute(t *testing.T) {
 				if e["code"] != tt.wantCode || !strings.HasPrefix(e["message"].(string), tt.wantMsg) {
 					t.Errorf("%s: error = %v, want code %s message %q", path, e, tt.wantCode, tt.wantMsg)
 				}
-				if len(body) != 1 || len(e) != 2 {
+				ref, _ := e["reference"].(string)
+				if len(body) != 1 || len(e) != 2 && (len(e) != 3 || ref == "") {
 					t.Errorf("%s: body %s has extra fields", path, rec.Body)
+				}
+				if ref != "" && !strings.Contains(logs.String(), ref) {
+					t.Errorf("%s: reference %s is not in the log:\n%s", path, ref, logs)
+				}
+				if (ref != "") != tt.wantLogged {
+					t.Errorf("%s: reference %q, want one = %v", path, ref, tt.wantLogged)
 				}
 				if strings.Contains(rec.Body.String(), "hunter2") {
 					t.Errorf("%s: body leaks the cause: %s", path, rec.Body)

@@ -157,10 +157,17 @@ func TestUserMessage(t *testing.T) {
 		{"coded cause kept", ticketsum.Errorf(ticketsum.EINVALID, "line 3: %w", ticketsum.Errorf(ticketsum.EINVALID, "no messages")), "line 3: no messages"},
 		{"wrapped", errors.Join(errors.New("outer"), ticketsum.Errorf(ticketsum.ECONFLICT, "busy")), "busy"},
 		{"uncoded", cause, "internal error"},
+		{"coded cause's cause withheld", ticketsum.Errorf(ticketsum.EUNAVAILABLE, "load tickets: %w", ticketsum.Errorf(ticketsum.EUNAVAILABLE, "query: %w", cause)), "load tickets: query"},
+		{"error as %v withheld", ticketsum.Errorf(ticketsum.EINVALID, "filter %q: %v", "x", cause), `filter "x"`},
+		{"error in the middle withheld", ticketsum.Errorf(ticketsum.EINVALID, "open %v failed; check the file", cause), "open  failed; check the file"},
+		{"Withheldf argument withheld", ticketsum.Withheldf(ticketsum.EUNAVAILABLE, nil, "model said %v", cause), "model said"},
+		{"coded internal cause withheld", ticketsum.Errorf(ticketsum.EINVALID, "bad request: %w", ticketsum.Errorf(ticketsum.EINTERNAL, "bug: %w", cause)), "bad request"},
+		{"shown internal", &ticketsum.Error{Code: ticketsum.EINTERNAL, Shown: true, Message: "the answer was paid", Err: cause}, "the answer was paid"},
+		{"literal ending with its cause", &ticketsum.Error{Code: ticketsum.EINVALID, Message: "bad row: " + cause.Error(), Err: cause}, "bad row"},
 	}
 	for _, tt := range tests {
-		if got := userMessage(tt.err); got != tt.want {
-			t.Errorf("%s: userMessage = %q, want %q", tt.name, got, tt.want)
+		if d, _ := errorDetail(tt.err); d.Message != tt.want {
+			t.Errorf("%s: message = %q, want %q", tt.name, d.Message, tt.want)
 		}
 	}
 }

@@ -35,9 +35,8 @@ type messageView struct {
 // errorPage is the data of the HTML error page.
 type errorPage struct {
 	layout
-	Status  int
-	Code    ticketsum.ErrorCode
-	Message string
+	Status int
+	ErrorDetail
 }
 
 func (s *Server) handleTicket(w http.ResponseWriter, r *http.Request) {
@@ -86,20 +85,18 @@ func doneNotice(q url.Values) string {
 }
 
 // writeError answers a failed request: JSON on API routes and for clients
-// that ask for JSON, an HTML page elsewhere. Internal errors are logged and
-// shown as "internal error".
+// that ask for JSON, an HTML page elsewhere, both with ReportError's
+// message and reference.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.Header.Get("Accept"), "application/json") {
 		WriteJSONError(w, r, s.cfg.Logger, err)
 		return
 	}
-	logError(s.cfg.Logger, r, err)
-	d := errorDetail(err)
+	d := reportError(s.cfg.Logger, r, err)
 	status := HTTPStatus(d.Code)
 	s.render(w, r, status, "error", errorPage{
-		layout:  s.layout(http.StatusText(status), ""),
-		Status:  status,
-		Code:    d.Code,
-		Message: d.Message,
+		layout:      s.layout(http.StatusText(status), ""),
+		Status:      status,
+		ErrorDetail: d,
 	})
 }

@@ -167,7 +167,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				if !rec.wrote {
 					s.writeError(rec, r, err)
 				} else {
-					logError(s.cfg.Logger, r, err)
+					s.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 				}
 			}
 			if debug {

@@ -327,7 +327,7 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 		status = http.StatusUnauthorized
 		w.Header().Set("WWW-Authenticate", `Bearer realm="ticketsum"`)
 	}
-	msg := ticketsum.ErrorMessage(err)
+	msg := ticketsum.ClientMessage(err)
 	if wantsPage(r) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(status)
