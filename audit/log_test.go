@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -196,12 +197,38 @@ func TestLocalKeyFilePermissions(t *testing.T) {
 	}
 }
 
+// TestS3RefusalTextIsLoggedNotShown checks that a batch S3 refuses fails
+// with S3's error code but not S3's own text, which goes to the log.
+func TestS3RefusalTextIsLoggedNotShown(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	sink, err := audit.NewS3Sink(audit.S3SinkConfig{Client: MustS3(t, "audit-logs"), Bucket: "no-such-bucket", Wrapper: MustLocalWrapper(t),
+		Clock: newClock(), Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sink.Write(context.Background(), &audit.InvocationRecord{SchemaType: "ModelInvocationLog", RequestID: "req-1"}); err != nil {
+		t.Fatal(err)
+	}
+	err = sink.Flush(context.Background())
+	if ticketsum.ErrorCodeOf(err) != ticketsum.EUNAVAILABLE || !strings.Contains(err.Error(), "NoSuchBucket") {
+		t.Fatalf("Flush = %v, want unavailable naming NoSuchBucket", err)
+	}
+	const s3Text = "does not exist"
+	if strings.Contains(err.Error(), s3Text) {
+		t.Errorf("Flush = %q shows S3's text", err)
+	}
+	if !strings.Contains(logs.String(), s3Text) {
+		t.Errorf("S3's text is not in the log:\n%s", logs.String())
+	}
+}
+
 func TestS3SinkWithKMS(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	fake, kmsClient := MustKMS(t)
 	s3Client := MustS3(t, "audit-logs")
-	w, err := audit.NewKMSKeyWrapper(kmsClient, kmsfake.Alias)
+	w, err := audit.NewKMSKeyWrapper(kmsClient, kmsfake.Alias, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,14 +277,26 @@ func TestS3SinkWithKMS(t *testing.T) {
 	}
 }
 
+// TestKMSErrorsAreCoded checks that KMS's refusals are coded and name
+// KMS's error code, with KMS's own text (which names keys, accounts and
+// roles) withheld from the error and logged instead.
 func TestKMSErrorsAreCoded(t *testing.T) {
 	t.Parallel()
 	_, client := MustKMS(t)
-	w, _ := audit.NewKMSKeyWrapper(client, "alias/missing")
-	if _, _, _, err := w.GenerateDataKey(context.Background()); ticketsum.ErrorCodeOf(err) != ticketsum.ENOTFOUND {
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, nil))
+	w, _ := audit.NewKMSKeyWrapper(client, "alias/missing", logger)
+	_, _, _, err := w.GenerateDataKey(context.Background())
+	if ticketsum.ErrorCodeOf(err) != ticketsum.ENOTFOUND {
 		t.Errorf("unknown key: %v, want not_found", err)
 	}
-	good, _ := audit.NewKMSKeyWrapper(client, kmsfake.Alias)
+	if !strings.Contains(err.Error(), "NotFoundException") || strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("unknown key: %q, want KMS's error code without its text", err)
+	}
+	if !strings.Contains(logs.String(), "does not exist") {
+		t.Errorf("KMS's text is not in the log:\n%s", logs.String())
+	}
+	good, _ := audit.NewKMSKeyWrapper(client, kmsfake.Alias, nil)
 	if _, err := good.UnwrapDataKey(context.Background(), []byte("0123456789abcdefghijklmnopqrstuvwxyz"), ""); ticketsum.ErrorCodeOf(err) != ticketsum.EFORBIDDEN {
 		t.Errorf("bad ciphertext: %v, want forbidden", err)
 	}

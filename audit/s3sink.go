@@ -157,7 +157,7 @@ func (s *S3Sink) upload(ctx context.Context) error {
 		Body: bytes.NewReader(s.buf.Bytes()), ContentType: aws.String("application/x-ndjson"),
 	})
 	if err != nil {
-		err = ticketsum.Errorf(ticketsum.EUNAVAILABLE, "upload invocation log batch to s3://%s/%s: %w", s.cfg.Bucket, key, err)
+		err = awsError(ctx, s.cfg.Logger, ticketsum.EUNAVAILABLE, err, "upload invocation log batch to s3://%s/%s", s.cfg.Bucket, key)
 		if s.cfg.Spool == nil {
 			return err // kept: the next Write, Flush or Run retries it
 		}

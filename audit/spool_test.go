@@ -115,7 +115,7 @@ func TestPaidCallsSpooledWhileKMSIsDownAndWrittenOnceLater(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	kmsOutage, kmsClient := MustDownableKMS(t)
-	wrapper, _ := audit.NewKMSKeyWrapper(kmsClient, kmsfake.Alias)
+	wrapper, _ := audit.NewKMSKeyWrapper(kmsClient, kmsfake.Alias, nil)
 	s3c := MustS3(t, "logs")
 	sink, _ := audit.NewS3Sink(audit.S3SinkConfig{Client: s3c, Bucket: "logs", Wrapper: wrapper})
 	tr := MustTrail(t, dbtest.SQLite(t), audit.SQLite, newClock(), 1000)

@@ -21,6 +21,7 @@ import (
 	"github.com/ticketsum/ticketsum/audit"
 	"github.com/ticketsum/ticketsum/guard"
 	"github.com/ticketsum/ticketsum/internal/app"
+	"github.com/ticketsum/ticketsum/internal/sqldb"
 	"github.com/ticketsum/ticketsum/metrics"
 	"github.com/ticketsum/ticketsum/prompt"
 	"github.com/ticketsum/ticketsum/redislimit"
@@ -150,16 +151,7 @@ func (w *wiring) governanceDB() (*sql.DB, access.Dialect, error) {
 	if err := privateFiles(w.cfg.DB, w.cfg.DB+"-wal", w.cfg.DB+"-shm"); err != nil {
 		return nil, "", err
 	}
-	// WAL with synchronous=NORMAL: a commit survives the process being
-	// killed (what budgets and the trail must survive) without an fsync per
-	// commit; only a power loss can take back the last commits.
-	// _txlock=immediate, as the ticket store: every transaction on these
-	// tables writes, and a deferred one that read first (a rating checks
-	// its task) failed at once with "database is locked" when another
-	// connection (another process, or this one's ticket store) wrote
-	// meanwhile, instead of waiting for the busy timeout
-	// (TestGovernanceTxWaitsForAnotherProcess).
-	db, err := sql.Open("sqlite", "file:"+w.cfg.DB+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate")
+	db, err := sql.Open("sqlite", "file:"+w.cfg.DB+"?"+sqldb.SQLiteServeOptions)
 	if err != nil {
 		return nil, "", fmt.Errorf("open governance database: %w", err)
 	}
@@ -430,7 +422,7 @@ func (w *wiring) keyWrapper(ctx context.Context) (audit.KeyWrapper, error) {
 		if err != nil {
 			return nil, err
 		}
-		return audit.NewKMSKeyWrapper(kms.NewFromConfig(*awsCfg), gc.KMSKeyID)
+		return audit.NewKMSKeyWrapper(kms.NewFromConfig(*awsCfg), gc.KMSKeyID, w.logger)
 	}
 	if err := w.settingDir("governance.log_key_file", filepath.Dir(gc.LogKeyFile)); err != nil {
 		return nil, err

@@ -99,7 +99,7 @@ func newInvocationLog(ctx context.Context, s settings, d deps, loadAWS func(cont
 			client = s3.NewFromConfig(c)
 		}
 		if wrapper == nil {
-			if wrapper, err = audit.NewKMSKeyWrapper(kms.NewFromConfig(c), s.AuditKMSKey); err != nil {
+			if wrapper, err = audit.NewKMSKeyWrapper(kms.NewFromConfig(c), s.AuditKMSKey, logger); err != nil {
 				return nil, err
 			}
 		}
