@@ -18,6 +18,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ticketsum/ticketsum/internal/sqldb"
+
 	_ "github.com/jackc/pgx/v5/stdlib" // "pgx" driver
 	_ "modernc.org/sqlite"             // "sqlite" driver
 )
@@ -55,12 +57,13 @@ func SQLiteFile(tb testing.TB) (*sql.DB, string) {
 }
 
 // SQLiteAsServe opens a fresh SQLite database the way serve opens its
-// store (package sqlite): WAL, synchronous=NORMAL (no fsync per commit),
-// one connection; for benchmarks of serve's writes.
+// governance database: sqldb.SQLiteServeOptions (WAL, synchronous=NORMAL,
+// transactions that begin IMMEDIATE), one connection; for benchmarks of
+// serve's writes.
 func SQLiteAsServe(tb testing.TB) *sql.DB {
 	tb.Helper()
 	path := filepath.Join(tb.TempDir(), "serve.db")
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+sqldb.SQLiteServeOptions)
 	if err != nil {
 		tb.Fatalf("open sqlite: %v", err)
 	}

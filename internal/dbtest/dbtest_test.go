@@ -2,6 +2,7 @@ package dbtest_test
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"strings"
 	"testing"
@@ -34,6 +35,33 @@ func TestSQLiteIsFreshAndEnforcesForeignKeys(t *testing.T) {
 	other := dbtest.SQLite(t)
 	if _, err := other.ExecContext(ctx, `CREATE TABLE parent (id INTEGER PRIMARY KEY)`); err != nil {
 		t.Errorf("second database is not fresh: %v", err)
+	}
+}
+
+// TestSQLiteAsServeBeginsImmediate checks that a transaction on
+// SQLiteAsServe takes the write lock at BEGIN, as serve's governance
+// database does: another connection cannot write while it is open.
+func TestSQLiteAsServeBeginsImmediate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := dbtest.SQLiteAsServe(t)
+	var seq int
+	var name, path string
+	if err := db.QueryRowContext(ctx, `PRAGMA database_list`).Scan(&seq, &name, &path); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	other, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(0)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := other.ExecContext(ctx, `CREATE TABLE t (x INTEGER)`); err == nil {
+		t.Error("another connection wrote while a transaction was open: it did not begin IMMEDIATE")
 	}
 }
 

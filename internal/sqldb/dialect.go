@@ -18,6 +18,19 @@ const (
 	Postgres Dialect = "postgres"
 )
 
+// SQLiteServeOptions are the connection options serve and the worker
+// open the governance database with on SQLite (after "file:PATH?"): WAL
+// with synchronous=NORMAL, so that a commit survives the process being
+// killed (what budgets and the trail must survive) without an fsync per
+// commit, only a power loss taking back the last ones; and
+// _txlock=immediate, as the ticket store, since every transaction on these
+// tables writes, and a deferred one that read first (a rating checks its
+// task) failed at once with "database is locked" when another connection
+// (another process, or this one's ticket store) wrote meanwhile, instead of
+// waiting for the busy timeout (TestGovernanceTxWaitsForAnotherProcess).
+// dbtest.SQLiteAsServe opens benchmarks' databases with them too.
+const SQLiteServeOptions = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+
 // Validate returns an EINVALID error unless d is SQLite or Postgres.
 func (d Dialect) Validate() error {
 	if d != SQLite && d != Postgres {
