@@ -45,15 +45,20 @@ func MustStore(tb testing.TB, db *sql.DB, d access.Dialect) *access.SQLStore {
 // adminEvent is one call to the recording fake.
 type adminEvent struct{ actor, action, target string }
 
-// recorder is a recording fake AdminRecorder.
+// recorder is a recording fake AdminRecorder; while fail is set it
+// records nothing and returns fail, as a trail on a full disk does.
 type recorder struct {
 	mu     sync.Mutex
 	events []adminEvent
+	fail   error
 }
 
 func (r *recorder) RecordAdmin(_ context.Context, actor, action, target string, _ map[string]string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.fail != nil {
+		return r.fail
+	}
 	r.events = append(r.events, adminEvent{actor, action, target})
 	return nil
 }

@@ -185,6 +185,11 @@ func principalDetails(p *Principal) map[string]string {
 // Config.DefaultKeyTTL; a negative ttl makes a key that never expires.
 // Without scopes the key has ScopeSummarize. It returns ENOTFOUND for an
 // unknown principal and EINVALID for an unknown scope.
+//
+// The key is stored revoked, its creation recorded in the audit trail, and
+// only then enabled: a key whose record could not be written (a full
+// disk) stays revoked, and no raw key is returned, so that no usable key
+// is ever missing from the trail.
 func (s *Service) CreateKey(ctx context.Context, actor, principal string, ttl time.Duration, scopes ...string) (string, *Key, error) {
 	if _, err := s.cfg.Store.FindPrincipal(ctx, principal); err != nil {
 		return "", nil, err
@@ -202,7 +207,7 @@ func (s *Service) CreateKey(ctx context.Context, actor, principal string, ttl ti
 		if err != nil {
 			return "", nil, fmt.Errorf("generate key: %w", err)
 		}
-		k := &Key{Prefix: prefix, Principal: principal, Hash: hashKey(raw), CreatedAt: now, Scopes: scopes}
+		k := &Key{Prefix: prefix, Principal: principal, Hash: hashKey(raw), CreatedAt: now, RevokedAt: now, Scopes: scopes}
 		if ttl > 0 {
 			k.ExpiresAt = now.Add(ttl)
 		}
@@ -217,7 +222,15 @@ func (s *Service) CreateKey(ctx context.Context, actor, principal string, ttl ti
 		if !k.ExpiresAt.IsZero() {
 			details["expires_at"] = k.ExpiresAt.Format(time.RFC3339)
 		}
-		return raw, k, s.record(ctx, actor, "key.create", k.Prefix, details)
+		if err := s.record(ctx, actor, "key.create", k.Prefix, details); err != nil {
+			return "", nil, fmt.Errorf("key %s stays revoked (unusable): %w", k.Prefix, err)
+		}
+		if err := s.cfg.Store.EnableKey(ctx, k.Prefix); err != nil {
+			return "", nil, fmt.Errorf("key %s was recorded but stays revoked (unusable): %w", k.Prefix, err)
+		}
+		s.cache.invalidate()
+		k.RevokedAt = time.Time{}
+		return raw, k, nil
 	}
 	return "", nil, ticketsum.Errorf(ticketsum.EINTERNAL, "could not find a free key prefix")
 }

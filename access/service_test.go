@@ -187,6 +187,44 @@ func TestAdminActionsAreRecorded(t *testing.T) {
 	}
 }
 
+// TestKeyWithoutAuditRecordIsUnusable creates a key while the audit trail
+// refuses records: the command fails, gives no key, and the key it stored
+// is revoked; once the trail takes records again, a new key works.
+func TestKeyWithoutAuditRecordIsUnusable(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, _, rec := MustService(t)
+	if err := svc.CreatePrincipal(ctx, "alice", &access.Principal{Name: "team-a"}); err != nil {
+		t.Fatal(err)
+	}
+	rec.mu.Lock()
+	rec.fail = ticketsum.Errorf(ticketsum.EUNAVAILABLE, "append audit event key.create: database or disk is full")
+	rec.mu.Unlock()
+	raw, k, err := svc.CreateKey(ctx, "alice", "team-a", 0)
+	if err == nil || raw != "" || k != nil {
+		t.Fatalf("CreateKey with the trail refusing = %q, %v, %v; want an error and no key", raw, k, err)
+	}
+	keys, err := svc.ListKeys(ctx, "team-a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys {
+		if k.RevokedAt.IsZero() {
+			t.Errorf("key %s is usable but its creation is not in the audit trail", k.Prefix)
+		}
+	}
+	rec.mu.Lock()
+	rec.fail = nil
+	rec.mu.Unlock()
+	raw, _, err = svc.CreateKey(ctx, "alice", "team-a", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Authenticate(ctx, raw); err != nil {
+		t.Errorf("a key created with the trail working does not authenticate: %v", err)
+	}
+}
+
 func TestMigrateTwice(t *testing.T) {
 	t.Parallel()
 	db, _ := dbtest.SQLiteFile(t)

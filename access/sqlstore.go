@@ -336,6 +336,20 @@ func (s *SQLStore) RevokeKey(ctx context.Context, prefix string, at time.Time) e
 	return nil
 }
 
+// EnableKey implements Store.
+func (s *SQLStore) EnableKey(ctx context.Context, prefix string) error {
+	err := s.mutate(ctx, func(tx *sql.Tx) error {
+		return affected(s.txExec(ctx, tx, `UPDATE access_keys SET revoked_at = 0 WHERE prefix = ? AND revoked_at = created_at`, prefix))
+	})
+	if errors.Is(err, errNoRows) {
+		return ticketsum.Errorf(ticketsum.ENOTFOUND, "no key %s waits to be enabled", prefix)
+	}
+	if err != nil {
+		return fmt.Errorf("enable key %s: %w", prefix, err)
+	}
+	return nil
+}
+
 // ApproveModel implements Store.
 func (s *SQLStore) ApproveModel(ctx context.Context, m *ApprovedModel) error {
 	err := s.mutate(ctx, func(tx *sql.Tx) error {

@@ -94,6 +94,11 @@ type Store interface {
 	// RevokeKey sets the key's revocation time if it is not yet revoked;
 	// ENOTFOUND if there is no such key.
 	RevokeKey(ctx context.Context, prefix string, at time.Time) error
+	// EnableKey clears the revocation time of a key stored revoked at its
+	// creation (RevokedAt equal to CreatedAt), as Service.CreateKey stores
+	// every key until its creation is in the audit trail; ENOTFOUND if
+	// there is no such key.
+	EnableKey(ctx context.Context, prefix string) error
 
 	// ApproveModel adds or replaces a registry entry.
 	ApproveModel(ctx context.Context, m *ApprovedModel) error
