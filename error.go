@@ -201,6 +201,18 @@ func ClientMessage(err error) string {
 	return e.clientMessage()
 }
 
+// WithheldCostUSD returns what the answers err withheld from its caller
+// cost, in USD: a paid answer that could not be recorded
+// (audit.ErrNotRecorded) is withheld, but was paid, and a budget charges
+// it although the caller got no response. It is 0 when err withheld none.
+func WithheldCostUSD(err error) float64 {
+	var w interface{ WithheldCostUSD() float64 }
+	if errors.As(err, &w) {
+		return w.WithheldCostUSD()
+	}
+	return 0
+}
+
 // ErrorMessage returns the user-facing message of err: the message of the
 // first coded error in its chain, or "internal error" when it carries no code,
 // so that internal details never reach a user.

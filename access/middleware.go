@@ -71,7 +71,9 @@ func (g *guarded) Generate(ctx context.Context, req *ticketsum.ModelRequest) (*t
 		return nil, err
 	}
 	resp, callErr := g.next.Generate(ctx, req)
-	var actual float64
+	// A paid answer withheld because it could not be recorded is charged
+	// too: it was paid (docs/governance.md).
+	actual := ticketsum.WithheldCostUSD(callErr)
 	if resp != nil {
 		actual = resp.CostUSD
 	}

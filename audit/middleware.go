@@ -138,6 +138,10 @@ func (a *audited) finish(ctx context.Context, req *ticketsum.ModelRequest, resp 
 		return resp, callErr
 	}
 	a.cfg.Logger.Error("audit record not written", "request_id", rec.RequestID, "model", rec.ModelID, "err", werr)
+	notRecorded := &withheldAnswer{err: errors.Join(ErrNotRecorded, werr)}
+	if resp != nil {
+		notRecorded.cost = resp.CostUSD
+	}
 	switch {
 	case a.cfg.FailOpen:
 		return resp, callErr
@@ -145,16 +149,32 @@ func (a *audited) finish(ctx context.Context, req *ticketsum.ModelRequest, resp 
 		// Shown: the API client must learn that the answer was paid and
 		// withheld, and that retrying pays again; the message names no path
 		// or key file (werr does, for the log above).
-		return nil, &ticketsum.Error{Code: ticketsum.EINTERNAL, Class: ticketsum.ClassConfig, Shown: true, Err: errors.Join(ErrNotRecorded, werr),
+		return nil, &ticketsum.Error{Code: ticketsum.EINTERNAL, Class: ticketsum.ClassConfig, Shown: true, Err: notRecorded,
 			Message: fmt.Sprintf("model call %s was answered (and paid) but could not be recorded in the invocation log or the audit trail, nor spooled: "+
 				"the answer is withheld so that no call goes unaudited; do not retry the call: a retry is paid again and fails the same way "+
 				"until the server's audit storage is fixed (free space on the disk of its invocation log and spool directory; the server's log names the cause under this call's id), then retry the ticket", rec.RequestID)}
 	}
-	return nil, &ticketsum.Error{Code: ticketsum.EUNAVAILABLE, Err: errors.Join(ErrNotRecorded, werr),
+	return nil, &ticketsum.Error{Code: ticketsum.EUNAVAILABLE, Err: notRecorded,
 		Message: fmt.Sprintf("model call %s failed (%s) and could not be recorded in the invocation log or the audit trail, nor spooled: "+
 			"retrying is safe (no answer was kept), but fails the same way until the server's audit storage is fixed (the server's log names the cause under this call's id)",
 			rec.RequestID, ticketsum.ErrorCodeOf(callErr))}
 }
+
+// withheldAnswer is the cause of a call's error when its record could not
+// be written: ErrNotRecorded and why, with the cost of the answer withheld
+// (ticketsum.WithheldCostUSD), which the budget charges: the answer was
+// paid although the caller does not get it.
+type withheldAnswer struct {
+	err  error
+	cost float64
+}
+
+func (w *withheldAnswer) Error() string { return w.err.Error() }
+
+func (w *withheldAnswer) Unwrap() error { return w.err }
+
+// WithheldCostUSD returns the cost of the withheld answer.
+func (w *withheldAnswer) WithheldCostUSD() float64 { return w.cost }
 
 // write stores rec in the log and the trail; what either refuses goes to
 // the spool. It returns what neither took.

@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"database/sql"
+	"errors"
 	"path/filepath"
 	"testing"
 
@@ -33,6 +34,12 @@ func (p priced) Generate(_ context.Context, req *ticketsum.ModelRequest) (*ticke
 // the database, with principal svc allowed model on a $10 budget.
 func mustGovernance(t *testing.T, model string) (*app.Governance, *sql.DB) {
 	t.Helper()
+	return mustGovernanceLog(t, model, nil)
+}
+
+// mustGovernanceLog is mustGovernance with log as the invocation log.
+func mustGovernanceLog(t *testing.T, model string, log audit.Sink) (*app.Governance, *sql.DB) {
+	t.Helper()
 	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "gov.db")+"?_pragma=busy_timeout(5000)")
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +51,7 @@ func mustGovernance(t *testing.T, model string) (*app.Governance, *sql.DB) {
 		t.Fatal(err)
 	}
 	_, key, _ := ed25519.GenerateKey(rand.Reader)
-	gov, err := app.NewGovernance(t.Context(), app.GovernanceConfig{DB: db, Dialect: access.SQLite, Guard: g, SigningKey: key})
+	gov, err := app.NewGovernance(t.Context(), app.GovernanceConfig{DB: db, Dialect: access.SQLite, Guard: g, SigningKey: key, Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,5 +147,43 @@ func TestPaidCallChargedWithItsRecord(t *testing.T) {
 		if want := int64(i+1) * 12_300; recorded != want || spent != want {
 			t.Errorf("after call %d: recorded %d, spent %d micro-dollars; want both %d", i+1, recorded, spent, want)
 		}
+	}
+}
+
+// fullLog is an invocation log on a full disk, without a spool.
+type fullLog struct{}
+
+func (fullLog) Write(context.Context, *audit.InvocationRecord) error {
+	return errors.New("write invocations.log: no space left on device")
+}
+func (fullLog) Flush(context.Context) error { return nil }
+func (fullLog) Close(context.Context) error { return nil }
+
+// A paid answer that the invocation log could not record is withheld from
+// the caller but charged to the budget, as the trail records its cost: it
+// was paid. It was recorded with its cost and not charged.
+func TestWithheldPaidAnswerIsCharged(t *testing.T) {
+	t.Parallel()
+	const model = "bedrock:amazon.nova-lite-v1:0"
+	gov, db := mustGovernanceLog(t, model, fullLog{})
+	if err := gov.Access.ApproveModel(t.Context(), "admin", model, "test"); err != nil {
+		t.Fatal(err)
+	}
+	m := governed(gov, priced{name: model, cost: 0.0123})
+	if _, err := m.Generate(t.Context(), summariseRequest()); !errors.Is(err, audit.ErrNotRecorded) {
+		t.Fatalf("call with the invocation log full = %v, want audit.ErrNotRecorded", err)
+	}
+	if err := gov.Access.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	var recorded, spent int64
+	if err := db.QueryRow(`SELECT COALESCE(SUM(cost_micros), 0) FROM audit_records WHERE kind = ?`, audit.KindInvocation).Scan(&recorded); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(`SELECT spent_micros FROM access_budgets WHERE principal = 'svc'`).Scan(&spent); err != nil {
+		t.Fatal(err)
+	}
+	if recorded != 12_300 || spent != 12_300 {
+		t.Errorf("recorded %d, spent %d micro-dollars; want both 12300", recorded, spent)
 	}
 }
