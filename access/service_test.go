@@ -248,3 +248,38 @@ func TestNewServiceRejectsBadConfig(t *testing.T) {
 		t.Errorf("bad dialect: %v, want invalid", err)
 	}
 }
+
+// TestSessionsEndAndExpire: a web session is open from StartSession until
+// EndSession or its expiry; an unknown one is not open.
+func TestSessionsEndAndExpire(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, clock, _ := MustService(t)
+	open := func(id string) bool {
+		t.Helper()
+		ok, err := svc.SessionOpen(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if err := svc.StartSession(ctx, "s-1", "pm@example.com", clock.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.StartSession(ctx, "s-2", "pm@example.com", clock.Now().Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if !open("s-1") || !open("s-2") || open("s-unknown") {
+		t.Fatal("started sessions not open, or an unknown one open")
+	}
+	if err := svc.EndSession(ctx, "s-1"); err != nil {
+		t.Fatal(err)
+	}
+	if open("s-1") || !open("s-2") {
+		t.Error("ending s-1: want it closed and s-2 open")
+	}
+	clock.Add(2 * time.Hour)
+	if open("s-2") {
+		t.Error("s-2 open after its expiry")
+	}
+}

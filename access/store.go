@@ -124,6 +124,15 @@ type Store interface {
 	// Budget returns the counters of (principal, period), zero when unused.
 	Budget(ctx context.Context, principal, period string) (BudgetState, error)
 
+	// CreateSession records web session id of actor, open until expires,
+	// and deletes the sessions that expired before now.
+	CreateSession(ctx context.Context, id, actor string, expires, now time.Time) error
+	// SessionOpen reports whether session id is recorded, not ended, and
+	// not expired at now.
+	SessionOpen(ctx context.Context, id string, now time.Time) (bool, error)
+	// EndSession ends session id at now; an unknown id is no error.
+	EndSession(ctx context.Context, id string, now time.Time) error
+
 	// ClaimTicket records principal as the owner of a ticket stored through
 	// the API unless the ticket has an owner, and returns the owner.
 	ClaimTicket(ctx context.Context, ticketID, principal string, at time.Time) (owner string, err error)

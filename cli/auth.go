@@ -174,6 +174,9 @@ func (w *wiring) authenticator(ctx context.Context, acc *access.Service) (*webau
 		}
 		cfg.OIDC = webauth.OIDCConfig{Issuer: a.OIDC.Issuer, ClientID: a.OIDC.ClientID, ClientSecret: w.env.getenv(env),
 			RedirectURL: a.OIDC.RedirectURL, Scopes: a.OIDC.Scopes, RolesClaim: a.OIDC.RolesClaim}
+		if acc != nil { // signing out ends every copy of the session cookie
+			cfg.Sessions = acc
+		}
 	case webauth.ModeProxy:
 		p := a.Proxy
 		cfg.Proxy = webauth.ProxyConfig{EmailHeader: p.EmailHeader, UserHeader: p.UserHeader, GroupsHeader: p.GroupsHeader,

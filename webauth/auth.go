@@ -43,6 +43,7 @@ type Authenticator struct {
 	cfg  Config
 	seal *sealer
 	oidc *oidcLogin // ModeOIDC only
+	open openSessions
 }
 
 // New returns an Authenticator, or EINVALID for a bad configuration. In
@@ -178,10 +179,28 @@ type session struct {
 	User    User      `json:"user"`
 	Secret  string    `json:"csrf"` // binds CSRF tokens to this session
 	Expires time.Time `json:"exp"`
+	// ID names the session in Config.Sessions, when set.
+	ID string `json:"sid,omitempty"`
 }
 
 // session returns the user of a valid session cookie.
 func (a *Authenticator) session(r *http.Request) (*User, error) {
+	s, err := a.cookieSession(r)
+	if s == nil || err != nil {
+		return nil, err
+	}
+	if !a.cfg.Clock.Now().Before(s.Expires) {
+		return nil, ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "the session has expired: sign in again")
+	}
+	if err := a.checkOpen(r.Context(), s.ID); err != nil {
+		return nil, err
+	}
+	return &s.User, nil
+}
+
+// cookieSession returns the request's session cookie, opened; nil when
+// there is none.
+func (a *Authenticator) cookieSession(r *http.Request) (*session, error) {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil {
 		return nil, nil
@@ -190,15 +209,43 @@ func (a *Authenticator) session(r *http.Request) (*User, error) {
 	if err := a.seal.open(sessionCookie, c.Value, &s); err != nil {
 		return nil, ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "the session cookie is not valid: sign in again")
 	}
-	if !a.cfg.Clock.Now().Before(s.Expires) {
-		return nil, ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "the session has expired: sign in again")
-	}
-	return &s.User, nil
+	return &s, nil
 }
 
-// startSession sets the session cookie for u.
-func (a *Authenticator) startSession(w http.ResponseWriter, u *User) error {
+// checkOpen returns nil when Config.Sessions is not set or says session id
+// is open, asking it at most once per SessionRecheck.
+func (a *Authenticator) checkOpen(ctx context.Context, id string) error {
+	if a.cfg.Sessions == nil {
+		return nil
+	}
+	if id == "" {
+		return ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "the session started before sessions were recorded: sign in again")
+	}
+	now := a.cfg.Clock.Now()
+	if a.open.fresh(id, now, a.cfg.SessionRecheck) {
+		return nil
+	}
+	ok, err := a.cfg.Sessions.SessionOpen(ctx, id)
+	if err != nil {
+		return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "the session cannot be checked now: try again in a moment: %w", err)
+	}
+	if !ok {
+		return ticketsum.Errorf(ticketsum.EUNAUTHORIZED, "this session was signed out: sign in again")
+	}
+	a.open.mark(id, now)
+	return nil
+}
+
+// startSession sets the session cookie for u, recording the session in
+// Config.Sessions when set.
+func (a *Authenticator) startSession(ctx context.Context, w http.ResponseWriter, u *User) error {
 	s := session{User: *u, Secret: randomText(16), Expires: a.cfg.Clock.Now().Add(a.cfg.SessionTTL)}
+	if a.cfg.Sessions != nil {
+		s.ID = randomText(18)
+		if err := a.cfg.Sessions.StartSession(ctx, s.ID, u.Actor(), s.Expires); err != nil {
+			return ticketsum.Errorf(ticketsum.EUNAVAILABLE, "the session cannot be recorded now: sign in again in a moment: %w", err)
+		}
+	}
 	v, err := a.seal.seal(sessionCookie, s)
 	if err != nil {
 		return err
@@ -208,10 +255,19 @@ func (a *Authenticator) startSession(w http.ResponseWriter, u *User) error {
 	return nil
 }
 
+// logout ends the session: its record in Config.Sessions, so that no copy
+// of the cookie works after, and the browser's cookie.
 func (a *Authenticator) logout(w http.ResponseWriter, r *http.Request) {
 	if err := a.CheckCSRF(r); err != nil {
 		writeError(w, r, err)
 		return
+	}
+	if s, _ := a.cookieSession(r); s != nil && s.ID != "" && a.cfg.Sessions != nil {
+		a.open.forget(s.ID)
+		if err := a.cfg.Sessions.EndSession(r.Context(), s.ID); err != nil {
+			writeError(w, r, ticketsum.Errorf(ticketsum.EUNAVAILABLE, "the session could not be ended now: sign out again in a moment: %w", err))
+			return
+		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
@@ -323,9 +379,12 @@ func (a *Authenticator) CheckCSRF(r *http.Request) error {
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := ticketsum.ErrorCodeOf(err)
 	status := http.StatusForbidden
-	if code == ticketsum.EUNAUTHORIZED {
+	switch code {
+	case ticketsum.EUNAUTHORIZED:
 		status = http.StatusUnauthorized
 		w.Header().Set("WWW-Authenticate", `Bearer realm="ticketsum"`)
+	case ticketsum.EUNAVAILABLE:
+		status = http.StatusServiceUnavailable
 	}
 	msg := ticketsum.ClientMessage(err)
 	if wantsPage(r) {

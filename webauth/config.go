@@ -43,6 +43,16 @@ type Config struct {
 	SessionKey []byte
 	// SessionTTL is how long a sign-in lasts. Default 12h.
 	SessionTTL time.Duration
+	// Sessions records the open sessions (access.Service, in the
+	// governance database): a session cookie then names its session, which
+	// signing out ends, so that a copy of the cookie stops working at once
+	// rather than when it expires. Default none: a cookie is good until it
+	// expires, whatever happens to the browser that got it.
+	Sessions Sessions
+	// SessionRecheck is how long this process believes that a session is
+	// open before it asks Sessions again: signing out in another process
+	// reaches this one within it (in this process, at once). Default 10s.
+	SessionRecheck time.Duration
 	// Bearer identifies a request that carries "Authorization: Bearer
 	// TOKEN" (an API key), in every mode. It returns EUNAUTHORIZED for a
 	// bad token. Default none: bearer tokens identify nobody here.
@@ -54,6 +64,17 @@ type Config struct {
 	Clock ticketsum.Clock
 	// Logger receives sign-in failures, never tokens. Default: discard.
 	Logger *slog.Logger
+}
+
+// Sessions records the web UI's open sessions (see Config.Sessions).
+type Sessions interface {
+	// StartSession records session id of actor, open until expires.
+	StartSession(ctx context.Context, id, actor string, expires time.Time) error
+	// SessionOpen reports whether session id is recorded, not ended and
+	// not expired.
+	SessionOpen(ctx context.Context, id string) (bool, error)
+	// EndSession ends session id.
+	EndSession(ctx context.Context, id string) error
 }
 
 // OIDCConfig configures sign-in with an OpenID Connect provider.
@@ -101,6 +122,9 @@ type ProxyConfig struct {
 func (c *Config) fill() error {
 	if c.Mode == "" {
 		c.Mode = ModeLoopback
+	}
+	if c.SessionRecheck <= 0 {
+		c.SessionRecheck = 10 * time.Second
 	}
 	if c.SessionTTL == 0 {
 		c.SessionTTL = 12 * time.Hour

@@ -138,6 +138,7 @@ func mustOIDCSite(tb testing.TB, p *fakeProvider, clock *fakeClock) *site {
 		OIDC:       webauth.OIDCConfig{Issuer: p.URL, ClientID: "ticketsum", ClientSecret: "s3cret", RedirectURL: s.URL + webauth.CallbackPath},
 		SessionKey: []byte("0123456789abcdef0123456789abcdef"),
 		HTTPClient: p.Client(),
+		Sessions:   &memSessions{open: map[string]bool{}},
 	}
 	if clock != nil {
 		cfg.Clock = clock
@@ -203,4 +204,30 @@ func mustJSON(v map[string]any) string {
 		panic(err)
 	}
 	return string(b)
+}
+
+// memSessions is Config.Sessions in memory.
+type memSessions struct {
+	mu   sync.Mutex
+	open map[string]bool
+}
+
+func (m *memSessions) StartSession(_ context.Context, id, _ string, _ time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.open[id] = true
+	return nil
+}
+
+func (m *memSessions) SessionOpen(_ context.Context, id string) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.open[id], nil
+}
+
+func (m *memSessions) EndSession(_ context.Context, id string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.open, id)
+	return nil
 }

@@ -68,7 +68,7 @@ func (o *oidcLogin) callback(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	if err := o.a.startSession(w, u); err != nil {
+	if err := o.a.startSession(r.Context(), w, u); err != nil {
 		writeError(w, r, err)
 		return
 	}

@@ -101,6 +101,50 @@ func TestOIDCSignInJourney(t *testing.T) {
 	}
 }
 
+// TestSignOutEndsCopiesOfTheCookie: a session cookie copied before its
+// user signs out (stolen) is refused after, not good for the rest of its
+// 12 hours.
+func TestSignOutEndsCopiesOfTheCookie(t *testing.T) {
+	t.Parallel()
+	p := mustProvider(t)
+	s := mustOIDCSite(t, p, nil)
+	p.signIn(map[string]any{"sub": "u-1", "email": "pm@example.com", "groups": []string{"product"}})
+	if resp, _ := get(t, s.client, s.URL+"/tickets", "text/html"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("after sign-in: %d", resp.StatusCode)
+	}
+	u, _ := url.Parse(s.URL)
+	var stolen *http.Cookie
+	for _, c := range s.client.Jar.Cookies(u) {
+		if c.Name == "ticketsum_session" {
+			stolen = c
+		}
+	}
+	if stolen == nil {
+		t.Fatal("no session cookie")
+	}
+	thief := func() int {
+		req, _ := http.NewRequest("GET", s.URL+"/tickets", nil)
+		req.Header.Set("Accept", "application/json")
+		req.AddCookie(&http.Cookie{Name: stolen.Name, Value: stolen.Value})
+		resp, err := (&http.Client{Transport: s.client.Transport}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := thief(); code != http.StatusOK {
+		t.Fatalf("copied cookie before sign-out: %d, want 200", code)
+	}
+	_, token := get(t, s.client, s.URL+"/form", "")
+	if resp, _ := post(t, s.client, s.URL+webauth.LogoutPath, url.Values{webauth.CSRFField: {token}}); resp.StatusCode != http.StatusOK {
+		t.Fatalf("logout: %d", resp.StatusCode)
+	}
+	if code := thief(); code != http.StatusUnauthorized {
+		t.Errorf("copied cookie after sign-out: %d, want 401", code)
+	}
+}
+
 func TestSessionCookieFlags(t *testing.T) {
 	t.Parallel()
 	p := mustProvider(t)
