@@ -56,16 +56,7 @@ func TestOIDCSignInJourney(t *testing.T) {
 	if resp.Request.URL.RequestURI() != "/tickets?page=2" {
 		t.Errorf("landed on %s, want the page asked for", resp.Request.URL.RequestURI())
 	}
-	u, _ := url.Parse(s.URL)
-	var session *http.Cookie
-	for _, c := range s.client.Jar.Cookies(u) {
-		if c.Name == "ticketsum_session" {
-			session = c
-		}
-	}
-	if session == nil {
-		t.Fatal("no session cookie")
-	}
+	sessionCookie(t, s)
 
 	// A pm may not see governance; the refusal names the role needed.
 	resp, body = get(t, s.client, s.URL+"/governance", "application/json")
@@ -112,16 +103,7 @@ func TestSignOutEndsCopiesOfTheCookie(t *testing.T) {
 	if resp, _ := get(t, s.client, s.URL+"/tickets", "text/html"); resp.StatusCode != http.StatusOK {
 		t.Fatalf("after sign-in: %d", resp.StatusCode)
 	}
-	u, _ := url.Parse(s.URL)
-	var stolen *http.Cookie
-	for _, c := range s.client.Jar.Cookies(u) {
-		if c.Name == "ticketsum_session" {
-			stolen = c
-		}
-	}
-	if stolen == nil {
-		t.Fatal("no session cookie")
-	}
+	stolen := sessionCookie(t, s)
 	thief := func() int {
 		req, _ := http.NewRequest("GET", s.URL+"/tickets", nil)
 		req.Header.Set("Accept", "application/json")
@@ -143,6 +125,19 @@ func TestSignOutEndsCopiesOfTheCookie(t *testing.T) {
 	if code := thief(); code != http.StatusUnauthorized {
 		t.Errorf("copied cookie after sign-out: %d, want 401", code)
 	}
+}
+
+// sessionCookie returns the session cookie of s's browser.
+func sessionCookie(t *testing.T, s *site) *http.Cookie {
+	t.Helper()
+	u, _ := url.Parse(s.URL)
+	for _, c := range s.client.Jar.Cookies(u) {
+		if c.Name == "ticketsum_session" {
+			return c
+		}
+	}
+	t.Fatal("no session cookie")
+	return nil
 }
 
 func TestSessionCookieFlags(t *testing.T) {

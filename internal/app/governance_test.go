@@ -137,13 +137,7 @@ func TestPaidCallChargedWithItsRecord(t *testing.T) {
 		if _, err := m.Generate(t.Context(), summariseRequest()); err != nil {
 			t.Fatal(err)
 		}
-		var recorded, spent int64
-		if err := db.QueryRow(`SELECT COALESCE(SUM(cost_micros), 0) FROM audit_records WHERE kind = ?`, audit.KindInvocation).Scan(&recorded); err != nil {
-			t.Fatal(err)
-		}
-		if err := db.QueryRow(`SELECT spent_micros FROM access_budgets WHERE principal = 'svc'`).Scan(&spent); err != nil {
-			t.Fatal(err)
-		}
+		recorded, spent := recordedAndSpent(t, db)
 		if want := int64(i+1) * 12_300; recorded != want || spent != want {
 			t.Errorf("after call %d: recorded %d, spent %d micro-dollars; want both %d", i+1, recorded, spent, want)
 		}
@@ -176,14 +170,20 @@ func TestWithheldPaidAnswerIsCharged(t *testing.T) {
 	if err := gov.Access.Flush(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	var recorded, spent int64
+	if recorded, spent := recordedAndSpent(t, db); recorded != 12_300 || spent != 12_300 {
+		t.Errorf("recorded %d, spent %d micro-dollars; want both 12300", recorded, spent)
+	}
+}
+
+// recordedAndSpent returns the cost of svc's calls in the trail and its
+// budget's spent, in micro-dollars.
+func recordedAndSpent(t *testing.T, db *sql.DB) (recorded, spent int64) {
+	t.Helper()
 	if err := db.QueryRow(`SELECT COALESCE(SUM(cost_micros), 0) FROM audit_records WHERE kind = ?`, audit.KindInvocation).Scan(&recorded); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.QueryRow(`SELECT spent_micros FROM access_budgets WHERE principal = 'svc'`).Scan(&spent); err != nil {
 		t.Fatal(err)
 	}
-	if recorded != 12_300 || spent != 12_300 {
-		t.Errorf("recorded %d, spent %d micro-dollars; want both 12300", recorded, spent)
-	}
+	return recorded, spent
 }
