@@ -145,9 +145,10 @@ func (s *Service) Run(ctx context.Context) error {
 }
 
 // Spend returns principal's spent and reserved USD in the current month,
-// after writing this process's queued settlements.
+// after writing this process's queued settlements and releasing stale
+// leases (see settled).
 func (s *Service) Spend(ctx context.Context, principal string) (spent, reserved float64, err error) {
-	if err := s.Flush(ctx); err != nil {
+	if err := s.settled(ctx); err != nil {
 		return 0, 0, err
 	}
 	b, err := s.cfg.Store.Budget(ctx, principal, Period(s.cfg.Clock.Now()))
@@ -164,10 +165,25 @@ type BudgetStatus struct {
 	Period           string  `json:"period"`
 }
 
-// Budgets returns every principal's budget status for the current month,
-// ordered by principal.
-func (s *Service) Budgets(ctx context.Context) ([]BudgetStatus, error) {
+// settled writes this process's queued settlements and releases the
+// leases of stopped processes (unrenewed for Config.StaleAfter), so that
+// a budget view shows what is spent and held now. Before, a dead
+// process's lease showed as reserved until the sweep of a process running
+// Run, which only processes with governance open for governed calls do
+// (serve, a worker on a model other than the built-in one): with none
+// running, until the next one started, however long after StaleAfter.
+func (s *Service) settled(ctx context.Context) error {
 	if err := s.Flush(ctx); err != nil {
+		return err
+	}
+	_, err := s.ReleaseStaleLeases(ctx, s.cfg.StaleAfter)
+	return err
+}
+
+// Budgets returns every principal's budget status for the current month,
+// ordered by principal, after releasing stale leases (see settled).
+func (s *Service) Budgets(ctx context.Context) ([]BudgetStatus, error) {
+	if err := s.settled(ctx); err != nil {
 		return nil, err
 	}
 	ps, err := s.cfg.Store.ListPrincipals(ctx)

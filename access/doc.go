@@ -35,8 +35,8 @@
 // price plus max tokens at the output price). The budget may be
 // under-used, while a process holds headroom another is refused, by at
 // most one lease (or one call's estimate) per other process. A killed
-// process's lease keeps counting until another process's sweep releases
-// it (Config.StaleAfter).
+// process's lease keeps counting until another process's sweep (Run) or
+// budget view (Budgets, Spend) releases it (Config.StaleAfter).
 //
 // The Service holds the logic, a Store keeps the state (SQLStore on SQLite or
 // Postgres through database/sql, with its own embedded migrations and

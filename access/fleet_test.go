@@ -85,15 +85,7 @@ func TestKilledProcessLeaseHeldThenReleased(t *testing.T) {
 			ctx := context.Background()
 			db := tc.db(t)
 			clock := newClock()
-			store := MustStore(t, db, tc.d)
-			dead, err := access.NewService(access.Config{Store: store, Clock: clock})
-			if err != nil {
-				t.Fatal(err)
-			}
-			p := &access.Principal{Name: "team-a", Models: []string{"*"}, MonthlyBudgetUSD: 1}
-			if err := dead.CreatePrincipal(ctx, "admin", p); err != nil {
-				t.Fatal(err)
-			}
+			store, dead, p := mustFirstProcess(t, db, tc.d, clock)
 			paid, err := dead.ReserveFor(ctx, p, 0.5, "req-paid")
 			if err != nil {
 				t.Fatal(err)
@@ -141,6 +133,60 @@ func TestKilledProcessLeaseHeldThenReleased(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBudgetViewsReleaseDeadLeases: a process is killed holding a lease,
+// and no process runs the sweep (Run) afterwards, as in a fleet whose
+// workers use the built-in model. Once the lease is unrenewed for
+// StaleAfter, the budget views of a new process (principals list, the
+// governance page) release it and show nothing reserved, instead of the
+// dead process's headroom until the next governed process starts.
+func TestBudgetViewsReleaseDeadLeases(t *testing.T) {
+	t.Parallel()
+	for _, tc := range fleetDatabases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := tc.db(t)
+			clock := newClock()
+			_, dead, p := mustFirstProcess(t, db, tc.d, clock)
+			if _, err := dead.ReserveFor(ctx, p, 0.4, "req-in-flight"); err != nil {
+				t.Fatal(err)
+			}
+			// Killed here: its lease of 0.4 stays.
+			view, err := access.NewService(access.Config{Store: MustStore(t, db, tc.d), Clock: clock})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, reserved, err := view.Spend(ctx, "team-a"); err != nil || reserved != 0.4 {
+				t.Fatalf("reserved before StaleAfter = %v, %v; want the dead lease kept", reserved, err)
+			}
+			clock.Add(15*time.Minute + time.Second)
+			bs, err := view.Budgets(ctx)
+			if err != nil || len(bs) != 1 || bs[0].ReservedUSD != 0 {
+				t.Fatalf("budgets past StaleAfter = %+v, %v; want nothing reserved", bs, err)
+			}
+			if spent, reserved, err := view.Spend(ctx, "team-a"); err != nil || spent != 0 || reserved != 0 {
+				t.Errorf("spend past StaleAfter = %v/%v, %v; want 0/0", spent, reserved, err)
+			}
+		})
+	}
+}
+
+// mustFirstProcess returns the store on db, the service of a first
+// process on it and the principal team-a ($1 a month) it created.
+func mustFirstProcess(t *testing.T, db *sql.DB, d access.Dialect, clock *fixedClock) (*access.SQLStore, *access.Service, *access.Principal) {
+	t.Helper()
+	store := MustStore(t, db, d)
+	svc, err := access.NewService(access.Config{Store: store, Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &access.Principal{Name: "team-a", Models: []string{"*"}, MonthlyBudgetUSD: 1}
+	if err := svc.CreatePrincipal(context.Background(), "admin", p); err != nil {
+		t.Fatal(err)
+	}
+	return store, svc, p
 }
 
 // mustBudget waits until the stored budget of principal in the test
