@@ -151,3 +151,29 @@ func TestOutputLeavesUndashedNumbersThatAreNotPhones(t *testing.T) {
 		"Customer cited ids 00197387, 0019738712 and 12345678901.",
 	})
 }
+
+// TestPhoneAfterWordsStartingWithAnIdWord: "ref" and "id" counted where a
+// word starts, so "Refund", "refunded" or "idea" before a valid phone
+// number made it a reference and it passed both checks. They now count as
+// whole words only; "reference" and "ref:" still do.
+func TestPhoneAfterWordsStartingWithAnIdWord(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	g := MustGuard(t, Config{})
+	for _, text := range []string{
+		"Refund issued; follow up at 212-555-0187.",
+		"The customer refunded and left 212 555 0187.",
+		"Good idea: 212.555.0187 after five.",
+	} {
+		for _, check := range []func(context.Context, *Session, string) (*Result, error){g.CheckInput, g.CheckOutput} {
+			out, err := check(ctx, g.NewSession(newTicket()), text)
+			if err != nil {
+				t.Fatalf("%q: %v", text, err)
+			}
+			if strings.Contains(out.Text, "0187") || !hasFinding(out.Findings, Phone) {
+				t.Errorf("%q: kept the number: %q, findings %v", text, out.Text, out.Findings)
+			}
+		}
+	}
+	outputLeaves(t, Phone, []string{"Order ref 2125550187 was refunded.", "Your order id: 2125550187.", "The reference 212-555-0187 was closed.", "Ref: 2125550187."})
+}

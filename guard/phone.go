@@ -19,7 +19,7 @@ var phoneAfter = []string{"office", "fax", "mobile", "cell", "home", "work", "(m
 // notPhoneContext are words that, before a number, make it something else.
 // They count only where a word starts: "id" in "provided" or "paid", or
 // "ref" in "prefer", said nothing about the number after them.
-var notPhoneContext = []string{"order", "invoice", "ticket", "ref", "case", "tracking", "account", "serial", "version", "build", "id", "#", "$", "€", "£", "price", "total", "usd", "eur", "gbp", "amount", "sku", "po ", "isbn", "zip", "postcode", "postal"}
+var notPhoneContext = []string{"order", "invoice", "ticket", "reference", "case", "tracking", "account", "serial", "version", "build", "#", "$", "€", "£", "price", "total", "usd", "eur", "gbp", "amount", "sku", "po ", "isbn", "zip", "postcode", "postal"}
 
 // phoneDetector finds phone numbers: digit groups shaped like a phone
 // number, kept when libphonenumber says they are valid in the configured
@@ -51,7 +51,7 @@ func (p *phoneDetector) detect(sc *scan) []span {
 		}
 		b := before(text, s, 32)
 		ctx := hasAny(b, phoneContext...) || hasAny(after(text, e, 12), phoneAfter...)
-		if !ctx && hasWordAt(b, notPhoneContext...) {
+		if !ctx && (hasWordAt(b, notPhoneContext...) || hasWholeWord(b, "ref", "refs", "id", "ids")) {
 			continue
 		}
 		intl := strings.HasPrefix(v, "+") || strings.HasPrefix(v, "00")
@@ -403,6 +403,25 @@ func barePhone(d string, intl bool) bool {
 		return nanp(d) || trunk(d)
 	case len(d) == 11:
 		return d[0] == '1' && nanp(d[1:]) || trunk(d)
+	}
+	return false
+}
+
+// hasWholeWord reports whether one of words occurs in s as a whole word:
+// where a word starts and ends. "ref" and "id" are ids' words only alone
+// ("ref 2125550187", "id: ..."), not as the start of "refund" or "idea".
+func hasWholeWord(s string, words ...string) bool {
+	for _, w := range words {
+		for i := 0; ; i++ {
+			j := strings.Index(s[i:], w)
+			if j < 0 {
+				break
+			}
+			i += j
+			if (i == 0 || !isAlnumASCII(s[i-1])) && (i+len(w) == len(s) || !isAlnumASCII(s[i+len(w)])) {
+				return true
+			}
+		}
 	}
 	return false
 }
